@@ -1,0 +1,52 @@
+"""The syllable lexicon and word list shipped with the toolkit (built by ``build-models``)."""
+
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+from congdoan.text.vietnamese import fold, normalize_tone
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+SYLLABLES_FILE = MODELS_DIR / "syllables.tsv.gz"
+WORDS_FILE = MODELS_DIR / "words.txt.gz"
+
+
+@lru_cache(maxsize=1)
+def syllable_counts() -> dict[str, int]:
+    """Lower-case, new-style syllable → corpus count."""
+    counts: dict[str, int] = {}
+    if not SYLLABLES_FILE.exists():
+        return counts
+    with gzip.open(SYLLABLES_FILE, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            syl, _, n = line.rstrip("\n").partition("\t")
+            if syl:
+                syl = normalize_tone(syl)
+                counts[syl] = counts.get(syl, 0) + int(n or 1)
+    return counts
+
+
+@lru_cache(maxsize=1)
+def candidates_by_fold() -> dict[str, tuple[str, ...]]:
+    """Folded syllable → its accented forms, most frequent first."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for syl, n in syllable_counts().items():
+        groups.setdefault(fold(syl), []).append((n, syl))
+    return {k: tuple(s for _, s in sorted(v, key=lambda p: (-p[0], p[1]))) for k, v in groups.items()}
+
+
+def is_syllable(word: str) -> bool:
+    """True for a lower-case word that is a known Vietnamese syllable (either tone style)."""
+    counts = syllable_counts()
+    return word in counts or normalize_tone(word) in counts
+
+
+@lru_cache(maxsize=1)
+def word_set() -> frozenset[str]:
+    """Lower-case multi-syllable words (syllables joined by spaces) for segmentation."""
+    if not WORDS_FILE.exists():
+        return frozenset()
+    with gzip.open(WORDS_FILE, "rt", encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if " " in line.strip())
