@@ -1,0 +1,78 @@
+# Công Đoàn Số — the two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONGDOAN := $(BIN)/congdoan
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo serve test test-pg lint typecheck browser-test system-deps migrate seed clean help
+
+help:
+	@echo "make demo          cài đặt, nạp dữ liệu mẫu, chạy http://$(HOST):$(PORT) cùng tiến trình nền"
+	@echo "make test          chạy toàn bộ bộ kiểm thử (SQLite; DATABASE_URL=postgres://… cho PostgreSQL)"
+	@echo "make install       chỉ cài đặt (.venv, gói Python, gói npm, static)"
+	@echo "make system-deps   cài gói hệ thống (tesseract-ocr-vie, espeak-ng, chromium…) — cần root"
+	@echo "make lint typecheck browser-test test-pg"
+
+# Installs Python and npm packages only when their manifests changed; does nothing otherwise.
+install: $(STAMP) congdoan/static/vendor/htmx.min.js
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+congdoan/static/vendor/htmx.min.js: node_modules/.package-lock.json
+	@mkdir -p congdoan/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+migrate: install
+	$(CONGDOAN) migrate --noinput
+
+seed: migrate
+	$(CONGDOAN) seed-demo
+
+# The demo: SQLite under var/, the worker in the background, the web server in front.
+demo: seed
+	@echo ""
+	@echo "Công Đoàn Số: http://$(HOST):$(PORT)/   (Ctrl+C để dừng)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(CONGDOAN) worker & \
+	  $(CONGDOAN) runserver --noreload $(HOST):$(PORT)
+
+serve: install
+	@trap 'kill 0' EXIT INT TERM; $(CONGDOAN) worker & $(CONGDOAN) runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest -q -m "not browser" -n 2 --dist loadfile; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+test-pg: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/congdoan} $(MAKE) test
+
+browser-test: install
+	$(BIN)/pytest -q -m browser -p no:xdist; rc=$$?; if [ $$rc -eq 5 ]; then echo "no browser tests collected"; exit 0; fi; exit $$rc
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check congdoan || true
+
+typecheck: install
+	$(BIN)/mypy congdoan
+
+# System packages (Debian): OCR with the Vietnamese model, speech, PDF tools, the browser for tests.
+system-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  tesseract-ocr tesseract-ocr-vie espeak-ng poppler-utils chromium fonts-dejavu-core >/dev/null
+	@echo "system packages installed"
+
+clean:
+	rm -rf var/test.sqlite3* .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("E-mail hoặc số điện thoại"), max_length=150)
+    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput)
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Mã xác thực 6 số"), max_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from congdoan.api.api import api
+
+urlpatterns = [
+    path("", include("congdoan.core.urls")),
+    path("tai-khoan/", include("congdoan.accounts.urls")),
+    path("don-vi/", include("congdoan.orgs.urls")),
+    path("nhat-ky/", include("congdoan.audit.urls")),
+    path("tai-lieu/", include("congdoan.library.urls")),
+    path("y-kien/", include("congdoan.feedback.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("quan-tri/", admin.site.urls),
+]

@@ -1,0 +1,45 @@
+"""Links that each app contributes to shared pages, registered in its AppConfig.ready().
+
+    from congdoan.core.registry import register_public_link, register_officer_link
+    register_public_link("feedback:submit", _("Gửi tâm tư, nguyện vọng"), order=10)
+
+`public` links show on the home page; `officer` links in the officers' menu and dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Link:
+    url_name: str
+    label: str | Promise
+    order: int = 50
+    description: str | Promise = ""
+
+    @property
+    def url(self) -> str:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return "#"
+
+
+PUBLIC_LINKS: list[Link] = []
+OFFICER_LINKS: list[Link] = []
+
+
+def register_public_link(url_name: str, label: str | Promise, order: int = 50, description: str | Promise = "") -> None:
+    if all(link.url_name != url_name for link in PUBLIC_LINKS):
+        PUBLIC_LINKS.append(Link(url_name, label, order, description))
+        PUBLIC_LINKS.sort(key=lambda link: link.order)
+
+
+def register_officer_link(url_name: str, label: str | Promise, order: int = 50, description: str | Promise = "") -> None:
+    if all(link.url_name != url_name for link in OFFICER_LINKS):
+        OFFICER_LINKS.append(Link(url_name, label, order, description))
+        OFFICER_LINKS.sort(key=lambda link: link.order)

@@ -1,0 +1,40 @@
+"""Dates and numbers written the Vietnamese way."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+
+def vn_date(value: date | datetime | None, with_weekday: bool = False) -> str:
+    """'ngày 27 tháng 11 năm 2026' (administrative style; day and month of one digit get a leading zero only for day < 10 and month < 3, as in Decree 30/2020)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    day = f"{value.day:02d}" if value.day < 10 else str(value.day)
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    text = f"ngày {day} tháng {month} năm {value.year}"
+    if with_weekday:
+        names = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
+        text = f"{names[value.weekday()]}, {text}"
+    return text
+
+
+def vn_short_date(value: date | datetime | None) -> str:
+    """'27/11/2026'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def vn_number(value: int | float) -> str:
+    """1234567.5 -> '1.234.567,5'."""
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    whole, frac = f"{value:,.2f}".split(".")
+    return f"{whole.replace(',', '.')},{frac.rstrip('0')}"

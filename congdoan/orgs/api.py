@@ -1,0 +1,75 @@
+"""/api/v1/units: the union tree and members, scoped to the token's or session's user."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from congdoan.orgs import selectors
+from congdoan.orgs.models import Member, Unit
+from congdoan.orgs.scoping import scope_for
+
+router = Router(tags=["units"])
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    level: str
+    kind: str
+    parent_code: str | None
+    is_active: bool
+    depth: int
+
+    @staticmethod
+    def resolve_level(obj: Unit) -> str:
+        return obj.level.code
+
+    @staticmethod
+    def resolve_parent_code(obj: Unit) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+class UnitDetailOut(UnitOut):
+    members_total: int
+    employer_name: str
+
+
+class MemberOut(Schema):
+    id: int
+    full_name: str
+    gender: str
+    date_of_birth: date | None
+    joined_on: date | None
+    card_number: str | None
+    unit_code: str
+
+    @staticmethod
+    def resolve_unit_code(obj: Member) -> str:
+        return obj.unit.code
+
+
+@router.get("/", response=list[UnitOut])
+@paginate(PageNumberPagination, page_size=100)
+def list_units(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
+    return selectors.unit_list(viewer=request.user, query=q).select_related("level", "parent")
+
+
+@router.get("/{code}", response=UnitDetailOut)
+def get_unit(request: HttpRequest, code: str) -> dict[str, object]:
+    unit = selectors.unit_detail(viewer=request.user, code=code)
+    data = UnitOut.from_orm(unit).dict()
+    data.update(members_total=selectors.subtree_member_count(unit=unit), employer_name=unit.employer_name)
+    return data
+
+
+@router.get("/{code}/members", response=list[MemberOut])
+@paginate(PageNumberPagination, page_size=100)
+def list_members(request: HttpRequest, code: str, q: str = ""):  # type: ignore[no-untyped-def]
+    unit = selectors.unit_detail(viewer=request.user, code=code)
+    if not scope_for(request.user).is_officer:
+        return Member.objects.none()
+    return selectors.members_in_scope(request.user).filter(unit=unit, left_on__isnull=True).select_related("unit").order_by("full_name", "id").filter(full_name__icontains=q) if q else selectors.members_in_scope(request.user).filter(unit=unit, left_on__isnull=True).select_related("unit").order_by("full_name", "id")

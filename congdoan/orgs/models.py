@@ -1,0 +1,237 @@
+"""The union tree, its history, people and positions.
+
+The tree is stored twice on purpose:
+- `Unit.parent` + `Unit.path` (materialised path of ids, "/1/7/42/") is the tree as it is
+  now, so that subtree queries are one indexed prefix match;
+- `UnitPeriod` rows say which parent each unit had between two dates, so that reports and
+  indicators for a past period can use the tree as it was then.
+Levels are rows (`Level`), not code: reorganisations add or retire levels without a release.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.Model):
+    """A tier of the union tree (Tổng Liên đoàn, LĐLĐ tỉnh/thành phố, cấp trên trực tiếp cơ sở, CĐCS…)."""
+
+    code = models.SlugField(_("mã"), max_length=30, unique=True)
+    name = models.CharField(_("tên cấp"), max_length=120)
+    rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("0 là cấp cao nhất"))
+    is_grassroots = models.BooleanField(_("là cấp cơ sở"), default=False)
+    is_active = models.BooleanField(_("còn sử dụng"), default=True)
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("cấp công đoàn")
+        verbose_name_plural = _("cấp công đoàn")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    FEDERATION = "federation", _("Liên đoàn lao động")
+    SECTOR = "sector", _("Công đoàn ngành")
+    INDUSTRIAL_ZONE = "industrial_zone", _("Công đoàn khu công nghiệp")
+    STATE_BODY = "state_body", _("Cơ quan hành chính, sự nghiệp")
+    SCHOOL = "school", _("Trường học")
+    HEALTH = "health", _("Cơ sở y tế")
+    STATE_ENTERPRISE = "state_enterprise", _("Doanh nghiệp nhà nước")
+    NON_STATE_ENTERPRISE = "non_state_enterprise", _("Doanh nghiệp ngoài nhà nước")
+    FDI_ENTERPRISE = "fdi_enterprise", _("Doanh nghiệp có vốn đầu tư nước ngoài")
+    COOPERATIVE = "cooperative", _("Hợp tác xã")
+    OTHER = "other", _("Khác")
+
+
+def _qr_token() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class Unit(models.Model):
+    code = models.SlugField(
+        _("mã đơn vị"),
+        max_length=40,
+        unique=True,
+        allow_unicode=False,
+        help_text=_("Mã ổn định dùng trong đường dẫn, nhập liệu và dòng lệnh, ví dụ HN, PX."),
+    )
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=80, blank=True)
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="units", verbose_name=_("cấp"))
+    kind = models.CharField(_("loại hình"), max_length=30, choices=UnitKind.choices, default=UnitKind.OTHER)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("đơn vị cấp trên")
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    employer_name = models.CharField(_("tên cơ quan, doanh nghiệp"), max_length=255, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    workers_count = models.PositiveIntegerField(_("số người lao động"), default=0)
+    qr_token = models.CharField(max_length=20, unique=True, default=_qr_token, editable=False)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    dissolved_on = models.DateField(_("ngày giải thể/sáp nhập"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", verbose_name=_("sáp nhập vào")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        indexes = [models.Index(fields=["parent", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.level.is_grassroots
+
+    @property
+    def ancestors(self) -> list[Unit]:
+        """Units above this one, from the root down (excluded itself)."""
+        ids = self.ancestor_ids()[:-1]
+        by_id = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to this unit, included."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+class UnitPeriod(models.Model):
+    """This unit hung under `parent` from `valid_from` (included) to `valid_to` (excluded)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="periods")
+    parent = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="child_periods")
+    name = models.CharField(max_length=255)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "valid_from"]
+        indexes = [models.Index(fields=["valid_from", "valid_to"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} < {self.parent_id} [{self.valid_from}, {self.valid_to})"
+
+
+class UnitEventKind(models.TextChoices):
+    CREATED = "created", _("Thành lập")
+    RENAMED = "renamed", _("Đổi tên")
+    MOVED = "moved", _("Chuyển cấp trên")
+    MERGED = "merged", _("Sáp nhập")
+    DISSOLVED = "dissolved", _("Giải thể")
+
+
+class UnitEvent(models.Model):
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=UnitEventKind.choices)
+    on_date = models.DateField()
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-on_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit_id} {self.on_date}"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", _("Nữ")
+    MALE = "M", _("Nam")
+    OTHER = "O", _("Khác")
+
+
+class Member(models.Model):
+    """An đoàn viên (or a worker known to the union) of one unit."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("đơn vị"))
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices, blank=True)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    joined_on = models.DateField(_("ngày vào công đoàn"), null=True, blank=True)
+    card_number = models.CharField(_("số thẻ đoàn viên"), max_length=30, null=True, blank=True, unique=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_union_member = models.BooleanField(_("là đoàn viên"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="member"
+    )
+    left_on = models.DateField(_("ngày thôi sinh hoạt"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        verbose_name = _("đoàn viên")
+        verbose_name_plural = _("đoàn viên")
+        indexes = [models.Index(fields=["unit", "full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_on is None
+
+
+class Position(models.Model):
+    """A post in a union committee (Chủ tịch, Phó Chủ tịch, Ủy viên BCH…)."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("chức danh"), max_length=120)
+    is_leader = models.BooleanField(
+        _("là lãnh đạo"), default=False, help_text=_("Tính vào chỉ tiêu bồi dưỡng cán bộ lãnh đạo.")
+    )
+    is_standing_committee = models.BooleanField(_("thuộc Ban Thường vụ"), default=False)
+    rank = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["rank", "name"]
+        verbose_name = _("chức danh")
+        verbose_name_plural = _("chức danh")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Appointment(models.Model):
+    """Someone holds a position in a unit; with `user` set and `manages` on, that login is an officer of the unit's subtree."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="appointments", verbose_name=_("đơn vị"))
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, verbose_name=_("chức danh"))
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="appointments"
+    )
+    manages = models.BooleanField(_("quản lý dữ liệu đơn vị"), default=True)
+    is_office = models.BooleanField(
+        _("thuộc Văn phòng"), default=False, help_text=_("Cán bộ Văn phòng được xem thông tin liên hệ của người gửi ẩn danh.")
+    )
+    started_on = models.DateField(_("từ ngày"), default=date.today)
+    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "position__rank", "full_name"]
+        verbose_name = _("bổ nhiệm")
+        verbose_name_plural = _("bổ nhiệm")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} — {self.position} ({self.unit})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None or self.ended_on > timezone.localdate()

@@ -1,0 +1,162 @@
+"""Who may see and manage what: the one place that decides scoping.
+
+Every selector, view, export and API endpoint asks this module; nothing else reads
+appointments to decide access. Rules, in words:
+- a system administrator (superuser) sees everything;
+- an officer (a current `Appointment` with `manages` and a login) sees and manages the
+  subtree of each unit they are appointed to;
+- an officer of the Office (`is_office`) of a unit may also see the contact details of
+  workers who asked to stay anonymous, within that subtree; grassroots officers never can;
+- a member sees their own record and public content;
+- an anonymous visitor sees public pages only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from congdoan.orgs.models import Appointment, Member, Unit
+
+_CACHE_ATTR = "_congdoan_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None = None
+    is_admin: bool = False
+    unit_paths: tuple[str, ...] = ()
+    office_paths: tuple[str, ...] = ()
+    unit_ids: tuple[int, ...] = ()
+    member_id: int | None = None
+    home_unit_id: int | None = field(default=None)
+
+    @property
+    def is_officer(self) -> bool:
+        return self.is_admin or bool(self.unit_paths)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def covers_path(self, path: str) -> bool:
+        return self.is_admin or any(path.startswith(p) for p in self.unit_paths)
+
+    def office_covers_path(self, path: str) -> bool:
+        return self.is_admin or any(path.startswith(p) for p in self.office_paths)
+
+
+ANONYMOUS = Scope()
+
+
+def _drop_nested(paths: set[str]) -> tuple[str, ...]:
+    ordered = sorted(paths, key=len)
+    kept: list[str] = []
+    for p in ordered:
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return tuple(sorted(kept))
+
+
+def scope_for(user: Any) -> Scope:
+    """The viewer's scope, computed once per request (cached on the user object)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    today = timezone.localdate()
+    appointments = (
+        Appointment.objects.filter(user=user, manages=True, started_on__lte=today, unit__is_active=True)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .select_related("unit")
+    )
+    paths: set[str] = set()
+    office: set[str] = set()
+    ids: list[int] = []
+    for appt in appointments:
+        paths.add(appt.unit.path)
+        ids.append(appt.unit_id)
+        if appt.is_office and not appt.unit.level.is_grassroots:
+            office.add(appt.unit.path)
+    member = Member.objects.filter(user=user).only("id", "unit_id").first()
+    scope = Scope(
+        user_id=user.pk,
+        is_admin=bool(user.is_superuser),
+        unit_paths=_drop_nested(paths),
+        office_paths=_drop_nested(office),
+        unit_ids=tuple(sorted(ids)),
+        member_id=member.pk if member else None,
+        home_unit_id=(ids[0] if ids else (member.unit_id if member else None)),
+    )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def unit_q(scope: Scope, field: str = "unit") -> Q:
+    """A filter for rows whose `field` (a ForeignKey to Unit, or "" for Unit itself) is in scope."""
+    if scope.is_admin:
+        return Q()
+    if not scope.unit_paths:
+        return Q(pk__in=[])
+    prefix = f"{field}__path" if field else "path"
+    q = Q()
+    for path in scope.unit_paths:
+        q |= Q(**{f"{prefix}__startswith": path})
+    return q
+
+
+def office_q(scope: Scope, field: str = "unit") -> Q:
+    """Rows whose unit lies under a unit where the viewer works in the Office."""
+    if scope.is_admin:
+        return Q()
+    if not scope.office_paths:
+        return Q(pk__in=[])
+    prefix = f"{field}__path" if field else "path"
+    q = Q()
+    for path in scope.office_paths:
+        q |= Q(**{f"{prefix}__startswith": path})
+    return q
+
+
+def units_in_scope(user: Any) -> QuerySet[Unit]:
+    return Unit.objects.filter(unit_q(scope_for(user), field="")).select_related("level")
+
+
+def can_view_unit(user: Any, unit: Unit) -> bool:
+    return scope_for(user).covers_path(unit.path)
+
+
+def can_manage_unit(user: Any, unit: Unit) -> bool:
+    return scope_for(user).covers_path(unit.path)
+
+
+def can_see_anonymous_contact(user: Any, unit: Unit) -> bool:
+    """Only the Office of an upper level (never the grassroots union) sees an anonymous worker's contact."""
+    return scope_for(user).office_covers_path(unit.path)
+
+
+def get_unit_in_scope(user: Any, code: str) -> Unit:
+    """The unit with this code if the viewer may see it; 404 otherwise (no hint that it exists)."""
+    unit = Unit.objects.filter(code=code).select_related("level", "parent").first()
+    if unit is None or not can_view_unit(user, unit):
+        raise Http404
+    return unit
+
+
+def members_in_scope(user: Any) -> QuerySet[Member]:
+    scope = scope_for(user)
+    if scope.is_officer:
+        return Member.objects.filter(unit_q(scope))
+    if scope.member_id is not None:
+        return Member.objects.filter(pk=scope.member_id)
+    return Member.objects.none()

@@ -1,0 +1,129 @@
+"""Reads of the union tree, always through the viewer's scope."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+
+from congdoan.orgs.models import Appointment, Member, Unit, UnitPeriod
+from congdoan.orgs.scoping import get_unit_in_scope, members_in_scope, scope_for, unit_q, units_in_scope
+
+__all__ = ["members_in_scope"]
+from congdoan.text import fold
+
+
+def unit_list(*, viewer: Any, query: str = "") -> QuerySet[Unit]:
+    units = units_in_scope(viewer).order_by("path")
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(code__iexact=query) | Q(employer_name__icontains=query))
+    return units
+
+
+def unit_tree(*, viewer: Any, limit: int = 2000) -> list[dict[str, Any]]:
+    """The viewer's part of the tree, in path order, with direct member counts."""
+    units = list(
+        units_in_scope(viewer)
+        .filter(is_active=True)
+        .annotate(direct_members=Count("members", filter=Q(members__left_on__isnull=True)))
+        .order_by("path")[:limit]
+    )
+    if not units:
+        return []
+    base_depth = min(u.depth for u in units)
+    totals: dict[int, int] = defaultdict(int)
+    for u in units:
+        for ancestor in u.ancestor_ids():
+            totals[ancestor] += u.direct_members  # type: ignore[attr-defined]
+    return [{"unit": u, "indent": u.depth - base_depth, "members_total": totals[u.pk]} for u in units]
+
+
+def unit_detail(*, viewer: Any, code: str) -> Unit:
+    return get_unit_in_scope(viewer, code)
+
+
+def subtree_member_count(*, unit: Unit) -> int:
+    return Member.objects.filter(unit__path__startswith=unit.path, left_on__isnull=True).count()
+
+
+def unit_members(*, viewer: Any, unit: Unit, query: str = "", page: int = 1, per_page: int = 50) -> Page[Member]:
+    members = members_in_scope(viewer).filter(unit=unit, left_on__isnull=True).order_by("full_name", "id")
+    if query:
+        members = members.filter(Q(full_name__icontains=query) | Q(card_number=query) | Q(phone__contains=query))
+    return Paginator(members, per_page).get_page(page)
+
+
+def unit_officers(*, viewer: Any, unit: Unit) -> QuerySet[Appointment]:
+    if not scope_for(viewer).covers_path(unit.path):
+        return Appointment.objects.none()
+    return (
+        Appointment.objects.filter(unit=unit, ended_on__isnull=True)
+        .select_related("position", "user")
+        .order_by("position__rank", "full_name")
+    )
+
+
+def subtree_ids_at(*, unit: Unit, on_date: date) -> set[int]:
+    """Ids of the units that hung under `unit` (included) on `on_date`, as the tree was then.
+
+    Steps: take every period valid on that date; build parent → children; walk down from
+    `unit`. A unit merged away before the date has no valid period and drops out; one
+    moved in later is not yet there.
+    """
+    periods = UnitPeriod.objects.filter(valid_from__lte=on_date).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=on_date)
+    )
+    children: dict[int | None, list[int]] = defaultdict(list)
+    present: set[int] = set()
+    for unit_id, parent_id in periods.values_list("unit_id", "parent_id"):
+        children[parent_id].append(unit_id)
+        present.add(unit_id)
+    if unit.pk not in present:
+        return set()
+    found = {unit.pk}
+    stack = [unit.pk]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def unit_search(*, viewer: Any, text: str, limit: int = 20) -> list[Unit]:
+    """Units matching a name typed with or without diacritics (for pickers)."""
+    needle = fold(text)
+    if not needle:
+        return []
+    units = units_in_scope(viewer).filter(is_active=True).only("id", "code", "name", "employer_name", "path")
+    return [u for u in units if needle in fold(f"{u.name} {u.employer_name} {u.code}")][:limit]
+
+
+def members_for_export(*, viewer: Any, unit: Unit) -> QuerySet[Member]:
+    return members_in_scope(viewer).filter(unit__path__startswith=unit.path).filter(unit_q(scope_for(viewer)))
+
+
+def dashboard_roots(*, viewer: Any) -> list[dict[str, Any]]:
+    """The top units of the viewer's scope with member and grassroots counts of their subtree."""
+    scope = scope_for(viewer)
+    if scope.is_admin:
+        roots = list(Unit.objects.filter(parent__isnull=True, is_active=True).select_related("level"))
+    else:
+        roots = list(Unit.objects.filter(path__in=scope.unit_paths).select_related("level"))
+    return [
+        {
+            "unit": root,
+            "members": subtree_member_count(unit=root),
+            "grassroots": Unit.objects.filter(
+                path__startswith=root.path, is_active=True, level__is_grassroots=True
+            ).count(),
+        }
+        for root in roots
+    ]
+
+
+def user_appointments(*, user: Any) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(user=user, ended_on__isnull=True).select_related("unit", "position")
