@@ -71,7 +71,7 @@ typecheck: install
 system-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	  tesseract-ocr tesseract-ocr-vie espeak-ng poppler-utils chromium fonts-dejavu-core >/dev/null
+	  tesseract-ocr tesseract-ocr-vie espeak-ng poppler-utils gettext chromium fonts-dejavu-core >/dev/null
 	@echo "system packages installed"
 
 clean:

@@ -121,7 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     # A file (not :memory:) so that a real worker process can share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # Per process, so that two test runs on one machine never share a file.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str("CONGDOAN_TEST_DB", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
+    }
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
