@@ -250,3 +250,36 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {"congdoan": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False}},
 }
+
+# --- feedback ---
+# Workers' concerns (congdoan/feedback, docs/feedback.md).
+FEEDBACK_TEXT_MAX_CHARS = env_int("FEEDBACK_TEXT_MAX_CHARS", 5000)
+FEEDBACK_PHOTO_MAX_BYTES = env_int("FEEDBACK_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+FEEDBACK_RATE_LIMIT_PER_MINUTE = env_int("FEEDBACK_RATE_LIMIT_PER_MINUTE", 5)
+FEEDBACK_DEADLINE_HOURS = {
+    "urgent": env_int("FEEDBACK_DEADLINE_URGENT_HOURS", 24),
+    "high": env_int("FEEDBACK_DEADLINE_HIGH_HOURS", 72),
+    "normal": env_int("FEEDBACK_DEADLINE_NORMAL_HOURS", 240),
+}
+FEEDBACK_REMIND_BEFORE_HOURS = env_int("FEEDBACK_REMIND_BEFORE_HOURS", 12)
+FEEDBACK_CHECK_EVERY_MINUTES = env_int("FEEDBACK_CHECK_EVERY_MINUTES", 15)
+FEEDBACK_RETENTION_DAYS = env_int("FEEDBACK_RETENTION_DAYS", 365)
+FEEDBACK_FALLBACK_UNIT = env_str("FEEDBACK_FALLBACK_UNIT", "")
+FEEDBACK_MODEL_DIR = Path(env_str("FEEDBACK_MODEL_DIR", str(PACKAGE_DIR / "feedback" / "models" / "topic")))
+FEEDBACK_TRAINED_MODEL_DIR = Path(env_str("FEEDBACK_TRAINED_MODEL_DIR", str(VAR_DIR / "feedback" / "topic")))
+
+# --- feedback channels ---
+# Zalo Official Account (https://developers.zalo.me): webhook signature and send API.
+ZALO_OA_API_BASE = env_str("ZALO_OA_API_BASE", "https://openapi.zalo.me")
+ZALO_OA_ACCESS_TOKEN = env_str("ZALO_OA_ACCESS_TOKEN")
+ZALO_APP_ID = env_str("ZALO_APP_ID")
+ZALO_OA_SECRET_KEY = env_str("ZALO_OA_SECRET_KEY")
+# Generic SMS gateway (see docs/feedback-channels.md).
+SMS_API_BASE = env_str("SMS_API_BASE")
+SMS_API_KEY = env_str("SMS_API_KEY")
+SMS_WEBHOOK_SECRET = env_str("SMS_WEBHOOK_SECRET")
+SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 3)
+# Outgoing calls to both providers: tries, first backoff (seconds, doubles), timeout per try.
+CHANNELS_HTTP_ATTEMPTS = env_int("CHANNELS_HTTP_ATTEMPTS", 3)
+CHANNELS_HTTP_BACKOFF = float(env_str("CHANNELS_HTTP_BACKOFF", "0.5"))
+CHANNELS_HTTP_TIMEOUT = float(env_str("CHANNELS_HTTP_TIMEOUT", "10"))
