@@ -26,3 +26,23 @@ class UploadsNoExecuteMiddleware:
             response["X-Content-Type-Options"] = "nosniff"
             response.setdefault("Content-Disposition", "attachment")
         return response
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Vietnamese unless the person chose another language (the language cookie set by
+    /i18n/setlang/). The browser's Accept-Language is not consulted: a worker's phone set
+    to English should still get the union's pages in Vietnamese."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -24,7 +24,12 @@ def unit_list(*, viewer: Any, query: str = "") -> QuerySet[Unit]:
 
 
 def unit_tree(*, viewer: Any, limit: int = 2000) -> list[dict[str, Any]]:
-    """The viewer's part of the tree, in path order, with direct member counts."""
+    """The viewer's part of the tree, depth first with siblings by name, and member counts.
+
+    Steps: load the scoped units with their direct member counts (one query); add each
+    unit's count to all its ancestors (subtree totals); walk from the scope's roots,
+    children sorted by name.
+    """
     units = list(
         units_in_scope(viewer)
         .filter(is_active=True)
@@ -33,12 +38,22 @@ def unit_tree(*, viewer: Any, limit: int = 2000) -> list[dict[str, Any]]:
     )
     if not units:
         return []
-    base_depth = min(u.depth for u in units)
+    by_id = {u.pk: u for u in units}
     totals: dict[int, int] = defaultdict(int)
+    children: dict[int | None, list[Unit]] = defaultdict(list)
     for u in units:
         for ancestor in u.ancestor_ids():
             totals[ancestor] += u.direct_members  # type: ignore[attr-defined]
-    return [{"unit": u, "indent": u.depth - base_depth, "members_total": totals[u.pk]} for u in units]
+        children[u.parent_id if u.parent_id in by_id else None].append(u)
+    rows: list[dict[str, Any]] = []
+
+    def walk(parent_id: int | None, indent: int) -> None:
+        for child in sorted(children.get(parent_id, []), key=lambda x: fold(x.name)):
+            rows.append({"unit": child, "indent": min(indent, 4), "members_total": totals[child.pk]})
+            walk(child.pk, indent + 1)
+
+    walk(None, 0)
+    return rows
 
 
 def unit_detail(*, viewer: Any, code: str) -> Unit:
