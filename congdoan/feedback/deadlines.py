@@ -1,0 +1,134 @@
+"""Deadlines, reminders, escalation and retention: the periodic sweep.
+
+`check_deadlines()` is run by `congdoan feedback check-deadlines` (cron) or by the
+self-rescheduling task `feedback_check_deadlines`. Each step claims rows with a
+conditional UPDATE, so two sweeps running at once never send a reminder twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdoan.feedback.models import OPEN_STATUSES, Concern, ConcernEvent
+from congdoan.orgs.models import Appointment, Unit
+
+log = logging.getLogger("congdoan.feedback")
+
+
+def officer_emails(unit: Unit | None) -> list[str]:
+    """E-mails of the current managing officers of a unit."""
+    if unit is None:
+        return []
+    today = timezone.localdate()
+    rows = (
+        Appointment.objects.filter(unit=unit, manages=True, user__isnull=False, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values_list("user__email", flat=True)
+    )
+    return sorted({e for e in rows if e})
+
+
+def recipients(concern: Concern) -> list[str]:
+    if concern.assignee_id and concern.assignee and concern.assignee.email:
+        return [concern.assignee.email]
+    return officer_emails(concern.assigned_unit)
+
+
+def _link(concern: Concern) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("feedback:detail", args=[concern.code])
+
+
+def _mail(concern: Concern, subject: str, body: str, to: list[str]) -> int:
+    if not to:
+        log.warning("feedback: no officer e-mail for %s (%s)", concern.code, subject)
+        return 0
+    # The body never carries the worker's contact: e-mail leaves the scoping layer.
+    text = body + "\n\n" + _("Nội dung: %(text)s") % {"text": concern.display_text[:500]} + "\n" + _link(concern)
+    return send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+
+
+def notify_urgent(*, concern_id: int) -> int:
+    concern = Concern.objects.select_related("assigned_unit", "assignee").filter(pk=concern_id).first()
+    if concern is None:
+        return 0
+    return _mail(concern, _("[Khẩn] Ý kiến %(code)s cần xử lý ngay") % {"code": concern.code},
+                 _("Một ý kiến khẩn cấp vừa được tiếp nhận: %(reasons)s.") % {"reasons": ", ".join(concern.urgency_reasons)},
+                 recipients(concern))
+
+
+def _remind(now: Any) -> int:
+    soon = now + timedelta(hours=settings.FEEDBACK_REMIND_BEFORE_HOURS)
+    sent = 0
+    rows = Concern.objects.filter(status__in=OPEN_STATUSES, due_at__gt=now, due_at__lte=soon, reminded_at__isnull=True)
+    for concern in rows.select_related("assigned_unit", "assignee")[:500]:
+        if Concern.objects.filter(pk=concern.pk, reminded_at__isnull=True).update(reminded_at=now) != 1:
+            continue
+        local_due = timezone.localtime(concern.due_at)
+        _mail(concern, _("Nhắc hạn: ý kiến %(code)s") % {"code": concern.code},
+              _("Ý kiến %(code)s đến hạn trả lời lúc %(due)s.") % {"code": concern.code, "due": local_due.strftime("%H:%M %d/%m/%Y")},
+              recipients(concern))
+        ConcernEvent.objects.create(concern=concern, kind="remind", note=", ".join(recipients(concern)) and "e-mail")
+        sent += 1
+    return sent
+
+
+def _escalate(now: Any) -> int:
+    """Overdue and never escalated: hand it to the level above (the district) and tell them."""
+    from congdoan.feedback.services import _upper_unit, deadline_for
+
+    moved = 0
+    rows = Concern.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now, escalated_at__isnull=True)
+    for concern in rows.select_related("assigned_unit", "assigned_unit__level", "unit")[:500]:
+        target = concern.assigned_unit
+        if target is not None and target.level.is_grassroots:
+            target = _upper_unit(target)
+        claimed = Concern.objects.filter(pk=concern.pk, escalated_at__isnull=True, due_at__lt=now).update(
+            escalated_at=now, assigned_unit=target, assignee=None, due_at=deadline_for(concern.urgency, now), reminded_at=None,
+        )
+        if claimed != 1:
+            continue
+        concern.refresh_from_db()
+        ConcernEvent.objects.create(concern=concern, kind="escalate", note=str(target or ""))
+        _mail(concern, _("Quá hạn: ý kiến %(code)s chuyển lên cấp trên") % {"code": concern.code},
+              _("Ý kiến %(code)s đã quá hạn trả lời và được chuyển tới %(unit)s.") % {"code": concern.code, "unit": target},
+              officer_emails(target))
+        moved += 1
+    return moved
+
+
+def erase_expired_contacts(now: Any = None) -> int:
+    """Erase contact details of concerns closed longer ago than FEEDBACK_RETENTION_DAYS."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.FEEDBACK_RETENTION_DAYS)
+    return Concern.objects.filter(closed_at__lt=limit, contact_erased_at__isnull=True).update(
+        contact_name="", contact_phone="", contact_zalo_id="", ip_hash="", submitted_by=None, contact_erased_at=now
+    )
+
+
+def check_deadlines(now: Any = None) -> dict[str, int]:
+    """One sweep. Steps: 1. triage what was never triaged; 2. remind; 3. escalate; 4. retention."""
+    from congdoan.feedback.services import concern_triage, untriaged
+
+    now = now or timezone.now()
+    triaged = 0
+    for pk in untriaged():
+        try:
+            concern_triage(concern_id=pk)
+            triaged += 1
+        except Exception:
+            log.exception("feedback: triage of concern %s failed; will retry next sweep", pk)
+    return {
+        "triaged": triaged,
+        "reminded": _remind(now),
+        "escalated": _escalate(now),
+        "erased": erase_expired_contacts(now),
+    }

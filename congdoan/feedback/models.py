@@ -1,0 +1,214 @@
+"""Workers' concerns (tâm tư, nguyện vọng): one inbox for every channel.
+
+A `Concern` is written first, as it arrived (`text`), then triaged by a task that fills
+`restored_text`, `topic`, `urgency`, `sentiment`, `cluster`, `assigned_unit` and `due_at`.
+A concern whose triage has not run yet has `status=received` and is picked up again by
+`congdoan feedback check-deadlines` (so a concern is never lost when the worker is down).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congdoan.orgs.models import Unit
+
+# No 0/O, 1/I/L, so a code read over the phone or copied by hand stays unambiguous.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_PREFIX = "YK-"
+CODE_LENGTH = 6
+
+
+def new_code() -> str:
+    return CODE_PREFIX + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def clean_code(raw: str) -> str:
+    """What a worker typed ("yk 7k3m9q", "7K3M9Q", "YK-7K3M9O") as the stored form."""
+    value = "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+    if value.startswith("YK"):
+        value = value[2:]
+    return CODE_PREFIX + value[:CODE_LENGTH] if value else ""
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Trang web")
+    MEMBER = "member", _("Đoàn viên đăng nhập")
+    OFFICER = "officer", _("Cán bộ ghi nhận")
+    ZALO = "zalo", _("Zalo OA")
+    SMS = "sms", _("Tin nhắn SMS")
+    IMPORT = "import", _("Phiếu giấy (nhập tệp)")
+    API = "api", _("API")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Đã tiếp nhận")
+    TRIAGED = "triaged", _("Đã phân loại")
+    ASSIGNED = "assigned", _("Đã giao xử lý")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    ANSWERED = "answered", _("Đã trả lời")
+    CLOSED = "closed", _("Đã đóng")
+    REOPENED = "reopened", _("Mở lại")
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+
+
+class Topic(models.TextChoices):
+    WAGES = "wages", _("Tiền lương, thu nhập")
+    HOURS = "hours", _("Thời giờ làm việc, làm thêm giờ")
+    INSURANCE = "insurance", _("Bảo hiểm xã hội, bảo hiểm y tế")
+    SAFETY = "safety", _("An toàn, vệ sinh lao động")
+    CONTRACT = "contract", _("Hợp đồng, kỷ luật, sa thải")
+    WELFARE = "welfare", _("Phúc lợi, Tết, hỗ trợ khó khăn")
+    LIVING = "living", _("Nhà ở, đi lại, nhà trẻ")
+    UNION = "union", _("Đoàn phí, hoạt động công đoàn")
+    HARASSMENT = "harassment", _("Quấy rối, phân biệt đối xử")
+    OTHER = "other", _("Khác")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Bình thường")
+    HIGH = "high", _("Cần sớm")
+    URGENT = "urgent", _("Khẩn cấp")
+
+
+class Sentiment(models.TextChoices):
+    NEGATIVE = "negative", _("Tiêu cực")
+    NEUTRAL = "neutral", _("Trung tính")
+    POSITIVE = "positive", _("Tích cực")
+
+
+class Cluster(models.Model):
+    """Near-duplicate concerns grouped together ("40 workers at X report the same delay")."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback_clusters")
+    topic = models.CharField(_("chủ đề"), max_length=20, choices=Topic.choices, blank=True)
+    title = models.CharField(_("nội dung tiêu biểu"), max_length=200)
+    size = models.PositiveIntegerField(_("số ý kiến"), default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-size", "-updated_at"]
+        verbose_name = _("nhóm ý kiến trùng lặp")
+        verbose_name_plural = _("nhóm ý kiến trùng lặp")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Concern(models.Model):
+    code = models.CharField(_("mã tra cứu"), max_length=12, unique=True, default=new_code, editable=False)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback_concerns",
+        verbose_name=_("công đoàn cơ sở"),
+    )
+    assigned_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback_assigned",
+        verbose_name=_("đơn vị xử lý"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback_assigned",
+        verbose_name=_("cán bộ xử lý"),
+    )
+    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    text = models.TextField(_("nội dung"))
+    restored_text = models.TextField(_("nội dung đã khôi phục dấu"), blank=True)
+    topic = models.CharField(_("chủ đề"), max_length=20, choices=Topic.choices, blank=True)
+    topic_confidence = models.FloatField(null=True, blank=True)
+    topic_corrected = models.BooleanField(_("chủ đề do cán bộ sửa"), default=False)
+    urgency = models.CharField(_("mức độ"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    urgency_corrected = models.BooleanField(_("mức độ do cán bộ sửa"), default=False)
+    urgency_reasons = models.JSONField(default=list, blank=True)
+    sentiment = models.CharField(_("sắc thái"), max_length=10, choices=Sentiment.choices, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    is_anonymous = models.BooleanField(_("ẩn danh"), default=True)
+    contact_name = models.CharField(_("họ tên người gửi"), max_length=120, blank=True)
+    contact_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    contact_zalo_id = models.CharField(_("Zalo"), max_length=64, blank=True)
+    contact_erased_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback_submitted"
+    )
+    external_id = models.CharField(_("mã tin nhắn của nhà cung cấp"), max_length=128, blank=True)
+    wants_upper_level = models.BooleanField(_("muốn gửi lên cấp trên"), default=False)
+    about_union = models.BooleanField(_("phản ánh về công đoàn cơ sở"), default=False)
+    hidden_from_unit = models.BooleanField(default=False, help_text=_("Không cho công đoàn cơ sở xem ý kiến này."))
+    photo = models.ImageField(_("ảnh"), upload_to="feedback/%Y/%m/", blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    signature = models.BinaryField(null=True, blank=True, editable=False)
+    cluster = models.ForeignKey(Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns")
+    created_at = models.DateTimeField(_("ngày gửi"), default=timezone.now, db_index=True)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn trả lời"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    answer_text = models.TextField(_("trả lời"), blank=True)
+    answer_citation = models.CharField(_("căn cứ (điều luật, tài liệu)"), max_length=255, blank=True)
+    answer_url = models.URLField(_("đường dẫn căn cứ"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback_answered"
+    )
+    answered_on_time = models.BooleanField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("mức hài lòng"), null=True, blank=True)
+    rating_comment = models.CharField(_("nhận xét"), max_length=500, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    internal_note = models.TextField(_("ghi chú nội bộ"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ý kiến")
+        verbose_name_plural = _("ý kiến")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], condition=~Q(external_id=""), name="feedback_unique_external_id"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["assigned_unit", "status"]),
+            models.Index(fields=["unit", "created_at"]),
+            models.Index(fields=["topic", "created_at"]),
+            models.Index(fields=["contact_phone"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def display_text(self) -> str:
+        return self.restored_text or self.text
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.is_open and self.due_at and self.due_at < timezone.now())
+
+
+class ConcernEvent(models.Model):
+    """The concern's history: who did what when (shown to officers; the worker sees status only)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id} {self.kind}"

@@ -1,0 +1,58 @@
+"""Background work of the feedback app (django-tasks; queue "default")."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+log = logging.getLogger("congdoan.feedback")
+
+
+@task()
+def triage_concern(concern_id: int) -> None:
+    from congdoan.feedback.services import concern_triage
+
+    concern_triage(concern_id=concern_id)
+
+
+@task()
+def notify_urgent(concern_id: int) -> None:
+    from congdoan.feedback.deadlines import notify_urgent as notify
+
+    notify(concern_id=concern_id)
+
+
+@task()
+def deliver_answer(concern_id: int) -> None:
+    """Send the published answer back through the channel it came from (Zalo, SMS…)."""
+    from congdoan.feedback.models import Concern
+
+    concern = Concern.objects.filter(pk=concern_id).first()
+    if concern is None:
+        return
+    try:
+        from congdoan.feedback.channels import deliver_answer as deliver
+    except ImportError:
+        log.warning("feedback: congdoan.feedback.channels.deliver_answer is not available; answer %s not pushed", concern.code)
+        return
+    deliver(concern)
+
+
+@task()
+def feedback_check_deadlines(reschedule: bool = False) -> dict[str, int]:
+    """Triage leftovers, remind, escalate and erase old contacts; with `reschedule`, run again later.
+
+    Re-enqueuing itself with `run_after` keeps one sweep alive on the database backend
+    without cron; `congdoan feedback check-deadlines --schedule` starts the chain.
+    """
+    from congdoan.feedback.deadlines import check_deadlines
+
+    counts = check_deadlines()
+    if reschedule:
+        later = timezone.now() + timedelta(minutes=settings.FEEDBACK_CHECK_EVERY_MINUTES)
+        feedback_check_deadlines.using(run_after=later).enqueue(reschedule=True)
+    return counts

@@ -1,0 +1,228 @@
+"""Triage of one concern's text: restore diacritics, topic, urgency, sentiment, "about the union".
+
+Pure functions over text (no database), so `congdoan feedback classify`, the triage task
+and the tests share exactly one pipeline:
+
+1. `restore` the diacritics (a worker often types "cong ty tra luong cham");
+2. topic: the `TextClassifier` shipped in `feedback/models/topic` (or the one
+   `congdoan feedback retrain` wrote under var/), features are folded text so accents do
+   not matter; when no model can be loaded, keyword rules are used and a warning is logged;
+3. urgency: rules over folded text (unpaid wages, accident, mass lay-off, stoppage,
+   threats, suicide) decide "urgent"; the topic and a few "many people" markers raise
+   "high"; otherwise "normal";
+4. sentiment: the UIT-VSFC model of the text toolkit when it is shipped, else a small
+   lexicon (logged once);
+5. "about the union": the text complains about the grassroots union or its officers, so
+   it must go to the upper level and stay hidden from the grassroots union.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from congdoan.feedback.models import Sentiment, Topic, Urgency
+from congdoan.text import fold, normalize, restore
+
+log = logging.getLogger("congdoan.feedback")
+
+TEXT_MODELS_DIR = Path(__file__).resolve().parent.parent / "text" / "models"
+
+# (reason shown to officers, folded patterns). Word boundaries matter: "no luong" not "ton luong".
+URGENT_RULES: list[tuple[str, list[str]]] = [
+    ("Nợ, chậm trả lương", [
+        r"\bno luong\b", r"\bchua (duoc )?tra luong\b", r"\bkhong (duoc )?tra luong\b", r"\bchua (duoc )?(nhan|phat|lanh) luong\b",
+        r"\bkhong (duoc )?(nhan|phat|lanh) luong\b", r"\bcham (tra |phat )?luong\b", r"\bkhat luong\b", r"\bquyt luong\b",
+        r"\bno (\d+ )?thang luong\b", r"\bchua co luong\b", r"\bno bao hiem\b", r"\btron dong bao hiem\b",
+    ]),
+    ("Tai nạn, nguy hiểm tính mạng", [
+        r"\btai nan\b", r"\bbi thuong\b", r"\btu vong\b", r"\bchet\b", r"\bngo doc\b", r"\bngat xiu\b", r"\bngat\b",
+        r"\bcap cuu\b", r"\bnhap vien\b", r"\bchay no\b", r"\bno noi hoi\b", r"\bdut (tay|ngon)\b", r"\bkep tay\b",
+        r"\bdien giat\b", r"\bsap (nha|tuong|gian|mai)\b",
+    ]),
+    ("Cắt giảm, cho thôi việc hàng loạt", [
+        r"\bhang loat\b", r"\bcat giam (nhan su|lao dong|cong nhan|nguoi)\b", r"\bgiai the\b", r"\bbo tron\b", r"\bdong cua nha may\b", r"\bngung san xuat\b",
+        r"\bcho nghi het\b", r"\bsa thai ca\b",
+    ]),
+    ("Ngừng việc tập thể, đình công", [
+        r"\bdinh cong\b", r"\bngung viec\b", r"\blan cong\b", r"\bbo viec tap the\b", r"\bkhong vao ca\b",
+        r"\btu tap\b", r"\bbieu tinh\b", r"\bkeo nhau nghi\b",
+    ]),
+    ("Đe doạ, bạo lực", [
+        r"\bde doa\b", r"\bdoa (danh|giet|duoi)\b", r"\bhanh hung\b", r"\bdanh dap\b", r"\bdanh (toi|em|chung toi|cong nhan)\b",
+        r"\bxuc pham than the\b", r"\bgiu giay to\b",
+    ]),
+    ("Nguy cơ tự tử", [r"\btu tu\b", r"\btu sat\b", r"\bmuon chet\b", r"\bkhong muon song\b", r"\bket lieu\b"]),
+]
+HIGH_MARKERS = [
+    r"\bnhieu (nguoi|cong nhan|chi em|anh em)\b", r"\bca (xuong|to|chuyen|phan xuong|cong ty)\b", r"\btap the\b",
+    r"\bhang tram\b", r"\bhang chuc\b", r"\bkeo dai\b", r"\bbuc xuc\b", r"\bnhieu thang\b",
+]
+HIGH_TOPICS = {Topic.SAFETY.value, Topic.HARASSMENT.value}
+
+UNION_SUBJECTS = [
+    r"\bchu tich cong doan\b", r"\bchu tich cd\b", r"\bcan bo cong doan\b", r"\bban chap hanh\b", r"\bcong doan co so\b",
+    r"\bcong doan cong ty\b", r"\bcong doan (o day|nha may|xi nghiep|truong)\b", r"\bcdcs\b",
+]
+UNION_COMPLAINTS = [
+    r"\bbao che\b", r"\bthien vi\b", r"\btham o\b", r"\ban chan\b", r"\blam ngo\b", r"\bbo mac\b", r"\bdung ve phia\b",
+    r"\bsach nhieu\b", r"\bkhong (giai quyet|quan tam|bao ve|lam gi|co tieng noi)\b", r"\bbat tay\b",
+    r"\bchiem\b", r"\bgian lan\b", r"\bkhong minh bach\b", r"\bnguoi cua (cong ty|giam doc)\b", r"\bde doa\b",
+]
+
+# Keyword fallback for the topic when no model is available (folded words → topic).
+_TOPIC_KEYWORDS: list[tuple[str, list[str]]] = [
+    (Topic.WAGES.value, ["luong", "thu nhap", "thuong", "phu cap", "tien cong"]),
+    (Topic.HOURS.value, ["tang ca", "lam them", "gio lam", "ca dem", "nghi phep", "nghi giua ca", "chu nhat"]),
+    (Topic.INSURANCE.value, ["bao hiem", "bhxh", "bhyt", "thai san", "om dau", "so bao hiem"]),
+    (Topic.SAFETY.value, ["an toan", "tai nan", "bao ho", "khau trang", "nong", "bui", "hoa chat", "doc hai", "may moc"]),
+    (Topic.CONTRACT.value, ["hop dong", "sa thai", "ky luat", "thu viec", "nghi viec", "cho thoi viec"]),
+    (Topic.WELFARE.value, ["tet", "phuc loi", "qua", "tro cap", "kho khan", "om nang", "hieu hi"]),
+    (Topic.LIVING.value, ["nha tro", "phong tro", "xe dua don", "nha tre", "gui tre", "di lai", "nha o", "mau giao"]),
+    (Topic.UNION.value, ["doan phi", "cong doan", "doan vien", "sinh hoat", "dai hoi"]),
+    (Topic.HARASSMENT.value, ["quay roi", "phan biet", "xuc pham", "chui", "sam so", "mang nhiec", "ky thi"]),
+]
+
+_POSITIVE = ["cam on", "hai long", "tot", "vui", "tuyet", "nhiet tinh", "chu dao", "kip thoi", "hay"]
+_NEGATIVE = [
+    "khong", "cham", "bat cong", "buc xuc", "kho khan", "te", "kem", "no", "ep", "doa", "met", "chui", "thieu", "cat",
+    "mat", "nguy hiem", "tai nan", "sa thai", "qua dang", "ton", "vat va", "benh",
+]
+
+
+@dataclass
+class TriageResult:
+    restored: str
+    topic: str
+    topic_confidence: float
+    urgency: str
+    urgency_reasons: list[str] = field(default_factory=list)
+    sentiment: str = Sentiment.NEUTRAL.value
+    about_union: bool = False
+
+    def as_json(self, text: str) -> dict[str, Any]:
+        return {"text": text, "restored": self.restored, "topic": self.topic, "urgency": self.urgency,
+                "sentiment": self.sentiment}
+
+
+def folded(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(normalize(text or ""))).split())
+
+
+def _any(patterns: list[str], text: str) -> bool:
+    return any(re.search(p, text) for p in patterns)
+
+
+def urgency_for(text: str, topic: str) -> tuple[str, list[str]]:
+    """(urgency, reasons) from rules over folded text, raised by the topic."""
+    f = folded(text)
+    reasons = [reason for reason, patterns in URGENT_RULES if _any(patterns, f)]
+    if reasons:
+        return Urgency.URGENT.value, reasons
+    if topic in HIGH_TOPICS or _any(HIGH_MARKERS, f):
+        return Urgency.HIGH.value, []
+    return Urgency.NORMAL.value, []
+
+
+def is_about_union(text: str) -> bool:
+    f = folded(text)
+    return _any(UNION_SUBJECTS, f) and _any(UNION_COMPLAINTS, f)
+
+
+def model_dir() -> Path | None:
+    """The retrained model when there is one, else the shipped one, else None."""
+    for folder in (Path(settings.FEEDBACK_TRAINED_MODEL_DIR), Path(settings.FEEDBACK_MODEL_DIR)):
+        if (folder / "model.npz").exists():
+            return folder
+    return None
+
+
+@lru_cache(maxsize=1)
+def topic_model() -> Any:
+    from congdoan.text.classify import TextClassifier
+
+    folder = model_dir()
+    if folder is None:
+        log.warning("feedback: no topic model found; using keyword rules for topics")
+        return None
+    return TextClassifier.load(folder)
+
+
+@lru_cache(maxsize=1)
+def sentiment_model() -> Any:
+    from congdoan.text.classify import TextClassifier
+
+    for name in ("sentiment", "sentiment-uit-vsfc", "uit-vsfc-sentiment"):
+        folder = TEXT_MODELS_DIR / name
+        if (folder / "model.npz").exists():
+            return TextClassifier.load(folder)
+    log.warning("feedback: no sentiment model in congdoan/text/models; using a small lexicon")
+    return None
+
+
+def reset_models() -> None:
+    topic_model.cache_clear()
+    sentiment_model.cache_clear()
+
+
+def keyword_topic(text: str) -> tuple[str, float]:
+    f = folded(text)
+    best, hits = Topic.OTHER.value, 0
+    for topic, words in _TOPIC_KEYWORDS:
+        n = sum(1 for w in words if re.search(rf"\b{w}\b", f))
+        if n > hits:
+            best, hits = topic, n
+    return best, (0.5 if hits else 0.2)
+
+
+def _sentiment_label(raw: str) -> str:
+    value = raw.lower()
+    if value in ("0", "neg", "negative", "tieu cuc"):
+        return Sentiment.NEGATIVE.value
+    if value in ("2", "pos", "positive", "tich cuc"):
+        return Sentiment.POSITIVE.value
+    return Sentiment.NEUTRAL.value
+
+
+def sentiments(texts: list[str]) -> list[str]:
+    model = sentiment_model()
+    if model is not None:
+        return [_sentiment_label(label) for label, _p in model.predict(texts)]
+    out = []
+    for text in texts:
+        f = folded(text)
+        pos = sum(1 for w in _POSITIVE if re.search(rf"\b{w}\b", f))
+        neg = sum(1 for w in _NEGATIVE if re.search(rf"\b{w}\b", f))
+        out.append(Sentiment.NEGATIVE.value if neg > pos else Sentiment.POSITIVE.value if pos > neg else Sentiment.NEUTRAL.value)
+    return out
+
+
+def topics(texts: list[str]) -> list[tuple[str, float]]:
+    model = topic_model()
+    if model is None:
+        return [keyword_topic(t) for t in texts]
+    return [(label, prob) for label, prob in model.predict(texts)]
+
+
+def analyse_many(texts: list[str]) -> list[TriageResult]:
+    restored = [restore(t) if t.strip() else t for t in texts]
+    topic_rows = topics(texts)
+    sentiment_rows = sentiments(restored)
+    results = []
+    for text, rest, (topic, prob), sent in zip(texts, restored, topic_rows, sentiment_rows, strict=True):
+        urgency, reasons = urgency_for(text, topic)
+        results.append(TriageResult(
+            restored=rest, topic=topic, topic_confidence=round(float(prob), 4), urgency=urgency,
+            urgency_reasons=reasons, sentiment=sent, about_union=is_about_union(text),
+        ))
+    return results
+
+
+def analyse(text: str) -> TriageResult:
+    return analyse_many([text])[0]
