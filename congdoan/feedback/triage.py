@@ -38,7 +38,7 @@ TEXT_MODELS_DIR = Path(__file__).resolve().parent.parent / "text" / "models"
 URGENT_RULES: list[tuple[str, list[str]]] = [
     ("Nợ, chậm trả lương", [
         r"\bno luong\b", r"\bchua (duoc )?tra luong\b", r"\bkhong (duoc )?tra luong\b", r"\bchua (duoc )?(nhan|phat|lanh) luong\b",
-        r"\bkhong (duoc )?(nhan|phat|lanh) luong\b", r"\bcham (tra |phat )?luong\b", r"\bkhat luong\b", r"\bquyt luong\b",
+        r"\bkhong (duoc )?(nhan|phat|lanh) luong\b", r"\bcham (tra |phat )?luong\b", r"\bluong (bi |van |lai )?(cham|tre|no)\b", r"\bkhat luong\b", r"\bquyt luong\b",
         r"\bno (\d+ )?thang luong\b", r"\bchua co luong\b", r"\bno bao hiem\b", r"\btron dong bao hiem\b",
     ]),
     ("Tai nạn, nguy hiểm tính mạng", [
