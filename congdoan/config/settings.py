@@ -143,7 +143,12 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
 TASK_QUEUES = ["default", "ocr"]
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
-RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"} for name in TASK_QUEUES}
+# One Redis for every queue (rqworker needs that); a job may run RQ_JOB_TIMEOUT seconds (OCR of
+# a long scan is slow; RQ's own default is 180).
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT", 3600)}
+    for name in TASK_QUEUES
+}
 
 # Cache: Redis when configured (shared by all app servers), else local memory.
 if REDIS_URL:
@@ -288,3 +293,23 @@ SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 3)
 CHANNELS_HTTP_ATTEMPTS = env_int("CHANNELS_HTTP_ATTEMPTS", 3)
 CHANNELS_HTTP_BACKOFF = float(env_str("CHANNELS_HTTP_BACKOFF", "0.5"))
 CHANNELS_HTTP_TIMEOUT = float(env_str("CHANNELS_HTTP_TIMEOUT", "10"))
+
+# --- library ---
+# Documents: limits on what an upload may be, and how OCR runs (see docs/library.md).
+LIBRARY_MAX_BYTES = env_int("LIBRARY_MAX_BYTES", 50 * 1024 * 1024)
+LIBRARY_MAX_PAGES = env_int("LIBRARY_MAX_PAGES", 300)
+LIBRARY_MAX_IMAGE_PIXELS = env_int("LIBRARY_MAX_IMAGE_PIXELS", 60_000_000)
+LIBRARY_DOCX_MAX_UNCOMPRESSED = env_int("LIBRARY_DOCX_MAX_UNCOMPRESSED", 200 * 1024 * 1024)
+LIBRARY_ZIP_MAX_RATIO = env_int("LIBRARY_ZIP_MAX_RATIO", 100)
+LIBRARY_TESSERACT = env_str("LIBRARY_TESSERACT", "tesseract")
+LIBRARY_OCR_LANG = env_str("LIBRARY_OCR_LANG", "vie")
+LIBRARY_OCR_PSM = env_int("LIBRARY_OCR_PSM", 4)
+LIBRARY_OCR_DPI = env_int("LIBRARY_OCR_DPI", 200)
+LIBRARY_OCR_THREADS = env_int("LIBRARY_OCR_THREADS", 1)
+LIBRARY_OCR_TIMEOUT = env_int("LIBRARY_OCR_TIMEOUT", 180)
+LIBRARY_OCR_PAGES_PER_TASK = env_int("LIBRARY_OCR_PAGES_PER_TASK", 3)
+LIBRARY_OCR_STALE_SECONDS = env_int("LIBRARY_OCR_STALE_SECONDS", 15 * 60)
+LIBRARY_MIN_TEXT_CHARS = env_int("LIBRARY_MIN_TEXT_CHARS", 25)
+LIBRARY_DIGITISATION_TARGET = env_int("LIBRARY_DIGITISATION_TARGET", 80)
+if LIBRARY_MAX_BYTES > UPLOAD_MAX_BYTES:
+    LIBRARY_MAX_BYTES = UPLOAD_MAX_BYTES

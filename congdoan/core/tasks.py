@@ -40,14 +40,20 @@ def worker_ping_enqueue(*, token: str) -> TaskResult[dict[str, Any]]:
 
 
 def worker_ping_status(*, result_id: str) -> dict[str, Any] | None:
-    """The state of a ping as the backend stores it; None if the backend does not know the id."""
+    """The state of a ping as the backend stores it; None if the backend does not know the id
+    (or keeps no results, like the "immediate" backend of the tests)."""
     try:
         result = default_task_backend.get_result(result_id)
-    except (TaskResultDoesNotExist, ValueError):
+    except (TaskResultDoesNotExist, NotImplementedError, ValueError):
         return None
+    return describe_result(result)
+
+
+def describe_result(result: TaskResult[Any]) -> dict[str, Any]:
+    """A task result as plain JSON-able data (for the health check's answer)."""
     answer: dict[str, Any] = {
         "id": result.id,
-        "status": str(result.status),
+        "status": result.status.value,
         "enqueued_at": result.enqueued_at.isoformat() if result.enqueued_at else None,
         "finished_at": result.finished_at.isoformat() if result.finished_at else None,
         "worker_ids": list(result.worker_ids),

@@ -20,7 +20,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, batch: bool, queues: str, **options: Any) -> None:
         names = [q for q in queues.split(",") if q]
         if settings.TASKS_BACKEND == "rq":
-            call_command("rqworker", *names, job_class="django_tasks_rq.Job", burst=batch)
+            # The job class runs the django-tasks function and records its result; the
+            # scheduler moves tasks enqueued with `run_after` onto the queue when due.
+            call_command(
+                "rqworker", *names, job_class="django_tasks_rq.Job", burst=batch, with_scheduler=True,
+                verbosity=options.get("verbosity", 1),
+            )
         elif settings.TASKS_BACKEND == "database":
             call_command(
                 "db_worker", queue_name=",".join(names), batch=batch, reload=False, startup_delay=not batch,
