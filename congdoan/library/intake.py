@@ -1,0 +1,212 @@
+"""What an uploaded file really is, whether we accept it, and its text when it has one.
+
+Every refusal is a `Refused` with a message in Vietnamese that says what is wrong and what
+to do. Checks run on the bytes before anything is stored, and are cheap: the PDF's page
+count and password flag, a ZIP's directory (never its inflated content), an image's header.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+import filetype
+import regex
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+EXTENSIONS = {
+    "pdf": "pdf", "jpg": "image", "jpeg": "image", "png": "image", "tif": "image", "tiff": "image",
+    "docx": "docx", "txt": "text", "md": "text", "markdown": "text",
+}
+_DESCRIBE = {
+    "application/pdf": "PDF", "image/jpeg": "ảnh JPEG", "image/png": "ảnh PNG", "image/tiff": "ảnh TIFF",
+    "application/zip": "tệp nén ZIP", "application/x-msdownload": "chương trình Windows (EXE)",
+    "application/x-executable": "chương trình (ELF)", "image/gif": "ảnh GIF", "image/webp": "ảnh WebP",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
+    "application/msword": "Word đời cũ (DOC)", "application/x-rar-compressed": "tệp nén RAR",
+}
+
+
+class Refused(Exception):
+    """The file is not accepted; `message` tells the person why, in Vietnamese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Intake:
+    name: str
+    extension: str
+    kind: str  # pdf | image | docx | text
+    content_type: str
+    page_count: int
+
+
+def safe_name(name: str) -> str:
+    """The file's own name, without any folder ("../../etc/passwd" → "passwd"), NFC, printable."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/")
+    name = os.path.basename(name.rstrip("/"))
+    name = regex.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "", name).strip(" .")
+    if not name:
+        name = "tep-khong-ten"
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 190] + dot + ext[:9]) if dot else name[:200]
+    return name
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}".replace(".", ",")
+
+
+def inspect(name: str, data: bytes) -> Intake:
+    """Accept the file or raise `Refused`."""
+    name = safe_name(name)
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    if not data:
+        raise Refused(_("Tệp “%(name)s” rỗng (0 byte): không có gì để lưu.") % {"name": name})
+    limit = settings.LIBRARY_MAX_BYTES
+    if len(data) > limit:
+        raise Refused(_("Tệp “%(name)s” nặng %(size)s MB, vượt giới hạn %(limit)s MB.") % {"name": name, "size": _mb(len(data)), "limit": _mb(limit)})
+    if ext not in EXTENSIONS:
+        raise Refused(
+            _("Không nhận loại tệp “.%(ext)s” (“%(name)s”). Thư viện nhận PDF, ảnh JPG/PNG/TIFF, Word DOCX, TXT và Markdown.")
+            % {"ext": ext or "?", "name": name}
+        )
+    kind = EXTENSIONS[ext]
+    sniffed = filetype.guess(data)
+    mime = sniffed.mime if sniffed else ""
+    real = _DESCRIBE.get(mime, mime or _("văn bản thuần"))
+
+    def lie() -> Refused:
+        return Refused(
+            _("Tệp “%(name)s” có đuôi .%(ext)s nhưng nội dung thực là %(real)s. Hãy kiểm tra lại tệp (đổi đúng đuôi hoặc xuất lại).")
+            % {"name": name, "ext": ext, "real": real}
+        )
+
+    if kind == "pdf":
+        if not data.lstrip()[:5].startswith(b"%PDF"):
+            if sniffed:
+                raise lie()
+            raise Refused(_("Tệp “%(name)s” không phải PDF hợp lệ (thiếu phần đầu %%PDF): tệp bị hỏng hoặc không phải PDF.") % {"name": name})
+        pages = _check_pdf(name, data)
+        return Intake(name, ext, kind, "application/pdf", pages)
+    if kind == "image":
+        if not mime.startswith("image/") or mime not in {"image/jpeg", "image/png", "image/tiff"}:
+            raise lie()
+        pages = _check_image(name, data)
+        return Intake(name, ext, kind, mime, pages)
+    if kind == "docx":
+        if mime not in {"application/zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}:
+            raise lie()
+        _check_docx(name, data)
+        return Intake(name, ext, kind, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 1)
+    if sniffed is not None or b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise lie()
+    decode_text(name, data)
+    return Intake(name, ext, kind, "text/markdown" if ext in {"md", "markdown"} else "text/plain", 1)
+
+
+def _check_pdf(name: str, data: bytes) -> int:
+    import pymupdf
+
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # pymupdf raises several kinds for broken files
+        raise Refused(_("Tệp PDF “%(name)s” bị hỏng, không mở được (%(why)s).") % {"name": name, "why": str(exc)[:120]}) from exc
+    with doc:
+        if doc.needs_pass or doc.is_encrypted:
+            raise Refused(_("Tệp PDF “%(name)s” được đặt mật khẩu hoặc mã hóa. Hãy gỡ mật khẩu (in ra PDF mới) rồi tải lên lại.") % {"name": name})
+        pages = doc.page_count
+        if pages == 0:
+            raise Refused(_("Tệp PDF “%(name)s” bị hỏng: không đọc được trang nào.") % {"name": name})
+        limit = settings.LIBRARY_MAX_PAGES
+        if pages > limit:
+            raise Refused(
+                _("Tệp “%(name)s” có %(pages)d trang, vượt giới hạn %(limit)d trang. Hãy tách thành nhiều tệp nhỏ hơn.")
+                % {"name": name, "pages": pages, "limit": limit}
+            )
+        try:
+            doc.load_page(0).get_text()
+        except Exception as exc:
+            raise Refused(_("Tệp PDF “%(name)s” bị hỏng, không đọc được nội dung.") % {"name": name}) from exc
+    return pages
+
+
+def _check_image(name: str, data: bytes) -> int:
+    from PIL import Image
+
+    limit = settings.LIBRARY_MAX_IMAGE_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            width, height = img.size
+            frames = getattr(img, "n_frames", 1)
+    except Image.DecompressionBombError as exc:
+        raise Refused(_("Ảnh “%(name)s” quá lớn (vượt %(limit)s điểm ảnh).") % {"name": name, "limit": f"{limit:,}".replace(",", ".")}) from exc
+    except Exception as exc:
+        raise Refused(_("Ảnh “%(name)s” bị hỏng, không đọc được.") % {"name": name}) from exc
+    if width * height > limit:
+        raise Refused(
+            _("Ảnh “%(name)s” có kích thước %(w)d × %(h)d điểm ảnh, vượt giới hạn %(limit)s điểm ảnh. Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi.")
+            % {"name": name, "w": width, "h": height, "limit": f"{limit:,}".replace(",", ".")}
+        )
+    if frames > settings.LIBRARY_MAX_PAGES:
+        raise Refused(_("Ảnh TIFF “%(name)s” có %(n)d trang, vượt giới hạn %(limit)d trang.") % {"name": name, "n": frames, "limit": settings.LIBRARY_MAX_PAGES})
+    return frames
+
+
+def _check_docx(name: str, data: bytes) -> None:
+    """Refuse ZIP bombs from the ZIP directory alone: total inflated size and ratio."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise Refused(_("Tệp Word “%(name)s” bị hỏng, không mở được.") % {"name": name}) from exc
+    with archive:
+        infos = archive.infolist()
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos) or 1
+        if len(infos) > 5000 or total > settings.LIBRARY_DOCX_MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > settings.LIBRARY_ZIP_MAX_RATIO):
+            raise Refused(
+                _("Tệp “%(name)s” là tệp nén bất thường (giải nén ra %(size)s MB, gấp %(ratio)d lần): có thể là “bom nén”, không mở.")
+                % {"name": name, "size": _mb(total), "ratio": total // packed}
+            )
+        if "word/document.xml" not in archive.namelist():
+            raise Refused(_("Tệp “%(name)s” có đuôi .docx nhưng không phải tài liệu Word (thiếu word/document.xml).") % {"name": name})
+
+
+def decode_text(name: str, data: bytes) -> str:
+    for encoding in ("utf-8-sig", "utf-16"):
+        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        try:
+            return unicodedata.normalize("NFC", data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    try:
+        return unicodedata.normalize("NFC", data.decode("cp1258"))
+    except UnicodeDecodeError as exc:
+        raise Refused(_("Không đọc được bảng mã của tệp “%(name)s”. Hãy lưu lại dưới dạng UTF-8.") % {"name": name}) from exc
+
+
+def docx_text(data: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append("\t".join(cell.text for cell in row.cells))
+    return unicodedata.normalize("NFC", "\n".join(parts))
+
+
+def pdf_page_texts(data: bytes) -> list[str]:
+    import pymupdf
+
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        return [unicodedata.normalize("NFC", page.get_text("text", sort=True)) for page in doc]

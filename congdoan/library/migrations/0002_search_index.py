@@ -1,0 +1,62 @@
+"""The full-text index: FTS5 on SQLite, a tsvector column with a GIN index on PostgreSQL.
+
+Both index `library_document.folded` (title + text, folded and tokenised by
+congdoan.library.search.fold_for_index). On SQLite the FTS5 table uses the document table
+as external content and three triggers keep it in step with every insert, update and delete,
+whoever writes (service, bulk load, admin). On PostgreSQL the column is GENERATED, so it is
+always in step by construction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations
+
+SQLITE_FORWARD = [
+    "CREATE VIRTUAL TABLE library_document_fts USING fts5(folded, content='library_document', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    """CREATE TRIGGER library_document_fts_ai AFTER INSERT ON library_document BEGIN
+        INSERT INTO library_document_fts(rowid, folded) VALUES (new.id, new.folded);
+    END""",
+    """CREATE TRIGGER library_document_fts_ad AFTER DELETE ON library_document BEGIN
+        INSERT INTO library_document_fts(library_document_fts, rowid, folded) VALUES ('delete', old.id, old.folded);
+    END""",
+    """CREATE TRIGGER library_document_fts_au AFTER UPDATE OF folded ON library_document BEGIN
+        INSERT INTO library_document_fts(library_document_fts, rowid, folded) VALUES ('delete', old.id, old.folded);
+        INSERT INTO library_document_fts(rowid, folded) VALUES (new.id, new.folded);
+    END""",
+    "INSERT INTO library_document_fts(library_document_fts) VALUES ('rebuild')",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS library_document_fts_au",
+    "DROP TRIGGER IF EXISTS library_document_fts_ad",
+    "DROP TRIGGER IF EXISTS library_document_fts_ai",
+    "DROP TABLE IF EXISTS library_document_fts",
+]
+POSTGRES_FORWARD = [
+    "ALTER TABLE library_document ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', folded)) STORED",
+    "CREATE INDEX library_document_search_tsv ON library_document USING GIN (search_tsv)",
+]
+POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS library_document_search_tsv",
+    "ALTER TABLE library_document DROP COLUMN IF EXISTS search_tsv",
+]
+
+
+def _run(statements_by_vendor: dict[str, list[str]]) -> Any:
+    def run(apps: Any, schema_editor: Any) -> None:
+        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(sql)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("library", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(
+            _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
+            _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+        ),
+    ]

@@ -1,0 +1,111 @@
+"""Full-text search behind one interface, accent-insensitive on every backend.
+
+What is indexed is `Document.folded`: title and text, folded (no marks, lower case, đ→d)
+and cut into [a-z0-9] tokens joined by spaces, so that both engines see the same words:
+- SQLite: an FTS5 table (`library_document_fts`, external content on `library_document`,
+  kept in step by triggers created in migration 0002), ranked by bm25;
+- PostgreSQL: a generated `tsvector` column over `folded` ('simple' configuration) with a
+  GIN index (migration 0002), ranked by ts_rank_cd.
+A query is folded and tokenised the same way; all words must match, the last one as a prefix
+(so a query typed halfway already finds). Snippets are cut from the original text, with
+<mark> around words that match, everything else escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from typing import Any
+
+import regex
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString, mark_safe
+
+from congdoan.text import fold
+
+_TOKEN_RE = regex.compile(r"[a-z0-9]+")
+MAX_QUERY_TOKENS = 12
+
+
+def fold_for_index(*parts: str) -> str:
+    return " ".join(_TOKEN_RE.findall(fold(" ".join(p for p in parts if p))))
+
+
+def query_tokens(query: str) -> list[str]:
+    return _TOKEN_RE.findall(fold(query or ""))[:MAX_QUERY_TOKENS]
+
+
+def apply_search(qs: QuerySet[Any], tokens: list[str]) -> QuerySet[Any]:
+    """Keep the documents that match every token and annotate `score` (higher is better)."""
+    if not tokens:
+        return qs
+    if connection.vendor == "postgresql":
+        expr = " & ".join(tokens[:-1] + [tokens[-1] + ":*"])
+        return qs.extra(
+            select={"score": "ts_rank_cd(library_document.search_tsv, to_tsquery('simple', %s))"},
+            select_params=[expr],
+            where=["library_document.search_tsv @@ to_tsquery('simple', %s)"],
+            params=[expr],
+        )
+    if connection.vendor == "sqlite":
+        expr = " ".join(f'"{t}"' for t in tokens[:-1]) + f' "{tokens[-1]}"*'
+        return qs.extra(
+            select={"score": "-bm25(library_document_fts)"},
+            tables=["library_document_fts"],
+            where=["library_document_fts.rowid = library_document.id", "library_document_fts MATCH %s"],
+            params=[expr.strip()],
+        )
+    # Any other database: a slow but correct fallback on the folded column.
+    for token in tokens:
+        qs = qs.filter(folded__contains=token)
+    return qs.extra(select={"score": "0"})
+
+
+def _match_spans(text: str, tokens: list[str]) -> list[tuple[int, int]]:
+    if not tokens:
+        return []
+    folded = fold(text)
+    if len(folded) != len(text):  # should not happen for NFC text; then no highlighting
+        return []
+    pattern = regex.compile(r"(?<![a-z0-9])(?:" + "|".join(regex.escape(t) for t in sorted(set(tokens), key=len, reverse=True)) + r")[a-z0-9]*")
+    return [m.span() for m in pattern.finditer(folded)]
+
+
+def highlight(text: str, tokens: list[str], spans: list[tuple[int, int]] | None = None, start: int = 0, end: int | None = None) -> SafeString:
+    end = len(text) if end is None else end
+    spans = _match_spans(text, tokens) if spans is None else spans
+    out: list[str] = []
+    pos = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(html.escape(text[pos:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece of text is escaped above
+
+
+def snippet(text: str, tokens: list[str], width: int = 220) -> SafeString:
+    """The window of `text` that holds the most distinct query words, highlighted."""
+    text = unicodedata.normalize("NFC", text or "")
+    if not text:
+        return mark_safe("")
+    spans = _match_spans(text, tokens)
+    folded = fold(text) if spans else ""
+    best_start, best_score = 0, -1
+    for s, _e in spans[:200]:
+        window_start = max(0, s - 40)
+        words = {folded[a:b] for a, b in spans if window_start <= a < window_start + width}
+        if len(words) > best_score:
+            best_start, best_score = window_start, len(words)
+    if best_start > 0:
+        space = text.find(" ", best_start)
+        best_start = space + 1 if 0 <= space < best_start + 20 else best_start
+    end = min(len(text), best_start + width)
+    body = highlight(text, tokens, spans, best_start, end)
+    prefix = "… " if best_start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + body.replace("\n", " ") + suffix)  # noqa: S308 - built from escaped parts

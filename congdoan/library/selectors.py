@@ -1,0 +1,214 @@
+"""Reads of the library, every one scoped through congdoan.orgs.scoping.
+
+Who sees a document of unit X:
+- visibility "unit": officers whose scope covers X (X's officers and those above X);
+- "subtree": those, and also officers of units below X;
+- "union": every officer;
+- "public": everyone, signed in or not (only once it is processed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.safestring import SafeString
+
+from congdoan.library.models import Document, DocumentLink, Status, Visibility
+from congdoan.library.search import apply_search, highlight, query_tokens, snippet
+from congdoan.orgs.models import Unit
+from congdoan.orgs.scoping import Scope, scope_for, unit_q
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def visible_q(scope: Scope) -> Q:
+    public = Q(visibility=Visibility.PUBLIC, status=Status.READY)
+    if scope.is_admin:
+        return Q()
+    if not scope.is_officer:
+        return public
+    above: set[str] = set()
+    for path in scope.unit_paths:
+        above.update(_ancestor_paths(path))
+    return (
+        Q(visibility__in=[Visibility.PUBLIC, Visibility.UNION])
+        | unit_q(scope, field="unit")
+        | Q(visibility=Visibility.SUBTREE, unit__path__in=sorted(above))
+    )
+
+
+def documents_visible(*, viewer: Any) -> QuerySet[Document]:
+    return Document.objects.filter(visible_q(scope_for(viewer)))
+
+
+def public_documents() -> QuerySet[Document]:
+    return Document.objects.filter(visibility=Visibility.PUBLIC, status=Status.READY).select_related("unit")
+
+
+def document_get(*, viewer: Any, pk: int) -> Document:
+    doc = documents_visible(viewer=viewer).select_related("unit", "blob", "uploaded_by").filter(pk=pk).first()
+    if doc is None:
+        raise Http404
+    return doc
+
+
+def public_document_get(*, pk: int) -> Document:
+    doc = public_documents().select_related("blob").filter(pk=pk).first()
+    if doc is None:
+        raise Http404
+    return doc
+
+
+def can_edit(*, viewer: Any, document: Document) -> bool:
+    return scope_for(viewer).covers_path(document.unit.path)
+
+
+@dataclass
+class Hit:
+    document: Document
+    score: float
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+@dataclass
+class SearchPage:
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    tokens: list[str] = field(default_factory=list)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def search_documents(
+    *,
+    viewer: Any,
+    query: str = "",
+    doc_type: str = "",
+    issuer: str = "",
+    year: int | None = None,
+    unit_code: str = "",
+    tag: str = "",
+    public_only: bool = False,
+    page: int = 1,
+    per_page: int = 20,
+    with_total: bool = True,
+) -> SearchPage:
+    """Documents the viewer may see that match the query and filters, best first."""
+    qs = public_documents() if public_only else documents_visible(viewer=viewer).select_related("unit")
+    if doc_type:
+        qs = qs.filter(doc_type=doc_type)
+    if issuer:
+        qs = qs.filter(issuer__icontains=issuer)
+    if year:
+        qs = qs.filter(issued_on__year=year)
+    if unit_code:
+        qs = qs.filter(unit__code=unit_code)
+    if tag:
+        qs = qs.filter(tags__icontains=tag)
+    tokens = query_tokens(query)
+    qs = apply_search(qs, tokens)
+    qs = qs.defer("folded", "text_before_restore")
+    page = max(1, page)
+    total = qs.count() if with_total else -1
+    ordered = qs.order_by("-score", "-issued_on", "-id") if tokens else qs.order_by("-issued_on", "-id")
+    rows = list(ordered[(page - 1) * per_page: page * per_page])
+    hits = [
+        Hit(
+            document=d, score=float(getattr(d, "score", 0) or 0), title_html=highlight(d.display_title, tokens),
+            snippet_html=snippet(d.text, tokens) if tokens else snippet(d.text[:220], []),
+        )
+        for d in rows
+    ]
+    return SearchPage(hits=hits, total=total, page=page, per_page=per_page, tokens=tokens)
+
+
+@dataclass
+class Links:
+    cites: list[DocumentLink]
+    missing: list[DocumentLink]
+    cited_by: list[DocumentLink]
+
+
+def document_links(*, viewer: Any, document: Document) -> Links:
+    """What the document cites (found / missing) and what cites it, as far as the viewer may see."""
+    visible = set(documents_visible(viewer=viewer).filter(
+        Q(pk__in=DocumentLink.objects.filter(source=document).values("target_id")) | Q(pk__in=DocumentLink.objects.filter(target=document).values("source_id"))
+    ).values_list("pk", flat=True))
+    cites, missing = [], []
+    for link in DocumentLink.objects.filter(source=document).select_related("target"):
+        (cites if link.target_id in visible else missing).append(link)
+    cited_by = [link for link in DocumentLink.objects.filter(target=document).select_related("source") if link.source_id in visible]
+    return Links(cites=cites, missing=missing, cited_by=cited_by)
+
+
+def facets(*, viewer: Any) -> dict[str, Any]:
+    qs = documents_visible(viewer=viewer)
+    years = sorted({d.year for d in qs.exclude(issued_on=None).dates("issued_on", "year")}, reverse=True)
+    units = Unit.objects.filter(pk__in=qs.values("unit_id")).order_by("path").only("code", "name")
+    return {"years": years, "units": list(units)}
+
+
+def upload_units(*, viewer: Any) -> QuerySet[Unit]:
+    return Unit.objects.filter(unit_q(scope_for(viewer), field=""), is_active=True).order_by("path")
+
+
+@dataclass
+class IndicatorRow:
+    unit: Unit | None
+    total: int
+    digitised: int
+    described: int
+    shared: int
+
+    @staticmethod
+    def _pct(n: int, d: int) -> float | None:
+        return round(100 * n / d, 1) if d else None
+
+    @property
+    def digitised_pct(self) -> float | None:
+        return self._pct(self.digitised, self.total)
+
+    @property
+    def described_pct(self) -> float | None:
+        return self._pct(self.described, self.total)
+
+    @property
+    def shared_pct(self) -> float | None:
+        return self._pct(self.shared, self.total)
+
+
+DESCRIBED_Q = ~Q(doc_type="") & ~Q(number="") & Q(issued_on__isnull=False) & ~Q(title="") & ~Q(issuer="")
+DIGITISED_Q = Q(status=Status.READY) & ~Q(text="")
+SHARED_Q = ~Q(visibility=Visibility.UNIT)
+
+
+def digitisation_indicator(*, viewer: Any) -> tuple[list[IndicatorRow], IndicatorRow]:
+    """Per unit and overall: shares digitised (text available), described (type, number, date,
+    title and issuer filled) and shared beyond the unit, over the units the viewer manages."""
+    scope = scope_for(viewer)
+    if not scope.is_officer:
+        return [], IndicatorRow(None, 0, 0, 0, 0)
+    qs = Document.objects.filter(unit_q(scope, field="unit"))
+    stats = qs.values("unit_id").annotate(
+        total=Count("id"), digitised=Count("id", filter=DIGITISED_Q), described=Count("id", filter=DESCRIBED_Q), shared=Count("id", filter=SHARED_Q),
+    )
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[s["unit_id"] for s in stats])}
+    rows = [IndicatorRow(units[s["unit_id"]], s["total"], s["digitised"], s["described"], s["shared"]) for s in stats]
+    rows.sort(key=lambda r: r.unit.path if r.unit else "")
+    overall = IndicatorRow(None, sum(r.total for r in rows), sum(r.digitised for r in rows), sum(r.described for r in rows), sum(r.shared for r in rows))
+    return rows, overall

@@ -1,0 +1,17 @@
+"""Background work of the library (django-tasks): reading on "default", OCR on "ocr"."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from congdoan.library import services
+
+
+@task()
+def process_document(document_id: int) -> None:
+    services.document_process(document_id=document_id)
+
+
+@task(queue_name="ocr")
+def ocr_document(document_id: int) -> None:
+    services.document_ocr_step(document_id=document_id)
