@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from congdoan.orgs import views
+from congdoan.orgs import views, views_import
 
 app_name = "orgs"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("<slug:code>/doi-ten/", views.rename, name="rename"),
     path("<slug:code>/chuyen/", views.move, name="move"),
     path("<slug:code>/sap-nhap/", views.merge, name="merge"),
+    path("<slug:code>/nhap-doan-vien/", views_import.upload, name="import_upload"),
+    path("<slug:code>/nhap-doan-vien/xem-truoc/", views_import.preview, name="import_preview"),
+    path("<slug:code>/nhap-doan-vien/xac-nhan/", views_import.confirm, name="import_confirm"),
 ]

@@ -1,0 +1,591 @@
+"""Import members from a spreadsheet (XLSX or CSV): read, check every row, then write.
+
+The import runs in two steps so that an officer sees every problem before anything is
+written:
+
+1. `read_sheet(data, filename)` turns the uploaded bytes into a `Sheet`: the header row and
+   the rows as plain strings (Excel dates become ISO dates), plus warnings (e.g. a CSV that
+   was not UTF-8). Bad files raise `SheetError` with a message for the officer.
+2. `check_sheet(sheet, unit=…, viewer=…)` matches the headers accent-insensitively and
+   checks each row (name, gender, dates, card number unique in the sheet and in the
+   database, phone, e-mail, unit in the importer's scope) → a `Preview`.
+3. `import_members(actor=…, sheet=…, unit=…, viewer=…, valid_only=…)` checks the sheet
+   again (the database may have changed since the preview) and, in one transaction,
+   creates the members through `member_create`; one audit entry records the counts.
+
+A `Sheet` is JSON-safe (`to_dict`/`from_dict`) so the web page keeps it in the session
+between the preview and the confirmation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdoan.audit.services import audit_record
+from congdoan.core.phones import normalize_phone
+from congdoan.orgs.models import Gender, Member, Unit
+from congdoan.orgs.scoping import can_manage_unit
+from congdoan.orgs.services import member_create
+from congdoan.text import fold
+
+DEFAULT_MAX_ROWS = 5000
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+FIELDS = [
+    "full_name",
+    "gender",
+    "date_of_birth",
+    "joined_on",
+    "card_number",
+    "phone",
+    "email",
+    "unit_code",
+]
+
+# Folded header text → field. "stt" (row number) is recognised and ignored.
+HEADER_ALIASES: dict[str, str] = {
+    "ho va ten": "full_name",
+    "ho ten": "full_name",
+    "ten doan vien": "full_name",
+    "gioi tinh": "gender",
+    "ngay sinh": "date_of_birth",
+    "ngay thang nam sinh": "date_of_birth",
+    "ngay vao cong doan": "joined_on",
+    "ngay vao cd": "joined_on",
+    "ngay ket nap": "joined_on",
+    "so the doan vien": "card_number",
+    "so the dv": "card_number",
+    "so the": "card_number",
+    "so dien thoai": "phone",
+    "dien thoai": "phone",
+    "sdt": "phone",
+    "email": "email",
+    "e mail": "email",
+    "thu dien tu": "email",
+    "ma don vi": "unit_code",
+    "stt": "",
+    "so thu tu": "",
+}
+
+GENDERS: dict[str, str] = {
+    "nam": Gender.MALE,
+    "m": Gender.MALE,
+    "male": Gender.MALE,
+    "nu": Gender.FEMALE,
+    "f": Gender.FEMALE,
+    "female": Gender.FEMALE,
+    "khac": Gender.OTHER,
+    "other": Gender.OTHER,
+}
+
+_DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"]
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be imported; the message is for the officer."""
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "ORGS_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "ORGS_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+@dataclass
+class Sheet:
+    filename: str
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "headers": self.headers,
+            "rows": self.rows,
+            "warnings": self.warnings,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Sheet:
+        return cls(
+            filename=str(data["filename"]),
+            headers=[str(h) for h in data["headers"]],
+            rows=[(int(line), [str(c) for c in cells]) for line, cells in data["rows"]],
+            warnings=[str(w) for w in data.get("warnings", [])],
+        )
+
+
+@dataclass
+class Row:
+    line: int
+    raw: dict[str, str]
+    values: dict[str, Any]
+    unit: Unit | None
+    errors: list[str]
+    cells: list[str] = field(default_factory=list)  # raw texts in the preview's column order
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Preview:
+    sheet: Sheet
+    columns: list[str]  # the fields found, in FIELDS order
+    rows: list[Row]
+    warnings: list[str]
+
+    @property
+    def valid_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def error_rows(self) -> list[Row]:
+        return [r for r in self.rows if not r.ok]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(not r.ok for r in self.rows)
+
+
+@dataclass
+class ImportResult:
+    created: int
+    skipped: int
+    members: list[Member]
+
+
+# --- 1. reading the file -------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as the text an officer would read; Excel dates become ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _too_many_rows() -> SheetError:
+    return SheetError(
+        _(
+            "Tệp có quá nhiều dòng: mỗi lần chỉ nhập được tối đa %(max)s dòng. Hãy chia tệp thành nhiều phần."
+        )
+        % {"max": f"{max_rows():,}".replace(",", ".")}
+    )
+
+
+def _collect(filename: str, raw_rows: Any, warnings: list[str]) -> Sheet:
+    """Header = first non-empty row; keep non-empty rows after it, stopping past the row limit."""
+    headers: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    limit = max_rows()
+    for line, raw in enumerate(raw_rows, start=1):
+        cells = [_cell_text(v) for v in raw]
+        if not any(cells):
+            continue
+        if headers is None:
+            headers = cells
+            continue
+        rows.append((line, cells))
+        if len(rows) > limit:
+            raise _too_many_rows()
+    if headers is None:
+        raise SheetError(_("Tệp trống: không có dòng tiêu đề và không có dữ liệu."))
+    if not rows:
+        raise SheetError(_("Tệp chỉ có dòng tiêu đề, chưa có đoàn viên nào."))
+    return Sheet(filename=filename, headers=headers, rows=rows, warnings=warnings)
+
+
+def _read_xlsx(data: bytes, filename: str) -> Sheet:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise SheetError(
+            _("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải tệp .xlsx.")
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise SheetError(_("Tệp trống: không có dòng tiêu đề và không có dữ liệu."))
+        declared = sheet.max_row or 0
+        if declared > max_rows() + 50:  # the header, a few blank lines; the exact check is below
+            raise _too_many_rows()
+        warnings: list[str] = []
+        if len(workbook.worksheets) > 1:
+            warnings.append(
+                _("Tệp có nhiều trang tính; chỉ đọc trang đầu tiên «%(name)s».")
+                % {"name": sheet.title}
+            )
+        return _collect(filename, sheet.iter_rows(values_only=True), warnings)
+    finally:
+        workbook.close()
+
+
+def _decode_csv(data: bytes) -> tuple[str, list[str]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    for encoding, label in (("cp1258", "Windows-1258"), ("latin-1", "Latin-1")):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        warning = _(
+            "Tệp CSV không dùng bảng mã UTF-8; đã đọc theo bảng mã %(encoding)s. Hãy kiểm tra kỹ dấu tiếng Việt"
+            " trong bản xem trước; tốt nhất lưu lại tệp dạng “CSV UTF-8”."
+        ) % {"encoding": label}
+        return text, [warning]
+    raise SheetError(_("Không đọc được bảng mã của tệp CSV; hãy lưu lại tệp dạng “CSV UTF-8”."))
+
+
+def _read_csv(data: bytes, filename: str) -> Sheet:
+    if b"\x00" in data[:4096]:
+        raise SheetError(_("Tệp không phải bảng tính: hãy tải lên tệp Excel (.xlsx) hoặc CSV."))
+    text, warnings = _decode_csv(data)
+    text = unicodedata.normalize("NFC", text)
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return _collect(filename, csv.reader(io.StringIO(text, newline=""), dialect), warnings)
+    except csv.Error as exc:
+        raise SheetError(_("Tệp CSV không đúng định dạng: %(error)s") % {"error": exc}) from exc
+
+
+def read_sheet(data: bytes, filename: str) -> Sheet:
+    """Read an uploaded XLSX or CSV file. Raises `SheetError` with a message for the officer."""
+    if not data:
+        raise SheetError(_("Tệp trống: không có dòng tiêu đề và không có dữ liệu."))
+    if len(data) > max_bytes():
+        raise SheetError(
+            _("Tệp quá lớn (tối đa %(size)s MB).") % {"size": max_bytes() // (1024 * 1024)}
+        )
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise SheetError(
+            _("Tệp Excel kiểu cũ (.xls) chưa được hỗ trợ: hãy mở tệp và lưu lại dạng .xlsx.")
+        )
+    if data[:4] == b"PK\x03\x04":
+        if not _is_xlsx(data):
+            raise SheetError(_("Tệp không phải bảng tính: hãy tải lên tệp Excel (.xlsx) hoặc CSV."))
+        return _read_xlsx(data, filename)
+    if data[:5] == b"%PDF-" or filename.lower().endswith(
+        (".pdf", ".doc", ".docx", ".png", ".jpg", ".jpeg")
+    ):
+        raise SheetError(_("Tệp không phải bảng tính: hãy tải lên tệp Excel (.xlsx) hoặc CSV."))
+    return _read_csv(data, filename)
+
+
+def _is_xlsx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+# --- 2. checking the rows -----------------------------------------------------------------
+
+
+def _header_key(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
+
+
+def match_headers(headers: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Field → column index, and the headers that were not recognised."""
+    found: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, header in enumerate(headers):
+        key = _header_key(header)
+        if not key:
+            continue
+        target = HEADER_ALIASES.get(key)
+        if target is None:
+            unknown.append(header)
+        elif target and target not in found:
+            found[target] = index
+    return found, unknown
+
+
+def parse_date(text: str) -> date | None:
+    """dd/mm/yyyy (and -, . separators), ISO yyyy-mm-dd, or an Excel serial number."""
+    text = text.strip()
+    if re.fullmatch(
+        r"\d{5}", text
+    ):  # an Excel date serial (1927…2173) the sheet did not format as a date
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            value = from_excel(int(text))
+        except (ValueError, OverflowError):
+            return None
+        return value.date() if isinstance(value, datetime) else None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _card_text(text: str) -> str:
+    return text.strip().replace(" ", "")
+
+
+def _check_row(
+    line: int,
+    raw: dict[str, str],
+    *,
+    default_unit: Unit,
+    units: dict[str, Unit | None],
+) -> Row:
+    errors: list[str] = []
+    values: dict[str, Any] = {}
+    today = timezone.localdate()
+
+    raw = dict(raw)
+    shown = dict(raw)
+    for name, text in shown.items():
+        if text.startswith("="):
+            errors.append(
+                _(
+                    "Ô “%(column)s” chứa công thức; hãy nhập giá trị (dán dạng giá trị) thay vì công thức."
+                )
+                % {"column": _column_label(name)}
+            )
+            raw[name] = ""
+
+    full_name = " ".join(raw.get("full_name", "").split())
+    if not full_name:
+        errors.append(_("Thiếu họ và tên."))
+    elif len(full_name) > 200:
+        errors.append(_("Họ và tên quá dài (tối đa 200 ký tự)."))
+    values["full_name"] = full_name
+
+    gender_text = raw.get("gender", "").strip()
+    if gender_text:
+        gender = GENDERS.get(fold(gender_text).strip(" ."))
+        if gender is None:
+            errors.append(
+                _("Giới tính không rõ: “%(value)s” (ghi Nam, Nữ hoặc Khác).")
+                % {"value": gender_text}
+            )
+        else:
+            values["gender"] = gender
+
+    for name, label in (("date_of_birth", _("Ngày sinh")), ("joined_on", _("Ngày vào công đoàn"))):
+        text = raw.get(name, "").strip()
+        if not text:
+            continue
+        parsed = parse_date(text)
+        if parsed is None or parsed.year < 1900 or parsed > today:
+            errors.append(
+                _("%(label)s không hợp lệ: “%(value)s” (ghi ngày/tháng/năm, ví dụ 27/11/1990).")
+                % {"label": label, "value": text}
+            )
+        else:
+            values[name] = parsed
+    if (
+        values.get("date_of_birth")
+        and values.get("joined_on")
+        and values["joined_on"] < values["date_of_birth"]
+    ):
+        errors.append(_("Ngày vào công đoàn trước ngày sinh."))
+
+    card = _card_text(raw.get("card_number", ""))
+    if card:
+        if len(card) > 30:
+            errors.append(_("Số thẻ đoàn viên quá dài (tối đa 30 ký tự)."))
+        values["card_number"] = card
+
+    phone_text = raw.get("phone", "").strip()
+    if phone_text:
+        phone = normalize_phone(phone_text)
+        if phone is None:
+            errors.append(_("Số điện thoại không hợp lệ: “%(value)s”.") % {"value": phone_text})
+        else:
+            values["phone"] = phone
+
+    email = raw.get("email", "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(_("E-mail không hợp lệ: “%(value)s”.") % {"value": raw.get("email", "")})
+        else:
+            values["email"] = email
+
+    unit: Unit | None = default_unit
+    code = raw.get("unit_code", "").strip()
+    if code:
+        unit = units.get(code)
+        if unit is None:
+            errors.append(
+                _(
+                    "Đơn vị “%(code)s” không có, đã ngừng hoạt động hoặc nằm ngoài phạm vi nhập (%(unit)s và các đơn vị trực thuộc)."
+                )
+                % {"code": code, "unit": default_unit.name}
+            )
+    return Row(line=line, raw=shown, values=values, unit=unit, errors=errors)
+
+
+def _column_label(name: str) -> str:
+    labels = {
+        "full_name": _("Họ và tên"),
+        "gender": _("Giới tính"),
+        "date_of_birth": _("Ngày sinh"),
+        "joined_on": _("Ngày vào công đoàn"),
+        "card_number": _("Số thẻ đoàn viên"),
+        "phone": _("Số điện thoại"),
+        "email": _("E-mail"),
+        "unit_code": _("Mã đơn vị"),
+    }
+    return str(labels.get(name, name))
+
+
+def column_labels(columns: list[str]) -> list[str]:
+    return [_column_label(c) for c in columns]
+
+
+def _units_for_codes(codes: set[str], *, default_unit: Unit, viewer: Any) -> dict[str, Unit | None]:
+    """Each code → its unit when it is active, under `default_unit` and manageable by `viewer`
+    (None: the server's command line, which may import anywhere under `default_unit`)."""
+    found: dict[str, Unit | None] = dict.fromkeys(codes)
+    for unit in Unit.objects.filter(code__in=codes, is_active=True).select_related("level"):
+        if not unit.path.startswith(default_unit.path):
+            continue
+        if viewer is not None and not can_manage_unit(viewer, unit):
+            continue
+        found[unit.code] = unit
+    return found
+
+
+def check_sheet(sheet: Sheet, *, unit: Unit, viewer: Any) -> Preview:
+    """Check every row of `sheet` for an import into `unit` (and its subtree) by `viewer`."""
+    if not unit.is_active:
+        raise SheetError(
+            _("Đơn vị %(unit)s đã ngừng hoạt động; không nhập được đoàn viên.")
+            % {"unit": unit.name}
+        )
+    columns_at, unknown = match_headers(sheet.headers)
+    if "full_name" not in columns_at:
+        raise SheetError(
+            _("Không tìm thấy cột “Họ và tên” trong dòng tiêu đề. Các cột nhận được: %(headers)s.")
+            % {"headers": ", ".join(h for h in sheet.headers if h) or "—"}
+        )
+    warnings = list(sheet.warnings)
+    if unknown:
+        warnings.append(
+            _("Bỏ qua các cột không nhận ra: %(columns)s.") % {"columns": ", ".join(unknown)}
+        )
+    columns = [f for f in FIELDS if f in columns_at]
+
+    raws: list[tuple[int, dict[str, str]]] = []
+    for line, cells in sheet.rows:
+        raw = {f: (cells[i] if i < len(cells) else "") for f, i in columns_at.items()}
+        raws.append((line, raw))
+    codes = {raw["unit_code"].strip() for _line, raw in raws if raw.get("unit_code", "").strip()}
+    units = _units_for_codes(codes, default_unit=unit, viewer=viewer)
+    rows = [_check_row(line, raw, default_unit=unit, units=units) for line, raw in raws]
+    for row in rows:
+        row.cells = [row.raw.get(c, "") for c in columns]
+
+    # Card numbers: unique within the sheet and against the database (one query).
+    first_line: dict[str, int] = {}
+    for row in rows:
+        card = row.values.get("card_number")
+        if not card:
+            continue
+        if card in first_line:
+            row.errors.append(
+                _("Số thẻ đoàn viên %(card)s trùng với dòng %(line)s của tệp.")
+                % {"card": card, "line": first_line[card]}
+            )
+        else:
+            first_line[card] = row.line
+    taken = set(
+        Member.objects.filter(card_number__in=list(first_line)).values_list(
+            "card_number", flat=True
+        )
+    )
+    for row in rows:
+        card = row.values.get("card_number")
+        if card and card in taken and first_line.get(card) == row.line:
+            row.errors.append(
+                _("Số thẻ đoàn viên %(card)s đã có trong cơ sở dữ liệu.") % {"card": card}
+            )
+    return Preview(sheet=sheet, columns=columns, rows=rows, warnings=warnings)
+
+
+# --- 3. writing -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_members(
+    *, actor: Any, sheet: Sheet, unit: Unit, viewer: Any, valid_only: bool = False
+) -> ImportResult:
+    """Create the sheet's members in one transaction; nothing is written if a row is wrong,
+    unless `valid_only` (then the wrong rows are skipped and counted)."""
+    if viewer is not None and not can_manage_unit(viewer, unit):
+        raise ValidationError(_("Bạn không quản lý đơn vị này."))
+    preview = check_sheet(sheet, unit=unit, viewer=viewer)
+    if preview.has_errors and not valid_only:
+        raise ValidationError(
+            _(
+                "Tệp còn %(count)s dòng lỗi; chưa nhập đoàn viên nào. Hãy sửa tệp, hoặc chọn chỉ nhập các dòng hợp lệ."
+            )
+            % {"count": len(preview.error_rows)}
+        )
+    created: list[Member] = []
+    for row in preview.valid_rows:
+        assert row.unit is not None
+        fields = {k: v for k, v in row.values.items() if k != "full_name"}
+        created.append(
+            member_create(
+                actor=actor, unit=row.unit, full_name=row.values["full_name"], audit=False, **fields
+            )
+        )
+    skipped = len(preview.error_rows)
+    audit_record(
+        actor=actor,
+        action="member.import",
+        target=unit,
+        changes={
+            "file": sheet.filename,
+            "rows": len(preview.rows),
+            "created": len(created),
+            "skipped": skipped,
+            "skipped_lines": [r.line for r in preview.error_rows][:200],
+        },
+    )
+    return ImportResult(created=len(created), skipped=skipped, members=created)

@@ -1,0 +1,141 @@
+"""Member import pages: upload a sheet → preview every row → confirm.
+
+The parsed sheet waits in the session between the preview and the confirmation, keyed by
+a random token that the confirmation form sends back, so an old tab cannot confirm a
+newer upload. The confirmation checks the sheet again before writing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from congdoan.orgs import imports, selectors
+from congdoan.orgs.models import Unit
+from congdoan.orgs.scoping import can_manage_unit
+from congdoan.orgs.views import officer_required
+
+SESSION_KEY = "orgs_member_import"
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp danh sách đoàn viên (.xlsx hoặc .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )
+
+
+def _managed_unit(request: HttpRequest, code: str) -> Unit:
+    unit = selectors.unit_detail(viewer=request.user, code=code)  # 404 outside the scope
+    if not can_manage_unit(request.user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def _stored(request: HttpRequest, unit: Unit) -> dict[str, Any] | None:
+    stored = request.session.get(SESSION_KEY)
+    if not stored or stored.get("unit") != unit.code:
+        return None
+    return stored  # type: ignore[no-any-return]
+
+
+@officer_required
+def upload(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _managed_unit(request, code)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        try:
+            if upload_file.size > imports.max_bytes():
+                raise imports.SheetError(
+                    _("Tệp quá lớn (tối đa %(size)s MB).")
+                    % {"size": imports.max_bytes() // (1024 * 1024)}
+                )
+            sheet = imports.read_sheet(upload_file.read(), upload_file.name)
+            imports.check_sheet(sheet, unit=unit, viewer=request.user)  # header problems show here
+        except imports.SheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            request.session[SESSION_KEY] = {
+                "unit": unit.code,
+                "token": secrets.token_urlsafe(16),
+                "sheet": sheet.to_dict(),
+            }
+            return redirect("orgs:import_preview", unit.code)
+    return render(
+        request,
+        "orgs/import_upload.html",
+        {
+            "unit": unit,
+            "form": form,
+            "max_rows": imports.max_rows(),
+            "columns": imports.column_labels(imports.FIELDS),
+        },
+    )
+
+
+@officer_required
+def preview(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _managed_unit(request, code)
+    stored = _stored(request, unit)
+    if stored is None:
+        return redirect("orgs:import_upload", unit.code)
+    sheet = imports.Sheet.from_dict(stored["sheet"])
+    try:
+        result = imports.check_sheet(sheet, unit=unit, viewer=request.user)
+    except imports.SheetError as exc:
+        messages.error(request, str(exc))
+        return redirect("orgs:import_upload", unit.code)
+    return render(
+        request,
+        "orgs/import_preview.html",
+        {
+            "unit": unit,
+            "preview": result,
+            "labels": imports.column_labels(result.columns),
+            "token": stored["token"],
+        },
+    )
+
+
+@officer_required
+@require_POST
+def confirm(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _managed_unit(request, code)
+    stored = _stored(request, unit)
+    if stored is None or not secrets.compare_digest(
+        str(stored.get("token", "")), request.POST.get("token", "")
+    ):
+        messages.error(
+            request, _("Bản xem trước đã hết hạn hoặc đã được nhập; hãy tải tệp lên lại.")
+        )
+        return redirect("orgs:import_upload", unit.code)
+    sheet = imports.Sheet.from_dict(stored["sheet"])
+    valid_only = request.POST.get("valid_only") == "1"
+    try:
+        result = imports.import_members(
+            actor=request.user, sheet=sheet, unit=unit, viewer=request.user, valid_only=valid_only
+        )
+    except (ValidationError, imports.SheetError) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+        return redirect("orgs:import_preview", unit.code)
+    request.session.pop(SESSION_KEY, None)
+    if result.skipped:
+        messages.success(
+            request,
+            _("Đã nhập %(created)s đoàn viên; bỏ qua %(skipped)s dòng lỗi.")
+            % {"created": result.created, "skipped": result.skipped},
+        )
+    else:
+        messages.success(request, _("Đã nhập %(created)s đoàn viên.") % {"created": result.created})
+    return redirect("orgs:detail", unit.code)
