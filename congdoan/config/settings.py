@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_tasks_rq",
     "django_rq",
+    "ninja",  # serves the API docs page's Swagger UI from our static files (no CDN)
     "congdoan.core",
     "congdoan.accounts",
     "congdoan.orgs",
@@ -252,6 +253,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "congdoanso@localhost")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Member import from a spreadsheet (congdoan/orgs/imports.py).
+ORGS_IMPORT_MAX_ROWS = env_int("ORGS_IMPORT_MAX_ROWS", 5000)
+ORGS_IMPORT_MAX_BYTES = env_int("ORGS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
