@@ -12,6 +12,7 @@ urlpatterns = [
     path("nhat-ky/", include("congdoan.audit.urls")),
     path("tai-lieu/", include("congdoan.library.urls")),
     path("y-kien/", include("congdoan.feedback.urls")),
+    path("kenh/", include("congdoan.feedback.channels.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),

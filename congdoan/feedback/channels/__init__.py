@@ -19,7 +19,7 @@ from congdoan.feedback.channels.http import ChannelError
 
 logger = logging.getLogger("congdoan.feedback.channels")
 
-__all__ = ["ChannelError", "answer_message", "deliver_answer", "tracking_url"]
+__all__ = ["ChannelError", "answer_message", "deliver_answer", "log_delivery", "tracking_url"]
 
 
 def tracking_url(concern: Any) -> str:
@@ -35,25 +35,20 @@ def tracking_url(concern: Any) -> str:
     return f"{base}/y-kien/tra-cuu/?ma={concern.code}"
 
 
-def _answer_text(concern: Any) -> str:
-    """The answer's text, whichever shape the core model gives it."""
-    for attr in ("answer_text", "answer"):
-        value = getattr(concern, attr, None)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        text = getattr(value, "text", None)
-        if isinstance(text, str) and text.strip():
-            return text.strip()
-    answers = getattr(concern, "answers", None)
-    if answers is not None and hasattr(answers, "order_by"):
-        latest = answers.order_by("-created_at", "-pk").first()
-        if latest is not None:
-            return str(getattr(latest, "text", "")).strip()
-    return ""
+def log_delivery(concern_id: int | None, *, kind: str, note: str) -> None:
+    """The delivery log: one line in the concern's history (officers see it)."""
+    if concern_id is None:
+        return
+    from congdoan.feedback.models import ConcernEvent
+
+    try:
+        ConcernEvent.objects.create(concern_id=concern_id, kind=kind, note=note[:1000])
+    except Exception:  # the log must never turn a sent message into a failure
+        logger.exception("could not log %s for concern %s", kind, concern_id)
 
 
 def answer_message(concern: Any) -> str:
-    text = _answer_text(concern)
+    text = " ".join((concern.answer_text or "").split())
     return _("Trả lời ý kiến %(code)s: %(text)s") % {"code": concern.code, "text": text}
 
 
@@ -66,7 +61,12 @@ def deliver_answer(concern: Any) -> None:
         if not concern.contact_zalo_id:
             logger.warning("answer %s: Zalo concern without a Zalo id; not sent", concern.code)
             return
-        message_id = zalo.send_text(concern.contact_zalo_id, answer_message(concern))
+        try:
+            message_id = zalo.send_text(concern.contact_zalo_id, answer_message(concern))
+        except ChannelError as exc:
+            log_delivery(concern.pk, kind="channel.answer_failed", note=f"zalo: {exc}")
+            raise
+        log_delivery(concern.pk, kind="channel.answer_sent", note=f"zalo: {message_id}")
         logger.info("answer %s: sent by Zalo OA (message %s)", concern.code, message_id)
     elif channel == "sms":
         if not concern.contact_phone:
@@ -75,10 +75,17 @@ def deliver_answer(concern: Any) -> None:
         text = sms.fit_segments(
             answer_message(concern), settings.SMS_MAX_SEGMENTS, link=tracking_url(concern)
         )
-        message_id = sms.send_sms(concern.contact_phone, text)
+        try:
+            message_id = sms.send_sms(concern.contact_phone, text)
+        except ChannelError as exc:
+            log_delivery(concern.pk, kind="channel.answer_failed", note=f"sms: {exc}")
+            raise
+        log_delivery(concern.pk, kind="channel.answer_sent", note=f"sms: {message_id}")
         logger.info(
             "answer %s: sent by SMS (%d segments, message %s)",
-            concern.code, sms.segment_count(text), message_id,
+            concern.code,
+            sms.segment_count(text),
+            message_id,
         )
     else:
         logger.debug("answer %s: channel %s reads answers on the site", concern.code, channel)

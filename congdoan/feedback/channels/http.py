@@ -55,7 +55,11 @@ def post_json(
             delay = policy.backoff * (2 ** (attempt - 1))
             logger.warning(
                 "%s: try %d/%d failed (%s); retrying in %.2fs",
-                provider, attempt, policy.attempts, exc, delay,
+                provider,
+                attempt,
+                policy.attempts,
+                exc,
+                delay,
             )
             time.sleep(delay)
     assert last is not None

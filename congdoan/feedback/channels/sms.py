@@ -84,10 +84,13 @@ def parse_payload(raw_body: bytes, content_type: str) -> IncomingSms:
     if not msg_id:
         raise PayloadError("missing 'id'")
     phone = normalize_phone(sender) or sender
-    return IncomingSms(phone=phone, text=text, msg_id=msg_id, timestamp=str(data.get("timestamp") or ""))
+    return IncomingSms(
+        phone=phone, text=text, msg_id=msg_id, timestamp=str(data.get("timestamp") or "")
+    )
 
 
 # --- segments -------------------------------------------------------------------------------
+
 
 def is_gsm7(text: str) -> bool:
     return all(ch in _GSM_BASIC or ch in _GSM_EXT for ch in text)
@@ -139,6 +142,7 @@ def fit_segments(text: str, max_segments: int, link: str = "") -> str:
 
 
 # --- client ---------------------------------------------------------------------------------
+
 
 def _policy() -> RetryPolicy:
     return RetryPolicy(

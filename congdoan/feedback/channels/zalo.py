@@ -71,7 +71,9 @@ def parse_text_event(body: dict[str, Any]) -> ZaloText | None:
     text = str(message.get("text") or "").strip()
     if not sender_id or not msg_id:
         return None
-    return ZaloText(sender_id=sender_id, text=text, msg_id=msg_id, timestamp=str(body.get("timestamp", "")))
+    return ZaloText(
+        sender_id=sender_id, text=text, msg_id=msg_id, timestamp=str(body.get("timestamp", ""))
+    )
 
 
 def _policy() -> RetryPolicy:

@@ -1,0 +1,148 @@
+"""Turn an incoming Zalo or SMS message into a concern and answer with its tracking code."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import regex
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from congdoan.feedback.channels import sms as sms_lib
+from congdoan.feedback.models import Channel, Concern
+from congdoan.feedback.services import concern_submit
+from congdoan.orgs.models import Unit
+
+logger = logging.getLogger("congdoan.feedback.channels")
+
+# "#PX-MAY-PHUMINH" (a unit code) or "#<qr token>" anywhere in the message.
+_TAG = regex.compile(r"(?<![\w#])#([A-Za-z0-9][A-Za-z0-9_\-]{1,39})(?![\w\-])")
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    concern: Concern | None
+    created: bool
+    error: str = ""
+
+
+def match_unit(text: str) -> tuple[Unit | None, str]:
+    """(unit named by a #code or #qr-token in the text, text without that tag).
+
+    An unknown tag stays in the text and gives no unit (the concern goes to the district inbox).
+    A merged unit's code leads to the unit it was merged into.
+    """
+    for found in _TAG.finditer(text or ""):
+        token = found.group(1)
+        unit = (
+            Unit.objects.filter(code__iexact=token).select_related("merged_into").first()
+            or Unit.objects.filter(qr_token=token).select_related("merged_into").first()
+        )
+        if unit is None:
+            continue
+        if not unit.is_active and unit.merged_into is not None:
+            unit = unit.merged_into
+        if not unit.is_active:
+            continue
+        rest = (text[: found.start()] + " " + text[found.end() :]).strip()
+        return unit, " ".join(rest.split(" ")).strip()
+    return None, (text or "").strip()
+
+
+def _tracking_hint(concern: Concern) -> str:
+    from congdoan.feedback.channels import tracking_url
+
+    return tracking_url(concern)
+
+
+def receipt_text(concern: Concern) -> str:
+    return _(
+        "Công đoàn đã nhận ý kiến của bạn. Mã tra cứu: %(code)s. "
+        "Theo dõi và nhận trả lời tại %(url)s"
+    ) % {"code": concern.code, "url": _tracking_hint(concern)}
+
+
+def help_text(error: str) -> str:
+    return _(
+        "Chưa ghi nhận được ý kiến: %(error)s Xin nhắn lại nội dung ý kiến; có thể thêm mã "
+        "công đoàn cơ sở, ví dụ #PX-A."
+    ) % {"error": error}
+
+
+def _send_later(channel: str, recipient: str, text: str, concern_id: int | None) -> None:
+    from congdoan.feedback.channels.tasks import send_channel_message
+
+    def run() -> None:
+        try:
+            send_channel_message.enqueue(channel, recipient, text, concern_id)
+        except Exception:
+            logger.exception("could not enqueue the %s reply to concern %s", channel, concern_id)
+
+    transaction.on_commit(run)
+
+
+def _first_error(exc: ValidationError) -> str:
+    messages = exc.messages
+    return messages[0] if messages else _("Nội dung không hợp lệ.")
+
+
+def _submit(
+    *,
+    channel: str,
+    raw_text: str,
+    external_id: str,
+    recipient: str,
+    contact_phone: str = "",
+    contact_zalo_id: str = "",
+) -> IntakeResult:
+    existing = Concern.objects.filter(channel=channel, external_id=external_id).first()
+    if existing is not None:
+        return IntakeResult(concern=existing, created=False)
+    unit, text = match_unit(raw_text)
+    try:
+        concern = concern_submit(
+            text=text,
+            unit=unit,
+            channel=channel,
+            is_anonymous=True,
+            contact_phone=contact_phone,
+            contact_zalo_id=contact_zalo_id,
+            external_id=external_id,
+        )
+    except ValidationError as exc:
+        error = _first_error(exc)
+        _send_later(channel, recipient, help_text(error), None)
+        return IntakeResult(concern=None, created=False, error=error)
+    _send_later(channel, recipient, receipt_text_for(channel, concern), concern.pk)
+    return IntakeResult(concern=concern, created=True)
+
+
+def receipt_text_for(channel: str, concern: Concern) -> str:
+    text = receipt_text(concern)
+    if channel == Channel.SMS:
+        return sms_lib.fit_segments(text, settings.SMS_MAX_SEGMENTS)
+    return text
+
+
+def zalo_intake(*, sender_id: str, text: str, msg_id: str) -> IntakeResult:
+    return _submit(
+        channel=Channel.ZALO.value,
+        raw_text=text,
+        external_id=msg_id,
+        recipient=sender_id,
+        contact_zalo_id=sender_id,
+    )
+
+
+def sms_intake(*, phone: str, text: str, msg_id: str) -> IntakeResult:
+    valid_phone = phone if phone.startswith("+") else ""
+    return _submit(
+        channel=Channel.SMS.value,
+        raw_text=text,
+        external_id=msg_id,
+        recipient=phone,
+        contact_phone=valid_phone,
+    )

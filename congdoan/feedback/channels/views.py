@@ -1,0 +1,205 @@
+"""Webhooks of the intake channels (Zalo OA, SMS gateway) and the paper-form import pages."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from congdoan.feedback import importers
+from congdoan.feedback.channels import intake, sms, zalo
+from congdoan.orgs.models import Unit
+from congdoan.orgs.scoping import can_manage_unit, get_unit_in_scope, units_in_scope
+from congdoan.orgs.views import officer_required
+
+logger = logging.getLogger("congdoan.feedback.channels")
+
+# -- webhooks ----------------------------------------------------------------------------------
+
+
+def _forbidden() -> JsonResponse:
+    return JsonResponse({"error": "invalid signature"}, status=403)
+
+
+@csrf_exempt
+@require_POST
+def zalo_webhook(request: HttpRequest) -> HttpResponse:
+    """Zalo OA events. Only `user_send_text` creates a concern; other events are acknowledged."""
+    raw = request.body
+    if not zalo.verify_signature(raw, request.headers.get(zalo.SIGNATURE_HEADER)):
+        logger.warning(
+            "zalo webhook: bad or missing signature from %s", request.META.get("REMOTE_ADDR")
+        )
+        return _forbidden()
+    body = json.loads(raw.decode("utf-8"))  # verify_signature already parsed it
+    event = zalo.parse_text_event(body)
+    if event is None:
+        return JsonResponse({"ok": True, "ignored": str(body.get("event_name", ""))[:50]})
+    result = intake.zalo_intake(sender_id=event.sender_id, text=event.text, msg_id=event.msg_id)
+    return _intake_answer(result)
+
+
+@csrf_exempt
+@require_POST
+def sms_webhook(request: HttpRequest) -> HttpResponse:
+    """An incoming SMS from the gateway (form or JSON: from, text, id, timestamp)."""
+    raw = request.body
+    if not sms.verify_signature(raw, request.headers.get(sms.SIGNATURE_HEADER)):
+        logger.warning(
+            "sms webhook: bad or missing signature from %s", request.META.get("REMOTE_ADDR")
+        )
+        return _forbidden()
+    try:
+        message = sms.parse_payload(raw, request.content_type or "")
+    except sms.PayloadError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    result = intake.sms_intake(phone=message.phone, text=message.text, msg_id=message.msg_id)
+    return _intake_answer(result)
+
+
+def _intake_answer(result: intake.IntakeResult) -> JsonResponse:
+    # 200 even when the text was refused: the provider must not redeliver; the worker got a help reply.
+    if result.concern is None:
+        return JsonResponse({"ok": False, "error": result.error})
+    return JsonResponse({"ok": True, "code": result.concern.code, "duplicate": not result.created})
+
+
+# -- paper forms import ------------------------------------------------------------------------
+
+SESSION_KEY = "feedback_paper_import"
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} — {obj.name}"
+
+
+class ImportForm(forms.Form):
+    unit = UnitChoiceField(
+        label=gettext_lazy("Đơn vị mặc định (cho các dòng không ghi mã đơn vị)"),
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Tệp phiếu đã gõ lại (.xlsx hoặc .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = units_in_scope(user).filter(is_active=True)
+
+
+def _stored(request: HttpRequest) -> dict[str, Any] | None:
+    stored = request.session.get(SESSION_KEY)
+    return stored if isinstance(stored, dict) else None
+
+
+def _managed(request: HttpRequest, code: str) -> Unit:
+    unit = get_unit_in_scope(request.user, code)  # 404 outside the scope
+    if not can_manage_unit(request.user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def _render_preview(request: HttpRequest, form: ImportForm, stored: dict[str, Any]) -> HttpResponse:
+    unit = _managed(request, stored["unit"])
+    sheet = importers.Sheet.from_dict(stored["sheet"])
+    preview = importers.preview_sheet(
+        sheet, default_unit=unit, may_use=importers.officer_may_use(request.user)
+    )
+    return render(
+        request,
+        "feedback/import.html",
+        {
+            "form": form,
+            "unit": unit,
+            "preview": preview,
+            "token": stored["token"],
+            "max_rows": importers.MAX_ROWS,
+        },
+    )
+
+
+@officer_required
+def paper_import(request: HttpRequest) -> HttpResponse:
+    """Upload → preview every row with its errors (nothing written yet)."""
+    initial = {}
+    if request.GET.get("don_vi"):
+        initial["unit"] = request.GET["don_vi"]
+    form = ImportForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        unit: Unit = form.cleaned_data["unit"]
+        _managed(request, unit.code)
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size and upload.size > importers.MAX_BYTES:
+                raise importers.SheetError(
+                    _("Tệp quá lớn (tối đa %(mb)s MB).")
+                    % {"mb": importers.MAX_BYTES // (1024 * 1024)}
+                )
+            sheet = importers.read_sheet(upload.name, upload.read())
+        except importers.SheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            stored = {
+                "unit": unit.code,
+                "token": secrets.token_urlsafe(16),
+                "sheet": sheet.to_dict(),
+            }
+            request.session[SESSION_KEY] = stored
+            return _render_preview(request, form, stored)
+    return render(
+        request,
+        "feedback/import.html",
+        {"form": form, "preview": None, "max_rows": importers.MAX_ROWS},
+    )
+
+
+@officer_required
+@require_POST
+def paper_import_confirm(request: HttpRequest) -> HttpResponse:
+    stored = _stored(request)
+    if stored is None or not secrets.compare_digest(
+        str(stored.get("token", "")), request.POST.get("token", "")
+    ):
+        messages.error(
+            request, _("Bản xem trước đã hết hạn hoặc đã được nhập; hãy tải tệp lên lại.")
+        )
+        return redirect("feedback_channels:import")
+    unit = _managed(request, stored["unit"])
+    sheet = importers.Sheet.from_dict(stored["sheet"])
+    # Check again: the officer's scope or the units may have changed since the preview.
+    preview = importers.preview_sheet(
+        sheet, default_unit=unit, may_use=importers.officer_may_use(request.user)
+    )
+    valid_only = request.POST.get("valid_only") == "1"
+    try:
+        result = importers.import_sheet(preview=preview, actor=request.user, valid_only=valid_only)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        form = ImportForm(user=request.user, initial={"unit": unit.code})
+        return _render_preview(request, form, stored)
+    request.session.pop(SESSION_KEY, None)
+    text = _("Đã nhập %(created)s ý kiến từ phiếu giấy.") % {"created": result.created}
+    if result.already:
+        text += " " + _("%(n)s dòng đã được nhập từ trước, không nhập lại.") % {"n": result.already}
+    if result.skipped:
+        text += " " + _("Bỏ qua %(n)s dòng lỗi.") % {"n": result.skipped}
+    messages.success(request, text)
+    return redirect("feedback_channels:import")
