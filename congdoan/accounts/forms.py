@@ -11,6 +11,15 @@ class LoginForm(forms.Form):
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=_("Mã xác thực 6 số"), max_length=16,
+        label=_("Mã xác thực 6 số"),
+        max_length=16,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Tên gợi nhớ"),
+        max_length=100,
+        help_text=_("Ví dụ: “Phần mềm báo cáo của LĐLĐ huyện”."),
     )

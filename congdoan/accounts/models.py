@@ -11,9 +11,7 @@ from congdoan.core.phones import normalize_phone
 
 
 class UserManager(BaseUserManager["User"]):
-    def create_user(
-        self, username: str, password: str | None = None, **extra: Any
-    ) -> User:
+    def create_user(self, username: str, password: str | None = None, **extra: Any) -> User:
         user = self.model(username=username, **extra)
         if user.email:
             user.email = self.normalize_email(user.email).lower()

@@ -69,15 +69,23 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="api_token.revoke", target=token)
+def api_token_revoke(*, actor: Any, token: ApiToken) -> bool:
+    """Revoke a token; False when it was already revoked (then nothing is recorded)."""
+    now = timezone.now()
+    if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now) != 1:
+        return False
+    token.revoked_at = now
+    audit_record(actor=actor, action="api_token.revoke", target=token, changes={"name": token.name})
+    return True
 
 
 def api_token_user(key: str) -> User | None:
     """The user of a valid, unrevoked token (used by the API's bearer authentication)."""
-    token = ApiToken.objects.filter(key_hash=_hash(key), revoked_at__isnull=True).select_related("user").first()
+    token = (
+        ApiToken.objects.filter(key_hash=_hash(key), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

@@ -12,4 +12,6 @@ urlpatterns = [
     path("", views.profile, name="profile"),
     path("xac-thuc-hai-lop/", views.otp_setup, name="otp_setup"),
     path("xac-thuc-hai-lop/tat/", views.otp_disable, name="otp_disable"),
+    path("ma-api/", views.api_tokens, name="api_tokens"),
+    path("ma-api/<int:pk>/thu-hoi/", views.api_token_revoke, name="api_token_revoke"),
 ]

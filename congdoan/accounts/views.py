@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 
-from congdoan.accounts import services
-from congdoan.accounts.forms import LoginForm, TokenForm
+from congdoan.accounts import selectors, services
+from congdoan.accounts.forms import ApiTokenForm, LoginForm, TokenForm
 from congdoan.orgs.selectors import user_appointments
+from congdoan.orgs.views import officer_required
 
 PENDING_USER = "congdoan_2fa_user"
 PENDING_BACKEND = "congdoan_2fa_backend"
@@ -23,7 +24,9 @@ PENDING_BACKEND = "congdoan_2fa_backend"
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/bang-dieu-khien/"
 
@@ -31,7 +34,9 @@ def _next_url(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
         if user is None:
             form.add_error(None, _("E-mail/số điện thoại hoặc mật khẩu không đúng."))
         elif any(True for _d in devices_for_user(user, confirmed=True)):
@@ -41,7 +46,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             auth_login(request, user)
             return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 def otp_view(request: HttpRequest) -> HttpResponse:
@@ -93,7 +100,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/otp_setup.html",
-        {"form": form, "qr_svg": services.totp_qr_svg(device), "secret": services.totp_secret_b32(device)},
+        {
+            "form": form,
+            "qr_svg": services.totp_qr_svg(device),
+            "secret": services.totp_secret_b32(device),
+        },
     )
 
 
@@ -103,3 +114,34 @@ def otp_disable(request: HttpRequest) -> HttpResponse:
     services.totp_disable(user=request.user)  # type: ignore[arg-type]
     messages.success(request, _("Đã tắt xác thực hai lớp."))
     return redirect("accounts:profile")
+
+
+@officer_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The officer's API tokens; a new token's key is shown once, in this response only."""
+    form = ApiTokenForm(request.POST or None)
+    new_key = ""
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.api_token_create(
+            actor=request.user,
+            user=request.user,  # type: ignore[arg-type]
+            name=form.cleaned_data["name"],
+        )
+        form = ApiTokenForm()
+    response = render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": selectors.api_tokens_of(viewer=request.user), "new_key": new_key},
+    )
+    if new_key:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@officer_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = selectors.api_token_of(viewer=request.user, pk=pk)
+    if services.api_token_revoke(actor=request.user, token=token):
+        messages.success(request, _("Đã thu hồi mã API “%(name)s”.") % {"name": token.name})
+    return redirect("accounts:api_tokens")

@@ -30,12 +30,16 @@ class UnitOut(Schema):
 
     @staticmethod
     def resolve_parent_code(obj: Unit) -> str | None:
-        return obj.parent.code if obj.parent_id else None
+        return obj.parent.code if obj.parent is not None else None
 
 
 class UnitDetailOut(UnitOut):
     members_total: int
     employer_name: str
+
+    @staticmethod
+    def resolve_members_total(obj: Unit) -> int:
+        return selectors.subtree_member_count(unit=obj)
 
 
 class MemberOut(Schema):
@@ -59,17 +63,23 @@ def list_units(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-de
 
 
 @router.get("/{code}", response=UnitDetailOut)
-def get_unit(request: HttpRequest, code: str) -> dict[str, object]:
-    unit = selectors.unit_detail(viewer=request.user, code=code)
-    data = UnitOut.from_orm(unit).dict()
-    data.update(members_total=selectors.subtree_member_count(unit=unit), employer_name=unit.employer_name)
-    return data
+def get_unit(request: HttpRequest, code: str) -> Unit:
+    return selectors.unit_detail(viewer=request.user, code=code)
 
 
 @router.get("/{code}/members", response=list[MemberOut])
 @paginate(PageNumberPagination, page_size=100)
 def list_members(request: HttpRequest, code: str, q: str = ""):  # type: ignore[no-untyped-def]
+    """Current members of one unit; officers only (a member's login sees no lists)."""
     unit = selectors.unit_detail(viewer=request.user, code=code)
     if not scope_for(request.user).is_officer:
         return Member.objects.none()
-    return selectors.members_in_scope(request.user).filter(unit=unit, left_on__isnull=True).select_related("unit").order_by("full_name", "id").filter(full_name__icontains=q) if q else selectors.members_in_scope(request.user).filter(unit=unit, left_on__isnull=True).select_related("unit").order_by("full_name", "id")
+    members = (
+        selectors.members_in_scope(request.user)
+        .filter(unit=unit, left_on__isnull=True)
+        .select_related("unit")
+        .order_by("full_name", "id")
+    )
+    if q:
+        members = members.filter(full_name__icontains=q)
+    return members
