@@ -32,6 +32,6 @@ class Command(BaseCommand):
             module = importlib.import_module(BENCHMARKS[name])
         except ModuleNotFoundError as exc:
             raise CommandError(f"benchmark {name!r} is not available: {exc}") from exc
-        argv = list(options.get("args") or [])
+        argv = list(args)  # Django hands the positional "args" over as *args, not in options
         sys.stdout.flush()
         module.run(argv)
