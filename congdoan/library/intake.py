@@ -107,7 +107,7 @@ def inspect(name: str, data: bytes) -> Intake:
             raise lie()
         _check_docx(name, data)
         return Intake(name, ext, kind, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 1)
-    if sniffed is not None or b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if sniffed is not None or (b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
         raise lie()
     decode_text(name, data)
     return Intake(name, ext, kind, "text/markdown" if ext in {"md", "markdown"} else "text/plain", 1)

@@ -42,10 +42,7 @@ DOC_TYPE_BY_NAME = {
     "quy che": "quy_che", "cong van": "cong_van",
 }
 SURNAMES = {
-    fold(s) for s in (
-        "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Mai Trịnh Đào Cao Lương Tạ Chu "
-        "Hà Lâm Phùng Kiều Tô Triệu Quách Đoàn Vương Trương Lại Thái Đàm Nghiêm Khuất Lưu Tăng Doãn Kim Hứa Văn Mạc Lã"
-    ).split()
+    fold(s) for s in ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Mai", "Trịnh", "Đào", "Cao", "Lương", "Tạ", "Chu", "Hà", "Lâm", "Phùng", "Kiều", "Tô", "Triệu", "Quách", "Đoàn", "Vương", "Trương", "Lại", "Thái", "Đàm", "Nghiêm", "Khuất", "Lưu", "Tăng", "Doãn", "Kim", "Hứa", "Văn", "Mạc", "Lã"]
 }
 
 _MOTTO_RE = regex.compile(r"cong\s*hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s+lap\s*[-–—_.,]*\s*tu\s+do\s*[-–—_.,]*\s*hanh\s+phuc")

@@ -1,0 +1,128 @@
+"""`congdoan library import|search|show|resume|reindex`: the library from the command line.
+
+    congdoan library import PATH… [--unit CODE] [--visibility unit|subtree|union|public] [--tags …]
+    congdoan library search "QUERY" [--json] [--as EMAIL]
+    congdoan library show ID [--json]
+    congdoan library resume            # re-enqueue work a killed worker left behind
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from tqdm import tqdm
+
+from congdoan.library import selectors, services
+from congdoan.library.api import document_detail_data
+from congdoan.library.intake import EXTENSIONS
+from congdoan.library.models import Document, Visibility
+from congdoan.orgs.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Thư viện tài liệu: nhập thư mục, tìm kiếm, xem tài liệu, tiếp tục xử lý bị gián đoạn."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="Nhập tệp hoặc thư mục")
+        imp.add_argument("paths", nargs="+")
+        imp.add_argument("--unit", default="PX", help="mã đơn vị (mặc định PX)")
+        imp.add_argument("--visibility", default=Visibility.UNIT, choices=Visibility.values)
+        imp.add_argument("--tags", default="")
+        imp.add_argument("--json", action="store_true", dest="as_json")
+        search = sub.add_parser("search", help="Tìm tài liệu")
+        search.add_argument("query")
+        search.add_argument("--json", action="store_true", dest="as_json")
+        search.add_argument("--as", dest="as_user", default="", help="tìm với quyền của người dùng này (mặc định: toàn quyền)")
+        search.add_argument("--limit", type=int, default=20)
+        show = sub.add_parser("show", help="Xem một tài liệu")
+        show.add_argument("id", type=int)
+        show.add_argument("--json", action="store_true", dest="as_json")
+        sub.add_parser("resume", help="Đưa lại vào hàng đợi các tài liệu bị gián đoạn")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        getattr(self, f"do_{action}")(**options)
+
+    def do_import(self, *, paths: list[str], unit: str, visibility: str, tags: str, as_json: bool, **_: Any) -> None:
+        target = Unit.objects.filter(code=unit).first()
+        if target is None:
+            raise CommandError(f"Không có đơn vị mã “{unit}”.")
+        files: list[Path] = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                files += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            elif path.is_file():
+                files.append(path)
+            else:
+                raise CommandError(f"Không tìm thấy “{raw}”.")
+        summary: dict[str, list[dict[str, Any]]] = {"created": [], "duplicate": [], "refused": []}
+        for path in tqdm(files, desc="Nhập tài liệu", unit="tệp", disable=as_json):
+            if path.suffix.lower().lstrip(".") not in EXTENSIONS and path.stat().st_size == 0:
+                summary["refused"].append({"file": str(path), "reason": "Tệp rỗng."})
+                continue
+            data = path.read_bytes()
+            with transaction.atomic():
+                outcome = services.upload_many(actor=None, unit=target, files=[(path.name, data)], visibility=visibility, tags=tags)[0]
+            entry = {"file": str(path), "reason": outcome.message, "id": outcome.document.pk if outcome.document else None}
+            summary[outcome.status].append(entry)
+        if as_json:
+            self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"Đã nhập: {len(summary['created'])} · Trùng, bỏ qua: {len(summary['duplicate'])} · Từ chối: {len(summary['refused'])}")
+        for entry in summary["duplicate"]:
+            self.stdout.write(f"  [trùng] {entry['file']}: {entry['reason']}")
+        for entry in summary["refused"]:
+            self.stdout.write(self.style.WARNING(f"  [từ chối] {entry['file']}: {entry['reason']}"))
+
+    def _viewer(self, as_user: str) -> Any:
+        if not as_user:
+            from congdoan.accounts.models import User
+
+            return User(is_superuser=True, pk=0)
+        from congdoan.accounts.models import User
+
+        user = User.objects.filter(email=as_user).first() or User.objects.filter(username=as_user).first()
+        if user is None:
+            raise CommandError(f"Không có người dùng “{as_user}”.")
+        return user
+
+    def do_search(self, *, query: str, as_json: bool, as_user: str, limit: int, **_: Any) -> None:
+        viewer = self._viewer(as_user)
+        results = selectors.search_documents(viewer=viewer, query=query, per_page=limit)
+        rows = [
+            {"id": h.document.pk, "title": h.document.display_title, "number": h.document.number, "score": round(h.score, 6),
+             "issued_on": h.document.issued_on.isoformat() if h.document.issued_on else None, "unit": h.document.unit.code}
+            for h in results.hits
+        ]
+        if as_json:
+            self.stdout.write(json.dumps({"query": query, "total": results.total, "results": rows}, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{results.total} tài liệu")
+        for row in rows:
+            self.stdout.write(f"  #{row['id']:<6} {row['score']:>9.4f}  {row['number'] or '—':<18} {row['title']}")
+
+    def do_show(self, *, id: int, as_json: bool, **_: Any) -> None:
+        doc = Document.objects.select_related("unit").filter(pk=id).first()
+        if doc is None:
+            raise CommandError(f"Không có tài liệu số {id}.")
+        data = document_detail_data(viewer=self._viewer(""), doc=doc)
+        if as_json:
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+            return
+        for key in ("id", "title", "number", "doc_type", "issuer_parent", "issuer", "place", "issued_on", "signer_capacity", "signer", "status"):
+            self.stdout.write(f"{key:>16}: {data[key]}")
+        for link in data["cites"]:  # type: ignore[attr-defined]
+            self.stdout.write(f"{'dẫn chiếu':>16}: {link['raw']} → #{link['target_id']}")
+        for link in data["missing"]:  # type: ignore[attr-defined]
+            self.stdout.write(f"{'chưa có':>16}: {link['raw']}")
+        for link in data["cited_by"]:  # type: ignore[attr-defined]
+            self.stdout.write(f"{'được dẫn bởi':>16}: #{link['target_id']} {link['raw']}")
+
+    def do_resume(self, **_: Any) -> None:
+        count = services.resume_all()
+        self.stdout.write(f"Đã đưa lại {count} tài liệu vào hàng đợi.")
