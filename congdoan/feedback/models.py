@@ -183,6 +183,13 @@ class Concern(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A copy masked for a viewer (selectors.mask_contacts) must never be written back:
+        # saving it would erase the worker's contact details.
+        if getattr(self, "_masked", False):
+            raise RuntimeError("A concern masked for a viewer cannot be saved.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def display_text(self) -> str:
         return self.restored_text or self.text

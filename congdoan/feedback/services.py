@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,6 @@ from congdoan.feedback.models import (
     Cluster,
     Concern,
     ConcernEvent,
-    Sentiment,
     Status,
     Topic,
     Urgency,
@@ -333,6 +332,169 @@ def untriaged(limit: int = 500) -> list[int]:
     return list(Concern.objects.filter(triaged_at__isnull=True).order_by("created_at").values_list("pk", flat=True)[:limit])
 
 
-__all__ = [
-    "OPEN_STATUSES", "Q", "Sentiment", "Throttled", "Topic", "concern_submit", "concern_triage", "route",
-]
+
+# -- officers' work on a concern ---------------------------------------------------------------
+
+
+def _transition(
+    concern: Concern, *, to: str, allowed_from: tuple[str, ...], actor: Any, kind: str, note: str = "", **extra: Any
+) -> Concern:
+    """Conditional UPDATE on the status: of two people acting at once, only one wins."""
+    old = concern.status
+    updated = Concern.objects.filter(pk=concern.pk, status__in=allowed_from).update(status=to, **extra)
+    if updated != 1:
+        raise ValidationError(_("Ý kiến này vừa được cập nhật hoặc không ở trạng thái phù hợp; xin tải lại trang."))
+    concern.refresh_from_db()
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    ConcernEvent.objects.create(concern=concern, kind=kind, from_status=old, to_status=to, actor=user, note=note)
+    return concern
+
+
+def _audit(actor: Any, action: str, concern: Concern, changes: dict[str, Any]) -> None:
+    audit_record(actor=actor, action=action, target=concern, unit=concern.assigned_unit or concern.unit, changes=changes)
+
+
+@transaction.atomic
+def concern_correct(*, actor: Any, concern: Concern, topic: str, urgency: str) -> Concern:
+    """An officer corrects topic and/or urgency; corrections become training data for `retrain`."""
+    if topic not in Topic.values:
+        raise ValidationError({"topic": _("Chủ đề không hợp lệ.")})
+    if urgency not in Urgency.values:
+        raise ValidationError({"urgency": _("Mức độ không hợp lệ.")})
+    changes: dict[str, Any] = {}
+    fields: dict[str, Any] = {}
+    if topic != concern.topic:
+        changes["topic"] = [concern.topic, topic]
+        fields.update(topic=topic, topic_corrected=True)
+    if urgency != concern.urgency:
+        changes["urgency"] = [concern.urgency, urgency]
+        fields.update(urgency=urgency, urgency_corrected=True)
+        if concern.is_open:
+            fields["due_at"] = deadline_for(urgency, concern.created_at)
+    if not fields:
+        return concern
+    Concern.objects.filter(pk=concern.pk).update(**fields)
+    concern.refresh_from_db()
+    ConcernEvent.objects.create(concern=concern, kind="correct", actor=actor, note=str(changes))
+    _audit(actor, "feedback.correct", concern, changes)
+    return concern
+
+
+@transaction.atomic
+def concern_assign(*, actor: Any, concern: Concern, assignee: Any = None, unit: Unit | None = None) -> Concern:
+    """Give the concern to an officer (and/or another unit the viewer manages)."""
+    extra: dict[str, Any] = {"assignee": assignee}
+    if unit is not None:
+        extra["assigned_unit"] = unit
+    allowed = (Status.RECEIVED, Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+    concern = _transition(concern, to=Status.ASSIGNED, allowed_from=allowed, actor=actor, kind="assign",
+                          note=str(assignee or unit or ""), **extra)
+    _audit(actor, "feedback.assign", concern, {"assignee": getattr(assignee, "pk", None), "unit": getattr(unit, "code", None)})
+    return concern
+
+
+@transaction.atomic
+def concern_start(*, actor: Any, concern: Concern) -> Concern:
+    allowed = (Status.RECEIVED, Status.TRIAGED, Status.ASSIGNED, Status.REOPENED)
+    concern = _transition(concern, to=Status.IN_PROGRESS, allowed_from=allowed, actor=actor, kind="start")
+    _audit(actor, "feedback.start", concern, {})
+    return concern
+
+
+@transaction.atomic
+def concern_answer(
+    *, actor: Any, concern: Concern, text: str, citation: str = "", citation_url: str = "", note: str = ""
+) -> Concern:
+    """Publish the answer the worker reads with the code; push it back on Zalo/SMS after commit."""
+    answer = (text or "").replace("\x00", "").strip()
+    if not answer:
+        raise ValidationError({"text": _("Xin viết nội dung trả lời.")})
+    if len(answer) > 10000:
+        raise ValidationError({"text": _("Nội dung trả lời quá dài (tối đa 10.000 ký tự).")})
+    url = (citation_url or "").strip()
+    if url and not url.startswith(("http://", "https://", "/")):
+        raise ValidationError({"citation_url": _("Đường dẫn căn cứ phải bắt đầu bằng http:// hoặc https://.")})
+    now = timezone.now()
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    on_time = concern.due_at is None or now <= concern.due_at
+    concern = _transition(
+        concern, to=Status.ANSWERED, allowed_from=OPEN_STATUSES, actor=actor, kind="answer",
+        answer_text=answer, answer_citation=(citation or "").strip()[:255], answer_url=url[:200], answered_by=user,
+        answered_at=now, answered_on_time=on_time,
+        internal_note=(concern.internal_note + "\n" + note).strip() if note else concern.internal_note,
+    )
+    _audit(actor, "feedback.answer", concern, {"citation": concern.answer_citation, "on_time": on_time})
+    _enqueue("deliver_answer", concern.pk)
+    return concern
+
+
+@transaction.atomic
+def concern_close(*, actor: Any, concern: Concern, note: str = "") -> Concern:
+    allowed = (*OPEN_STATUSES, Status.ANSWERED)
+    concern = _transition(concern, to=Status.CLOSED, allowed_from=allowed, actor=actor, kind="close", note=note,
+                          closed_at=timezone.now())
+    _audit(actor, "feedback.close", concern, {"note": note})
+    return concern
+
+
+@transaction.atomic
+def concern_add_note(*, actor: Any, concern: Concern, note: str) -> Concern:
+    note = (note or "").strip()[:2000]
+    if not note:
+        raise ValidationError({"note": _("Xin viết ghi chú.")})
+    ConcernEvent.objects.create(concern=concern, kind="note", actor=actor, note=note)
+    _audit(actor, "feedback.note", concern, {})
+    return concern
+
+
+# -- the worker, with the tracking code ---------------------------------------------------------
+
+
+@transaction.atomic
+def concern_rate(*, concern: Concern, rating: int, comment: str = "") -> Concern:
+    try:
+        value = int(rating)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 5:
+        raise ValidationError({"rating": _("Xin chọn mức hài lòng từ 1 đến 5.")})
+    updated = Concern.objects.filter(pk=concern.pk, status__in=(Status.ANSWERED, Status.CLOSED)).update(
+        rating=value, rating_comment=(comment or "").strip()[:500]
+    )
+    if updated != 1:
+        raise ValidationError(_("Chỉ đánh giá được khi ý kiến đã có trả lời."))
+    concern.refresh_from_db()
+    ConcernEvent.objects.create(concern=concern, kind="rate", note=str(value))
+    return concern
+
+
+MAX_REOPENS = 3
+
+
+@transaction.atomic
+def concern_reopen(*, concern: Concern, reason: str) -> Concern:
+    """The worker is not satisfied: back to the same unit, with a fresh deadline."""
+    reason = (reason or "").strip()[:2000]
+    if not reason:
+        raise ValidationError({"reason": _("Xin cho biết vì sao bạn chưa hài lòng với trả lời.")})
+    if concern.reopen_count >= MAX_REOPENS:
+        raise ValidationError(_("Ý kiến đã được mở lại %(n)s lần; xin gửi một ý kiến mới.") % {"n": MAX_REOPENS})
+    return _transition(
+        concern, to=Status.REOPENED, allowed_from=(Status.ANSWERED, Status.CLOSED), actor=None, kind="reopen",
+        note=reason, reopen_count=F("reopen_count") + 1, due_at=deadline_for(concern.urgency), reminded_at=None,
+        escalated_at=None, closed_at=None,
+    )
+
+
+@transaction.atomic
+def concern_erase_contact(*, concern: Concern, actor: Any = None) -> Concern:
+    """Forget who sent it (the worker asked, with the code, or an officer of the Office did)."""
+    Concern.objects.filter(pk=concern.pk).update(
+        contact_name="", contact_phone="", contact_zalo_id="", ip_hash="", submitted_by=None,
+        contact_erased_at=timezone.now(),
+    )
+    concern.refresh_from_db()
+    ConcernEvent.objects.create(concern=concern, kind="erase_contact", actor=actor if getattr(actor, "is_authenticated", False) else None)
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        _audit(actor, "feedback.erase_contact", concern, {})
+    return concern

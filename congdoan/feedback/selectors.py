@@ -1,0 +1,443 @@
+"""Reads of workers' concerns, always through the viewer's scope (congdoan.orgs.scoping).
+
+Two rules live here and nowhere else:
+- which concerns a viewer sees: those handled by a unit in their scope, plus those of a
+  union in their scope unless the concern is hidden from that union (it is about the union
+  itself, or the worker asked for the upper level);
+- whose contact details a viewer sees: a named sender's to every officer who sees the
+  concern; an anonymous sender's only to the Office of an upper level
+  (`can_see_anonymous_contact` / `office_q`). Every list, detail, export and API read
+  returns concerns passed through `mask_contacts`, so no page can bypass it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from congdoan.feedback.models import (
+    OPEN_STATUSES,
+    Channel,
+    Cluster,
+    Concern,
+    Status,
+    Topic,
+    Urgency,
+    clean_code,
+)
+from congdoan.orgs.models import Unit
+from congdoan.orgs.scoping import Scope, office_q, scope_for, unit_q
+from congdoan.text import fold
+
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_zalo_id", "ip_hash")
+
+
+# -- visibility and masking ---------------------------------------------------------------------
+
+
+def visible_q(scope: Scope) -> Q:
+    if scope.is_admin:
+        return Q()
+    if not scope.unit_paths:
+        return Q(pk__in=[])
+    return unit_q(scope, "assigned_unit") | (unit_q(scope, "unit") & Q(hidden_from_unit=False))
+
+
+def contact_visible_q(scope: Scope) -> Q:
+    if scope.is_admin:
+        return Q()
+    return Q(is_anonymous=False) | office_q(scope, "unit") | office_q(scope, "assigned_unit")
+
+
+def can_see_contact(scope: Scope, concern: Concern) -> bool:
+    if scope.is_admin or not concern.is_anonymous:
+        return True
+    paths = [u.path for u in (concern.unit, concern.assigned_unit) if u is not None]
+    return any(scope.office_covers_path(p) for p in paths)
+
+
+def mask_contacts(viewer: Any, concerns: Iterable[Concern]) -> list[Concern]:
+    """Blank the sender's details the viewer may not see; mark every row (`contact_visible`)."""
+    scope = scope_for(viewer)
+    out = []
+    for concern in concerns:
+        visible = scope.is_officer and can_see_contact(scope, concern)
+        concern.contact_visible = visible  # type: ignore[attr-defined]
+        if not visible:
+            for name in CONTACT_FIELDS:
+                setattr(concern, name, "")
+            concern.submitted_by_id = None  # type: ignore[attr-defined]
+            concern._masked = True  # type: ignore[attr-defined]
+        out.append(concern)
+    return out
+
+
+def _base(viewer: Any) -> QuerySet[Concern]:
+    scope = scope_for(viewer)
+    return (
+        Concern.objects.filter(visible_q(scope))
+        .select_related("unit", "assigned_unit", "assigned_unit__level", "unit__level", "cluster", "assignee")
+    )
+
+
+# -- officers' inbox -----------------------------------------------------------------------------
+
+
+@dataclass
+class InboxFilters:
+    status: str = ""
+    topic: str = ""
+    urgency: str = ""
+    unit: str = ""
+    channel: str = ""
+    cluster: int | None = None
+    q: str = ""
+    overdue: bool = False
+
+    @classmethod
+    def from_query(cls, data: Any) -> InboxFilters:
+        def pick(name: str, allowed: list[str]) -> str:
+            value = str(data.get(name, "") or "")
+            return value if value in allowed else ""
+
+        cluster = str(data.get("cluster", "") or "")
+        return cls(
+            status=pick("status", [*Status.values, "open"]),
+            topic=pick("topic", Topic.values),
+            urgency=pick("urgency", Urgency.values),
+            unit=str(data.get("unit", "") or "")[:40],
+            channel=pick("channel", Channel.values),
+            cluster=int(cluster) if cluster.isdigit() else None,
+            q=str(data.get("q", "") or "").strip()[:200],
+            overdue=str(data.get("overdue", "")) in ("1", "on", "true"),
+        )
+
+    def as_query(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in ("", None, False)}
+
+
+def concern_queryset(*, viewer: Any, filters: InboxFilters | None = None) -> QuerySet[Concern]:
+    """The viewer's concerns, filtered; callers must pass rows through `mask_contacts` (the page/export helpers do)."""
+    f = filters or InboxFilters()
+    qs = _base(viewer)
+    if f.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    if f.topic:
+        qs = qs.filter(topic=f.topic)
+    if f.urgency:
+        qs = qs.filter(urgency=f.urgency)
+    if f.unit:
+        unit = Unit.objects.filter(code=f.unit).first()
+        qs = qs.filter(Q(unit__path__startswith=unit.path) | Q(assigned_unit=unit)) if unit else qs.none()
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.cluster:
+        qs = qs.filter(cluster_id=f.cluster)
+    if f.overdue:
+        qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+    if f.q:
+        code = clean_code(f.q)
+        qs = qs.filter(Q(text__icontains=f.q) | Q(restored_text__icontains=f.q) | Q(code=code))
+    return qs.order_by("-created_at", "-id")
+
+
+def concern_page(*, viewer: Any, filters: InboxFilters | None = None, page: Any = 1, per_page: int = 30) -> Page[Concern]:
+    result = Paginator(concern_queryset(viewer=viewer, filters=filters), per_page).get_page(page)
+    result.object_list = mask_contacts(viewer, result.object_list)
+    return result
+
+
+def concern_export_rows(*, viewer: Any, filters: InboxFilters | None = None, limit: int = 50_000) -> Iterator[Concern]:
+    """Masked concerns for an export, streamed in chunks."""
+    qs = concern_queryset(viewer=viewer, filters=filters)[:limit]
+    chunk: list[Concern] = []
+    for concern in qs.iterator(chunk_size=1000):
+        chunk.append(concern)
+        if len(chunk) == 1000:
+            yield from mask_contacts(viewer, chunk)
+            chunk = []
+    yield from mask_contacts(viewer, chunk)
+
+
+def concern_detail(*, viewer: Any, code: str) -> Concern:
+    """One concern the viewer may see (masked), or 404 with no hint that it exists."""
+    concern = _base(viewer).filter(code=clean_code(code)).first()
+    if concern is None:
+        raise Http404
+    return mask_contacts(viewer, [concern])[0]
+
+
+def concern_events(*, viewer: Any, concern: Concern) -> list[Any]:
+    if not _base(viewer).filter(pk=concern.pk).exists():
+        return []
+    return list(concern.events.select_related("actor").order_by("created_at", "id"))
+
+
+def assignable_officers(*, viewer: Any, concern: Concern) -> list[Any]:
+    """Officers with a login in the unit that handles the concern (and the viewer's own units)."""
+    from congdoan.accounts.models import User
+
+    scope = scope_for(viewer)
+    unit_ids = {concern.assigned_unit_id, *scope.unit_ids} - {None}
+    today = timezone.localdate()
+    users = User.objects.filter(
+        appointments__unit_id__in=unit_ids, appointments__manages=True, appointments__started_on__lte=today
+    ).filter(Q(appointments__ended_on__isnull=True) | Q(appointments__ended_on__gt=today)).distinct()
+    allowed = [u for u in users if scope_for(u).covers_path(concern.assigned_unit.path)] if concern.assigned_unit else []
+    return allowed
+
+
+def member_concerns(*, viewer: Any) -> list[Concern]:
+    """A logged-in person's own concerns (contact details are theirs: shown)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    rows = list(Concern.objects.filter(submitted_by=viewer).select_related("unit").order_by("-created_at")[:200])
+    for concern in rows:
+        concern.contact_visible = True  # type: ignore[attr-defined]
+    return rows
+
+
+# -- the worker with the tracking code -------------------------------------------------------------
+
+
+def concern_for_worker(*, code: str) -> Concern | None:
+    """The concern behind a tracking code (None if unknown); the caller shows status and answer only."""
+    value = clean_code(code)
+    if not value:
+        return None
+    return Concern.objects.select_related("unit").filter(code=value).first()
+
+
+def public_view(concern: Concern) -> dict[str, Any]:
+    """What the worker with the code sees: no contact details, no internal notes, no assignee."""
+    return {
+        "code": concern.code,
+        "status": concern.status,
+        "status_label": concern.get_status_display(),
+        "created_at": concern.created_at,
+        "unit": concern.unit.name if concern.unit else "",
+        "text": concern.text,
+        "topic": concern.get_topic_display() if concern.topic else "",
+        "answer": concern.answer_text if concern.status in (Status.ANSWERED, Status.CLOSED) else "",
+        "answer_citation": concern.answer_citation if concern.status in (Status.ANSWERED, Status.CLOSED) else "",
+        "answer_url": concern.answer_url if concern.status in (Status.ANSWERED, Status.CLOSED) else "",
+        "answered_at": concern.answered_at,
+        "rating": concern.rating,
+        "can_rate": concern.status in (Status.ANSWERED, Status.CLOSED),
+        "can_reopen": concern.status in (Status.ANSWERED, Status.CLOSED),
+        "has_contact": bool(concern.contact_name or concern.contact_phone or concern.contact_zalo_id or concern.submitted_by_id),
+    }
+
+
+# -- unit picker (public) -----------------------------------------------------------------------------
+
+
+def unit_choices_public(*, query: str = "", limit: int = 30) -> list[Unit]:
+    """Active grassroots unions matching a name, enterprise name or code, with or without diacritics."""
+    units = list(Unit.objects.filter(is_active=True, level__is_grassroots=True).only(
+        "id", "code", "name", "employer_name", "short_name").order_by("name"))
+    needle = " ".join(fold(query or "").split())
+    if not needle:
+        return units[:limit]
+    words = needle.split()
+    hits = []
+    for unit in units:
+        hay = fold(f"{unit.name} {unit.employer_name} {unit.short_name} {unit.code}")
+        if all(w in hay for w in words):
+            hits.append(unit)
+    return hits[:limit]
+
+
+def unit_by_token(*, token: str) -> Unit | None:
+    return Unit.objects.filter(qr_token=token, is_active=True).first() if token else None
+
+
+def unit_by_code(*, code: str) -> Unit | None:
+    return Unit.objects.filter(code=code, is_active=True).first() if code else None
+
+
+# -- clusters, dashboard, summaries ---------------------------------------------------------------------
+
+
+def cluster_list(*, viewer: Any, min_size: int = 2, limit: int = 100) -> list[dict[str, Any]]:
+    """Clusters as the viewer sees them: sizes count only the concerns the viewer may see."""
+    rows = (
+        _base(viewer).filter(cluster__isnull=False)
+        .values("cluster_id", "cluster__title", "cluster__topic", "unit__name", "unit__code")
+        .annotate(n=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)))
+        .filter(n__gte=min_size)
+        .order_by("-n")[:limit]
+    )
+    topic_names = dict(Topic.choices)
+    return [{"id": r["cluster_id"], "title": r["cluster__title"], "topic": topic_names.get(r["cluster__topic"], ""),
+             "unit": r["unit__name"] or "", "unit_code": r["unit__code"] or "", "size": r["n"], "open": r["open"]}
+            for r in rows]
+
+
+def cluster_detail(*, viewer: Any, cluster_id: int) -> Cluster:
+    cluster = Cluster.objects.filter(pk=cluster_id).first()
+    if cluster is None or not _base(viewer).filter(cluster=cluster).exists():
+        raise Http404
+    return cluster
+
+
+def _period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(start, time.min), tz),
+            timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
+
+
+def _in_unit(qs: QuerySet[Concern], unit: Unit | None) -> QuerySet[Concern]:
+    if unit is None:
+        return qs
+    return qs.filter(Q(unit__path__startswith=unit.path) | Q(assigned_unit=unit))
+
+
+def feedback_period_summary(*, viewer: Any, unit: Unit | None = None, start: date, end: date) -> dict[str, Any]:
+    """Figures for a period (e.g. the month, for the six-month report), from live rows in the viewer's scope."""
+    lo, hi = _period_bounds(start, end)
+    qs = _in_unit(_base(viewer), unit).filter(created_at__gte=lo, created_at__lt=hi)
+    total = qs.count()
+    by_topic = Counter(dict(qs.values_list("topic").annotate(n=Count("id")).values_list("topic", "n")))
+    by_channel = Counter(dict(qs.values_list("channel").annotate(n=Count("id")).values_list("channel", "n")))
+    by_status = Counter(dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n")))
+    answered = qs.filter(answered_at__isnull=False)
+    n_answered = answered.count()
+    on_time = answered.filter(answered_on_time=True).count()
+    rated = qs.filter(rating__isnull=False)
+    rating = rated.aggregate(avg=Avg("rating"))["avg"]
+    n_rated = rated.count()
+    satisfied = rated.filter(rating__gte=4).count()
+    topic_names = dict(Topic.choices)
+    channel_names = dict(Channel.choices)
+    status_names = dict(Status.choices)
+    return {
+        "start": start,
+        "end": end,
+        "unit": unit.code if unit else "",
+        "total": total,
+        "urgent": qs.filter(urgency=Urgency.URGENT).count(),
+        "anonymous": qs.filter(is_anonymous=True).count(),
+        "by_topic": [{"topic": k, "label": str(topic_names.get(k, k or "—")), "n": v} for k, v in by_topic.most_common()],
+        "by_channel": [{"channel": k, "label": str(channel_names.get(k, k)), "n": v} for k, v in by_channel.most_common()],
+        "by_status": [{"status": k, "label": str(status_names.get(k, k)), "n": v} for k, v in by_status.most_common()],
+        "answered": n_answered,
+        "answered_share": round(100 * n_answered / total, 1) if total else None,
+        "answered_on_time": on_time,
+        "on_time_share": round(100 * on_time / n_answered, 1) if n_answered else None,
+        "rated": n_rated,
+        "avg_rating": round(float(rating), 2) if rating is not None else None,
+        "satisfied_share": round(100 * satisfied / n_rated, 1) if n_rated else None,
+        "clusters": [
+            {"title": r["cluster__title"], "n": r["n"]}
+            for r in qs.filter(cluster__isnull=False).values("cluster__title").annotate(n=Count("id")).order_by("-n")[:5]
+        ],
+    }
+
+
+def topic_unit_month(*, viewer: Any, months: int = 6, unit: Unit | None = None) -> dict[str, Any]:
+    """Counts by topic × unit × month over the last `months` months (the dashboard's table)."""
+    today = timezone.localdate()
+    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    lo, _hi = _period_bounds(first, today)
+    qs = _in_unit(_base(viewer), unit).filter(created_at__gte=lo)
+    rows = (
+        qs.annotate(month=TruncMonth("created_at"))
+        .values("month", "topic", "unit__code", "unit__name")
+        .annotate(n=Count("id"))
+    )
+    month_keys: list[str] = []
+    d = first
+    while d <= today:
+        month_keys.append(d.strftime("%m/%Y"))
+        d = (d.replace(day=28) + timedelta(days=4)).replace(day=1)
+    by_topic_month: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(month_keys, 0))
+    by_unit_topic: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    unit_names: dict[str, str] = {}
+    for r in rows:
+        month = r["month"]
+        key = (timezone.localtime(month) if isinstance(month, datetime) and timezone.is_aware(month) else month).strftime("%m/%Y")
+        if key not in month_keys:
+            continue
+        by_topic_month[r["topic"] or ""][key] += r["n"]
+        code = r["unit__code"] or ""
+        unit_names[code] = r["unit__name"] or "—"
+        by_unit_topic[(code, r["topic"] or "")][key] += r["n"]
+    topic_names = dict(Topic.choices)
+    return {
+        "months": month_keys,
+        "topics": [
+            {"topic": t, "label": str(topic_names.get(t, t or "—")), "counts": [counts[m] for m in month_keys],
+             "total": sum(counts.values())}
+            for t, counts in sorted(by_topic_month.items(), key=lambda kv: -sum(kv[1].values()))
+        ],
+        "units": sorted(
+            ({"code": c, "name": unit_names[c], "topic": str(topic_names.get(t, t or "—")),
+              "counts": [counts.get(m, 0) for m in month_keys], "total": sum(counts.values())}
+             for (c, t), counts in by_unit_topic.items()),
+            key=lambda r: -int(r["total"]),
+        )[:40],
+    }
+
+
+def spikes(*, viewer: Any, now: datetime | None = None, window_days: int = 30, baseline_windows: int = 3,
+           min_count: int = 5, factor: float = 2.5) -> list[dict[str, Any]]:
+    """Topics growing unusually fast in a unit.
+
+    A (unit, topic) raises an alert when the last `window_days` hold at least `min_count`
+    concerns and more than `factor` × the average of the `baseline_windows` windows before
+    (plus one, so that a topic new to a unit needs several concerns to alert).
+    """
+    now = now or timezone.now()
+    recent_from = now - timedelta(days=window_days)
+    base_from = recent_from - timedelta(days=window_days * baseline_windows)
+    qs = _base(viewer).filter(created_at__gte=base_from, unit__isnull=False)
+    recent = Counter({(r["unit__code"], r["topic"]): r["n"] for r in qs.filter(created_at__gte=recent_from)
+                      .values("unit__code", "topic").annotate(n=Count("id"))})
+    before = Counter({(r["unit__code"], r["topic"]): r["n"] for r in qs.filter(created_at__lt=recent_from)
+                      .values("unit__code", "topic").annotate(n=Count("id"))})
+    names = dict(Unit.objects.filter(code__in=[k[0] for k in recent]).values_list("code", "name"))
+    topic_names = dict(Topic.choices)
+    alerts = []
+    for (code, topic), n in recent.items():
+        baseline = before[(code, topic)] / baseline_windows
+        if n >= min_count and n > factor * (baseline + 1):
+            alerts.append({"unit_code": code, "unit": names.get(code, code), "topic": topic,
+                           "topic_label": str(topic_names.get(topic, topic)), "recent": n, "baseline": round(baseline, 1)})
+    return sorted(alerts, key=lambda a: -int(a["recent"]))
+
+
+# -- personal data ------------------------------------------------------------------------------------------
+
+
+def contact_export(*, viewer: Any, phone: str) -> list[dict[str, Any]]:
+    """Everything held about a contact (by phone), for the Office only (anonymous senders included)."""
+    from congdoan.core.phones import normalize_phone
+
+    scope = scope_for(viewer)
+    if not (scope.is_admin or scope.office_paths):
+        raise Http404
+    number = normalize_phone(phone)
+    if number is None:
+        return []
+    qs = _base(viewer).filter(contact_phone=number).filter(contact_visible_q(scope))
+    rows = []
+    for c in mask_contacts(viewer, qs.order_by("created_at")):
+        rows.append({
+            "code": c.code, "created_at": c.created_at.isoformat(), "channel": c.channel, "unit": c.unit.code if c.unit else "",
+            "text": c.text, "is_anonymous": c.is_anonymous, "contact_name": c.contact_name, "contact_phone": c.contact_phone,
+            "contact_zalo_id": c.contact_zalo_id, "status": c.status, "topic": c.topic, "answer": c.answer_text,
+            "rating": c.rating, "photo": c.photo.name if c.photo else "",
+        })
+    return rows

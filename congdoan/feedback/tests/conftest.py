@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from congdoan.feedback.models import Channel, Concern
+from congdoan.feedback.services import concern_submit
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def submit(django_capture_on_commit_callbacks: Any) -> Callable[..., Concern]:
+    """Submit and run the triage the way the worker would (on commit)."""
+
+    def make(text: str = "Công ty chậm trả lương tháng 10", unit: Any = None, **kw: Any) -> Concern:
+        kw.setdefault("channel", Channel.WEB)
+        with django_capture_on_commit_callbacks(execute=True):
+            concern = concern_submit(text=text, unit=unit, **kw)
+        concern.refresh_from_db()
+        return concern
+
+    return make

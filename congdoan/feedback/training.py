@@ -1,0 +1,120 @@
+"""Training and evaluation of the topic classifier (`congdoan feedback retrain`).
+
+Data:
+- `data/seed.jsonl`: concerns written for this project (no public labelled set of
+  Vietnamese workers' concerns exists), with and without diacritics;
+- `data/heldout.jsonl`: written separately, never trained on: the figures we report;
+- officers' corrections (`Concern.topic_corrected`): one in five, chosen by a hash of the
+  code, is kept apart to measure quality on the officers' own labels; the rest is trained on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from congdoan.feedback.models import Concern, Topic
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+REPORT_FILE = "report.json"
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                rows.append(json.loads(line))
+    return rows
+
+
+def seed_rows() -> list[dict[str, Any]]:
+    return read_jsonl(DATA_DIR / "seed.jsonl")
+
+
+def heldout_rows() -> list[dict[str, Any]]:
+    return read_jsonl(DATA_DIR / "heldout.jsonl")
+
+
+def _officer_slice(code: str) -> bool:
+    """True when this corrected concern is kept apart for evaluation (stable across runs)."""
+    return int(hashlib.sha256(code.encode()).hexdigest(), 16) % 5 == 0
+
+
+def officer_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    train, test = [], []
+    for code, text, topic in Concern.objects.filter(topic_corrected=True).values_list("code", "text", "topic"):
+        (test if _officer_slice(code) else train).append({"text": text, "topic": topic})
+    return train, test
+
+
+def evaluate(model: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Accuracy, macro-F1 and per-topic precision/recall on labelled rows."""
+    if not rows:
+        return {"n": 0}
+    predicted = [label for label, _p in model.predict([r["text"] for r in rows])]
+    gold = [r["topic"] for r in rows]
+    names = dict(Topic.choices)
+    per_topic = []
+    f1s = []
+    for topic in Topic.values:
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p == topic)
+        n_pred = predicted.count(topic)
+        n_gold = gold.count(topic)
+        precision = tp / n_pred if n_pred else 0.0
+        recall = tp / n_gold if n_gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if n_gold:
+            f1s.append(f1)
+        per_topic.append({"topic": topic, "label": str(names[topic]), "precision": round(precision, 3),
+                          "recall": round(recall, 3), "support": n_gold})
+    correct = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p)
+    return {"n": len(rows), "accuracy": round(correct / len(rows), 3),
+            "macro_f1": round(sum(f1s) / len(f1s), 3) if f1s else 0.0, "per_topic": per_topic}
+
+
+def retrain(*, out_dir: Path | None = None, epochs: int = 30) -> dict[str, Any]:
+    """Train on seed + officers' corrections, evaluate on the held-apart data, save model and report."""
+    from congdoan.feedback.triage import reset_models
+    from congdoan.text.classify import TextClassifier
+
+    seed = seed_rows()
+    heldout = heldout_rows()
+    heldout_texts = {r["text"] for r in heldout}
+    officer_train, officer_test = officer_rows()
+    train = [r for r in seed + officer_train if r["text"] not in heldout_texts]
+    model = TextClassifier.train([r["text"] for r in train], [r["topic"] for r in train], epochs=epochs, min_count=1,
+                                 learning_rate=0.05, max_features=60_000)
+    folder = Path(out_dir or settings.FEEDBACK_TRAINED_MODEL_DIR)
+    model.meta.update({"task": "feedback-topic", "n_seed": len(seed), "n_officer": len(officer_train)})
+    model.save(folder)
+    test = evaluate(model, heldout)
+    officer = evaluate(model, officer_test)
+    report = {
+        "trained_at": timezone.localtime().strftime("%H:%M %d/%m/%Y"),
+        "n_train": len(train), "n_seed": len(seed), "n_officer_train": len(officer_train),
+        "n_test": test["n"], "accuracy": test.get("accuracy"), "macro_f1": test.get("macro_f1"),
+        "per_topic": test.get("per_topic", []),
+        "officer_labels": officer if officer["n"] else None,
+        "train_topics": dict(Counter(r["topic"] for r in train)),
+    }
+    (folder / REPORT_FILE).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    reset_models()
+    return report
+
+
+def load_report() -> dict[str, Any] | None:
+    from congdoan.feedback.triage import model_dir
+
+    folder = model_dir()
+    if folder is None or not (folder / REPORT_FILE).exists():
+        return None
+    data: dict[str, Any] = json.loads((folder / REPORT_FILE).read_text("utf-8"))
+    return data

@@ -1,0 +1,420 @@
+"""Pages of "Workers' voice": the public submit and tracking pages, and the officers' pages.
+
+Views are thin: they parse a form, call one service or selector, render or redirect. Every
+officers' read goes through `selectors` (scoped, contacts masked).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congdoan.feedback import exports, selectors, services
+from congdoan.feedback.forms import (
+    AnswerForm,
+    AssignForm,
+    ContactExportForm,
+    CorrectForm,
+    NoteForm,
+    RateForm,
+    RecordForm,
+    ReopenForm,
+    SubmitForm,
+)
+from congdoan.feedback.models import Channel, Concern, Status, Topic, Urgency
+from congdoan.orgs.models import Unit
+from congdoan.orgs.scoping import get_unit_in_scope, scope_for, units_in_scope
+from congdoan.orgs.views import officer_required
+
+
+def _ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "") or "")
+
+
+def _errors_to_form(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# -- public: submit ---------------------------------------------------------------------------------
+
+
+def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
+    """The worker's page: pick (or be given by QR) the union, write, send; no JavaScript needed."""
+    locked_unit = selectors.unit_by_token(token=qr_token) if qr_token else None
+    if qr_token and locked_unit is None:
+        raise Http404
+    member_unit = None
+    scope = scope_for(request.user)
+    if scope.member_id is not None and not scope.is_officer:
+        member_unit = Unit.objects.filter(members__pk=scope.member_id).first()
+    query = request.GET.get("q", "").strip()[:100]
+    status = 200
+    if request.method == "POST":
+        form = SubmitForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            unit = locked_unit or selectors.unit_by_code(code=data["unit"] or request.POST.get("unit_pick", "")) or member_unit
+            phone_or_zalo = data["contact_phone"].strip()
+            try:
+                concern = services.concern_submit(
+                    text=data["text"], unit=unit,
+                    channel=Channel.MEMBER if request.user.is_authenticated and not scope.is_officer else Channel.WEB,
+                    is_anonymous=data["is_anonymous"], contact_name=data["contact_name"], contact_phone=phone_or_zalo,
+                    photo=data["photo"], wants_upper_level=data["wants_upper_level"],
+                    actor=request.user if request.user.is_authenticated else None, ip=_ip(request),
+                )
+            except services.Throttled as exc:
+                form.add_error(None, str(exc))
+                status = 429
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+                status = 422
+            else:
+                request.session["feedback_last_code"] = concern.code
+                return redirect(reverse("feedback:track", args=[concern.code]) + "?moi=1")
+        else:
+            status = 422
+        chosen_code = request.POST.get("unit_pick") or request.POST.get("unit", "")
+    else:
+        form = SubmitForm(initial={"is_anonymous": True})
+        chosen_code = request.GET.get("unit", "")
+    chosen = locked_unit or selectors.unit_by_code(code=chosen_code) or member_unit
+    matches = selectors.unit_choices_public(query=query) if query else []
+    return render(request, "feedback/submit.html", {
+        "form": form, "locked_unit": locked_unit, "chosen": chosen, "query": query, "matches": matches,
+        "qr_token": qr_token,
+    }, status=status)
+
+
+# -- public: tracking ---------------------------------------------------------------------------------
+
+
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("ma", "").strip()
+    if code:
+        concern = selectors.concern_for_worker(code=code)
+        if concern is not None:
+            return redirect("feedback:track", code=concern.code)
+        return render(request, "feedback/track_lookup.html", {"code": code, "not_found": True}, status=404)
+    return render(request, "feedback/track_lookup.html", {"code": ""})
+
+
+def _tracked(code: str) -> Concern:
+    concern = selectors.concern_for_worker(code=code)
+    if concern is None:
+        raise Http404
+    return concern
+
+
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    concern = _tracked(code)
+    return render(request, "feedback/track.html", {
+        "c": selectors.public_view(concern), "is_new": request.GET.get("moi") == "1",
+        "rate_form": RateForm(), "reopen_form": ReopenForm(),
+    })
+
+
+def _track_action(request: HttpRequest, code: str, form_cls: Any, action: Any, done: str) -> HttpResponse:
+    concern = _tracked(code)
+    form = form_cls(request.POST)
+    if form.is_valid():
+        try:
+            action(concern, form.cleaned_data)
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, done)
+    return redirect("feedback:track", code=concern.code)
+
+
+@require_POST
+def track_rate(request: HttpRequest, code: str) -> HttpResponse:
+    return _track_action(request, code, RateForm,
+                         lambda c, d: services.concern_rate(concern=c, rating=d["rating"], comment=d["comment"]),
+                         _("Cảm ơn bạn đã đánh giá."))
+
+
+@require_POST
+def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
+    return _track_action(request, code, ReopenForm, lambda c, d: services.concern_reopen(concern=c, reason=d["reason"]),
+                         _("Ý kiến đã được mở lại; công đoàn sẽ xem xét và trả lời lại."))
+
+
+@require_POST
+def track_erase(request: HttpRequest, code: str) -> HttpResponse:
+    concern = _tracked(code)
+    services.concern_erase_contact(concern=concern)
+    messages.success(request, _("Thông tin liên hệ của bạn đã được xoá. Nội dung ý kiến vẫn được giữ để xử lý."))
+    return redirect("feedback:track", code=concern.code)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    return render(request, "feedback/mine.html", {"concerns": selectors.member_concerns(viewer=request.user)})
+
+
+# -- officers: inbox and detail ---------------------------------------------------------------------------
+
+
+def _inbox_context(request: HttpRequest) -> dict[str, Any]:
+    filters = selectors.InboxFilters.from_query(request.GET)
+    if "status" not in request.GET:
+        filters.status = "open"
+    page = selectors.concern_page(viewer=request.user, filters=filters, page=request.GET.get("page", 1))
+    query = filters.as_query()
+    return {
+        "page": page, "filters": filters, "querystring": "&".join(f"{k}={v}" for k, v in query.items()),
+        "statuses": Status.choices, "topics": Topic.choices, "urgencies": Urgency.choices, "channels": Channel.choices,
+        "units": units_in_scope(request.user).filter(is_active=True).order_by("name")[:500],
+    }
+
+
+@officer_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    context = _inbox_context(request)
+    if getattr(request, "htmx", False):
+        return render(request, "feedback/_inbox_rows.html", context)
+    return render(request, "feedback/inbox.html", context)
+
+
+@officer_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    concern = selectors.concern_detail(viewer=request.user, code=code)
+    officers = selectors.assignable_officers(viewer=request.user, concern=concern)
+    return render(request, "feedback/detail.html", {
+        "c": concern,
+        "events": selectors.concern_events(viewer=request.user, concern=concern),
+        "correct_form": CorrectForm(initial={"topic": concern.topic or Topic.OTHER, "urgency": concern.urgency}),
+        "assign_form": AssignForm(officers=officers, initial={"assignee": concern.assignee_id or ""}),
+        "answer_form": AnswerForm(initial={"text": concern.answer_text, "citation": concern.answer_citation,
+                                           "citation_url": concern.answer_url}),
+        "note_form": NoteForm(),
+        "can_erase": scope_for(request.user).is_admin or bool(scope_for(request.user).office_paths),
+    })
+
+
+def _officer_action(request: HttpRequest, code: str, run: Any, done: str) -> HttpResponse:
+    concern = selectors.concern_detail(viewer=request.user, code=code)
+    try:
+        run(concern)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, done)
+    return redirect("feedback:detail", code=concern.code)
+
+
+def _fresh(concern: Concern) -> Concern:
+    """The unmasked row for a service (the masked copy must never be written)."""
+    return Concern.objects.select_related("unit", "assigned_unit").get(pk=concern.pk)
+
+
+@officer_required
+@require_POST
+def correct(request: HttpRequest, code: str) -> HttpResponse:
+    form = CorrectForm(request.POST)
+
+    def run(c: Concern) -> None:
+        if not form.is_valid():
+            raise ValidationError(_("Chủ đề hoặc mức độ không hợp lệ."))
+        services.concern_correct(actor=request.user, concern=_fresh(c), topic=form.cleaned_data["topic"],
+                                 urgency=form.cleaned_data["urgency"])
+
+    return _officer_action(request, code, run, _("Đã cập nhật chủ đề và mức độ."))
+
+
+@officer_required
+@require_POST
+def assign(request: HttpRequest, code: str) -> HttpResponse:
+    def run(c: Concern) -> None:
+        officers = selectors.assignable_officers(viewer=request.user, concern=c)
+        form = AssignForm(request.POST, officers=officers)
+        if not form.is_valid():
+            raise ValidationError(_("Cán bộ được chọn không hợp lệ."))
+        chosen = next((u for u in officers if str(u.pk) == form.cleaned_data["assignee"]), None)
+        services.concern_assign(actor=request.user, concern=_fresh(c), assignee=chosen)
+
+    return _officer_action(request, code, run, _("Đã giao xử lý."))
+
+
+@officer_required
+@require_POST
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    return _officer_action(request, code, lambda c: services.concern_start(actor=request.user, concern=_fresh(c)),
+                           _("Đã chuyển sang đang xử lý."))
+
+
+@officer_required
+@require_POST
+def answer(request: HttpRequest, code: str) -> HttpResponse:
+    form = AnswerForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    return _officer_action(request, code, lambda c: services.concern_answer(
+        actor=request.user, concern=_fresh(c), text=data.get("text", ""), citation=data.get("citation", ""),
+        citation_url=data.get("citation_url", "")), _("Đã gửi trả lời tới người lao động."))
+
+
+@officer_required
+@require_POST
+def close(request: HttpRequest, code: str) -> HttpResponse:
+    return _officer_action(request, code, lambda c: services.concern_close(actor=request.user, concern=_fresh(c)),
+                           _("Đã đóng ý kiến."))
+
+
+@officer_required
+@require_POST
+def note(request: HttpRequest, code: str) -> HttpResponse:
+    text = request.POST.get("note", "")
+    return _officer_action(request, code, lambda c: services.concern_add_note(actor=request.user, concern=_fresh(c), note=text),
+                           _("Đã thêm ghi chú."))
+
+
+@officer_required
+@require_POST
+def erase_contact(request: HttpRequest, code: str) -> HttpResponse:
+    def run(c: Concern) -> None:
+        if not getattr(c, "contact_visible", False):
+            raise ValidationError(_("Chỉ Văn phòng LĐLĐ cấp trên được xoá thông tin liên hệ của người gửi ẩn danh."))
+        services.concern_erase_contact(concern=_fresh(c), actor=request.user)
+
+    return _officer_action(request, code, run, _("Đã xoá thông tin liên hệ."))
+
+
+@officer_required
+def record(request: HttpRequest) -> HttpResponse:
+    """An officer records a concern heard on the hotline or at a meeting."""
+    units = list(units_in_scope(request.user).filter(is_active=True).order_by("name")[:1000])
+    form = RecordForm(request.POST or None, units=units)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            unit = get_unit_in_scope(request.user, data["unit"]) if data["unit"] else None
+            try:
+                concern = services.concern_submit(
+                    text=data["text"], unit=unit, channel=Channel.OFFICER, is_anonymous=data["is_anonymous"],
+                    contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                    wants_upper_level=data["wants_upper_level"], actor=request.user,
+                )
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+                status = 422
+            else:
+                messages.success(request, _("Đã ghi nhận ý kiến %(code)s.") % {"code": concern.code})
+                return redirect("feedback:detail", code=concern.code)
+        else:
+            status = 422
+    return render(request, "feedback/record.html", {"form": form}, status=status)
+
+
+# -- officers: clusters, dashboard, summary, exports ----------------------------------------------------------
+
+
+@officer_required
+def clusters(request: HttpRequest) -> HttpResponse:
+    return render(request, "feedback/clusters.html", {"clusters": selectors.cluster_list(viewer=request.user)})
+
+
+@officer_required
+def cluster(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.cluster_detail(viewer=request.user, cluster_id=pk)
+    return HttpResponseRedirect(reverse("feedback:inbox") + f"?status=&cluster={pk}")
+
+
+def _unit_param(request: HttpRequest) -> Unit | None:
+    code = request.GET.get("unit", "").strip()
+    return get_unit_in_scope(request.user, code) if code else None
+
+
+@officer_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    unit = _unit_param(request)
+    today = timezone.localdate()
+    start = today.replace(day=1)
+    return render(request, "feedback/dashboard.html", {
+        "unit": unit,
+        "table": selectors.topic_unit_month(viewer=request.user, unit=unit),
+        "spikes": selectors.spikes(viewer=request.user),
+        "month": selectors.feedback_period_summary(viewer=request.user, unit=unit, start=start, end=today),
+        "year": selectors.feedback_period_summary(viewer=request.user, unit=unit, start=today - timedelta(days=365), end=today),
+        "quality": _model_quality(),
+    })
+
+
+def _model_quality() -> dict[str, Any] | None:
+    from congdoan.feedback.training import load_report
+
+    return load_report()
+
+
+def _parse_date(value: str, default: date) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@officer_required
+def summary(request: HttpRequest) -> HttpResponse:
+    """The period's summary, ready to copy into the six-month report."""
+    today = timezone.localdate()
+    default_start = today.replace(day=1)
+    start = _parse_date(request.GET.get("tu", ""), default_start)
+    end = _parse_date(request.GET.get("den", ""), today)
+    if end < start:
+        start, end = end, start
+    unit = _unit_param(request)
+    data = selectors.feedback_period_summary(viewer=request.user, unit=unit, start=start, end=end)
+    if request.GET.get("dinh-dang") == "json":
+        return HttpResponse(json.dumps(data, ensure_ascii=False, default=str, indent=2), content_type="application/json")
+    return render(request, "feedback/summary.html", {"s": data, "unit": unit, "start": start, "end": end})
+
+
+@officer_required
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    filters = selectors.InboxFilters.from_query(request.GET)
+    body = exports.concerns_xlsx(selectors.concern_export_rows(viewer=request.user, filters=filters))
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="y-kien-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+@officer_required
+def contact_export(request: HttpRequest) -> HttpResponse:
+    """Everything held about one phone number (the Office answers a person's access request)."""
+    scope = scope_for(request.user)
+    if not (scope.is_admin or scope.office_paths):
+        raise Http404
+    form = ContactExportForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        rows = selectors.contact_export(viewer=request.user, phone=form.cleaned_data["phone"])
+        from congdoan.audit.services import audit_record
+
+        audit_record(actor=request.user, action="feedback.contact_export", changes={"rows": len(rows)})
+        if form.cleaned_data["format"] == "xlsx":
+            response = HttpResponse(exports.records_xlsx(rows), content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+            response["Content-Disposition"] = 'attachment; filename="du-lieu-lien-he.xlsx"'
+            return response
+        response = HttpResponse(json.dumps(rows, ensure_ascii=False, indent=2), content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="du-lieu-lien-he.json"'
+        return response
+    return render(request, "feedback/contact_export.html", {"form": form})
