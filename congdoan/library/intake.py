@@ -143,12 +143,16 @@ def _check_image(name: str, data: bytes) -> int:
     from PIL import Image
 
     limit = settings.LIBRARY_MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = limit
     try:
         with Image.open(io.BytesIO(data)) as img:
             width, height = img.size
             frames = getattr(img, "n_frames", 1)
     except Image.DecompressionBombError as exc:
-        raise Refused(_("Ảnh “%(name)s” quá lớn (vượt %(limit)s điểm ảnh).") % {"name": name, "limit": f"{limit:,}".replace(",", ".")}) from exc
+        raise Refused(
+            _("Ảnh “%(name)s” quá lớn (hơn %(limit)s điểm ảnh, có thể là ảnh độc hại). Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi.")
+            % {"name": name, "limit": f"{2 * limit:,}".replace(",", ".")}
+        ) from exc
     except Exception as exc:
         raise Refused(_("Ảnh “%(name)s” bị hỏng, không đọc được.") % {"name": name}) from exc
     if width * height > limit:

@@ -53,10 +53,10 @@ _PLACE_DATE_RE = regex.compile(
 _TYPE_LINE_RE = regex.compile(r"^(?P<t>" + "|".join(sorted(DOC_TYPE_BY_NAME, key=len, reverse=True)) + r")\b\s*(?P<rest>.*)$")
 _VV_RE = regex.compile(r"^\s*(?:v/v|ve viec)\s*[:.]?\s*")
 _BODY_START_RE = regex.compile(
-    r"^\s*(?:[-–+•]\s*)?(?:can cu|thuc hien|kinh gui|theo de nghi|xet de nghi|trong nam|nham|de |hom nay|i\.|1\.|a\)|ban thuong vu|ban chap hanh [a-z ]+(?:quyet|thong|ban hanh))"
+    r"^\s*(?:[-–+•]\s*)?(?:can cu|thuc hien|kinh gui|theo de nghi|xet de nghi|trong nam|nham|de |hom nay|i\.|1\.|a\)|ban thuong vu|ban chap hanh [a-z ]*(?:quyet|thong|ban hanh))"
 )
 _ROLE_RE = regex.compile(
-    r"^(?:(?:tm|kt|tl|tuq|q|tm\s*/)\s*[.:]\s*)?(?:ban\s+thuong\s+vu|ban\s+chap\s+hanh|ban\s+chi\s+dao|ban\s+to\s+chuc|"
+    r"^(?:(?:tm|kt|tl|tuq|q)\s*[.:]\s*\S|ban\s+thuong\s+vu|ban\s+chap\s+hanh|ban\s+chi\s+dao|ban\s+to\s+chuc|"
     r"(?:pho\s+)?chu\s+tich|(?:pho\s+)?truong\s+ban|(?:pho\s+)?chanh\s+van\s+phong|(?:pho\s+)?giam\s+doc|(?:pho\s+)?bi\s+thu|"
     r"(?:pho\s+)?truong\s+phong|thu\s+truong|thu\s+ky|nguoi\s+lap|chu\s+tri|uy\s+vien|cong\s+doan|lien\s+doan|"
     r"to\s+truong|(?:pho\s+)?truong\s+doan)"
@@ -193,7 +193,7 @@ def extract_metadata(text: str) -> Extracted:
             line = lines[i].strip()
             if not line or _BODY_START_RE.match(fold(line)):
                 break
-            if title_lines and vv_line is not None and type_line is None and _is_upper(line):
+            if title_lines and (line.endswith((".", ":")) or (_is_upper(line) and not _is_upper(title_lines[-1]))):
                 break
             title_lines.append(_clean(line))
             i += 1
@@ -205,7 +205,8 @@ def extract_metadata(text: str) -> Extracted:
                 out.set("title", _clean(line)[:200], 0.3)
                 break
 
-    _read_closing(lines, out)
+    body_start = max(i for i in (type_line, number_line, vv_line, -1) if i is not None) + 1
+    _read_closing(lines, out, body_start)
     return out
 
 
@@ -231,9 +232,9 @@ def _find_vv_line(lines: list[str], limit: int) -> int | None:
     return None
 
 
-def _read_closing(lines: list[str], out: Extracted) -> None:
+def _read_closing(lines: list[str], out: Extracted, body_start: int) -> None:
     """Recipients (Nơi nhận), capacity and signer, from the last part of the document."""
-    start = max(0, len(lines) - 40)
+    start = max(body_start, len(lines) - 40)
     noi_nhan = None
     for i in range(len(lines) - 1, start - 1, -1):
         if "noi nhan" in fold(lines[i]):
@@ -242,6 +243,8 @@ def _read_closing(lines: list[str], out: Extracted) -> None:
     capacity: list[str] = []
     recipients: list[str] = []
     region_start = noi_nhan if noi_nhan is not None else max(start, len(lines) - 15)
+    if region_start >= len(lines):
+        return
     role_line = None
     for i in range(region_start, len(lines)):
         line = lines[i].strip()
@@ -274,7 +277,7 @@ def _read_closing(lines: list[str], out: Extracted) -> None:
     if capacity:
         out.set("signer_capacity", ", ".join(capacity), 0.85)
     # The signer: the last name-like line (or line tail) after the capacity.
-    first = (role_line + 1) if role_line is not None else max(0, len(lines) - 8)
+    first = (role_line + 1) if role_line is not None else max(start, len(lines) - 8)
     for i in range(len(lines) - 1, first - 1, -1):
         line = lines[i].strip()
         if not line:
