@@ -7,6 +7,13 @@ from django.http import HttpRequest, HttpResponse
 
 from congdoan.core.request_context import reset_current_ip, set_current_ip
 
+# Types a browser would run or render as a document (scripts, markup), never sent as such.
+ACTIVE_CONTENT_TYPES = {
+    "text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
+    "text/javascript", "application/javascript", "application/x-javascript", "text/ecmascript",
+    "application/ecmascript", "application/wasm", "text/xsl",
+}
+
 
 class UploadsNoExecuteMiddleware:
     """Remember the client address for the audit log, and make anything under MEDIA_URL
@@ -24,7 +31,13 @@ class UploadsNoExecuteMiddleware:
         if request.path.startswith(settings.MEDIA_URL):
             response["Content-Security-Policy"] = "sandbox; default-src 'none'"
             response["X-Content-Type-Options"] = "nosniff"
-            response.setdefault("Content-Disposition", "attachment")
+            # FileResponse (django.views.static.serve) says "inline; filename=…": keep the name.
+            disposition = response.get("Content-Disposition", "")
+            name = disposition.partition(";")[2].strip() if disposition.startswith("inline") else ""
+            if not disposition.startswith("attachment"):
+                response["Content-Disposition"] = f"attachment; {name}" if name else "attachment"
+            if response.get("Content-Type", "").split(";")[0].strip().lower() in ACTIVE_CONTENT_TYPES:
+                response["Content-Type"] = "application/octet-stream"
         return response
 
 
