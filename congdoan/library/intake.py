@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass
 
@@ -145,7 +146,10 @@ def _check_image(name: str, data: bytes) -> int:
     limit = settings.LIBRARY_MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = limit
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked just below
+            img = Image.open(io.BytesIO(data))
+        with img:
             width, height = img.size
             frames = getattr(img, "n_frames", 1)
     except Image.DecompressionBombError as exc:
