@@ -1,0 +1,328 @@
+"""Every route in the URL conf, tried by people who must not see unit B's private data.
+
+The test walks the whole URL conf (apps' pages, the ninja API under /api/v1, the admin),
+so a route added later is covered without touching this file. Path parameters are filled
+with values that belong to unit B (its code, its concern's code, its document's id…) or,
+for a parameter name nobody taught this file, a value that exists nowhere.
+
+For `officer_a` (grassroots officer of A), a `member` of A and an anonymous visitor:
+- a route with parameters must answer 302 to a login page, 401, 403, 404 or 405;
+- a route without parameters may answer the visitor's own page (200), but never one
+  that shows B's private data; an anonymous visitor must be sent to log in;
+- the few public routes in `PUBLIC_ROUTES` may answer anything but an error, and must not
+  show B's private data either.
+
+When a new route takes a parameter whose name means something else in your app, add a
+line to `VALUE_RULES` (route prefix, parameter name → value of unit B).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.resolvers import RoutePattern
+
+pytestmark = pytest.mark.django_db
+
+# Routes anyone may open by design. Kept small: each line says why.
+PUBLIC_ROUTES = {
+    "core:home",  # the home page
+    "core:healthz",  # load balancers' probe
+    "accounts:login",  # the login form
+    "accounts:otp",  # second step of the login (redirects without a pending login)
+    "accounts:logout",  # POST only; logs out whoever asks
+    "set_language",  # Django's language switch
+    "api:openapi-json",  # the API's description (no data)
+    "api:openapi-view",  # the API's docs page
+    "api:api-root",
+    "feedback:index",  # workers send concerns without an account…
+    "feedback:submit",
+    "feedback:submit_qr",  # …also from a unit's QR code, which names the unit
+    "feedback:track_lookup",
+    "api:submit",
+    "feedback_channels:zalo_webhook",  # providers' webhooks, checked by signature
+    "feedback_channels:sms_webhook",
+    "library:public_list",  # documents a unit chose to publish
+    "library:public_detail",
+    "library:public_download",
+    "library:feed_rss",
+    "library:feed_atom",
+    "admin:login",  # the admin's own login form
+    "admin:logout",  # logs out whoever asks, then sends them to the admin's login
+}
+
+# Capability routes: the tracking code is the worker's secret; whoever holds it may see
+# that one concern. They must still not show anything else of B (members, documents).
+CAPABILITY_ROUTES = {
+    "feedback:track",
+    "feedback:track_rate",
+    "feedback:track_reopen",
+    "feedback:track_erase",
+    "api:track",
+}
+
+LOGIN_PREFIXES = ("/tai-khoan/dang-nhap/", "/quan-tri/login/")
+DENIED = {401, 403, 404, 405}
+UNKNOWN = 987654321  # an id that exists nowhere
+
+
+@dataclass
+class UnitB:
+    """Unit B's private things, and the texts that would show them on a page."""
+
+    values: dict[str, Any]
+    markers: list[str]
+    concern_markers: list[str]
+
+
+def _make(label: str, **fields: Any) -> Any:
+    """Create a row of another app's model, or None when that app is not installed."""
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return None
+    return model.objects.create(**fields)
+
+
+@pytest.fixture
+def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
+    settings.MEDIA_ROOT = str(tmp_path)
+    b = cast.unit_b
+    # Explicit, large ids: an id of B's that is no one else's id in any table.
+    secret = _make(
+        "orgs.Member",
+        pk=900001,
+        unit=b,
+        full_name="Hoàng Thị Bảo Mật",
+        card_number="B-BIMAT-01",
+        phone="+84987654321",
+    )
+    token = _make(
+        "accounts.ApiToken",
+        pk=900002,
+        user=cast.officer_b,
+        name="Mã của B",
+        key_hash="b" * 64,
+        prefix="bbbbbbbb",
+    )
+    concern = _make(
+        "feedback.Concern",
+        pk=900003,
+        unit=b,
+        text="Ý kiến riêng của đơn vị B: nợ lương tháng mười",
+        is_anonymous=False,
+        contact_name="Người gửi Kín Đáo",
+        contact_phone="+84987111222",
+    )
+    cluster = _make("feedback.Cluster", pk=900004, unit=b, title="Nhóm ý kiến riêng của B")
+    blob = _make(
+        "library.Blob",
+        pk=900005,
+        sha256="b" * 64,
+        file="b.pdf",
+        size=1,
+        content_type="application/pdf",
+    )
+    document = None
+    if blob is not None:
+        document = _make(
+            "library.Document",
+            pk=900006,
+            unit=b,
+            blob=blob,
+            original_name="ke-hoach-noi-bo-B.pdf",
+            source_kind="pdf",
+            visibility="unit",
+            title="Kế hoạch nội bộ của đơn vị B",
+        )
+    values: dict[str, Any] = {
+        "unit_code": b.code,
+        "qr_token": b.qr_token,
+        "member": secret.pk,
+        "token": token.pk,
+        "concern_code": concern.code if concern else "KHONGCO",
+        "cluster": cluster.pk if cluster else UNKNOWN,
+        "document": document.pk if document else UNKNOWN,
+    }
+    markers = [
+        cast.member_b.full_name,
+        secret.full_name,
+        secret.card_number,
+        "0987654321",
+        "+84987654321",
+        cast.officer_b.full_name,
+        "Mã của B",
+    ]
+    if document is not None:
+        markers += [document.original_name, document.title]
+    concern_markers = []
+    if concern is not None:
+        concern_markers = [concern.text, concern.contact_name, "0987111222"]
+    if cluster is not None:
+        concern_markers.append(cluster.title)
+    return UnitB(values=values, markers=markers, concern_markers=concern_markers)
+
+
+# (route prefix, parameter name) → key in UnitB.values; the first matching line wins.
+VALUE_RULES: list[tuple[str, str, str]] = [
+    ("y-kien/", "code", "concern_code"),
+    ("api/v1/feedback/", "code", "concern_code"),
+    ("y-kien/nhom/", "pk", "cluster"),
+    ("tai-lieu/", "pk", "document"),
+    ("tai-khoan/ma-api/", "pk", "token"),
+    ("", "document_id", "document"),
+    ("", "code", "unit_code"),
+    ("", "unit_code", "unit_code"),
+    ("", "qr_token", "qr_token"),
+    ("", "member_id", "member"),
+    ("", "app_label", "=orgs"),  # the admin's app index
+]
+
+
+def _value(route: str, name: str, converter: str | None, b: UnitB) -> str:
+    value: Any = None
+    for prefix, param, key in VALUE_RULES:
+        if param == name and route.startswith(prefix):
+            value = key[1:] if key.startswith("=") else b.values[key]
+            break
+    if converter == "int":
+        return str(value) if isinstance(value, int) else str(UNKNOWN)
+    if converter == "uuid":
+        return "00000000-0000-0000-0000-000000000000"
+    return str(value) if value is not None else "khongcogi"
+
+
+@dataclass
+class Route:
+    route: str  # the pattern as written, e.g. "don-vi/<slug:code>/"
+    name: str  # "namespace:name", or the route when unnamed
+    has_params: bool
+    regex: bool
+
+
+def walk(
+    patterns: list[Any], prefix: str = "", namespace: str = "", regex: bool = False
+) -> Iterator[Route]:
+    for p in patterns:
+        is_regex = regex or not isinstance(p.pattern, RoutePattern)
+        if isinstance(p, URLResolver):
+            ns = namespace + (f"{p.namespace}:" if p.namespace else "")
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns, is_regex)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            has_params = bool(re.search(r"<[^>]+>|\(\?P<", route))
+            yield Route(route, f"{namespace}{p.name}" if p.name else route, has_params, is_regex)
+
+
+def build_url(route: Route, b: UnitB) -> str:
+    text = route.route
+    text = re.sub(
+        r"\(\?P<(\w+)>[^)]*\)\??", lambda m: _value(route.route, m.group(1), None, b), text
+    )
+    text = re.sub(
+        r"<(?:(\w+):)?(\w+)>", lambda m: _value(route.route, m.group(2), m.group(1), b), text
+    )
+    text = text.replace("^", "").replace("$", "").replace("/?", "/").replace("\\", "")
+    return "/" + text
+
+
+ALL_ROUTES = list(walk(get_resolver().url_patterns))
+
+
+def test_the_walk_finds_the_routes_of_every_app():
+    names = {r.name for r in ALL_ROUTES}
+    assert {
+        "core:home",
+        "orgs:detail",
+        "orgs:import_upload",
+        "accounts:api_tokens",
+        "api:list_members",
+    } <= names
+    assert any(r.route.startswith("api/v1/units/") and r.has_params for r in ALL_ROUTES)
+    assert any(r.route.startswith("quan-tri/") for r in ALL_ROUTES)
+    assert not PUBLIC_ROUTES & CAPABILITY_ROUTES
+
+
+def _is_login_redirect(response: Any) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(LOGIN_PREFIXES)
+
+
+def _client(user: Any) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user, backend="congdoan.accounts.backends.EmailOrPhoneBackend")
+    return client
+
+
+def _check(route: Route, response: Any, anonymous: bool, b: UnitB) -> str | None:
+    """What is wrong with this answer, or None."""
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    body = b"" if getattr(response, "streaming", False) else response.content
+    text = body.decode("utf-8", errors="replace")
+    markers = (
+        list(b.markers) if route.name in CAPABILITY_ROUTES else [*b.markers, *b.concern_markers]
+    )
+    # JSON answers may escape non-ASCII letters ("B\u1ea3o"): look for both spellings.
+    leaked = [m for m in markers if m and (m in text or json.dumps(m)[1:-1] in text)]
+    if leaked:
+        return f"{status} shows B's private data: {leaked}"
+    if route.name in PUBLIC_ROUTES or route.name in CAPABILITY_ROUTES:
+        return None
+    if _is_login_redirect(response) or status in DENIED:
+        return None
+    if route.has_params:
+        return f"{status} (expected a login redirect, 401, 403, 404 or 405)"
+    if anonymous:
+        return f"{status} for an anonymous visitor (expected a login redirect, 401 or 403)"
+    return None
+
+
+@pytest.mark.parametrize("who", ["officer_a", "member", "anonymous"])
+def test_no_route_shows_unit_b_to_people_outside_it(who, cast, unit_b):
+    user = {"officer_a": cast.officer_a, "member": cast.member_user, "anonymous": None}[who]
+    client = _client(user)
+    problems: list[str] = []
+    checked = 0
+    for route in ALL_ROUTES:
+        url = build_url(route, unit_b)
+        try:
+            match = resolve(url.split("?")[0])
+        except Exception:
+            problems.append(
+                f"{route.name}: built {url!r}, which does not resolve; add a VALUE_RULES line"
+            )
+            continue
+        if (
+            match.route != route.route.lstrip("^")
+            and (match.view_name or match.route) != route.name
+        ):
+            problems.append(
+                f"{route.name}: built {url!r}, which resolves to {match.view_name or match.route}"
+            )
+            continue
+        # The admin is one guard (AdminSite.admin_view) in front of ~150 routes: GET is enough there.
+        methods: list[Callable[..., Any]] = (
+            [client.get] if route.route.startswith("quan-tri/") else [client.get, client.post]
+        )
+        for method in methods:
+            response = method(url)
+            checked += 1
+            problem = _check(route, response, user is None, unit_b)
+            if problem:
+                problems.append(f"{method.__name__.upper()} {url} ({route.name}): {problem}")
+            if (
+                user is not None and "_auth_user_id" not in client.session
+            ):  # the route logged us out
+                client = _client(user)
+    assert checked > 200
+    assert not problems, "\n".join(problems)
