@@ -1,14 +1,15 @@
 """Diacritics and OCR-noise restoration.
 
 How it works (steps):
-1. the line is split into chunks at whitespace; URLs, e-mail addresses, numbers and codes
-   (anything holding a digit, "/", "@", "_", or an upper-case abbreviation such as
-   "KH-LĐLĐ") are protected and copied through as they came;
-2. the other chunks are cut into letter runs; each letter run is a *slot*: its folded form
-   ("cong") is looked up in the syllable lexicon;
-3. slots written without marks get the accented form the context model prefers (see
-   :mod:`congdoan.text.context_model`); slots that carry marks are kept unless the noise
-   corrector finds a much better reading;
+1. the line is cut into units: protected spans (URLs, e-mail addresses, HTML tags,
+   numbers and codes such as "12/KH-LĐLĐ", abbreviations) are copied through as they
+   came; letter runs are *slots*; punctuation marks are context for the model;
+2. a slot written without marks gets as candidates every accented form of its letters
+   ("cong" → công, cộng, cổng, …); a slot with marks, an abbreviation standing alone
+   (UBND) or a word that is no Vietnamese syllable is fixed;
+3. the syllable trigram model (:mod:`congdoan.text.lm`) picks the best sequence with a
+   second-order Viterbi search; in a line that is mostly accented, plain syllables that
+   are valid as typed are kept (they are probably meant), so correct text is not touched;
 4. the case of every character is copied back from the input, so "CONG TY" becomes
    "CÔNG TY" and "Ha Noi" becomes "Hà Nội".
 
@@ -17,24 +18,33 @@ A line that has no slot to improve comes back byte for byte as it came.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 import regex
 
-from congdoan.text.lexicon import candidates_by_fold
-from congdoan.text.vietnamese import fold, has_marks
+from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, NUMBER, SYMBOL, SyllableLM
+from congdoan.text.vietnamese import has_marks, normalize_tone
 
 MAX_LINE = 200_000  # characters; longer lines are processed in pieces
+SLOT = -1
 
-_CHUNK_RE = regex.compile(r"\S+")
-_LETTERS_RE = regex.compile(r"\p{L}+")
-_PROTECTED_RE = regex.compile(
-    r"""(?x)
-    ^(?:https?://|www\.|ftp://)        # URLs
-    | @ | \d | / | _ | \\              # e-mail, numbers, codes, paths
-    | ^[\p{Lu}\d]+(?:-[\p{Lu}\d]+)+$   # abbreviations with dashes: KH-LĐLĐ
-    | \.\p{L}{2,4}$                    # file names and domains: bao.docx, abc.com
-    """
+# Spans copied through untouched: URLs, e-mail addresses, HTML tags and entities, numbers
+# and codes (12/KH-LĐLĐ, 45/2019/QH14, COVID-19), abbreviations with dashes (KH-LĐLĐ),
+# file and domain names, identifiers with underscores.
+_PROTECTED = r"""
+    (?:https?://|ftp://|www\.)\S+
+    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
+    | </?[A-Za-z][^<>]{0,200}> | &[#\w]{1,10};
+    | [\p{L}\p{N}]*\p{N}[\p{L}\p{N}]*(?:[/.\-_:][\p{L}\p{N}]+)*
+    | \p{Lu}+(?:[/\-]\p{Lu}+)+
+    | \w+(?:\.\w+)*\.(?:docx?|pdf|xlsx?|pptx?|txt|jpg|png|com|vn|org|net|gov)\b
+    | \w*_\w+
+"""
+_UNIT_RE = regex.compile(
+    rf"(?x)(?P<protected>{_PROTECTED})|(?P<letters>\p{{L}}+)|(?P<other>[^\s\p{{L}}\p{{N}}])"
 )
 
 
@@ -47,52 +57,154 @@ def _transfer_case(source: str, target: str) -> str:
     return "".join(t.upper() if s.isupper() else t for s, t in zip(source, target, strict=True))
 
 
+_COMMA_CHARS = frozenset(",;:")
+_END_CHARS = frozenset(".!?…")
+# A line where at least this share of the syllables carry marks is taken as accented
+# text: its plain syllables are then left alone unless they cannot be Vietnamese as typed.
+ACCENTED_LINE_SHARE = 0.3
+
+
 class Restorer:
     """Callable restorer; the default instance is shared through :func:`restore`."""
 
-    def __init__(self) -> None:
-        from congdoan.text.context_model import ContextModel
+    def __init__(self, lm: SyllableLM | None = None) -> None:
+        self.lm = lm if lm is not None else SyllableLM.default()
 
-        self.candidates = candidates_by_fold()
-        self.model = ContextModel.load_default()
-
-    def slots(self, line: str) -> list[tuple[int, int, str]]:
-        """(start, end, text) of the letter runs that may be restored."""
-        out: list[tuple[int, int, str]] = []
-        for chunk in _CHUNK_RE.finditer(line):
-            text = chunk.group(0)
-            if _PROTECTED_RE.search(text):
-                continue
-            for m in _LETTERS_RE.finditer(text):
-                out.append((chunk.start() + m.start(), chunk.start() + m.end(), m.group(0)))
+    def units(self, line: str) -> list[tuple[int, int, str, int]]:
+        """(start, end, text, kind) of the units of a line; kind is SLOT or a special id."""
+        out: list[tuple[int, int, str, int]] = []
+        for m in _UNIT_RE.finditer(line):
+            tok = m.group(0)
+            if m.group("letters") is not None:
+                kind = SLOT
+            elif m.group("protected") is not None:
+                kind = NUMBER if tok[0].isdigit() else FOREIGN
+            elif tok in _COMMA_CHARS:
+                kind = COMMA
+            elif tok in _END_CHARS:
+                kind = BOUNDARY
+            else:
+                kind = SYMBOL
+            out.append((m.start(), m.end(), tok, kind))
         return out
 
-    def __call__(self, line: str) -> str:
-        if not line or line.isspace():
-            return line
-        if len(line) > MAX_LINE:
-            return "".join(self(line[i : i + MAX_LINE]) for i in range(0, len(line), MAX_LINE))
-        slots = self.slots(line)
-        if not slots:
-            return line
-        words = [s[2] for s in slots]
-        lowered = [w.lower() for w in words]
-        folded = [fold(w) for w in lowered]
-        # Separators between slots decide whether context flows across them.
-        gaps = [line[slots[i][1] : slots[i + 1][0]] for i in range(len(slots) - 1)]
-        chosen = self.model.decode(lowered, folded, gaps, self.candidates)
-        if chosen == lowered:
-            return line
+    def _lattice(self, units: list[tuple[int, int, str, int]]) -> list[np.ndarray | None]:
+        """Candidate ids per unit; ``None`` marks a unit that is kept as it came."""
+        lm = self.lm
+        assert lm is not None
+        slots = [u[2] for u in units if u[3] == SLOT]
+        lowered = [w.lower() for w in slots]
+        marked = sum(1 for w in lowered if has_marks(w))
+        viet = sum(1 for w in lowered if has_marks(w) or w in lm.candidates)
+        accented_line = viet > 0 and marked >= ACCENTED_LINE_SHARE * viet
+        # An all-capital word standing alone among lower-case words is an abbreviation
+        # (UBND, CA, TP); runs of capital syllables are headings and get restored.
+        slot_units = [i for i, u in enumerate(units) if u[3] == SLOT]
+        upper_run: set[int] = set()
+        for left, right in itertools.pairwise(slot_units):
+            if units[left][2].isupper() and units[right][2].isupper():
+                upper_run.update((left, right))
+        lattice: list[np.ndarray | None] = []
+        for i, (_start, _end, text, kind) in enumerate(units):
+            if kind != SLOT:
+                lattice.append(None)
+                continue
+            low = text.lower()
+            cands = None if has_marks(low) else lm.candidates.get(low)
+            acronym = len(text) > 1 and text.isupper() and i not in upper_run
+            if cands is None or acronym or (accented_line and low in lm.index):
+                lattice.append(None)
+            else:
+                lattice.append(cands)
+        return lattice
+
+    def _fixed_id(self, text: str, kind: int) -> int:
+        if kind != SLOT:
+            return kind
+        assert self.lm is not None
+        low = text.lower()
+        return self.lm.index.get(low) or self.lm.index.get(normalize_tone(low)) or FOREIGN
+
+    def _prepare(
+        self, line: str
+    ) -> tuple[list[tuple[int, int, str, int]], list[np.ndarray | None], list[np.ndarray]] | None:
+        """Units, free candidates and the full lattice of a line; None when nothing can change."""
+        if not line or line.isspace() or self.lm is None:
+            return None
+        units = self.units(line)
+        if not any(u[3] == SLOT for u in units):
+            return None
+        lattice = self._lattice(units)
+        if all(c is None for c in lattice):
+            return None
+        full = [
+            np.array([self._fixed_id(u[2], u[3])], dtype=np.int64) if c is None else c
+            for u, c in zip(units, lattice, strict=True)
+        ]
+        return units, lattice, full
+
+    def _finish(
+        self,
+        line: str,
+        units: list[tuple[int, int, str, int]],
+        lattice: list[np.ndarray | None],
+        chosen: list[int],
+    ) -> str:
+        assert self.lm is not None
         parts: list[str] = []
         last = 0
-        for (start, end, word), new in zip(slots, chosen, strict=True):
-            if new == word.lower():
+        for (start, end, text, _kind), cands, new_id in zip(units, lattice, chosen, strict=True):
+            if cands is None:
+                continue
+            new = self.lm.word(new_id)
+            if new == text.lower():
                 continue
             parts.append(line[last:start])
-            parts.append(_transfer_case(word, new))
+            parts.append(_transfer_case(text, new))
             last = end
+        if not parts:
+            return line
         parts.append(line[last:])
         return "".join(parts)
+
+    def __call__(self, line: str) -> str:
+        return self.restore_lines([line])[0]
+
+    def restore_lines(self, lines: Sequence[str], batch_size: int = 128) -> list[str]:
+        """Restore many lines; lines are decoded in batches, which is several times faster."""
+        out = list(lines)
+        pending: list[
+            tuple[
+                int,
+                str,
+                tuple[list[tuple[int, int, str, int]], list[np.ndarray | None], list[np.ndarray]],
+            ]
+        ] = []
+
+        def flush() -> None:
+            assert self.lm is not None
+            chosen = self.lm.viterbi_many([p[2][2] for p in pending])
+            for (i, piece, (units, lattice, _full)), ids in zip(pending, chosen, strict=True):
+                out[i] = self._finish(piece, units, lattice, ids)
+            pending.clear()
+
+        for i, line in enumerate(lines):
+            if len(line) > MAX_LINE:
+                out[i] = "".join(
+                    self.restore_lines(
+                        [line[j : j + MAX_LINE] for j in range(0, len(line), MAX_LINE)]
+                    )
+                )
+                continue
+            prepared = self._prepare(line)
+            if prepared is None:
+                continue
+            pending.append((i, line, prepared))
+            if len(pending) >= batch_size:
+                flush()
+        if pending:
+            flush()
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -108,9 +220,12 @@ def restore(text: str) -> str:
     if not text:
         return text
     restorer = default_restorer()
-    if "\n" in text:
-        return "\n".join(restorer(line) for line in text.split("\n"))
-    return restorer(text)
+    return "\n".join(restorer.restore_lines(text.split("\n")))
 
 
-__all__ = ["Restorer", "default_restorer", "has_marks", "restore"]
+def restore_lines(lines: Sequence[str]) -> list[str]:
+    """Restore a list of lines (one output per input line, same order)."""
+    return default_restorer().restore_lines(lines)
+
+
+__all__ = ["Restorer", "default_restorer", "restore", "restore_lines"]

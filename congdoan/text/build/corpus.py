@@ -2,8 +2,8 @@
 
 Steps:
 1. the syllable vocabulary is the corpus syllable list (``wordlists/syllable_freq_from_corpus.tsv``)
-   with tone marks moved to the new-style place; ids 0–2 are reserved for a boundary
-   (punctuation, line ends), a non-Vietnamese word and a number;
+   with tone marks moved to the new-style place; ids 0–4 are reserved for a sentence
+   boundary, a non-Vietnamese word, a number, a comma (, ; :) and another symbol;
 2. every corpus line is cut into sentences; a sentence whose folded letters equal a
    sentence of the test sets (vi_accent_test, vi_spelling_test) is dropped, so the test
    text is never learnt even where the sources overlap;
@@ -25,8 +25,10 @@ import regex
 
 from congdoan.text.vietnamese import fold, normalize_tone
 
-BOUNDARY, FOREIGN, NUMBER = 0, 1, 2
-N_SPECIAL = 3
+BOUNDARY, FOREIGN, NUMBER, COMMA, SYMBOL = 0, 1, 2, 3, 4
+N_SPECIAL = 5
+COMMA_CHARS = frozenset(",;:")
+SENTENCE_END_CHARS = frozenset(".!?…\n")
 DEV_MODULO = 200
 
 _TOKEN_RE = regex.compile(r"\p{L}+|\p{N}+|[^\s\p{L}\p{N}]|\n")
@@ -96,8 +98,12 @@ def _token_id(tok: str, index: dict[str, int], cache: dict[str, int]) -> int:
     elif tok[0].isalpha():
         low = tok.lower()
         value = index.get(low) or index.get(normalize_tone(low)) or FOREIGN
-    else:
+    elif tok in COMMA_CHARS:
+        value = COMMA
+    elif tok in SENTENCE_END_CHARS:
         value = BOUNDARY
+    else:
+        value = SYMBOL
     cache[tok] = value
     return value
 

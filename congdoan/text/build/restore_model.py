@@ -1,152 +1,121 @@
-"""Learn the diacritics decision list from the encoded corpus (build time only).
+"""Build the syllable trigram language model used for restoration (build time only).
 
-The model answers "which accented form of this folded syllable?" from the folded
-syllables around it. It is a decision list over context templates (windows of folded
-syllables: left/right bigrams, trigrams, 4-grams and the centred 5-gram), learnt
-bottom-up so that the list stays small:
-
-1. the base decision is the most frequent accented form of the folded syllable;
-2. templates are added from the least to the most specific; for each context seen at
-   least ``min_count`` times we take its most frequent accented form, and keep the
-   entry only when, over its training occurrences, it fixes at least ``min_gain`` more
-   decisions than it breaks compared with the list built so far;
-3. at run time the most specific template with a stored entry decides.
-
-Because an entry is kept only when it changes a decision for the better, the stored
-entries are a few per cent of all contexts, which keeps the file small.
+Steps:
+1. count accented syllable unigrams, bigrams and trigrams over the encoded corpus
+   (ids from :mod:`congdoan.text.build.corpus`; punctuation, numbers and foreign words
+   are kept as special ids so that context stops or flows at them as in real text);
+2. interpolated Kneser–Ney style smoothing with absolute discount ``d``:
+   P(w|u v) = max(c(uvw) − d, 0)/c(uv·) + d·N1+(uv·)/c(uv·) · P(w|v), and the same from
+   bigrams down to continuation unigrams;
+3. candidates per folded syllable: the ``max_candidates`` most frequent accented forms
+   that hold at least ``min_candidate_share`` of the folded form's count;
+4. trigrams seen fewer than ``min_trigram`` times are dropped after the context totals
+   are taken, so their mass goes to the back-off as it should;
+5. stored per n-gram: the discounted probability as float16 and the sorted keys as
+   delta-coded integers in one compressed ``.npz``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from congdoan.text.build.corpus import N_SPECIAL, Vocabulary
+from congdoan.text.lm import BITS, LM_FILE
 from congdoan.text.vietnamese import fold
-
-BITS = 12
-PAD = 3
-# Build order: least specific first. At run time the order is reversed.
-TEMPLATES: tuple[tuple[int, ...], ...] = (
-    (-1, 0),
-    (0, 1),
-    (-2, -1, 0),
-    (0, 1, 2),
-    (-1, 0, 1),
-    (-2, -1, 0, 1),
-    (-1, 0, 1, 2),
-    (-2, -1, 0, 1, 2),
-)
 
 
 @dataclass
-class FoldTables:
-    folds: list[str]  # folded id → folded string (ids < N_SPECIAL are specials)
-    candidates: list[list[str]]  # folded id → accented forms, most frequent first
-    fold_of: np.ndarray  # accented id → folded id
-    cand_of: np.ndarray  # accented id → index among its folded form's candidates
-    n_cands: np.ndarray  # folded id → number of candidates
+class LMStats:
+    n_tokens: int
+    n_bigrams: int
+    n_trigrams: int
+    n_trigrams_kept: int
 
 
-def fold_tables(vocab: Vocabulary, counts: np.ndarray) -> FoldTables:
-    """Group the accented syllables by folded form, ordered by training frequency."""
+def _context_stats(keys: np.ndarray, counts: np.ndarray, n_ctx: int | None = None) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray
+]:
+    ctx = keys >> BITS
+    uniq, first = np.unique(ctx, return_index=True)
+    total = np.add.reduceat(counts, first)
+    types = np.diff(np.append(first, len(keys)))
+    return uniq, total, types
+
+
+def build_lm(
+    ids: np.ndarray,
+    vocab: Vocabulary,
+    out: Path,
+    *,
+    discount: float = 0.75,
+    min_trigram: int = 1,
+    max_candidates: int = 8,
+    min_candidate_share: float = 0.001,
+) -> LMStats:
+    """Count, smooth, prune and save the language model; returns a few statistics."""
+    a = ids.astype(np.int64)
+    size = len(vocab.syllables) + N_SPECIAL
+    if size >= 1 << BITS:
+        raise ValueError("vocabulary too large for the key layout")
+    uni = np.bincount(a, minlength=size).astype(np.float64)
+
+    k2 = (a[:-1] << BITS) | a[1:]
+    u2, n2 = np.unique(k2, return_counts=True)
+    k3 = (a[:-2] << (2 * BITS)) | (a[1:-1] << BITS) | a[2:]
+    u3, n3 = np.unique(k3, return_counts=True)
+    del k2, k3
+
+    # Continuation unigram: in how many distinct bigrams a syllable ends.
+    cont = np.bincount(u2 & ((1 << BITS) - 1), minlength=size).astype(np.float64) + 0.5
+    p1 = cont / cont.sum()
+
+    c2, t2, y2 = _context_stats(u2, n2)
+    tot2 = np.zeros(size)
+    typ2 = np.zeros(size)
+    tot2[c2] = t2
+    typ2[c2] = y2
+    ctx2 = u2 >> BITS
+    a2 = np.maximum(n2 - discount, 0) / tot2[ctx2]
+    bo2 = np.where(tot2 > 0, discount * typ2 / np.maximum(tot2, 1), 1.0)
+
+    c3, t3, y3 = _context_stats(u3, n3)
+    keep = n3 >= min_trigram
+    pos = np.searchsorted(c3, u3[keep] >> BITS)
+    a3 = np.maximum(n3[keep] - discount, 0) / t3[pos]
+    bo3 = discount * y3 / t3
+
+    # Candidate lists: accented forms per folded form, most frequent first.
     groups: dict[str, list[int]] = {}
     for i, syl in enumerate(vocab.syllables):
         groups.setdefault(fold(syl), []).append(i + N_SPECIAL)
-    folds = ["<b>", "<foreign>", "<num>"]
-    candidates: list[list[str]] = [[], [], []]
-    fold_of = np.zeros(len(vocab.syllables) + N_SPECIAL, dtype=np.int64)
-    fold_of[:N_SPECIAL] = np.arange(N_SPECIAL)
-    cand_of = np.zeros_like(fold_of)
+    lines = []
     for key in sorted(groups):
-        ids = sorted(groups[key], key=lambda a: (-int(counts[a]), a))
-        fid = len(folds)
-        folds.append(key)
-        candidates.append([vocab.syllables[a - N_SPECIAL] for a in ids])
-        for rank, a in enumerate(ids):
-            fold_of[a] = fid
-            cand_of[a] = rank
-    if len(folds) >= 1 << BITS:
-        raise ValueError("too many folded syllables for the key layout")
-    n_cands = np.array([len(c) for c in candidates], dtype=np.int64)
-    return FoldTables(folds, candidates, fold_of, cand_of, n_cands)
+        members = sorted(groups[key], key=lambda x: (-uni[x], x))[: max(max_candidates, 1)]
+        mass = sum(uni[x] for x in members)
+        # Forms too rare to matter for this folded syllable are not candidates (speed).
+        members = [x for i, x in enumerate(members) if i == 0 or uni[x] >= min_candidate_share * mass]
+        lines.append(key + "\t" + " ".join(str(x) for x in members))
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    kept3 = u3[keep]
+    np.savez_compressed(
+        out,
+        syllables=np.frombuffer("\n".join(vocab.syllables).encode("utf-8"), dtype=np.uint8),
+        candidates=np.frombuffer("\n".join(lines).encode("utf-8"), dtype=np.uint8),
+        unigram=np.log(p1).astype(np.float32),
+        bigram_backoff=np.log(bo2).astype(np.float32),
+        bigram_keys=np.diff(u2, prepend=0).astype(np.uint64),
+        bigram_prob=a2.astype(np.float16),
+        trigram_context_keys=np.diff(c3, prepend=0).astype(np.uint64),
+        trigram_backoff=np.log(bo3).astype(np.float16),
+        trigram_keys=np.diff(kept3, prepend=0).astype(np.uint64),
+        trigram_prob=a3.astype(np.float16),
+        meta=np.array([discount, min_trigram, N_SPECIAL], dtype=np.float64),
+    )
+    return LMStats(len(a), len(u2), len(u3), int(keep.sum()))
 
 
-def template_keys(padded: np.ndarray, positions: np.ndarray, offsets: Sequence[int]) -> np.ndarray:
-    """Integer keys of the folded window ``offsets`` around each position of ``padded``."""
-    key = np.zeros(len(positions), dtype=np.int64)
-    for j, off in enumerate(offsets):
-        key |= padded[positions + off].astype(np.int64) << (BITS * j)
-    return key
-
-
-@dataclass
-class DecisionList:
-    templates: tuple[tuple[int, ...], ...]
-    keys: list[np.ndarray]  # per template: sorted int64 keys
-    targets: list[np.ndarray]  # per template: uint8 candidate index
-
-
-def learn(
-    folded: np.ndarray,
-    truth: np.ndarray,
-    ambiguous: np.ndarray,
-    *,
-    min_count: int = 2,
-    min_gain: int = 1,
-    templates: Sequence[tuple[int, ...]] = TEMPLATES,
-    progress: Iterable[int] | None = None,
-) -> DecisionList:
-    """Learn the decision list from a folded id stream and the true candidate indices."""
-    padded = np.concatenate([np.zeros(PAD, np.int64), folded.astype(np.int64), np.zeros(PAD, np.int64)])
-    positions = np.flatnonzero(ambiguous) + PAD
-    y = truth[ambiguous].astype(np.int64)
-    pred = np.zeros(len(positions), dtype=np.int64)
-    keys_out: list[np.ndarray] = []
-    targets_out: list[np.ndarray] = []
-    steps = progress if progress is not None else range(len(templates))
-    for step in steps:
-        offsets = templates[step]
-        keys = template_keys(padded, positions, offsets)
-        uniq, ctx = np.unique(keys, return_inverse=True)
-        combo = ctx * 64 + y
-        combo_u, combo_n = np.unique(combo, return_counts=True)
-        combo_ctx = combo_u // 64
-        combo_t = combo_u % 64
-        # Most frequent target per context (ties: the lower, i.e. more frequent, index).
-        order = np.lexsort((combo_t, -combo_n, combo_ctx))
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = combo_ctx[order][1:] != combo_ctx[order][:-1]
-        best = order[first]
-        top_t = np.zeros(len(uniq), dtype=np.int64)
-        top_t[combo_ctx[best]] = combo_t[best]
-        total = np.bincount(ctx, minlength=len(uniq))
-        proposed = top_t[ctx]
-        delta = (proposed == y).astype(np.int64) - (pred == y).astype(np.int64)
-        gain = np.bincount(ctx, weights=delta, minlength=len(uniq))
-        keep = (gain >= min_gain) & (total >= min_count)
-        kept_pos = keep[ctx]
-        pred[kept_pos] = proposed[kept_pos]
-        keys_out.append(uniq[keep])
-        targets_out.append(top_t[keep].astype(np.uint8))
-    return DecisionList(tuple(templates), keys_out, targets_out)
-
-
-def apply(dl: DecisionList, folded: np.ndarray, n_cands: np.ndarray) -> np.ndarray:
-    """Candidate index chosen for every position of a folded id stream."""
-    padded = np.concatenate([np.zeros(PAD, np.int64), folded.astype(np.int64), np.zeros(PAD, np.int64)])
-    positions = np.arange(len(folded)) + PAD
-    pred = np.zeros(len(folded), dtype=np.int64)
-    decided = n_cands[folded] < 2
-    for offsets, keys, targets in reversed(list(zip(dl.templates, dl.keys, dl.targets, strict=True))):
-        if len(keys) == 0:
-            continue
-        q = template_keys(padded, positions, offsets)
-        idx = np.searchsorted(keys, q)
-        idx[idx >= len(keys)] = 0
-        hit = (keys[idx] == q) & ~decided
-        pred[hit] = targets[idx[hit]]
-        decided |= hit
-    return pred
+__all__ = ["LM_FILE", "LMStats", "build_lm"]
