@@ -80,15 +80,18 @@ def evaluate(model: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
             "macro_f1": round(sum(f1s) / len(f1s), 3) if f1s else 0.0, "per_topic": per_topic}
 
 
-def retrain(*, out_dir: Path | None = None, epochs: int = 30) -> dict[str, Any]:
-    """Train on seed + officers' corrections, evaluate on the held-apart data, save model and report."""
+def retrain(*, out_dir: Path | None = None, epochs: int = 30, include_officers: bool = True) -> dict[str, Any]:
+    """Train on seed + officers' corrections, evaluate on the held-apart data, save model and report.
+
+    The shipped model (`--ship`) is built from the seed set only: no deployment's data in the package.
+    """
     from congdoan.feedback.triage import reset_models
     from congdoan.text.classify import TextClassifier
 
     seed = seed_rows()
     heldout = heldout_rows()
     heldout_texts = {r["text"] for r in heldout}
-    officer_train, officer_test = officer_rows()
+    officer_train, officer_test = officer_rows() if include_officers else ([], [])
     train = [r for r in seed + officer_train if r["text"] not in heldout_texts]
     model = TextClassifier.train([r["text"] for r in train], [r["topic"] for r in train], epochs=epochs, min_count=1,
                                  learning_rate=0.05, max_features=60_000)

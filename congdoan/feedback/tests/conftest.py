@@ -11,8 +11,15 @@ from congdoan.feedback.services import concern_submit
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> None:
+def _isolated(settings: Any, tmp_path: Any) -> Any:
+    """Fresh rate-limit counters; the shipped model, never a model retrained on this machine."""
+    from congdoan.feedback.triage import reset_models
+
     cache.clear()
+    settings.FEEDBACK_TRAINED_MODEL_DIR = tmp_path / "trained"
+    reset_models()
+    yield
+    reset_models()
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ class Command(BaseCommand):
         out = Path(options["out"]) if options["out"] else None
         if options["ship"]:
             out = Path(settings.FEEDBACK_MODEL_DIR)
-        report = retrain(out_dir=out, epochs=options["epochs"])
+        report = retrain(out_dir=out, epochs=options["epochs"], include_officers=not options["ship"])
         self.stdout.write(f"trained on {report['n_train']} concerns ({report['n_seed']} seed, "
                           f"{report['n_officer_train']} officers' corrections)")
         self.stdout.write(f"held-apart test: n={report['n_test']} accuracy={report['accuracy']} macro-F1={report['macro_f1']}")
