@@ -97,6 +97,7 @@ class Document(models.Model):
     # Metadata, as read from the header and the signature block.
     issuer_parent = models.CharField(_("cơ quan chủ quản"), max_length=255, blank=True)
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    issuer_key = models.CharField(max_length=255, blank=True, db_index=True, editable=False, help_text="issuer, folded: for the filter")
     number = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
     number_key = models.CharField(max_length=80, blank=True, db_index=True, editable=False)
     doc_type = models.CharField(_("loại văn bản"), max_length=20, choices=DocType.choices, blank=True)

@@ -20,6 +20,7 @@ from congdoan.library.models import Document, DocumentLink, Status, Visibility
 from congdoan.library.search import apply_search, highlight, query_tokens, snippet
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Scope, scope_for, unit_q
+from congdoan.text import fold
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -113,7 +114,7 @@ def search_documents(
     if doc_type:
         qs = qs.filter(doc_type=doc_type)
     if issuer:
-        qs = qs.filter(issuer__icontains=issuer)
+        qs = qs.filter(issuer_key__contains=fold(issuer.strip()))
     if year:
         qs = qs.filter(issued_on__year=year)
     if unit_code:

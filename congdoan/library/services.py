@@ -54,7 +54,7 @@ from congdoan.library.references import find_references
 from congdoan.library.search import fold_for_index
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import can_manage_unit
-from congdoan.text import restore
+from congdoan.text import fold, restore
 from congdoan.text.vietnamese import has_marks
 
 log = logging.getLogger("congdoan.library")
@@ -357,6 +357,7 @@ def _apply_metadata(doc: Document, text: str) -> None:
         confidence["title"] = 0.1
     doc.confidence = confidence
     doc.number_key = number_key(doc.number) if doc.number else ""
+    doc.issuer_key = fold(f"{doc.issuer} {doc.issuer_parent}")[:255]
 
 
 def link_references(doc: Document) -> None:
@@ -417,6 +418,7 @@ def document_correct(*, actor: Any, document: Document, values: dict[str, Any]) 
     if not changes:
         return doc
     doc.number_key = number_key(doc.number) if doc.number else ""
+    doc.issuer_key = fold(f"{doc.issuer} {doc.issuer_parent}")[:255]
     doc.folded = fold_for_index(doc.title, doc.number, doc.issuer, doc.text)
     doc.updated_at = timezone.now()
     doc.save()

@@ -5,6 +5,10 @@ congdoan.library.search.fold_for_index). On SQLite the FTS5 table uses the docum
 as external content and three triggers keep it in step with every insert, update and delete,
 whoever writes (service, bulk load, admin). On PostgreSQL the column is GENERATED, so it is
 always in step by construction.
+
+Beware: on SQLite, Django alters a table by rebuilding it, which drops these triggers. A
+later migration that alters library_document must end with
+`RunPython(_run({"sqlite": SQLITE_BACKWARD + SQLITE_FORWARD}))` (import them from here).
 """
 
 from __future__ import annotations

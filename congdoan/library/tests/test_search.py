@@ -1,0 +1,112 @@
+"""Search: accent-insensitive on SQLite FTS5 and PostgreSQL full text, filtered, ranked, scoped."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from congdoan.library import selectors, services
+from congdoan.library.models import Document, Visibility
+from congdoan.library.search import fold_for_index, query_tokens, snippet
+from congdoan.text import fold
+
+pytestmark = pytest.mark.django_db
+
+
+def make(cast, unit, title: str, text: str, *, visibility: str = Visibility.UNIT, doc_type: str = "ke_hoach", issued: date | None = None, tags: str = "") -> Document:
+    """A processed document written straight to the table (what the pipeline leaves behind)."""
+    from congdoan.library.services import _store_blob
+
+    blob = _store_blob(f"{title}{text}{unit.pk}".encode(), "txt", "text/plain")
+    return Document.objects.create(
+        unit=unit, blob=blob, original_name=f"{title}.txt", source_kind="text", status="ready", visibility=visibility,
+        title=title, text=text, doc_type=doc_type, issued_on=issued or date(2025, 5, 1), issuer=unit.name.upper(), issuer_key=fold(unit.name), tags=tags,
+        folded=fold_for_index(title, text),
+    )
+
+
+@pytest.fixture
+def corpus(cast):
+    return {
+        "plan": make(cast, cast.district, "Kế hoạch đẩy mạnh công tác truyền thông Công đoàn", "Truyền thông trên nền tảng số; kế hoạch năm 2025.", visibility=Visibility.SUBTREE, tags="truyền thông, 2025"),
+        "report": make(cast, cast.district, "Báo cáo kết quả Tháng Công nhân", "Tổ chức truyền thông tại doanh nghiệp. <script>alert(1)</script>", doc_type="bao_cao", issued=date(2024, 5, 30)),
+        "a_notice": make(cast, cast.unit_a, "Thông báo lịch họp công đoàn cơ sở", "Họp Ban Chấp hành về bữa ăn ca.", doc_type="thong_bao"),
+        "b_secret": make(cast, cast.unit_b, "Biên bản đối thoại", "Đối thoại về tiền lương, truyền thông nội bộ.", doc_type="bien_ban"),
+        "public": make(cast, cast.unit_b, "Thông báo công khai tuyển dụng", "Kế hoạch truyền thông tuyển dụng công khai.", visibility=Visibility.PUBLIC, doc_type="thong_bao"),
+        "union": make(cast, cast.other_district, "Hướng dẫn toàn hệ thống", "Hướng dẫn truyền thông cho mọi cấp.", visibility=Visibility.UNION, doc_type="huong_dan"),
+    }
+
+
+def ids(viewer, **kw) -> set[int]:
+    return {h.document.pk for h in selectors.search_documents(viewer=viewer, per_page=100, **kw).hits}
+
+
+def test_search_ignores_diacritics_both_ways(cast, corpus):
+    assert corpus["plan"].pk in ids(cast.admin, query="ke hoach truyen thong")
+    assert corpus["plan"].pk in ids(cast.admin, query="KẾ HOẠCH Truyền Thông")
+    assert corpus["a_notice"].pk in ids(cast.admin, query="bua an ca")
+
+
+def test_every_word_must_match_and_the_last_is_a_prefix(cast, corpus):
+    assert ids(cast.admin, query="truyen thong tien luong") == {corpus["b_secret"].pk}
+    assert corpus["plan"].pk in ids(cast.admin, query="ke hoach truyen th")
+    assert ids(cast.admin, query="khong co tu nay") == set()
+
+
+def test_results_are_ranked_by_relevance(cast, corpus):
+    make(cast, cast.district, "Ghi chép", "Một dòng nhắc đến truyền thông.")
+    for i in range(12):  # words found in most documents weigh little: give the corpus some breadth
+        make(cast, cast.unit_a, f"Biên bản họp tổ số {i}", f"Bàn về bữa ăn ca, nhà trọ và tiền lương tháng {i}.")
+    hits = selectors.search_documents(viewer=cast.admin, query="truyen thong").hits
+    assert hits[0].document == corpus["plan"]
+    assert hits[0].score >= hits[-1].score
+
+
+def test_filters_narrow_the_results(cast, corpus):
+    assert ids(cast.admin, query="truyen thong", doc_type="bao_cao") == {corpus["report"].pk}
+    assert ids(cast.admin, query="truyen thong", year=2024) == {corpus["report"].pk}
+    assert ids(cast.admin, unit_code="PX-A") == {corpus["a_notice"].pk}
+    assert ids(cast.admin, tag="2025") == {corpus["plan"].pk}
+    assert ids(cast.admin, issuer="điện tử") == {corpus["b_secret"].pk, corpus["public"].pk}
+
+
+def test_snippets_mark_the_words_and_escape_everything_else(cast, corpus):
+    hit = next(h for h in selectors.search_documents(viewer=cast.admin, query="truyen thong").hits if h.document == corpus["report"])
+    assert "<mark>truyền</mark> <mark>thông</mark>" in hit.snippet_html
+    assert "<script>" not in hit.snippet_html and "&lt;script&gt;" in hit.snippet_html
+    assert "<mark>" not in snippet("Không liên quan", query_tokens("truyen"))
+
+
+def test_visibility_decides_who_finds_what(cast, corpus, officer_a, officer_b, district_officer, member):
+    everything = set(Document.objects.values_list("pk", flat=True))
+    assert ids(cast.admin) == everything
+    # district officer: own subtree + union + public, not the other district's unit-only docs
+    assert ids(district_officer) == everything
+    # officer of A: own unit, the district's "subtree" plan, the union and public docs
+    assert ids(officer_a) == {corpus["a_notice"].pk, corpus["plan"].pk, corpus["public"].pk, corpus["union"].pk}
+    assert ids(officer_b) == {corpus["b_secret"].pk, corpus["plan"].pk, corpus["public"].pk, corpus["union"].pk}
+    assert ids(member) == {corpus["public"].pk}
+    assert ids(None) == {corpus["public"].pk}
+    assert ids(None, public_only=True) == {corpus["public"].pk}
+
+
+def test_a_corrected_title_is_searchable_at_once(cast, corpus):
+    services.document_correct(actor=cast.district_officer, document=corpus["report"], values={"title": "Báo cáo sơ kết phong trào thi đua"})
+    assert ids(cast.admin, query="so ket phong trao thi dua") == {corpus["report"].pk}
+
+
+def test_deleted_documents_leave_the_index(cast, corpus):
+    corpus["a_notice"].delete()
+    assert ids(cast.admin, query="bua an ca") == set()
+
+
+def test_the_backend_in_use_is_the_databases_own(cast, corpus):
+    sql = str(selectors.documents_visible(viewer=cast.admin).query)
+    from congdoan.library.search import apply_search
+
+    searched = str(apply_search(Document.objects.all(), ["ke"]).query)
+    assert ("library_document_fts" in searched) == (connection.vendor == "sqlite")
+    assert ("search_tsv" in searched) == (connection.vendor == "postgresql")
+    assert sql
