@@ -1,0 +1,515 @@
+"""`congdoan bench feedback`: intake through a real server, then triage through the worker.
+
+Usage: congdoan bench feedback -- [--requests 5000] [--concurrency 100] [--db sqlite|postgres]
+                                    [--workers 4] [--max-seconds 120] [--triage-workers 1]
+
+Steps:
+1. prepare a fresh database of its own: a new SQLite file under var/bench/ or a new
+   PostgreSQL database `congdoan_bench_feedback` (dropped and created again) on the server of
+   DATABASE_URL (default 127.0.0.1:5432); the rest runs in a child process pointed at it;
+2. migrate it and create a district with 20 grassroots unions;
+3. start gunicorn (`--workers` sync workers) on 127.0.0.1:<free port> serving
+   congdoan.config.wsgi with TASKS_BACKEND=database and FEEDBACK_RATE_LIMIT_PER_MINUTE=0 (the
+   per-address limit would otherwise turn the load generator's one address into 429s);
+4. fire `POST /api/v1/feedback` from `--concurrency` concurrent clients (asyncio, one
+   connection per request since gunicorn's sync workers close it) until `--requests` were
+   sent or `--max-seconds` passed; print requests/s, p50/p95/p99 latency, errors by kind,
+   and the concerns stored against the 201 answers (they must be equal);
+5. stop the server and time `congdoan worker --batch` (`--triage-workers` processes) over the
+   queued triage tasks: concerns triaged per second.
+It prints figures and never fails on a timing; it exits non-zero only when stored ≠ accepted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dj_database_url
+
+CHILD_FLAG = "CONGDOAN_BENCH_FEEDBACK_CHILD"
+PG_DB = "congdoan_bench_feedback"
+DISTRICT = "BENCH-PX"
+UNITS = 20
+
+# Realistic concerns (some typed without diacritics, as on a phone).
+TEMPLATES = [
+    "Công ty chậm trả lương tháng {m} đã {d} ngày, công nhân rất khó khăn.",
+    "Tổ {t} phải tăng ca đến {h} giờ tối mà không được trả tiền làm thêm giờ.",
+    "Cong ty chua dong bao hiem xa hoi cho cong nhan tu thang {m}.",
+    "Xưởng {t} nóng quá, quạt hỏng {d} ngày chưa sửa, nhiều người bị say nắng.",
+    "Nhà vệ sinh khu {t} bẩn và thiếu nước, đề nghị công đoàn kiến nghị.",
+    "Xin hỏi chế độ thai sản khi sinh con thứ hai được nghỉ mấy tháng?",
+    "Tien an ca {h} nghin mot suat qua thap, com khong du no.",
+    "Quản đốc tổ {t} thường xuyên quát mắng, xúc phạm công nhân nữ.",
+    "Đề nghị công ty cho xe đưa đón công nhân ở xã {t} đi làm ca đêm.",
+    "Hợp đồng lao động hết hạn tháng {m} mà chưa được ký lại.",
+    "Thuong Tet nam nay cong ty noi se giam, anh chi em rat lo.",
+    "Máy dập ở dây chuyền {t} không có che chắn, hôm qua có người bị thương ở tay.",
+    "Xin công đoàn hỗ trợ gia đình chị {n} ở tổ {t} có chồng bị tai nạn.",
+    "Phòng trọ gần khu công nghiệp tăng giá, đề nghị công đoàn hỗ trợ nhà ở.",
+    "Đoàn phí trừ vào lương tháng {m} nhiều hơn mọi tháng, xin giải thích.",
+]
+NAMES = ["Lan", "Hoa", "Mai", "Hùng", "Dũng", "Trang", "Tuấn", "Yến"]
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="congdoan bench feedback")
+    parser.add_argument("--requests", type=int, default=5000, help="intake requests in all")
+    parser.add_argument("--concurrency", type=int, default=100, help="clients at the same time")
+    parser.add_argument(
+        "--db", choices=["sqlite", "postgres"], default="", help="default: DATABASE_URL's kind"
+    )
+    parser.add_argument(
+        "--database-url", default="", help="PostgreSQL server to create the bench database on"
+    )
+    parser.add_argument("--workers", type=int, default=max(2, min(8, (os.cpu_count() or 2) * 2)))
+    parser.add_argument(
+        "--max-seconds", type=float, default=120.0, help="stop sending after this long"
+    )
+    parser.add_argument("--triage-workers", type=int, default=1, help="worker processes for triage")
+    parser.add_argument("--skip-triage", action="store_true")
+    args = parser.parse_args(argv)
+    if args.requests < 1 or args.concurrency < 1 or args.workers < 1 or args.triage_workers < 1:
+        parser.error("--requests, --concurrency, --workers and --triage-workers must be positive")
+    if not args.db:
+        current = os.environ.get("DATABASE_URL", "")
+        args.db = "postgres" if current.startswith(("postgres://", "postgresql://")) else "sqlite"
+    return args
+
+
+# --- parent: prepare a fresh database, then re-run as the child ----------------------------
+
+
+def _pg_url(explicit: str) -> str:
+    source = explicit or os.environ.get("DATABASE_URL", "")
+    if not source.startswith(("postgres://", "postgresql://")):
+        source = "postgres://postgres@127.0.0.1:5432/postgres"
+    cfg = dj_database_url.parse(source)
+    auth = cfg.get("USER") or "postgres"
+    if cfg.get("PASSWORD"):
+        auth += f":{cfg['PASSWORD']}"
+    port = f":{cfg['PORT']}" if cfg.get("PORT") else ""
+    return f"postgres://{auth}@{cfg.get('HOST') or '127.0.0.1'}{port}/{PG_DB}"
+
+
+def _fresh_pg(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    cfg = dj_database_url.parse(url)
+    with psycopg.connect(
+        host=cfg.get("HOST") or "127.0.0.1",
+        port=int(cfg.get("PORT") or 5432),
+        user=cfg.get("USER") or "postgres",
+        password=cfg.get("PASSWORD") or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(cfg["NAME"]))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
+
+
+def _var_dir() -> Path:
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR)
+
+
+def run(argv: list[str]) -> None:
+    args = _parse(argv)
+    if os.environ.get(CHILD_FLAG) == "1":
+        raise SystemExit(_child(args))
+    bench_dir = _var_dir() / "bench"
+    bench_dir.mkdir(parents=True, exist_ok=True)
+    if args.db == "postgres":
+        url = _pg_url(args.database_url)
+        _fresh_pg(url)
+    else:
+        path = bench_dir / "feedback.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        CHILD_FLAG: "1",
+        "TASKS_BACKEND": "database",
+        "FEEDBACK_RATE_LIMIT_PER_MINUTE": "0",
+        "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
+        "PYTHONUNBUFFERED": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)  # the database task backend and a local cache: nothing shared
+    cmd = [sys.executable, "-m", "congdoan.config.cli", "bench", "feedback", "--", *argv]
+    raise SystemExit(subprocess.run(cmd, env=env, check=False).returncode)
+
+
+# --- child: connected to the bench database ---------------------------------------------------
+
+
+def _child(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    db = connection.settings_dict
+    label = (
+        f"PostgreSQL {db['NAME']}" if connection.vendor == "postgresql" else f"SQLite {db['NAME']}"
+    )
+    print(
+        f"database: {label} (fresh); CPUs: {os.cpu_count()}; gunicorn workers: {args.workers}; "
+        f"clients: {args.concurrency}; requests: {args.requests}"
+    )
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    codes = _make_units()
+    connection.close()
+    print(f"migrated and created {len(codes)} unions in {time.perf_counter() - started:.1f}s")
+    assert settings.FEEDBACK_RATE_LIMIT_PER_MINUTE == 0
+
+    port = _free_port()
+    log_path = _var_dir() / "bench" / "feedback-gunicorn.log"
+    server = _start_server(port, args.workers, log_path)
+    try:
+        _wait_ready(port, server, timeout=60)
+        warm = asyncio.run(
+            _load(port, codes, total=args.workers * 4, concurrency=args.workers, deadline=30)
+        )
+        result = asyncio.run(
+            _load(
+                port,
+                codes,
+                total=args.requests,
+                concurrency=args.concurrency,
+                deadline=args.max_seconds,
+            )
+        )
+    finally:
+        _stop_server(server)
+    accepted = warm.accepted + result.accepted
+    _print_load(result)
+    from congdoan.feedback.models import Concern
+
+    stored = Concern.objects.filter(channel="api").count()
+    print(
+        f"stored: {stored} concerns for {accepted} accepted requests "
+        f"(incl. {warm.accepted} warm-up) — {'EQUAL' if stored == accepted else 'MISMATCH'}"
+    )
+    connection.close()
+    if not args.skip_triage:
+        workers = args.triage_workers
+        if connection.vendor != "postgresql" and workers > 1:
+            print("SQLite: one triage worker (the database worker needs row locks for more)")
+            workers = 1
+        _triage(workers)
+    return 0 if stored == accepted else 1
+
+
+def _make_units() -> list[str]:
+    from datetime import date
+
+    from congdoan.orgs import services
+    from congdoan.orgs.models import Level, Unit, UnitKind
+
+    upper, _ = Level.objects.get_or_create(
+        code="bench-cap-tren", defaults={"name": "Cấp trên (đo)", "rank": 2, "is_grassroots": False}
+    )
+    base, _ = Level.objects.get_or_create(
+        code="bench-co-so", defaults={"name": "Cơ sở (đo)", "rank": 3, "is_grassroots": True}
+    )
+    district = Unit.objects.filter(code=DISTRICT).first() or services.unit_create(
+        actor=None,
+        code=DISTRICT,
+        name="LĐLĐ huyện (đo hiệu năng)",
+        level=upper,
+        parent=None,
+        kind=UnitKind.FEDERATION,
+        on_date=date(2020, 1, 1),
+    )
+    codes = []
+    for i in range(1, UNITS + 1):
+        code = f"{DISTRICT}-{i:02d}"
+        if not Unit.objects.filter(code=code).exists():
+            services.unit_create(
+                actor=None,
+                code=code,
+                name=f"Công đoàn Công ty {i:02d}",
+                level=base,
+                parent=district,
+                kind=UnitKind.NON_STATE_ENTERPRISE,
+                on_date=date(2020, 1, 1),
+            )
+        codes.append(code)
+    return codes
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_server(port: int, workers: int, log_path: Path) -> subprocess.Popen[bytes]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "congdoan.config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--backlog",
+        "2048",
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+    ]
+    env = {**os.environ}
+    env.pop(CHILD_FLAG, None)
+    log = log_path.open("wb")
+    return subprocess.Popen(
+        cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float) -> None:
+    limit = time.monotonic() + timeout
+    while time.monotonic() < limit:
+        if server.poll() is not None:
+            raise SystemExit(
+                f"gunicorn exited with {server.returncode}; see var/bench/feedback-gunicorn.log"
+            )
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start in time")
+
+
+def _stop_server(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+# --- load -------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    sent: int = 0
+    accepted: int = 0
+    latencies: list[float] = field(default_factory=list)  # seconds, 201 answers only
+    statuses: Counter[str] = field(default_factory=Counter)
+    elapsed: float = 0.0
+
+
+def _body(codes: list[str], rng: random.Random) -> bytes:
+    text = rng.choice(TEMPLATES).format(
+        m=rng.randint(1, 12),
+        d=rng.randint(3, 40),
+        t=rng.randint(1, 30),
+        h=rng.randint(15, 35),
+        n=rng.choice(NAMES),
+    )
+    payload = {"text": text, "unit": rng.choice(codes), "anonymous": True}
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+async def _one(port: int, body: bytes) -> tuple[str, float]:
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        head = (
+            f"POST /api/v1/feedback HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+        writer.write(head + body)
+        await writer.drain()
+        status_line = await reader.readline()
+        length = 0
+        while True:
+            line = await reader.readline()
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value.strip())
+        if length:
+            await reader.readexactly(length)
+        elapsed = time.perf_counter() - started
+        parts = status_line.split()
+        return (parts[1].decode() if len(parts) > 1 else "bad-response"), elapsed
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+
+
+async def _load(
+    port: int, codes: list[str], *, total: int, concurrency: int, deadline: float
+) -> LoadResult:
+    result = LoadResult()
+    rng = random.Random(20261127)
+    bodies = [_body(codes, rng) for _ in range(min(total, 2000))]
+    counter = iter(range(total))
+    started = time.perf_counter()
+    stop_at = started + deadline
+
+    async def client() -> None:
+        for i in counter:
+            if time.perf_counter() > stop_at:
+                return
+            result.sent += 1
+            try:
+                status, elapsed = await asyncio.wait_for(
+                    _one(port, bodies[i % len(bodies)]), timeout=30
+                )
+            except TimeoutError:
+                result.statuses["timeout"] += 1
+                continue
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                result.statuses[type(exc).__name__] += 1
+                continue
+            result.statuses[status] += 1
+            if status == "201":
+                result.accepted += 1
+                result.latencies.append(elapsed)
+
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def _print_load(r: LoadResult) -> None:
+    errors = {k: v for k, v in r.statuses.items() if k != "201"}
+    rate = r.accepted / r.elapsed if r.elapsed else 0.0
+    ms = [x * 1000 for x in r.latencies]
+    print(
+        f"intake: {r.sent} sent in {r.elapsed:.2f}s, {r.accepted} accepted (201) → {rate:.0f} intakes/s"
+    )
+    if ms:
+        print(
+            f"latency of 201s: p50 {_pct(ms, 50):.0f} ms, p95 {_pct(ms, 95):.0f} ms, "
+            f"p99 {_pct(ms, 99):.0f} ms, max {max(ms):.0f} ms, mean {statistics.fmean(ms):.0f} ms"
+        )
+    print(
+        "errors: "
+        + (", ".join(f"{k}×{v}" for k, v in sorted(errors.items())) if errors else "none")
+    )
+
+
+# --- triage -----------------------------------------------------------------------------------
+
+
+def _triage(workers: int) -> None:
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from congdoan.feedback.models import Concern
+
+    # 1. The task function in this process over a sample (no queue, no process start).
+    from congdoan.feedback.services import concern_triage
+
+    sample_ids = list(
+        Concern.objects.filter(triaged_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:200]
+    )
+    if sample_ids:
+        t0 = time.perf_counter()
+        for pk in sample_ids:
+            concern_triage(concern_id=pk)
+        per = (time.perf_counter() - t0) / len(sample_ids)
+        print(
+            f"triage function in-process over {len(sample_ids)} concerns: {per * 1000:.1f} ms each "
+            f"→ {1 / per:.0f} concerns/s per process"
+        )
+    # 2. The worker over the rest (tasks of the sample find their concern triaged and return).
+    queued = DBTaskResult.objects.filter(status="READY").count()
+    pending = Concern.objects.filter(triaged_at__isnull=True).count()
+    connection.close()
+    print(
+        f"triage: {pending} concerns waiting, {queued} tasks queued; {workers} worker process(es)"
+    )
+    cmd = [sys.executable, "-m", "congdoan.config.cli", "worker", "--batch", "--queues", "default"]
+    env = {k: v for k, v in os.environ.items() if k != CHILD_FLAG}
+    started = time.perf_counter()
+    procs = [
+        subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(workers)
+    ]
+    failures = []
+    for proc in procs:
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            failures.append(err.decode(errors="replace")[-500:])
+    elapsed = time.perf_counter() - started
+    done = Concern.objects.filter(triaged_at__isnull=False).count() - len(sample_ids)
+    failed_tasks = DBTaskResult.objects.filter(status="FAILED").count()
+    print(
+        f"triage: {done} of {pending} triaged in {elapsed:.2f}s (process start included) → "
+        f"{done / elapsed:.0f} concerns/s; failed tasks: {failed_tasks}"
+    )
+    from django.db.models import Max, Min
+
+    span = DBTaskResult.objects.filter(task_path__endswith="triage_concern").aggregate(
+        first=Min("started_at"), last=Max("finished_at")
+    )
+    if span["first"] and span["last"]:
+        busy = (span["last"] - span["first"]).total_seconds()
+        if busy > 0:
+            print(
+                f"triage: first task start → last task end {busy:.2f}s → {done / busy:.0f} concerns/s"
+            )
+    for failure in failures:
+        print("worker error:", failure)
+    # The same work without the process start: time the task function over a sample.
+    sample = list(Concern.objects.order_by("-pk").values_list("pk", "text")[:200])
+    if sample:
+        from congdoan.feedback.services import _signature_of
+        from congdoan.feedback.triage import analyse
+
+        t0 = time.perf_counter()
+        for _pk, text in sample:
+            analyse(text)
+            _signature_of(text)
+        per = (time.perf_counter() - t0) / len(sample)
+        print(
+            f"triage analysis alone (restore, classify, signature; no database): "
+            f"{per * 1000:.2f} ms per concern → {1 / per:.0f}/s per process"
+        )
