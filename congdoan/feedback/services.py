@@ -361,18 +361,16 @@ def concern_correct(*, actor: Any, concern: Concern, topic: str, urgency: str) -
         raise ValidationError({"topic": _("Chủ đề không hợp lệ.")})
     if urgency not in Urgency.values:
         raise ValidationError({"urgency": _("Mức độ không hợp lệ.")})
+    # Saving the form is an officer's label even when it confirms the classifier's guess:
+    # confirmed labels are training data for `retrain` too.
     changes: dict[str, Any] = {}
-    fields: dict[str, Any] = {}
+    fields: dict[str, Any] = {"topic": topic, "topic_corrected": True, "urgency": urgency, "urgency_corrected": True}
     if topic != concern.topic:
         changes["topic"] = [concern.topic, topic]
-        fields.update(topic=topic, topic_corrected=True)
     if urgency != concern.urgency:
         changes["urgency"] = [concern.urgency, urgency]
-        fields.update(urgency=urgency, urgency_corrected=True)
         if concern.is_open:
             fields["due_at"] = deadline_for(urgency, concern.created_at)
-    if not fields:
-        return concern
     Concern.objects.filter(pk=concern.pk).update(**fields)
     concern.refresh_from_db()
     ConcernEvent.objects.create(concern=concern, kind="correct", actor=actor, note=str(changes))

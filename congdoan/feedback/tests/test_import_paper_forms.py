@@ -20,7 +20,7 @@ from congdoan.feedback import importers
 from congdoan.feedback.models import Channel, Concern
 
 HEADER = ["Ngày", "Mã đơn vị", "Nội dung", "Ẩn danh", "Họ tên", "Số điện thoại"]
-GOOD = [
+GOOD: list[list[Any]] = [
     [date(2026, 11, 20), "PX-A", "Công ty chậm trả lương tháng 10", "có", "", ""],
     ["21/11/2026", "px-b", "Phòng nghỉ trưa quá nóng", "không", "Nguyễn Thị Lan", "0912 345 678"],
     ["", "", "Xin tổ chức khám sức khỏe định kỳ", "", "", ""],
@@ -138,9 +138,7 @@ def test_too_many_rows_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.django_db
-def test_import_writes_every_row_as_an_import_concern_keeping_the_form_date(
-    cast: Any, officer_a: Any
-) -> None:
+def test_import_writes_every_row_as_an_import_concern_keeping_the_form_date(cast: Any) -> None:
     preview = preview_of(xlsx(GOOD), "phieu.xlsx", cast.unit_a)
     result = importers.import_sheet(preview=preview, actor=cast.district_officer)
     assert result.created == 3

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from congdoan.feedback.models import Concern
+
+URL = "/y-kien/gui/"
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_html_and_script_are_stored_as_text_and_escaped_on_output(
+    cast: Any, client: Any, client_of: Any, submit: Any
+) -> None:
+    text = '<script>alert("x")</script><b>Lương</b> chậm'
+    concern = submit(text, unit=cast.unit_a)
+    assert concern.text == text
+    for html in (
+        client.get(reverse("feedback:track", args=[concern.code])).content.decode(),
+        client_of(cast.officer_a)
+        .get(reverse("feedback:detail", args=[concern.code]))
+        .content.decode(),
+        client_of(cast.officer_a).get(reverse("feedback:inbox") + "?status=").content.decode(),
+    ):
+        assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_huge_empty_and_emoji_only_texts_get_a_clear_error_and_keep_the_form(
+    cast: Any, client: Any
+) -> None:
+    for text in ("x" * 100_000, "", "🙂🙂🙂"):
+        response = client.post(
+            URL, {"unit": "PX-A", "text": text, "contact_name": "Lan"}, REMOTE_ADDR="10.1.1.1"
+        )
+        assert response.status_code == 422
+        html = response.content.decode()
+        assert "errorlist" in html and 'value="Lan"' in html
+    assert Concern.objects.count() == 0
+
+
+def test_file_that_is_not_an_image_is_refused(cast: Any, client: Any) -> None:
+    fake = SimpleUploadedFile("anh.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
+    response = client.post(URL, {"unit": "PX-A", "text": "Ảnh chụp nhà vệ sinh bẩn", "photo": fake})
+    assert response.status_code == 422 and "không phải là ảnh" in response.content.decode()
+    assert Concern.objects.count() == 0
+
+
+def test_too_large_image_is_refused(cast: Any, client: Any, settings: Any) -> None:
+    settings.FEEDBACK_PHOTO_MAX_BYTES = 10
+    photo = SimpleUploadedFile("anh.png", _png(), content_type="image/png")
+    response = client.post(URL, {"unit": "PX-A", "text": "Ảnh chụp", "photo": photo})
+    assert response.status_code == 422 and "quá lớn" in response.content.decode()
+
+
+def test_real_photo_is_kept(cast: Any, client: Any, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile("anh.png", _png(), content_type="image/png")
+    response = client.post(URL, {"unit": "PX-A", "text": "Ảnh chụp dây điện hở", "photo": photo})
+    assert response.status_code == 302
+    assert Concern.objects.get().photo.name.startswith("feedback/")
+
+
+def test_same_text_500_times_from_one_address_is_throttled_not_a_crash(
+    cast: Any, client: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    statuses = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(500):
+            statuses.append(
+                client.post(
+                    URL,
+                    {"unit": "PX-A", "text": "Công ty nợ lương tháng 10"},
+                    REMOTE_ADDR="10.9.9.9",
+                ).status_code
+            )
+    limit = settings.FEEDBACK_RATE_LIMIT_PER_MINUTE
+    assert statuses.count(302) == limit and statuses.count(429) == 500 - limit
+    concerns = list(Concern.objects.all())
+    assert len(concerns) == limit
+    assert len({c.cluster_id for c in concerns}) == 1 and concerns[0].cluster.size == limit
+    other = client.post(
+        URL, {"unit": "PX-A", "text": "Công ty nợ lương tháng 10"}, REMOTE_ADDR="10.9.9.10"
+    )
+    assert other.status_code == 302
+
+
+def test_flood_from_many_addresses_loses_nothing(cast: Any, client: Any) -> None:
+    # Triage is left to the worker (no on-commit callbacks): intake is one insert per post.
+    for i in range(300):
+        response = client.post(
+            "/api/v1/feedback",
+            {"text": f"Ý kiến số {i} về nhà trọ", "unit": "PX-B"},
+            content_type="application/json",
+            REMOTE_ADDR=f"10.2.{i // 250}.{i % 250}",
+        )
+        assert response.status_code == 201
+    assert Concern.objects.count() == 300
+    assert client.get(URL).status_code == 200

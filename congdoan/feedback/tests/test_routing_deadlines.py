@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from congdoan.feedback.deadlines import check_deadlines, erase_expired_contacts
+from congdoan.feedback.models import Concern, Status, Urgency
+from congdoan.feedback.services import concern_answer, concern_close, concern_correct, concern_start
+
+
+def test_concern_goes_to_the_workers_grassroots_union(cast: Any, submit: Any) -> None:
+    concern = submit("Xin hỏi thủ tục hưởng chế độ thai sản", unit=cast.unit_a)
+    assert concern.assigned_unit == cast.unit_a and not concern.hidden_from_unit
+
+
+def test_worker_who_asks_for_the_upper_level_goes_to_the_district(cast: Any, submit: Any) -> None:
+    concern = submit(
+        "Xin hỏi thủ tục hưởng chế độ thai sản", unit=cast.unit_a, wants_upper_level=True
+    )
+    assert concern.assigned_unit == cast.district and concern.hidden_from_unit
+
+
+def test_concern_without_a_union_goes_to_the_fallback_unit(
+    cast: Any, submit: Any, settings: Any
+) -> None:
+    settings.FEEDBACK_FALLBACK_UNIT = "PX"
+    assert submit("Xin số điện thoại của Liên đoàn", unit=None).assigned_unit == cast.district
+
+
+def test_urgent_concern_gets_the_short_deadline_and_alerts_officers(
+    cast: Any, submit: Any, settings: Any
+) -> None:
+    concern = submit("Sáng nay có công nhân bị tai nạn kẹp tay ở máy dập", unit=cast.unit_a)
+    assert concern.urgency == Urgency.URGENT
+    hours = (concern.due_at - concern.created_at).total_seconds() / 3600
+    assert hours == pytest.approx(settings.FEEDBACK_DEADLINE_HOURS["urgent"])
+    assert [m.to for m in mail.outbox] == [[cast.officer_a.email]]
+
+
+def test_officer_is_reminded_once_before_the_deadline(cast: Any, submit: Any) -> None:
+    concern = submit("Xin hỏi về lịch nghỉ Tết", unit=cast.unit_a)
+    Concern.objects.filter(pk=concern.pk).update(due_at=timezone.now() + timedelta(hours=2))
+    mail.outbox.clear()
+    assert check_deadlines()["reminded"] == 1
+    assert check_deadlines()["reminded"] == 0
+    assert len(mail.outbox) == 1 and concern.code in mail.outbox[0].subject
+    assert cast.officer_a.email in mail.outbox[0].to
+
+
+def test_missed_deadline_escalates_to_the_district_once(cast: Any, submit: Any) -> None:
+    concern = submit(
+        "Xin hỏi về lịch nghỉ Tết", unit=cast.unit_a, contact_phone="0912345678", is_anonymous=True
+    )
+    Concern.objects.filter(pk=concern.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    mail.outbox.clear()
+    assert check_deadlines()["escalated"] == 1
+    assert check_deadlines()["escalated"] == 0
+    concern.refresh_from_db()
+    assert concern.assigned_unit == cast.district and concern.escalated_at is not None
+    assert concern.due_at > timezone.now()
+    assert cast.district_officer.email in mail.outbox[-1].to
+    assert "+84912345678" not in mail.outbox[-1].body
+
+
+def test_answer_on_time_and_status_changes_are_conditional(cast: Any, submit: Any) -> None:
+    concern = submit("Xin hỏi về lịch nghỉ Tết", unit=cast.unit_a)
+    concern_start(actor=cast.officer_a, concern=concern)
+    concern = concern_answer(
+        actor=cast.officer_a,
+        concern=concern,
+        text="Công ty nghỉ Tết từ 28 tháng Chạp.",
+        citation="Điều 112 Bộ luật Lao động 2019",
+    )
+    assert concern.status == Status.ANSWERED and concern.answered_on_time is True
+    stale = Concern.objects.get(pk=concern.pk)
+    concern_close(actor=cast.officer_a, concern=concern)
+    with pytest.raises(ValidationError):
+        concern_answer(actor=cast.officer_b, concern=stale, text="Trả lời thứ hai")
+
+
+def test_two_officers_answering_at_once_only_one_wins(cast: Any, submit: Any) -> None:
+    concern = submit("Xin hỏi về lịch nghỉ Tết", unit=cast.unit_a)
+    copy = Concern.objects.get(pk=concern.pk)
+    concern_answer(actor=cast.officer_a, concern=concern, text="Trả lời một")
+    with pytest.raises(ValidationError):
+        concern_answer(actor=cast.district_officer, concern=copy, text="Trả lời hai")
+    assert Concern.objects.get(pk=concern.pk).answer_text == "Trả lời một"
+
+
+def test_officer_correction_is_kept_and_changes_the_deadline(cast: Any, submit: Any) -> None:
+    concern = submit("Xin hỏi về lịch nghỉ Tết", unit=cast.unit_a)
+    concern = concern_correct(
+        actor=cast.officer_a, concern=concern, topic="hours", urgency=Urgency.URGENT
+    )
+    assert concern.topic_corrected and concern.urgency_corrected
+    assert concern.due_at == concern.created_at + timedelta(hours=24)
+
+
+def test_retention_erases_contacts_of_old_closed_concerns_only(
+    cast: Any, submit: Any, settings: Any
+) -> None:
+    old = submit(
+        "Xin hỏi về lịch nghỉ Tết", unit=cast.unit_a, contact_phone="0912345678", contact_name="Lan"
+    )
+    recent = submit("Xin hỏi về thưởng Tết", unit=cast.unit_a, contact_phone="0912345679")
+    Concern.objects.filter(pk=old.pk).update(
+        status=Status.CLOSED,
+        closed_at=timezone.now() - timedelta(days=settings.FEEDBACK_RETENTION_DAYS + 1),
+    )
+    assert erase_expired_contacts() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.contact_phone == "" and old.contact_name == "" and old.contact_erased_at is not None
+    assert old.text == "Xin hỏi về lịch nghỉ Tết"
+    assert recent.contact_phone == "+84912345679"
