@@ -44,6 +44,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Behind a reverse proxy: the header (e.g. X-Real-IP) in which it passes the client's address.
+# Leave empty when clients connect directly (then the header could be forged).
+PROXY_CLIENT_IP_HEADER = env_str("PROXY_CLIENT_IP_HEADER", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

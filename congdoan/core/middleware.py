@@ -23,6 +23,14 @@ class UploadsNoExecuteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.PROXY_CLIENT_IP_HEADER:
+            # Behind nginx every request comes from 127.0.0.1: take the address the proxy saw
+            # (the last one it wrote), so that login throttling and the audit log see people.
+            forwarded = request.META.get(
+                "HTTP_" + settings.PROXY_CLIENT_IP_HEADER.upper().replace("-", "_"), ""
+            ).rpartition(",")[2].strip()
+            if forwarded:
+                request.META["REMOTE_ADDR"] = forwarded
         token = set_current_ip(request.META.get("REMOTE_ADDR"))
         try:
             response = self.get_response(request)

@@ -112,6 +112,32 @@ def test_login_is_locked_after_too_many_failures(cast, settings):
     assert other.post(LOGIN, {"username": cast.officer_b.email, "password": PASSWORD}).status_code == 302
 
 
+def test_behind_a_proxy_one_person_locked_out_does_not_lock_out_everyone(cast, settings):
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.PROXY_CLIENT_IP_HEADER = "X-Real-IP"
+    # nginx connects from 127.0.0.1 and says who the client is.
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.50")
+    for _ in range(3):
+        attacker.post(LOGIN, {"username": "nobody@example.vn", "password": "sai-mat-khau"})
+    assert attacker.post(LOGIN, {"username": cast.officer_b.email, "password": PASSWORD}).status_code == 429
+    assert AccessAttempt.objects.get(username="nobody@example.vn").ip_address == "203.0.113.50"
+    colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.20")
+    assert colleague.post(LOGIN, {"username": cast.officer_a.email, "password": PASSWORD}).status_code == 302
+
+
+def test_proxy_header_is_ignored_unless_configured(cast, settings):
+    from congdoan.audit.models import AuditEntry
+
+    settings.PROXY_CLIENT_IP_HEADER = ""
+    c = Client(REMOTE_ADDR="192.0.2.1", HTTP_X_REAL_IP="10.9.9.9")
+    c.force_login(cast.admin, backend="congdoan.accounts.backends.EmailOrPhoneBackend")
+    c.post("/don-vi/PX-A/chuyen/", {"new_parent": cast.other_district.pk, "on_date": "2025-07-01"})
+    assert AuditEntry.objects.filter(action="unit.move").get().ip == "192.0.2.1"
+
+
 def test_login_throttling_is_off_in_tests_unless_asked(cast):
     assert django_settings.AXES_ENABLED is False
 
