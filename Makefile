@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test test-pg lint typecheck browser-test system-deps migrate seed clean help
+.PHONY: install demo serve test test-pg lint typecheck browser-test system-deps migrate seed clean help messages
 
 help:
 	@echo "make demo          cài đặt, nạp dữ liệu mẫu, chạy http://$(HOST):$(PORT) cùng tiến trình nền"
@@ -66,6 +66,13 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy congdoan
+
+# Translations: collect the Vietnamese source strings into the English catalogue (existing
+# translations are kept; new strings arrive untranslated or fuzzy), then compile the .mo.
+# Both the .po and the .mo are committed, so `make install` needs no gettext.
+messages: install
+	cd congdoan && $(CURDIR)/$(CONGDOAN) makemessages -l en --ignore 'text/*' --no-obsolete
+	cd congdoan && $(CURDIR)/$(CONGDOAN) compilemessages -l en
 
 # System packages (Debian): OCR with the Vietnamese model, speech, PDF tools, the browser for tests.
 system-deps:
