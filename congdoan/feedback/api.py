@@ -95,10 +95,16 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
             return 404, {"detail": "Không tìm thấy công đoàn cơ sở với mã này."}
     try:
         concern = services.concern_submit(
-            text=payload.text, unit=unit, channel=Channel.API, is_anonymous=payload.anonymous,
-            contact_name=payload.contact_name, contact_phone=payload.contact_phone,
-            contact_zalo_id=payload.contact_zalo_id, wants_upper_level=payload.wants_upper_level,
-            actor=request.user if getattr(request.user, "is_authenticated", False) else None, ip=_client_ip(request),
+            text=payload.text,
+            unit=unit,
+            channel=Channel.API,
+            is_anonymous=payload.anonymous,
+            contact_name=payload.contact_name,
+            contact_phone=payload.contact_phone,
+            contact_zalo_id=payload.contact_zalo_id,
+            wants_upper_level=payload.wants_upper_level,
+            actor=request.user if getattr(request.user, "is_authenticated", False) else None,
+            ip=_client_ip(request),
         )
     except services.Throttled as exc:
         return 429, {"detail": str(exc)}
@@ -106,27 +112,61 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
         return 422, {"detail": exc.message_dict if hasattr(exc, "error_dict") else exc.messages}
     from django.urls import reverse
 
-    return 201, {"code": concern.code, "status": concern.status,
-                 "tracking_url": request.build_absolute_uri(reverse("feedback:track", args=[concern.code]))}
+    return 201, {
+        "code": concern.code,
+        "status": concern.status,
+        "tracking_url": request.build_absolute_uri(reverse("feedback:track", args=[concern.code])),
+    }
 
 
 @router.get("/inbox", response=list[InboxOut])
 @paginate(PageNumberPagination, page_size=50)
-def inbox(request: HttpRequest, status: str = "", topic: str = "", urgency: str = "", unit: str = "",
-          channel: str = "", cluster: str = "") -> list[dict[str, Any]]:
+def inbox(
+    request: HttpRequest,
+    status: str = "",
+    topic: str = "",
+    urgency: str = "",
+    unit: str = "",
+    channel: str = "",
+    cluster: str = "",
+) -> list[dict[str, Any]]:
     if not scope_for(request.user).is_officer:
         raise Http404
     filters = selectors.InboxFilters.from_query(
-        {"status": status, "topic": topic, "urgency": urgency, "unit": unit, "channel": channel, "cluster": cluster})
-    rows = selectors.mask_contacts(request.user, selectors.concern_queryset(viewer=request.user, filters=filters)[:5000])
-    return [{
-        "code": c.code, "created_at": c.created_at, "unit": c.unit.code if c.unit else None,
-        "assigned_unit": c.assigned_unit.code if c.assigned_unit else None, "channel": c.channel, "text": c.text,
-        "restored_text": c.restored_text, "topic": c.topic, "urgency": c.urgency, "sentiment": c.sentiment,
-        "status": c.status, "is_anonymous": c.is_anonymous, "contact_name": c.contact_name,
-        "contact_phone": c.contact_phone, "contact_zalo_id": c.contact_zalo_id, "due_at": c.due_at,
-        "cluster_id": c.cluster_id,
-    } for c in rows]
+        {
+            "status": status,
+            "topic": topic,
+            "urgency": urgency,
+            "unit": unit,
+            "channel": channel,
+            "cluster": cluster,
+        }
+    )
+    rows = selectors.mask_contacts(
+        request.user, selectors.concern_queryset(viewer=request.user, filters=filters)[:5000]
+    )
+    return [
+        {
+            "code": c.code,
+            "created_at": c.created_at,
+            "unit": c.unit.code if c.unit else None,
+            "assigned_unit": c.assigned_unit.code if c.assigned_unit else None,
+            "channel": c.channel,
+            "text": c.text,
+            "restored_text": c.restored_text,
+            "topic": c.topic,
+            "urgency": c.urgency,
+            "sentiment": c.sentiment,
+            "status": c.status,
+            "is_anonymous": c.is_anonymous,
+            "contact_name": c.contact_name,
+            "contact_phone": c.contact_phone,
+            "contact_zalo_id": c.contact_zalo_id,
+            "due_at": c.due_at,
+            "cluster_id": c.cluster_id,
+        }
+        for c in rows
+    ]
 
 
 @router.get("/{code}", auth=None, response={200: TrackOut, 404: ErrorOut})

@@ -12,9 +12,17 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from congdoan.core.registry import register_officer_link, register_public_link
 
-        register_public_link("feedback:submit", _("Gửi tâm tư, nguyện vọng"), order=10,
-                             description=_("Gửi ý kiến tới công đoàn, có thể ẩn danh, nhận mã để theo dõi."))
+        register_public_link(
+            "feedback:submit",
+            _("Gửi tâm tư, nguyện vọng"),
+            order=10,
+            description=_("Gửi ý kiến tới công đoàn, có thể ẩn danh, nhận mã để theo dõi."),
+        )
         register_public_link("feedback:track_lookup", _("Tra cứu ý kiến đã gửi"), order=11)
-        register_officer_link("feedback:inbox", _("Hộp thư ý kiến người lao động"), order=10,
-                              description=_("Tiếp nhận, phân loại, trả lời tâm tư, nguyện vọng."))
+        register_officer_link(
+            "feedback:inbox",
+            _("Hộp thư ý kiến người lao động"),
+            order=10,
+            description=_("Tiếp nhận, phân loại, trả lời tâm tư, nguyện vọng."),
+        )
         register_officer_link("feedback:dashboard", _("Thống kê ý kiến"), order=11)

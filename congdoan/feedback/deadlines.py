@@ -30,7 +30,9 @@ def officer_emails(unit: Unit | None) -> list[str]:
         return []
     today = timezone.localdate()
     rows = (
-        Appointment.objects.filter(unit=unit, manages=True, user__isnull=False, started_on__lte=today)
+        Appointment.objects.filter(
+            unit=unit, manages=True, user__isnull=False, started_on__lte=today
+        )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .values_list("user__email", flat=True)
     )
@@ -52,31 +54,54 @@ def _mail(concern: Concern, subject: str, body: str, to: list[str]) -> int:
         log.warning("feedback: no officer e-mail for %s (%s)", concern.code, subject)
         return 0
     # The body never carries the worker's contact: e-mail leaves the scoping layer.
-    text = body + "\n\n" + _("Nội dung: %(text)s") % {"text": concern.display_text[:500]} + "\n" + _link(concern)
+    text = (
+        body
+        + "\n\n"
+        + _("Nội dung: %(text)s") % {"text": concern.display_text[:500]}
+        + "\n"
+        + _link(concern)
+    )
     return send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
 
 
 def notify_urgent(*, concern_id: int) -> int:
-    concern = Concern.objects.select_related("assigned_unit", "assignee").filter(pk=concern_id).first()
+    concern = (
+        Concern.objects.select_related("assigned_unit", "assignee").filter(pk=concern_id).first()
+    )
     if concern is None:
         return 0
-    return _mail(concern, _("[Khẩn] Ý kiến %(code)s cần xử lý ngay") % {"code": concern.code},
-                 _("Một ý kiến khẩn cấp vừa được tiếp nhận: %(reasons)s.") % {"reasons": ", ".join(concern.urgency_reasons)},
-                 recipients(concern))
+    return _mail(
+        concern,
+        _("[Khẩn] Ý kiến %(code)s cần xử lý ngay") % {"code": concern.code},
+        _("Một ý kiến khẩn cấp vừa được tiếp nhận: %(reasons)s.")
+        % {"reasons": ", ".join(concern.urgency_reasons)},
+        recipients(concern),
+    )
 
 
 def _remind(now: Any) -> int:
     soon = now + timedelta(hours=settings.FEEDBACK_REMIND_BEFORE_HOURS)
     sent = 0
-    rows = Concern.objects.filter(status__in=OPEN_STATUSES, due_at__gt=now, due_at__lte=soon, reminded_at__isnull=True)
+    rows = Concern.objects.filter(
+        status__in=OPEN_STATUSES, due_at__gt=now, due_at__lte=soon, reminded_at__isnull=True
+    )
     for concern in rows.select_related("assigned_unit", "assignee")[:500]:
-        if Concern.objects.filter(pk=concern.pk, reminded_at__isnull=True).update(reminded_at=now) != 1:
+        if (
+            Concern.objects.filter(pk=concern.pk, reminded_at__isnull=True).update(reminded_at=now)
+            != 1
+        ):
             continue
         local_due = timezone.localtime(concern.due_at)
-        _mail(concern, _("Nhắc hạn: ý kiến %(code)s") % {"code": concern.code},
-              _("Ý kiến %(code)s đến hạn trả lời lúc %(due)s.") % {"code": concern.code, "due": local_due.strftime("%H:%M %d/%m/%Y")},
-              recipients(concern))
-        ConcernEvent.objects.create(concern=concern, kind="remind", note=", ".join(recipients(concern)) and "e-mail")
+        _mail(
+            concern,
+            _("Nhắc hạn: ý kiến %(code)s") % {"code": concern.code},
+            _("Ý kiến %(code)s đến hạn trả lời lúc %(due)s.")
+            % {"code": concern.code, "due": local_due.strftime("%H:%M %d/%m/%Y")},
+            recipients(concern),
+        )
+        ConcernEvent.objects.create(
+            concern=concern, kind="remind", note=", ".join(recipients(concern)) and "e-mail"
+        )
         sent += 1
     return sent
 
@@ -86,21 +111,33 @@ def _escalate(now: Any) -> int:
     from congdoan.feedback.services import _upper_unit, deadline_for
 
     moved = 0
-    rows = Concern.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now, escalated_at__isnull=True)
+    rows = Concern.objects.filter(
+        status__in=OPEN_STATUSES, due_at__lt=now, escalated_at__isnull=True
+    )
     for concern in rows.select_related("assigned_unit", "assigned_unit__level", "unit")[:500]:
         target = concern.assigned_unit
         if target is not None and target.level.is_grassroots:
             target = _upper_unit(target)
-        claimed = Concern.objects.filter(pk=concern.pk, escalated_at__isnull=True, due_at__lt=now).update(
-            escalated_at=now, assigned_unit=target, assignee=None, due_at=deadline_for(concern.urgency, now), reminded_at=None,
+        claimed = Concern.objects.filter(
+            pk=concern.pk, escalated_at__isnull=True, due_at__lt=now
+        ).update(
+            escalated_at=now,
+            assigned_unit=target,
+            assignee=None,
+            due_at=deadline_for(concern.urgency, now),
+            reminded_at=None,
         )
         if claimed != 1:
             continue
         concern.refresh_from_db()
         ConcernEvent.objects.create(concern=concern, kind="escalate", note=str(target or ""))
-        _mail(concern, _("Quá hạn: ý kiến %(code)s chuyển lên cấp trên") % {"code": concern.code},
-              _("Ý kiến %(code)s đã quá hạn trả lời và được chuyển tới %(unit)s.") % {"code": concern.code, "unit": target},
-              officer_emails(target))
+        _mail(
+            concern,
+            _("Quá hạn: ý kiến %(code)s chuyển lên cấp trên") % {"code": concern.code},
+            _("Ý kiến %(code)s đã quá hạn trả lời và được chuyển tới %(unit)s.")
+            % {"code": concern.code, "unit": target},
+            officer_emails(target),
+        )
         moved += 1
     return moved
 
@@ -110,7 +147,12 @@ def erase_expired_contacts(now: Any = None) -> int:
     now = now or timezone.now()
     limit = now - timedelta(days=settings.FEEDBACK_RETENTION_DAYS)
     return Concern.objects.filter(closed_at__lt=limit, contact_erased_at__isnull=True).update(
-        contact_name="", contact_phone="", contact_zalo_id="", ip_hash="", submitted_by=None, contact_erased_at=now
+        contact_name="",
+        contact_phone="",
+        contact_zalo_id="",
+        ip_hash="",
+        submitted_by=None,
+        contact_erased_at=now,
     )
 
 

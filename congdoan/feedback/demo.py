@@ -29,26 +29,43 @@ WAGE_WAVE = [
     "công ty may phú minh chậm trả lương tháng 10, đến nay vẫn chưa có lương ạ",
 ]
 OTHER_WAVES = [
-    ("PX-DIENTU-HANVIET", 14, [
-        "Xưởng SMT nóng quá, điều hòa hỏng cả tuần, nhiều chị em bị mệt",
-        "xuong SMT nong qua, dieu hoa hong ca tuan, nhieu chi em bi met",
-        "Xưởng SMT nóng quá điều hòa hỏng cả tuần nay, nhiều chị em mệt lả",
-    ]),
-    ("PX-GIAY-DAIXUYEN", 9, [
-        "Xe đưa đón công nhân tuyến Đại Xuyên hay đến muộn, đi làm trễ bị trừ lương",
-        "xe dua don cong nhan tuyen dai xuyen hay den muon, di lam tre bi tru luong",
-    ]),
+    (
+        "PX-DIENTU-HANVIET",
+        14,
+        [
+            "Xưởng SMT nóng quá, điều hòa hỏng cả tuần, nhiều chị em bị mệt",
+            "xuong SMT nong qua, dieu hoa hong ca tuan, nhieu chi em bi met",
+            "Xưởng SMT nóng quá điều hòa hỏng cả tuần nay, nhiều chị em mệt lả",
+        ],
+    ),
+    (
+        "PX-GIAY-DAIXUYEN",
+        9,
+        [
+            "Xe đưa đón công nhân tuyến Đại Xuyên hay đến muộn, đi làm trễ bị trừ lương",
+            "xe dua don cong nhan tuyen dai xuyen hay den muon, di lam tre bi tru luong",
+        ],
+    ),
 ]
 ANSWERS = {
-    "wages": ("Công đoàn đã làm việc với Ban Giám đốc; công ty cam kết trả đủ lương trước ngày 15. "
-              "Theo quy định, người lao động được trả lương đúng hạn; nếu chậm quá 15 ngày phải đền bù tiền lãi.",
-              "Điều 97 Bộ luật Lao động 2019"),
-    "hours": ("Tổng số giờ làm thêm không quá 40 giờ/tháng và 300 giờ/năm với một số ngành. Công đoàn sẽ kiểm tra "
-              "sổ chấm công và đề nghị công ty điều chỉnh.", "Điều 107 Bộ luật Lao động 2019"),
-    "insurance": ("Công đoàn đã đề nghị công ty hoàn thiện hồ sơ và nộp đủ bảo hiểm trong tháng này.",
-                  "Luật Bảo hiểm xã hội 2024"),
-    "safety": ("Công đoàn đã kiểm tra hiện trường cùng cán bộ an toàn; công ty lắp thêm quạt và cấp bổ sung bảo hộ.",
-               "Luật An toàn, vệ sinh lao động 2015"),
+    "wages": (
+        "Công đoàn đã làm việc với Ban Giám đốc; công ty cam kết trả đủ lương trước ngày 15. "
+        "Theo quy định, người lao động được trả lương đúng hạn; nếu chậm quá 15 ngày phải đền bù tiền lãi.",
+        "Điều 97 Bộ luật Lao động 2019",
+    ),
+    "hours": (
+        "Tổng số giờ làm thêm không quá 40 giờ/tháng và 300 giờ/năm với một số ngành. Công đoàn sẽ kiểm tra "
+        "sổ chấm công và đề nghị công ty điều chỉnh.",
+        "Điều 107 Bộ luật Lao động 2019",
+    ),
+    "insurance": (
+        "Công đoàn đã đề nghị công ty hoàn thiện hồ sơ và nộp đủ bảo hiểm trong tháng này.",
+        "Luật Bảo hiểm xã hội 2024",
+    ),
+    "safety": (
+        "Công đoàn đã kiểm tra hiện trường cùng cán bộ an toàn; công ty lắp thêm quạt và cấp bổ sung bảo hộ.",
+        "Luật An toàn, vệ sinh lao động 2015",
+    ),
 }
 
 
@@ -64,7 +81,11 @@ def seed(stdout: Any = None) -> None:
         if stdout:
             stdout.write("  (đã có ý kiến mẫu — bỏ qua)")
         return
-    grassroots = list(Unit.objects.filter(code__startswith="PX-", is_active=True).select_related("level", "parent"))
+    grassroots = list(
+        Unit.objects.filter(code__startswith="PX-", is_active=True).select_related(
+            "level", "parent"
+        )
+    )
     if not grassroots:
         if stdout:
             stdout.write("  (chưa có cây tổ chức Phú Xuyên — bỏ qua)")
@@ -79,51 +100,104 @@ def seed(stdout: Any = None) -> None:
     plan: list[tuple[str, Unit | None, Any]] = []
     for row in _texts(rng):
         unit = rng.choice(grassroots) if rng.random() > 0.05 else None
-        plan.append((row["text"], unit, now - timedelta(days=rng.randint(1, 180), minutes=rng.randint(0, 1440))))
-    for i in range(42):
-        plan.append((rng.choice(WAGE_WAVE), phuminh, now - timedelta(days=rng.randint(0, 12), minutes=rng.randint(0, 1440))))
+        plan.append(
+            (
+                row["text"],
+                unit,
+                now - timedelta(days=rng.randint(1, 180), minutes=rng.randint(0, 1440)),
+            )
+        )
+    for _i in range(42):
+        plan.append(
+            (
+                rng.choice(WAGE_WAVE),
+                phuminh,
+                now - timedelta(days=rng.randint(0, 12), minutes=rng.randint(0, 1440)),
+            )
+        )
     for code, count, variants in OTHER_WAVES:
         wave_unit = by_code.get(code)
         for _i in range(count if wave_unit else 0):
-            plan.append((rng.choice(variants), wave_unit, now - timedelta(days=rng.randint(0, 25), minutes=rng.randint(0, 1440))))
+            plan.append(
+                (
+                    rng.choice(variants),
+                    wave_unit,
+                    now - timedelta(days=rng.randint(0, 25), minutes=rng.randint(0, 1440)),
+                )
+            )
     plan.sort(key=lambda p: p[2])
     results = analyse_many([p[0] for p in plan])
-    channels = [Channel.WEB] * 5 + [Channel.ZALO] * 3 + [Channel.SMS, Channel.MEMBER, Channel.OFFICER, Channel.IMPORT, Channel.API]
+    channels = (
+        [Channel.WEB] * 5
+        + [Channel.ZALO] * 3
+        + [Channel.SMS, Channel.MEMBER, Channel.OFFICER, Channel.IMPORT, Channel.API]
+    )
     created = 0
     for n, ((text, unit, when), result) in enumerate(zip(plan, results, strict=True)):
         anonymous = rng.random() < 0.6
         channel = rng.choice(channels)
         concern = Concern(
-            unit=unit, channel=channel, text=text, restored_text=result.restored, topic=result.topic,
-            topic_confidence=result.topic_confidence, urgency=result.urgency, urgency_reasons=result.urgency_reasons,
-            sentiment=result.sentiment, about_union=result.about_union, is_anonymous=anonymous,
+            unit=unit,
+            channel=channel,
+            text=text,
+            restored_text=result.restored,
+            topic=result.topic,
+            topic_confidence=result.topic_confidence,
+            urgency=result.urgency,
+            urgency_reasons=result.urgency_reasons,
+            sentiment=result.sentiment,
+            about_union=result.about_union,
+            is_anonymous=anonymous,
             contact_phone=f"+8491{rng.randint(1000000, 9999999)}" if rng.random() < 0.5 else "",
-            contact_name="" if anonymous else rng.choice(["Nguyễn Thị Hoa", "Trần Văn Nam", "Lê Thu Trang", "Phạm Đức Long"]),
+            contact_name=""
+            if anonymous
+            else rng.choice(["Nguyễn Thị Hoa", "Trần Văn Nam", "Lê Thu Trang", "Phạm Đức Long"]),
             contact_zalo_id=f"zalo{rng.randint(10**8, 10**9)}" if channel == Channel.ZALO else "",
-            external_id=f"{MARKER}{n}", created_at=when, triaged_at=when + timedelta(minutes=1),
-            due_at=deadline_for(result.urgency, when), status=Status.TRIAGED,
+            external_id=f"{MARKER}{n}",
+            created_at=when,
+            triaged_at=when + timedelta(minutes=1),
+            due_at=deadline_for(result.urgency, when),
+            status=Status.TRIAGED,
         )
         concern.assigned_unit, concern.hidden_from_unit = route(concern)
         age = (now - when).days
         roll = rng.random()
         if age > 20 and roll < 0.75:
-            answer, citation = ANSWERS.get(result.topic, ("Công đoàn đã tiếp nhận và làm việc với đơn vị; "
-                                                          "kết quả sẽ được thông báo tại hội nghị người lao động.", ""))
+            answer, citation = ANSWERS.get(
+                result.topic,
+                (
+                    "Công đoàn đã tiếp nhận và làm việc với đơn vị; "
+                    "kết quả sẽ được thông báo tại hội nghị người lao động.",
+                    "",
+                ),
+            )
+            due = deadline_for(result.urgency, when)
             late = rng.random() < 0.2
-            concern.answered_at = concern.due_at + timedelta(hours=6) if late else when + timedelta(hours=rng.randint(2, 60))
-            concern.answered_on_time = concern.answered_at <= concern.due_at
-            concern.answer_text, concern.answer_citation, concern.answered_by = answer, citation, officer
+            answered_at = (
+                due + timedelta(hours=6) if late else when + timedelta(hours=rng.randint(2, 60))
+            )
+            concern.answered_at = answered_at
+            concern.answered_on_time = answered_at <= due
+            concern.answer_text, concern.answer_citation, concern.answered_by = (
+                answer,
+                citation,
+                officer,
+            )
             concern.status = Status.CLOSED if rng.random() < 0.5 else Status.ANSWERED
             if concern.status == Status.CLOSED:
-                concern.closed_at = concern.answered_at + timedelta(days=3)
+                concern.closed_at = answered_at + timedelta(days=3)
             if rng.random() < 0.6:
                 concern.rating = rng.choices([5, 4, 3, 2, 1], weights=[35, 30, 15, 12, 8])[0]
         elif roll < 0.85:
             concern.status = rng.choice([Status.ASSIGNED, Status.IN_PROGRESS])
         concern.signature = _signature_of(text)
         concern.save()
-        ConcernEvent.objects.create(concern=concern, kind="submit", to_status=Status.RECEIVED, created_at=when)
+        ConcernEvent.objects.create(
+            concern=concern, kind="submit", to_status=Status.RECEIVED, created_at=when
+        )
         _cluster(concern, concern.signature)
         created += 1
     if stdout:
-        stdout.write(f"  {created} ý kiến mẫu, {Concern.objects.filter(cluster__isnull=False).values('cluster').distinct().count()} nhóm trùng lặp")
+        stdout.write(
+            f"  {created} ý kiến mẫu, {Concern.objects.filter(cluster__isnull=False).values('cluster').distinct().count()} nhóm trùng lặp"
+        )

@@ -12,9 +12,26 @@ from openpyxl import Workbook
 from congdoan.feedback.models import Concern
 
 INBOX_HEADERS = [
-    "Mã", "Ngày gửi", "Công đoàn cơ sở", "Đơn vị xử lý", "Kênh", "Nội dung", "Nội dung khôi phục dấu", "Chủ đề",
-    "Mức độ", "Sắc thái", "Trạng thái", "Ẩn danh", "Họ tên", "Số điện thoại", "Zalo", "Hạn trả lời", "Ngày trả lời",
-    "Đúng hạn", "Mức hài lòng", "Nhóm trùng lặp",
+    "Mã",
+    "Ngày gửi",
+    "Công đoàn cơ sở",
+    "Đơn vị xử lý",
+    "Kênh",
+    "Nội dung",
+    "Nội dung khôi phục dấu",
+    "Chủ đề",
+    "Mức độ",
+    "Sắc thái",
+    "Trạng thái",
+    "Ẩn danh",
+    "Họ tên",
+    "Số điện thoại",
+    "Zalo",
+    "Hạn trả lời",
+    "Ngày trả lời",
+    "Đúng hạn",
+    "Mức hài lòng",
+    "Nhóm trùng lặp",
 ]
 
 
@@ -33,15 +50,30 @@ def concerns_xlsx(rows: Iterable[Concern]) -> bytes:
     ws = wb.create_sheet("Ý kiến")
     ws.append(INBOX_HEADERS)
     for c in rows:
-        ws.append([
-            c.code, _local(c.created_at), c.unit.name if c.unit else "", c.assigned_unit.name if c.assigned_unit else "",
-            c.get_channel_display(), _safe(c.text), _safe(c.restored_text), c.get_topic_display() if c.topic else "",
-            c.get_urgency_display(), c.get_sentiment_display() if c.sentiment else "", c.get_status_display(),
-            "có" if c.is_anonymous else "không", _safe(c.contact_name), c.contact_phone, _safe(c.contact_zalo_id),
-            _local(c.due_at), _local(c.answered_at),
-            "" if c.answered_on_time is None else ("có" if c.answered_on_time else "không"), c.rating or "",
-            c.cluster_id or "",
-        ])
+        ws.append(
+            [
+                c.code,
+                _local(c.created_at),
+                c.unit.name if c.unit else "",
+                c.assigned_unit.name if c.assigned_unit else "",
+                c.get_channel_display(),
+                _safe(c.text),
+                _safe(c.restored_text),
+                c.get_topic_display() if c.topic else "",
+                c.get_urgency_display(),
+                c.get_sentiment_display() if c.sentiment else "",
+                c.get_status_display(),
+                "có" if c.is_anonymous else "không",
+                _safe(c.contact_name),
+                c.contact_phone,
+                _safe(c.contact_zalo_id),
+                _local(c.due_at),
+                _local(c.answered_at),
+                "" if c.answered_on_time is None else ("có" if c.answered_on_time else "không"),
+                c.rating or "",
+                c.cluster_id or "",
+            ]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -18,18 +18,32 @@ class SubmitForm(forms.Form):
         help_text=_("Viết bằng lời của bạn, có dấu hay không dấu đều được."),
         required=False,
     )
-    photo = forms.FileField(label=_("Ảnh kèm theo (nếu có)"), required=False,
-                            widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
-    is_anonymous = forms.BooleanField(
-        label=_("Gửi ẩn danh"), required=False, initial=True,
-        help_text=_("Công đoàn cơ sở và người sử dụng lao động không biết bạn là ai; chỉ Văn phòng LĐLĐ huyện "
-                    "thấy số điện thoại bạn để lại."),
+    photo = forms.FileField(
+        label=_("Ảnh kèm theo (nếu có)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
-    contact_name = forms.CharField(label=_("Họ và tên (không bắt buộc)"), max_length=120, required=False)
-    contact_phone = forms.CharField(label=_("Số điện thoại hoặc Zalo (không bắt buộc)"), max_length=30, required=False,
-                                    widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
+    is_anonymous = forms.BooleanField(
+        label=_("Gửi ẩn danh"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Công đoàn cơ sở và người sử dụng lao động không biết bạn là ai; chỉ Văn phòng LĐLĐ huyện "
+            "thấy số điện thoại bạn để lại."
+        ),
+    )
+    contact_name = forms.CharField(
+        label=_("Họ và tên (không bắt buộc)"), max_length=120, required=False
+    )
+    contact_phone = forms.CharField(
+        label=_("Số điện thoại hoặc Zalo (không bắt buộc)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
     wants_upper_level = forms.BooleanField(
-        label=_("Gửi thẳng lên Liên đoàn Lao động cấp trên"), required=False,
+        label=_("Gửi thẳng lên Liên đoàn Lao động cấp trên"),
+        required=False,
         help_text=_("Chọn khi ý kiến liên quan đến công đoàn cơ sở hoặc cán bộ công đoàn của bạn."),
     )
 
@@ -38,19 +52,30 @@ class RecordForm(forms.Form):
     """An officer records what a worker said on the hotline or at a meeting."""
 
     unit = forms.ChoiceField(label=_("Công đoàn cơ sở"), required=False)
-    source = forms.ChoiceField(label=_("Nghe được qua"), choices=[
-        ("hotline", _("Đường dây nóng")), ("meeting", _("Hội nghị, đối thoại")), ("visit", _("Gặp trực tiếp")),
-        ("other", _("Khác")),
-    ])
-    text = forms.CharField(label=_("Nội dung ý kiến"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    is_anonymous = forms.BooleanField(label=_("Người lao động muốn ẩn danh"), required=False, initial=True)
+    source = forms.ChoiceField(
+        label=_("Nghe được qua"),
+        choices=[
+            ("hotline", _("Đường dây nóng")),
+            ("meeting", _("Hội nghị, đối thoại")),
+            ("visit", _("Gặp trực tiếp")),
+            ("other", _("Khác")),
+        ],
+    )
+    text = forms.CharField(
+        label=_("Nội dung ý kiến"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Người lao động muốn ẩn danh"), required=False, initial=True
+    )
     contact_name = forms.CharField(label=_("Họ và tên"), max_length=120, required=False)
     contact_phone = forms.CharField(label=_("Số điện thoại"), max_length=30, required=False)
     wants_upper_level = forms.BooleanField(label=_("Chuyển lên cấp trên"), required=False)
 
     def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("— Chưa rõ —"))] + [(u.code, u.name) for u in (units or [])]
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("— Chưa rõ —"))] + [(u.code, u.name) for u in (units or [])]
 
 
 class CorrectForm(forms.Form):
@@ -63,32 +88,54 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, officers: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", _("— Đơn vị xử lý —"))] + [
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("— Đơn vị xử lý —"))] + [
             (str(u.pk), u.get_full_name() or u.email) for u in (officers or [])
         ]
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label=_("Trả lời người lao động"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    citation = forms.CharField(label=_("Căn cứ (điều luật, văn bản)"), max_length=255, required=False,
-                               help_text=_("Ví dụ: Điều 97 Bộ luật Lao động 2019 về kỳ hạn trả lương."))
+    text = forms.CharField(
+        label=_("Trả lời người lao động"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    citation = forms.CharField(
+        label=_("Căn cứ (điều luật, văn bản)"),
+        max_length=255,
+        required=False,
+        help_text=_("Ví dụ: Điều 97 Bộ luật Lao động 2019 về kỳ hạn trả lương."),
+    )
     citation_url = forms.CharField(label=_("Đường dẫn tới căn cứ"), max_length=200, required=False)
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Ghi chú nội bộ"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        label=_("Ghi chú nội bộ"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class RateForm(forms.Form):
-    rating = forms.ChoiceField(label=_("Bạn hài lòng với trả lời ở mức nào?"), widget=forms.RadioSelect, choices=[
-        ("5", _("5 — Rất hài lòng")), ("4", _("4 — Hài lòng")), ("3", _("3 — Bình thường")),
-        ("2", _("2 — Chưa hài lòng")), ("1", _("1 — Không hài lòng")),
-    ], required=False)
+    rating = forms.ChoiceField(
+        label=_("Bạn hài lòng với trả lời ở mức nào?"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("5", _("5 — Rất hài lòng")),
+            ("4", _("4 — Hài lòng")),
+            ("3", _("3 — Bình thường")),
+            ("2", _("2 — Chưa hài lòng")),
+            ("1", _("1 — Không hài lòng")),
+        ],
+        required=False,
+    )
     comment = forms.CharField(label=_("Nhận xét"), max_length=500, required=False)
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Vì sao bạn chưa hài lòng?"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(
+        label=_("Vì sao bạn chưa hài lòng?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
 
 class ContactExportForm(forms.Form):

@@ -56,7 +56,13 @@ class Status(models.TextChoices):
     REOPENED = "reopened", _("Mở lại")
 
 
-OPEN_STATUSES = (Status.RECEIVED, Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+OPEN_STATUSES = (
+    Status.RECEIVED,
+    Status.TRIAGED,
+    Status.ASSIGNED,
+    Status.IN_PROGRESS,
+    Status.REOPENED,
+)
 
 
 class Topic(models.TextChoices):
@@ -87,7 +93,9 @@ class Sentiment(models.TextChoices):
 class Cluster(models.Model):
     """Near-duplicate concerns grouped together ("40 workers at X report the same delay")."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback_clusters")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback_clusters"
+    )
     topic = models.CharField(_("chủ đề"), max_length=20, choices=Topic.choices, blank=True)
     title = models.CharField(_("nội dung tiêu biểu"), max_length=200)
     size = models.PositiveIntegerField(_("số ý kiến"), default=1)
@@ -104,46 +112,76 @@ class Cluster(models.Model):
 
 
 class Concern(models.Model):
-    code = models.CharField(_("mã tra cứu"), max_length=12, unique=True, default=new_code, editable=False)
+    code = models.CharField(
+        _("mã tra cứu"), max_length=12, unique=True, default=new_code, editable=False
+    )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback_concerns",
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_concerns",
         verbose_name=_("công đoàn cơ sở"),
     )
     assigned_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback_assigned",
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_assigned",
         verbose_name=_("đơn vị xử lý"),
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback_assigned",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_assigned",
         verbose_name=_("cán bộ xử lý"),
     )
-    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    channel = models.CharField(
+        _("kênh"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
     text = models.TextField(_("nội dung"))
     restored_text = models.TextField(_("nội dung đã khôi phục dấu"), blank=True)
     topic = models.CharField(_("chủ đề"), max_length=20, choices=Topic.choices, blank=True)
     topic_confidence = models.FloatField(null=True, blank=True)
     topic_corrected = models.BooleanField(_("chủ đề do cán bộ sửa"), default=False)
-    urgency = models.CharField(_("mức độ"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    urgency = models.CharField(
+        _("mức độ"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
     urgency_corrected = models.BooleanField(_("mức độ do cán bộ sửa"), default=False)
     urgency_reasons = models.JSONField(default=list, blank=True)
-    sentiment = models.CharField(_("sắc thái"), max_length=10, choices=Sentiment.choices, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    sentiment = models.CharField(
+        _("sắc thái"), max_length=10, choices=Sentiment.choices, blank=True
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.RECEIVED
+    )
     is_anonymous = models.BooleanField(_("ẩn danh"), default=True)
     contact_name = models.CharField(_("họ tên người gửi"), max_length=120, blank=True)
     contact_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     contact_zalo_id = models.CharField(_("Zalo"), max_length=64, blank=True)
     contact_erased_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback_submitted"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_submitted",
     )
     external_id = models.CharField(_("mã tin nhắn của nhà cung cấp"), max_length=128, blank=True)
     wants_upper_level = models.BooleanField(_("muốn gửi lên cấp trên"), default=False)
     about_union = models.BooleanField(_("phản ánh về công đoàn cơ sở"), default=False)
-    hidden_from_unit = models.BooleanField(default=False, help_text=_("Không cho công đoàn cơ sở xem ý kiến này."))
+    hidden_from_unit = models.BooleanField(
+        default=False, help_text=_("Không cho công đoàn cơ sở xem ý kiến này.")
+    )
     photo = models.ImageField(_("ảnh"), upload_to="feedback/%Y/%m/", blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
     signature = models.BinaryField(null=True, blank=True, editable=False)
-    cluster = models.ForeignKey(Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
+    )
     created_at = models.DateTimeField(_("ngày gửi"), default=timezone.now, db_index=True)
     triaged_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(_("hạn trả lời"), null=True, blank=True)
@@ -152,10 +190,16 @@ class Concern(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     answer_text = models.TextField(_("trả lời"), blank=True)
-    answer_citation = models.CharField(_("căn cứ (điều luật, tài liệu)"), max_length=255, blank=True)
+    answer_citation = models.CharField(
+        _("căn cứ (điều luật, tài liệu)"), max_length=255, blank=True
+    )
     answer_url = models.URLField(_("đường dẫn căn cứ"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback_answered"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_answered",
     )
     answered_on_time = models.BooleanField(null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("mức hài lòng"), null=True, blank=True)
@@ -169,7 +213,9 @@ class Concern(models.Model):
         verbose_name_plural = _("ý kiến")
         constraints = [
             models.UniqueConstraint(
-                fields=["channel", "external_id"], condition=~Q(external_id=""), name="feedback_unique_external_id"
+                fields=["channel", "external_id"],
+                condition=~Q(external_id=""),
+                name="feedback_unique_external_id",
             ),
         ]
         indexes = [
@@ -210,7 +256,9 @@ class ConcernEvent(models.Model):
     kind = models.CharField(max_length=30)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -83,9 +83,8 @@ def mask_contacts(viewer: Any, concerns: Iterable[Concern]) -> list[Concern]:
 
 def _base(viewer: Any) -> QuerySet[Concern]:
     scope = scope_for(viewer)
-    return (
-        Concern.objects.filter(visible_q(scope))
-        .select_related("unit", "assigned_unit", "assigned_unit__level", "unit__level", "cluster", "assignee")
+    return Concern.objects.filter(visible_q(scope)).select_related(
+        "unit", "assigned_unit", "assigned_unit__level", "unit__level", "cluster", "assignee"
     )
 
 
@@ -139,7 +138,11 @@ def concern_queryset(*, viewer: Any, filters: InboxFilters | None = None) -> Que
         qs = qs.filter(urgency=f.urgency)
     if f.unit:
         unit = Unit.objects.filter(code=f.unit).first()
-        qs = qs.filter(Q(unit__path__startswith=unit.path) | Q(assigned_unit=unit)) if unit else qs.none()
+        qs = (
+            qs.filter(Q(unit__path__startswith=unit.path) | Q(assigned_unit=unit))
+            if unit
+            else qs.none()
+        )
     if f.channel:
         qs = qs.filter(channel=f.channel)
     if f.cluster:
@@ -152,13 +155,17 @@ def concern_queryset(*, viewer: Any, filters: InboxFilters | None = None) -> Que
     return qs.order_by("-created_at", "-id")
 
 
-def concern_page(*, viewer: Any, filters: InboxFilters | None = None, page: Any = 1, per_page: int = 30) -> Page[Concern]:
+def concern_page(
+    *, viewer: Any, filters: InboxFilters | None = None, page: Any = 1, per_page: int = 30
+) -> Page[Concern]:
     result = Paginator(concern_queryset(viewer=viewer, filters=filters), per_page).get_page(page)
     result.object_list = mask_contacts(viewer, result.object_list)
     return result
 
 
-def concern_export_rows(*, viewer: Any, filters: InboxFilters | None = None, limit: int = 50_000) -> Iterator[Concern]:
+def concern_export_rows(
+    *, viewer: Any, filters: InboxFilters | None = None, limit: int = 50_000
+) -> Iterator[Concern]:
     """Masked concerns for an export, streamed in chunks."""
     qs = concern_queryset(viewer=viewer, filters=filters)[:limit]
     chunk: list[Concern] = []
@@ -189,12 +196,22 @@ def assignable_officers(*, viewer: Any, concern: Concern) -> list[Any]:
     from congdoan.accounts.models import User
 
     scope = scope_for(viewer)
-    unit_ids = {concern.assigned_unit_id, *scope.unit_ids} - {None}
+    unit_ids = [i for i in {concern.assigned_unit_id, *scope.unit_ids} if i is not None]
     today = timezone.localdate()
-    users = User.objects.filter(
-        appointments__unit_id__in=unit_ids, appointments__manages=True, appointments__started_on__lte=today
-    ).filter(Q(appointments__ended_on__isnull=True) | Q(appointments__ended_on__gt=today)).distinct()
-    allowed = [u for u in users if scope_for(u).covers_path(concern.assigned_unit.path)] if concern.assigned_unit else []
+    users = (
+        User.objects.filter(
+            appointments__unit_id__in=unit_ids,
+            appointments__manages=True,
+            appointments__started_on__lte=today,
+        )
+        .filter(Q(appointments__ended_on__isnull=True) | Q(appointments__ended_on__gt=today))
+        .distinct()
+    )
+    allowed = (
+        [u for u in users if scope_for(u).covers_path(concern.assigned_unit.path)]
+        if concern.assigned_unit
+        else []
+    )
     return allowed
 
 
@@ -202,7 +219,11 @@ def member_concerns(*, viewer: Any) -> list[Concern]:
     """A logged-in person's own concerns (contact details are theirs: shown)."""
     if not getattr(viewer, "is_authenticated", False):
         return []
-    rows = list(Concern.objects.filter(submitted_by=viewer).select_related("unit").order_by("-created_at")[:200])
+    rows = list(
+        Concern.objects.filter(submitted_by=viewer)
+        .select_related("unit")
+        .order_by("-created_at")[:200]
+    )
     for concern in rows:
         concern.contact_visible = True  # type: ignore[attr-defined]
     return rows
@@ -230,13 +251,22 @@ def public_view(concern: Concern) -> dict[str, Any]:
         "text": concern.text,
         "topic": concern.get_topic_display() if concern.topic else "",
         "answer": concern.answer_text if concern.status in (Status.ANSWERED, Status.CLOSED) else "",
-        "answer_citation": concern.answer_citation if concern.status in (Status.ANSWERED, Status.CLOSED) else "",
-        "answer_url": concern.answer_url if concern.status in (Status.ANSWERED, Status.CLOSED) else "",
+        "answer_citation": concern.answer_citation
+        if concern.status in (Status.ANSWERED, Status.CLOSED)
+        else "",
+        "answer_url": concern.answer_url
+        if concern.status in (Status.ANSWERED, Status.CLOSED)
+        else "",
         "answered_at": concern.answered_at,
         "rating": concern.rating,
         "can_rate": concern.status in (Status.ANSWERED, Status.CLOSED),
         "can_reopen": concern.status in (Status.ANSWERED, Status.CLOSED),
-        "has_contact": bool(concern.contact_name or concern.contact_phone or concern.contact_zalo_id or concern.submitted_by_id),
+        "has_contact": bool(
+            concern.contact_name
+            or concern.contact_phone
+            or concern.contact_zalo_id
+            or concern.submitted_by_id
+        ),
     }
 
 
@@ -245,8 +275,11 @@ def public_view(concern: Concern) -> dict[str, Any]:
 
 def unit_choices_public(*, query: str = "", limit: int = 30) -> list[Unit]:
     """Active grassroots unions matching a name, enterprise name or code, with or without diacritics."""
-    units = list(Unit.objects.filter(is_active=True, level__is_grassroots=True).only(
-        "id", "code", "name", "employer_name", "short_name").order_by("name"))
+    units = list(
+        Unit.objects.filter(is_active=True, level__is_grassroots=True)
+        .only("id", "code", "name", "employer_name", "short_name")
+        .order_by("name")
+    )
     needle = " ".join(fold(query or "").split())
     if not needle:
         return units[:limit]
@@ -273,16 +306,26 @@ def unit_by_code(*, code: str) -> Unit | None:
 def cluster_list(*, viewer: Any, min_size: int = 2, limit: int = 100) -> list[dict[str, Any]]:
     """Clusters as the viewer sees them: sizes count only the concerns the viewer may see."""
     rows = (
-        _base(viewer).filter(cluster__isnull=False)
+        _base(viewer)
+        .filter(cluster__isnull=False)
         .values("cluster_id", "cluster__title", "cluster__topic", "unit__name", "unit__code")
         .annotate(n=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)))
         .filter(n__gte=min_size)
         .order_by("-n")[:limit]
     )
     topic_names = dict(Topic.choices)
-    return [{"id": r["cluster_id"], "title": r["cluster__title"], "topic": topic_names.get(r["cluster__topic"], ""),
-             "unit": r["unit__name"] or "", "unit_code": r["unit__code"] or "", "size": r["n"], "open": r["open"]}
-            for r in rows]
+    return [
+        {
+            "id": r["cluster_id"],
+            "title": r["cluster__title"],
+            "topic": topic_names.get(r["cluster__topic"], ""),
+            "unit": r["unit__name"] or "",
+            "unit_code": r["unit__code"] or "",
+            "size": r["n"],
+            "open": r["open"],
+        }
+        for r in rows
+    ]
 
 
 def cluster_detail(*, viewer: Any, cluster_id: int) -> Cluster:
@@ -294,8 +337,10 @@ def cluster_detail(*, viewer: Any, cluster_id: int) -> Cluster:
 
 def _period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.combine(start, time.min), tz),
-            timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), tz),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
+    )
 
 
 def _in_unit(qs: QuerySet[Concern], unit: Unit | None) -> QuerySet[Concern]:
@@ -304,14 +349,22 @@ def _in_unit(qs: QuerySet[Concern], unit: Unit | None) -> QuerySet[Concern]:
     return qs.filter(Q(unit__path__startswith=unit.path) | Q(assigned_unit=unit))
 
 
-def feedback_period_summary(*, viewer: Any, unit: Unit | None = None, start: date, end: date) -> dict[str, Any]:
+def feedback_period_summary(
+    *, viewer: Any, unit: Unit | None = None, start: date, end: date
+) -> dict[str, Any]:
     """Figures for a period (e.g. the month, for the six-month report), from live rows in the viewer's scope."""
     lo, hi = _period_bounds(start, end)
     qs = _in_unit(_base(viewer), unit).filter(created_at__gte=lo, created_at__lt=hi)
     total = qs.count()
-    by_topic = Counter(dict(qs.values_list("topic").annotate(n=Count("id")).values_list("topic", "n")))
-    by_channel = Counter(dict(qs.values_list("channel").annotate(n=Count("id")).values_list("channel", "n")))
-    by_status = Counter(dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n")))
+    by_topic = Counter(
+        dict(qs.values_list("topic").annotate(n=Count("id")).values_list("topic", "n"))
+    )
+    by_channel = Counter(
+        dict(qs.values_list("channel").annotate(n=Count("id")).values_list("channel", "n"))
+    )
+    by_status = Counter(
+        dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    )
     answered = qs.filter(answered_at__isnull=False)
     n_answered = answered.count()
     on_time = answered.filter(answered_on_time=True).count()
@@ -329,9 +382,18 @@ def feedback_period_summary(*, viewer: Any, unit: Unit | None = None, start: dat
         "total": total,
         "urgent": qs.filter(urgency=Urgency.URGENT).count(),
         "anonymous": qs.filter(is_anonymous=True).count(),
-        "by_topic": [{"topic": k, "label": str(topic_names.get(k, k or "—")), "n": v} for k, v in by_topic.most_common()],
-        "by_channel": [{"channel": k, "label": str(channel_names.get(k, k)), "n": v} for k, v in by_channel.most_common()],
-        "by_status": [{"status": k, "label": str(status_names.get(k, k)), "n": v} for k, v in by_status.most_common()],
+        "by_topic": [
+            {"topic": k, "label": str(topic_names.get(k, k or "—")), "n": v}
+            for k, v in by_topic.most_common()
+        ],
+        "by_channel": [
+            {"channel": k, "label": str(channel_names.get(k, k)), "n": v}
+            for k, v in by_channel.most_common()
+        ],
+        "by_status": [
+            {"status": k, "label": str(status_names.get(k, k)), "n": v}
+            for k, v in by_status.most_common()
+        ],
         "answered": n_answered,
         "answered_share": round(100 * n_answered / total, 1) if total else None,
         "answered_on_time": on_time,
@@ -341,7 +403,10 @@ def feedback_period_summary(*, viewer: Any, unit: Unit | None = None, start: dat
         "satisfied_share": round(100 * satisfied / n_rated, 1) if n_rated else None,
         "clusters": [
             {"title": r["cluster__title"], "n": r["n"]}
-            for r in qs.filter(cluster__isnull=False).values("cluster__title").annotate(n=Count("id")).order_by("-n")[:5]
+            for r in qs.filter(cluster__isnull=False)
+            .values("cluster__title")
+            .annotate(n=Count("id"))
+            .order_by("-n")[:5]
         ],
     }
 
@@ -367,7 +432,11 @@ def topic_unit_month(*, viewer: Any, months: int = 6, unit: Unit | None = None) 
     unit_names: dict[str, str] = {}
     for r in rows:
         month = r["month"]
-        key = (timezone.localtime(month) if isinstance(month, datetime) and timezone.is_aware(month) else month).strftime("%m/%Y")
+        key = (
+            timezone.localtime(month)
+            if isinstance(month, datetime) and timezone.is_aware(month)
+            else month
+        ).strftime("%m/%Y")
         if key not in month_keys:
             continue
         by_topic_month[r["topic"] or ""][key] += r["n"]
@@ -378,21 +447,39 @@ def topic_unit_month(*, viewer: Any, months: int = 6, unit: Unit | None = None) 
     return {
         "months": month_keys,
         "topics": [
-            {"topic": t, "label": str(topic_names.get(t, t or "—")), "counts": [counts[m] for m in month_keys],
-             "total": sum(counts.values())}
+            {
+                "topic": t,
+                "label": str(topic_names.get(t, t or "—")),
+                "counts": [counts[m] for m in month_keys],
+                "total": sum(counts.values()),
+            }
             for t, counts in sorted(by_topic_month.items(), key=lambda kv: -sum(kv[1].values()))
         ],
         "units": sorted(
-            ({"code": c, "name": unit_names[c], "topic": str(topic_names.get(t, t or "—")),
-              "counts": [counts.get(m, 0) for m in month_keys], "total": sum(counts.values())}
-             for (c, t), counts in by_unit_topic.items()),
-            key=lambda r: -int(r["total"]),
+            (
+                {
+                    "code": c,
+                    "name": unit_names[c],
+                    "topic": str(topic_names.get(t, t or "—")),
+                    "counts": [counts.get(m, 0) for m in month_keys],
+                    "total": sum(counts.values()),
+                }
+                for (c, t), counts in by_unit_topic.items()
+            ),
+            key=lambda r: -int(str(r["total"])),
         )[:40],
     }
 
 
-def spikes(*, viewer: Any, now: datetime | None = None, window_days: int = 30, baseline_windows: int = 3,
-           min_count: int = 5, factor: float = 2.5) -> list[dict[str, Any]]:
+def spikes(
+    *,
+    viewer: Any,
+    now: datetime | None = None,
+    window_days: int = 30,
+    baseline_windows: int = 3,
+    min_count: int = 5,
+    factor: float = 2.5,
+) -> list[dict[str, Any]]:
     """Topics growing unusually fast in a unit.
 
     A (unit, topic) raises an alert when the last `window_days` hold at least `min_count`
@@ -403,18 +490,38 @@ def spikes(*, viewer: Any, now: datetime | None = None, window_days: int = 30, b
     recent_from = now - timedelta(days=window_days)
     base_from = recent_from - timedelta(days=window_days * baseline_windows)
     qs = _base(viewer).filter(created_at__gte=base_from, unit__isnull=False)
-    recent = Counter({(r["unit__code"], r["topic"]): r["n"] for r in qs.filter(created_at__gte=recent_from)
-                      .values("unit__code", "topic").annotate(n=Count("id"))})
-    before = Counter({(r["unit__code"], r["topic"]): r["n"] for r in qs.filter(created_at__lt=recent_from)
-                      .values("unit__code", "topic").annotate(n=Count("id"))})
+    recent = Counter(
+        {
+            (r["unit__code"], r["topic"]): r["n"]
+            for r in qs.filter(created_at__gte=recent_from)
+            .values("unit__code", "topic")
+            .annotate(n=Count("id"))
+        }
+    )
+    before = Counter(
+        {
+            (r["unit__code"], r["topic"]): r["n"]
+            for r in qs.filter(created_at__lt=recent_from)
+            .values("unit__code", "topic")
+            .annotate(n=Count("id"))
+        }
+    )
     names = dict(Unit.objects.filter(code__in=[k[0] for k in recent]).values_list("code", "name"))
     topic_names = dict(Topic.choices)
     alerts = []
     for (code, topic), n in recent.items():
         baseline = before[(code, topic)] / baseline_windows
         if n >= min_count and n > factor * (baseline + 1):
-            alerts.append({"unit_code": code, "unit": names.get(code, code), "topic": topic,
-                           "topic_label": str(topic_names.get(topic, topic)), "recent": n, "baseline": round(baseline, 1)})
+            alerts.append(
+                {
+                    "unit_code": code,
+                    "unit": names.get(code, code),
+                    "topic": topic,
+                    "topic_label": str(topic_names.get(topic, topic)),
+                    "recent": n,
+                    "baseline": round(baseline, 1),
+                }
+            )
     return sorted(alerts, key=lambda a: -int(a["recent"]))
 
 
@@ -434,10 +541,22 @@ def contact_export(*, viewer: Any, phone: str) -> list[dict[str, Any]]:
     qs = _base(viewer).filter(contact_phone=number).filter(contact_visible_q(scope))
     rows = []
     for c in mask_contacts(viewer, qs.order_by("created_at")):
-        rows.append({
-            "code": c.code, "created_at": c.created_at.isoformat(), "channel": c.channel, "unit": c.unit.code if c.unit else "",
-            "text": c.text, "is_anonymous": c.is_anonymous, "contact_name": c.contact_name, "contact_phone": c.contact_phone,
-            "contact_zalo_id": c.contact_zalo_id, "status": c.status, "topic": c.topic, "answer": c.answer_text,
-            "rating": c.rating, "photo": c.photo.name if c.photo else "",
-        })
+        rows.append(
+            {
+                "code": c.code,
+                "created_at": c.created_at.isoformat(),
+                "channel": c.channel,
+                "unit": c.unit.code if c.unit else "",
+                "text": c.text,
+                "is_anonymous": c.is_anonymous,
+                "contact_name": c.contact_name,
+                "contact_phone": c.contact_phone,
+                "contact_zalo_id": c.contact_zalo_id,
+                "status": c.status,
+                "topic": c.topic,
+                "answer": c.answer_text,
+                "rating": c.rating,
+                "photo": c.photo.name if c.photo else "",
+            }
+        )
     return rows

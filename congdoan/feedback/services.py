@@ -80,11 +80,18 @@ def clean_text(text: str) -> str:
     limit = settings.FEEDBACK_TEXT_MAX_CHARS
     if len(value) > limit:
         raise ValidationError(
-            {"text": _("Nội dung quá dài (%(n)s ký tự); xin viết ngắn gọn dưới %(limit)s ký tự.")
-             % {"n": f"{len(value):,}".replace(",", "."), "limit": f"{limit:,}".replace(",", ".")}}
+            {
+                "text": _("Nội dung quá dài (%(n)s ký tự); xin viết ngắn gọn dưới %(limit)s ký tự.")
+                % {
+                    "n": f"{len(value):,}".replace(",", "."),
+                    "limit": f"{limit:,}".replace(",", "."),
+                }
+            }
         )
     if not any(ch.isalnum() for ch in value):
-        raise ValidationError({"text": _("Nội dung cần có chữ để cán bộ công đoàn hiểu được ý kiến của bạn.")})
+        raise ValidationError(
+            {"text": _("Nội dung cần có chữ để cán bộ công đoàn hiểu được ý kiến của bạn.")}
+        )
     return value
 
 
@@ -93,8 +100,12 @@ def clean_photo(photo: UploadedFile | None) -> UploadedFile | None:
     if photo is None:
         return None
     if photo.size and photo.size > settings.FEEDBACK_PHOTO_MAX_BYTES:
-        raise ValidationError({"photo": _("Ảnh quá lớn; xin gửi ảnh dưới %(mb)s MB.")
-                               % {"mb": settings.FEEDBACK_PHOTO_MAX_BYTES // (1024 * 1024)}})
+        raise ValidationError(
+            {
+                "photo": _("Ảnh quá lớn; xin gửi ảnh dưới %(mb)s MB.")
+                % {"mb": settings.FEEDBACK_PHOTO_MAX_BYTES // (1024 * 1024)}
+            }
+        )
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -103,20 +114,26 @@ def clean_photo(photo: UploadedFile | None) -> UploadedFile | None:
             img.verify()
             fmt = (img.format or "").upper()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError({"photo": _("Tệp đính kèm không phải là ảnh (JPEG, PNG, WebP).")}) from exc
+        raise ValidationError(
+            {"photo": _("Tệp đính kèm không phải là ảnh (JPEG, PNG, WebP).")}
+        ) from exc
     if fmt not in ("JPEG", "PNG", "WEBP", "GIF"):
         raise ValidationError({"photo": _("Tệp đính kèm không phải là ảnh (JPEG, PNG, WebP).")})
     photo.seek(0)
     return photo
 
 
-def _clean_contact(contact_name: str, contact_phone: str, contact_zalo_id: str) -> tuple[str, str, str]:
+def _clean_contact(
+    contact_name: str, contact_phone: str, contact_zalo_id: str
+) -> tuple[str, str, str]:
     name = " ".join((contact_name or "").split())[:120]
     phone = ""
     if (contact_phone or "").strip():
         normalized = normalize_phone(contact_phone)
         if normalized is None:
-            raise ValidationError({"contact_phone": _("Số điện thoại không hợp lệ, ví dụ đúng: 0912 345 678.")})
+            raise ValidationError(
+                {"contact_phone": _("Số điện thoại không hợp lệ, ví dụ đúng: 0912 345 678.")}
+            )
         phone = normalized
     zalo = (contact_zalo_id or "").strip()[:64]
     return name, phone, zalo
@@ -130,7 +147,9 @@ def _enqueue(task_name: str, *args: Any) -> None:
         try:
             getattr(tasks, task_name).enqueue(*args)
         except Exception:
-            log.exception("feedback: could not enqueue %s%r; the periodic check will retry", task_name, args)
+            log.exception(
+                "feedback: could not enqueue %s%r; the periodic check will retry", task_name, args
+            )
 
     transaction.on_commit(run)
 
@@ -172,9 +191,17 @@ def concern_submit(
         _throttle(ip)
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     concern = Concern(
-        unit=unit, channel=channel, text=value, is_anonymous=bool(is_anonymous), contact_name=name,
-        contact_phone=phone, contact_zalo_id=zalo, external_id=external_id, wants_upper_level=bool(wants_upper_level),
-        submitted_by=user, ip_hash=_ip_hash(ip) if ip else "",
+        unit=unit,
+        channel=channel,
+        text=value,
+        is_anonymous=bool(is_anonymous),
+        contact_name=name,
+        contact_phone=phone,
+        contact_zalo_id=zalo,
+        external_id=external_id,
+        wants_upper_level=bool(wants_upper_level),
+        submitted_by=user,
+        ip_hash=_ip_hash(ip) if ip else "",
         hidden_from_unit=bool(wants_upper_level),
         assigned_unit=_upper_unit(unit) if (unit is not None and wants_upper_level) else unit,
     )
@@ -196,10 +223,17 @@ def concern_submit(
 
             concern.pk = None
             concern.code = new_code()
-    ConcernEvent.objects.create(concern=concern, kind="submit", to_status=concern.status, actor=user)
+    ConcernEvent.objects.create(
+        concern=concern, kind="submit", to_status=concern.status, actor=user
+    )
     if user is not None and channel == Channel.OFFICER:
-        audit_record(actor=user, action="feedback.record", target=concern, unit=unit,
-                     changes={"channel": channel, "anonymous": concern.is_anonymous})
+        audit_record(
+            actor=user,
+            action="feedback.record",
+            target=concern,
+            unit=unit,
+            changes={"channel": channel, "anonymous": concern.is_anonymous},
+        )
     _enqueue("triage_concern", concern.pk)
     return concern
 
@@ -238,7 +272,9 @@ def route(concern: Concern) -> tuple[Unit | None, bool]:
 
 
 def deadline_for(urgency: str, start: Any = None) -> Any:
-    hours = settings.FEEDBACK_DEADLINE_HOURS.get(urgency, settings.FEEDBACK_DEADLINE_HOURS["normal"])
+    hours = settings.FEEDBACK_DEADLINE_HOURS.get(
+        urgency, settings.FEEDBACK_DEADLINE_HOURS["normal"]
+    )
     return (start or timezone.now()) + timedelta(hours=hours)
 
 
@@ -259,19 +295,33 @@ def _cluster(concern: Concern, signature: bytes) -> Cluster | None:
         .values_list("pk", "signature", "cluster_id")[:CLUSTER_CANDIDATES]
     )
     best: tuple[float, int, int | None] | None = None
-    for pk, other, cluster_id in candidates:
+    for pk, other, other_cluster in candidates:
+        if other is None:
+            continue
         other_sig = np.frombuffer(bytes(other), dtype=np.uint32)
         if other_sig.shape != sig.shape:
             continue
         score = float(np.count_nonzero(other_sig == sig)) / len(sig)
-        if score >= CLUSTER_THRESHOLD and (best is None or score > best[0] or (score == best[0] and cluster_id and not best[2])):
-            best = (score, pk, cluster_id)
+        if score >= CLUSTER_THRESHOLD and (
+            best is None or score > best[0] or (score == best[0] and other_cluster and not best[2])
+        ):
+            best = (score, pk, other_cluster)
     if best is None:
         return None
     _score, other_pk, cluster_id = best
     if cluster_id is None:
-        cluster = Cluster.objects.create(unit=concern.unit, topic=concern.topic, title=concern.display_text[:200], size=0)
-        Concern.objects.filter(pk=other_pk, cluster__isnull=True).update(cluster=cluster)
+        cluster = Cluster.objects.create(
+            unit=concern.unit, topic=concern.topic, title=concern.display_text[:200], size=0
+        )
+        if Concern.objects.filter(pk=other_pk, cluster__isnull=True).update(cluster=cluster) != 1:
+            # Another worker clustered that concern meanwhile: join its cluster instead.
+            cluster.delete()
+            joined = (
+                Concern.objects.filter(pk=other_pk).values_list("cluster_id", flat=True).first()
+            )
+            if joined is None:
+                return None
+            cluster = Cluster.objects.get(pk=joined)
     else:
         cluster = Cluster.objects.get(pk=cluster_id)
     Concern.objects.filter(pk=concern.pk).update(cluster=cluster)
@@ -318,7 +368,10 @@ def concern_triage(*, concern_id: int) -> Concern | None:
         concern.refresh_from_db()
         _cluster(concern, signature)
         ConcernEvent.objects.create(
-            concern=concern, kind="triage", from_status=Status.RECEIVED, to_status=concern.status,
+            concern=concern,
+            kind="triage",
+            from_status=Status.RECEIVED,
+            to_status=concern.status,
             note=f"{concern.topic} / {concern.urgency}",
         )
         if concern.urgency == Urgency.URGENT:
@@ -329,29 +382,51 @@ def concern_triage(*, concern_id: int) -> Concern | None:
 
 def untriaged(limit: int = 500) -> list[int]:
     """Concerns whose triage never ran (worker down, queue lost), oldest first."""
-    return list(Concern.objects.filter(triaged_at__isnull=True).order_by("created_at").values_list("pk", flat=True)[:limit])
-
+    return list(
+        Concern.objects.filter(triaged_at__isnull=True)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 # -- officers' work on a concern ---------------------------------------------------------------
 
 
 def _transition(
-    concern: Concern, *, to: str, allowed_from: tuple[str, ...], actor: Any, kind: str, note: str = "", **extra: Any
+    concern: Concern,
+    *,
+    to: str,
+    allowed_from: tuple[str, ...],
+    actor: Any,
+    kind: str,
+    note: str = "",
+    **extra: Any,
 ) -> Concern:
     """Conditional UPDATE on the status: of two people acting at once, only one wins."""
     old = concern.status
-    updated = Concern.objects.filter(pk=concern.pk, status__in=allowed_from).update(status=to, **extra)
+    updated = Concern.objects.filter(pk=concern.pk, status__in=allowed_from).update(
+        status=to, **extra
+    )
     if updated != 1:
-        raise ValidationError(_("Ý kiến này vừa được cập nhật hoặc không ở trạng thái phù hợp; xin tải lại trang."))
+        raise ValidationError(
+            _("Ý kiến này vừa được cập nhật hoặc không ở trạng thái phù hợp; xin tải lại trang.")
+        )
     concern.refresh_from_db()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    ConcernEvent.objects.create(concern=concern, kind=kind, from_status=old, to_status=to, actor=user, note=note)
+    ConcernEvent.objects.create(
+        concern=concern, kind=kind, from_status=old, to_status=to, actor=user, note=note
+    )
     return concern
 
 
 def _audit(actor: Any, action: str, concern: Concern, changes: dict[str, Any]) -> None:
-    audit_record(actor=actor, action=action, target=concern, unit=concern.assigned_unit or concern.unit, changes=changes)
+    audit_record(
+        actor=actor,
+        action=action,
+        target=concern,
+        unit=concern.assigned_unit or concern.unit,
+        changes=changes,
+    )
 
 
 @transaction.atomic
@@ -364,7 +439,12 @@ def concern_correct(*, actor: Any, concern: Concern, topic: str, urgency: str) -
     # Saving the form is an officer's label even when it confirms the classifier's guess:
     # confirmed labels are training data for `retrain` too.
     changes: dict[str, Any] = {}
-    fields: dict[str, Any] = {"topic": topic, "topic_corrected": True, "urgency": urgency, "urgency_corrected": True}
+    fields: dict[str, Any] = {
+        "topic": topic,
+        "topic_corrected": True,
+        "urgency": urgency,
+        "urgency_corrected": True,
+    }
     if topic != concern.topic:
         changes["topic"] = [concern.topic, topic]
     if urgency != concern.urgency:
@@ -379,29 +459,57 @@ def concern_correct(*, actor: Any, concern: Concern, topic: str, urgency: str) -
 
 
 @transaction.atomic
-def concern_assign(*, actor: Any, concern: Concern, assignee: Any = None, unit: Unit | None = None) -> Concern:
+def concern_assign(
+    *, actor: Any, concern: Concern, assignee: Any = None, unit: Unit | None = None
+) -> Concern:
     """Give the concern to an officer (and/or another unit the viewer manages)."""
     extra: dict[str, Any] = {"assignee": assignee}
     if unit is not None:
         extra["assigned_unit"] = unit
-    allowed = (Status.RECEIVED, Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
-    concern = _transition(concern, to=Status.ASSIGNED, allowed_from=allowed, actor=actor, kind="assign",
-                          note=str(assignee or unit or ""), **extra)
-    _audit(actor, "feedback.assign", concern, {"assignee": getattr(assignee, "pk", None), "unit": getattr(unit, "code", None)})
+    allowed = (
+        Status.RECEIVED,
+        Status.TRIAGED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.REOPENED,
+    )
+    concern = _transition(
+        concern,
+        to=Status.ASSIGNED,
+        allowed_from=allowed,
+        actor=actor,
+        kind="assign",
+        note=str(assignee or unit or ""),
+        **extra,
+    )
+    _audit(
+        actor,
+        "feedback.assign",
+        concern,
+        {"assignee": getattr(assignee, "pk", None), "unit": getattr(unit, "code", None)},
+    )
     return concern
 
 
 @transaction.atomic
 def concern_start(*, actor: Any, concern: Concern) -> Concern:
     allowed = (Status.RECEIVED, Status.TRIAGED, Status.ASSIGNED, Status.REOPENED)
-    concern = _transition(concern, to=Status.IN_PROGRESS, allowed_from=allowed, actor=actor, kind="start")
+    concern = _transition(
+        concern, to=Status.IN_PROGRESS, allowed_from=allowed, actor=actor, kind="start"
+    )
     _audit(actor, "feedback.start", concern, {})
     return concern
 
 
 @transaction.atomic
 def concern_answer(
-    *, actor: Any, concern: Concern, text: str, citation: str = "", citation_url: str = "", note: str = ""
+    *,
+    actor: Any,
+    concern: Concern,
+    text: str,
+    citation: str = "",
+    citation_url: str = "",
+    note: str = "",
 ) -> Concern:
     """Publish the answer the worker reads with the code; push it back on Zalo/SMS after commit."""
     answer = (text or "").replace("\x00", "").strip()
@@ -411,17 +519,31 @@ def concern_answer(
         raise ValidationError({"text": _("Nội dung trả lời quá dài (tối đa 10.000 ký tự).")})
     url = (citation_url or "").strip()
     if url and not url.startswith(("http://", "https://", "/")):
-        raise ValidationError({"citation_url": _("Đường dẫn căn cứ phải bắt đầu bằng http:// hoặc https://.")})
+        raise ValidationError(
+            {"citation_url": _("Đường dẫn căn cứ phải bắt đầu bằng http:// hoặc https://.")}
+        )
     now = timezone.now()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     on_time = concern.due_at is None or now <= concern.due_at
     concern = _transition(
-        concern, to=Status.ANSWERED, allowed_from=OPEN_STATUSES, actor=actor, kind="answer",
-        answer_text=answer, answer_citation=(citation or "").strip()[:255], answer_url=url[:200], answered_by=user,
-        answered_at=now, answered_on_time=on_time,
-        internal_note=(concern.internal_note + "\n" + note).strip() if note else concern.internal_note,
+        concern,
+        to=Status.ANSWERED,
+        allowed_from=OPEN_STATUSES,
+        actor=actor,
+        kind="answer",
+        answer_text=answer,
+        answer_citation=(citation or "").strip()[:255],
+        answer_url=url[:200],
+        answered_by=user,
+        answered_at=now,
+        answered_on_time=on_time,
+        internal_note=(concern.internal_note + "\n" + note).strip()
+        if note
+        else concern.internal_note,
     )
-    _audit(actor, "feedback.answer", concern, {"citation": concern.answer_citation, "on_time": on_time})
+    _audit(
+        actor, "feedback.answer", concern, {"citation": concern.answer_citation, "on_time": on_time}
+    )
     _enqueue("deliver_answer", concern.pk)
     return concern
 
@@ -429,8 +551,15 @@ def concern_answer(
 @transaction.atomic
 def concern_close(*, actor: Any, concern: Concern, note: str = "") -> Concern:
     allowed = (*OPEN_STATUSES, Status.ANSWERED)
-    concern = _transition(concern, to=Status.CLOSED, allowed_from=allowed, actor=actor, kind="close", note=note,
-                          closed_at=timezone.now())
+    concern = _transition(
+        concern,
+        to=Status.CLOSED,
+        allowed_from=allowed,
+        actor=actor,
+        kind="close",
+        note=note,
+        closed_at=timezone.now(),
+    )
     _audit(actor, "feedback.close", concern, {"note": note})
     return concern
 
@@ -456,9 +585,9 @@ def concern_rate(*, concern: Concern, rating: int, comment: str = "") -> Concern
         value = 0
     if not 1 <= value <= 5:
         raise ValidationError({"rating": _("Xin chọn mức hài lòng từ 1 đến 5.")})
-    updated = Concern.objects.filter(pk=concern.pk, status__in=(Status.ANSWERED, Status.CLOSED)).update(
-        rating=value, rating_comment=(comment or "").strip()[:500]
-    )
+    updated = Concern.objects.filter(
+        pk=concern.pk, status__in=(Status.ANSWERED, Status.CLOSED)
+    ).update(rating=value, rating_comment=(comment or "").strip()[:500])
     if updated != 1:
         raise ValidationError(_("Chỉ đánh giá được khi ý kiến đã có trả lời."))
     concern.refresh_from_db()
@@ -476,11 +605,21 @@ def concern_reopen(*, concern: Concern, reason: str) -> Concern:
     if not reason:
         raise ValidationError({"reason": _("Xin cho biết vì sao bạn chưa hài lòng với trả lời.")})
     if concern.reopen_count >= MAX_REOPENS:
-        raise ValidationError(_("Ý kiến đã được mở lại %(n)s lần; xin gửi một ý kiến mới.") % {"n": MAX_REOPENS})
+        raise ValidationError(
+            _("Ý kiến đã được mở lại %(n)s lần; xin gửi một ý kiến mới.") % {"n": MAX_REOPENS}
+        )
     return _transition(
-        concern, to=Status.REOPENED, allowed_from=(Status.ANSWERED, Status.CLOSED), actor=None, kind="reopen",
-        note=reason, reopen_count=F("reopen_count") + 1, due_at=deadline_for(concern.urgency), reminded_at=None,
-        escalated_at=None, closed_at=None,
+        concern,
+        to=Status.REOPENED,
+        allowed_from=(Status.ANSWERED, Status.CLOSED),
+        actor=None,
+        kind="reopen",
+        note=reason,
+        reopen_count=F("reopen_count") + 1,
+        due_at=deadline_for(concern.urgency),
+        reminded_at=None,
+        escalated_at=None,
+        closed_at=None,
     )
 
 
@@ -488,11 +627,19 @@ def concern_reopen(*, concern: Concern, reason: str) -> Concern:
 def concern_erase_contact(*, concern: Concern, actor: Any = None) -> Concern:
     """Forget who sent it (the worker asked, with the code, or an officer of the Office did)."""
     Concern.objects.filter(pk=concern.pk).update(
-        contact_name="", contact_phone="", contact_zalo_id="", ip_hash="", submitted_by=None,
+        contact_name="",
+        contact_phone="",
+        contact_zalo_id="",
+        ip_hash="",
+        submitted_by=None,
         contact_erased_at=timezone.now(),
     )
     concern.refresh_from_db()
-    ConcernEvent.objects.create(concern=concern, kind="erase_contact", actor=actor if getattr(actor, "is_authenticated", False) else None)
+    ConcernEvent.objects.create(
+        concern=concern,
+        kind="erase_contact",
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     if actor is not None and getattr(actor, "is_authenticated", False):
         _audit(actor, "feedback.erase_contact", concern, {})
     return concern

@@ -37,7 +37,10 @@ def deliver_answer(concern_id: int) -> None:
     try:
         from congdoan.feedback.channels import deliver_answer as deliver
     except ImportError:
-        log.warning("feedback: congdoan.feedback.channels.deliver_answer is not available; answer %s not pushed", concern.code)
+        log.warning(
+            "feedback: congdoan.feedback.channels.deliver_answer is not available; answer %s not pushed",
+            concern.code,
+        )
         return
     deliver(concern)
 

@@ -49,8 +49,11 @@ def _officer_slice(code: str) -> bool:
 
 
 def officer_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    train, test = [], []
-    for code, text, topic in Concern.objects.filter(topic_corrected=True).values_list("code", "text", "topic"):
+    train: list[dict[str, Any]] = []
+    test: list[dict[str, Any]] = []
+    for code, text, topic in Concern.objects.filter(topic_corrected=True).values_list(
+        "code", "text", "topic"
+    ):
         (test if _officer_slice(code) else train).append({"text": text, "topic": topic})
     return train, test
 
@@ -73,14 +76,27 @@ def evaluate(model: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         if n_gold:
             f1s.append(f1)
-        per_topic.append({"topic": topic, "label": str(names[topic]), "precision": round(precision, 3),
-                          "recall": round(recall, 3), "support": n_gold})
+        per_topic.append(
+            {
+                "topic": topic,
+                "label": str(names[topic]),
+                "precision": round(precision, 3),
+                "recall": round(recall, 3),
+                "support": n_gold,
+            }
+        )
     correct = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p)
-    return {"n": len(rows), "accuracy": round(correct / len(rows), 3),
-            "macro_f1": round(sum(f1s) / len(f1s), 3) if f1s else 0.0, "per_topic": per_topic}
+    return {
+        "n": len(rows),
+        "accuracy": round(correct / len(rows), 3),
+        "macro_f1": round(sum(f1s) / len(f1s), 3) if f1s else 0.0,
+        "per_topic": per_topic,
+    }
 
 
-def retrain(*, out_dir: Path | None = None, epochs: int = 30, include_officers: bool = True) -> dict[str, Any]:
+def retrain(
+    *, out_dir: Path | None = None, epochs: int = 30, include_officers: bool = True
+) -> dict[str, Any]:
     """Train on seed + officers' corrections, evaluate on the held-apart data, save model and report.
 
     The shipped model (`--ship`) is built from the seed set only: no deployment's data in the package.
@@ -93,22 +109,36 @@ def retrain(*, out_dir: Path | None = None, epochs: int = 30, include_officers: 
     heldout_texts = {r["text"] for r in heldout}
     officer_train, officer_test = officer_rows() if include_officers else ([], [])
     train = [r for r in seed + officer_train if r["text"] not in heldout_texts]
-    model = TextClassifier.train([r["text"] for r in train], [r["topic"] for r in train], epochs=epochs, min_count=1,
-                                 learning_rate=0.05, max_features=60_000)
+    model = TextClassifier.train(
+        [r["text"] for r in train],
+        [r["topic"] for r in train],
+        epochs=epochs,
+        min_count=1,
+        learning_rate=0.05,
+        max_features=60_000,
+    )
     folder = Path(out_dir or settings.FEEDBACK_TRAINED_MODEL_DIR)
-    model.meta.update({"task": "feedback-topic", "n_seed": len(seed), "n_officer": len(officer_train)})
+    model.meta.update(
+        {"task": "feedback-topic", "n_seed": len(seed), "n_officer": len(officer_train)}
+    )
     model.save(folder)
     test = evaluate(model, heldout)
     officer = evaluate(model, officer_test)
     report = {
         "trained_at": timezone.localtime().strftime("%H:%M %d/%m/%Y"),
-        "n_train": len(train), "n_seed": len(seed), "n_officer_train": len(officer_train),
-        "n_test": test["n"], "accuracy": test.get("accuracy"), "macro_f1": test.get("macro_f1"),
+        "n_train": len(train),
+        "n_seed": len(seed),
+        "n_officer_train": len(officer_train),
+        "n_test": test["n"],
+        "accuracy": test.get("accuracy"),
+        "macro_f1": test.get("macro_f1"),
         "per_topic": test.get("per_topic", []),
         "officer_labels": officer if officer["n"] else None,
         "train_topics": dict(Counter(r["topic"] for r in train)),
     }
-    (folder / REPORT_FILE).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (folder / REPORT_FILE).write_text(
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8"
+    )
     reset_models()
     return report
 

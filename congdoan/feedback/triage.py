@@ -36,63 +36,199 @@ TEXT_MODELS_DIR = Path(__file__).resolve().parent.parent / "text" / "models"
 
 # (reason shown to officers, folded patterns). Word boundaries matter: "no luong" not "ton luong".
 URGENT_RULES: list[tuple[str, list[str]]] = [
-    ("Nợ, chậm trả lương", [
-        r"\bno luong\b", r"\bchua (duoc )?tra luong\b", r"\bkhong (duoc )?tra luong\b", r"\bchua (duoc )?(nhan|phat|lanh) luong\b",
-        r"\bkhong (duoc )?(nhan|phat|lanh) luong\b", r"\bcham (tra |phat )?luong\b", r"\bluong (bi |van |lai )?(cham|tre|no)\b", r"\bkhat luong\b", r"\bquyt luong\b",
-        r"\bno (\d+ )?thang luong\b", r"\bchua co luong\b", r"\bno bao hiem\b", r"\btron dong bao hiem\b",
-    ]),
-    ("Tai nạn, nguy hiểm tính mạng", [
-        r"\btai nan\b", r"\bbi thuong\b", r"\btu vong\b", r"\bchet\b", r"\bngo doc\b", r"\bngat xiu\b", r"\bngat\b",
-        r"\bcap cuu\b", r"\bnhap vien\b", r"\bchay no\b", r"\bno noi hoi\b", r"\bdut (tay|ngon)\b", r"\bkep tay\b",
-        r"\bdien giat\b", r"\bsap (nha|tuong|gian|mai)\b",
-    ]),
-    ("Cắt giảm, cho thôi việc hàng loạt", [
-        r"\bhang loat\b", r"\bcat giam (nhan su|lao dong|cong nhan|nguoi)\b", r"\bgiai the\b", r"\bbo tron\b", r"\bdong cua nha may\b", r"\bngung san xuat\b",
-        r"\bcho nghi het\b", r"\bsa thai ca\b",
-    ]),
-    ("Ngừng việc tập thể, đình công", [
-        r"\bdinh cong\b", r"\bngung viec\b", r"\blan cong\b", r"\bbo viec tap the\b", r"\bkhong vao ca\b",
-        r"\btu tap\b", r"\bbieu tinh\b", r"\bkeo nhau nghi\b",
-    ]),
-    ("Đe doạ, bạo lực", [
-        r"\bde doa\b", r"\bdoa (danh|giet|duoi)\b", r"\bhanh hung\b", r"\bdanh dap\b", r"\bdanh (toi|em|chung toi|cong nhan)\b",
-        r"\bxuc pham than the\b", r"\bgiu giay to\b",
-    ]),
-    ("Nguy cơ tự tử", [r"\btu tu\b", r"\btu sat\b", r"\bmuon chet\b", r"\bkhong muon song\b", r"\bket lieu\b"]),
+    (
+        "Nợ, chậm trả lương",
+        [
+            r"\bno luong\b",
+            r"\bchua (duoc )?tra luong\b",
+            r"\bkhong (duoc )?tra luong\b",
+            r"\bchua (duoc )?(nhan|phat|lanh) luong\b",
+            r"\bkhong (duoc )?(nhan|phat|lanh) luong\b",
+            r"\bcham (tra |phat )?luong\b",
+            r"\bluong (bi |van |lai )?(cham|tre|no)\b",
+            r"\bkhat luong\b",
+            r"\bquyt luong\b",
+            r"\bno (\d+ )?thang luong\b",
+            r"\bchua co luong\b",
+            r"\bno bao hiem\b",
+            r"\btron dong bao hiem\b",
+        ],
+    ),
+    (
+        "Tai nạn, nguy hiểm tính mạng",
+        [
+            r"\btai nan\b",
+            r"\bbi thuong\b",
+            r"\btu vong\b",
+            r"\bchet\b",
+            r"\bngo doc\b",
+            r"\bngat xiu\b",
+            r"\bngat\b",
+            r"\bcap cuu\b",
+            r"\bnhap vien\b",
+            r"\bchay no\b",
+            r"\bno noi hoi\b",
+            r"\bdut (tay|ngon)\b",
+            r"\bkep tay\b",
+            r"\bdien giat\b",
+            r"\bsap (nha|tuong|gian|mai)\b",
+        ],
+    ),
+    (
+        "Cắt giảm, cho thôi việc hàng loạt",
+        [
+            r"\bhang loat\b",
+            r"\bcat giam (nhan su|lao dong|cong nhan|nguoi)\b",
+            r"\bgiai the\b",
+            r"\bbo tron\b",
+            r"\bdong cua nha may\b",
+            r"\bngung san xuat\b",
+            r"\bcho nghi het\b",
+            r"\bsa thai ca\b",
+        ],
+    ),
+    (
+        "Ngừng việc tập thể, đình công",
+        [
+            r"\bdinh cong\b",
+            r"\bngung viec\b",
+            r"\blan cong\b",
+            r"\bbo viec tap the\b",
+            r"\bkhong vao ca\b",
+            r"\btu tap\b",
+            r"\bbieu tinh\b",
+            r"\bkeo nhau nghi\b",
+        ],
+    ),
+    (
+        "Đe doạ, bạo lực",
+        [
+            r"\bde doa\b",
+            r"\bdoa (danh|giet|duoi)\b",
+            r"\bhanh hung\b",
+            r"\bdanh dap\b",
+            r"\bdanh (toi|em|chung toi|cong nhan)\b",
+            r"\bxuc pham than the\b",
+            r"\bgiu giay to\b",
+        ],
+    ),
+    (
+        "Nguy cơ tự tử",
+        [r"\btu tu\b", r"\btu sat\b", r"\bmuon chet\b", r"\bkhong muon song\b", r"\bket lieu\b"],
+    ),
 ]
 HIGH_MARKERS = [
-    r"\bnhieu (nguoi|cong nhan|chi em|anh em)\b", r"\bca (xuong|to|chuyen|phan xuong|cong ty)\b", r"\btap the\b",
-    r"\bhang tram\b", r"\bhang chuc\b", r"\bkeo dai\b", r"\bbuc xuc\b", r"\bnhieu thang\b",
+    r"\bnhieu (nguoi|cong nhan|chi em|anh em)\b",
+    r"\bca (xuong|to|chuyen|phan xuong|cong ty)\b",
+    r"\btap the\b",
+    r"\bhang tram\b",
+    r"\bhang chuc\b",
+    r"\bkeo dai\b",
+    r"\bbuc xuc\b",
+    r"\bnhieu thang\b",
 ]
 HIGH_TOPICS = {Topic.SAFETY.value, Topic.HARASSMENT.value}
 
 UNION_SUBJECTS = [
-    r"\bchu tich cong doan\b", r"\bchu tich cd\b", r"\bcan bo cong doan\b", r"\bban chap hanh\b", r"\bcong doan co so\b",
-    r"\bcong doan cong ty\b", r"\bcong doan (o day|nha may|xi nghiep|truong)\b", r"\bcdcs\b",
+    r"\bchu tich cong doan\b",
+    r"\bchu tich cd\b",
+    r"\bcan bo cong doan\b",
+    r"\bban chap hanh\b",
+    r"\bcong doan co so\b",
+    r"\bcong doan cong ty\b",
+    r"\bcong doan (o day|nha may|xi nghiep|truong)\b",
+    r"\bcdcs\b",
 ]
 UNION_COMPLAINTS = [
-    r"\bbao che\b", r"\bthien vi\b", r"\btham o\b", r"\ban chan\b", r"\blam ngo\b", r"\bbo mac\b", r"\bdung ve phia\b",
-    r"\bsach nhieu\b", r"\bkhong (giai quyet|quan tam|bao ve|lam gi|co tieng noi)\b", r"\bbat tay\b",
-    r"\bchiem\b", r"\bgian lan\b", r"\bkhong minh bach\b", r"\bnguoi cua (cong ty|giam doc)\b", r"\bde doa\b",
+    r"\bbao che\b",
+    r"\bthien vi\b",
+    r"\btham o\b",
+    r"\ban chan\b",
+    r"\blam ngo\b",
+    r"\bbo mac\b",
+    r"\bdung ve phia\b",
+    r"\bsach nhieu\b",
+    r"\bkhong (giai quyet|quan tam|bao ve|lam gi|co tieng noi)\b",
+    r"\bbat tay\b",
+    r"\bchiem\b",
+    r"\bgian lan\b",
+    r"\bkhong minh bach\b",
+    r"\bnguoi cua (cong ty|giam doc)\b",
+    r"\bde doa\b",
 ]
 
 # Keyword fallback for the topic when no model is available (folded words → topic).
 _TOPIC_KEYWORDS: list[tuple[str, list[str]]] = [
     (Topic.WAGES.value, ["luong", "thu nhap", "thuong", "phu cap", "tien cong"]),
-    (Topic.HOURS.value, ["tang ca", "lam them", "gio lam", "ca dem", "nghi phep", "nghi giua ca", "chu nhat"]),
+    (
+        Topic.HOURS.value,
+        ["tang ca", "lam them", "gio lam", "ca dem", "nghi phep", "nghi giua ca", "chu nhat"],
+    ),
     (Topic.INSURANCE.value, ["bao hiem", "bhxh", "bhyt", "thai san", "om dau", "so bao hiem"]),
-    (Topic.SAFETY.value, ["an toan", "tai nan", "bao ho", "khau trang", "nong", "bui", "hoa chat", "doc hai", "may moc"]),
-    (Topic.CONTRACT.value, ["hop dong", "sa thai", "ky luat", "thu viec", "nghi viec", "cho thoi viec"]),
+    (
+        Topic.SAFETY.value,
+        [
+            "an toan",
+            "tai nan",
+            "bao ho",
+            "khau trang",
+            "nong",
+            "bui",
+            "hoa chat",
+            "doc hai",
+            "may moc",
+        ],
+    ),
+    (
+        Topic.CONTRACT.value,
+        ["hop dong", "sa thai", "ky luat", "thu viec", "nghi viec", "cho thoi viec"],
+    ),
     (Topic.WELFARE.value, ["tet", "phuc loi", "qua", "tro cap", "kho khan", "om nang", "hieu hi"]),
-    (Topic.LIVING.value, ["nha tro", "phong tro", "xe dua don", "nha tre", "gui tre", "di lai", "nha o", "mau giao"]),
+    (
+        Topic.LIVING.value,
+        ["nha tro", "phong tro", "xe dua don", "nha tre", "gui tre", "di lai", "nha o", "mau giao"],
+    ),
     (Topic.UNION.value, ["doan phi", "cong doan", "doan vien", "sinh hoat", "dai hoi"]),
-    (Topic.HARASSMENT.value, ["quay roi", "phan biet", "xuc pham", "chui", "sam so", "mang nhiec", "ky thi"]),
+    (
+        Topic.HARASSMENT.value,
+        ["quay roi", "phan biet", "xuc pham", "chui", "sam so", "mang nhiec", "ky thi"],
+    ),
 ]
 
-_POSITIVE = ["cam on", "hai long", "tot", "vui", "tuyet", "nhiet tinh", "chu dao", "kip thoi", "hay"]
+_POSITIVE = [
+    "cam on",
+    "hai long",
+    "tot",
+    "vui",
+    "tuyet",
+    "nhiet tinh",
+    "chu dao",
+    "kip thoi",
+    "hay",
+]
 _NEGATIVE = [
-    "khong", "cham", "bat cong", "buc xuc", "kho khan", "te", "kem", "no", "ep", "doa", "met", "chui", "thieu", "cat",
-    "mat", "nguy hiem", "tai nan", "sa thai", "qua dang", "ton", "vat va", "benh",
+    "khong",
+    "cham",
+    "bat cong",
+    "buc xuc",
+    "kho khan",
+    "te",
+    "kem",
+    "no",
+    "ep",
+    "doa",
+    "met",
+    "chui",
+    "thieu",
+    "cat",
+    "mat",
+    "nguy hiem",
+    "tai nan",
+    "sa thai",
+    "qua dang",
+    "ton",
+    "vat va",
+    "benh",
 ]
 
 
@@ -107,8 +243,13 @@ class TriageResult:
     about_union: bool = False
 
     def as_json(self, text: str) -> dict[str, Any]:
-        return {"text": text, "restored": self.restored, "topic": self.topic, "urgency": self.urgency,
-                "sentiment": self.sentiment}
+        return {
+            "text": text,
+            "restored": self.restored,
+            "topic": self.topic,
+            "urgency": self.urgency,
+            "sentiment": self.sentiment,
+        }
 
 
 def folded(text: str) -> str:
@@ -199,7 +340,13 @@ def sentiments(texts: list[str]) -> list[str]:
         f = folded(text)
         pos = sum(1 for w in _POSITIVE if re.search(rf"\b{w}\b", f))
         neg = sum(1 for w in _NEGATIVE if re.search(rf"\b{w}\b", f))
-        out.append(Sentiment.NEGATIVE.value if neg > pos else Sentiment.POSITIVE.value if pos > neg else Sentiment.NEUTRAL.value)
+        out.append(
+            Sentiment.NEGATIVE.value
+            if neg > pos
+            else Sentiment.POSITIVE.value
+            if pos > neg
+            else Sentiment.NEUTRAL.value
+        )
     return out
 
 
@@ -215,12 +362,21 @@ def analyse_many(texts: list[str]) -> list[TriageResult]:
     topic_rows = topics(texts)
     sentiment_rows = sentiments(restored)
     results = []
-    for text, rest, (topic, prob), sent in zip(texts, restored, topic_rows, sentiment_rows, strict=True):
+    for text, rest, (topic, prob), sent in zip(
+        texts, restored, topic_rows, sentiment_rows, strict=True
+    ):
         urgency, reasons = urgency_for(text, topic)
-        results.append(TriageResult(
-            restored=rest, topic=topic, topic_confidence=round(float(prob), 4), urgency=urgency,
-            urgency_reasons=reasons, sentiment=sent, about_union=is_about_union(text),
-        ))
+        results.append(
+            TriageResult(
+                restored=rest,
+                topic=topic,
+                topic_confidence=round(float(prob), 4),
+                urgency=urgency,
+                urgency_reasons=reasons,
+                sentiment=sent,
+                about_union=is_about_union(text),
+            )
+        )
     return results
 
 

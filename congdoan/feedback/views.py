@@ -68,15 +68,26 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
         form = SubmitForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            unit = locked_unit or selectors.unit_by_code(code=data["unit"] or request.POST.get("unit_pick", "")) or member_unit
+            unit = (
+                locked_unit
+                or selectors.unit_by_code(code=data["unit"] or request.POST.get("unit_pick", ""))
+                or member_unit
+            )
             phone_or_zalo = data["contact_phone"].strip()
             try:
                 concern = services.concern_submit(
-                    text=data["text"], unit=unit,
-                    channel=Channel.MEMBER if request.user.is_authenticated and not scope.is_officer else Channel.WEB,
-                    is_anonymous=data["is_anonymous"], contact_name=data["contact_name"], contact_phone=phone_or_zalo,
-                    photo=data["photo"], wants_upper_level=data["wants_upper_level"],
-                    actor=request.user if request.user.is_authenticated else None, ip=_ip(request),
+                    text=data["text"],
+                    unit=unit,
+                    channel=Channel.MEMBER
+                    if request.user.is_authenticated and not scope.is_officer
+                    else Channel.WEB,
+                    is_anonymous=data["is_anonymous"],
+                    contact_name=data["contact_name"],
+                    contact_phone=phone_or_zalo,
+                    photo=data["photo"],
+                    wants_upper_level=data["wants_upper_level"],
+                    actor=request.user if request.user.is_authenticated else None,
+                    ip=_ip(request),
                 )
             except services.Throttled as exc:
                 form.add_error(None, str(exc))
@@ -95,10 +106,19 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
         chosen_code = request.GET.get("unit", "")
     chosen = locked_unit or selectors.unit_by_code(code=chosen_code) or member_unit
     matches = selectors.unit_choices_public(query=query) if query else []
-    return render(request, "feedback/submit.html", {
-        "form": form, "locked_unit": locked_unit, "chosen": chosen, "query": query, "matches": matches,
-        "qr_token": qr_token,
-    }, status=status)
+    return render(
+        request,
+        "feedback/submit.html",
+        {
+            "form": form,
+            "locked_unit": locked_unit,
+            "chosen": chosen,
+            "query": query,
+            "matches": matches,
+            "qr_token": qr_token,
+        },
+        status=status,
+    )
 
 
 # -- public: tracking ---------------------------------------------------------------------------------
@@ -110,7 +130,9 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
         concern = selectors.concern_for_worker(code=code)
         if concern is not None:
             return redirect("feedback:track", code=concern.code)
-        return render(request, "feedback/track_lookup.html", {"code": code, "not_found": True}, status=404)
+        return render(
+            request, "feedback/track_lookup.html", {"code": code, "not_found": True}, status=404
+        )
     return render(request, "feedback/track_lookup.html", {"code": ""})
 
 
@@ -123,13 +145,21 @@ def _tracked(code: str) -> Concern:
 
 def track(request: HttpRequest, code: str) -> HttpResponse:
     concern = _tracked(code)
-    return render(request, "feedback/track.html", {
-        "c": selectors.public_view(concern), "is_new": request.GET.get("moi") == "1",
-        "rate_form": RateForm(), "reopen_form": ReopenForm(),
-    })
+    return render(
+        request,
+        "feedback/track.html",
+        {
+            "c": selectors.public_view(concern),
+            "is_new": request.GET.get("moi") == "1",
+            "rate_form": RateForm(),
+            "reopen_form": ReopenForm(),
+        },
+    )
 
 
-def _track_action(request: HttpRequest, code: str, form_cls: Any, action: Any, done: str) -> HttpResponse:
+def _track_action(
+    request: HttpRequest, code: str, form_cls: Any, action: Any, done: str
+) -> HttpResponse:
     concern = _tracked(code)
     form = form_cls(request.POST)
     if form.is_valid():
@@ -145,28 +175,41 @@ def _track_action(request: HttpRequest, code: str, form_cls: Any, action: Any, d
 
 @require_POST
 def track_rate(request: HttpRequest, code: str) -> HttpResponse:
-    return _track_action(request, code, RateForm,
-                         lambda c, d: services.concern_rate(concern=c, rating=d["rating"], comment=d["comment"]),
-                         _("Cảm ơn bạn đã đánh giá."))
+    return _track_action(
+        request,
+        code,
+        RateForm,
+        lambda c, d: services.concern_rate(concern=c, rating=d["rating"], comment=d["comment"]),
+        _("Cảm ơn bạn đã đánh giá."),
+    )
 
 
 @require_POST
 def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
-    return _track_action(request, code, ReopenForm, lambda c, d: services.concern_reopen(concern=c, reason=d["reason"]),
-                         _("Ý kiến đã được mở lại; công đoàn sẽ xem xét và trả lời lại."))
+    return _track_action(
+        request,
+        code,
+        ReopenForm,
+        lambda c, d: services.concern_reopen(concern=c, reason=d["reason"]),
+        _("Ý kiến đã được mở lại; công đoàn sẽ xem xét và trả lời lại."),
+    )
 
 
 @require_POST
 def track_erase(request: HttpRequest, code: str) -> HttpResponse:
     concern = _tracked(code)
     services.concern_erase_contact(concern=concern)
-    messages.success(request, _("Thông tin liên hệ của bạn đã được xoá. Nội dung ý kiến vẫn được giữ để xử lý."))
+    messages.success(
+        request, _("Thông tin liên hệ của bạn đã được xoá. Nội dung ý kiến vẫn được giữ để xử lý.")
+    )
     return redirect("feedback:track", code=concern.code)
 
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/mine.html", {"concerns": selectors.member_concerns(viewer=request.user)})
+    return render(
+        request, "feedback/mine.html", {"concerns": selectors.member_concerns(viewer=request.user)}
+    )
 
 
 # -- officers: inbox and detail ---------------------------------------------------------------------------
@@ -176,11 +219,18 @@ def _inbox_context(request: HttpRequest) -> dict[str, Any]:
     filters = selectors.InboxFilters.from_query(request.GET)
     if "status" not in request.GET:
         filters.status = "open"
-    page = selectors.concern_page(viewer=request.user, filters=filters, page=request.GET.get("page", 1))
+    page = selectors.concern_page(
+        viewer=request.user, filters=filters, page=request.GET.get("page", 1)
+    )
     query = filters.as_query()
     return {
-        "page": page, "filters": filters, "querystring": "&".join(f"{k}={v}" for k, v in query.items()),
-        "statuses": Status.choices, "topics": Topic.choices, "urgencies": Urgency.choices, "channels": Channel.choices,
+        "page": page,
+        "filters": filters,
+        "querystring": "&".join(f"{k}={v}" for k, v in query.items()),
+        "statuses": Status.choices,
+        "topics": Topic.choices,
+        "urgencies": Urgency.choices,
+        "channels": Channel.choices,
         "units": units_in_scope(request.user).filter(is_active=True).order_by("name")[:500],
     }
 
@@ -197,16 +247,30 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     concern = selectors.concern_detail(viewer=request.user, code=code)
     officers = selectors.assignable_officers(viewer=request.user, concern=concern)
-    return render(request, "feedback/detail.html", {
-        "c": concern,
-        "events": selectors.concern_events(viewer=request.user, concern=concern),
-        "correct_form": CorrectForm(initial={"topic": concern.topic or Topic.OTHER, "urgency": concern.urgency}),
-        "assign_form": AssignForm(officers=officers, initial={"assignee": concern.assignee_id or ""}),
-        "answer_form": AnswerForm(initial={"text": concern.answer_text, "citation": concern.answer_citation,
-                                           "citation_url": concern.answer_url}),
-        "note_form": NoteForm(),
-        "can_erase": scope_for(request.user).is_admin or bool(scope_for(request.user).office_paths),
-    })
+    return render(
+        request,
+        "feedback/detail.html",
+        {
+            "c": concern,
+            "events": selectors.concern_events(viewer=request.user, concern=concern),
+            "correct_form": CorrectForm(
+                initial={"topic": concern.topic or Topic.OTHER, "urgency": concern.urgency}
+            ),
+            "assign_form": AssignForm(
+                officers=officers, initial={"assignee": concern.assignee_id or ""}
+            ),
+            "answer_form": AnswerForm(
+                initial={
+                    "text": concern.answer_text,
+                    "citation": concern.answer_citation,
+                    "citation_url": concern.answer_url,
+                }
+            ),
+            "note_form": NoteForm(),
+            "can_erase": scope_for(request.user).is_admin
+            or bool(scope_for(request.user).office_paths),
+        },
+    )
 
 
 def _officer_action(request: HttpRequest, code: str, run: Any, done: str) -> HttpResponse:
@@ -234,8 +298,12 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
     def run(c: Concern) -> None:
         if not form.is_valid():
             raise ValidationError(_("Chủ đề hoặc mức độ không hợp lệ."))
-        services.concern_correct(actor=request.user, concern=_fresh(c), topic=form.cleaned_data["topic"],
-                                 urgency=form.cleaned_data["urgency"])
+        services.concern_correct(
+            actor=request.user,
+            concern=_fresh(c),
+            topic=form.cleaned_data["topic"],
+            urgency=form.cleaned_data["urgency"],
+        )
 
     return _officer_action(request, code, run, _("Đã cập nhật chủ đề và mức độ."))
 
@@ -257,8 +325,12 @@ def assign(request: HttpRequest, code: str) -> HttpResponse:
 @officer_required
 @require_POST
 def start(request: HttpRequest, code: str) -> HttpResponse:
-    return _officer_action(request, code, lambda c: services.concern_start(actor=request.user, concern=_fresh(c)),
-                           _("Đã chuyển sang đang xử lý."))
+    return _officer_action(
+        request,
+        code,
+        lambda c: services.concern_start(actor=request.user, concern=_fresh(c)),
+        _("Đã chuyển sang đang xử lý."),
+    )
 
 
 @officer_required
@@ -267,24 +339,41 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
     form = AnswerForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    return _officer_action(request, code, lambda c: services.concern_answer(
-        actor=request.user, concern=_fresh(c), text=data.get("text", ""), citation=data.get("citation", ""),
-        citation_url=data.get("citation_url", "")), _("Đã gửi trả lời tới người lao động."))
+    return _officer_action(
+        request,
+        code,
+        lambda c: services.concern_answer(
+            actor=request.user,
+            concern=_fresh(c),
+            text=data.get("text", ""),
+            citation=data.get("citation", ""),
+            citation_url=data.get("citation_url", ""),
+        ),
+        _("Đã gửi trả lời tới người lao động."),
+    )
 
 
 @officer_required
 @require_POST
 def close(request: HttpRequest, code: str) -> HttpResponse:
-    return _officer_action(request, code, lambda c: services.concern_close(actor=request.user, concern=_fresh(c)),
-                           _("Đã đóng ý kiến."))
+    return _officer_action(
+        request,
+        code,
+        lambda c: services.concern_close(actor=request.user, concern=_fresh(c)),
+        _("Đã đóng ý kiến."),
+    )
 
 
 @officer_required
 @require_POST
 def note(request: HttpRequest, code: str) -> HttpResponse:
     text = request.POST.get("note", "")
-    return _officer_action(request, code, lambda c: services.concern_add_note(actor=request.user, concern=_fresh(c), note=text),
-                           _("Đã thêm ghi chú."))
+    return _officer_action(
+        request,
+        code,
+        lambda c: services.concern_add_note(actor=request.user, concern=_fresh(c), note=text),
+        _("Đã thêm ghi chú."),
+    )
 
 
 @officer_required
@@ -292,7 +381,9 @@ def note(request: HttpRequest, code: str) -> HttpResponse:
 def erase_contact(request: HttpRequest, code: str) -> HttpResponse:
     def run(c: Concern) -> None:
         if not getattr(c, "contact_visible", False):
-            raise ValidationError(_("Chỉ Văn phòng LĐLĐ cấp trên được xoá thông tin liên hệ của người gửi ẩn danh."))
+            raise ValidationError(
+                _("Chỉ Văn phòng LĐLĐ cấp trên được xoá thông tin liên hệ của người gửi ẩn danh.")
+            )
         services.concern_erase_contact(concern=_fresh(c), actor=request.user)
 
     return _officer_action(request, code, run, _("Đã xoá thông tin liên hệ."))
@@ -310,15 +401,22 @@ def record(request: HttpRequest) -> HttpResponse:
             unit = get_unit_in_scope(request.user, data["unit"]) if data["unit"] else None
             try:
                 concern = services.concern_submit(
-                    text=data["text"], unit=unit, channel=Channel.OFFICER, is_anonymous=data["is_anonymous"],
-                    contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-                    wants_upper_level=data["wants_upper_level"], actor=request.user,
+                    text=data["text"],
+                    unit=unit,
+                    channel=Channel.OFFICER,
+                    is_anonymous=data["is_anonymous"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    wants_upper_level=data["wants_upper_level"],
+                    actor=request.user,
                 )
             except ValidationError as exc:
                 _errors_to_form(form, exc)
                 status = 422
             else:
-                messages.success(request, _("Đã ghi nhận ý kiến %(code)s.") % {"code": concern.code})
+                messages.success(
+                    request, _("Đã ghi nhận ý kiến %(code)s.") % {"code": concern.code}
+                )
                 return redirect("feedback:detail", code=concern.code)
         else:
             status = 422
@@ -330,7 +428,9 @@ def record(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 def clusters(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/clusters.html", {"clusters": selectors.cluster_list(viewer=request.user)})
+    return render(
+        request, "feedback/clusters.html", {"clusters": selectors.cluster_list(viewer=request.user)}
+    )
 
 
 @officer_required
@@ -349,14 +449,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     unit = _unit_param(request)
     today = timezone.localdate()
     start = today.replace(day=1)
-    return render(request, "feedback/dashboard.html", {
-        "unit": unit,
-        "table": selectors.topic_unit_month(viewer=request.user, unit=unit),
-        "spikes": selectors.spikes(viewer=request.user),
-        "month": selectors.feedback_period_summary(viewer=request.user, unit=unit, start=start, end=today),
-        "year": selectors.feedback_period_summary(viewer=request.user, unit=unit, start=today - timedelta(days=365), end=today),
-        "quality": _model_quality(),
-    })
+    return render(
+        request,
+        "feedback/dashboard.html",
+        {
+            "unit": unit,
+            "table": selectors.topic_unit_month(viewer=request.user, unit=unit),
+            "spikes": selectors.spikes(viewer=request.user),
+            "month": selectors.feedback_period_summary(
+                viewer=request.user, unit=unit, start=start, end=today
+            ),
+            "year": selectors.feedback_period_summary(
+                viewer=request.user, unit=unit, start=today - timedelta(days=365), end=today
+            ),
+            "quality": _model_quality(),
+        },
+    )
 
 
 def _model_quality() -> dict[str, Any] | None:
@@ -384,16 +492,27 @@ def summary(request: HttpRequest) -> HttpResponse:
     unit = _unit_param(request)
     data = selectors.feedback_period_summary(viewer=request.user, unit=unit, start=start, end=end)
     if request.GET.get("dinh-dang") == "json":
-        return HttpResponse(json.dumps(data, ensure_ascii=False, default=str, indent=2), content_type="application/json")
-    return render(request, "feedback/summary.html", {"s": data, "unit": unit, "start": start, "end": end})
+        return HttpResponse(
+            json.dumps(data, ensure_ascii=False, default=str, indent=2),
+            content_type="application/json",
+        )
+    return render(
+        request, "feedback/summary.html", {"s": data, "unit": unit, "start": start, "end": end}
+    )
 
 
 @officer_required
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     filters = selectors.InboxFilters.from_query(request.GET)
-    body = exports.concerns_xlsx(selectors.concern_export_rows(viewer=request.user, filters=filters))
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="y-kien-{timezone.localdate():%Y%m%d}.xlsx"'
+    body = exports.concerns_xlsx(
+        selectors.concern_export_rows(viewer=request.user, filters=filters)
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="y-kien-{timezone.localdate():%Y%m%d}.xlsx"'
+    )
     return response
 
 
@@ -408,13 +527,19 @@ def contact_export(request: HttpRequest) -> HttpResponse:
         rows = selectors.contact_export(viewer=request.user, phone=form.cleaned_data["phone"])
         from congdoan.audit.services import audit_record
 
-        audit_record(actor=request.user, action="feedback.contact_export", changes={"rows": len(rows)})
+        audit_record(
+            actor=request.user, action="feedback.contact_export", changes={"rows": len(rows)}
+        )
         if form.cleaned_data["format"] == "xlsx":
-            response = HttpResponse(exports.records_xlsx(rows), content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+            response = HttpResponse(
+                exports.records_xlsx(rows),
+                content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            )
             response["Content-Disposition"] = 'attachment; filename="du-lieu-lien-he.xlsx"'
             return response
-        response = HttpResponse(json.dumps(rows, ensure_ascii=False, indent=2), content_type="application/json")
+        response = HttpResponse(
+            json.dumps(rows, ensure_ascii=False, indent=2), content_type="application/json"
+        )
         response["Content-Disposition"] = 'attachment; filename="du-lieu-lien-he.json"'
         return response
     return render(request, "feedback/contact_export.html", {"form": form})

@@ -40,31 +40,57 @@ def test_period_summary_counts_answers_on_time_and_satisfaction(cast: Any, submi
     Concern.objects.filter(pk=b.pk).update(due_at=timezone.now() - timedelta(hours=1))
     concern_answer(actor=cast.officer_a, concern=Concern.objects.get(pk=b.pk), text="Trả lời muộn")
     today = timezone.localdate()
-    summary = selectors.feedback_period_summary(viewer=cast.district_officer, start=today, end=today)
+    summary = selectors.feedback_period_summary(
+        viewer=cast.district_officer, start=today, end=today
+    )
     assert summary["total"] == 3 and summary["answered"] == 2
     assert summary["on_time_share"] == 50.0 and summary["avg_rating"] == 5.0
-    only_a = selectors.feedback_period_summary(viewer=cast.officer_a, unit=cast.unit_a, start=today, end=today)
+    only_a = selectors.feedback_period_summary(
+        viewer=cast.officer_a, unit=cast.unit_a, start=today, end=today
+    )
     assert only_a["total"] == 2
 
 
 def test_topic_growing_fast_in_a_unit_raises_an_alert(cast: Any) -> None:
     now = timezone.now()
     for i in range(8):
-        Concern.objects.create(unit=cast.unit_a, assigned_unit=cast.unit_a, text=f"lương {i}", topic="wages",
-                               created_at=now - timedelta(days=i))
-    Concern.objects.create(unit=cast.unit_a, assigned_unit=cast.unit_a, text="lương cũ", topic="wages",
-                           created_at=now - timedelta(days=60))
+        Concern.objects.create(
+            unit=cast.unit_a,
+            assigned_unit=cast.unit_a,
+            text=f"lương {i}",
+            topic="wages",
+            created_at=now - timedelta(days=i),
+        )
+    Concern.objects.create(
+        unit=cast.unit_a,
+        assigned_unit=cast.unit_a,
+        text="lương cũ",
+        topic="wages",
+        created_at=now - timedelta(days=60),
+    )
     for i in range(8):
-        Concern.objects.create(unit=cast.unit_b, assigned_unit=cast.unit_b, text=f"nhà trọ {i}", topic="living",
-                               created_at=now - timedelta(days=40 + i * 3 % 80))
-        Concern.objects.create(unit=cast.unit_b, assigned_unit=cast.unit_b, text=f"nhà trọ mới {i}", topic="living",
-                               created_at=now - timedelta(days=i))
+        Concern.objects.create(
+            unit=cast.unit_b,
+            assigned_unit=cast.unit_b,
+            text=f"nhà trọ {i}",
+            topic="living",
+            created_at=now - timedelta(days=40 + i * 3 % 80),
+        )
+        Concern.objects.create(
+            unit=cast.unit_b,
+            assigned_unit=cast.unit_b,
+            text=f"nhà trọ mới {i}",
+            topic="living",
+            created_at=now - timedelta(days=i),
+        )
     alerts = selectors.spikes(viewer=cast.district_officer)
     assert [(a["unit_code"], a["topic"]) for a in alerts] == [("PX-A", "wages")]
 
 
 def test_classify_command_writes_one_json_line_per_concern(cast: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO("cong ty tra luong cham\n\nxuong nong, co nguoi bi ngat\n"))
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("cong ty tra luong cham\n\nxuong nong, co nguoi bi ngat\n")
+    )
     out = io.StringIO()
     call_command("feedback", "classify", stdout=out)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -73,10 +99,13 @@ def test_classify_command_writes_one_json_line_per_concern(cast: Any, monkeypatc
     assert rows[0]["topic"] == "wages" and rows[1]["urgency"] == "urgent"
 
 
-def test_retrain_learns_from_officers_corrections_and_reports_held_apart_quality(cast: Any, submit: Any,
-                                                                                 settings: Any, tmp_path: Any) -> None:
+def test_retrain_learns_from_officers_corrections_and_reports_held_apart_quality(
+    cast: Any, submit: Any, settings: Any, tmp_path: Any
+) -> None:
     # A made-up word the seed set never saw, labelled by officers as "living".
-    concerns = [submit(f"Xin hỏi chuyện zorbix số {i} ở khu zorbix", unit=cast.unit_a) for i in range(30)]
+    concerns = [
+        submit(f"Xin hỏi chuyện zorbix số {i} ở khu zorbix", unit=cast.unit_a) for i in range(30)
+    ]
     for c in concerns:
         concern_correct(actor=cast.officer_a, concern=c, topic="living", urgency="normal")
     out = io.StringIO()

@@ -11,9 +11,13 @@ from congdoan.feedback.services import concern_submit, concern_triage
 from congdoan.text import fold
 
 
-def test_triage_restores_unaccented_text_and_classifies_wages(cast: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_triage_restores_unaccented_text_and_classifies_wages(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        concern = concern_submit(text="cong ty tra luong cham 2 thang nay", unit=cast.unit_a, channel=Channel.WEB)
+        concern = concern_submit(
+            text="cong ty tra luong cham 2 thang nay", unit=cast.unit_a, channel=Channel.WEB
+        )
     concern.refresh_from_db()
     assert concern.status == Status.TRIAGED
     assert concern.topic == Topic.WAGES
@@ -27,8 +31,12 @@ def test_triage_restores_unaccented_text_and_classifies_wages(cast: Any, django_
 
 
 def test_repeat_of_the_same_external_id_returns_the_stored_concern(cast: Any) -> None:
-    first = concern_submit(text="Xin hỏi về BHXH", unit=cast.unit_a, channel=Channel.ZALO, external_id="msg-1")
-    again = concern_submit(text="Xin hỏi về BHXH", unit=cast.unit_a, channel=Channel.ZALO, external_id="msg-1")
+    first = concern_submit(
+        text="Xin hỏi về BHXH", unit=cast.unit_a, channel=Channel.ZALO, external_id="msg-1"
+    )
+    again = concern_submit(
+        text="Xin hỏi về BHXH", unit=cast.unit_a, channel=Channel.ZALO, external_id="msg-1"
+    )
     assert first.pk == again.pk
     assert Concern.objects.count() == 1
 
@@ -43,7 +51,9 @@ def test_bad_text_is_refused_with_a_vietnamese_message(cast: Any, text: str) -> 
 
 def test_concern_untriaged_while_worker_was_down_is_picked_up_later(cast: Any) -> None:
     # No on-commit callbacks run here: the triage task never got enqueued.
-    concern = concern_submit(text="Xưởng may nóng quá, không có quạt", unit=cast.unit_a, channel=Channel.WEB)
+    concern = concern_submit(
+        text="Xưởng may nóng quá, không có quạt", unit=cast.unit_a, channel=Channel.WEB
+    )
     assert Concern.objects.get(pk=concern.pk).status == Status.RECEIVED
     counts = check_deadlines()
     assert counts["triaged"] == 1

@@ -8,15 +8,20 @@ from congdoan.feedback.models import Channel, Concern, Status
 from congdoan.feedback.services import concern_answer
 
 
-def test_worker_finds_the_union_without_diacritics_and_sends_a_concern(cast: Any, client: Any,
-                                                                     django_capture_on_commit_callbacks: Any) -> None:
+def test_worker_finds_the_union_without_diacritics_and_sends_a_concern(
+    cast: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     page = client.get(reverse("feedback:submit") + "?q=dien tu b").content.decode()
     assert 'value="PX-B"' in page and "Công ty Điện tử B" in page and 'value="PX-A"' not in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("feedback:submit"), {"unit_pick": "PX-B", "text": "nha tro gan cty tang gia",
-                                                            "is_anonymous": "on"})
+        response = client.post(
+            reverse("feedback:submit"),
+            {"unit_pick": "PX-B", "text": "nha tro gan cty tang gia", "is_anonymous": "on"},
+        )
     concern = Concern.objects.get()
-    assert response.status_code == 302 and response["Location"].startswith(reverse("feedback:track", args=[concern.code]))
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("feedback:track", args=[concern.code])
+    )
     assert concern.unit == cast.unit_b and concern.is_anonymous and concern.channel == Channel.WEB
     assert concern.code in client.get(response["Location"]).content.decode()
 
@@ -31,20 +36,36 @@ def test_qr_page_preselects_the_union(cast: Any, client: Any) -> None:
 
 def test_pages_for_workers_need_no_javascript(cast: Any, client: Any, submit: Any) -> None:
     concern = submit("Xin hỏi", unit=cast.unit_a)
-    for url in (reverse("feedback:submit"), reverse("feedback:track", args=[concern.code]), reverse("feedback:track_lookup")):
+    for url in (
+        reverse("feedback:submit"),
+        reverse("feedback:track", args=[concern.code]),
+        reverse("feedback:track_lookup"),
+    ):
         html = client.get(url).content.decode()
         assert "<script" not in html and "<form" in html
 
 
 def test_worker_reads_the_answer_rates_it_and_reopens(cast: Any, client: Any, submit: Any) -> None:
     concern = submit("Xin hỏi nghỉ Tết mấy ngày", unit=cast.unit_a)
-    concern_answer(actor=cast.officer_a, concern=concern, text="Nghỉ 5 ngày theo Điều 112.", citation="Điều 112 BLLĐ 2019")
-    lookup = client.get(reverse("feedback:track_lookup") + f"?ma={concern.code.lower().replace('-', ' ')}")
+    concern_answer(
+        actor=cast.officer_a,
+        concern=concern,
+        text="Nghỉ 5 ngày theo Điều 112.",
+        citation="Điều 112 BLLĐ 2019",
+    )
+    lookup = client.get(
+        reverse("feedback:track_lookup") + f"?ma={concern.code.lower().replace('-', ' ')}"
+    )
     assert lookup.status_code == 302
     html = client.get(lookup["Location"]).content.decode()
     assert "Nghỉ 5 ngày theo Điều 112." in html and "Điều 112 BLLĐ 2019" in html
-    client.post(reverse("feedback:track_rate", args=[concern.code]), {"rating": "2", "comment": "chưa rõ"})
-    client.post(reverse("feedback:track_reopen", args=[concern.code]), {"reason": "Công ty vẫn chỉ cho nghỉ 3 ngày"})
+    client.post(
+        reverse("feedback:track_rate", args=[concern.code]), {"rating": "2", "comment": "chưa rõ"}
+    )
+    client.post(
+        reverse("feedback:track_reopen", args=[concern.code]),
+        {"reason": "Công ty vẫn chỉ cho nghỉ 3 ngày"},
+    )
     concern.refresh_from_db()
     assert concern.rating == 2 and concern.status == Status.REOPENED and concern.reopen_count == 1
 
@@ -62,28 +83,51 @@ def test_worker_deletes_their_contact_with_the_code(cast: Any, client: Any, subm
     assert concern.contact_phone == "" and concern.contact_name == "" and concern.text == "Xin hỏi"
 
 
-def test_officer_records_a_hotline_concern_and_answers_it(cast: Any, client_of: Any,
-                                                          django_capture_on_commit_callbacks: Any) -> None:
+def test_officer_records_a_hotline_concern_and_answers_it(
+    cast: Any, client_of: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     client = client_of(cast.officer_a)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("feedback:record"), {"unit": "PX-A", "source": "hotline",
-                                                             "text": "Công nhân báo xưởng nóng, không có quạt"})
+        response = client.post(
+            reverse("feedback:record"),
+            {
+                "unit": "PX-A",
+                "source": "hotline",
+                "text": "Công nhân báo xưởng nóng, không có quạt",
+            },
+        )
     concern = Concern.objects.get()
-    assert response.status_code == 302 and concern.channel == Channel.OFFICER and concern.submitted_by == cast.officer_a
-    client.post(reverse("feedback:correct", args=[concern.code]), {"topic": "safety", "urgency": "high"})
-    client.post(reverse("feedback:assign", args=[concern.code]), {"assignee": str(cast.officer_a.pk)})
-    client.post(reverse("feedback:answer", args=[concern.code]), {"text": "Đã đề nghị công ty lắp thêm quạt."})
+    assert (
+        response.status_code == 302
+        and concern.channel == Channel.OFFICER
+        and concern.submitted_by == cast.officer_a
+    )
+    client.post(
+        reverse("feedback:correct", args=[concern.code]), {"topic": "safety", "urgency": "high"}
+    )
+    client.post(
+        reverse("feedback:assign", args=[concern.code]), {"assignee": str(cast.officer_a.pk)}
+    )
+    client.post(
+        reverse("feedback:answer", args=[concern.code]),
+        {"text": "Đã đề nghị công ty lắp thêm quạt."},
+    )
     concern.refresh_from_db()
-    assert concern.topic == "safety" and concern.topic_corrected and concern.assignee == cast.officer_a
+    assert (
+        concern.topic == "safety" and concern.topic_corrected and concern.assignee == cast.officer_a
+    )
     assert concern.status == Status.ANSWERED
     from congdoan.audit.models import AuditEntry
 
     assert {"feedback.record", "feedback.correct", "feedback.assign", "feedback.answer"} <= set(
-        AuditEntry.objects.values_list("action", flat=True))
+        AuditEntry.objects.values_list("action", flat=True)
+    )
 
 
 def test_officer_cannot_record_for_a_unit_outside_their_scope(cast: Any, client_of: Any) -> None:
-    response = client_of(cast.officer_a).post(reverse("feedback:record"), {"unit": "PX-B", "source": "hotline", "text": "x y"})
+    response = client_of(cast.officer_a).post(
+        reverse("feedback:record"), {"unit": "PX-B", "source": "hotline", "text": "x y"}
+    )
     assert response.status_code in (404, 422) and Concern.objects.count() == 0
 
 
@@ -91,22 +135,32 @@ def test_inbox_filters_answer_htmx_with_a_partial(cast: Any, client_of: Any, sub
     submit("Xưởng nóng quá không có quạt", unit=cast.unit_a)
     submit("Xin hỏi đoàn phí", unit=cast.unit_a)
     client = client_of(cast.district_officer)
-    partial = client.get(reverse("feedback:inbox") + "?status=&topic=union", HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get(
+        reverse("feedback:inbox") + "?status=&topic=union", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "<html" not in partial and "đoàn phí" in partial and "nóng" not in partial
     full = client.get(reverse("feedback:inbox")).content.decode()
     assert "<html" in full and "nóng" in full
 
 
-def test_member_sees_their_own_concerns(cast: Any, client_of: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_member_sees_their_own_concerns(
+    cast: Any, client_of: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     client = client_of(cast.member_user)
     client.post(reverse("feedback:submit"), {"text": "Xin hỏi về thẻ đoàn viên"})
     concern = Concern.objects.get()
-    assert concern.channel == Channel.MEMBER and concern.unit == cast.unit_a and concern.submitted_by == cast.member_user
+    assert (
+        concern.channel == Channel.MEMBER
+        and concern.unit == cast.unit_a
+        and concern.submitted_by == cast.member_user
+    )
     assert concern.code in client.get(reverse("feedback:mine")).content.decode()
     assert client.get(reverse("feedback:inbox")).status_code == 403
 
 
-def test_clusters_dashboard_summary_and_export_pages_render(cast: Any, client_of: Any, submit: Any) -> None:
+def test_clusters_dashboard_summary_and_export_pages_render(
+    cast: Any, client_of: Any, submit: Any
+) -> None:
     for i in range(3):
         submit(f"Công ty May A chậm trả lương tháng 10 cho cả xưởng may{'!' * i}", unit=cast.unit_a)
     client = client_of(cast.district_officer)

@@ -18,11 +18,18 @@ E164 = "+84912345678"
 
 @pytest.fixture
 def anonymous_concern(cast: Any, submit: Callable[..., Concern]) -> Concern:
-    return submit("Tổ trưởng chuyền 3 hay chửi mắng công nhân", unit=cast.unit_a, is_anonymous=True,
-                  contact_name="Nguyễn Văn Ẩn", contact_phone=PHONE)
+    return submit(
+        "Tổ trưởng chuyền 3 hay chửi mắng công nhân",
+        unit=cast.unit_a,
+        is_anonymous=True,
+        contact_name="Nguyễn Văn Ẩn",
+        contact_phone=PHONE,
+    )
 
 
-def test_officer_of_other_unit_cannot_see_feedback(cast: Any, client_of: Any, anonymous_concern: Concern) -> None:
+def test_officer_of_other_unit_cannot_see_feedback(
+    cast: Any, client_of: Any, anonymous_concern: Concern
+) -> None:
     client = client_of(cast.officer_b)
     assert client.get(reverse("feedback:detail", args=[anonymous_concern.code])).status_code == 404
     page = client.get(reverse("feedback:inbox") + "?status=")
@@ -30,7 +37,9 @@ def test_officer_of_other_unit_cannot_see_feedback(cast: Any, client_of: Any, an
     assert selectors.concern_queryset(viewer=cast.officer_b).count() == 0
 
 
-def test_grassroots_officer_never_sees_anonymous_contact_on_page(cast: Any, client_of: Any, anonymous_concern: Concern) -> None:
+def test_grassroots_officer_never_sees_anonymous_contact_on_page(
+    cast: Any, client_of: Any, anonymous_concern: Concern
+) -> None:
     client = client_of(cast.officer_a)
     html = client.get(reverse("feedback:detail", args=[anonymous_concern.code])).content.decode()
     assert "chửi mắng" in html
@@ -39,7 +48,9 @@ def test_grassroots_officer_never_sees_anonymous_contact_on_page(cast: Any, clie
     assert anonymous_concern.code in inbox and E164 not in inbox
 
 
-def test_grassroots_officer_never_sees_anonymous_contact_in_export(cast: Any, client_of: Any, anonymous_concern: Concern) -> None:
+def test_grassroots_officer_never_sees_anonymous_contact_in_export(
+    cast: Any, client_of: Any, anonymous_concern: Concern
+) -> None:
     response = client_of(cast.officer_a).get(reverse("feedback:export"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -48,35 +59,67 @@ def test_grassroots_officer_never_sees_anonymous_contact_in_export(cast: Any, cl
     assert E164 not in cells and "Nguyễn Văn Ẩn" not in cells
 
 
-def test_grassroots_officer_never_sees_anonymous_contact_in_api(cast: Any, client_of: Any, anonymous_concern: Concern) -> None:
+def test_grassroots_officer_never_sees_anonymous_contact_in_api(
+    cast: Any, client_of: Any, anonymous_concern: Concern
+) -> None:
     body = client_of(cast.officer_a).get("/api/v1/feedback/inbox").json()
     assert [row["code"] for row in body["items"]] == [anonymous_concern.code]
     assert body["items"][0]["contact_phone"] == "" and body["items"][0]["contact_name"] == ""
 
 
-def test_district_office_sees_anonymous_contact_everywhere(cast: Any, client_of: Any, anonymous_concern: Concern) -> None:
+def test_district_office_sees_anonymous_contact_everywhere(
+    cast: Any, client_of: Any, anonymous_concern: Concern
+) -> None:
     client = client_of(cast.district_officer)
-    assert E164 in client.get(reverse("feedback:detail", args=[anonymous_concern.code])).content.decode()
+    assert (
+        E164
+        in client.get(reverse("feedback:detail", args=[anonymous_concern.code])).content.decode()
+    )
     assert client.get("/api/v1/feedback/inbox").json()["items"][0]["contact_phone"] == E164
     sheet = load_workbook(io.BytesIO(client.get(reverse("feedback:export")).content)).active
     assert E164 in [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
 
 
-def test_named_sender_contact_is_visible_to_the_grassroots_officer(cast: Any, client_of: Any, submit: Any) -> None:
-    concern = submit("Xin hỏi thủ tục nhận trợ cấp thai sản", unit=cast.unit_a, is_anonymous=False, contact_phone=PHONE)
-    html = client_of(cast.officer_a).get(reverse("feedback:detail", args=[concern.code])).content.decode()
+def test_named_sender_contact_is_visible_to_the_grassroots_officer(
+    cast: Any, client_of: Any, submit: Any
+) -> None:
+    concern = submit(
+        "Xin hỏi thủ tục nhận trợ cấp thai sản",
+        unit=cast.unit_a,
+        is_anonymous=False,
+        contact_phone=PHONE,
+    )
+    html = (
+        client_of(cast.officer_a)
+        .get(reverse("feedback:detail", args=[concern.code]))
+        .content.decode()
+    )
     assert E164 in html
 
 
-def test_concern_about_the_grassroots_union_is_hidden_from_it(cast: Any, client_of: Any, submit: Any) -> None:
-    concern = submit("Chủ tịch công đoàn công ty bao che cho quản đốc, không bảo vệ công nhân", unit=cast.unit_a)
+def test_concern_about_the_grassroots_union_is_hidden_from_it(
+    cast: Any, client_of: Any, submit: Any
+) -> None:
+    concern = submit(
+        "Chủ tịch công đoàn công ty bao che cho quản đốc, không bảo vệ công nhân", unit=cast.unit_a
+    )
     assert concern.about_union and concern.hidden_from_unit
     assert concern.assigned_unit == cast.district
-    assert client_of(cast.officer_a).get(reverse("feedback:detail", args=[concern.code])).status_code == 404
-    assert client_of(cast.district_officer).get(reverse("feedback:detail", args=[concern.code])).status_code == 200
+    assert (
+        client_of(cast.officer_a).get(reverse("feedback:detail", args=[concern.code])).status_code
+        == 404
+    )
+    assert (
+        client_of(cast.district_officer)
+        .get(reverse("feedback:detail", args=[concern.code]))
+        .status_code
+        == 200
+    )
 
 
-def test_contact_export_is_for_the_office_only(cast: Any, client_of: Any, anonymous_concern: Concern) -> None:
+def test_contact_export_is_for_the_office_only(
+    cast: Any, client_of: Any, anonymous_concern: Concern
+) -> None:
     url = reverse("feedback:contact_export") + f"?phone={PHONE}&format=json"
     assert client_of(cast.officer_a).get(url).status_code == 404
     rows = json.loads(client_of(cast.district_officer).get(url).content)

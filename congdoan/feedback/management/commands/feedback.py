@@ -17,16 +17,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        classify = sub.add_parser("classify", help="Đọc mỗi dòng một ý kiến từ stdin, in một dòng JSON cho mỗi ý kiến.")
+        classify = sub.add_parser(
+            "classify", help="Đọc mỗi dòng một ý kiến từ stdin, in một dòng JSON cho mỗi ý kiến."
+        )
         classify.add_argument("--batch", type=int, default=256)
-        retrain = sub.add_parser("retrain", help="Huấn luyện lại từ bộ dữ liệu mẫu và các sửa đổi của cán bộ.")
-        retrain.add_argument("--out", default="", help="Thư mục lưu mô hình (mặc định FEEDBACK_TRAINED_MODEL_DIR).")
-        retrain.add_argument("--ship", action="store_true", help="Ghi vào mô hình đóng gói (feedback/models/topic).")
+        retrain = sub.add_parser(
+            "retrain", help="Huấn luyện lại từ bộ dữ liệu mẫu và các sửa đổi của cán bộ."
+        )
+        retrain.add_argument(
+            "--out", default="", help="Thư mục lưu mô hình (mặc định FEEDBACK_TRAINED_MODEL_DIR)."
+        )
+        retrain.add_argument(
+            "--ship", action="store_true", help="Ghi vào mô hình đóng gói (feedback/models/topic)."
+        )
         retrain.add_argument("--epochs", type=int, default=30)
-        check = sub.add_parser("check-deadlines", help="Phân loại ý kiến tồn, nhắc hạn, chuyển cấp trên, xoá liên hệ hết hạn lưu.")
-        check.add_argument("--schedule", action="store_true",
-                           help="Đưa vào hàng đợi tác vụ tự lặp lại mỗi FEEDBACK_CHECK_EVERY_MINUTES phút.")
-        sub.add_parser("erase-expired", help="Xoá thông tin liên hệ của ý kiến đã đóng quá FEEDBACK_RETENTION_DAYS ngày.")
+        check = sub.add_parser(
+            "check-deadlines",
+            help="Phân loại ý kiến tồn, nhắc hạn, chuyển cấp trên, xoá liên hệ hết hạn lưu.",
+        )
+        check.add_argument(
+            "--schedule",
+            action="store_true",
+            help="Đưa vào hàng đợi tác vụ tự lặp lại mỗi FEEDBACK_CHECK_EVERY_MINUTES phút.",
+        )
+        sub.add_parser(
+            "erase-expired",
+            help="Xoá thông tin liên hệ của ý kiến đã đóng quá FEEDBACK_RETENTION_DAYS ngày.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -69,16 +86,26 @@ class Command(BaseCommand):
         out = Path(options["out"]) if options["out"] else None
         if options["ship"]:
             out = Path(settings.FEEDBACK_MODEL_DIR)
-        report = retrain(out_dir=out, epochs=options["epochs"], include_officers=not options["ship"])
-        self.stdout.write(f"trained on {report['n_train']} concerns ({report['n_seed']} seed, "
-                          f"{report['n_officer_train']} officers' corrections)")
-        self.stdout.write(f"held-apart test: n={report['n_test']} accuracy={report['accuracy']} macro-F1={report['macro_f1']}")
+        report = retrain(
+            out_dir=out, epochs=options["epochs"], include_officers=not options["ship"]
+        )
+        self.stdout.write(
+            f"trained on {report['n_train']} concerns ({report['n_seed']} seed, "
+            f"{report['n_officer_train']} officers' corrections)"
+        )
+        self.stdout.write(
+            f"held-apart test: n={report['n_test']} accuracy={report['accuracy']} macro-F1={report['macro_f1']}"
+        )
         self.stdout.write(f"{'topic':<12} {'precision':>9} {'recall':>7} {'n':>4}")
         for row in report["per_topic"]:
-            self.stdout.write(f"{row['topic']:<12} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['support']:>4}")
+            self.stdout.write(
+                f"{row['topic']:<12} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['support']:>4}"
+            )
         officer = report.get("officer_labels")
         if officer:
-            self.stdout.write(f"officers' held-apart labels: n={officer['n']} accuracy={officer['accuracy']}")
+            self.stdout.write(
+                f"officers' held-apart labels: n={officer['n']} accuracy={officer['accuracy']}"
+            )
         else:
             self.stdout.write("officers' held-apart labels: none yet")
 
