@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from congdoan.feedback.channels import sms as sms_lib
-from congdoan.feedback.models import Channel, Concern
+from congdoan.feedback.models import Channel, Concern, Status, clean_code
 from congdoan.feedback.services import concern_submit
 from congdoan.orgs.models import Unit
 
@@ -22,11 +22,18 @@ logger = logging.getLogger("congdoan.feedback.channels")
 _TAG = regex.compile(r"(?<![\w#])#([A-Za-z0-9][A-Za-z0-9_\-]{1,39})(?![\w\-])")
 
 
+# A message that is only a tracking code ("YK-7K3M9Q", "ma yk 7k3m9q") asks for its status.
+_CODE_ONLY = regex.compile(
+    r"^\s*(?:m[aã]\s*)?yk[\s\-]?([a-z0-9]{6})\s*[.!?]*\s*$", regex.IGNORECASE
+)
+
+
 @dataclass(frozen=True)
 class IntakeResult:
     concern: Concern | None
     created: bool
     error: str = ""
+    status_of: str = ""  # the code asked about, when the message was a status question
 
 
 def match_unit(text: str) -> tuple[Unit | None, str]:
@@ -89,6 +96,33 @@ def _first_error(exc: ValidationError) -> str:
     return messages[0] if messages else _("Nội dung không hợp lệ.")
 
 
+def status_reply(text: str) -> tuple[str, str, str] | None:
+    """(code, reply, tracking URL) when the message is only a tracking code; None otherwise."""
+    found = _CODE_ONLY.match(text or "")
+    if found is None:
+        return None
+    code = clean_code("YK" + found.group(1))
+    concern = Concern.objects.filter(code=code).first()
+    if concern is None:
+        missing = _("Không tìm thấy ý kiến có mã %(code)s. Xin kiểm tra lại mã.") % {"code": code}
+        return code, missing, ""
+    reply = _("Ý kiến %(code)s: %(status)s.") % {
+        "code": code,
+        "status": Status(concern.status).label,
+    }
+    if concern.status in (Status.ANSWERED, Status.CLOSED) and concern.answer_text:
+        reply += " " + _("Trả lời: %(text)s") % {"text": " ".join(concern.answer_text.split())}
+    elif concern.due_at is not None:
+        from django.utils import timezone
+
+        reply += " " + _("Hạn trả lời: %(date)s.") % {
+            "date": timezone.localtime(concern.due_at).strftime("%d/%m/%Y")
+        }
+    from congdoan.feedback.channels import tracking_url
+
+    return code, reply, tracking_url(concern)
+
+
 def _submit(
     *,
     channel: str,
@@ -101,6 +135,15 @@ def _submit(
     existing = Concern.objects.filter(channel=channel, external_id=external_id).first()
     if existing is not None:
         return IntakeResult(concern=existing, created=False)
+    asked = status_reply(raw_text)
+    if asked is not None:
+        code, reply, url = asked
+        if channel == Channel.SMS:
+            reply = sms_lib.with_link(reply, url, settings.SMS_MAX_SEGMENTS)
+        elif url:
+            reply = f"{reply} {url}"
+        _send_later(channel, recipient, reply, None)
+        return IntakeResult(concern=None, created=False, status_of=code)
     unit, text = match_unit(raw_text)
     try:
         concern = concern_submit(
@@ -123,7 +166,8 @@ def _submit(
 def receipt_text_for(channel: str, concern: Concern) -> str:
     text = receipt_text(concern)
     if channel == Channel.SMS:
-        return sms_lib.fit_segments(text, settings.SMS_MAX_SEGMENTS)
+        url = _tracking_hint(concern)
+        return sms_lib.with_link(text[: -len(url)].strip(), url, settings.SMS_MAX_SEGMENTS)
     return text
 
 

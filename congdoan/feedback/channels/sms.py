@@ -141,6 +141,14 @@ def fit_segments(text: str, max_segments: int, link: str = "") -> str:
     return tail.strip()
 
 
+def with_link(text: str, link: str, max_segments: int) -> str:
+    """`text` followed by `link`; when too long, `text` is cut so that the link always fits."""
+    whole = f"{' '.join(text.split())} {link}".strip()
+    if segment_count(whole) <= max_segments:
+        return whole
+    return fit_segments(text, max_segments, link=link)
+
+
 # --- client ---------------------------------------------------------------------------------
 
 

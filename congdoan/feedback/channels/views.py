@@ -70,6 +70,8 @@ def sms_webhook(request: HttpRequest) -> HttpResponse:
 
 def _intake_answer(result: intake.IntakeResult) -> JsonResponse:
     # 200 even when the text was refused: the provider must not redeliver; the worker got a help reply.
+    if result.status_of:
+        return JsonResponse({"ok": True, "status_of": result.status_of})
     if result.concern is None:
         return JsonResponse({"ok": False, "error": result.error})
     return JsonResponse({"ok": True, "code": result.concern.code, "duplicate": not result.created})

@@ -348,3 +348,67 @@ def test_deliver_answer_is_a_no_op_for_site_channels(
     )
     deliver_answer(concern)
     assert fake_zalo.requests == [] and fake_sms.requests == []
+
+
+# --- status questions -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["{code}", "ma {spaced}", "{lower}."])
+def test_zalo_message_with_only_a_tracking_code_gets_the_status_and_stores_nothing(
+    cast: Any,
+    client: Client,
+    fake_zalo: FakeZaloOA,
+    django_capture_on_commit_callbacks: Any,
+    typed: str,
+) -> None:
+    concern = Concern.objects.create(
+        unit=cast.unit_a,
+        text="Lương chậm",
+        status="answered",
+        answer_text="Đã trả đủ lương ngày 5.",
+    )
+    text = typed.format(
+        code=concern.code, spaced=concern.code.replace("-", " "), lower=concern.code.lower()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_zalo(client, zalo_event(text, msg_id="ask-1"))
+    assert response.json() == {"ok": True, "status_of": concern.code}
+    assert Concern.objects.count() == 1
+    (sent,) = fake_zalo.sent
+    assert (
+        concern.code in sent["text"]
+        and "Đã trả lời" in sent["text"]
+        and "Đã trả đủ lương" in sent["text"]
+    )
+
+
+@pytest.mark.django_db
+def test_sms_status_question_for_an_unknown_code_says_so(
+    cast: Any, client: Client, fake_sms: FakeSmsGateway, django_capture_on_commit_callbacks: Any
+) -> None:
+    body = json.dumps({"from": "0912345678", "text": "YK-ZZZZZZ", "id": "q-1"}).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_sms(client, body, "application/json")
+    assert response.json()["status_of"] == "YK-ZZZZZZ"
+    assert Concern.objects.count() == 0
+    assert "Không tìm thấy" in fake_sms.sent[0]["text"]
+
+
+@pytest.mark.django_db
+def test_sms_receipt_fits_the_segment_limit_and_keeps_the_tracking_link(
+    cast: Any,
+    client: Client,
+    fake_sms: FakeSmsGateway,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    from congdoan.feedback.channels import sms, tracking_url
+
+    settings.SMS_MAX_SEGMENTS = 2
+    body = json.dumps({"from": "0912345678", "text": "#PX-A Thiếu nước uống", "id": "r-1"}).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_sms(client, body, "application/json")
+    text = fake_sms.sent[0]["text"]
+    assert sms.segment_count(text) <= 2
+    assert text.endswith(tracking_url(Concern.objects.get()))
