@@ -61,12 +61,10 @@ def test_member_search_filters_by_name(cast):
     _token, key = api_token_create(
         actor=cast.district_officer, user=cast.district_officer, name="t"
     )
-    client = Client()
-    assert [
-        m["full_name"]
-        for m in client.get("/api/v1/units/PX-B/members?q=Bình", headers=bearer(key)).json()["items"]
-    ] == ["Trần Văn Bình"]
-    assert client.get("/api/v1/units/PX-B/members?q=Lan", headers=bearer(key)).json()["items"] == []
+    client = Client(headers=bearer(key))
+    found = client.get("/api/v1/units/PX-B/members?q=Bình").json()["items"]
+    assert [m["full_name"] for m in found] == ["Trần Văn Bình"]
+    assert client.get("/api/v1/units/PX-B/members?q=Lan").json()["items"] == []
 
 
 def test_revoked_or_unknown_token_gets_401(cast):
