@@ -41,10 +41,46 @@ BIG_MEMBERS = 2000
 MOVED_SUBTREE = 500
 PASSWORD = "bench-mat-khau-123"
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+]
 MALE_MIDDLE = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Xuân"]
 FEMALE_MIDDLE = ["Thị", "Thu", "Ngọc", "Thanh", "Minh"]
-GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Linh", "Mai", "Nam", "Phương", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Yến"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hoa",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nam",
+    "Phương",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Yến",
+]
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -52,8 +88,14 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--units", type=int, default=10_000)
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--keep", action="store_true", help="reuse an existing build of the same size")
-    parser.add_argument("--database-url", default="", help=f"PostgreSQL URL of the bench database (default: {BENCH_DB})")
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse an existing build of the same size"
+    )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help=f"PostgreSQL URL of the bench database (default: {BENCH_DB})",
+    )
     args = parser.parse_args(argv)
     if args.units < MOVED_SUBTREE + 40:
         parser.error(f"--units must be at least {MOVED_SUBTREE + 40}")
@@ -89,7 +131,9 @@ def _ensure_database(url: str) -> None:
         dbname="postgres",
         autocommit=True,
     ) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone()
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]
+        ).fetchone()
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
             print(f"created database {cfg['NAME']}")
@@ -100,7 +144,13 @@ def run(argv: list[str]) -> None:
     if os.environ.get(CHILD_FLAG) != "1":
         url = _bench_url(args.database_url)
         _ensure_database(url)
-        env = {**os.environ, "DATABASE_URL": url, CHILD_FLAG: "1", "TASKS_BACKEND": "immediate", "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            CHILD_FLAG: "1",
+            "TASKS_BACKEND": "immediate",
+            "PYTHONUNBUFFERED": "1",
+        }
         cmd = [sys.executable, "-m", "congdoan.config.cli", "bench", "tree", "--", *argv]
         raise SystemExit(subprocess.run(cmd, env=env, check=False).returncode)
     _run_in_bench_database(args)
@@ -115,7 +165,9 @@ def _run_in_bench_database(args: argparse.Namespace) -> None:
 
     if connection.vendor != "postgresql":
         raise SystemExit("the tree benchmark runs on PostgreSQL only")
-    print(f"database {connection.settings_dict['NAME']} (PostgreSQL {connection.cursor().connection.info.server_version})")
+    print(
+        f"database {connection.settings_dict['NAME']} (PostgreSQL {connection.cursor().connection.info.server_version})"
+    )
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     print(f"migrate: {time.perf_counter() - started:.1f} s")
@@ -167,14 +219,21 @@ def _build(args: argparse.Namespace) -> None:
 
     rng = random.Random(2026)
     tables = [
-        "audit_auditentry", "orgs_appointment", "orgs_unitevent", "orgs_unitperiod", "orgs_member", "orgs_unit",
+        "audit_auditentry",
+        "orgs_appointment",
+        "orgs_unitevent",
+        "orgs_unitperiod",
+        "orgs_member",
+        "orgs_unit",
     ]
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE")
     User.objects.filter(email="bench-officer@example.vn").delete()
 
     levels = {
-        code: Level.objects.update_or_create(code=code, defaults={"name": name, "rank": rank, "is_grassroots": g})[0]
+        code: Level.objects.update_or_create(
+            code=code, defaults={"name": name, "rank": rank, "is_grassroots": g}
+        )[0]
         for code, name, rank, g in [
             ("lien-doan-tinh", "Liên đoàn Lao động tỉnh, thành phố", 1, False),
             ("cap-tren-co-so", "Công đoàn cấp trên trực tiếp cơ sở", 2, False),
@@ -186,7 +245,13 @@ def _build(args: argparse.Namespace) -> None:
     paths: dict[int, str] = {}
     now = timezone.now()
     founded = date(2015, 1, 1)
-    kinds = [UnitKind.NON_STATE_ENTERPRISE, UnitKind.FDI_ENTERPRISE, UnitKind.SCHOOL, UnitKind.HEALTH, UnitKind.STATE_BODY]
+    kinds = [
+        UnitKind.NON_STATE_ENTERPRISE,
+        UnitKind.FDI_ENTERPRISE,
+        UnitKind.SCHOOL,
+        UnitKind.HEALTH,
+        UnitKind.STATE_BODY,
+    ]
     grassroots_ids: list[int] = []
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -205,13 +270,33 @@ def _build(args: argparse.Namespace) -> None:
                     grassroots_ids.append(uid)
                     name, kind = f"Công đoàn cơ sở Công ty số {uid}", kinds[uid % len(kinds)]
                 copy.write_row(
-                    (uid, code, name, "", level_by_depth[depth], kind, parent, paths[uid], depth,
-                     name.replace("Công đoàn cơ sở ", ""), "", 0, f"b{uid}", True, founded, now)
+                    (
+                        uid,
+                        code,
+                        name,
+                        "",
+                        level_by_depth[depth],
+                        kind,
+                        parent,
+                        paths[uid],
+                        depth,
+                        name.replace("Công đoàn cơ sở ", ""),
+                        "",
+                        0,
+                        f"b{uid}",
+                        True,
+                        founded,
+                        now,
+                    )
                 )
-        with raw.copy("COPY orgs_unitperiod (unit_id, parent_id, name, valid_from) FROM STDIN") as copy:
+        with raw.copy(
+            "COPY orgs_unitperiod (unit_id, parent_id, name, valid_from) FROM STDIN"
+        ) as copy:
             for uid, parent, _code, _depth in layout:
                 copy.write_row((uid, parent, f"unit {uid}", founded))
-        cursor.execute("SELECT setval(pg_get_serial_sequence('orgs_unit', 'id'), %s)", [len(layout)])
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('orgs_unit', 'id'), %s)", [len(layout)]
+        )
         print(f"  units: {len(layout):,} in {time.perf_counter() - started:.1f} s")
 
         started = time.perf_counter()
@@ -238,18 +323,38 @@ def _build(args: argparse.Namespace) -> None:
                     # About 3% have left the union (the big unit keeps all its 2,000).
                     left = date(2025, 6, 1) if uid != big_id and rng.random() < 0.03 else None
                     copy.write_row(
-                        (uid, full_name, "F" if female else "M", date(1970 + card % 35, 1 + card % 12, 1 + card % 28),
-                         f"DV{card:09d}", "", "", True, left, now)
+                        (
+                            uid,
+                            full_name,
+                            "F" if female else "M",
+                            date(1970 + card % 35, 1 + card % 12, 1 + card % 28),
+                            f"DV{card:09d}",
+                            "",
+                            "",
+                            True,
+                            left,
+                            now,
+                        )
                     )
         print(f"  members: {card:,} in {time.perf_counter() - started:.1f} s")
 
     officer = User.objects.create_user(
-        "bench-officer@example.vn", PASSWORD, full_name="Cán bộ đo hiệu năng", email="bench-officer@example.vn"
+        "bench-officer@example.vn",
+        PASSWORD,
+        full_name="Cán bộ đo hiệu năng",
+        email="bench-officer@example.vn",
     )
-    position, _ = Position.objects.get_or_create(code="chu-tich", defaults={"name": "Chủ tịch", "is_leader": True})
+    position, _ = Position.objects.get_or_create(
+        code="chu-tich", defaults={"name": "Chủ tịch", "is_leader": True}
+    )
     root = Unit.objects.get(code=ROOT_CODE)
     Appointment.objects.create(
-        unit=root, position=position, full_name=officer.full_name, user=officer, is_office=True, started_on=founded
+        unit=root,
+        position=position,
+        full_name=officer.full_name,
+        user=officer,
+        is_office=True,
+        started_on=founded,
     )
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -281,7 +386,9 @@ def _measure(args: argparse.Namespace) -> None:
     root = Unit.objects.get(code=ROOT_CODE)
     big = Unit.objects.get(code=BIG_CODE)
     officer = User.objects.get(email="bench-officer@example.vn")
-    print(f"tree: {Unit.objects.count():,} units, {Member.objects.count():,} members; median of {args.runs} runs")
+    print(
+        f"tree: {Unit.objects.count():,} units, {Member.objects.count():,} members; median of {args.runs} runs"
+    )
 
     def count_city() -> int:
         return selectors.subtree_member_count(unit=Unit.objects.get(pk=root.pk))
@@ -295,7 +402,9 @@ def _measure(args: argparse.Namespace) -> None:
         return len(list(page.object_list))
 
     seconds, _ = _median(args.runs, first_page)
-    print(f"member list selector, first page of a {BIG_MEMBERS:,}-member unit: {seconds * 1000:.0f} ms")
+    print(
+        f"member list selector, first page of a {BIG_MEMBERS:,}-member unit: {seconds * 1000:.0f} ms"
+    )
 
     setup_test_environment()  # lets the test Client answer on the 'testserver' host
     client = Client()

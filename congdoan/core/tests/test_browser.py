@@ -17,8 +17,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = os.environ.get("CONGDOAN_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 PASSWORD = "mat-khau-rat-dai-123"
 SHOTS = Path(settings.VAR_DIR) / "browser"
@@ -28,7 +33,9 @@ SHOTS = Path(settings.VAR_DIR) / "browser"
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (make system-deps installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package is not installed"
+    )
     # Playwright's sync API keeps an asyncio loop in this thread for as long as the browser
     # lives; Django refuses ORM calls (fixtures, the database flush) beside a loop unless told
     # it is safe, which it is: the loop never runs our code.
@@ -41,7 +48,12 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     yield context.new_page()
     context.close()
 

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "mat-khau-rat-dai-123"
 LOGIN = "/tai-khoan/dang-nhap/"
 
+
 # The project's URLs plus MEDIA served the way a development server (or a careless proxy)
 # would serve it, for the uploads test below (@pytest.mark.urls points here).
 def _serve_media(request: Any, path: str) -> Any:
@@ -50,7 +51,11 @@ def test_every_page_sends_a_content_security_policy(cast):
     assert "/" in paths and LOGIN in paths and "/don-vi/" in paths
     paths += ["/don-vi/PX-A/", "/khong-co-trang-nay/"]  # a page with an argument, a 404
     visitors: dict[str, Client] = {"anonymous": Client(raise_request_exception=False)}
-    for name, user in (("admin", cast.admin), ("officer", cast.district_officer), ("member", cast.member_user)):
+    for name, user in (
+        ("admin", cast.admin),
+        ("officer", cast.district_officer),
+        ("member", cast.member_user),
+    ):
         c = Client(raise_request_exception=False)
         c.force_login(user, backend="congdoan.accounts.backends.EmailOrPhoneBackend")
         visitors[name] = c
@@ -83,7 +88,14 @@ def test_login_form_works_with_the_csrf_token_from_the_page(cast):
     page = c.get(LOGIN).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert token is not None
-    response = c.post(LOGIN, {"username": cast.officer_a.email, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)})
+    response = c.post(
+        LOGIN,
+        {
+            "username": cast.officer_a.email,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": token.group(1),
+        },
+    )
     assert response.status_code == 302
     assert c.session["_auth_user_id"] == str(cast.officer_a.pk)
 
@@ -109,7 +121,10 @@ def test_login_is_locked_after_too_many_failures(cast, settings):
     assert attempt.ip_address == "203.0.113.7"
     # Another person from another address still logs in.
     other = Client(REMOTE_ADDR="198.51.100.9")
-    assert other.post(LOGIN, {"username": cast.officer_b.email, "password": PASSWORD}).status_code == 302
+    assert (
+        other.post(LOGIN, {"username": cast.officer_b.email, "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_behind_a_proxy_one_person_locked_out_does_not_lock_out_everyone(cast, settings):
@@ -122,10 +137,16 @@ def test_behind_a_proxy_one_person_locked_out_does_not_lock_out_everyone(cast, s
     attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.50")
     for _ in range(3):
         attacker.post(LOGIN, {"username": "nobody@example.vn", "password": "sai-mat-khau"})
-    assert attacker.post(LOGIN, {"username": cast.officer_b.email, "password": PASSWORD}).status_code == 429
+    assert (
+        attacker.post(LOGIN, {"username": cast.officer_b.email, "password": PASSWORD}).status_code
+        == 429
+    )
     assert AccessAttempt.objects.get(username="nobody@example.vn").ip_address == "203.0.113.50"
     colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.20")
-    assert colleague.post(LOGIN, {"username": cast.officer_a.email, "password": PASSWORD}).status_code == 302
+    assert (
+        colleague.post(LOGIN, {"username": cast.officer_a.email, "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_proxy_header_is_ignored_unless_configured(cast, settings):
@@ -178,7 +199,9 @@ def test_user_with_2fa_is_refused_with_a_wrong_code(officer_with_2fa):
     assert response.status_code == 200
     assert "_auth_user_id" not in c.session
     # django-otp then throttles the device: even the right code waits a moment.
-    assert c.post("/tai-khoan/xac-thuc/", {"token": f"{totp(device.bin_key):06d}"}).status_code == 200
+    assert (
+        c.post("/tai-khoan/xac-thuc/", {"token": f"{totp(device.bin_key):06d}"}).status_code == 200
+    )
     assert "_auth_user_id" not in c.session
 
 
@@ -209,7 +232,14 @@ def test_uploaded_files_are_served_as_inert_downloads(settings, tmp_path, name, 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment")
     content_type = response["Content-Type"].split(";")[0]
-    assert content_type not in {"text/html", "image/svg+xml", "application/xhtml+xml", "text/javascript", "application/javascript", "text/xml"}
+    assert content_type not in {
+        "text/html",
+        "image/svg+xml",
+        "application/xhtml+xml",
+        "text/javascript",
+        "application/javascript",
+        "text/xml",
+    }
 
 
 def test_missing_media_answers_with_the_same_headers():

@@ -37,7 +37,11 @@ print("RESULT " + json.dumps(out, default=str))
 
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k not in {"REDIS_URL", "DEBUG"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PYTEST") and k not in {"REDIS_URL", "DEBUG"}
+    }
     env.update(
         CONGDOAN_PRODUCTION="1",
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -53,8 +57,13 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, *args], env=env, cwd=django_settings.BASE_DIR, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, *args],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -68,14 +77,20 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_production_passes_the_deploy_check_without_warnings(tmp_path):
-    done = _run(["-m", "congdoan.config.cli", "check", "--deploy", "--fail-level", "WARNING"], _production_env(tmp_path))
+    done = _run(
+        ["-m", "congdoan.config.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        _production_env(tmp_path),
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert "System check identified no issues" in output, output
 
 
 def test_deploy_check_catches_a_weak_secret_key(tmp_path):
-    done = _run(["-m", "congdoan.config.cli", "check", "--deploy"], _production_env(tmp_path, SECRET_KEY="court"))
+    done = _run(
+        ["-m", "congdoan.config.cli", "check", "--deploy"],
+        _production_env(tmp_path, SECRET_KEY="court"),
+    )
     assert "security.W009" in done.stdout + done.stderr
 
 

@@ -61,8 +61,13 @@ class WorkerRig:
     def run_batch(self, timeout: float = 90) -> str:
         """Run the worker until the queue is empty; return what it printed."""
         done = subprocess.run(
-            self.command("--batch"), env=self.env, cwd=django_settings.BASE_DIR, capture_output=True,
-            text=True, timeout=timeout, check=False,
+            self.command("--batch"),
+            env=self.env,
+            cwd=django_settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout + done.stderr
@@ -70,8 +75,12 @@ class WorkerRig:
     def start(self, ready_marker: str, timeout: float = 60) -> subprocess.Popen[str]:
         """Start a long-running worker and wait until it says it is listening."""
         proc = subprocess.Popen(
-            self.command(), env=self.env, cwd=django_settings.BASE_DIR, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True,
+            self.command(),
+            env=self.env,
+            cwd=django_settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self.started.append(proc)
         lines: list[str] = []
@@ -94,16 +103,25 @@ def rig(request: pytest.FixtureRequest, settings: Any) -> Iterator[WorkerRig]:
     backend: str = request.param
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
-        DATABASE_URL=_database_url(), TASKS_BACKEND=backend, PYTHONUNBUFFERED="1", DJANGO_SETTINGS_MODULE="congdoan.config.settings"
+        DATABASE_URL=_database_url(),
+        TASKS_BACKEND=backend,
+        PYTHONUNBUFFERED="1",
+        DJANGO_SETTINGS_MODULE="congdoan.config.settings",
     )
     env.pop("REDIS_URL", None)
     settings.TASKS_BACKEND = backend
-    settings.TASKS = {"default": {"BACKEND": BACKENDS[backend], "QUEUES": list(django_settings.TASK_QUEUES)}}
+    settings.TASKS = {
+        "default": {"BACKEND": BACKENDS[backend], "QUEUES": list(django_settings.TASK_QUEUES)}
+    }
     if backend == "rq":
         if not _redis_reachable(REDIS_URL_FOR_TESTS):
-            pytest.skip(f"Redis is not reachable at {REDIS_URL_FOR_TESTS} (set REDIS_URL_FOR_TESTS)")
+            pytest.skip(
+                f"Redis is not reachable at {REDIS_URL_FOR_TESTS} (set REDIS_URL_FOR_TESTS)"
+            )
         env["REDIS_URL"] = REDIS_URL_FOR_TESTS
-        settings.RQ_QUEUES = {name: {"URL": REDIS_URL_FOR_TESTS} for name in django_settings.TASK_QUEUES}
+        settings.RQ_QUEUES = {
+            name: {"URL": REDIS_URL_FOR_TESTS} for name in django_settings.TASK_QUEUES
+        }
     rig = WorkerRig(backend=backend, env=env)
     yield rig
     for proc in rig.started:
@@ -142,7 +160,9 @@ def test_ping_enqueued_in_a_request_runs_on_the_worker_process(rig, cast, client
     assert value["units"] == Unit.objects.count() == 5
 
 
-def test_task_waits_in_the_queue_while_the_worker_is_killed_and_runs_after_restart(rig, cast, client_of):
+def test_task_waits_in_the_queue_while_the_worker_is_killed_and_runs_after_restart(
+    rig, cast, client_of
+):
     marker = "Listening on" if rig.backend == "rq" else "Starting worker"
     worker = rig.start(ready_marker=marker)
     os.kill(worker.pid, signal.SIGKILL)
