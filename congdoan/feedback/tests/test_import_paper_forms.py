@@ -309,3 +309,31 @@ def test_command_as_an_officer_keeps_to_their_scope(cast: Any, tmp_path: Path) -
             cast.officer_b.username,
             stdout=io.StringIO(),
         )
+
+
+@pytest.mark.django_db
+def test_upload_page_offers_only_the_units_the_officer_manages(
+    cast: Any, officer_a: Any, client_of: Any
+) -> None:
+    response = client_of(officer_a).get(URL)
+    assert response.status_code == 200
+    offered = {u.code for u in response.context["form"].fields["unit"].queryset}
+    assert offered == {"PX-A"}
+
+
+@pytest.mark.django_db
+def test_district_officer_imports_rows_for_several_unions_in_one_sheet(
+    cast: Any, district_officer: Any, client_of: Any
+) -> None:
+    client = client_of(district_officer)
+    response = upload(client, xlsx(GOOD), "PX")
+    assert not response.context["preview"].has_errors
+    client.post(CONFIRM, {"token": response.context["token"]})
+    units = sorted(Concern.objects.values_list("unit__code", flat=True))
+    assert units == ["PX", "PX-A", "PX-B"]
+
+
+@pytest.mark.django_db
+def test_phone_typed_as_a_number_in_excel_is_understood(cast: Any) -> None:
+    preview = preview_of(xlsx([["", "PX-A", "Nội dung", "không", "An", 912345678]]), "p.xlsx", None)
+    assert preview.rows[0].phone == "+84912345678"
