@@ -172,3 +172,13 @@ def test_clusters_dashboard_summary_and_export_pages_render(
     assert client.get(reverse("feedback:summary") + "?dinh-dang=json").json()["total"] == 3
     response = client.get(reverse("feedback:export"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_home_page_links_to_the_workers_page_and_dashboard_to_the_inbox(
+    cast: Any, client: Any, client_of: Any
+) -> None:
+    assert reverse("feedback:submit") in client.get("/").content.decode()
+    assert (
+        reverse("feedback:inbox")
+        in client_of(cast.officer_a).get(reverse("core:dashboard")).content.decode()
+    )

@@ -118,3 +118,24 @@ def test_retention_erases_contacts_of_old_closed_concerns_only(
     assert old.contact_phone == "" and old.contact_name == "" and old.contact_erased_at is not None
     assert old.text == "Xin hỏi về lịch nghỉ Tết"
     assert recent.contact_phone == "+84912345679"
+
+
+def test_check_deadlines_task_reschedules_itself_on_the_database_backend(
+    cast: Any, submit: Any, settings: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from congdoan.feedback.tasks import feedback_check_deadlines
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "ocr"]}
+    }
+    concern = Concern.objects.create(
+        unit=cast.unit_a, text="Xin hỏi lịch nghỉ Tết"
+    )  # never triaged
+    before = timezone.now()
+    counts = feedback_check_deadlines.call(reschedule=True)
+    assert counts["triaged"] == 1 and Concern.objects.get(pk=concern.pk).triaged_at is not None
+    queued = DBTaskResult.objects.get(task_path__endswith="feedback_check_deadlines")
+    expected = before + timedelta(minutes=settings.FEEDBACK_CHECK_EVERY_MINUTES)
+    assert abs((queued.run_after - expected).total_seconds()) < 60
