@@ -307,6 +307,9 @@ SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 3)
 CHANNELS_HTTP_ATTEMPTS = env_int("CHANNELS_HTTP_ATTEMPTS", 3)
 CHANNELS_HTTP_BACKOFF = float(env_str("CHANNELS_HTTP_BACKOFF", "0.5"))
 CHANNELS_HTTP_TIMEOUT = float(env_str("CHANNELS_HTTP_TIMEOUT", "10"))
+# A receipt still failing after those tries is re-queued: 1, 2, 4… minutes, this many times in all.
+CHANNELS_TASK_ATTEMPTS = env_int("CHANNELS_TASK_ATTEMPTS", 5)
+CHANNELS_RETRY_MINUTES = env_int("CHANNELS_RETRY_MINUTES", 1)
 
 # --- library ---
 # Documents: limits on what an upload may be, and how OCR runs (see docs/library.md).

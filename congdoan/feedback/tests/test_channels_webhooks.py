@@ -412,3 +412,49 @@ def test_sms_receipt_fits_the_segment_limit_and_keeps_the_tracking_link(
     text = fake_sms.sent[0]["text"]
     assert sms.segment_count(text) <= 2
     assert text.endswith(tracking_url(Concern.objects.get()))
+
+
+# --- receipt retries --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def deferring_backend(settings: Any) -> Any:
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": ["default", "ocr"],
+        }
+    }
+    default_task_backend.clear()  # type: ignore[attr-defined]
+    return default_task_backend
+
+
+@pytest.mark.django_db
+def test_receipt_still_failing_is_queued_again_later_until_the_last_attempt(
+    cast: Any, fake_zalo: FakeZaloOA, deferring_backend: Any, settings: Any
+) -> None:
+    from congdoan.feedback.channels.tasks import send_channel_message
+
+    settings.CHANNELS_TASK_ATTEMPTS = 2
+    fake_zalo.fail_next(6, status=503)
+    assert send_channel_message.call("zalo", "u-1", "Mã tra cứu YK-ABC234", None) == ""
+    (queued,) = deferring_backend.results
+    assert queued.args == ["zalo", "u-1", "Mã tra cứu YK-ABC234", None, 2]
+    assert queued.task.run_after is not None
+    with pytest.raises(ChannelError, match="HTTP 503"):  # the last attempt gives up
+        send_channel_message.call("zalo", "u-1", "Mã tra cứu YK-ABC234", None, 2)
+    assert len(deferring_backend.results) == 1
+
+
+@pytest.mark.django_db
+def test_receipt_refused_by_the_provider_is_not_queued_again(
+    cast: Any, fake_zalo: FakeZaloOA, deferring_backend: Any, settings: Any
+) -> None:
+    from congdoan.feedback.channels.tasks import send_channel_message
+
+    settings.ZALO_OA_ACCESS_TOKEN = "revoked"
+    with pytest.raises(ChannelError, match="-216"):
+        send_channel_message.call("zalo", "u-1", "Mã tra cứu YK-ABC234", None)
+    assert deferring_backend.results == []
