@@ -173,6 +173,40 @@ class ImportResult:
     members: list[Member]
 
 
+# --- 0. the blank template ----------------------------------------------------------------
+
+TEMPLATE_HEADERS = [
+    "STT",
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Ngày vào công đoàn",
+    "Số thẻ đoàn viên",
+    "Số điện thoại",
+    "Email",
+    "Mã đơn vị",
+]
+
+
+def template_xlsx(*, unit: Unit) -> bytes:
+    """A sheet with the recognised headers and one example row, for officers to fill in."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Đoàn viên"
+    sheet.append(TEMPLATE_HEADERS)
+    sheet.append(
+        [1, "Nguyễn Thị Mẫu", "Nữ", "27/11/1990", "01/06/2015", "", "0912 345 678", "", unit.code]
+    )
+    for column, width in zip("ABCDEFGHI", (6, 28, 10, 14, 20, 18, 16, 26, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 # --- 1. reading the file -------------------------------------------------------------------
 
 

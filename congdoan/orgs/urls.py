@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:code>/chuyen/", views.move, name="move"),
     path("<slug:code>/sap-nhap/", views.merge, name="merge"),
     path("<slug:code>/nhap-doan-vien/", views_import.upload, name="import_upload"),
+    path("<slug:code>/nhap-doan-vien/tep-mau.xlsx", views_import.template, name="import_template"),
     path("<slug:code>/nhap-doan-vien/xem-truoc/", views_import.preview, name="import_preview"),
     path("<slug:code>/nhap-doan-vien/xac-nhan/", views_import.confirm, name="import_confirm"),
 ]

@@ -84,6 +84,17 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @officer_required
+def template(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _managed_unit(request, code)
+    response = HttpResponse(
+        imports.template_xlsx(unit=unit),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-doan-vien-{unit.code}.xlsx"'
+    return response
+
+
+@officer_required
 def preview(request: HttpRequest, code: str) -> HttpResponse:
     unit = _managed_unit(request, code)
     stored = _stored(request, unit)

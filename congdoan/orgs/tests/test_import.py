@@ -361,3 +361,15 @@ def test_command_refuses_an_unknown_unit(cast, tmp_path: Path):
     path.write_bytes(csv_bytes(GOOD_CSV))
     with pytest.raises(CommandError, match="KHONG"):
         call_command("orgs-import-members", str(path), "--unit", "KHONG", stdout=io.StringIO())
+
+
+def test_blank_template_downloads_and_reads_back_without_errors(cast, client_of):
+    response = client_of(cast.officer_a).get("/don-vi/PX-A/nhap-doan-vien/tep-mau.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    preview = check(cast, response.content, "mau.xlsx")
+    assert preview.columns == imports.FIELDS
+    assert not preview.has_errors and preview.rows[0].unit == cast.unit_a
+    assert (
+        client_of(cast.officer_a).get("/don-vi/PX-B/nhap-doan-vien/tep-mau.xlsx").status_code == 404
+    )
