@@ -54,8 +54,8 @@ def match_unit(text: str) -> tuple[Unit | None, str]:
             unit = unit.merged_into
         if not unit.is_active:
             continue
-        rest = (text[: found.start()] + " " + text[found.end() :]).strip()
-        return unit, " ".join(rest.split(" ")).strip()
+        rest = text[: found.start()] + " " + text[found.end() :]
+        return unit, regex.sub(r"[ \t]{2,}", " ", rest).strip()
     return None, (text or "").strip()
 
 

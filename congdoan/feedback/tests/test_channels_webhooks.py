@@ -458,3 +458,16 @@ def test_receipt_refused_by_the_provider_is_not_queued_again(
     with pytest.raises(ChannelError, match="-216"):
         send_channel_message.call("zalo", "u-1", "Mã tra cứu YK-ABC234", None)
     assert deferring_backend.results == []
+
+
+@pytest.mark.django_db
+def test_code_of_a_merged_union_leads_to_the_union_it_merged_into(
+    cast: Any, client: Client, fake_zalo: FakeZaloOA
+) -> None:
+    from congdoan.orgs.models import Unit
+
+    Unit.objects.filter(pk=cast.unit_a.pk).update(is_active=False, merged_into=cast.unit_b)
+    assert post_zalo(client, zalo_event("Xin hỏi về   lương #px-a   tháng 11")).status_code == 200
+    concern = Concern.objects.get()
+    assert concern.unit == cast.unit_b
+    assert concern.text == "Xin hỏi về lương tháng 11"
