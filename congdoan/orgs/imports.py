@@ -341,11 +341,17 @@ def read_sheet(data: bytes, filename: str) -> Sheet:
 
 
 def _is_xlsx(data: bytes) -> bool:
+    """A zip holding a workbook, and no zip bomb: it may unpack to at most 20× the upload limit."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
+            infos = archive.infolist()
     except zipfile.BadZipFile:
         return False
+    if sum(info.file_size for info in infos) > 20 * max_bytes():
+        raise SheetError(
+            _("Tệp Excel bất thường: giải nén ra quá lớn so với kích thước tệp; không mở.")
+        )
+    return any(info.filename == "xl/workbook.xml" for info in infos)
 
 
 # --- 2. checking the rows -----------------------------------------------------------------

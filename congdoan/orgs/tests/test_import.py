@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -143,6 +144,17 @@ def test_not_a_spreadsheet_is_refused(cast):
         imports.read_sheet(b"\x00\x01\x02\x03garbage", "ds.csv")
     with pytest.raises(imports.SheetError, match=r"\.xls"):
         imports.read_sheet(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "ds.xls")
+
+
+def test_xlsx_that_unpacks_to_far_more_than_the_limit_is_refused(cast, settings):
+    settings.ORGS_IMPORT_MAX_BYTES = 100 * 1024
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/sharedStrings.xml", b"0" * (3 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 100 * 1024
+    with pytest.raises(imports.SheetError, match="bất thường"):
+        imports.read_sheet(buffer.getvalue(), "bom.xlsx")
 
 
 def test_empty_and_header_only_files_are_refused(cast):
