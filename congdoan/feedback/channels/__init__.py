@@ -15,11 +15,18 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from congdoan.feedback.channels.http import ChannelError
+from congdoan.feedback.channels.http import ChannelError, ChannelNotConfigured
 
 logger = logging.getLogger("congdoan.feedback.channels")
 
-__all__ = ["ChannelError", "answer_message", "deliver_answer", "log_delivery", "tracking_url"]
+__all__ = [
+    "ChannelError",
+    "ChannelNotConfigured",
+    "answer_message",
+    "deliver_answer",
+    "log_delivery",
+    "tracking_url",
+]
 
 
 def tracking_url(concern: Any) -> str:
@@ -27,12 +34,10 @@ def tracking_url(concern: Any) -> str:
     from django.urls import NoReverseMatch, reverse
 
     base = settings.SITE_URL.rstrip("/")
-    for name in ("feedback:track", "feedback:tracking", "feedback:lookup"):
-        try:
-            return base + reverse(name, args=[concern.code])
-        except NoReverseMatch:
-            continue
-    return f"{base}/y-kien/tra-cuu/?ma={concern.code}"
+    try:
+        return base + reverse("feedback:track", args=[concern.code])
+    except NoReverseMatch:  # the feedback pages are not mounted (a trimmed deployment)
+        return f"{base}/y-kien/"
 
 
 def log_delivery(concern_id: int | None, *, kind: str, note: str) -> None:
@@ -53,39 +58,41 @@ def answer_message(concern: Any) -> str:
 
 
 def deliver_answer(concern: Any) -> None:
-    """Send the answer back through Zalo or SMS; no-op for the other channels."""
+    """Send the answer back through Zalo or SMS; no-op for the other channels.
+
+    Raises ChannelError when the provider fails (the task retries). A channel that is not
+    configured, or a concern without the contact (erased after the retention period), is
+    logged on the concern and not raised: retrying cannot help.
+    """
     from congdoan.feedback.channels import sms, zalo
 
     channel = str(concern.channel)
     if channel == "zalo":
-        if not concern.contact_zalo_id:
-            logger.warning("answer %s: Zalo concern without a Zalo id; not sent", concern.code)
-            return
-        try:
-            message_id = zalo.send_text(concern.contact_zalo_id, answer_message(concern))
-        except ChannelError as exc:
-            log_delivery(concern.pk, kind="channel.answer_failed", note=f"zalo: {exc}")
-            raise
-        log_delivery(concern.pk, kind="channel.answer_sent", note=f"zalo: {message_id}")
-        logger.info("answer %s: sent by Zalo OA (message %s)", concern.code, message_id)
+        recipient = concern.contact_zalo_id
+        text = answer_message(concern)
     elif channel == "sms":
-        if not concern.contact_phone:
-            logger.warning("answer %s: SMS concern without a phone; not sent", concern.code)
-            return
+        recipient = concern.contact_phone
         text = sms.fit_segments(
             answer_message(concern), settings.SMS_MAX_SEGMENTS, link=tracking_url(concern)
         )
-        try:
-            message_id = sms.send_sms(concern.contact_phone, text)
-        except ChannelError as exc:
-            log_delivery(concern.pk, kind="channel.answer_failed", note=f"sms: {exc}")
-            raise
-        log_delivery(concern.pk, kind="channel.answer_sent", note=f"sms: {message_id}")
-        logger.info(
-            "answer %s: sent by SMS (%d segments, message %s)",
-            concern.code,
-            sms.segment_count(text),
-            message_id,
-        )
     else:
         logger.debug("answer %s: channel %s reads answers on the site", concern.code, channel)
+        return
+    if not recipient:
+        log_delivery(concern.pk, kind="channel.answer_not_sent", note=f"{channel}: no contact")
+        logger.warning("answer %s: %s concern without a contact; not sent", concern.code, channel)
+        return
+    try:
+        if channel == "zalo":
+            message_id = zalo.send_text(recipient, text)
+        else:
+            message_id = sms.send_sms(recipient, text)
+    except ChannelNotConfigured as exc:
+        log_delivery(concern.pk, kind="channel.answer_not_sent", note=str(exc))
+        logger.warning("answer %s: %s", concern.code, exc)
+        return
+    except ChannelError as exc:
+        log_delivery(concern.pk, kind="channel.answer_failed", note=f"{channel}: {exc}")
+        raise
+    log_delivery(concern.pk, kind="channel.answer_sent", note=f"{channel}: {message_id}")
+    logger.info("answer %s: sent by %s (message %s)", concern.code, channel, message_id)

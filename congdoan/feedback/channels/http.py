@@ -27,6 +27,10 @@ class ChannelError(Exception):
         self.status = status
 
 
+class ChannelNotConfigured(ChannelError):
+    """The provider's settings are missing: nothing was sent and retrying cannot help."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 3

@@ -20,7 +20,12 @@ from urllib.parse import parse_qs
 from django.conf import settings
 
 from congdoan.core.phones import normalize_phone
-from congdoan.feedback.channels.http import ChannelError, RetryPolicy, post_json
+from congdoan.feedback.channels.http import (
+    ChannelError,
+    ChannelNotConfigured,
+    RetryPolicy,
+    post_json,
+)
 
 SIGNATURE_HEADER = "X-Signature"
 
@@ -165,7 +170,7 @@ def send_sms(to: str, text: str) -> str:
     base = settings.SMS_API_BASE
     key = settings.SMS_API_KEY
     if not base or not key:
-        raise ChannelError("SMS: chưa cấu hình SMS_API_BASE / SMS_API_KEY")
+        raise ChannelNotConfigured("SMS: chưa cấu hình SMS_API_BASE / SMS_API_KEY")
     phone = normalize_phone(to)
     if not phone:
         raise ChannelError(f"SMS: số điện thoại không hợp lệ: {to!r}")

@@ -17,7 +17,12 @@ from typing import Any
 
 from django.conf import settings
 
-from congdoan.feedback.channels.http import ChannelError, RetryPolicy, post_json
+from congdoan.feedback.channels.http import (
+    ChannelError,
+    ChannelNotConfigured,
+    RetryPolicy,
+    post_json,
+)
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 SEND_PATH = "/v3.0/oa/message/cs"
@@ -88,7 +93,7 @@ def send_text(user_id: str, text: str) -> str:
     """Send a customer-service text to a Zalo user; return Zalo's message id."""
     token = settings.ZALO_OA_ACCESS_TOKEN
     if not token:
-        raise ChannelError("Zalo OA: chưa cấu hình ZALO_OA_ACCESS_TOKEN")
+        raise ChannelNotConfigured("Zalo OA: chưa cấu hình ZALO_OA_ACCESS_TOKEN")
     if not user_id:
         raise ChannelError("Zalo OA: thiếu mã người nhận (user_id)")
     if len(text) > MAX_TEXT:

@@ -471,3 +471,24 @@ def test_code_of_a_merged_union_leads_to_the_union_it_merged_into(
     concern = Concern.objects.get()
     assert concern.unit == cast.unit_b
     assert concern.text == "Xin hỏi về lương tháng 11"
+
+
+@pytest.mark.django_db
+def test_deliver_answer_without_configuration_logs_and_does_not_raise(
+    cast: Any, settings: Any
+) -> None:
+    settings.ZALO_OA_ACCESS_TOKEN = ""
+    concern = _answered(cast.unit_a, channel=Channel.ZALO, contact_zalo_id="u-77")
+    deliver_answer(concern)
+    event = ConcernEvent.objects.get(concern=concern, kind="channel.answer_not_sent")
+    assert "ZALO_OA_ACCESS_TOKEN" in event.note
+
+
+@pytest.mark.django_db
+def test_deliver_answer_after_the_contact_was_erased_sends_nothing(
+    cast: Any, fake_sms: FakeSmsGateway
+) -> None:
+    concern = _answered(cast.unit_a, channel=Channel.SMS, contact_phone="")
+    deliver_answer(concern)
+    assert fake_sms.requests == []
+    assert ConcernEvent.objects.filter(concern=concern, kind="channel.answer_not_sent").exists()
