@@ -176,7 +176,7 @@ def seed(stdout: Any = None) -> None:
             )
     # Committee members without logins, so every unit has officers to show.
     for code, unit in all_units.items():
-        if not unit.is_active or unit.level.is_grassroots is False and code not in {"PX", "TT"}:
+        if not unit.is_active or (unit.level.is_grassroots is False and code not in {"PX", "TT"}):
             continue
         for pos in ("chu-tich", "pho-chu-tich", "uy-vien-bch"):
             if Appointment.objects.filter(unit=unit, position=positions[pos]).exists():
@@ -210,5 +210,5 @@ def _print_logins(stdout: Any) -> None:
         return
     stdout.write("")
     stdout.write(f"  Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
-    for username, _name_, role, *_ in DEMO_LOGINS:
+    for username, _full_name, role, *_rest in DEMO_LOGINS:
         stdout.write(f"    {username:<32} {role}")

@@ -10,7 +10,13 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from congdoan.orgs.models import Appointment, Member, Unit, UnitPeriod
-from congdoan.orgs.scoping import get_unit_in_scope, members_in_scope, scope_for, unit_q, units_in_scope
+from congdoan.orgs.scoping import (
+    get_unit_in_scope,
+    members_in_scope,
+    scope_for,
+    unit_q,
+    units_in_scope,
+)
 
 __all__ = ["members_in_scope"]
 from congdoan.text import fold

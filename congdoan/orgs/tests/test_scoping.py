@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from congdoan.orgs.scoping import can_see_anonymous_contact, can_view_unit, members_in_scope, scope_for
+from congdoan.orgs.scoping import (
+    can_see_anonymous_contact,
+    can_view_unit,
+    members_in_scope,
+    scope_for,
+)
 
 pytestmark = pytest.mark.django_db
 
