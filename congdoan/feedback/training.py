@@ -23,6 +23,8 @@ from congdoan.feedback.models import Concern, Topic
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REPORT_FILE = "report.json"
+# Pinned, so that a change of the toolkit's defaults does not silently change our model.
+FEATURES_DICT = {"word_ngrams": 2, "char_min": 2, "char_max": 5}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -94,6 +96,31 @@ def evaluate(model: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def evaluate_urgency(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The urgency rules (with the current topic model) against hand labels: accuracy, per-level P/R."""
+    from congdoan.feedback.triage import analyse_many
+
+    labelled = [r for r in rows if r.get("urgency")]
+    if not labelled:
+        return {"n": 0}
+    predicted = [x.urgency for x in analyse_many([r["text"] for r in labelled])]
+    gold = [r["urgency"] for r in labelled]
+    levels = []
+    for level in ("urgent", "high", "normal"):
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p == level)
+        n_pred, n_gold = predicted.count(level), gold.count(level)
+        levels.append(
+            {
+                "urgency": level,
+                "precision": round(tp / n_pred, 3) if n_pred else 0.0,
+                "recall": round(tp / n_gold, 3) if n_gold else 0.0,
+                "support": n_gold,
+            }
+        )
+    correct = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p)
+    return {"n": len(labelled), "accuracy": round(correct / len(labelled), 3), "per_level": levels}
+
+
 def retrain(
     *, out_dir: Path | None = None, epochs: int = 30, include_officers: bool = True
 ) -> dict[str, Any]:
@@ -102,7 +129,9 @@ def retrain(
     The shipped model (`--ship`) is built from the seed set only: no deployment's data in the package.
     """
     from congdoan.feedback.triage import reset_models
-    from congdoan.text.classify import TextClassifier
+    from congdoan.text.classify import FeatureConfig, TextClassifier
+
+    FEATURES = FeatureConfig(**FEATURES_DICT)
 
     seed = seed_rows()
     heldout = heldout_rows()
@@ -116,6 +145,7 @@ def retrain(
         min_count=1,
         learning_rate=0.05,
         max_features=60_000,
+        config=FEATURES,
     )
     folder = Path(out_dir or settings.FEEDBACK_TRAINED_MODEL_DIR)
     model.meta.update(
@@ -140,6 +170,10 @@ def retrain(
         json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8"
     )
     reset_models()
+    report["urgency"] = evaluate_urgency(heldout)
+    (folder / REPORT_FILE).write_text(
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8"
+    )
     return report
 
 

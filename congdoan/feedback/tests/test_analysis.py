@@ -128,3 +128,13 @@ def test_held_apart_data_never_overlaps_the_seed_set() -> None:
     held = heldout_rows()
     assert len(held) >= 100 and not seed & {r["text"] for r in held}
     assert {r["topic"] for r in held} == {r["topic"] for r in seed_rows()}
+
+
+def test_shipped_model_keeps_its_quality_on_the_held_apart_set() -> None:
+    from congdoan.feedback.training import evaluate
+    from congdoan.feedback.triage import topic_model
+
+    model = topic_model()
+    assert model is not None, "the shipped model is missing"
+    result = evaluate(model, heldout_rows())
+    assert result["accuracy"] >= 0.65, result

@@ -101,6 +101,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{row['topic']:<12} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['support']:>4}"
             )
+        urgency = report.get("urgency") or {}
+        if urgency.get("n"):
+            self.stdout.write(
+                f"urgency rules on the held-apart set: n={urgency['n']} accuracy={urgency['accuracy']}"
+            )
+            for row in urgency["per_level"]:
+                self.stdout.write(
+                    f"{row['urgency']:<12} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['support']:>4}"
+                )
         officer = report.get("officer_labels")
         if officer:
             self.stdout.write(
