@@ -32,8 +32,8 @@ META_FILE = "meta.json"
 
 @dataclass
 class FeatureConfig:
-    word_ngrams: int = 2
-    char_min: int = 2
+    word_ngrams: int = 3
+    char_min: int = 1
     char_max: int = 5
 
     def as_dict(self) -> dict[str, int]:
@@ -72,11 +72,14 @@ class TextClassifier:
     bias: np.ndarray  # (n_labels,)
     config: FeatureConfig = field(default_factory=FeatureConfig)
     meta: dict[str, object] = field(default_factory=dict)
+    _flags: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     # -- features -------------------------------------------------------------------------
     def _matrix(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """CSR arrays (indptr, indices, values) of the TF-IDF, L2-normalised features."""
-        return _vectorize(texts, self.vocab, self.idf, self.config)
+        if self._flags is None or len(self._flags) != len(self.vocab):
+            self._flags = word_flags(self.vocab)
+        return _vectorize(texts, self.vocab, self.idf, self.config, self._flags)
 
     # -- prediction -----------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -106,6 +109,7 @@ class TextClassifier:
         l2: float = 1e-5,
         learning_rate: float = 0.02,
         min_count: int = 2,
+        min_word_count: int = 1,
         max_features: int = 400_000,
         class_weight: str | None = "balanced",
         config: FeatureConfig | None = None,
@@ -129,7 +133,10 @@ class TextClassifier:
         doc_freq: Counter[str] = Counter()
         for text in texts:
             doc_freq.update(set(extract(text, config)))
-        kept = [f for f, n in doc_freq.most_common(max_features) if n >= min_count]
+        kept = [
+            f for f, n in doc_freq.most_common(max_features)
+            if n >= (min_word_count if f.startswith("w ") else min_count)
+        ]
         if not kept:
             kept = [f for f, _ in doc_freq.most_common(max_features)]
         vocab = {f: i for i, f in enumerate(kept)}
@@ -137,7 +144,7 @@ class TextClassifier:
         idf = np.array(
             [math.log((1 + n_docs) / (1 + doc_freq[f])) + 1.0 for f in kept], dtype=np.float32
         )
-        indptr, indices, values = _vectorize(texts, vocab, idf, config)
+        indptr, indices, values = _vectorize(texts, vocab, idf, config, word_flags(vocab))
 
         n_labels = len(label_names)
         if class_weight == "balanced":
@@ -160,6 +167,41 @@ class TextClassifier:
             meta={"n_train": n_docs, "epochs": epochs, "l2": l2, "learning_rate": learning_rate,
                   "min_count": min_count, "class_weight": class_weight},
         )
+
+    def tune_biases(self, texts: Sequence[str], labels: Sequence[str], rounds: int = 3) -> float:
+        """Shift the per-label biases to maximise macro-F1 on held-out (dev) data.
+
+        Coordinate ascent over a grid of offsets, a few rounds; returns the dev macro-F1.
+        Only ever call it with development data, never with the test split.
+        """
+        from congdoan.text.metrics import macro_f1
+
+        indptr, indices, values = self._matrix(list(texts))
+        base = _sparse_dot(indptr, indices, values, self.weights)
+        gold = list(labels)
+        names = self.labels
+
+        def score(bias: np.ndarray) -> float:
+            best = (base + bias).argmax(axis=1)
+            return macro_f1(gold, [names[int(b)] for b in best])
+
+        bias = self.bias.astype(np.float64).copy()
+        current = score(bias)
+        grid = np.linspace(-2.0, 2.0, 41)
+        for _ in range(rounds):
+            improved = False
+            for k in range(len(names)):
+                for step in grid:
+                    trial = bias.copy()
+                    trial[k] += step
+                    value = score(trial)
+                    if value > current + 1e-9:
+                        current, bias, improved = value, trial, True
+            if not improved:
+                break
+        self.bias = bias.astype(np.float32)
+        self.meta["dev_macro_f1"] = round(current, 2)
+        return current
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
@@ -197,7 +239,8 @@ class TextClassifier:
 
 
 def _vectorize(
-    texts: Iterable[str], vocab: dict[str, int], idf: np.ndarray, config: FeatureConfig
+    texts: Iterable[str], vocab: dict[str, int], idf: np.ndarray, config: FeatureConfig,
+    flags: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     indptr = [0]
     all_idx: list[int] = []
@@ -217,14 +260,23 @@ def _vectorize(
     vals = (1.0 + np.log(np.asarray(all_cnt, dtype=np.float32))) * idf[idx] if len(idx) else (
         np.zeros(0, dtype=np.float32)
     )
-    # L2 normalise each row.
+    # L2 normalise the word block and the character block of each row separately, so
+    # the many character n-grams do not drown the word n-grams.
     if len(idx):
-        sq = np.add.reduceat(vals * vals, ptr[:-1]) if len(ptr) > 1 else np.zeros(0)
-        lengths = np.diff(ptr)
-        sq = np.where(lengths > 0, sq, 1.0)
-        norms = np.sqrt(np.repeat(sq, lengths))
-        vals = vals / np.maximum(norms, 1e-12)
+        rows = np.repeat(np.arange(len(ptr) - 1), np.diff(ptr))
+        block = rows * 2 + flags[idx]
+        sq = np.bincount(block, weights=vals * vals, minlength=2 * (len(ptr) - 1))
+        vals = vals / np.sqrt(np.maximum(sq[block], 1e-24))
     return ptr, idx, vals.astype(np.float32)
+
+
+def word_flags(vocab: dict[str, int]) -> np.ndarray:
+    """1 for word n-gram features, 0 for character n-grams."""
+    flags = np.zeros(len(vocab), dtype=np.int64)
+    for f, j in vocab.items():
+        if f.startswith("w "):
+            flags[j] = 1
+    return flags
 
 
 def _sparse_dot(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, w: np.ndarray) -> np.ndarray:
