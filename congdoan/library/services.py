@@ -277,26 +277,46 @@ def _needs_restoration(text: str) -> bool:
 
 
 def _searchable_pdf(doc: Document, pages: list[Page]) -> str:
+    """The original pages (PDF pages or images) with the OCR text layer laid over them."""
     import pymupdf
+    from PIL import Image
 
     if not any(p.needs_ocr and p.pdf for p in pages):
         return ""
+    with doc.blob.file.open("rb") as fh:
+        data = fh.read()
     out = pymupdf.open()
-    source = None
-    if doc.source_kind == SourceKind.PDF:
-        with doc.blob.file.open("rb") as fh:
-            source = pymupdf.open(stream=fh.read(), filetype="pdf")
-    for page in pages:
-        if page.needs_ocr and page.pdf:
-            with page.pdf.open("rb") as fh, pymupdf.open(stream=fh.read(), filetype="pdf") as one:
-                out.insert_pdf(one)
-        elif source is not None:
-            out.insert_pdf(source, from_page=page.number - 1, to_page=page.number - 1)
-    data = out.tobytes(garbage=3, deflate=True)
-    out.close()
-    if source is not None:
-        source.close()
-    return default_storage.save(f"library/searchable/{doc.pk}.pdf", ContentFile(data))
+    source = pymupdf.open(stream=data, filetype="pdf") if doc.source_kind == SourceKind.PDF else None
+    try:
+        for page in pages:
+            layer = None
+            if page.needs_ocr and page.pdf:
+                with page.pdf.open("rb") as fh:
+                    layer = pymupdf.open(stream=fh.read(), filetype="pdf")
+            if source is not None:
+                out.insert_pdf(source, from_page=page.number - 1, to_page=page.number - 1)
+                target = out[-1]
+            elif layer is not None:
+                rect = layer[0].rect
+                target = out.new_page(width=rect.width, height=rect.height)
+                with Image.open(io.BytesIO(data)) as img:
+                    if getattr(img, "n_frames", 1) > 1:
+                        img.seek(page.number - 1)
+                        stream = image_bytes(img.convert("L"))
+                    else:
+                        stream = data
+                target.insert_image(target.rect, stream=stream)
+            else:
+                continue
+            if layer is not None:
+                target.show_pdf_page(target.rect, layer, 0, overlay=True)
+                layer.close()
+        result = out.tobytes(garbage=1, deflate=True)
+    finally:
+        out.close()
+        if source is not None:
+            source.close()
+    return default_storage.save(f"library/searchable/{doc.pk}.pdf", ContentFile(result))
 
 
 def document_finalize(*, document_id: int) -> None:

@@ -81,7 +81,8 @@ def test_corrections_are_kept_when_the_document_is_read_again(cast, run_on_commi
 
 
 @pytest.mark.tesseract
-def test_scanned_page_is_ocrd_in_vietnamese_into_a_searchable_pdf(cast, run_on_commit, needs_tesseract):
+def test_scanned_page_is_ocrd_in_vietnamese_into_a_searchable_pdf(cast, run_on_commit, needs_tesseract, settings):
+    settings.LIBRARY_OCR_WORD_CONFIDENCE = True
     doc = upload(run_on_commit, cast, "scan.png", helpers.png(noise=0.0))
     assert doc.status == Status.READY, doc.error
     assert doc.number == "21/KH-LĐLĐ" and doc.title == "Tuyên truyền Tháng Công nhân năm 2025"
@@ -90,13 +91,16 @@ def test_scanned_page_is_ocrd_in_vietnamese_into_a_searchable_pdf(cast, run_on_c
     assert page.status == PageStatus.DONE and page.ocr_confidence and page.ocr_confidence > 0.8
     with doc.searchable_pdf.open("rb") as fh, pymupdf.open(stream=fh.read(), filetype="pdf") as pdf:
         assert "Tháng Công nhân" in pdf.load_page(0).get_text()
+        assert pdf.load_page(0).get_images()  # the scan itself is there, under the text
 
 
 @pytest.mark.tesseract
 def test_noisy_scan_inside_a_pdf_still_gives_the_metadata(cast, run_on_commit, needs_tesseract):
     doc = upload(run_on_commit, cast, "scan-nhieu.pdf", helpers.image_pdf(helpers.png(noise=1.0)))
     assert doc.status == Status.READY, doc.error
-    assert doc.source_kind == "pdf" and doc.pages.get().needs_ocr
+    assert doc.source_kind == "pdf" and doc.pages.get().needs_ocr and doc.pages.get().ocr_confidence is None
+    with doc.searchable_pdf.open("rb") as fh, pymupdf.open(stream=fh.read(), filetype="pdf") as pdf:
+        assert pdf.page_count == 1 and "21/KH" in pdf.load_page(0).get_text()
     assert doc.number == "21/KH-LĐLĐ" and doc.doc_type == "ke_hoach" and doc.issued_on == date(2025, 6, 5)
     assert doc.signer == "Nguyễn Văn Hùng"
 

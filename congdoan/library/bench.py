@@ -1,0 +1,269 @@
+"""`congdoan bench library`: search latency beside tantivy, and OCR throughput beside bare tesseract.
+
+Usage: congdoan bench library -- [--docs 100000] [--queries 40] [--repeat 3] [--ocr-pages 4] [--skip-ocr]
+
+Steps:
+1. create a throw-away test database on the configured backend (SQLite file or PostgreSQL
+   `test_…`, from DATABASE_URL) and migrate it, so the real data is never touched;
+2. generate --docs synthetic Vietnamese documents (titles and bodies drawn from a pool of
+   union phrases, numbers, units and places; seeded, so runs are comparable) and bulk-insert
+   them (the FTS5 triggers or the generated tsvector index them as any write would);
+3. index the same folded texts in tantivy (in memory);
+4. run the same queries (2–4 words, typed without marks) through `search_documents` (scope,
+   count, first 20 rows ordered by relevance, snippets) and through the backend query alone,
+   and through tantivy (count + top 20); print p50 and p95 of each;
+5. OCR: render --ocr-pages pages with Pillow; run them through the library's own pipeline
+   (upload → process → OCR step → searchable PDF, metadata, links) and through bare
+   `tesseract PAGE out -l vie --psm N` on the same PNG files; print pages per minute.
+It prints figures and never fails on a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+POOL_TITLES = [
+    "Kế hoạch tuyên truyền Tháng Công nhân năm {y}", "Báo cáo kết quả công tác công đoàn năm {y}", "Chương trình truyền thông công đoàn giai đoạn {y} - 2028",
+    "Thông báo lịch đối thoại với người lao động quý {q}", "Hướng dẫn tổ chức Đại hội công đoàn cơ sở", "Nghị quyết Hội nghị Ban Chấp hành lần thứ {n}",
+    "Quyết định khen thưởng phong trào thi đua lao động giỏi", "Công văn về việc chăm lo Tết Sum vầy năm {y}", "Kế hoạch phát triển đoàn viên và thành lập công đoàn cơ sở",
+    "Báo cáo sơ kết 6 tháng về an toàn, vệ sinh lao động", "Tờ trình đề nghị hỗ trợ đoàn viên có hoàn cảnh khó khăn", "Biên bản hội nghị người lao động năm {y}",
+    "Kế hoạch tổ chức cuộc thi tìm hiểu pháp luật lao động trực tuyến", "Thông báo kết luận về phòng, chống tin giả trên mạng xã hội",
+]
+POOL_SENTENCES = [
+    "Thực hiện Chương trình số {n}/CTr-BCH của Ban Chấp hành Tổng Liên đoàn về công tác truyền thông.",
+    "Tổ chức tuyên truyền chính sách pháp luật về lao động, tiền lương, bảo hiểm xã hội cho đoàn viên.",
+    "Công đoàn cơ sở phối hợp với người sử dụng lao động tổ chức đối thoại định kỳ tại nơi làm việc.",
+    "Đẩy mạnh truyền thông trên nền tảng số, Fanpage công đoàn và các nhóm Zalo của công nhân.",
+    "Chăm lo đời sống vật chất, tinh thần cho người lao động, đặc biệt là công nhân ở nhà trọ.",
+    "Kiểm tra an toàn, vệ sinh lao động tại các dây chuyền sản xuất, phòng chống cháy nổ.",
+    "Phát triển {n} đoàn viên mới, thành lập công đoàn cơ sở tại doanh nghiệp ngoài nhà nước.",
+    "Tiếp nhận tâm tư, nguyện vọng của người lao động về bữa ăn ca và thời giờ làm việc.",
+    "Biểu dương {n} tập thể và cá nhân có thành tích xuất sắc trong phong trào thi đua.",
+    "Phản bác thông tin sai lệch, xấu độc về giai cấp công nhân và tổ chức công đoàn.",
+    "Tổ chức Tết Sum vầy, trao quà cho đoàn viên có hoàn cảnh khó khăn tại {place}.",
+    "Hướng dẫn quy trình thương lượng tập thể, ký kết thỏa ước lao động tập thể.",
+    "Tập huấn kỹ năng truyền thông cho cán bộ công đoàn cơ sở tại {place}.",
+    "Báo cáo tình hình việc làm, thu nhập của người lao động quý {q} năm {y}.",
+    "Công nhân lao động tại khu công nghiệp {place} được tư vấn pháp luật miễn phí.",
+    "Ban Thường vụ đề nghị các công đoàn cơ sở triển khai nghiêm túc và báo cáo kết quả.",
+]
+PLACES = ["Phú Xuyên", "Phú Minh", "Đại Xuyên", "Phú Túc", "Vân Từ", "Tri Trung", "Hồng Minh", "Phượng Dực", "Thường Tín", "Chuyên Mỹ", "Quang Trung", "Tân Dân"]
+QUERIES = [
+    "ke hoach truyen thong", "thang cong nhan", "an toan ve sinh lao dong", "tet sum vay", "doi thoai nguoi lao dong", "phat trien doan vien",
+    "bua an ca", "tin gia mang xa hoi", "thoa uoc lao dong tap the", "cuoc thi phap luat", "bao hiem xa hoi", "cong doan co so",
+    "nha tro cong nhan", "phu xuyen", "tu van phap luat", "ban chap hanh tong lien doan", "fanpage zalo", "khen thuong thi dua",
+    "thu nhap viec lam", "dai hoi cong doan", "phong chong chay no", "hoan canh kho khan", "ky nang truyen thong", "dai xuyen",
+]
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="congdoan bench library")
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ocr-pages", type=int, default=4)
+    parser.add_argument("--skip-ocr", action="store_true")
+    parser.add_argument("--skip-search", action="store_true")
+    return parser.parse_args(argv)
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _doc_text(rng: random.Random, i: int) -> tuple[str, str, int]:
+    year = rng.choice([2022, 2023, 2024, 2025, 2026])
+    fill = {"y": year, "q": rng.choice(["I", "II", "III", "IV"]), "n": rng.randint(1, 120), "place": rng.choice(PLACES)}
+    title = rng.choice(POOL_TITLES).format(**fill)
+    body = " ".join(rng.choice(POOL_SENTENCES).format(**{**fill, "n": rng.randint(1, 300), "place": rng.choice(PLACES)}) for _ in range(rng.randint(6, 18)))
+    return title, f"Số: {i}/KH-LĐLĐ\n{title}\n{body}", year
+
+
+def _setup_corpus(n: int) -> None:
+    from congdoan.library.models import Blob, Document
+    from congdoan.library.search import fold_for_index
+    from congdoan.orgs.models import Level, Unit
+
+    level = Level.objects.create(code="bench", name="bench", rank=2)
+    root = Unit.objects.create(code="BENCH", name="Bench", level=level, path="/")
+    root.path = f"/{root.pk}/"
+    root.save(update_fields=["path"])
+    units = []
+    for k in range(20):
+        u = Unit.objects.create(code=f"BENCH-{k}", name=f"Công đoàn cơ sở {k}", level=level, parent=root, path="/", depth=1)
+        u.path = f"{root.path}{u.pk}/"
+        u.save(update_fields=["path"])
+        units.append(u)
+    blob = Blob.objects.create(sha256="0" * 64, file="library/bench.txt", size=1, content_type="text/plain")
+    rng = random.Random(2026)
+    batch: list[Document] = []
+    types = ["ke_hoach", "bao_cao", "thong_bao", "huong_dan", "quyet_dinh", "cong_van"]
+    for i in range(1, n + 1):
+        title, text, year = _doc_text(rng, i)
+        batch.append(Document(
+            unit=rng.choice(units), blob=blob, original_name=f"{i}.txt", source_kind="text", status="ready",
+            visibility=rng.choice(["unit", "subtree", "union", "public"]), title=title, text=text, doc_type=rng.choice(types),
+            issued_on=date(year, rng.randint(1, 12), rng.randint(1, 28)), folded=fold_for_index(title, text),
+        ))
+        if len(batch) == 2000:
+            Document.objects.bulk_create(batch)
+            batch = []
+            print(f"  … {i} tài liệu", flush=True)
+    if batch:
+        Document.objects.bulk_create(batch)
+
+
+def _time(fn: Callable[[], Any], repeat: int) -> float:
+    fn()  # warm
+    best = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best.append(time.perf_counter() - t)
+    return statistics.median(best)
+
+
+def _search_bench(args: argparse.Namespace) -> None:
+    import tantivy
+    from django.db import connection
+
+    from congdoan.accounts.models import User
+    from congdoan.library.models import Document
+    from congdoan.library.search import apply_search, query_tokens
+    from congdoan.library.selectors import search_documents
+
+    t0 = time.perf_counter()
+    _setup_corpus(args.docs)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE library_document")
+    print(f"Nạp {args.docs} tài liệu vào {connection.vendor}: {time.perf_counter() - t0:.1f} s")
+
+    schema = tantivy.SchemaBuilder().add_text_field("body", stored=False).add_integer_field("id", stored=True).build()
+    index = tantivy.Index(schema)
+    writer = index.writer(heap_size=100_000_000, num_threads=1)
+    t0 = time.perf_counter()
+    for pk, folded in Document.objects.values_list("pk", "folded").iterator(chunk_size=5000):
+        writer.add_document(tantivy.Document(body=folded, id=pk))
+    writer.commit()
+    index.reload()
+    searcher = index.searcher()
+    print(f"Nạp cùng kho vào tantivy: {time.perf_counter() - t0:.1f} s")
+
+    admin = User(is_superuser=True, pk=0)
+    rng = random.Random(7)
+    queries = [rng.choice(QUERIES) for _ in range(args.queries)]
+    ours, backend_only, tv = [], [], []
+    for q in queries:
+        tokens = query_tokens(q)
+        ours.append(_time(lambda q=q: search_documents(viewer=admin, query=q, per_page=20), args.repeat))
+        backend_only.append(_time(lambda t=tokens: (apply_search(Document.objects.all(), t).count(), list(apply_search(Document.objects.all(), t).order_by("-score").values_list("pk", flat=True)[:20])), args.repeat))
+        parsed = index.parse_query(" ".join(f"+{t}" for t in tokens), ["body"])
+        tv.append(_time(lambda p=parsed: searcher.search(p, 20, count=True), args.repeat))
+    ms = 1000
+    print(f"\nTìm kiếm trên {args.docs} tài liệu, {len(queries)} truy vấn × {args.repeat} lần (trung vị), cơ sở dữ liệu: {connection.vendor}")
+    print(f"{'':34}{'p50 (ms)':>10}{'p95 (ms)':>10}")
+    print(f"{'search_documents (toàn bộ)':34}{_pct(ours, .5) * ms:>10.1f}{_pct(ours, .95) * ms:>10.1f}")
+    print(f"{'chỉ truy vấn CSDL (đếm + 20 đầu)':34}{_pct(backend_only, .5) * ms:>10.1f}{_pct(backend_only, .95) * ms:>10.1f}")
+    print(f"{'tantivy (đếm + 20 đầu)':34}{_pct(tv, .5) * ms:>10.1f}{_pct(tv, .95) * ms:>10.1f}")
+    ratio = _pct(backend_only, .95) / max(_pct(tv, .95), 1e-9)
+    print(f"p95 CSDL / tantivy: {ratio:.1f}× (mục tiêu ≤ 2×)")
+
+
+def _ocr_bench(args: argparse.Namespace) -> None:
+    from django.conf import settings
+    from django.db import transaction
+
+    from congdoan.library import ocr, services
+    from congdoan.library.models import Document
+    from congdoan.library.render import PaperDocument, render_page
+    from congdoan.orgs.models import Unit
+
+    reason = ocr.unavailable_reason()
+    if reason:
+        print(f"Bỏ qua đo OCR: {reason}")
+        return
+    rng = random.Random(3)
+    pages = []
+    for i in range(args.ocr_pages):
+        doc = PaperDocument(
+            "LĐLĐ THÀNH PHỐ HÀ NỘI", "LIÊN ĐOÀN LAO ĐỘNG HUYỆN PHÚ XUYÊN", f"{i + 1}/KH-LĐLĐ", "Phú Xuyên, ngày 05 tháng 6 năm 2025", "Kế hoạch",
+            rng.choice(POOL_TITLES).format(y=2025, q="II", n=i), [rng.choice(POOL_SENTENCES).format(n=i, place="Phú Xuyên", q="II", y=2025) for _ in range(12)],
+            ["Các CĐCS;", "Lưu VP."], ["TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"], "Nguyễn Văn Hùng",
+        )
+        buffer = io.BytesIO()
+        render_page(doc, noise=0.3, seed=i).save(buffer, format="PNG", dpi=(settings.LIBRARY_OCR_DPI, settings.LIBRARY_OCR_DPI))
+        pages.append(buffer.getvalue())
+    unit = Unit.objects.order_by("pk").first()
+    if unit is None:
+        from congdoan.orgs.models import Level
+
+        unit = Unit.objects.create(code="BENCH", name="Bench", level=Level.objects.create(code="bench", name="bench", rank=2), path="/")
+    def bare_tesseract(path: str) -> None:
+        subprocess.run(
+            [settings.LIBRARY_TESSERACT, path, path + ".out", "-l", settings.LIBRARY_OCR_LANG, "--psm", str(settings.LIBRARY_OCR_PSM)],
+            check=True, capture_output=True, env=ocr.tesseract_env(),
+        )
+
+    def library_pipeline(i: int, data: bytes) -> None:
+        with transaction.atomic():
+            doc_obj = services.document_upload(actor=None, unit=unit, name=f"bench-{i}.png", data=data)
+        services.document_process(document_id=doc_obj.pk)
+        while Document.objects.get(pk=doc_obj.pk).status == "ocr":
+            services.document_ocr_step(document_id=doc_obj.pk)
+
+    ours = bare = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, data in enumerate(pages):
+            path = os.path.join(tmp, f"p{i}.png")
+            with open(path, "wb") as fh:
+                fh.write(data)
+            paths.append(path)
+        bare_tesseract(paths[0])  # warm the model files into the page cache for both sides
+        for i, (path, data) in enumerate(zip(paths, pages, strict=True)):
+            # alternate which side goes first, so that neither gains from the other's warm caches
+            order = [("bare", path), ("ours", data)] if i % 2 == 0 else [("ours", data), ("bare", path)]
+            for side, item in order:
+                t0 = time.perf_counter()
+                if side == "bare":
+                    bare_tesseract(str(item))
+                    bare += time.perf_counter() - t0
+                else:
+                    library_pipeline(i, item)  # type: ignore[arg-type]
+                    ours += time.perf_counter() - t0
+    n = len(pages)
+    print(f"\nOCR {n} trang (1240×~1500 điểm ảnh, nhiễu nhẹ), OMP_THREAD_LIMIT={settings.LIBRARY_OCR_THREADS}, --psm {settings.LIBRARY_OCR_PSM}")
+    print(f"  thư viện (tải lên → OCR → PDF tìm kiếm được → siêu dữ liệu → liên kết): {60 * n / ours:.1f} trang/phút")
+    print(f"  tesseract trần (chỉ txt):                                           {60 * n / bare:.1f} trang/phút")
+    print(f"  chi phí thêm: {100 * (ours - bare) / bare:+.0f}% (mục tiêu ≤ 20%)")
+
+
+def run(argv: list[str]) -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    args = _parse(argv)
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="congdoan-bench-media-")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": settings.TASK_QUEUES}}
+    old_name = connection.settings_dict["NAME"]
+    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    print(f"Cơ sở dữ liệu tạm: {test_name}")
+    try:
+        if not args.skip_search:
+            _search_bench(args)
+        if not args.skip_ocr:
+            _ocr_bench(args)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
