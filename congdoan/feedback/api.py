@@ -169,8 +169,12 @@ def inbox(
     ]
 
 
-@router.get("/{code}", auth=None, response={200: TrackOut, 404: ErrorOut})
+@router.get("/{code}", auth=None, response={200: TrackOut, 404: ErrorOut, 429: ErrorOut})
 def track(request: HttpRequest, code: str) -> tuple[int, dict[str, Any]]:
+    try:
+        services.throttle_lookup(_client_ip(request))
+    except services.Throttled as exc:
+        return 429, {"detail": str(exc)}
     concern = selectors.concern_for_worker(code=code)
     if concern is None:
         return 404, {"detail": "Không tìm thấy ý kiến với mã này."}

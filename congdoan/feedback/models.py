@@ -9,6 +9,8 @@ A concern whose triage has not run yet has `status=received` and is picked up ag
 from __future__ import annotations
 
 import secrets
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -34,6 +36,12 @@ def clean_code(raw: str) -> str:
     if value.startswith("YK"):
         value = value[2:]
     return CODE_PREFIX + value[:CODE_LENGTH] if value else ""
+
+
+def photo_path(instance: object, filename: str) -> str:
+    """A random name: a worker's photo must not be found by guessing its original file name."""
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"feedback/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 class Channel(models.TextChoices):
@@ -176,7 +184,7 @@ class Concern(models.Model):
     hidden_from_unit = models.BooleanField(
         default=False, help_text=_("Không cho công đoàn cơ sở xem ý kiến này.")
     )
-    photo = models.ImageField(_("ảnh"), upload_to="feedback/%Y/%m/", blank=True)
+    photo = models.ImageField(_("ảnh"), upload_to=photo_path, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
     signature = models.BinaryField(null=True, blank=True, editable=False)
     cluster = models.ForeignKey(
@@ -249,6 +257,24 @@ class Concern(models.Model):
         return bool(self.is_open and self.due_at and self.due_at < timezone.now())
 
 
+EVENT_LABELS = {
+    "submit": _("Tiếp nhận"),
+    "triage": _("Phân loại tự động"),
+    "correct": _("Cán bộ sửa phân loại"),
+    "assign": _("Giao xử lý"),
+    "start": _("Bắt đầu xử lý"),
+    "answer": _("Trả lời"),
+    "close": _("Đóng"),
+    "note": _("Ghi chú"),
+    "rate": _("Người lao động đánh giá"),
+    "reopen": _("Người lao động mở lại"),
+    "remind": _("Nhắc hạn"),
+    "escalate": _("Chuyển cấp trên do quá hạn"),
+    "forward": _("Chuyển cấp trên"),
+    "erase_contact": _("Xoá thông tin liên hệ"),
+}
+
+
 class ConcernEvent(models.Model):
     """The concern's history: who did what when (shown to officers; the worker sees status only)."""
 
@@ -267,3 +293,11 @@ class ConcernEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.concern_id} {self.kind}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
+
+    @property
+    def to_status_label(self) -> str:
+        return str(dict(Status.choices).get(self.to_status, self.to_status))

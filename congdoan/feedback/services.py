@@ -56,12 +56,20 @@ def _ip_hash(ip: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
 
 
-def _throttle(ip: str) -> None:
+LOOKUPS_PER_MINUTE = 30
+
+
+def throttle_lookup(ip: str) -> None:
+    """Tracking-code lookups per address: enough for a person, too few to enumerate codes."""
+    _throttle(ip, limit=LOOKUPS_PER_MINUTE, kind="lookup")
+
+
+def _throttle(ip: str, limit: int | None = None, kind: str = "rate") -> None:
     """Fixed one-minute window per address in the shared cache (Redis in production)."""
-    limit = settings.FEEDBACK_RATE_LIMIT_PER_MINUTE
-    if limit <= 0:
+    limit = settings.FEEDBACK_RATE_LIMIT_PER_MINUTE if limit is None else limit
+    if limit <= 0 or not ip:
         return
-    key = f"feedback:rate:{_ip_hash(ip)}:{int(timezone.now().timestamp() // 60)}"
+    key = f"feedback:{kind}:{_ip_hash(ip)}:{int(timezone.now().timestamp() // 60)}"
     cache.add(key, 0, timeout=90)
     try:
         count = cache.incr(key)
@@ -488,6 +496,27 @@ def concern_assign(
         concern,
         {"assignee": getattr(assignee, "pk", None), "unit": getattr(unit, "code", None)},
     )
+    return concern
+
+
+@transaction.atomic
+def concern_forward_up(*, actor: Any, concern: Concern, note: str = "") -> Concern:
+    """A grassroots officer hands the concern to the level above (the district)."""
+    target = concern.assigned_unit
+    if target is None or not target.level.is_grassroots:
+        raise ValidationError(_("Ý kiến đã ở cấp trên."))
+    upper = _upper_unit(target)
+    concern = _transition(
+        concern,
+        to=Status.ASSIGNED,
+        allowed_from=OPEN_STATUSES,
+        actor=actor,
+        kind="forward",
+        note=(note or "").strip()[:2000],
+        assigned_unit=upper,
+        assignee=None,
+    )
+    _audit(actor, "feedback.forward", concern, {"to": getattr(upper, "code", None)})
     return concern
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -124,6 +125,23 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
 # -- public: tracking ---------------------------------------------------------------------------------
 
 
+def lookup_throttled(view: Any) -> Any:
+    """Tracking pages answer 429 to an address that tries too many codes in a minute."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            services.throttle_lookup(_ip(request))
+        except services.Throttled:
+            return render(
+                request, "feedback/track_lookup.html", {"code": "", "throttled": True}, status=429
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@lookup_throttled
 def track_lookup(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("ma", "").strip()
     if code:
@@ -143,6 +161,7 @@ def _tracked(code: str) -> Concern:
     return concern
 
 
+@lookup_throttled
 def track(request: HttpRequest, code: str) -> HttpResponse:
     concern = _tracked(code)
     return render(
@@ -174,6 +193,7 @@ def _track_action(
 
 
 @require_POST
+@lookup_throttled
 def track_rate(request: HttpRequest, code: str) -> HttpResponse:
     return _track_action(
         request,
@@ -185,6 +205,7 @@ def track_rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
+@lookup_throttled
 def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
     return _track_action(
         request,
@@ -196,6 +217,7 @@ def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
+@lookup_throttled
 def track_erase(request: HttpRequest, code: str) -> HttpResponse:
     concern = _tracked(code)
     services.concern_erase_contact(concern=concern)
@@ -320,6 +342,33 @@ def assign(request: HttpRequest, code: str) -> HttpResponse:
         services.concern_assign(actor=request.user, concern=_fresh(c), assignee=chosen)
 
     return _officer_action(request, code, run, _("Đã giao xử lý."))
+
+
+@officer_required
+@require_POST
+def forward(request: HttpRequest, code: str) -> HttpResponse:
+    note_text = request.POST.get("note", "")
+    return _officer_action(
+        request,
+        code,
+        lambda c: services.concern_forward_up(
+            actor=request.user, concern=_fresh(c), note=note_text
+        ),
+        _("Đã chuyển ý kiến lên cấp trên."),
+    )
+
+
+@officer_required
+def photo(request: HttpRequest, code: str) -> HttpResponse:
+    """The attached photo, for officers who may see the concern (never a public URL)."""
+    concern = selectors.concern_detail(viewer=request.user, code=code)
+    if not concern.photo:
+        raise Http404
+    from django.http import FileResponse
+
+    return FileResponse(
+        concern.photo.open("rb"), as_attachment=True, filename=f"{concern.code}-anh"
+    )
 
 
 @officer_required

@@ -182,3 +182,50 @@ def test_home_page_links_to_the_workers_page_and_dashboard_to_the_inbox(
         reverse("feedback:inbox")
         in client_of(cast.officer_a).get(reverse("core:dashboard")).content.decode()
     )
+
+
+def test_guessing_tracking_codes_is_throttled(cast: Any, client: Any) -> None:
+    statuses = [
+        client.get(f"/y-kien/tra-cuu/YK-2222{i:02d}/", REMOTE_ADDR="10.7.7.7").status_code
+        for i in range(40)
+    ]
+    assert statuses.count(404) == 30 and statuses.count(429) == 10
+    assert client.get("/api/v1/feedback/YK-333333", REMOTE_ADDR="10.7.7.7").status_code == 429
+
+
+def test_grassroots_officer_forwards_to_the_district_and_photo_is_scoped(
+    cast: Any, client_of: Any, submit: Any, settings: Any, tmp_path: Any
+) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, "PNG")
+    concern = submit(
+        "Dây điện hở ở xưởng",
+        unit=cast.unit_a,
+        photo=SimpleUploadedFile("IMG_2024.png", out.getvalue(), content_type="image/png"),
+    )
+    assert "IMG_2024" not in str(concern.photo.name)
+    assert (
+        client_of(cast.officer_b).get(reverse("feedback:photo", args=[concern.code])).status_code
+        == 404
+    )
+    assert (
+        client_of(cast.officer_a).get(reverse("feedback:photo", args=[concern.code])).status_code
+        == 200
+    )
+    client_of(cast.officer_a).post(
+        reverse("feedback:forward", args=[concern.code]), {"note": "vượt thẩm quyền"}
+    )
+    concern.refresh_from_db()
+    assert concern.assigned_unit == cast.district and concern.status == Status.ASSIGNED
+    html = (
+        client_of(cast.district_officer)
+        .get(reverse("feedback:detail", args=[concern.code]))
+        .content.decode()
+    )
+    assert "Chuyển cấp trên" in html and "vượt thẩm quyền" in html
