@@ -167,10 +167,21 @@ def _search_bench(args: argparse.Namespace) -> None:
     ours, backend_only, tv = [], [], []
     for q in queries:
         tokens = query_tokens(q)
-        ours.append(_time(lambda q=q: search_documents(viewer=admin, query=q, per_page=20), args.repeat))
-        backend_only.append(_time(lambda t=tokens: (apply_search(Document.objects.all(), t).count(), list(apply_search(Document.objects.all(), t).order_by("-score").values_list("pk", flat=True)[:20])), args.repeat))
+        def full(q: str = q) -> Any:
+            return search_documents(viewer=admin, query=q, per_page=20)
+
+        def backend(t: list[str] = tokens) -> Any:
+            matched = apply_search(Document.objects.all(), t)
+            return matched.count(), list(matched.order_by("-score").values_list("pk", flat=True)[:20])  # type: ignore[misc]
+
         parsed = index.parse_query(" ".join(f"+{t}" for t in tokens), ["body"])
-        tv.append(_time(lambda p=parsed: searcher.search(p, 20, count=True), args.repeat))
+
+        def engine(p: Any = parsed) -> Any:
+            return searcher.search(p, 20, count=True)
+
+        ours.append(_time(full, args.repeat))
+        backend_only.append(_time(backend, args.repeat))
+        tv.append(_time(engine, args.repeat))
     ms = 1000
     print(f"\nTìm kiếm trên {args.docs} tài liệu, {len(queries)} truy vấn × {args.repeat} lần (trung vị), cơ sở dữ liệu: {connection.vendor}")
     print(f"{'':34}{'p50 (ms)':>10}{'p95 (ms)':>10}")

@@ -30,7 +30,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label=_("Tệp (chọn được nhiều tệp)"), required=True)
+    files = MultipleFileField(label=_("Tệp (chọn được nhiều tệp)"), required=True)  # type: ignore[assignment]
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Thuộc đơn vị"))
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.UNIT, label=_("Chia sẻ"))
     tags = forms.CharField(required=False, label=_("Nhãn"), help_text=_("Cách nhau bằng dấu phẩy."))

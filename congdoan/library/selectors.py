@@ -126,7 +126,7 @@ def search_documents(
     qs = qs.defer("folded", "text_before_restore")
     page = max(1, page)
     total = qs.count() if with_total else -1
-    ordered = qs.order_by("-score", "-issued_on", "-id") if tokens else qs.order_by("-issued_on", "-id")
+    ordered = qs.order_by("-score", "-issued_on", "-id") if tokens else qs.order_by("-issued_on", "-id")  # type: ignore[misc]
     rows = list(ordered[(page - 1) * per_page: page * per_page])
     hits = [
         Hit(
@@ -150,7 +150,8 @@ def document_links(*, viewer: Any, document: Document) -> Links:
     visible = set(documents_visible(viewer=viewer).filter(
         Q(pk__in=DocumentLink.objects.filter(source=document).values("target_id")) | Q(pk__in=DocumentLink.objects.filter(target=document).values("source_id"))
     ).values_list("pk", flat=True))
-    cites, missing = [], []
+    cites: list[DocumentLink] = []
+    missing: list[DocumentLink] = []
     for link in DocumentLink.objects.filter(source=document).select_related("target"):
         (cites if link.target_id in visible else missing).append(link)
     cited_by = [link for link in DocumentLink.objects.filter(target=document).select_related("source") if link.source_id in visible]

@@ -369,7 +369,7 @@ def _apply_metadata(doc: Document, text: str) -> None:
         if value is None:
             setattr(doc, field, None if field == "issued_on" else "")
             continue
-        max_len = doc._meta.get_field(field).max_length
+        max_len = getattr(doc._meta.get_field(field), "max_length", None)
         setattr(doc, field, value[:max_len] if isinstance(value, str) and max_len else value)
         confidence[field] = found.confidence[field]
     if not doc.title:

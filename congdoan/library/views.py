@@ -94,7 +94,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = selectors.can_edit(viewer=request.user, document=doc)
     initial = {f: getattr(doc, f) for f in METADATA_FIELDS}
     fields = [
-        {"name": f, "label": Document._meta.get_field(f).verbose_name, "value": doc.get_doc_type_display() if f == "doc_type" and doc.doc_type else getattr(doc, f),
+        {"name": f, "label": getattr(Document._meta.get_field(f), "verbose_name", f), "value": doc.get_doc_type_display() if f == "doc_type" and doc.doc_type else getattr(doc, f),
          "confidence": doc.confidence.get(f), "corrected": f in doc.corrected}
         for f in METADATA_FIELDS
     ]
@@ -138,7 +138,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu thông tin văn bản."))
     else:
-        messages.error(request, _("Thông tin chưa hợp lệ: %(err)s") % {"err": "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())})
+        messages.error(request, _("Thông tin chưa hợp lệ: %(err)s") % {"err": "; ".join(f"{form.fields[k].label}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())})
     return redirect("library:detail", doc.pk)
 
 
@@ -181,13 +181,13 @@ def _file_response(doc: Document, searchable: bool = False) -> FileResponse:
 
 
 @officer_required
-def download(request: HttpRequest, pk: int) -> FileResponse:
-    return _file_response(selectors.document_get(viewer=request.user, pk=pk))
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    return _file_response(selectors.document_get(viewer=request.user, pk=pk))  # type: ignore[return-value]
 
 
 @officer_required
-def download_searchable(request: HttpRequest, pk: int) -> FileResponse:
-    return _file_response(selectors.document_get(viewer=request.user, pk=pk), searchable=True)
+def download_searchable(request: HttpRequest, pk: int) -> HttpResponse:
+    return _file_response(selectors.document_get(viewer=request.user, pk=pk), searchable=True)  # type: ignore[return-value]
 
 
 @officer_required

@@ -22,7 +22,7 @@ def _upload(cast, name: str, data: bytes) -> services.UploadOutcome:
 def _encrypted_pdf() -> bytes:
     doc = pymupdf.open()
     doc.new_page().insert_text((72, 72), "Mật")
-    data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="chu", user_pw="khach")
+    data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="chu", user_pw="khach")  # type: ignore[attr-defined]
     doc.close()
     return data
 

@@ -28,7 +28,7 @@ CASES: list[tuple[str, PaperDocument, dict[str, object]]] = []
 
 
 def case(name: str, doc: PaperDocument, **expected: object) -> None:
-    base = {
+    base: dict[str, object] = {
         "issuer_parent": doc.parent, "issuer": doc.issuer, "number": doc.number, "title": doc.title,
         "signer": doc.signer, "signer_capacity": ", ".join(doc.capacity),
     }
