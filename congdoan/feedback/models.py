@@ -272,6 +272,11 @@ EVENT_LABELS = {
     "escalate": _("Chuyển cấp trên do quá hạn"),
     "forward": _("Chuyển cấp trên"),
     "erase_contact": _("Xoá thông tin liên hệ"),
+    "channel.answer_sent": _("Đã gửi trả lời qua Zalo/SMS"),
+    "channel.answer_not_sent": _("Không gửi được trả lời qua Zalo/SMS"),
+    "channel.answer_failed": _("Gửi trả lời qua Zalo/SMS bị lỗi"),
+    "channel.receipt_sent": _("Đã gửi mã tra cứu qua Zalo/SMS"),
+    "channel.receipt_failed": _("Gửi mã tra cứu qua Zalo/SMS bị lỗi"),
 }
 
 

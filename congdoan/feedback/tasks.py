@@ -27,14 +27,19 @@ def notify_urgent(concern_id: int) -> None:
 
 
 @task()
-def deliver_answer(concern_id: int) -> None:
-    """Send the published answer back through the channel it came from (Zalo, SMS…)."""
+def deliver_answer(concern_id: int, attempt: int = 1) -> None:
+    """Send the published answer back through the channel it came from (Zalo, SMS…).
+
+    A retryable provider failure is tried again later (1, 2, 4… × CHANNELS_RETRY_MINUTES,
+    up to CHANNELS_TASK_ATTEMPTS times) where the backend can defer; the last failure raises.
+    """
     from congdoan.feedback.models import Concern
 
     concern = Concern.objects.filter(pk=concern_id).first()
     if concern is None:
         return
     try:
+        from congdoan.feedback.channels import ChannelError
         from congdoan.feedback.channels import deliver_answer as deliver
     except ImportError:
         log.warning(
@@ -42,7 +47,26 @@ def deliver_answer(concern_id: int) -> None:
             concern.code,
         )
         return
-    deliver(concern)
+    try:
+        deliver(concern)
+    except ChannelError as exc:
+        attempts = getattr(settings, "CHANNELS_TASK_ATTEMPTS", 1)
+        minutes = getattr(settings, "CHANNELS_RETRY_MINUTES", 5)
+        if (
+            getattr(exc, "retryable", False)
+            and attempt < attempts
+            and deliver_answer.get_backend().supports_defer
+        ):
+            later = timezone.now() + timedelta(minutes=minutes * 2 ** (attempt - 1))
+            deliver_answer.using(run_after=later).enqueue(concern_id, attempt + 1)
+            log.warning(
+                "feedback: answer %s not delivered (%s); retry %s later",
+                concern.code,
+                exc,
+                attempt + 1,
+            )
+            return
+        raise
 
 
 @task()

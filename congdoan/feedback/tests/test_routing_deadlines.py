@@ -139,3 +139,15 @@ def test_check_deadlines_task_reschedules_itself_on_the_database_backend(
     queued = DBTaskResult.objects.get(task_path__endswith="feedback_check_deadlines")
     expected = before + timedelta(minutes=settings.FEEDBACK_CHECK_EVERY_MINUTES)
     assert abs((queued.run_after - expected).total_seconds()) < 60
+
+
+def test_published_answer_is_handed_to_the_channels_after_commit(
+    cast: Any, submit: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # An SMS concern whose contact was erased: the channels log "not sent" on the history,
+    # which shows the answer task ran and called channels.deliver_answer.
+    concern = submit("Xin hỏi nghỉ Tết", unit=cast.unit_a, channel="sms", external_id="sms-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        concern_answer(actor=cast.officer_a, concern=concern, text="Nghỉ 5 ngày.")
+    kinds = list(concern.events.values_list("kind", flat=True))
+    assert "answer" in kinds and "channel.answer_not_sent" in kinds
