@@ -364,11 +364,15 @@ def photo(request: HttpRequest, code: str) -> HttpResponse:
     concern = selectors.concern_detail(viewer=request.user, code=code)
     if not concern.photo:
         raise Http404
-    from django.http import FileResponse
+    import mimetypes
 
-    return FileResponse(
-        concern.photo.open("rb"), as_attachment=True, filename=f"{concern.code}-anh"
-    )
+    with concern.photo.open("rb") as fh:
+        body = fh.read()  # at most FEEDBACK_PHOTO_MAX_BYTES
+    kind = mimetypes.guess_type(str(concern.photo.name))[0] or "application/octet-stream"
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{concern.code}-anh"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @officer_required
