@@ -52,6 +52,7 @@ class DocumentDetailOut(DocumentOut):
 
 class SearchOut(Schema):
     count: int
+    count_is_lower_bound: bool
     page: int
     results: list[DocumentOut]
 
@@ -90,7 +91,7 @@ def search(
         viewer=request.user, query=q, doc_type=type, issuer=issuer, year=year, unit_code=unit, tag=tag, page=page, per_page=20,
     )
     return {
-        "count": results.total, "page": results.page,
+        "count": results.total, "count_is_lower_bound": results.total_is_lower_bound, "page": results.page,
         "results": [document_data(h.document, round(h.score, 6), str(h.snippet_html)) for h in results.hits],
     }
 

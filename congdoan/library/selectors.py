@@ -70,6 +70,9 @@ def can_edit(*, viewer: Any, document: Document) -> bool:
     return scope_for(viewer).covers_path(document.unit.path)
 
 
+COUNT_CAP = 1000
+
+
 @dataclass
 class Hit:
     document: Document
@@ -85,10 +88,11 @@ class SearchPage:
     page: int
     per_page: int
     tokens: list[str] = field(default_factory=list)
+    total_is_lower_bound: bool = False
 
     @property
     def has_next(self) -> bool:
-        return self.page * self.per_page < self.total
+        return self.page * self.per_page < self.total or (self.total_is_lower_bound and len(self.hits) == self.per_page)
 
     @property
     def has_previous(self) -> bool:
@@ -125,7 +129,11 @@ def search_documents(
     qs = apply_search(qs, tokens)
     qs = qs.defer("folded", "text_before_restore")
     page = max(1, page)
-    total = qs.count() if with_total else -1
+    # Counting every match of a common word costs more than finding the best 20: count up to
+    # COUNT_CAP and say "more than" beyond it (the pager still works page by page).
+    total = qs[:COUNT_CAP + 1].count() if with_total else -1
+    capped = total > COUNT_CAP
+    total = min(total, COUNT_CAP) if capped else total
     ordered = qs.order_by("-score", "-issued_on", "-id") if tokens else qs.order_by("-issued_on", "-id")  # type: ignore[misc]
     rows = list(ordered[(page - 1) * per_page: page * per_page])
     hits = [
@@ -135,7 +143,7 @@ def search_documents(
         )
         for d in rows
     ]
-    return SearchPage(hits=hits, total=total, page=page, per_page=per_page, tokens=tokens)
+    return SearchPage(hits=hits, total=total, page=page, per_page=per_page, tokens=tokens, total_is_lower_bound=capped)
 
 
 @dataclass

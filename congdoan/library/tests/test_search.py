@@ -97,6 +97,14 @@ def test_a_corrected_title_is_searchable_at_once(cast, corpus):
     assert ids(cast.admin, query="so ket phong trao thi dua") == {corpus["report"].pk}
 
 
+def test_counts_beyond_the_cap_are_shown_as_a_lower_bound(cast, corpus, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    found = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
+    assert found.total == 2 and found.total_is_lower_bound and found.has_next
+    second = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2, page=3)
+    assert len(second.hits) == 1 and not second.has_next
+
+
 def test_deleted_documents_leave_the_index(cast, corpus):
     corpus["a_notice"].delete()
     assert ids(cast.admin, query="bua an ca") == set()
