@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from congdoan.core.tests.test_browser import browser, desktop, phone  # noqa: F401  (browser fixtures)
 from congdoan.feedback.models import Channel, Concern
 from congdoan.feedback.services import concern_submit
 

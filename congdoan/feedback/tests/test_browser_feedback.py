@@ -6,14 +6,7 @@ from typing import Any
 
 import pytest
 
-from congdoan.core.tests.test_browser import (  # noqa: F401  (fixtures)
-    _horizontal_overflow,
-    _log_in,
-    _shot,
-    browser,
-    desktop,
-    phone,
-)
+from congdoan.core.tests.test_browser import _horizontal_overflow, _log_in, _shot
 from congdoan.feedback.models import Concern
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
