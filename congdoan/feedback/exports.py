@@ -40,8 +40,11 @@ def _local(value: Any) -> Any:
 
 
 def _safe(text: str) -> str:
-    """Cells starting with = + - @ are formulas in spreadsheets: quote them (CSV/formula injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """openpyxl stores a string starting with "=" as a formula: keep a worker's text a text.
+
+    (Other leading characters are stored as plain strings in XLSX; phone numbers keep their +.)
+    """
+    return "'" + text if text[:1] == "=" else text
 
 
 def concerns_xlsx(rows: Iterable[Concern]) -> bytes:

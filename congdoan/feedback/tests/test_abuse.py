@@ -108,3 +108,14 @@ def test_flood_from_many_addresses_loses_nothing(cast: Any, client: Any) -> None
         assert response.status_code == 201
     assert Concern.objects.count() == 300
     assert client.get(URL).status_code == 200
+
+
+def test_formula_in_a_concern_is_exported_as_text(cast: Any, client_of: Any, submit: Any) -> None:
+    from openpyxl import load_workbook
+
+    submit('=HYPERLINK("http://evil.example","bấm vào")', unit=cast.unit_a)
+    response = client_of(cast.officer_a).get(reverse("feedback:export"))
+    cells = [
+        c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for c in row
+    ]
+    assert not any(c.data_type == "f" for c in cells)

@@ -125,6 +125,9 @@ def test_contact_export_is_for_the_office_only(
     rows = json.loads(client_of(cast.district_officer).get(url).content)
     assert [r["code"] for r in rows] == [anonymous_concern.code]
     assert rows[0]["contact_name"] == "Nguyễn Văn Ẩn"
+    xlsx = client_of(cast.district_officer).get(url.replace("format=json", "format=xlsx"))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert E164 in [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
 
 
 def test_masked_concern_cannot_be_saved_back(cast: Any, anonymous_concern: Concern) -> None:
