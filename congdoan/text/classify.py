@@ -116,6 +116,7 @@ class TextClassifier:
         seed: int = 13,
         batch_size: int = 256,
         progress: bool = False,
+        loss: str = "log",
     ) -> TextClassifier:
         """Train on (text, label) pairs and return the classifier.
 
@@ -155,7 +156,7 @@ class TextClassifier:
         weights, bias = _fit_softmax(
             indptr, indices, values, y, sample_w, len(vocab), n_labels,
             epochs=epochs, l2=l2, learning_rate=learning_rate, seed=seed,
-            batch_size=batch_size, progress=progress,
+            batch_size=batch_size, progress=progress, loss=loss,
         )
         return cls(
             labels=label_names,
@@ -165,7 +166,7 @@ class TextClassifier:
             bias=bias.astype(np.float32),
             config=config,
             meta={"n_train": n_docs, "epochs": epochs, "l2": l2, "learning_rate": learning_rate,
-                  "min_count": min_count, "class_weight": class_weight},
+                  "min_count": min_count, "class_weight": class_weight, "loss": loss},
         )
 
     def tune_biases(self, texts: Sequence[str], labels: Sequence[str], rounds: int = 3) -> float:
@@ -295,7 +296,7 @@ def _sparse_dot(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, w: 
 def _fit_softmax(
     indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, y: np.ndarray,
     sample_w: np.ndarray, n_features: int, n_labels: int, *, epochs: int, l2: float,
-    learning_rate: float, seed: int, batch_size: int, progress: bool,
+    learning_rate: float, seed: int, batch_size: int, progress: bool, loss: str = "log",
 ) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     w = np.zeros((n_features, n_labels), dtype=np.float64)
@@ -327,10 +328,17 @@ def _fit_softmax(
             scores = np.zeros((len(rows), n_labels))
             np.add.at(scores, row_of, w[idx] * vals[:, None])
             scores += b
-            scores -= scores.max(axis=1, keepdims=True)
-            p = np.exp(scores)
-            p /= p.sum(axis=1, keepdims=True)
-            g_rows = (p - onehot[rows]) * sample_w[rows, None] / len(rows)
+            scores_max = scores.max(axis=1, keepdims=True)
+            scores -= scores_max
+            if loss == "hinge":
+                # One-vs-rest squared hinge (the LinearSVC loss).
+                sign = 2.0 * onehot[rows] - 1.0
+                slack = np.maximum(0.0, 1.0 - sign * (scores + scores_max))
+                g_rows = -2.0 * sign * slack * sample_w[rows, None] / len(rows)
+            else:
+                p = np.exp(scores)
+                p /= p.sum(axis=1, keepdims=True)
+                g_rows = (p - onehot[rows]) * sample_w[rows, None] / len(rows)
             uniq, inv = np.unique(idx, return_inverse=True)
             g_w = np.zeros((len(uniq), n_labels))
             np.add.at(g_w, inv, g_rows[row_of] * vals[:, None])

@@ -59,6 +59,10 @@ class SyllableLM:
         path = MODELS_DIR / LM_FILE
         return cls(path) if path.exists() else None
 
+    def forms(self, folded: str) -> list[str]:
+        """Accented forms of a folded syllable, most frequent first."""
+        return [self.word(int(i)) for i in self.candidates.get(folded, ())]
+
     def word(self, token_id: int) -> str:
         return self.syllables[token_id - N_SPECIAL]
 
@@ -75,15 +79,23 @@ class SyllableLM:
 
     def viterbi(self, lattice: Sequence[np.ndarray]) -> list[int]:
         """Best id sequence through ``lattice`` (candidate ids per position)."""
-        return self.viterbi_many([lattice])[0]
+        return [int(lattice[i][j]) for i, j in enumerate(self.viterbi_many([lattice])[0])]
 
-    def viterbi_many(self, lattices: Sequence[Sequence[np.ndarray]]) -> list[list[int]]:
+    def viterbi_many(
+        self,
+        lattices: Sequence[Sequence[np.ndarray]],
+        emissions: Sequence[Sequence[np.ndarray | None]] | None = None,
+    ) -> list[list[int]]:
         """Second-order Viterbi for several lattices at once.
 
         Steps: 1. list every (u, v, w) candidate triple of every position of every
         lattice and score them all in one vectorised call (the expensive part);
         2. run the dynamic programme per lattice over states (previous id, current id);
         3. backtrack. A sentence boundary precedes the first position.
+
+        ``emissions`` (optional, same shape as the lattices) adds a log-score per
+        candidate, e.g. the penalty of a spelling correction. Returns, per lattice, the
+        index of the chosen candidate at each position.
         """
         start = np.array([BOUNDARY], dtype=np.int64)
         vw_v: list[np.ndarray] = []  # (v, w) pairs: bigram lookups
@@ -131,15 +143,18 @@ class SyllableLM:
         logp = np.log(prob)
         results: list[list[int]] = []
         offset = 0
-        for lattice, dims in zip(lattices, shapes, strict=True):
+        for n, dims in enumerate(shapes):
             if not dims:
                 results.append([])
                 continue
+            extra = emissions[n] if emissions is not None else [None] * len(dims)
             score = np.zeros((1, 1))
             back: list[np.ndarray] = []
-            for na, nb, nc in dims:
+            for (na, nb, nc), bonus in zip(dims, extra, strict=True):
                 size = na * nb * nc
                 total = score[:, :, None] + logp[offset : offset + size].reshape(na, nb, nc)
+                if bonus is not None:
+                    total += bonus
                 offset += size
                 back.append(total.argmax(axis=0))
                 score = total.max(axis=0)
@@ -149,5 +164,5 @@ class SyllableLM:
                 path.append(int(back[step][path[-1], path[-2]]))
             path.reverse()
             # path[0] belongs to the boundary before the first position.
-            results.append([int(lattice[i][path[i + 1]]) for i in range(len(lattice))])
+            results.append(path[1:])
         return results

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import regex
 
-from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, NUMBER, SYMBOL, SyllableLM
-from congdoan.text.vietnamese import has_marks, normalize_tone
+from congdoan.text.correct import corrections
+from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, N_SPECIAL, NUMBER, SYMBOL, SyllableLM
+from congdoan.text.vietnamese import fold, has_marks, normalize_tone
 
 MAX_LINE = 200_000  # characters; longer lines are processed in pieces
 SLOT = -1
@@ -43,17 +45,21 @@ _PROTECTED = r"""
     | \w+(?:\.\w+)*\.(?:docx?|pdf|xlsx?|pptx?|txt|jpg|png|com|vn|org|net|gov)\b
     | \w*_\w+
 """
+# A lower-case word with one stray digit inside ("t5ạo", "đã9i", "t6t"): OCR or typing noise.
+_NOISY = r"\p{Ll}+\p{N}\p{Ll}+(?![\p{L}\p{N}/.\-_:])"
 _UNIT_RE = regex.compile(
-    rf"(?x)(?P<protected>{_PROTECTED})|(?P<letters>\p{{L}}+)|(?P<other>[^\s\p{{L}}\p{{N}}])"
+    rf"(?x)(?P<noisy>{_NOISY})|(?P<protected>{_PROTECTED})|(?P<letters>\p{{L}}+)|(?P<other>[^\s\p{{L}}\p{{N}}])"
 )
 
 
 def _transfer_case(source: str, target: str) -> str:
-    """Copy the case of ``source`` onto ``target`` character by character (same length)."""
+    """Copy the case of ``source`` onto ``target`` (character by character when aligned)."""
     if source.islower():
         return target
     if len(source) != len(target):
-        return target.upper() if source.isupper() else target
+        if source.isupper() and len(source) > 1:
+            return target.upper()
+        return target[:1].upper() + target[1:] if source[:1].isupper() else target
     return "".join(t.upper() if s.isupper() else t for s, t in zip(source, target, strict=True))
 
 
@@ -62,6 +68,30 @@ _END_CHARS = frozenset(".!?…")
 # A line where at least this share of the syllables carry marks is taken as accented
 # text: its plain syllables are then left alone unless they cannot be Vietnamese as typed.
 ACCENTED_LINE_SHARE = 0.3
+# Log-score for changing marks that OCR did read, in text scanned without Vietnamese.
+PENALTY_MARK_CHANGE = -3.0
+# Extra log-score for correcting a capitalised word (names are often foreign, not typos).
+PENALTY_CAPITALISED = -1.5
+NOISY = -2
+# Log-score for adding marks to a plain word inside accented text.
+PENALTY_ACCENT_IN_ACCENTED = -1.5
+# Log-score for leaving a short lower-case non-word as it came.
+PENALTY_KEEP_NONWORD = -2.5
+# Below this log-probability a syllable is rare enough that a typo is the likelier reading.
+RARE_LOGPROB = -13.0
+
+
+@dataclass
+class Slot:
+    """Candidate ids for one unit, their log-bonus (None: all 0) and the original text."""
+
+    ids: np.ndarray
+    bonus: np.ndarray | None
+    original: str | None
+
+
+Prepared = tuple[list[tuple[int, int, str, int]], list[Slot | None], list[np.ndarray],
+                 list[np.ndarray | None]]
 
 
 class Restorer:
@@ -77,6 +107,8 @@ class Restorer:
             tok = m.group(0)
             if m.group("letters") is not None:
                 kind = SLOT
+            elif m.group("noisy") is not None:
+                kind = NOISY
             elif m.group("protected") is not None:
                 kind = NUMBER if tok[0].isdigit() else FOREIGN
             elif tok in _COMMA_CHARS:
@@ -88,15 +120,23 @@ class Restorer:
             out.append((m.start(), m.end(), tok, kind))
         return out
 
-    def _lattice(self, units: list[tuple[int, int, str, int]]) -> list[np.ndarray | None]:
-        """Candidate ids per unit; ``None`` marks a unit that is kept as it came."""
+    def _lattice(self, units: list[tuple[int, int, str, int]]) -> list[Slot | None]:
+        """Candidates per unit; ``None`` marks a unit that is kept as it came.
+
+        Steps:
+        1. decide whether the line is accented text (then valid syllables are trusted)
+           or text typed / scanned without marks (then every syllable may change);
+        2. a valid syllable gets the accented forms of its letters (none in accented text);
+        3. a word that is no syllable gets its accented forms if its letters are a
+           syllable ("nguoi"), otherwise spelling / OCR corrections with penalties and
+           the option to stay as it came.
+        """
         lm = self.lm
         assert lm is not None
-        slots = [u[2] for u in units if u[3] == SLOT]
-        lowered = [w.lower() for w in slots]
-        marked = sum(1 for w in lowered if has_marks(w))
-        viet = sum(1 for w in lowered if has_marks(w) or w in lm.candidates)
-        accented_line = viet > 0 and marked >= ACCENTED_LINE_SHARE * viet
+        slots = [u[2].lower() for u in units if u[3] == SLOT and len(u[2]) > 1]
+        marked = sum(1 for w in slots if has_marks(w))
+        viet = sum(1 for w in slots if has_marks(w) or w in lm.candidates)
+        accented_line = marked > 0 and (marked >= ACCENTED_LINE_SHARE * viet or viet <= 4)
         # An all-capital word standing alone among lower-case words is an abbreviation
         # (UBND, CA, TP); runs of capital syllables are headings and get restored.
         slot_units = [i for i, u in enumerate(units) if u[3] == SLOT]
@@ -104,60 +144,106 @@ class Restorer:
         for left, right in itertools.pairwise(slot_units):
             if units[left][2].isupper() and units[right][2].isupper():
                 upper_run.update((left, right))
-        lattice: list[np.ndarray | None] = []
+        lattice: list[Slot | None] = []
         for i, (_start, _end, text, kind) in enumerate(units):
-            if kind != SLOT:
+            if kind == NOISY:
+                lattice.append(self._corrections(text, accented_line))
+                continue
+            if kind != SLOT or (len(text) > 1 and text.isupper() and i not in upper_run):
                 lattice.append(None)
                 continue
             low = text.lower()
-            cands = None if has_marks(low) else lm.candidates.get(low)
-            acronym = len(text) > 1 and text.isupper() and i not in upper_run
-            if cands is None or acronym or (accented_line and low in lm.index):
-                lattice.append(None)
+            norm = normalize_tone(low)
+            observed = lm.index.get(norm)
+            folded = fold(low)
+            forms = lm.candidates.get(folded)
+            if observed is not None:
+                if accented_line or forms is None:
+                    lattice.append(None)
+                elif not has_marks(low):
+                    lattice.append(Slot(forms, None, None))
+                else:
+                    # Marks read by OCR in unaccented text: keep them unless context disagrees.
+                    bonus = np.where(forms == observed, 0.0, PENALTY_MARK_CHANGE)
+                    if observed not in forms:
+                        forms = np.append(forms, observed)
+                        bonus = np.append(bonus, 0.0)
+                    lattice.append(Slot(forms, bonus, None))
+            elif forms is not None and not has_marks(low):
+                if lm.unigram[forms[0]] < RARE_LOGPROB:
+                    # Only rare syllables read like this: maybe a typo ("nim" for "năm").
+                    fixes = self._corrections(text, accented_line)
+                    if fixes is not None:
+                        ids = np.concatenate([forms, fixes.ids[1:]])
+                        assert fixes.bonus is not None
+                        bonus = np.concatenate([np.zeros(len(forms)), fixes.bonus[1:]])
+                        lattice.append(Slot(ids, bonus, None))
+                        continue
+                if accented_line:
+                    # In accented text a plain word may be meant as typed (chat, game).
+                    ids = np.concatenate([[FOREIGN], forms])
+                    bonus = np.concatenate([[0.0], np.full(len(forms), PENALTY_ACCENT_IN_ACCENTED)])
+                    lattice.append(Slot(ids, bonus, None))
+                else:
+                    lattice.append(Slot(forms, None, None))
             else:
-                lattice.append(cands)
+                lattice.append(self._corrections(text, accented_line))
         return lattice
 
+    def _corrections(self, text: str, accented_line: bool) -> Slot | None:
+        """Spelling / OCR candidates for a word that is no syllable, or None."""
+        assert self.lm is not None
+        found = corrections(text)
+        if not found:
+            return None
+        ids = np.array([FOREIGN] + [self.lm.index[w] for w, _ in found], dtype=np.int64)
+        penalty = np.array([0.0] + [p for _, p in found])
+        if text[:1].isupper():
+            penalty[1:] += PENALTY_CAPITALISED
+        elif len(text) <= 7:
+            # A short lower-case non-word is far more often a typo than a foreign word.
+            penalty[0] = PENALTY_KEEP_NONWORD
+        return Slot(ids, penalty, text)
+
     def _fixed_id(self, text: str, kind: int) -> int:
+        if kind == NOISY:
+            return FOREIGN
         if kind != SLOT:
             return kind
         assert self.lm is not None
         low = text.lower()
         return self.lm.index.get(low) or self.lm.index.get(normalize_tone(low)) or FOREIGN
 
-    def _prepare(
-        self, line: str
-    ) -> tuple[list[tuple[int, int, str, int]], list[np.ndarray | None], list[np.ndarray]] | None:
-        """Units, free candidates and the full lattice of a line; None when nothing can change."""
+    def _prepare(self, line: str) -> Prepared | None:
+        """Units, candidates and the full lattice of a line; None when nothing can change."""
         if not line or line.isspace() or self.lm is None:
             return None
         units = self.units(line)
-        if not any(u[3] == SLOT for u in units):
+        if not any(u[3] in (SLOT, NOISY) for u in units):
             return None
         lattice = self._lattice(units)
         if all(c is None for c in lattice):
             return None
         full = [
-            np.array([self._fixed_id(u[2], u[3])], dtype=np.int64) if c is None else c
+            np.array([self._fixed_id(u[2], u[3])], dtype=np.int64) if c is None else c.ids
             for u, c in zip(units, lattice, strict=True)
         ]
-        return units, lattice, full
+        bonus = [None if c is None else c.bonus for c in lattice]
+        return units, lattice, full, bonus
 
-    def _finish(
-        self,
-        line: str,
-        units: list[tuple[int, int, str, int]],
-        lattice: list[np.ndarray | None],
-        chosen: list[int],
-    ) -> str:
+    def _finish(self, line: str, units: list[tuple[int, int, str, int]],
+                lattice: list[Slot | None], chosen: list[int]) -> str:
         assert self.lm is not None
         parts: list[str] = []
         last = 0
-        for (start, end, text, _kind), cands, new_id in zip(units, lattice, chosen, strict=True):
-            if cands is None:
+        for (start, end, text, _kind), slot, pick in zip(units, lattice, chosen, strict=True):
+            if slot is None:
                 continue
+            new_id = int(slot.ids[pick])
+            if new_id < N_SPECIAL:
+                continue  # the word stays as it came
             new = self.lm.word(new_id)
-            if new == text.lower():
+            if new == text.lower() or new == normalize_tone(text.lower()):
                 continue
             parts.append(line[last:start])
             parts.append(_transfer_case(text, new))
@@ -183,8 +269,8 @@ class Restorer:
 
         def flush() -> None:
             assert self.lm is not None
-            chosen = self.lm.viterbi_many([p[2][2] for p in pending])
-            for (i, piece, (units, lattice, _full)), ids in zip(pending, chosen, strict=True):
+            chosen = self.lm.viterbi_many([p[2][2] for p in pending], [p[2][3] for p in pending])
+            for (i, piece, (units, lattice, _full, _bonus)), ids in zip(pending, chosen, strict=True):
                 out[i] = self._finish(piece, units, lattice, ids)
             pending.clear()
 
