@@ -299,11 +299,23 @@ def topic_model() -> Any:
 
 @lru_cache(maxsize=1)
 def sentiment_model() -> Any:
+    """The toolkit's sentiment model (trained on UIT-VSFC) if shipped: a folder under
+    congdoan/text/models whose name says "sentiment" or whose labels are sentiments."""
+    import json
+
     from congdoan.text.classify import TextClassifier
 
-    for name in ("sentiment", "sentiment-uit-vsfc", "uit-vsfc-sentiment"):
-        folder = TEXT_MODELS_DIR / name
-        if (folder / "model.npz").exists():
+    candidates = (
+        sorted(p for p in TEXT_MODELS_DIR.iterdir() if (p / "model.npz").exists())
+        if TEXT_MODELS_DIR.exists()
+        else []
+    )
+    for folder in candidates:
+        try:
+            labels = set(json.loads((folder / "meta.json").read_text("utf-8")).get("labels", []))
+        except (OSError, ValueError):
+            continue
+        if "sentiment" in folder.name.lower() or {"negative", "positive"} <= labels:
             return TextClassifier.load(folder)
     log.warning("feedback: no sentiment model in congdoan/text/models; using a small lexicon")
     return None
