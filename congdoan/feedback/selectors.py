@@ -411,6 +411,11 @@ def feedback_period_summary(
     }
 
 
+def _with_change(row: dict[str, Any]) -> dict[str, Any]:
+    row["change_abs"] = abs(int(row["change"]))
+    return row
+
+
 def topic_unit_month(*, viewer: Any, months: int = 6, unit: Unit | None = None) -> dict[str, Any]:
     """Counts by topic × unit × month over the last `months` months (the dashboard's table)."""
     today = timezone.localdate()
@@ -444,17 +449,22 @@ def topic_unit_month(*, viewer: Any, months: int = 6, unit: Unit | None = None) 
         unit_names[code] = r["unit__name"] or "—"
         by_unit_topic[(code, r["topic"] or "")][key] += r["n"]
     topic_names = dict(Topic.choices)
+    topic_rows = [
+        {
+            "topic": t,
+            "label": str(topic_names.get(t, t or "—")),
+            "counts": [counts[m] for m in month_keys],
+            "total": sum(counts.values()),
+            # This month against last month (the month so far: a trend, not a forecast).
+            "change": (counts[month_keys[-1]] - counts[month_keys[-2]])
+            if len(month_keys) > 1
+            else 0,
+        }
+        for t, counts in sorted(by_topic_month.items(), key=lambda kv: -sum(kv[1].values()))
+    ]
     return {
         "months": month_keys,
-        "topics": [
-            {
-                "topic": t,
-                "label": str(topic_names.get(t, t or "—")),
-                "counts": [counts[m] for m in month_keys],
-                "total": sum(counts.values()),
-            }
-            for t, counts in sorted(by_topic_month.items(), key=lambda kv: -sum(kv[1].values()))
-        ],
+        "topics": [_with_change(row) for row in topic_rows],
         "units": sorted(
             (
                 {

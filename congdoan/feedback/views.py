@@ -107,6 +107,8 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
         chosen_code = request.GET.get("unit", "")
     chosen = locked_unit or selectors.unit_by_code(code=chosen_code) or member_unit
     matches = selectors.unit_choices_public(query=query) if query else []
+    # Without a search, a plain <select> of the unions (a district has a few dozen).
+    all_units = [] if (query or locked_unit) else selectors.unit_choices_public(limit=300)
     return render(
         request,
         "feedback/submit.html",
@@ -117,6 +119,7 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
             "query": query,
             "matches": matches,
             "qr_token": qr_token,
+            "all_units": all_units,
         },
         status=status,
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.management import call_command
@@ -138,3 +138,21 @@ def test_shipped_model_keeps_its_quality_on_the_held_apart_set() -> None:
     assert model is not None, "the shipped model is missing"
     result = evaluate(model, heldout_rows())
     assert result["accuracy"] >= 0.65, result
+
+
+def test_topic_by_month_table_counts_and_shows_the_change(cast: Any) -> None:
+    now = timezone.now()
+    for _ in range(3):
+        Concern.objects.create(
+            unit=cast.unit_a, assigned_unit=cast.unit_a, text="lương", topic="wages", created_at=now
+        )
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=3)
+    when = timezone.make_aware(datetime.combine(last_month, time(12, 0)))
+    Concern.objects.create(
+        unit=cast.unit_a, assigned_unit=cast.unit_a, text="lương", topic="wages", created_at=when
+    )
+    table = selectors.topic_unit_month(viewer=cast.district_officer)
+    wages = next(t for t in table["topics"] if t["topic"] == "wages")
+    assert wages["counts"][-2:] == [1, 3] and wages["change"] == 2 and wages["total"] == 4
+    assert table["units"][0]["code"] == "PX-A"
+    assert selectors.topic_unit_month(viewer=cast.officer_b)["topics"] == []
