@@ -228,6 +228,7 @@ def document_ocr_step(*, document_id: int, max_pages: int | None = None) -> int:
     if doc is None or doc.status != Status.OCR:
         return 0
     resume_stale()
+    Document.objects.filter(pk=doc.pk).update(updated_at=timezone.now())
     budget = max_pages or settings.LIBRARY_OCR_PAGES_PER_TASK
     done = 0
     data: bytes | None = None
@@ -493,6 +494,29 @@ def document_retry(*, actor: Any, document: Document) -> int:
 
         transaction.on_commit(lambda: ocr_document.enqueue(document.pk))
         audit_record(actor=actor, action="library.document.retry", target=document, changes={"pages": count})
+    return count
+
+
+def resume_interrupted(*, now: Any = None) -> int:
+    """Work a killed worker left behind goes back to the queue; returns how many documents.
+
+    Called at the start of every library task (so any live worker picks up what a dead one
+    dropped) and by `congdoan library resume`. A document counts as interrupted when it is
+    still "pending" or "ocr" and has not moved for LIBRARY_OCR_STALE_SECONDS; a conditional
+    UPDATE of `updated_at` makes sure only one worker re-enqueues it.
+    """
+    from congdoan.library.tasks import ocr_document, process_document
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.LIBRARY_OCR_STALE_SECONDS)
+    resume_stale(now=now)
+    count = 0
+    stale = Document.objects.filter(status__in=[Status.PENDING, Status.OCR], updated_at__lt=cutoff).values_list("pk", "status", "updated_at")
+    for pk, status, seen in list(stale[:100]):
+        if Document.objects.filter(pk=pk, status=status, updated_at=seen).update(updated_at=now) != 1:
+            continue
+        (process_document if status == Status.PENDING else ocr_document).enqueue(pk)
+        count += 1
     return count
 
 

@@ -10,8 +10,10 @@ from congdoan.library import services
 @task()
 def process_document(document_id: int) -> None:
     services.document_process(document_id=document_id)
+    services.resume_interrupted()
 
 
 @task(queue_name="ocr")
 def ocr_document(document_id: int) -> None:
     services.document_ocr_step(document_id=document_id)
+    services.resume_interrupted()

@@ -149,6 +149,22 @@ def test_a_page_left_processing_by_a_killed_worker_is_resumed(cast, run_on_commi
     assert page.status == PageStatus.FAILED and page.attempts == 1
 
 
+def test_any_library_task_resumes_a_document_a_dead_worker_dropped(cast, run_on_commit, settings):
+    from congdoan.library.tasks import process_document
+
+    settings.LIBRARY_TESSERACT = "khong-co-tesseract"
+    ocr._languages.cache_clear()
+    dropped = run_on_commit(services.document_upload, actor=cast.district_officer, unit=cast.district, name="a.txt", data=b"abc")
+    long_ago = timezone.now() - timedelta(hours=2)
+    Document.objects.filter(pk=dropped.pk).update(status=Status.OCR, updated_at=long_ago)
+    page = Page.objects.create(document=dropped, number=2, status=PageStatus.PROCESSING, started_at=long_ago)
+    other = run_on_commit(services.document_upload, actor=cast.district_officer, unit=cast.district, name="b.txt", data=b"def")
+    process_document.enqueue(other.pk)  # the immediate backend runs it here, as a live worker would
+    page.refresh_from_db()
+    assert page.status == PageStatus.FAILED and page.attempts == 1  # picked up again and tried
+    assert services.resume_interrupted() == 0  # nothing left to resume
+
+
 def test_long_documents_are_ocrd_a_few_pages_per_task(cast, settings, run_on_commit):
     """A task does at most LIBRARY_OCR_PAGES_PER_TASK pages, then queues itself behind the others."""
     settings.LIBRARY_OCR_PAGES_PER_TASK = 2
