@@ -231,8 +231,13 @@ def concern_submit(
 
             concern.pk = None
             concern.code = new_code()
+    # The history names the officer who recorded it, never a member who wrote it themselves:
+    # officers read the history, and the sender may have asked to stay anonymous.
     ConcernEvent.objects.create(
-        concern=concern, kind="submit", to_status=concern.status, actor=user
+        concern=concern,
+        kind="submit",
+        to_status=concern.status,
+        actor=user if channel == Channel.OFFICER else None,
     )
     if user is not None and channel == Channel.OFFICER:
         audit_record(

@@ -136,3 +136,21 @@ def test_masked_concern_cannot_be_saved_back(cast: Any, anonymous_concern: Conce
     with pytest.raises(RuntimeError):
         masked.save()
     assert Concern.objects.get(pk=anonymous_concern.pk).contact_phone == E164
+
+
+def test_anonymous_member_is_not_named_anywhere_on_the_officers_page(
+    cast: Any, client_of: Any
+) -> None:
+    client_of(cast.member_user).post(
+        reverse("feedback:submit"), {"text": "Tổ trưởng hay quát mắng", "is_anonymous": "on"}
+    )
+    concern = Concern.objects.get()
+    assert concern.submitted_by == cast.member_user
+    html = (
+        client_of(cast.officer_a)
+        .get(reverse("feedback:detail", args=[concern.code]))
+        .content.decode()
+    )
+    assert "Tổ trưởng hay quát mắng" in html and "Nguyễn Thị Lan" not in html
+    api = client_of(cast.officer_a).get("/api/v1/feedback/inbox").content.decode()
+    assert "Nguyễn Thị Lan" not in api
