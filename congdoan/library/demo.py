@@ -38,7 +38,7 @@ DISTRICT_DOCS: list[tuple[str, str, str, str, PaperDocument]] = [
         ["Các LĐLĐ tỉnh, thành phố;", "Các công đoàn ngành trung ương;", "Lưu VT."], ["TM. ĐOÀN CHỦ TỊCH", "CHỦ TỊCH"], "Nguyễn Đình Khang")),
     ("PX", "KH-45-LDLD-trien-khai-nghi-quyet.pdf", "pdf", "union", PaperDocument(
         CITY, PX, "45/KH-LĐLĐ", "Phú Xuyên, ngày 12 tháng 3 năm 2025", "Kế hoạch", "Triển khai Nghị quyết Đại hội Công đoàn Việt Nam lần thứ XIII",
-        ["Thực hiện Chương trình số 03/CTr-BCH ngày 15/01/2025 của Ban Chấp hành Tổng Liên đoàn, Ban Thường vụ LĐLĐ huyện xây dựng kế hoạch triển khai Nghị quyết.",
+        ["Thực hiện Chương trình số 03/CTr-BCH ngày 15/01/2025 của Ban Chấp hành Tổng Liên đoàn và Kế hoạch số 96/KH-LĐLĐ ngày 20/01/2025 của LĐLĐ Thành phố, Ban Thường vụ LĐLĐ huyện xây dựng kế hoạch triển khai Nghị quyết.",
          "Tổ chức quán triệt Nghị quyết đến 100% cán bộ công đoàn chủ chốt; tuyên truyền sâu rộng đến đoàn viên, người lao động."],
         RECIPIENTS, BTV, "Nguyễn Văn Hùng")),
     ("PX", "KH-21-LDLD-thang-cong-nhan.docx", "docx", "subtree", PaperDocument(

@@ -20,6 +20,7 @@ def test_demo_library_is_linked_searchable_and_idempotent(settings, django_captu
     assert total >= 30
     assert Document.objects.filter(status=Status.READY).count() >= total - len(demo.SCANS)
     assert DocumentLink.objects.filter(target__isnull=False).count() >= 20
+    assert DocumentLink.objects.filter(target__isnull=True, cited_number="96/KH-LĐLĐ").exists()  # cited, not in the library
     plan = Document.objects.get(number="21/KH-LĐLĐ")
     assert plan.cited_by.count() >= 5 and plan.doc_type == "ke_hoach"
     restored = Document.objects.get(original_name="TB-16-LDLD-ocr-cu-mat-dau.txt")
