@@ -20,7 +20,7 @@ from congdoan.library.intake import Refused
 from congdoan.library.models import Document
 from congdoan.library.render import FONT_PATH, PaperDocument, render_page
 from congdoan.orgs.models import Unit
-from congdoan.text import fold
+from congdoan.text import strip_marks
 
 CITY = "LĐLĐ THÀNH PHỐ HÀ NỘI"
 PX = "LIÊN ĐOÀN LAO ĐỘNG HUYỆN PHÚ XUYÊN"
@@ -195,8 +195,7 @@ def seed(stdout: Any = None) -> None:
         tags = "truyền thông" if "truyền thông" in text.lower() else ""
         added += _add(unit, name, data, visibility, tags, stdout)
     # Old OCR without Vietnamese: the library restores the marks and keeps the original beside.
-    lost = fold(DISTRICT_DOCS[4][4].as_text().replace("15/TB-LĐLĐ", "16/TB-LĐLĐ")).replace("ldld", "LDLD")
-    lost = "\n".join(line.upper() if i < 3 else line for i, line in enumerate(lost.split("\n")))
+    lost = strip_marks(DISTRICT_DOCS[4][4].as_text().replace("15/TB-LĐLĐ", "16/TB-LĐLĐ"))
     added += _add(units["PX"], "TB-16-LDLD-ocr-cu-mat-dau.txt", lost.encode(), "subtree", "", stdout)
     for i, (code, name, doc) in enumerate(SCANS):
         added += _add(units.get(code) or units["PX"], name, _png(doc, seed=i), "subtree", "bản quét", stdout)

@@ -70,7 +70,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             visibility=form.cleaned_data["visibility"], tags=form.cleaned_data["tags"],
         )
         created = sum(1 for o in outcomes if o.status == "created")
-        if created:
+        if created and not request.htmx:  # type: ignore[attr-defined]
             messages.success(request, _("Đã nhận %(n)d tệp; thư viện đang đọc và nhận dạng chữ.") % {"n": created})
     context = {"form": form, "outcomes": outcomes, "max_mb": settings.LIBRARY_MAX_BYTES // (1024 * 1024), "max_pages": settings.LIBRARY_MAX_PAGES}
     if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
