@@ -7,6 +7,7 @@ triage task: a concern is never lost because the classifier or the worker is dow
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,7 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -103,8 +105,14 @@ def clean_text(text: str) -> str:
     return value
 
 
-def clean_photo(photo: UploadedFile | None) -> UploadedFile | None:
-    """Accept only a real image under the size limit (checked with Pillow, not by the name)."""
+def clean_photo(photo: UploadedFile | None) -> File | None:
+    """A real image under the size limit, re-encoded without its metadata.
+
+    Steps: 1. refuse files over FEEDBACK_PHOTO_MAX_BYTES; 2. Pillow must open and decode it
+    as JPEG/PNG/WebP/GIF (not the name or the browser's type; decompression bombs refused);
+    3. save a fresh copy without EXIF: a phone photo's EXIF holds GPS, device and sometimes
+    the owner's name — it would identify an anonymous worker.
+    """
     if photo is None:
         return None
     if photo.size and photo.size > settings.FEEDBACK_PHOTO_MAX_BYTES:
@@ -114,21 +122,33 @@ def clean_photo(photo: UploadedFile | None) -> UploadedFile | None:
                 % {"mb": settings.FEEDBACK_PHOTO_MAX_BYTES // (1024 * 1024)}
             }
         )
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
+    not_an_image = ValidationError(
+        {"photo": _("Tệp đính kèm không phải là ảnh (JPEG, PNG, WebP).")}
+    )
     try:
         photo.seek(0)
         with Image.open(photo) as img:
-            img.verify()
             fmt = (img.format or "").upper()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(
-            {"photo": _("Tệp đính kèm không phải là ảnh (JPEG, PNG, WebP).")}
-        ) from exc
-    if fmt not in ("JPEG", "PNG", "WEBP", "GIF"):
-        raise ValidationError({"photo": _("Tệp đính kèm không phải là ảnh (JPEG, PNG, WebP).")})
-    photo.seek(0)
-    return photo
+            if fmt not in ("JPEG", "PNG", "WEBP", "GIF"):
+                raise not_an_image
+            img.load()
+            clean = ImageOps.exif_transpose(img)  # keep the orientation the EXIF asked for
+            if fmt == "JPEG" and clean.mode not in ("RGB", "L"):
+                clean = clean.convert("RGB")
+            out = io.BytesIO()
+            clean.save(out, format=fmt, **({"quality": 90} if fmt in ("JPEG", "WEBP") else {}))
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise not_an_image from exc
+    suffix = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}[fmt]
+    return ContentFile(out.getvalue(), name=f"anh{suffix}")
 
 
 def _clean_contact(
@@ -194,7 +214,7 @@ def concern_submit(
             return existing
     value = clean_text(text)
     name, phone, zalo = _clean_contact(contact_name, contact_phone, contact_zalo_id)
-    photo = clean_photo(photo)
+    clean_image = clean_photo(photo)
     if ip and channel in THROTTLED_CHANNELS:
         _throttle(ip)
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
@@ -213,8 +233,8 @@ def concern_submit(
         hidden_from_unit=bool(wants_upper_level),
         assigned_unit=_upper_unit(unit) if (unit is not None and wants_upper_level) else unit,
     )
-    if photo is not None:
-        concern.photo = photo  # type: ignore[assignment]
+    if clean_image is not None:
+        concern.photo = clean_image  # type: ignore[assignment]
     for attempt in range(5):
         try:
             with transaction.atomic():

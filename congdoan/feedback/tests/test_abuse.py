@@ -119,3 +119,24 @@ def test_formula_in_a_concern_is_exported_as_text(cast: Any, client_of: Any, sub
         c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for c in row
     ]
     assert not any(c.data_type == "f" for c in cells)
+
+
+def test_photo_metadata_that_could_identify_the_worker_is_removed(
+    cast: Any, submit: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    exif = Image.Exif()
+    exif[0x013B] = "Nguyen Van Cong Nhan"  # Artist
+    exif[0x0110] = "Galaxy A05"  # Model
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), "blue").save(out, "JPEG", exif=exif)
+    assert b"Nguyen Van Cong Nhan" in out.getvalue()
+    concern = submit(
+        "Ảnh nhà vệ sinh",
+        unit=cast.unit_a,
+        photo=SimpleUploadedFile("IMG_0001.jpg", out.getvalue(), content_type="image/jpeg"),
+    )
+    stored = concern.photo.read()
+    assert b"Nguyen Van Cong Nhan" not in stored and b"Galaxy" not in stored
+    with Image.open(io.BytesIO(stored)) as img:
+        assert img.format == "JPEG" and img.size == (16, 16) and not img.getexif()
