@@ -64,6 +64,8 @@ class Status(models.TextChoices):
     REOPENED = "reopened", _("Mở lại")
 
 
+LOW_CONFIDENCE = 0.35
+
 OPEN_STATUSES = (
     Status.RECEIVED,
     Status.TRIAGED,
@@ -247,6 +249,15 @@ class Concern(models.Model):
     @property
     def display_text(self) -> str:
         return self.restored_text or self.text
+
+    @property
+    def needs_review(self) -> bool:
+        """The classifier was unsure and no officer has confirmed the topic yet."""
+        return bool(
+            self.topic
+            and not self.topic_corrected
+            and (self.topic_confidence or 0) < LOW_CONFIDENCE
+        )
 
     @property
     def is_open(self) -> bool:
