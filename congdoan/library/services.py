@@ -328,8 +328,9 @@ def document_finalize(*, document_id: int) -> None:
     text = "\n\n".join(p.text.strip("\n") for p in pages if p.status == PageStatus.DONE).strip()
     before = ""
     if text and _needs_restoration(text):
-        before = text
-        text = "\n".join(restore(line) for line in text.split("\n"))
+        restored = "\n".join(restore(line) for line in text.split("\n"))
+        if restored != text:
+            before, text = text, restored
     try:
         pdf_name = _searchable_pdf(doc, pages)
     except Exception as exc:
