@@ -1,0 +1,194 @@
+"""Rebuild every shipped model from ``../shared/datasets`` (``congdoan text build-models``).
+
+Build time only: reads the corpora and training splits, writes ``congdoan/text/models``.
+The build is deterministic (fixed seeds, sorted inputs), so the same data gives the same
+files. Steps:
+
+1. lexicons: syllable list with counts and the multi-syllable word list (segmentation);
+2. the corpus is encoded to syllable ids (test sentences excluded, 1 line in 200 held out);
+3. the syllable trigram language model for restoration and spelling correction;
+4. three classifiers: feedback sentiment and topic (UIT-VSFC), toxicity (ViHSD), each
+   trained on ``train`` with its biases tuned on ``dev``;
+5. the evaluation on the test splits, and a ``MODEL_CARD.md`` beside each model.
+"""
+
+from __future__ import annotations
+
+import gzip
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from congdoan.text import datasets
+from congdoan.text.vietnamese import normalize_tone
+
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+BUILD_COMMAND = "congdoan text build-models"
+
+
+def build_lexicons(data: Path, out: Path) -> dict[str, int]:
+    wordlists = data / "corpus" / "wordlists"
+    rows = (wordlists / "syllable_freq_from_corpus.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    with gzip.GzipFile(out / "syllables.tsv.gz", "wb", mtime=0) as fh:
+        for row in rows:
+            syl, total = row.split("\t")[:2]
+            fh.write(f"{syl}\t{total}\n".encode())
+    words: set[str] = set()
+    for line in (wordlists / "Viet74K_words.txt").read_text(encoding="utf-8").splitlines():
+        word = unicodedata.normalize("NFC", line.strip()).lower()
+        if " " in word:
+            words.add(" ".join(normalize_tone(s) for s in word.split()))
+    with gzip.GzipFile(out / "words.txt.gz", "wb", mtime=0) as fh:
+        fh.write(("\n".join(sorted(words)) + "\n").encode("utf-8"))
+    return {"syllables": len(rows), "words": len(words)}
+
+
+def build_language_model(data: Path, out: Path, log: Callable[[str], None]) -> dict[str, object]:
+    from congdoan.text.build.corpus import Vocabulary, encode_corpus
+    from congdoan.text.build.restore_model import build_lm
+
+    vocab = Vocabulary.from_wordlist(data / "corpus" / "wordlists" / "syllable_freq_from_corpus.tsv")
+    parts: list[np.ndarray] = []
+    excluded = 0
+    for name, train, _dev, dropped in encode_corpus(data, vocab):
+        log(f"  {name}: {len(train):,} tokens")
+        parts.append(train)
+        excluded += dropped
+    ids = np.concatenate(parts)
+    stats = build_lm(ids, vocab, out / "syllable_lm.npz")
+    return {"tokens": stats.n_tokens, "bigrams": stats.n_bigrams, "trigrams": stats.n_trigrams_kept,
+            "excluded_test_sentences": excluded}
+
+
+def build_classifier(name: str, out: Path) -> dict[str, object]:
+    from congdoan.text.classify import TextClassifier
+    from congdoan.text.metrics import macro_f1
+
+    if name == "toxicity":
+        train, dev = datasets.vihsd("train"), datasets.vihsd("dev")
+    else:
+        task = "sentiment" if name.endswith("sentiment") else "topic"
+        train, dev = datasets.uit_vsfc("train", task), datasets.uit_vsfc("dev", task)
+    clf = TextClassifier.train(*train)
+    before = macro_f1(dev[1], [label for label, _ in clf.predict(dev[0])])
+    after = clf.tune_biases(*dev)
+    clf.meta["dev_macro_f1_before_bias_tuning"] = round(before, 2)
+    clf.save(out / name)
+    return {"train": len(train[0]), "dev": len(dev[0]), "features": len(clf.vocab),
+            "dev_macro_f1": round(after, 2), "dev_macro_f1_untuned": round(before, 2)}
+
+
+def build_all(data: Path | None = None, out: Path | None = None, *, progress: bool = True,
+              log: Callable[[str], None] = print, evaluate: bool = True) -> dict[str, object]:
+    from tqdm import tqdm
+
+    data = data or datasets.datasets_dir()
+    out = out or MODELS_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    if not (data / "corpus").exists():
+        raise FileNotFoundError(f"no corpus under {data}")
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("lexicons", lambda: build_lexicons(data, out)),
+        ("language model", lambda: build_language_model(data, out, log)),
+        ("feedback_sentiment", lambda: build_classifier("feedback_sentiment", out)),
+        ("feedback_topic", lambda: build_classifier("feedback_topic", out)),
+        ("toxicity", lambda: build_classifier("toxicity", out)),
+    ]
+    report: dict[str, object] = {}
+    bar = tqdm(steps, desc="build-models", unit="step", disable=not progress)
+    for name, step in bar:
+        bar.set_postfix_str(name)
+        report[name] = step()
+        log(f"{name}: {report[name]}")
+    if evaluate:
+        from congdoan.text.evaluate import format_table, run_all
+        from congdoan.text.lexicon import syllable_counts
+        from congdoan.text.lm import SyllableLM
+
+        # Fresh models: drop anything cached from before the build.
+        SyllableLM.default.cache_clear()
+        syllable_counts.cache_clear()
+        from congdoan.text.restore import default_restorer
+
+        default_restorer.cache_clear()
+        from congdoan.text.correct import corrections
+
+        corrections.cache_clear()
+        rows = run_all()
+        report["evaluation"] = rows
+        log(format_table(rows))
+    write_model_cards(out, report)
+    return report
+
+
+def write_model_cards(out: Path, report: dict[str, object]) -> None:
+    from congdoan.text.evaluate import Row
+
+    rows: list[Row] = report.get("evaluation", [])  # type: ignore[assignment]
+    by_task = {r.task: r for r in rows}
+    today = date.today().isoformat()
+
+    def figure(task_prefix: str) -> str:
+        for task, row in by_task.items():
+            if task.startswith(task_prefix):
+                stripped = f"; accent-stripped input {row.stripped:.2f}" if row.stripped is not None else ""
+                notes = f"; {row.notes}" if row.notes else ""
+                return (f"{row.ours:.2f} on {row.data} (published: {row.published}; "
+                        f"target {row.target}{stripped}{notes})")
+        return "not evaluated in this build (run `congdoan nlp eval`)"
+
+    lm = report.get("language model", {})
+    (out / "MODEL_CARD.md").write_text(f"""# Shipped language models: restoration, spelling, lexicons
+
+Built {today} with `{BUILD_COMMAND}` (reproducible from `../shared/datasets`).
+
+## `syllable_lm.npz` — syllable trigram language model
+
+- **Data**: `corpus/legal_vlc` (Vietnamese Legal Corpus; legal texts, not copyrighted),
+  `corpus/baomoi_news` (news crawl, no licence: used for training only, text not shipped),
+  `corpus/viwiki` (Wikipedia, CC BY-SA 3.0, attribution: Vietnamese Wikipedia contributors).
+  Sentences equal (after folding) to a sentence of `vi_accent_test` or `vi_spelling_test`
+  are excluded; one corpus line in 200 is held out as the development set.
+- **Vocabulary**: `corpus/wordlists/syllable_freq_from_corpus.tsv`, tone marks in the new style.
+- **Model**: interpolated Kneser–Ney trigram (discount 0.75), keys delta-coded, float16
+  probabilities. Statistics: {lm}.
+- **Used by**: `congdoan.text.restore` (diacritics, Viterbi over accented candidates) and
+  the spelling / OCR correction in `congdoan.text.correct`.
+- **Figures**: diacritics restoration {figure("diacritics")};
+  noisy text correction {figure("noisy text")}.
+
+## `syllables.tsv.gz`, `words.txt.gz` — lexicons
+
+- Syllables with corpus counts from `corpus/wordlists/syllable_freq_from_corpus.tsv`
+  (derived from hunspell-vi (GPL-2) and Viet74K syllables, counted over the corpus).
+- Multi-syllable words from `corpus/wordlists/Viet74K_words.txt` (underthesea, Apache-2.0),
+  lower-cased, new-style tone marks; used by `congdoan.text.words`.
+""", encoding="utf-8")
+
+    cards = {
+        "feedback_sentiment": ("UIT-VSFC sentiment (negative / neutral / positive)", "sentiment"),
+        "feedback_topic": ("UIT-VSFC topic (lecturer / training_program / facility / others)", "topic"),
+        "toxicity": ("ViHSD (clean / offensive / hate)", "hate/offensive"),
+    }
+    for name, (data_name, prefix) in cards.items():
+        info = report.get(name)
+        if not isinstance(info, dict):
+            continue
+        (out / name / "MODEL_CARD.md").write_text(f"""# `{name}` classifier
+
+Built {today} with `{BUILD_COMMAND}`.
+
+- **Data**: {data_name}; trained on `train` ({info['train']} texts), per-label biases tuned
+  for macro-F1 on `dev` ({info['dev']} texts), evaluated on `test` only for reporting.
+  The data sets state no licence (research use); only the weights are shipped, no text.
+- **Model**: `congdoan.text.classify.TextClassifier`: folded (accent-free) word 1–3-grams and
+  character 1–5-grams, TF-IDF, multinomial logistic regression (numpy, Adam, balanced
+  class weights); {info['features']} features; float16 weights in `model.npz`.
+- **Dev macro-F1**: {info['dev_macro_f1_untuned']} before bias tuning, {info['dev_macro_f1']} after.
+- **Test**: {figure(prefix)}.
+- **Accent-less input**: features are computed on folded text, so input typed without
+  diacritics gets exactly the same prediction.
+""", encoding="utf-8")

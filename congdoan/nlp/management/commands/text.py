@@ -1,0 +1,50 @@
+"""`congdoan text normalize|fold|restore|build-models`: the Vietnamese text toolkit.
+
+normalize, fold and restore read UTF-8 lines on stdin and write one line per input line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from congdoan.nlp import cli
+
+
+class Command(BaseCommand):
+    help = "Công cụ tiếng Việt: chuẩn hóa, bỏ dấu, khôi phục dấu, dựng lại mô hình."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("normalize", help="NFC, one tone-mark style, legacy VNI/TCVN3 converted")
+        sub.add_parser("fold", help="lower case, no diacritics, đ→d")
+        sub.add_parser("restore", help="restore diacritics and correct OCR / typing noise")
+        build = sub.add_parser("build-models", help="rebuild the shipped models from the datasets")
+        build.add_argument("--data", type=Path, default=None, help="datasets folder")
+        build.add_argument("--out", type=Path, default=None, help="models folder")
+        build.add_argument("--no-eval", action="store_true", help="skip the test-set evaluation")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "build-models":
+            self._build(options)
+            return
+        from congdoan.text import fold, normalize
+        from congdoan.text.restore import restore_lines
+
+        funcs = {
+            "normalize": cli.safe(normalize),
+            "fold": cli.safe(fold),
+            "restore": cli.safe_batch(restore_lines),
+        }
+        cli.map_lines(funcs[action], cli.stdin(), cli.stdout())
+
+    def _build(self, options: dict[str, Any]) -> None:
+        from congdoan.text.build import build_all
+
+        try:
+            build_all(options["data"], options["out"], evaluate=not options["no_eval"],
+                      log=lambda msg: self.stdout.write(msg))
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from exc

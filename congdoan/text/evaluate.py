@@ -1,0 +1,137 @@
+"""Evaluations on the public test sets, next to the published figures.
+
+Each evaluation reads only the *test* split of its data set and the shipped models; none of
+them trains or tunes anything. ``run_all`` returns rows that ``format_table`` prints.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from congdoan.text import datasets
+from congdoan.text.metrics import macro_f1
+from congdoan.text.vietnamese import normalize_tone, strip_marks
+
+_WORD_RE = regex.compile(r"\p{L}+")
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+
+# Shipped classifiers: folder → (task, data set label, published figure, target).
+CLASSIFIERS: dict[str, tuple[str, str, str, float]] = {
+    "feedback_sentiment": ("sentiment macro-F1", "UIT-VSFC test", "MaxEnt 71.9", 80.0),
+    "feedback_topic": ("topic macro-F1", "UIT-VSFC test", "MaxEnt 71.3", 80.0),
+    "toxicity": ("hate/offensive/clean macro-F1", "ViHSD test", "mBERT 62.7", 68.0),
+}
+
+
+@dataclass
+class Row:
+    task: str
+    data: str
+    ours: float | None
+    published: str
+    target: str
+    stripped: float | None = None
+    notes: str = ""
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+def syllable_accuracy(gold: list[str], restored: list[str]) -> float:
+    """Share (per cent) of gold syllables restored exactly (tone placement ignored)."""
+    ok = total = 0
+    for g, o in zip(gold, restored, strict=True):
+        gw = _WORD_RE.findall(g)
+        ow = _WORD_RE.findall(o)
+        total += len(gw)
+        if len(gw) != len(ow):
+            continue
+        ok += sum(1 for a, b in zip(gw, ow, strict=True)
+                  if normalize_tone(a.lower()) == normalize_tone(b.lower()))
+    return 100.0 * ok / total if total else 0.0
+
+
+def eval_diacritics() -> Row:
+    from congdoan.text.restore import restore_lines
+
+    gold = datasets.accent_test()
+    stripped = [strip_marks(line) for line in gold]
+    start = time.perf_counter()
+    restored = restore_lines(stripped)
+    elapsed = time.perf_counter() - start
+    return Row(
+        "diacritics restoration, syllable accuracy", "vi_accent_test (all marks stripped)",
+        syllable_accuracy(gold, restored), "n-gram 96.52; pyvi ≈ 73", "≥ 98",
+        notes=f"{len(gold) / elapsed:.0f} sentences/s",
+    )
+
+
+def eval_spelling() -> Row:
+    from congdoan.text.restore import restore_lines
+
+    noisy, clean = datasets.spelling_test()
+    out = restore_lines(noisy)
+    n_noisy = fixed = n_clean = kept = 0
+    for src, gold, got in zip(noisy, clean, out, strict=True):
+        if src != gold:
+            n_noisy += 1
+            fixed += got == gold
+        else:
+            n_clean += 1
+            kept += got == gold
+    corrected = 100.0 * fixed / n_noisy if n_noisy else 0.0
+    unchanged = 100.0 * kept / n_clean if n_clean else 0.0
+    return Row(
+        "noisy text correction: noisy sentences fully corrected", "vi_spelling_test",
+        corrected, "no published figure", "report",
+        notes=f"clean sentences left unchanged: {unchanged:.2f}% (target ≥ 99)",
+        extra={"clean_unchanged": unchanged},
+    )
+
+
+def eval_classifier(name: str) -> Row:
+    from congdoan.text.classify import TextClassifier
+
+    task, data, published, target = CLASSIFIERS[name]
+    if name == "toxicity":
+        texts, labels = datasets.vihsd("test")
+    else:
+        texts, labels = datasets.uit_vsfc("test", "sentiment" if name.endswith("sentiment") else "topic")
+    clf = TextClassifier.load(MODELS_DIR / name)
+    pred = [label for label, _ in clf.predict(texts)]
+    pred_stripped = [label for label, _ in clf.predict([strip_marks(t) for t in texts])]
+    return Row(task, data, macro_f1(labels, pred), published, f"≥ {target:g}",
+               stripped=macro_f1(labels, pred_stripped))
+
+
+EVALUATIONS: dict[str, Callable[[], Row]] = {
+    "diacritics": eval_diacritics,
+    "spelling": eval_spelling,
+    "sentiment": lambda: eval_classifier("feedback_sentiment"),
+    "topic": lambda: eval_classifier("feedback_topic"),
+    "toxicity": lambda: eval_classifier("toxicity"),
+}
+
+
+def run_all(only: list[str] | None = None) -> list[Row]:
+    if not datasets.available():
+        raise FileNotFoundError(f"datasets not found at {datasets.datasets_dir()}")
+    return [EVALUATIONS[name]() for name in (only or list(EVALUATIONS))]
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def format_table(rows: list[Row]) -> str:
+    header = ("task", "data", "ours", "published", "target", "accent-stripped", "notes")
+    body = [(r.task, r.data, _fmt(r.ours), r.published, r.target, _fmt(r.stripped), r.notes)
+            for r in rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *body, strict=True)]
+    lines = [" | ".join(str(x).ljust(w) for x, w in zip(header, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)) for row in body]
+    return "\n".join(lines)
