@@ -99,9 +99,7 @@ def _remind(now: Any) -> int:
             % {"code": concern.code, "due": local_due.strftime("%H:%M %d/%m/%Y")},
             recipients(concern),
         )
-        ConcernEvent.objects.create(
-            concern=concern, kind="remind", note=", ".join(recipients(concern)) and "e-mail"
-        )
+        ConcernEvent.objects.create(concern=concern, kind="remind", note="e-mail")
         sent += 1
     return sent
 

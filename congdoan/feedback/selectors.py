@@ -419,7 +419,8 @@ def _with_change(row: dict[str, Any]) -> dict[str, Any]:
 def topic_unit_month(*, viewer: Any, months: int = 6, unit: Unit | None = None) -> dict[str, Any]:
     """Counts by topic × unit × month over the last `months` months (the dashboard's table)."""
     today = timezone.localdate()
-    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    first = date(index // 12, index % 12 + 1, 1)
     lo, _hi = _period_bounds(first, today)
     qs = _in_unit(_base(viewer), unit).filter(created_at__gte=lo)
     rows = (

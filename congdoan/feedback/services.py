@@ -230,9 +230,9 @@ def concern_submit(
         wants_upper_level=bool(wants_upper_level),
         submitted_by=user,
         ip_hash=_ip_hash(ip) if ip else "",
-        hidden_from_unit=bool(wants_upper_level),
-        assigned_unit=_upper_unit(unit) if (unit is not None and wants_upper_level) else unit,
     )
+    # Routed already at intake, so that an untriaged concern is in the right inbox at once.
+    concern.assigned_unit, concern.hidden_from_unit = route(concern)
     if clean_image is not None:
         concern.photo = clean_image  # type: ignore[assignment]
     for attempt in range(5):
@@ -393,7 +393,9 @@ def concern_triage(*, concern_id: int) -> Concern | None:
             hidden_from_unit=hidden,
             signature=signature,
             triaged_at=now,
-            due_at=deadline_for(result.urgency, concern.created_at),
+            due_at=deadline_for(
+                concern.urgency if concern.urgency_corrected else result.urgency, concern.created_at
+            ),
         )
         if updated != 1:
             return Concern.objects.get(pk=concern.pk)

@@ -156,3 +156,10 @@ def test_topic_by_month_table_counts_and_shows_the_change(cast: Any) -> None:
     assert wages["counts"][-2:] == [1, 3] and wages["change"] == 2 and wages["total"] == 4
     assert table["units"][0]["code"] == "PX-A"
     assert selectors.topic_unit_month(viewer=cast.officer_b)["topics"] == []
+
+
+def test_dashboard_table_has_exactly_the_requested_months(cast: Any) -> None:
+    table = selectors.topic_unit_month(viewer=cast.district_officer, months=6)
+    assert len(table["months"]) == 6 and table["months"][-1] == timezone.localdate().strftime(
+        "%m/%Y"
+    )

@@ -60,3 +60,11 @@ def test_concern_untriaged_while_worker_was_down_is_picked_up_later(cast: Any) -
     concern.refresh_from_db()
     assert concern.status == Status.TRIAGED and concern.triaged_at is not None
     assert concern_triage(concern_id=concern.pk).triaged_at == concern.triaged_at  # type: ignore[union-attr]
+
+
+def test_untriaged_concern_is_already_in_the_right_inbox(cast: Any) -> None:
+    from congdoan.feedback import selectors
+
+    concern = concern_submit(text="Xin hỏi về nghỉ phép", unit=cast.unit_a, channel=Channel.WEB)
+    assert concern.triaged_at is None and concern.assigned_unit == cast.unit_a
+    assert [c.code for c in selectors.concern_queryset(viewer=cast.officer_a)] == [concern.code]
