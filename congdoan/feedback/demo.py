@@ -31,6 +31,7 @@ WAGE_WAVE = [
 OTHER_WAVES = [
     (
         "PX-DIENTU-HANVIET",
+        "safety",
         14,
         [
             "Xưởng SMT nóng quá, điều hòa hỏng cả tuần, nhiều chị em bị mệt",
@@ -40,6 +41,7 @@ OTHER_WAVES = [
     ),
     (
         "PX-GIAY-DAIXUYEN",
+        "living",
         9,
         [
             "Xe đưa đón công nhân tuyến Đại Xuyên hay đến muộn, đi làm trễ bị trừ lương",
@@ -97,7 +99,7 @@ def seed(stdout: Any = None) -> None:
     by_code = {u.code: u for u in grassroots}
     phuminh = by_code.get("PX-MAY-PHUMINH", grassroots[0])
     officer = User.objects.filter(email="vanphong@ldldphuxuyen.vn").first()
-    plan: list[tuple[str, Unit | None, Any]] = []
+    plan: list[tuple[str, Unit | None, Any, str]] = []  # text, union, when, true topic
     for row in _texts(rng):
         unit = rng.choice(grassroots) if rng.random() > 0.05 else None
         plan.append(
@@ -105,6 +107,7 @@ def seed(stdout: Any = None) -> None:
                 row["text"],
                 unit,
                 now - timedelta(days=rng.randint(1, 180), minutes=rng.randint(0, 1440)),
+                row["topic"],
             )
         )
     for _i in range(42):
@@ -113,9 +116,10 @@ def seed(stdout: Any = None) -> None:
                 rng.choice(WAGE_WAVE),
                 phuminh,
                 now - timedelta(days=rng.randint(0, 12), minutes=rng.randint(0, 1440)),
+                "wages",
             )
         )
-    for code, count, variants in OTHER_WAVES:
+    for code, topic, count, variants in OTHER_WAVES:
         wave_unit = by_code.get(code)
         for _i in range(count if wave_unit else 0):
             plan.append(
@@ -123,6 +127,7 @@ def seed(stdout: Any = None) -> None:
                     rng.choice(variants),
                     wave_unit,
                     now - timedelta(days=rng.randint(0, 25), minutes=rng.randint(0, 1440)),
+                    topic,
                 )
             )
     plan.sort(key=lambda p: p[2])
@@ -133,7 +138,7 @@ def seed(stdout: Any = None) -> None:
         + [Channel.SMS, Channel.MEMBER, Channel.OFFICER, Channel.IMPORT, Channel.API]
     )
     created = 0
-    for n, ((text, unit, when), result) in enumerate(zip(plan, results, strict=True)):
+    for n, ((text, unit, when, true_topic), result) in enumerate(zip(plan, results, strict=True)):
         anonymous = rng.random() < 0.6
         channel = rng.choice(channels)
         concern = Concern(
@@ -161,6 +166,9 @@ def seed(stdout: Any = None) -> None:
         )
         concern.assigned_unit, concern.hidden_from_unit = route(concern)
         age = (now - when).days
+        if age > 7 and rng.random() < 0.4:
+            # An officer confirmed or corrected the topic: these feed `congdoan feedback retrain`.
+            concern.topic, concern.topic_corrected = true_topic, True
         roll = rng.random()
         if age > 20 and roll < 0.75:
             answer, citation = ANSWERS.get(
