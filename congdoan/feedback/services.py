@@ -284,10 +284,39 @@ def _upper_unit(unit: Unit | None) -> Unit | None:
 
 
 def fallback_unit() -> Unit | None:
-    """Where a concern with no known union goes: FEEDBACK_FALLBACK_UNIT, else the top of the tree."""
+    """Where a concern with no known union goes.
+
+    FEEDBACK_FALLBACK_UNIT when set; otherwise the lowest unit above every active grassroots
+    union of this deployment (the district federation for Phú Xuyên), found from the distinct
+    parents' materialised paths and cached for ten minutes; the root as a last resort.
+    """
     code = settings.FEEDBACK_FALLBACK_UNIT
     unit = Unit.objects.filter(code=code).first() if code else None
-    return unit or Unit.objects.filter(parent__isnull=True, is_active=True).order_by("id").first()
+    if unit is not None:
+        return unit
+    cached = cache.get("feedback:fallback_unit")
+    if cached is not None:
+        unit = Unit.objects.filter(pk=cached).first()
+        if unit is not None:
+            return unit
+    paths = list(
+        Unit.objects.filter(level__is_grassroots=True, is_active=True, parent__isnull=False)
+        .values_list("parent__path", flat=True)
+        .distinct()[:5000]
+    )
+    if paths:
+        parts = [p.strip("/").split("/") for p in paths]
+        common: list[str] = []
+        for column in zip(*parts, strict=False):
+            if len(set(column)) != 1:
+                break
+            common.append(column[0])
+        if common:
+            unit = Unit.objects.filter(pk=int(common[-1])).first()
+    unit = unit or Unit.objects.filter(parent__isnull=True, is_active=True).order_by("id").first()
+    if unit is not None:
+        cache.set("feedback:fallback_unit", unit.pk, timeout=600)
+    return unit
 
 
 def route(concern: Concern) -> tuple[Unit | None, bool]:

@@ -151,3 +151,10 @@ def test_published_answer_is_handed_to_the_channels_after_commit(
         concern_answer(actor=cast.officer_a, concern=concern, text="Nghỉ 5 ngày.")
     kinds = list(concern.events.values_list("kind", flat=True))
     assert "answer" in kinds and "channel.answer_not_sent" in kinds
+
+
+def test_without_a_setting_unknown_union_goes_to_the_lowest_unit_above_all_unions(
+    cast: Any, submit: Any
+) -> None:
+    # The cast's grassroots unions all hang under PX: that is where an unplaced concern goes.
+    assert submit("Xin số điện thoại của Liên đoàn", unit=None).assigned_unit == cast.district
