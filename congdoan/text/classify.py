@@ -1,7 +1,7 @@
 """Short-text classification: a linear model over folded word and character n-grams.
 
 Why this shape:
-- features are taken from ``fold(normalize(text))`` only, so a text typed without
+- features are taken from the folded text only (legacy fonts converted first), so a text typed without
   diacritics gets exactly the same features as the accented text and the same label;
 - word uni/bi-grams catch phrases, character 2–5-grams inside words catch typos, teencode
   and word forms;
@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from congdoan.text.normalize import normalize
+from congdoan.text.legacy import convert_legacy
+from congdoan.text.lexicon import is_syllable
 from congdoan.text.vietnamese import fold
 
 MODEL_FILE = "model.npz"
@@ -41,25 +42,37 @@ class FeatureConfig:
 
 
 def _clean(text: str) -> str:
-    return fold(normalize(text)) if text else ""
+    """Folded text; legacy fonts converted first (tone placement does not matter once folded)."""
+    if not text:
+        return ""
+    return fold(convert_legacy(text, is_syllable))
+
+
+def word_features(toks: list[str], config: FeatureConfig) -> list[str]:
+    """Word 1..n-grams; a word is its letters and digits (a bare symbol run stays itself)."""
+    words = ["".join(ch for ch in t if ch.isalnum()) or t for t in toks]
+    feats = ["w " + w for w in words]
+    for n in range(2, config.word_ngrams + 1):
+        feats.extend("w " + " ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+    return feats
+
+
+def char_features(token: str, config: FeatureConfig) -> list[str]:
+    """Character n-grams of one token, padded with < and >."""
+    padded = f"<{token}>"
+    size = len(padded)
+    feats: list[str] = []
+    for n in range(config.char_min, min(config.char_max, size) + 1):
+        feats.extend(padded[i : i + n] for i in range(size - n + 1))
+    return feats
 
 
 def extract(text: str, config: FeatureConfig) -> list[str]:
     """Feature strings of one text (with repeats: counts matter)."""
-    toks = [t for t in _clean(text).split() if t]
-    feats: list[str] = []
-    # Word n-grams; punctuation stuck to words is kept as part of them on purpose
-    # (emoticons and "!!!" carry sentiment), but a stripped copy is added too.
-    words = ["".join(ch for ch in t if ch.isalnum()) or t for t in toks]
-    feats.extend("w " + w for w in words)
-    for n in range(2, config.word_ngrams + 1):
-        feats.extend("w " + " ".join(words[i : i + n]) for i in range(len(words) - n + 1))
-    lo, hi = config.char_min, config.char_max
+    toks = _clean(text).split()
+    feats = word_features(toks, config)
     for t in toks:
-        padded = f"<{t}>"
-        size = len(padded)
-        for n in range(lo, min(hi, size) + 1):
-            feats.extend(padded[i : i + n] for i in range(size - n + 1))
+        feats.extend(char_features(t, config))
     return feats
 
 
@@ -247,12 +260,19 @@ def _vectorize(
     all_idx: list[int] = []
     all_cnt: list[int] = []
     get = vocab.get
+    # Character features of a token are the same wherever it occurs: cache them.
+    token_cache: dict[str, list[int]] = {}
     for text in texts:
-        counts: Counter[int] = Counter()
-        for f in extract(text, config):
-            j = get(f)
-            if j is not None:
-                counts[j] += 1
+        toks = _clean(text).split()
+        found = [j for j in map(get, word_features(toks, config)) if j is not None]
+        for t in toks:
+            cached = token_cache.get(t)
+            if cached is None:
+                cached = [j for j in map(get, char_features(t, config)) if j is not None]
+                if len(token_cache) < 200_000:
+                    token_cache[t] = cached
+            found.extend(cached)
+        counts = Counter(found)
         all_idx.extend(counts.keys())
         all_cnt.extend(counts.values())
         indptr.append(len(all_idx))

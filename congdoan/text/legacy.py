@@ -72,6 +72,9 @@ _TCVN3_RE = regex.compile("|".join(map(regex.escape, TCVN3_TABLE)))
 _VNI_SIGNS = set("øïñöûäåëüæØÏÑÖÛÄÅËÜÆ")
 _TCVN3_SIGNS = set("µ¸¶·¹»¾¼½Æ©ª«¬\xad®¨ÇÊÈËÌÐÎÏÑÒÕÓÔÖ×ÝØÜÞßäåæçèëîïñö÷øûüþ§¡¢£¤¥¦")
 _WORD_RE = regex.compile(r"\p{L}+")
+_VNI_SIGN_RE = regex.compile("[" + regex.escape("".join(sorted(_VNI_SIGNS))) + "]")
+_TCVN3_SIGN_RE = regex.compile("[" + regex.escape("".join(sorted(_TCVN3_SIGNS))) + "]")
+_ANY_SIGN_RE = regex.compile("[" + regex.escape("".join(sorted(_VNI_SIGNS | _TCVN3_SIGNS))) + "]")
 
 
 def vni_to_unicode(text: str) -> str:
@@ -92,10 +95,10 @@ def _valid_share(text: str, is_syllable: object) -> float:
 
 def detect_legacy(text: str, is_syllable: object) -> str | None:
     """Return "vni", "tcvn3" or None for one line of text."""
-    signs_vni = sum(1 for c in text if c in _VNI_SIGNS)
-    signs_tcvn = sum(1 for c in text if c in _TCVN3_SIGNS)
-    if signs_vni == 0 and signs_tcvn == 0:
+    if text.isascii() or not _ANY_SIGN_RE.search(text):
         return None
+    signs_vni = len(_VNI_SIGN_RE.findall(text))
+    signs_tcvn = len(_TCVN3_SIGN_RE.findall(text))
     before = _valid_share(text, is_syllable)
     best: tuple[float, str | None] = (before + 0.1, None)
     if signs_vni:

@@ -20,7 +20,6 @@ MODELS_DIR = Path(__file__).resolve().parent / "models"
 
 BOUNDARY, FOREIGN, NUMBER, COMMA, SYMBOL = 0, 1, 2, 3, 4
 N_SPECIAL = 5
-_ARANGE = np.arange(4096, dtype=np.int64)
 
 
 def _lookup(keys: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -28,6 +27,19 @@ def _lookup(keys: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray
     idx = np.searchsorted(table, keys)
     np.minimum(idx, len(table) - 1, out=idx)
     return idx, table[idx] == keys
+
+
+@lru_cache(maxsize=4096)
+def _patterns(na: int, nb: int, nc: int) -> tuple[np.ndarray, ...]:
+    """Index patterns that enumerate the (v, w) pairs, (u, v) pairs and (u, v, w) triples."""
+    return (
+        np.repeat(np.arange(nb), nc),  # v of each (v, w) pair
+        np.tile(np.arange(nc), nb),  # w of each (v, w) pair
+        np.repeat(np.arange(na), nb),  # u of each (u, v) pair
+        np.tile(np.arange(nb), na),  # v of each (u, v) pair
+        np.tile(np.arange(nb * nc), na),  # (v, w) pair of each triple
+        np.repeat(np.arange(na * nb), nc),  # (u, v) pair of each triple
+    )
 
 
 class SyllableLM:
@@ -112,12 +124,13 @@ class SyllableLM:
                 a = lattice[i - 2] if i >= 2 else start
                 b = lattice[i - 1] if i >= 1 else start
                 na, nb, nc = len(a), len(b), len(c)
-                vw_v.append(np.repeat(b, nc))
-                vw_w.append(np.broadcast_to(c, (nb, nc)).ravel())
-                uv_u.append(np.repeat(a, nb))
-                uv_v.append(np.broadcast_to(b, (na, nb)).ravel())
-                vw_index.append(n_vw + np.broadcast_to(_ARANGE[: nb * nc], (na, nb * nc)).ravel())
-                uv_index.append(n_uv + np.repeat(_ARANGE[: na * nb], nc))
+                pat = _patterns(na, nb, nc)
+                vw_v.append(b[pat[0]])
+                vw_w.append(c[pat[1]])
+                uv_u.append(a[pat[2]])
+                uv_v.append(b[pat[3]])
+                vw_index.append(pat[4] + n_vw)
+                uv_index.append(pat[5] + n_uv)
                 n_vw += nb * nc
                 n_uv += na * nb
                 dims.append((na, nb, nc))

@@ -59,7 +59,9 @@ def fold(text: str) -> str:
 
 def has_marks(text: str) -> bool:
     """True when the text carries at least one Vietnamese diacritic or đ."""
-    return any(ord(c) in _STRIP_TABLE for c in text)
+    if text.isascii():
+        return False
+    return text.translate(_STRIP_TABLE) != text
 
 
 @lru_cache(maxsize=65536)

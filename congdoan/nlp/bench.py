@@ -1,0 +1,139 @@
+"""`congdoan bench text`: speed and memory of the Vietnamese toolkit. Prints, never asserts.
+
+Figures: restoration sentences/s (ours and pyvi's ``add_accents`` on the same sentences, and
+the ratio), classification texts/s, model load times, the restorer's peak memory. The
+process is pinned to one CPU so the figures are per core. Options: ``--quick`` (smaller
+samples), ``--no-pyvi``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import time
+from pathlib import Path
+
+SAMPLE = [
+    "cong ty tra luong cham cho cong nhan trong ba thang lien",
+    "ban chap hanh cong doan co so to chuc hoi nghi tong ket cong tac nam",
+    "nguoi lao dong de nghi cong doan bao ve quyen loi ve bao hiem xa hoi",
+    "ke hoach tuyen truyen phap luat lao dong cho doan vien cong doan",
+]
+
+
+def _sentences(n: int) -> list[str]:
+    from congdoan.text import datasets
+    from congdoan.text.vietnamese import strip_marks
+
+    if datasets.available("vi_accent_test"):
+        base = [strip_marks(s) for s in datasets.accent_test()]
+    else:
+        base = SAMPLE
+    return [base[i % len(base)] for i in range(n)]
+
+
+def _short_texts(n: int) -> list[str]:
+    from congdoan.text import datasets
+
+    base = datasets.uit_vsfc("test", "topic")[0] if datasets.available("uit_vsfc") else SAMPLE
+    return [base[i % len(base)] for i in range(n)]
+
+
+def _restorer_peak(queue: multiprocessing.Queue[tuple[float, float]], lines: list[str]) -> None:
+    """Child process: load the restorer, restore, report (peak RSS MB, load seconds)."""
+    start = time.perf_counter()
+    from congdoan.text.restore import default_restorer
+
+    restorer = default_restorer()
+    load = time.perf_counter() - start
+    restorer.restore_lines(lines)
+    queue.put((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, load))
+
+
+def _rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:,.0f}/s" if seconds > 0 else "∞"
+
+
+def run(argv: list[str]) -> None:
+    quick = "--quick" in argv
+    use_pyvi = "--no-pyvi" not in argv
+    try:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        pinned = "pinned to one CPU"
+    except (AttributeError, OSError):
+        pinned = "not pinned"
+    print(f"congdoan bench text ({pinned})")
+
+    n_sent = 1000 if quick else 5000
+    lines = _sentences(n_sent)
+    ctx = multiprocessing.get_context("spawn")
+    queue: multiprocessing.Queue[tuple[float, float]] = ctx.Queue()
+    child = ctx.Process(target=_restorer_peak, args=(queue, lines[:2000]))
+    child.start()
+    peak, cold_load = queue.get()
+    child.join()
+
+    from congdoan.text.lm import LM_FILE, MODELS_DIR, SyllableLM
+    from congdoan.text.restore import restore, restore_lines
+
+    start = time.perf_counter()
+    SyllableLM(MODELS_DIR / LM_FILE)
+    lm_load = time.perf_counter() - start
+    restore("khoi dong")  # load the shared instance before timing
+    start = time.perf_counter()
+    cpu = time.process_time()
+    restore_lines(lines)
+    wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    ours = n_sent / wall
+    print(f"restoration (batch, {n_sent} sentences): {_rate(n_sent, wall)} wall, {_rate(n_sent, cpu)} CPU")
+    start = time.perf_counter()
+    single = lines[:500]
+    for line in single:
+        restore(line)
+    print(f"restoration (one call per sentence): {_rate(len(single), time.perf_counter() - start)}")
+
+    if use_pyvi:
+        try:
+            from pyvi import ViUtils
+
+            sample = lines[: min(len(lines), 1000)]
+            ViUtils.add_accents(SAMPLE[0])
+            failed = 0
+            start = time.perf_counter()
+            for line in sample:
+                try:
+                    ViUtils.add_accents(line)
+                except (KeyError, ValueError, IndexError):
+                    failed += 1  # pyvi raises on some inputs
+            theirs = len(sample) / (time.perf_counter() - start)
+            note = f" ({failed} sentences raised inside pyvi)" if failed else ""
+            print(f"pyvi add_accents: {theirs:,.0f}/s{note}; ratio ours/pyvi: {ours / theirs:.1f}×")
+        except ImportError:
+            print("pyvi add_accents: not installed (pip install pyvi)")
+
+    print(f"restorer model load: {lm_load:.2f}s (cold start with imports: {cold_load:.2f}s)")
+    print(f"restorer peak memory: {peak:.0f} MB")
+
+    from congdoan.text.classify import TextClassifier
+    from congdoan.text.evaluate import CLASSIFIERS
+
+    texts = _short_texts(5000 if quick else 20000)
+    for name in CLASSIFIERS:
+        folder = Path(MODELS_DIR) / name
+        if not folder.exists():
+            print(f"classifier {name}: not built")
+            continue
+        start = time.perf_counter()
+        clf = TextClassifier.load(folder)
+        load = time.perf_counter() - start
+        clf.predict(texts[:100])
+        start = time.perf_counter()
+        cpu = time.process_time()
+        for i in range(0, len(texts), 1000):
+            clf.predict(texts[i : i + 1000])
+        wall = time.perf_counter() - start
+        cpu = time.process_time() - cpu
+        print(f"classifier {name}: load {load:.2f}s; {_rate(len(texts), wall)} wall, "
+              f"{_rate(len(texts), cpu)} CPU")
