@@ -158,3 +158,17 @@ def test_without_a_setting_unknown_union_goes_to_the_lowest_unit_above_all_union
 ) -> None:
     # The cast's grassroots unions all hang under PX: that is where an unplaced concern goes.
     assert submit("Xin số điện thoại của Liên đoàn", unit=None).assigned_unit == cast.district
+
+
+def test_check_deadlines_and_erase_expired_commands_print_what_they_did(cast: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    Concern.objects.create(unit=cast.unit_a, text="Xin hỏi lịch nghỉ Tết")
+    out = io.StringIO()
+    call_command("feedback", "check-deadlines", stdout=out)
+    assert "triaged=1" in out.getvalue() and "escalated=0" in out.getvalue()
+    out = io.StringIO()
+    call_command("feedback", "erase-expired", stdout=out)
+    assert out.getvalue().strip() == "erased: 0"
