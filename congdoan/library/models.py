@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congdoan.library.storage import get_library_storage
 from congdoan.orgs.models import Unit
 
 
@@ -68,7 +69,7 @@ METADATA_FIELDS = (
 
 class Blob(models.Model):
     sha256 = models.CharField(max_length=64, unique=True)
-    file = models.FileField(max_length=255)
+    file = models.FileField(max_length=255, storage=get_library_storage)
     size = models.PositiveBigIntegerField()
     content_type = models.CharField(max_length=100)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -92,7 +93,7 @@ class Document(models.Model):
     text = models.TextField(_("nội dung"), blank=True)
     text_before_restore = models.TextField(_("nội dung gốc trước khi phục hồi dấu"), blank=True)
     folded = models.TextField(blank=True, editable=False, help_text="title + text, folded and tokenised: what search indexes")
-    searchable_pdf = models.FileField(max_length=255, blank=True)
+    searchable_pdf = models.FileField(max_length=255, blank=True, storage=get_library_storage)
 
     # Metadata, as read from the header and the signature block.
     issuer_parent = models.CharField(_("cơ quan chủ quản"), max_length=255, blank=True)
@@ -155,7 +156,7 @@ class Page(models.Model):
     needs_ocr = models.BooleanField(default=True)
     status = models.CharField(max_length=12, choices=PageStatus.choices, default=PageStatus.PENDING, db_index=True)
     text = models.TextField(blank=True)
-    pdf = models.FileField(max_length=255, blank=True, help_text="this page as a searchable PDF (image + text layer)")
+    pdf = models.FileField(max_length=255, blank=True, storage=get_library_storage, help_text="this page's OCR text layer (PDF)")
     ocr_confidence = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -29,7 +29,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -52,6 +51,7 @@ from congdoan.library.models import (
 )
 from congdoan.library.references import find_references
 from congdoan.library.search import fold_for_index
+from congdoan.library.storage import library_storage
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import can_manage_unit
 from congdoan.text import fold, restore
@@ -88,8 +88,8 @@ def _store_blob(data: bytes, extension: str, content_type: str) -> Blob:
     if blob is not None:
         return blob
     name = f"library/{sha[:2]}/{sha}.{extension}"
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(data))
+    if not library_storage.exists(name):
+        name = library_storage.save(name, ContentFile(data))
     blob, _created = Blob.objects.get_or_create(sha256=sha, defaults={"file": name, "size": len(data), "content_type": content_type})
     return blob
 
@@ -252,7 +252,7 @@ def document_ocr_step(*, document_id: int, max_pages: int | None = None) -> int:
                 status=PageStatus.FAILED, error=_("Trang %(n)d: %(err)s") % {"n": page.number, "err": str(exc)[:300]}, finished_at=timezone.now(),
             )
         else:
-            name = default_storage.save(f"library/pages/{doc.pk}/{page.number:04d}.pdf", ContentFile(result.pdf))
+            name = library_storage.save(f"library/pages/{doc.pk}/{page.number:04d}.pdf", ContentFile(result.pdf))
             Page.objects.filter(pk=page.pk, status=PageStatus.PROCESSING).update(
                 status=PageStatus.DONE, text=result.text, pdf=name, ocr_confidence=result.confidence, error="", finished_at=timezone.now(),
             )
@@ -317,7 +317,7 @@ def _searchable_pdf(doc: Document, pages: list[Page]) -> str:
         out.close()
         if source is not None:
             source.close()
-    return default_storage.save(f"library/searchable/{doc.pk}.pdf", ContentFile(result))
+    return library_storage.save(f"library/searchable/{doc.pk}.pdf", ContentFile(result))
 
 
 def document_finalize(*, document_id: int) -> None:

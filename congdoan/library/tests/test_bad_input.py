@@ -6,10 +6,10 @@ import io
 
 import pymupdf
 import pytest
-from django.core.files.storage import default_storage
 
 from congdoan.library import intake, services
 from congdoan.library.models import Blob, Document, Status
+from congdoan.library.storage import library_storage
 from congdoan.library.tests import helpers
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_the_same_file_twice_is_stored_once(cast, run_on_commit):
     assert first.status == "created" and again.status == "duplicate" and "đã có trong thư viện" in again.message
     assert other_unit.status == "created"
     assert Blob.objects.count() == 1 and Document.objects.count() == 2
-    assert len(default_storage.listdir("library/" + Blob.objects.get().sha256[:2])[1]) == 1
+    assert len(library_storage.listdir("library/" + Blob.objects.get().sha256[:2])[1]) == 1
 
 
 def test_officer_cannot_upload_into_a_unit_outside_their_scope(cast):
@@ -117,7 +117,7 @@ def test_a_page_that_breaks_during_reading_fails_its_document_only(cast, run_on_
     doc.refresh_from_db()
     assert doc.status == Status.READY
     Document.objects.filter(pk=doc.pk).update(status=Status.PENDING)
-    with default_storage.open(doc.blob.file.name, "wb") as fh:
+    with library_storage.open(doc.blob.file.name, "wb") as fh:
         fh.write(b"PK\x03\x04 broken")
     services.document_process(document_id=doc.pk)
     doc.refresh_from_db()
