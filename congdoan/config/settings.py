@@ -330,5 +330,22 @@ LIBRARY_OCR_STALE_SECONDS = env_int("LIBRARY_OCR_STALE_SECONDS", 15 * 60)
 LIBRARY_MIN_TEXT_CHARS = env_int("LIBRARY_MIN_TEXT_CHARS", 25)
 LIBRARY_DIGITISATION_TARGET = env_int("LIBRARY_DIGITISATION_TARGET", 80)
 LIBRARY_OCR_WORD_CONFIDENCE = env_bool("LIBRARY_OCR_WORD_CONFIDENCE", False)
+# The library's files: the local disk like every upload, or an S3-compatible bucket.
+LIBRARY_S3_BUCKET = env_str("LIBRARY_S3_BUCKET")
+STORAGES["library"] = STORAGES["default"]
+if LIBRARY_S3_BUCKET:
+    STORAGES["library"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": LIBRARY_S3_BUCKET,
+            "endpoint_url": env_str("LIBRARY_S3_ENDPOINT_URL") or None,
+            "access_key": env_str("LIBRARY_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("LIBRARY_S3_SECRET_KEY") or None,
+            "region_name": env_str("LIBRARY_S3_REGION") or None,
+            "location": env_str("LIBRARY_S3_PREFIX"),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 if LIBRARY_MAX_BYTES > UPLOAD_MAX_BYTES:
     LIBRARY_MAX_BYTES = UPLOAD_MAX_BYTES
