@@ -19,7 +19,9 @@ def _fix_word(match: regex.Match[str]) -> str:
     word = match.group(0)
     if word.isascii():
         return word
-    return normalize_tone(word)
+    fixed = normalize_tone(word)
+    # Only Vietnamese syllables move their mark ("café" is left alone).
+    return fixed if fixed != word and is_syllable(fixed.lower()) else word
 
 
 def normalize(text: str) -> str:

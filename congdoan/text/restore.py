@@ -259,13 +259,7 @@ class Restorer:
     def restore_lines(self, lines: Sequence[str], batch_size: int = 128) -> list[str]:
         """Restore many lines; lines are decoded in batches, which is several times faster."""
         out = list(lines)
-        pending: list[
-            tuple[
-                int,
-                str,
-                tuple[list[tuple[int, int, str, int]], list[np.ndarray | None], list[np.ndarray]],
-            ]
-        ] = []
+        pending: list[tuple[int, str, Prepared]] = []
 
         def flush() -> None:
             assert self.lm is not None
@@ -276,11 +270,7 @@ class Restorer:
 
         for i, line in enumerate(lines):
             if len(line) > MAX_LINE:
-                out[i] = "".join(
-                    self.restore_lines(
-                        [line[j : j + MAX_LINE] for j in range(0, len(line), MAX_LINE)]
-                    )
-                )
+                out[i] = "".join(self.restore_lines(_split_long(line)))
                 continue
             prepared = self._prepare(line)
             if prepared is None:
@@ -291,6 +281,20 @@ class Restorer:
         if pending:
             flush()
         return out
+
+
+def _split_long(line: str) -> list[str]:
+    """Cut a very long line into pieces of at most MAX_LINE characters at spaces."""
+    pieces: list[str] = []
+    start = 0
+    while len(line) - start > MAX_LINE:
+        cut = line.rfind(" ", start + 1, start + MAX_LINE)
+        if cut <= start:
+            cut = start + MAX_LINE
+        pieces.append(line[start:cut])
+        start = cut
+    pieces.append(line[start:])
+    return pieces
 
 
 @lru_cache(maxsize=1)
