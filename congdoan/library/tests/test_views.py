@@ -139,6 +139,10 @@ def test_command_line_imports_a_folder_and_reports(cast, tmp_path, django_captur
     assert any("rỗng" in r["reason"] for r in summary["refused"])
     doc = Document.objects.get()
     assert doc.visibility == "union" and doc.status == Status.READY
+    out, err = StringIO(), StringIO()
+    call_command("library", "import", str(tmp_path), "--unit", "PX", stdout=out, stderr=err)
+    assert "Đã nhập: 0 · Trùng, bỏ qua: 2 · Từ chối: 2" in out.getvalue()
+    assert "[từ chối]" in out.getvalue() and "anh.jpg" in out.getvalue()
 
     out = StringIO()
     call_command("library", "search", "ke hoach tuyen truyen", "--json", stdout=out)

@@ -12,13 +12,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from tqdm import tqdm
 
 from congdoan.library import selectors, services
 from congdoan.library.api import document_detail_data
-from congdoan.library.intake import EXTENSIONS
 from congdoan.library.models import Document, Visibility
 from congdoan.orgs.models import Unit
 
@@ -62,10 +62,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Không tìm thấy “{raw}”.")
         summary: dict[str, list[dict[str, Any]]] = {"created": [], "duplicate": [], "refused": []}
         for path in tqdm(files, desc="Nhập tài liệu", unit="tệp", disable=as_json):
-            if path.suffix.lower().lstrip(".") not in EXTENSIONS and path.stat().st_size == 0:
-                summary["refused"].append({"file": str(path), "reason": "Tệp rỗng."})
-                continue
-            data = path.read_bytes()
+            with path.open("rb") as fh:  # never more than the limit into memory: a bigger file is refused anyway
+                data = fh.read(settings.LIBRARY_MAX_BYTES + 1)
             with transaction.atomic():
                 outcome = services.upload_many(actor=None, unit=target, files=[(path.name, data)], visibility=visibility, tags=tags)[0]
             entry = {"file": str(path), "reason": outcome.message, "id": outcome.document.pk if outcome.document else None}
