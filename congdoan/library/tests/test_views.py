@@ -126,21 +126,23 @@ def test_api_search_and_detail_are_scoped(cast, client_of, plan):
 
 
 def test_command_line_imports_a_folder_and_reports(cast, tmp_path, django_capture_on_commit_callbacks):
+    folder = tmp_path / "Tài liệu cần nhập"
+    folder.mkdir()
     pdf = helpers.text_pdf(helpers.PLAN.as_text())
-    (tmp_path / "Kế hoạch 21.pdf").write_bytes(pdf)
-    (tmp_path / "ban-sao.pdf").write_bytes(pdf)
-    (tmp_path / "rong.txt").write_bytes(b"")
-    (tmp_path / "anh.jpg").write_bytes(b"%PDF-1.4 not an image")
+    (folder / "Kế hoạch 21.pdf").write_bytes(pdf)
+    (folder / "ban-sao.pdf").write_bytes(pdf)
+    (folder / "rong.txt").write_bytes(b"")
+    (folder / "anh.jpg").write_bytes(b"%PDF-1.4 not an image")
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("library", "import", str(tmp_path), "--unit", "PX", "--visibility", "union", "--json", stdout=out)
+        call_command("library", "import", str(folder), "--unit", "PX", "--visibility", "union", "--json", stdout=out)
     summary = json.loads(out.getvalue())
     assert len(summary["created"]) == 1 and len(summary["duplicate"]) == 1 and len(summary["refused"]) == 2
     assert any("rỗng" in r["reason"] for r in summary["refused"])
     doc = Document.objects.get()
     assert doc.visibility == "union" and doc.status == Status.READY
     out, err = StringIO(), StringIO()
-    call_command("library", "import", str(tmp_path), "--unit", "PX", stdout=out, stderr=err)
+    call_command("library", "import", str(folder), "--unit", "PX", stdout=out, stderr=err)
     assert "Đã nhập: 0 · Trùng, bỏ qua: 2 · Từ chối: 2" in out.getvalue()
     assert "[từ chối]" in out.getvalue() and "anh.jpg" in out.getvalue()
 
