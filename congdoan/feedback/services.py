@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from congdoan.audit.services import audit_record
 from congdoan.core.phones import normalize_phone
@@ -48,7 +49,15 @@ THROTTLED_CHANNELS = (Channel.WEB.value, Channel.API.value)
 class Throttled(Exception):
     """Too many concerns from one address in a minute (the caller answers 429)."""
 
-    message = "Bạn đã gửi quá nhiều ý kiến trong một phút. Xin vui lòng đợi một lát rồi gửi lại."
+
+THROTTLE_MESSAGES = {
+    "rate": gettext_lazy(
+        "Bạn đã gửi quá nhiều ý kiến trong một phút. Xin vui lòng đợi một lát rồi gửi lại."
+    ),
+    "lookup": gettext_lazy(
+        "Bạn đã tra cứu quá nhiều lần trong một phút. Xin đợi một lát rồi thử lại."
+    ),
+}
 
 
 # -- intake ------------------------------------------------------------------------------------
@@ -79,7 +88,7 @@ def _throttle(ip: str, limit: int | None = None, kind: str = "rate") -> None:
         cache.set(key, 1, timeout=90)
         count = 1
     if count > limit:
-        raise Throttled(_(Throttled.message))
+        raise Throttled(str(THROTTLE_MESSAGES.get(kind, THROTTLE_MESSAGES["rate"])))
 
 
 def clean_text(text: str) -> str:
