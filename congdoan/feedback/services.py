@@ -43,7 +43,7 @@ log = logging.getLogger("congdoan.feedback")
 CLUSTER_THRESHOLD = 0.6
 CLUSTER_WINDOW_DAYS = 30
 CLUSTER_CANDIDATES = 3000
-THROTTLED_CHANNELS = (Channel.WEB.value, Channel.API.value)
+THROTTLED_CHANNELS = (Channel.WEB.value, Channel.API.value, Channel.MEMBER.value)
 
 
 class Throttled(Exception):
