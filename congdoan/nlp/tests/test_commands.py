@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from congdoan.nlp import cli
+
+
+class FakeStdio:
+    def __init__(self, data: bytes) -> None:
+        self.stdin = io.BytesIO(data)
+        self.stdout = io.BytesIO()
+
+
+@pytest.fixture
+def stdio(monkeypatch: pytest.MonkeyPatch) -> object:
+    def make(data: bytes) -> FakeStdio:
+        fake = FakeStdio(data)
+        monkeypatch.setattr(cli, "stdin", lambda: fake.stdin)
+        monkeypatch.setattr(cli, "stdout", lambda: fake.stdout)
+        return fake
+
+    return make
+
+
+def test_text_fold_writes_one_line_per_input_line(stdio) -> None:  # type: ignore[no-untyped-def]
+    fake = stdio("Kế hoạch Đoàn\n\nHOÀ BÌNH\r\n".encode())
+    call_command("text", "fold")
+    assert fake.stdout.getvalue() == b"ke hoach doan\n\nhoa binh\r\n"
+
+
+def test_text_normalize_converts_legacy_and_tone_marks(stdio) -> None:  # type: ignore[no-untyped-def]
+    fake = stdio("Coâng ñoaøn\nthuỷ lợi".encode())
+    call_command("text", "normalize")
+    assert fake.stdout.getvalue().decode() == "Công đoàn\nthủy lợi"
+
+
+def test_text_restore_keeps_bad_bytes_and_line_count(stdio) -> None:  # type: ignore[no-untyped-def]
+    fake = stdio(b"cong ty tra luong cham\n\xff\xfe\x00garbage\n\n" + "😀 中文\n".encode())
+    call_command("text", "restore")
+    lines = fake.stdout.getvalue().split(b"\n")
+    assert lines[0].decode() == "công ty trả lương chậm"
+    assert lines[1] == b"\xff\xfe\x00garbage"
+    assert lines[2] == b""
+    assert lines[3].decode() == "😀 中文"
+    assert len(lines) == 5
+
+
+def test_nlp_train_then_predict_adds_label_and_score(stdio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = [("chậm trả lương", "wages"), ("nợ lương công nhân", "wages"),
+            ("xưởng nóng không quạt", "safety"), ("thiếu đồ bảo hộ", "safety")] * 5
+    train = tmp_path / "train.jsonl"
+    train.write_text("\n".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False)
+                               for t, lab in rows), encoding="utf-8")
+    call_command("nlp", "train", "--train", str(train), "--out", str(tmp_path / "model"),
+                 "--epochs", "30", stdout=io.StringIO())
+    fake = stdio(b'{"id": 7, "text": "cong ty no luong"}\nnot json\n')
+    call_command("nlp", "predict", "--model", str(tmp_path / "model"))
+    out = fake.stdout.getvalue().decode().splitlines()
+    first = json.loads(out[0])
+    assert first["id"] == 7 and first["label"] == "wages" and 0 < first["score"] <= 1
+    assert out[1] == "not json"
