@@ -157,6 +157,12 @@ UNION_COMPLAINTS = [
     r"\bkhong minh bach\b",
     r"\bnguoi cua (cong ty|giam doc)\b",
     r"\bde doa\b",
+    # asking the level above, distrust, a union that does nothing
+    r"\bcap tren\b",
+    r"\bkhong (con )?tin nhiem\b",
+    r"\bbau lai\b",
+    r"\bkhong (tiep nhan|to chuc|hoat dong)\b",
+    r"\bkhong ai dam\b",
 ]
 
 # Keyword fallback for the topic when no model is available (folded words → topic).

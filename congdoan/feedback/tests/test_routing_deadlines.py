@@ -172,3 +172,19 @@ def test_check_deadlines_and_erase_expired_commands_print_what_they_did(cast: An
     out = io.StringIO()
     call_command("feedback", "erase-expired", stdout=out)
     assert out.getvalue().strip() == "erased: 0"
+
+
+@pytest.mark.parametrize(
+    ("text", "about"),
+    [
+        ("chu tich cong doan bao che cho quan doc", True),
+        ("Đề nghị bầu lại chủ tịch công đoàn vì không còn tín nhiệm", True),
+        ("Công đoàn cơ sở tổ chức giải bóng đá rất vui", False),
+        ("Xin hỏi đoàn phí đóng bao nhiêu", False),
+        ("Giám đốc đe dọa đuổi việc người ký đơn", False),
+    ],
+)
+def test_complaints_about_the_union_itself_are_recognised(text: str, about: bool) -> None:
+    from congdoan.feedback.triage import is_about_union
+
+    assert is_about_union(text) is about
