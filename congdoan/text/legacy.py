@@ -9,6 +9,7 @@ share of tokens that are real Vietnamese syllables.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 import regex
 
@@ -85,15 +86,14 @@ def tcvn3_to_unicode(text: str) -> str:
     return _TCVN3_RE.sub(lambda m: TCVN3_TABLE[m.group(0)], text)
 
 
-def _valid_share(text: str, is_syllable: object) -> float:
+def _valid_share(text: str, is_syllable: Callable[[str], bool]) -> float:
     words = _WORD_RE.findall(text)
     if not words:
         return 0.0
-    check = is_syllable  # a callable taking a lower-case word
-    return sum(1 for w in words if check(w.lower())) / len(words)  # type: ignore[operator]
+    return sum(1 for w in words if is_syllable(w.lower())) / len(words)
 
 
-def detect_legacy(text: str, is_syllable: object) -> str | None:
+def detect_legacy(text: str, is_syllable: Callable[[str], bool]) -> str | None:
     """Return "vni", "tcvn3" or None for one line of text."""
     if text.isascii() or not _ANY_SIGN_RE.search(text):
         return None
@@ -112,7 +112,7 @@ def detect_legacy(text: str, is_syllable: object) -> str | None:
     return best[1]
 
 
-def convert_legacy(text: str, is_syllable: object) -> str:
+def convert_legacy(text: str, is_syllable: Callable[[str], bool]) -> str:
     """Convert a line typed in VNI or TCVN3 to Unicode; other lines come back unchanged."""
     kind = detect_legacy(text, is_syllable)
     if kind == "vni":
