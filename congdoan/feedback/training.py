@@ -50,13 +50,15 @@ def _officer_slice(code: str) -> bool:
     return int(hashlib.sha256(code.encode()).hexdigest(), 16) % 5 == 0
 
 
-def officer_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def officer_rows(field: str = "topic") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Officers' labels of `field` ("topic" or "urgency"): (train, held-apart)."""
     train: list[dict[str, Any]] = []
     test: list[dict[str, Any]] = []
-    for code, text, topic in Concern.objects.filter(topic_corrected=True).values_list(
-        "code", "text", "topic"
+    flag = f"{field}_corrected"
+    for code, text, label in Concern.objects.filter(**{flag: True}).values_list(
+        "code", "text", field
     ):
-        (test if _officer_slice(code) else train).append({"text": text, "topic": topic})
+        (test if _officer_slice(code) else train).append({"text": text, field: label})
     return train, test
 
 
@@ -96,14 +98,24 @@ def evaluate(model: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def evaluate_urgency(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The urgency rules (with the current topic model) against hand labels: accuracy, per-level P/R."""
-    from congdoan.feedback.triage import analyse_many
+def evaluate_urgency(
+    rows: list[dict[str, Any]], topic_model: Any, urgency_model: Any
+) -> dict[str, Any]:
+    """The urgency decision (rules + these models) against hand labels: accuracy, per-level P/R."""
+    from congdoan.feedback.triage import urgency_for
 
     labelled = [r for r in rows if r.get("urgency")]
     if not labelled:
         return {"n": 0}
-    predicted = [x.urgency for x in analyse_many([r["text"] for r in labelled])]
+    texts = [r["text"] for r in labelled]
+    topic_preds = topic_model.predict(texts)
+    urgency_preds = (
+        urgency_model.predict(texts) if urgency_model is not None else [None] * len(texts)
+    )
+    predicted = [
+        urgency_for(text, topic, u)[0]
+        for text, (topic, _p), u in zip(texts, topic_preds, urgency_preds, strict=True)
+    ]
     gold = [r["urgency"] for r in labelled]
     levels = []
     for level in ("urgent", "high", "normal"):
@@ -152,6 +164,22 @@ def retrain(
         {"task": "feedback-topic", "n_seed": len(seed), "n_officer": len(officer_train)}
     )
     model.save(folder)
+    # The urgency model, beside it ("urgency" next to "topic"): seed labels + officers' ones.
+    u_officer_train, u_officer_test = officer_rows("urgency") if include_officers else ([], [])
+    u_train = [
+        r for r in seed + u_officer_train if r["text"] not in heldout_texts and r.get("urgency")
+    ]
+    u_model = TextClassifier.train(
+        [r["text"] for r in u_train],
+        [r["urgency"] for r in u_train],
+        epochs=epochs,
+        min_count=1,
+        learning_rate=0.05,
+        max_features=60_000,
+        config=FEATURES,
+    )
+    u_model.meta.update({"task": "feedback-urgency", "n_officer": len(u_officer_train)})
+    u_model.save(folder.parent / "urgency")
     test = evaluate(model, heldout)
     # Only officers' labels on texts the model never saw: repeats (clusters) would flatter it.
     trained_texts = {r["text"] for r in train}
@@ -168,11 +196,13 @@ def retrain(
         "officer_labels": officer if officer["n"] else None,
         "train_topics": dict(Counter(r["topic"] for r in train)),
     }
-    (folder / REPORT_FILE).write_text(
-        json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8"
+    report["urgency"] = evaluate_urgency(heldout, model, u_model)
+    u_trained = {r["text"] for r in u_train}
+    u_officer = evaluate_urgency(
+        [r for r in u_officer_test if r["text"] not in u_trained], model, u_model
     )
+    report["urgency_officer_labels"] = u_officer if u_officer["n"] else None
     reset_models()
-    report["urgency"] = evaluate_urgency(heldout)
     (folder / REPORT_FILE).write_text(
         json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8"
     )

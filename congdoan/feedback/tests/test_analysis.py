@@ -107,7 +107,7 @@ def test_retrain_learns_from_officers_corrections_and_reports_held_apart_quality
         submit(f"Xin hỏi chuyện zorbix số {i} ở khu zorbix", unit=cast.unit_a) for i in range(30)
     ]
     for c in concerns:
-        concern_correct(actor=cast.officer_a, concern=c, topic="living", urgency="normal")
+        concern_correct(actor=cast.officer_a, concern=c, topic="living", urgency="urgent")
     out = io.StringIO()
     call_command("feedback", "retrain", "--epochs", "20", stdout=out)
     printed = out.getvalue()
@@ -116,7 +116,9 @@ def test_retrain_learns_from_officers_corrections_and_reports_held_apart_quality
     from congdoan.feedback.triage import analyse, model_dir
 
     assert model_dir() == settings.FEEDBACK_TRAINED_MODEL_DIR
-    assert analyse("zorbix zorbix").topic == "living"
+    result = analyse("zorbix zorbix")
+    assert result.topic == "living"
+    assert result.urgency == "urgent"  # no rule knows "zorbix": the urgency model learned it
     from congdoan.feedback.training import load_report
 
     report = load_report()

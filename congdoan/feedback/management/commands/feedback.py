@@ -104,7 +104,7 @@ class Command(BaseCommand):
         urgency = report.get("urgency") or {}
         if urgency.get("n"):
             self.stdout.write(
-                f"urgency rules on the held-apart set: n={urgency['n']} accuracy={urgency['accuracy']}"
+                f"urgency (rules + classifier) on the held-apart set: n={urgency['n']} accuracy={urgency['accuracy']}"
             )
             for row in urgency["per_level"]:
                 self.stdout.write(
