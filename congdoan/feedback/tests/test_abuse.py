@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -83,12 +85,16 @@ def test_same_text_500_times_from_one_address_is_throttled_not_a_crash(
                 ).status_code
             )
     limit = settings.FEEDBACK_RATE_LIMIT_PER_MINUTE
-    assert statuses.count(302) == limit and statuses.count(429) == 500 - limit
+    accepted = statuses.count(302)
+    # A fixed one-minute window: a run that crosses the minute gets one more window's worth.
+    assert accepted in (limit, 2 * limit) and statuses.count(429) == 500 - accepted
     concerns = list(Concern.objects.all())
-    assert len(concerns) == limit
+    assert len(concerns) == accepted
     cluster = concerns[0].cluster
     assert (
-        len({c.cluster_id for c in concerns}) == 1 and cluster is not None and cluster.size == limit
+        len({c.cluster_id for c in concerns}) == 1
+        and cluster is not None
+        and cluster.size == accepted
     )
     other = client.post(
         URL, {"unit": "PX-A", "text": "Công ty nợ lương tháng 10"}, REMOTE_ADDR="10.9.9.10"
@@ -140,3 +146,22 @@ def test_photo_metadata_that_could_identify_the_worker_is_removed(
     assert b"Nguyen Van Cong Nhan" not in stored and b"Galaxy" not in stored
     with Image.open(io.BytesIO(stored)) as img:
         assert img.format == "JPEG" and img.size == (16, 16) and not img.getexif()
+
+
+def test_rate_limit_window_resets_the_next_minute(
+    cast: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from datetime import datetime, timedelta
+
+    from congdoan.feedback import services
+
+    start = datetime(2026, 11, 27, 8, 0, 5, tzinfo=UTC)
+    clock = {"now": start}
+    monkeypatch.setattr(services.timezone, "now", lambda: clock["now"])
+    for _ in range(settings.FEEDBACK_RATE_LIMIT_PER_MINUTE):
+        services._throttle("10.3.3.3")
+    with pytest.raises(services.Throttled):
+        services._throttle("10.3.3.3")
+    services._throttle("10.3.3.4")  # another address is not affected
+    clock["now"] = start + timedelta(minutes=1)
+    services._throttle("10.3.3.3")
