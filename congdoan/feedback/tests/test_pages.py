@@ -184,7 +184,11 @@ def test_home_page_links_to_the_workers_page_and_dashboard_to_the_inbox(
     )
 
 
-def test_guessing_tracking_codes_is_throttled(cast: Any, client: Any) -> None:
+def test_guessing_tracking_codes_is_throttled(cast: Any, client: Any, monkeypatch: Any) -> None:
+    from django.utils import timezone
+
+    frozen = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: frozen)  # one rate-limit window for the whole test
     statuses = [
         client.get(f"/y-kien/tra-cuu/YK-2222{i:02d}/", REMOTE_ADDR="10.7.7.7").status_code
         for i in range(40)
