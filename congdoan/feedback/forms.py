@@ -106,6 +106,10 @@ class AnswerForm(forms.Form):
         help_text=_("Ví dụ: Điều 97 Bộ luật Lao động 2019 về kỳ hạn trả lương."),
     )
     citation_url = forms.CharField(label=_("Đường dẫn tới căn cứ"), max_length=200, required=False)
+    whole_cluster = forms.BooleanField(
+        label=_("Gửi cùng trả lời này cho các ý kiến đang mở trong cùng nhóm trùng lặp"),
+        required=False,
+    )
 
 
 class NoteForm(forms.Form):

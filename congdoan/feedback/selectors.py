@@ -185,6 +185,18 @@ def concern_detail(*, viewer: Any, code: str) -> Concern:
     return mask_contacts(viewer, [concern])[0]
 
 
+def open_cluster_mates(*, viewer: Any, concern: Concern) -> list[Concern]:
+    """Other open concerns of the same cluster that the viewer may see (unmasked rows for a service:
+    the caller writes with them and shows nothing of them)."""
+    if not concern.cluster_id:
+        return []
+    return list(
+        _base(viewer)
+        .filter(cluster_id=concern.cluster_id, status__in=OPEN_STATUSES)
+        .exclude(pk=concern.pk)
+    )
+
+
 def concern_events(*, viewer: Any, concern: Concern) -> list[Any]:
     if not _base(viewer).filter(pk=concern.pk).exists():
         return []

@@ -642,6 +642,27 @@ def concern_answer(
     return concern
 
 
+def concern_answer_many(
+    *, actor: Any, concerns: list[Concern], text: str, citation: str = "", citation_url: str = ""
+) -> int:
+    """The same answer to many concerns (a cluster); each in its own transaction, a concern
+    that someone else answered meanwhile is skipped. Returns how many were answered."""
+    done = 0
+    for concern in concerns:
+        try:
+            concern_answer(
+                actor=actor,
+                concern=concern,
+                text=text,
+                citation=citation,
+                citation_url=citation_url,
+            )
+        except ValidationError:
+            continue
+        done += 1
+    return done
+
+
 @transaction.atomic
 def concern_close(*, actor: Any, concern: Concern, note: str = "") -> Concern:
     allowed = (*OPEN_STATUSES, Status.ANSWERED)

@@ -395,18 +395,31 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
     form = AnswerForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    return _officer_action(
-        request,
-        code,
-        lambda c: services.concern_answer(
+    whole_cluster = bool(data.get("whole_cluster"))
+
+    def run(c: Concern) -> None:
+        services.concern_answer(
             actor=request.user,
             concern=_fresh(c),
             text=data.get("text", ""),
             citation=data.get("citation", ""),
             citation_url=data.get("citation_url", ""),
-        ),
-        _("Đã gửi trả lời tới người lao động."),
-    )
+        )
+        if whole_cluster and c.cluster_id:
+            others = selectors.open_cluster_mates(viewer=request.user, concern=c)
+            done = services.concern_answer_many(
+                actor=request.user,
+                concerns=others,
+                text=data.get("text", ""),
+                citation=data.get("citation", ""),
+                citation_url=data.get("citation_url", ""),
+            )
+            messages.info(
+                request,
+                _("Đã gửi cùng trả lời cho %(n)s ý kiến khác trong nhóm.") % {"n": done},
+            )
+
+    return _officer_action(request, code, run, _("Đã gửi trả lời tới người lao động."))
 
 
 @officer_required

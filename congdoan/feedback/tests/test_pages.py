@@ -233,3 +233,21 @@ def test_grassroots_officer_forwards_to_the_district_and_photo_is_scoped(
         .content.decode()
     )
     assert "Chuyển cấp trên" in html and "vượt thẩm quyền" in html
+
+
+def test_officer_answers_a_whole_cluster_at_once(cast: Any, client_of: Any, submit: Any) -> None:
+    texts = ["Công ty May A chậm trả lương tháng 10, anh em rất khó khăn"] * 4
+    concerns = [submit(t + "!" * i, unit=cast.unit_a) for i, t in enumerate(texts)]
+    first = Concern.objects.get(pk=concerns[0].pk)
+    assert first.cluster_id is not None
+    client_of(cast.officer_a).post(
+        reverse("feedback:answer", args=[first.code]),
+        {
+            "text": "Công ty cam kết trả trước ngày 15.",
+            "citation": "Điều 97 BLLĐ 2019",
+            "whole_cluster": "on",
+        },
+    )
+    answered = Concern.objects.filter(cluster_id=first.cluster_id, status=Status.ANSWERED)
+    assert answered.count() == 4
+    assert set(answered.values_list("answer_citation", flat=True)) == {"Điều 97 BLLĐ 2019"}
