@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -101,6 +101,7 @@ class InboxFilters:
     cluster: int | None = None
     q: str = ""
     overdue: bool = False
+    sort: str = ""  # "" newest first, "urgent" most urgent first, "due" nearest deadline first
 
     @classmethod
     def from_query(cls, data: Any) -> InboxFilters:
@@ -118,6 +119,7 @@ class InboxFilters:
             cluster=int(cluster) if cluster.isdigit() else None,
             q=str(data.get("q", "") or "").strip()[:200],
             overdue=str(data.get("overdue", "")) in ("1", "on", "true"),
+            sort=pick("sort", ["urgent", "due"]),
         )
 
     def as_query(self) -> dict[str, Any]:
@@ -152,6 +154,16 @@ def concern_queryset(*, viewer: Any, filters: InboxFilters | None = None) -> Que
     if f.q:
         code = clean_code(f.q)
         qs = qs.filter(Q(text__icontains=f.q) | Q(restored_text__icontains=f.q) | Q(code=code))
+    if f.sort == "urgent":
+        rank = Case(
+            When(urgency=Urgency.URGENT, then=Value(0)),
+            When(urgency=Urgency.HIGH, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return qs.order_by(rank, F("due_at").asc(nulls_last=True), "-id")
+    if f.sort == "due":
+        return qs.order_by(F("due_at").asc(nulls_last=True), "-id")
     return qs.order_by("-created_at", "-id")
 
 

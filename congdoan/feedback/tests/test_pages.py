@@ -251,3 +251,17 @@ def test_officer_answers_a_whole_cluster_at_once(cast: Any, client_of: Any, subm
     answered = Concern.objects.filter(cluster_id=first.cluster_id, status=Status.ANSWERED)
     assert answered.count() == 4
     assert set(answered.values_list("answer_citation", flat=True)) == {"Điều 97 BLLĐ 2019"}
+
+
+def test_inbox_sorts_urgent_concerns_first(cast: Any, client_of: Any, submit: Any) -> None:
+    normal = submit("Xin hỏi về đoàn phí", unit=cast.unit_a)
+    urgent = submit("Công nhân bị tai nạn kẹp tay ở máy dập", unit=cast.unit_a)
+    later = submit("Đề nghị thêm cây xanh", unit=cast.unit_a)
+    html = (
+        client_of(cast.officer_a)
+        .get(reverse("feedback:inbox") + "?status=&sort=urgent")
+        .content.decode()
+    )
+    assert html.index(urgent.code) < html.index(normal.code) and html.index(
+        urgent.code
+    ) < html.index(later.code)
