@@ -205,6 +205,15 @@ def seed(stdout: Any = None) -> None:
         )
         _cluster(concern, concern.signature)
         created += 1
+    # The demo member (login 0912345678, May Phú Minh) sent a few of them herself.
+    member = User.objects.filter(member__unit=phuminh).order_by("id").first()
+    if member is not None:
+        mine = Concern.objects.filter(unit=phuminh, external_id__startswith=MARKER).order_by(
+            "-created_at"
+        )[:3]
+        Concern.objects.filter(pk__in=[c.pk for c in mine]).update(
+            submitted_by=member, channel=Channel.MEMBER
+        )
     if stdout:
         stdout.write(
             f"  {created} ý kiến mẫu, {Concern.objects.filter(cluster__isnull=False).values('cluster').distinct().count()} nhóm trùng lặp"
