@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.safestring import SafeString
 
@@ -134,7 +134,8 @@ def search_documents(
     total = qs[:COUNT_CAP + 1].count() if with_total else -1
     capped = total > COUNT_CAP
     total = min(total, COUNT_CAP) if capped else total
-    ordered = qs.order_by("-score", "-issued_on", "-id") if tokens else qs.order_by("-issued_on", "-id")  # type: ignore[misc]
+    newest = F("issued_on").desc(nulls_last=True)
+    ordered = qs.order_by("-score", newest, "-id") if tokens else qs.order_by(newest, "-id")  # type: ignore[misc]
     rows = list(ordered[(page - 1) * per_page: page * per_page])
     hits = [
         Hit(
