@@ -25,6 +25,7 @@ import numpy as np
 
 from congdoan.text.legacy import convert_legacy
 from congdoan.text.lexicon import is_syllable
+from congdoan.text.storage import save_npz
 from congdoan.text.vietnamese import fold
 
 MODEL_FILE = "model.npz"
@@ -223,7 +224,7 @@ class TextClassifier:
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         vocab_text = "\n".join(sorted(self.vocab, key=self.vocab.__getitem__))
-        np.savez_compressed(
+        save_npz(
             folder / MODEL_FILE,
             vocab=np.frombuffer(vocab_text.encode("utf-8"), dtype=np.uint8),
             idf=self.idf.astype(np.float16),
@@ -231,7 +232,9 @@ class TextClassifier:
             bias=self.bias.astype(np.float32),
         )
         meta = {"labels": self.labels, "features": self.config.as_dict(), **self.meta}
-        (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        (folder / META_FILE).write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8"
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> TextClassifier:

@@ -25,8 +25,10 @@ _TELEX_SHAPES = (("aa", "â"), ("aw", "ă"), ("ee", "ê"), ("oo", "ô"), ("ow", 
                  ("dd", "đ"))
 _TELEX_TONES = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
 
-# OCR confusions on folded text: (seen, meant).
-_OCR_RULES = (("ti", "u"), ("rn", "m"), ("ii", "u"), ("cl", "d"), ("li", "h"), ("1", "l"),
+# OCR confusions and phonetic / teencode spellings on folded text: (seen, meant).
+_OCR_RULES = (("f", "ph"), ("tk", "th"), ("ck", "ch"), ("nk", "nh"), ("gk", "gh"), ("j", "gi"),
+              ("z", "d"), ("dz", "d"), ("w", "qu"),
+              ("ti", "u"), ("rn", "m"), ("ii", "u"), ("cl", "d"), ("li", "h"), ("1", "l"),
               ("0", "o"), ("6", "o"), ("4", "a"), ("5", "s"), ("8", "a"), ("9", "g"), ("3", "e"),
               ("p", "d"), ("f", "t"), ("l", "i"), ("i", "l"), ("c", "e"), ("e", "c"), ("u", "n"),
               ("n", "u"), ("h", "b"), ("b", "h"), ("k", "h"))
@@ -36,7 +38,7 @@ PENALTY_SHORTHAND = -1.0
 
 # Chat shorthand that is never a syllable itself.
 SHORTHAND = {
-    "đc": "được", "dc": "được", "đk": "được", "ko": "không", "khg": "không", "kg": "không",
+    "đc": "được", "dc": "được", "đk": "được", "ko": "không", "khg": "không",
     "hok": "không", "hk": "không", "kh": "không", "ng": "người", "ngta": "người", "vs": "với",
     "mn": "mọi", "bn": "bao", "cx": "cũng", "cg": "cũng", "trc": "trước", "tr": "trước",
     "đt": "điện", "nc": "nước", "nt": "nhắn", "ck": "chồng", "vk": "vợ", "j": "gì", "z": "vậy",
@@ -132,6 +134,38 @@ def corrections(word: str) -> tuple[tuple[str, float], ...]:
                     add(form, PENALTY_EDIT + _mark_bonus(low, form, marked))
     ranked = sorted(found.items(), key=lambda p: (-p[1], -lm.unigram[lm.index[p[0]]]))
     return tuple(ranked[:12])
+
+
+# Spellings that people (and regional accents) confuse; every result is a real word, so a
+# change needs strong support from the context.
+_ONSETS = ("ngh", "tr", "ch", "gi", "gh", "kh", "ng", "nh", "ph", "qu", "th", "b", "c", "d", "đ",
+           "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x")
+_ONSET_SWAPS = {"tr": ("ch",), "ch": ("tr",), "d": ("gi", "r"), "gi": ("d", "r"), "r": ("d", "gi"),
+                "s": ("x",), "x": ("s",), "l": ("n",), "n": ("l",)}
+_FINAL_SWAPS = (("ng", ("n",)), ("nh", ("n",)), ("ch", ("t",)), ("n", ("ng", "nh")),
+                ("c", ("t",)), ("t", ("c",)))
+PENALTY_REAL_WORD = -8.5
+
+
+@lru_cache(maxsize=65536)
+def confusions(word: str) -> tuple[str, ...]:
+    """Real syllables one common spelling confusion away: tr/ch, d/gi/r, s/x, l/n, n/ng/nh, c/t."""
+    from congdoan.text.lm import SyllableLM
+
+    lm = SyllableLM.default()
+    if lm is None:
+        return ()
+    low = word.lower()
+    out: list[str] = []
+    onset = next((o for o in _ONSETS if low.startswith(o)), "")
+    rest = low[len(onset):]
+    for other in _ONSET_SWAPS.get(onset, ()):
+        out.append(other + rest)
+    for final, others in _FINAL_SWAPS:
+        if rest.endswith(final) and len(rest) > len(final):
+            out.extend(low[: len(low) - len(final)] + other for other in others)
+            break
+    return tuple(w for w in dict.fromkeys(normalize_tone(w) for w in out) if w in lm.index and w != low)
 
 
 def _mark_bonus(observed: str, form: str, marked: bool) -> float:

@@ -26,7 +26,8 @@ from functools import lru_cache
 import numpy as np
 import regex
 
-from congdoan.text.correct import corrections
+from congdoan.text.correct import PENALTY_REAL_WORD, confusions, corrections
+from congdoan.text.lexicon import syllable_counts
 from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, N_SPECIAL, NUMBER, SYMBOL, SyllableLM
 from congdoan.text.vietnamese import fold, has_marks, normalize_tone
 
@@ -73,6 +74,13 @@ PENALTY_MARK_CHANGE = -3.0
 # Extra log-score for correcting a capitalised word (names are often foreign, not typos).
 PENALTY_CAPITALISED = -1.5
 NOISY = -2
+# A word-list syllable seen fewer times than this in the corpus is not trusted as typed.
+MIN_TRUSTED_COUNT = 20
+MIN_TRUSTED_ODD_COUNT = 100
+# Onset, vowels and final of a Vietnamese syllable (folded): rejects "cos", "fai", "sex".
+_SHAPE_RE = regex.compile(
+    r"^(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$"
+)
 # Log-score for adding marks to a plain word inside accented text.
 PENALTY_ACCENT_IN_ACCENTED = -1.5
 # Log-score for leaving a short lower-case non-word as it came.
@@ -120,7 +128,7 @@ class Restorer:
             out.append((m.start(), m.end(), tok, kind))
         return out
 
-    def _lattice(self, units: list[tuple[int, int, str, int]]) -> list[Slot | None]:
+    def _lattice(self, units: list[tuple[int, int, str, int]], line: str) -> list[Slot | None]:
         """Candidates per unit; ``None`` marks a unit that is kept as it came.
 
         Steps:
@@ -152,13 +160,46 @@ class Restorer:
             if kind != SLOT or (len(text) > 1 and text.isupper() and i not in upper_run):
                 lattice.append(None)
                 continue
+            start, end = units[i][0], units[i][1]
+            in_compound = (start > 0 and line[start - 1] in "-.") or line[end : end + 1] in ("-", ".")
+            if accented_line and (len(text) == 1 or in_compound):
+                # List markers "b)", initials "V.", transliterations "cát-xê": as typed.
+                lattice.append(None)
+                continue
             low = text.lower()
             norm = normalize_tone(low)
             observed = lm.index.get(norm)
             folded = fold(low)
             forms = lm.candidates.get(folded)
+            restorable = (
+                not accented_line and not has_marks(low) and forms is not None
+                and any(self._trusted(lm.word(int(f)), folded) for f in forms)
+            )
+            if observed is not None and not restorable and not self._trusted(norm, folded):
+                # Junk or very rare entries of the word list ("khoong", "cos"): a typo is
+                # likelier, but the word may stay.
+                fixes = self._corrections(text, accented_line)
+                if fixes is not None and fixes.bonus is not None:
+                    fixes.ids[0] = observed
+                    if has_marks(low):
+                        fixes.bonus[0] = 0.0  # marks typed on purpose: a rare real word
+                    if not accented_line and forms is not None and not has_marks(low):
+                        # Text without marks: the accented forms stay candidates as well.
+                        fixes = Slot(np.concatenate([forms, fixes.ids[1:]]),
+                                     np.concatenate([np.zeros(len(forms)), fixes.bonus[1:]]), None)
+                    lattice.append(fixes)
+                    continue
             if observed is not None:
-                if accented_line or forms is None:
+                if accented_line and len(low) > 1:
+                    alternatives = confusions(norm)
+                    if not alternatives:
+                        lattice.append(None)
+                        continue
+                    ids = np.array([observed] + [lm.index[w] for w in alternatives], dtype=np.int64)
+                    bonus = np.full(len(ids), PENALTY_REAL_WORD)
+                    bonus[0] = 0.0
+                    lattice.append(Slot(ids, bonus, None))
+                elif accented_line or forms is None:
                     lattice.append(None)
                 elif not has_marks(low):
                     lattice.append(Slot(forms, None, None))
@@ -190,6 +231,14 @@ class Restorer:
                 lattice.append(self._corrections(text, accented_line))
         return lattice
 
+    def _trusted(self, syllable: str, folded: str) -> bool:
+        """A syllable of the word list that is frequent and well-formed enough to keep as typed."""
+        count = syllable_counts().get(syllable, 0)
+        if count < MIN_TRUSTED_COUNT:
+            return False
+        # Ill-formed but frequent entries are abbreviations and loanwords (vn, fax, email).
+        return count >= MIN_TRUSTED_ODD_COUNT or len(folded) <= 2 or bool(_SHAPE_RE.match(folded))
+
     def _corrections(self, text: str, accented_line: bool) -> Slot | None:
         """Spelling / OCR candidates for a word that is no syllable, or None."""
         assert self.lm is not None
@@ -200,8 +249,9 @@ class Restorer:
         penalty = np.array([0.0] + [p for _, p in found])
         if text[:1].isupper():
             penalty[1:] += PENALTY_CAPITALISED
-        elif len(text) <= 7:
-            # A short lower-case non-word is far more often a typo than a foreign word.
+        elif 3 <= len(text) <= 7:
+            # A short lower-case non-word is far more often a typo than a foreign word
+            # (one and two letters are often abbreviations: kg, vn, h).
             penalty[0] = PENALTY_KEEP_NONWORD
         return Slot(ids, penalty, text)
 
@@ -221,7 +271,7 @@ class Restorer:
         units = self.units(line)
         if not any(u[3] in (SLOT, NOISY) for u in units):
             return None
-        lattice = self._lattice(units)
+        lattice = self._lattice(units, line)
         if all(c is None for c in lattice):
             return None
         full = [

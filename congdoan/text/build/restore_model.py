@@ -24,6 +24,7 @@ import numpy as np
 
 from congdoan.text.build.corpus import N_SPECIAL, Vocabulary
 from congdoan.text.lm import BITS, LM_FILE
+from congdoan.text.storage import save_npz
 from congdoan.text.vietnamese import fold
 
 
@@ -101,7 +102,7 @@ def build_lm(
 
     out.parent.mkdir(parents=True, exist_ok=True)
     kept3 = u3[keep]
-    np.savez_compressed(
+    save_npz(
         out,
         syllables=np.frombuffer("\n".join(vocab.syllables).encode("utf-8"), dtype=np.uint8),
         candidates=np.frombuffer("\n".join(lines).encode("utf-8"), dtype=np.uint8),
