@@ -140,7 +140,7 @@ def _search_bench(args: argparse.Namespace) -> None:
 
     from congdoan.accounts.models import User
     from congdoan.library.models import Document
-    from congdoan.library.search import apply_search, query_tokens
+    from congdoan.library.search import apply_search, query_tokens, search_transaction
     from congdoan.library.selectors import search_documents
 
     t0 = time.perf_counter()
@@ -172,7 +172,8 @@ def _search_bench(args: argparse.Namespace) -> None:
 
         def backend(t: list[str] = tokens) -> Any:
             matched = apply_search(Document.objects.all(), t)
-            return matched.count(), list(matched.order_by("-score").values_list("pk", flat=True)[:20])  # type: ignore[misc]
+            with search_transaction():
+                return matched.count(), list(matched.order_by("-score").values_list("pk", flat=True)[:20])  # type: ignore[misc]
 
         parsed = index.parse_query(" ".join(f"+{t}" for t in tokens), ["body"])
 

@@ -17,7 +17,13 @@ from django.http import Http404
 from django.utils.safestring import SafeString
 
 from congdoan.library.models import Document, DocumentLink, Status, Visibility
-from congdoan.library.search import apply_search, highlight, query_tokens, snippet
+from congdoan.library.search import (
+    apply_search,
+    highlight,
+    query_tokens,
+    search_transaction,
+    snippet,
+)
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Scope, scope_for, unit_q
 from congdoan.text import fold
@@ -131,12 +137,13 @@ def search_documents(
     page = max(1, page)
     # Counting every match of a common word costs more than finding the best 20: count up to
     # COUNT_CAP and say "more than" beyond it (the pager still works page by page).
-    total = qs[:COUNT_CAP + 1].count() if with_total else -1
-    capped = total > COUNT_CAP
-    total = min(total, COUNT_CAP) if capped else total
     newest = F("issued_on").desc(nulls_last=True)
     ordered = qs.order_by("-score", newest, "-id") if tokens else qs.order_by(newest, "-id")  # type: ignore[misc]
-    rows = list(ordered[(page - 1) * per_page: page * per_page])
+    with search_transaction():
+        total = qs[:COUNT_CAP + 1].count() if with_total else -1
+        rows = list(ordered[(page - 1) * per_page: page * per_page])
+    capped = total > COUNT_CAP
+    total = min(total, COUNT_CAP) if capped else total
     hits = [
         Hit(
             document=d, score=float(getattr(d, "score", 0) or 0), title_html=highlight(d.display_title, tokens),

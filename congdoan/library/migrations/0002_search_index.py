@@ -8,14 +8,14 @@ always in step by construction.
 
 Beware: on SQLite, Django alters a table by rebuilding it, which drops these triggers. A
 later migration that alters library_document must end with
-`RunPython(_run({"sqlite": SQLITE_BACKWARD + SQLITE_FORWARD}))` (import them from here).
+`RunPython(on_vendor({"sqlite": SQLITE_BACKWARD + SQLITE_FORWARD}))` (import them from here).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
+
+from congdoan.library.migrations._sql import on_vendor
 
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE library_document_fts USING fts5(folded, content='library_document', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
@@ -47,20 +47,12 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def _run(statements_by_vendor: dict[str, list[str]]) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("library", "0001_initial")]
 
     operations = [
         migrations.RunPython(
-            _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
-            _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+            on_vendor({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
+            on_vendor({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
         ),
     ]
