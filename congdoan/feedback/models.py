@@ -31,9 +31,9 @@ def new_code() -> str:
 
 
 def clean_code(raw: str) -> str:
-    """What a worker typed ("yk 7k3m9q", "7K3M9Q", "YK-7K3M9O") as the stored form."""
-    value = "".join(ch for ch in (raw or "").upper() if ch.isalnum())
-    if value.startswith("YK"):
+    """What a worker typed ("yk 7k3m9q", "7K3M9Q", "yk-7k3m9q") as the stored form."""
+    value = "".join(ch for ch in (raw or "").upper() if ch.isascii() and ch.isalnum())
+    if value.startswith("YK") and len(value) > CODE_LENGTH:
         value = value[2:]
     return CODE_PREFIX + value[:CODE_LENGTH] if value else ""
 

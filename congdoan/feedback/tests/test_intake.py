@@ -68,3 +68,11 @@ def test_untriaged_concern_is_already_in_the_right_inbox(cast: Any) -> None:
     concern = concern_submit(text="Xin hỏi về nghỉ phép", unit=cast.unit_a, channel=Channel.WEB)
     assert concern.triaged_at is None and concern.assigned_unit == cast.unit_a
     assert [c.code for c in selectors.concern_queryset(viewer=cast.officer_a)] == [concern.code]
+
+
+@pytest.mark.parametrize("typed", ["yk 7k3m9q", "7K3M9Q", "YK-7K3M9Q", " yk-7k3m9q "])
+def test_tracking_code_is_understood_however_it_is_typed(typed: str) -> None:
+    from congdoan.feedback.models import clean_code
+
+    assert clean_code(typed) == "YK-7K3M9Q"
+    assert clean_code("YKAB23") == "YK-YKAB23"  # six characters that start with YK stay whole
