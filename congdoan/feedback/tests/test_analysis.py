@@ -165,3 +165,18 @@ def test_dashboard_table_has_exactly_the_requested_months(cast: Any) -> None:
     assert len(table["months"]) == 6 and table["months"][-1] == timezone.localdate().strftime(
         "%m/%Y"
     )
+
+
+def test_dashboard_shows_quality_on_officers_labels_after_retrain(
+    cast: Any, submit: Any, client_of: Any
+) -> None:
+    from django.urls import reverse
+
+    concerns = [
+        submit(f"Xin hỏi chuyện zorbix số {i} ở khu zorbix", unit=cast.unit_a) for i in range(30)
+    ]
+    for c in concerns:
+        concern_correct(actor=cast.officer_a, concern=c, topic="living", urgency="normal")
+    call_command("feedback", "retrain", "--epochs", "10", stdout=io.StringIO())
+    html = client_of(cast.district_officer).get(reverse("feedback:dashboard")).content.decode()
+    assert "Trên nhãn của cán bộ" in html and "Nhà ở, đi lại, nhà trẻ" in html
