@@ -76,3 +76,12 @@ def test_tracking_code_is_understood_however_it_is_typed(typed: str) -> None:
 
     assert clean_code(typed) == "YK-7K3M9Q"
     assert clean_code("YKAB23") == "YK-YKAB23"  # six characters that start with YK stay whole
+
+
+def test_sentiment_uses_the_toolkits_model_when_it_is_shipped() -> None:
+    from congdoan.feedback.triage import TEXT_MODELS_DIR, sentiment_model
+
+    if not (TEXT_MODELS_DIR / "feedback_sentiment" / "model.npz").exists():
+        pytest.skip("the text toolkit ships no sentiment model in this checkout")
+    model = sentiment_model()
+    assert model is not None and {"negative", "positive"} <= set(model.labels)
