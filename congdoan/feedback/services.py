@@ -222,10 +222,10 @@ def concern_submit(
         if existing is not None:
             return existing
     value = clean_text(text)
+    if ip and channel in THROTTLED_CHANNELS:
+        _throttle(ip)  # before decoding any photo: a flood costs as little as possible
     name, phone, zalo = _clean_contact(contact_name, contact_phone, contact_zalo_id)
     clean_image = clean_photo(photo)
-    if ip and channel in THROTTLED_CHANNELS:
-        _throttle(ip)
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     concern = Concern(
         unit=unit,
