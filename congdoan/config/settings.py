@@ -115,7 +115,13 @@ TEMPLATES = [
 
 # Database: SQLite file under var/ by default, PostgreSQL with DATABASE_URL=postgres://…
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'congdoan.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+# Persistent connections (checked before reuse): opening a PostgreSQL connection per
+# request costs more than most of our requests.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
