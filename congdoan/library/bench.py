@@ -1,6 +1,7 @@
 """`congdoan bench library`: search latency beside tantivy, and OCR throughput beside bare tesseract.
 
 Usage: congdoan bench library -- [--docs 100000] [--queries 40] [--repeat 3] [--ocr-pages 4] [--skip-ocr]
+                                   [--skip-search] [--metadata]
 
 Steps:
 1. create a throw-away test database on the configured backend (SQLite file or PostgreSQL
@@ -15,6 +16,9 @@ Steps:
 5. OCR: render --ocr-pages pages with Pillow; run them through the library's own pipeline
    (upload → process → OCR step → searchable PDF, metadata, links) and through bare
    `tesseract PAGE out -l vie --psm N` on the same PNG files; print pages per minute.
+6. with --metadata: render 8 headers written apart from the tests (after the reader was
+   finished), OCR them with noise, and count per field how often the value read equals the
+   value written.
 It prints figures and never fails on a timing.
 """
 
@@ -74,6 +78,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--ocr-pages", type=int, default=4)
     parser.add_argument("--skip-ocr", action="store_true")
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument("--metadata", action="store_true", help="also: metadata read from OCR'd scans of held-apart headers")
     return parser.parse_args(argv)
 
 
@@ -262,6 +267,64 @@ def _ocr_bench(args: argparse.Namespace) -> None:
     print(f"  chi phí thêm: {100 * (ours - bare) / bare:+.0f}% (mục tiêu ≤ 20%)")
 
 
+# Headers written after the metadata reader was finished, apart from the tests. Their first run
+# (83%) drove four general fixes (see docs/library.md), so they are no longer strictly unseen.
+HELD_APART = [
+    ("LĐLĐ THÀNH PHỐ HÀ NỘI", "CÔNG ĐOÀN NGÀNH GIÁO DỤC HÀ NỘI", "18/KH-CĐN", "Hà Nội, ngày 22 tháng 8 năm 2025", "Kế hoạch",
+     "Tổ chức các hoạt động chào mừng năm học mới 2025 - 2026", ["TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"], "Đinh Thị Phương"),
+    ("LĐLĐ HUYỆN PHÚ XUYÊN", "CÔNG ĐOÀN CÔNG TY TNHH NHỰA TOKAI VIỆT NAM", "05/BC-CĐ", "Phú Xuyên, ngày 08 tháng 01 năm 2026", "Báo cáo",
+     "Tình hình tiền lương, tiền thưởng Tết Nguyên đán Bính Ngọ năm 2026", ["TM. BAN CHẤP HÀNH", "PHÓ CHỦ TỊCH"], "Kiều Văn Toàn"),
+    ("LĐLĐ THÀNH PHỐ HÀ NỘI", "LIÊN ĐOÀN LAO ĐỘNG HUYỆN THƯỜNG TÍN", "64/TB-LĐLĐ", "Thường Tín, ngày 16 tháng 9 năm 2025", "Thông báo",
+     "Kết quả Hội thi an toàn, vệ sinh viên giỏi năm 2025", ["TL. BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG"], "Tạ Minh Khôi"),
+    ("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM", "BAN TUYÊN GIÁO", "211/HD-TG", "Hà Nội, ngày 03 tháng 3 năm 2026", "Hướng dẫn",
+     "Tuyên truyền kỷ niệm 140 năm Ngày Quốc tế Lao động", ["KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"], "Lương Thị Ngọc Ánh"),
+    ("LĐLĐ HUYỆN PHÚ XUYÊN", "CĐCS TRƯỜNG MẦM NON PHƯỢNG DỰC", "03/QĐ-CĐCS", "Phượng Dực, ngày 12 tháng 12 năm 2025", "Quyết định",
+     "Về việc thành lập Ban Thanh tra nhân dân nhiệm kỳ 2025 - 2027", ["TM. BAN CHẤP HÀNH", "CHỦ TỊCH"], "Nghiêm Thị Thu"),
+    ("LĐLĐ THÀNH PHỐ HÀ NỘI", "LIÊN ĐOÀN LAO ĐỘNG HUYỆN PHÚ XUYÊN", "150/TTr-LĐLĐ", "Phú Xuyên, ngày 25 tháng 11 năm 2025", "Tờ trình",
+     "Đề nghị phê duyệt kinh phí hỗ trợ xây dựng Mái ấm Công đoàn", ["TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"], "Nguyễn Văn Hùng"),
+    ("LĐLĐ HUYỆN PHÚ XUYÊN", "CÔNG ĐOÀN BỆNH VIỆN ĐA KHOA HUYỆN", "11/NQ-CĐ", "Phú Xuyên, ngày 30 tháng 10 năm 2025", "Nghị quyết",
+     "Hội nghị Ban Chấp hành mở rộng quý IV năm 2025", ["TM. BAN CHẤP HÀNH", "CHỦ TỊCH"], "Hồ Quang Vinh"),
+    ("LĐLĐ THÀNH PHỐ HÀ NỘI", "LIÊN ĐOÀN LAO ĐỘNG HUYỆN PHÚ XUYÊN", "09/CTr-LĐLĐ", "Phú Xuyên, ngày 14 tháng 01 năm 2026", "Chương trình",
+     "Công tác tuyên truyền, giáo dục năm 2026", ["TM. BAN THƯỜNG VỤ", "PHÓ CHỦ TỊCH THƯỜNG TRỰC"], "Phạm Thị Thu Hà"),
+]
+
+
+def _metadata_eval(noise: float = 0.6) -> None:
+    """Per field: how often the value read from an OCR'd, noisy scan equals what was written."""
+    from congdoan.library import ocr
+    from congdoan.library.metadata import extract_metadata, number_key
+    from congdoan.library.render import PaperDocument, render_page
+
+    reason = ocr.unavailable_reason()
+    if reason:
+        print(f"Bỏ qua đánh giá siêu dữ liệu: {reason}")
+        return
+    fields = ["issuer_parent", "issuer", "number", "doc_type", "issued_on", "place", "title", "signer_capacity", "signer"]
+    right = dict.fromkeys(fields, 0)
+    types = {"Kế hoạch": "ke_hoach", "Báo cáo": "bao_cao", "Thông báo": "thong_bao", "Hướng dẫn": "huong_dan", "Quyết định": "quyet_dinh",
+             "Tờ trình": "to_trinh", "Nghị quyết": "nghi_quyet", "Chương trình": "chuong_trinh"}
+    for i, (parent, issuer, number, place_date, kind, title, capacity, signer) in enumerate(HELD_APART):
+        fill = {"n": 12 + i, "place": PLACES[i], "q": "II", "y": 2025}
+        doc = PaperDocument(parent, issuer, number, place_date, kind, title, [POOL_SENTENCES[i].format(**fill), POOL_SENTENCES[i + 3].format(**fill)],
+                            ["Như trên;", "Lưu VP."], capacity, signer)
+        found = extract_metadata(ocr.ocr_image(render_page(doc, noise=noise, seed=i)).text).values
+        place, _, rest = place_date.partition(", ngày ")
+        d, _, rest = rest.partition(" tháng ")
+        m, _, y = rest.partition(" năm ")
+        expected = {
+            "issuer_parent": parent, "issuer": issuer, "number": number_key(number), "doc_type": types[kind],
+            "issued_on": date(int(y), int(m), int(d)), "place": place, "title": title, "signer_capacity": ", ".join(capacity), "signer": signer,
+        }
+        got = {**found, "number": number_key(found.get("number", ""))}
+        for f in fields:
+            right[f] += got.get(f) == expected[f]
+    n = len(HELD_APART)
+    print(f"\nSiêu dữ liệu đọc từ {n} bản quét (nhiễu {noise}) của các tiêu đề viết riêng, ngoài bộ kiểm thử:")
+    for f in fields:
+        print(f"  {f:16} {right[f]}/{n}")
+    print(f"  tổng             {sum(right.values())}/{n * len(fields)} ({100 * sum(right.values()) / (n * len(fields)):.0f}%)")
+
+
 def run(argv: list[str]) -> None:
     from django.conf import settings
     from django.db import connection
@@ -277,5 +340,7 @@ def run(argv: list[str]) -> None:
             _search_bench(args)
         if not args.skip_ocr:
             _ocr_bench(args)
+        if args.metadata:
+            _metadata_eval()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)

@@ -45,10 +45,14 @@ SURNAMES = {
     fold(s) for s in ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Mai", "Trịnh", "Đào", "Cao", "Lương", "Tạ", "Chu", "Hà", "Lâm", "Phùng", "Kiều", "Tô", "Triệu", "Quách", "Đoàn", "Vương", "Trương", "Lại", "Thái", "Đàm", "Nghiêm", "Khuất", "Lưu", "Tăng", "Doãn", "Kim", "Hứa", "Văn", "Mạc", "Lã"]
 }
 
-_MOTTO_RE = regex.compile(r"cong\s*hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s+lap\s*[-–—_.,]*\s*tu\s+do\s*[-–—_.,]*\s*hanh\s+phuc")
+_MOTTO_RE = regex.compile(
+    r"cong\s*hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam"
+    # "Độc lập" is often misread ("@A44"): accept one odd token in its place
+    r"|(?:doc\s+lap|\S*[^\s\w]\S*)?\s*[-–—_.,]*\s*tu\s+do\s*[-–—_.,]*\s*hanh\s+phuc"
+)
 _NUMBER_RE = regex.compile(r"\bso\s*(?P<colon>[:.])?\s*(?P<num>\d{1,5}[a-z]?\s*/\s*[\p{L}\d][\p{L}\d\-/.&]*[\p{L}\d])")
 _PLACE_DATE_RE = regex.compile(
-    r"(?:(?P<place>[a-z][a-z .'-]{1,40}?)\s*,\s*)?ngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4})"
+    r"(?:(?P<place>[a-z][a-z .'-]{1,40}?)\s*,\s*)?ngay[\s.,-]+(?P<d>\d{1,2})[\s.,-]+thang[\s.,-]+(?P<m>\d{1,2})[\s.,-]+nam[\s.,-]+(?P<y>\d{4})"
 )
 _TYPE_LINE_RE = regex.compile(r"^(?P<t>" + "|".join(sorted(DOC_TYPE_BY_NAME, key=len, reverse=True)) + r")\b\s*(?P<rest>.*)$")
 _VV_RE = regex.compile(r"^\s*(?:v/v|ve viec)\s*[:.]?\s*")
@@ -78,7 +82,8 @@ class Extracted:
 
 
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    # OCR reads Đ as the Icelandic Ð (U+00D0) now and then; Vietnamese never uses it.
+    return unicodedata.normalize("NFC", text).replace("Ð", "Đ").replace("ð", "đ")
 
 
 def number_key(number: str) -> str:
@@ -194,6 +199,10 @@ def extract_metadata(text: str) -> Extracted:
             if not line or _BODY_START_RE.match(fold(line)):
                 break
             if title_lines and (line.endswith((".", ":")) or (_is_upper(line) and not _is_upper(title_lines[-1]))):
+                break
+            # A wrapped title goes on with a lower-case word or a shorter line; a longer line
+            # that starts a new sentence is the body.
+            if title_lines and title_lines[-1] and not line[:1].islower() and len(line) > len(title_lines[-1]):
                 break
             title_lines.append(_clean(line))
             i += 1

@@ -104,6 +104,7 @@ def ocr_image(image: Image.Image | PageImage) -> OcrResult:
         if done.returncode != 0:
             raise RuntimeError(_("Tesseract báo lỗi: %(err)s") % {"err": done.stderr.decode(errors="replace")[-300:]})
         text = unicodedata.normalize("NFC", (base.with_suffix(".txt")).read_text(encoding="utf-8", errors="replace"))
+        text = text.replace("Ð", "Đ").replace("ð", "đ")  # Vietnamese has no Eth; it is a misread Đ
         pdf = base.with_suffix(".pdf").read_bytes()
         tsv = base.with_suffix(".tsv")
         confidence = _mean_confidence(tsv.read_text(encoding="utf-8", errors="replace")) if tsv.exists() else None

@@ -205,5 +205,18 @@ def test_a_text_without_a_header_gets_a_low_confidence_title_only() -> None:
     assert found.confidence["title"] < 0.5
 
 
+def test_common_ocr_damage_is_tolerated() -> None:
+    found = extract_metadata(
+        "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAMCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "CÔNG ĐOÀN NGÀNH GIÁO DỤC @A44 - Tự do - Hạnh phúc\n"
+        "Số: 03/QÐ-CÐ Hà Nội, ngày 03 tháng. 3 năm-2026\n\nQUYẾT ĐỊNH\nVề việc khen thưởng\n"
+        "Chăm lo đời sống vật chất, tinh thần cho người lao động, đặc biệt là công nhân ở nhà trọ"
+    )
+    assert found.values["number"] == "03/QĐ-CĐ"  # Ð (U+00D0) is a misread Đ
+    assert found.values["issued_on"] == date(2026, 3, 3)
+    assert found.values["issuer"] == "CÔNG ĐOÀN NGÀNH GIÁO DỤC"
+    assert found.values["title"] == "Về việc khen thưởng"  # the longer sentence after it is the body
+
+
 def test_number_key_ignores_case_marks_and_spaces() -> None:
     assert number_key("21 / KH-LĐLĐ") == number_key("21/kh-ldld") == "21/kh-ldld"
