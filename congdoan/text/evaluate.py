@@ -69,6 +69,24 @@ def eval_diacritics() -> Row:
     )
 
 
+def eval_pyvi_diacritics() -> Row | None:
+    """pyvi's ``add_accents`` on the same input, for comparison (only when pyvi is installed)."""
+    try:
+        from pyvi import ViUtils
+    except ImportError:
+        return None
+    gold = datasets.accent_test()
+    out = []
+    for line in gold:
+        stripped = strip_marks(line)
+        try:
+            out.append(ViUtils.add_accents(stripped))
+        except (KeyError, ValueError, IndexError):
+            out.append(stripped)  # pyvi raises on a few inputs
+    return Row("  comparison: pyvi add_accents", "vi_accent_test (all marks stripped)",
+               syllable_accuracy(gold, out), "≈ 73", "—")
+
+
 def eval_spelling() -> Row:
     from congdoan.text.restore import restore_lines
 
@@ -119,7 +137,14 @@ EVALUATIONS: dict[str, Callable[[], Row]] = {
 def run_all(only: list[str] | None = None) -> list[Row]:
     if not datasets.available():
         raise FileNotFoundError(f"datasets not found at {datasets.datasets_dir()}")
-    return [EVALUATIONS[name]() for name in (only or list(EVALUATIONS))]
+    rows: list[Row] = []
+    for name in only or list(EVALUATIONS):
+        rows.append(EVALUATIONS[name]())
+        if name == "diacritics":
+            pyvi_row = eval_pyvi_diacritics()
+            if pyvi_row is not None:
+                rows.append(pyvi_row)
+    return rows
 
 
 def _fmt(value: float | None) -> str:

@@ -98,8 +98,9 @@ class Slot:
     original: str | None
 
 
-Prepared = tuple[list[tuple[int, int, str, int]], list[Slot | None], list[np.ndarray],
-                 list[np.ndarray | None]]
+Prepared = tuple[
+    list[tuple[int, int, str, int]], list[Slot | None], list[np.ndarray], list[np.ndarray | None]
+]
 
 
 class Restorer:
@@ -161,9 +162,13 @@ class Restorer:
                 lattice.append(None)
                 continue
             start, end = units[i][0], units[i][1]
-            in_compound = (start > 0 and line[start - 1] in "-.") or line[end : end + 1] in ("-", ".")
-            if accented_line and (len(text) == 1 or in_compound):
-                # List markers "b)", initials "V.", transliterations "cát-xê": as typed.
+            in_compound = (start > 0 and line[start - 1] in "-.") or line[end : end + 1] in (
+                "-",
+                ".",
+            )
+            initial = len(text) == 1 and text.isupper() and line[end : end + 1] == "."
+            if initial or (accented_line and (len(text) == 1 or in_compound)):
+                # Initials "V.", list markers "b)", transliterations "cát-xê": as typed.
                 lattice.append(None)
                 continue
             low = text.lower()
@@ -172,7 +177,9 @@ class Restorer:
             folded = fold(low)
             forms = lm.candidates.get(folded)
             restorable = (
-                not accented_line and not has_marks(low) and forms is not None
+                not accented_line
+                and not has_marks(low)
+                and forms is not None
                 and any(self._trusted(lm.word(int(f)), folded) for f in forms)
             )
             if observed is not None and not restorable and not self._trusted(norm, folded):
@@ -185,8 +192,11 @@ class Restorer:
                         fixes.bonus[0] = 0.0  # marks typed on purpose: a rare real word
                     if not accented_line and forms is not None and not has_marks(low):
                         # Text without marks: the accented forms stay candidates as well.
-                        fixes = Slot(np.concatenate([forms, fixes.ids[1:]]),
-                                     np.concatenate([np.zeros(len(forms)), fixes.bonus[1:]]), None)
+                        fixes = Slot(
+                            np.concatenate([forms, fixes.ids[1:]]),
+                            np.concatenate([np.zeros(len(forms)), fixes.bonus[1:]]),
+                            None,
+                        )
                     lattice.append(fixes)
                     continue
             if observed is not None:
@@ -231,6 +241,15 @@ class Restorer:
                 lattice.append(self._corrections(text, accented_line))
         return lattice
 
+    def _looks_vietnamese(self, units: list[tuple[int, int, str, int]]) -> bool:
+        """At least a third of the longer words read as Vietnamese syllables (else: not ours)."""
+        assert self.lm is not None
+        words = [u[2].lower() for u in units if u[3] == SLOT and len(u[2]) > 1]
+        if len(words) < 4:
+            return True
+        viet = sum(1 for w in words if fold(w) in self.lm.candidates)
+        return viet * 3 >= len(words)
+
     def _trusted(self, syllable: str, folded: str) -> bool:
         """A syllable of the word list that is frequent and well-formed enough to keep as typed."""
         count = syllable_counts().get(syllable, 0)
@@ -268,8 +287,12 @@ class Restorer:
         """Units, candidates and the full lattice of a line; None when nothing can change."""
         if not line or line.isspace() or self.lm is None:
             return None
+        if _looks_binary(line):
+            return None
         units = self.units(line)
         if not any(u[3] in (SLOT, NOISY) for u in units):
+            return None
+        if not self._looks_vietnamese(units):
             return None
         lattice = self._lattice(units, line)
         if all(c is None for c in lattice):
@@ -281,8 +304,13 @@ class Restorer:
         bonus = [None if c is None else c.bonus for c in lattice]
         return units, lattice, full, bonus
 
-    def _finish(self, line: str, units: list[tuple[int, int, str, int]],
-                lattice: list[Slot | None], chosen: list[int]) -> str:
+    def _finish(
+        self,
+        line: str,
+        units: list[tuple[int, int, str, int]],
+        lattice: list[Slot | None],
+        chosen: list[int],
+    ) -> str:
         assert self.lm is not None
         parts: list[str] = []
         last = 0
@@ -314,7 +342,9 @@ class Restorer:
         def flush() -> None:
             assert self.lm is not None
             chosen = self.lm.viterbi_many([p[2][2] for p in pending], [p[2][3] for p in pending])
-            for (i, piece, (units, lattice, _full, _bonus)), ids in zip(pending, chosen, strict=True):
+            for (i, piece, (units, lattice, _full, _bonus)), ids in zip(
+                pending, chosen, strict=True
+            ):
                 out[i] = self._finish(piece, units, lattice, ids)
             pending.clear()
 
@@ -331,6 +361,15 @@ class Restorer:
         if pending:
             flush()
         return out
+
+
+_BINARY_RE = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\udc80-\udcff]")
+
+
+def _looks_binary(line: str) -> bool:
+    """Control characters, replacement characters or undecodable bytes in 2 % of the line."""
+    bad = len(_BINARY_RE.findall(line))
+    return bad > 0 and bad * 50 >= len(line)
 
 
 def _split_long(line: str) -> list[str]:
