@@ -26,3 +26,9 @@ class FeedbackConfig(AppConfig):
             description=_("Tiếp nhận, phân loại, trả lời tâm tư, nguyện vọng."),
         )
         register_officer_link("feedback:dashboard", _("Thống kê ý kiến"), order=11)
+        register_officer_link(
+            "feedback_channels:import",
+            _("Nhập phiếu ý kiến giấy"),
+            order=12,
+            description=_("Nhập phiếu ý kiến thu trên giấy từ tệp XLSX/CSV."),
+        )
