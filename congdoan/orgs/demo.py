@@ -97,7 +97,6 @@ def seed(stdout: Any = None) -> None:
     if Unit.objects.filter(code="PX").exists():
         if stdout:
             stdout.write("  (đã có cây tổ chức Phú Xuyên — bỏ qua)")
-        _print_logins(stdout)
         return
     rng = random.Random(2026)
     levels = {
@@ -186,7 +185,6 @@ def seed(stdout: Any = None) -> None:
                 unit=unit, position=positions[pos], full_name=_name(rng, gender), manages=False,
                 started_on=date(2023, 1, 1),
             )
-    _print_logins(stdout)
 
 
 def _members(unit: Unit, count: int, rng: random.Random) -> None:
@@ -205,7 +203,7 @@ def _members(unit: Unit, count: int, rng: random.Random) -> None:
     Member.objects.bulk_create(rows, batch_size=1000)
 
 
-def _print_logins(stdout: Any) -> None:
+def print_logins(stdout: Any) -> None:
     if not stdout:
         return
     stdout.write("")

@@ -31,3 +31,6 @@ class Command(BaseCommand):
             self.stdout.write(f"• {config.label}")
             module.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))
+        from congdoan.orgs.demo import print_logins
+
+        print_logins(self.stdout)
