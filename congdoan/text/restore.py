@@ -162,9 +162,12 @@ class Restorer:
                 lattice.append(None)
                 continue
             start, end = units[i][0], units[i][1]
-            in_compound = (start > 0 and line[start - 1] in "-.") or line[end : end + 1] in (
-                "-",
-                ".",
+            before, after = line[max(start - 2, 0) : start], line[end : end + 2]
+            in_compound = (
+                before.endswith("-")
+                or after.startswith("-")
+                or (len(before) == 2 and before[1] == "." and before[0].isalpha())
+                or (len(after) == 2 and after[0] == "." and after[1].isalpha())
             )
             initial = len(text) == 1 and text.isupper() and line[end : end + 1] == "."
             if initial or (accented_line and (len(text) == 1 or in_compound)):
