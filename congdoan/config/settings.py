@@ -342,7 +342,7 @@ STORAGES["library"] = STORAGES["default"]
 if LIBRARY_S3_BUCKET:
     STORAGES["library"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
+        "OPTIONS": {  # type: ignore[dict-item]
             "bucket_name": LIBRARY_S3_BUCKET,
             "endpoint_url": env_str("LIBRARY_S3_ENDPOINT_URL") or None,
             "access_key": env_str("LIBRARY_S3_ACCESS_KEY") or None,
