@@ -108,6 +108,7 @@ class Restorer:
 
     def __init__(self, lm: SyllableLM | None = None) -> None:
         self.lm = lm if lm is not None else SyllableLM.default()
+        self._trusted_forms: dict[str, bool] = {}
 
     def units(self, line: str) -> list[tuple[int, int, str, int]]:
         """(start, end, text, kind) of the units of a line; kind is SLOT or a special id."""
@@ -179,12 +180,7 @@ class Restorer:
             observed = lm.index.get(norm)
             folded = fold(low)
             forms = lm.candidates.get(folded)
-            restorable = (
-                not accented_line
-                and not has_marks(low)
-                and forms is not None
-                and any(self._trusted(lm.word(int(f)), folded) for f in forms)
-            )
+            restorable = not accented_line and not has_marks(low) and self._has_trusted_form(folded)
             if observed is not None and not restorable and not self._trusted(norm, folded):
                 # Junk or very rare entries of the word list ("khoong", "cos"): a typo is
                 # likelier, but the word may stay.
@@ -252,6 +248,16 @@ class Restorer:
             return True
         viet = sum(1 for w in words if fold(w) in self.lm.candidates)
         return viet * 3 >= len(words)
+
+    def _has_trusted_form(self, folded: str) -> bool:
+        """Some accented form of these letters is a trusted syllable (cached)."""
+        known = self._trusted_forms.get(folded)
+        if known is None:
+            assert self.lm is not None
+            forms = self.lm.candidates.get(folded, ())
+            known = any(self._trusted(self.lm.word(int(f)), folded) for f in forms)
+            self._trusted_forms[folded] = known
+        return known
 
     def _trusted(self, syllable: str, folded: str) -> bool:
         """A syllable of the word list that is frequent and well-formed enough to keep as typed."""
