@@ -27,7 +27,8 @@ import numpy as np
 import regex
 
 from congdoan.text.correct import PENALTY_REAL_WORD, confusions, corrections
-from congdoan.text.lexicon import syllable_counts
+from congdoan.text.legacy import convert_legacy
+from congdoan.text.lexicon import is_syllable, syllable_counts
 from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, N_SPECIAL, NUMBER, SYMBOL, SyllableLM
 from congdoan.text.vietnamese import fold, has_marks, normalize_tone
 
@@ -361,6 +362,9 @@ class Restorer:
             if len(line) > MAX_LINE:
                 out[i] = "".join(self.restore_lines(_split_long(line)))
                 continue
+            converted = convert_legacy(line, is_syllable)  # VNI / TCVN3 fonts → Unicode
+            if converted != line:
+                out[i] = line = converted
             prepared = self._prepare(line)
             if prepared is None:
                 continue

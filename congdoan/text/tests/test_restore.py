@@ -67,3 +67,7 @@ def test_restore_handles_a_long_line_of_text() -> None:
     out = restore(line)
     assert len(out) == len(line)
     assert out.startswith("công ty trả lương chậm")
+
+
+def test_restore_converts_text_typed_in_a_legacy_font() -> None:
+    assert restore("Coâng ty traû löông chaäm") == "Công ty trả lương chậm"
