@@ -87,7 +87,9 @@ def run(argv: list[str]) -> None:
     wall = time.perf_counter() - start
     cpu = time.process_time() - cpu
     ours = n_sent / wall
-    print(f"restoration (batch, {n_sent} sentences): {_rate(n_sent, wall)} wall, {_rate(n_sent, cpu)} CPU")
+    print(
+        f"restoration (batch, {n_sent} sentences): {_rate(n_sent, wall)} wall, {_rate(n_sent, cpu)} CPU"
+    )
     start = time.perf_counter()
     single = lines[:500]
     for line in single:
@@ -135,5 +137,7 @@ def run(argv: list[str]) -> None:
             clf.predict(texts[i : i + 1000])
         wall = time.perf_counter() - start
         cpu = time.process_time() - cpu
-        print(f"classifier {name}: load {load:.2f}s; {_rate(len(texts), wall)} wall, "
-              f"{_rate(len(texts), cpu)} CPU")
+        print(
+            f"classifier {name}: load {load:.2f}s; {_rate(len(texts), wall)} wall, "
+            f"{_rate(len(texts), cpu)} CPU"
+        )

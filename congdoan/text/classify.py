@@ -39,7 +39,11 @@ class FeatureConfig:
     char_max: int = 5
 
     def as_dict(self) -> dict[str, int]:
-        return {"word_ngrams": self.word_ngrams, "char_min": self.char_min, "char_max": self.char_max}
+        return {
+            "word_ngrams": self.word_ngrams,
+            "char_min": self.char_min,
+            "char_max": self.char_max,
+        }
 
 
 def _clean(text: str) -> str:
@@ -149,7 +153,8 @@ class TextClassifier:
         for text in texts:
             doc_freq.update(set(extract(text, config)))
         kept = [
-            f for f, n in doc_freq.most_common(max_features)
+            f
+            for f, n in doc_freq.most_common(max_features)
             if n >= (min_word_count if f.startswith("w ") else min_count)
         ]
         if not kept:
@@ -168,9 +173,20 @@ class TextClassifier:
         else:
             sample_w = np.ones(n_docs)
         weights, bias = _fit_softmax(
-            indptr, indices, values, y, sample_w, len(vocab), n_labels,
-            epochs=epochs, l2=l2, learning_rate=learning_rate, seed=seed,
-            batch_size=batch_size, progress=progress, loss=loss,
+            indptr,
+            indices,
+            values,
+            y,
+            sample_w,
+            len(vocab),
+            n_labels,
+            epochs=epochs,
+            l2=l2,
+            learning_rate=learning_rate,
+            seed=seed,
+            batch_size=batch_size,
+            progress=progress,
+            loss=loss,
         )
         return cls(
             labels=label_names,
@@ -179,8 +195,15 @@ class TextClassifier:
             weights=weights.astype(np.float32),
             bias=bias.astype(np.float32),
             config=config,
-            meta={"n_train": n_docs, "epochs": epochs, "l2": l2, "learning_rate": learning_rate,
-                  "min_count": min_count, "class_weight": class_weight, "loss": loss},
+            meta={
+                "n_train": n_docs,
+                "epochs": epochs,
+                "l2": l2,
+                "learning_rate": learning_rate,
+                "min_count": min_count,
+                "class_weight": class_weight,
+                "loss": loss,
+            },
         )
 
     def tune_biases(self, texts: Sequence[str], labels: Sequence[str], rounds: int = 3) -> float:
@@ -250,13 +273,21 @@ class TextClassifier:
         feats = meta.get("features", {})
         extra = {k: v for k, v in meta.items() if k not in ("labels", "features")}
         return cls(
-            labels=list(meta["labels"]), vocab=vocab, idf=idf, weights=weights, bias=bias,
-            config=FeatureConfig(**feats), meta=extra,
+            labels=list(meta["labels"]),
+            vocab=vocab,
+            idf=idf,
+            weights=weights,
+            bias=bias,
+            config=FeatureConfig(**feats),
+            meta=extra,
         )
 
 
 def _vectorize(
-    texts: Iterable[str], vocab: dict[str, int], idf: np.ndarray, config: FeatureConfig,
+    texts: Iterable[str],
+    vocab: dict[str, int],
+    idf: np.ndarray,
+    config: FeatureConfig,
     flags: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     indptr = [0]
@@ -281,8 +312,10 @@ def _vectorize(
         indptr.append(len(all_idx))
     ptr = np.asarray(indptr, dtype=np.int64)
     idx = np.asarray(all_idx, dtype=np.int64)
-    vals = (1.0 + np.log(np.asarray(all_cnt, dtype=np.float32))) * idf[idx] if len(idx) else (
-        np.zeros(0, dtype=np.float32)
+    vals = (
+        (1.0 + np.log(np.asarray(all_cnt, dtype=np.float32))) * idf[idx]
+        if len(idx)
+        else (np.zeros(0, dtype=np.float32))
     )
     # L2 normalise the word block and the character block of each row separately, so
     # the many character n-grams do not drown the word n-grams.
@@ -303,7 +336,9 @@ def word_flags(vocab: dict[str, int]) -> np.ndarray:
     return flags
 
 
-def _sparse_dot(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, w: np.ndarray) -> np.ndarray:
+def _sparse_dot(
+    indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, w: np.ndarray
+) -> np.ndarray:
     n_rows = len(indptr) - 1
     out = np.zeros((n_rows, w.shape[1]), dtype=np.float32)
     if len(indices) == 0:
@@ -317,9 +352,21 @@ def _sparse_dot(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, w: 
 
 
 def _fit_softmax(
-    indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, y: np.ndarray,
-    sample_w: np.ndarray, n_features: int, n_labels: int, *, epochs: int, l2: float,
-    learning_rate: float, seed: int, batch_size: int, progress: bool, loss: str = "log",
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    y: np.ndarray,
+    sample_w: np.ndarray,
+    n_features: int,
+    n_labels: int,
+    *,
+    epochs: int,
+    l2: float,
+    learning_rate: float,
+    seed: int,
+    batch_size: int,
+    progress: bool,
+    loss: str = "log",
 ) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     w = np.zeros((n_features, n_labels), dtype=np.float64)
@@ -342,8 +389,10 @@ def _fit_softmax(
         for start in range(0, n, batch_size):
             rows = order[start : start + batch_size]
             lengths = indptr[rows + 1] - indptr[rows]
-            pos = np.concatenate([np.arange(indptr[r], indptr[r + 1]) for r in rows]) if len(rows) else (
-                np.zeros(0, dtype=np.int64)
+            pos = (
+                np.concatenate([np.arange(indptr[r], indptr[r + 1]) for r in rows])
+                if len(rows)
+                else (np.zeros(0, dtype=np.int64))
             )
             idx = indices[pos]
             vals = values[pos]

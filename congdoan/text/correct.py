@@ -21,27 +21,83 @@ from congdoan.text.vietnamese import fold, normalize_tone, place_tone
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
 # Telex: vowel shapes and đ, then the tone keys s f r x j.
-_TELEX_SHAPES = (("aa", "â"), ("aw", "ă"), ("ee", "ê"), ("oo", "ô"), ("ow", "ơ"), ("uw", "ư"),
-                 ("dd", "đ"))
+_TELEX_SHAPES = (
+    ("aa", "â"),
+    ("aw", "ă"),
+    ("ee", "ê"),
+    ("oo", "ô"),
+    ("ow", "ơ"),
+    ("uw", "ư"),
+    ("dd", "đ"),
+)
 _TELEX_TONES = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
 
 # OCR confusions and phonetic / teencode spellings on folded text: (seen, meant).
-_OCR_RULES = (("f", "ph"), ("tk", "th"), ("ck", "ch"), ("nk", "nh"), ("gk", "gh"), ("j", "gi"),
-              ("z", "d"), ("dz", "d"), ("w", "qu"),
-              ("ti", "u"), ("rn", "m"), ("ii", "u"), ("cl", "d"), ("li", "h"), ("1", "l"),
-              ("0", "o"), ("6", "o"), ("4", "a"), ("5", "s"), ("8", "a"), ("9", "g"), ("3", "e"),
-              ("p", "d"), ("f", "t"), ("l", "i"), ("i", "l"), ("c", "e"), ("e", "c"), ("u", "n"),
-              ("n", "u"), ("h", "b"), ("b", "h"), ("k", "h"))
+_OCR_RULES = (
+    ("f", "ph"),
+    ("tk", "th"),
+    ("ck", "ch"),
+    ("nk", "nh"),
+    ("gk", "gh"),
+    ("j", "gi"),
+    ("z", "d"),
+    ("dz", "d"),
+    ("w", "qu"),
+    ("ti", "u"),
+    ("rn", "m"),
+    ("ii", "u"),
+    ("cl", "d"),
+    ("li", "h"),
+    ("1", "l"),
+    ("0", "o"),
+    ("6", "o"),
+    ("4", "a"),
+    ("5", "s"),
+    ("8", "a"),
+    ("9", "g"),
+    ("3", "e"),
+    ("p", "d"),
+    ("f", "t"),
+    ("l", "i"),
+    ("i", "l"),
+    ("c", "e"),
+    ("e", "c"),
+    ("u", "n"),
+    ("n", "u"),
+    ("h", "b"),
+    ("b", "h"),
+    ("k", "h"),
+)
 
 PENALTY_TELEX = -1.0
 PENALTY_SHORTHAND = -1.0
 
 # Chat shorthand that is never a syllable itself.
 SHORTHAND = {
-    "đc": "được", "dc": "được", "đk": "được", "ko": "không", "khg": "không",
-    "hok": "không", "hk": "không", "kh": "không", "ng": "người", "ngta": "người", "vs": "với",
-    "mn": "mọi", "bn": "bao", "cx": "cũng", "cg": "cũng", "trc": "trước", "tr": "trước",
-    "đt": "điện", "nc": "nước", "nt": "nhắn", "ck": "chồng", "vk": "vợ", "j": "gì", "z": "vậy",
+    "đc": "được",
+    "dc": "được",
+    "đk": "được",
+    "ko": "không",
+    "khg": "không",
+    "hok": "không",
+    "hk": "không",
+    "kh": "không",
+    "ng": "người",
+    "ngta": "người",
+    "vs": "với",
+    "mn": "mọi",
+    "bn": "bao",
+    "cx": "cũng",
+    "cg": "cũng",
+    "trc": "trước",
+    "tr": "trước",
+    "đt": "điện",
+    "nc": "nước",
+    "nt": "nhắn",
+    "ck": "chồng",
+    "vk": "vợ",
+    "j": "gì",
+    "z": "vậy",
 }
 PENALTY_OCR = -3.0
 PENALTY_EDIT = -4.5
@@ -67,7 +123,9 @@ def telex_decode(word: str) -> list[str]:
                 changed = True
         if "w" in body:
             # A bare w: ư on its own, or the horn of u / o next to it ("dduwowjc").
-            body = body.replace("uow", "ươ").replace("uơ", "ươ").replace("ow", "ơ").replace("w", "ư")
+            body = (
+                body.replace("uow", "ươ").replace("uơ", "ươ").replace("ow", "ơ").replace("w", "ư")
+            )
             changed = True
         if not changed:
             continue
@@ -138,12 +196,54 @@ def corrections(word: str) -> tuple[tuple[str, float], ...]:
 
 # Spellings that people (and regional accents) confuse; every result is a real word, so a
 # change needs strong support from the context.
-_ONSETS = ("ngh", "tr", "ch", "gi", "gh", "kh", "ng", "nh", "ph", "qu", "th", "b", "c", "d", "đ",
-           "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x")
-_ONSET_SWAPS = {"tr": ("ch",), "ch": ("tr",), "d": ("gi", "r"), "gi": ("d", "r"), "r": ("d", "gi"),
-                "s": ("x",), "x": ("s",), "l": ("n",), "n": ("l",)}
-_FINAL_SWAPS = (("ng", ("n",)), ("nh", ("n",)), ("ch", ("t",)), ("n", ("ng", "nh")),
-                ("c", ("t",)), ("t", ("c",)))
+_ONSETS = (
+    "ngh",
+    "tr",
+    "ch",
+    "gi",
+    "gh",
+    "kh",
+    "ng",
+    "nh",
+    "ph",
+    "qu",
+    "th",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "x",
+)
+_ONSET_SWAPS = {
+    "tr": ("ch",),
+    "ch": ("tr",),
+    "d": ("gi", "r"),
+    "gi": ("d", "r"),
+    "r": ("d", "gi"),
+    "s": ("x",),
+    "x": ("s",),
+    "l": ("n",),
+    "n": ("l",),
+}
+_FINAL_SWAPS = (
+    ("ng", ("n",)),
+    ("nh", ("n",)),
+    ("ch", ("t",)),
+    ("n", ("ng", "nh")),
+    ("c", ("t",)),
+    ("t", ("c",)),
+)
 PENALTY_REAL_WORD = -8.5
 
 
@@ -158,14 +258,16 @@ def confusions(word: str) -> tuple[str, ...]:
     low = word.lower()
     out: list[str] = []
     onset = next((o for o in _ONSETS if low.startswith(o)), "")
-    rest = low[len(onset):]
+    rest = low[len(onset) :]
     for other in _ONSET_SWAPS.get(onset, ()):
         out.append(other + rest)
     for final, others in _FINAL_SWAPS:
         if rest.endswith(final) and len(rest) > len(final):
             out.extend(low[: len(low) - len(final)] + other for other in others)
             break
-    return tuple(w for w in dict.fromkeys(normalize_tone(w) for w in out) if w in lm.index and w != low)
+    return tuple(
+        w for w in dict.fromkeys(normalize_tone(w) for w in out) if w in lm.index and w != low
+    )
 
 
 def _mark_bonus(observed: str, form: str, marked: bool) -> float:

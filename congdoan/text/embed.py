@@ -63,7 +63,9 @@ def _encode(backend: Any, items: list[str], kind: str) -> Any:
     if model_cls is not None:
         model = model_cls()
         return [getattr(model, kind if hasattr(model, kind) else "query")(t) for t in items]
-    raise EmbeddingUnavailable("the installed embedding package has no query()/passage() entry point")
+    raise EmbeddingUnavailable(
+        "the installed embedding package has no query()/passage() entry point"
+    )
 
 
 def similarity(a: str, b: str) -> float:

@@ -49,8 +49,11 @@ def syllable_accuracy(gold: list[str], restored: list[str]) -> float:
         total += len(gw)
         if len(gw) != len(ow):
             continue
-        ok += sum(1 for a, b in zip(gw, ow, strict=True)
-                  if normalize_tone(a.lower()) == normalize_tone(b.lower()))
+        ok += sum(
+            1
+            for a, b in zip(gw, ow, strict=True)
+            if normalize_tone(a.lower()) == normalize_tone(b.lower())
+        )
     return 100.0 * ok / total if total else 0.0
 
 
@@ -63,8 +66,11 @@ def eval_diacritics() -> Row:
     restored = restore_lines(stripped)
     elapsed = time.perf_counter() - start
     return Row(
-        "diacritics restoration, syllable accuracy", "vi_accent_test (all marks stripped)",
-        syllable_accuracy(gold, restored), "n-gram 96.52; pyvi ≈ 73", "≥ 98",
+        "diacritics restoration, syllable accuracy",
+        "vi_accent_test (all marks stripped)",
+        syllable_accuracy(gold, restored),
+        "n-gram 96.52; pyvi ≈ 73",
+        "≥ 98",
         notes=f"{len(gold) / elapsed:.0f} sentences/s",
     )
 
@@ -83,8 +89,13 @@ def eval_pyvi_diacritics() -> Row | None:
             out.append(ViUtils.add_accents(stripped))
         except (KeyError, ValueError, IndexError):
             out.append(stripped)  # pyvi raises on a few inputs
-    return Row("  comparison: pyvi add_accents", "vi_accent_test (all marks stripped)",
-               syllable_accuracy(gold, out), "≈ 73", "—")
+    return Row(
+        "  comparison: pyvi add_accents",
+        "vi_accent_test (all marks stripped)",
+        syllable_accuracy(gold, out),
+        "≈ 73",
+        "—",
+    )
 
 
 def eval_spelling() -> Row:
@@ -103,8 +114,11 @@ def eval_spelling() -> Row:
     corrected = 100.0 * fixed / n_noisy if n_noisy else 0.0
     unchanged = 100.0 * kept / n_clean if n_clean else 0.0
     return Row(
-        "noisy text correction: noisy sentences fully corrected", "vi_spelling_test",
-        corrected, "no published figure", "report",
+        "noisy text correction: noisy sentences fully corrected",
+        "vi_spelling_test",
+        corrected,
+        "no published figure",
+        "report",
         notes=f"clean sentences left unchanged: {unchanged:.2f}% (target ≥ 99)",
         extra={"clean_unchanged": unchanged},
     )
@@ -117,12 +131,20 @@ def eval_classifier(name: str) -> Row:
     if name == "toxicity":
         texts, labels = datasets.vihsd("test")
     else:
-        texts, labels = datasets.uit_vsfc("test", "sentiment" if name.endswith("sentiment") else "topic")
+        texts, labels = datasets.uit_vsfc(
+            "test", "sentiment" if name.endswith("sentiment") else "topic"
+        )
     clf = TextClassifier.load(MODELS_DIR / name)
     pred = [label for label, _ in clf.predict(texts)]
     pred_stripped = [label for label, _ in clf.predict([strip_marks(t) for t in texts])]
-    return Row(task, data, macro_f1(labels, pred), published, f"≥ {target:g}",
-               stripped=macro_f1(labels, pred_stripped))
+    return Row(
+        task,
+        data,
+        macro_f1(labels, pred),
+        published,
+        f"≥ {target:g}",
+        stripped=macro_f1(labels, pred_stripped),
+    )
 
 
 EVALUATIONS: dict[str, Callable[[], Row]] = {
@@ -153,8 +175,10 @@ def _fmt(value: float | None) -> str:
 
 def format_table(rows: list[Row]) -> str:
     header = ("task", "data", "ours", "published", "target", "accent-stripped", "notes")
-    body = [(r.task, r.data, _fmt(r.ours), r.published, r.target, _fmt(r.stripped), r.notes)
-            for r in rows]
+    body = [
+        (r.task, r.data, _fmt(r.ours), r.published, r.target, _fmt(r.stripped), r.notes)
+        for r in rows
+    ]
     widths = [max(len(str(x)) for x in col) for col in zip(header, *body, strict=True)]
     lines = [" | ".join(str(x).ljust(w) for x, w in zip(header, widths, strict=True))]
     lines.append("-+-".join("-" * w for w in widths))

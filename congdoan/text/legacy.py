@@ -28,6 +28,7 @@ def _vni_table() -> dict[str, str]:
     circ_lower = {"â": "", "á": _S, "à": _H, "å": _R, "ã": _N, "ä": _J}
     breve_lower = {"ê": "", "é": _S, "è": _H, "ú": _R, "ü": _N, "ë": _J}
     for upper in (False, True):
+
         def cased(s: str, upper: bool = upper) -> str:
             return s.upper() if upper else s
 
@@ -50,9 +51,18 @@ def _vni_table() -> dict[str, str]:
 
 def _tcvn3_table() -> dict[str, str]:
     rows = {
-        "a": "µ¸¶·¹", "ă": "»¾¼½Æ", "â": "ÇÊÈÉË", "e": "ÌÐÎÏÑ", "ê": "ÒÕÓÔÖ",
-        "i": "×ÝØÜÞ", "o": "ßãáâä", "ô": "åèæçé", "ơ": "êíëìî", "u": "ïóñòô",
-        "ư": "õøö÷ù", "y": "úýûüþ",
+        "a": "µ¸¶·¹",
+        "ă": "»¾¼½Æ",
+        "â": "ÇÊÈÉË",
+        "e": "ÌÐÎÏÑ",
+        "ê": "ÒÕÓÔÖ",
+        "i": "×ÝØÜÞ",
+        "o": "ßãáâä",
+        "ô": "åèæçé",
+        "ơ": "êíëìî",
+        "u": "ïóñòô",
+        "ư": "õøö÷ù",
+        "y": "úýûüþ",
     }
     tones = (_H, _S, _R, _N, _J)
     table: dict[str, str] = {}

@@ -34,7 +34,9 @@ def candidates_by_fold() -> dict[str, tuple[str, ...]]:
     groups: dict[str, list[tuple[int, str]]] = {}
     for syl, n in syllable_counts().items():
         groups.setdefault(fold(syl), []).append((n, syl))
-    return {k: tuple(s for _, s in sorted(v, key=lambda p: (-p[0], p[1]))) for k, v in groups.items()}
+    return {
+        k: tuple(s for _, s in sorted(v, key=lambda p: (-p[0], p[1]))) for k, v in groups.items()
+    }
 
 
 def is_syllable(word: str) -> bool:

@@ -40,7 +40,9 @@ def minhash(text: str, num_perm: int = NUM_PERM) -> np.ndarray:
     sh = shingles(text)
     if not sh:
         return _EMPTY[:num_perm].copy()
-    hashes = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in sh), dtype=np.uint64, count=len(sh))
+    hashes = np.fromiter(
+        (zlib.crc32(s.encode("utf-8")) for s in sh), dtype=np.uint64, count=len(sh)
+    )
     hashes %= _PRIME
     a = _A[:num_perm, None]
     b = _B[:num_perm, None]

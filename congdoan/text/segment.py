@@ -16,7 +16,20 @@ from congdoan.text.lexicon import word_set
 # A sentence ends at . ! ? … followed by space and an upper-case letter, digit or quote,
 # but not after common abbreviations and not inside numbers such as 1.000 or codes.
 _SENT_END_RE = regex.compile(r"(?<=[.!?…]|[.!?…][\"”’)\]])\s+(?=[\"“‘(\[]?[\p{Lu}\p{N}])")
-_ABBREVIATIONS = ("TP.", "Tp.", "ThS.", "TS.", "PGS.", "GS.", "BS.", "Q.", "P.", "St.", "Mr.", "Dr.")
+_ABBREVIATIONS = (
+    "TP.",
+    "Tp.",
+    "ThS.",
+    "TS.",
+    "PGS.",
+    "GS.",
+    "BS.",
+    "Q.",
+    "P.",
+    "St.",
+    "Mr.",
+    "Dr.",
+)
 _TOKEN_RE = regex.compile(
     r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|\p{N}+(?:[.,/:-]\p{N}+)*|\p{L}[\p{L}\p{M}]*|\S",
 )

@@ -51,13 +51,28 @@ def test_text_restore_keeps_bad_bytes_and_line_count(stdio) -> None:  # type: ig
 
 
 def test_nlp_train_then_predict_adds_label_and_score(stdio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    rows = [("chậm trả lương", "wages"), ("nợ lương công nhân", "wages"),
-            ("xưởng nóng không quạt", "safety"), ("thiếu đồ bảo hộ", "safety")] * 5
+    rows = [
+        ("chậm trả lương", "wages"),
+        ("nợ lương công nhân", "wages"),
+        ("xưởng nóng không quạt", "safety"),
+        ("thiếu đồ bảo hộ", "safety"),
+    ] * 5
     train = tmp_path / "train.jsonl"
-    train.write_text("\n".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False)
-                               for t, lab in rows), encoding="utf-8")
-    call_command("nlp", "train", "--train", str(train), "--out", str(tmp_path / "model"),
-                 "--epochs", "30", stdout=io.StringIO())
+    train.write_text(
+        "\n".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False) for t, lab in rows),
+        encoding="utf-8",
+    )
+    call_command(
+        "nlp",
+        "train",
+        "--train",
+        str(train),
+        "--out",
+        str(tmp_path / "model"),
+        "--epochs",
+        "30",
+        stdout=io.StringIO(),
+    )
     fake = stdio(b'{"id": 7, "text": "cong ty no luong"}\nnot json\n')
     call_command("nlp", "predict", "--model", str(tmp_path / "model"))
     out = fake.stdout.getvalue().decode().splitlines()

@@ -31,7 +31,9 @@ BUILD_COMMAND = "congdoan text build-models"
 
 def build_lexicons(data: Path, out: Path) -> dict[str, int]:
     wordlists = data / "corpus" / "wordlists"
-    rows = (wordlists / "syllable_freq_from_corpus.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    rows = (
+        (wordlists / "syllable_freq_from_corpus.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    )
     with gzip.GzipFile(out / "syllables.tsv.gz", "wb", mtime=0) as fh:
         for row in rows:
             syl, total = row.split("\t")[:2]
@@ -50,7 +52,9 @@ def build_language_model(data: Path, out: Path, log: Callable[[str], None]) -> d
     from congdoan.text.build.corpus import Vocabulary, encode_corpus
     from congdoan.text.build.restore_model import build_lm
 
-    vocab = Vocabulary.from_wordlist(data / "corpus" / "wordlists" / "syllable_freq_from_corpus.tsv")
+    vocab = Vocabulary.from_wordlist(
+        data / "corpus" / "wordlists" / "syllable_freq_from_corpus.tsv"
+    )
     parts: list[np.ndarray] = []
     dev_parts: list[np.ndarray] = []
     excluded = 0
@@ -61,9 +65,13 @@ def build_language_model(data: Path, out: Path, log: Callable[[str], None]) -> d
         excluded += dropped
     ids = np.concatenate(parts)
     stats = build_lm(ids, vocab, out / "syllable_lm.npz")
-    return {"tokens": stats.n_tokens, "bigrams": stats.n_bigrams, "trigrams": stats.n_trigrams_kept,
-            "excluded_test_sentences": excluded,
-            "dev_syllable_accuracy": dev_accuracy(out / "syllable_lm.npz", np.concatenate(dev_parts))}
+    return {
+        "tokens": stats.n_tokens,
+        "bigrams": stats.n_bigrams,
+        "trigrams": stats.n_trigrams_kept,
+        "excluded_test_sentences": excluded,
+        "dev_syllable_accuracy": dev_accuracy(out / "syllable_lm.npz", np.concatenate(dev_parts)),
+    }
 
 
 def dev_accuracy(path: Path, dev: np.ndarray, max_sentences: int = 3000) -> float:
@@ -80,8 +88,10 @@ def dev_accuracy(path: Path, dev: np.ndarray, max_sentences: int = 3000) -> floa
     ok = total = 0
     for start in range(0, len(sentences), 128):
         batch = sentences[start : start + 128]
-        lattices = [[np.array([a]) if a < N_SPECIAL else lm.candidates[folds[a - N_SPECIAL]]
-                     for a in seq] for seq in batch]
+        lattices = [
+            [np.array([a]) if a < N_SPECIAL else lm.candidates[folds[a - N_SPECIAL]] for a in seq]
+            for seq in batch
+        ]
         for seq, lattice, picks in zip(batch, lattices, lm.viterbi_many(lattices), strict=True):
             chosen = np.array([lattice[i][j] for i, j in enumerate(picks)])
             mask = seq >= N_SPECIAL
@@ -104,12 +114,23 @@ def build_classifier(name: str, out: Path) -> dict[str, object]:
     after = clf.tune_biases(*dev)
     clf.meta["dev_macro_f1_before_bias_tuning"] = round(before, 2)
     clf.save(out / name)
-    return {"train": len(train[0]), "dev": len(dev[0]), "features": len(clf.vocab),
-            "dev_macro_f1": round(after, 2), "dev_macro_f1_untuned": round(before, 2)}
+    return {
+        "train": len(train[0]),
+        "dev": len(dev[0]),
+        "features": len(clf.vocab),
+        "dev_macro_f1": round(after, 2),
+        "dev_macro_f1_untuned": round(before, 2),
+    }
 
 
-def build_all(data: Path | None = None, out: Path | None = None, *, progress: bool = True,
-              log: Callable[[str], None] = print, evaluate: bool = True) -> dict[str, object]:
+def build_all(
+    data: Path | None = None,
+    out: Path | None = None,
+    *,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+    evaluate: bool = True,
+) -> dict[str, object]:
     from tqdm import tqdm
 
     data = data or datasets.datasets_dir()
@@ -161,14 +182,21 @@ def write_model_cards(out: Path, report: dict[str, object]) -> None:
     def figure(task_prefix: str) -> str:
         for task, row in by_task.items():
             if task.startswith(task_prefix):
-                stripped = f"; accent-stripped input {row.stripped:.2f}" if row.stripped is not None else ""
+                stripped = (
+                    f"; accent-stripped input {row.stripped:.2f}"
+                    if row.stripped is not None
+                    else ""
+                )
                 notes = f"; {row.notes}" if row.notes and "/s" not in row.notes else ""
-                return (f"{row.ours:.2f} on {row.data} (published: {row.published}; "
-                        f"target {row.target}{stripped}{notes})")
+                return (
+                    f"{row.ours:.2f} on {row.data} (published: {row.published}; "
+                    f"target {row.target}{stripped}{notes})"
+                )
         return "not evaluated in this build (run `congdoan nlp eval`)"
 
     lm: dict[str, object] = report.get("language model", {})  # type: ignore[assignment]
-    (out / "MODEL_CARD.md").write_text(f"""# Shipped language models: restoration, spelling, lexicons
+    (out / "MODEL_CARD.md").write_text(
+        f"""# Shipped language models: restoration, spelling, lexicons
 
 Built {today} with `{BUILD_COMMAND}` (reproducible from `../shared/datasets`).
 
@@ -195,29 +223,37 @@ Built {today} with `{BUILD_COMMAND}` (reproducible from `../shared/datasets`).
   (derived from hunspell-vi (GPL-2) and Viet74K syllables, counted over the corpus).
 - Multi-syllable words from `corpus/wordlists/Viet74K_words.txt` (underthesea, Apache-2.0),
   lower-cased, new-style tone marks; used by `congdoan.text.words`.
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
     cards = {
         "feedback_sentiment": ("UIT-VSFC sentiment (negative / neutral / positive)", "sentiment"),
-        "feedback_topic": ("UIT-VSFC topic (lecturer / training_program / facility / others)", "topic"),
+        "feedback_topic": (
+            "UIT-VSFC topic (lecturer / training_program / facility / others)",
+            "topic",
+        ),
         "toxicity": ("ViHSD (clean / offensive / hate)", "hate/offensive"),
     }
     for name, (data_name, prefix) in cards.items():
         info = report.get(name)
         if not isinstance(info, dict):
             continue
-        (out / name / "MODEL_CARD.md").write_text(f"""# `{name}` classifier
+        (out / name / "MODEL_CARD.md").write_text(
+            f"""# `{name}` classifier
 
 Built {today} with `{BUILD_COMMAND}`.
 
-- **Data**: {data_name}; trained on `train` ({info['train']} texts), per-label biases tuned
-  for macro-F1 on `dev` ({info['dev']} texts), evaluated on `test` only for reporting.
+- **Data**: {data_name}; trained on `train` ({info["train"]} texts), per-label biases tuned
+  for macro-F1 on `dev` ({info["dev"]} texts), evaluated on `test` only for reporting.
   The data sets state no licence (research use); only the weights are shipped, no text.
 - **Model**: `congdoan.text.classify.TextClassifier`: folded (accent-free) word 1–3-grams and
   character 1–5-grams, TF-IDF, multinomial logistic regression (numpy, Adam, balanced
-  class weights); {info['features']} features; float16 weights in `model.npz`.
-- **Dev macro-F1**: {info['dev_macro_f1_untuned']} before bias tuning, {info['dev_macro_f1']} after.
+  class weights); {info["features"]} features; float16 weights in `model.npz`.
+- **Dev macro-F1**: {info["dev_macro_f1_untuned"]} before bias tuning, {info["dev_macro_f1"]} after.
 - **Test**: {figure(prefix)}.
 - **Accent-less input**: features are computed on folded text, so input typed without
   diacritics gets exactly the same prediction.
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )

@@ -69,8 +69,11 @@ class Vocabulary:
 
 def test_sentence_keys(datasets: Path) -> set[str]:
     keys: set[str] = set()
-    for rel in ("vi_accent_test/test.txt", "vi_spelling_test/groundtruth_6000.txt",
-                "vi_spelling_test/testset_6000.txt"):
+    for rel in (
+        "vi_accent_test/test.txt",
+        "vi_spelling_test/groundtruth_6000.txt",
+        "vi_spelling_test/testset_6000.txt",
+    ):
         path = datasets / rel
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():

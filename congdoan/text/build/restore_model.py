@@ -36,9 +36,9 @@ class LMStats:
     n_trigrams_kept: int
 
 
-def _context_stats(keys: np.ndarray, counts: np.ndarray, n_ctx: int | None = None) -> tuple[
-    np.ndarray, np.ndarray, np.ndarray
-]:
+def _context_stats(
+    keys: np.ndarray, counts: np.ndarray, n_ctx: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ctx = keys >> BITS
     uniq, first = np.unique(ctx, return_index=True)
     total = np.add.reduceat(counts, first)
@@ -97,7 +97,9 @@ def build_lm(
         members = sorted(groups[key], key=lambda x: (-uni[x], x))[: max(max_candidates, 1)]
         mass = sum(uni[x] for x in members)
         # Forms too rare to matter for this folded syllable are not candidates (speed).
-        members = [x for i, x in enumerate(members) if i == 0 or uni[x] >= min_candidate_share * mass]
+        members = [
+            x for i, x in enumerate(members) if i == 0 or uni[x] >= min_candidate_share * mass
+        ]
         lines.append(key + "\t" + " ".join(str(x) for x in members))
 
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -12,8 +12,10 @@ DOC = (
 
 
 def test_minhash_sees_copies_that_differ_only_in_marks_and_spacing() -> None:
-    copy = "ban chap hanh cong doan co so  cong ty may 10 to chuc hoi nghi nguoi lao dong nam 2025, " \
+    copy = (
+        "ban chap hanh cong doan co so  cong ty may 10 to chuc hoi nghi nguoi lao dong nam 2025, "
         "thao luan ve tien luong, thuong tet va dieu kien lam viec cua cong nhan."
+    )
     assert jaccard_estimate(minhash(DOC), minhash(copy)) > 0.9
 
 

@@ -11,9 +11,20 @@ from congdoan.text.legacy import tcvn3_to_unicode, vni_to_unicode
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [("hoà", "hòa"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"), ("Hoà Bình", "Hòa Bình"),
-     ("HOÀ", "HÒA"), ("quý", "quý"), ("giữa", "giữa"), ("hoàng", "hoàng"), ("thuyền", "thuyền"),
-     ("người", "người"), ("khuỷu", "khuỷu"), ("ngoài", "ngoài")],
+    [
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("Hoà Bình", "Hòa Bình"),
+        ("HOÀ", "HÒA"),
+        ("quý", "quý"),
+        ("giữa", "giữa"),
+        ("hoàng", "hoàng"),
+        ("thuyền", "thuyền"),
+        ("người", "người"),
+        ("khuỷu", "khuỷu"),
+        ("ngoài", "ngoài"),
+    ],
 )
 def test_normalize_puts_tone_marks_in_the_new_style(old: str, new: str) -> None:
     assert normalize(old) == new
@@ -53,7 +64,12 @@ def test_sentences_split_at_ends_but_not_abbreviations_or_numbers() -> None:
 
 def test_words_joins_the_syllables_of_one_word_with_a_space() -> None:
     assert words("Công đoàn cơ sở họp bàn kế hoạch.") == [
-        "Công đoàn", "cơ sở", "họp", "bàn", "kế hoạch", "."
+        "Công đoàn",
+        "cơ sở",
+        "họp",
+        "bàn",
+        "kế hoạch",
+        ".",
     ]
 
 

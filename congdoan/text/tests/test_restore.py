@@ -45,8 +45,17 @@ def test_restore_leaves_correct_text_unchanged(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "😀🎉", "Hello world", "中文内容测试", "<p>&nbsp;</p>", "\x00\x01\ufffd", "1234 5678",
-     "mixed 中文 and English 😀"],
+    [
+        "",
+        "   ",
+        "😀🎉",
+        "Hello world",
+        "中文内容测试",
+        "<p>&nbsp;</p>",
+        "\x00\x01\ufffd",
+        "1234 5678",
+        "mixed 中文 and English 😀",
+    ],
 )
 def test_restore_returns_text_it_cannot_improve_as_it_came(text: str) -> None:
     assert restore(text) == text

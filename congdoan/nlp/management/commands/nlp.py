@@ -26,8 +26,9 @@ class Command(BaseCommand):
         predict.add_argument("--model", type=Path, required=True)
         predict.add_argument("--batch", type=int, default=1024)
         evaluate = sub.add_parser("eval", help="evaluate on ../shared/datasets (test splits)")
-        evaluate.add_argument("--only", nargs="*", default=None,
-                              help="diacritics spelling sentiment topic toxicity")
+        evaluate.add_argument(
+            "--only", nargs="*", default=None, help="diacritics spelling sentiment topic toxicity"
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         getattr(self, f"_{action}")(options)

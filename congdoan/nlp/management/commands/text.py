@@ -44,7 +44,11 @@ class Command(BaseCommand):
         from congdoan.text.build import build_all
 
         try:
-            build_all(options["data"], options["out"], evaluate=not options["no_eval"],
-                      log=lambda msg: self.stdout.write(msg))
+            build_all(
+                options["data"],
+                options["out"],
+                evaluate=not options["no_eval"],
+                log=lambda msg: self.stdout.write(msg),
+            )
         except FileNotFoundError as exc:
             raise CommandError(str(exc)) from exc
