@@ -47,8 +47,9 @@ _PROTECTED = r"""
     | \w+(?:\.\w+)*\.(?:docx?|pdf|xlsx?|pptx?|txt|jpg|png|com|vn|org|net|gov)\b
     | \w*_\w+
 """
-# A lower-case word with one stray digit inside ("t5ạo", "đã9i", "t6t"): OCR or typing noise.
-_NOISY = r"\p{Ll}+\p{N}\p{Ll}+(?![\p{L}\p{N}/.\-_:])"
+# A lower-case word with one stray digit inside or at its end ("t5ạo", "đã9i", "ph6"):
+# OCR or typing noise.
+_NOISY = r"(?:\p{Ll}+\p{N}\p{Ll}+|\p{Ll}{2,}[013456789])(?![\p{L}\p{N}/.\-_:])"
 _UNIT_RE = regex.compile(
     rf"(?x)(?P<noisy>{_NOISY})|(?P<protected>{_PROTECTED})|(?P<letters>\p{{L}}+)|(?P<other>[^\s\p{{L}}\p{{N}}])"
 )

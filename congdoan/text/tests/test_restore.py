@@ -24,6 +24,12 @@ def test_restore_corrects_ocr_noise_from_an_engine_without_vietnamese() -> None:
     )
 
 
+def test_restore_reads_letters_that_ocr_turned_into_digits_or_p() -> None:
+    assert restore("Pieu 5. Quyen cua nguoi lao dong") == "Điều 5. Quyền của người lao động"
+    assert restore("Lien doan Lao dong thanh ph6") == "Liên đoàn Lao động thành phố"
+    assert restore("file mp3, H5N1, A4, COVID19") == "file mp3, H5N1, A4, COVID19"
+
+
 def test_restore_corrects_telex_typed_without_an_input_method() -> None:
     assert restore("Họ lafm việc vì dân hay vif ai?") == "Họ làm việc vì dân hay vì ai?"
     assert telex_decode("khoong") == ["không"]
