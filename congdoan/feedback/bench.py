@@ -76,15 +76,31 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--database-url", default="", help="PostgreSQL server to create the bench database on"
     )
-    parser.add_argument("--workers", type=int, default=max(2, min(8, (os.cpu_count() or 2) * 2)))
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn worker processes (default 2 × cores + 1)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per gunicorn worker (gthread); 1 = sync"
+    )
+    parser.add_argument(
+        "--connection",
+        choices=["keep-alive", "close"],
+        default="keep-alive",
+        help="clients reuse one connection each (keep-alive) or open one per request (close)",
+    )
     parser.add_argument(
         "--max-seconds", type=float, default=120.0, help="stop sending after this long"
     )
     parser.add_argument("--triage-workers", type=int, default=1, help="worker processes for triage")
     parser.add_argument("--skip-triage", action="store_true")
     args = parser.parse_args(argv)
-    if args.requests < 1 or args.concurrency < 1 or args.workers < 1 or args.triage_workers < 1:
-        parser.error("--requests, --concurrency, --workers and --triage-workers must be positive")
+    if min(args.requests, args.concurrency, args.workers, args.threads, args.triage_workers) < 1:
+        parser.error(
+            "--requests, --concurrency, --workers, --threads and --triage-workers must be positive"
+        )
     if not args.db:
         current = os.environ.get("DATABASE_URL", "")
         args.db = "postgres" if current.startswith(("postgres://", "postgresql://")) else "sqlite"
@@ -172,9 +188,11 @@ def _child(args: argparse.Namespace) -> int:
     label = (
         f"PostgreSQL {db['NAME']}" if connection.vendor == "postgresql" else f"SQLite {db['NAME']}"
     )
+    kind = f"gthread × {args.threads} threads" if args.threads > 1 else "sync"
     print(
-        f"database: {label} (fresh); CPUs: {os.cpu_count()}; gunicorn workers: {args.workers}; "
-        f"clients: {args.concurrency}; requests: {args.requests}"
+        f"database: {label} (fresh); CPUs: {os.cpu_count()}; gunicorn: {args.workers} workers "
+        f"({kind}); clients: {args.concurrency} ({args.connection}); requests: {args.requests}; "
+        f"load average before: {_loadavg()}"
     )
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
@@ -185,12 +203,22 @@ def _child(args: argparse.Namespace) -> int:
 
     port = _free_port()
     log_path = _var_dir() / "bench" / "feedback-gunicorn.log"
-    server = _start_server(port, args.workers, log_path)
+    server = _start_server(port, args.workers, args.threads, log_path)
+    keep_alive = args.connection == "keep-alive"
+    server_cpu_before = _children_cpu()
     try:
         _wait_ready(port, server, timeout=60)
         warm = asyncio.run(
-            _load(port, codes, total=args.workers * 4, concurrency=args.workers, deadline=30)
+            _load(
+                port,
+                codes,
+                total=args.workers * 8,
+                concurrency=args.workers,
+                deadline=30,
+                keep_alive=keep_alive,
+            )
         )
+        cpu_before = time.process_time()
         result = asyncio.run(
             _load(
                 port,
@@ -198,12 +226,21 @@ def _child(args: argparse.Namespace) -> int:
                 total=args.requests,
                 concurrency=args.concurrency,
                 deadline=args.max_seconds,
+                keep_alive=keep_alive,
             )
         )
+        client_cpu = time.process_time() - cpu_before
+        load_during = _loadavg()
     finally:
         _stop_server(server)
+    server_cpu = _children_cpu() - server_cpu_before
     accepted = warm.accepted + result.accepted
     _print_load(result)
+    print(
+        f"CPU: load generator {client_cpu:.2f}s = {client_cpu / result.elapsed:.2f} core(s) "
+        f"during the run; gunicorn (all workers, warm-up included) {server_cpu:.2f}s; "
+        f"PostgreSQL/other not counted; load average at the end: {load_during}"
+    )
     from congdoan.feedback.models import Concern
 
     stored = Concern.objects.filter(channel="api").count()
@@ -265,7 +302,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start_server(port: int, workers: int, log_path: Path) -> subprocess.Popen[bytes]:
+def _loadavg() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the waited-for child processes (gunicorn's master and its workers)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _start_server(port: int, workers: int, threads: int, log_path: Path) -> subprocess.Popen[bytes]:
     cmd = [
         sys.executable,
         "-m",
@@ -276,7 +328,11 @@ def _start_server(port: int, workers: int, log_path: Path) -> subprocess.Popen[b
         "--workers",
         str(workers),
         "--worker-class",
-        "sync",
+        "gthread" if threads > 1 else "sync",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "30",
         "--backlog",
         "2048",
         "--timeout",
@@ -341,39 +397,76 @@ def _body(codes: list[str], rng: random.Random) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
-async def _one(port: int, body: bytes) -> tuple[str, float]:
-    started = time.perf_counter()
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
+class _Conn:
+    """One client's HTTP/1.1 connection, reused while the server keeps it open."""
+
+    def __init__(self, port: int, keep_alive: bool) -> None:
+        self.port = port
+        self.keep_alive = keep_alive
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+    async def post(self, body: bytes) -> str:
+        fresh = self.writer is None
+        if fresh:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        try:
+            return await self._exchange(body)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            await self.close()
+            if fresh:
+                raise
+            # The server closed an idle kept-alive connection: once more on a new one.
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            return await self._exchange(body)
+
+    async def _exchange(self, body: bytes) -> str:
+        assert self.reader is not None and self.writer is not None
         head = (
-            f"POST /api/v1/feedback HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"POST /api/v1/feedback HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-            "Connection: close\r\n\r\n"
+            + ("" if self.keep_alive else "Connection: close\r\n")
+            + "\r\n"
         ).encode()
-        writer.write(head + body)
-        await writer.drain()
-        status_line = await reader.readline()
-        length = 0
+        self.writer.write(head + body)
+        await self.writer.drain()
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionResetError("closed before the answer")
+        length, closing = 0, not self.keep_alive
         while True:
-            line = await reader.readline()
+            line = await self.reader.readline()
             if line in (b"\r\n", b"\n", b""):
                 break
             name, _, value = line.decode("latin-1").partition(":")
-            if name.strip().lower() == "content-length":
+            name = name.strip().lower()
+            if name == "content-length":
                 length = int(value.strip())
+            elif name == "connection" and value.strip().lower() == "close":
+                closing = True
         if length:
-            await reader.readexactly(length)
-        elapsed = time.perf_counter() - started
+            await self.reader.readexactly(length)
+        if closing:
+            await self.close()
         parts = status_line.split()
-        return (parts[1].decode() if len(parts) > 1 else "bad-response"), elapsed
-    finally:
-        writer.close()
-        with contextlib.suppress(OSError):
-            await writer.wait_closed()
+        return parts[1].decode() if len(parts) > 1 else "bad-response"
 
 
 async def _load(
-    port: int, codes: list[str], *, total: int, concurrency: int, deadline: float
+    port: int,
+    codes: list[str],
+    *,
+    total: int,
+    concurrency: int,
+    deadline: float,
+    keep_alive: bool = True,
 ) -> LoadResult:
     result = LoadResult()
     rng = random.Random(20261127)
@@ -383,24 +476,29 @@ async def _load(
     stop_at = started + deadline
 
     async def client() -> None:
-        for i in counter:
-            if time.perf_counter() > stop_at:
-                return
-            result.sent += 1
-            try:
-                status, elapsed = await asyncio.wait_for(
-                    _one(port, bodies[i % len(bodies)]), timeout=30
-                )
-            except TimeoutError:
-                result.statuses["timeout"] += 1
-                continue
-            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
-                result.statuses[type(exc).__name__] += 1
-                continue
-            result.statuses[status] += 1
-            if status == "201":
-                result.accepted += 1
-                result.latencies.append(elapsed)
+        conn = _Conn(port, keep_alive)
+        try:
+            for i in counter:
+                if time.perf_counter() > stop_at:
+                    return
+                result.sent += 1
+                t0 = time.perf_counter()
+                try:
+                    status = await asyncio.wait_for(conn.post(bodies[i % len(bodies)]), timeout=30)
+                except TimeoutError:
+                    result.statuses["timeout"] += 1
+                    await conn.close()
+                    continue
+                except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                    result.statuses[type(exc).__name__] += 1
+                    await conn.close()
+                    continue
+                result.statuses[status] += 1
+                if status == "201":
+                    result.accepted += 1
+                    result.latencies.append(time.perf_counter() - t0)
+        finally:
+            await conn.close()
 
     await asyncio.gather(*(client() for _ in range(concurrency)))
     result.elapsed = time.perf_counter() - started
@@ -442,22 +540,35 @@ def _triage(workers: int) -> None:
 
     from congdoan.feedback.models import Concern
 
-    # 1. The task function in this process over a sample (no queue, no process start).
-    from congdoan.feedback.services import concern_triage
+    # 1. In this process (no queue, no process start): one concern at a time, then one batch.
+    from congdoan.feedback.services import TRIAGE_BATCH, triage_one, triage_pending
 
-    sample_ids = list(
+    one_ids = list(
         Concern.objects.filter(triaged_at__isnull=True)
         .order_by("pk")
-        .values_list("pk", flat=True)[:200]
+        .values_list("pk", flat=True)[:50]
     )
-    if sample_ids:
+    sample_ids = list(one_ids)
+    if one_ids:
         t0 = time.perf_counter()
-        for pk in sample_ids:
-            concern_triage(concern_id=pk)
-        per = (time.perf_counter() - t0) / len(sample_ids)
+        for pk in one_ids:
+            triage_one(concern_id=pk)
+        per = (time.perf_counter() - t0) / len(one_ids)
         print(
-            f"triage function in-process over {len(sample_ids)} concerns: {per * 1000:.1f} ms each "
+            f"triage one by one in-process over {len(one_ids)} concerns: {per * 1000:.1f} ms each "
             f"→ {1 / per:.0f} concerns/s per process"
+        )
+    batch_ids = list(
+        Concern.objects.filter(triaged_at__isnull=True).values_list("pk", flat=True)[:TRIAGE_BATCH]
+    )
+    if batch_ids:
+        t0 = time.perf_counter()
+        done = triage_pending(limit=TRIAGE_BATCH)
+        elapsed = time.perf_counter() - t0
+        sample_ids += batch_ids
+        print(
+            f"triage batch in-process: {done} concerns in {elapsed * 1000:.0f} ms "
+            f"→ {done / elapsed:.0f} concerns/s per process"
         )
     # 2. The worker over the rest (tasks of the sample find their concern triaged and return).
     queued = DBTaskResult.objects.filter(status="READY").count()
@@ -481,6 +592,12 @@ def _triage(workers: int) -> None:
     elapsed = time.perf_counter() - started
     done = Concern.objects.filter(triaged_at__isnull=False).count() - len(sample_ids)
     failed_tasks = DBTaskResult.objects.filter(status="FAILED").count()
+    triage_tasks = DBTaskResult.objects.filter(task_path__endswith="triage_concern")
+    working = triage_tasks.filter(status="SUCCESSFUL").exclude(return_value=0).count()
+    print(
+        f"triage tasks: {triage_tasks.count()} run, {working} of them triaged a batch, "
+        "the others found their concern triaged already"
+    )
     print(
         f"triage: {done} of {pending} triaged in {elapsed:.2f}s (process start included) → "
         f"{done / elapsed:.0f} concerns/s; failed tasks: {failed_tasks}"
@@ -498,18 +615,18 @@ def _triage(workers: int) -> None:
             )
     for failure in failures:
         print("worker error:", failure)
-    # The same work without the process start: time the task function over a sample.
-    sample = list(Concern.objects.order_by("-pk").values_list("pk", "text")[:200])
+    # The text analysis alone, batched as the triage does it.
+    sample = list(Concern.objects.order_by("-pk").values_list("text", flat=True)[:200])
     if sample:
         from congdoan.feedback.services import _signature_of
-        from congdoan.feedback.triage import analyse
+        from congdoan.feedback.triage import analyse_many
 
         t0 = time.perf_counter()
-        for _pk, text in sample:
-            analyse(text)
+        analyse_many(sample)
+        for text in sample:
             _signature_of(text)
         per = (time.perf_counter() - t0) / len(sample)
         print(
-            f"triage analysis alone (restore, classify, signature; no database): "
-            f"{per * 1000:.2f} ms per concern → {1 / per:.0f}/s per process"
+            f"triage analysis alone (restore, classify, signature; no database; batch of "
+            f"{len(sample)}): {per * 1000:.2f} ms per concern → {1 / per:.0f}/s per process"
         )

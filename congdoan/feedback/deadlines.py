@@ -156,16 +156,27 @@ def erase_expired_contacts(now: Any = None) -> int:
 
 def check_deadlines(now: Any = None) -> dict[str, int]:
     """One sweep. Steps: 1. triage what was never triaged; 2. remind; 3. escalate; 4. retention."""
-    from congdoan.feedback.services import concern_triage, untriaged
+    from congdoan.feedback.services import TRIAGE_BATCH, triage_one, triage_pending, untriaged
 
     now = now or timezone.now()
-    triaged = 0
-    for pk in untriaged():
+    triaged, failed, sweep_limit = 0, False, 500
+    while triaged < sweep_limit:
         try:
-            concern_triage(concern_id=pk)
-            triaged += 1
+            done = triage_pending(limit=min(TRIAGE_BATCH, sweep_limit - triaged))
         except Exception:
-            log.exception("feedback: triage of concern %s failed; will retry next sweep", pk)
+            log.exception("feedback: batch triage failed; triaging one by one")
+            failed = True
+            break
+        if done == 0:
+            break
+        triaged += done
+    if failed:
+        # One by one, so that one bad concern cannot hold back the others.
+        for pk in untriaged(sweep_limit - triaged):
+            try:
+                triaged += triage_one(concern_id=pk)
+            except Exception:
+                log.exception("feedback: triage of concern %s failed; will retry next sweep", pk)
     return {
         "triaged": triaged,
         "reminded": _remind(now),

@@ -18,8 +18,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -191,7 +191,27 @@ def _enqueue(task_name: str, *args: Any) -> None:
     transaction.on_commit(run)
 
 
-@transaction.atomic
+class _QueueBroken(Exception):
+    """The task could not be written in the intake's transaction (rolled back, retried without it)."""
+
+
+def _queue_in_same_database(task_name: str) -> bool:
+    """True when the task backend is the database one: its rows live beside the concern's.
+
+    Then the intake writes the concern and its triage task in one transaction (one commit
+    instead of two, and never one without the other). Any other backend (RQ, immediate) is
+    called on commit, so that no worker can look for a row that is not committed yet.
+    """
+    from congdoan.feedback import tasks
+
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+
+        return isinstance(getattr(tasks, task_name).get_backend(), DatabaseBackend)
+    except Exception:  # misconfigured or not installed: the on-commit path logs the failure
+        return False
+
+
 def concern_submit(
     *,
     text: str,
@@ -211,8 +231,14 @@ def concern_submit(
 
     Steps: 1. a repeat of (channel, external_id) returns the stored concern (webhooks
     retry); 2. validate text, contact and photo (Vietnamese errors); 3. throttle web/API
-    posts per address; 4. insert (a race on the same external id returns the winner);
-    5. on commit, enqueue triage.
+    posts per address; 4. in ONE transaction: insert the concern, its "submit" event and
+    (database task backend) the triage task — a race on the same external id, or a code
+    that is taken, rolls that transaction back and returns the winner or tries a new code;
+    5. other task backends: enqueue triage on commit.
+
+    The transaction is opened here around the writes only (not as a decorator around the
+    whole function) so that the usual intake costs one BEGIN … COMMIT and no savepoint;
+    inside a caller's transaction (the paper-form import) it is a savepoint, as before.
     """
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Kênh tiếp nhận không hợp lệ.")})
@@ -244,39 +270,56 @@ def concern_submit(
     concern.assigned_unit, concern.hidden_from_unit = route(concern)
     if clean_image is not None:
         concern.photo = clean_image  # type: ignore[assignment]
-    for attempt in range(5):
+    enqueue_inside = _queue_in_same_database("triage_concern")
+    for attempt in range(6):
         try:
             with transaction.atomic():
                 concern.save()
+                # The history names the officer who recorded it, never a member who wrote it
+                # themselves: officers read the history, and the sender may have asked to stay
+                # anonymous.
+                ConcernEvent.objects.create(
+                    concern=concern,
+                    kind="submit",
+                    to_status=concern.status,
+                    actor=user if channel == Channel.OFFICER else None,
+                )
+                if user is not None and channel == Channel.OFFICER:
+                    audit_record(
+                        actor=user,
+                        action="feedback.record",
+                        target=concern,
+                        unit=unit,
+                        changes={"channel": channel, "anonymous": concern.is_anonymous},
+                    )
+                if enqueue_inside:
+                    try:
+                        from congdoan.feedback.tasks import triage_concern
+
+                        triage_concern.enqueue(concern.pk)
+                    except Exception as exc:
+                        raise _QueueBroken from exc
             break
+        except _QueueBroken:
+            # A broken queue never loses the concern: write it again without the task (the
+            # on-commit enqueue below logs a second failure; the periodic sweep triages it).
+            log.exception("feedback: could not enqueue the triage of a new concern")
+            enqueue_inside = False
+            concern.pk = None
+            continue
         except IntegrityError:
             if external_id:
                 winner = Concern.objects.filter(channel=channel, external_id=external_id).first()
                 if winner is not None:
                     return winner
-            if attempt == 4:
+            if attempt >= 4:
                 raise
             from congdoan.feedback.models import new_code
 
             concern.pk = None
             concern.code = new_code()
-    # The history names the officer who recorded it, never a member who wrote it themselves:
-    # officers read the history, and the sender may have asked to stay anonymous.
-    ConcernEvent.objects.create(
-        concern=concern,
-        kind="submit",
-        to_status=concern.status,
-        actor=user if channel == Channel.OFFICER else None,
-    )
-    if user is not None and channel == Channel.OFFICER:
-        audit_record(
-            actor=user,
-            action="feedback.record",
-            target=concern,
-            unit=unit,
-            changes={"channel": channel, "anonymous": concern.is_anonymous},
-        )
-    _enqueue("triage_concern", concern.pk)
+    if not enqueue_inside:
+        _enqueue("triage_concern", concern.pk)
     return concern
 
 
@@ -355,102 +398,301 @@ def _signature_of(text: str) -> bytes:
     return minhash(text).astype(np.uint32).tobytes()
 
 
-def _cluster(concern: Concern, signature: bytes) -> Cluster | None:
-    """Join the most similar recent concern of the same union (its cluster, or a new one)."""
-    sig = np.frombuffer(signature, dtype=np.uint32)
+TRIAGE_BATCH = 200
+
+
+def _candidates(unit_id: int | None, exclude: list[int]) -> tuple[list[int], np.ndarray, list[Any]]:
+    """The recent triaged concerns of one union: (pks, signature matrix, cluster ids), newest first."""
     since = timezone.now() - timedelta(days=CLUSTER_WINDOW_DAYS)
-    candidates = (
-        Concern.objects.filter(unit=concern.unit, created_at__gte=since, signature__isnull=False)
-        .exclude(pk=concern.pk)
-        .order_by("-created_at")
+    same_unit = Q(unit__isnull=True) if unit_id is None else Q(unit_id=unit_id)
+    rows = list(
+        Concern.objects.filter(same_unit, created_at__gte=since, signature__isnull=False)
+        .exclude(pk__in=exclude)
+        .order_by("-created_at", "-pk")
         .values_list("pk", "signature", "cluster_id")[:CLUSTER_CANDIDATES]
     )
-    best: tuple[float, int, int | None] | None = None
-    for pk, other, other_cluster in candidates:
-        if other is None:
+    pks: list[int] = []
+    sigs: list[np.ndarray] = []
+    clusters: list[Any] = []
+    for pk, raw, cluster_id in rows:
+        if raw is None:
             continue
-        other_sig = np.frombuffer(bytes(other), dtype=np.uint32)
-        if other_sig.shape != sig.shape:
+        sig = np.frombuffer(bytes(raw), dtype=np.uint32)
+        if sig.shape != (len(raw) // 4,) or (sigs and sig.shape != sigs[0].shape):
             continue
-        score = float(np.count_nonzero(other_sig == sig)) / len(sig)
-        if score >= CLUSTER_THRESHOLD and (
-            best is None or score > best[0] or (score == best[0] and other_cluster and not best[2])
-        ):
-            best = (score, pk, other_cluster)
-    if best is None:
+        pks.append(pk)
+        sigs.append(sig)
+        clusters.append(cluster_id)
+    matrix = np.vstack(sigs) if sigs else np.empty((0, 0), dtype=np.uint32)
+    return pks, matrix, clusters
+
+
+def _best(scores: np.ndarray, clusters: list[Any]) -> int | None:
+    """Index of the best candidate ≥ CLUSTER_THRESHOLD: highest score, then one already in a
+    cluster, then the first (newest) — the order the one-by-one scan used to decide."""
+    if not len(scores):
         return None
-    _score, other_pk, cluster_id = best
-    if cluster_id is None:
-        cluster = Cluster.objects.create(
-            unit=concern.unit, topic=concern.topic, title=concern.display_text[:200], size=0
+    top = float(scores.max())
+    if top < CLUSTER_THRESHOLD:
+        return None
+    tied = np.flatnonzero(scores == top)
+    for index in tied:
+        if clusters[int(index)] is not None:
+            return int(index)
+    return int(tied[0])
+
+
+def _cluster_batch(members: list[Concern], signatures: dict[int, bytes]) -> set[int]:
+    """Cluster the batch's concerns of one union (oldest first) among themselves and with the
+    union's recent concerns loaded once; returns the ids of the clusters that grew.
+
+    Each concern joins its most similar match (Jaccard estimate ≥ CLUSTER_THRESHOLD): that
+    match's cluster, or a new cluster of the two. A match outside the batch is claimed with a
+    conditional UPDATE (`cluster IS NULL`): if another worker clustered it meanwhile, its
+    cluster is joined instead.
+    """
+    unit_id = members[0].unit_id
+    pks, matrix, clusters = _candidates(unit_id, [m.pk for m in members])
+    seen: list[Concern] = []  # batch members already placed, newest first
+    seen_sigs: list[np.ndarray] = []
+    grown: set[int] = set()
+    for concern in members:
+        sig = np.frombuffer(signatures[concern.pk], dtype=np.uint32)
+        batch_scores = (
+            (np.vstack(seen_sigs) == sig).sum(axis=1) / len(sig)
+            if seen_sigs and seen_sigs[0].shape == sig.shape
+            else np.empty(0)
         )
-        if Concern.objects.filter(pk=other_pk, cluster__isnull=True).update(cluster=cluster) != 1:
-            # Another worker clustered that concern meanwhile: join its cluster instead.
-            cluster.delete()
-            joined = (
-                Concern.objects.filter(pk=other_pk).values_list("cluster_id", flat=True).first()
+        old_scores = (
+            (matrix == sig).sum(axis=1) / len(sig)
+            if matrix.size and matrix.shape[1] == len(sig)
+            else np.empty(0)
+        )
+        scores = np.concatenate([batch_scores, old_scores])
+        index = _best(scores, [m.cluster_id for m in seen] + clusters)
+        seen.insert(0, concern)
+        seen_sigs.insert(0, sig)
+        if index is None:
+            continue
+        if index < len(batch_scores):
+            other = seen[index + 1]
+            if other.cluster_id is None:
+                other.cluster_id = Cluster.objects.create(
+                    unit_id=unit_id, topic=concern.topic, title=concern.display_text[:200], size=0
+                ).pk
+            concern.cluster_id = other.cluster_id
+        else:
+            at = index - len(batch_scores)
+            cluster_id = clusters[at]
+            if cluster_id is None:
+                cluster = Cluster.objects.create(
+                    unit_id=unit_id, topic=concern.topic, title=concern.display_text[:200], size=0
+                )
+                claimed = Concern.objects.filter(pk=pks[at], cluster__isnull=True).update(
+                    cluster=cluster
+                )
+                if claimed == 1:
+                    cluster_id = cluster.pk
+                else:  # another worker clustered that concern meanwhile: join its cluster
+                    cluster.delete()
+                    cluster_id = (
+                        Concern.objects.filter(pk=pks[at])
+                        .values_list("cluster_id", flat=True)
+                        .first()
+                    )
+                clusters[at] = cluster_id
+            if cluster_id is None:
+                continue
+            concern.cluster_id = cluster_id
+        grown.add(concern.cluster_id)  # type: ignore[arg-type]
+    return grown
+
+
+def _resize(clusters: set[int]) -> None:
+    """Store the size of the clusters that grew (counted, not incremented: races cannot skew it)."""
+    if not clusters:
+        return
+    now = timezone.now()
+    sizes = dict(
+        Concern.objects.filter(cluster_id__in=clusters)
+        .values("cluster_id")
+        .annotate(n=Count("pk"))
+        .values_list("cluster_id", "n")
+    )
+    Cluster.objects.bulk_update(
+        [Cluster(pk=pk, size=sizes.get(pk, 0), updated_at=now) for pk in sorted(clusters)],
+        ["size", "updated_at"],
+    )
+
+
+def _cluster(concern: Concern, signature: bytes) -> Cluster | None:
+    """Cluster one stored concern (the demo data writes triaged rows itself)."""
+    grown = _cluster_batch([concern], {concern.pk: bytes(signature)})
+    if concern.cluster_id is None:
+        return None
+    Concern.objects.filter(pk=concern.pk).update(cluster_id=concern.cluster_id)
+    _resize(grown)
+    return Cluster.objects.get(pk=concern.cluster_id)
+
+
+def _pending_rows(queryset: Any, limit: int, include: int | None, lock: bool) -> list[Concern]:
+    rows_qs = queryset.select_related("unit", "unit__level", "unit__parent").order_by(
+        "created_at", "pk"
+    )
+    if lock:
+        rows_qs = rows_qs.select_for_update(skip_locked=True, of=("self",))
+    rows = list(rows_qs[:limit])
+    if include is not None and all(c.pk != include for c in rows):
+        rows += list(rows_qs.filter(pk=include))
+    return rows
+
+
+def _analyse(rows: list[Concern]) -> tuple[dict[int, Any], dict[int, bytes]]:
+    from congdoan.feedback.triage import analyse_many
+
+    results = analyse_many([c.text for c in rows])
+    return (
+        {c.pk: r for c, r in zip(rows, results, strict=True)},
+        {c.pk: _signature_of(c.text) for c in rows},
+    )
+
+
+TRIAGE_FIELDS = [
+    "restored_text",
+    "topic",
+    "topic_confidence",
+    "urgency",
+    "urgency_reasons",
+    "sentiment",
+    "about_union",
+    "assigned_unit",
+    "hidden_from_unit",
+    "signature",
+    "triaged_at",
+    "due_at",
+    "status",
+    "cluster",
+]
+
+
+def _write_triage(
+    rows: list[Concern], results: dict[int, Any], signatures: dict[int, bytes]
+) -> int:
+    """Inside the caller's transaction, on rows read under lock (or re-read as still untriaged)."""
+    if not rows:
+        return 0
+    now = timezone.now()
+    fallback: list[Unit | None] = []
+    events = []
+    for concern in rows:
+        result = results[concern.pk]
+        concern.about_union = result.about_union
+        if concern.unit is None:
+            if not fallback:
+                fallback.append(fallback_unit())
+            assigned, hidden = fallback[0], False
+        else:
+            assigned, hidden = route(concern)
+        concern.restored_text = result.restored
+        if not concern.topic_corrected:
+            concern.topic = result.topic
+        concern.topic_confidence = result.topic_confidence
+        if not concern.urgency_corrected:
+            concern.urgency = result.urgency
+        concern.urgency_reasons = result.urgency_reasons
+        concern.sentiment = result.sentiment
+        concern.assigned_unit = assigned
+        concern.hidden_from_unit = hidden
+        concern.signature = signatures[concern.pk]
+        concern.triaged_at = now
+        concern.due_at = deadline_for(concern.urgency, concern.created_at)
+        if concern.status == Status.RECEIVED:
+            concern.status = Status.TRIAGED
+    by_unit: dict[int | None, list[Concern]] = {}
+    for concern in rows:
+        by_unit.setdefault(concern.unit_id, []).append(concern)
+    grown: set[int] = set()
+    for members in by_unit.values():
+        grown |= _cluster_batch(members, signatures)
+    Concern.objects.bulk_update(rows, TRIAGE_FIELDS)
+    _resize(grown)
+    for concern in rows:
+        events.append(
+            ConcernEvent(
+                concern=concern,
+                kind="triage",
+                from_status=Status.RECEIVED,
+                to_status=concern.status,
+                note=f"{concern.topic} / {concern.urgency}",
+                created_at=now,
             )
-            if joined is None:
-                return None
-            cluster = Cluster.objects.get(pk=joined)
-    else:
-        cluster = Cluster.objects.get(pk=cluster_id)
-    Concern.objects.filter(pk=concern.pk).update(cluster=cluster)
-    size = Concern.objects.filter(cluster=cluster).count()
-    Cluster.objects.filter(pk=cluster.pk).update(size=size, updated_at=timezone.now())
-    cluster.size = size
-    return cluster
+        )
+        if concern.urgency == Urgency.URGENT:
+            _enqueue("notify_urgent", concern.pk)
+    ConcernEvent.objects.bulk_create(events)
+    return len(rows)
+
+
+def _triage(queryset: Any, *, limit: int, include: int | None = None) -> int:
+    """Claim up to `limit` untriaged concerns of `queryset` (oldest first, plus `include`),
+    analyse them in one batch and write them in one transaction. Returns how many.
+
+    PostgreSQL: the rows are claimed with SELECT … FOR UPDATE SKIP LOCKED and held until
+    the commit, so two workers never take the same concern (each skips the other's rows).
+    Databases without SKIP LOCKED (SQLite): the analysis runs outside the transaction, then
+    the write transaction (SQLite's is exclusive) re-reads which rows are still untriaged
+    and writes only those — the winner of a race triages, the loser wasted a little work.
+    """
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            rows = _pending_rows(queryset, limit, include, lock=True)
+            if not rows:
+                return 0
+            results, signatures = _analyse(rows)
+            return _write_triage(rows, results, signatures)
+    rows = _pending_rows(queryset, limit, include, lock=False)
+    if not rows:
+        return 0
+    results, signatures = _analyse(rows)
+    with transaction.atomic():
+        fresh = {
+            c.pk: c
+            for c in Concern.objects.select_related("unit", "unit__level", "unit__parent").filter(
+                pk__in=[c.pk for c in rows], triaged_at__isnull=True
+            )
+        }
+        return _write_triage([fresh[c.pk] for c in rows if c.pk in fresh], results, signatures)
+
+
+def triage_pending(*, limit: int = TRIAGE_BATCH, include: int | None = None) -> int:
+    """Triage up to `limit` waiting concerns in one batch, oldest first; returns how many.
+
+    With `include` (the triage task of one concern): nothing to do when that concern is
+    triaged already (a batch took it) — one cheap query; otherwise it is in the batch
+    whatever its age, so the task of a concern always ends with it triaged or held by
+    another worker's batch.
+    """
+    if (
+        include is not None
+        and not Concern.objects.filter(pk=include, triaged_at__isnull=True).exists()
+    ):
+        return 0
+    return _triage(Concern.objects.filter(triaged_at__isnull=True), limit=limit, include=include)
+
+
+def triage_one(*, concern_id: int) -> int:
+    """Triage this concern alone (1), or nothing (0: triaged already, or held by a batch)."""
+    return _triage(Concern.objects.filter(pk=concern_id, triaged_at__isnull=True), limit=1)
 
 
 def concern_triage(*, concern_id: int) -> Concern | None:
     """Restore, classify, route and cluster one concern; a no-op if it was triaged already.
 
-    The slow analysis runs outside the transaction; the result lands with a conditional
-    UPDATE (`triaged_at IS NULL`), so two workers triaging the same row never both win.
+    The same code as the batch (`triage_pending`) over one row: the periodic sweep falls
+    back to it, concern by concern, when a batch fails.
     """
-    from congdoan.feedback.triage import analyse
-
-    concern = Concern.objects.select_related("unit", "unit__level").filter(pk=concern_id).first()
-    if concern is None or concern.triaged_at is not None:
-        return concern
-    result = analyse(concern.text)
-    signature = _signature_of(concern.text)
-    now = timezone.now()
-    with transaction.atomic():
-        concern.about_union = result.about_union
-        assigned, hidden = route(concern)
-        updated = Concern.objects.filter(pk=concern.pk, triaged_at__isnull=True).update(
-            restored_text=result.restored,
-            topic=F("topic") if concern.topic_corrected else result.topic,
-            topic_confidence=result.topic_confidence,
-            urgency=F("urgency") if concern.urgency_corrected else result.urgency,
-            urgency_reasons=result.urgency_reasons,
-            sentiment=result.sentiment,
-            about_union=result.about_union,
-            assigned_unit=assigned,
-            hidden_from_unit=hidden,
-            signature=signature,
-            triaged_at=now,
-            due_at=deadline_for(
-                concern.urgency if concern.urgency_corrected else result.urgency, concern.created_at
-            ),
-        )
-        if updated != 1:
-            return Concern.objects.get(pk=concern.pk)
-        Concern.objects.filter(pk=concern.pk, status=Status.RECEIVED).update(status=Status.TRIAGED)
-        concern.refresh_from_db()
-        _cluster(concern, signature)
-        ConcernEvent.objects.create(
-            concern=concern,
-            kind="triage",
-            from_status=Status.RECEIVED,
-            to_status=concern.status,
-            note=f"{concern.topic} / {concern.urgency}",
-        )
-        if concern.urgency == Urgency.URGENT:
-            _enqueue("notify_urgent", concern.pk)
-    concern.refresh_from_db()
-    return concern
+    triage_one(concern_id=concern_id)
+    return Concern.objects.select_related("unit", "unit__level").filter(pk=concern_id).first()
 
 
 def untriaged(limit: int = 500) -> list[int]:

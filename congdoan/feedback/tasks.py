@@ -13,10 +13,29 @@ log = logging.getLogger("congdoan.feedback")
 
 
 @task()
-def triage_concern(concern_id: int) -> None:
-    from congdoan.feedback.services import concern_triage
+def triage_concern(concern_id: int) -> int:
+    """Enqueued by every intake: triage this concern, with the others waiting, in one batch.
 
-    concern_triage(concern_id=concern_id)
+    Returns how many concerns the batch triaged: 0 when a batch started by an earlier
+    task took this concern already (the usual case under load: one task in ~200 works).
+    A batch that fails (one text the pipeline chokes on) falls back to this concern alone,
+    so one bad concern cannot hold the others back; the periodic sweep retries the rest.
+    """
+    from congdoan.feedback.services import triage_one, triage_pending
+
+    try:
+        return triage_pending(include=concern_id)
+    except Exception:
+        log.exception("feedback: batch triage failed; triaging concern %s alone", concern_id)
+    return triage_one(concern_id=concern_id)
+
+
+@task()
+def triage_waiting(limit: int = 200) -> int:
+    """Triage up to `limit` waiting concerns in one batch (for an operator or a schedule)."""
+    from congdoan.feedback.services import triage_pending
+
+    return triage_pending(limit=limit)
 
 
 @task()
