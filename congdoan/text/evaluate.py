@@ -57,8 +57,18 @@ def syllable_accuracy(gold: list[str], restored: list[str]) -> float:
     return 100.0 * ok / total if total else 0.0
 
 
-def eval_diacritics() -> Row:
-    from congdoan.text.restore import restore_lines
+def _restore_lines(models_dir: Path | None) -> Callable[[list[str]], list[str]]:
+    """The default restorer, or one built on the language model in ``models_dir``."""
+    from congdoan.text.lm import LM_FILE, SyllableLM
+    from congdoan.text.restore import Restorer, default_restorer
+
+    if models_dir is None or models_dir.resolve() == MODELS_DIR:
+        return default_restorer().restore_lines
+    return Restorer(SyllableLM(models_dir / LM_FILE)).restore_lines
+
+
+def eval_diacritics(models_dir: Path | None = None) -> Row:
+    restore_lines = _restore_lines(models_dir)
 
     gold = datasets.accent_test()
     stripped = [strip_marks(line) for line in gold]
@@ -98,8 +108,8 @@ def eval_pyvi_diacritics() -> Row | None:
     )
 
 
-def eval_spelling() -> Row:
-    from congdoan.text.restore import restore_lines
+def eval_spelling(models_dir: Path | None = None) -> Row:
+    restore_lines = _restore_lines(models_dir)
 
     noisy, clean = datasets.spelling_test()
     out = restore_lines(noisy)
@@ -124,7 +134,7 @@ def eval_spelling() -> Row:
     )
 
 
-def eval_classifier(name: str) -> Row:
+def eval_classifier(name: str, models_dir: Path | None = None) -> Row:
     from congdoan.text.classify import TextClassifier
 
     task, data, published, target = CLASSIFIERS[name]
@@ -134,7 +144,7 @@ def eval_classifier(name: str) -> Row:
         texts, labels = datasets.uit_vsfc(
             "test", "sentiment" if name.endswith("sentiment") else "topic"
         )
-    clf = TextClassifier.load(MODELS_DIR / name)
+    clf = TextClassifier.load((models_dir or MODELS_DIR) / name)
     pred = [label for label, _ in clf.predict(texts)]
     pred_stripped = [label for label, _ in clf.predict([strip_marks(t) for t in texts])]
     return Row(
@@ -147,21 +157,22 @@ def eval_classifier(name: str) -> Row:
     )
 
 
-EVALUATIONS: dict[str, Callable[[], Row]] = {
+EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "diacritics": eval_diacritics,
     "spelling": eval_spelling,
-    "sentiment": lambda: eval_classifier("feedback_sentiment"),
-    "topic": lambda: eval_classifier("feedback_topic"),
-    "toxicity": lambda: eval_classifier("toxicity"),
+    "sentiment": lambda d: eval_classifier("feedback_sentiment", d),
+    "topic": lambda d: eval_classifier("feedback_topic", d),
+    "toxicity": lambda d: eval_classifier("toxicity", d),
 }
 
 
-def run_all(only: list[str] | None = None) -> list[Row]:
+def run_all(only: list[str] | None = None, models_dir: Path | None = None) -> list[Row]:
+    """Run the evaluations (all, or those named) on the models in ``models_dir``."""
     if not datasets.available():
         raise FileNotFoundError(f"datasets not found at {datasets.datasets_dir()}")
     rows: list[Row] = []
     for name in only or list(EVALUATIONS):
-        rows.append(EVALUATIONS[name]())
+        rows.append(EVALUATIONS[name](models_dir))
         if name == "diacritics":
             pyvi_row = eval_pyvi_diacritics()
             if pyvi_row is not None:

@@ -165,7 +165,7 @@ def build_all(
         from congdoan.text.correct import corrections
 
         corrections.cache_clear()
-        rows = run_all()
+        rows = run_all(models_dir=out)
         report["evaluation"] = rows
         log(format_table(rows))
     write_model_cards(out, report)
