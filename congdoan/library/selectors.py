@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.safestring import SafeString
 
+from congdoan.library import engine
 from congdoan.library.models import Document, DocumentLink, Status, Visibility
 from congdoan.library.search import (
     apply_search,
@@ -132,26 +133,73 @@ def search_documents(
     if tag:
         qs = qs.filter(tags__icontains=tag)
     tokens = query_tokens(query)
-    qs = apply_search(qs, tokens)
-    qs = qs.defer("folded", "text_before_restore")
     page = max(1, page)
+    offset = (page - 1) * per_page
+    # The external engine, when configured, ranks; the database still decides what the viewer sees.
+    found = _engine_page(qs, tokens, offset, per_page) if tokens and engine.enabled() else None
+    if found is None:
+        found = _database_page(qs, tokens, offset, per_page, with_total)
+    ranked, total, capped = found
+    by_pk = (
+        Document.objects.select_related("unit").defer("folded", "text_before_restore").in_bulk([pk for pk, _s in ranked])
+        if ranked else {}
+    )
+    hits = [
+        Hit(
+            document=d, score=score, title_html=highlight(d.display_title, tokens),
+            snippet_html=snippet(d.text, tokens) if tokens else snippet(d.text[:220], []),
+        )
+        for pk, score in ranked if (d := by_pk.get(pk)) is not None
+    ]
+    return SearchPage(hits=hits, total=total, page=page, per_page=per_page, tokens=tokens, total_is_lower_bound=capped)
+
+
+def _database_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: int, with_total: bool) -> tuple[list[tuple[int, float]], int, bool]:
+    """The page from the database's own full text: ids and scores first (so that sorting the
+    matches never carries their text along), the documents themselves afterwards."""
+    qs = apply_search(qs, tokens)
     # Counting every match of a common word costs more than finding the best 20: count up to
     # COUNT_CAP and say "more than" beyond it (the pager still works page by page).
     newest = F("issued_on").desc(nulls_last=True)
-    ordered = qs.order_by("-score", newest, "-id") if tokens else qs.order_by(newest, "-id")  # type: ignore[misc]
     with search_transaction():
         total = qs[:COUNT_CAP + 1].count() if with_total else -1
-        rows = list(ordered[(page - 1) * per_page: page * per_page])
+        if tokens:
+            rows = list(qs.order_by("-score", newest, "-id").values_list("pk", "score")[offset:offset + limit])  # type: ignore[misc]
+        else:
+            rows = [(pk, 0.0) for pk in qs.order_by(newest, "-id").values_list("pk", flat=True)[offset:offset + limit]]
     capped = total > COUNT_CAP
-    total = min(total, COUNT_CAP) if capped else total
-    hits = [
-        Hit(
-            document=d, score=float(getattr(d, "score", 0) or 0), title_html=highlight(d.display_title, tokens),
-            snippet_html=snippet(d.text, tokens) if tokens else snippet(d.text[:220], []),
-        )
-        for d in rows
-    ]
-    return SearchPage(hits=hits, total=total, page=page, per_page=per_page, tokens=tokens, total_is_lower_bound=capped)
+    return [(pk, float(score or 0)) for pk, score in rows], (COUNT_CAP if capped else total), capped
+
+
+ENGINE_MAX_CANDIDATES = 8 * (COUNT_CAP + 1)
+_IN_CHUNK = 2000
+
+
+def _engine_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: int) -> tuple[list[tuple[int, float]], int, bool] | None:
+    """The page from the external engine: take its best candidates, keep those the database
+    (scope and filters) lets through, in the engine's order. Widen the candidates when the
+    filters keep too few to fill the page and the capped count; past ENGINE_MAX_CANDIDATES
+    (a narrow scope or filter over a common word) give up and let the database answer (None)."""
+    need = max(COUNT_CAP + 1, offset + limit)
+    wanted = need
+    while True:
+        got = engine.top(tokens, wanted)
+        if got is None:
+            return None
+        ranked, matched = got
+        exhausted = len(ranked) >= matched
+        ids = [pk for pk, _s in ranked]
+        visible: set[int] = set()
+        for i in range(0, len(ids), _IN_CHUNK):
+            visible.update(qs.filter(pk__in=ids[i:i + _IN_CHUNK]).values_list("pk", flat=True))
+        kept = [(pk, score) for pk, score in ranked if pk in visible]
+        if exhausted or len(kept) >= need:
+            break
+        if wanted >= ENGINE_MAX_CANDIDATES:
+            return None
+        wanted = min(wanted * 8, ENGINE_MAX_CANDIDATES)
+    capped = len(kept) > COUNT_CAP
+    return kept[offset:offset + limit], (COUNT_CAP if capped else len(kept)), capped
 
 
 @dataclass

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdoan.audit.services import audit_record
-from congdoan.library import intake
+from congdoan.library import engine, intake
 from congdoan.library.metadata import extract_metadata, number_key
 from congdoan.library.models import (
     METADATA_FIELDS,
@@ -354,6 +354,7 @@ def document_finalize(*, document_id: int) -> None:
         doc.updated_at = timezone.now()
         doc.save()
         link_references(doc)
+        transaction.on_commit(engine.schedule_sync)
 
 
 def _apply_metadata(doc: Document, text: str) -> None:
@@ -444,6 +445,7 @@ def document_correct(*, actor: Any, document: Document, values: dict[str, Any]) 
     doc.folded = fold_for_index(doc.title, doc.number, doc.issuer, doc.text)
     doc.updated_at = timezone.now()
     doc.save()
+    transaction.on_commit(engine.schedule_sync)
     if "number" in changes or "issued_on" in changes:
         link_references(doc)
     audit_record(actor=actor, action="library.document.correct", target=doc, changes=changes)

@@ -17,3 +17,11 @@ def process_document(document_id: int) -> None:
 def ocr_document(document_id: int) -> None:
     services.document_ocr_step(document_id=document_id)
     services.resume_interrupted()
+
+
+@task()
+def sync_search_index() -> None:
+    """Bring the optional external search index (LIBRARY_SEARCH_ENGINE=tantivy) in step."""
+    from congdoan.library import engine
+
+    engine.sync()

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from congdoan.library import selectors, services
+from congdoan.library import engine, selectors, services
 from congdoan.library.models import Document, Visibility
 from congdoan.library.search import fold_for_index, query_tokens, snippet
 from congdoan.text import fold
@@ -15,16 +15,26 @@ from congdoan.text import fold
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(params=["database", "tantivy"], autouse=True)
+def search_engine(request, settings, tmp_path) -> str:
+    """Every search test runs on the database's own full text and on the optional tantivy index."""
+    settings.LIBRARY_SEARCH_ENGINE = request.param
+    settings.LIBRARY_SEARCH_INDEX_DIR = str(tmp_path / "search-index")
+    return request.param
+
+
 def make(cast, unit, title: str, text: str, *, visibility: str = Visibility.UNIT, doc_type: str = "ke_hoach", issued: date | None = None, tags: str = "") -> Document:
     """A processed document written straight to the table (what the pipeline leaves behind)."""
     from congdoan.library.services import _store_blob
 
     blob = _store_blob(f"{title}{text}{unit.pk}".encode(), "txt", "text/plain")
-    return Document.objects.create(
+    doc = Document.objects.create(
         unit=unit, blob=blob, original_name=f"{title}.txt", source_kind="text", status="ready", visibility=visibility,
         title=title, text=text, doc_type=doc_type, issued_on=issued or date(2025, 5, 1), issuer=unit.name.upper(), issuer_key=fold(unit.name), tags=tags,
         folded=fold_for_index(title, text),
     )
+    engine.schedule_sync()  # as the services do on commit (tasks run inline in tests)
+    return doc
 
 
 @pytest.fixture
@@ -92,8 +102,8 @@ def test_visibility_decides_who_finds_what(cast, corpus, officer_a, officer_b, d
     assert ids(None, public_only=True) == {corpus["public"].pk}
 
 
-def test_a_corrected_title_is_searchable_at_once(cast, corpus):
-    services.document_correct(actor=cast.district_officer, document=corpus["report"], values={"title": "Báo cáo sơ kết phong trào thi đua"})
+def test_a_corrected_title_is_searchable_at_once(cast, corpus, run_on_commit):
+    run_on_commit(services.document_correct, actor=cast.district_officer, document=corpus["report"], values={"title": "Báo cáo sơ kết phong trào thi đua"})
     assert ids(cast.admin, query="so ket phong trao thi dua") == {corpus["report"].pk}
 
 
@@ -110,7 +120,7 @@ def test_deleted_documents_leave_the_index(cast, corpus):
     assert ids(cast.admin, query="bua an ca") == set()
 
 
-def test_the_backend_in_use_is_the_databases_own(cast, corpus):
+def test_the_database_full_text_is_there_whichever_engine_ranks(cast, corpus):
     sql = str(selectors.documents_visible(viewer=cast.admin).query)
     from congdoan.library.search import apply_search
 
@@ -118,3 +128,66 @@ def test_the_backend_in_use_is_the_databases_own(cast, corpus):
     assert ("library_document_fts" in searched) == (connection.vendor == "sqlite")
     assert ("search_tsv" in searched) == (connection.vendor == "postgresql")
     assert sql
+
+
+def test_the_external_engine_ranks_when_it_is_on(cast, corpus, search_engine):
+    found = engine.top(query_tokens("truyen thong"), 100)
+    if search_engine == "database":
+        assert found is None
+    else:
+        assert found is not None and corpus["plan"].pk in {pk for pk, _s in found[0]}
+
+
+@pytest.mark.parametrize("search_engine", ["tantivy"], indirect=True)
+def test_a_stale_engine_index_never_shows_what_the_viewer_may_not_see(cast, corpus, officer_a, settings):
+    Document.objects.filter(pk=corpus["public"].pk).update(visibility=Visibility.UNIT)  # no sync
+    corpus["union"].delete()
+    assert ids(officer_a, query="truyen thong") == {corpus["plan"].pk}
+    assert ids(cast.admin, query="huong dan toan he thong") == set()
+
+
+@pytest.mark.parametrize("search_engine", ["tantivy"], indirect=True)
+def test_a_missing_engine_index_falls_back_to_the_database(cast, corpus, settings, tmp_path):
+    settings.LIBRARY_SEARCH_INDEX_DIR = str(tmp_path / "not-built")
+    assert corpus["plan"].pk in ids(cast.admin, query="ke hoach truyen thong")
+
+
+@pytest.mark.parametrize("search_engine", ["tantivy"], indirect=True)
+def test_a_narrow_scope_widens_the_candidates_then_asks_the_database(cast, corpus, officer_a, settings, monkeypatch):
+    for i in range(8):
+        make(cast, cast.unit_b, f"Truyền thông nội bộ {i}", "Truyền thông.")
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)  # first round: the 10 best candidates (the page)
+    monkeypatch.setattr(selectors, "ENGINE_MAX_CANDIDATES", 80)
+    calls: list[int] = []
+    top = engine.top
+
+    def counted(tokens: list[str], limit: int) -> object:
+        calls.append(limit)
+        return top(tokens, limit)
+
+    monkeypatch.setattr(engine, "top", counted)
+    found = selectors.search_documents(viewer=officer_a, query="truyen thong", per_page=10)
+    assert {h.document.pk for h in found.hits} == {corpus["plan"].pk, corpus["public"].pk, corpus["union"].pk}
+    assert calls == [10, 80]
+    monkeypatch.setattr(selectors, "ENGINE_MAX_CANDIDATES", 10)  # no widening allowed: the database answers
+    found = selectors.search_documents(viewer=officer_a, query="truyen thong", per_page=10)
+    assert {h.document.pk for h in found.hits} == {corpus["plan"].pk, corpus["public"].pk, corpus["union"].pk}
+
+
+@pytest.mark.parametrize("search_engine", ["tantivy"], indirect=True)
+def test_a_sync_waits_for_another_writer_to_finish(cast, corpus, settings):
+    import threading
+    import time
+
+    held = engine._open(create=True).writer(15_000_000, 1)  # another worker's sync, holding the lock
+
+    def release() -> None:
+        time.sleep(0.5)
+        held.rollback()
+        held.wait_merging_threads()
+
+    threading.Thread(target=release).start()
+    started = time.monotonic()
+    assert engine.sync(full=True) == len(corpus)
+    assert time.monotonic() - started >= 0.4
+    assert corpus["plan"].pk in ids(cast.admin, query="ke hoach truyen thong")

@@ -1,0 +1,197 @@
+"""An optional external search engine behind `selectors.search_documents`: a tantivy index on
+disk, for large libraries where the database's own full text is too slow (docs/library.md,
+Figures). Off by default (`LIBRARY_SEARCH_ENGINE=database`); `LIBRARY_SEARCH_ENGINE=tantivy`
+turns it on, the index lives in `LIBRARY_SEARCH_INDEX_DIR` (default VAR_DIR/library-search).
+
+What it holds: per document only its id (a fast field) and the words of `Document.folded`
+(plus the folded title, so that a title match ranks first). It decides which documents match
+and in what order; it decides nothing about access. The selector takes the best candidates
+from it and keeps those that the database, through `visible_q` and the filters, lets the
+viewer see (see `selectors._engine_page`), so a stale index can only miss a document or rank
+it on old words, never show one the viewer may not see or one that was deleted.
+
+Writers and processes: tantivy allows one `IndexWriter` per index, guarded by a lock file
+that the operating system releases when a process dies. Web processes only read (a reader
+takes no lock and `reload()`s to see the latest commit). Writes happen in `sync()`, which the
+service layer enqueues as the task `library.tasks.sync_search_index` after any commit that
+changes what is indexed; whichever worker runs it takes the lock (waiting up to
+`LOCK_WAIT_SECONDS` for another worker's sync to finish), re-indexes every document whose
+`updated_at` is at or after the last sync's start minus `SYNC_MARGIN` (so a transaction that
+committed late is not missed; re-indexing a document twice is harmless: delete by id, add),
+commits and records the new start time. Two syncs at once therefore run one after the other,
+and a sync that fails leaves the mark where it was, so the next one catches up.
+`congdoan library reindex` rebuilds it all (and drops deleted documents).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+LOCK_WAIT_SECONDS = 60.0
+SYNC_MARGIN = timedelta(minutes=2)
+TITLE_BOOST = 2.0
+MARK_FILE = "congdoan-sync.json"
+_WRITER_HEAP = 50_000_000
+
+_local = threading.local()
+
+
+def engine_name() -> str:
+    return str(getattr(settings, "LIBRARY_SEARCH_ENGINE", "") or os.environ.get("LIBRARY_SEARCH_ENGINE", "") or "database")
+
+
+def enabled() -> bool:
+    return engine_name() == "tantivy"
+
+
+def index_dir() -> Path:
+    configured = getattr(settings, "LIBRARY_SEARCH_INDEX_DIR", "") or os.environ.get("LIBRARY_SEARCH_INDEX_DIR", "")
+    if configured:
+        return Path(configured)
+    return Path(getattr(settings, "VAR_DIR", Path(settings.MEDIA_ROOT).parent)) / "library-search"
+
+
+def _schema() -> Any:
+    import tantivy
+
+    return (
+        tantivy.SchemaBuilder()
+        .add_integer_field("id", stored=False, indexed=True, fast=True)
+        .add_text_field("body", stored=False, )
+        .add_text_field("title", stored=False)
+        .build()
+    )
+
+
+def _open(create: bool) -> Any:
+    import tantivy
+
+    path = index_dir()
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    elif not (path / "meta.json").exists():
+        return None
+    return tantivy.Index(_schema(), path=str(path), reuse=True)
+
+
+def _reader() -> Any:
+    """This thread's handle on the index, reloaded to the latest commit; None when there is none yet."""
+    path = str(index_dir())
+    cached = getattr(_local, "index", None)
+    if cached is None or cached[0] != path:
+        index = _open(create=False)
+        if index is None:
+            return None
+        _local.index = cached = (path, index)
+    index = cached[1]
+    index.reload()
+    return index
+
+
+def _query(index: Any, tokens: list[str]) -> Any:
+    import tantivy
+
+    schema = index.schema
+    Q, must, should = tantivy.Query, tantivy.Occur.Must, tantivy.Occur.Should
+    parts: list[tuple[Any, Any]] = []
+    for i, token in enumerate(tokens):
+        if i == len(tokens) - 1:  # the last word is a prefix: the exact word scores, longer words match
+            word = Q.boolean_query([(should, Q.term_query(schema, "body", token)), (should, Q.regex_query(schema, "body", token + "[a-z0-9]+"))])
+        else:
+            word = Q.term_query(schema, "body", token)
+        parts.append((must, word))
+        parts.append((should, Q.boost_query(Q.term_query(schema, "title", token), TITLE_BOOST)))
+    return Q.boolean_query(parts)
+
+
+def top(tokens: list[str], limit: int) -> tuple[list[tuple[int, float]], int] | None:
+    """The best `limit` (document id, score) for the tokens, and how many documents match.
+    None when the engine is off or its index is not built yet (the caller uses the database)."""
+    if not tokens or not enabled():
+        return None
+    try:
+        index = _reader()
+    except Exception as exc:  # a broken index must not break search: the database answers
+        log.warning("library: search index unreadable (%s), searching the database", exc)
+        return None
+    if index is None:
+        return None
+    searcher = index.searcher()
+    result = searcher.search(_query(index, tokens), limit, count=True)
+    addresses = [address for _score, address in result.hits]
+    ids = searcher.fast_field_values("id", addresses) if addresses else []
+    return [(int(pk), float(score)) for pk, (score, _a) in zip(ids, result.hits, strict=True)], int(result.count or 0)
+
+
+def _writer(index: Any) -> Any:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return index.writer(_WRITER_HEAP, 1)
+        except ValueError as exc:
+            if "LockBusy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _read_mark() -> datetime | None:
+    try:
+        raw = json.loads((index_dir() / MARK_FILE).read_text())["synced_from"]
+        return datetime.fromisoformat(raw)
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def sync(*, full: bool = False) -> int:
+    """Bring the index in step with the database; returns how many documents were (re)indexed.
+    `full` rebuilds from scratch. Runs in one worker at a time (the writer lock)."""
+    import tantivy
+
+    from congdoan.library.models import Document
+    from congdoan.library.search import fold_for_index
+
+    index = _open(create=True)
+    writer = _writer(index)
+    try:
+        started = timezone.now()
+        mark = None if full else _read_mark()
+        docs = Document.objects.all()
+        if full or mark is None:
+            writer.delete_all_documents()
+        else:
+            docs = docs.filter(updated_at__gte=mark - SYNC_MARGIN)
+        count = 0
+        for pk, folded, title, number in docs.values_list("pk", "folded", "title", "number").iterator(chunk_size=2000):
+            if not (full or mark is None):
+                writer.delete_documents_by_term("id", pk)
+            if folded:
+                writer.add_document(tantivy.Document(id=pk, body=folded, title=fold_for_index(title, number)))
+            count += 1
+        writer.commit()
+        writer.wait_merging_threads()
+    except BaseException:
+        writer.rollback()
+        raise
+    (index_dir() / MARK_FILE).write_text(json.dumps({"synced_from": started.isoformat()}))
+    return count
+
+
+def schedule_sync() -> None:
+    """After a commit that changed what is indexed: enqueue a sync when the engine is on."""
+    if not enabled():
+        return
+    from congdoan.library.tasks import sync_search_index
+
+    sync_search_index.enqueue()
