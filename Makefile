@@ -44,8 +44,9 @@ seed: migrate
 demo: seed
 	@echo ""
 	@echo "Công Đoàn Số: http://$(HOST):$(PORT)/   (Ctrl+C để dừng)"
+	@echo "Tiến trình nền (worker) ghi nhật ký vào var/worker.log"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(CONGDOAN) worker & \
+	  $(CONGDOAN) worker > var/worker.log 2>&1 & \
 	  $(CONGDOAN) runserver --noreload $(HOST):$(PORT)
 
 serve: install
