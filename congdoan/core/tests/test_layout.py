@@ -1,0 +1,46 @@
+"""The shared layout: the officers' menu, light public pages, friendly error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_officer_menu_reaches_the_main_sections_from_any_page(officer_a: Any, client_of: Any) -> None:
+    html = client_of(officer_a).get(reverse("library:list")).content.decode()
+    for name in ("core:dashboard", "feedback:inbox", "library:list", "orgs:tree", "accounts:profile"):
+        assert f'href="{reverse(name)}"' in html
+    assert 'aria-current="page"' in html
+    assert reverse("audit:list") not in html
+
+
+def test_admin_menu_also_reaches_the_audit_log(admin_user: Any, client_of: Any) -> None:
+    html = client_of(admin_user).get(reverse("core:dashboard")).content.decode()
+    assert f'href="{reverse("audit:list")}"' in html
+
+
+def test_pages_for_workers_load_no_script(client: Client, member: Any, client_of: Any) -> None:
+    for response in (
+        client.get(reverse("core:home")),
+        client.get(reverse("feedback:submit")),
+        client.get(reverse("library:public_list")),
+        client_of(member).get(reverse("feedback:mine")),
+    ):
+        assert b"<script" not in response.content
+
+
+def test_unknown_address_answers_a_friendly_vietnamese_404(client: Client) -> None:
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang này" in response.content.decode()
+
+
+def test_member_sees_a_vietnamese_403_on_the_audit_log(member: Any, client_of: Any) -> None:
+    response = client_of(member).get(reverse("audit:list"))
+    assert response.status_code == 403
+    assert "Bạn không có quyền xem trang này" in response.content.decode()
