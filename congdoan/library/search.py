@@ -17,9 +17,11 @@ A query is folded and tokenised the same way; all words must match, the last one
 from __future__ import annotations
 
 import html
+import json
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -67,6 +69,17 @@ def apply_search(qs: QuerySet[Any], tokens: list[str]) -> QuerySet[Any]:
     return qs.extra(select={"score": "0"})
 
 
+def only_ids(qs: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:
+    """`qs` restricted to the given primary keys, passed as one parameter (a JSON array on SQLite,
+    an array on PostgreSQL) rather than one parameter per id: a thousand candidates from the
+    external engine cost one short statement to check."""
+    if connection.vendor == "sqlite":
+        return qs.extra(where=["library_document.id IN (SELECT value FROM json_each(%s))"], params=[json.dumps(ids)])
+    if connection.vendor == "postgresql":
+        return qs.extra(where=["library_document.id = ANY(%s)"], params=[ids])
+    return qs.filter(pk__in=ids)
+
+
 @contextmanager
 def search_transaction() -> Iterator[None]:
     """On PostgreSQL, answer from the GIN index even when most rows match: the planner
@@ -80,14 +93,22 @@ def search_transaction() -> Iterator[None]:
         yield
 
 
-def _match_spans(text: str, tokens: list[str]) -> list[tuple[int, int]]:
+def _match_pattern(tokens: list[str]) -> regex.Pattern[str]:
+    return _compiled_pattern(tuple(sorted(set(tokens), key=lambda t: (-len(t), t))))
+
+
+@lru_cache(maxsize=256)
+def _compiled_pattern(tokens: tuple[str, ...]) -> regex.Pattern[str]:
+    return regex.compile(r"(?<![a-z0-9])(?:" + "|".join(regex.escape(t) for t in tokens) + r")[a-z0-9]*")
+
+
+def _match_spans(text: str, tokens: list[str], folded: str | None = None) -> list[tuple[int, int]]:
     if not tokens:
         return []
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     if len(folded) != len(text):  # should not happen for NFC text; then no highlighting
         return []
-    pattern = regex.compile(r"(?<![a-z0-9])(?:" + "|".join(regex.escape(t) for t in sorted(set(tokens), key=len, reverse=True)) + r")[a-z0-9]*")
-    return [m.span() for m in pattern.finditer(folded)]
+    return [m.span() for m in _match_pattern(tokens).finditer(folded)]
 
 
 def highlight(text: str, tokens: list[str], spans: list[tuple[int, int]] | None = None, start: int = 0, end: int | None = None) -> SafeString:
@@ -111,14 +132,26 @@ def snippet(text: str, tokens: list[str], width: int = 220) -> SafeString:
     text = unicodedata.normalize("NFC", text or "")
     if not text:
         return mark_safe("")
-    spans = _match_spans(text, tokens)
-    folded = fold(text) if spans else ""
+    folded = fold(text) if tokens else ""
+    spans = _match_spans(text, tokens, folded)
+    # Slide a window over the matches (sorted by start): the first window start that holds the
+    # most distinct words wins; each match enters and leaves the window once.
+    words = [folded[a:b] for a, b in spans]
     best_start, best_score = 0, -1
-    for s, _e in spans[:200]:
-        window_start = max(0, s - 40)
-        words = {folded[a:b] for a, b in spans if window_start <= a < window_start + width}
-        if len(words) > best_score:
-            best_start, best_score = window_start, len(words)
+    inside: dict[str, int] = {}
+    left = hi = 0
+    for lo in range(min(len(spans), 200)):
+        window_start = max(0, spans[lo][0] - 40)
+        while hi < len(spans) and spans[hi][0] < window_start + width:
+            inside[words[hi]] = inside.get(words[hi], 0) + 1
+            hi += 1
+        while spans[left][0] < window_start:
+            inside[words[left]] -= 1
+            if not inside[words[left]]:
+                del inside[words[left]]
+            left += 1
+        if len(inside) > best_score:
+            best_start, best_score = window_start, len(inside)
     if best_start > 0:
         space = text.find(" ", best_start)
         best_start = space + 1 if 0 <= space < best_start + 20 else best_start

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.safestring import SafeString
@@ -21,6 +22,7 @@ from congdoan.library.models import Document, DocumentLink, Status, Visibility
 from congdoan.library.search import (
     apply_search,
     highlight,
+    only_ids,
     query_tokens,
     search_transaction,
     snippet,
@@ -172,7 +174,15 @@ def _database_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit
 
 
 ENGINE_MAX_CANDIDATES = 8 * (COUNT_CAP + 1)
-_IN_CHUNK = 2000
+
+
+def _pks(qs: QuerySet[Document]) -> set[int]:
+    """The primary keys of `qs`, read straight from the cursor (a thousand of them through the
+    ORM's row machinery cost more than the query itself)."""
+    sql, params = qs.order_by().values_list("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _engine_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: int) -> tuple[list[tuple[int, float]], int, bool] | None:
@@ -189,9 +199,7 @@ def _engine_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: 
         ranked, matched = got
         exhausted = len(ranked) >= matched
         ids = [pk for pk, _s in ranked]
-        visible: set[int] = set()
-        for i in range(0, len(ids), _IN_CHUNK):
-            visible.update(qs.filter(pk__in=ids[i:i + _IN_CHUNK]).values_list("pk", flat=True))
+        visible = _pks(only_ids(qs, ids)) if ids else set()
         kept = [(pk, score) for pk, score in ranked if pk in visible]
         if exhausted or len(kept) >= need:
             break
