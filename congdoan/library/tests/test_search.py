@@ -191,3 +191,13 @@ def test_a_sync_waits_for_another_writer_to_finish(cast, corpus, settings):
     assert engine.sync(full=True) == len(corpus)
     assert time.monotonic() - started >= 0.4
     assert corpus["plan"].pk in ids(cast.admin, query="ke hoach truyen thong")
+
+
+@pytest.mark.parametrize("search_engine", ["tantivy"], indirect=True)
+def test_reindex_command_rebuilds_the_engine_index_without_deleted_documents(cast, corpus):
+    from django.core.management import call_command
+
+    Document.objects.filter(pk=corpus["union"].pk).delete()
+    call_command("library", "reindex")
+    found = engine.top(query_tokens("huong dan"), 100)
+    assert found is not None and corpus["union"].pk not in {pk for pk, _s in found[0]} and found[1] == 0

@@ -4,6 +4,7 @@
     congdoan library search "QUERY" [--json] [--as EMAIL]
     congdoan library show ID [--json]
     congdoan library resume            # re-enqueue work a killed worker left behind
+    congdoan library reindex [--changed]   # rebuild the tantivy index (LIBRARY_SEARCH_ENGINE=tantivy)
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class Command(BaseCommand):
         show.add_argument("id", type=int)
         show.add_argument("--json", action="store_true", dest="as_json")
         sub.add_parser("resume", help="Đưa lại vào hàng đợi các tài liệu bị gián đoạn")
+        reindex = sub.add_parser("reindex", help="Dựng lại chỉ mục tìm kiếm tantivy (LIBRARY_SEARCH_ENGINE=tantivy)")
+        reindex.add_argument("--changed", action="store_true", help="chỉ các tài liệu đổi từ lần đồng bộ trước")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         getattr(self, f"do_{action}")(**options)
@@ -124,3 +127,11 @@ class Command(BaseCommand):
     def do_resume(self, **_: Any) -> None:
         count = services.resume_all()
         self.stdout.write(f"Đã đưa lại {count} tài liệu vào hàng đợi.")
+
+    def do_reindex(self, *, changed: bool, **_: Any) -> None:
+        from congdoan.library import engine
+
+        if not engine.enabled():
+            self.stdout.write(f"Lưu ý: LIBRARY_SEARCH_ENGINE={engine.engine_name()}, chỉ mục này chưa được dùng để tìm kiếm.")
+        count = engine.sync(full=not changed)
+        self.stdout.write(f"Đã đưa {count} tài liệu vào chỉ mục {engine.index_dir()}.")
