@@ -88,8 +88,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--connection",
         choices=["keep-alive", "close"],
-        default="keep-alive",
-        help="clients reuse one connection each (keep-alive) or open one per request (close)",
+        default="close",
+        help="one connection per request (close: like many phones posting once each) or "
+        "one kept-alive connection per client",
     )
     parser.add_argument(
         "--max-seconds", type=float, default=120.0, help="stop sending after this long"
@@ -205,7 +206,6 @@ def _child(args: argparse.Namespace) -> int:
     log_path = _var_dir() / "bench" / "feedback-gunicorn.log"
     server = _start_server(port, args.workers, args.threads, log_path)
     keep_alive = args.connection == "keep-alive"
-    server_cpu_before = _children_cpu()
     try:
         _wait_ready(port, server, timeout=60)
         warm = asyncio.run(
@@ -219,6 +219,7 @@ def _child(args: argparse.Namespace) -> int:
             )
         )
         cpu_before = time.process_time()
+        server_cpu_before = _tree_cpu(server.pid)
         result = asyncio.run(
             _load(
                 port,
@@ -230,16 +231,23 @@ def _child(args: argparse.Namespace) -> int:
             )
         )
         client_cpu = time.process_time() - cpu_before
+        server_cpu_after = _tree_cpu(server.pid)
         load_during = _loadavg()
     finally:
         _stop_server(server)
-    server_cpu = _children_cpu() - server_cpu_before
     accepted = warm.accepted + result.accepted
     _print_load(result)
+    server_line = (
+        f"{server_cpu_after - server_cpu_before:.2f}s = "
+        f"{(server_cpu_after - server_cpu_before) / result.elapsed:.2f} core(s), "
+        f"{(server_cpu_after - server_cpu_before) / max(1, result.sent) * 1000:.1f} ms per request"
+        if server_cpu_before is not None and server_cpu_after is not None
+        else "n/a"
+    )
     print(
-        f"CPU: load generator {client_cpu:.2f}s = {client_cpu / result.elapsed:.2f} core(s) "
-        f"during the run; gunicorn (all workers, warm-up included) {server_cpu:.2f}s; "
-        f"PostgreSQL/other not counted; load average at the end: {load_during}"
+        f"CPU during the run: load generator {client_cpu:.2f}s = "
+        f"{client_cpu / result.elapsed:.2f} core(s); gunicorn {server_line}; the database server "
+        f"and other processes not counted; load average at the end: {load_during}"
     )
     from congdoan.feedback.models import Concern
 
@@ -309,12 +317,27 @@ def _loadavg() -> str:
         return "?"
 
 
-def _children_cpu() -> float:
-    """CPU seconds of the waited-for child processes (gunicorn's master and its workers)."""
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def _tree_cpu(root: int) -> float | None:
+    """CPU seconds so far of a process and its children (Linux /proc), None elsewhere."""
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        pids = [root]
+        for pid in Path("/proc").iterdir():
+            if not pid.name.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                stat = (pid / "stat").read_text()
+                fields = stat.rsplit(")", 1)[1].split()
+                if int(fields[1]) == root:  # ppid
+                    pids.append(int(pid.name))
+        for pid_ in pids:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid_}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        return total
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _start_server(port: int, workers: int, threads: int, log_path: Path) -> subprocess.Popen[bytes]:
@@ -604,8 +627,10 @@ def _triage(workers: int) -> None:
     )
     from django.db.models import Max, Min
 
-    span = DBTaskResult.objects.filter(task_path__endswith="triage_concern").aggregate(
-        first=Min("started_at"), last=Max("finished_at")
+    span = (
+        DBTaskResult.objects.filter(task_path__endswith="triage_concern")
+        .exclude(worker_ids=[])  # retired by a batch: never claimed by a worker
+        .aggregate(first=Min("started_at"), last=Max("finished_at"))
     )
     if span["first"] and span["last"]:
         busy = (span["last"] - span["first"]).total_seconds()

@@ -191,6 +191,27 @@ def _enqueue(task_name: str, *args: Any) -> None:
     transaction.on_commit(run)
 
 
+def _enqueue_many(task_name: str, ids: list[int]) -> None:
+    """One task per id: in the current transaction on the database backend (no commit of
+    its own per task), else on commit. A failure in the transaction falls back to on commit."""
+    if not ids:
+        return
+    if _queue_in_same_database(task_name):
+        from congdoan.feedback import tasks
+
+        try:
+            with transaction.atomic():
+                for pk in ids:
+                    getattr(tasks, task_name).enqueue(pk)
+            return
+        except Exception:
+            log.warning(
+                "feedback: could not enqueue %s in the transaction", task_name, exc_info=True
+            )
+    for pk in ids:
+        _enqueue(task_name, pk)
+
+
 class _QueueBroken(Exception):
     """The task could not be written in the intake's transaction (rolled back, retried without it)."""
 
@@ -444,18 +465,22 @@ def _best(scores: np.ndarray, clusters: list[Any]) -> int | None:
 
 def _cluster_batch(members: list[Concern], signatures: dict[int, bytes]) -> set[int]:
     """Cluster the batch's concerns of one union (oldest first) among themselves and with the
-    union's recent concerns loaded once; returns the ids of the clusters that grew.
+    union's recent concerns loaded once; sets their `cluster_id` and returns the ids of the
+    clusters that grew.
 
     Each concern joins its most similar match (Jaccard estimate ≥ CLUSTER_THRESHOLD): that
-    match's cluster, or a new cluster of the two. A match outside the batch is claimed with a
-    conditional UPDATE (`cluster IS NULL`): if another worker clustered it meanwhile, its
-    cluster is joined instead.
+    match's cluster, or a new cluster of the two. The plan is made in memory; then the older
+    concerns that would seed a new cluster are locked (SELECT … FOR UPDATE): one clustered
+    by another worker meanwhile makes the plan join that worker's cluster instead. New
+    clusters are inserted in one statement.
     """
     unit_id = members[0].unit_id
     pks, matrix, clusters = _candidates(unit_id, [m.pk for m in members])
+    # A target is a cluster id (int) or a new, unsaved Cluster (keyed by id() below).
+    target_of: dict[int, Any] = {}  # batch concern pk → target
+    seeds: dict[int, Cluster] = {}  # older concern pk → the new cluster it would start
     seen: list[Concern] = []  # batch members already placed, newest first
     seen_sigs: list[np.ndarray] = []
-    grown: set[int] = set()
     for concern in members:
         sig = np.frombuffer(signatures[concern.pk], dtype=np.uint32)
         batch_scores = (
@@ -469,43 +494,93 @@ def _cluster_batch(members: list[Concern], signatures: dict[int, bytes]) -> set[
             else np.empty(0)
         )
         scores = np.concatenate([batch_scores, old_scores])
-        index = _best(scores, [m.cluster_id for m in seen] + clusters)
+        index = _best(scores, [target_of.get(m.pk) for m in seen] + clusters)
         seen.insert(0, concern)
         seen_sigs.insert(0, sig)
         if index is None:
             continue
         if index < len(batch_scores):
             other = seen[index + 1]
-            if other.cluster_id is None:
-                other.cluster_id = Cluster.objects.create(
+            target = target_of.get(other.pk)
+            if target is None:
+                target = Cluster(
                     unit_id=unit_id, topic=concern.topic, title=concern.display_text[:200], size=0
-                ).pk
-            concern.cluster_id = other.cluster_id
+                )
+                target_of[other.pk] = target
         else:
             at = index - len(batch_scores)
-            cluster_id = clusters[at]
-            if cluster_id is None:
-                cluster = Cluster.objects.create(
+            target = clusters[at]
+            if target is None:
+                target = Cluster(
                     unit_id=unit_id, topic=concern.topic, title=concern.display_text[:200], size=0
                 )
-                claimed = Concern.objects.filter(pk=pks[at], cluster__isnull=True).update(
-                    cluster=cluster
-                )
-                if claimed == 1:
-                    cluster_id = cluster.pk
-                else:  # another worker clustered that concern meanwhile: join its cluster
-                    cluster.delete()
-                    cluster_id = (
-                        Concern.objects.filter(pk=pks[at])
-                        .values_list("cluster_id", flat=True)
-                        .first()
-                    )
-                clusters[at] = cluster_id
-            if cluster_id is None:
-                continue
-            concern.cluster_id = cluster_id
-        grown.add(concern.cluster_id)  # type: ignore[arg-type]
+                clusters[at] = target
+                seeds[pks[at]] = target
+        target_of[concern.pk] = target
+    if not target_of:
+        return set()
+    resolved: dict[int, int | None] = {}  # id(new Cluster) → the cluster id it ends up as
+    if seeds:
+        free = set(
+            Concern.objects.select_for_update()
+            .filter(pk__in=list(seeds), cluster__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        taken = [pk for pk in seeds if pk not in free]
+        if taken:  # clustered by another worker meanwhile: join its cluster
+            current = dict(Concern.objects.filter(pk__in=taken).values_list("pk", "cluster_id"))
+            for pk in taken:
+                resolved[id(seeds.pop(pk))] = current.get(pk)
+    fresh: dict[int, Cluster] = {}
+    for target in target_of.values():
+        if isinstance(target, Cluster) and id(target) not in resolved:
+            fresh[id(target)] = target
+    if fresh:
+        created = list(fresh.values())
+        if connection.features.can_return_rows_from_bulk_insert:
+            Cluster.objects.bulk_create(created)
+        else:
+            for cluster in created:
+                cluster.save()
+        for key, cluster in fresh.items():
+            resolved[key] = cluster.pk
+    if seeds:
+        _set_rows(
+            Concern, [Concern(pk=pk, cluster_id=c.pk) for pk, c in seeds.items()], ["cluster"]
+        )
+    grown: set[int] = set()
+    for concern in members:
+        target = target_of.get(concern.pk)
+        if target is None:
+            continue
+        cluster_id = resolved.get(id(target)) if isinstance(target, Cluster) else target
+        concern.cluster_id = cluster_id
+        if cluster_id is not None:
+            grown.add(cluster_id)
     return grown
+
+
+def _set_rows(model: Any, objs: list[Any], fields: list[str]) -> None:
+    """UPDATE each object's row with these fields: one statement sent for many rows
+    (executemany; psycopg pipelines it). Django's bulk_update builds a CASE per field and
+    row, which cost more Python time than the whole text analysis of the batch."""
+    if not objs:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    qn = connection.ops.quote_name
+    sql = (
+        f"UPDATE {qn(meta.db_table)} SET "
+        + ", ".join(f"{qn(c.column)} = %s" for c in columns)
+        + f" WHERE {qn(meta.pk.column)} = %s"
+    )
+    params = [
+        [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _resize(clusters: set[int]) -> None:
@@ -519,7 +594,8 @@ def _resize(clusters: set[int]) -> None:
         .annotate(n=Count("pk"))
         .values_list("cluster_id", "n")
     )
-    Cluster.objects.bulk_update(
+    _set_rows(
+        Cluster,
         [Cluster(pk=pk, size=sizes.get(pk, 0), updated_at=now) for pk in sorted(clusters)],
         ["size", "updated_at"],
     )
@@ -614,7 +690,7 @@ def _write_triage(
     grown: set[int] = set()
     for members in by_unit.values():
         grown |= _cluster_batch(members, signatures)
-    Concern.objects.bulk_update(rows, TRIAGE_FIELDS)
+    _set_rows(Concern, rows, TRIAGE_FIELDS)
     _resize(grown)
     for concern in rows:
         events.append(
@@ -627,10 +703,47 @@ def _write_triage(
                 created_at=now,
             )
         )
-        if concern.urgency == Urgency.URGENT:
-            _enqueue("notify_urgent", concern.pk)
     ConcernEvent.objects.bulk_create(events)
+    _enqueue_many("notify_urgent", [c.pk for c in rows if c.urgency == Urgency.URGENT])
+    _retire_queued_tasks([concern.pk for concern in rows], now)
     return len(rows)
+
+
+def _retire_queued_tasks(concern_ids: list[int], now: Any) -> int:
+    """Mark the queued `triage_concern` tasks of the concerns just triaged as done (returning 0).
+
+    Database task backend only (same database, same transaction as the triage): each intake
+    enqueues a task, and without this the worker would still claim, run and record ~199
+    tasks per batch of 200 only to find their concern triaged — on PostgreSQL two commits
+    each. What they would have done is exactly this: return 0. Tasks already claimed
+    (RUNNING) are left to run (they return at once). Any failure leaves the tasks queued
+    (they are still correct, only slower); a savepoint keeps the triage itself.
+    """
+    from congdoan.feedback import tasks
+
+    try:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+
+        backend = tasks.triage_concern.get_backend()
+        if not isinstance(backend, DatabaseBackend) or not concern_ids:
+            return 0
+        with transaction.atomic():
+            return DBTaskResult.objects.filter(
+                status=TaskResultStatus.READY,
+                backend_name=backend.alias,
+                task_path=tasks.triage_concern.module_path,
+                args_kwargs__args__0__in=concern_ids,
+            ).update(
+                status=TaskResultStatus.SUCCESSFUL,
+                started_at=now,
+                finished_at=now,
+                return_value=0,
+            )
+    except Exception:
+        log.warning("feedback: could not retire the queued triage tasks", exc_info=True)
+        return 0
 
 
 def _triage(queryset: Any, *, limit: int, include: int | None = None) -> int:
