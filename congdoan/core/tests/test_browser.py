@@ -122,3 +122,20 @@ def test_union_tree_fits_a_small_phone(phone, live_server, cast):
     assert "Công đoàn Công ty May A" in phone.locator("#tree").inner_text()
     _shot(phone, "phone-tree.png")
     assert _horizontal_overflow(phone) <= 0
+
+
+def test_officer_reaches_the_library_from_the_menu_on_a_phone_without_javascript(
+    browser, live_server, cast
+):
+    context = browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=False)
+    page = context.new_page()
+    _log_in(page, live_server.url, cast.district_officer.email)
+    for path in ("/bang-dieu-khien/", "/y-kien/hop-thu/", "/tai-lieu/", "/don-vi/"):
+        page.goto(f"{live_server.url}{path}")
+        assert _horizontal_overflow(page) <= 0, path
+    page.click("header summary")
+    page.click("header .menu a[href='/tai-lieu/']")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/tai-lieu/"), page.url
+    _shot(page, "phone-menu-library.png")
+    context.close()

@@ -11,9 +11,17 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_officer_menu_reaches_the_main_sections_from_any_page(officer_a: Any, client_of: Any) -> None:
+def test_officer_menu_reaches_the_main_sections_from_any_page(
+    officer_a: Any, client_of: Any
+) -> None:
     html = client_of(officer_a).get(reverse("library:list")).content.decode()
-    for name in ("core:dashboard", "feedback:inbox", "library:list", "orgs:tree", "accounts:profile"):
+    for name in (
+        "core:dashboard",
+        "feedback:inbox",
+        "library:list",
+        "orgs:tree",
+        "accounts:profile",
+    ):
         assert f'href="{reverse(name)}"' in html
     assert 'aria-current="page"' in html
     assert reverse("audit:list") not in html
