@@ -173,7 +173,9 @@ def _database_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit
     return [(pk, float(score or 0)) for pk, score in rows], (COUNT_CAP if capped else total), capped
 
 
+ENGINE_FIRST_CANDIDATES = 200
 ENGINE_MAX_CANDIDATES = 8 * (COUNT_CAP + 1)
+ENGINE_ESTIMATE_MARGIN = 2
 
 
 def _pks(qs: QuerySet[Document]) -> set[int]:
@@ -187,27 +189,39 @@ def _pks(qs: QuerySet[Document]) -> set[int]:
 
 def _engine_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: int) -> tuple[list[tuple[int, float]], int, bool] | None:
     """The page from the external engine: take its best candidates, keep those the database
-    (scope and filters) lets through, in the engine's order. Widen the candidates when the
-    filters keep too few to fill the page and the capped count; past ENGINE_MAX_CANDIDATES
-    (a narrow scope or filter over a common word) give up and let the database answer (None)."""
-    need = max(COUNT_CAP + 1, offset + limit)
-    wanted = need
+    (scope and filters) lets through, in the engine's order.
+
+    The count: exact when the engine's matches are all among the candidates; "more than
+    COUNT_CAP" when more than COUNT_CAP candidates passed, or when the share that passed, times
+    the engine's number of matches, is at least ENGINE_ESTIMATE_MARGIN × COUNT_CAP (an estimate
+    from the first ENGINE_FIRST_CANDIDATES, which spares checking a thousand candidates for
+    every common word). Otherwise widen the candidates (×8); past ENGINE_MAX_CANDIDATES (a
+    narrow scope or filter over a common word) give up and let the database answer (None)."""
+    need = offset + limit
+    wanted = max(need, ENGINE_FIRST_CANDIDATES)
     while True:
         got = engine.top(tokens, wanted)
         if got is None:
             return None
         ranked, matched = got
-        exhausted = len(ranked) >= matched
         ids = [pk for pk, _s in ranked]
         visible = _pks(only_ids(qs, ids)) if ids else set()
         kept = [(pk, score) for pk, score in ranked if pk in visible]
-        if exhausted or len(kept) >= need:
+        if len(ranked) >= matched:  # every match was a candidate: the count is exact
+            total = len(kept)
             break
+        if len(kept) >= need:
+            if len(kept) > COUNT_CAP:
+                total = len(kept)
+                break
+            if matched * len(kept) / len(ranked) >= ENGINE_ESTIMATE_MARGIN * COUNT_CAP:
+                total = COUNT_CAP + 1
+                break
         if wanted >= ENGINE_MAX_CANDIDATES:
             return None
         wanted = min(wanted * 8, ENGINE_MAX_CANDIDATES)
-    capped = len(kept) > COUNT_CAP
-    return kept[offset:offset + limit], (COUNT_CAP if capped else len(kept)), capped
+    capped = total > COUNT_CAP
+    return kept[offset:offset + limit], (COUNT_CAP if capped else total), capped
 
 
 @dataclass

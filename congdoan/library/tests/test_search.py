@@ -158,6 +158,7 @@ def test_a_narrow_scope_widens_the_candidates_then_asks_the_database(cast, corpu
         make(cast, cast.unit_b, f"Truyền thông nội bộ {i}", "Truyền thông.")
     monkeypatch.setattr(selectors, "COUNT_CAP", 1)  # first round: the 10 best candidates (the page)
     monkeypatch.setattr(selectors, "ENGINE_MAX_CANDIDATES", 80)
+    monkeypatch.setattr(selectors, "ENGINE_FIRST_CANDIDATES", 10)
     calls: list[int] = []
     top = engine.top
 
@@ -201,3 +202,16 @@ def test_reindex_command_rebuilds_the_engine_index_without_deleted_documents(cas
     call_command("library", "reindex")
     found = engine.top(query_tokens("huong dan"), 100)
     assert found is not None and corpus["union"].pk not in {pk for pk, _s in found[0]} and found[1] == 0
+
+
+@pytest.mark.parametrize("search_engine", ["tantivy"], indirect=True)
+def test_a_common_word_is_counted_as_more_than_the_cap_from_a_sample(cast, corpus, monkeypatch):
+    for i in range(20):
+        make(cast, cast.unit_a, f"Truyền thông {i}", "Truyền thông.")
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    monkeypatch.setattr(selectors, "ENGINE_FIRST_CANDIDATES", 4)
+    found = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
+    assert found.total == 5 and found.total_is_lower_bound and len(found.hits) == 2
+    monkeypatch.setattr(selectors, "ENGINE_ESTIMATE_MARGIN", 100)  # no estimate: counted up to the cap
+    found = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
+    assert found.total == 5 and found.total_is_lower_bound
