@@ -130,6 +130,20 @@ def _setup_corpus(n: int) -> None:
         Document.objects.bulk_create(batch)
 
 
+def _bench_officer() -> Any:
+    """An officer of the grassroots unit BENCH-3, as congdoan.orgs.scoping would see one: own
+    unit's documents at every sharing level, the others' "union" and "public" ones (about half
+    of the corpus)."""
+    from congdoan.accounts.models import User
+    from congdoan.orgs import scoping
+    from congdoan.orgs.models import Unit
+
+    unit = Unit.objects.get(code="BENCH-3")
+    officer = User(pk=-1, username="bench-officer")
+    setattr(officer, scoping._CACHE_ATTR, scoping.Scope(user_id=-1, unit_paths=(unit.path,), unit_ids=(unit.pk,), home_unit_id=unit.pk))
+    return officer
+
+
 def _time(fn: Callable[[], Any], repeat: int) -> float:
     fn()  # warm
     best = []
@@ -168,9 +182,10 @@ def _search_bench(args: argparse.Namespace) -> None:
     print(f"Nạp cùng kho vào tantivy: {time.perf_counter() - t0:.1f} s")
 
     admin = User(is_superuser=True, pk=0)
+    officer = _bench_officer()
     rng = random.Random(7)
     queries = [rng.choice(QUERIES) for _ in range(args.queries)]
-    ours, backend_only, tv = [], [], []
+    ours, backend_only, tv, scoped = [], [], [], []
     for q in queries:
         tokens = query_tokens(q)
         def full(q: str = q) -> Any:
@@ -186,7 +201,11 @@ def _search_bench(args: argparse.Namespace) -> None:
         def engine(p: Any = parsed) -> Any:
             return searcher.search(p, 20, count=True)
 
+        def full_scoped(q: str = q) -> Any:
+            return search_documents(viewer=officer, query=q, per_page=20)
+
         ours.append(_time(full, args.repeat))
+        scoped.append(_time(full_scoped, args.repeat))
         backend_only.append(_time(backend, args.repeat))
         tv.append(_time(engine, args.repeat))
     # The same queries through search_documents with the optional tantivy engine
@@ -202,7 +221,7 @@ def _search_bench(args: argparse.Namespace) -> None:
     search_engine.sync(full=True)
     size = sum(f.stat().st_size for f in search_engine.index_dir().iterdir() if f.is_file())
     print(f"Dựng chỉ mục tantivy của thư viện (engine.sync): {time.perf_counter() - t0:.1f} s, {size / 1e6:.0f} MB trên đĩa")
-    with_engine, engine_only = [], []
+    with_engine, engine_only, engine_scoped, engine_unit = [], [], [], []
     try:
         for q in queries:
             tokens = query_tokens(q)
@@ -213,7 +232,15 @@ def _search_bench(args: argparse.Namespace) -> None:
             def engine_alone(t: list[str] = tokens) -> Any:
                 return _engine_page(Document.objects.all(), t, 0, 20)
 
+            def scoped_engine(q: str = q) -> Any:
+                return search_documents(viewer=officer, query=q, per_page=20)
+
+            def unit_engine(q: str = q) -> Any:
+                return search_documents(viewer=officer, query=q, unit_code="BENCH-3", per_page=20)
+
             with_engine.append(_time(full_engine, args.repeat))
+            engine_scoped.append(_time(scoped_engine, args.repeat))
+            engine_unit.append(_time(unit_engine, args.repeat))
             engine_only.append(_time(engine_alone, args.repeat))
     finally:
         settings.LIBRARY_SEARCH_ENGINE = "database"
@@ -222,8 +249,11 @@ def _search_bench(args: argparse.Namespace) -> None:
     print(f"\nTìm kiếm trên {args.docs} tài liệu, {len(queries)} truy vấn × {args.repeat} lần (trung vị), cơ sở dữ liệu: {connection.vendor}")
     print(f"{'':34}{'p50 (ms)':>10}{'p95 (ms)':>10}")
     print(f"{'search_documents (toàn bộ)':34}{_pct(ours, .5) * ms:>10.1f}{_pct(ours, .95) * ms:>10.1f}")
+    print(f"{'  + cán bộ CĐCS (phạm vi)':34}{_pct(scoped, .5) * ms:>10.1f}{_pct(scoped, .95) * ms:>10.1f}")
     print(f"{'chỉ truy vấn CSDL (đếm + 20 đầu)':34}{_pct(backend_only, .5) * ms:>10.1f}{_pct(backend_only, .95) * ms:>10.1f}")
     print(f"{'search_documents, engine tantivy':34}{_pct(with_engine, .5) * ms:>10.1f}{_pct(with_engine, .95) * ms:>10.1f}")
+    print(f"{'  + cán bộ CĐCS (phạm vi)':34}{_pct(engine_scoped, .5) * ms:>10.1f}{_pct(engine_scoped, .95) * ms:>10.1f}")
+    print(f"{'  + cán bộ CĐCS, lọc đơn vị':34}{_pct(engine_unit, .5) * ms:>10.1f}{_pct(engine_unit, .95) * ms:>10.1f}")
     print(f"{'chỉ engine + lọc CSDL (đếm + 20)':34}{_pct(engine_only, .5) * ms:>10.1f}{_pct(engine_only, .95) * ms:>10.1f}")
     print(f"{'tantivy (đếm + 20 đầu)':34}{_pct(tv, .5) * ms:>10.1f}{_pct(tv, .95) * ms:>10.1f}")
     tv95 = max(_pct(tv, .95), 1e-9)
