@@ -52,3 +52,10 @@ def test_member_sees_a_vietnamese_403_on_the_audit_log(member: Any, client_of: A
     response = client_of(member).get(reverse("audit:list"))
     assert response.status_code == 403
     assert "Bạn không có quyền xem trang này" in response.content.decode()
+
+
+def test_server_error_page_renders_without_request_or_database() -> None:
+    from django.template import loader
+
+    html = loader.get_template("500.html").render({})
+    assert "Xin lỗi, hệ thống đang gặp sự cố" in html
