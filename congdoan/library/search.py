@@ -127,17 +127,14 @@ def highlight(text: str, tokens: list[str], spans: list[tuple[int, int]] | None 
     return mark_safe("".join(out))  # every piece of text is escaped above
 
 
-def snippet(text: str, tokens: list[str], width: int = 220) -> SafeString:
-    """The window of `text` that holds the most distinct query words, highlighted."""
-    text = unicodedata.normalize("NFC", text or "")
-    if not text:
-        return mark_safe("")
-    folded = fold(text) if tokens else ""
-    spans = _match_spans(text, tokens, folded)
-    # Slide a window over the matches (sorted by start): the first window start that holds the
-    # most distinct words wins; each match enters and leaves the window once.
+SNIPPET_HEAD = 8000
+
+
+def _best_window(folded: str, spans: list[tuple[int, int]], width: int) -> tuple[int, set[str]]:
+    """Slide a window over the matches (sorted by start): the first window start that holds the
+    most distinct words wins; each match enters and leaves the window once."""
     words = [folded[a:b] for a, b in spans]
-    best_start, best_score = 0, -1
+    best_start, best_words, best_score = 0, set(), -1
     inside: dict[str, int] = {}
     left = hi = 0
     for lo in range(min(len(spans), 200)):
@@ -151,7 +148,29 @@ def snippet(text: str, tokens: list[str], width: int = 220) -> SafeString:
                 del inside[words[left]]
             left += 1
         if len(inside) > best_score:
-            best_start, best_score = window_start, len(inside)
+            best_start, best_words, best_score = window_start, set(inside), len(inside)
+    return best_start, best_words
+
+
+def snippet(text: str, tokens: list[str], width: int = 220) -> SafeString:
+    """The window of `text` that holds the most distinct query words, highlighted. A long text
+    is first searched in its head (SNIPPET_HEAD characters): a window there that holds every
+    query word is taken without folding the rest."""
+    text = unicodedata.normalize("NFC", text or "")
+    if not text:
+        return mark_safe("")
+    best_start, spans = 0, []
+    if tokens and len(text) > SNIPPET_HEAD:
+        head = text[:SNIPPET_HEAD]
+        folded = fold(head)
+        spans = _match_spans(head, tokens, folded)
+        best_start, words = _best_window(folded, spans, width)
+        if best_start + width > SNIPPET_HEAD or not all(any(w.startswith(t) for w in words) for t in tokens):
+            spans = []
+    if not spans and tokens:
+        folded = fold(text)
+        spans = _match_spans(text, tokens, folded)
+        best_start, _words = _best_window(folded, spans, width)
     if best_start > 0:
         space = text.find(" ", best_start)
         best_start = space + 1 if 0 <= space < best_start + 20 else best_start

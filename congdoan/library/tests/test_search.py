@@ -215,3 +215,14 @@ def test_a_common_word_is_counted_as_more_than_the_cap_from_a_sample(cast, corpu
     monkeypatch.setattr(selectors, "ENGINE_ESTIMATE_MARGIN", 100)  # no estimate: counted up to the cap
     found = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
     assert found.total == 5 and found.total_is_lower_bound
+
+
+@pytest.mark.parametrize("search_engine", ["database"], indirect=True)
+def test_snippets_of_long_texts_find_words_in_the_head_or_far_behind_it(search_engine):
+    filler = "Nội dung không liên quan. " * 600  # ~15,000 characters
+    tail = snippet(filler + "Kế hoạch truyền thông ở cuối.", query_tokens("ke hoach truyen thong"))
+    assert "<mark>Kế</mark> <mark>hoạch</mark> <mark>truyền</mark> <mark>thông</mark>" in tail
+    split = snippet("Kế hoạch " + filler + "kế hoạch truyền thông", query_tokens("ke hoach truyen thong"))
+    assert "<mark>kế</mark> <mark>hoạch</mark> <mark>truyền</mark> <mark>thông</mark>" in split  # the head holds only half
+    early = snippet("Kế hoạch truyền thông. " + filler, query_tokens("ke hoach"))
+    assert early.startswith("<mark>Kế</mark> <mark>hoạch</mark>")
