@@ -167,13 +167,14 @@ def _tracked(code: str) -> Concern:
 @lookup_throttled
 def track(request: HttpRequest, code: str) -> HttpResponse:
     concern = _tracked(code)
+    view = selectors.public_view(concern)
     return render(
         request,
         "feedback/track.html",
         {
-            "c": selectors.public_view(concern),
+            "c": view,
             "is_new": request.GET.get("moi") == "1",
-            "rate_form": RateForm(),
+            "rate_form": RateForm(initial={"rating": view["rating"]}),
             "reopen_form": ReopenForm(),
         },
     )
