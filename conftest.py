@@ -18,6 +18,15 @@ from django.test import Client
 from congdoan.orgs.tests.factories import CastFactory
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Any:
+    """Every test starts in Vietnamese, whatever the test before it switched to."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield
+
+
 @pytest.fixture
 def cast(db: Any) -> CastFactory:
     return CastFactory.build()

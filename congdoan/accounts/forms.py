@@ -5,8 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("E-mail hoặc số điện thoại"), max_length=150)
-    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput)
+    username = forms.CharField(
+        label=_("E-mail hoặc số điện thoại"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("Mật khẩu"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class TokenForm(forms.Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 
 
 def vn_date(value: date | datetime | None, with_weekday: bool = False) -> str:
@@ -14,6 +14,8 @@ def vn_date(value: date | datetime | None, with_weekday: bool = False) -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
+    if (translation.get_language() or "vi").startswith("en"):
+        return dateformat.format(value, "l, j F Y" if with_weekday else "j F Y")
     day = f"{value.day:02d}" if value.day < 10 else str(value.day)
     month = f"{value.month:02d}" if value.month < 3 else str(value.month)
     text = f"ngày {day} tháng {month} năm {value.year}"

@@ -9,6 +9,10 @@ from congdoan.orgs.models import Level, Unit, UnitKind
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", _("— Chọn đơn vị —"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{'— ' * obj.depth}{obj.name} ({obj.code})"
 
@@ -20,7 +24,9 @@ def _units() -> Any:
 class UnitCreateForm(forms.Form):
     code = forms.SlugField(label=_("Mã đơn vị"), max_length=40)
     name = forms.CharField(label=_("Tên đơn vị"), max_length=255)
-    level = forms.ModelChoiceField(label=_("Cấp"), queryset=Level.objects.filter(is_active=True))
+    level = forms.ModelChoiceField(
+        label=_("Cấp"), queryset=Level.objects.filter(is_active=True), empty_label=_("— Chọn cấp —")
+    )
     kind = forms.ChoiceField(label=_("Loại hình"), choices=UnitKind.choices)
     parent = UnitChoiceField(label=_("Đơn vị cấp trên"), queryset=_units(), required=False)
     employer_name = forms.CharField(label=_("Tên cơ quan, doanh nghiệp"), max_length=255, required=False)
