@@ -280,7 +280,8 @@ class Restorer:
     def _corrections(self, text: str, accented_line: bool) -> Slot | None:
         """Spelling / OCR candidates for a word that is no syllable, or None."""
         assert self.lm is not None
-        found = corrections(text)
+        # Candidates come from the default model's vocabulary; keep those this one knows.
+        found = [(w, p) for w, p in corrections(text) if w in self.lm.index]
         if not found:
             return None
         ids = np.array([FOREIGN] + [self.lm.index[w] for w, _ in found], dtype=np.int64)

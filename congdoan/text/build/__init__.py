@@ -49,21 +49,25 @@ def build_lexicons(data: Path, out: Path) -> dict[str, int]:
 
 
 def build_language_model(data: Path, out: Path, log: Callable[[str], None]) -> dict[str, object]:
-    from congdoan.text.build.corpus import Vocabulary, encode_corpus
+    from congdoan.text.build.corpus import Vocabulary, encode_corpus, extend_vocabulary
     from congdoan.text.build.restore_model import build_lm
 
-    vocab = Vocabulary.from_wordlist(
-        data / "corpus" / "wordlists" / "syllable_freq_from_corpus.tsv"
+    vocab = extend_vocabulary(
+        data,
+        Vocabulary.from_wordlist(data / "corpus" / "wordlists" / "syllable_freq_from_corpus.tsv"),
     )
     parts: list[np.ndarray] = []
     dev_parts: list[np.ndarray] = []
+    dev_text: list[str] = []
     excluded = 0
-    for name, train, dev, dropped in encode_corpus(data, vocab):
+    for name, train, dev, dev_lines, dropped in encode_corpus(data, vocab):
         log(f"  {name}: {len(train):,} tokens")
         parts.append(train)
         dev_parts.append(dev)
+        dev_text.extend(dev_lines)
         excluded += dropped
     ids = np.concatenate(parts)
+    del parts
     stats = build_lm(ids, vocab, out / "syllable_lm.npz")
     return {
         "tokens": stats.n_tokens,
@@ -71,7 +75,21 @@ def build_language_model(data: Path, out: Path, log: Callable[[str], None]) -> d
         "trigrams": stats.n_trigrams_kept,
         "excluded_test_sentences": excluded,
         "dev_syllable_accuracy": dev_accuracy(out / "syllable_lm.npz", np.concatenate(dev_parts)),
+        "dev_input_like_accuracy": dev_text_accuracy(out / "syllable_lm.npz", dev_text),
     }
+
+
+def dev_text_accuracy(path: Path, sentences: list[str], max_sentences: int = 4000) -> float:
+    """Syllable accuracy (per cent) of ``Restorer`` on held-out sentences in input form
+    (lower case, numbers and commas gone), marks stripped: the development figure."""
+    from congdoan.text.evaluate import syllable_accuracy
+    from congdoan.text.lm import SyllableLM
+    from congdoan.text.restore import Restorer
+    from congdoan.text.vietnamese import strip_marks
+
+    gold = sentences[:: max(1, len(sentences) // max_sentences)][:max_sentences]
+    restored = Restorer(SyllableLM(path)).restore_lines([strip_marks(s) for s in gold])
+    return round(syllable_accuracy(gold, restored), 2)
 
 
 def dev_accuracy(path: Path, dev: np.ndarray, max_sentences: int = 3000) -> float:

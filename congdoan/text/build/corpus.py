@@ -3,12 +3,20 @@
 Steps:
 1. the syllable vocabulary is the corpus syllable list (``wordlists/syllable_freq_from_corpus.tsv``)
    with tone marks moved to the new-style place; ids 0–4 are reserved for a sentence
-   boundary, a non-Vietnamese word, a number, a comma (, ; :) and another symbol;
+   boundary, a non-Vietnamese word, a number, a comma (, ; :) and another symbol; it is
+   extended with the frequent corpus words outside the list whose folded letters have a
+   frequent form with marks (abbreviations and names: hđqt, đh, cđ, đắk, kông), together
+   with the other frequent forms of the same letters, so that these can be restored too;
 2. every corpus line is cut into sentences; a sentence whose folded letters equal a
    sentence of the test sets (vi_accent_test, vi_spelling_test) is dropped, so the test
    text is never learnt even where the sources overlap;
 3. one line in 200 (by a stable hash) is held out as the development set;
-4. each file becomes an int16 array of ids; files are read in parallel processes.
+4. every sentence that contains numbers, commas, brackets or quotes is *also* added in the
+   form of the restoration input we know (``input_like``: lower case, numbers and codes
+   deleted, commas, brackets and quotes dropped: "vào tháng 5, để có" → "vào tháng để
+   có"), so the model has seen the contexts that such input leaves; the held-out lines
+   are kept as text in that form too, to tune and measure on;
+5. each file becomes an int16 array of ids; files are read in parallel processes.
 """
 
 from __future__ import annotations
@@ -31,7 +39,13 @@ COMMA_CHARS = frozenset(",;:")
 SENTENCE_END_CHARS = frozenset(".!?…\n")
 DEV_MODULO = 200
 
-_TOKEN_RE = regex.compile(r"\p{L}+|\p{N}+|[^\s\p{L}\p{N}]|\n")
+# Numbers and codes as one token, as the restorer reads them (12/KH-LĐLĐ, 1.000, QH14).
+_CODE = r"[\p{L}\p{N}]*\p{N}[\p{L}\p{N}]*(?:[/.\-_:,][\p{L}\p{N}]*\p{N}[\p{L}\p{N}]*)*"
+_TOKEN_RE = regex.compile(rf"{_CODE}|\p{{L}}+|[^\s\p{{L}}\p{{N}}]|\n")
+_CODE_RE = regex.compile(_CODE)
+_WORD_RE = regex.compile(r"(?<![\p{L}\p{N}])\p{L}+(?![\p{L}\p{N}])")
+_DROPPED_RE = regex.compile(r"[,()\[\]{}\"“”«»]")
+_SPACES_RE = regex.compile(r"[ \t]+")
 _SENT_RE = regex.compile(r"(?<=[.!?…])\s+")
 _LETTERS_ONLY_RE = regex.compile(r"[^a-z]+")
 
@@ -42,6 +56,13 @@ CORPUS_FILES = (
     "viwiki/viwiki_01.txt",
     "viwiki/viwiki_02.txt",
 )
+
+
+def input_like(sentence: str) -> str:
+    """The sentence as restoration input often comes: lower case, no numbers or codes,
+    no commas, brackets or quotes (still accented)."""
+    text = _DROPPED_RE.sub(" ", _CODE_RE.sub(" ", sentence.lower()))
+    return _SPACES_RE.sub(" ", text).strip()
 
 
 def sentence_key(sentence: str) -> str:
@@ -65,6 +86,45 @@ class Vocabulary:
                     seen[syl] = len(seen)
         syllables = list(seen)
         return cls(syllables, {s: i + N_SPECIAL for i, s in enumerate(syllables)})
+
+
+def _count_unknown(path: str) -> dict[str, int]:
+    """Counts of the lower-case letter words of one file that are not in the vocabulary."""
+    index: dict[str, int] = _worker_state["index"]  # type: ignore[assignment]
+    counts: dict[str, int] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            for tok in _WORD_RE.findall(line.lower()):
+                if tok not in index:
+                    counts[tok] = counts.get(tok, 0) + 1
+    return counts
+
+
+def extend_vocabulary(
+    datasets: Path,
+    vocab: Vocabulary,
+    *,
+    min_count: int = 40,
+    limit: int = 8192 - N_SPECIAL,
+    processes: int = 2,
+    files: tuple[str, ...] = CORPUS_FILES,
+) -> Vocabulary:
+    """``vocab`` plus frequent words with marks (and their plain twins), most frequent first."""
+    paths = [str(datasets / "corpus" / f) for f in files]
+    totals: dict[str, int] = {}
+    with Pool(processes, initializer=_init_worker, initargs=(vocab.index, set())) as pool:
+        for counts in pool.imap(_count_unknown, paths):
+            for tok, n in counts.items():
+                key = unicodedata.normalize("NFC", tok)
+                if normalize_tone(key) not in vocab.index:  # old-style "hoà" is known
+                    totals[key] = totals.get(key, 0) + n
+    frequent = {w: n for w, n in totals.items() if n >= min_count}
+    marked_keys = {fold(w) for w in frequent if fold(w) != w}
+    extra = sorted(
+        (w for w in frequent if fold(w) in marked_keys), key=lambda w: (-frequent[w], w)
+    )[: max(limit - len(vocab.syllables), 0)]
+    syllables = vocab.syllables + extra
+    return Vocabulary(syllables, {s: i + N_SPECIAL for i, s in enumerate(syllables)})
 
 
 def test_sentence_keys(datasets: Path) -> set[str]:
@@ -96,8 +156,8 @@ def _token_id(tok: str, index: dict[str, int], cache: dict[str, int]) -> int:
     got = cache.get(tok)
     if got is not None:
         return got
-    if tok[0].isdigit():
-        value = NUMBER
+    if any(ch.isdigit() for ch in tok):
+        value = NUMBER if tok[0].isdigit() else FOREIGN
     elif tok[0].isalpha():
         low = tok.lower()
         value = index.get(low) or index.get(normalize_tone(low)) or FOREIGN
@@ -111,38 +171,53 @@ def _token_id(tok: str, index: dict[str, int], cache: dict[str, int]) -> int:
     return value
 
 
-def encode_file(path: str) -> tuple[np.ndarray, np.ndarray, int]:
-    """(train ids, dev ids, number of excluded sentences) for one corpus file."""
+def encode_file(path: str) -> tuple[np.ndarray, np.ndarray, list[str], int]:
+    """(train ids, dev ids, dev sentences in input form, excluded sentences) for one file."""
     index: dict[str, int] = _worker_state["index"]  # type: ignore[assignment]
     excluded: set[str] = _worker_state["excluded"]  # type: ignore[assignment]
     cache: dict[str, int] = {}
     train: list[int] = []
     dev: list[int] = []
+    dev_text: list[str] = []
     dropped = 0
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             line = line.strip()
             if not line:
                 continue
-            target = dev if zlib.crc32(line.encode("utf-8")) % DEV_MODULO == 0 else train
-            if excluded:
-                kept = []
-                for sent in _SENT_RE.split(line):
-                    if sentence_key(sent) in excluded:
-                        dropped += 1
-                    else:
-                        kept.append(sent)
-                line = " \n ".join(kept)
+            is_dev = zlib.crc32(line.encode("utf-8")) % DEV_MODULO == 0
+            target = dev if is_dev else train
+            kept = []
+            for sent in _SENT_RE.split(line):
+                if excluded and sentence_key(sent) in excluded:
+                    dropped += 1
+                else:
+                    kept.append(sent)
             target.append(BOUNDARY)
-            target.extend(_token_id(t, index, cache) for t in _TOKEN_RE.findall(line))
-    return np.asarray(train, dtype=np.int16), np.asarray(dev, dtype=np.int16), dropped
+            target.extend(_token_id(t, index, cache) for t in _TOKEN_RE.findall(" \n ".join(kept)))
+            for sent in kept:
+                variant = input_like(sent)
+                if is_dev:
+                    if len(variant) >= 10:
+                        dev_text.append(variant)
+                elif variant != sent.lower():
+                    train.append(BOUNDARY)
+                    train.extend(_token_id(t, index, cache) for t in _TOKEN_RE.findall(variant))
+    return (
+        np.asarray(train, dtype=np.int16),
+        np.asarray(dev, dtype=np.int16),
+        dev_text,
+        dropped,
+    )
 
 
 def encode_corpus(
     datasets: Path, vocab: Vocabulary, *, processes: int = 2, files: tuple[str, ...] = CORPUS_FILES
-) -> Iterator[tuple[str, np.ndarray, np.ndarray, int]]:
+) -> Iterator[tuple[str, np.ndarray, np.ndarray, list[str], int]]:
     excluded = test_sentence_keys(datasets)
     paths = [str(datasets / "corpus" / f) for f in files]
     with Pool(processes, initializer=_init_worker, initargs=(vocab.index, excluded)) as pool:
-        for name, (train, dev, dropped) in zip(files, pool.imap(encode_file, paths), strict=True):
-            yield name, train, dev, dropped
+        for name, (train, dev, dev_text, dropped) in zip(
+            files, pool.imap(encode_file, paths), strict=True
+        ):
+            yield name, train, dev, dev_text, dropped

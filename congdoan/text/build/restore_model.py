@@ -4,9 +4,12 @@ Steps:
 1. count accented syllable unigrams, bigrams and trigrams over the encoded corpus
    (ids from :mod:`congdoan.text.build.corpus`; punctuation, numbers and foreign words
    are kept as special ids so that context stops or flows at them as in real text);
-2. interpolated Kneser–Ney style smoothing with absolute discount ``d``:
-   P(w|u v) = max(c(uvw) − d, 0)/c(uv·) + d·N1+(uv·)/c(uv·) · P(w|v), and the same from
-   bigrams down to continuation unigrams;
+2. interpolated modified Kneser–Ney smoothing (Chen & Goodman): three discounts D1, D2,
+   D3+ per order from the counts of counts,
+   P(w|u v) = max(c(uvw) − D(c), 0)/c(uv·) + γ(uv)·P(w|v) with γ(uv) = Σ D(c)/c(uv·);
+   the bigram level counts continuations (the distinct syllables seen before v w) and
+   backs off to continuation unigrams (``discount`` set: one absolute discount instead;
+   ``continuation=False``: raw bigram counts);
 3. candidates per folded syllable: the ``max_candidates`` most frequent accented forms
    that hold at least ``min_candidate_share`` of the folded form's count;
 4. trigrams seen fewer than ``min_trigram`` times are dropped after the context totals
@@ -46,12 +49,41 @@ def _context_stats(
     return uniq, total, types
 
 
+def _discounts(counts: np.ndarray) -> np.ndarray:
+    """Modified Kneser–Ney discounts D1, D2, D3+ from the counts of counts (Chen & Goodman)."""
+    n = np.bincount(np.minimum(counts, 5).astype(np.int64), minlength=6).astype(np.float64)
+    y = n[1] / (n[1] + 2 * n[2])
+    return np.array(
+        [0.0, 1 - 2 * y * n[2] / n[1], 2 - 3 * y * n[3] / n[2], 3 - 4 * y * n[4] / n[3]]
+    )
+
+
+def _smooth(
+    keys: np.ndarray, counts: np.ndarray, discount: float | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(contexts, discounted probability per key, back-off weight per context).
+
+    ``discount`` None: modified Kneser–Ney (three discounts from the counts of counts);
+    otherwise one absolute discount.
+    """
+    ctx, total, _types = _context_stats(keys, counts)
+    if discount is None:
+        d = _discounts(counts)[np.minimum(counts, 3)]
+    else:
+        d = np.full(len(counts), discount)
+    pos = np.searchsorted(ctx, keys >> BITS)
+    prob = np.maximum(counts - d, 0) / total[pos]
+    gamma = np.bincount(pos, weights=np.minimum(d, counts), minlength=len(ctx)) / total
+    return ctx, prob, gamma
+
+
 def build_lm(
     ids: np.ndarray,
     vocab: Vocabulary,
     out: Path,
     *,
-    discount: float = 0.75,
+    discount: float | None = None,
+    continuation: bool = True,
     min_trigram: int = 1,
     max_candidates: int = 8,
     min_candidate_share: float = 0.001,
@@ -63,30 +95,28 @@ def build_lm(
         raise ValueError("vocabulary too large for the key layout")
     uni = np.bincount(a, minlength=size).astype(np.float64)
 
-    k2 = (a[:-1] << BITS) | a[1:]
-    u2, n2 = np.unique(k2, return_counts=True)
     k3 = (a[:-2] << (2 * BITS)) | (a[1:-1] << BITS) | a[2:]
     u3, n3 = np.unique(k3, return_counts=True)
-    del k2, k3
+    del k3
+    if continuation:
+        # Kneser–Ney: the bigram level counts the distinct syllables seen before (v, w).
+        u2, n2 = np.unique(u3 & ((1 << (2 * BITS)) - 1), return_counts=True)
+    else:
+        k2 = (a[:-1] << BITS) | a[1:]
+        u2, n2 = np.unique(k2, return_counts=True)
+        del k2
 
     # Continuation unigram: in how many distinct bigrams a syllable ends.
     cont = np.bincount(u2 & ((1 << BITS) - 1), minlength=size).astype(np.float64) + 0.5
     p1 = cont / cont.sum()
 
-    c2, t2, y2 = _context_stats(u2, n2)
-    tot2 = np.zeros(size)
-    typ2 = np.zeros(size)
-    tot2[c2] = t2
-    typ2[c2] = y2
-    ctx2 = u2 >> BITS
-    a2 = np.maximum(n2 - discount, 0) / tot2[ctx2]
-    bo2 = np.where(tot2 > 0, discount * typ2 / np.maximum(tot2, 1), 1.0)
+    c2, a2, g2 = _smooth(u2, n2, discount)
+    bo2 = np.ones(size)
+    bo2[c2] = g2
 
-    c3, t3, y3 = _context_stats(u3, n3)
+    c3, a3_all, bo3 = _smooth(u3, n3, discount)
     keep = n3 >= min_trigram
-    pos = np.searchsorted(c3, u3[keep] >> BITS)
-    a3 = np.maximum(n3[keep] - discount, 0) / t3[pos]
-    bo3 = discount * y3 / t3
+    a3 = a3_all[keep]
 
     # Candidate lists: accented forms per folded form, most frequent first.
     groups: dict[str, list[int]] = {}
@@ -116,7 +146,7 @@ def build_lm(
         trigram_backoff=np.log(bo3).astype(np.float16),
         trigram_keys=np.diff(kept3, prepend=0).astype(np.uint64),
         trigram_prob=a3.astype(np.float16),
-        meta=np.array([discount, min_trigram, N_SPECIAL], dtype=np.float64),
+        meta=np.array([-1.0 if discount is None else discount, min_trigram, N_SPECIAL]),
     )
     return LMStats(len(a), len(u2), len(u3), int(keep.sum()))
 

@@ -86,3 +86,19 @@ def test_restore_handles_a_long_line_of_text() -> None:
 
 def test_restore_converts_text_typed_in_a_legacy_font() -> None:
     assert restore("Coâng ty traû löông chaäm") == "Công ty trả lương chậm"
+
+
+def test_restore_reads_lower_case_text_whose_numbers_were_left_out() -> None:
+    # Input exported without numbers ("vào tháng 5 để có" → "vao thang de co") is a
+    # context the model is trained on as well.
+    assert (
+        restore("vao thang de co nguon tien la ty dong.")
+        == "vào tháng để có nguồn tiền là tỷ đồng."
+    )
+    assert restore("ong ta sinh nam tai ha noi.") == "ông ta sinh năm tại hà nội."
+
+
+def test_restore_adds_the_stroke_to_frequent_abbreviations_and_names() -> None:
+    assert restore("sinh vien dh quoc gia") == "sinh viên đh quốc gia"
+    assert restore("tinh dak lak") == "tỉnh đắk lắk"
+    assert restore("o hong kong") == "ở hồng kông"
