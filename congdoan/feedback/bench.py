@@ -43,6 +43,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -653,6 +654,33 @@ def _triage(workers: int) -> None:
             print(
                 f"triage: first task start → last task end {busy:.2f}s → {done / busy:.0f} concerns/s"
             )
+    # Each worker's first batch loads the models (restore, classifiers): seconds, once per
+    # process. The batches after it show what a running worker sustains.
+    batches = list(
+        DBTaskResult.objects.filter(task_path__endswith="triage_concern")
+        .exclude(worker_ids=[])
+        .exclude(return_value=0)
+        .order_by("started_at")
+        .values_list("worker_ids", "return_value", "started_at", "finished_at")
+    )
+    first_seen: set[str] = set()
+    steady: list[tuple[int, Any, Any]] = []
+    for worker_ids, count, begun, ended in batches:
+        key = ",".join(worker_ids)
+        if key not in first_seen:
+            first_seen.add(key)
+            continue
+        if begun and ended and isinstance(count, int):
+            steady.append((count, begun, ended))
+    if steady:
+        concerns = sum(count for count, _b, _e in steady)
+        busy = (max(e for *_x, e in steady) - min(b for _c, b, _e in steady)).total_seconds()
+        per = statistics.median((e - b).total_seconds() / c for c, b, e in steady)
+        print(
+            f"triage after each worker's first batch (model loading): {concerns} concerns in "
+            f"{len(steady)} batches, {busy:.2f}s → {concerns / busy:.0f} concerns/s with "
+            f"{workers} worker(s); median batch {per * 1000:.2f} ms per concern"
+        )
     for failure in failures:
         print("worker error:", failure)
     # The text analysis alone, batched as the triage does it.
