@@ -63,22 +63,38 @@ def index_dir() -> Path:
     return Path(getattr(settings, "VAR_DIR", Path(settings.MEDIA_ROOT).parent)) / "library-search"
 
 
+# Bump when the schema changes: the index then lives in a new folder, search falls back to
+# the database until `congdoan library reindex` (or the next sync) builds it.
+SCHEMA_VERSION = 1
+# Filters the engine applies too (plain values, not access): the candidates it returns then
+# already pass them, so a narrow filter does not make the selector widen. The database still
+# checks every filter and the scope on the candidates.
+FILTERS = ("unit", "doc_type", "year")
+
+
 def _schema() -> Any:
     import tantivy
 
     return (
         tantivy.SchemaBuilder()
         .add_integer_field("id", stored=False, indexed=True, fast=True)
-        .add_text_field("body", stored=False, )
+        .add_text_field("body", stored=False)
         .add_text_field("title", stored=False)
+        .add_text_field("unit", stored=False, tokenizer_name="raw")
+        .add_text_field("doc_type", stored=False, tokenizer_name="raw")
+        .add_integer_field("year", stored=False, indexed=True)
         .build()
     )
+
+
+def _path() -> Path:
+    return index_dir() / f"v{SCHEMA_VERSION}"
 
 
 def _open(create: bool) -> Any:
     import tantivy
 
-    path = index_dir()
+    path = _path()
     if create:
         path.mkdir(parents=True, exist_ok=True)
     elif not (path / "meta.json").exists():
@@ -88,7 +104,7 @@ def _open(create: bool) -> Any:
 
 def _reader() -> Any:
     """This thread's handle on the index, reloaded to the latest commit; None when there is none yet."""
-    path = str(index_dir())
+    path = str(_path())
     cached = getattr(_local, "index", None)
     if cached is None or cached[0] != path:
         index = _open(create=False)
@@ -100,7 +116,7 @@ def _reader() -> Any:
     return index
 
 
-def _query(index: Any, tokens: list[str]) -> Any:
+def _query(index: Any, tokens: list[str], filters: dict[str, Any] | None = None) -> Any:
     import tantivy
 
     schema = index.schema
@@ -113,11 +129,15 @@ def _query(index: Any, tokens: list[str]) -> Any:
             word = Q.term_query(schema, "body", token)
         parts.append((must, word))
         parts.append((should, Q.boost_query(Q.term_query(schema, "title", token), TITLE_BOOST)))
+    for name, value in (filters or {}).items():
+        if name in FILTERS and value not in (None, ""):
+            parts.append((must, Q.term_query(schema, name, value)))
     return Q.boolean_query(parts)
 
 
-def top(tokens: list[str], limit: int) -> tuple[list[tuple[int, float]], int] | None:
-    """The best `limit` (document id, score) for the tokens, and how many documents match.
+def top(tokens: list[str], limit: int, filters: dict[str, Any] | None = None) -> tuple[list[tuple[int, float]], int] | None:
+    """The best `limit` (document id, score) for the tokens, and how many documents match;
+    `filters` may narrow by unit (code), doc_type and year (see FILTERS).
     None when the engine is off or its index is not built yet (the caller uses the database)."""
     if not tokens or not enabled():
         return None
@@ -129,7 +149,7 @@ def top(tokens: list[str], limit: int) -> tuple[list[tuple[int, float]], int] | 
     if index is None:
         return None
     searcher = index.searcher()
-    result = searcher.search(_query(index, tokens), limit, count=True)
+    result = searcher.search(_query(index, tokens, filters), limit, count=True)
     addresses = [address for _score, address in result.hits]
     ids = searcher.fast_field_values("id", addresses) if addresses else []
     return [(int(pk), float(score)) for pk, (score, _a) in zip(ids, result.hits, strict=True)], int(result.count or 0)
@@ -148,7 +168,7 @@ def _writer(index: Any) -> Any:
 
 def _read_mark() -> datetime | None:
     try:
-        raw = json.loads((index_dir() / MARK_FILE).read_text())["synced_from"]
+        raw = json.loads((_path() / MARK_FILE).read_text())["synced_from"]
         return datetime.fromisoformat(raw)
     except (OSError, KeyError, ValueError):
         return None
@@ -173,18 +193,22 @@ def sync(*, full: bool = False) -> int:
         else:
             docs = docs.filter(updated_at__gte=mark - SYNC_MARGIN)
         count = 0
-        for pk, folded, title, number in docs.values_list("pk", "folded", "title", "number").iterator(chunk_size=2000):
+        fields = ("pk", "folded", "title", "number", "unit__code", "doc_type", "issued_on")
+        for pk, folded, title, number, unit, doc_type, issued_on in docs.values_list(*fields).iterator(chunk_size=2000):
             if not (full or mark is None):
                 writer.delete_documents_by_term("id", pk)
             if folded:
-                writer.add_document(tantivy.Document(id=pk, body=folded, title=fold_for_index(title, number)))
+                doc = tantivy.Document(id=pk, body=folded, title=fold_for_index(title, number), unit=unit, doc_type=doc_type)
+                if issued_on is not None:
+                    doc.add_integer("year", issued_on.year)
+                writer.add_document(doc)
             count += 1
         writer.commit()
         writer.wait_merging_threads()
     except BaseException:
         writer.rollback()
         raise
-    (index_dir() / MARK_FILE).write_text(json.dumps({"synced_from": started.isoformat()}))
+    (_path() / MARK_FILE).write_text(json.dumps({"synced_from": started.isoformat()}))
     return count
 
 

@@ -138,7 +138,8 @@ def search_documents(
     page = max(1, page)
     offset = (page - 1) * per_page
     # The external engine, when configured, ranks; the database still decides what the viewer sees.
-    found = _engine_page(qs, tokens, offset, per_page) if tokens and engine.enabled() else None
+    filters = {"unit": unit_code, "doc_type": doc_type, "year": year}
+    found = _engine_page(qs, tokens, offset, per_page, filters) if tokens and engine.enabled() else None
     if found is None:
         found = _database_page(qs, tokens, offset, per_page, with_total)
     ranked, total, capped = found
@@ -187,7 +188,9 @@ def _pks(qs: QuerySet[Document]) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def _engine_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: int) -> tuple[list[tuple[int, float]], int, bool] | None:
+def _engine_page(
+    qs: QuerySet[Document], tokens: list[str], offset: int, limit: int, filters: dict[str, Any] | None = None,
+) -> tuple[list[tuple[int, float]], int, bool] | None:
     """The page from the external engine: take its best candidates, keep those the database
     (scope and filters) lets through, in the engine's order.
 
@@ -200,7 +203,7 @@ def _engine_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: 
     need = offset + limit
     wanted = max(need, ENGINE_FIRST_CANDIDATES)
     while True:
-        got = engine.top(tokens, wanted)
+        got = engine.top(tokens, wanted, filters)
         if got is None:
             return None
         ranked, matched = got

@@ -162,14 +162,17 @@ def test_a_narrow_scope_widens_the_candidates_then_asks_the_database(cast, corpu
     calls: list[int] = []
     top = engine.top
 
-    def counted(tokens: list[str], limit: int) -> object:
+    def counted(tokens: list[str], limit: int, filters: dict | None = None) -> object:
         calls.append(limit)
-        return top(tokens, limit)
+        return top(tokens, limit, filters)
 
     monkeypatch.setattr(engine, "top", counted)
     found = selectors.search_documents(viewer=officer_a, query="truyen thong", per_page=10)
     assert {h.document.pk for h in found.hits} == {corpus["plan"].pk, corpus["public"].pk, corpus["union"].pk}
     assert calls == [10, 80]
+    calls.clear()  # a unit, type or year filter is applied by the engine too: no widening
+    found = selectors.search_documents(viewer=officer_a, query="truyen thong", unit_code="PX-B", per_page=10)
+    assert {h.document.pk for h in found.hits} == {corpus["public"].pk} and calls == [10]
     monkeypatch.setattr(selectors, "ENGINE_MAX_CANDIDATES", 10)  # no widening allowed: the database answers
     found = selectors.search_documents(viewer=officer_a, query="truyen thong", per_page=10)
     assert {h.document.pk for h in found.hits} == {corpus["plan"].pk, corpus["public"].pk, corpus["union"].pk}
