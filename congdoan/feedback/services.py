@@ -436,10 +436,10 @@ def _candidates(unit_id: int | None, exclude: list[int]) -> tuple[list[int], np.
     sigs: list[np.ndarray] = []
     clusters: list[Any] = []
     for pk, raw, cluster_id in rows:
-        if raw is None:
+        if raw is None or len(raw) % 4:
             continue
         sig = np.frombuffer(bytes(raw), dtype=np.uint32)
-        if sig.shape != (len(raw) // 4,) or (sigs and sig.shape != sigs[0].shape):
+        if sigs and sig.shape != sigs[0].shape:
             continue
         pks.append(pk)
         sigs.append(sig)
