@@ -219,7 +219,7 @@ def _search_bench(args: argparse.Namespace) -> None:
     settings.LIBRARY_SEARCH_INDEX_DIR = tempfile.mkdtemp(prefix="congdoan-bench-index-")
     t0 = time.perf_counter()
     search_engine.sync(full=True)
-    size = sum(f.stat().st_size for f in search_engine.index_dir().iterdir() if f.is_file())
+    size = sum(f.stat().st_size for f in search_engine.index_dir().rglob("*") if f.is_file())
     print(f"Dựng chỉ mục tantivy của thư viện (engine.sync): {time.perf_counter() - t0:.1f} s, {size / 1e6:.0f} MB trên đĩa")
     with_engine, engine_only, engine_scoped, engine_unit = [], [], [], []
     try:
