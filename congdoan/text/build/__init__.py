@@ -225,13 +225,23 @@ Built {today} with `{BUILD_COMMAND}` (reproducible from `../shared/datasets`).
   `corpus/viwiki` (Wikipedia, CC BY-SA 3.0, attribution: Vietnamese Wikipedia contributors).
   Sentences equal (after folding) to a sentence of `vi_accent_test` or `vi_spelling_test`
   are excluded; one corpus line in 200 is held out as the development set.
-- **Vocabulary**: `corpus/wordlists/syllable_freq_from_corpus.tsv`, tone marks in the new style.
-- **Model**: interpolated Kneser–Ney trigram (discount 0.75), keys delta-coded, float16
-  probabilities. Statistics: {lm}.
+- **Input-like training text**: every corpus sentence that has numbers, commas, brackets
+  or quotes is learnt twice, as written and in the form restoration input often comes in
+  (lower case, numbers and codes deleted, commas, brackets and quotes dropped: "vào tháng
+  5, để có" → "vào tháng để có"), because the model must see the contexts such input
+  leaves. Numbers and codes are single tokens, as the restorer reads them.
+- **Vocabulary**: `corpus/wordlists/syllable_freq_from_corpus.tsv`, tone marks in the new
+  style, plus the corpus words outside it (seen ≥ 40 times) whose letters have a frequent
+  form with marks, with their plain twins (abbreviations and names: hđqt, đh, đắk, kông).
+- **Model**: interpolated modified Kneser–Ney trigram (Chen & Goodman: three discounts per
+  order from the counts of counts; continuation counts at the bigram level), keys
+  delta-coded, float16 probabilities. Statistics: {lm}.
 - **Used by**: `congdoan.text.restore` (diacritics, Viterbi over accented candidates) and
   the spelling / OCR correction in `congdoan.text.correct`.
 - **Figures**: on held-out corpus lines (dev), restoration reaches
-  {lm.get("dev_syllable_accuracy", "?")} % syllable accuracy (marks stripped); on the test sets,
+  {lm.get("dev_syllable_accuracy", "?")} % syllable accuracy (as written, marks stripped)
+  and {lm.get("dev_input_like_accuracy", "?")} % on the same lines in input form (lower
+  case, no numbers or commas; the figure choices were made on); on the test sets,
   diacritics restoration {figure("diacritics")};
   noisy text correction {figure("noisy text")}.
 
