@@ -174,9 +174,12 @@ def _read_mark() -> datetime | None:
         return None
 
 
-def sync(*, full: bool = False) -> int:
+def sync(*, full: bool = False, requested_at: datetime | None = None) -> int:
     """Bring the index in step with the database; returns how many documents were (re)indexed.
-    `full` rebuilds from scratch. Runs in one worker at a time (the writer lock)."""
+    `full` rebuilds from scratch. Runs in one worker at a time (the writer lock).
+    `requested_at` (when the change that asked for this sync had committed): a sync that
+    started after it has already read that change, so a burst of requests (an import) costs
+    one or two syncs, not one each."""
     import tantivy
 
     from congdoan.library.models import Document
@@ -187,6 +190,9 @@ def sync(*, full: bool = False) -> int:
     try:
         started = timezone.now()
         mark = None if full else _read_mark()
+        if mark is not None and requested_at is not None and mark >= requested_at:
+            writer.rollback()
+            return 0
         docs = Document.objects.all()
         if full or mark is None:
             writer.delete_all_documents()
@@ -218,4 +224,4 @@ def schedule_sync() -> None:
         return
     from congdoan.library.tasks import sync_search_index
 
-    sync_search_index.enqueue()
+    sync_search_index.enqueue(requested_at=timezone.now().isoformat())

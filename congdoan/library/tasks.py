@@ -20,8 +20,10 @@ def ocr_document(document_id: int) -> None:
 
 
 @task()
-def sync_search_index() -> None:
+def sync_search_index(requested_at: str | None = None) -> None:
     """Bring the optional external search index (LIBRARY_SEARCH_ENGINE=tantivy) in step."""
+    from datetime import datetime
+
     from congdoan.library import engine
 
-    engine.sync()
+    engine.sync(requested_at=datetime.fromisoformat(requested_at) if requested_at else None)

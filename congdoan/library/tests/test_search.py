@@ -229,3 +229,13 @@ def test_snippets_of_long_texts_find_words_in_the_head_or_far_behind_it(search_e
     assert "<mark>kế</mark> <mark>hoạch</mark> <mark>truyền</mark> <mark>thông</mark>" in split  # the head holds only half
     early = snippet("Kế hoạch truyền thông. " + filler, query_tokens("ke hoach"))
     assert early.startswith("<mark>Kế</mark> <mark>hoạch</mark>")
+
+
+@pytest.mark.parametrize("search_engine", ["tantivy"], indirect=True)
+def test_a_sync_asked_for_before_the_last_one_started_has_nothing_to_do(cast, corpus):
+    from django.utils import timezone
+
+    asked = timezone.now()
+    assert engine.sync() > 0  # starts after `asked`: it reads that change
+    assert engine.sync(requested_at=asked) == 0
+    assert engine.sync(requested_at=timezone.now()) > 0
