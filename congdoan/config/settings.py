@@ -336,6 +336,12 @@ LIBRARY_OCR_STALE_SECONDS = env_int("LIBRARY_OCR_STALE_SECONDS", 15 * 60)
 LIBRARY_MIN_TEXT_CHARS = env_int("LIBRARY_MIN_TEXT_CHARS", 25)
 LIBRARY_DIGITISATION_TARGET = env_int("LIBRARY_DIGITISATION_TARGET", 80)
 LIBRARY_OCR_WORD_CONFIDENCE = env_bool("LIBRARY_OCR_WORD_CONFIDENCE", False)
+# Search: the database's full text ("database": SQLite FTS5 / PostgreSQL) or a tantivy
+# index on disk in front of it ("tantivy": faster on large libraries; see docs/library.md).
+LIBRARY_SEARCH_ENGINE = env_str("LIBRARY_SEARCH_ENGINE", "database")
+if LIBRARY_SEARCH_ENGINE not in {"database", "tantivy"}:
+    raise ImproperlyConfigured("LIBRARY_SEARCH_ENGINE must be 'database' or 'tantivy'")
+LIBRARY_SEARCH_INDEX_DIR = env_str("LIBRARY_SEARCH_INDEX_DIR", str(VAR_DIR / "library-search"))
 # The library's files: the local disk like every upload, or an S3-compatible bucket.
 LIBRARY_S3_BUCKET = env_str("LIBRARY_S3_BUCKET")
 STORAGES["library"] = STORAGES["default"]
