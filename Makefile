@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test test-pg lint typecheck browser-test system-deps migrate seed clean help messages
+.PHONY: lock install demo serve test test-pg lint typecheck browser-test system-deps migrate seed clean help messages
 
 help:
 	@echo "make demo          cài đặt, nạp dữ liệu mẫu, chạy http://$(HOST):$(PORT) cùng tiến trình nền"
@@ -20,11 +20,17 @@ help:
 # Installs Python and npm packages only when their manifests changed; does nothing otherwise.
 install: $(STAMP) congdoan/static/vendor/htmx.min.js
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
+
+# Pin what is installed now (after a deliberate upgrade or a new dependency).
+lock:
+	@{ echo "# Exact versions of every Python package, tested together (pip constraints)."; \
+	   echo "# Regenerate after changing pyproject.toml: make lock"; \
+	   $(BIN)/python -m pip freeze --exclude-editable | grep -v '^congdoan'; } > constraints.txt
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
