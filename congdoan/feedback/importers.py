@@ -16,9 +16,7 @@ Columns are found by their heading (accents and case do not matter):
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from congdoan.audit.services import audit_record
 from congdoan.core.phones import normalize_phone
+from congdoan.core.sheets import SheetError, blank, read_table
 from congdoan.feedback.models import Channel, Concern
 from congdoan.feedback.services import clean_text, concern_submit
 from congdoan.orgs.models import Unit
@@ -70,10 +69,6 @@ REQUIRED = ("text",)
 
 _YES = {"co", "x", "1", "yes", "y", "true", "c", "an danh", "v"}
 _NO = {"khong", "0", "no", "n", "false", "k", "ko"}
-
-
-class SheetError(ValueError):
-    """The file itself cannot be read (format, encoding, headings, size)."""
 
 
 @dataclass
@@ -167,21 +162,12 @@ def read_sheet(name: str, data: bytes) -> Sheet:
     """Rows of an .xlsx or .csv file with their column map; SheetError with a Vietnamese reason."""
     if not data:
         raise SheetError(_("Tệp trống."))
-    if len(data) > MAX_BYTES:
-        raise SheetError(_("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_BYTES // (1024 * 1024)})
-    lower = name.lower()
-    if lower.endswith(".xlsx") or data[:2] == b"PK":
-        table = _read_xlsx(data)
-    elif lower.endswith((".csv", ".txt")):
-        table = _read_csv(data)
-    else:
+    if not (name.lower().endswith((".xlsx", ".csv", ".txt")) or data[:2] == b"PK"):
         raise SheetError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
-    header_at, columns = _find_header(table)
-    rows = []
-    for index, cells in enumerate(table[header_at + 1 :], start=header_at + 2):
-        if all(_blank(c) for c in cells):
-            continue
-        rows.append((index, cells))
+    # Up to 10 rows (a title, the header) may stand above the forms; counted exactly below.
+    table = read_table(data, name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES, header_rows=10)
+    header_at, columns = _find_header([cells for _, cells in table.rows])
+    rows = table.rows[header_at + 1 :]
     if not rows:
         raise SheetError(_("Tệp không có dòng ý kiến nào dưới dòng tiêu đề."))
     if len(rows) > MAX_ROWS:
@@ -194,52 +180,12 @@ def read_sheet(name: str, data: bytes) -> Sheet:
     )
 
 
-def _read_xlsx(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise SheetError(_("Không đọc được tệp Excel; tệp có thể bị hỏng.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        table: list[list[Any]] = []
-        for row in sheet.iter_rows(values_only=True):
-            table.append(list(row))
-            if len(table) > MAX_ROWS + 50:
-                break
-        return table
-    finally:
-        workbook.close()
-
-
-def _read_csv(data: bytes) -> list[list[Any]]:
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1258 decodes nearly every byte
-        raise SheetError(_("Không đọc được bảng mã của tệp CSV; xin lưu lại với bảng mã UTF-8."))
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _find_header(table: list[list[Any]]) -> tuple[int, dict[str, int]]:
     """The first of the top rows that names the content column; paper forms often have a title."""
     for index, cells in enumerate(table[:10]):
         columns: dict[str, int] = {}
         for col, cell in enumerate(cells):
-            if _blank(cell):
+            if blank(cell):
                 continue
             key = " ".join(fold(str(cell)).replace(".", " ").replace("/", " ").split())
             key = key.rstrip(":* ")
@@ -342,7 +288,7 @@ def preview_sheet(
         else:
             row.errors.append(_("Thiếu mã đơn vị (và chưa chọn đơn vị mặc định)."))
         raw_date = _cell(cells, sheet.columns, "date")
-        if not _blank(raw_date):
+        if not blank(raw_date):
             try:
                 row.when = parse_date(raw_date)
             except ValueError:

@@ -19,11 +19,8 @@ between the preview and the confirmation.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -37,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from congdoan.audit.services import audit_record
 from congdoan.core.phones import normalize_phone
+from congdoan.core.sheets import SheetError, read_table
 from congdoan.orgs.models import Gender, Member, Unit
 from congdoan.orgs.scoping import can_manage_unit
 from congdoan.orgs.services import member_create
@@ -93,10 +91,6 @@ GENDERS: dict[str, str] = {
 }
 
 _DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"]
-
-
-class SheetError(Exception):
-    """The file as a whole cannot be imported; the message is for the officer."""
 
 
 def max_rows() -> int:
@@ -225,133 +219,15 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _too_many_rows() -> SheetError:
-    return SheetError(
-        _(
-            "Tệp có quá nhiều dòng: mỗi lần chỉ nhập được tối đa %(max)s dòng. Hãy chia tệp thành nhiều phần."
-        )
-        % {"max": f"{max_rows():,}".replace(",", ".")}
-    )
-
-
-def _collect(filename: str, raw_rows: Any, warnings: list[str]) -> Sheet:
-    """Header = first non-empty row; keep non-empty rows after it, stopping past the row limit."""
-    headers: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    limit = max_rows()
-    for line, raw in enumerate(raw_rows, start=1):
-        cells = [_cell_text(v) for v in raw]
-        if not any(cells):
-            continue
-        if headers is None:
-            headers = cells
-            continue
-        rows.append((line, cells))
-        if len(rows) > limit:
-            raise _too_many_rows()
-    if headers is None:
-        raise SheetError(_("Tệp trống: không có dòng tiêu đề và không có dữ liệu."))
-    if not rows:
-        raise SheetError(_("Tệp chỉ có dòng tiêu đề, chưa có đoàn viên nào."))
-    return Sheet(filename=filename, headers=headers, rows=rows, warnings=warnings)
-
-
-def _read_xlsx(data: bytes, filename: str) -> Sheet:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise SheetError(
-            _("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải tệp .xlsx.")
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise SheetError(_("Tệp trống: không có dòng tiêu đề và không có dữ liệu."))
-        declared = sheet.max_row or 0
-        if declared > max_rows() + 50:  # the header, a few blank lines; the exact check is below
-            raise _too_many_rows()
-        warnings: list[str] = []
-        if len(workbook.worksheets) > 1:
-            warnings.append(
-                _("Tệp có nhiều trang tính; chỉ đọc trang đầu tiên «%(name)s».")
-                % {"name": sheet.title}
-            )
-        return _collect(filename, sheet.iter_rows(values_only=True), warnings)
-    finally:
-        workbook.close()
-
-
-def _decode_csv(data: bytes) -> tuple[str, list[str]]:
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    for encoding, label in (("cp1258", "Windows-1258"), ("latin-1", "Latin-1")):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        warning = _(
-            "Tệp CSV không dùng bảng mã UTF-8; đã đọc theo bảng mã %(encoding)s. Hãy kiểm tra kỹ dấu tiếng Việt"
-            " trong bản xem trước; tốt nhất lưu lại tệp dạng “CSV UTF-8”."
-        ) % {"encoding": label}
-        return text, [warning]
-    raise SheetError(_("Không đọc được bảng mã của tệp CSV; hãy lưu lại tệp dạng “CSV UTF-8”."))
-
-
-def _read_csv(data: bytes, filename: str) -> Sheet:
-    if b"\x00" in data[:4096]:
-        raise SheetError(_("Tệp không phải bảng tính: hãy tải lên tệp Excel (.xlsx) hoặc CSV."))
-    text, warnings = _decode_csv(data)
-    text = unicodedata.normalize("NFC", text)
-    sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return _collect(filename, csv.reader(io.StringIO(text, newline=""), dialect), warnings)
-    except csv.Error as exc:
-        raise SheetError(_("Tệp CSV không đúng định dạng: %(error)s") % {"error": exc}) from exc
-
-
 def read_sheet(data: bytes, filename: str) -> Sheet:
-    """Read an uploaded XLSX or CSV file. Raises `SheetError` with a message for the officer."""
-    if not data:
+    """Read an uploaded XLSX or CSV file (header: the first non-empty row; formulas as text)."""
+    table = read_table(data, filename, max_rows=max_rows(), max_bytes=max_bytes(), formulas=True)
+    rows = [(line, [_cell_text(v) for v in cells]) for line, cells in table.rows]
+    if not rows:
         raise SheetError(_("Tệp trống: không có dòng tiêu đề và không có dữ liệu."))
-    if len(data) > max_bytes():
-        raise SheetError(
-            _("Tệp quá lớn (tối đa %(size)s MB).") % {"size": max_bytes() // (1024 * 1024)}
-        )
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise SheetError(
-            _("Tệp Excel kiểu cũ (.xls) chưa được hỗ trợ: hãy mở tệp và lưu lại dạng .xlsx.")
-        )
-    if data[:4] == b"PK\x03\x04":
-        if not _is_xlsx(data):
-            raise SheetError(_("Tệp không phải bảng tính: hãy tải lên tệp Excel (.xlsx) hoặc CSV."))
-        return _read_xlsx(data, filename)
-    if data[:5] == b"%PDF-" or filename.lower().endswith(
-        (".pdf", ".doc", ".docx", ".png", ".jpg", ".jpeg")
-    ):
-        raise SheetError(_("Tệp không phải bảng tính: hãy tải lên tệp Excel (.xlsx) hoặc CSV."))
-    return _read_csv(data, filename)
-
-
-def _is_xlsx(data: bytes) -> bool:
-    """A zip holding a workbook, and no zip bomb: it may unpack to at most 20× the upload limit."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except zipfile.BadZipFile:
-        return False
-    if sum(info.file_size for info in infos) > 20 * max_bytes():
-        raise SheetError(
-            _("Tệp Excel bất thường: giải nén ra quá lớn so với kích thước tệp; không mở.")
-        )
-    return any(info.filename == "xl/workbook.xml" for info in infos)
+    if len(rows) == 1:
+        raise SheetError(_("Tệp chỉ có dòng tiêu đề, chưa có đoàn viên nào."))
+    return Sheet(filename=filename, headers=rows[0][1], rows=rows[1:], warnings=table.warnings)
 
 
 # --- 2. checking the rows -----------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -137,26 +136,6 @@ def test_formulas_are_refused(cast):
     assert any("công thức" in e for e in row.errors)
 
 
-def test_not_a_spreadsheet_is_refused(cast):
-    with pytest.raises(imports.SheetError, match="không phải bảng tính"):
-        imports.read_sheet(b"%PDF-1.4 binary\x00\x01", "ds.pdf")
-    with pytest.raises(imports.SheetError, match="không phải bảng tính"):
-        imports.read_sheet(b"\x00\x01\x02\x03garbage", "ds.csv")
-    with pytest.raises(imports.SheetError, match=r"\.xls"):
-        imports.read_sheet(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "ds.xls")
-
-
-def test_xlsx_that_unpacks_to_far_more_than_the_limit_is_refused(cast, settings):
-    settings.ORGS_IMPORT_MAX_BYTES = 100 * 1024
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/sharedStrings.xml", b"0" * (3 * 1024 * 1024))
-    assert len(buffer.getvalue()) < 100 * 1024
-    with pytest.raises(imports.SheetError, match="bất thường"):
-        imports.read_sheet(buffer.getvalue(), "bom.xlsx")
-
-
 def test_empty_and_header_only_files_are_refused(cast):
     with pytest.raises(imports.SheetError, match="trống"):
         imports.read_sheet(b"", "ds.csv")
@@ -179,16 +158,6 @@ def test_too_many_rows_is_refused_with_the_limit(cast, settings):
         imports.read_sheet(csv_bytes(text), "ds.csv")
     with pytest.raises(imports.SheetError, match="tối đa 100 dòng"):
         imports.read_sheet(xlsx([[i, f"Người {i}"] for i in range(150)]), "ds.xlsx")
-
-
-def test_windows_1258_csv_is_read_with_a_warning(cast):
-    # Windows-1258 writes "ễ" as "ê" + a combining tilde (byte 0xDE).
-    text = "Ho va ten,Gioi tinh\nNguyê\u0303n Văn An,Nam\n"
-    data = text.encode("cp1258")
-    assert b"\xde" in data
-    sheet = imports.read_sheet(data, "ds.csv")
-    assert sheet.rows[0][1][0] == "Nguyễn Văn An"
-    assert any("UTF-8" in w for w in sheet.warnings)
 
 
 # --- writing ---------------------------------------------------------------------------------
