@@ -51,8 +51,13 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+_QR_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: typed from a poster
+
+
 def _qr_token() -> str:
-    return secrets.token_urlsafe(9)
+    """A token printed on the workplace's QR poster; letters and digits only, so that it can
+    be typed or tagged ("#k7m2…") in a Zalo or SMS message."""
+    return "".join(secrets.choice(_QR_ALPHABET) for _ in range(12))
 
 
 class Unit(models.Model):
