@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from congdoan.feedback import selectors, services
@@ -83,16 +83,16 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 @router.post("", auth=None, response={201: SubmitOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut})
-def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest, payload: SubmitIn) -> Status:
     unit = None
     if payload.qr:
         unit = selectors.unit_by_token(token=payload.qr)
         if unit is None:
-            return 404, {"detail": "Mã QR không đúng hoặc đơn vị không còn hoạt động."}
+            return Status(404, {"detail": "Mã QR không đúng hoặc đơn vị không còn hoạt động."})
     elif payload.unit:
         unit = selectors.unit_by_code(code=payload.unit)
         if unit is None:
-            return 404, {"detail": "Không tìm thấy công đoàn cơ sở với mã này."}
+            return Status(404, {"detail": "Không tìm thấy công đoàn cơ sở với mã này."})
     try:
         concern = services.concern_submit(
             text=payload.text,
@@ -107,16 +107,19 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
             ip=_client_ip(request),
         )
     except services.Throttled as exc:
-        return 429, {"detail": str(exc)}
+        return Status(429, {"detail": str(exc)})
     except ValidationError as exc:
-        return 422, {"detail": exc.message_dict if hasattr(exc, "error_dict") else exc.messages}
+        return Status(422, {"detail": exc.message_dict if hasattr(exc, "error_dict") else exc.messages})
     from django.urls import reverse
 
-    return 201, {
-        "code": concern.code,
-        "status": concern.status,
-        "tracking_url": request.build_absolute_uri(reverse("feedback:track", args=[concern.code])),
-    }
+    return Status(
+        201,
+        {
+            "code": concern.code,
+            "status": concern.status,
+            "tracking_url": request.build_absolute_uri(reverse("feedback:track", args=[concern.code])),
+        },
+    )
 
 
 @router.get("/inbox", response=list[InboxOut])
@@ -170,12 +173,12 @@ def inbox(
 
 
 @router.get("/{code}", auth=None, response={200: TrackOut, 404: ErrorOut, 429: ErrorOut})
-def track(request: HttpRequest, code: str) -> tuple[int, dict[str, Any]]:
+def track(request: HttpRequest, code: str) -> Status:
     try:
         services.throttle_lookup(_client_ip(request))
     except services.Throttled as exc:
-        return 429, {"detail": str(exc)}
+        return Status(429, {"detail": str(exc)})
     concern = selectors.concern_for_worker(code=code)
     if concern is None:
-        return 404, {"detail": "Không tìm thấy ý kiến với mã này."}
-    return 200, selectors.public_view(concern)
+        return Status(404, {"detail": "Không tìm thấy ý kiến với mã này."})
+    return Status(200, selectors.public_view(concern))
