@@ -9,6 +9,8 @@ and cut into [a-z0-9] tokens joined by spaces, so that both engines see the same
   vector of the head of `folded` (title, number, issuer, first words: migration 0003), ties
   broken by date, and the query runs with sequential scans off (`search_transaction`), so
   that a common word is answered from the index instead of scanning every tsvector.
+The selector (`selectors._bounded_page`) ranks only the newest matches, at most
+`selectors.BOUNDED_CANDIDATES`, so that a common word does not cost a score for every match.
 A query is folded and tokenised the same way; all words must match, the last one as a prefix
 (so a query typed halfway already finds). Snippets are cut from the original text, with
 <mark> around words that match, everything else escaped.

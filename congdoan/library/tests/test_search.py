@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 
 from congdoan.library import engine, selectors, services
 from congdoan.library.models import Document, Visibility
@@ -239,3 +240,46 @@ def test_a_sync_asked_for_before_the_last_one_started_has_nothing_to_do(cast, co
     assert engine.sync() > 0  # starts after `asked`: it reads that change
     assert engine.sync(requested_at=asked) == 0
     assert engine.sync(requested_at=timezone.now()) > 0
+
+
+@pytest.mark.parametrize("search_engine", ["database"], indirect=True)
+@pytest.mark.parametrize("walk", [True, False], ids=["pk-walk", "gin-bitmap"])
+def test_a_rare_word_finds_an_old_document_beyond_the_newest_candidates(cast, corpus, monkeypatch, walk):
+    monkeypatch.setattr(selectors, "_dense_on_postgres", lambda *_a: walk)  # PostgreSQL's two plans
+    old = make(cast, cast.district, "Quy chế chi tiêu nội bộ", "Ban hành quy chế chi tiêu nội bộ của cơ quan.", issued=date(2019, 1, 5))
+    newer = [make(cast, cast.unit_a, f"Kế hoạch truyền thông số {i}", f"Truyền thông về bữa ăn ca, đợt {i}.") for i in range(6)]
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(selectors, "BOUNDED_CANDIDATES", 3)
+    assert ids(cast.admin, query="quy che chi tieu") == {old.pk}
+    # A word in more documents than the candidates: the newest three matches are ranked.
+    common = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
+    assert common.total_is_lower_bound and {h.document.pk for h in common.hits} <= {d.pk for d in newer[-3:]}
+    assert common.ranked_among_newest == 3
+    assert "trong 3 tài liệu khớp mới nhất" in render_to_string("library/_results.html", {"results": common})
+    assert selectors.search_documents(viewer=cast.admin, query="quy che").ranked_among_newest == 0
+    # Scope and filters are applied while walking the index: the newest three the viewer may see.
+    assert ids(cast.admin, query="truyen thong", doc_type="bao_cao") == {corpus["report"].pk}
+    assert ids(cast.officer_b, query="truyen thong", unit_code="PX-B") == {corpus["b_secret"].pk, corpus["public"].pk}
+
+
+def test_a_document_with_the_words_in_its_title_ranks_first(cast, corpus):
+    filler = "Nội dung hội nghị, thảo luận nhiều việc của tổ chức trong năm, ý kiến của đoàn viên và người lao động. " * 4
+    titled = make(cast, cast.district, "Quy chế chi tiêu nội bộ", "Ban hành quy chế chi tiêu nội bộ năm 2025.")
+    for i in range(5):
+        make(cast, cast.district, f"Biên bản hội nghị số {i}", f"{filler} Cuối cùng bàn về quy chế chi tiêu nội bộ lần {i}.")
+    hits = selectors.search_documents(viewer=cast.admin, query="quy che chi tieu").hits
+    assert len(hits) == 6 and hits[0].document == titled
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL chooses between two plans")
+@pytest.mark.parametrize("search_engine", ["database"], indirect=True)
+def test_postgres_walks_the_primary_key_only_for_words_in_most_documents(cast, monkeypatch):
+    for i in range(30):
+        make(cast, cast.unit_a, f"Biên bản số {i}", "Công đoàn cơ sở họp." + (" Quy chế chi tiêu." if i == 7 else ""))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE library_document")
+    monkeypatch.setattr(selectors, "_WORD_SHARES", {"at": -1e9, "shares": {}, "floor": 0.0})
+    everything = Document.objects.all()
+    assert selectors._dense_on_postgres(everything, ["cong", "doan"], 5)
+    assert not selectors._dense_on_postgres(everything, ["quy", "che"], 5)
+    assert not selectors._dense_on_postgres(everything, ["cong", "doan"], 1000)
