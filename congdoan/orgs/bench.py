@@ -32,6 +32,8 @@ from typing import Any
 
 import dj_database_url
 
+from congdoan.core.benchdb import postgres_create, postgres_url_for
+
 BENCH_DB = "congdoan_bench"
 CHILD_FLAG = "CONGDOAN_BENCH_CHILD"
 ROOT_CODE = "BENCH-HN"
@@ -105,38 +107,12 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def _bench_url(explicit: str) -> str:
-    if explicit:
-        return explicit
-    current = os.environ.get("DATABASE_URL", "")
-    if current.startswith(("postgres://", "postgresql://")):
-        cfg = dj_database_url.parse(current)
-        auth = cfg.get("USER") or "postgres"
-        if cfg.get("PASSWORD"):
-            auth += f":{cfg['PASSWORD']}"
-        port = f":{cfg['PORT']}" if cfg.get("PORT") else ""
-        return f"postgres://{auth}@{cfg.get('HOST') or '127.0.0.1'}{port}/{BENCH_DB}"
-    return f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
+    return explicit or postgres_url_for(BENCH_DB)
 
 
 def _ensure_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    cfg = dj_database_url.parse(url)
-    with psycopg.connect(
-        host=cfg.get("HOST") or "127.0.0.1",
-        port=int(cfg.get("PORT") or 5432),
-        user=cfg.get("USER") or "postgres",
-        password=cfg.get("PASSWORD") or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]
-        ).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
-            print(f"created database {cfg['NAME']}")
+    if postgres_create(url, fresh=False):
+        print(f"created database {dj_database_url.parse(url)['NAME']}")
 
 
 def run(argv: list[str]) -> None:
