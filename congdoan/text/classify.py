@@ -218,27 +218,9 @@ class TextClassifier:
 
         indptr, indices, values = self._matrix(list(texts))
         base = _sparse_dot(indptr, indices, values, self.weights)
-        gold = list(labels)
-        names = self.labels
-
-        def score(bias: np.ndarray) -> float:
-            best = (base + bias).argmax(axis=1)
-            return macro_f1(gold, [names[int(b)] for b in best])
-
-        bias = self.bias.astype(np.float64).copy()
-        current = score(bias)
-        grid = np.linspace(-2.0, 2.0, 41)
-        for _ in range(rounds):
-            improved = False
-            for k in range(len(names)):
-                for step in grid:
-                    trial = bias.copy()
-                    trial[k] += step
-                    value = score(trial)
-                    if value > current + 1e-9:
-                        current, bias, improved = value, trial, True
-            if not improved:
-                break
+        current, bias = _tune_bias(
+            base, list(labels), self.labels, macro_f1, rounds, start=self.bias.astype(np.float64)
+        )
         self.bias = bias.astype(np.float32)
         self.meta["dev_macro_f1"] = round(current, 2)
         return current
@@ -685,14 +667,20 @@ class AccurateClassifier:
 
 
 def _tune_bias(
-    base: np.ndarray, gold: list[str], names: list[str], metric: Any, rounds: int = 3
+    base: np.ndarray,
+    gold: list[str],
+    names: list[str],
+    metric: Any,
+    rounds: int = 3,
+    start: np.ndarray | None = None,
 ) -> tuple[float, np.ndarray]:
-    """Coordinate ascent over per-label offsets for the best ``metric`` (macro-F1) on dev."""
+    """Coordinate ascent over per-label offsets (from `start`, else zeros) for the best
+    ``metric`` (macro-F1) on dev; a grid of offsets, a few rounds."""
 
     def score(bias: np.ndarray) -> float:
         return float(metric(gold, [names[int(b)] for b in (base + bias).argmax(axis=1)]))
 
-    bias = np.zeros(base.shape[1])
+    bias = np.zeros(base.shape[1]) if start is None else start.copy()
     current = score(bias)
     grid = np.linspace(-2.0, 2.0, 41)
     for _ in range(rounds):
