@@ -102,30 +102,27 @@ def forget_scope(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def unit_q(scope: Scope, field: str = "unit") -> Q:
-    """A filter for rows whose `field` (a ForeignKey to Unit, or "" for Unit itself) is in scope."""
+def _under_q(scope: Scope, paths: tuple[str, ...], field: str) -> Q:
+    """Rows whose `field` unit (or the Unit itself when `field` is "") lies under one of `paths`."""
     if scope.is_admin:
         return Q()
-    if not scope.unit_paths:
+    if not paths:
         return Q(pk__in=[])
     prefix = f"{field}__path" if field else "path"
     q = Q()
-    for path in scope.unit_paths:
+    for path in paths:
         q |= Q(**{f"{prefix}__startswith": path})
     return q
+
+
+def unit_q(scope: Scope, field: str = "unit") -> Q:
+    """A filter for rows whose `field` (a ForeignKey to Unit, or "" for Unit itself) is in scope."""
+    return _under_q(scope, scope.unit_paths, field)
 
 
 def office_q(scope: Scope, field: str = "unit") -> Q:
     """Rows whose unit lies under a unit where the viewer works in the Office."""
-    if scope.is_admin:
-        return Q()
-    if not scope.office_paths:
-        return Q(pk__in=[])
-    prefix = f"{field}__path" if field else "path"
-    q = Q()
-    for path in scope.office_paths:
-        q |= Q(**{f"{prefix}__startswith": path})
-    return q
+    return _under_q(scope, scope.office_paths, field)
 
 
 def units_in_scope(user: Any) -> QuerySet[Unit]:
