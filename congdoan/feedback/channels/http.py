@@ -37,6 +37,17 @@ class RetryPolicy:
     backoff: float = 0.5  # seconds before the 2nd try; doubles each time
     timeout: float = 10.0  # seconds per try
 
+    @classmethod
+    def from_settings(cls) -> RetryPolicy:
+        """The policy every channel client uses (CHANNELS_HTTP_* settings)."""
+        from django.conf import settings
+
+        return cls(
+            attempts=settings.CHANNELS_HTTP_ATTEMPTS,
+            backoff=settings.CHANNELS_HTTP_BACKOFF,
+            timeout=settings.CHANNELS_HTTP_TIMEOUT,
+        )
+
 
 def post_json(
     url: str,

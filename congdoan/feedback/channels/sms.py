@@ -157,14 +157,6 @@ def with_link(text: str, link: str, max_segments: int) -> str:
 # --- client ---------------------------------------------------------------------------------
 
 
-def _policy() -> RetryPolicy:
-    return RetryPolicy(
-        attempts=settings.CHANNELS_HTTP_ATTEMPTS,
-        backoff=settings.CHANNELS_HTTP_BACKOFF,
-        timeout=settings.CHANNELS_HTTP_TIMEOUT,
-    )
-
-
 def send_sms(to: str, text: str) -> str:
     """Send one (possibly concatenated) SMS; return the gateway's message id."""
     base = settings.SMS_API_BASE
@@ -178,7 +170,7 @@ def send_sms(to: str, text: str) -> str:
         base.rstrip("/") + "/send",
         {"to": phone, "text": text},
         headers={"Authorization": f"Bearer {key}"},
-        policy=_policy(),
+        policy=RetryPolicy.from_settings(),
         provider="SMS",
     )
     if data.get("status") != "ok":

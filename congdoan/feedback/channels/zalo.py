@@ -81,14 +81,6 @@ def parse_text_event(body: dict[str, Any]) -> ZaloText | None:
     )
 
 
-def _policy() -> RetryPolicy:
-    return RetryPolicy(
-        attempts=settings.CHANNELS_HTTP_ATTEMPTS,
-        backoff=settings.CHANNELS_HTTP_BACKOFF,
-        timeout=settings.CHANNELS_HTTP_TIMEOUT,
-    )
-
-
 def send_text(user_id: str, text: str) -> str:
     """Send a customer-service text to a Zalo user; return Zalo's message id."""
     token = settings.ZALO_OA_ACCESS_TOKEN
@@ -103,7 +95,7 @@ def send_text(user_id: str, text: str) -> str:
         url,
         {"recipient": {"user_id": user_id}, "message": {"text": text}},
         headers={"access_token": token},
-        policy=_policy(),
+        policy=RetryPolicy.from_settings(),
         provider="Zalo OA",
     )
     error = data.get("error")
