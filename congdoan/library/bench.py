@@ -120,7 +120,7 @@ def _setup_corpus(n: int) -> None:
         batch.append(Document(
             unit=rng.choice(units), blob=blob, original_name=f"{i}.txt", source_kind="text", status="ready",
             visibility=rng.choice(["unit", "subtree", "union", "public"]), title=title, text=text, doc_type=rng.choice(types),
-            issued_on=date(year, rng.randint(1, 12), rng.randint(1, 28)), folded=fold_for_index(title, text),
+            issued_on=date(year, rng.randint(1, 12), rng.randint(1, 28)), head_folded=fold_for_index(title), folded=fold_for_index(title, text),
         ))
         if len(batch) == 2000:
             Document.objects.bulk_create(batch)
@@ -160,7 +160,7 @@ def _search_bench(args: argparse.Namespace) -> None:
 
     from congdoan.accounts.models import User
     from congdoan.library.models import Document
-    from congdoan.library.search import apply_search, query_tokens, search_transaction
+    from congdoan.library.search import query_tokens
     from congdoan.library.selectors import search_documents
 
     t0 = time.perf_counter()
@@ -188,22 +188,14 @@ def _search_bench(args: argparse.Namespace) -> None:
     from congdoan.library import selectors
 
     ours, backend_only, tv, scoped = [], [], [], []
-    # Before/after in the same run: the full ranking of every match (BOUNDED_CANDIDATES = 0, the
-    # previous code path) beside the bounded candidates (the default).
-    full_before, scoped_before, backend_before = [], [], []
-    bounded = selectors.BOUNDED_CANDIDATES
     for q in queries:
         tokens = query_tokens(q)
+
         def full(q: str = q) -> Any:
             return search_documents(viewer=admin, query=q, per_page=20)
 
         def backend(t: list[str] = tokens) -> Any:
             return selectors._database_page(Document.objects.all(), t, 0, 20, True)
-
-        def backend_full(t: list[str] = tokens) -> Any:
-            matched = apply_search(Document.objects.all(), t)
-            with search_transaction():
-                return matched.count(), list(matched.order_by("-score").values_list("pk", flat=True)[:20])  # type: ignore[misc]
 
         parsed = index.parse_query(" ".join(f"+{t}" for t in tokens), ["body"])
 
@@ -217,13 +209,6 @@ def _search_bench(args: argparse.Namespace) -> None:
         scoped.append(_time(full_scoped, args.repeat))
         backend_only.append(_time(backend, args.repeat))
         tv.append(_time(engine, args.repeat))
-        selectors.BOUNDED_CANDIDATES = 0
-        try:
-            full_before.append(_time(full, args.repeat))
-            scoped_before.append(_time(full_scoped, args.repeat))
-            backend_before.append(_time(backend_full, args.repeat))
-        finally:
-            selectors.BOUNDED_CANDIDATES = bounded
     # The same queries through search_documents with the optional tantivy engine
     # (LIBRARY_SEARCH_ENGINE=tantivy), its index built on disk by the library's own sync.
     from django.conf import settings
@@ -264,10 +249,6 @@ def _search_bench(args: argparse.Namespace) -> None:
     ms = 1000
     print(f"\nTìm kiếm trên {args.docs} tài liệu, {len(queries)} truy vấn × {args.repeat} lần (trung vị), cơ sở dữ liệu: {connection.vendor}")
     print(f"{'':34}{'p50 (ms)':>10}{'p95 (ms)':>10}")
-    print(f"{'trước: xếp hạng mọi kết quả':34}{_pct(full_before, .5) * ms:>10.1f}{_pct(full_before, .95) * ms:>10.1f}")
-    print(f"{'  + cán bộ CĐCS (phạm vi)':34}{_pct(scoped_before, .5) * ms:>10.1f}{_pct(scoped_before, .95) * ms:>10.1f}")
-    print(f"{'  chỉ truy vấn CSDL (đếm + 20)':34}{_pct(backend_before, .5) * ms:>10.1f}{_pct(backend_before, .95) * ms:>10.1f}")
-    print(f"search_documents ({bounded} ứng viên mới nhất)")
     print(f"{'search_documents (toàn bộ)':34}{_pct(ours, .5) * ms:>10.1f}{_pct(ours, .95) * ms:>10.1f}")
     print(f"{'  + cán bộ CĐCS (phạm vi)':34}{_pct(scoped, .5) * ms:>10.1f}{_pct(scoped, .95) * ms:>10.1f}")
     print(f"{'chỉ truy vấn CSDL (đếm + 20 đầu)':34}{_pct(backend_only, .5) * ms:>10.1f}{_pct(backend_only, .95) * ms:>10.1f}")
@@ -277,7 +258,6 @@ def _search_bench(args: argparse.Namespace) -> None:
     print(f"{'chỉ engine + lọc CSDL (đếm + 20)':34}{_pct(engine_only, .5) * ms:>10.1f}{_pct(engine_only, .95) * ms:>10.1f}")
     print(f"{'tantivy (đếm + 20 đầu)':34}{_pct(tv, .5) * ms:>10.1f}{_pct(tv, .95) * ms:>10.1f}")
     tv95 = max(_pct(tv, .95), 1e-9)
-    print(f"p95 / tantivy, trước: CSDL {_pct(backend_before, .95) / tv95:.1f}×, search_documents {_pct(full_before, .95) / tv95:.1f}×")
     print(f"p95 / tantivy: CSDL {_pct(backend_only, .95) / tv95:.1f}×, search_documents (CSDL) {_pct(ours, .95) / tv95:.1f}×, "
           f"engine + lọc {_pct(engine_only, .95) / tv95:.1f}×, search_documents (engine) {_pct(with_engine, .95) / tv95:.1f}× (mục tiêu ≤ 2×)")
 

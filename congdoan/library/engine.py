@@ -119,11 +119,14 @@ def _reader() -> Any:
 def _query(index: Any, tokens: list[str], filters: dict[str, Any] | None = None) -> Any:
     import tantivy
 
+    from congdoan.library.search import last_is_prefix
+
     schema = index.schema
     Q, must, should = tantivy.Query, tantivy.Occur.Must, tantivy.Occur.Should
     parts: list[tuple[Any, Any]] = []
+    prefix = last_is_prefix(tokens)
     for i, token in enumerate(tokens):
-        if i == len(tokens) - 1:  # the last word is a prefix: the exact word scores, longer words match
+        if prefix and i == len(tokens) - 1:  # a word still being typed: the exact word scores, longer words match
             word = Q.boolean_query([(should, Q.term_query(schema, "body", token)), (should, Q.regex_query(schema, "body", token + "[a-z0-9]+"))])
         else:
             word = Q.term_query(schema, "body", token)

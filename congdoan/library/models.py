@@ -103,6 +103,10 @@ class Document(models.Model):
     text = models.TextField(_("nội dung"), blank=True)
     text_before_restore = models.TextField(_("nội dung gốc trước khi phục hồi dấu"), blank=True)
     folded = models.TextField(blank=True, editable=False, help_text="title + text, folded and tokenised: what search indexes")
+    head_folded = models.TextField(
+        blank=True, default="", editable=False,
+        help_text="title, number and issuer, folded and tokenised (the start of `folded`): a match here ranks first",
+    )
     searchable_pdf = models.FileField(max_length=255, blank=True, storage=get_library_storage)
 
     # Metadata, as read from the header and the signature block.

@@ -1,19 +1,22 @@
 """Full-text search behind one interface, accent-insensitive on every backend.
 
-What is indexed is `Document.folded`: title and text, folded (no marks, lower case, đ→d)
-and cut into [a-z0-9] tokens joined by spaces, so that both engines see the same words:
-- SQLite: an FTS5 table (`library_document_fts`, external content on `library_document`,
-  kept in step by triggers created in migration 0002), ranked by bm25;
-- PostgreSQL: a generated `tsvector` column over `folded` ('simple' configuration) with a
-  GIN index (migration 0002) decides what matches; ranking is ts_rank over a small generated
-  vector of the head of `folded` (title, number, issuer, first words: migration 0003), ties
-  broken by date, and the query runs with sequential scans off (`search_transaction`), so
-  that a common word is answered from the index instead of scanning every tsvector.
-The selector (`selectors._bounded_page`) ranks only the newest matches, at most
-`selectors.BOUNDED_CANDIDATES`, so that a common word does not cost a score for every match.
-A query is folded and tokenised the same way; all words must match, the last one as a prefix
-(so a query typed halfway already finds). Snippets are cut from the original text, with
-<mark> around words that match, everything else escaped.
+Two folded copies of a document are indexed (no marks, lower case, đ→d, cut into [a-z0-9]
+tokens joined by spaces, so that every engine sees the same words): `Document.folded` (title,
+number, issuer and text) decides what matches; `Document.head_folded` (title, number, issuer:
+the start of `folded`) is what a document is about, and a match there ranks first.
+- SQLite: FTS5 tables on both (`library_document_fts`, `library_document_head_fts`, external
+  content on `library_document`, kept in step by triggers: migrations 0002 and 0004);
+- PostgreSQL: generated `tsvector` columns `search_tsv` and `search_head` with GIN indexes.
+A query is folded and tokenised the same way; all words must match. The last word is taken
+as a prefix while it cannot be a whole word yet ("ke hoach truyen th" finds "truyền thông"):
+a prefix of a common syllable makes the engine merge the lists of every word it starts, so a
+last word that is already a Vietnamese syllable or a number is matched whole.
+
+The ranking (`selectors._tiered_page`) is what an officer expects of administrative papers and
+costs no score per match: documents whose title (trích yếu, number, issuer) holds every word
+come first, then those whose text has the words together as typed (a phrase), then the other
+matches; newest first within each. Snippets are cut from the original text, with <mark>
+around words that match, everything else escaped.
 """
 
 from __future__ import annotations
@@ -41,34 +44,80 @@ def fold_for_index(*parts: str) -> str:
     return " ".join(_TOKEN_RE.findall(fold(" ".join(p for p in parts if p))))
 
 
+def index_words(title: str, number: str, issuer: str, text: str) -> tuple[str, str]:
+    """(head_folded, folded) of a document: its title, number and issuer; and those with its text."""
+    head = fold_for_index(title, number, issuer)
+    body = fold_for_index(text)
+    return head, f"{head} {body}".strip()
+
+
 def query_tokens(query: str) -> list[str]:
     return _TOKEN_RE.findall(fold(query or ""))[:MAX_QUERY_TOKENS]
 
 
-def apply_search(qs: QuerySet[Any], tokens: list[str]) -> QuerySet[Any]:
-    """Keep the documents that match every token and annotate `score` (higher is better)."""
+@lru_cache(maxsize=1)
+def _whole_words() -> frozenset[str]:
+    from congdoan.text.lexicon import syllable_counts
+
+    return frozenset(fold(s) for s in syllable_counts())
+
+
+def last_is_prefix(tokens: list[str]) -> bool:
+    """Whether the last word is still being typed: not a Vietnamese syllable, not a number."""
+    last = tokens[-1]
+    return not last.isdigit() and last not in _whole_words()
+
+
+def fts5_query(tokens: list[str], *, phrase: bool = False) -> str:
+    star = "*" if last_is_prefix(tokens) else ""
+    if phrase:
+        return f'"{" ".join(tokens)}"{star}'
+    return " ".join(f'"{t}"' for t in tokens) + star
+
+
+def tsquery(tokens: list[str], *, phrase: bool = False) -> str:
+    last = tokens[-1] + (":*" if last_is_prefix(tokens) else "")
+    return (" <-> " if phrase else " & ").join([*tokens[:-1], last])
+
+
+def apply_search(qs: QuerySet[Any], tokens: list[str], *, head: bool = False) -> QuerySet[Any]:
+    """Keep the documents that match every token: anywhere, or (`head=True`) in the title,
+    number and issuer. No score: the selector orders by tier and age."""
     if not tokens:
         return qs
     if connection.vendor == "postgresql":
-        expr = " & ".join([*tokens[:-1], tokens[-1] + ":*"])
-        return qs.extra(
-            select={"score": "ts_rank(library_document.search_head, to_tsquery('simple', %s))"},
-            select_params=[expr],
-            where=["library_document.search_tsv @@ to_tsquery('simple', %s)"],
-            params=[expr],
-        )
+        column = "search_head" if head else "search_tsv"
+        return qs.extra(where=[f"library_document.{column} @@ to_tsquery('simple', %s)"], params=[tsquery(tokens)])
     if connection.vendor == "sqlite":
-        expr = " ".join(f'"{t}"' for t in tokens[:-1]) + f' "{tokens[-1]}"*'
+        table = "library_document_head_fts" if head else "library_document_fts"
         return qs.extra(
-            select={"score": "-bm25(library_document_fts)"},
-            tables=["library_document_fts"],
-            where=["library_document_fts.rowid = library_document.id", "library_document_fts MATCH %s"],
-            params=[expr.strip()],
+            tables=[table], where=[f"{table}.rowid = library_document.id", f"{table} MATCH %s"], params=[fts5_query(tokens)],
         )
-    # Any other database: a slow but correct fallback on the folded column.
+    # Any other database: a slow but correct fallback on the folded columns.
     for token in tokens:
-        qs = qs.filter(folded__contains=token)
-    return qs.extra(select={"score": "0"})
+        qs = qs.filter(**{"head_folded__contains" if head else "folded__contains": token})
+    return qs
+
+
+def phrase_ids(tokens: list[str], ids: list[int]) -> set[int]:
+    """Which of `ids` hold the words together, in the order typed (a single word: all)."""
+    if len(tokens) < 2 or not ids:
+        return set(ids)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT rowid FROM library_document_fts WHERE library_document_fts MATCH %s AND rowid BETWEEN %s AND %s",
+                [fts5_query(tokens, phrase=True), min(ids), max(ids)],
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT id FROM library_document WHERE id = ANY(%s) AND search_tsv @@ to_tsquery('simple', %s)",
+                [ids, tsquery(tokens, phrase=True)],
+            )
+        else:
+            return set()
+        wanted = set(ids)
+        return {row[0] for row in cursor.fetchall() if row[0] in wanted}
 
 
 def only_ids(qs: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:

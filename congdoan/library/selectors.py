@@ -25,6 +25,7 @@ from congdoan.library.search import (
     apply_search,
     highlight,
     only_ids,
+    phrase_ids,
     query_tokens,
     search_transaction,
     snippet,
@@ -100,8 +101,8 @@ class SearchPage:
     per_page: int
     tokens: list[str] = field(default_factory=list)
     total_is_lower_bound: bool = False
-    # Set when the database ranked only the newest matches (a word found in most documents):
-    # how many it ranked (selectors.BOUNDED_CANDIDATES).
+    # Set when the query matched more documents than the window the database looks at for
+    # phrases (selectors._tiered_page): how many that window held.
     ranked_among_newest: int = 0
 
     @property
@@ -171,67 +172,71 @@ def _database_page(
 ) -> tuple[list[tuple[int, float]], int, bool, int]:
     """The page from the database's own full text: ids and scores first (so that sorting the
     matches never carries their text along), the documents themselves afterwards. The last
-    item: how many of the newest matches were ranked when not all were (0: all were)."""
-    if tokens and BOUNDED_CANDIDATES and connection.vendor in ("sqlite", "postgresql"):
-        return _bounded_page(qs, tokens, offset, limit)
+    item: how many of the newest matches the phrase tier looked at when not all (0: all)."""
+    if tokens and connection.vendor in ("sqlite", "postgresql"):
+        return _tiered_page(qs, tokens, offset, limit)
     qs = apply_search(qs, tokens)
     # Counting every match of a common word costs more than finding the best 20: count up to
     # COUNT_CAP and say "more than" beyond it (the pager still works page by page).
     newest = F("issued_on").desc(nulls_last=True)
+    total = qs[:COUNT_CAP + 1].count() if with_total else -1
+    rows = qs.order_by(newest, "-id").values_list("pk", flat=True)[offset:offset + limit]
+    capped = total > COUNT_CAP
+    return [(pk, 0.0) for pk in rows], (COUNT_CAP if capped else total), capped, 0
+
+
+# The tiers of the database's ranking, best first (the score a hit carries).
+TITLE_SCORE, PHRASE_SCORE, MATCH_SCORE = 3.0, 2.0, 1.0
+
+
+def _tiered_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: int) -> tuple[list[tuple[int, float]], int, bool, int]:
+    """The page by tiers (see congdoan.library.search): title matches, phrase matches, the
+    other matches; newest first within each. Nothing is scored per match, so the cost is that
+    of walking the indexes in id order and stopping early:
+    - the window: the newest k = COUNT_CAP + 1 matches the viewer may see (scope and filters
+      are applied while walking; on SQLite through the covering index `library_doc_search_walk`,
+      never the wide document rows). Fewer than k: every match, and the exact count; k: "more
+      than COUNT_CAP";
+    - the title matches, newest first, from the whole library (an old plan titled with the
+      words still comes first), as many as the page needs;
+    - the phrase matches among the window."""
+    need = offset + limit
+    k = max(COUNT_CAP + 1, need)
     with search_transaction():
-        total = qs[:COUNT_CAP + 1].count() if with_total else -1
-        if tokens:
-            rows = list(qs.order_by("-score", newest, "-id").values_list("pk", "score")[offset:offset + limit])  # type: ignore[misc]
-        else:
-            rows = [(pk, 0.0) for pk in qs.order_by(newest, "-id").values_list("pk", flat=True)[offset:offset + limit]]
+        dense = connection.vendor == "postgresql" and _dense_on_postgres(qs, tokens, k)
+        window = _newest_ids(apply_search(qs, tokens), k, head=False, dense=dense)
+        if not window:
+            return [], 0, False, 0
+        titled = _newest_ids(apply_search(qs, tokens, head=True), need, head=True, dense=False)
+        seen = set(titled)
+        rest = [pk for pk in window if pk not in seen]
+        together = phrase_ids(tokens, rest) if len(titled) < need else set()
+    ranked = [(pk, TITLE_SCORE) for pk in titled]
+    ranked += [(pk, PHRASE_SCORE) for pk in rest if pk in together]
+    ranked += [(pk, MATCH_SCORE) for pk in rest if pk not in together]
+    total = len(window)
     capped = total > COUNT_CAP
-    return [(pk, float(score or 0)) for pk, score in rows], (COUNT_CAP if capped else total), capped, 0
+    return ranked[offset:need], (COUNT_CAP if capped else total), capped, (k if total >= k else 0)
 
 
-# The database's full text ranks at most this many candidates: the most recently added matches
-# the viewer may see (highest ids first), found by walking the index in id order and stopping
-# there. Exact whenever a query (with its scope and filters) has fewer matches; for a word
-# found in most documents it ranks the newest BOUNDED_CANDIDATES of them. 0: rank every match.
-BOUNDED_CANDIDATES = 2000
+def _newest_ids(matched: QuerySet[Document], k: int, *, head: bool, dense: bool) -> list[int]:
+    """The ids of the newest k rows of `matched` (highest id first), straight from the cursor.
 
-
-def _bounded_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: int) -> tuple[list[tuple[int, float]], int, bool, int]:
-    """The page from the newest `k` matches that pass scope and filters, ranked by relevance.
-
-    Scoring every match of a common word (bm25 / ts_rank) is what made the database slow; here
-    the candidate query is `… WHERE <match> AND <scope, filters> ORDER BY id DESC LIMIT k`: FTS5
-    walks its doclists in rowid order and stops after k rows (bm25 is computed for those only),
-    PostgreSQL walks the primary key backwards filtering with `@@` (or takes the GIN bitmap for a
-    rare word). The outer statement ranks the ≤ k candidates and counts them in the same pass
-    (fewer than k: the exact count; k: at least k > COUNT_CAP, "more than")."""
-    k = max(BOUNDED_CANDIDATES, COUNT_CAP + 1, offset + limit)
-    matched = apply_search(qs, tokens)
-    # On SQLite the order must name the FTS table's rowid (the same id) for FTS5 to hand its
-    # matches out in that order; ordered by library_document.id it sorts every match first.
+    On SQLite the order names the FTS table's rowid (the same id) so that FTS5 hands its
+    matches out in that order and stops after k; ordered by library_document.id it would sort
+    every match first. On PostgreSQL, `dense` walks the primary key backwards testing `@@`;
+    otherwise `id + 0` keeps the planner off that walk: the GIN bitmap, then a top-k sort."""
     if connection.vendor == "sqlite":
-        matched = matched.extra(order_by=["-library_document_fts.rowid"])
-    elif _dense_on_postgres(qs, tokens, k):
+        table = "library_document_head_fts" if head else "library_document_fts"
+        matched = matched.extra(order_by=[f"-{table}.rowid"])
+    elif dense:
         matched = matched.order_by("-pk")
-    else:  # `id + 0`: no walk along the primary key; the GIN bitmap, then a top-k sort
+    else:
         matched = matched.extra(select={"newest": "library_document.id + 0"}, order_by=["-newest"])
-    inner = matched.values_list("pk", "score", "issued_on")[:k]  # type: ignore[misc]
-    sql, params = inner.query.sql_with_params()
-    outer = (
-        f"SELECT c.pk, c.score, COUNT(*) OVER () FROM ({sql}) c"
-        " ORDER BY c.score DESC, c.issued_on DESC NULLS LAST, c.pk DESC LIMIT %s OFFSET %s"
-    )
-    with search_transaction(), connection.cursor() as cursor:
-        cursor.execute(outer, [*params, limit, offset])
-        rows = cursor.fetchall()
-        if rows:
-            total = rows[0][2]
-        elif offset:  # a page past the end: count the candidates alone
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) c", params)
-            total = cursor.fetchone()[0]
-        else:
-            total = 0
-    capped = total > COUNT_CAP
-    return [(pk, float(score or 0)) for pk, score, _n in rows], (COUNT_CAP if capped else total), capped, (k if total >= k else 0)
+    sql, params = matched.values_list("pk")[:k].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 _WORD_SHARES: dict[str, Any] = {"at": float("-inf"), "shares": {}, "floor": 0.0}

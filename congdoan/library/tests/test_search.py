@@ -32,7 +32,7 @@ def make(cast, unit, title: str, text: str, *, visibility: str = Visibility.UNIT
     doc = Document.objects.create(
         unit=unit, blob=blob, original_name=f"{title}.txt", source_kind="text", status="ready", visibility=visibility,
         title=title, text=text, doc_type=doc_type, issued_on=issued or date(2025, 5, 1), issuer=unit.name.upper(), issuer_key=fold(unit.name), tags=tags,
-        folded=fold_for_index(title, text),
+        head_folded=fold_for_index(title), folded=fold_for_index(title, text),
     )
     engine.schedule_sync()  # as the services do on commit (tasks run inline in tests)
     return doc
@@ -247,19 +247,49 @@ def test_a_sync_asked_for_before_the_last_one_started_has_nothing_to_do(cast, co
 def test_a_rare_word_finds_an_old_document_beyond_the_newest_candidates(cast, corpus, monkeypatch, walk):
     monkeypatch.setattr(selectors, "_dense_on_postgres", lambda *_a: walk)  # PostgreSQL's two plans
     old = make(cast, cast.district, "Quy chế chi tiêu nội bộ", "Ban hành quy chế chi tiêu nội bộ của cơ quan.", issued=date(2019, 1, 5))
-    newer = [make(cast, cast.unit_a, f"Kế hoạch truyền thông số {i}", f"Truyền thông về bữa ăn ca, đợt {i}.") for i in range(6)]
+    newer = [make(cast, cast.unit_a, f"Biên bản họp số {i}", f"Truyền thông về bữa ăn ca, đợt {i}.") for i in range(6)]
     monkeypatch.setattr(selectors, "COUNT_CAP", 2)
-    monkeypatch.setattr(selectors, "BOUNDED_CANDIDATES", 3)
     assert ids(cast.admin, query="quy che chi tieu") == {old.pk}
-    # A word in more documents than the candidates: the newest three matches are ranked.
+    # More matches than the window (COUNT_CAP + 1 = 3): "more than 2"; the title matches of the
+    # whole library first (the plan, older than the window), then the window's newest.
     common = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
-    assert common.total_is_lower_bound and {h.document.pk for h in common.hits} <= {d.pk for d in newer[-3:]}
-    assert common.ranked_among_newest == 3
+    assert common.total_is_lower_bound and common.ranked_among_newest == 3
+    assert [h.document for h in common.hits] == [corpus["plan"], newer[-1]]
+    assert [h.score for h in common.hits] == [selectors.TITLE_SCORE, selectors.PHRASE_SCORE]
     assert "trong 3 tài liệu khớp mới nhất" in render_to_string("library/_results.html", {"results": common})
     assert selectors.search_documents(viewer=cast.admin, query="quy che").ranked_among_newest == 0
-    # Scope and filters are applied while walking the index: the newest three the viewer may see.
+    # Scope and filters are applied while walking the index.
     assert ids(cast.admin, query="truyen thong", doc_type="bao_cao") == {corpus["report"].pk}
     assert ids(cast.officer_b, query="truyen thong", unit_code="PX-B") == {corpus["b_secret"].pk, corpus["public"].pk}
+
+
+@pytest.mark.parametrize("search_engine", ["database"], indirect=True)
+def test_the_database_ranks_title_then_phrase_then_the_rest_newest_first(cast):
+    titled = make(cast, cast.district, "Quy chế trả lương", "Nội dung kèm theo.", issued=date(2020, 1, 2))  # the oldest
+    missing = make(cast, cast.unit_a, "Biên bản", "Tiền lương tháng 5; quy định về trả lương.")
+    together = make(cast, cast.unit_a, "Biên bản họp", "Đối thoại về quy chế trả lương năm 2025.")
+    newest = make(cast, cast.unit_a, "Ghi chép", "Bàn về quy chế làm việc và cách trả lương.")
+    hits = selectors.search_documents(viewer=cast.admin, query="quy che tra luong").hits
+    assert [h.document for h in hits] == [titled, together, newest]
+    assert [h.score for h in hits] == [selectors.TITLE_SCORE, selectors.PHRASE_SCORE, selectors.MATCH_SCORE]
+    assert missing not in [h.document for h in hits]  # no "chế" in it
+    # A second page continues where the first stopped, across the tiers.
+    page2 = selectors.search_documents(viewer=cast.admin, query="quy che tra luong", per_page=2, page=2)
+    assert [h.document for h in page2.hits] == [newest] and page2.total == 3
+
+
+def test_a_last_word_that_is_a_whole_syllable_is_matched_whole(cast):
+    from congdoan.library.search import fts5_query, last_is_prefix, tsquery
+
+    assert not last_is_prefix(["bua", "an", "ca"]) and not last_is_prefix(["nam", "2025"])
+    assert last_is_prefix(["ke", "hoach", "truyen", "th"]) and last_is_prefix(["zal"])
+    assert fts5_query(["bua", "an", "ca"]) == '"bua" "an" "ca"'
+    assert fts5_query(["truyen", "th"]) == '"truyen" "th"*'
+    assert fts5_query(["truyen", "th"], phrase=True) == '"truyen th"*'
+    assert tsquery(["truyen", "th"]) == "truyen & th:*" and tsquery(["quy", "che"], phrase=True) == "quy <-> che"
+    make(cast, cast.unit_a, "Thông báo", "Cá kho và bữa ăn ca.")
+    make(cast, cast.unit_a, "Thông báo khác", "Các bữa ăn cách nhau.")
+    assert {h.document.title for h in selectors.search_documents(viewer=cast.admin, query="bua an ca").hits} == {"Thông báo"}
 
 
 def test_a_document_with_the_words_in_its_title_ranks_first(cast, corpus):
