@@ -2,15 +2,15 @@
 
 Two folded copies of a document are indexed (no marks, lower case, đ→d, cut into [a-z0-9]
 tokens joined by spaces, so that every engine sees the same words): `Document.folded` (title,
-number, issuer and text) decides what matches; `Document.head_folded` (title, number, issuer:
-the start of `folded`) is what a document is about, and a match there ranks first.
+number, issuer and text) decides what matches; `Document.head_folded` (title and number) is
+what a document is about, and a match there ranks first.
 - SQLite: FTS5 tables on both (`library_document_fts`, `library_document_head_fts`, external
   content on `library_document`, kept in step by triggers: migrations 0002 and 0004);
 - PostgreSQL: generated `tsvector` columns `search_tsv` and `search_head` with GIN indexes.
 A query is folded and tokenised the same way; all words must match. The last word is taken
 as a prefix while it cannot be a whole word yet ("ke hoach truyen th" finds "truyền thông"):
-a prefix of a common syllable makes the engine merge the lists of every word it starts, so a
-last word that is already a Vietnamese syllable or a number is matched whole.
+a prefix makes the engine merge the lists of every word it starts, so a last word that is
+already a Vietnamese syllable, a number or a word some document holds is matched whole.
 
 The ranking (`selectors._tiered_page`) is what an officer expects of administrative papers and
 costs no score per match: documents whose title (trích yếu, number, issuer) holds every word
@@ -45,10 +45,9 @@ def fold_for_index(*parts: str) -> str:
 
 
 def index_words(title: str, number: str, issuer: str, text: str) -> tuple[str, str]:
-    """(head_folded, folded) of a document: its title, number and issuer; and those with its text."""
-    head = fold_for_index(title, number, issuer)
-    body = fold_for_index(text)
-    return head, f"{head} {body}".strip()
+    """(head_folded, folded) of a document: its title and number; those with its issuer and text.
+    The issuer stays out of the head: "liên đoàn lao động…" heads every paper of a federation."""
+    return fold_for_index(title, number), fold_for_index(title, number, issuer, text)
 
 
 def query_tokens(query: str) -> list[str]:
@@ -63,9 +62,25 @@ def _whole_words() -> frozenset[str]:
 
 
 def last_is_prefix(tokens: list[str]) -> bool:
-    """Whether the last word is still being typed: not a Vietnamese syllable, not a number."""
+    """Whether the last word is still being typed: not a Vietnamese syllable, not a number, and
+    not a word of three letters or more that some document holds ("zalo", "fanpage", "pdf")."""
     last = tokens[-1]
-    return not last.isdigit() and last not in _whole_words()
+    if last.isdigit() or last in _whole_words():
+        return False
+    return len(last) < 3 or not _indexed_word(last)
+
+
+def _indexed_word(word: str) -> bool:
+    """Whether any document holds `word` (one probe of the index; the first match stops it)."""
+    if connection.vendor == "sqlite":
+        sql, params = "SELECT 1 FROM library_document_fts WHERE library_document_fts MATCH %s LIMIT 1", [f'"{word}"']
+    elif connection.vendor == "postgresql":
+        sql, params = "SELECT 1 FROM library_document WHERE search_tsv @@ to_tsquery('simple', %s) LIMIT 1", [word]
+    else:
+        return False
+    with search_transaction(), connection.cursor() as cursor:  # on PostgreSQL: from the GIN index
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
 
 
 def fts5_query(tokens: list[str], *, phrase: bool = False) -> str:
@@ -97,27 +112,6 @@ def apply_search(qs: QuerySet[Any], tokens: list[str], *, head: bool = False) ->
     for token in tokens:
         qs = qs.filter(**{"head_folded__contains" if head else "folded__contains": token})
     return qs
-
-
-def phrase_ids(tokens: list[str], ids: list[int]) -> set[int]:
-    """Which of `ids` hold the words together, in the order typed (a single word: all)."""
-    if len(tokens) < 2 or not ids:
-        return set(ids)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT rowid FROM library_document_fts WHERE library_document_fts MATCH %s AND rowid BETWEEN %s AND %s",
-                [fts5_query(tokens, phrase=True), min(ids), max(ids)],
-            )
-        elif connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT id FROM library_document WHERE id = ANY(%s) AND search_tsv @@ to_tsquery('simple', %s)",
-                [ids, tsquery(tokens, phrase=True)],
-            )
-        else:
-            return set()
-        wanted = set(ids)
-        return {row[0] for row in cursor.fetchall() if row[0] in wanted}
 
 
 def only_ids(qs: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:

@@ -1,4 +1,4 @@
-"""The title tier of search: `Document.head_folded` (title, number and issuer, folded) and its
+"""The title tier of search: `Document.head_folded` (title and number, folded) and its
 index on both databases, plus the covering index that SQLite walks the matches through.
 
 - SQLite: adding the column rebuilds the table, which drops the triggers of 0002: they are
@@ -68,8 +68,8 @@ def fill_heads(apps: Any, schema_editor: Any) -> None:
 
     document = apps.get_model("library", "Document")
     batch = []
-    for doc in document.objects.only("pk", "title", "number", "issuer").iterator(chunk_size=2000):
-        doc.head_folded = fold_for_index(doc.title, doc.number, doc.issuer)
+    for doc in document.objects.only("pk", "title", "number").iterator(chunk_size=2000):
+        doc.head_folded = fold_for_index(doc.title, doc.number)
         batch.append(doc)
         if len(batch) == 2000:
             document.objects.bulk_update(batch, ["head_folded"])
@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
             name="head_folded",
             field=models.TextField(
                 blank=True, default="", editable=False,
-                help_text="title, number and issuer, folded and tokenised (the start of `folded`): a match here ranks first",
+                help_text="title and number, folded and tokenised: a match here ranks first",
             ),
         ),
         migrations.RunPython(fill_heads, migrations.RunPython.noop),
