@@ -278,33 +278,28 @@ class _Walker:
     def __init__(self, qs: QuerySet[Document]) -> None:
         if connection.vendor == "sqlite":
             table = "library_document_fts"
-            qs = qs.extra(
-                tables=[table], where=[f"{table}.rowid = library_document.id", f"{table} MATCH %s"],
-                params=[self._QUERY], order_by=[f"-{table}.rowid"],
-            )
+            qs = qs.extra(tables=[table], where=[f"{table}.rowid = library_document.id", f"{table} MATCH %s"], params=[self._QUERY])
         else:
-            qs = qs.extra(
-                where=["library_document.search_tsv @@ to_tsquery('simple', %s)"], params=[self._QUERY],
-            ).order_by("-pk")
-        sql, params = qs.values_list("pk").query.sql_with_params()
+            qs = qs.extra(where=["library_document.search_tsv @@ to_tsquery('simple', %s)"], params=[self._QUERY])
+        sql, params = qs.order_by().values_list("pk").query.sql_with_params()
         if connection.vendor == "sqlite":
             # Left to itself SQLite looks each match up in the table by rowid (twice as slow at
             # a thousand matches) although the narrow index holds every column scope needs.
             sql = sql.replace('FROM "library_document" ', f'FROM "library_document" INDEXED BY {WALK_INDEX} ', 1)
-        self.sql, self.params = sql + " LIMIT %s", list(params)
+        self.sql, self.params = sql, list(params)
 
     def __call__(self, tokens: list[str], limit: int, *, head: bool = False, dense: bool = False) -> list[int]:
         sql = self.sql
         if connection.vendor == "sqlite":
             query = fts5_query(tokens)
-            if head:
-                sql = sql.replace("library_document_fts", "library_document_head_fts")
+            table = "library_document_head_fts" if head else "library_document_fts"
+            sql = sql.replace("library_document_fts", table) + f' ORDER BY "{table}".rowid DESC LIMIT %s'
         else:
             query = tsquery(tokens)
             if head:
                 sql = sql.replace("library_document.search_tsv @@", "library_document.search_head @@")
-            if not dense:
-                sql = sql.replace('ORDER BY "library_document"."id" DESC', 'ORDER BY ("library_document"."id" + 0) DESC')
+            newest = '"library_document"."id"' if dense else '("library_document"."id" + 0)'
+            sql += f" ORDER BY {newest} DESC LIMIT %s"
         fill: dict[str, Any] = {self._QUERY: query}
         params: list[Any] = [fill.get(p, p) if isinstance(p, str) else p for p in self.params]
         with connection.cursor() as cursor:
