@@ -256,6 +256,10 @@ def test_a_rare_word_finds_an_old_document_beyond_the_newest_candidates(cast, co
     assert common.total_is_lower_bound and common.ranked_among_newest == 3
     assert [h.document for h in common.hits] == [corpus["plan"], newer[-1]]
     assert [h.score for h in common.hits] == [selectors.TITLE_SCORE, selectors.PHRASE_SCORE]
+    if connection.vendor == "postgresql":  # words heading many documents: the titles of the window only
+        monkeypatch.setattr(selectors, "_titles_everywhere", lambda _tokens: False)
+        common = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
+        assert [h.document for h in common.hits] == [newer[-1], newer[-2]]
     assert "trong 3 tài liệu khớp mới nhất" in render_to_string("library/_results.html", {"results": common})
     assert selectors.search_documents(viewer=cast.admin, query="quy che").ranked_among_newest == 0
     # Scope and filters are applied while walking the index.
@@ -308,8 +312,12 @@ def test_postgres_walks_the_primary_key_only_for_words_in_most_documents(cast, m
         make(cast, cast.unit_a, f"Biên bản số {i}", "Công đoàn cơ sở họp." + (" Quy chế chi tiêu." if i == 7 else ""))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE library_document")
-    monkeypatch.setattr(selectors, "_WORD_SHARES", {"at": -1e9, "shares": {}, "floor": 0.0})
+    monkeypatch.setattr(selectors, "_WORD_SHARES", {})
     everything = Document.objects.all()
     assert selectors._dense_on_postgres(everything, ["cong", "doan"], 5)
     assert not selectors._dense_on_postgres(everything, ["quy", "che"], 5)
     assert not selectors._dense_on_postgres(everything, ["cong", "doan"], 1000)
+    # The title tier: the whole library while the rarest title word heads few documents.
+    monkeypatch.setattr(selectors, "HEAD_BITMAP_ROWS", 10)
+    assert not selectors._titles_everywhere(["bien", "ban"])  # in all 30 titles
+    assert selectors._titles_everywhere(["bien", "ban", "so", "7"])  # "7" heads one
