@@ -105,7 +105,7 @@ class Document(models.Model):
     folded = models.TextField(blank=True, editable=False, help_text="title + text, folded and tokenised: what search indexes")
     head_folded = models.TextField(
         blank=True, default="", editable=False,
-        help_text="title and number, folded and tokenised: a match here ranks first",
+        help_text="title as shown (type + trích yếu) and number, folded and tokenised: a match here ranks first",
     )
     searchable_pdf = models.FileField(max_length=255, blank=True, storage=get_library_storage)
 

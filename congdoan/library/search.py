@@ -50,6 +50,16 @@ def index_words(title: str, number: str, issuer: str, text: str) -> tuple[str, s
     return fold_for_index(title, number), fold_for_index(title, number, issuer, text)
 
 
+def document_index_words(doc: Any) -> tuple[str, str]:
+    """`index_words` of a Document, its title as shown ("Kế hoạch" + trích yếu: the type is
+    part of what a clerk calls the paper), always in Vietnamese whatever the officer's language."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        title = doc.display_title
+    return index_words(title, doc.number, doc.issuer, doc.text)
+
+
 def query_tokens(query: str) -> list[str]:
     return _TOKEN_RE.findall(fold(query or ""))[:MAX_QUERY_TOKENS]
 

@@ -50,7 +50,7 @@ from congdoan.library.models import (
     Visibility,
 )
 from congdoan.library.references import find_references
-from congdoan.library.search import index_words
+from congdoan.library.search import document_index_words
 from congdoan.library.storage import library_storage
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import can_manage_unit
@@ -343,7 +343,7 @@ def document_finalize(*, document_id: int) -> None:
         if pdf_name:
             doc.searchable_pdf.name = pdf_name
         _apply_metadata(doc, text)
-        doc.head_folded, doc.folded = index_words(doc.title, doc.number, doc.issuer, text)
+        doc.head_folded, doc.folded = document_index_words(doc)
         if failed:
             doc.status = Status.FAILED
             reasons = "; ".join(dict.fromkeys(p.error for p in failed if p.error))
@@ -442,7 +442,7 @@ def document_correct(*, actor: Any, document: Document, values: dict[str, Any]) 
         return doc
     doc.number_key = number_key(doc.number) if doc.number else ""
     doc.issuer_key = fold(f"{doc.issuer} {doc.issuer_parent}")[:255]
-    doc.head_folded, doc.folded = index_words(doc.title, doc.number, doc.issuer, doc.text)
+    doc.head_folded, doc.folded = document_index_words(doc)
     doc.updated_at = timezone.now()
     doc.save()
     transaction.on_commit(engine.schedule_sync)

@@ -1,4 +1,4 @@
-"""The title tier of search: `Document.head_folded` (title and number, folded) and its
+"""The title tier of search: `Document.head_folded` (title as shown and number, folded) and its
 index on both databases, plus the covering index that SQLite walks the matches through.
 
 - SQLite: adding the column rebuilds the table, which drops the triggers of 0002: they are
@@ -64,12 +64,20 @@ POSTGRES_BACKWARD = [
 
 
 def fill_heads(apps: Any, schema_editor: Any) -> None:
+    from django.utils import translation
+
+    from congdoan.library.models import DocType
     from congdoan.library.search import fold_for_index
 
+    with translation.override("vi"):
+        kinds = {value: str(label) for value, label in DocType.choices if value != DocType.OTHER}
     document = apps.get_model("library", "Document")
     batch = []
-    for doc in document.objects.only("pk", "title", "number").iterator(chunk_size=2000):
-        doc.head_folded = fold_for_index(doc.title, doc.number)
+    for doc in document.objects.only("pk", "title", "number", "doc_type", "original_name").iterator(chunk_size=2000):
+        title = doc.title or doc.original_name
+        kind = kinds.get(doc.doc_type, "")
+        shown = f"{kind} {title}" if kind and not title.lower().startswith(kind.lower()) else title  # Document.display_title
+        doc.head_folded = fold_for_index(shown, doc.number)
         batch.append(doc)
         if len(batch) == 2000:
             document.objects.bulk_update(batch, ["head_folded"])
@@ -91,7 +99,7 @@ class Migration(migrations.Migration):
             name="head_folded",
             field=models.TextField(
                 blank=True, default="", editable=False,
-                help_text="title and number, folded and tokenised: a match here ranks first",
+                help_text="title as shown (type + trích yếu) and number, folded and tokenised: a match here ranks first",
             ),
         ),
         migrations.RunPython(fill_heads, migrations.RunPython.noop),
