@@ -141,3 +141,39 @@ def test_shipped_classifiers_predict_in_accurate_mode(name: str) -> None:
     out = clf.predict(["giảng viên nhiệt tình", "giang vien nhiet tinh", ""])
     assert len(out) == 3
     assert all(label in clf.labels for label, _ in out)
+
+
+def test_a_head_on_a_fine_tuned_encoder_remembers_its_encoder_file(
+    toy: AccurateClassifier, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from congdoan.text.classify import TUNED_FILE
+
+    tuned = replace(toy, meta={**toy.meta, "tuned_encoder": True})
+    tuned.linear.save(tmp_path / "m")
+    tuned.save(tmp_path / "m")
+    with pytest.raises(FileNotFoundError, match=TUNED_FILE):
+        AccurateClassifier.load(tmp_path / "m")
+    np.savez(tmp_path / "m" / TUNED_FILE, scale=np.array(2.0, np.float32))
+    loaded = AccurateClassifier.load(tmp_path / "m")
+    assert loaded.tuned == tmp_path / "m" / TUNED_FILE
+    toy.save(tmp_path / "plain")
+    assert AccurateClassifier.load(tmp_path / "plain", toy.linear).tuned is None
+
+
+def test_shipped_fine_tuned_deltas_hold_only_model_tensors() -> None:
+    from congdoan.text.classify import TUNED_FILE
+    from congdoan.text.e5bin import FLOATS, MATRICES
+
+    allowed = {"scale", "meta", "emb.ln.w", "emb.ln.b"}
+    for layer in range(12):
+        allowed |= {f"l{layer}.{m}.w.{x}" for m in MATRICES for x in "AB"}
+        allowed |= {f"l{layer}.{f}" for f in FLOATS}
+    for name in sorted(CLASSIFIERS):
+        path = MODELS_DIR / name / TUNED_FILE
+        if not path.exists():
+            continue
+        with np.load(path) as data:
+            assert set(data.files) <= allowed
+            assert data["l0.q.w.A"].dtype == np.float16
