@@ -336,6 +336,8 @@ LIBRARY_OCR_STALE_SECONDS = env_int("LIBRARY_OCR_STALE_SECONDS", 15 * 60)
 LIBRARY_MIN_TEXT_CHARS = env_int("LIBRARY_MIN_TEXT_CHARS", 25)
 LIBRARY_DIGITISATION_TARGET = env_int("LIBRARY_DIGITISATION_TARGET", 80)
 LIBRARY_OCR_WORD_CONFIDENCE = env_bool("LIBRARY_OCR_WORD_CONFIDENCE", False)
+# A page that reads as gibberish is checked for a sideways or upside-down scan and read again upright.
+LIBRARY_OCR_DETECT_ROTATION = env_bool("LIBRARY_OCR_DETECT_ROTATION", True)
 # Search: the database's full text ("database": SQLite FTS5 / PostgreSQL) or a tantivy
 # index on disk in front of it ("tantivy": faster on large libraries; see docs/library.md).
 LIBRARY_SEARCH_ENGINE = env_str("LIBRARY_SEARCH_ENGINE", "database")

@@ -11,6 +11,11 @@ searchable PDF keeps the original pixels and Tesseract spends nothing on re-enco
 and, when LIBRARY_OCR_WORD_CONFIDENCE is on, the mean word confidence (a TSV output, which
 costs about a fifth more time per page). No `--dpi` is passed: Tesseract estimates the resolution from
 the text height, which on our pages is both right and faster than a forced value.
+A page whose text comes out as gibberish or nearly empty (fewer than 8 words, or fewer than
+half of them Vietnamese syllables) is run through Tesseract's orientation detection
+(`--psm 0`) and, when it is turned, read again upright: a photo of paper taken sideways is
+common, and the check costs nothing on a page that reads well (LIBRARY_OCR_DETECT_ROTATION,
+on by default).
 """
 
 from __future__ import annotations
@@ -78,15 +83,84 @@ class PageImage:
 
 
 def ocr_image(image: Image.Image | PageImage) -> OcrResult:
+    """The page read by Tesseract; a page that reads as gibberish (a photo taken sideways or
+    upside down) is turned the way Tesseract's orientation detection says and read again."""
     reason = unavailable_reason()
     if reason:
         raise OcrUnavailable(reason)
-    if isinstance(image, Image.Image):
-        if image.mode not in ("L", "RGB"):
-            image = image.convert("RGB")
-        buffer = io.BytesIO()
-        image.save(buffer, format="PPM")  # uncompressed: nothing to spend on encoding
-        image = PageImage(buffer.getvalue(), ".pnm")
+    result = _ocr(image)
+    if settings.LIBRARY_OCR_DETECT_ROTATION and not readable(result.text):
+        page = _as_page(image)
+        turn = detect_rotation(page)
+        if turn:
+            with Image.open(io.BytesIO(page.data)) as picture:
+                upright = picture.rotate(-turn, expand=True)  # Tesseract's "Rotate" is clockwise
+                again = _ocr(upright)
+            if _syllable_share(again.text) > _syllable_share(result.text):
+                return again
+    return result
+
+
+# A page is readable when at least this share of its words are Vietnamese syllables (or
+# numbers); Tesseract's output for a sideways page is mostly short nonsense.
+READABLE_SHARE = 0.5
+# Orientation detection is trusted from this confidence on (Tesseract's own scale; a clear
+# page of text gives 5–20, a blank or garbled one below 1).
+ROTATION_MIN_CONFIDENCE = 1.5
+
+
+def _syllable_share(text: str) -> float:
+    from congdoan.text import fold
+    from congdoan.text.lexicon import is_syllable
+
+    words = [w for w in fold(text).split() if any(c.isalnum() for c in w)]
+    if not words:
+        return 0.0
+    ok = sum(1 for w in words if w.strip(".,;:!?()\"'“”-–").isdigit() or is_syllable(w.strip(".,;:!?()\"'“”-–")))
+    return ok / len(words)
+
+
+def readable(text: str) -> bool:
+    """Whether OCR output looks like a page of Vietnamese text: at least a few words, half of
+    them syllables. Tesseract often reads nothing at all from a page turned by 90°, so little
+    or no text also calls for the orientation check (on a blank page it finds nothing to turn)."""
+    return len(text.split()) >= 8 and _syllable_share(text) >= READABLE_SHARE
+
+
+def detect_rotation(page: PageImage) -> int:
+    """Degrees (90, 180, 270) to turn the page clockwise so that its text stands upright, from
+    Tesseract's orientation and script detection (`--psm 0`, the osd model that comes with
+    tesseract-ocr); 0 when upright, unsure, or when detection fails."""
+    with tempfile.TemporaryDirectory(prefix="congdoan-osd-") as tmp:
+        src = Path(tmp) / f"page{page.suffix}"
+        src.write_bytes(page.data)
+        try:
+            done = subprocess.run(
+                [settings.LIBRARY_TESSERACT, str(src), "stdout", "--psm", "0"],
+                capture_output=True, text=True, timeout=settings.LIBRARY_OCR_TIMEOUT, env=tesseract_env(), check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return 0
+    found = dict(line.split(":", 1) for line in done.stdout.splitlines() if ":" in line)
+    try:
+        turn, confidence = int(found.get("Rotate", "0").strip()), float(found.get("Orientation confidence", "0").strip())
+    except ValueError:
+        return 0
+    return turn % 360 if turn % 90 == 0 and confidence >= ROTATION_MIN_CONFIDENCE else 0
+
+
+def _as_page(image: Image.Image | PageImage) -> PageImage:
+    if isinstance(image, PageImage):
+        return image
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PPM")  # uncompressed: nothing to spend on encoding
+    return PageImage(buffer.getvalue(), ".pnm")
+
+
+def _ocr(image: Image.Image | PageImage) -> OcrResult:
+    image = _as_page(image)
     with tempfile.TemporaryDirectory(prefix="congdoan-ocr-") as tmp:
         src = Path(tmp) / f"page{image.suffix}"
         src.write_bytes(image.data)

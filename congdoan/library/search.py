@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import json
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,17 +81,48 @@ def last_is_prefix(tokens: list[str]) -> bool:
     return len(last) < 3 or not _indexed_word(last)
 
 
+@lru_cache(maxsize=4096)
 def _indexed_word(word: str) -> bool:
-    """Whether any document holds `word` (one probe of the index; the first match stops it)."""
+    """Whether some document holds `word`. Remembered per process: a word that turns up later
+    is meanwhile matched as a prefix, which finds it all the same. On PostgreSQL a word the
+    statistics list is held; another is probed through the GIN index (a rare word: cheap)."""
     if connection.vendor == "sqlite":
         sql, params = "SELECT 1 FROM library_document_fts WHERE library_document_fts MATCH %s LIMIT 1", [f'"{word}"']
     elif connection.vendor == "postgresql":
+        if word in word_shares()[0]:
+            return True
         sql, params = "SELECT 1 FROM library_document WHERE search_tsv @@ to_tsquery('simple', %s) LIMIT 1", [word]
     else:
         return False
-    with search_transaction(), connection.cursor() as cursor:  # on PostgreSQL: from the GIN index
+    with search_transaction(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() is not None
+
+
+_WORD_SHARES: dict[str, dict[str, Any]] = {}  # column → {"at", "shares", "floor"}
+WORD_SHARES_TTL = 600.0
+
+
+def word_shares(column: str = "search_tsv") -> tuple[dict[str, float], float]:
+    """PostgreSQL: the share of documents holding each common word in `column`, from the
+    statistics ANALYZE keeps (most_common_elems), and the share below which a word is not
+    listed. Cached for WORD_SHARES_TTL seconds per process."""
+    now = time.monotonic()
+    cached = _WORD_SHARES.get(column)
+    if cached is None or now - cached["at"] > WORD_SHARES_TTL:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+                " WHERE tablename = 'library_document' AND attname = %s AND schemaname = current_schema()",
+                [column],
+            )
+            row = cursor.fetchone()
+        words, freqs = (row[0] or [], row[1] or []) if row else ([], [])
+        shares = {w: float(f) for w, f in zip(words, freqs, strict=False)}
+        # After the per-word shares come the least and greatest of them, then the null share.
+        floor = float(freqs[len(words)]) if len(freqs) > len(words) else 0.0
+        cached = _WORD_SHARES[column] = {"at": now, "shares": shares, "floor": floor}
+    return cached["shares"], cached["floor"]
 
 
 def fts5_query(tokens: list[str], *, phrase: bool = False) -> str:

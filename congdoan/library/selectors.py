@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +30,7 @@ from congdoan.library.search import (
     search_transaction,
     snippet,
     tsquery,
+    word_shares,
 )
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Scope, scope_for, unit_q
@@ -335,39 +335,15 @@ class _Walker:
             return [row[0] for row in cursor.fetchall()]
 
 
-_WORD_SHARES: dict[str, dict[str, Any]] = {}  # column → {"at", "shares", "floor"}
-WORD_SHARES_TTL = 600.0
 WALK_ROW_COST = 1.85  # a row tested while walking (its tsvector read out of TOAST) ÷ a match fetched from the bitmap
 # PostgreSQL: the title tier searches the whole library (GIN bitmap of `search_head`) when its
 # rarest word heads at most this many documents; otherwise the titles of the window.
 HEAD_BITMAP_ROWS = 2000
 
 
-def _word_shares(column: str = "search_tsv") -> tuple[dict[str, float], float]:
-    """The share of documents holding each common word in `column`, from the statistics
-    ANALYZE keeps (most_common_elems), and the share below which a word is not listed.
-    Cached for WORD_SHARES_TTL seconds per process."""
-    now = time.monotonic()
-    cached = _WORD_SHARES.get(column)
-    if cached is None or now - cached["at"] > WORD_SHARES_TTL:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
-                " WHERE tablename = 'library_document' AND attname = %s AND schemaname = current_schema()",
-                [column],
-            )
-            row = cursor.fetchone()
-        words, freqs = (row[0] or [], row[1] or []) if row else ([], [])
-        shares = {w: float(f) for w, f in zip(words, freqs, strict=False)}
-        # After the per-word shares come the least and greatest of them, then the null share.
-        floor = float(freqs[len(words)]) if len(freqs) > len(words) else 0.0
-        cached = _WORD_SHARES[column] = {"at": now, "shares": shares, "floor": floor}
-    return cached["shares"], cached["floor"]
-
-
 def _rarest_share(tokens: list[str], column: str = "search_tsv") -> float | None:
     """The share of documents holding the query's rarest word in `column` (None: no statistics)."""
-    shares, floor = _word_shares(column)
+    shares, floor = word_shares(column)
     if not shares:
         return None
     *words, last = tokens

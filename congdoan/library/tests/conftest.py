@@ -10,6 +10,15 @@ def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_search_caches(monkeypatch: Any) -> None:
+    """Each test has its own documents: what the process remembered of another's words goes."""
+    from congdoan.library import search
+
+    search._indexed_word.cache_clear()
+    monkeypatch.setattr(search, "_WORD_SHARES", {})
+
+
 @pytest.fixture
 def run_on_commit(django_capture_on_commit_callbacks: Any) -> Any:
     """Run on-commit callbacks (and so the immediate task backend) inside the test transaction."""

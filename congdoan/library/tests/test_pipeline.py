@@ -179,3 +179,26 @@ def test_long_documents_are_ocrd_a_few_pages_per_task(cast, settings, run_on_com
     # Without a runnable page image each page fails quickly; what matters is how many a step takes.
     assert services.document_ocr_step(document_id=doc.pk) == 2
     assert Page.objects.filter(document=doc, status=PageStatus.PENDING).count() == 3
+
+
+@pytest.mark.parametrize("turned", [90, 180, 270])
+def test_a_page_photographed_sideways_is_turned_upright_and_read(turned, needs_tesseract, settings):
+    from io import BytesIO
+
+    from PIL import Image
+
+    upright = Image.open(BytesIO(helpers.png(width=1000))).convert("L")
+    sideways = upright.rotate(turned, expand=True)  # counter-clockwise, as a phone held the wrong way
+    settings.LIBRARY_OCR_DETECT_ROTATION = False
+    as_taken = ocr.ocr_image(sideways)
+    assert not ocr.readable(as_taken.text)
+    settings.LIBRARY_OCR_DETECT_ROTATION = True
+    read = ocr.ocr_image(sideways)
+    assert ocr.readable(read.text) and "KẾ HOẠCH" in read.text and "Phú Xuyên" in read.text
+
+
+def test_a_page_that_reads_well_is_not_checked_for_rotation(needs_tesseract, monkeypatch):
+    monkeypatch.setattr(ocr, "detect_rotation", lambda _page: pytest.fail("an upright page needs no orientation check"))
+    assert "KẾ HOẠCH" in ocr.ocr_image(ocr.PageImage(helpers.png(width=1000), ".png")).text
+    assert ocr.readable("Hội nghị tổng kết công tác công đoàn năm 2025 tại huyện Phú Xuyên") and not ocr.readable("")
+    assert not ocr.readable("ii ,.. lI1 ;; 'x/ ¥ oO0 @@ —— ~~ nn rr \\ |")

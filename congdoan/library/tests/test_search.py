@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 
-from congdoan.library import engine, selectors, services
+from congdoan.library import engine, search, selectors, services
 from congdoan.library.models import Document, Visibility
 from congdoan.library.search import fold_for_index, query_tokens, snippet
 from congdoan.text import fold
@@ -312,7 +312,7 @@ def test_postgres_walks_the_primary_key_only_for_words_in_most_documents(cast, m
         make(cast, cast.unit_a, f"Biên bản số {i}", "Công đoàn cơ sở họp." + (" Quy chế chi tiêu." if i == 7 else ""))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE library_document")
-    monkeypatch.setattr(selectors, "_WORD_SHARES", {})
+    monkeypatch.setattr(search, "_WORD_SHARES", {})
     everything = Document.objects.all()
     assert selectors._dense_on_postgres(everything, ["cong", "doan"], 5)
     assert not selectors._dense_on_postgres(everything, ["quy", "che"], 5)
