@@ -58,7 +58,8 @@ def _clean(text: str) -> str:
 
 def word_features(toks: list[str], config: FeatureConfig) -> list[str]:
     """Word 1..n-grams; a word is its letters and digits (a bare symbol run stays itself)."""
-    words = ["".join(ch for ch in t if ch.isalnum()) or t for t in toks]
+    # Most tokens are letters and digits only: skip the per-character filter for them.
+    words = [t if t.isalnum() else ("".join(ch for ch in t if ch.isalnum()) or t) for t in toks]
     feats = ["w " + w for w in words]
     for n in range(2, config.word_ngrams + 1):
         feats.extend("w " + " ".join(words[i : i + n]) for i in range(len(words) - n + 1))
