@@ -84,7 +84,7 @@ def can_edit(*, viewer: Any, document: Document) -> bool:
     return scope_for(viewer).covers_path(document.unit.path)
 
 
-COUNT_CAP = 500
+COUNT_CAP = 300
 # What a results page, the API and `congdoan library search` show of a hit: loading only these
 # (no metadata JSON, no timestamps, no folded copies) keeps turning 20 rows into objects cheap.
 HIT_FIELDS = (
