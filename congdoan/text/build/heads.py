@@ -58,11 +58,23 @@ def train_head(
     epochs: int = HEAD_EPOCHS,
     l2: float = HEAD_L2,
     embed: Embedder = embed_in_batches,
+    replace_fine_tuned: bool = False,
 ) -> dict[str, object]:
     """Train the head beside the linear model in ``model``, tune mix and biases on ``dev``,
-    write ``encoder_head.npz``; returns the figures (dev macro-F1 of the head alone and mixed)."""
-    from congdoan.text.classify import AccurateClassifier, EncoderHead, TextClassifier
+    write ``encoder_head.npz``; returns the figures (dev macro-F1 of the head alone and mixed).
+
+    A folder with a fine-tuned encoder (``encoder_lora.npz``) is refused unless
+    ``replace_fine_tuned``: the new head sits on the original e5, so the fine-tuned encoder is
+    then removed (else the folder would pair the new head with an encoder it never saw)."""
+    from congdoan.text.classify import TUNED_FILE, AccurateClassifier, EncoderHead, TextClassifier
     from congdoan.text.metrics import macro_f1
+
+    tuned = Path(model) / TUNED_FILE
+    if tuned.exists() and not replace_fine_tuned:
+        raise ValueError(
+            f"{model} holds a fine-tuned encoder ({TUNED_FILE}); a head trained here would sit on "
+            "the original e5 and replace it: pass replace_fine_tuned (--replace-fine-tuned) to do so"
+        )
 
     linear = TextClassifier.load(model)
     start = time.perf_counter()
@@ -83,6 +95,7 @@ def train_head(
     )
     score = clf.tune(dev[0], dev[1], dev_vecs)
     clf.save(model)
+    tuned.unlink(missing_ok=True)
     return {
         "hidden": hidden,
         "mix": clf.mix,

@@ -56,6 +56,18 @@ def test_train_head_writes_a_head_tuned_against_the_linear_model(
     assert clf.meta["hidden"] == 0 and clf.meta["n_train"] == 18
 
 
+def test_train_head_keeps_a_fine_tuned_encoder_unless_told_to_replace_it(tmp_path: Path) -> None:
+    from congdoan.text.classify import TUNED_FILE
+
+    _linear(tmp_path / "m")
+    (tmp_path / "m" / TUNED_FILE).write_bytes(b"deltas")
+    with pytest.raises(ValueError, match="fine-tuned encoder"):
+        train_head(tmp_path / "m", (TEXTS, LABELS), (TEXTS, LABELS), hidden=0, embed=_embed)
+    assert (tmp_path / "m" / TUNED_FILE).read_bytes() == b"deltas" and not (tmp_path / "m" / HEAD_FILE).exists()
+    train_head(tmp_path / "m", (TEXTS, LABELS), (TEXTS, LABELS), hidden=0, embed=_embed, replace_fine_tuned=True)
+    assert (tmp_path / "m" / HEAD_FILE).exists() and not (tmp_path / "m" / TUNED_FILE).exists()
+
+
 def test_model_cards_regenerate_keep_or_flag_the_accurate_section(tmp_path: Path) -> None:
     folder = tmp_path / "feedback_topic"
     _linear(folder)

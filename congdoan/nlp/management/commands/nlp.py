@@ -41,6 +41,11 @@ class Command(BaseCommand):
         head.add_argument("--hidden", type=int, default=0, help="hidden units (0: linear head)")
         head.add_argument("--epochs", type=int, default=60)
         head.add_argument("--l2", type=float, default=1e-4)
+        head.add_argument(
+            "--replace-fine-tuned",
+            action="store_true",
+            help="the folder holds a fine-tuned encoder: drop it for a head on the original e5",
+        )
         predict = sub.add_parser("predict", help="read JSONL on stdin, add label and score")
         predict.add_argument("--model", type=Path, required=True)
         predict.add_argument("--batch", type=int, default=1024)
@@ -120,8 +125,9 @@ class Command(BaseCommand):
                 hidden=options["hidden"],
                 epochs=options["epochs"],
                 l2=options["l2"],
+                replace_fine_tuned=options["replace_fine_tuned"],
             )
-        except EmbeddingUnavailable as exc:
+        except (EmbeddingUnavailable, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"encoder head: dev macro-F1 {info['dev_macro_f1']:.2f} (head alone "
