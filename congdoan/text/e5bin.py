@@ -17,9 +17,11 @@ biases and LayerNorm weights replaced. Pure numpy; no torch at run time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import struct
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -210,14 +212,26 @@ def merged_model(delta_file: str | Path, base_file: str | Path) -> Path:
     :func:`cache_dir` (atomically; the name holds hashes of both files)."""
     delta_path, base_path = Path(delta_file), Path(base_file)
     key = hashlib.sha256(f"{_digest(delta_path)}:{_digest(base_path)}".encode()).hexdigest()[:20]
-    target = cache_dir() / f"e5-{delta_path.parent.name or 'tuned'}-{key}.bin"
-    if target.exists():
-        return target
+    name = f"e5-{delta_path.parent.name or 'tuned'}-{key}.bin"
+    # A read-only home (a service account, a container) must not stop the accurate mode:
+    # the system's temporary directory is the fallback.
+    places = [cache_dir(), Path(tempfile.gettempdir()) / "congdoan-models"]
+    for place in places:
+        if (place / name).exists():
+            return place / name
     with np.load(delta_path) as data:
         deltas = {k: data[k] for k in data.files}
     merged = merge(E5File.read(base_path), deltas)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(merged)
-    os.replace(tmp, target)
-    return target
+    for place in places:
+        target = place / name
+        tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
+        try:
+            place.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(merged)
+            os.replace(tmp, target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            continue
+        return target
+    raise OSError(f"cannot write the merged e5 model in {' or '.join(str(p) for p in places)}")

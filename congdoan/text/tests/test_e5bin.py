@@ -136,6 +136,22 @@ def test_merging_zero_deltas_reproduces_the_base_model(
     )
 
 
+def test_an_unwritable_cache_falls_back_to_the_temporary_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _base_file()
+    folder = tmp_path / "task"
+    folder.mkdir()
+    np.savez(folder / "encoder_lora.npz", **zero_deltas(e5bin.E5File.read(path)))  # type: ignore[arg-type]
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("CONGDOAN_MODEL_CACHE", str(blocker / "cache"))
+    monkeypatch.setattr(e5bin.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    merged = e5bin.merged_model(folder / "encoder_lora.npz", path)
+    assert merged.parent == tmp_path / "tmp" / "congdoan-models" and merged.exists()
+    assert e5bin.merged_model(folder / "encoder_lora.npz", path) == merged  # found there next time
+
+
 def test_a_tensor_of_the_wrong_size_is_refused() -> None:
     base = e5bin.E5File.read(_base_file())
     with pytest.raises(ValueError, match=r"l0\.q\.b"):
