@@ -276,9 +276,8 @@ def _vectorize(
     config: FeatureConfig,
     flags: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    indptr = [0]
-    all_idx: list[int] = []
-    all_cnt: list[int] = []
+    flat: list[int] = []
+    lengths: list[int] = []
     get = vocab.get
     # Character features of a token are the same wherever it occurs: cache them.
     token_cache: dict[str, list[int]] = {}
@@ -292,14 +291,18 @@ def _vectorize(
                 if len(token_cache) < 200_000:
                     token_cache[t] = cached
             found.extend(cached)
-        counts = Counter(found)
-        all_idx.extend(counts.keys())
-        all_cnt.extend(counts.values())
-        indptr.append(len(all_idx))
-    ptr = np.asarray(indptr, dtype=np.int64)
-    idx = np.asarray(all_idx, dtype=np.int64)
+        flat.extend(found)
+        lengths.append(len(found))
+    # Counts per (row, feature) for the whole batch at once: one sort instead of a Counter
+    # per text (a fifth of the time at 1,000 texts).
+    n_rows, width = len(lengths), max(len(vocab), 1)
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+    keys, counts = np.unique(rows * width + np.asarray(flat, dtype=np.int64), return_counts=True)
+    idx = keys % width
+    ptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys // width, minlength=n_rows), out=ptr[1:])
     vals = (
-        (1.0 + np.log(np.asarray(all_cnt, dtype=np.float32))) * idf[idx]
+        (1.0 + np.log(counts.astype(np.float32))) * idf[idx]
         if len(idx)
         else (np.zeros(0, dtype=np.float32))
     )
