@@ -32,6 +32,19 @@ def _lookup(keys: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return idx[inverse], (table[idx] == uniq)[inverse]
 
 
+@lru_cache(maxsize=4096)
+def _patterns(na: int, nb: int, nc: int) -> tuple[np.ndarray, ...]:
+    """Index patterns that enumerate the (v, w) pairs, (u, v) pairs and (u, v, w) triples."""
+    return (
+        np.repeat(np.arange(nb), nc),  # v of each (v, w) pair
+        np.tile(np.arange(nc), nb),  # w of each (v, w) pair
+        np.repeat(np.arange(na), nb),  # u of each (u, v) pair
+        np.tile(np.arange(nb), na),  # v of each (u, v) pair
+        np.tile(np.arange(nb * nc), na),  # (v, w) pair of each triple
+        np.repeat(np.arange(na * nb), nc),  # (u, v) pair of each triple
+    )
+
+
 class SyllableLM:
     """Trigram language model over accented syllables with interpolated back-off."""
 
@@ -99,67 +112,43 @@ class SyllableLM:
         candidate, e.g. the penalty of a spelling correction. Returns, per lattice, the
         index of the chosen candidate at each position.
         """
-        # Every lattice's candidates in one array, the boundary first (index 0): each position
-        # p has its candidates c at [c0, c0 + nc) and those of the two before (a, b; the
-        # boundary before the first), so the pairs and triples of the whole batch are built
-        # with a few array operations instead of six per position.
-        flat = [np.array([BOUNDARY], dtype=np.int64)]
-        a0: list[int] = []
-        b0: list[int] = []
-        c0: list[int] = []
-        nas: list[int] = []
-        nbs: list[int] = []
-        ncs: list[int] = []
+        start = np.array([BOUNDARY], dtype=np.int64)
+        vw_v: list[np.ndarray] = []  # (v, w) pairs: bigram lookups
+        vw_w: list[np.ndarray] = []
+        uv_u: list[np.ndarray] = []  # (u, v) pairs: trigram contexts
+        uv_v: list[np.ndarray] = []
+        vw_index: list[np.ndarray] = []  # for each triple: its (v, w) pair and (u, v) pair
+        uv_index: list[np.ndarray] = []
         shapes: list[list[tuple[int, int, int]]] = []
-        offset = 1
+        n_vw = n_uv = 0
         for lattice in lattices:
             dims = []
-            starts: list[int] = []
             for i, c in enumerate(lattice):
-                flat.append(c)
-                starts.append(offset)
-                a_s, na = (starts[i - 2], len(lattice[i - 2])) if i >= 2 else (0, 1)
-                b_s, nb = (starts[i - 1], len(lattice[i - 1])) if i >= 1 else (0, 1)
-                a0.append(a_s)
-                b0.append(b_s)
-                c0.append(offset)
-                nas.append(na)
-                nbs.append(nb)
-                ncs.append(len(c))
-                dims.append((na, nb, len(c)))
-                offset += len(c)
+                a = lattice[i - 2] if i >= 2 else start
+                b = lattice[i - 1] if i >= 1 else start
+                na, nb, nc = len(a), len(b), len(c)
+                pat = _patterns(na, nb, nc)
+                vw_v.append(b[pat[0]])
+                vw_w.append(c[pat[1]])
+                uv_u.append(a[pat[2]])
+                uv_v.append(b[pat[3]])
+                vw_index.append(pat[4] + n_vw)
+                uv_index.append(pat[5] + n_uv)
+                n_vw += nb * nc
+                n_uv += na * nb
+                dims.append((na, nb, nc))
             shapes.append(dims)
-        if not c0:
+        if not vw_v:
             return [[] for _ in lattices]
-        ids = np.concatenate(flat)
-        na_, nb_, nc_ = (np.asarray(x, dtype=np.int64) for x in (nas, nbs, ncs))
-        a0_, b0_, c0_ = (np.asarray(x, dtype=np.int64) for x in (a0, b0, c0))
-
-        def expand(sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            """For items grouped by position: the position of each item, its index within the
-            position, and the first item of each position."""
-            first = np.zeros(len(sizes), dtype=np.int64)
-            np.cumsum(sizes[:-1], out=first[1:])
-            pos = np.repeat(np.arange(len(sizes)), sizes)
-            return pos, np.arange(int(sizes.sum())) - first[pos], first
-
-        # (v, w) pairs: b × c per position; (u, v) pairs: a × b.
-        p_vw, l_vw, first_vw = expand(nb_ * nc_)
-        v = ids[b0_[p_vw] + l_vw // nc_[p_vw]]
-        w = ids[c0_[p_vw] + l_vw % nc_[p_vw]]
-        p_uv, l_uv, first_uv = expand(na_ * nb_)
-        u_ids = ids[a0_[p_uv] + l_uv // nb_[p_uv]]
-        v_ids = ids[b0_[p_uv] + l_uv % nb_[p_uv]]
-        # Triples (u, v, w) = a × b × c, in (a, b, c) order: their (v, w) and (u, v) pairs.
-        p_t, l_t, _first_t = expand(na_ * nb_ * nc_)
-        bc = nb_[p_t] * nc_[p_t]
-        t_vw = first_vw[p_t] + l_t % bc
-        t_uv = first_uv[p_t] + l_t // nc_[p_t]
+        v = np.concatenate(vw_v)
+        w = np.concatenate(vw_w)
         idx, hit = _lookup((v << BITS) | w, self.bigram_keys)
         p2 = np.where(hit, self.bigram_prob[idx], 0.0) + self.bigram_backoff[v] * self.p_unigram[w]
-        ctx = (u_ids << BITS) | v_ids
+        ctx = (np.concatenate(uv_u) << BITS) | np.concatenate(uv_v)
         cidx, chit = _lookup(ctx, self.trigram_context_keys)
         backoff = np.where(chit, self.trigram_backoff[cidx], 1.0)
+        t_vw = np.concatenate(vw_index)
+        t_uv = np.concatenate(uv_index)
         prob = backoff[t_uv] * p2[t_vw]
         # Trigram look-ups only where the context (u, v) was seen at all.
         seen = np.flatnonzero(chit[t_uv])
