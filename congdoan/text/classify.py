@@ -171,11 +171,7 @@ class TextClassifier:
         indptr, indices, values = _vectorize(texts, vocab, idf, config, word_flags(vocab))
 
         n_labels = len(label_names)
-        if class_weight == "balanced":
-            counts = np.bincount(y, minlength=n_labels).astype(np.float64)
-            sample_w = (n_docs / (n_labels * np.maximum(counts, 1)))[y]
-        else:
-            sample_w = np.ones(n_docs)
+        sample_w = sample_weights(y, n_labels, class_weight)
         weights, bias = _fit_softmax(
             indptr,
             indices,
@@ -314,6 +310,14 @@ def _vectorize(
         sq = np.bincount(block, weights=vals * vals, minlength=2 * (len(ptr) - 1))
         vals = vals / np.sqrt(np.maximum(sq[block], 1e-24))
     return ptr, idx, vals.astype(np.float32)
+
+
+def sample_weights(y: np.ndarray, n_labels: int, class_weight: str | None) -> np.ndarray:
+    """Per-example weights: "balanced" gives each class the same total weight; else all 1."""
+    if class_weight != "balanced":
+        return np.ones(len(y))
+    counts = np.bincount(y, minlength=n_labels).astype(np.float64)
+    return (len(y) / (n_labels * np.maximum(counts, 1)))[y]
 
 
 def word_flags(vocab: dict[str, int]) -> np.ndarray:
@@ -521,11 +525,7 @@ class EncoderHead:
         x = np.asarray(embeddings, dtype=np.float64)
         n, dim = x.shape
         n_labels = len(names)
-        if class_weight == "balanced":
-            counts = np.bincount(y, minlength=n_labels).astype(np.float64)
-            sample_w = (n / (n_labels * np.maximum(counts, 1)))[y]
-        else:
-            sample_w = np.ones(n)
+        sample_w = sample_weights(y, n_labels, class_weight)
         rng = np.random.default_rng(seed)
         sizes = [dim, hidden, n_labels] if hidden else [dim, n_labels]
         params: list[np.ndarray] = []
