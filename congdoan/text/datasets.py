@@ -52,6 +52,14 @@ def vihsd(split: str) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+def classifier_split(name: str, split: str) -> tuple[list[str], list[str]]:
+    """``split`` of the data set a shipped classifier (``feedback_sentiment``,
+    ``feedback_topic``, ``toxicity``) is trained and evaluated on."""
+    if name == "toxicity":
+        return vihsd(split)
+    return uit_vsfc(split, "sentiment" if name.endswith("sentiment") else "topic")
+
+
 def accent_test() -> list[str]:
     return _lines(datasets_dir() / "vi_accent_test" / "test.txt")
 
