@@ -8,15 +8,7 @@ import pytest
 
 from congdoan.text.classify import HEAD_FILE
 from congdoan.text.embed import available
-
-TOY = [
-    ("công ty nợ lương ba tháng", "wages"),
-    ("chậm trả lương cho công nhân", "wages"),
-    ("lương tháng này chưa được trả", "wages"),
-    ("nhà xưởng nóng, không có quạt", "safety"),
-    ("máy móc không an toàn, dễ tai nạn", "safety"),
-    ("thiếu đồ bảo hộ lao động", "safety"),
-]
+from congdoan.text.tests.toy import TOY
 
 
 def test_nlp_train_head_then_predict_in_accurate_mode(

@@ -12,15 +12,8 @@ import pytest
 from congdoan.text.build import write_model_cards
 from congdoan.text.build.heads import build_heads, train_head
 from congdoan.text.classify import HEAD_FILE, AccurateClassifier, TextClassifier
+from congdoan.text.tests.toy import TOY
 
-TOY = [
-    ("công ty nợ lương ba tháng", "wages"),
-    ("chậm trả lương cho công nhân", "wages"),
-    ("lương tháng này chưa được trả", "wages"),
-    ("nhà xưởng nóng, không có quạt", "safety"),
-    ("máy móc không an toàn, dễ tai nạn", "safety"),
-    ("thiếu đồ bảo hộ lao động", "safety"),
-]
 TEXTS, LABELS = (list(x) for x in zip(*(TOY * 3), strict=True))
 
 

@@ -21,15 +21,7 @@ from congdoan.text.classify import (
 )
 from congdoan.text.embed import EmbeddingUnavailable, available
 from congdoan.text.evaluate import CLASSIFIERS, MODELS_DIR
-
-TOY = [
-    ("công ty nợ lương ba tháng", "wages"),
-    ("chậm trả lương cho công nhân", "wages"),
-    ("lương tháng này chưa được trả", "wages"),
-    ("nhà xưởng nóng, không có quạt", "safety"),
-    ("máy móc không an toàn, dễ tai nạn", "safety"),
-    ("thiếu đồ bảo hộ lao động", "safety"),
-]
+from congdoan.text.tests.toy import TOY
 
 
 def _fake_embeddings(labels: list[str], seed: int = 0) -> np.ndarray:
