@@ -15,28 +15,9 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from congdoan.library.migrations._sql import on_vendor
+from congdoan.library.migrations._sql import fts5_on, on_vendor
 
-SQLITE_FORWARD = [
-    "CREATE VIRTUAL TABLE library_document_fts USING fts5(folded, content='library_document', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    """CREATE TRIGGER library_document_fts_ai AFTER INSERT ON library_document BEGIN
-        INSERT INTO library_document_fts(rowid, folded) VALUES (new.id, new.folded);
-    END""",
-    """CREATE TRIGGER library_document_fts_ad AFTER DELETE ON library_document BEGIN
-        INSERT INTO library_document_fts(library_document_fts, rowid, folded) VALUES ('delete', old.id, old.folded);
-    END""",
-    """CREATE TRIGGER library_document_fts_au AFTER UPDATE OF folded ON library_document BEGIN
-        INSERT INTO library_document_fts(library_document_fts, rowid, folded) VALUES ('delete', old.id, old.folded);
-        INSERT INTO library_document_fts(rowid, folded) VALUES (new.id, new.folded);
-    END""",
-    "INSERT INTO library_document_fts(library_document_fts) VALUES ('rebuild')",
-]
-SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS library_document_fts_au",
-    "DROP TRIGGER IF EXISTS library_document_fts_ad",
-    "DROP TRIGGER IF EXISTS library_document_fts_ai",
-    "DROP TABLE IF EXISTS library_document_fts",
-]
+SQLITE_FORWARD, SQLITE_BACKWARD = fts5_on("library_document_fts", "folded")
 POSTGRES_FORWARD = [
     "ALTER TABLE library_document ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', folded)) STORED",
     "CREATE INDEX library_document_search_tsv ON library_document USING GIN (search_tsv)",

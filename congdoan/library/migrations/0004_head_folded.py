@@ -22,32 +22,14 @@ from typing import Any
 
 from django.db import migrations, models
 
-from congdoan.library.migrations._sql import on_vendor
+from congdoan.library.migrations._sql import fts5_on, on_vendor
 
 _M0002: Any = import_module("congdoan.library.migrations.0002_search_index")
 
-HEAD_FORWARD = [
-    "CREATE VIRTUAL TABLE library_document_head_fts USING fts5(head_folded, content='library_document', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    """CREATE TRIGGER library_document_head_fts_ai AFTER INSERT ON library_document BEGIN
-        INSERT INTO library_document_head_fts(rowid, head_folded) VALUES (new.id, new.head_folded);
-    END""",
-    """CREATE TRIGGER library_document_head_fts_ad AFTER DELETE ON library_document BEGIN
-        INSERT INTO library_document_head_fts(library_document_head_fts, rowid, head_folded) VALUES ('delete', old.id, old.head_folded);
-    END""",
-    """CREATE TRIGGER library_document_head_fts_au AFTER UPDATE OF head_folded ON library_document BEGIN
-        INSERT INTO library_document_head_fts(library_document_head_fts, rowid, head_folded) VALUES ('delete', old.id, old.head_folded);
-        INSERT INTO library_document_head_fts(rowid, head_folded) VALUES (new.id, new.head_folded);
-    END""",
-    "INSERT INTO library_document_head_fts(library_document_head_fts) VALUES ('rebuild')",
-    "CREATE INDEX IF NOT EXISTS library_doc_search_walk ON library_document (id, status, visibility, unit_id, doc_type, issued_on)",
-]
-HEAD_BACKWARD = [
-    "DROP INDEX IF EXISTS library_doc_search_walk",
-    "DROP TRIGGER IF EXISTS library_document_head_fts_au",
-    "DROP TRIGGER IF EXISTS library_document_head_fts_ad",
-    "DROP TRIGGER IF EXISTS library_document_head_fts_ai",
-    "DROP TABLE IF EXISTS library_document_head_fts",
-]
+_HEAD_FTS, _HEAD_FTS_BACKWARD = fts5_on("library_document_head_fts", "head_folded")
+WALK_INDEX_SQL = "CREATE INDEX IF NOT EXISTS library_doc_search_walk ON library_document (id, status, visibility, unit_id, doc_type, issued_on)"
+HEAD_FORWARD = [*_HEAD_FTS, WALK_INDEX_SQL]
+HEAD_BACKWARD = ["DROP INDEX IF EXISTS library_doc_search_walk", *_HEAD_FTS_BACKWARD]
 SQLITE_FORWARD = [*_M0002.SQLITE_FORWARD, *HEAD_FORWARD]
 SQLITE_BACKWARD = [*HEAD_BACKWARD, *_M0002.SQLITE_BACKWARD]
 
