@@ -113,11 +113,10 @@ def _syllable_share(text: str) -> float:
     from congdoan.text import fold
     from congdoan.text.lexicon import is_syllable
 
-    words = [w for w in fold(text).split() if any(c.isalnum() for c in w)]
+    words = [w.strip(".,;:!?()\"'“”-–") for w in fold(text).split() if any(c.isalnum() for c in w)]
     if not words:
         return 0.0
-    ok = sum(1 for w in words if w.strip(".,;:!?()\"'“”-–").isdigit() or is_syllable(w.strip(".,;:!?()\"'“”-–")))
-    return ok / len(words)
+    return sum(1 for w in words if w.isdigit() or is_syllable(w)) / len(words)
 
 
 def readable(text: str) -> bool:

@@ -103,6 +103,18 @@ _WORD_SHARES: dict[str, dict[str, Any]] = {}  # column → {"at", "shares", "flo
 WORD_SHARES_TTL = 600.0
 
 
+def table_rows() -> float:
+    """PostgreSQL: the planner's estimate of the number of documents (pg_class.reltuples),
+    cached like the word shares (both are statistics ANALYZE keeps)."""
+    now = time.monotonic()
+    cached = _WORD_SHARES.get("\x00rows")
+    if cached is None or now - cached["at"] > WORD_SHARES_TTL:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'library_document'::regclass")
+            cached = _WORD_SHARES["\x00rows"] = {"at": now, "rows": max(float(cursor.fetchone()[0]), 1.0)}
+    return float(cached["rows"])
+
+
 def word_shares(column: str = "search_tsv") -> tuple[dict[str, float], float]:
     """PostgreSQL: the share of documents holding each common word in `column`, from the
     statistics ANALYZE keeps (most_common_elems), and the share below which a word is not

@@ -29,6 +29,7 @@ from congdoan.library.search import (
     query_tokens,
     search_transaction,
     snippet,
+    table_rows,
     tsquery,
     word_shares,
 )
@@ -252,7 +253,7 @@ def _titles_everywhere(tokens: list[str]) -> bool:
     if connection.vendor != "postgresql":
         return True
     share = _rarest_share(tokens, "search_head")
-    return share is None or share * _table_rows() <= HEAD_BITMAP_ROWS  # no statistics: a new, small table
+    return share is None or share * table_rows() <= HEAD_BITMAP_ROWS  # no statistics: a new, small table
 
 
 # The window is searched for phrases in slices, newest first, until the page has enough. On
@@ -340,11 +341,13 @@ class _Walker:
                 sql = sql.replace("library_document.search_tsv @@", "library_document.search_head @@")
             newest = '"library_document"."id"' if dense else '("library_document"."id" + 0)'
             sql += f" ORDER BY {newest} DESC LIMIT %s"
-        fill: dict[str, Any] = {self._QUERY: query}
-        params: list[Any] = [fill.get(p, p) if isinstance(p, str) else p for p in self.params]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
+            cursor.execute(sql, [*self._params(query), limit])
             return [row[0] for row in cursor.fetchall()]
+
+    def _params(self, query: str) -> list[Any]:
+        """The compiled statement's parameters with the query filled in."""
+        return [query if p == self._QUERY else p for p in self.params]
 
     def flagged(self, tokens: list[str], limit: int) -> list[tuple[int, bool, bool]]:
         """PostgreSQL, walking the primary key: (id, title holds the words, text holds them as a
@@ -358,15 +361,14 @@ class _Walker:
             f" library_document.search_tsv @@ to_tsquery('simple', %s){self.sql[len(select):]}"
             ' ORDER BY "library_document"."id" DESC LIMIT %s'
         )
-        fill: dict[str, Any] = {self._QUERY: tsquery(tokens)}
-        params: list[Any] = [fill.get(p, p) if isinstance(p, str) else p for p in self.params]
-        phrase = tsquery(tokens, phrase=True) if len(tokens) > 1 else tsquery(tokens)
+        words = tsquery(tokens)
+        phrase = tsquery(tokens, phrase=True) if len(tokens) > 1 else words
         with connection.cursor() as cursor:
             # The two tests make the planner cost the walk higher and switch to the GIN bitmap,
             # which would test every match (60 ms for 7,000): the walk was decided, keep it.
             cursor.execute("SET LOCAL enable_bitmapscan = off")
             try:
-                cursor.execute(sql, [tsquery(tokens), phrase, *params, limit])
+                cursor.execute(sql, [words, phrase, *self._params(words), limit])
                 return [(row[0], bool(row[1]), bool(row[2])) for row in cursor.fetchall()]
             finally:
                 cursor.execute("SET LOCAL enable_bitmapscan = on")
@@ -390,12 +392,6 @@ def _rarest_share(tokens: list[str], column: str = "search_tsv") -> float | None
     return min(found)
 
 
-def _table_rows() -> float:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'library_document'::regclass")
-        return max(float(cursor.fetchone()[0]), 1.0)
-
-
 def _dense_on_postgres(qs: QuerySet[Document], tokens: list[str], k: int) -> bool:
     """Whether walking the primary key backwards (testing `@@` on each row's tsvector, kept in
     the row since migration 0005) meets k matches sooner than the GIN bitmap fetches every match.
@@ -411,7 +407,7 @@ def _dense_on_postgres(qs: QuerySet[Document], tokens: list[str], k: int) -> boo
     share = _rarest_share(tokens)
     if share is None:
         return False
-    table_rows = _table_rows()
+    n_docs = table_rows()
     with connection.cursor() as cursor:
         passing = 1.0
         if qs.query.where:
@@ -419,11 +415,11 @@ def _dense_on_postgres(qs: QuerySet[Document], tokens: list[str], k: int) -> boo
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
             plan = cursor.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan
-            passing = min(1.0, max(float(plan[0]["Plan"]["Plan Rows"]), 1.0) / table_rows)
-    walked = WALK_ROW_COST * min(k / (passing * share), table_rows)
+            passing = min(1.0, max(float(plan[0]["Plan"]["Plan Rows"]), 1.0) / n_docs)
+    walked = WALK_ROW_COST * min(k / (passing * share), n_docs)
     # The bitmap's window comes without the title and phrase tests the walk makes on the way
     # (`_Walker.flagged`): they cost a second visit of the k rows by primary key.
-    return walked < table_rows * share + BITMAP_TIER_COST * k
+    return walked < n_docs * share + BITMAP_TIER_COST * k
 
 
 ENGINE_FIRST_CANDIDATES = 200
