@@ -149,23 +149,28 @@ def tsquery(tokens: list[str], *, phrase: bool = False) -> str:
     return (" <-> " if phrase else " & ").join([*tokens[:-1], last])
 
 
-def apply_search(qs: QuerySet[Any], tokens: list[str], *, head: bool = False) -> QuerySet[Any]:
-    """Keep the documents that match every token: anywhere, or (`head=True`) in the title,
-    number and issuer. No score: the selector orders by tier and age."""
+def apply_search(qs: QuerySet[Any], tokens: list[str]) -> QuerySet[Any]:
+    """Keep the documents that match every token. No score: the selector orders by tier and age."""
     if not tokens:
         return qs
     if connection.vendor == "postgresql":
-        column = "search_head" if head else "search_tsv"
-        return qs.extra(where=[f"library_document.{column} @@ to_tsquery('simple', %s)"], params=[tsquery(tokens)])
+        return where_matches(qs, tsquery(tokens))
     if connection.vendor == "sqlite":
-        table = "library_document_head_fts" if head else "library_document_fts"
-        return qs.extra(
-            tables=[table], where=[f"{table}.rowid = library_document.id", f"{table} MATCH %s"], params=[fts5_query(tokens)],
-        )
-    # Any other database: a slow but correct fallback on the folded columns.
+        return where_matches(qs, fts5_query(tokens))
+    # Any other database: a slow but correct fallback on the folded column.
     for token in tokens:
-        qs = qs.filter(**{"head_folded__contains" if head else "folded__contains": token})
+        qs = qs.filter(folded__contains=token)
     return qs
+
+
+def where_matches(qs: QuerySet[Any], query: Any) -> QuerySet[Any]:
+    """`qs` restricted to the documents whose full text matches `query`, written in the
+    database's own syntax (an FTS5 MATCH expression, a tsquery): the one place that writes the
+    condition (the selector's walker compiles it once with a placeholder for the query)."""
+    if connection.vendor == "postgresql":
+        return qs.extra(where=["library_document.search_tsv @@ to_tsquery('simple', %s)"], params=[query])
+    table = "library_document_fts"
+    return qs.extra(tables=[table], where=[f"{table}.rowid = library_document.id", f"{table} MATCH %s"], params=[query])
 
 
 def only_ids(qs: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:

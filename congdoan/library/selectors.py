@@ -31,6 +31,7 @@ from congdoan.library.search import (
     snippet,
     table_rows,
     tsquery,
+    where_matches,
     word_shares,
 )
 from congdoan.orgs.models import Unit
@@ -317,12 +318,7 @@ class _Walker:
     _QUERY = "\x00query\x00"
 
     def __init__(self, qs: QuerySet[Document]) -> None:
-        if connection.vendor == "sqlite":
-            table = "library_document_fts"
-            qs = qs.extra(tables=[table], where=[f"{table}.rowid = library_document.id", f"{table} MATCH %s"], params=[self._QUERY])
-        else:
-            qs = qs.extra(where=["library_document.search_tsv @@ to_tsquery('simple', %s)"], params=[self._QUERY])
-        sql, params = qs.order_by().values_list("pk").query.sql_with_params()
+        sql, params = where_matches(qs, self._QUERY).order_by().values_list("pk").query.sql_with_params()
         if connection.vendor == "sqlite":
             # Left to itself SQLite looks each match up in the table by rowid (twice as slow at
             # a thousand matches) although the narrow index holds every column scope needs.
