@@ -3,16 +3,20 @@
 The model file (``models/syllable_lm.npz``) is written by
 :mod:`congdoan.text.build.restore_model`. Keys are integers packing 13-bit syllable ids;
 they are stored sorted and delta-coded and rebuilt with a cumulative sum at load time.
-Lookups are vectorised with ``numpy.searchsorted``.
+The decoder is compiled with numba (:mod:`congdoan.text.lmfast`) when it is installed;
+the numpy decoder here (look-ups vectorised with ``numpy.searchsorted``) finds the same
+paths.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from congdoan.text import lmfast
 
 BITS = 13
 LM_FILE = "syllable_lm.npz"
@@ -32,17 +36,12 @@ def _lookup(keys: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return idx[inverse], (table[idx] == uniq)[inverse]
 
 
-@lru_cache(maxsize=4096)
-def _patterns(na: int, nb: int, nc: int) -> tuple[np.ndarray, ...]:
-    """Index patterns that enumerate the (v, w) pairs, (u, v) pairs and (u, v, w) triples."""
-    return (
-        np.repeat(np.arange(nb), nc),  # v of each (v, w) pair
-        np.tile(np.arange(nc), nb),  # w of each (v, w) pair
-        np.repeat(np.arange(na), nb),  # u of each (u, v) pair
-        np.tile(np.arange(nb), na),  # v of each (u, v) pair
-        np.tile(np.arange(nb * nc), na),  # (v, w) pair of each triple
-        np.repeat(np.arange(na * nb), nc),  # (u, v) pair of each triple
-    )
+def _ranges(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For items with ``counts[i]`` sub-items each, listed item after item: the item of
+    every sub-item and its index within the item."""
+    owner = np.repeat(np.arange(len(counts)), counts)
+    starts = np.cumsum(counts) - counts
+    return owner, np.arange(len(owner)) - starts[owner]
 
 
 class SyllableLM:
@@ -92,6 +91,21 @@ class SyllableLM:
         p3 = np.where(thit, self.trigram_prob[tidx], 0.0) + self.trigram_backoff[cidx] * p2
         return np.where(chit, p3, p2)
 
+    @cached_property
+    def _jit_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where each first id's keys start in the bigram and context tables, and each
+        context's trigrams in the trigram table (for the compiled decoder; ~0.1 s)."""
+        n_ids = 1 << BITS
+        trigram_start = np.append(
+            np.searchsorted(self.trigram_keys, self.trigram_context_keys << BITS),
+            len(self.trigram_keys),
+        ).astype(np.int64)
+        return (
+            lmfast.first_id_starts(self.bigram_keys, BITS, n_ids),
+            lmfast.first_id_starts(self.trigram_context_keys, BITS, n_ids),
+            trigram_start,
+        )
+
     def viterbi(self, lattice: Sequence[np.ndarray]) -> list[int]:
         """Best id sequence through ``lattice`` (candidate ids per position)."""
         return [int(lattice[i][j]) for i, j in enumerate(self.viterbi_many([lattice])[0])]
@@ -100,85 +114,170 @@ class SyllableLM:
         self,
         lattices: Sequence[Sequence[np.ndarray]],
         emissions: Sequence[Sequence[np.ndarray | None]] | None = None,
+        compiled: bool | None = None,
     ) -> list[list[int]]:
         """Second-order Viterbi for several lattices at once.
 
-        Steps: 1. list every (u, v, w) candidate triple of every position of every
-        lattice and score them all in one vectorised call (the expensive part);
-        2. run the dynamic programme per lattice over states (previous id, current id);
-        3. backtrack. A sentence boundary precedes the first position.
-
-        ``emissions`` (optional, same shape as the lattices) adds a log-score per
-        candidate, e.g. the penalty of a spelling correction. Returns, per lattice, the
-        index of the chosen candidate at each position.
+        A sentence boundary precedes the first position of each lattice. ``emissions``
+        (optional, same shape as the lattices) adds a log-score per candidate, e.g. the
+        penalty of a spelling correction. Returns, per lattice, the index of the chosen
+        candidate at each position. ``compiled``: use the numba decoder
+        (:mod:`congdoan.text.lmfast`; default: when numba is installed) or the numpy one;
+        both find the same paths.
         """
-        start = np.array([BOUNDARY], dtype=np.int64)
-        vw_v: list[np.ndarray] = []  # (v, w) pairs: bigram lookups
-        vw_w: list[np.ndarray] = []
-        uv_u: list[np.ndarray] = []  # (u, v) pairs: trigram contexts
-        uv_v: list[np.ndarray] = []
-        vw_index: list[np.ndarray] = []  # for each triple: its (v, w) pair and (u, v) pair
-        uv_index: list[np.ndarray] = []
-        shapes: list[list[tuple[int, int, int]]] = []
-        n_vw = n_uv = 0
-        for lattice in lattices:
-            dims = []
-            for i, c in enumerate(lattice):
-                a = lattice[i - 2] if i >= 2 else start
-                b = lattice[i - 1] if i >= 1 else start
-                na, nb, nc = len(a), len(b), len(c)
-                pat = _patterns(na, nb, nc)
-                vw_v.append(b[pat[0]])
-                vw_w.append(c[pat[1]])
-                uv_u.append(a[pat[2]])
-                uv_v.append(b[pat[3]])
-                vw_index.append(pat[4] + n_vw)
-                uv_index.append(pat[5] + n_uv)
-                n_vw += nb * nc
-                n_uv += na * nb
-                dims.append((na, nb, nc))
-            shapes.append(dims)
-        if not vw_v:
+        if compiled is None:
+            compiled = lmfast.AVAILABLE
+        if not compiled:
+            return self._viterbi_numpy(lattices, emissions)
+        lengths = np.fromiter((len(lat) for lat in lattices), dtype=np.int64, count=len(lattices))
+        if not lengths.sum():
             return [[] for _ in lattices]
-        v = np.concatenate(vw_v)
-        w = np.concatenate(vw_w)
+        cands = [c for lat in lattices for c in lat]
+        bonuses = [
+            np.zeros(len(c)) if b is None else b
+            for n, lat in enumerate(lattices)
+            for c, b in zip(
+                lat, emissions[n] if emissions is not None else [None] * len(lat), strict=True
+            )
+        ]
+        sizes = np.fromiter((len(c) for c in cands), dtype=np.int64, count=len(cands))
+        cand_off = np.zeros(len(cands) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=cand_off[1:])
+        lat_off = np.zeros(len(lattices) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=lat_off[1:])
+        bigram_start, ctx_start, trigram_start = self._jit_tables
+        chosen = lmfast.decode(
+            np.concatenate(cands).astype(np.int64, copy=False),
+            cand_off,
+            np.concatenate(bonuses).astype(np.float64, copy=False),
+            lat_off,
+            BOUNDARY,
+            BITS,
+            self.p_unigram,
+            self.bigram_backoff,
+            self.bigram_keys,
+            self.bigram_prob,
+            bigram_start,
+            self.trigram_context_keys,
+            ctx_start,
+            self.trigram_backoff,
+            self.trigram_keys,
+            self.trigram_prob,
+            trigram_start,
+        ).tolist()
+        return [chosen[lat_off[n] : lat_off[n + 1]] for n in range(len(lattices))]
+
+    def _viterbi_numpy(
+        self,
+        lattices: Sequence[Sequence[np.ndarray]],
+        emissions: Sequence[Sequence[np.ndarray | None]] | None,
+    ) -> list[list[int]]:
+        """The numpy decoder: every (u, v, w) triple of every position scored in one
+        vectorised pass, then the dynamic programme step by step over all lattices at once
+        (padded to the widest candidate list of each step)."""
+        results: list[list[int]] = [[] for _ in lattices]
+        lengths = np.fromiter((len(lat) for lat in lattices), dtype=np.int64, count=len(lattices))
+        n_pos = int(lengths.sum())
+        if n_pos == 0:
+            return results
+        cands = [np.array([BOUNDARY], dtype=np.int64)]
+        bonuses = [np.zeros(1)]
+        for n, lat in enumerate(lattices):
+            cands.extend(lat)
+            extra = emissions[n] if emissions is not None else None
+            for k, cand in enumerate(lat):
+                bonus = extra[k] if extra is not None else None
+                bonuses.append(np.zeros(len(cand)) if bonus is None else bonus)
+        size = np.fromiter((len(c) for c in cands), dtype=np.int64, count=len(cands))
+        flat = np.concatenate(cands)
+        flat_bonus = np.concatenate(bonuses)
+        off = np.cumsum(size) - size
+        # Lattices longest first: the ones still running at step i are the first n_i.
+        order = np.argsort(-lengths, kind="stable")
+        sorted_len = lengths[order]
+        max_len = int(sorted_len[0])
+        running = np.searchsorted(-sorted_len, -np.arange(max_len + 1), side="left")
+        # Real positions step by step, then by rank: global index in `cands`.
+        base = np.cumsum(lengths) - lengths  # first position of each lattice, minus one
+        step, rank = _ranges(running[:-1])
+        g = base[order[rank]] + step + 1
+        p1 = np.where(step >= 1, g - 1, 0)
+        p2 = np.where(step >= 2, g - 2, 0)
+        na, nb, nc = size[p2], size[p1], size[g]
+        # (v, w) pairs: bigram look-ups.
+        pos, loc = _ranges(nb * nc)
+        v = flat[off[p1[pos]] + loc // nc[pos]]
+        w = flat[off[g[pos]] + loc % nc[pos]]
         idx, hit = _lookup((v << BITS) | w, self.bigram_keys)
-        p2 = np.where(hit, self.bigram_prob[idx], 0.0) + self.bigram_backoff[v] * self.p_unigram[w]
-        ctx = (np.concatenate(uv_u) << BITS) | np.concatenate(uv_v)
+        p2v = np.where(hit, self.bigram_prob[idx], 0.0) + self.bigram_backoff[v] * self.p_unigram[w]
+        vw_off = np.cumsum(nb * nc) - nb * nc
+        # (u, v) pairs: trigram contexts.
+        pos, loc = _ranges(na * nb)
+        ctx = (flat[off[p2[pos]] + loc // nb[pos]] << BITS) | flat[off[p1[pos]] + loc % nb[pos]]
         cidx, chit = _lookup(ctx, self.trigram_context_keys)
         backoff = np.where(chit, self.trigram_backoff[cidx], 1.0)
-        t_vw = np.concatenate(vw_index)
-        t_uv = np.concatenate(uv_index)
-        prob = backoff[t_uv] * p2[t_vw]
-        # Trigram look-ups only where the context (u, v) was seen at all.
+        uv_off = np.cumsum(na * nb) - na * nb
+        # (u, v, w) triples, u-major.
+        n_tri = na * nb * nc
+        pos, t = _ranges(n_tri)
+        ncp = nc[pos]
+        bc = nb[pos] * ncp
+        t_vw = vw_off[pos] + t % bc
+        t_uv = uv_off[pos] + t // ncp
+        prob = backoff[t_uv] * p2v[t_vw]
         seen = np.flatnonzero(chit[t_uv])
         if len(seen):
             keys = (ctx[t_uv[seen]] << BITS) | w[t_vw[seen]]
             tidx, thit = _lookup(keys, self.trigram_keys)
             prob[seen[thit]] += self.trigram_prob[tidx[thit]]
         logp = np.log(prob)
-        results: list[list[int]] = []
-        offset = 0
-        for n, dims in enumerate(shapes):
-            if not dims:
-                results.append([])
-                continue
-            extra = emissions[n] if emissions is not None else [None] * len(dims)
-            score = np.zeros((1, 1))
-            back: list[np.ndarray] = []
-            for (na, nb, nc), bonus in zip(dims, extra, strict=True):
-                size = na * nb * nc
-                total = score[:, :, None] + logp[offset : offset + size].reshape(na, nb, nc)
-                if bonus is not None:
-                    total += bonus
-                offset += size
-                back.append(total.argmax(axis=0))
-                score = total.max(axis=0)
-            c_idx, n_idx = np.unravel_index(int(score.argmax()), score.shape)
-            path = [int(n_idx), int(c_idx)]
-            for step in range(len(back) - 1, 0, -1):
-                path.append(int(back[step][path[-1], path[-2]]))
-            path.reverse()
-            # path[0] belongs to the boundary before the first position.
-            results.append(path[1:])
+        # Padded layout per step: (n_i, Wa, Wb, Wc), the widths the largest in that step.
+        width = np.zeros(max_len + 2, dtype=np.int64)
+        np.maximum.at(width, step + 2, nc)
+        width[:2] = 1
+        wa, wb, wc = width[step], width[step + 1], width[step + 2]  # per position
+        slot_t = (
+            ((rank[pos] * wa[pos] + t // bc) * wb[pos] + (t // ncp) % nb[pos]) * wc[pos]
+        ) + t % ncp
+        pos_start = np.searchsorted(step, np.arange(max_len + 1))  # positions of each step
+        tri_end = np.cumsum(n_tri)
+        tri_start = tri_end - n_tri
+        score = np.zeros((running[0], 1, 1))
+        backs = []
+        finals_v = np.zeros(len(lattices), dtype=np.int64)
+        finals_w = np.zeros(len(lattices), dtype=np.int64)
+        for i in range(max_len):
+            n_i = int(running[i])
+            a, b, c = int(width[i]), int(width[i + 1]), int(width[i + 2])
+            ps, pe = pos_start[i], pos_start[i + 1]
+            ts, te = tri_start[ps], tri_end[pe - 1]
+            block = np.full(n_i * a * b * c, -np.inf)
+            block[slot_t[ts:te]] = logp[ts:te]
+            total = score[:n_i, :, :, None] + block.reshape(n_i, a, b, c)
+            bon = np.zeros((n_i, c))
+            own, loc = _ranges(nc[ps:pe])
+            bon[own, loc] = flat_bonus[off[g[ps:pe]][own] + loc]
+            total += bon[:, None, None, :]
+            back = total.argmax(axis=1)
+            backs.append(back)
+            score = np.take_along_axis(total, back[:, None], axis=1)[:, 0]
+            n_next = int(running[i + 1])
+            if n_next < n_i:
+                best = score[n_next:].reshape(n_i - n_next, -1).argmax(axis=1)
+                finals_v[n_next:n_i] = best // c
+                finals_w[n_next:n_i] = best % c
+        chosen = np.zeros((max_len, len(lattices)), dtype=np.int64)
+        cur_v = finals_v.copy()
+        cur_w = finals_w.copy()
+        for i in range(max_len - 1, -1, -1):
+            n_i = int(running[i])
+            n_next = int(running[i + 1])
+            cur_v[n_next:n_i] = finals_v[n_next:n_i]
+            cur_w[n_next:n_i] = finals_w[n_next:n_i]
+            chosen[i, :n_i] = cur_w[:n_i]
+            prev = backs[i][np.arange(n_i), cur_v[:n_i], cur_w[:n_i]]
+            cur_w[:n_i] = cur_v[:n_i]
+            cur_v[:n_i] = prev
+        for r, n in enumerate(order):
+            results[int(n)] = chosen[: int(sorted_len[r]), r].tolist()
         return results

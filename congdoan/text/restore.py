@@ -97,6 +97,9 @@ PENALTY_ACCENT_IN_ACCENTED = -1.5
 PENALTY_KEEP_NONWORD = -2.5
 # Below this log-probability a syllable is rare enough that a typo is the likelier reading.
 RARE_LOGPROB = -13.0
+# Words whose candidates are remembered (the cache starts again when full).
+SLOT_CACHE_SIZE = 50_000
+_MISSING = object()
 
 
 @dataclass
@@ -119,6 +122,7 @@ class Restorer:
     def __init__(self, lm: SyllableLM | None = None) -> None:
         self.lm = lm if lm is not None else SyllableLM.default()
         self._trusted_forms: dict[str, bool] = {}
+        self._slots: dict[tuple[str, bool], Slot | None] = {}
 
     def units(self, line: str) -> list[tuple[int, int, str, int]]:
         """(start, end, text, kind) of the units of a line; kind is SLOT or a special id."""
@@ -185,70 +189,84 @@ class Restorer:
                 # Initials "V.", list markers "b)", transliterations "cát-xê": as typed.
                 lattice.append(None)
                 continue
-            low = text.lower()
-            norm = normalize_tone(low)
-            observed = lm.index.get(norm)
-            folded = fold(low)
-            forms = lm.candidates.get(folded)
-            restorable = not accented_line and not has_marks(low) and self._has_trusted_form(folded)
-            if observed is not None and not restorable and not self._trusted(norm, folded):
-                # Junk or very rare entries of the word list ("khoong", "cos"): a typo is
-                # likelier, but the word may stay.
-                fixes = self._corrections(text, accented_line)
-                if fixes is not None and fixes.bonus is not None:
-                    fixes.ids[0] = observed
-                    if has_marks(low):
-                        fixes.bonus[0] = 0.0  # marks typed on purpose: a rare real word
-                    if not accented_line and forms is not None and not has_marks(low):
-                        # Text without marks: the accented forms stay candidates as well.
-                        fixes = Slot(
-                            np.concatenate([forms, fixes.ids[1:]]),
-                            np.concatenate([np.zeros(len(forms)), fixes.bonus[1:]]),
-                            None,
-                        )
-                    lattice.append(fixes)
-                    continue
-            if observed is not None:
-                if accented_line and len(low) > 1:
-                    alternatives = confusions(norm)
-                    if not alternatives:
-                        lattice.append(None)
-                        continue
-                    ids = np.array([observed] + [lm.index[w] for w in alternatives], dtype=np.int64)
-                    bonus = np.full(len(ids), PENALTY_REAL_WORD)
-                    bonus[0] = 0.0
-                    lattice.append(Slot(ids, bonus, None))
-                elif accented_line or forms is None:
-                    lattice.append(None)
-                elif not has_marks(low):
-                    lattice.append(Slot(forms, None, None))
-                else:
-                    # Marks read by OCR in unaccented text: keep them unless context disagrees.
-                    bonus = np.where(forms == observed, 0.0, PENALTY_MARK_CHANGE)
-                    if observed not in forms:
-                        forms = np.append(forms, observed)
-                        bonus = np.append(bonus, 0.0)
-                    lattice.append(Slot(forms, bonus, None))
-            elif forms is not None and not has_marks(low):
-                if lm.unigram[forms[0]] < RARE_LOGPROB:
-                    # Only rare syllables read like this: maybe a typo ("nim" for "năm").
-                    fixes = self._corrections(text, accented_line)
-                    if fixes is not None:
-                        ids = np.concatenate([forms, fixes.ids[1:]])
-                        assert fixes.bonus is not None
-                        bonus = np.concatenate([np.zeros(len(forms)), fixes.bonus[1:]])
-                        lattice.append(Slot(ids, bonus, None))
-                        continue
-                if accented_line:
-                    # In accented text a plain word may be meant as typed (chat, game).
-                    ids = np.concatenate([[FOREIGN], forms])
-                    bonus = np.concatenate([[0.0], np.full(len(forms), PENALTY_ACCENT_IN_ACCENTED)])
-                    lattice.append(Slot(ids, bonus, None))
-                else:
-                    lattice.append(Slot(forms, None, None))
-            else:
-                lattice.append(self._corrections(text, accented_line))
+            lattice.append(self._word_slot(text, accented_line))
         return lattice
+
+    def _word_slot(self, text: str, accented_line: bool) -> Slot | None:
+        """Candidates of one word (see :meth:`_lattice`), cached per word and kind of line:
+        a text repeats its words, and this is most of the work of building a lattice. The
+        slot returned is shared: callers must not change it."""
+        key = (text, accented_line)
+        slot = self._slots.get(key, _MISSING)
+        if slot is _MISSING:
+            if len(self._slots) >= SLOT_CACHE_SIZE:
+                self._slots.clear()
+            slot = self._slots[key] = self._compute_slot(text, accented_line)
+        return slot  # type: ignore[return-value]
+
+    def _compute_slot(self, text: str, accented_line: bool) -> Slot | None:
+        lm = self.lm
+        assert lm is not None
+        low = text.lower()
+        norm = normalize_tone(low)
+        observed = lm.index.get(norm)
+        folded = fold(low)
+        forms = lm.candidates.get(folded)
+        restorable = not accented_line and not has_marks(low) and self._has_trusted_form(folded)
+        if observed is not None and not restorable and not self._trusted(norm, folded):
+            # Junk or very rare entries of the word list ("khoong", "cos"): a typo is
+            # likelier, but the word may stay.
+            fixes = self._corrections(text, accented_line)
+            if fixes is not None and fixes.bonus is not None:
+                fixes.ids[0] = observed
+                if has_marks(low):
+                    fixes.bonus[0] = 0.0  # marks typed on purpose: a rare real word
+                if not accented_line and forms is not None and not has_marks(low):
+                    # Text without marks: the accented forms stay candidates as well.
+                    fixes = Slot(
+                        np.concatenate([forms, fixes.ids[1:]]),
+                        np.concatenate([np.zeros(len(forms)), fixes.bonus[1:]]),
+                        None,
+                    )
+                return fixes
+        if observed is not None:
+            if accented_line and len(low) > 1:
+                alternatives = confusions(norm)
+                if not alternatives:
+                    return None
+                ids = np.array([observed] + [lm.index[w] for w in alternatives], dtype=np.int64)
+                bonus = np.full(len(ids), PENALTY_REAL_WORD)
+                bonus[0] = 0.0
+                return Slot(ids, bonus, None)
+            elif accented_line or forms is None:
+                return None
+            elif not has_marks(low):
+                return Slot(forms, None, None)
+            else:
+                # Marks read by OCR in unaccented text: keep them unless context disagrees.
+                bonus = np.where(forms == observed, 0.0, PENALTY_MARK_CHANGE)
+                if observed not in forms:
+                    forms = np.append(forms, observed)
+                    bonus = np.append(bonus, 0.0)
+                return Slot(forms, bonus, None)
+        elif forms is not None and not has_marks(low):
+            if lm.unigram[forms[0]] < RARE_LOGPROB:
+                # Only rare syllables read like this: maybe a typo ("nim" for "năm").
+                fixes = self._corrections(text, accented_line)
+                if fixes is not None:
+                    ids = np.concatenate([forms, fixes.ids[1:]])
+                    assert fixes.bonus is not None
+                    bonus = np.concatenate([np.zeros(len(forms)), fixes.bonus[1:]])
+                    return Slot(ids, bonus, None)
+            if accented_line:
+                # In accented text a plain word may be meant as typed (chat, game).
+                ids = np.concatenate([[FOREIGN], forms])
+                bonus = np.concatenate([[0.0], np.full(len(forms), PENALTY_ACCENT_IN_ACCENTED)])
+                return Slot(ids, bonus, None)
+            else:
+                return Slot(forms, None, None)
+        else:
+            return self._corrections(text, accented_line)
 
     def _looks_vietnamese(self, units: list[tuple[int, int, str, int]]) -> bool:
         """At least a third of the longer words read as Vietnamese syllables (else: not ours)."""
