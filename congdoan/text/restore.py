@@ -109,6 +109,7 @@ class Slot:
     ids: np.ndarray
     bonus: np.ndarray | None
     original: str | None
+    texts: list[str | None] | None = None  # the syllable of each id (None: special), on use
 
 
 Prepared = tuple[
@@ -123,17 +124,19 @@ class Restorer:
         self.lm = lm if lm is not None else SyllableLM.default()
         self._trusted_forms: dict[str, bool] = {}
         self._slots: dict[tuple[str, bool], Slot | None] = {}
+        self._infos: dict[str, tuple[bool, bool, bool]] = {}
 
     def units(self, line: str) -> list[tuple[int, int, str, int]]:
         """(start, end, text, kind) of the units of a line; kind is SLOT or a special id."""
         out: list[tuple[int, int, str, int]] = []
         for m in _UNIT_RE.finditer(line):
             tok = m.group(0)
-            if m.group("letters") is not None:
+            group = m.lastgroup
+            if group == "letters":
                 kind = SLOT
-            elif m.group("noisy") is not None:
+            elif group == "noisy":
                 kind = NOISY
-            elif m.group("protected") is not None:
+            elif group == "protected":
                 kind = NUMBER if tok[0].isdigit() else FOREIGN
             elif tok in _COMMA_CHARS:
                 kind = COMMA
@@ -155,11 +158,9 @@ class Restorer:
            syllable ("nguoi"), otherwise spelling / OCR corrections with penalties and
            the option to stay as it came.
         """
-        lm = self.lm
-        assert lm is not None
-        slots = [u[2].lower() for u in units if u[3] == SLOT and len(u[2]) > 1]
-        marked = sum(1 for w in slots if has_marks(w))
-        viet = sum(1 for w in slots if has_marks(w) or w in lm.candidates)
+        infos = [self._word_info(u[2]) for u in units if u[3] == SLOT and len(u[2]) > 1]
+        marked = sum(1 for info in infos if info[0])
+        viet = sum(1 for info in infos if info[0] or info[1])
         accented_line = marked > 0 and (marked >= ACCENTED_LINE_SHARE * viet or viet <= 4)
         # An all-capital word standing alone among lower-case words is an abbreviation
         # (UBND, CA, TP); runs of capital syllables are headings and get restored.
@@ -169,23 +170,15 @@ class Restorer:
             if units[left][2].isupper() and units[right][2].isupper():
                 upper_run.update((left, right))
         lattice: list[Slot | None] = []
-        for i, (_start, _end, text, kind) in enumerate(units):
+        for i, (start, end, text, kind) in enumerate(units):
             if kind == NOISY:
                 lattice.append(self._corrections(text, accented_line))
                 continue
             if kind != SLOT or (len(text) > 1 and text.isupper() and i not in upper_run):
                 lattice.append(None)
                 continue
-            start, end = units[i][0], units[i][1]
-            before, after = line[max(start - 2, 0) : start], line[end : end + 2]
-            in_compound = (
-                before.endswith("-")
-                or after.startswith("-")
-                or (len(before) == 2 and before[1] == "." and before[0].isalpha())
-                or (len(after) == 2 and after[0] == "." and after[1].isalpha())
-            )
             initial = len(text) == 1 and text.isupper() and line[end : end + 1] == "."
-            if initial or (accented_line and (len(text) == 1 or in_compound)):
+            if initial or (accented_line and (len(text) == 1 or _in_compound(line, start, end))):
                 # Initials "V.", list markers "b)", transliterations "cát-xê": as typed.
                 lattice.append(None)
                 continue
@@ -270,12 +263,27 @@ class Restorer:
 
     def _looks_vietnamese(self, units: list[tuple[int, int, str, int]]) -> bool:
         """At least a third of the longer words read as Vietnamese syllables (else: not ours)."""
-        assert self.lm is not None
-        words = [u[2].lower() for u in units if u[3] == SLOT and len(u[2]) > 1]
-        if len(words) < 4:
+        infos = [self._word_info(u[2]) for u in units if u[3] == SLOT and len(u[2]) > 1]
+        if len(infos) < 4:
             return True
-        viet = sum(1 for w in words if fold(w) in self.lm.candidates)
-        return viet * 3 >= len(words)
+        viet = sum(1 for info in infos if info[2])
+        return viet * 3 >= len(infos)
+
+    def _word_info(self, word: str) -> tuple[bool, bool, bool]:
+        """(has marks, its lower-case letters are a plain syllable, its folded letters are
+        one) of a word, cached: what :meth:`_lattice` and :meth:`_looks_vietnamese` count."""
+        info = self._infos.get(word)
+        if info is None:
+            assert self.lm is not None
+            if len(self._infos) >= SLOT_CACHE_SIZE:
+                self._infos.clear()
+            low = word.lower()
+            info = self._infos[word] = (
+                has_marks(low),
+                low in self.lm.candidates,
+                fold(low) in self.lm.candidates,
+            )
+        return info
 
     def _has_trusted_form(self, folded: str) -> bool:
         """Some accented form of these letters is a trusted syllable (cached)."""
@@ -355,11 +363,13 @@ class Restorer:
         for (start, end, text, _kind), slot, pick in zip(units, lattice, chosen, strict=True):
             if slot is None:
                 continue
-            new_id = int(slot.ids[pick])
-            if new_id < N_SPECIAL:
+            if slot.texts is None:
+                slot.texts = [self.lm.word(int(i)) if i >= N_SPECIAL else None for i in slot.ids]
+            new = slot.texts[pick]
+            if new is None:
                 continue  # the word stays as it came
-            new = self.lm.word(new_id)
-            if new == text.lower() or new == normalize_tone(text.lower()):
+            low = text.lower()
+            if new == low or new == normalize_tone(low):
                 continue
             parts.append(line[last:start])
             parts.append(_transfer_case(text, new))
@@ -402,6 +412,18 @@ class Restorer:
         if pending:
             flush()
         return out
+
+
+def _in_compound(line: str, start: int, end: int) -> bool:
+    """The word at ``line[start:end]`` is part of a hyphenated or dotted compound
+    ("cát-xê", "T.Ư")."""
+    before, after = line[max(start - 2, 0) : start], line[end : end + 2]
+    return (
+        before.endswith("-")
+        or after.startswith("-")
+        or (len(before) == 2 and before[1] == "." and before[0].isalpha())
+        or (len(after) == 2 and after[0] == "." and after[1].isalpha())
+    )
 
 
 _BINARY_RE = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\udc80-\udcff]")
