@@ -34,13 +34,22 @@ except ImportError:  # exercised where numba is absent
     AVAILABLE = False
 
 
+def _compiled(func: Any) -> Any:
+    """``func`` compiled, its machine code cached on disk; compiled in memory (again in each
+    process) when numba finds no writable cache directory."""
+    try:
+        return njit(cache=True, nogil=True)(func)
+    except RuntimeError:  # "cannot cache function …: no locator available"
+        return njit(nogil=True)(func)
+
+
 def first_id_starts(keys: np.ndarray, bits: int, n_ids: int) -> np.ndarray:
     """For a sorted table of keys ``(a << bits) | b``: where the keys of each ``a`` start
     (``n_ids + 1`` offsets)."""
     return np.searchsorted(keys, np.arange(n_ids + 1, dtype=np.int64) << bits).astype(np.int64)
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _find(keys: np.ndarray, lo: int, hi: int, key: int) -> int:
     """Index of ``key`` in ``keys[lo:hi]`` (sorted), or -1."""
     while lo < hi:
@@ -54,7 +63,7 @@ def _find(keys: np.ndarray, lo: int, hi: int, key: int) -> int:
     return -1
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def decode(
     cand: np.ndarray,
     cand_off: np.ndarray,

@@ -95,3 +95,20 @@ def test_restoration_is_the_same_with_either_decoder(
     monkeypatch.setattr(lmfast, "AVAILABLE", False)
     assert Restorer(lm).restore_lines(lines) == compiled
     assert compiled[0].startswith("công ty trả lương chậm cho công nhân")
+
+
+def test_the_decoder_compiles_in_memory_without_a_cache_directory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[dict[str, bool]] = []
+
+    def fake_njit(**options: bool) -> object:
+        calls.append(options)
+        if options.get("cache"):
+            raise RuntimeError("cannot cache function 'decode': no locator available")
+        return lambda func: func
+
+    monkeypatch.setattr(lmfast, "njit", fake_njit)
+    compiled = lmfast._compiled(lambda x: x + 1)
+    assert compiled(1) == 2
+    assert calls == [{"cache": True, "nogil": True}, {"nogil": True}]
