@@ -106,6 +106,11 @@ class SyllableLM:
             trigram_start,
         )
 
+    @cached_property
+    def _same_tables(self) -> bool:
+        """The trigram contexts are exactly the bigram keys (true of the built models)."""
+        return bool(np.array_equal(self.bigram_keys, self.trigram_context_keys))
+
     def viterbi(self, lattice: Sequence[np.ndarray]) -> list[int]:
         """Best id sequence through ``lattice`` (candidate ids per position)."""
         return [int(lattice[i][j]) for i, j in enumerate(self.viterbi_many([lattice])[0])]
@@ -164,6 +169,7 @@ class SyllableLM:
             self.trigram_keys,
             self.trigram_prob,
             trigram_start,
+            self._same_tables,
         ).tolist()
         return [chosen[lat_off[n] : lat_off[n + 1]] for n in range(len(lattices))]
 

@@ -50,17 +50,16 @@ def first_id_starts(keys: np.ndarray, bits: int, n_ids: int) -> np.ndarray:
 
 
 @_compiled
-def _find(keys: np.ndarray, lo: int, hi: int, key: int) -> int:
-    """Index of ``key`` in ``keys[lo:hi]`` (sorted), or -1."""
+def _lower_bound(keys: np.ndarray, lo: int, hi: int, key: int) -> int:
+    """The first index in ``keys[lo:hi]`` (sorted) whose key is not below ``key`` (``hi``
+    when there is none)."""
     while lo < hi:
         mid = (lo + hi) >> 1
         if keys[mid] < key:
             lo = mid + 1
         else:
             hi = mid
-    if lo < len(keys) and keys[lo] == key:
-        return lo
-    return -1
+    return lo
 
 
 @_compiled
@@ -82,12 +81,15 @@ def decode(
     trigram_keys: np.ndarray,
     trigram_prob: np.ndarray,
     trigram_start: np.ndarray,
+    same_tables: bool,
 ) -> np.ndarray:
     """Second-order Viterbi over many lattices (see ``SyllableLM.viterbi_many``).
 
     ``cand[cand_off[p]:cand_off[p + 1]]`` are the candidate ids of position ``p`` (all
     lattices one after another), ``bonus`` their log-bonus, lattice ``n`` has positions
     ``lat_off[n]`` to ``lat_off[n + 1]``. Returns the chosen candidate index per position.
+    ``same_tables``: the trigram contexts are the bigram keys (as the build writes them),
+    so a context's index is its pair's, found one position earlier.
     """
     n_pos = len(cand_off) - 1
     chosen = np.zeros(n_pos, dtype=np.int64)
@@ -105,6 +107,7 @@ def decode(
             back_off[i + 1] = back_off[i] + nb * nc
         back = np.zeros(back_off[length], dtype=np.int32)
         score = np.zeros(1)
+        prev_pair = np.full(1, -1, dtype=np.int64)
         for i in range(length):
             p = s + i
             a = start if i < 2 else cand[cand_off[p - 2] : cand_off[p - 1]]
@@ -112,15 +115,23 @@ def decode(
             c = cand[cand_off[p] : cand_off[p + 1]]
             c_bonus = bonus[cand_off[p] : cand_off[p + 1]]
             na, nb, nc = len(a), len(b), len(c)
+            # Candidates in increasing id order: each search in a table range starts where
+            # the previous one ended.
+            order = np.argsort(c)
             p2 = np.empty(nb * nc)
+            pair = np.full(nb * nc, -1, dtype=np.int64)  # bigram index of each (v, w)
             for vi in range(nb):
                 v = b[vi]
                 lo, hi = bigram_start[v], bigram_start[v + 1]
                 bo = bigram_backoff[v]
-                for wi in range(nc):
+                for wi in order:
                     w = c[wi]
-                    j = _find(bigram_keys, lo, hi, (v << bits) | w)
-                    hit = bigram_prob[j] if j >= 0 else 0.0
+                    key = (v << bits) | w
+                    lo = _lower_bound(bigram_keys, lo, hi, key)
+                    hit = 0.0
+                    if lo < hi and bigram_keys[lo] == key:
+                        hit = bigram_prob[lo]
+                        pair[vi * nc + wi] = lo
                     p2[vi * nc + wi] = hit + bo * p_unigram[w]
             new = np.full(nb * nc, -np.inf)
             bk = back[back_off[i] : back_off[i + 1]]
@@ -129,7 +140,13 @@ def decode(
                 for vi in range(nb):
                     v = b[vi]
                     ctx = (u << bits) | v
-                    cj = _find(ctx_keys, ctx_start[u], ctx_start[u + 1], ctx)
+                    if same_tables and i > 0:
+                        # The context (u, v) was the previous position's pair (v, w).
+                        cj = prev_pair[ui * nb + vi]
+                    else:
+                        cj = _lower_bound(ctx_keys, ctx_start[u], ctx_start[u + 1], ctx)
+                        if cj >= ctx_start[u + 1] or ctx_keys[cj] != ctx:
+                            cj = -1
                     prev = score[ui * nb + vi]
                     if cj >= 0:
                         bo = trigram_backoff[cj]
@@ -137,12 +154,13 @@ def decode(
                     else:
                         bo = 1.0
                         tlo, thi = 0, 0
-                    for wi in range(nc):
+                    for wi in order:
                         prob = bo * p2[vi * nc + wi]
-                        if cj >= 0:
-                            tj = _find(trigram_keys, tlo, thi, (ctx << bits) | c[wi])
-                            if tj >= 0:
-                                prob += trigram_prob[tj]
+                        if tlo < thi:
+                            key = (ctx << bits) | c[wi]
+                            tlo = _lower_bound(trigram_keys, tlo, thi, key)
+                            if tlo < thi and trigram_keys[tlo] == key:
+                                prob += trigram_prob[tlo]
                         total = prev + math.log(prob) if prob > 0.0 else -np.inf
                         total += c_bonus[wi]
                         k = vi * nc + wi
@@ -150,6 +168,7 @@ def decode(
                             new[k] = total
                             bk[k] = ui
             score = new
+            prev_pair = pair
         # The best final state, then back along the pointers.
         nc = cand_off[e] - cand_off[e - 1]
         best = 0

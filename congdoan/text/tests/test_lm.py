@@ -66,9 +66,14 @@ def test_viterbi_finds_the_best_path(lm: SyllableLM, compiled: bool) -> None:
         assert path == _exhaustive(lm, lattice, bonus)
 
 
-def test_compiled_and_numpy_decoders_agree(lm: SyllableLM) -> None:
+@pytest.mark.parametrize("same_tables", [True, False])
+def test_compiled_and_numpy_decoders_agree(
+    lm: SyllableLM, same_tables: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if not lmfast.AVAILABLE:
         pytest.skip("numba is not installed")
+    # False: contexts looked up in their own table, as for a model whose tables differ.
+    monkeypatch.setitem(lm.__dict__, "_same_tables", same_tables)
     rng = np.random.default_rng(11)
     lattices, emissions = _random_lattices(lm, rng, count=200, max_len=40, max_cands=8)
     lattices.append([])  # an empty lattice among the others
