@@ -21,16 +21,9 @@ from congdoan.text.classify import (
     TextClassifier,
     extract,
 )
-from congdoan.text.tests.toy import TOY
+from congdoan.text.tests.toy import TOY, fake_embeddings
 
 TEXTS, LABELS = (list(x) for x in zip(*TOY, strict=True))
-
-
-def _vecs(labels: list[str], seed: int = 0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    centre = {"wages": np.eye(8)[0], "safety": np.eye(8)[1]}
-    vecs = np.stack([centre[lab] + 0.1 * rng.normal(size=8) for lab in labels])
-    return (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +33,7 @@ def pair() -> AccurateClassifier:
     accented = TextClassifier.train(
         texts, labels, epochs=40, min_count=1, config=FeatureConfig(marks=True)
     )
-    head = EncoderHead.train(_vecs(labels), labels, epochs=30)
+    head = EncoderHead.train(fake_embeddings(labels), labels, epochs=30)
     return AccurateClassifier(linear=linear, head=head, mix=0.5, accented=accented)
 
 
@@ -66,7 +59,7 @@ def test_a_linear_model_survives_a_save_to_one_file(
 
 def test_the_linear_part_averages_both_linear_models(pair: AccurateClassifier) -> None:
     assert pair.accented is not None
-    vecs = _vecs(LABELS, seed=1)
+    vecs = fake_embeddings(LABELS, seed=1)
     lin, _head = pair._parts(TEXTS, vecs)
     blind = np.log(pair.linear.predict_proba(TEXTS))
     marked = np.log(pair.accented.predict_proba(TEXTS))
@@ -76,7 +69,7 @@ def test_the_linear_part_averages_both_linear_models(pair: AccurateClassifier) -
 
 
 def test_an_accented_pair_tunes_saves_and_loads(pair: AccurateClassifier, tmp_path: Path) -> None:
-    vecs = _vecs(LABELS, seed=2)
+    vecs = fake_embeddings(LABELS, seed=2)
     clf = replace(pair, meta={})
     assert clf.tune(TEXTS, LABELS, vecs) == pytest.approx(100.0)
     clf.linear.save(tmp_path / "m")

@@ -21,36 +21,28 @@ from congdoan.text.classify import (
 )
 from congdoan.text.embed import EmbeddingUnavailable, available
 from congdoan.text.evaluate import CLASSIFIERS, MODELS_DIR
-from congdoan.text.tests.toy import TOY
-
-
-def _fake_embeddings(labels: list[str], seed: int = 0) -> np.ndarray:
-    """Two well separated clusters in 16 dimensions, L2-normalised."""
-    rng = np.random.default_rng(seed)
-    centre = {"wages": np.eye(16)[0], "safety": np.eye(16)[1]}
-    vecs = np.stack([centre[lab] + 0.1 * rng.normal(size=16) for lab in labels])
-    return (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+from congdoan.text.tests.toy import TOY, fake_embeddings
 
 
 @pytest.fixture(scope="module")
 def toy() -> AccurateClassifier:
     texts, labels = (list(x) for x in zip(*(TOY * 3), strict=True))
     linear = TextClassifier.train(texts, labels, epochs=40, min_count=1)
-    head = EncoderHead.train(_fake_embeddings(labels), labels, epochs=30)
+    head = EncoderHead.train(fake_embeddings(labels), labels, epochs=30)
     return AccurateClassifier(linear=linear, head=head, mix=0.5)
 
 
 @pytest.mark.parametrize("hidden", [0, 8])
 def test_encoder_head_learns_separable_embeddings(hidden: int) -> None:
     labels = ["wages", "safety"] * 20
-    head = EncoderHead.train(_fake_embeddings(labels), labels, hidden=hidden, epochs=300)
-    got = head.log_proba(_fake_embeddings(labels, seed=1)).argmax(axis=1)
+    head = EncoderHead.train(fake_embeddings(labels), labels, hidden=hidden, epochs=300)
+    got = head.log_proba(fake_embeddings(labels, seed=1)).argmax(axis=1)
     assert [head.labels[int(i)] for i in got] == labels
 
 
 def test_encoder_head_training_is_deterministic() -> None:
     labels = ["wages", "safety"] * 10
-    vecs = _fake_embeddings(labels)
+    vecs = fake_embeddings(labels)
     a = EncoderHead.train(vecs, labels, hidden=4, epochs=5)
     b = EncoderHead.train(vecs, labels, hidden=4, epochs=5)
     assert all(np.array_equal(x[0], y[0]) for x, y in zip(a.layers, b.layers, strict=True))
@@ -60,7 +52,7 @@ def test_accurate_classifier_follows_the_head_when_the_mix_says_so(
     toy: AccurateClassifier,
 ) -> None:
     texts = ["công ty nợ lương", "xưởng nóng"]
-    vecs = _fake_embeddings(["safety", "wages"])  # the embeddings disagree with the words
+    vecs = fake_embeddings(["safety", "wages"])  # the embeddings disagree with the words
     head_only = AccurateClassifier(linear=toy.linear, head=toy.head, mix=0.0)
     linear_only = AccurateClassifier(linear=toy.linear, head=toy.head, mix=1.0)
     assert [lab for lab, _ in head_only.predict(texts, vecs)] == ["safety", "wages"]
@@ -72,7 +64,7 @@ def test_accurate_classifier_tunes_on_dev_and_survives_a_save_and_load(
     toy: AccurateClassifier, tmp_path: Path
 ) -> None:
     texts, labels = (list(x) for x in zip(*TOY, strict=True))
-    vecs = _fake_embeddings(labels, seed=2)
+    vecs = fake_embeddings(labels, seed=2)
     score = toy.tune(texts, labels, vecs)
     assert score == pytest.approx(100.0)
     toy.linear.save(tmp_path / "m")
