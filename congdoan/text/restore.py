@@ -94,7 +94,7 @@ _SHAPE_RE = regex.compile(
 # Log-score for adding marks to a plain word inside accented text.
 PENALTY_ACCENT_IN_ACCENTED = -1.5
 # Log-score for leaving a short lower-case non-word as it came.
-PENALTY_KEEP_NONWORD = -2.5
+PENALTY_KEEP_NONWORD = -4.5
 # Below this log-probability a syllable is rare enough that a typo is the likelier reading.
 RARE_LOGPROB = -13.0
 # Words whose candidates are remembered (the cache starts again when full).

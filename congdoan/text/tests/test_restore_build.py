@@ -18,3 +18,20 @@ def test_corpus_tokens_keep_numbers_and_codes_whole_as_the_restorer_reads_them()
         "45/2019/QH14",
         ".",
     ]
+
+
+def test_the_noisy_development_set_injects_one_to_three_errors_per_sentence() -> None:
+    from congdoan.text.build.noisy_dev import noisy_pairs
+
+    sentences = [
+        "Công đoàn cơ sở tổ chức hội nghị người lao động vào tháng ba",
+        "Người lao động được trả lương đúng hạn theo hợp đồng đã ký",
+    ] * 20
+    pairs = noisy_pairs(sentences)
+    assert pairs == noisy_pairs(sentences)  # seeded
+    assert [b for _, b in pairs] == sentences
+    changed = [(a, b) for a, b in pairs if a != b]
+    assert 0 < len(changed) < len(pairs)  # some sentences stay clean
+    for noisy, clean in changed:
+        wrong = sum(x != y for x, y in zip(noisy.split(" "), clean.split(" "), strict=True))
+        assert 1 <= wrong <= 3
