@@ -398,7 +398,8 @@ class Restorer:
 
         for i, line in enumerate(lines):
             if len(line) > MAX_LINE:
-                out[i] = "".join(self.restore_lines(_split_long(line)))
+                # Piece by piece: a long line's lattice is large; one at a time caps memory.
+                out[i] = "".join(self.restore_lines(_split_long(line), batch_size=1))
                 continue
             converted = convert_legacy(line, is_syllable)  # VNI / TCVN3 fonts → Unicode
             if converted != line:
