@@ -24,6 +24,8 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@# Compile the restorer's decoder once (numba caches it), so no first request waits for it.
+	$(BIN)/python -c "from congdoan.text import restore; restore('khoi dong')"
 	@touch $(STAMP)
 
 # Pin what is installed now (after a deliberate upgrade or a new dependency).
