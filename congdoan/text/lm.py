@@ -44,6 +44,28 @@ def _ranges(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return owner, np.arange(len(owner)) - starts[owner]
 
 
+def _flatten(
+    lattices: Sequence[Sequence[np.ndarray]],
+    emissions: Sequence[Sequence[np.ndarray | None]] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate ids of every position of every lattice, one after another, their
+    log-bonus (0 where a position has none) and each position's number of candidates."""
+    cands = [c for lat in lattices for c in lat]
+    bonuses = [
+        np.zeros(len(c)) if b is None else b
+        for n, lat in enumerate(lattices)
+        for c, b in zip(
+            lat, emissions[n] if emissions is not None else [None] * len(lat), strict=True
+        )
+    ]
+    sizes = np.fromiter((len(c) for c in cands), dtype=np.int64, count=len(cands))
+    return (
+        np.concatenate(cands).astype(np.int64, copy=False),
+        np.concatenate(bonuses).astype(np.float64, copy=False),
+        sizes,
+    )
+
+
 class SyllableLM:
     """Trigram language model over accented syllables with interpolated back-off."""
 
@@ -137,24 +159,16 @@ class SyllableLM:
         lengths = np.fromiter((len(lat) for lat in lattices), dtype=np.int64, count=len(lattices))
         if not lengths.sum():
             return [[] for _ in lattices]
-        cands = [c for lat in lattices for c in lat]
-        bonuses = [
-            np.zeros(len(c)) if b is None else b
-            for n, lat in enumerate(lattices)
-            for c, b in zip(
-                lat, emissions[n] if emissions is not None else [None] * len(lat), strict=True
-            )
-        ]
-        sizes = np.fromiter((len(c) for c in cands), dtype=np.int64, count=len(cands))
-        cand_off = np.zeros(len(cands) + 1, dtype=np.int64)
+        flat, flat_bonus, sizes = _flatten(lattices, emissions)
+        cand_off = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=cand_off[1:])
         lat_off = np.zeros(len(lattices) + 1, dtype=np.int64)
         np.cumsum(lengths, out=lat_off[1:])
         bigram_start, ctx_start, trigram_start = self._jit_tables
         chosen = lmfast.decode(
-            np.concatenate(cands).astype(np.int64, copy=False),
+            flat,
             cand_off,
-            np.concatenate(bonuses).astype(np.float64, copy=False),
+            flat_bonus,
             lat_off,
             BOUNDARY,
             BITS,
@@ -186,24 +200,18 @@ class SyllableLM:
         n_pos = int(lengths.sum())
         if n_pos == 0:
             return results
-        cands = [np.array([BOUNDARY], dtype=np.int64)]
-        bonuses = [np.zeros(1)]
-        for n, lat in enumerate(lattices):
-            cands.extend(lat)
-            extra = emissions[n] if emissions is not None else None
-            for k, cand in enumerate(lat):
-                bonus = extra[k] if extra is not None else None
-                bonuses.append(np.zeros(len(cand)) if bonus is None else bonus)
-        size = np.fromiter((len(c) for c in cands), dtype=np.int64, count=len(cands))
-        flat = np.concatenate(cands)
-        flat_bonus = np.concatenate(bonuses)
+        # Global position 0 is the sentence boundary before every first position.
+        flat, flat_bonus, sizes = _flatten(lattices, emissions)
+        flat = np.concatenate([[BOUNDARY], flat])
+        flat_bonus = np.concatenate([[0.0], flat_bonus])
+        size = np.concatenate([[1], sizes])
         off = np.cumsum(size) - size
         # Lattices longest first: the ones still running at step i are the first n_i.
         order = np.argsort(-lengths, kind="stable")
         sorted_len = lengths[order]
         max_len = int(sorted_len[0])
         running = np.searchsorted(-sorted_len, -np.arange(max_len + 1), side="left")
-        # Real positions step by step, then by rank: global index in `cands`.
+        # Real positions step by step, then by rank: their global index.
         base = np.cumsum(lengths) - lengths  # first position of each lattice, minus one
         step, rank = _ranges(running[:-1])
         g = base[order[rank]] + step + 1

@@ -2,8 +2,9 @@
 
 Same search and same scores as :meth:`SyllableLM.viterbi_many`'s numpy path, written as
 loops: look-ups search a short range of the sorted key tables (the keys that share the
-first id, found by direct indexing) instead of the whole table, and nothing is padded or
-sorted. About 3–4× faster than the numpy path. The numpy path is used when numba is not
+first id, found by direct indexing) instead of the whole table, candidates in id order so
+that each search starts where the previous one ended, and nothing is padded. Restoration
+runs ≈ 2.4× faster with it than with the numpy path. The numpy path is used when numba is not
 installed or ``CONGDOAN_NO_JIT=1`` is set; compiled code is cached on disk (numba's cache:
 ``__pycache__`` beside this file, or ``NUMBA_CACHE_DIR``), so only the first run on a
 machine pays the compilation (a few seconds).
