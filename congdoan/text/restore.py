@@ -30,6 +30,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import regex
@@ -97,9 +98,8 @@ PENALTY_ACCENT_IN_ACCENTED = -1.5
 PENALTY_KEEP_NONWORD = -4.5
 # Below this log-probability a syllable is rare enough that a typo is the likelier reading.
 RARE_LOGPROB = -13.0
-# Words whose candidates are remembered (the cache starts again when full).
-SLOT_CACHE_SIZE = 50_000
-_MISSING = object()
+# Words whose candidates and facts a restorer remembers (least recently used go first).
+WORD_CACHE_SIZE = 50_000
 
 
 @dataclass
@@ -112,6 +112,12 @@ class Slot:
     texts: list[str | None] | None = None  # the syllable of each id (None: special), on use
 
 
+class _WordInfo(NamedTuple):
+    marked: bool  # the word carries diacritics
+    plain_syllable: bool  # its lower-case letters, as typed, are a syllable without marks
+    folded_syllable: bool  # its letters with the marks taken off are a syllable
+
+
 Prepared = tuple[
     list[tuple[int, int, str, int]], list[Slot | None], list[np.ndarray], list[np.ndarray | None]
 ]
@@ -122,9 +128,11 @@ class Restorer:
 
     def __init__(self, lm: SyllableLM | None = None) -> None:
         self.lm = lm if lm is not None else SyllableLM.default()
-        self._trusted_forms: dict[str, bool] = {}
-        self._slots: dict[tuple[str, bool], Slot | None] = {}
-        self._infos: dict[str, tuple[bool, bool, bool]] = {}
+        # Per-word facts, computed once per process: a text repeats its words, and these are
+        # most of the work of building a lattice. Cached slots are shared: never change one.
+        self._word_slot = lru_cache(maxsize=WORD_CACHE_SIZE)(self._compute_slot)
+        self._word_info = lru_cache(maxsize=WORD_CACHE_SIZE)(self._compute_word_info)
+        self._has_trusted_form = lru_cache(maxsize=WORD_CACHE_SIZE)(self._compute_trusted_form)
 
     def units(self, line: str) -> list[tuple[int, int, str, int]]:
         """(start, end, text, kind) of the units of a line; kind is SLOT or a special id."""
@@ -159,8 +167,8 @@ class Restorer:
            the option to stay as it came.
         """
         infos = [self._word_info(u[2]) for u in units if u[3] == SLOT and len(u[2]) > 1]
-        marked = sum(1 for info in infos if info[0])
-        viet = sum(1 for info in infos if info[0] or info[1])
+        marked = sum(1 for info in infos if info.marked)
+        viet = sum(1 for info in infos if info.marked or info.plain_syllable)
         accented_line = marked > 0 and (marked >= ACCENTED_LINE_SHARE * viet or viet <= 4)
         # An all-capital word standing alone among lower-case words is an abbreviation
         # (UBND, CA, TP); runs of capital syllables are headings and get restored.
@@ -185,19 +193,9 @@ class Restorer:
             lattice.append(self._word_slot(text, accented_line))
         return lattice
 
-    def _word_slot(self, text: str, accented_line: bool) -> Slot | None:
-        """Candidates of one word (see :meth:`_lattice`), cached per word and kind of line:
-        a text repeats its words, and this is most of the work of building a lattice. The
-        slot returned is shared: callers must not change it."""
-        key = (text, accented_line)
-        slot = self._slots.get(key, _MISSING)
-        if slot is _MISSING:
-            if len(self._slots) >= SLOT_CACHE_SIZE:
-                self._slots.clear()
-            slot = self._slots[key] = self._compute_slot(text, accented_line)
-        return slot  # type: ignore[return-value]
-
     def _compute_slot(self, text: str, accented_line: bool) -> Slot | None:
+        """Candidates of one word in a line that is (not) accented (see :meth:`_lattice`);
+        cached as ``_word_slot``."""
         lm = self.lm
         assert lm is not None
         low = text.lower()
@@ -266,34 +264,22 @@ class Restorer:
         infos = [self._word_info(u[2]) for u in units if u[3] == SLOT and len(u[2]) > 1]
         if len(infos) < 4:
             return True
-        viet = sum(1 for info in infos if info[2])
+        viet = sum(1 for info in infos if info.folded_syllable)
         return viet * 3 >= len(infos)
 
-    def _word_info(self, word: str) -> tuple[bool, bool, bool]:
-        """(has marks, its lower-case letters are a plain syllable, its folded letters are
-        one) of a word, cached: what :meth:`_lattice` and :meth:`_looks_vietnamese` count."""
-        info = self._infos.get(word)
-        if info is None:
-            assert self.lm is not None
-            if len(self._infos) >= SLOT_CACHE_SIZE:
-                self._infos.clear()
-            low = word.lower()
-            info = self._infos[word] = (
-                has_marks(low),
-                low in self.lm.candidates,
-                fold(low) in self.lm.candidates,
-            )
-        return info
+    def _compute_word_info(self, word: str) -> _WordInfo:
+        """What :meth:`_lattice` and :meth:`_looks_vietnamese` count of a word; cached as
+        ``_word_info``."""
+        assert self.lm is not None
+        low = word.lower()
+        return _WordInfo(has_marks(low), low in self.lm.candidates, fold(low) in self.lm.candidates)
 
-    def _has_trusted_form(self, folded: str) -> bool:
-        """Some accented form of these letters is a trusted syllable (cached)."""
-        known = self._trusted_forms.get(folded)
-        if known is None:
-            assert self.lm is not None
-            forms = self.lm.candidates.get(folded, ())
-            known = any(self._trusted(self.lm.word(int(f)), folded) for f in forms)
-            self._trusted_forms[folded] = known
-        return known
+    def _compute_trusted_form(self, folded: str) -> bool:
+        """Some accented form of these letters is a trusted syllable; cached as
+        ``_has_trusted_form``."""
+        assert self.lm is not None
+        forms = self.lm.candidates.get(folded, ())
+        return any(self._trusted(self.lm.word(int(f)), folded) for f in forms)
 
     def _trusted(self, syllable: str, folded: str) -> bool:
         """A syllable of the word list that is frequent and well-formed enough to keep as typed."""
