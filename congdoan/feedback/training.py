@@ -23,8 +23,6 @@ from congdoan.feedback.models import Concern, Topic
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REPORT_FILE = "report.json"
-# Pinned, so that a change of the toolkit's defaults does not silently change our model.
-FEATURES_DICT = {"word_ngrams": 2, "char_min": 2, "char_max": 5}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -143,7 +141,8 @@ def retrain(
     from congdoan.feedback.triage import reset_models
     from congdoan.text.classify import FeatureConfig, TextClassifier
 
-    FEATURES = FeatureConfig(**FEATURES_DICT)
+    # Pinned, so that a change of the toolkit's defaults does not silently change our model.
+    FEATURES = FeatureConfig(word_ngrams=2, char_min=2, char_max=5)
 
     seed = seed_rows()
     heldout = heldout_rows()

