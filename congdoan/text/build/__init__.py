@@ -202,7 +202,7 @@ def build_all(
 
 
 def write_model_cards(out: Path, report: dict[str, object]) -> None:
-    from congdoan.text.build.heads import accurate_section, old_section
+    from congdoan.text.build.heads import DATA_NAMES, accurate_section, old_section
     from congdoan.text.classify import HEAD_FILE
     from congdoan.text.evaluate import Row
 
@@ -286,7 +286,7 @@ Built {today} with `{BUILD_COMMAND}` (reproducible from `../shared/datasets`).
             section = accurate_section(
                 name,
                 out / name,
-                data_name.split(" (")[0],
+                DATA_NAMES[name],
                 info["dev_macro_f1"],
                 test=by_task.get(f"{by_task_name(name)}, accurate mode"),
                 fast_test=by_task.get(by_task_name(name)),

@@ -100,8 +100,8 @@ def _clip(ids: list[int]) -> list[int]:
 
 
 def build(out: Path, limit: int | None = None) -> None:
-    from congdoan.text.build.heads import dataset_splits
     from congdoan.text.classify import TextClassifier, encoder_texts
+    from congdoan.text.datasets import classifier_split
     from congdoan.text.evaluate import MODELS_DIR
     from congdoan.text.vietnamese import strip_marks
 
@@ -114,7 +114,7 @@ def build(out: Path, limit: int | None = None) -> None:
         arrays = per_data.setdefault(data, {})
         arrays[f"{task}.labels"] = np.array(labels_of)
         for split in ("train", "dev", "test"):
-            texts, labels = dataset_splits(task, split)
+            texts, labels = classifier_split(task, split)
             if limit:
                 texts, labels = texts[:limit], labels[:limit]
             index = {name: i for i, name in enumerate(labels_of)}

@@ -38,7 +38,6 @@ def delta_arrays(result: dict[str, np.ndarray], meta: dict[str, object]) -> dict
 
 
 def ship(result_file: Path, folder: Path, log=print) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    from congdoan.text.build.heads import dataset_splits
     from congdoan.text.classify import (
         TUNED_FILE,
         AccurateClassifier,
@@ -46,6 +45,7 @@ def ship(result_file: Path, folder: Path, log=print) -> dict[str, object]:  # ty
         TextClassifier,
         _log_softmax,
     )
+    from congdoan.text.datasets import classifier_split
     from congdoan.text.metrics import macro_f1
 
     name = folder.name
@@ -89,8 +89,8 @@ def ship(result_file: Path, folder: Path, log=print) -> dict[str, object]:  # ty
         ],
     )
     clf = AccurateClassifier(linear=linear, head=head, tuned=folder / TUNED_FILE)
-    dev_texts, dev_labels = dataset_splits(name, "dev")
-    train_n = len(dataset_splits(name, "train")[0])
+    dev_texts, dev_labels = classifier_split(name, "dev")
+    train_n = len(classifier_split(name, "train")[0])
     start = time.perf_counter()
     vecs = clf.embed(dev_texts)
     took = time.perf_counter() - start

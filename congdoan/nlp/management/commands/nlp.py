@@ -101,7 +101,8 @@ class Command(BaseCommand):
         )
 
     def _train_head(self, options: dict[str, Any]) -> None:
-        from congdoan.text.build.heads import dataset_splits, train_head
+        from congdoan.text.build.heads import train_head
+        from congdoan.text.datasets import classifier_split
         from congdoan.text.embed import EmbeddingUnavailable
         from congdoan.text.embed import available as embed_available
 
@@ -110,8 +111,8 @@ class Command(BaseCommand):
         if not (options["model"] / "meta.json").exists():
             raise CommandError(f"no model at {options['model']}")
         if options["dataset"]:
-            train = dataset_splits(options["dataset"], "train")
-            dev = dataset_splits(options["dataset"], "dev")
+            train = classifier_split(options["dataset"], "train")
+            dev = classifier_split(options["dataset"], "dev")
         elif options["train"] and options["dev"]:
             train, dev = self._read_pairs(options["train"]), self._read_pairs(options["dev"])
         else:
