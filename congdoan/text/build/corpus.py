@@ -46,7 +46,7 @@ _CODE_RE = regex.compile(_CODE)
 _WORD_RE = regex.compile(r"(?<![\p{L}\p{N}])\p{L}+(?![\p{L}\p{N}])")
 _DROPPED_RE = regex.compile(r"[,()\[\]{}\"“”«»]")
 _SPACES_RE = regex.compile(r"[ \t]+")
-_SENT_RE = regex.compile(r"(?<=[.!?…])\s+")
+SENTENCE_RE = regex.compile(r"(?<=[.!?…])\s+")
 _LETTERS_ONLY_RE = regex.compile(r"[^a-z]+")
 
 CORPUS_FILES = (
@@ -56,6 +56,11 @@ CORPUS_FILES = (
     "viwiki/viwiki_01.txt",
     "viwiki/viwiki_02.txt",
 )
+
+
+def held_out(line: str) -> bool:
+    """The corpus line belongs to the development set (one in DEV_MODULO, by a stable hash)."""
+    return zlib.crc32(line.encode("utf-8")) % DEV_MODULO == 0
 
 
 def input_like(sentence: str) -> str:
@@ -137,7 +142,7 @@ def test_sentence_keys(datasets: Path) -> set[str]:
         path = datasets / rel
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
-                for sent in _SENT_RE.split(line):
+                for sent in SENTENCE_RE.split(line):
                     key = sentence_key(sent)
                     if len(key) >= 20:
                         keys.add(key)
@@ -185,10 +190,10 @@ def encode_file(path: str) -> tuple[np.ndarray, np.ndarray, list[str], int]:
             line = line.strip()
             if not line:
                 continue
-            is_dev = zlib.crc32(line.encode("utf-8")) % DEV_MODULO == 0
+            is_dev = held_out(line)
             target = dev if is_dev else train
             kept = []
-            for sent in _SENT_RE.split(line):
+            for sent in SENTENCE_RE.split(line):
                 if excluded and sentence_key(sent) in excluded:
                     dropped += 1
                 else:

@@ -16,11 +16,10 @@ from __future__ import annotations
 import random
 import sys
 import unicodedata
-import zlib
 
 import regex
 
-from congdoan.text.build.corpus import _SENT_RE, DEV_MODULO
+from congdoan.text.build.corpus import SENTENCE_RE, held_out
 from congdoan.text.datasets import datasets_dir
 from congdoan.text.vietnamese import strip_marks
 
@@ -40,8 +39,8 @@ def dev_sentences(per_file: int = PER_FILE) -> list[str]:
         with open(datasets_dir() / "corpus" / name, encoding="utf-8") as fh:
             for line in fh:
                 line = line.strip()
-                if line and zlib.crc32(line.encode("utf-8")) % DEV_MODULO == 0:
-                    for sentence in _SENT_RE.split(line):
+                if line and held_out(line):
+                    for sentence in SENTENCE_RE.split(line):
                         if 40 <= len(sentence) <= 250:
                             sentences.append(sentence)
                             got += 1
