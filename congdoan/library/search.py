@@ -25,7 +25,7 @@ import html
 import json
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -99,29 +99,37 @@ def _indexed_word(word: str) -> bool:
         return cursor.fetchone() is not None
 
 
-_WORD_SHARES: dict[str, dict[str, Any]] = {}  # column → {"at", "shares", "floor"}
-WORD_SHARES_TTL = 600.0
+_STATISTICS: dict[str, tuple[float, Any]] = {}  # key → (read at, value)
+STATISTICS_TTL = 600.0
+
+
+def _statistic(key: str, read: Callable[[], Any]) -> Any:
+    """PostgreSQL's statistics (kept by ANALYZE), read at most once per STATISTICS_TTL seconds
+    per process."""
+    now = time.monotonic()
+    cached = _STATISTICS.get(key)
+    if cached is None or now - cached[0] > STATISTICS_TTL:
+        cached = _STATISTICS[key] = (now, read())
+    return cached[1]
 
 
 def table_rows() -> float:
-    """PostgreSQL: the planner's estimate of the number of documents (pg_class.reltuples),
-    cached like the word shares (both are statistics ANALYZE keeps)."""
-    now = time.monotonic()
-    cached = _WORD_SHARES.get("\x00rows")
-    if cached is None or now - cached["at"] > WORD_SHARES_TTL:
+    """PostgreSQL: the planner's estimate of the number of documents (pg_class.reltuples)."""
+
+    def read() -> float:
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'library_document'::regclass")
-            cached = _WORD_SHARES["\x00rows"] = {"at": now, "rows": max(float(cursor.fetchone()[0]), 1.0)}
-    return float(cached["rows"])
+            return max(float(cursor.fetchone()[0]), 1.0)
+
+    return float(_statistic("rows", read))
 
 
 def word_shares(column: str = "search_tsv") -> tuple[dict[str, float], float]:
     """PostgreSQL: the share of documents holding each common word in `column`, from the
     statistics ANALYZE keeps (most_common_elems), and the share below which a word is not
-    listed. Cached for WORD_SHARES_TTL seconds per process."""
-    now = time.monotonic()
-    cached = _WORD_SHARES.get(column)
-    if cached is None or now - cached["at"] > WORD_SHARES_TTL:
+    listed."""
+
+    def read() -> tuple[dict[str, float], float]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
@@ -133,8 +141,10 @@ def word_shares(column: str = "search_tsv") -> tuple[dict[str, float], float]:
         shares = {w: float(f) for w, f in zip(words, freqs, strict=False)}
         # After the per-word shares come the least and greatest of them, then the null share.
         floor = float(freqs[len(words)]) if len(freqs) > len(words) else 0.0
-        cached = _WORD_SHARES[column] = {"at": now, "shares": shares, "floor": floor}
-    return cached["shares"], cached["floor"]
+        return shares, floor
+
+    shares, floor = _statistic(f"shares:{column}", read)
+    return shares, floor
 
 
 def fts5_query(tokens: list[str], *, phrase: bool = False) -> str:

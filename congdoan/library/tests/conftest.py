@@ -16,7 +16,7 @@ def _fresh_search_caches(monkeypatch: Any) -> None:
     from congdoan.library import search
 
     search._indexed_word.cache_clear()
-    monkeypatch.setattr(search, "_WORD_SHARES", {})
+    monkeypatch.setattr(search, "_STATISTICS", {})
 
 
 @pytest.fixture

@@ -312,7 +312,7 @@ def test_postgres_walks_the_primary_key_only_for_words_in_most_documents(cast, m
         make(cast, cast.unit_a, f"Biên bản số {i}", "Công đoàn cơ sở họp." + (" Quy chế chi tiêu." if i == 7 else ""))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE library_document")
-    monkeypatch.setattr(search, "_WORD_SHARES", {})
+    monkeypatch.setattr(search, "_STATISTICS", {})
     everything = Document.objects.all()
     assert selectors._dense_on_postgres(everything, ["cong", "doan"], 5)
     assert not selectors._dense_on_postgres(everything, ["quy", "che"], 5)
