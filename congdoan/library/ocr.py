@@ -88,9 +88,9 @@ def ocr_image(image: Image.Image | PageImage) -> OcrResult:
     reason = unavailable_reason()
     if reason:
         raise OcrUnavailable(reason)
-    result = _ocr(image)
+    page = _as_page(image)  # once: the orientation check reads the same bytes
+    result = _ocr(page)
     if settings.LIBRARY_OCR_DETECT_ROTATION and not readable(result.text):
-        page = _as_page(image)
         turn = detect_rotation(page)
         if turn:
             with Image.open(io.BytesIO(page.data)) as picture:
