@@ -328,7 +328,8 @@ def document_finalize(*, document_id: int) -> None:
     text = "\n\n".join(p.text.strip("\n") for p in pages if p.status == PageStatus.DONE).strip()
     before = ""
     if text and _needs_restoration(text):
-        restored = "\n".join(restore(line) for line in text.split("\n"))
+        # One document: each word is also read as the text reads it elsewhere.
+        restored = restore(text)
         if restored != text:
             before, text = text, restored
     try:

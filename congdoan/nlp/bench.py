@@ -98,10 +98,19 @@ def run(argv: list[str]) -> None:
         f"restoration (batch, {n_sent} sentences): {_rate(n_sent, wall)} wall, {_rate(n_sent, cpu)} CPU"
     )
     start = time.perf_counter()
+    restore_lines(lines, document=True)
+    print(
+        f"restoration (the {n_sent} sentences as one document, two passes): "
+        f"{_rate(n_sent, time.perf_counter() - start)}"
+    )
+    start = time.perf_counter()
     single = lines[:500]
     for line in single:
         restore(line)
-    print(f"restoration (one call per sentence): {_rate(len(single), time.perf_counter() - start)}")
+    print(
+        "restoration (one call per sentence, each a document of one line): "
+        f"{_rate(len(single), time.perf_counter() - start)}"
+    )
 
     if use_pyvi:
         try:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
 BATCH = 256
+DOCUMENT_BATCH = 4096  # lines of one text restored together (document context)
 
 
 def read_lines(stream: BinaryIO) -> Iterator[tuple[str, bytes]]:

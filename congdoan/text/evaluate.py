@@ -58,7 +58,7 @@ def syllable_accuracy(gold: list[str], restored: list[str]) -> float:
     return 100.0 * ok / total if total else 0.0
 
 
-def _restore_lines(models_dir: Path | None) -> Callable[[list[str]], list[str]]:
+def _restore_lines(models_dir: Path | None) -> Callable[..., list[str]]:
     """The default restorer, or one built on the language model in ``models_dir``."""
     from congdoan.text.lm import LM_FILE, SyllableLM
     from congdoan.text.restore import Restorer, default_restorer
@@ -68,16 +68,20 @@ def _restore_lines(models_dir: Path | None) -> Callable[[list[str]], list[str]]:
     return Restorer(SyllableLM(models_dir / LM_FILE)).restore_lines
 
 
-def eval_diacritics(models_dir: Path | None = None) -> Row:
+def eval_diacritics(models_dir: Path | None = None, *, document: bool = False) -> Row:
+    """Sentence by sentence, or (``document``) the test file as one text: its sentences
+    come from a few news articles, in order, and document context reads each word as
+    the text reads it elsewhere (:mod:`congdoan.text.context`)."""
     restore_lines = _restore_lines(models_dir)
 
     gold = datasets.accent_test()
     stripped = [strip_marks(line) for line in gold]
     start = time.perf_counter()
-    restored = restore_lines(stripped)
+    restored = restore_lines(stripped, document=document)
     elapsed = time.perf_counter() - start
     return Row(
-        "diacritics restoration, syllable accuracy",
+        "diacritics restoration, syllable accuracy"
+        + (", the file as one document" if document else ""),
         "vi_accent_test (all marks stripped)",
         syllable_accuracy(gold, restored),
         "n-gram 96.52; pyvi ≈ 73",
@@ -149,7 +153,9 @@ class _Predictor(Protocol):
     def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]: ...
 
 
-def f1_as_given_and_stripped(clf: _Predictor, texts: list[str], labels: list[str]) -> tuple[float, float, float]:
+def f1_as_given_and_stripped(
+    clf: _Predictor, texts: list[str], labels: list[str]
+) -> tuple[float, float, float]:
     """Macro-F1 of ``clf`` on the texts as given and with every diacritic stripped, and the
     seconds the texts as given took."""
     start = time.perf_counter()
@@ -161,6 +167,7 @@ def f1_as_given_and_stripped(clf: _Predictor, texts: list[str], labels: list[str
 
 EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "diacritics": eval_diacritics,
+    "diacritics-document": lambda d: eval_diacritics(d, document=True),
     "spelling": eval_spelling,
     "sentiment": lambda d: eval_classifier("feedback_sentiment", d),
     "topic": lambda d: eval_classifier("feedback_topic", d),

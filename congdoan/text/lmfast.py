@@ -35,7 +35,7 @@ except ImportError:  # exercised where numba is absent
     AVAILABLE = False
 
 
-def _compiled(func: Any) -> Any:
+def compiled(func: Any) -> Any:
     """``func`` compiled, its machine code cached on disk; compiled in memory (again in each
     process) when numba finds no writable cache directory."""
     try:
@@ -50,7 +50,7 @@ def first_id_starts(keys: np.ndarray, bits: int, n_ids: int) -> np.ndarray:
     return np.searchsorted(keys, np.arange(n_ids + 1, dtype=np.int64) << bits).astype(np.int64)
 
 
-@_compiled
+@compiled
 def _lower_bound(keys: np.ndarray, lo: int, hi: int, key: int) -> int:
     """The first index in ``keys[lo:hi]`` (sorted) whose key is not below ``key`` (``hi``
     when there is none)."""
@@ -63,7 +63,7 @@ def _lower_bound(keys: np.ndarray, lo: int, hi: int, key: int) -> int:
     return lo
 
 
-@_compiled
+@compiled
 def decode(
     cand: np.ndarray,
     cand_off: np.ndarray,

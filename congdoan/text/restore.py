@@ -19,7 +19,10 @@ How it works (steps):
 4. the syllable trigram model (:mod:`congdoan.text.lm`) picks the best sequence with a
    second-order Viterbi search, many lines at once;
 5. the case of every character is copied back, so "CONG TY" becomes "CÔNG TY" and
-   "Ha Noi" becomes "Hà Nội".
+   "Ha Noi" becomes "Hà Nội";
+6. in a document (several lines of one text), each plain syllable's form is also pushed
+   towards the form the text chose for it elsewhere, and the lines are decoded again
+   (:mod:`congdoan.text.context`).
 
 A line that has nothing to improve comes back exactly as it came.
 """
@@ -27,7 +30,7 @@ A line that has nothing to improve comes back exactly as it came.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -35,6 +38,7 @@ from typing import NamedTuple
 import numpy as np
 import regex
 
+from congdoan.text import context
 from congdoan.text.correct import PENALTY_REAL_WORD, confusions, corrections
 from congdoan.text.legacy import convert_legacy
 from congdoan.text.lexicon import is_syllable, syllable_counts
@@ -368,37 +372,93 @@ class Restorer:
     def __call__(self, line: str) -> str:
         return self.restore_lines([line])[0]
 
-    def restore_lines(self, lines: Sequence[str], batch_size: int = 128) -> list[str]:
-        """Restore many lines; lines are decoded in batches, which is several times faster."""
+    def restore_lines(
+        self, lines: Sequence[str], batch_size: int = 128, *, document: bool = False
+    ) -> list[str]:
+        """Restore many lines; lines are decoded in batches, which is several times faster.
+
+        ``document``: the lines are one text (a letter, a scanned page, an article), and
+        each word's form is also decided by how the text reads it elsewhere
+        (:mod:`congdoan.text.context`); independent items (comments, one feedback each)
+        are restored without it. Document context decodes most lines twice.
+        """
         out = list(lines)
-        pending: list[tuple[int, str, Prepared]] = []
+        work = self._work(lines, out, batch_size, document)
+        if not document:
+            for i, line, (units, lattice, _full, _bonus), ids in self._decode(work, batch_size):
+                out[i] = self._finish(line, units, lattice, ids)
+            return out
+        occurrences = context.Occurrences()
+        inputs: dict[int, str] = {}
+        position = 0
+        for i, line, (units, lattice, _full, _bonus), ids in self._decode(work, batch_size):
+            out[i] = self._finish(line, units, lattice, ids)
+            for at, (slot, pick) in enumerate(zip(lattice, ids, strict=True)):
+                if slot is not None and slot.bonus is None and len(slot.ids) > 1:
+                    occurrences.add(i, at, position + at, slot.ids, pick)
+            inputs[i] = line
+            position += len(units)
+        assert self.lm is not None
+        pushes = context.pushes(occurrences, self.lm.p_unigram)
+        again = ((i, inputs[i], self._prepare(inputs[i])) for i in sorted(pushes))
+        for i, line, (units, lattice, _full, _bonus), ids in self._decode(
+            ((i, line, p) for i, line, p in again if p is not None), batch_size, pushes
+        ):
+            out[i] = self._finish(line, units, lattice, ids)
+        return out
 
-        def flush() -> None:
-            assert self.lm is not None
-            chosen = self.lm.viterbi_many([p[2][2] for p in pending], [p[2][3] for p in pending])
-            for (i, piece, (units, lattice, _full, _bonus)), ids in zip(
-                pending, chosen, strict=True
-            ):
-                out[i] = self._finish(piece, units, lattice, ids)
-            pending.clear()
-
+    def _work(
+        self, lines: Sequence[str], out: list[str], batch_size: int, document: bool
+    ) -> Iterator[tuple[int, str, Prepared]]:
+        """The lines that restoration may change, prepared, in order; ``out`` receives the
+        others' results (long lines, restored piece by piece, and legacy-font conversions)."""
         for i, line in enumerate(lines):
             if len(line) > MAX_LINE:
                 # Piece by piece: a long line's lattice is large; one at a time caps memory.
-                out[i] = "".join(self.restore_lines(_split_long(line), batch_size=1))
+                pieces = self.restore_lines(_split_long(line), batch_size=1, document=document)
+                out[i] = "".join(pieces)
                 continue
             converted = convert_legacy(line, is_syllable)  # VNI / TCVN3 fonts → Unicode
             if converted != line:
                 out[i] = line = converted
             prepared = self._prepare(line)
-            if prepared is None:
-                continue
-            pending.append((i, line, prepared))
+            if prepared is not None:
+                yield i, line, prepared
+
+    def _decode(
+        self,
+        work: Iterable[tuple[int, str, Prepared]],
+        batch_size: int,
+        pushes: dict[int, list[tuple[int, np.ndarray]]] | None = None,
+    ) -> Iterator[tuple[int, str, Prepared, list[int]]]:
+        """Decode the prepared lines in batches; ``pushes`` (per line, log-bonuses per
+        lattice position) replace the lattice's own bonus there."""
+        assert self.lm is not None
+        pending: list[tuple[int, str, Prepared]] = []
+
+        def emissions(i: int, bonus: list[np.ndarray | None]) -> list[np.ndarray | None]:
+            if pushes is None or i not in pushes:
+                return bonus
+            changed = list(bonus)
+            for at, push in pushes[i]:
+                changed[at] = push
+            return changed
+
+        def flush() -> Iterator[tuple[int, str, Prepared, list[int]]]:
+            assert self.lm is not None
+            chosen = self.lm.viterbi_many(
+                [p[2][2] for p in pending], [emissions(p[0], p[2][3]) for p in pending]
+            )
+            for (i, line, prepared), ids in zip(pending, chosen, strict=True):
+                yield i, line, prepared, ids
+            pending.clear()
+
+        for item in work:
+            pending.append(item)
             if len(pending) >= batch_size:
-                flush()
+                yield from flush()
         if pending:
-            flush()
-        return out
+            yield from flush()
 
 
 def _in_compound(line: str, start: int, end: int) -> bool:
@@ -444,17 +504,19 @@ def default_restorer() -> Restorer:
 def restore(text: str) -> str:
     """Restore diacritics and correct OCR noise; text it cannot improve comes back unchanged.
 
-    Multi-line input is restored line by line and keeps its line breaks.
+    Multi-line input is restored line by line, as one document (each word is also read
+    as the text reads it elsewhere), and keeps its line breaks.
     """
     if not text:
         return text
     restorer = default_restorer()
-    return "\n".join(restorer.restore_lines(text.split("\n")))
+    return "\n".join(restorer.restore_lines(text.split("\n"), document=True))
 
 
-def restore_lines(lines: Sequence[str]) -> list[str]:
-    """Restore a list of lines (one output per input line, same order)."""
-    return default_restorer().restore_lines(lines)
+def restore_lines(lines: Sequence[str], *, document: bool = False) -> list[str]:
+    """Restore a list of lines (one output per input line, same order); ``document``: the
+    lines are one text, not independent items (see :meth:`Restorer.restore_lines`)."""
+    return default_restorer().restore_lines(lines, document=document)
 
 
 __all__ = ["Restorer", "default_restorer", "restore", "restore_lines"]

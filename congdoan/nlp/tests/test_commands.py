@@ -50,6 +50,19 @@ def test_text_restore_keeps_bad_bytes_and_line_count(stdio) -> None:  # type: ig
     assert len(lines) == 5
 
 
+def test_text_restore_document_reads_the_lines_as_one_text(stdio) -> None:  # type: ignore[no-untyped-def]
+    from congdoan.text.tests.test_context import SHOP
+
+    fake = stdio("\n".join(SHOP).encode() + b"\n")
+    call_command("text", "restore")
+    assert "của hàng" in fake.stdout.getvalue().decode().split("\n")[3]
+    fake = stdio("\n".join(SHOP).encode() + b"\n")
+    call_command("text", "restore", "--document")
+    lines = fake.stdout.getvalue().decode().split("\n")
+    assert len(lines) == len(SHOP) + 1
+    assert "cửa hàng" in lines[3]
+
+
 def test_nlp_train_then_predict_adds_label_and_score(stdio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     rows = [
         ("chậm trả lương", "wages"),

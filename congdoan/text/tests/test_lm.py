@@ -114,6 +114,6 @@ def test_the_decoder_compiles_in_memory_without_a_cache_directory(
         return lambda func: func
 
     monkeypatch.setattr(lmfast, "njit", fake_njit)
-    compiled = lmfast._compiled(lambda x: x + 1)
+    compiled = lmfast.compiled(lambda x: x + 1)
     assert compiled(1) == 2
     assert calls == [{"cache": True, "nogil": True}, {"nogil": True}]

@@ -58,7 +58,7 @@ class Command(BaseCommand):
         )
         evaluate = sub.add_parser("eval", help="evaluate on ../shared/datasets (test splits)")
         evaluate.add_argument(
-            "--only", nargs="*", default=None, help="diacritics spelling sentiment topic toxicity"
+            "--only", nargs="*", default=None, help="diacritics diacritics-document spelling sentiment topic toxicity"
         )
         evaluate.add_argument(
             "--accurate",

@@ -5,6 +5,7 @@ normalize, fold and restore read UTF-8 lines on stdin and write one line per inp
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,15 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("normalize", help="NFC, one tone-mark style, legacy VNI/TCVN3 converted")
         sub.add_parser("fold", help="lower case, no diacritics, đ→d")
-        sub.add_parser("restore", help="restore diacritics and correct OCR / typing noise")
+        restore = sub.add_parser(
+            "restore", help="restore diacritics and correct OCR / typing noise"
+        )
+        restore.add_argument(
+            "--document",
+            action="store_true",
+            help="the lines are one text (an article, a letter, a scanned page): each word is "
+            "also read as the text reads it elsewhere; without it, lines are independent items",
+        )
         build = sub.add_parser("build-models", help="rebuild the shipped models from the datasets")
         build.add_argument("--data", type=Path, default=None, help="datasets folder")
         build.add_argument("--out", type=Path, default=None, help="models folder")
@@ -39,12 +48,15 @@ class Command(BaseCommand):
         from congdoan.text import fold, normalize
         from congdoan.text.restore import restore_lines
 
+        document = bool(options.get("document"))
         funcs = {
             "normalize": cli.safe(normalize),
             "fold": cli.safe(fold),
-            "restore": cli.safe_batch(restore_lines),
+            "restore": cli.safe_batch(partial(restore_lines, document=document)),
         }
-        cli.map_lines(funcs[action], cli.stdin(), cli.stdout())
+        # A document is read in larger blocks, so that its lines see each other.
+        batch = cli.DOCUMENT_BATCH if document else cli.BATCH
+        cli.map_lines(funcs[action], cli.stdin(), cli.stdout(), batch=batch)
 
     def _build(self, options: dict[str, Any]) -> None:
         from congdoan.text.build import build_all
