@@ -24,7 +24,7 @@ The weight, the scale and the minimum mass were chosen on held-out corpus articl
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from array import array
 
 import numpy as np
 
@@ -80,75 +80,104 @@ neighbour_counts = (
 )
 
 
-@dataclass
 class Occurrences:
-    """The plain-syllable choices of a document's first pass, in document order."""
+    """The plain-syllable choices of a document's first pass, in document order, stored
+    compactly (a few bytes each: a long document has hundreds of thousands)."""
 
-    line: list[int] = field(default_factory=list)  # index of the line (item)
-    slot: list[int] = field(default_factory=list)  # position in the line's lattice
-    position: list[float] = field(default_factory=list)  # units from the document's start
-    candidates: list[np.ndarray] = field(default_factory=list)  # the syllable's forms (ids)
-    pick: list[int] = field(default_factory=list)  # index of the chosen form
+    def __init__(self) -> None:
+        self.line = array("q")  # index of the line (item)
+        self.slot = array("q")  # position in the line's lattice
+        self.position = array("d")  # units from the document's start
+        self.first = array("q")  # the syllable: the id of its first form
+        self.pick = array("q")  # index of the chosen form
+        # A syllable's forms are the same array wherever it occurs, and no two syllables
+        # share a form: the first form's id names the syllable.
+        self.forms: dict[int, np.ndarray] = {}
 
     def add(self, line: int, slot: int, position: float, ids: np.ndarray, pick: int) -> None:
+        first = int(ids[0])
+        self.forms.setdefault(first, ids)
         self.line.append(line)
         self.slot.append(slot)
         self.position.append(position)
-        self.candidates.append(ids)
+        self.first.append(first)
         self.pick.append(pick)
 
     def __len__(self) -> int:
         return len(self.line)
 
 
-def pushes(occ: Occurrences, p_unigram: np.ndarray) -> dict[int, list[tuple[int, np.ndarray]]]:
-    """Per line, the (lattice position, log-bonus per form) pairs that document context
-    adds, for the lines where a push favours a form the first pass did not choose (the
-    others keep their path). The settings are read from the module at each call (the
-    development grid sets them)."""
-    weight, scale, min_mass, min_push = WEIGHT, SCALE, MIN_MASS, MIN_PUSH
-    n = len(occ)
-    if n < 2 or weight <= 0:
-        return {}
-    # A syllable's forms are the same array wherever it occurs, and no two syllables share
-    # a form: the first form's id names the syllable.
-    first_ids = [int(c[0]) for c in occ.candidates]
-    if len(set(first_ids)) == n:
-        return {}  # no syllable occurs twice: nothing to read elsewhere
-    first = np.array(first_ids, dtype=np.int64)
-    keys, first_at, key = np.unique(first, return_index=True, return_inverse=True)
-    sizes = np.fromiter((len(c) for c in occ.candidates), dtype=np.int64, count=n)
-    key_offset = np.zeros(len(keys) + 1, dtype=np.int64)
-    np.cumsum(sizes[first_at], out=key_offset[1:])
-    offset = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offset[1:])
-    counts = neighbour_counts(
-        np.asarray(occ.position, dtype=np.float64),
-        key.astype(np.int64),
-        np.asarray(occ.pick, dtype=np.int64),
-        offset,
-        key_offset,
-        float(scale),
-    )
-    flat_ids = np.concatenate(occ.candidates)
-    mass = np.add.reduceat(counts, offset[:-1])
-    prior = p_unigram[flat_ids]
-    owner = np.repeat(np.arange(n), sizes)
-    prior = prior / np.add.reduceat(prior, offset[:-1])[owner]
-    lam = weight * mass / (mass + 1.0)
-    share = counts / np.maximum(mass, 1e-12)[owner]
-    bonus = np.log(lam[owner] * share + (1.0 - lam[owner]) * prior) - np.log(prior)
-    # A line's first-pass path stays the best one when every push favours the forms it
-    # chose: only lines where a push favours another form are decoded again.
-    pushed = mass >= min_mass
-    own = bonus[offset[:-1] + np.asarray(occ.pick, dtype=np.int64)]
-    contrary = pushed & (np.maximum.reduceat(bonus, offset[:-1]) > own + min_push)
-    again = {occ.line[i] for i in np.flatnonzero(contrary)}
-    out: dict[int, list[tuple[int, np.ndarray]]] = {}
-    for i in np.flatnonzero(pushed):
-        if occ.line[i] in again:
-            out.setdefault(occ.line[i], []).append((occ.slot[i], bonus[offset[i] : offset[i + 1]]))
-    return out
+class Pushes:
+    """The log-bonus per form that document context adds at each occurrence, computed a
+    line at a time, and the lines to decode again: those where a push favours a form the
+    first pass did not choose (in the others the first pass's path stays the best). The
+    settings are read from the module when it is built (the development grid sets them)."""
+
+    CHUNK = 1 << 16  # occurrences scored at once when looking for the lines to redo
+
+    def __init__(self, occ: Occurrences, p_unigram: np.ndarray) -> None:
+        self.weight, self.min_mass = WEIGHT, MIN_MASS
+        self.occ = occ
+        self.p_unigram = p_unigram
+        self.again: list[int] = []
+        n = len(occ)
+        if n < 2 or self.weight <= 0 or len(occ.forms) == n:
+            return  # no syllable occurs twice: nothing to read elsewhere
+        first = np.frombuffer(occ.first, dtype=np.int64)
+        keys, key = np.unique(first, return_inverse=True)
+        key_sizes = np.fromiter((len(occ.forms[int(k)]) for k in keys), np.int64, len(keys))
+        sizes = key_sizes[key]
+        key_offset = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(key_sizes, out=key_offset[1:])
+        self.offset = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(sizes, out=self.offset[1:])
+        self.counts = neighbour_counts(
+            np.frombuffer(occ.position, dtype=np.float64),
+            key.astype(np.int64),
+            np.frombuffer(occ.pick, dtype=np.int64),
+            self.offset,
+            key_offset,
+            float(SCALE),
+        )
+        self.mass = np.add.reduceat(self.counts, self.offset[:-1])
+        lines = np.frombuffer(occ.line, dtype=np.int64)
+        picks = np.frombuffer(occ.pick, dtype=np.int64)
+        again: set[int] = set()
+        for lo in range(0, n, self.CHUNK):
+            hi = min(lo + self.CHUNK, n)
+            bonus = self._bonus(lo, hi)
+            starts = self.offset[lo:hi] - self.offset[lo]
+            own = bonus[starts + picks[lo:hi]]
+            contrary = (self.mass[lo:hi] >= self.min_mass) & (
+                np.maximum.reduceat(bonus, starts) > own + MIN_PUSH
+            )
+            again.update(lines[lo:hi][contrary].tolist())
+        self.again = sorted(again)
+        self._lines = lines
+
+    def _bonus(self, lo: int, hi: int) -> np.ndarray:
+        """``log q − log g`` for every form of occurrences ``lo … hi − 1`` (flat)."""
+        forms = [self.occ.forms[f] for f in self.occ.first[lo:hi]]
+        sizes = np.fromiter((len(f) for f in forms), np.int64, len(forms))
+        owner = np.repeat(np.arange(hi - lo), sizes)
+        starts = self.offset[lo:hi] - self.offset[lo]
+        prior = self.p_unigram[np.concatenate(forms)]
+        prior = prior / np.add.reduceat(prior, starts)[owner]
+        mass = self.mass[lo:hi]
+        lam = (self.weight * mass / (mass + 1.0))[owner]
+        share = self.counts[self.offset[lo] : self.offset[hi]] / np.maximum(mass, 1e-12)[owner]
+        return np.log(lam * share + (1.0 - lam) * prior) - np.log(prior)
+
+    def line(self, line: int) -> list[tuple[int, np.ndarray]]:
+        """(lattice position, log-bonus per form) of the pushes in ``line``."""
+        lo, hi = np.searchsorted(self._lines, [line, line + 1])
+        bonus = self._bonus(int(lo), int(hi))
+        starts = self.offset[lo:hi] - self.offset[lo]
+        return [
+            (self.occ.slot[i], bonus[starts[i - lo] : starts[i - lo] + len(self.occ.forms[f])])
+            for i, f in zip(range(lo, hi), self.occ.first[lo:hi], strict=True)
+            if self.mass[i] >= self.min_mass
+        ]
 
 
-__all__ = ["Occurrences", "neighbour_counts", "pushes"]
+__all__ = ["Occurrences", "Pushes", "neighbour_counts"]

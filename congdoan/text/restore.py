@@ -399,8 +399,8 @@ class Restorer:
             inputs[i] = line
             position += len(units)
         assert self.lm is not None
-        pushes = context.pushes(occurrences, self.lm.p_unigram)
-        again = ((i, inputs[i], self._prepare(inputs[i])) for i in sorted(pushes))
+        pushes = context.Pushes(occurrences, self.lm.p_unigram)
+        again = ((i, inputs[i], self._prepare(inputs[i])) for i in pushes.again)
         for i, line, (units, lattice, _full, _bonus), ids in self._decode(
             ((i, line, p) for i, line, p in again if p is not None), batch_size, pushes
         ):
@@ -429,18 +429,18 @@ class Restorer:
         self,
         work: Iterable[tuple[int, str, Prepared]],
         batch_size: int,
-        pushes: dict[int, list[tuple[int, np.ndarray]]] | None = None,
+        pushes: context.Pushes | None = None,
     ) -> Iterator[tuple[int, str, Prepared, list[int]]]:
-        """Decode the prepared lines in batches; ``pushes`` (per line, log-bonuses per
-        lattice position) replace the lattice's own bonus there."""
+        """Decode the prepared lines in batches; ``pushes`` (document context's log-bonuses
+        per lattice position) replace the lattice's own bonus there."""
         assert self.lm is not None
         pending: list[tuple[int, str, Prepared]] = []
 
         def emissions(i: int, bonus: list[np.ndarray | None]) -> list[np.ndarray | None]:
-            if pushes is None or i not in pushes:
+            if pushes is None:
                 return bonus
             changed = list(bonus)
-            for at, push in pushes[i]:
+            for at, push in pushes.line(i):
                 changed[at] = push
             return changed
 

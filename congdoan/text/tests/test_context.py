@@ -51,21 +51,55 @@ def test_pushes_favour_the_form_the_document_chose_and_skip_agreeing_lines() -> 
     other = np.array([12, 13], dtype=np.int64)
     occ = context.Occurrences()
     for line in range(4):
-        occ.add(line, 0, line * 10.0, forms, 1)  # three lines read the second form…
+        # Three lines read the second form, the last one the first form.
+        occ.add(line, 0, line * 10.0, forms, 0 if line == 3 else 1)
         occ.add(line, 1, line * 10.0 + 1, other, 0)
-    occ.pick[6] = 0  # …the last one read the first form
-    got = context.pushes(occ, p_unigram)
+    pushes = context.Pushes(occ, p_unigram)
     # Only the last line is decoded again: elsewhere every push favours the chosen form.
-    assert list(got) == [3]
-    slots = dict(got[3])
+    assert pushes.again == [3]
+    slots = dict(pushes.line(3))
     assert slots[0][1] > 0 > slots[0][0]
     assert slots[1][0] > 0 > slots[1][1]
+    # The pushes of a line that agrees favour what it chose.
+    agreeing = dict(pushes.line(0))
+    assert agreeing[0][1] > agreeing[0][0]
 
 
 def test_no_pushes_for_a_lone_word_or_a_single_occurrence() -> None:
     occ = context.Occurrences()
     occ.add(0, 0, 0.0, np.array([10, 11]), 0)
-    assert context.pushes(occ, np.full(20, 0.05)) == {}
+    occ.add(0, 1, 1.0, np.array([12, 13]), 0)
+    assert context.Pushes(occ, np.full(20, 0.05)).again == []
+
+
+def test_far_neighbours_weigh_less(monkeypatch: pytest.MonkeyPatch) -> None:
+    p_unigram = np.full(20, 0.05)
+    forms = np.array([10, 11], dtype=np.int64)
+    occ = context.Occurrences()
+    occ.add(0, 0, 0.0, forms, 1)
+    occ.add(1, 0, 100.0, forms, 0)
+    occ.add(2, 0, 5000.0, forms, 1)  # far away (scale 375): barely counts
+    near = dict(context.Pushes(occ, p_unigram).line(1))[0]
+    assert near[1] > 0  # the near neighbour's form is favoured…
+    monkeypatch.setattr(context, "SCALE", 1e9)  # …and with no decay, both count alike
+    assert dict(context.Pushes(occ, p_unigram).line(1))[0][1] > near[1]
+
+
+def test_pushes_are_scored_the_same_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    p_unigram = rng.random(60) + 0.01
+    occ = context.Occurrences()
+    syllables = [np.arange(10 + 5 * k, 10 + 5 * k + 2 + k % 3, dtype=np.int64) for k in range(8)]
+    for n in range(300):
+        ids = syllables[rng.integers(0, 8)]
+        occ.add(n // 7, n % 7, float(n * 3), ids, int(rng.integers(0, len(ids))))
+    whole = context.Pushes(occ, p_unigram)
+    monkeypatch.setattr(context.Pushes, "CHUNK", 17)
+    chunked = context.Pushes(occ, p_unigram)
+    assert whole.again == chunked.again and whole.again
+    for line in whole.again:
+        for (a, x), (b, y) in zip(whole.line(line), chunked.line(line), strict=True):
+            assert a == b and np.allclose(x, y)
 
 
 def test_a_document_reads_an_ambiguous_word_as_it_reads_it_elsewhere() -> None:
