@@ -255,7 +255,8 @@ Built {today} with `{BUILD_COMMAND}` (reproducible from `../shared/datasets`).
   {lm.get("dev_syllable_accuracy", "?")} % syllable accuracy (as written, marks stripped)
   and {lm.get("dev_input_like_accuracy", "?")} % on the same lines in input form (lower
   case, no numbers or commas; the figure choices were made on); on the test sets,
-  diacritics restoration {figure("diacritics")};
+  diacritics restoration {figure("diacritics")}; with the test file read as one document
+  (document context, `congdoan.text.context`) {figure("diacritics restoration, syllable accuracy, the file")};
   noisy text correction {figure("noisy text")}.
 
 ## `syllables.tsv.gz`, `words.txt.gz` — lexicons
