@@ -369,8 +369,11 @@ class Restorer:
         parts.append(line[last:])
         return "".join(parts)
 
-    def __call__(self, line: str) -> str:
-        return self.restore_lines([line])[0]
+    def __call__(self, text: str) -> str:
+        """Restore one text (see :func:`restore`)."""
+        if not text:
+            return text
+        return "\n".join(self.restore_lines(text.split("\n"), document=True))
 
     def restore_lines(
         self, lines: Sequence[str], batch_size: int = 128, *, document: bool = False
@@ -507,10 +510,7 @@ def restore(text: str) -> str:
     Multi-line input is restored line by line, as one document (each word is also read
     as the text reads it elsewhere), and keeps its line breaks.
     """
-    if not text:
-        return text
-    restorer = default_restorer()
-    return "\n".join(restorer.restore_lines(text.split("\n"), document=True))
+    return default_restorer()(text)
 
 
 def restore_lines(lines: Sequence[str], *, document: bool = False) -> list[str]:
