@@ -33,9 +33,8 @@ from congdoan.text import lmfast
 WEIGHT = 0.85
 SCALE = 375.0  # units (≈ 15 sentences of news)
 MIN_MASS = 0.5  # neighbours' weighted count below which nothing is pushed
-MIN_PUSH = (
-    0.01  # a line is decoded again when a push favours a form it did not choose by this much (log)
-)
+# A line is decoded again when a push favours a form it did not choose by this much (log).
+MIN_PUSH = 0.01
 
 
 def _neighbour_counts_py(
@@ -120,6 +119,7 @@ class Pushes:
         self.occ = occ
         self.p_unigram = p_unigram
         self.again: list[int] = []
+        self._lines = np.frombuffer(occ.line, dtype=np.int64)
         n = len(occ)
         if n < 2 or self.weight <= 0 or len(occ.forms) == n:
             return  # no syllable occurs twice: nothing to read elsewhere
@@ -140,7 +140,6 @@ class Pushes:
             float(SCALE),
         )
         self.mass = np.add.reduceat(self.counts, self.offset[:-1])
-        lines = np.frombuffer(occ.line, dtype=np.int64)
         picks = np.frombuffer(occ.pick, dtype=np.int64)
         again: set[int] = set()
         for lo in range(0, n, self.CHUNK):
@@ -151,17 +150,15 @@ class Pushes:
             contrary = (self.mass[lo:hi] >= self.min_mass) & (
                 np.maximum.reduceat(bonus, starts) > own + MIN_PUSH
             )
-            again.update(lines[lo:hi][contrary].tolist())
+            again.update(self._lines[lo:hi][contrary].tolist())
         self.again = sorted(again)
-        self._lines = lines
 
     def _bonus(self, lo: int, hi: int) -> np.ndarray:
-        """``log q − log g`` for every form of occurrences ``lo … hi − 1`` (flat)."""
-        forms = [self.occ.forms[f] for f in self.occ.first[lo:hi]]
-        sizes = np.fromiter((len(f) for f in forms), np.int64, len(forms))
-        owner = np.repeat(np.arange(hi - lo), sizes)
+        """``log q − log g`` for every form of occurrences ``lo … hi − 1`` (flat, from
+        ``offset[lo]``)."""
+        owner = np.repeat(np.arange(hi - lo), np.diff(self.offset[lo : hi + 1]))
         starts = self.offset[lo:hi] - self.offset[lo]
-        prior = self.p_unigram[np.concatenate(forms)]
+        prior = self.p_unigram[np.concatenate([self.occ.forms[f] for f in self.occ.first[lo:hi]])]
         prior = prior / np.add.reduceat(prior, starts)[owner]
         mass = self.mass[lo:hi]
         lam = (self.weight * mass / (mass + 1.0))[owner]
@@ -170,13 +167,13 @@ class Pushes:
 
     def line(self, line: int) -> list[tuple[int, np.ndarray]]:
         """(lattice position, log-bonus per form) of the pushes in ``line``."""
-        lo, hi = np.searchsorted(self._lines, [line, line + 1])
-        bonus = self._bonus(int(lo), int(hi))
-        starts = self.offset[lo:hi] - self.offset[lo]
+        lo, hi = (int(x) for x in np.searchsorted(self._lines, [line, line + 1]))
+        bonus = self._bonus(lo, hi)
+        at = (self.offset[lo : hi + 1] - self.offset[lo]).tolist()
         return [
-            (self.occ.slot[i], bonus[starts[i - lo] : starts[i - lo] + len(self.occ.forms[f])])
-            for i, f in zip(range(lo, hi), self.occ.first[lo:hi], strict=True)
-            if self.mass[i] >= self.min_mass
+            (self.occ.slot[lo + k], bonus[at[k] : at[k + 1]])
+            for k in range(hi - lo)
+            if self.mass[lo + k] >= self.min_mass
         ]
 
 
