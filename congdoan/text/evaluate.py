@@ -10,13 +10,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import regex
 
 from congdoan.text import datasets
 from congdoan.text.metrics import macro_f1
 from congdoan.text.vietnamese import normalize_tone, strip_marks
+
+if TYPE_CHECKING:
+    from congdoan.text.restore import Restorer
 
 _WORD_RE = regex.compile(r"\p{L}+")
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -58,26 +61,26 @@ def syllable_accuracy(gold: list[str], restored: list[str]) -> float:
     return 100.0 * ok / total if total else 0.0
 
 
-def _restore_lines(models_dir: Path | None) -> Callable[..., list[str]]:
+def _restorer(models_dir: Path | None) -> Restorer:
     """The default restorer, or one built on the language model in ``models_dir``."""
     from congdoan.text.lm import LM_FILE, SyllableLM
     from congdoan.text.restore import Restorer, default_restorer
 
     if models_dir is None or models_dir.resolve() == MODELS_DIR:
-        return default_restorer().restore_lines
-    return Restorer(SyllableLM(models_dir / LM_FILE)).restore_lines
+        return default_restorer()
+    return Restorer(SyllableLM(models_dir / LM_FILE))
 
 
 def eval_diacritics(models_dir: Path | None = None, *, document: bool = False) -> Row:
     """Sentence by sentence, or (``document``) the test file as one text: its sentences
     come from a few news articles, in order, and document context reads each word as
     the text reads it elsewhere (:mod:`congdoan.text.context`)."""
-    restore_lines = _restore_lines(models_dir)
+    restorer = _restorer(models_dir)
 
     gold = datasets.accent_test()
     stripped = [strip_marks(line) for line in gold]
     start = time.perf_counter()
-    restored = restore_lines(stripped, document=document)
+    restored = restorer.restore_lines(stripped, document=document)
     elapsed = time.perf_counter() - start
     return Row(
         "diacritics restoration, syllable accuracy"
@@ -114,10 +117,8 @@ def eval_pyvi_diacritics() -> Row | None:
 
 
 def eval_spelling(models_dir: Path | None = None) -> Row:
-    restore_lines = _restore_lines(models_dir)
-
     noisy, clean = datasets.spelling_test()
-    out = restore_lines(noisy)
+    out = _restorer(models_dir).restore_lines(noisy)
     n_noisy = fixed = n_clean = kept = 0
     for src, gold, got in zip(noisy, clean, out, strict=True):
         if src != gold:

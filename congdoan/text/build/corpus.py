@@ -63,6 +63,15 @@ def held_out(line: str) -> bool:
     return zlib.crc32(line.encode("utf-8")) % DEV_MODULO == 0
 
 
+def held_out_lines(path: Path) -> Iterator[str]:
+    """The development lines of one corpus file, stripped (see :func:`held_out`)."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line and held_out(line):
+                yield line
+
+
 def input_like(sentence: str) -> str:
     """The sentence as restoration input often comes: lower case, no numbers or codes,
     no commas, brackets or quotes (still accented)."""

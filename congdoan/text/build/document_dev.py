@@ -16,7 +16,7 @@ import itertools
 from pathlib import Path
 
 from congdoan.text import context
-from congdoan.text.build.corpus import SENTENCE_RE, held_out, input_like
+from congdoan.text.build.corpus import SENTENCE_RE, held_out_lines, input_like
 from congdoan.text.datasets import datasets_dir
 from congdoan.text.evaluate import syllable_accuracy
 from congdoan.text.restore import Restorer
@@ -37,17 +37,15 @@ def articles(datasets: Path, limit: int | None = None) -> list[list[str]]:
     """Held-out articles as lists of sentences in input form (accented)."""
     found: list[list[str]] = []
     for rel in FILES:
-        with (datasets / "corpus" / rel).open(encoding="utf-8") as fh:
-            for line in fh:
-                line = line.strip()
-                if len(line) < MIN_ARTICLE or not held_out(line):
-                    continue
-                sentences = [input_like(s) for s in SENTENCE_RE.split(line)]
-                sentences = [s for s in sentences if len(s) >= 10]
-                if len(sentences) >= MIN_SENTENCES:
-                    found.append(sentences)
-                    if limit is not None and len(found) >= limit:
-                        return found
+        for line in held_out_lines(datasets / "corpus" / rel):
+            if len(line) < MIN_ARTICLE:
+                continue
+            sentences = [input_like(s) for s in SENTENCE_RE.split(line)]
+            sentences = [s for s in sentences if len(s) >= 10]
+            if len(sentences) >= MIN_SENTENCES:
+                found.append(sentences)
+                if limit is not None and len(found) >= limit:
+                    return found
     return found
 
 

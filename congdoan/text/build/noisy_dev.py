@@ -19,7 +19,7 @@ import unicodedata
 
 import regex
 
-from congdoan.text.build.corpus import SENTENCE_RE, held_out
+from congdoan.text.build.corpus import SENTENCE_RE, held_out_lines
 from congdoan.text.datasets import datasets_dir
 from congdoan.text.vietnamese import strip_marks
 
@@ -36,16 +36,13 @@ def dev_sentences(per_file: int = PER_FILE) -> list[str]:
     sentences: list[str] = []
     for name in FILES:
         got = 0
-        with open(datasets_dir() / "corpus" / name, encoding="utf-8") as fh:
-            for line in fh:
-                line = line.strip()
-                if line and held_out(line):
-                    for sentence in SENTENCE_RE.split(line):
-                        if 40 <= len(sentence) <= 250:
-                            sentences.append(sentence)
-                            got += 1
-                if got >= per_file:
-                    break
+        for line in held_out_lines(datasets_dir() / "corpus" / name):
+            for sentence in SENTENCE_RE.split(line):
+                if 40 <= len(sentence) <= 250:
+                    sentences.append(sentence)
+                    got += 1
+            if got >= per_file:
+                break
     random.Random(5).shuffle(sentences)
     return sentences
 
