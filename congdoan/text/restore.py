@@ -383,7 +383,8 @@ class Restorer:
         ``document``: the lines are one text (a letter, a scanned page, an article), and
         each word's form is also decided by how the text reads it elsewhere
         (:mod:`congdoan.text.context`); independent items (comments, one feedback each)
-        are restored without it. Document context decodes most lines twice.
+        are restored without it. Document context decodes most lines twice. A line over
+        ``MAX_LINE`` characters is read as a document of its own, piece by piece.
         """
         out = list(lines)
         work = self._work(lines, out, batch_size, document)
@@ -403,6 +404,8 @@ class Restorer:
             position += len(units)
         assert self.lm is not None
         pushes = context.Pushes(occurrences, self.lm.p_unigram)
+        # Lines are prepared again rather than kept from the first pass: a long document's
+        # lattices would all be held at once (its words' candidates are cached anyway).
         again = ((i, inputs[i], self._prepare(inputs[i])) for i in pushes.again)
         for i, line, (units, lattice, _full, _bonus), ids in self._decode(
             ((i, line, p) for i, line, p in again if p is not None), batch_size, pushes
