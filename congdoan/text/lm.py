@@ -133,10 +133,6 @@ class SyllableLM:
         """The trigram contexts are exactly the bigram keys (true of the built models)."""
         return bool(np.array_equal(self.bigram_keys, self.trigram_context_keys))
 
-    def viterbi(self, lattice: Sequence[np.ndarray]) -> list[int]:
-        """Best id sequence through ``lattice`` (candidate ids per position)."""
-        return [int(lattice[i][j]) for i, j in enumerate(self.viterbi_many([lattice])[0])]
-
     def viterbi_many(
         self,
         lattices: Sequence[Sequence[np.ndarray]],
