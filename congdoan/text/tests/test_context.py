@@ -123,6 +123,7 @@ def test_decoding_only_contrary_lines_finds_the_same_result(
     ]
     restorer = Restorer()
     selective = restorer.restore_lines(text, document=True)
+    assert selective != restorer.restore_lines(text)  # context changed something here
     monkeypatch.setattr(context, "MIN_PUSH", -1e9)  # every pushed line decoded again
     assert restorer.restore_lines(text, document=True) == selective
 
