@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from congdoan.accounts import selectors, services
 from congdoan.accounts.forms import ApiTokenForm, LoginForm, TokenForm
@@ -94,6 +95,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_confirm(user=request.user, token=form.cleaned_data["token"]):  # type: ignore[arg-type]
+            # This session just proved the code: it counts as verified from now on.
+            otp_login(request, TOTPDevice.objects.get(user=request.user, confirmed=True))
             messages.success(request, _("Đã bật xác thực hai lớp."))
             return redirect("accounts:profile")
         form.add_error("token", _("Mã xác thực không đúng. Hãy thử lại với mã mới trên ứng dụng."))

@@ -49,7 +49,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 PROXY_CLIENT_IP_HEADER = env_str("PROXY_CLIENT_IP_HEADER", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "congdoan.accounts.apps.SecondFactorAdminConfig",  # django.contrib.admin behind our 2FA login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
