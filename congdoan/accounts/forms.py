@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from congdoan.accounts.backends import canonical_login
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(
@@ -13,6 +15,10 @@ class LoginForm(forms.Form):
     password = forms.CharField(
         label=_("Mật khẩu"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+    def clean_username(self) -> str:
+        """One spelling per identity, before the lockout counts it and before authenticating."""
+        return canonical_login(self.cleaned_data["username"])
 
 
 class TokenForm(forms.Form):

@@ -190,6 +190,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count against the account, whatever spelling of its e-mail or phone was typed.
+AXES_USERNAME_CALLABLE = "congdoan.accounts.backends.lockout_identity"
 AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "Công Đoàn Số"
