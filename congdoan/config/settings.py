@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "congdoan.api.middleware.ApiSessionCsrfMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -250,6 +251,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# One image policy for every upload (congdoan/core/images.py): pixels checked from the
+# header before decoding, re-encoded without metadata to a bounded long side.
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000)
+IMAGE_PHOTO_MAX_SIDE = env_int("IMAGE_PHOTO_MAX_SIDE", 2560)
 
 # Where the shared datasets live (evaluation and model building only, never at run time).
 DATASETS_DIR = Path(env_str("CONGDOAN_DATASETS", str(BASE_DIR.parent / "shared" / "datasets")))
@@ -325,6 +330,8 @@ CHANNELS_RETRY_MINUTES = env_int("CHANNELS_RETRY_MINUTES", 1)
 LIBRARY_MAX_BYTES = env_int("LIBRARY_MAX_BYTES", 50 * 1024 * 1024)
 LIBRARY_MAX_PAGES = env_int("LIBRARY_MAX_PAGES", 300)
 LIBRARY_MAX_IMAGE_PIXELS = env_int("LIBRARY_MAX_IMAGE_PIXELS", 60_000_000)
+LIBRARY_MAX_IMAGE_TOTAL_PIXELS = env_int("LIBRARY_MAX_IMAGE_TOTAL_PIXELS", 1_000_000_000)
+LIBRARY_IMAGE_MAX_SIDE = env_int("LIBRARY_IMAGE_MAX_SIDE", 5000)
 LIBRARY_DOCX_MAX_UNCOMPRESSED = env_int("LIBRARY_DOCX_MAX_UNCOMPRESSED", 200 * 1024 * 1024)
 LIBRARY_ZIP_MAX_RATIO = env_int("LIBRARY_ZIP_MAX_RATIO", 100)
 LIBRARY_TESSERACT = env_str("LIBRARY_TESSERACT", "tesseract")
