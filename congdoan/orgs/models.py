@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from congdoan.orgs.collation import person_key, vn_key
+from congdoan.text import fold
 
 
 class Level(models.Model):
@@ -88,15 +92,31 @@ class Unit(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", verbose_name=_("sáp nhập vào")
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Derived from the name (kept by save()): accent-free search text and Vietnamese order.
+    search_text = models.CharField(max_length=600, blank=True, default="", db_default="", editable=False)
+    sort_key = models.CharField(max_length=1000, blank=True, default="", db_default="", editable=False)
+
+    _KEYED_FIELDS = frozenset({"name", "employer_name", "code"})
 
     class Meta:
         ordering = ["path"]
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
-        indexes = [models.Index(fields=["parent", "name"])]
+        indexes = [models.Index(fields=["parent", "name"]), models.Index(fields=["sort_key"])]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self._KEYED_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_key"}
+        super().save(*args, **kwargs)
+
+    def fill_keys(self) -> None:
+        self.search_text = fold(f"{self.name} {self.employer_name} {self.code}")[:600]
+        self.sort_key = vn_key(self.name)
 
     @property
     def is_grassroots(self) -> bool:
@@ -160,6 +180,14 @@ class Gender(models.TextChoices):
     OTHER = "O", _("Khác")
 
 
+class MemberQuerySet(models.QuerySet["Member"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Member]:
+        objs = list(objs)
+        for obj in objs:
+            obj.fill_keys()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Member(models.Model):
     """An đoàn viên (or a worker known to the union) of one unit."""
 
@@ -177,19 +205,55 @@ class Member(models.Model):
     )
     left_on = models.DateField(_("ngày thôi sinh hoạt"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Derived from the name (kept by save() and bulk_create()): "nguyen thi lan" for search
+    # without diacritics, and the Vietnamese order (given name, middle name, surname).
+    name_folded = models.CharField(max_length=200, blank=True, default="", db_default="", editable=False, db_index=True)
+    sort_key = models.CharField(max_length=1000, blank=True, default="", db_default="", editable=False)
+
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
-        ordering = ["full_name", "id"]
+        ordering = ["sort_key", "id"]
         verbose_name = _("đoàn viên")
         verbose_name_plural = _("đoàn viên")
-        indexes = [models.Index(fields=["unit", "full_name"])]
+        indexes = [models.Index(fields=["unit", "full_name"]), models.Index(fields=["unit", "sort_key"])]
 
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded", "sort_key"}
+        super().save(*args, **kwargs)
+
+    def fill_keys(self) -> None:
+        self.name_folded = fold(self.full_name)[:200]
+        self.sort_key = person_key(self.full_name)
+
     @property
     def is_active(self) -> bool:
         return self.left_on is None
+
+
+class Membership(models.Model):
+    """A period of a member's union life in one unit; ended periods are kept as history."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("đơn vị"))
+    joined_on = models.DateField(_("từ ngày"), null=True, blank=True)
+    left_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    end_reason = models.CharField(_("lý do kết thúc"), max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["member", "-created_at", "-id"]
+        verbose_name = _("quá trình sinh hoạt")
+        verbose_name_plural = _("quá trình sinh hoạt")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.unit_id} [{self.joined_on}, {self.left_on})"
 
 
 class Position(models.Model):
@@ -240,3 +304,44 @@ class Appointment(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None or self.ended_on > timezone.localdate()
+
+
+class SiteSettings(models.Model):
+    """This deployment's own settings, one row (pk=1) edited in the admin; an empty field falls
+    back to the environment's setting (congdoan.orgs.site reads them)."""
+
+    home_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị vận hành hệ thống"),
+        help_text=_(
+            "Liên đoàn Lao động vận hành hệ thống này. Ý kiến chưa rõ công đoàn cơ sở được gửi "
+            "tới đơn vị này. Để trống: dùng cài đặt CONGDOAN_HOME_UNIT."
+        ),
+    )
+    hotline = models.CharField(
+        _("đường dây nóng"),
+        max_length=40,
+        blank=True,
+        help_text=_("In trên áp phích mã QR. Để trống: dùng cài đặt CONGDOAN_HOTLINE."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cài đặt hệ thống")
+        verbose_name_plural = _("cài đặt hệ thống")
+
+    def __str__(self) -> str:
+        return str(_("Cài đặt hệ thống"))
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.pk = 1  # one row
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls) -> SiteSettings:
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row

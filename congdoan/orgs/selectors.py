@@ -24,17 +24,17 @@ from congdoan.text import fold
 
 def unit_list(*, viewer: Any, query: str = "") -> QuerySet[Unit]:
     units = units_in_scope(viewer).order_by("path")
-    if query:
-        units = units.filter(Q(name__icontains=query) | Q(code__iexact=query) | Q(employer_name__icontains=query))
+    for word in fold(query).split():
+        units = units.filter(search_text__contains=word)
     return units
 
 
 def unit_tree(*, viewer: Any, limit: int = 2000) -> list[dict[str, Any]]:
-    """The viewer's part of the tree, depth first with siblings by name, and member counts.
+    """The viewer's part of the tree, depth first with siblings in Vietnamese order, and member counts.
 
     Steps: load the scoped units with their direct member counts (one query); add each
     unit's count to all its ancestors (subtree totals); walk from the scope's roots,
-    children sorted by name.
+    children in Vietnamese order of their names.
     """
     units = list(
         units_in_scope(viewer)
@@ -54,7 +54,7 @@ def unit_tree(*, viewer: Any, limit: int = 2000) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     def walk(parent_id: int | None, indent: int) -> None:
-        for child in sorted(children.get(parent_id, []), key=lambda x: fold(x.name)):
+        for child in sorted(children.get(parent_id, []), key=lambda x: x.sort_key):
             rows.append({"unit": child, "indent": min(indent, 4), "members_total": totals[child.pk]})
             walk(child.pk, indent + 1)
 
@@ -115,12 +115,18 @@ def subtree_ids_at(*, unit: Unit, on_date: date) -> set[int]:
 
 
 def unit_search(*, viewer: Any, text: str, limit: int = 20) -> list[Unit]:
-    """Units matching a name typed with or without diacritics (for pickers)."""
-    needle = fold(text)
-    if not needle:
+    """Units matching a name typed with or without diacritics (for pickers), in Vietnamese order.
+
+    Every word typed must appear in the unit's folded name, employer or code
+    ("phu minh" and "May Phú Minh" both find "Công đoàn Công ty May Phú Minh").
+    """
+    words = fold(text).split()
+    if not words:
         return []
-    units = units_in_scope(viewer).filter(is_active=True).only("id", "code", "name", "employer_name", "path")
-    return [u for u in units if needle in fold(f"{u.name} {u.employer_name} {u.code}")][:limit]
+    units = units_in_scope(viewer).filter(is_active=True)
+    for word in words:
+        units = units.filter(search_text__contains=word)
+    return list(units.order_by("sort_key", "pk")[:limit])
 
 
 def members_for_export(*, viewer: Any, unit: Unit) -> QuerySet[Member]:

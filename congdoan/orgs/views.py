@@ -57,7 +57,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "unit": unit,
         "officers": selectors.unit_officers(viewer=request.user, unit=unit),
-        "children": unit.children.filter(is_active=True).order_by("name"),
+        "children": unit.children.filter(is_active=True).order_by("sort_key"),
         "members_total": selectors.subtree_member_count(unit=unit),
         "page": page,
         "q": request.GET.get("q", ""),
