@@ -93,6 +93,87 @@ def eval_diacritics(models_dir: Path | None = None, *, document: bool = False) -
     )
 
 
+# A concern is shown restored only when every word the restorer changed is at least this
+# sure (otherwise the worker's own words are shown, the restoration as a suggestion).
+RESTORATION_SURE = 0.9
+
+
+def _read_lines(path: Path) -> list[str]:
+    text = path.read_text("utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _words_wrong(gold: str, restored: str) -> tuple[int, int]:
+    """(syllables of ``restored`` that differ from ``gold``, syllables of ``gold``)."""
+    gw, ow = _WORD_RE.findall(gold), _WORD_RE.findall(restored)
+    if len(gw) != len(ow):
+        return len(gw), len(gw)
+    wrong = sum(
+        1
+        for a, b in zip(gw, ow, strict=True)
+        if normalize_tone(a.lower()) != normalize_tone(b.lower())
+    )
+    return wrong, len(gw)
+
+
+def eval_concern_restoration(
+    gold_path: Path, names_path: Path | None = None, sure: float = RESTORATION_SURE
+) -> Row:
+    """Workers' concerns typed without marks (held apart, written for this measure).
+
+    Reports the share of restored words an officer would have to correct, with the names
+    of ``names_path`` as the restorer's lexicon; in the notes: the same without the
+    lexicon, the share of concerns sure enough to be shown restored (every changed word at
+    least ``sure``) and the words to correct in those, and how many of the wrong words the
+    restorer flagged as unsure.
+    """
+    from congdoan.text.restore import Lexicon, default_restorer
+
+    gold = _read_lines(gold_path)
+    typed = [strip_marks(line) for line in gold]
+    restorer = default_restorer()
+    lexicon = Lexicon(_read_lines(names_path)) if names_path is not None else None
+    plain = restorer.restore_lines(typed)
+    scored = restorer.restore_scored(typed, lexicon=lexicon)
+    total = wrong_plain = wrong = shown = shown_words = shown_wrong = flagged = 0
+    for g, p, r in zip(gold, plain, scored, strict=True):
+        bad, n = _words_wrong(g, r.text)
+        total += n
+        wrong += bad
+        wrong_plain += _words_wrong(g, p)[0]
+        if r.confidence >= sure:
+            shown += 1
+            shown_words += n
+            shown_wrong += bad
+        gold_words = _WORD_RE.findall(g)
+        for w in r.doubtful(sure):
+            k = len(_WORD_RE.findall(r.text[: w.start]))
+            if k < len(gold_words) and normalize_tone(gold_words[k].lower()) != normalize_tone(
+                w.restored.lower()
+            ):
+                flagged += 1
+    share = 100.0 * wrong / total if total else 0.0
+    return Row(
+        "concern restoration: restored words to correct (%)",
+        f"{gold_path.name} ({len(gold)} concerns, {total} words)",
+        share,
+        "no published figure",
+        "report",
+        notes=(
+            f"without unit names {100.0 * wrong_plain / total:.2f}%; "
+            f"shown restored (all changes ≥ {sure:g}): {shown}/{len(gold)} concerns, "
+            f"{100.0 * shown_wrong / max(shown_words, 1):.2f}% of their words wrong; "
+            f"{flagged}/{wrong} wrong words flagged unsure"
+        ),
+        extra={
+            "without_lexicon": 100.0 * wrong_plain / total if total else 0.0,
+            "shown_restored": float(shown),
+            "shown_wrong": 100.0 * shown_wrong / max(shown_words, 1),
+            "flagged": float(flagged),
+        },
+    )
+
+
 def eval_pyvi_diacritics() -> Row | None:
     """pyvi's ``add_accents`` on the same input, for comparison (only when pyvi is installed)."""
     try:

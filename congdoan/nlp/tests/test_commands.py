@@ -92,3 +92,13 @@ def test_nlp_train_then_predict_adds_label_and_score(stdio, tmp_path: Path) -> N
     first = json.loads(out[0])
     assert first["id"] == 7 and first["label"] == "wages" and 0 < first["score"] <= 1
     assert out[1] == "not json"
+
+
+def test_nlp_eval_prints_the_share_of_restored_concern_words_to_correct() -> None:
+    out = io.StringIO()
+    call_command("nlp", "eval", "--only", "concerns", stdout=out)
+    row = next(line for line in out.getvalue().splitlines() if line.startswith("concern"))
+    assert "restore_eval.txt (80 concerns" in row
+    share = float(row.split("|")[2])
+    assert 0.0 < share < 20.0
+    assert "flagged unsure" in row

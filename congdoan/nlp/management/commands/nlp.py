@@ -58,7 +58,10 @@ class Command(BaseCommand):
         )
         evaluate = sub.add_parser("eval", help="evaluate on ../shared/datasets (test splits)")
         evaluate.add_argument(
-            "--only", nargs="*", default=None, help="diacritics diacritics-document spelling sentiment topic toxicity"
+            "--only",
+            nargs="*",
+            default=None,
+            help="concerns diacritics diacritics-document spelling sentiment topic toxicity",
         )
         evaluate.add_argument(
             "--accurate",
@@ -171,11 +174,22 @@ class Command(BaseCommand):
         out.flush()
 
     def _eval(self, options: dict[str, Any]) -> None:
-        from congdoan.text.evaluate import format_table, run_all
+        from congdoan.text.evaluate import eval_concern_restoration, format_table, run_all
 
+        only = options["only"]
+        rows = []
+        if only is None or "concerns" in only:
+            # Held-apart workers' concerns shipped with the feedback app (no datasets needed).
+            data = Path(__file__).resolve().parents[3] / "feedback" / "data"
+            rows.append(
+                eval_concern_restoration(data / "restore_eval.txt", data / "restore_eval_units.txt")
+            )
+            only = [name for name in only if name != "concerns"] if only else None
         try:
-            rows = run_all(options["only"])
+            if only is None or only:
+                rows += run_all(only)
         except FileNotFoundError as exc:
+            self.stdout.write(format_table(rows))
             raise CommandError(str(exc)) from exc
         names = [
             name
