@@ -1,6 +1,6 @@
 """Every route in the URL conf, tried by people who must not see unit B's private data.
 
-The test walks the whole URL conf (apps' pages, the ninja API under /api/v1, the admin),
+The tests walk the whole URL conf (apps' pages, the ninja API under /api/v1, the admin),
 so a route added later is covered without touching this file. Path parameters are filled
 with values that belong to unit B (its code, its concern's code, its document's id…) or,
 for a parameter name nobody taught this file, a value that exists nowhere.
@@ -14,6 +14,10 @@ For `officer_a` (grassroots officer of A), a `member` of A and an anonymous visi
 
 When a new route takes a parameter whose name means something else in your app, add a
 line to `VALUE_RULES` (route prefix, parameter name → value of unit B).
+
+A second walk (`test_no_get_form_answers_a_server_error`), for every role, follows the
+pages' links and submits each GET form it meets (search boxes with words typed with and
+without diacritics, every drop-down option, pagination links): no answer may be a 5xx.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from django.apps import apps
@@ -325,4 +331,206 @@ def test_no_route_shows_unit_b_to_people_outside_it(who, cast, unit_b):
             ):  # the route logged us out
                 client = _client(user)
     assert checked > 200
+    assert not problems, "\n".join(problems)
+
+
+# --- Forms: every GET form a person can reach, submitted with ordinary values -------------
+#
+# A crash behind a search box or a filter hides from the walk above, which sends no query
+# strings. This walk starts from the routes without parameters, follows the links of each
+# page (depth 2, same site), and submits every GET form it meets: each text box with
+# ordinary words typed with and without diacritics, each drop-down with its options, date
+# and number boxes with plausible values; then follows the answers' pagination links.
+# Any 5xx fails, for every role.
+
+SEARCH_WORDS = ["Phú Minh", "phu minh", "nguyen thi", "Nguyễn Thị", "lương", "2025", ""]
+OPTIONS_PER_SELECT = 6
+MAX_PAGES = 220
+MAX_SUBMISSIONS = 900
+SKIP_PREFIXES = ("/static/", "/media/", "/tai-khoan/dang-xuat/", "/i18n/")
+
+
+@dataclass
+class Form:
+    action: str
+    fields: list[dict[str, Any]]  # {"kind": "text"|"select"|"fixed"|..., "name", "value", "options"}
+
+
+class _PageParser(HTMLParser):
+    """Links and GET forms of a page (just what a browser would submit)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select: dict[str, Any] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        elif tag == "form":
+            method = a.get("method", "get").lower()
+            self._form = Form(a.get("action", ""), []) if method == "get" else None
+        elif self._form is None or not a.get("name") or "disabled" in a:
+            return
+        elif tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in {"submit", "button", "image", "reset", "file"}:
+                return
+            if kind in {"checkbox", "radio"}:
+                self._form.fields.append({"kind": kind, "name": a["name"], "value": a.get("value", "on"), "checked": "checked" in a})
+            elif kind in {"text", "search", "tel", "email", "url"}:
+                self._form.fields.append({"kind": "text", "name": a["name"], "value": a.get("value", "")})
+            elif kind in {"date", "month", "number", "week"}:
+                self._form.fields.append({"kind": kind, "name": a["name"], "value": a.get("value", "")})
+            else:  # hidden and the rest: sent as they are
+                self._form.fields.append({"kind": "fixed", "name": a["name"], "value": a.get("value", "")})
+        elif tag == "select":
+            self._select = {"kind": "select", "name": a["name"], "value": None, "options": []}
+            self._form.fields.append(self._select)
+        elif tag == "option" and self._select is not None:
+            self._select["options"].append(a.get("value", ""))
+            if "selected" in a:
+                self._select["value"] = a.get("value", "")
+        elif tag == "textarea":
+            self._form.fields.append({"kind": "text", "name": a["name"], "value": ""})
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self._form is not None:
+            self.forms.append(self._form)
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def _defaults(form: Form) -> dict[str, list[str]]:
+    data: dict[str, list[str]] = {}
+    for f in form.fields:
+        if f["kind"] in {"checkbox", "radio"}:
+            if f["checked"]:
+                data.setdefault(f["name"], []).append(f["value"])
+        elif f["kind"] == "select":
+            value = f["value"] if f["value"] is not None else (f["options"][0] if f["options"] else "")
+            data.setdefault(f["name"], []).append(value)
+        else:
+            data.setdefault(f["name"], []).append(f["value"])
+    return data
+
+
+_PLAUSIBLE = {"date": "2025-10-15", "month": "2025-10", "week": "2025-W42", "number": "2"}
+
+
+def _submissions(form: Form) -> Iterator[dict[str, list[str]]]:
+    """The form as it stands, then each text box with each word, each option, each box checked."""
+    base = _defaults(form)
+    yield base
+    texts = [f for f in form.fields if f["kind"] == "text"]
+    for word in SEARCH_WORDS:
+        if texts:
+            yield {**base, **{f["name"]: [word] for f in texts}}
+    for f in form.fields:
+        if f["kind"] == "select":
+            for option in f["options"][:OPTIONS_PER_SELECT]:
+                data = {**base, f["name"]: [option]}
+                if texts:
+                    data[texts[0]["name"]] = [SEARCH_WORDS[1]]
+                yield data
+        elif f["kind"] in _PLAUSIBLE:
+            yield {**base, f["name"]: [_PLAUSIBLE[f["kind"]]]}
+        elif f["kind"] in {"checkbox", "radio"} and not f["checked"]:
+            yield {**base, f["name"]: [f["value"]]}
+
+
+def _local(href: str, page: str) -> str | None:
+    """The same-site path (with query) a link points to, or None."""
+    url = urljoin("http://testserver" + page, href)
+    parts = urlsplit(url)
+    if parts.netloc != "testserver" or parts.path.startswith(SKIP_PREFIXES):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _html(response: Any) -> str | None:
+    if getattr(response, "streaming", False) or response.status_code != 200:
+        return None
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    return response.content.decode("utf-8", errors="replace")
+
+
+@pytest.fixture
+def searchable(cast: Any) -> None:
+    """Things for the searches to find, so result pages render rows and not just "none"."""
+    from congdoan.orgs.tests import factories
+
+    factories.unit(cast.district, code="PX-PM", name="Công đoàn Công ty May Phú Minh", employer_name="Công ty May Phú Minh")
+    for name in ("Nguyễn Thị Hoa", "Nguyễn Thị Hồng", "Lê Văn Dũng"):
+        factories.member(cast.unit_a, full_name=name)
+
+
+@pytest.mark.parametrize("who", ["admin", "district_officer", "officer_a", "member", "anonymous"])
+def test_no_get_form_answers_a_server_error(who, cast, searchable):
+    user = {
+        "admin": cast.admin,
+        "district_officer": cast.district_officer,
+        "officer_a": cast.officer_a,
+        "member": cast.member_user,
+        "anonymous": None,
+    }[who]
+    client = _client(user)
+    problems: list[str] = []
+    pages: list[tuple[str, int]] = [
+        ("/" + r.route.lstrip("^"), 0) for r in ALL_ROUTES if not r.has_params and not r.regex
+    ]
+    seen_pages: set[str] = {p for p, _ in pages}
+    submitted: set[str] = set()
+
+    def get(url: str, origin: str) -> Any:
+        nonlocal client
+        response = client.get(url)
+        if response.status_code >= 500:
+            problems.append(f"GET {url} (from {origin}): server error {response.status_code}")
+        if user is not None and "_auth_user_id" not in client.session:
+            client = _client(user)
+        return response
+
+    while pages and len(seen_pages) <= MAX_PAGES:
+        page, depth = pages.pop(0)
+        html = _html(get(page, "the walk"))
+        if html is None:
+            continue
+        parser = _PageParser()
+        parser.feed(html)
+        for form in parser.forms:
+            action = _local(form.action or page, page)
+            if action is None:
+                continue
+            action = action.split("?")[0]
+            for data in _submissions(form):
+                url = f"{action}?{urlencode(data, doseq=True)}"
+                if url in submitted or len(submitted) >= MAX_SUBMISSIONS:
+                    continue
+                submitted.add(url)
+                answer = _html(get(url, f"a form on {page}"))
+                if answer is None:
+                    continue
+                results = _PageParser()
+                results.feed(answer)
+                for href in results.links:  # pagination of the results
+                    target = _local(href, url)
+                    if target and "page=" in target and target not in submitted:
+                        submitted.add(target)
+                        get(target, f"the results of {url}")
+        if depth < 2:
+            for href in parser.links:
+                target = _local(href, page)
+                if target and target.split("?")[0] not in seen_pages:
+                    seen_pages.add(target.split("?")[0])
+                    pages.append((target, depth + 1))
+    if who in {"admin", "district_officer", "officer_a"}:
+        assert any(u.startswith("/don-vi/?q=phu+minh") for u in submitted), "the tree search was not submitted"
+        assert any(u.startswith("/don-vi/PX-A/?") for u in submitted), "unit A's member search was not submitted"
+    assert submitted
     assert not problems, "\n".join(problems)
