@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
+from importlib import import_module
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 from congdoan.core.request_context import reset_current_ip, set_current_ip
+
+logger = logging.getLogger("congdoan.security")
 
 # Types a browser would run or render as a document (scripts, markup), never sent as such.
 ACTIVE_CONTENT_TYPES = {
@@ -68,3 +75,124 @@ class VietnameseFirstLocaleMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# C0 control characters and DEL. PostgreSQL cannot store NUL in text at all (a 500), and none
+# of them belongs in a URL, a search or a form field. Tab, line feed and carriage return do
+# belong in a text area; a lone surrogate (JSON "\ud800") cannot be encoded for the database.
+_CONTROL = {chr(c) for c in range(0x20)} | {"\x7f"}
+_CONTROL_IN_PATH = _CONTROL
+_CONTROL_IN_TEXT = _CONTROL - {"\t", "\n", "\r"}
+
+
+def control_character_in(value: str, *, multiline: bool = True) -> str | None:
+    """The first character of `value` that must not be stored (as its repr), or None."""
+    banned = _CONTROL_IN_TEXT if multiline else _CONTROL_IN_PATH
+    for char in value:
+        if char in banned or "\ud800" <= char <= "\udfff":
+            return repr(char)
+    return None
+
+
+def _control_character_in_json(value: object) -> str | None:
+    if isinstance(value, str):
+        return control_character_in(value)
+    if isinstance(value, dict):
+        items: list[object] = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    for item in items:
+        found = _control_character_in_json(item)
+        if found:
+            return found
+    return None
+
+
+def _may_be_json(content_type: str) -> bool:
+    """Bodies the API would read as JSON (django-ninja does not look at the Content-Type)."""
+    return content_type in {"", "application/json", "text/plain"} or content_type.endswith("+json")
+
+
+def accepts_control_characters(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that checks its own input (the providers' webhooks: they must answer 200
+    to what they refuse, or the provider redelivers it forever)."""
+    view.accepts_control_characters = True  # type: ignore[attr-defined]
+    return view
+
+
+class ControlCharactersMiddleware:
+    """Refuse control characters at the edge with a clear 400, before any view or query:
+    in the path and query string (every request), in form bodies, and in JSON bodies.
+
+    Steps:
+    1. path and query string: on the way in, for every request;
+    2. cookies with a control character are dropped (a stray cookie must not lock anyone out);
+    3. after the URL resolves: the body, unless the view checks its own (webhooks). A
+       url-encoded form is parsed as Django would; a multipart form only where the CSRF check
+       has parsed it anyway (not CSRF-exempt), so that no view loses the raw stream; a JSON
+       or plain-text body that parses as JSON (the API reads text/plain as JSON too) is walked.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        found = control_character_in(request.path_info, multiline=False)
+        if found is None:
+            for key, values in request.GET.lists():
+                found = control_character_in(key, multiline=False) or next(
+                    (f for v in values if (f := control_character_in(v, multiline=False))), None
+                )
+                if found:
+                    break
+        if found is not None:
+            return self._refuse(request, found, "URL")
+        for name in [n for n, v in request.COOKIES.items() if control_character_in(n + v)]:
+            del request.COOKIES[name]
+            if name == settings.SESSION_COOKIE_NAME and hasattr(request, "session"):
+                request.session = self.session_store()  # SessionMiddleware read it already
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if request.method in {"GET", "HEAD", "OPTIONS"} or getattr(
+            view, "accepts_control_characters", False
+        ):
+            return None
+        content_type = request.content_type or ""
+        found: str | None = None
+        if content_type == "application/x-www-form-urlencoded" or (
+            content_type == "multipart/form-data" and not getattr(view, "csrf_exempt", False)
+        ):
+            for key, values in request.POST.lists():
+                found = control_character_in(key) or next(
+                    (f for v in values if (f := control_character_in(v))), None
+                )
+                if found:
+                    break
+        elif _may_be_json(content_type) and request.body:
+            try:
+                data = json.loads(request.body)
+            except ValueError:
+                return None  # not JSON: the view says what is wrong with it
+            found = _control_character_in_json(data)
+        if found is None:
+            return None
+        return self._refuse(request, found, "body")
+
+    @staticmethod
+    def _refuse(request: HttpRequest, found: str, where: str) -> HttpResponse:
+        logger.info(
+            "refused a control character %s in the %s of %s %s",
+            found, where, request.method, request.path_info.encode("unicode_escape").decode()[:200],
+        )
+        message = _(
+            "Yêu cầu có ký tự điều khiển (%(char)s) không được phép. Hãy xóa ký tự đó rồi gửi lại."
+        ) % {"char": found}
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

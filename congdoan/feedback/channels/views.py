@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from congdoan.core.middleware import accepts_control_characters, control_character_in
 from congdoan.feedback import importers
 from congdoan.feedback.channels import intake, sms, zalo
 from congdoan.orgs.models import Unit
@@ -32,6 +33,7 @@ def _forbidden() -> JsonResponse:
     return JsonResponse({"error": "invalid signature"}, status=403)
 
 
+@accepts_control_characters
 @csrf_exempt
 @require_POST
 def zalo_webhook(request: HttpRequest) -> HttpResponse:
@@ -46,10 +48,14 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
     event = zalo.parse_text_event(body)
     if event is None:
         return JsonResponse({"ok": True, "ignored": str(body.get("event_name", ""))[:50]})
+    refused = _refuse_control_characters("zalo", event.msg_id, event.sender_id, event.text)
+    if refused is not None:
+        return refused
     result = intake.zalo_intake(sender_id=event.sender_id, text=event.text, msg_id=event.msg_id)
     return _intake_answer(result)
 
 
+@accepts_control_characters
 @csrf_exempt
 @require_POST
 def sms_webhook(request: HttpRequest) -> HttpResponse:
@@ -64,8 +70,25 @@ def sms_webhook(request: HttpRequest) -> HttpResponse:
         message = sms.parse_payload(raw, request.content_type or "")
     except sms.PayloadError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
+    refused = _refuse_control_characters("sms", message.msg_id, message.phone, message.text)
+    if refused is not None:
+        return refused
     result = intake.sms_intake(phone=message.phone, text=message.text, msg_id=message.msg_id)
     return _intake_answer(result)
+
+
+def _refuse_control_characters(channel: str, *fields: str) -> JsonResponse | None:
+    """A signed message with a control character (a NUL cannot be stored) is acknowledged
+    with 200 and logged, never stored: an error answer would make the provider redeliver it
+    forever."""
+    found = next((f for field in fields if (f := control_character_in(field))), None)
+    if found is None:
+        return None
+    logger.warning(
+        "%s webhook: refused message %s with a control character %s",
+        channel, fields[0].encode("unicode_escape").decode()[:80], found,
+    )
+    return JsonResponse({"ok": False, "error": "control characters"})
 
 
 def _intake_answer(result: intake.IntakeResult) -> JsonResponse:
