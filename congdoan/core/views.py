@@ -11,15 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from congdoan.core.registry import OFFICER_LINKS, PUBLIC_LINKS
 from congdoan.core.tasks import describe_result, worker_ping_enqueue, worker_ping_status
-from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import scope_for
-from congdoan.orgs.selectors import dashboard_roots
+from congdoan.orgs.selectors import dashboard_roots, public_unions
 from congdoan.orgs.views import admin_required
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    unit_count = Unit.objects.filter(is_active=True, level__is_grassroots=True).count()
-    return render(request, "core/home.html", {"public_links": PUBLIC_LINKS, "unit_count": unit_count})
+    return render(request, "core/home.html", {"public_links": PUBLIC_LINKS, "unions": public_unions()})
 
 
 @login_required

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from congdoan.orgs.models import Appointment, Member, Unit, UnitPeriod
 from congdoan.orgs.scoping import (
@@ -133,6 +134,38 @@ def members_for_export(*, viewer: Any, unit: Unit) -> QuerySet[Member]:
     return members_in_scope(viewer).filter(unit__path__startswith=unit.path).filter(unit_q(scope_for(viewer)))
 
 
+def grassroots_units(*, under: Unit | None = None) -> QuerySet[Unit]:
+    """The active grassroots unions (of `under`'s subtree when given): the one count that the
+    home page, the dashboard and the public list all show."""
+    units = Unit.objects.filter(is_active=True, level__is_grassroots=True)
+    if under is not None:
+        units = units.filter(path__startswith=under.path)
+    return units
+
+
+def public_unions() -> dict[str, Any]:
+    """The grassroots unions for the public home page, grouped by their upper union.
+
+    Returns {"total": n, "groups": [{"parent": Unit | None, "units": [Unit, …]}, …]}: groups
+    and units in Vietnamese order; the total is the number of units listed.
+    """
+    units = list(grassroots_units().select_related("parent").order_by("sort_key", "pk"))
+    groups: dict[int | None, dict[str, Any]] = {}
+    for unit in units:
+        group = groups.setdefault(unit.parent_id, {"parent": unit.parent, "units": []})
+        group["units"].append(unit)
+    ordered = sorted(groups.values(), key=lambda g: g["parent"].sort_key if g["parent"] else "")
+    return {"total": len(units), "groups": ordered}
+
+
+def public_union(*, code: str) -> Unit:
+    """A grassroots union's public page (name, upper union, workplace); 404 for anything else."""
+    unit = grassroots_units().select_related("parent", "level").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
 def dashboard_roots(*, viewer: Any) -> list[dict[str, Any]]:
     """The top units of the viewer's scope with member and grassroots counts of their subtree."""
     scope = scope_for(viewer)
@@ -144,9 +177,7 @@ def dashboard_roots(*, viewer: Any) -> list[dict[str, Any]]:
         {
             "unit": root,
             "members": subtree_member_count(unit=root),
-            "grassroots": Unit.objects.filter(
-                path__startswith=root.path, is_active=True, level__is_grassroots=True
-            ).count(),
+            "grassroots": grassroots_units(under=root).count(),
         }
         for root in roots
     ]

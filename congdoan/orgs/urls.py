@@ -8,6 +8,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("them/", views.create, name="create"),
+    path("cong-khai/<slug:code>/", views.public_detail, name="public_detail"),
     path("<slug:code>/", views.detail, name="detail"),
     path("<slug:code>/doi-ten/", views.rename, name="rename"),
     path("<slug:code>/chuyen/", views.move, name="move"),

@@ -38,6 +38,11 @@ def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapped
 
 
+def public_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A grassroots union's public page: who it is and how to reach it (no people listed)."""
+    return render(request, "orgs/public_detail.html", {"unit": selectors.public_union(code=code)})
+
+
 @officer_required
 def tree(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()

@@ -56,6 +56,7 @@ PUBLIC_ROUTES = {
     "api:submit",
     "feedback_channels:zalo_webhook",  # providers' webhooks, checked by signature
     "feedback_channels:sms_webhook",
+    "orgs:public_detail",  # a grassroots union's public page (name, workplace; no people)
     "library:public_list",  # documents a unit chose to publish
     "library:public_detail",
     "library:public_download",
