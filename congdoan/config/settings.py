@@ -44,6 +44,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The federation that runs this deployment (a unit code, PX in the demo): concerns with no known
+# union go there; the admin's "Cài đặt hệ thống" overrides it (congdoan/orgs/site.py). The hotline
+# is printed on the workplace QR posters.
+CONGDOAN_HOME_UNIT = env_str("CONGDOAN_HOME_UNIT", "")
+CONGDOAN_HOTLINE = env_str("CONGDOAN_HOTLINE", "")
 # Behind a reverse proxy: the header (e.g. X-Real-IP) in which it passes the client's address.
 # Leave empty when clients connect directly (then the header could be forged).
 PROXY_CLIENT_IP_HEADER = env_str("PROXY_CLIENT_IP_HEADER", "")
@@ -318,13 +323,21 @@ SMS_API_BASE = env_str("SMS_API_BASE")
 SMS_API_KEY = env_str("SMS_API_KEY")
 SMS_WEBHOOK_SECRET = env_str("SMS_WEBHOOK_SECRET")
 SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 3)
-# Outgoing calls to both providers: tries, first backoff (seconds, doubles), timeout per try.
-CHANNELS_HTTP_ATTEMPTS = env_int("CHANNELS_HTTP_ATTEMPTS", 3)
-CHANNELS_HTTP_BACKOFF = float(env_str("CHANNELS_HTTP_BACKOFF", "0.5"))
-CHANNELS_HTTP_TIMEOUT = float(env_str("CHANNELS_HTTP_TIMEOUT", "10"))
-# A receipt still failing after those tries is re-queued: 1, 2, 4… minutes, this many times in all.
-CHANNELS_TASK_ATTEMPTS = env_int("CHANNELS_TASK_ATTEMPTS", 5)
-CHANNELS_RETRY_MINUTES = env_int("CHANNELS_RETRY_MINUTES", 1)
+
+# --- outbox (congdoan/outbox, docs/operations.md) ---
+# Every outgoing message (e-mail, SMS, Zalo) is queued, sent and retried by one policy: after
+# failed attempt n it waits min(MAX, BACKOFF × 2^(n-1)) seconds × a random 0.5–1.5, and gives
+# up after MAX_ATTEMPTS tries (≈ 4 hours with these defaults); an officer can retry it then.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30)
+OUTBOX_BACKOFF_MAX_SECONDS = env_int("OUTBOX_BACKOFF_MAX_SECONDS", 3600)
+# Seconds per HTTP call to a provider (connect at most 5), and how often due messages are sent.
+OUTBOX_HTTP_TIMEOUT = float(env_str("OUTBOX_HTTP_TIMEOUT", "10"))
+OUTBOX_FLUSH_EVERY_SECONDS = env_int("OUTBOX_FLUSH_EVERY_SECONDS", 30)
+# A message being sent by a process that died is sent again after this many seconds.
+OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 300)
+# `congdoan scheduler` looks for due periodic jobs this often (seconds).
+SCHEDULER_TICK_SECONDS = float(env_str("SCHEDULER_TICK_SECONDS", "5"))
 
 # --- library ---
 # Documents: limits on what an upload may be, and how OCR runs (see docs/library.md).

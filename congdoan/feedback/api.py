@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -86,13 +87,14 @@ def _client_ip(request: HttpRequest) -> str:
 def submit(request: HttpRequest, payload: SubmitIn) -> Status:
     unit = None
     if payload.qr:
-        unit = selectors.unit_by_token(token=payload.qr)
+        unit = selectors.intake_unit(token=payload.qr)
         if unit is None:
-            return Status(404, {"detail": "Mã QR không đúng hoặc đơn vị không còn hoạt động."})
+            return Status(404, {"detail": _("Mã QR không đúng hoặc đơn vị không còn hoạt động.")})
     elif payload.unit:
-        unit = selectors.unit_by_code(code=payload.unit)
+        # Grassroots unions and this deployment's home unit only (selectors.intake_unit).
+        unit = selectors.intake_unit(code=payload.unit)
         if unit is None:
-            return Status(404, {"detail": "Không tìm thấy công đoàn cơ sở với mã này."})
+            return Status(404, {"detail": _("Không tìm thấy công đoàn cơ sở với mã này.")})
     try:
         concern = services.concern_submit(
             text=payload.text,

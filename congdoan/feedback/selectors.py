@@ -36,6 +36,7 @@ from congdoan.feedback.models import (
 )
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Scope, office_q, scope_for, unit_q
+from congdoan.orgs.site import home_unit, successor_of
 from congdoan.text import fold
 
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_zalo_id", "ip_hash")
@@ -261,7 +262,7 @@ def concern_for_worker(*, code: str) -> Concern | None:
     value = clean_code(code)
     if not value:
         return None
-    return Concern.objects.select_related("unit").filter(code=value).first()
+    return Concern.objects.select_related("unit", "assigned_unit").filter(code=value).first()
 
 
 def public_view(concern: Concern) -> dict[str, Any]:
@@ -272,6 +273,9 @@ def public_view(concern: Concern) -> dict[str, Any]:
         "status_label": concern.get_status_display(),
         "created_at": concern.created_at,
         "unit": concern.unit.name if concern.unit else "",
+        # Where it went: the union, the level above (asked for, or about the union), or the
+        # home unit when no union was named.
+        "sent_to": concern.assigned_unit.name if concern.assigned_unit else "",
         "text": concern.text,
         "topic": concern.get_topic_display() if concern.topic else "",
         "answer": concern.answer_text if concern.status in (Status.ANSWERED, Status.CLOSED) else "",
@@ -316,12 +320,30 @@ def unit_choices_public(*, query: str = "", limit: int = 30) -> list[Unit]:
     return hits[:limit]
 
 
-def unit_by_token(*, token: str) -> Unit | None:
-    return Unit.objects.filter(qr_token=token, is_active=True).first() if token else None
+def intake_unit(*, code: str = "", token: str = "") -> Unit | None:
+    """The union a worker's concern is filed with, named by a unit code or a QR token: THE one
+    rule of the public intake (web form, QR link, API, Zalo, SMS); None when it names none.
 
-
-def unit_by_code(*, code: str) -> Unit | None:
-    return Unit.objects.filter(code=code, is_active=True).first() if code else None
+    Steps: 1. find the unit by its code (any letter case) or its QR token; 2. a merged union
+    leads to its successor (`merged_into`, followed to the end), so a poster printed before
+    the merger keeps working; 3. accept only an active grassroots union or this deployment's
+    home unit: a worker cannot file a concern at the city or the national federation.
+    """
+    code, token = (code or "").strip()[:40], (token or "").strip()[:40]
+    if not (code or token):
+        return None
+    units = Unit.objects.select_related("level", "merged_into")
+    if token:
+        unit = units.filter(qr_token=token).first() or units.filter(qr_token=token.lower()).first()
+    else:
+        unit = units.filter(code=code).first() or units.filter(code__iexact=code).first()
+    unit = successor_of(unit)
+    if unit is None or not unit.is_active:
+        return None
+    if unit.level.is_grassroots:
+        return unit
+    home = home_unit()
+    return unit if home is not None and home.pk == unit.pk else None
 
 
 # -- clusters, dashboard, summaries ---------------------------------------------------------------------

@@ -37,6 +37,7 @@ from congdoan.feedback.models import (
     Urgency,
 )
 from congdoan.orgs.models import Unit
+from congdoan.orgs.site import home_unit
 
 log = logging.getLogger("congdoan.feedback")
 
@@ -357,14 +358,16 @@ def _upper_unit(unit: Unit | None) -> Unit | None:
 
 
 def fallback_unit() -> Unit | None:
-    """Where a concern with no known union goes.
+    """Where a concern with no known union goes: this deployment's home unit.
 
-    FEEDBACK_FALLBACK_UNIT when set; otherwise the lowest unit above every active grassroots
-    union of this deployment (the district federation for Phú Xuyên), found from the distinct
-    parents' materialised paths and cached for ten minutes; the root as a last resort.
+    The home unit (congdoan.orgs.site: the admin's "Cài đặt hệ thống", else
+    CONGDOAN_HOME_UNIT; PX in the demo), whose Office sorts such concerns out. A deployment
+    that names none gets the lowest unit above every active grassroots union, found from the
+    distinct parents' materialised paths and cached for ten minutes (with a warning: in a
+    tree with two districts that is the city federation, where no district officer looks);
+    the root as a last resort.
     """
-    code = settings.FEEDBACK_FALLBACK_UNIT
-    unit = Unit.objects.filter(code=code).first() if code else None
+    unit = home_unit()
     if unit is not None:
         return unit
     cached = cache.get("feedback:fallback_unit")
@@ -388,6 +391,11 @@ def fallback_unit() -> Unit | None:
             unit = Unit.objects.filter(pk=int(common[-1])).first()
     unit = unit or Unit.objects.filter(parent__isnull=True, is_active=True).order_by("id").first()
     if unit is not None:
+        log.warning(
+            "feedback: no home unit configured (CONGDOAN_HOME_UNIT or the admin's site settings);"
+            " concerns without a union go to %s",
+            unit.code,
+        )
         cache.set("feedback:fallback_unit", unit.pk, timeout=600)
     return unit
 

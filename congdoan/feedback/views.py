@@ -56,7 +56,7 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
 
 def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
     """The worker's page: pick (or be given by QR) the union, write, send; no JavaScript needed."""
-    locked_unit = selectors.unit_by_token(token=qr_token) if qr_token else None
+    locked_unit = selectors.intake_unit(token=qr_token) if qr_token else None
     if qr_token and locked_unit is None:
         raise Http404
     member_unit = None
@@ -71,7 +71,7 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
             data = form.cleaned_data
             unit = (
                 locked_unit
-                or selectors.unit_by_code(code=data["unit"] or request.POST.get("unit_pick", ""))
+                or selectors.intake_unit(code=data["unit"] or request.POST.get("unit_pick", ""))
                 or member_unit
             )
             phone_or_zalo = data["contact_phone"].strip()
@@ -105,8 +105,10 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
     else:
         form = SubmitForm(initial={"is_anonymous": True})
         chosen_code = request.GET.get("unit", "")
-    chosen = locked_unit or selectors.unit_by_code(code=chosen_code) or member_unit
+    chosen = locked_unit or selectors.intake_unit(code=chosen_code) or member_unit
     matches = selectors.unit_choices_public(query=query) if query else []
+    if len(matches) == 1 and chosen is None and request.method != "POST":
+        chosen = matches[0]  # the worker searched and found their company: it is the one
     # Without a search, a plain <select> of the unions (a district has a few dozen).
     all_units = [] if (query or locked_unit) else selectors.unit_choices_public(limit=300)
     return render(
@@ -120,6 +122,7 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
             "matches": matches,
             "qr_token": qr_token,
             "all_units": all_units,
+            "home_unit": services.fallback_unit(),
         },
         status=status,
     )

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from congdoan.orgs.models import Appointment, Level, Member, Position, Unit, UnitEvent, UnitPeriod
+from congdoan.orgs.models import (
+    Appointment,
+    Level,
+    Member,
+    Position,
+    SiteSettings,
+    Unit,
+    UnitEvent,
+    UnitPeriod,
+)
 
 
 @admin.register(Level)
@@ -47,3 +56,17 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 admin.site.register(UnitPeriod)
 admin.site.register(UnitEvent)
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row: the federation that runs this deployment and its hotline (congdoan/orgs/site.py)."""
+
+    list_display = ["__str__", "home_unit", "hotline", "updated_at"]
+    autocomplete_fields = ["home_unit"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -10,7 +10,17 @@ from django.db import transaction
 
 from congdoan.accounts.models import User
 from congdoan.orgs import services
-from congdoan.orgs.models import Appointment, Gender, Level, Member, Position, Unit, UnitKind
+from congdoan.orgs.models import (
+    Appointment,
+    Gender,
+    Level,
+    Member,
+    Position,
+    SiteSettings,
+    Unit,
+    UnitKind,
+)
+from congdoan.orgs.site import set_home_unit
 
 DEMO_PASSWORD = "congdoan2026"
 
@@ -97,6 +107,7 @@ def seed(stdout: Any = None) -> None:
     if Unit.objects.filter(code="PX").exists():
         if stdout:
             stdout.write("  (đã có cây tổ chức Phú Xuyên — bỏ qua)")
+        _home(Unit.objects.get(code="PX"))
         return
     rng = random.Random(2026)
     levels = {
@@ -153,6 +164,7 @@ def seed(stdout: Any = None) -> None:
     _members(moved, 35, rng)
     services.unit_move(actor=None, unit=moved, new_parent=px, on_date=date(2025, 7, 1))
 
+    _home(px)
     positions = {p.code: p for p in Position.objects.all()}
     all_units = {u.code: u for u in Unit.objects.all()}
     for username, full_name, _role, unit_code, position_code, is_office in DEMO_LOGINS:
@@ -185,6 +197,16 @@ def seed(stdout: Any = None) -> None:
                 unit=unit, position=positions[pos], full_name=_name(rng, gender), manages=False,
                 started_on=date(2023, 1, 1),
             )
+
+
+DEMO_HOTLINE = "0243 385 0000"  # fictional
+
+
+def _home(px: Unit) -> None:
+    """This deployment is run by LĐLĐ huyện Phú Xuyên: concerns with no known union go there."""
+    row = SiteSettings.objects.filter(pk=1).first()
+    if row is None or row.home_unit_id is None:
+        set_home_unit(px, hotline_number=(row.hotline if row and row.hotline else DEMO_HOTLINE))
 
 
 def _members(unit: Unit, count: int, rng: random.Random) -> None:

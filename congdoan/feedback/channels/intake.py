@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from congdoan.feedback.channels import sms as sms_lib
 from congdoan.feedback.models import Channel, Concern, Status, clean_code
+from congdoan.feedback.selectors import intake_unit
 from congdoan.feedback.services import concern_submit
 from congdoan.orgs.models import Unit
 
@@ -39,20 +40,14 @@ class IntakeResult:
 def match_unit(text: str) -> tuple[Unit | None, str]:
     """(unit named by a #code or #qr-token in the text, text without that tag).
 
-    An unknown tag stays in the text and gives no unit (the concern goes to the district inbox).
-    A merged unit's code leads to the unit it was merged into.
+    The web form's rule (selectors.intake_unit): a merged union leads to its successor; only
+    grassroots unions and the home unit are accepted. Any other tag stays in the text and
+    gives no unit (the concern goes to the home unit's inbox).
     """
     for found in _TAG.finditer(text or ""):
-        token = found.group(1)
-        unit = (
-            Unit.objects.filter(code__iexact=token).select_related("merged_into").first()
-            or Unit.objects.filter(qr_token=token).select_related("merged_into").first()
-        )
+        tag = found.group(1)
+        unit = intake_unit(code=tag) or intake_unit(token=tag)
         if unit is None:
-            continue
-        if not unit.is_active and unit.merged_into is not None:
-            unit = unit.merged_into
-        if not unit.is_active:
             continue
         rest = text[: found.start()] + " " + text[found.end() :]
         return unit, regex.sub(r"[ \t]{2,}", " ", rest).strip()

@@ -25,10 +25,10 @@ def test_worker_who_asks_for_the_upper_level_goes_to_the_district(cast: Any, sub
     assert concern.assigned_unit == cast.district and concern.hidden_from_unit
 
 
-def test_concern_without_a_union_goes_to_the_fallback_unit(
+def test_concern_without_a_union_goes_to_the_home_unit(
     cast: Any, submit: Any, settings: Any
 ) -> None:
-    settings.FEEDBACK_FALLBACK_UNIT = "PX"
+    settings.CONGDOAN_HOME_UNIT = "PX"
     assert submit("Xin số điện thoại của Liên đoàn", unit=None).assigned_unit == cast.district
 
 
