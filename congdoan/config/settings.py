@@ -308,7 +308,13 @@ FEEDBACK_DEADLINE_HOURS = {
 FEEDBACK_REMIND_BEFORE_HOURS = env_int("FEEDBACK_REMIND_BEFORE_HOURS", 12)
 FEEDBACK_CHECK_EVERY_MINUTES = env_int("FEEDBACK_CHECK_EVERY_MINUTES", 15)
 FEEDBACK_RETENTION_DAYS = env_int("FEEDBACK_RETENTION_DAYS", 365)
-FEEDBACK_FALLBACK_UNIT = env_str("FEEDBACK_FALLBACK_UNIT", "")
+# The same concern sent again by the same sender within this many seconds is the same submission.
+FEEDBACK_DUPLICATE_SECONDS = env_int("FEEDBACK_DUPLICATE_SECONDS", 30)
+# A Unicode TrueType font for the QR posters (Debian's fonts-dejavu-core, `make system-deps`).
+FEEDBACK_POSTER_FONT = env_str("FEEDBACK_POSTER_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FEEDBACK_POSTER_FONT_BOLD = env_str(
+    "FEEDBACK_POSTER_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+)
 FEEDBACK_MODEL_DIR = Path(env_str("FEEDBACK_MODEL_DIR", str(PACKAGE_DIR / "feedback" / "models" / "topic")))
 FEEDBACK_TRAINED_MODEL_DIR = Path(env_str("FEEDBACK_TRAINED_MODEL_DIR", str(VAR_DIR / "feedback" / "topic")))
 
@@ -324,20 +330,13 @@ SMS_API_KEY = env_str("SMS_API_KEY")
 SMS_WEBHOOK_SECRET = env_str("SMS_WEBHOOK_SECRET")
 SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 3)
 
-# --- outbox (congdoan/outbox, docs/operations.md) ---
-# Every outgoing message (e-mail, SMS, Zalo) is queued, sent and retried by one policy: after
-# failed attempt n it waits min(MAX, BACKOFF × 2^(n-1)) seconds × a random 0.5–1.5, and gives
-# up after MAX_ATTEMPTS tries (≈ 4 hours with these defaults); an officer can retry it then.
-OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
-OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30)
-OUTBOX_BACKOFF_MAX_SECONDS = env_int("OUTBOX_BACKOFF_MAX_SECONDS", 3600)
-# Seconds per HTTP call to a provider (connect at most 5), and how often due messages are sent.
-OUTBOX_HTTP_TIMEOUT = float(env_str("OUTBOX_HTTP_TIMEOUT", "10"))
-OUTBOX_FLUSH_EVERY_SECONDS = env_int("OUTBOX_FLUSH_EVERY_SECONDS", 30)
-# A message being sent by a process that died is sent again after this many seconds.
-OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 300)
-# `congdoan scheduler` looks for due periodic jobs this often (seconds).
-SCHEDULER_TICK_SECONDS = float(env_str("SCHEDULER_TICK_SECONDS", "5"))
+# Outgoing calls to both providers: tries, first backoff (seconds, doubles), timeout per try.
+CHANNELS_HTTP_ATTEMPTS = env_int("CHANNELS_HTTP_ATTEMPTS", 3)
+CHANNELS_HTTP_BACKOFF = float(env_str("CHANNELS_HTTP_BACKOFF", "0.5"))
+CHANNELS_HTTP_TIMEOUT = float(env_str("CHANNELS_HTTP_TIMEOUT", "10"))
+# A receipt still failing after those tries is re-queued: 1, 2, 4… minutes, this many times in all.
+CHANNELS_TASK_ATTEMPTS = env_int("CHANNELS_TASK_ATTEMPTS", 5)
+CHANNELS_RETRY_MINUTES = env_int("CHANNELS_RETRY_MINUTES", 1)
 
 # --- library ---
 # Documents: limits on what an upload may be, and how OCR runs (see docs/library.md).
