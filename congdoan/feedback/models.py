@@ -65,6 +65,9 @@ class Status(models.TextChoices):
 
 
 LOW_CONFIDENCE = 0.35
+# A restoration is shown as the worker's words only when every word it changed is at least
+# this sure (congdoan.text.evaluate.RESTORATION_SURE; `congdoan nlp eval` measures it).
+RESTORATION_SURE = 0.9
 
 OPEN_STATUSES = (
     Status.RECEIVED,
@@ -108,6 +111,9 @@ class Cluster(models.Model):
     )
     topic = models.CharField(_("chủ đề"), max_length=20, choices=Topic.choices, blank=True)
     title = models.CharField(_("nội dung tiêu biểu"), max_length=200)
+    # The restoration confidence of the member the title was taken from: a clearer member
+    # (typed with diacritics: 1.0) that joins later gives the cluster its title.
+    title_confidence = models.FloatField(default=0.0)
     size = models.PositiveIntegerField(_("số ý kiến"), default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -154,6 +160,10 @@ class Concern(models.Model):
     )
     text = models.TextField(_("nội dung"))
     restored_text = models.TextField(_("nội dung đã khôi phục dấu"), blank=True)
+    # How sure the restorer was of its least sure changed word (None: not restored yet),
+    # and the words it was unsure of: [start, end, as typed] in restored_text.
+    restoration_confidence = models.FloatField(null=True, blank=True)
+    restoration_doubts = models.JSONField(default=list, blank=True)
     topic = models.CharField(_("chủ đề"), max_length=20, choices=Topic.choices, blank=True)
     topic_confidence = models.FloatField(null=True, blank=True)
     topic_corrected = models.BooleanField(_("chủ đề do cán bộ sửa"), default=False)
@@ -247,8 +257,35 @@ class Concern(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
+    def restoration_is_sure(self) -> bool:
+        """The restorer was sure of every word it changed (see RESTORATION_SURE)."""
+        return (
+            bool(self.restored_text)
+            and self.restoration_confidence is not None  # None: restored before it was kept
+            and self.restoration_confidence >= RESTORATION_SURE
+        )
+
+    @property
     def display_text(self) -> str:
-        return self.restored_text or self.text
+        """What officers read as the worker's words: the restoration only when the
+        restorer was sure of it, else the text as the worker typed it."""
+        return self.restored_text if self.restoration_is_sure else self.text
+
+    @property
+    def restoration_parts(self) -> list[tuple[str, str]]:
+        """The restored text cut into (text, as typed) parts: "as typed" is the worker's
+        spelling of a word the restorer was unsure of, "" elsewhere (the template marks
+        those words)."""
+        parts: list[tuple[str, str]] = []
+        last = 0
+        text = self.restored_text
+        for start, end, typed in sorted(self.restoration_doubts or []):
+            if start < last or end > len(text):
+                continue  # offsets of another text: show no marks rather than wrong ones
+            parts += [(text[last:start], ""), (text[start:end], str(typed))]
+            last = end
+        parts.append((text[last:], ""))
+        return [p for p in parts if p[0]]
 
     @property
     def needs_review(self) -> bool:

@@ -512,7 +512,11 @@ def _cluster_batch(members: list[Concern], signatures: dict[int, bytes]) -> set[
             target = target_of.get(other.pk)
             if target is None:
                 target = Cluster(
-                    unit_id=unit_id, topic=concern.topic, title=concern.display_text[:200], size=0
+                    unit_id=unit_id,
+                    topic=concern.topic,
+                    title=concern.display_text[:200],
+                    title_confidence=concern.restoration_confidence or 0.0,
+                    size=0,
                 )
                 target_of[other.pk] = target
         else:
@@ -520,7 +524,11 @@ def _cluster_batch(members: list[Concern], signatures: dict[int, bytes]) -> set[
             target = clusters[at]
             if target is None:
                 target = Cluster(
-                    unit_id=unit_id, topic=concern.topic, title=concern.display_text[:200], size=0
+                    unit_id=unit_id,
+                    topic=concern.topic,
+                    title=concern.display_text[:200],
+                    title_confidence=concern.restoration_confidence or 0.0,
+                    size=0,
                 )
                 clusters[at] = target
                 seeds[pks[at]] = target
@@ -609,6 +617,37 @@ def _resize(clusters: set[int]) -> None:
     )
 
 
+def _retitle(members: list[Concern]) -> None:
+    """A cluster's title is its clearest member's text: typed with diacritics, or restored
+    with the highest confidence (and shown restored only when sure, see
+    `Concern.display_text`); a clearer member that joins gives the cluster its title."""
+    best: dict[int, Concern] = {}
+    for concern in members:
+        if concern.cluster_id is None:
+            continue
+        held = best.get(concern.cluster_id)
+        if held is None or (concern.restoration_confidence or 0.0) > (
+            held.restoration_confidence or 0.0
+        ):
+            best[concern.cluster_id] = concern
+    if not best:
+        return
+    current = dict(Cluster.objects.filter(pk__in=best).values_list("pk", "title_confidence"))
+    _set_rows(
+        Cluster,
+        [
+            Cluster(
+                pk=pk,
+                title=concern.display_text[:200],
+                title_confidence=concern.restoration_confidence or 0.0,
+            )
+            for pk, concern in best.items()
+            if pk in current and (concern.restoration_confidence or 0.0) > current[pk]
+        ],
+        ["title", "title_confidence"],
+    )
+
+
 def _cluster(concern: Concern, signature: bytes) -> Cluster | None:
     """Cluster one stored concern (the demo data writes triaged rows itself)."""
     grown = _cluster_batch([concern], {concern.pk: bytes(signature)})
@@ -616,6 +655,7 @@ def _cluster(concern: Concern, signature: bytes) -> Cluster | None:
         return None
     Concern.objects.filter(pk=concern.pk).update(cluster_id=concern.cluster_id)
     _resize(grown)
+    _retitle([concern])
     return Cluster.objects.get(pk=concern.cluster_id)
 
 
@@ -643,6 +683,8 @@ def _analyse(rows: list[Concern]) -> tuple[dict[int, Any], dict[int, bytes]]:
 
 TRIAGE_FIELDS = [
     "restored_text",
+    "restoration_confidence",
+    "restoration_doubts",
     "topic",
     "topic_confidence",
     "urgency",
@@ -678,6 +720,8 @@ def _write_triage(
         else:
             assigned, hidden = route(concern)
         concern.restored_text = result.restored
+        concern.restoration_confidence = result.restoration_confidence
+        concern.restoration_doubts = result.restoration_doubts
         if not concern.topic_corrected:
             concern.topic = result.topic
         concern.topic_confidence = result.topic_confidence
@@ -700,6 +744,7 @@ def _write_triage(
         grown |= _cluster_batch(members, signatures)
     _set_rows(Concern, rows, TRIAGE_FIELDS)
     _resize(grown)
+    _retitle(rows)
     for concern in rows:
         events.append(
             ConcernEvent(

@@ -1,9 +1,12 @@
 """Triage of one concern's text: restore diacritics, topic, urgency, sentiment, "about the union".
 
-Pure functions over text (no database), so `congdoan feedback classify`, the triage task
-and the tests share exactly one pipeline:
+Functions over text, so `congdoan feedback classify`, the triage task and the tests share
+exactly one pipeline (the one database read: the names of the union's units, known words
+for restoration):
 
-1. `restore` the diacritics (a worker often types "cong ty tra luong cham");
+1. restore the diacritics (a worker often types "cong ty tra luong cham"), with how sure
+   the restorer was of each word: an unsure restoration is shown as a suggestion next to
+   the worker's own words, never as them (`Concern.display_text`);
 2. topic: the `TextClassifier` shipped in `feedback/models/topic` (or the one
    `congdoan feedback retrain` wrote under var/), features are folded text so accents do
    not matter; when no model can be loaded, keyword rules are used and a warning is logged;
@@ -20,16 +23,20 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from congdoan.feedback.models import Sentiment, Topic, Urgency
-from congdoan.text import fold, normalize, restore
+from congdoan.feedback.models import RESTORATION_SURE, Sentiment, Topic, Urgency
+from congdoan.orgs.models import Unit
+from congdoan.text import fold, normalize
+from congdoan.text.restore import Lexicon, Restoration, default_restorer
 
 log = logging.getLogger("congdoan.feedback")
 
@@ -250,6 +257,9 @@ class TriageResult:
     urgency_reasons: list[str] = field(default_factory=list)
     sentiment: str = Sentiment.NEUTRAL.value
     about_union: bool = False
+    restoration_confidence: float = 1.0
+    # [start, end, as typed] of each word in `restored` the restorer was unsure of.
+    restoration_doubts: list[list[Any]] = field(default_factory=list)
 
     def as_json(self, text: str) -> dict[str, Any]:
         return {
@@ -422,8 +432,43 @@ def topics(texts: list[str]) -> list[tuple[str, float]]:
     return [(label, prob) for label, prob in model.predict(texts)]
 
 
+# Unit names are re-read at most this often (seconds): units are renamed or added rarely.
+LEXICON_MAX_AGE = 600
+
+
+@lru_cache(maxsize=1)
+def _lexicon_of(stamp: tuple[int, int, int]) -> Lexicon:
+    names: list[str] = []
+    for name, short, employer in Unit.objects.values_list("name", "short_name", "employer_name"):
+        names += [n for n in (name, short, employer) if n]
+    return Lexicon(names)
+
+
+def unit_lexicon() -> Lexicon:
+    """The names of the units of the tree (and their employers) as known words: a worker
+    typing "may phu minh" means the company, not "may phụ mình"."""
+    seen = Unit.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return _lexicon_of(
+        (seen["n"] or 0, seen["last"] or 0, int(time.monotonic() // LEXICON_MAX_AGE))
+    )
+
+
+def restoration_doubts(result: Restoration) -> list[list[Any]]:
+    """[start, end, as typed] of the changed words the restorer was not sure of."""
+    return [[w.start, w.end, w.original] for w in result.doubtful(RESTORATION_SURE)]
+
+
+def restore_scored_many(texts: list[str]) -> list[Restoration]:
+    restorer = default_restorer()
+    lexicon = unit_lexicon()
+    return [
+        restorer.restore_text(t, lexicon=lexicon) if t.strip() else Restoration(t) for t in texts
+    ]
+
+
 def analyse_many(texts: list[str]) -> list[TriageResult]:
-    restored = [restore(t) if t.strip() else t for t in texts]
+    scored = restore_scored_many(texts)
+    restored = [r.text for r in scored]
     topic_rows = topics(texts)
     sentiment_rows = sentiments(restored)
     u_model = urgency_model()
@@ -432,12 +477,14 @@ def analyse_many(texts: list[str]) -> list[TriageResult]:
     )
     results = []
     for text, rest, (topic, prob), sent, u_pred in zip(
-        texts, restored, topic_rows, sentiment_rows, urgency_rows, strict=True
+        texts, scored, topic_rows, sentiment_rows, urgency_rows, strict=True
     ):
         urgency, reasons = urgency_for(text, topic, u_pred)
         results.append(
             TriageResult(
-                restored=rest,
+                restored=rest.text,
+                restoration_confidence=round(rest.confidence, 4),
+                restoration_doubts=restoration_doubts(rest),
                 topic=topic,
                 topic_confidence=round(float(prob), 4),
                 urgency=urgency,
