@@ -1,0 +1,43 @@
+"""The worker's intake and the union's QR poster in Chromium (`make browser-test`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from congdoan.core.tests.test_browser import _horizontal_overflow, _log_in, _shot
+from congdoan.feedback.models import Concern
+from congdoan.orgs.site import set_home_unit
+from congdoan.orgs.tests.factories import unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_worker_on_a_phone_sends_without_a_union_and_the_district_office_sees_it(
+    phone: Any, desktop: Any, live_server: Any, cast: Any
+) -> None:
+    # Unions in two districts: without a home unit the concern would land at the city.
+    unit(cast.other_district, code="TT-A", name="Công đoàn Công ty Gốm Thường Tín")
+    set_home_unit(cast.district)
+    page = phone
+    page.goto(f"{live_server.url}/y-kien/gui/")
+    assert "được gửi tới LĐLĐ huyện Phú Xuyên" in page.inner_text("main")
+    assert page.input_value("#unit_pick") == ""  # "— Chưa rõ —"
+    page.fill("#id_text", "cong ty cham luong thang 10 hai tuan roi")
+    page.click("main form[method=post] button")
+    page.wait_for_load_state("load")
+    concern = Concern.objects.get()
+    assert concern.unit is None and concern.assigned_unit == cast.district
+    sent = page.inner_text("main")
+    assert concern.code in sent and "Ý kiến đã được gửi tới LĐLĐ huyện Phú Xuyên" in sent
+    assert _horizontal_overflow(page) <= 0
+    _shot(page, "phone-feedback-sent-no-union.png")
+
+    office = desktop
+    _log_in(office, live_server.url, cast.district_officer.email)
+    office.goto(f"{live_server.url}/y-kien/hop-thu/")
+    assert concern.code in office.inner_text("main")
+    office.click(f"a[href='/y-kien/hop-thu/{concern.code}/']")
+    office.wait_for_load_state("load")
+    assert "cham luong" in office.inner_text("main")
