@@ -160,6 +160,16 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
 TASK_QUEUES = ["default", "ocr"]
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
+# Workers (congdoan/core/workers.py, docs/operations.md): a heartbeat every few seconds; a worker
+# silent for WORKER_STALE_SECONDS is dead and its tasks go back to the queue, unless a task was
+# already claimed WORKER_MAX_CLAIMS times; a stop lets the running task finish for a grace period.
+WORKER_POLL_SECONDS = float(env_str("WORKER_POLL_SECONDS", "1"))
+WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS", "5"))
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 30)
+WORKER_MAX_CLAIMS = env_int("WORKER_MAX_CLAIMS", 3)
+WORKER_STOP_GRACE_SECONDS = env_int("WORKER_STOP_GRACE_SECONDS", 10)
+# The health check (/healthz) answers 503 when the oldest task waiting is older than this.
+HEALTH_MAX_QUEUE_AGE_SECONDS = env_int("HEALTH_MAX_QUEUE_AGE_SECONDS", 600)
 # One Redis for every queue (rqworker needs that); a job may run RQ_JOB_TIMEOUT seconds (OCR of
 # a long scan is slow; RQ's own default is 180).
 RQ_QUEUES = {

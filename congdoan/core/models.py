@@ -1,0 +1,34 @@
+"""What the core app stores: the background workers' heartbeats."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running `congdoan worker` process, touched every few seconds.
+
+    A row whose `last_seen` is old belongs to a worker that died without saying so (SIGKILL,
+    out of memory, a lost machine): the tasks it had claimed are put back in the queue by the
+    next live worker (congdoan/core/workers.py). A worker that stops cleanly deletes its row.
+    """
+
+    id = models.CharField(primary_key=True, max_length=64)
+    host = models.CharField(_("máy"), max_length=255)
+    pid = models.PositiveIntegerField(_("mã tiến trình"))
+    backend = models.CharField(_("hàng đợi"), max_length=16)
+    queues = models.CharField(_("các hàng"), max_length=255)
+    started_at = models.DateTimeField(_("bắt đầu lúc"))
+    last_seen = models.DateTimeField(_("lần cuối thấy"), db_index=True)
+    task_id = models.CharField(_("công việc đang chạy"), max_length=64, blank=True)
+    task_name = models.CharField(_("tên công việc"), max_length=255, blank=True)
+    task_started_at = models.DateTimeField(_("công việc bắt đầu lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tiến trình nền")
+        verbose_name_plural = _("tiến trình nền")
+        ordering = ["host", "started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

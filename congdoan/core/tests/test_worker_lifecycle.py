@@ -1,0 +1,230 @@
+"""The worker's life with the database backend, on real worker processes: a worker killed with
+SIGKILL mid-task has its task finished by the next one, its children die with it, and a stop
+(SIGINT, SIGTERM) is one line and exit status 0."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from congdoan.core.models import WorkerHeartbeat
+from congdoan.core.tests import worker_tasks
+from congdoan.core.tests.test_tasks_worker import _database_url
+from congdoan.core.workers import WorkerLost, reclaim_dead_workers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+STOP_LINE = "tiến trình nền dừng"
+
+
+class Worker:
+    """A `congdoan worker` process whose output is collected line by line."""
+
+    def __init__(self, env: dict[str, str], *extra: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "congdoan.config.cli", "worker", *extra],
+            env=env, cwd=django_settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.lines):
+            assert self.proc.poll() is None or time.monotonic() < deadline, "".join(self.lines)
+            assert time.monotonic() < deadline, f"no {text!r} in:\n" + "".join(self.lines)
+            time.sleep(0.1)
+
+    def finish(self, timeout: float = 60) -> tuple[int, str]:
+        code = self.proc.wait(timeout=timeout)
+        self._reader.join(timeout=5)
+        return code, "".join(self.lines)
+
+
+@pytest.fixture
+def start_worker(settings: Any, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
+    settings.TASKS_BACKEND = "database"
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": list(django_settings.TASK_QUEUES)}
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        DATABASE_URL=_database_url(), TASKS_BACKEND="database", PYTHONUNBUFFERED="1",
+        DJANGO_SETTINGS_MODULE="congdoan.config.settings", WORKER_HEARTBEAT_SECONDS="0.5",
+        WORKER_STOP_GRACE_SECONDS="1", WORKER_POLL_SECONDS="0.2",
+    )
+    env.pop("REDIS_URL", None)
+    started: list[Worker] = []
+
+    def start(*extra: str) -> Worker:
+        worker = Worker(env, *extra)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.proc.poll() is None:
+            worker.proc.kill()
+        worker.proc.wait(timeout=10)
+
+
+def _wait_until(check: Callable[[], bool], timeout: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    """True while the process exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state not in {"Z", "X"}
+
+
+def test_task_of_a_worker_killed_mid_task_is_finished_by_the_next_worker(start_worker, tmp_path):
+    marker = tmp_path / "runs.txt"
+    result = worker_tasks.hold_first_time.enqueue(str(marker))
+    first = start_worker()
+    _wait_until(lambda: marker.exists(), what="the first run")
+    assert WorkerHeartbeat.objects.get(pid=first.proc.pid).task_id == result.id
+    os.kill(first.proc.pid, signal.SIGKILL)
+    first.proc.wait(timeout=10)
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING
+
+    second = start_worker("--batch")
+    code, output = second.finish(timeout=90)
+
+    assert code == 0, output
+    row = DBTaskResult.objects.get(pk=result.id)
+    assert row.status == TaskResultStatus.SUCCESSFUL, row.traceback
+    assert row.return_value == second.proc.pid
+    assert marker.read_text().split() == [str(first.proc.pid), str(second.proc.pid)]
+    assert len(row.worker_ids) == 2
+    # The dead worker's heartbeat is gone; so is the one of the worker that stopped cleanly.
+    assert not WorkerHeartbeat.objects.exists()
+
+
+def test_a_child_process_dies_with_its_killed_worker(start_worker, tmp_path):
+    marker = tmp_path / "child.txt"
+    worker_tasks.hold_with_a_child.enqueue(str(marker))
+    worker = start_worker()
+    _wait_until(lambda: marker.exists() and marker.read_text().strip() != "", what="the child")
+    child = int(marker.read_text())
+    assert _alive(child)
+
+    os.kill(worker.proc.pid, signal.SIGKILL)
+    worker.proc.wait(timeout=10)
+
+    _wait_until(lambda: not _alive(child), timeout=10, what="the child to die")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_idle_worker_stops_on_a_signal_with_one_line_and_status_zero(start_worker, signum):
+    worker = start_worker()
+    worker.wait_for("Starting worker")
+    _wait_until(lambda: WorkerHeartbeat.objects.exists(), what="the heartbeat")
+    worker.proc.send_signal(signum)
+    time.sleep(0.1)
+    worker.proc.send_signal(signal.SIGTERM)  # a second signal (as a supervisor sends) changes nothing
+
+    code, output = worker.finish(timeout=20)
+
+    assert code == 0, output
+    assert output.count(STOP_LINE) == 1, output
+    assert [line for line in output.splitlines() if "Starting worker" not in line] == [
+        f"Nhận {signal.Signals(signum).name}: {STOP_LINE}."
+    ]
+    assert not WorkerHeartbeat.objects.exists()
+
+
+def test_a_busy_worker_stopped_puts_its_task_back_in_the_queue(start_worker, tmp_path):
+    marker = tmp_path / "runs.txt"
+    result = worker_tasks.hold_first_time.enqueue(str(marker))
+    worker = start_worker()
+    _wait_until(lambda: marker.exists(), what="the task to start")
+
+    worker.proc.send_signal(signal.SIGINT)  # the task holds on past the 1 s grace
+    code, output = worker.finish(timeout=20)
+
+    assert code == 0, output
+    assert output.count(STOP_LINE) == 1, output
+    row = DBTaskResult.objects.get(pk=result.id)
+    assert row.status == TaskResultStatus.READY  # not FAILED: the next worker runs it
+    code, output = start_worker("--batch").finish(timeout=60)
+    assert code == 0, output
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL
+
+
+def _running_task_of(worker_id: str, tmp_path: Path, *, claims: int = 1) -> str:
+    result = worker_tasks.hold_first_time.enqueue(str(tmp_path / "never.txt"))
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now(),
+        worker_ids=[f"earlier-{n}" for n in range(claims - 1)] + [worker_id],
+    )
+    return result.id
+
+
+def _heartbeat(worker_id: str, *, seconds_ago: float, host: str = "another-machine", pid: int = 4242) -> None:
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        id=worker_id, host=host, pid=pid, backend="database", queues="default",
+        started_at=now - timedelta(hours=1), last_seen=now - timedelta(seconds=seconds_ago),
+    )
+
+
+def test_a_silent_worker_on_another_machine_loses_its_tasks_only_once_stale(start_worker, settings, tmp_path):
+    settings.WORKER_STALE_SECONDS = 30
+    _heartbeat("elsewhere", seconds_ago=10)
+    task_id = _running_task_of("elsewhere", tmp_path)
+
+    assert reclaim_dead_workers().requeued == []
+    WorkerHeartbeat.objects.filter(pk="elsewhere").update(last_seen=timezone.now() - timedelta(seconds=31))
+    outcome = reclaim_dead_workers()
+
+    assert outcome.requeued == [task_id] and outcome.workers == ["elsewhere"]
+    assert DBTaskResult.objects.get(pk=task_id).status == TaskResultStatus.READY
+    assert not WorkerHeartbeat.objects.exists()
+
+
+def test_a_task_that_killed_its_worker_too_often_is_failed_not_retried(start_worker, settings, tmp_path):
+    settings.WORKER_MAX_CLAIMS = 3
+    _heartbeat("elsewhere", seconds_ago=3600)
+    task_id = _running_task_of("elsewhere", tmp_path, claims=3)
+
+    assert reclaim_dead_workers().failed == [task_id]
+
+    row = DBTaskResult.objects.get(pk=task_id)
+    assert row.status == TaskResultStatus.FAILED
+    assert row.exception_class_path == f"{WorkerLost.__module__}.WorkerLost"
+
+
+def test_a_live_workers_task_is_left_alone(start_worker, tmp_path):
+    _heartbeat("alive-here", seconds_ago=0, host=socket.gethostname(), pid=os.getpid())
+    task_id = _running_task_of("alive-here", tmp_path)
+
+    assert reclaim_dead_workers().requeued == []
+    assert DBTaskResult.objects.get(pk=task_id).status == TaskResultStatus.RUNNING

@@ -1,0 +1,314 @@
+"""The background worker's life: heartbeats, reclaiming a dead worker's tasks, a clean stop.
+
+Every `congdoan worker` process (database or RQ backend) keeps a `WorkerHeartbeat` row and
+touches it every `WORKER_HEARTBEAT_SECONDS` from a thread of its own. A worker that dies
+without a word (SIGKILL, out of memory, a machine lost) leaves its row behind, getting older.
+
+Reclaiming (database backend), at a worker's start and on every heartbeat of every worker:
+1. a worker is dead when its row was not touched for `WORKER_STALE_SECONDS`, or, on this
+   same machine, when its process no longer exists (so a restarted worker reclaims at once);
+2. each task still RUNNING whose last claim is that worker's goes back to READY with a
+   conditional UPDATE (two live workers can never both take it back), unless it was already
+   claimed `WORKER_MAX_CLAIMS` times: a task that keeps killing its worker is marked FAILED
+   with `WorkerLost`, so it cannot take the worker down forever;
+3. the dead worker's row is deleted.
+Tasks therefore resume from the start: a long task makes itself resumable by recording its
+progress (the OCR job does it page by page).
+
+A stop (SIGINT, SIGTERM) is one line in the log and exit status 0: an idle worker stops
+within its polling interval; a busy one lets its task finish for `WORKER_STOP_GRACE_SECONDS`,
+then interrupts it (as does a second signal) and puts it back in the queue.
+
+With RQ the heartbeat rows are kept too (the health check and admin page read them), but a
+dead worker's jobs are RQ's business: its registry cleanup moves an abandoned job to the
+failed jobs after the job's timeout, where the admin page can retry it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.compat import TaskContext, task_finished, task_started
+from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorkerBase
+from django_tasks_db.models import DBTaskResult
+
+from congdoan.core.models import WorkerHeartbeat
+
+logger = logging.getLogger("congdoan.worker")
+
+
+class WorkerStopped(BaseException):
+    """Raised inside a running task when the worker must stop now; the task is re-queued."""
+
+
+class WorkerLost(Exception):
+    """Recorded on a task whose worker died under it `WORKER_MAX_CLAIMS` times in a row."""
+
+
+# --- heartbeats --------------------------------------------------------------------------
+
+
+def heartbeat_register(*, worker_id: str, backend: str, queues: list[str]) -> WorkerHeartbeat:
+    now = timezone.now()
+    row, _ = WorkerHeartbeat.objects.update_or_create(
+        id=worker_id,
+        defaults={
+            "host": socket.gethostname()[:255],
+            "pid": os.getpid(),
+            "backend": backend,
+            "queues": ",".join(queues)[:255],
+            "started_at": now,
+            "last_seen": now,
+        },
+    )
+    return row
+
+
+def heartbeat_touch(*, worker_id: str, backend: str, queues: list[str]) -> None:
+    """Say this worker is alive; recreate the row if another worker took it for dead."""
+    if not WorkerHeartbeat.objects.filter(pk=worker_id).update(last_seen=timezone.now()):
+        heartbeat_register(worker_id=worker_id, backend=backend, queues=queues)
+
+
+def heartbeat_set_task(*, worker_id: str, task_id: str = "", task_name: str = "") -> None:
+    WorkerHeartbeat.objects.filter(pk=worker_id).update(
+        task_id=task_id, task_name=task_name[:255], task_started_at=timezone.now() if task_id else None,
+        last_seen=timezone.now(),
+    )
+
+
+def heartbeat_remove(*, worker_id: str) -> None:
+    WorkerHeartbeat.objects.filter(pk=worker_id).delete()
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def dead_workers(*, now: datetime | None = None, me: str = "") -> list[WorkerHeartbeat]:
+    """Rows of workers that are gone: too old, or on this machine with no such process."""
+    now = now or timezone.now()
+    stale_before = now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
+    host = socket.gethostname()[:255]
+    dead = []
+    for row in WorkerHeartbeat.objects.exclude(pk=me):
+        if row.last_seen < stale_before:
+            dead.append(row)
+        elif row.host == host and ((me and row.pid == os.getpid()) or not _process_exists(row.pid)):
+            # Our own pid under another id is an earlier life of this process's slot (a
+            # container restarted with the same pid): that worker is gone too.
+            dead.append(row)
+    return dead
+
+
+@dataclass
+class Reclaimed:
+    workers: list[str] = field(default_factory=list)
+    requeued: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def task_requeue(*, result_id: Any) -> bool:
+    """Put a RUNNING task back in the queue (it runs again from the start)."""
+    return bool(
+        DBTaskResult.objects.filter(pk=result_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.READY, started_at=None
+        )
+    )
+
+
+def _task_fail_lost(*, result: DBTaskResult) -> bool:
+    message = (
+        f"{WorkerLost.__module__}.{WorkerLost.__qualname__}: the worker running this task died "
+        f"{len(result.worker_ids)} times ({', '.join(result.worker_ids)})\n"
+    )
+    return bool(
+        DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+            traceback=message,
+            return_value=None,
+        )
+    )
+
+
+def reclaim_dead_workers(*, now: datetime | None = None, me: str = "") -> Reclaimed:
+    """Put the tasks of dead workers back in the queue (steps in the module docstring)."""
+    outcome = Reclaimed()
+    dead = dead_workers(now=now, me=me)
+    if not dead:
+        return outcome
+    dead_ids = {row.id for row in dead}
+    for result in DBTaskResult.objects.running().only("id", "worker_ids"):
+        if not result.worker_ids or result.worker_ids[-1] not in dead_ids:
+            continue
+        if len(result.worker_ids) >= settings.WORKER_MAX_CLAIMS:
+            if _task_fail_lost(result=result):
+                outcome.failed.append(str(result.pk))
+        elif task_requeue(result_id=result.pk):
+            outcome.requeued.append(str(result.pk))
+    for row in dead:
+        # Only if it is still as we saw it: a worker that was merely slow has touched it since.
+        if WorkerHeartbeat.objects.filter(pk=row.pk, last_seen=row.last_seen).delete()[0]:
+            outcome.workers.append(row.id)
+    if outcome.requeued or outcome.failed:
+        logger.warning(
+            "Tiến trình nền %s đã mất: %d công việc trả lại hàng đợi, %d đánh dấu lỗi.",
+            ", ".join(outcome.workers), len(outcome.requeued), len(outcome.failed),
+        )
+    return outcome
+
+
+class HeartbeatThread(threading.Thread):
+    """Touches this worker's row every interval and reclaims the dead workers' tasks."""
+
+    def __init__(self, *, worker_id: str, backend: str, queues: list[str], reclaim: bool) -> None:
+        super().__init__(name="congdoan-heartbeat", daemon=True)
+        self.worker_id = worker_id
+        self.backend = backend
+        self.queues = queues
+        self.reclaim = reclaim
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.WORKER_HEARTBEAT_SECONDS):
+                try:
+                    heartbeat_touch(worker_id=self.worker_id, backend=self.backend, queues=self.queues)
+                    if self.reclaim:
+                        reclaim_dead_workers(me=self.worker_id)
+                except Exception:  # a database hiccup must not end the heartbeats
+                    logger.exception("heartbeat failed")
+                    close_old_connections()
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=settings.WORKER_HEARTBEAT_SECONDS + 5)
+
+
+# --- the database backend's worker --------------------------------------------------------
+
+
+class DatabaseWorker(DatabaseWorkerBase):
+    """django-tasks-db's worker with heartbeats, reclaiming and a one-line, clean stop."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stopping = False
+        self.current: DBTaskResult | None = None
+
+    # Signals: one line, whatever arrives and however often.
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        if not self.stopping:
+            self.stopping = True
+            self.running = False
+            logger.info("Nhận %s: tiến trình nền dừng.", signal.Signals(signum).name)
+            if self.running_task:
+                signal.signal(signal.SIGALRM, self._interrupt)
+                signal.alarm(max(1, settings.WORKER_STOP_GRACE_SECONDS))
+            return
+        if self.running_task:
+            self._interrupt(signum, frame)
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        if self.running_task:
+            raise WorkerStopped
+
+    def configure_signals(self) -> None:
+        super().configure_signals()
+        signal.signal(signal.SIGHUP, self.shutdown)
+
+    def run(self) -> None:
+        heartbeat_register(worker_id=self.worker_id, backend="database", queues=self.queue_names)
+        reclaim_dead_workers(me=self.worker_id)
+        beat = HeartbeatThread(worker_id=self.worker_id, backend="database", queues=self.queue_names, reclaim=True)
+        beat.start()
+        try:
+            super().run()
+        finally:
+            beat.stop()
+            self._release_claims()
+            heartbeat_remove(worker_id=self.worker_id)
+
+    def _release_claims(self) -> None:
+        """Back to the queue: anything this worker claimed and did not finish (a stop that
+        landed between the claim and the task)."""
+        for result in DBTaskResult.objects.running().only("id", "worker_ids"):
+            if result.worker_ids and result.worker_ids[-1] == self.worker_id:
+                task_requeue(result_id=result.pk)
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        """Run one claimed task (as django-tasks-db does), re-queued if the worker is stopped."""
+        self.running_task = True
+        try:
+            heartbeat_set_task(worker_id=self.worker_id, task_id=str(db_task_result.pk), task_name=db_task_result.task_path)
+            try:
+                task = db_task_result.task
+                task_result = db_task_result.task_result
+                backend_type = type(task.get_backend())
+                task_started.send(sender=backend_type, task_result=task_result)
+                if task.takes_context:
+                    value = task.call(TaskContext(task_result=task_result), *task_result.args, **task_result.kwargs)
+                else:
+                    value = task.call(*task_result.args, **task_result.kwargs)
+                signal.alarm(0)
+                db_task_result.set_successful(value)
+                task_finished.send(sender=backend_type, task_result=db_task_result.task_result)
+            except WorkerStopped:
+                # The database connection may have been cut mid-query: use a fresh one.
+                connection.close()
+                task_requeue(result_id=db_task_result.pk)
+                logger.info("Công việc %s trả lại hàng đợi.", db_task_result.pk)
+                raise
+            except BaseException as exc:
+                signal.alarm(0)
+                db_task_result.set_failed(exc)
+                try:
+                    sender = type(db_task_result.task.get_backend())
+                    failed = db_task_result.task_result
+                except (ImportError, SuspiciousOperation):
+                    logger.exception("Task id=%s failed unexpectedly", db_task_result.id)
+                else:
+                    task_finished.send(sender=sender, task_result=failed)
+        finally:
+            signal.alarm(0)
+            self.running_task = False
+            self._run_tasks += 1
+            if not self.stopping:
+                heartbeat_set_task(worker_id=self.worker_id)
+
+
+def run_database_worker(*, queues: list[str], batch: bool, worker_id: str) -> None:
+    """Run the database worker until it is stopped (or, with `batch`, the queues are empty)."""
+    worker = DatabaseWorker(
+        queue_names=queues, interval=settings.WORKER_POLL_SECONDS, batch=batch, backend_name="default",
+        startup_delay=not batch, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
+    )
+    worker.configure_signals()
+    with contextlib.suppress(WorkerStopped):
+        worker.run()
+    sys.stdout.flush()
