@@ -7,7 +7,6 @@ triage task: a concern is never lost because the classifier or the worker is dow
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 from datetime import timedelta
 from typing import Any
@@ -25,7 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congdoan.audit.services import audit_record
+from congdoan.core.images import ImageRefused, photo_policy
+from congdoan.core.images import reencode as reencode_image
 from congdoan.core.phones import normalize_phone
+from congdoan.core.uploads import format_size
 from congdoan.feedback.models import (
     OPEN_STATUSES,
     Channel,
@@ -116,49 +118,31 @@ def clean_text(text: str) -> str:
 
 
 def clean_photo(photo: UploadedFile | None) -> File | None:
-    """A real image under the size limit, re-encoded without its metadata.
+    """A real image under the size limit, re-encoded by the one image policy (core.images).
 
-    Steps: 1. refuse files over FEEDBACK_PHOTO_MAX_BYTES; 2. Pillow must open and decode it
-    as JPEG/PNG/WebP/GIF (not the name or the browser's type; decompression bombs refused);
-    3. save a fresh copy without EXIF: a phone photo's EXIF holds GPS, device and sometimes
-    the owner's name — it would identify an anonymous worker.
+    Steps: 1. refuse files over FEEDBACK_PHOTO_MAX_BYTES, reading no more than that;
+    2. the header alone must say JPEG/PNG/WebP/GIF of at most IMAGE_MAX_PIXELS (a
+    decompression bomb is refused before anything is decoded); 3. decoded, turned upright,
+    shrunk to IMAGE_PHOTO_MAX_SIDE and written afresh without EXIF: a phone photo's EXIF
+    holds GPS, device and sometimes the owner's name — it would identify an anonymous worker.
     """
     if photo is None:
         return None
-    if photo.size and photo.size > settings.FEEDBACK_PHOTO_MAX_BYTES:
-        raise ValidationError(
-            {
-                "photo": _("Ảnh quá lớn; xin gửi ảnh dưới %(mb)s MB.")
-                % {"mb": settings.FEEDBACK_PHOTO_MAX_BYTES // (1024 * 1024)}
-            }
-        )
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    not_an_image = ValidationError(
-        {"photo": _("Tệp đính kèm không phải là ảnh (JPEG, PNG, WebP).")}
+    max_bytes = settings.FEEDBACK_PHOTO_MAX_BYTES
+    too_large = ValidationError(
+        {"photo": _("Ảnh quá lớn (hơn %(limit)s); xin gửi ảnh nhỏ hơn.") % {"limit": format_size(max_bytes)}}
     )
+    if photo.size and photo.size > max_bytes:
+        raise too_large
+    photo.seek(0)
+    data = photo.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise too_large
     try:
-        photo.seek(0)
-        with Image.open(photo) as img:
-            fmt = (img.format or "").upper()
-            if fmt not in ("JPEG", "PNG", "WEBP", "GIF"):
-                raise not_an_image
-            img.load()
-            clean = ImageOps.exif_transpose(img)  # keep the orientation the EXIF asked for
-            if fmt == "JPEG" and clean.mode not in ("RGB", "L"):
-                clean = clean.convert("RGB")
-            out = io.BytesIO()
-            clean.save(out, format=fmt, **({"quality": 90} if fmt in ("JPEG", "WEBP") else {}))
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ) as exc:
-        raise not_an_image from exc
-    suffix = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}[fmt]
-    return ContentFile(out.getvalue(), name=f"anh{suffix}")
+        clean = reencode_image(data, name=photo.name or "anh", policy=photo_policy())
+    except ImageRefused as exc:
+        raise ValidationError({"photo": exc.message}) from exc
+    return ContentFile(clean.data, name=f"anh{clean.suffix}")
 
 
 def _clean_contact(

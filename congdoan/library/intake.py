@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import unicodedata
-import warnings
 import zipfile
 from dataclasses import dataclass
 
@@ -18,6 +17,8 @@ import filetype
 import regex
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from congdoan.core import images
 
 EXTENSIONS = {
     "pdf": "pdf", "jpg": "image", "jpeg": "image", "png": "image", "tif": "image", "tiff": "image",
@@ -47,6 +48,7 @@ class Intake:
     kind: str  # pdf | image | docx | text
     content_type: str
     page_count: int
+    data: bytes  # what to store: the upload itself, or an image re-encoded by the image policy
 
 
 def safe_name(name: str) -> str:
@@ -97,21 +99,21 @@ def inspect(name: str, data: bytes) -> Intake:
                 raise lie()
             raise Refused(_("Tệp “%(name)s” không phải PDF hợp lệ (thiếu phần đầu %%PDF): tệp bị hỏng hoặc không phải PDF.") % {"name": name})
         pages = _check_pdf(name, data)
-        return Intake(name, ext, kind, "application/pdf", pages)
+        return Intake(name, ext, kind, "application/pdf", pages, data)
     if kind == "image":
         if not mime.startswith("image/") or mime not in {"image/jpeg", "image/png", "image/tiff"}:
             raise lie()
-        pages = _check_image(name, data)
-        return Intake(name, ext, kind, mime, pages)
+        clean = _clean_image(name, data)
+        return Intake(name, clean.suffix.lstrip("."), kind, clean.content_type, clean.frames, clean.data)
     if kind == "docx":
         if mime not in {"application/zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}:
             raise lie()
         _check_docx(name, data)
-        return Intake(name, ext, kind, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 1)
+        return Intake(name, ext, kind, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 1, data)
     if sniffed is not None or (b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
         raise lie()
     decode_text(name, data)
-    return Intake(name, ext, kind, "text/markdown" if ext in {"md", "markdown"} else "text/plain", 1)
+    return Intake(name, ext, kind, "text/markdown" if ext in {"md", "markdown"} else "text/plain", 1, data)
 
 
 def _check_pdf(name: str, data: bytes) -> int:
@@ -140,33 +142,12 @@ def _check_pdf(name: str, data: bytes) -> int:
     return pages
 
 
-def _check_image(name: str, data: bytes) -> int:
-    from PIL import Image
-
-    limit = settings.LIBRARY_MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = limit
+def _clean_image(name: str, data: bytes) -> images.CleanImage:
+    """The core image policy for a document: every frame's size from the header, then re-encoded."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked just below
-            img = Image.open(io.BytesIO(data))
-        with img:
-            width, height = img.size
-            frames = getattr(img, "n_frames", 1)
-    except Image.DecompressionBombError as exc:
-        raise Refused(
-            _("Ảnh “%(name)s” quá lớn (hơn %(limit)s điểm ảnh, có thể là ảnh độc hại). Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi.")
-            % {"name": name, "limit": f"{2 * limit:,}".replace(",", ".")}
-        ) from exc
-    except Exception as exc:
-        raise Refused(_("Ảnh “%(name)s” bị hỏng, không đọc được.") % {"name": name}) from exc
-    if width * height > limit:
-        raise Refused(
-            _("Ảnh “%(name)s” có kích thước %(w)d × %(h)d điểm ảnh, vượt giới hạn %(limit)s điểm ảnh. Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi.")
-            % {"name": name, "w": width, "h": height, "limit": f"{limit:,}".replace(",", ".")}
-        )
-    if frames > settings.LIBRARY_MAX_PAGES:
-        raise Refused(_("Ảnh TIFF “%(name)s” có %(n)d trang, vượt giới hạn %(limit)d trang.") % {"name": name, "n": frames, "limit": settings.LIBRARY_MAX_PAGES})
-    return frames
+        return images.reencode(data, name=name, policy=images.document_policy())
+    except images.ImageRefused as exc:
+        raise Refused(exc.message) from exc
 
 
 def _check_docx(name: str, data: bytes) -> None:

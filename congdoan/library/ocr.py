@@ -211,7 +211,6 @@ _SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "TIFF": ".tif"}
 
 def image_frame(data: bytes, number: int) -> PageImage | Image.Image:
     """Frame `number` of an image file; a single-frame PNG/JPEG/TIFF goes to Tesseract untouched."""
-    Image.MAX_IMAGE_PIXELS = settings.LIBRARY_MAX_IMAGE_PIXELS
     with Image.open(io.BytesIO(data)) as img:
         if getattr(img, "n_frames", 1) == 1 and img.format in _SUFFIX and img.mode in ("1", "L", "RGB", "P") and number == 1:
             return PageImage(data, _SUFFIX[img.format])

@@ -103,6 +103,7 @@ def document_upload(
     if visibility not in Visibility.values:
         raise ValidationError(_("Mức chia sẻ không hợp lệ."))
     info = intake.inspect(name, data)
+    data = info.data  # an image is stored as the image policy re-encoded it (bounded, no metadata)
     sha = hashlib.sha256(data).hexdigest()
     existing = Document.objects.filter(unit=unit, blob__sha256=sha).first()
     if existing is not None:
