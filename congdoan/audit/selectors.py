@@ -1,24 +1,54 @@
+"""Who reads which audit entries.
+
+Rule: an officer reads the entries whose unit (the unit of the thing that was changed)
+lies in the subtree they answer for — the district Office all of its grassroots unions, a
+grassroots chairman their own union; the system administrator reads everything, including
+entries that belong to no unit (accounts, exports across units). Members and visitors
+read nothing (the view refuses them).
+"""
+
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from congdoan.audit.models import AuditEntry
 from congdoan.orgs.scoping import scope_for, unit_q
 
 
-def audit_entries(*, viewer: Any, action: str = "", actor: str = "", unit: str = "", object_type: str = "") -> QuerySet[AuditEntry]:
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_entries(
+    *,
+    viewer: Any,
+    action: str = "",
+    actor: str = "",
+    unit: str = "",
+    object_type: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEntry]:
     scope = scope_for(viewer)
     entries = AuditEntry.objects.select_related("unit").order_by("-at", "-id")
+    if not scope.is_officer:
+        return entries.none()
     if not scope.is_admin:
         entries = entries.filter(unit_q(scope))
     if action:
-        entries = entries.filter(action__startswith=action)
+        entries = entries.filter(Q(action=action) | Q(action__startswith=action.rstrip(".") + "."))
     if actor:
         entries = entries.filter(Q(actor_repr__icontains=actor) | Q(actor__username__iexact=actor))
     if unit:
         entries = entries.filter(unit__code=unit)
     if object_type:
         entries = entries.filter(object_type=object_type)
+    if date_from:
+        entries = entries.filter(at__gte=_start_of(date_from))
+    if date_to:
+        entries = entries.filter(at__lt=_start_of(date_to + timedelta(days=1)))
     return entries

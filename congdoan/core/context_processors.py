@@ -17,7 +17,7 @@ def viewer(request: HttpRequest) -> dict[str, Any]:
     """The viewer's scope, and for officers the sections of the top menu.
 
     The menu lists the dashboard, every link an app registered for officers
-    (`register_officer_link`), the union tree and, for admins, the audit log; the
+    (`register_officer_link`), the union tree and the audit log of their scope; the
     entry whose address starts the current path is marked current.
     """
     scope = scope_for(getattr(request, "user", None))
@@ -28,8 +28,7 @@ def viewer(request: HttpRequest) -> dict[str, Any]:
         ]
         links += [(link.url_name, link.url, link.label) for link in OFFICER_LINKS]
         links.append(("orgs:tree", reverse("orgs:tree"), _("Đơn vị và đoàn viên")))
-        if scope.is_admin:
-            links.append(("audit:list", reverse("audit:list"), _("Nhật ký hoạt động")))
+        links.append(("audit:list", reverse("audit:list"), _("Nhật ký hoạt động")))
         path = getattr(request, "path", "")
         best = max(
             (url for _name, url, _label in links if url != "#" and path.startswith(url)),

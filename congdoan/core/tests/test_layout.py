@@ -21,15 +21,20 @@ def test_officer_menu_reaches_the_main_sections_from_any_page(
         "library:list",
         "orgs:tree",
         "accounts:profile",
+        "audit:list",
     ):
         assert f'href="{reverse(name)}"' in html
     assert 'aria-current="page"' in html
-    assert reverse("audit:list") not in html
 
 
 def test_admin_menu_also_reaches_the_audit_log(admin_user: Any, client_of: Any) -> None:
     html = client_of(admin_user).get(reverse("core:dashboard")).content.decode()
     assert f'href="{reverse("audit:list")}"' in html
+
+
+def test_member_menu_has_no_audit_log(member: Any, client_of: Any) -> None:
+    html = client_of(member).get(reverse("accounts:profile")).content.decode()
+    assert reverse("audit:list") not in html
 
 
 def test_pages_for_workers_load_no_script(client: Client, member: Any, client_of: Any) -> None:
