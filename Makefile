@@ -67,16 +67,15 @@ seed: migrate
 	$(CONGDOAN) seed-demo
 
 # The demo: SQLite under var/, the worker in the background, the web server in front.
+# `congdoan serve` runs both and stops both on Ctrl+C, in one line (congdoan/core/management/commands/serve.py).
 demo: seed
 	@echo ""
 	@echo "Công Đoàn Số: http://$(HOST):$(PORT)/   (Ctrl+C để dừng)"
 	@echo "Tiến trình nền (worker) ghi nhật ký vào var/worker.log"
-	@trap 'kill 0' EXIT INT TERM; \
-	  $(CONGDOAN) worker > var/worker.log 2>&1 & \
-	  $(CONGDOAN) runserver --noreload $(HOST):$(PORT)
+	@$(CONGDOAN) serve --worker-log var/worker.log $(HOST):$(PORT)
 
 serve: install
-	@trap 'kill 0' EXIT INT TERM; $(CONGDOAN) worker & $(CONGDOAN) runserver $(HOST):$(PORT)
+	@$(CONGDOAN) serve --reload $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest -q -m "not browser" -n 2 --dist loadfile; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
