@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "congdoan.core.middleware.UploadsNoExecuteMiddleware",
     "axes.middleware.AxesMiddleware",
+    "congdoan.core.uploads.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "congdoan.config.urls"
@@ -276,6 +277,14 @@ IMAGE_PHOTO_MAX_SIDE = env_int("IMAGE_PHOTO_MAX_SIDE", 2560)
 DATASETS_DIR = Path(env_str("CONGDOAN_DATASETS", str(BASE_DIR.parent / "shared" / "datasets")))
 
 # E-mail: console in development, SMTP when EMAIL_HOST is set.
+# A multipart body declared larger than this is refused unread (413); a file past
+# UPLOAD_MAX_BYTES stops being stored at the limit (congdoan/core/uploads.py).
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 4 * UPLOAD_MAX_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "congdoan.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -8,6 +8,7 @@ count and password flag, a ZIP's directory (never its inflated content), an imag
 from __future__ import annotations
 
 import io
+import logging
 import os
 import unicodedata
 import zipfile
@@ -19,6 +20,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from congdoan.core import images
+from congdoan.core.uploads import format_size
+
+log = logging.getLogger("congdoan.library")
 
 EXTENSIONS = {
     "pdf": "pdf", "jpg": "image", "jpeg": "image", "png": "image", "tif": "image", "tiff": "image",
@@ -64,8 +68,12 @@ def safe_name(name: str) -> str:
     return name
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f}".replace(".", ",")
+def too_large(name: str) -> Refused:
+    """What we know of a file past the limit: only that it is larger (we stopped reading there)."""
+    return Refused(
+        _("Tệp “%(name)s” lớn hơn %(limit)s, vượt giới hạn tải lên. Hãy tách hoặc nén nhỏ tệp rồi tải lên lại.")
+        % {"name": safe_name(name), "limit": format_size(settings.LIBRARY_MAX_BYTES)}
+    )
 
 
 def inspect(name: str, data: bytes) -> Intake:
@@ -74,9 +82,8 @@ def inspect(name: str, data: bytes) -> Intake:
     ext = name.rpartition(".")[2].lower() if "." in name else ""
     if not data:
         raise Refused(_("Tệp “%(name)s” rỗng (0 byte): không có gì để lưu.") % {"name": name})
-    limit = settings.LIBRARY_MAX_BYTES
-    if len(data) > limit:
-        raise Refused(_("Tệp “%(name)s” nặng %(size)s MB, vượt giới hạn %(limit)s MB.") % {"name": name, "size": _mb(len(data)), "limit": _mb(limit)})
+    if len(data) > settings.LIBRARY_MAX_BYTES:
+        raise too_large(name)
     if ext not in EXTENSIONS:
         raise Refused(
             _("Không nhận loại tệp “.%(ext)s” (“%(name)s”). Thư viện nhận PDF, ảnh JPG/PNG/TIFF, Word DOCX, TXT và Markdown.")
@@ -85,7 +92,7 @@ def inspect(name: str, data: bytes) -> Intake:
     kind = EXTENSIONS[ext]
     sniffed = filetype.guess(data)
     mime = sniffed.mime if sniffed else ""
-    real = _DESCRIBE.get(mime, mime or _("văn bản thuần"))
+    real = _DESCRIBE.get(mime, mime) if mime else _what_unknown_bytes_are(data)
 
     def lie() -> Refused:
         return Refused(
@@ -110,10 +117,27 @@ def inspect(name: str, data: bytes) -> Intake:
             raise lie()
         _check_docx(name, data)
         return Intake(name, ext, kind, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 1, data)
-    if sniffed is not None or (b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
+    if sniffed is not None:
         raise lie()
+    if _has_nul(data):
+        raise Refused(
+            _("Tệp “%(name)s” có đuôi .%(ext)s nhưng chứa ký tự NUL (dữ liệu nhị phân), nên không phải văn bản thuần. Hãy mở tệp bằng trình soạn thảo và lưu lại dưới dạng văn bản UTF-8.")
+            % {"name": name, "ext": ext}
+        )
     decode_text(name, data)
     return Intake(name, ext, kind, "text/markdown" if ext in {"md", "markdown"} else "text/plain", 1, data)
+
+
+def _has_nul(data: bytes) -> bool:
+    """NUL bytes in the first 4 KB: binary data (UTF-16 text, which has them, starts with a BOM)."""
+    return b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def _what_unknown_bytes_are(data: bytes) -> str:
+    """What a file of no known type holds, said only as far as we know it."""
+    if _has_nul(data):
+        return _("dữ liệu nhị phân không rõ loại")
+    return _("văn bản thuần")
 
 
 def _check_pdf(name: str, data: bytes) -> int:
@@ -121,8 +145,9 @@ def _check_pdf(name: str, data: bytes) -> int:
 
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
-    except Exception as exc:  # pymupdf raises several kinds for broken files
-        raise Refused(_("Tệp PDF “%(name)s” bị hỏng, không mở được (%(why)s).") % {"name": name, "why": str(exc)[:120]}) from exc
+    except Exception as exc:  # pymupdf raises several kinds for broken files, in English: logged, not shown
+        log.info("library: PDF %r does not open: %s", name, exc)
+        raise Refused(_("Tệp PDF “%(name)s” bị hỏng, không mở được. Hãy xuất (in) lại PDF từ tệp gốc rồi tải lên lại.") % {"name": name}) from exc
     with doc:
         if doc.needs_pass or doc.is_encrypted:
             raise Refused(_("Tệp PDF “%(name)s” được đặt mật khẩu hoặc mã hóa. Hãy gỡ mật khẩu (in ra PDF mới) rồi tải lên lại.") % {"name": name})
@@ -162,8 +187,8 @@ def _check_docx(name: str, data: bytes) -> None:
         packed = sum(i.compress_size for i in infos) or 1
         if len(infos) > 5000 or total > settings.LIBRARY_DOCX_MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > settings.LIBRARY_ZIP_MAX_RATIO):
             raise Refused(
-                _("Tệp “%(name)s” là tệp nén bất thường (giải nén ra %(size)s MB, gấp %(ratio)d lần): có thể là “bom nén”, không mở.")
-                % {"name": name, "size": _mb(total), "ratio": total // packed}
+                _("Tệp “%(name)s” là tệp nén bất thường (giải nén ra %(size)s, gấp %(ratio)d lần): có thể là “bom nén”, không mở.")
+                % {"name": name, "size": format_size(total), "ratio": total // packed}
             )
         if "word/document.xml" not in archive.namelist():
             raise Refused(_("Tệp “%(name)s” có đuôi .docx nhưng không phải tài liệu Word (thiếu word/document.xml).") % {"name": name})

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import shutil
 import subprocess
@@ -35,8 +36,18 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 
+log = logging.getLogger("congdoan.library")
+
 
 class OcrUnavailable(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class OcrFailed(Exception):
+    """One page could not be read; `message` says why in Vietnamese (Tesseract's own words are logged)."""
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
@@ -173,9 +184,10 @@ def _ocr(image: Image.Image | PageImage) -> OcrResult:
         try:
             done = subprocess.run(cmd, capture_output=True, timeout=settings.LIBRARY_OCR_TIMEOUT, env=tesseract_env(), check=False)
         except subprocess.TimeoutExpired as exc:
-            raise RuntimeError(_("Nhận dạng chữ quá %(s)d giây cho một trang: đã dừng.") % {"s": settings.LIBRARY_OCR_TIMEOUT}) from exc
+            raise OcrFailed(_("Nhận dạng chữ quá %(s)d giây cho một trang: đã dừng.") % {"s": settings.LIBRARY_OCR_TIMEOUT}) from exc
         if done.returncode != 0:
-            raise RuntimeError(_("Tesseract báo lỗi: %(err)s") % {"err": done.stderr.decode(errors="replace")[-300:]})
+            log.warning("library: tesseract exited %s: %s", done.returncode, done.stderr.decode(errors="replace")[-500:])
+            raise OcrFailed(_("Tesseract không đọc được trang này (mã lỗi %(code)d). Hãy quét lại trang hoặc bấm “Thử lại”.") % {"code": done.returncode})
         text = unicodedata.normalize("NFC", (base.with_suffix(".txt")).read_text(encoding="utf-8", errors="replace"))
         text = text.replace("Ð", "Đ").replace("ð", "đ")  # Vietnamese has no Eth; it is a misread Đ
         pdf = base.with_suffix(".pdf").read_bytes()

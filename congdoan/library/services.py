@@ -122,11 +122,14 @@ def document_upload(
     return doc
 
 
-def upload_many(*, actor: Any, unit: Unit, files: list[tuple[str, bytes]], visibility: str, tags: str = "") -> list[UploadOutcome]:
-    """Each file on its own: one refused file never stops or undoes the others."""
+def upload_many(*, actor: Any, unit: Unit, files: list[tuple[str, bytes | None]], visibility: str, tags: str = "") -> list[UploadOutcome]:
+    """Each file on its own: one refused file never stops or undoes the others.
+    A file given as None was larger than LIBRARY_MAX_BYTES and was not read."""
     outcomes = []
     for name, data in files:
         try:
+            if data is None:
+                raise intake.too_large(name)
             doc = document_upload(actor=actor, unit=unit, name=name, data=data, visibility=visibility, tags=tags)
         except intake.Refused as exc:
             outcomes.append(UploadOutcome(intake.safe_name(name), "refused", exc.message))
@@ -158,7 +161,8 @@ def document_process(*, document_id: int) -> None:
     try:
         data = doc.blob.file.open("rb").read()
     except OSError as exc:
-        _fail(doc, _("Không đọc được tệp đã lưu: %(err)s") % {"err": exc})
+        log.error("library: stored file of document %s unreadable: %s", doc.pk, exc)
+        _fail(doc, _("Không đọc được tệp đã lưu trên máy chủ. Quản trị viên cần kiểm tra kho lưu trữ, rồi bấm “Thử lại”."))
         return
     try:
         if doc.source_kind == SourceKind.TEXT:
@@ -173,9 +177,9 @@ def document_process(*, document_id: int) -> None:
     except intake.Refused as exc:
         _fail(doc, exc.message)
         return
-    except Exception as exc:  # a broken file must fail its own document only
+    except Exception:  # a broken file must fail its own document only
         log.exception("library: reading document %s failed", doc.pk)
-        _fail(doc, _("Không đọc được nội dung tệp: %(err)s") % {"err": str(exc)[:200]})
+        _fail(doc, _("Không đọc được nội dung tệp: tệp bị hỏng hoặc có cấu trúc lạ. Hãy mở tệp trên máy, lưu (xuất) lại rồi tải lên lại."))
         return
     if Page.objects.filter(document=doc, status=PageStatus.PENDING).exists():
         if Document.objects.filter(pk=doc.pk, status=Status.PENDING).update(status=Status.OCR, updated_at=timezone.now()) == 1:
@@ -250,7 +254,8 @@ def document_ocr_step(*, document_id: int, max_pages: int | None = None) -> int:
         except Exception as exc:
             log.warning("library: OCR of document %s page %s failed: %s", doc.pk, page.number, exc)
             Page.objects.filter(pk=page.pk).update(
-                status=PageStatus.FAILED, error=_("Trang %(n)d: %(err)s") % {"n": page.number, "err": str(exc)[:300]}, finished_at=timezone.now(),
+                status=PageStatus.FAILED, finished_at=timezone.now(),
+                error=_("Trang %(n)d: %(err)s") % {"n": page.number, "err": exc.message if isinstance(exc, ocr.OcrFailed) else _("không đọc được trang này (trang bị hỏng).")},
             )
         else:
             name = library_storage.save(f"library/pages/{doc.pk}/{page.number:04d}.pdf", ContentFile(result.pdf))

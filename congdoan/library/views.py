@@ -59,12 +59,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, units=units, initial={"unit": scope_unit})
     outcomes = []
     if request.method == "POST" and form.is_valid():
-        files = []
+        files: list[tuple[str, bytes | None]] = []
         for f in form.cleaned_data["files"]:
-            if f.size > settings.LIBRARY_MAX_BYTES:
-                files.append((f.name, f.read(settings.LIBRARY_MAX_BYTES + 1)))
-            else:
-                files.append((f.name, f.read()))
+            # Past the limit nothing more was kept of it (core.uploads): "larger than the limit".
+            files.append((f.name, None if f.size > settings.LIBRARY_MAX_BYTES else f.read(settings.LIBRARY_MAX_BYTES + 1)))
         outcomes = services.upload_many(
             actor=request.user, unit=form.cleaned_data["unit"], files=files,
             visibility=form.cleaned_data["visibility"], tags=form.cleaned_data["tags"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pymupdf
 import pytest
@@ -49,7 +50,13 @@ BAD = [
     ("exe-as-docx", "bao-cao.docx", lambda: b"MZ\x90\x00" + b"\x00" * 200, "nội dung thực là"),
     ("unknown-type", "virus.exe", lambda: b"MZ\x90\x00", "Không nhận loại tệp"),
     ("not-word", "khong-phai-word.docx", lambda: _zip_without_document(), "không phải tài liệu Word"),
+    ("nul-in-text", "ghi-chu.txt", lambda: b"Ghi chu\x00\x01\x02 hop", "chứa ký tự NUL"),
+    ("truncated-image", "quet.png", lambda: helpers.png(width=300)[:400], "bị hỏng"),
+    ("broken-pdf-xref", "hong2.pdf", lambda: b"%PDF-1.4\n" + b"\x00garbage" * 50, "bị hỏng"),
 ]
+
+# Words the libraries (Pillow, PyMuPDF, Tesseract) write in their errors: none may reach a person.
+ENGLISH = re.compile(r"\b(error|cannot|failed|invalid|truncated|image file|identify|syntax|xref|object|broken|unknown)\b", re.I)
 
 
 def _zip_without_document() -> bytes:
@@ -68,6 +75,8 @@ def test_bad_file_is_refused_with_a_clear_message_and_nothing_is_lost(cast, run_
     outcome = run_on_commit(_upload, cast, name, data())
     assert outcome.status == "refused"
     assert needle in outcome.message, outcome.message
+    assert not ENGLISH.search(outcome.message), outcome.message
+    assert "thực là văn bản thuần" not in outcome.message or b"\x00" not in data()
     assert Document.objects.count() == 1 and Blob.objects.count() == blobs
     good.refresh_from_db()
     assert good.status == Status.READY and "truyền thông" in good.text
