@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -7,10 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from congdoan.core.registry import OFFICER_LINKS, PUBLIC_LINKS
 from congdoan.core.tasks import describe_result, worker_ping_enqueue, worker_ping_status
+from congdoan.feedback.selectors import officer_today
+from congdoan.library.selectors import documents_to_review
 from congdoan.orgs.scoping import scope_for
 from congdoan.orgs.selectors import dashboard_roots, public_unions
 from congdoan.orgs.views import admin_required
@@ -22,15 +27,36 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The officer's home page: the work for today in their scope, then the links."""
     scope = scope_for(request.user)
     if not scope.is_officer:
         return redirect("accounts:profile")
+    since = _last_visit(request)
     panels = [{"url": link.url, "title": link.label, "text": link.description} for link in OFFICER_LINKS]
     return render(
         request,
         "core/dashboard.html",
-        {"roots": dashboard_roots(viewer=request.user), "panels": panels, "today": timezone.localdate()},
+        {
+            "roots": dashboard_roots(viewer=request.user),
+            "panels": panels,
+            "today": timezone.localdate(),
+            "work": officer_today(viewer=request.user, since=since),
+            "documents": documents_to_review(viewer=request.user),
+        },
     )
+
+
+LAST_VISIT_KEY = "dashboard_seen_at"
+FIRST_VISIT_WINDOW = timedelta(days=1)  # "what changed" on a first visit in this browser
+
+
+def _last_visit(request: HttpRequest) -> datetime:
+    """When this officer last opened the page in this session (a day ago the first time);
+    the page remembers now for the next visit."""
+    now = timezone.now()
+    seen = parse_datetime(str(request.session.get(LAST_VISIT_KEY, "")))
+    request.session[LAST_VISIT_KEY] = now.isoformat()
+    return seen if seen is not None and seen <= now else now - FIRST_VISIT_WINDOW
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

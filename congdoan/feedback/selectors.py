@@ -23,12 +23,14 @@ from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Val
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from congdoan.feedback.models import (
     OPEN_STATUSES,
     Channel,
     Cluster,
     Concern,
+    ConcernEvent,
     Status,
     Topic,
     Urgency,
@@ -40,6 +42,7 @@ from congdoan.orgs.site import home_unit, successor_of
 from congdoan.text import fold
 
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_zalo_id", "ip_hash")
+NEW_STATUSES = (Status.RECEIVED, Status.TRIAGED)
 
 
 # -- visibility and masking ---------------------------------------------------------------------
@@ -112,7 +115,7 @@ class InboxFilters:
 
         cluster = str(data.get("cluster", "") or "")
         return cls(
-            status=pick("status", [*Status.values, "open"]),
+            status=pick("status", [*Status.values, "open", "new"]),
             topic=pick("topic", Topic.values),
             urgency=pick("urgency", Urgency.values),
             unit=str(data.get("unit", "") or "")[:40],
@@ -133,6 +136,8 @@ def concern_queryset(*, viewer: Any, filters: InboxFilters | None = None) -> Que
     qs = _base(viewer)
     if f.status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
+    elif f.status == "new":  # not taken by anyone yet
+        qs = qs.filter(status__in=NEW_STATUSES)
     elif f.status:
         qs = qs.filter(status=f.status)
     if f.topic:
@@ -617,3 +622,75 @@ def contact_export(*, viewer: Any, phone: str) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# -- the officer's work for today (home page) -----------------------------------------------------
+
+
+@dataclass
+class WorkCount:
+    """One count of the officer's home page and the inbox page that lists the same rows."""
+
+    key: str
+    count: int
+    query: str  # the inbox's query string for exactly these rows
+
+
+# key → the inbox filters whose rows the count counts (one definition for both pages).
+TODAY_FILTERS: dict[str, dict[str, str]] = {
+    "urgent": {"status": "open", "urgency": Urgency.URGENT.value, "sort": "due"},
+    "overdue": {"status": "open", "overdue": "1", "sort": "due"},
+    "new": {"status": "new", "sort": "urgent"},
+    "open": {"status": "open", "sort": "urgent"},
+}
+
+
+def officer_today(*, viewer: Any, since: datetime, top: int = 5) -> dict[str, Any]:
+    """What an officer has to do today in their scope.
+
+    Steps: (1) the counts of urgent, overdue, new (not yet taken) and open concerns, each
+    through the inbox's own filters (so the home page and the inbox agree); (2) the most
+    urgent open concerns, masked; (3) what changed since ``since`` (events on concerns in
+    scope by others, and concerns received); (4) for an officer over several units, the
+    units with overdue concerns, most overdue first.
+    """
+    scope = scope_for(viewer)
+    counts = []
+    for key, query in TODAY_FILTERS.items():
+        filters = InboxFilters.from_query(query)
+        counts.append(
+            WorkCount(
+                key, concern_queryset(viewer=viewer, filters=filters).count(), urlencode(query)
+            )
+        )
+    top_rows = mask_contacts(
+        viewer,
+        concern_queryset(viewer=viewer, filters=InboxFilters.from_query(TODAY_FILTERS["open"]))[
+            :top
+        ],
+    )
+    visible = Concern.objects.filter(visible_q(scope))
+    events = ConcernEvent.objects.filter(
+        concern__in=visible.values("pk"), created_at__gt=since
+    ).exclude(actor_id=scope.user_id)
+    changed = list(
+        events.select_related("concern", "actor").order_by("-created_at", "-id")[: top * 2]
+    )
+    overdue_units: list[dict[str, Any]] = []
+    if scope.is_admin or Unit.objects.filter(parent_id__in=scope.unit_ids).exists():
+        overdue_units = list(
+            visible.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+            .exclude(assigned_unit=None)
+            .values("assigned_unit__code", "assigned_unit__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "assigned_unit__name")[:10]
+        )
+    return {
+        "counts": {c.key: c for c in counts},
+        "top": top_rows,
+        "changed": changed,
+        "changed_count": events.count(),
+        "received_since": visible.filter(created_at__gt=since).count(),
+        "overdue_units": overdue_units,
+        "since": since,
+    }

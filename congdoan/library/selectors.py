@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from congdoan.library import engine
 from congdoan.library.models import Document, DocumentLink, Status, Visibility
@@ -547,3 +548,49 @@ def digitisation_indicator(*, viewer: Any) -> tuple[list[IndicatorRow], Indicato
     rows.sort(key=lambda r: r.unit.path if r.unit else "")
     overall = IndicatorRow(None, sum(r.total for r in rows), sum(r.digitised for r in rows), sum(r.described for r in rows), sum(r.shared for r in rows))
     return rows, overall
+
+
+# -- documents an officer should look at (the officer's home page) ------------------------------
+
+# A page read by OCR below this mean word confidence, or a metadata field read below this
+# confidence (and not corrected by an officer), asks for an officer's review.
+REVIEW_OCR_CONFIDENCE = 0.7
+REVIEW_METADATA_CONFIDENCE = 0.6
+
+
+@dataclass
+class ReviewItem:
+    document: Document
+    reasons: list[str]
+
+
+def documents_to_review(*, viewer: Any, limit: int = 5, scan: int = 300) -> dict[str, Any]:
+    """Documents of the viewer's own units (not those others share with them) that wait
+    for OCR, failed, were read with low OCR confidence, or have metadata read with low
+    confidence; the newest ``scan`` digitised documents are checked for the last."""
+    scope = scope_for(viewer)
+    own = Document.objects.filter(Q() if scope.is_admin else unit_q(scope, field="unit"))
+    waiting = own.filter(status__in=[Status.PENDING, Status.OCR]).count()
+    items: list[ReviewItem] = []
+    low_ocr = set(
+        own.filter(Q(status=Status.FAILED) | Q(pages__ocr_confidence__lt=REVIEW_OCR_CONFIDENCE))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    recent = own.filter(Q(status=Status.READY) | Q(pk__in=low_ocr)).select_related("unit")
+    for document in recent.order_by("-created_at", "-id")[:scan]:
+        reasons = []
+        if document.status == Status.FAILED:
+            reasons.append(str(_("nhận dạng chữ bị lỗi")))
+        elif document.pk in low_ocr:
+            reasons.append(str(_("chữ nhận dạng chưa rõ")))
+        low = [
+            name
+            for name, value in (document.confidence or {}).items()
+            if name not in (document.corrected or {}) and float(value) < REVIEW_METADATA_CONFIDENCE
+        ]
+        if low:
+            reasons.append(str(_("thông tin văn bản chưa chắc chắn")))
+        if reasons:
+            items.append(ReviewItem(document, reasons))
+    return {"waiting_ocr": waiting, "review_count": len(items), "review": items[:limit]}

@@ -13,7 +13,9 @@ Steps:
    grassroots units; then VACUUM ANALYZE;
 3. time, median of --runs: the city's subtree member count (selector), the first page of the
    2,000-member unit (the selector alone, and the real page through Django's test Client as
-   the city's officer), and moving the 500-unit district to another parent and back (service).
+   the city's officer), the officer's work for today (selectors, and the home page
+   /bang-dieu-khien/ through the test Client; target < 1 s), and moving the 500-unit
+   district to another parent and back (service).
 It prints figures and never fails on a timing.
 """
 
@@ -27,7 +29,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import dj_database_url
@@ -395,6 +397,37 @@ def _measure(args: argparse.Namespace) -> None:
 
     seconds, size = _median(args.runs, page)
     print(f"member list page {url} as the city's officer ({size:,} bytes): {seconds * 1000:.0f} ms")
+
+    from django.utils import timezone
+
+    from congdoan.feedback.models import Concern
+    from congdoan.feedback.selectors import officer_today
+    from congdoan.library.selectors import documents_to_review
+
+    def work_today() -> int:
+        viewer = User.objects.get(pk=officer.pk)
+        since = timezone.now() - timedelta(days=1)
+        work = officer_today(viewer=viewer, since=since)
+        documents_to_review(viewer=viewer)
+        return int(work["counts"]["open"].count)
+
+    seconds, open_count = _median(args.runs, work_today)
+    print(
+        f"officer's work for today, selectors, as the city's officer ({Concern.objects.count():,}"
+        f" concerns, {open_count:,} open): {seconds * 1000:.0f} ms (target < 1000)"
+    )
+
+    def home_page() -> int:
+        response = client.get("/bang-dieu-khien/")
+        if response.status_code != 200:
+            raise SystemExit(f"GET /bang-dieu-khien/ answered {response.status_code}")
+        return len(response.content)
+
+    seconds, size = _median(args.runs, home_page)
+    print(
+        f"officer's home page /bang-dieu-khien/ as the city's officer ({size:,} bytes): "
+        f"{seconds * 1000:.0f} ms (target < 1000)"
+    )
 
     moved = Unit.objects.get(code=MOVED_CODE)
     subtree = Unit.objects.filter(path__startswith=moved.path).count()

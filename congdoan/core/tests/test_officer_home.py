@@ -1,0 +1,169 @@
+"""Issue 11.5: the officer's home page is the work for today in their scope."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from congdoan.core.tests.test_browser import _log_in, _shot, browser, desktop  # noqa: F401
+from congdoan.feedback.models import Concern, ConcernEvent, Status, Urgency
+from congdoan.library.models import Blob, Document, SourceKind
+from congdoan.library.models import Status as DocStatus
+
+
+def _concerns(cast: Any) -> None:
+    now = timezone.now()
+    make = Concern.objects.create
+    make(
+        unit=cast.unit_a,
+        assigned_unit=cast.unit_a,
+        text="Nợ lương hai tháng",
+        urgency=Urgency.URGENT,
+        status=Status.TRIAGED,
+        due_at=now + timedelta(hours=20),
+    )
+    make(
+        unit=cast.unit_a,
+        assigned_unit=cast.unit_a,
+        text="Xưởng nóng quá",
+        status=Status.IN_PROGRESS,
+        due_at=now - timedelta(days=2),
+    )
+    make(
+        unit=cast.unit_b,
+        assigned_unit=cast.unit_b,
+        text="Nhà vệ sinh bẩn",
+        status=Status.ASSIGNED,
+        due_at=now - timedelta(days=1),
+    )
+    make(
+        unit=cast.unit_b,
+        assigned_unit=cast.unit_b,
+        text="Xin hỏi đoàn phí",
+        status=Status.RECEIVED,
+        due_at=now + timedelta(days=5),
+    )
+    make(
+        unit=cast.unit_b,
+        assigned_unit=cast.unit_b,
+        text="Đã trả lời xong",
+        status=Status.ANSWERED,
+        due_at=now - timedelta(days=9),
+    )
+    make(
+        unit=cast.other_district,
+        assigned_unit=cast.other_district,
+        text="Huyện khác",
+        urgency=Urgency.URGENT,
+        status=Status.TRIAGED,
+        due_at=now - timedelta(days=3),
+    )
+
+
+def _counts(html: str) -> dict[str, int]:
+    found = re.findall(r'data-count="(\w+)" href="([^"]+)"><span class="kpi">([\d.]+)</span>', html)
+    return {key: int(n.replace(".", "")) for key, _href, n in found}
+
+
+def _inbox_total(client: Any, href: str) -> int:
+    html = client.get(href.replace("&amp;", "&")).content.decode()
+    return int(re.search(r"(\d+) ý kiến", html).group(1))  # type: ignore[union-attr]
+
+
+def test_district_office_sees_its_work_counts_matching_the_inbox_and_ranked_units(
+    cast: Any, client_of: Any
+) -> None:
+    _concerns(cast)
+    client = client_of(cast.district_officer)
+    html = client.get(reverse("core:dashboard")).content.decode()
+    assert _counts(html) == {"urgent": 1, "overdue": 2, "new": 2, "open": 4}
+    for key, href, _n in re.findall(
+        r'data-count="(\w+)" href="([^"]+)"><span class="kpi">([\d.]+)', html
+    ):
+        assert _inbox_total(client, href) == _counts(html)[key]
+    assert "Nợ lương hai tháng" in html and "Huyện khác" not in html
+    assert "Công đoàn cơ sở có ý kiến quá hạn" in html
+    ranked = re.findall(r"overdue=1&amp;unit=([\w-]+)", html)
+    assert sorted(ranked) == sorted([cast.unit_a.code, cast.unit_b.code])
+
+
+def test_grassroots_officer_sees_only_their_union_and_no_ranking(cast: Any, client_of: Any) -> None:
+    _concerns(cast)
+    html = client_of(cast.officer_a).get(reverse("core:dashboard")).content.decode()
+    assert _counts(html) == {"urgent": 1, "overdue": 1, "new": 1, "open": 2}
+    assert "Nhà vệ sinh bẩn" not in html
+    assert "Công đoàn cơ sở có ý kiến quá hạn" not in html
+
+
+def test_changes_since_the_last_visit_are_those_made_by_others(cast: Any, client_of: Any) -> None:
+    _concerns(cast)
+    client = client_of(cast.officer_a)
+    client.get(reverse("core:dashboard"))  # the first visit: remembered
+    concern = Concern.objects.get(text="Xưởng nóng quá")
+    ConcernEvent.objects.create(concern=concern, kind="note", actor=cast.district_officer)
+    ConcernEvent.objects.create(concern=concern, kind="note", actor=cast.officer_a)
+    html = client.get(reverse("core:dashboard")).content.decode()
+    assert "1 thay đổi do người khác" in html
+    assert concern.code in html
+
+
+def test_documents_waiting_for_ocr_or_with_unsure_metadata_are_listed_in_scope(
+    cast: Any, client_of: Any
+) -> None:
+    blob = Blob.objects.create(sha256="a" * 64, size=1, content_type="application/pdf")
+    Document.objects.create(
+        unit=cast.unit_a,
+        blob=blob,
+        original_name="cho.pdf",
+        source_kind=SourceKind.values[0],
+        status=DocStatus.PENDING,
+    )
+    Document.objects.create(
+        unit=cast.unit_a,
+        blob=blob,
+        original_name="ke-hoach.pdf",
+        source_kind=SourceKind.values[0],
+        status=DocStatus.READY,
+        title="Kế hoạch tháng công nhân",
+        confidence={"issuer": 0.4, "title": 0.9},
+    )
+    Document.objects.create(
+        unit=cast.unit_b,
+        blob=blob,
+        original_name="b.pdf",
+        source_kind=SourceKind.values[0],
+        status=DocStatus.READY,
+        title="Văn bản của B",
+        confidence={"issuer": 0.3},
+    )
+    html = client_of(cast.officer_a).get(reverse("core:dashboard")).content.decode()
+    assert "1 tài liệu đang chờ nhận dạng chữ" in html
+    assert "Kế hoạch tháng công nhân" in html and "thông tin văn bản chưa chắc chắn" in html
+    assert "Văn bản của B" not in html
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_home_page_counts_match_the_inbox_in_the_browser(
+    desktop: Any,
+    live_server: Any,
+    cast: Any,  # noqa: F811
+) -> None:
+    _concerns(cast)
+    page = desktop
+    _log_in(page, live_server.url, cast.district_officer.email)
+    page.goto(f"{live_server.url}/bang-dieu-khien/")
+    _shot(page, "officer-home.png")
+    for key, expected in {"urgent": 1, "overdue": 2, "new": 2, "open": 4}.items():
+        card = page.locator(f"a[data-count={key}]")
+        assert card.locator(".kpi").inner_text() == str(expected)
+        card.click()
+        page.wait_for_load_state("load")
+        assert f"{expected} ý kiến" in page.inner_text("#rows")
+        page.go_back()
+        page.wait_for_load_state("load")
