@@ -34,4 +34,7 @@ urlpatterns = [
     path("thong-ke/", views.dashboard, name="dashboard"),
     path("tong-hop/", views.summary, name="summary"),
     path("du-lieu-ca-nhan/", views.contact_export, name="contact_export"),
+    path("ma-qr/<slug:code>.svg", views.unit_qr, {"fmt": "svg"}, name="unit_qr_svg"),
+    path("ma-qr/<slug:code>.png", views.unit_qr, {"fmt": "png"}, name="unit_qr_png"),
+    path("ma-qr/<slug:code>/ap-phich.pdf", views.unit_poster, name="unit_poster"),
 ]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdoan.feedback import exports, selectors, services
+from congdoan.feedback import exports, poster, selectors, services
 from congdoan.feedback.forms import (
     AnswerForm,
     AssignForm,
@@ -36,6 +36,7 @@ from congdoan.feedback.forms import (
 from congdoan.feedback.models import Channel, Concern, Status, Topic, Urgency
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import get_unit_in_scope, scope_for, units_in_scope
+from congdoan.orgs.site import hotline
 from congdoan.orgs.views import officer_required
 
 
@@ -126,6 +127,45 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
         },
         status=status,
     )
+
+
+# -- officers: the workplace QR code and poster ------------------------------------------------------
+
+
+def _poster_unit(request: HttpRequest, code: str) -> Unit:
+    """An active grassroots union in the viewer's scope (its officers, the district above); 404."""
+    unit = get_unit_in_scope(request.user, code)
+    if not (unit.is_active and unit.level.is_grassroots):
+        raise Http404
+    return unit
+
+
+@officer_required
+def unit_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The union's QR code as SVG (shown on its page, scales for print) or PNG (for chats)."""
+    unit = _poster_unit(request, code)
+    url = poster.submit_url(unit)
+    if fmt == "svg":
+        response = HttpResponse(poster.qr_svg(url), content_type="image/svg+xml")
+    else:
+        response = HttpResponse(poster.qr_png(url), content_type="image/png")
+    if request.GET.get("tai") == "1":
+        response["Content-Disposition"] = f'attachment; filename="ma-qr-{unit.code}.{fmt}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@officer_required
+def unit_poster(request: HttpRequest, code: str) -> HttpResponse:
+    """The printable A4 poster (PDF) for the union's notice board."""
+    unit = _poster_unit(request, code)
+    try:
+        body = poster.poster_pdf(unit, url=poster.submit_url(unit), hotline=hotline())
+    except poster.PosterFontMissing as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ap-phich-y-kien-{unit.code}.pdf"'
+    return response
 
 
 # -- public: tracking ---------------------------------------------------------------------------------

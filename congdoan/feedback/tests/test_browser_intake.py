@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
 import pytest
@@ -41,3 +42,25 @@ def test_worker_on_a_phone_sends_without_a_union_and_the_district_office_sees_it
     office.click(f"a[href='/y-kien/hop-thu/{concern.code}/']")
     office.wait_for_load_state("load")
     assert "cham luong" in office.inner_text("main")
+
+
+def test_chairman_opens_his_unions_page_and_downloads_the_qr_poster(
+    desktop: Any, live_server: Any, cast: Any, tmp_path: Any
+) -> None:
+    page = desktop
+    _log_in(page, live_server.url, cast.officer_a.email)
+    page.goto(f"{live_server.url}/don-vi/PX-A/")
+    qr = page.locator("#ma-qr img")
+    assert qr.is_visible()
+    assert page.evaluate("document.querySelector('#ma-qr img').naturalWidth") > 0  # the SVG loads
+    _shot(page, "unit-qr.png")
+    with page.expect_download() as download_info:
+        page.click("#ma-qr a[href$='ap-phich.pdf']")
+    download = download_info.value
+    assert download.suggested_filename == "ap-phich-y-kien-PX-A.pdf"
+    path = tmp_path / download.suggested_filename
+    download.save_as(str(path))
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "Công đoàn Công ty May A" in text and cast.unit_a.qr_token in text
