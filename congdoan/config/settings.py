@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "congdoan.accounts",
     "congdoan.orgs",
     "congdoan.audit",
+    "congdoan.periodic",
+    "congdoan.outbox",
     "congdoan.api",
     "congdoan.nlp",
     "congdoan.library",
@@ -349,13 +351,21 @@ SMS_API_KEY = env_str("SMS_API_KEY")
 SMS_WEBHOOK_SECRET = env_str("SMS_WEBHOOK_SECRET")
 SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 3)
 
-# Outgoing calls to both providers: tries, first backoff (seconds, doubles), timeout per try.
-CHANNELS_HTTP_ATTEMPTS = env_int("CHANNELS_HTTP_ATTEMPTS", 3)
-CHANNELS_HTTP_BACKOFF = float(env_str("CHANNELS_HTTP_BACKOFF", "0.5"))
-CHANNELS_HTTP_TIMEOUT = float(env_str("CHANNELS_HTTP_TIMEOUT", "10"))
-# A receipt still failing after those tries is re-queued: 1, 2, 4… minutes, this many times in all.
-CHANNELS_TASK_ATTEMPTS = env_int("CHANNELS_TASK_ATTEMPTS", 5)
-CHANNELS_RETRY_MINUTES = env_int("CHANNELS_RETRY_MINUTES", 1)
+
+# --- outbox (congdoan/outbox, docs/operations.md) ---
+# Every outgoing message (e-mail, SMS, Zalo) is queued, sent and retried by one policy: after
+# failed attempt n it waits min(MAX, BACKOFF × 2^(n-1)) seconds × a random 0.5–1.5, and gives
+# up after MAX_ATTEMPTS tries (≈ 4 hours with these defaults); an officer can retry it then.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30)
+OUTBOX_BACKOFF_MAX_SECONDS = env_int("OUTBOX_BACKOFF_MAX_SECONDS", 3600)
+# Seconds per HTTP call to a provider (connect at most 5), and how often due messages are sent.
+OUTBOX_HTTP_TIMEOUT = float(env_str("OUTBOX_HTTP_TIMEOUT", "10"))
+OUTBOX_FLUSH_EVERY_SECONDS = env_int("OUTBOX_FLUSH_EVERY_SECONDS", 30)
+# A message being sent by a process that died is sent again after this many seconds.
+OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 300)
+# `congdoan scheduler` looks for due periodic jobs this often (seconds).
+SCHEDULER_TICK_SECONDS = float(env_str("SCHEDULER_TICK_SECONDS", "5"))
 
 # --- library ---
 # Documents: limits on what an upload may be, and how OCR runs (see docs/library.md).

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tai-lieu/", include("congdoan.library.urls")),
     path("y-kien/", include("congdoan.feedback.urls")),
     path("kenh/", include("congdoan.feedback.channels.urls")),
+    path("hop-thu-di/", include("congdoan.outbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),

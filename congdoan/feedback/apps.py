@@ -10,7 +10,20 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Ý kiến người lao động")
 
     def ready(self) -> None:
+        from datetime import timedelta
+
+        from django.conf import settings
+
         from congdoan.core.registry import register_officer_link, register_public_link
+        from congdoan.feedback.channels import outcomes  # noqa: F401  (connects the outbox's signals)
+        from congdoan.periodic.registry import register_job
+
+        # The deadline sweep runs on the scheduler's clock, whatever became of its last run.
+        register_job(
+            "feedback.check_deadlines",
+            every=lambda: timedelta(minutes=settings.FEEDBACK_CHECK_EVERY_MINUTES),
+            run="congdoan.feedback.deadlines.check_deadlines",
+        )
 
         register_public_link(
             "feedback:submit",

@@ -1,8 +1,15 @@
 """Deadlines, reminders, escalation and retention: the periodic sweep.
 
-`check_deadlines()` is run by `congdoan feedback check-deadlines` (cron) or by the
-self-rescheduling task `feedback_check_deadlines`. Each step claims rows with a
-conditional UPDATE, so two sweeps running at once never send a reminder twice.
+`check_deadlines()` is run by `congdoan scheduler` every FEEDBACK_CHECK_EVERY_MINUTES (or by
+`congdoan feedback check-deadlines` from cron). Each step claims rows with a conditional
+UPDATE, so two sweeps running at once never remind twice, and queues its e-mails in the
+outbox in the same transaction: a mail server that is down delays a reminder (the outbox
+retries it), it never loses it, and the sweep itself never waits for a mail server.
+`reminded_at` means "the reminder is queued"; the history says "Nhắc hạn" once it is sent.
+
+An alert goes to the officers of the concern's unit or, when that unit has none with an
+e-mail, to the nearest unit above that has: it is never dropped; if even the top has no one,
+the outbox keeps it as "no recipient" (the channels page shows it) and the log says so.
 """
 
 from __future__ import annotations
@@ -12,14 +19,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdoan.feedback.channels import concern_ref, log_delivery
 from congdoan.feedback.models import OPEN_STATUSES, Concern, ConcernEvent
 from congdoan.orgs.models import Appointment, Unit
+from congdoan.outbox.services import email_enqueue
 
 log = logging.getLogger("congdoan.feedback")
 
@@ -39,20 +48,41 @@ def officer_emails(unit: Unit | None) -> list[str]:
     return sorted({e for e in rows if e})
 
 
+def officer_emails_upward(unit: Unit | None) -> list[str]:
+    """E-mails of the managing officers of `unit`, else of the nearest unit above with any."""
+    seen: set[int] = set()
+    while unit is not None and unit.pk not in seen:
+        seen.add(unit.pk)
+        emails = officer_emails(unit)
+        if emails:
+            return emails
+        unit = Unit.objects.filter(pk=unit.parent_id).first() if unit.parent_id else None
+    return []
+
+
 def recipients(concern: Concern) -> list[str]:
     if concern.assignee_id and concern.assignee and concern.assignee.email:
         return [concern.assignee.email]
-    return officer_emails(concern.assigned_unit)
+    unit = concern.assigned_unit or concern.unit
+    if unit is None:
+        from congdoan.feedback.services import fallback_unit
+
+        unit = fallback_unit()
+    return officer_emails_upward(unit)
 
 
 def _link(concern: Concern) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("feedback:detail", args=[concern.code])
 
 
-def _mail(concern: Concern, subject: str, body: str, to: list[str]) -> int:
-    if not to:
-        log.warning("feedback: no officer e-mail for %s (%s)", concern.code, subject)
-        return 0
+def _mail(
+    concern: Concern, subject: str, body: str, to: list[str], *, purpose: str, key: str
+) -> int:
+    """Queue the e-mails in the outbox (in the caller's transaction); how many recipients.
+
+    No recipient at all is never silent: logged here, on the concern's history, and kept in
+    the outbox as "no recipient".
+    """
     # The body never carries the worker's contact: e-mail leaves the scoping layer.
     text = (
         body
@@ -61,7 +91,13 @@ def _mail(concern: Concern, subject: str, body: str, to: list[str]) -> int:
         + "\n"
         + _link(concern)
     )
-    return send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+    if not to:
+        log.warning("feedback: no officer e-mail for %s or any unit above (%s)", concern.code, subject)
+        log_delivery(concern.pk, kind="no_recipient", note=subject)
+    email_enqueue(
+        to=to, subject=subject, body=text, purpose=purpose, ref=concern_ref(concern.pk), key=key
+    )
+    return len(to)
 
 
 def notify_urgent(*, concern_id: int) -> int:
@@ -70,13 +106,16 @@ def notify_urgent(*, concern_id: int) -> int:
     )
     if concern is None:
         return 0
-    return _mail(
-        concern,
-        _("[Khẩn] Ý kiến %(code)s cần xử lý ngay") % {"code": concern.code},
-        _("Một ý kiến khẩn cấp vừa được tiếp nhận: %(reasons)s.")
-        % {"reasons": ", ".join(concern.urgency_reasons)},
-        recipients(concern),
-    )
+    with transaction.atomic():
+        return _mail(
+            concern,
+            _("[Khẩn] Ý kiến %(code)s cần xử lý ngay") % {"code": concern.code},
+            _("Một ý kiến khẩn cấp vừa được tiếp nhận: %(reasons)s.")
+            % {"reasons": ", ".join(concern.urgency_reasons)},
+            recipients(concern),
+            purpose="feedback.urgent",
+            key=f"feedback.urgent:{concern.pk}",
+        )
 
 
 def _remind(now: Any) -> int:
@@ -85,21 +124,25 @@ def _remind(now: Any) -> int:
     rows = Concern.objects.filter(
         status__in=OPEN_STATUSES, due_at__gt=now, due_at__lte=soon, reminded_at__isnull=True
     )
-    for concern in rows.select_related("assigned_unit", "assignee")[:500]:
-        if (
-            Concern.objects.filter(pk=concern.pk, reminded_at__isnull=True).update(reminded_at=now)
-            != 1
-        ):
-            continue
-        local_due = timezone.localtime(concern.due_at)
-        _mail(
-            concern,
-            _("Nhắc hạn: ý kiến %(code)s") % {"code": concern.code},
-            _("Ý kiến %(code)s đến hạn trả lời lúc %(due)s.")
-            % {"code": concern.code, "due": local_due.strftime("%H:%M %d/%m/%Y")},
-            recipients(concern),
-        )
-        ConcernEvent.objects.create(concern=concern, kind="remind", note="e-mail")
+    for concern in rows.select_related("assigned_unit", "assignee", "unit")[:500]:
+        with transaction.atomic():
+            claimed = Concern.objects.filter(pk=concern.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            )
+            if claimed != 1:
+                continue
+            due = concern.due_at
+            assert due is not None  # filtered on due_at above
+            local_due = timezone.localtime(due)
+            _mail(
+                concern,
+                _("Nhắc hạn: ý kiến %(code)s") % {"code": concern.code},
+                _("Ý kiến %(code)s đến hạn trả lời lúc %(due)s.")
+                % {"code": concern.code, "due": local_due.strftime("%H:%M %d/%m/%Y")},
+                recipients(concern),
+                purpose="feedback.remind",
+                key=f"feedback.remind:{concern.pk}:{int(due.timestamp())}",
+            )
         sent += 1
     return sent
 
@@ -116,26 +159,29 @@ def _escalate(now: Any) -> int:
         target = concern.assigned_unit
         if target is not None and target.level.is_grassroots:
             target = _upper_unit(target)
-        claimed = Concern.objects.filter(
-            pk=concern.pk, escalated_at__isnull=True, due_at__lt=now
-        ).update(
-            escalated_at=now,
-            assigned_unit=target,
-            assignee=None,
-            due_at=deadline_for(concern.urgency, now),
-            reminded_at=None,
-        )
-        if claimed != 1:
-            continue
-        concern.refresh_from_db()
-        ConcernEvent.objects.create(concern=concern, kind="escalate", note=str(target or ""))
-        _mail(
-            concern,
-            _("Quá hạn: ý kiến %(code)s chuyển lên cấp trên") % {"code": concern.code},
-            _("Ý kiến %(code)s đã quá hạn trả lời và được chuyển tới %(unit)s.")
-            % {"code": concern.code, "unit": target},
-            officer_emails(target),
-        )
+        with transaction.atomic():
+            claimed = Concern.objects.filter(
+                pk=concern.pk, escalated_at__isnull=True, due_at__lt=now
+            ).update(
+                escalated_at=now,
+                assigned_unit=target,
+                assignee=None,
+                due_at=deadline_for(concern.urgency, now),
+                reminded_at=None,
+            )
+            if claimed != 1:
+                continue
+            concern.refresh_from_db()
+            ConcernEvent.objects.create(concern=concern, kind="escalate", note=str(target or ""))
+            _mail(
+                concern,
+                _("Quá hạn: ý kiến %(code)s chuyển lên cấp trên") % {"code": concern.code},
+                _("Ý kiến %(code)s đã quá hạn trả lời và được chuyển tới %(unit)s.")
+                % {"code": concern.code, "unit": target},
+                officer_emails_upward(target),
+                purpose="feedback.escalate",
+                key=f"feedback.escalate:{concern.pk}",
+            )
         moved += 1
     return moved
 
@@ -177,9 +223,16 @@ def check_deadlines(now: Any = None) -> dict[str, int]:
                 triaged += triage_one(concern_id=pk)
             except Exception:
                 log.exception("feedback: triage of concern %s failed; will retry next sweep", pk)
-    return {
-        "triaged": triaged,
-        "reminded": _remind(now),
-        "escalated": _escalate(now),
-        "erased": erase_expired_contacts(now),
-    }
+    counts = {"triaged": triaged}
+    # Each step on its own: one that fails (a bug, a lock) is logged and the others still run.
+    for name, step in (
+        ("reminded", _remind),
+        ("escalated", _escalate),
+        ("erased", erase_expired_contacts),
+    ):
+        try:
+            counts[name] = step(now)
+        except Exception:
+            log.exception("feedback: deadline step %s failed; the next sweep retries", name)
+            counts[name] = 0
+    return counts

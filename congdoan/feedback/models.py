@@ -325,6 +325,12 @@ EVENT_LABELS = {
     "channel.answer_failed": _("Gửi trả lời qua Zalo/SMS bị lỗi"),
     "channel.receipt_sent": _("Đã gửi mã tra cứu qua Zalo/SMS"),
     "channel.receipt_failed": _("Gửi mã tra cứu qua Zalo/SMS bị lỗi"),
+    "remind_failed": _("Không gửi được thư nhắc hạn"),
+    "alert_sent": _("Đã gửi thư báo ý kiến khẩn"),
+    "alert_failed": _("Không gửi được thư báo ý kiến khẩn"),
+    "escalation_sent": _("Đã gửi thư báo chuyển cấp trên"),
+    "escalation_failed": _("Không gửi được thư báo chuyển cấp trên"),
+    "no_recipient": _("Không có cán bộ nào có thư điện tử để nhận thông báo"),
 }
 
 

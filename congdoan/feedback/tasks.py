@@ -46,59 +46,29 @@ def notify_urgent(concern_id: int) -> None:
 
 
 @task()
-def deliver_answer(concern_id: int, attempt: int = 1) -> None:
-    """Send the published answer back through the channel it came from (Zalo, SMS…).
-
-    A retryable provider failure is tried again later (1, 2, 4… × CHANNELS_RETRY_MINUTES,
-    up to CHANNELS_TASK_ATTEMPTS times) where the backend can defer; the last failure raises.
-    """
+def deliver_answer(concern_id: int) -> None:
+    """Queue the published answer in the outbox for the channel it came from (Zalo, SMS…);
+    the outbox sends it and retries with its one policy."""
+    from congdoan.feedback.channels import deliver_answer as deliver
     from congdoan.feedback.models import Concern
 
     concern = Concern.objects.filter(pk=concern_id).first()
-    if concern is None:
-        return
-    try:
-        from congdoan.feedback.channels import ChannelError
-        from congdoan.feedback.channels import deliver_answer as deliver
-    except ImportError:
-        log.warning(
-            "feedback: congdoan.feedback.channels.deliver_answer is not available; answer %s not pushed",
-            concern.code,
-        )
-        return
-    try:
+    if concern is not None:
         deliver(concern)
-    except ChannelError as exc:
-        attempts = getattr(settings, "CHANNELS_TASK_ATTEMPTS", 1)
-        minutes = getattr(settings, "CHANNELS_RETRY_MINUTES", 5)
-        if (
-            getattr(exc, "retryable", False)
-            and attempt < attempts
-            and deliver_answer.get_backend().supports_defer
-        ):
-            later = timezone.now() + timedelta(minutes=minutes * 2 ** (attempt - 1))
-            deliver_answer.using(run_after=later).enqueue(concern_id, attempt + 1)
-            log.warning(
-                "feedback: answer %s not delivered (%s); retry %s later",
-                concern.code,
-                exc,
-                attempt + 1,
-            )
-            return
-        raise
 
 
 @task()
 def feedback_check_deadlines(reschedule: bool = False) -> dict[str, int]:
     """Triage leftovers, remind, escalate and erase old contacts; with `reschedule`, run again later.
 
-    Re-enqueuing itself with `run_after` keeps one sweep alive on the database backend
-    without cron; `congdoan feedback check-deadlines --schedule` starts the chain.
+    `congdoan scheduler` runs the sweep on its own clock (the way to prefer). Without it,
+    re-enqueuing itself with `run_after` keeps one sweep alive on the database backend;
+    `congdoan feedback check-deadlines --schedule` starts the chain. The next run is queued
+    before this one runs, so a failing sweep never ends the chain.
     """
     from congdoan.feedback.deadlines import check_deadlines
 
-    counts = check_deadlines()
     if reschedule:
         later = timezone.now() + timedelta(minutes=settings.FEEDBACK_CHECK_EVERY_MINUTES)
         feedback_check_deadlines.using(run_after=later).enqueue(reschedule=True)
-    return counts
+    return check_deadlines()

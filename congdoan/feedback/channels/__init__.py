@@ -1,21 +1,26 @@
 """Intake and answer channels of "Workers' voice": Zalo Official Account, SMS, paper forms.
 
-`deliver_answer(concern)` is called by the answer task: it sends the officers' answer back
-through the channel the worker used (Zalo → the OA's customer-service message to
+`deliver_answer(concern)` is called by the answer task: it queues the officers' answer in the
+outbox for the channel the worker used (Zalo → the OA's customer-service message to
 ``concern.contact_zalo_id``; SMS → ``concern.contact_phone``) and does nothing for channels
 where the worker reads the answer on the tracking page (web, API, member, officer, import).
-It raises `ChannelError` when the provider fails, so that the task can retry.
+Sending, retries and the delivery log are the outbox's (congdoan/outbox); what happened is
+written on the concern's history by `outcomes.py`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from congdoan.feedback.channels.http import ChannelError, ChannelNotConfigured
+from congdoan.feedback.channels import sms
+from congdoan.outbox.errors import ChannelError, ChannelNotConfigured
+from congdoan.outbox.models import OutboundMessage
+from congdoan.outbox.services import message_enqueue
 
 logger = logging.getLogger("congdoan.feedback.channels")
 
@@ -23,10 +28,16 @@ __all__ = [
     "ChannelError",
     "ChannelNotConfigured",
     "answer_message",
+    "concern_ref",
     "deliver_answer",
     "log_delivery",
     "tracking_url",
 ]
+
+
+def concern_ref(concern_id: int) -> str:
+    """How an outbox message names the concern it is about."""
+    return f"feedback.concern:{concern_id}"
 
 
 def tracking_url(concern: Any) -> str:
@@ -57,42 +68,41 @@ def answer_message(concern: Any) -> str:
     return _("Trả lời ý kiến %(code)s: %(text)s") % {"code": concern.code, "text": text}
 
 
-def deliver_answer(concern: Any) -> None:
-    """Send the answer back through Zalo or SMS; no-op for the other channels.
+def deliver_answer(concern: Any) -> OutboundMessage | None:
+    """Queue the answer for Zalo or SMS in the outbox; no-op for the other channels.
 
-    Raises ChannelError when the provider fails (the task retries). A channel that is not
-    configured, or a concern without the contact (erased after the retention period), is
-    logged on the concern and not raised: retrying cannot help.
+    A concern without the contact (erased after the retention period) or a channel that is
+    not configured is logged on the concern and queues nothing: retrying cannot help.
     """
-    from congdoan.feedback.channels import sms, zalo
-
     channel = str(concern.channel)
     if channel == "zalo":
         recipient = concern.contact_zalo_id
         text = answer_message(concern)
+        missing = "" if settings.ZALO_OA_ACCESS_TOKEN else "ZALO_OA_ACCESS_TOKEN"
     elif channel == "sms":
         recipient = concern.contact_phone
         text = sms.fit_segments(
             answer_message(concern), settings.SMS_MAX_SEGMENTS, link=tracking_url(concern)
         )
+        missing = "" if settings.SMS_API_BASE and settings.SMS_API_KEY else "SMS_API_BASE / SMS_API_KEY"
     else:
         logger.debug("answer %s: channel %s reads answers on the site", concern.code, channel)
-        return
+        return None
     if not recipient:
         log_delivery(concern.pk, kind="channel.answer_not_sent", note=f"{channel}: no contact")
         logger.warning("answer %s: %s concern without a contact; not sent", concern.code, channel)
-        return
-    try:
-        if channel == "zalo":
-            message_id = zalo.send_text(recipient, text)
-        else:
-            message_id = sms.send_sms(recipient, text)
-    except ChannelNotConfigured as exc:
-        log_delivery(concern.pk, kind="channel.answer_not_sent", note=str(exc))
-        logger.warning("answer %s: %s", concern.code, exc)
-        return
-    except ChannelError as exc:
-        log_delivery(concern.pk, kind="channel.answer_failed", note=f"{channel}: {exc}")
-        raise
-    log_delivery(concern.pk, kind="channel.answer_sent", note=f"{channel}: {message_id}")
-    logger.info("answer %s: sent by %s (message %s)", concern.code, channel, message_id)
+        return None
+    if missing:
+        note = f"{channel}: chưa cấu hình {missing}"
+        log_delivery(concern.pk, kind="channel.answer_not_sent", note=note)
+        logger.warning("answer %s: %s", concern.code, note)
+        return None
+    version = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return message_enqueue(
+        channel=channel,
+        recipient=recipient,
+        body=text,
+        purpose="feedback.answer",
+        ref=concern_ref(concern.pk),
+        key=f"feedback.answer:{concern.pk}:{version}",
+    )

@@ -11,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from congdoan.feedback.channels import concern_ref
 from congdoan.feedback.channels import sms as sms_lib
 from congdoan.feedback.models import Channel, Concern, Status, clean_code
 from congdoan.feedback.selectors import intake_unit
 from congdoan.feedback.services import concern_submit
 from congdoan.orgs.models import Unit
+from congdoan.outbox.services import message_enqueue
 
 logger = logging.getLogger("congdoan.feedback.channels")
 
@@ -74,16 +76,16 @@ def help_text(error: str) -> str:
     ) % {"error": error}
 
 
-def _send_later(channel: str, recipient: str, text: str, concern_id: int | None) -> None:
-    from congdoan.feedback.channels.tasks import send_channel_message
-
-    def run() -> None:
-        try:
-            send_channel_message.enqueue(channel, recipient, text, concern_id)
-        except Exception:
-            logger.exception("could not enqueue the %s reply to concern %s", channel, concern_id)
-
-    transaction.on_commit(run)
+def _send_later(channel: str, recipient: str, text: str, concern_id: int | None, *, key: str) -> None:
+    """Queue the reply in the outbox, in the caller's transaction (sent after commit, retried)."""
+    message_enqueue(
+        channel=channel,
+        recipient=recipient,
+        body=text,
+        purpose="feedback.receipt" if concern_id else "feedback.reply",
+        ref=concern_ref(concern_id) if concern_id else "",
+        key=key,
+    )
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -137,24 +139,34 @@ def _submit(
             reply = sms_lib.with_link(reply, url, settings.SMS_MAX_SEGMENTS)
         elif url:
             reply = f"{reply} {url}"
-        _send_later(channel, recipient, reply, None)
+        _send_later(channel, recipient, reply, None, key=f"feedback.reply:{channel}:{external_id}")
         return IntakeResult(concern=None, created=False, status_of=code)
     unit, text = match_unit(raw_text)
     try:
-        concern = concern_submit(
-            text=text,
-            unit=unit,
-            channel=channel,
-            is_anonymous=True,
-            contact_phone=contact_phone,
-            contact_zalo_id=contact_zalo_id,
-            external_id=external_id,
-        )
+        # The concern and its receipt are written together: the receipt cannot be lost.
+        with transaction.atomic():
+            concern = concern_submit(
+                text=text,
+                unit=unit,
+                channel=channel,
+                is_anonymous=True,
+                contact_phone=contact_phone,
+                contact_zalo_id=contact_zalo_id,
+                external_id=external_id,
+            )
+            _send_later(
+                channel,
+                recipient,
+                receipt_text_for(channel, concern),
+                concern.pk,
+                key=f"feedback.receipt:{channel}:{external_id}",
+            )
     except ValidationError as exc:
         error = _first_error(exc)
-        _send_later(channel, recipient, help_text(error), None)
+        _send_later(
+            channel, recipient, help_text(error), None, key=f"feedback.reply:{channel}:{external_id}"
+        )
         return IntakeResult(concern=None, created=False, error=error)
-    _send_later(channel, recipient, receipt_text_for(channel, concern), concern.pk)
     return IntakeResult(concern=concern, created=True)
 
 

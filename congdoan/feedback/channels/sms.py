@@ -1,10 +1,10 @@
-"""A generic SMS gateway: webhook signature check, payload parsing, segmenting, send client.
+"""A generic SMS gateway: webhook signature check, payload parsing, segmenting.
 
 Incoming (gateway → us): ``POST /kenh/sms/`` with a form or JSON body
 ``from, text, id, timestamp``, signed with ``X-Signature: <hex HMAC-SHA256(raw body, SMS_WEBHOOK_SECRET)>``
 (a ``sha256=`` prefix is accepted).
-Outgoing (us → gateway): ``POST {SMS_API_BASE}/send`` with ``Authorization: Bearer SMS_API_KEY``
-and JSON ``{"to": "+84…", "text": …}``; the gateway answers ``{"status": "ok", "id": …}``.
+Outgoing (us → gateway): sent by the outbox (congdoan/outbox/channels/sms.py); this module
+only fits the text into the allowed number of segments.
 """
 
 from __future__ import annotations
@@ -20,12 +20,6 @@ from urllib.parse import parse_qs
 from django.conf import settings
 
 from congdoan.core.phones import normalize_phone
-from congdoan.feedback.channels.http import (
-    ChannelError,
-    ChannelNotConfigured,
-    RetryPolicy,
-    post_json,
-)
 
 SIGNATURE_HEADER = "X-Signature"
 
@@ -153,27 +147,3 @@ def with_link(text: str, link: str, max_segments: int) -> str:
         return whole
     return fit_segments(text, max_segments, link=link)
 
-
-# --- client ---------------------------------------------------------------------------------
-
-
-def send_sms(to: str, text: str) -> str:
-    """Send one (possibly concatenated) SMS; return the gateway's message id."""
-    base = settings.SMS_API_BASE
-    key = settings.SMS_API_KEY
-    if not base or not key:
-        raise ChannelNotConfigured("SMS: chưa cấu hình SMS_API_BASE / SMS_API_KEY")
-    phone = normalize_phone(to)
-    if not phone:
-        raise ChannelError(f"SMS: số điện thoại không hợp lệ: {to!r}")
-    data = post_json(
-        base.rstrip("/") + "/send",
-        {"to": phone, "text": text},
-        headers={"Authorization": f"Bearer {key}"},
-        policy=RetryPolicy.from_settings(),
-        provider="SMS",
-    )
-    if data.get("status") != "ok":
-        detail = data.get("error") or data.get("message") or data.get("status") or "lỗi không rõ"
-        raise ChannelError(f"SMS: cổng tin nhắn từ chối: {detail}")
-    return str(data.get("id", ""))

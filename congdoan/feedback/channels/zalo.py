@@ -1,10 +1,9 @@
-"""Zalo Official Account: webhook signature check, event parsing and the send-message client.
+"""Zalo Official Account: webhook signature check and event parsing.
 
 Zalo signs every webhook call with the header
 ``X-ZEvent-Signature: mac=<sha256 hex of (app_id + raw_body + timestamp + oa_secret_key)>``,
 where ``timestamp`` is the ``timestamp`` field of the JSON body.
-Messages go out through ``POST {ZALO_OA_API_BASE}/v3.0/oa/message/cs`` with the OA's
-``access_token`` header; Zalo answers HTTP 200 with ``{"error": 0, …}`` or a non-zero error.
+Messages go out through the outbox (congdoan/outbox/channels/zalo.py).
 """
 
 from __future__ import annotations
@@ -17,17 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
-from congdoan.feedback.channels.http import (
-    ChannelError,
-    ChannelNotConfigured,
-    RetryPolicy,
-    post_json,
-)
-
 SIGNATURE_HEADER = "X-ZEvent-Signature"
-SEND_PATH = "/v3.0/oa/message/cs"
-# Zalo OA text messages are limited to 2000 characters.
-MAX_TEXT = 2000
 
 
 def expected_signature(raw_body: bytes, timestamp: str, *, app_id: str, secret: str) -> str:
@@ -80,27 +69,3 @@ def parse_text_event(body: dict[str, Any]) -> ZaloText | None:
         sender_id=sender_id, text=text, msg_id=msg_id, timestamp=str(body.get("timestamp", ""))
     )
 
-
-def send_text(user_id: str, text: str) -> str:
-    """Send a customer-service text to a Zalo user; return Zalo's message id."""
-    token = settings.ZALO_OA_ACCESS_TOKEN
-    if not token:
-        raise ChannelNotConfigured("Zalo OA: chưa cấu hình ZALO_OA_ACCESS_TOKEN")
-    if not user_id:
-        raise ChannelError("Zalo OA: thiếu mã người nhận (user_id)")
-    if len(text) > MAX_TEXT:
-        text = text[: MAX_TEXT - 1] + "…"
-    url = settings.ZALO_OA_API_BASE.rstrip("/") + SEND_PATH
-    data = post_json(
-        url,
-        {"recipient": {"user_id": user_id}, "message": {"text": text}},
-        headers={"access_token": token},
-        policy=RetryPolicy.from_settings(),
-        provider="Zalo OA",
-    )
-    error = data.get("error")
-    if error != 0:
-        message = data.get("message") or "lỗi không rõ"
-        raise ChannelError(f"Zalo OA: lỗi {error}: {message}")
-    inner = data.get("data") or {}
-    return str(inner.get("message_id", "")) if isinstance(inner, dict) else ""

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from congdoan.feedback.channels import ChannelError, deliver_answer
+from congdoan.feedback.channels import deliver_answer
 from congdoan.feedback.models import Channel, Concern, ConcernEvent
 from congdoan.feedback.tests.fakes import FakeSmsGateway, FakeZaloOA
 from congdoan.feedback.tests.fakes.fixtures import (  # noqa: F401 (fixtures)
@@ -22,6 +22,7 @@ from congdoan.feedback.tests.fakes.fixtures import (  # noqa: F401 (fixtures)
     fake_zalo,
     fast_retries,
 )
+from congdoan.outbox.models import MessageStatus, OutboundMessage
 
 ZALO_URL = "/kenh/zalo/"
 SMS_URL = "/kenh/sms/"
@@ -204,8 +205,10 @@ def test_zalo_concern_is_kept_when_the_reply_fails(
         response = post_zalo(client, zalo_event("#PX-A Xe đưa đón công nhân bị cắt"))
     assert response.status_code == 200
     concern = Concern.objects.get()
-    assert len(fake_zalo.requests) == 3  # the client's tries
-    assert ConcernEvent.objects.filter(concern=concern, kind="channel.receipt_failed").exists()
+    assert len(fake_zalo.requests) == 1  # one try now; the outbox tries again later
+    message = OutboundMessage.objects.get(purpose="feedback.receipt")
+    assert message.status == MessageStatus.QUEUED and message.attempts == 1
+    assert "503" in message.last_error and message.ref == f"feedback.concern:{concern.pk}"
 
 
 # --- SMS --------------------------------------------------------------------------------------
@@ -284,9 +287,12 @@ def _answered(unit: Any, **kw: Any) -> Concern:
 
 
 @pytest.mark.django_db
-def test_deliver_answer_sends_zalo_answers_through_the_oa(cast: Any, fake_zalo: FakeZaloOA) -> None:
+def test_deliver_answer_sends_zalo_answers_through_the_oa(
+    cast: Any, fake_zalo: FakeZaloOA, django_capture_on_commit_callbacks: Any
+) -> None:
     concern = _answered(cast.unit_a, channel=Channel.ZALO, contact_zalo_id="u-77")
-    deliver_answer(concern)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_answer(concern)
     (sent,) = fake_zalo.sent
     assert sent["user_id"] == "u-77"
     assert "Công ty đã cam kết trả lương trước ngày 5." in sent["text"]
@@ -296,14 +302,15 @@ def test_deliver_answer_sends_zalo_answers_through_the_oa(cast: Any, fake_zalo: 
 
 @pytest.mark.django_db
 def test_deliver_answer_sends_sms_answers_and_cuts_long_ones_with_the_tracking_link(
-    cast: Any, fake_sms: FakeSmsGateway
+    cast: Any, fake_sms: FakeSmsGateway, django_capture_on_commit_callbacks: Any
 ) -> None:
     from congdoan.feedback.channels import sms, tracking_url
 
     concern = _answered(cast.unit_a, channel=Channel.SMS, contact_phone="+84912345678")
     concern.answer_text = "Công đoàn đã làm việc với công ty về tiền lương làm thêm giờ. " * 10
     concern.save()
-    deliver_answer(concern)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_answer(concern)
     (sent,) = fake_sms.sent
     assert sent["to"] == "+84912345678"
     assert sms.segment_count(sent["text"]) <= 3
@@ -311,8 +318,8 @@ def test_deliver_answer_sends_sms_answers_and_cuts_long_ones_with_the_tracking_l
 
 
 @pytest.mark.django_db
-def test_deliver_answer_raises_when_the_provider_fails_so_the_task_can_retry(
-    cast: Any, fake_zalo: FakeZaloOA
+def test_answer_refused_by_zalo_fails_for_good_and_is_logged_on_the_concern(
+    cast: Any, fake_zalo: FakeZaloOA, django_capture_on_commit_callbacks: Any
 ) -> None:
     concern = _answered(cast.unit_a, channel=Channel.ZALO, contact_zalo_id="u-77")
     fake_zalo.fail_next(
@@ -322,18 +329,25 @@ def test_deliver_answer_raises_when_the_provider_fails_so_the_task_can_retry(
             "message": "User has not interacted with the OA in the last 7 days",
         },
     )
-    with pytest.raises(ChannelError, match="-230"):
+    with django_capture_on_commit_callbacks(execute=True):
         deliver_answer(concern)
+    message = OutboundMessage.objects.get(purpose="feedback.answer")
+    assert message.status == MessageStatus.FAILED and "-230" in message.last_error
     assert ConcernEvent.objects.filter(concern=concern, kind="channel.answer_failed").exists()
 
 
 @pytest.mark.django_db
-def test_deliver_answer_raises_on_sms_gateway_failure(cast: Any, fake_sms: FakeSmsGateway) -> None:
+def test_answer_during_an_sms_gateway_outage_waits_in_the_outbox_for_a_retry(
+    cast: Any, fake_sms: FakeSmsGateway, django_capture_on_commit_callbacks: Any
+) -> None:
     concern = _answered(cast.unit_a, channel=Channel.SMS, contact_phone="+84912345678")
     fake_sms.fail_next(5, status=500)
-    with pytest.raises(ChannelError, match="HTTP 500"):
+    with django_capture_on_commit_callbacks(execute=True):
         deliver_answer(concern)
-    assert len(fake_sms.requests) == 3
+    assert len(fake_sms.requests) == 1  # no sleeping retry loop inside the worker
+    message = OutboundMessage.objects.get(purpose="feedback.answer")
+    assert message.status == MessageStatus.QUEUED and "HTTP 500" in message.last_error
+    assert not ConcernEvent.objects.filter(concern=concern, kind="channel.answer_sent").exists()
 
 
 @pytest.mark.django_db
@@ -412,52 +426,6 @@ def test_sms_receipt_fits_the_segment_limit_and_keeps_the_tracking_link(
     text = fake_sms.sent[0]["text"]
     assert sms.segment_count(text) <= 2
     assert text.endswith(tracking_url(Concern.objects.get()))
-
-
-# --- receipt retries --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def deferring_backend(settings: Any) -> Any:
-    from django_tasks import default_task_backend
-
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
-            "QUEUES": ["default", "ocr"],
-        }
-    }
-    default_task_backend.clear()  # type: ignore[attr-defined]
-    return default_task_backend
-
-
-@pytest.mark.django_db
-def test_receipt_still_failing_is_queued_again_later_until_the_last_attempt(
-    cast: Any, fake_zalo: FakeZaloOA, deferring_backend: Any, settings: Any
-) -> None:
-    from congdoan.feedback.channels.tasks import send_channel_message
-
-    settings.CHANNELS_TASK_ATTEMPTS = 2
-    fake_zalo.fail_next(6, status=503)
-    assert send_channel_message.call("zalo", "u-1", "Mã tra cứu YK-ABC234", None) == ""
-    (queued,) = deferring_backend.results
-    assert queued.args == ["zalo", "u-1", "Mã tra cứu YK-ABC234", None, 2]
-    assert queued.task.run_after is not None
-    with pytest.raises(ChannelError, match="HTTP 503"):  # the last attempt gives up
-        send_channel_message.call("zalo", "u-1", "Mã tra cứu YK-ABC234", None, 2)
-    assert len(deferring_backend.results) == 1
-
-
-@pytest.mark.django_db
-def test_receipt_refused_by_the_provider_is_not_queued_again(
-    cast: Any, fake_zalo: FakeZaloOA, deferring_backend: Any, settings: Any
-) -> None:
-    from congdoan.feedback.channels.tasks import send_channel_message
-
-    settings.ZALO_OA_ACCESS_TOKEN = "revoked"
-    with pytest.raises(ChannelError, match="-216"):
-        send_channel_message.call("zalo", "u-1", "Mã tra cứu YK-ABC234", None)
-    assert deferring_backend.results == []
 
 
 @pytest.mark.django_db

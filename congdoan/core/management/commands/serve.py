@@ -58,6 +58,11 @@ class Command(BaseCommand):
                     [*cli, "worker"], new_session=True, death_signal=signal.SIGTERM,
                     stdout=log, stderr=subprocess.STDOUT if log else None,
                 )
+            # The periodic jobs (deadline sweep, outbox retries): congdoan/periodic.
+            children["scheduler"] = popen_child(
+                [*cli, "scheduler"], new_session=True, death_signal=signal.SIGTERM,
+                stdout=log, stderr=subprocess.STDOUT if log else None,
+            )
             web = [*cli, "runserver", *([] if reload else ["--noreload"]), addrport]
             children["web"] = popen_child(web, new_session=True, death_signal=signal.SIGTERM)
             ended = self._wait(children, stop)

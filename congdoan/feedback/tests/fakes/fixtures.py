@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from congdoan.feedback.tests.fakes.sms import FakeSmsGateway
+from congdoan.feedback.tests.fakes.smtp import FakeSmtpServer
 from congdoan.feedback.tests.fakes.zalo import FakeZaloOA
 
 ZALO_APP_ID = "1234567890"
@@ -17,9 +18,8 @@ SMS_WEBHOOK_SECRET = "sms-webhook-secret-for-tests"
 
 @pytest.fixture
 def fast_retries(settings: Any) -> None:
-    settings.CHANNELS_HTTP_ATTEMPTS = 3
-    settings.CHANNELS_HTTP_BACKOFF = 0.01
-    settings.CHANNELS_HTTP_TIMEOUT = 2.0
+    """Short timeouts; the outbox's retry policy is left as it is (tests move the clock)."""
+    settings.OUTBOX_HTTP_TIMEOUT = 2.0
 
 
 @pytest.fixture
@@ -41,6 +41,18 @@ def fake_sms(settings: Any, fast_retries: None) -> Iterator[FakeSmsGateway]:
     settings.SMS_API_BASE = server.url
     settings.SMS_API_KEY = server.api_key
     settings.SMS_WEBHOOK_SECRET = SMS_WEBHOOK_SECRET
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fake_smtp(settings: Any) -> Iterator[FakeSmtpServer]:
+    """A real SMTP server on loopback; `fake_smtp.refuse()` makes it answer 421."""
+    server = FakeSmtpServer().start()
+    for name, value in server.settings_for().items():
+        setattr(settings, name, value)
     try:
         yield server
     finally:
