@@ -35,8 +35,20 @@ mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
 mount --rbind /dev "$root/dev"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+# Where this machine reaches the registries through a proxy of its own (a certificate
+# authority its system trusts), the fresh root is told to trust the same one; nothing else
+# of this machine is carried over.
+tls_env=""
+if [[ -r /etc/ssl/certs/ca-certificates.crt ]]; then
+  cp /etc/ssl/certs/ca-certificates.crt "$root/etc/host-ca.crt"
+  tls_env="PIP_CERT=/etc/host-ca.crt NODE_EXTRA_CA_CERTS=/etc/host-ca.crt"
+fi
 
-in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 bash -lc "$1"; }
+in_root() {
+  # shellcheck disable=SC2086  # tls_env is a list of NAME=value words
+  chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+    LANG=C.UTF-8 $tls_env bash -lc "$1"
+}
 
 echo "== 2. only git, make and python3"
 in_root "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git make python3 >/dev/null"
