@@ -180,11 +180,21 @@ RQ_QUEUES = {
     for name in TASK_QUEUES
 }
 
-# Cache: Redis when configured (shared by all app servers), else local memory.
+# Cache, shared by every process (rate limits live there): Redis when configured, else a table
+# in the database (made by `congdoan migrate`; congdoan/core/cache.py). Tests get local memory,
+# cleared between tests; core/tests/test_shared_cache.py runs processes on the database cache.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "congdoan_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)},
+        }
+    }
 
 # Accounts and security.
 AUTH_USER_MODEL = "accounts.User"

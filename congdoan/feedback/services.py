@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congdoan.audit.services import audit_record
+from congdoan.core import ratelimit
 from congdoan.core.images import ImageRefused, photo_policy
 from congdoan.core.images import reencode as reencode_image
 from congdoan.core.phones import normalize_phone
@@ -79,18 +80,12 @@ def throttle_lookup(ip: str) -> None:
 
 
 def _throttle(ip: str, limit: int | None = None, kind: str = "rate") -> None:
-    """Fixed one-minute window per address in the shared cache (Redis in production)."""
+    """Fixed one-minute window per address, counted in the cache that every process shares
+    (the database, or Redis when set; `check --deploy` warns when it is process-local)."""
     limit = settings.FEEDBACK_RATE_LIMIT_PER_MINUTE if limit is None else limit
     if limit <= 0 or not ip:
         return
-    key = f"feedback:{kind}:{_ip_hash(ip)}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
-    if count > limit:
+    if not ratelimit.hit(f"feedback:{kind}:{_ip_hash(ip)}", limit=limit, window=60):
         raise Throttled(str(THROTTLE_MESSAGES.get(kind, THROTTLE_MESSAGES["rate"])))
 
 

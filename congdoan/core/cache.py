@@ -1,0 +1,44 @@
+"""The cache every process shares: the database table `congdoan_cache`, or Redis when set.
+
+Rate limits live there, so a process-local cache would multiply every limit by the number of
+processes. `migrate` creates the table (and `congdoan check --deploy` warns when the configured
+cache is process-local).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.core.management import call_command
+
+PROCESS_LOCAL_BACKENDS = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def create_cache_table(*, using: str = "default", **kwargs: Any) -> None:
+    """post_migrate: create the database cache's table when it is missing (idempotent)."""
+    if any(
+        c["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+        for c in settings.CACHES.values()
+    ):
+        call_command("createcachetable", database=using, verbosity=0)
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(**kwargs: Any) -> list[checks.CheckMessage]:
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend not in PROCESS_LOCAL_BACKENDS:
+        return []
+    return [
+        checks.Warning(
+            f"The default cache ({backend}) lives in one process: every rate limit is"
+            " multiplied by the number of processes.",
+            hint="Leave CACHES to the settings (the database cache, made by `congdoan migrate`)"
+            " or set REDIS_URL.",
+            id="congdoan.W001",
+        )
+    ]
