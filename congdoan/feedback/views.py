@@ -300,7 +300,7 @@ def _inbox_context(request: HttpRequest) -> dict[str, Any]:
         "topics": Topic.choices,
         "urgencies": Urgency.choices,
         "channels": Channel.choices,
-        "units": units_in_scope(request.user).filter(is_active=True).order_by("name")[:500],
+        "units": units_in_scope(request.user).filter(is_active=True).order_by("sort_key")[:500],
     }
 
 
@@ -505,7 +505,7 @@ def erase_contact(request: HttpRequest, code: str) -> HttpResponse:
 @officer_required
 def record(request: HttpRequest) -> HttpResponse:
     """An officer records a concern heard on the hotline or at a meeting."""
-    units = list(units_in_scope(request.user).filter(is_active=True).order_by("name")[:1000])
+    units = list(units_in_scope(request.user).filter(is_active=True).order_by("sort_key")[:1000])
     form = RecordForm(request.POST or None, units=units)
     status = 200
     if request.method == "POST":

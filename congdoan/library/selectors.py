@@ -495,12 +495,12 @@ def document_links(*, viewer: Any, document: Document) -> Links:
 def facets(*, viewer: Any) -> dict[str, Any]:
     qs = documents_visible(viewer=viewer)
     years = sorted({d.year for d in qs.exclude(issued_on=None).dates("issued_on", "year")}, reverse=True)
-    units = Unit.objects.filter(pk__in=qs.values("unit_id")).order_by("path").only("code", "name")
+    units = Unit.objects.filter(pk__in=qs.values("unit_id")).order_by("sort_key").only("code", "name")
     return {"years": years, "units": list(units)}
 
 
 def upload_units(*, viewer: Any) -> QuerySet[Unit]:
-    return Unit.objects.filter(unit_q(scope_for(viewer), field=""), is_active=True).order_by("path")
+    return Unit.objects.filter(unit_q(scope_for(viewer), field=""), is_active=True).order_by("sort_key")
 
 
 @dataclass

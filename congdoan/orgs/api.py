@@ -74,12 +74,5 @@ def list_members(request: HttpRequest, code: str, q: str = ""):  # type: ignore[
     unit = selectors.unit_detail(viewer=request.user, code=code)
     if not scope_for(request.user).is_officer:
         return Member.objects.none()
-    members = (
-        selectors.members_in_scope(request.user)
-        .filter(unit=unit, left_on__isnull=True)
-        .select_related("unit")
-        .order_by("full_name", "id")
-    )
-    if q:
-        members = members.filter(full_name__icontains=q)
-    return members
+    members = selectors.members_in_scope(request.user).filter(unit=unit).select_related("unit")
+    return selectors.filter_members(members, selectors.MemberFilter(query=q))

@@ -1,14 +1,32 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from congdoan.orgs.models import Level, Unit, UnitKind
+from congdoan.orgs.collation import units_tree_order
+from congdoan.orgs.models import Gender, Level, Member, Unit, UnitKind
+from congdoan.orgs.selectors import AGE_BANDS, MemberFilter
+
+
+class _TreeOrderIterator(ModelChoiceIterator):
+    """Units depth first, siblings in Vietnamese order (not by code point, not by id)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for unit in units_tree_order(self.queryset):
+            yield self.choice(unit)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """A union drop-down: the tree indented, siblings in Vietnamese order ("Dương" before "Điện lực")."""
+
+    iterator = _TreeOrderIterator
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("empty_label", _("— Chọn đơn vị —"))
         super().__init__(*args, **kwargs)
@@ -57,3 +75,67 @@ class UnitMergeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = _units()  # type: ignore[attr-defined]
+
+
+class MemberForm(forms.ModelForm):
+    """A member's own details (the unit and the end of membership have their own forms)."""
+
+    class Meta:
+        model = Member
+        fields = ["full_name", "gender", "date_of_birth", "joined_on", "card_number", "phone", "email", "is_union_member"]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class MemberEndForm(forms.Form):
+    on_date = forms.DateField(label=_("Ngày thôi sinh hoạt"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("Lý do"), max_length=255, required=False,
+        help_text=_("Ví dụ: chuyển công tác, nghỉ hưu, nghỉ việc."),
+    )
+
+
+class MemberRejoinForm(forms.Form):
+    unit = UnitChoiceField(label=_("Sinh hoạt tại đơn vị"), queryset=Unit.objects.none())
+    on_date = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+AGE_LABELS = {
+    "under-30": _("Dưới 30 tuổi"),
+    "30-44": _("30–44 tuổi"),
+    "45-54": _("45–54 tuổi"),
+    "55-plus": _("Từ 55 tuổi"),
+}
+
+
+class MemberFilterForm(forms.Form):
+    """The member list's search box and filters (GET); a value it does not know is ignored."""
+
+    q = forms.CharField(required=False, max_length=100)
+    gioi_tinh = forms.ChoiceField(required=False, label=_("Giới tính"), choices=[("", _("Mọi giới tính")), *Gender.choices])
+    tuoi = forms.ChoiceField(required=False, label=_("Tuổi"), choices=[("", _("Mọi độ tuổi")), *((k, AGE_LABELS[k]) for k in AGE_BANDS)])
+    trang_thai = forms.ChoiceField(
+        required=False, label=_("Trạng thái"),
+        choices=[("active", _("Đang sinh hoạt")), ("left", _("Đã thôi sinh hoạt")), ("all", _("Tất cả"))],
+    )
+    the = forms.ChoiceField(
+        required=False, label=_("Thẻ đoàn viên"),
+        choices=[("", _("Có hoặc chưa có thẻ")), ("yes", _("Đã có thẻ")), ("no", _("Chưa có thẻ"))],
+    )
+
+    def to_filter(self) -> MemberFilter:
+        self.is_valid()  # fields that did clean are kept; the others count as "any"
+        data = self.cleaned_data
+        return MemberFilter(
+            query=(data.get("q") or "").strip(),
+            gender=data.get("gioi_tinh") or "",
+            age=data.get("tuoi") or "",
+            status=data.get("trang_thai") or "active",
+            card=data.get("the") or "",
+        )

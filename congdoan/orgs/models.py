@@ -11,12 +11,13 @@ Levels are rows (`Level`), not code: reorganisations add or retire levels withou
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection, Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.orgs.collation import person_key, vn_key
@@ -38,7 +39,25 @@ class Level(models.Model):
         verbose_name_plural = _("cấp công đoàn")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name as the reader's language says it: the row's own name in Vietnamese (an
+        administrator may edit it), a translated name for the levels every deployment has."""
+        known = KNOWN_LEVEL_NAMES.get(self.code)
+        if known is None or (translation.get_language() or "vi").startswith("vi"):
+            return self.name
+        return str(known)
+
+
+# The levels of the Vietnamese union system (codes as `congdoan seed-demo` creates them).
+KNOWN_LEVEL_NAMES = {
+    "tong-lien-doan": _("Tổng Liên đoàn"),
+    "lien-doan-tinh": _("Liên đoàn Lao động tỉnh, thành phố"),
+    "cap-tren-co-so": _("Công đoàn cấp trên trực tiếp cơ sở"),
+    "co-so": _("Công đoàn cơ sở"),
+}
 
 
 class UnitKind(models.TextChoices):
@@ -180,12 +199,33 @@ class Gender(models.TextChoices):
     OTHER = "O", _("Khác")
 
 
-class MemberQuerySet(models.QuerySet["Member"]):
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Member]:
-        objs = list(objs)
-        for obj in objs:
-            obj.fill_keys()
-        return super().bulk_create(objs, *args, **kwargs)
+class _Keyed(Protocol):
+    def fill_keys(self) -> None: ...
+
+
+_K = TypeVar("_K", bound=models.Model)
+
+
+class KeyedQuerySet(models.QuerySet[_K]):
+    """A queryset whose rows carry derived keys (`fill_keys()`), also when written in bulk."""
+
+    def bulk_create(
+        self,
+        objs: Iterable[_K],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Collection[str] | None = None,
+        unique_fields: Collection[str] | None = None,
+    ) -> list[_K]:
+        """Rows written in bulk (the demo, imports) get their search and sort keys too."""
+        rows = list(objs)
+        for row in rows:
+            cast(_Keyed, row).fill_keys()
+        return super().bulk_create(
+            rows, batch_size=batch_size, ignore_conflicts=ignore_conflicts, update_conflicts=update_conflicts,
+            update_fields=update_fields, unique_fields=unique_fields,
+        )
 
 
 class Member(models.Model):
@@ -210,7 +250,7 @@ class Member(models.Model):
     name_folded = models.CharField(max_length=200, blank=True, default="", db_default="", editable=False, db_index=True)
     sort_key = models.CharField(max_length=1000, blank=True, default="", db_default="", editable=False)
 
-    objects = MemberQuerySet.as_manager()
+    objects = KeyedQuerySet["Member"].as_manager()
 
     class Meta:
         ordering = ["sort_key", "id"]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from congdoan.orgs.models import Appointment, Member, Unit, UnitPeriod
+from congdoan.orgs.models import Appointment, Member, Membership, Unit, UnitPeriod
 from congdoan.orgs.scoping import (
     get_unit_in_scope,
     members_in_scope,
@@ -71,11 +73,93 @@ def subtree_member_count(*, unit: Unit) -> int:
     return Member.objects.filter(unit__path__startswith=unit.path, left_on__isnull=True).count()
 
 
-def unit_members(*, viewer: Any, unit: Unit, query: str = "", page: int = 1, per_page: int = 50) -> Page[Member]:
-    members = members_in_scope(viewer).filter(unit=unit, left_on__isnull=True).order_by("full_name", "id")
-    if query:
-        members = members.filter(Q(full_name__icontains=query) | Q(card_number=query) | Q(phone__contains=query))
+@dataclass(frozen=True)
+class MemberFilter:
+    """What an officer narrows a member list by; empty means "any"."""
+
+    query: str = ""
+    gender: str = ""
+    age: str = ""  # a key of AGE_BANDS
+    status: str = "active"  # "active", "left" or "all"
+    card: str = ""  # "yes" or "no"
+
+
+# Age bands an officer asks for (from, to: ages included); None is open.
+AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
+    "under-30": (None, 29),
+    "30-44": (30, 44),
+    "45-54": (45, 54),
+    "55-plus": (55, None),
+}
+
+
+def _born_q(band: tuple[int | None, int | None], today: date) -> Q:
+    """People whose age today lies in the band, as a filter on the date of birth."""
+    youngest, oldest = band
+    q = Q(date_of_birth__isnull=False)
+    if youngest is not None:  # at least `youngest` years old: born on or before this day
+        q &= Q(date_of_birth__lte=_years_before(today, youngest))
+    if oldest is not None:  # at most `oldest`: born after the day `oldest + 1` years ago
+        q &= Q(date_of_birth__gt=_years_before(today, oldest + 1))
+    return q
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def filter_members(members: QuerySet[Member], f: MemberFilter) -> QuerySet[Member]:
+    """Apply a MemberFilter: words typed with or without diacritics, card or phone, and the filters."""
+    if f.query:
+        digits = "".join(ch for ch in f.query if ch.isdigit())
+        by_name = Q()
+        for word in fold(f.query).split():
+            by_name &= Q(name_folded__contains=word)
+        alternatives = by_name | Q(card_number__iexact=f.query.strip())
+        if len(digits) >= 4:
+            alternatives |= Q(phone__contains=digits.lstrip("0"))
+        members = members.filter(alternatives)
+    if f.gender:
+        members = members.filter(gender=f.gender)
+    if f.age in AGE_BANDS:
+        members = members.filter(_born_q(AGE_BANDS[f.age], timezone.localdate()))
+    if f.status == "active":
+        members = members.filter(left_on__isnull=True)
+    elif f.status == "left":
+        members = members.filter(left_on__isnull=False)
+    if f.card == "yes":
+        members = members.exclude(card_number__isnull=True).exclude(card_number="")
+    elif f.card == "no":
+        members = members.filter(Q(card_number__isnull=True) | Q(card_number=""))
+    return members.order_by("sort_key", "id")
+
+
+def unit_members(
+    *, viewer: Any, unit: Unit, query: str = "", page: int | str = 1, per_page: int = 50, filters: MemberFilter | None = None
+) -> Page[Member]:
+    """The unit's members in Vietnamese name order (given name first), filtered, one page."""
+    f = filters or MemberFilter(query=query)
+    members = filter_members(members_in_scope(viewer).filter(unit=unit), f)
     return Paginator(members, per_page).get_page(page)
+
+
+def member_detail(*, viewer: Any, unit: Unit, member_id: int) -> Member:
+    """One member of `unit` the viewer may see; 404 otherwise."""
+    member = members_in_scope(viewer).filter(pk=member_id, unit=unit).select_related("unit", "user").first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def member_history(*, member: Member) -> list[Membership]:
+    """The member's periods in the union, latest first; one made up from the record when none is stored."""
+    periods = list(member.memberships.select_related("unit").order_by("-joined_on", "-id"))
+    if not periods:
+        periods = [Membership(member=member, unit=member.unit, joined_on=member.joined_on, left_on=member.left_on)]
+    return periods
 
 
 def unit_officers(*, viewer: Any, unit: Unit) -> QuerySet[Appointment]:
@@ -130,8 +214,10 @@ def unit_search(*, viewer: Any, text: str, limit: int = 20) -> list[Unit]:
     return list(units.order_by("sort_key", "pk")[:limit])
 
 
-def members_for_export(*, viewer: Any, unit: Unit) -> QuerySet[Member]:
-    return members_in_scope(viewer).filter(unit__path__startswith=unit.path).filter(unit_q(scope_for(viewer)))
+def members_for_export(*, viewer: Any, unit: Unit, filters: MemberFilter | None = None) -> QuerySet[Member]:
+    """Members of `unit`'s whole subtree that the viewer may see, filtered, in name order."""
+    members = members_in_scope(viewer).filter(unit__path__startswith=unit.path).filter(unit_q(scope_for(viewer)))
+    return filter_members(members.select_related("unit"), filters or MemberFilter())
 
 
 def grassroots_units(*, under: Unit | None = None) -> QuerySet[Unit]:

@@ -18,6 +18,7 @@ from congdoan.orgs.models import (
     Appointment,
     Level,
     Member,
+    Membership,
     Position,
     Unit,
     UnitEvent,
@@ -172,8 +173,59 @@ def member_create(*, actor: Any, unit: Unit, full_name: str, audit: bool = True,
     member = Member(unit=unit, full_name=full_name.strip(), **_clean_member_fields(fields))
     member.full_clean()
     member.save()
+    Membership.objects.create(member=member, unit=unit, joined_on=member.joined_on, left_on=member.left_on)
     if audit:
-        audit_record(actor=actor, action="member.create", target=member)
+        audit_record(
+            actor=actor, action="member.create", target=member, unit=unit,
+            changes={"full_name": member.full_name, "unit": unit.code},
+        )
+    return member
+
+
+def _open_membership(member: Member) -> Membership:
+    """The member's current period; made from the record for members stored before periods were."""
+    current = member.memberships.filter(left_on__isnull=True).order_by("-id").first()
+    if current is None:
+        current = Membership.objects.create(member=member, unit=member.unit, joined_on=member.joined_on)
+    return current
+
+
+@transaction.atomic
+def member_end(*, actor: Any, member: Member, on_date: date | None = None, reason: str = "") -> Member:
+    """End the member's current membership (thôi sinh hoạt); the period stays in the history.
+
+    A conditional UPDATE on `left_on`, so two officers ending it at once record one end.
+    """
+    on_date = on_date or timezone.localdate()
+    if member.joined_on and on_date < member.joined_on:
+        raise ValidationError({"on_date": _("Ngày kết thúc không thể trước ngày vào công đoàn.")})
+    period = _open_membership(member)
+    if Member.objects.filter(pk=member.pk, left_on__isnull=True).update(left_on=on_date) != 1:
+        raise ValidationError(_("Đoàn viên này đã thôi sinh hoạt."))
+    Membership.objects.filter(pk=period.pk).update(left_on=on_date, end_reason=reason.strip()[:255])
+    member.left_on = on_date
+    audit_record(
+        actor=actor, action="member.end", target=member, unit=member.unit,
+        changes={"left_on": [None, on_date.isoformat()], "reason": reason.strip()},
+    )
+    return member
+
+
+@transaction.atomic
+def member_rejoin(*, actor: Any, member: Member, unit: Unit, on_date: date | None = None) -> Member:
+    """Start a new membership for someone who left (in the same unit or another); the past one is kept."""
+    on_date = on_date or timezone.localdate()
+    if Member.objects.filter(pk=member.pk, left_on__isnull=False).update(
+        left_on=None, unit=unit, joined_on=on_date
+    ) != 1:
+        raise ValidationError(_("Đoàn viên này đang sinh hoạt."))
+    Membership.objects.create(member=member, unit=unit, joined_on=on_date)
+    old_unit = member.unit
+    member.refresh_from_db()
+    audit_record(
+        actor=actor, action="member.rejoin", target=member, unit=unit,
+        changes={"unit": [old_unit.code, unit.code], "joined_on": on_date.isoformat()},
+    )
     return member
 
 
@@ -188,6 +240,8 @@ def member_update(*, actor: Any, member: Member, **fields: Any) -> Member:
     if changes:
         member.full_clean()
         member.save()
+        if "joined_on" in changes and member.left_on is None:
+            Membership.objects.filter(pk=_open_membership(member).pk).update(joined_on=member.joined_on)
         audit_record(actor=actor, action="member.update", target=member, changes=changes)
     return member
 

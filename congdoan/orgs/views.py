@@ -12,7 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from congdoan.orgs import selectors, services
-from congdoan.orgs.forms import UnitCreateForm, UnitMergeForm, UnitMoveForm, UnitRenameForm
+from congdoan.orgs.forms import (
+    MemberFilterForm,
+    UnitCreateForm,
+    UnitMergeForm,
+    UnitMoveForm,
+    UnitRenameForm,
+)
 from congdoan.orgs.scoping import scope_for
 
 
@@ -56,16 +62,21 @@ def tree(request: HttpRequest) -> HttpResponse:
 @officer_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_detail(viewer=request.user, code=code)
+    filter_form = MemberFilterForm(request.GET)
     page = selectors.unit_members(
-        viewer=request.user, unit=unit, query=request.GET.get("q", "").strip(), page=int(request.GET.get("page", 1) or 1)
+        viewer=request.user, unit=unit, page=request.GET.get("page") or 1, filters=filter_form.to_filter()
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "unit": unit,
         "officers": selectors.unit_officers(viewer=request.user, unit=unit),
         "children": unit.children.filter(is_active=True).order_by("sort_key"),
         "members_total": selectors.subtree_member_count(unit=unit),
         "page": page,
+        "filter_form": filter_form,
         "q": request.GET.get("q", ""),
+        "querystring": query.urlencode(),
         "events": unit.events.all()[:20],
     }
     if request.htmx:  # type: ignore[attr-defined]
