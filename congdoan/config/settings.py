@@ -392,7 +392,13 @@ LIBRARY_OCR_LANG = env_str("LIBRARY_OCR_LANG", "vie")
 LIBRARY_OCR_PSM = env_int("LIBRARY_OCR_PSM", 4)
 LIBRARY_OCR_DPI = env_int("LIBRARY_OCR_DPI", 200)
 LIBRARY_OCR_THREADS = env_int("LIBRARY_OCR_THREADS", 1)
-LIBRARY_OCR_TIMEOUT = env_int("LIBRARY_OCR_TIMEOUT", 180)
+LIBRARY_OCR_TIMEOUT = env_int("LIBRARY_OCR_TIMEOUT", 120)
+# A PDF page is rendered at LIBRARY_OCR_DPI, lowered for a large page so that it stays under
+# this many pixels; a page that would need less than LIBRARY_OCR_MIN_DPI is not OCR'd (a
+# poster-sized page of tiny text, or a trap); each unit OCRs at most this many pages a day.
+LIBRARY_OCR_MAX_PAGE_PIXELS = env_int("LIBRARY_OCR_MAX_PAGE_PIXELS", 12_000_000)
+LIBRARY_OCR_MIN_DPI = env_int("LIBRARY_OCR_MIN_DPI", 60)
+LIBRARY_OCR_PAGES_PER_UNIT_PER_DAY = env_int("LIBRARY_OCR_PAGES_PER_UNIT_PER_DAY", 2000)
 LIBRARY_OCR_PAGES_PER_TASK = env_int("LIBRARY_OCR_PAGES_PER_TASK", 3)
 LIBRARY_OCR_STALE_SECONDS = env_int("LIBRARY_OCR_STALE_SECONDS", 15 * 60)
 LIBRARY_MIN_TEXT_CHARS = env_int("LIBRARY_MIN_TEXT_CHARS", 25)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
 import os
 import shutil
 import subprocess
@@ -208,13 +209,30 @@ def _mean_confidence(tsv: str) -> float | None:
     return round(sum(values) / len(values) / 100, 3) if values else None
 
 
+def page_dpi(width_pt: float, height_pt: float) -> int:
+    """The resolution to render a PDF page of width × height points at: LIBRARY_OCR_DPI, lowered
+    for a large page so that the image stays within LIBRARY_OCR_MAX_PAGE_PIXELS."""
+    square_inches = max(width_pt, 1.0) / 72 * max(height_pt, 1.0) / 72
+    fitting = math.floor(math.sqrt(settings.LIBRARY_OCR_MAX_PAGE_PIXELS / square_inches))
+    return max(1, min(settings.LIBRARY_OCR_DPI, fitting))
+
+
 def render_pdf_page(data: bytes, number: int) -> PageImage:
-    """Page `number` (1-based) of a PDF as a grey image at the OCR resolution (PGM: no encoding cost)."""
+    """Page `number` (1-based) of a PDF as a grey image at the OCR resolution (PGM: no encoding
+    cost), never more than LIBRARY_OCR_MAX_PAGE_PIXELS: a 1 KB PDF can declare pages of
+    7000 × 7000 points, which at 200 dpi would be 378 million pixels."""
     import pymupdf
 
     with pymupdf.open(stream=data, filetype="pdf") as doc:
         page = doc.load_page(number - 1)
-        pix = page.get_pixmap(dpi=settings.LIBRARY_OCR_DPI, colorspace=pymupdf.csGRAY)
+        rect = page.rect
+        dpi = page_dpi(rect.width, rect.height)
+        if dpi < settings.LIBRARY_OCR_MIN_DPI:
+            raise OcrFailed(
+                _("Trang %(n)d có khổ quá lớn (%(w)s × %(h)s cm): thu về cỡ đọc được thì chữ còn quá nhỏ, nên không nhận dạng chữ. Hãy quét lại trang ở khổ giấy thường (A4, A3).")
+                % {"n": number, "w": f"{rect.width / 72 * 2.54:.0f}", "h": f"{rect.height / 72 * 2.54:.0f}"}
+            )
+        pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
         return PageImage(pix.tobytes("pgm"), ".pgm")
 
 
@@ -222,10 +240,16 @@ _SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "TIFF": ".tif"}
 
 
 def image_frame(data: bytes, number: int) -> PageImage | Image.Image:
-    """Frame `number` of an image file; a single-frame PNG/JPEG/TIFF goes to Tesseract untouched."""
+    """Frame `number` of an image file; a single-frame PNG/JPEG/TIFF within the OCR pixel cap
+    goes to Tesseract untouched, a larger one is shrunk to the cap."""
+    cap = settings.LIBRARY_OCR_MAX_PAGE_PIXELS
     with Image.open(io.BytesIO(data)) as img:
-        if getattr(img, "n_frames", 1) == 1 and img.format in _SUFFIX and img.mode in ("1", "L", "RGB", "P") and number == 1:
+        small = img.size[0] * img.size[1] <= cap
+        if small and getattr(img, "n_frames", 1) == 1 and img.format in _SUFFIX and img.mode in ("1", "L", "RGB", "P") and number == 1:
             return PageImage(data, _SUFFIX[img.format])
         img.seek(number - 1)
         frame = img.convert("L")
+    if frame.size[0] * frame.size[1] > cap:
+        scale = math.sqrt(cap / (frame.size[0] * frame.size[1]))
+        frame = frame.resize((max(1, int(frame.size[0] * scale)), max(1, int(frame.size[1] * scale))), Image.Resampling.LANCZOS)
     return frame

@@ -171,8 +171,11 @@ def document_process(*, document_id: int) -> None:
             _set_pages(doc, [(intake.docx_text(data), False)])
         elif doc.source_kind == SourceKind.PDF:
             texts = intake.pdf_page_texts(data)
-            _set_pages(doc, [(t, len(t.strip()) < settings.LIBRARY_MIN_TEXT_CHARS) for t in texts])
+            pages = [(t, len(t.strip()) < settings.LIBRARY_MIN_TEXT_CHARS) for t in texts]
+            _check_ocr_quota(doc, sum(1 for _text, needs_ocr in pages if needs_ocr))
+            _set_pages(doc, pages)
         else:
+            _check_ocr_quota(doc, max(1, doc.page_count))
             _set_pages(doc, [("", True)] * max(1, doc.page_count))
     except intake.Refused as exc:
         _fail(doc, exc.message)
@@ -188,6 +191,24 @@ def document_process(*, document_id: int) -> None:
             transaction.on_commit(lambda: ocr_document.enqueue(doc.pk))
     else:
         document_finalize(document_id=doc.pk)
+
+
+def _check_ocr_quota(doc: Document, pages: int) -> None:
+    """Refuse OCR past LIBRARY_OCR_PAGES_PER_UNIT_PER_DAY pages for the document's unit,
+    counted over the documents it uploaded since midnight (Vietnam time); 0 means no limit."""
+    limit = settings.LIBRARY_OCR_PAGES_PER_UNIT_PER_DAY
+    if not pages or limit <= 0:
+        return
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    used = (
+        Page.objects.filter(document__unit_id=doc.unit_id, document__created_at__gte=midnight, needs_ocr=True)
+        .exclude(document_id=doc.pk).count()
+    )
+    if used + pages > limit:
+        raise intake.Refused(
+            _("Đơn vị đã nhận dạng chữ %(used)d trang hôm nay; tài liệu này cần thêm %(pages)d trang, vượt hạn mức %(limit)d trang mỗi ngày. Hãy bấm “Thử lại” vào ngày mai, hoặc nhờ quản trị viên nâng hạn mức.")
+            % {"used": used, "pages": pages, "limit": limit}
+        )
 
 
 @transaction.atomic
