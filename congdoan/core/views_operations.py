@@ -1,0 +1,54 @@
+"""The operations views: the load balancers' health check and the administrators' page of
+workers, queues and failed tasks (with a retry button)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from congdoan.core import health
+from congdoan.core.models import WorkerHeartbeat
+from congdoan.core.services import task_retry
+from congdoan.orgs.views import admin_required
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when everything answers, 503 otherwise; `?chi=web` checks only the web side
+    (database and cache), for a load balancer that must not drop web servers when the
+    worker is down."""
+    report = health.health_report(web_only=request.GET.get("chi") == "web")
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@admin_required
+@require_GET
+def operations(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    live = {row.pk for row in health.live_workers(now=now)}
+    workers = [
+        {"row": row, "alive": row.pk in live, "age": round((now - row.last_seen).total_seconds())}
+        for row in WorkerHeartbeat.objects.all()
+    ]
+    queues = [{"q": q, "age": q.oldest_age_s(now)} for q in health.queue_overview(now=now)]
+    return render(
+        request,
+        "core/operations.html",
+        {"workers": workers, "queues": queues, "failed": health.failed_tasks(), "report": health.health_report()},
+    )
+
+
+@admin_required
+@require_POST
+def operations_retry(request: HttpRequest, task_id: str) -> HttpResponse:
+    if task_retry(actor=request.user, task_id=task_id):
+        messages.success(request, _("Đã đưa công việc trở lại hàng đợi."))
+    else:
+        messages.error(request, _("Không tìm thấy công việc lỗi này (có thể đã được chạy lại)."))
+    return redirect("core:operations")
