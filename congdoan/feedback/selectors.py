@@ -419,6 +419,11 @@ def feedback_period_summary(
     answered = qs.filter(answered_at__isnull=False)
     n_answered = answered.count()
     on_time = answered.filter(answered_on_time=True).count()
+    # Unanswered concerns past their deadline are late answers too: they count against
+    # the on-time share (else a period whose overdue concerns wait shows "100 %").
+    overdue_open = qs.filter(
+        status__in=OPEN_STATUSES, answered_at__isnull=True, due_at__lt=timezone.now()
+    ).count()
     rated = qs.filter(rating__isnull=False)
     rating = rated.aggregate(avg=Avg("rating"))["avg"]
     n_rated = rated.count()
@@ -448,7 +453,10 @@ def feedback_period_summary(
         "answered": n_answered,
         "answered_share": round(100 * n_answered / total, 1) if total else None,
         "answered_on_time": on_time,
-        "on_time_share": round(100 * on_time / n_answered, 1) if n_answered else None,
+        "overdue_unanswered": overdue_open,
+        "on_time_share": round(100 * on_time / (n_answered + overdue_open), 1)
+        if n_answered + overdue_open
+        else None,
         "rated": n_rated,
         "avg_rating": round(float(rating), 2) if rating is not None else None,
         "satisfied_share": round(100 * satisfied / n_rated, 1) if n_rated else None,
@@ -500,6 +508,19 @@ def topic_unit_month(*, viewer: Any, months: int = 6, unit: Unit | None = None) 
         code = r["unit__code"] or ""
         unit_names[code] = r["unit__name"] or "—"
         by_unit_topic[(code, r["topic"] or "")][key] += r["n"]
+    # Like with like: this month so far against the same first days of last month.
+    prev_first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    prev_lo, _ = _period_bounds(prev_first, prev_first)
+    days = min(today.day, (today.replace(day=1) - prev_first).days)
+    same_days = Counter(
+        dict(
+            _in_unit(_base(viewer), unit)
+            .filter(created_at__gte=prev_lo, created_at__lt=prev_lo + timedelta(days=days))
+            .values_list("topic")
+            .annotate(n=Count("id"))
+            .values_list("topic", "n")
+        )
+    )
     topic_names = dict(Topic.choices)
     topic_rows = [
         {
@@ -507,15 +528,14 @@ def topic_unit_month(*, viewer: Any, months: int = 6, unit: Unit | None = None) 
             "label": str(topic_names.get(t, t or "—")),
             "counts": [counts[m] for m in month_keys],
             "total": sum(counts.values()),
-            # This month against last month (the month so far: a trend, not a forecast).
-            "change": (counts[month_keys[-1]] - counts[month_keys[-2]])
-            if len(month_keys) > 1
-            else 0,
+            # This month so far against the same number of days of last month.
+            "change": (counts[month_keys[-1]] - same_days.get(t, 0)) if len(month_keys) > 1 else 0,
         }
         for t, counts in sorted(by_topic_month.items(), key=lambda kv: -sum(kv[1].values()))
     ]
     return {
         "months": month_keys,
+        "compare_days": days,
         "topics": [_with_change(row) for row in topic_rows],
         "units": sorted(
             (

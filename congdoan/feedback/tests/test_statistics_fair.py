@@ -1,0 +1,52 @@
+"""Issue 11.10: statistics that do not mislead."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+from freezegun import freeze_time
+
+from congdoan.feedback import selectors
+from congdoan.feedback.models import Concern, Status
+
+
+def _at(day: datetime) -> datetime:
+    return timezone.make_aware(day)
+
+
+@freeze_time("2026-12-06 03:00:00")
+def test_this_month_is_compared_with_the_same_days_of_last_month(cast: Any) -> None:
+    # 6 days into December: 2 wage concerns; November had 2 in its first 6 days and 8 later.
+    for day in (2, 5):
+        Concern.objects.create(
+            unit=cast.unit_a, text="x", topic="wages", created_at=_at(datetime(2026, 12, day, 9))
+        )
+    for day in (1, 3, 10, 12, 14, 16, 18, 20, 22, 24):
+        Concern.objects.create(
+            unit=cast.unit_a, text="x", topic="wages", created_at=_at(datetime(2026, 11, day, 9))
+        )
+    table = selectors.topic_unit_month(viewer=cast.district_officer, months=6)
+    wages = next(r for r in table["topics"] if r["topic"] == "wages")
+    assert table["compare_days"] == 6
+    assert wages["change"] == 0  # not 2 - 10 = -8
+
+
+def test_overdue_unanswered_concerns_count_against_the_on_time_share(cast: Any) -> None:
+    now = timezone.now()
+    Concern.objects.create(
+        unit=cast.unit_a,
+        text="a",
+        status=Status.ANSWERED,
+        answered_at=now,
+        answered_on_time=True,
+        due_at=now + timedelta(days=1),
+    )
+    Concern.objects.create(
+        unit=cast.unit_a, text="b", status=Status.TRIAGED, due_at=now - timedelta(days=1)
+    )
+    today = timezone.localdate()
+    s = selectors.feedback_period_summary(viewer=cast.district_officer, start=today, end=today)
+    assert s["overdue_unanswered"] == 1
+    assert s["on_time_share"] == 50.0  # not 100 %
