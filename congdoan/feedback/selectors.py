@@ -696,7 +696,7 @@ def officer_today(*, viewer: Any, since: datetime, top: int = 5) -> dict[str, An
     changed = list(
         events.select_related("concern", "actor").order_by("-created_at", "-id")[: top * 2]
     )
-    overdue_units: list[dict[str, Any]] = []
+    overdue_units: list[Any] = []
     if scope.is_admin or Unit.objects.filter(parent_id__in=scope.unit_ids).exists():
         overdue_units = list(
             visible.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())

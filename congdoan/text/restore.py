@@ -424,8 +424,8 @@ class Restorer:
         if not boost:
             return lattice
         out = list(lattice)
-        for i, form in boost.items():
-            target = self.lm.index.get(form)
+        for i, syllable in boost.items():
+            target = self.lm.index.get(syllable)
             slot = lattice[i]
             if target is None or slot is None:
                 continue
@@ -489,8 +489,9 @@ class Restorer:
         out: dict[int, float] = {}
         for k, i in enumerate(wanted):
             local = score[starts[k] : starts[k] + sizes[k]]
-            if bonus[i] is not None:
-                local = local + bonus[i]
+            extra = bonus[i]
+            if extra is not None:
+                local = local + extra
             local = np.exp(local - local.max())
             out[i] = float(local[chosen[i]] / local.sum())
         # Two neighbours that are wrong together ("hà bắc" for "hạ bậc") look sure one by
@@ -510,10 +511,11 @@ class Restorer:
                 joint += np.log(lm.prob(a, b, np.full(m, path[p + 2])))
             if j + 2 < n:
                 joint += np.log(lm.prob(b, np.full(m, path[p + 2]), np.full(m, path[p + 3])))
-            if bonus[i] is not None:
-                joint += np.repeat(bonus[i], len(full[j]))
-            if bonus[j] is not None:
-                joint += np.tile(bonus[j], len(full[i]))
+            first, second = bonus[i], bonus[j]
+            if first is not None:
+                joint += np.repeat(first, len(full[j]))
+            if second is not None:
+                joint += np.tile(second, len(full[i]))
             joint = np.exp(joint - joint.max())
             pair = float(joint[chosen[i] * len(full[j]) + chosen[j]] / joint.sum())
             out[i] = min(out[i], pair)
