@@ -16,7 +16,12 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=AUTH,
-    description="API cho ứng dụng di động và tích hợp. Xác thực bằng mã Bearer (cds_…) hoặc phiên đăng nhập.",
+    # The docs are in English (one language), whatever the reader's language in the app.
+    description=(
+        "The JSON API of Công Đoàn Số for mobile apps and integrations. Authenticate with a bearer "
+        "token (`cds_…`, made on your account page) or a logged-in session; routes marked public need "
+        "neither. [← Back to the app](/)"
+    ),
 )
 
 

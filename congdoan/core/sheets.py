@@ -21,6 +21,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from congdoan.core.vndate import vn_number
+
 
 class SheetError(ValueError):
     """The file as a whole cannot be read; the message is for the officer."""
@@ -49,7 +51,7 @@ def too_many_rows(max_rows: int) -> SheetError:
         _(
             "Tệp có quá nhiều dòng: mỗi lần chỉ nhập được tối đa %(max)s dòng. Hãy chia tệp thành nhiều phần."
         )
-        % {"max": f"{max_rows:,}".replace(",", ".")}
+        % {"max": vn_number(max_rows)}
     )
 
 

@@ -1,4 +1,4 @@
-"""Dates and numbers written the Vietnamese way."""
+"""Dates and numbers written the Vietnamese way (and the English way in English mode)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,13 @@ def vn_short_date(value: date | datetime | None) -> str:
 
 
 def vn_number(value: int | float) -> str:
-    """1234567.5 -> '1.234.567,5'."""
+    """A number the way the reader's language writes it: Vietnamese 1234567.5 -> '1.234.567,5',
+    English -> '1,234,567.5' (at most two decimals)."""
+    english = (translation.get_language() or "vi").startswith("en")
+    thousands, decimal = (",", ".") if english else (".", ",")
     if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
+        return f"{int(value):,}".replace(",", thousands)
     whole, frac = f"{value:,.2f}".split(".")
-    return f"{whole.replace(',', '.')},{frac.rstrip('0')}"
+    frac = frac.rstrip("0")
+    whole = whole.replace(",", thousands)
+    return f"{whole}{decimal}{frac}" if frac else whole

@@ -21,7 +21,7 @@ from congdoan.feedback import selectors, services
 from congdoan.feedback.models import Channel
 from congdoan.orgs.scoping import scope_for
 
-router = Router(tags=["Ý kiến người lao động"])
+router = Router(tags=["Workers' concerns"])
 
 
 class SubmitIn(Schema):
@@ -83,7 +83,13 @@ def _client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "") or "")
 
 
-@router.post("", auth=None, response={201: SubmitOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut})
+@router.post(
+    "",
+    auth=None,
+    response={201: SubmitOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Send a concern (no login needed)",
+    description="A worker's concern for a grassroots union (`unit` code or workplace `qr` token); answers the tracking code. Rate-limited per address.",
+)
 def submit(request: HttpRequest, payload: SubmitIn) -> Status:
     unit = None
     if payload.qr:
@@ -124,7 +130,12 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status:
     )
 
 
-@router.get("/inbox", response=list[InboxOut])
+@router.get(
+    "/inbox",
+    response=list[InboxOut],
+    summary="The concerns you handle (officers)",
+    description="Concerns in the caller's scope, filtered by status, topic, urgency, unit, channel or duplicate group; 50 a page.",
+)
 @paginate(PageNumberPagination, page_size=50)
 def inbox(
     request: HttpRequest,
@@ -174,7 +185,13 @@ def inbox(
     ]
 
 
-@router.get("/{code}", auth=None, response={200: TrackOut, 404: ErrorOut, 429: ErrorOut})
+@router.get(
+    "/{code}",
+    auth=None,
+    response={200: TrackOut, 404: ErrorOut, 429: ErrorOut},
+    summary="Follow a concern by its tracking code",
+    description="Status and answer of one concern; whoever holds the tracking code may read it. Rate-limited per address.",
+)
 def track(request: HttpRequest, code: str) -> Status:
     try:
         services.throttle_lookup(_client_ip(request))

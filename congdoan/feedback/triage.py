@@ -31,7 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congdoan.feedback.models import RESTORATION_SURE, Sentiment, Topic, Urgency
 from congdoan.orgs.models import Unit
@@ -43,9 +43,10 @@ log = logging.getLogger("congdoan.feedback")
 TEXT_MODELS_DIR = Path(__file__).resolve().parent.parent / "text" / "models"
 
 # (reason shown to officers, folded patterns). Word boundaries matter: "no luong" not "ton luong".
+# Reasons are stored in Vietnamese (the msgid) and translated where shown (`|dich`).
 URGENT_RULES: list[tuple[str, list[str]]] = [
     (
-        "Nợ, chậm trả lương",
+        gettext_noop("Nợ, chậm trả lương"),
         [
             r"\bno luong\b",
             r"\bchua (duoc )?tra luong\b",
@@ -63,7 +64,7 @@ URGENT_RULES: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "Tai nạn, nguy hiểm tính mạng",
+        gettext_noop("Tai nạn, nguy hiểm tính mạng"),
         [
             r"\btai nan\b",
             r"\bbi thuong\b",
@@ -83,7 +84,7 @@ URGENT_RULES: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "Cắt giảm, cho thôi việc hàng loạt",
+        gettext_noop("Cắt giảm, cho thôi việc hàng loạt"),
         [
             r"\bhang loat\b",
             r"\bcat giam (nhan su|lao dong|cong nhan|nguoi)\b",
@@ -96,7 +97,7 @@ URGENT_RULES: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "Ngừng việc tập thể, đình công",
+        gettext_noop("Ngừng việc tập thể, đình công"),
         [
             r"(?<!gia )\bdinh cong\b",
             r"\bngung viec\b",
@@ -109,7 +110,7 @@ URGENT_RULES: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "Đe doạ, bạo lực",
+        gettext_noop("Đe doạ, bạo lực"),
         [
             r"\bde doa\b",
             r"\bdoa (danh|giet|duoi)\b",
@@ -121,7 +122,7 @@ URGENT_RULES: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "Nguy cơ tự tử",
+        gettext_noop("Nguy cơ tự tử"),
         [r"\btu tu\b", r"\btu sat\b", r"\bmuon chet\b", r"\bkhong muon song\b", r"\bket lieu\b"],
     ),
 ]
@@ -310,7 +311,7 @@ def urgency_for(
     if predicted is not None:
         label, prob = predicted
         if label in (Urgency.URGENT.value, Urgency.HIGH.value) and prob >= URGENCY_MODEL_MIN_PROB:
-            return label, [str(_("Mô hình đánh giá mức độ (học từ cán bộ)"))]
+            return label, [gettext_noop("Mô hình đánh giá mức độ (học từ cán bộ)")]
     if topic in HIGH_TOPICS or _any(HIGH_MARKERS, f):
         return Urgency.HIGH.value, []
     return Urgency.NORMAL.value, []

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from congdoan.library import selectors
 from congdoan.library.models import Document
 
-router = Router(tags=["documents"])
+router = Router(tags=["Document library"])
 
 
 class DocumentOut(Schema):
@@ -83,7 +83,12 @@ def document_detail_data(*, viewer: object, doc: Document) -> dict[str, object]:
     return data
 
 
-@router.get("", response=SearchOut)
+@router.get(
+    "",
+    response=SearchOut,
+    summary="Search the documents you may read",
+    description="Full-text search (with or without diacritics) filtered by type, issuer, year, unit and tag; 20 results a page.",
+)
 def search(
     request: HttpRequest, q: str = "", type: str = "", issuer: str = "", year: int | None = None, unit: str = "", tag: str = "", page: int = 1,
 ) -> dict[str, object]:
@@ -96,7 +101,12 @@ def search(
     }
 
 
-@router.get("/{int:document_id}", response=DocumentDetailOut)
+@router.get(
+    "/{int:document_id}",
+    response=DocumentDetailOut,
+    summary="One document: metadata, text and links",
+    description="404 when the document does not exist or is not shared with the caller.",
+)
 def detail(request: HttpRequest, document_id: int) -> dict[str, object]:
     doc = selectors.document_get(viewer=request.user, pk=document_id)
     return document_detail_data(viewer=request.user, doc=doc)

@@ -12,7 +12,7 @@ from congdoan.orgs import selectors
 from congdoan.orgs.models import Member, Unit
 from congdoan.orgs.scoping import scope_for
 
-router = Router(tags=["units"])
+router = Router(tags=["Units and members"])
 
 
 class UnitOut(Schema):
@@ -56,18 +56,28 @@ class MemberOut(Schema):
         return obj.unit.code
 
 
-@router.get("/", response=list[UnitOut])
+@router.get(
+    "/",
+    response=list[UnitOut],
+    summary="List the union units you may see",
+    description="Units in the caller's scope, searchable by name or code (`q`, with or without Vietnamese diacritics).",
+)
 @paginate(PageNumberPagination, page_size=100)
 def list_units(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
     return selectors.unit_list(viewer=request.user, query=q).select_related("level", "parent")
 
 
-@router.get("/{code}", response=UnitDetailOut)
+@router.get(
+    "/{code}",
+    response=UnitDetailOut,
+    summary="One unit, with its employer and member count",
+    description="404 when the unit does not exist or lies outside the caller's scope.",
+)
 def get_unit(request: HttpRequest, code: str) -> Unit:
     return selectors.unit_detail(viewer=request.user, code=code)
 
 
-@router.get("/{code}/members", response=list[MemberOut])
+@router.get("/{code}/members", response=list[MemberOut], summary="List the members of a unit")
 @paginate(PageNumberPagination, page_size=100)
 def list_members(request: HttpRequest, code: str, q: str = ""):  # type: ignore[no-untyped-def]
     """Current members of one unit; officers only (a member's login sees no lists)."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import template
+from django.utils.translation import gettext
 
 from congdoan.core.vndate import vn_date, vn_number, vn_short_date
 
@@ -22,3 +23,13 @@ def ngay_ngan(value: date | datetime | None) -> str:
 @register.filter
 def so(value: int | float | None) -> str:
     return "" if value is None else vn_number(value)
+
+
+@register.filter
+def dich(value: str | list[str] | None) -> str | list[str]:
+    """Stored Vietnamese phrases (urgency reasons…) in the reader's language; a list stays a list."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return [gettext(str(v)) for v in value]
+    return gettext(str(value))
