@@ -94,6 +94,10 @@ def run_child(
         raise ValueError("stdin and input arguments may not both be used.")
     if input is not None:
         kwargs["stdin"] = subprocess.PIPE
+    if kwargs.pop("capture_output", False):
+        if "stdout" in kwargs or "stderr" in kwargs:
+            raise ValueError("stdout and stderr arguments may not be used with capture_output.")
+        kwargs["stdout"] = kwargs["stderr"] = subprocess.PIPE
     with popen_child(args, death_signal=death_signal, **kwargs) as process:
         try:
             stdout, stderr = process.communicate(input, timeout=timeout)
