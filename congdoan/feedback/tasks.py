@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
 log = logging.getLogger("congdoan.feedback")
+
+
+@task()
+def retrain_models() -> dict[str, Any]:
+    """The Office's "retrain" button: topic and urgency models from the officers' labels."""
+    from congdoan.feedback.training import retrain_run
+
+    return retrain_run()
 
 
 @task()

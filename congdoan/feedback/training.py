@@ -10,6 +10,7 @@ Data:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections import Counter
@@ -17,9 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
+from congdoan.audit.services import audit_record
 from congdoan.feedback.models import Concern, Topic
+from congdoan.feedback.tasks import retrain_models
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REPORT_FILE = "report.json"
@@ -216,3 +220,79 @@ def load_report() -> dict[str, Any] | None:
         return None
     data: dict[str, Any] = json.loads((folder / REPORT_FILE).read_text("utf-8"))
     return data
+
+
+# -- retraining from the dashboard: a task on the worker, its state in a small file ---------------
+
+RETRAIN_STATE_FILE = "retrain-task.json"
+# A retraining still "queued" or "running" after this long is taken as lost (a worker that
+# stopped midway): the Office may ask again.
+RETRAIN_STALE_AFTER = 3600  # seconds
+
+
+def _state_path() -> Path:
+    return Path(settings.FEEDBACK_TRAINED_MODEL_DIR).parent / RETRAIN_STATE_FILE
+
+
+def retrain_state() -> dict[str, Any] | None:
+    """The last retraining asked for: status ("queued", "running", "done", "failed"), who
+    asked, when, and the result; None when none was asked for."""
+    try:
+        data: dict[str, Any] = json.loads(_state_path().read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    busy = data.get("status") in ("queued", "running")
+    age = timezone.now().timestamp() - float(data.get("updated", 0))
+    data["busy"] = busy and age < RETRAIN_STALE_AFTER
+    data["lost"] = busy and not data["busy"]
+    return data
+
+
+def _write_state(**fields: Any) -> None:
+    path = _state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    previous = {}
+    with contextlib.suppress(OSError, ValueError):
+        previous = json.loads(path.read_text("utf-8"))
+    previous.update(fields, updated=timezone.now().timestamp())
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(previous, ensure_ascii=False), "utf-8")
+    tmp.replace(path)
+
+
+def retrain_request(*, actor: Any) -> bool:
+    """Queue a retraining on the worker (the Office's button); False when one is already
+    queued or running. The state says "queued" at once; the task moves it on."""
+    state = retrain_state()
+    if state is not None and state["busy"]:
+        return False
+    _write_state(
+        status="queued",
+        by=actor.get_full_name() or str(actor),
+        asked_at=timezone.localtime().strftime("%H:%M %d/%m/%Y"),
+        finished_at="",
+        error="",
+    )
+    audit_record(actor=actor, action="feedback.model.retrain", changes={})
+    transaction.on_commit(lambda: retrain_models.enqueue())
+    return True
+
+
+def retrain_run() -> dict[str, Any]:
+    """The worker's side: retrain, and keep the state file saying how it went."""
+    _write_state(status="running")
+    try:
+        report = retrain()
+    except Exception as exc:
+        _write_state(
+            status="failed",
+            error=type(exc).__name__,
+            finished_at=timezone.localtime().strftime("%H:%M %d/%m/%Y"),
+        )
+        raise
+    _write_state(
+        status="done",
+        accuracy=report.get("accuracy"),
+        finished_at=timezone.localtime().strftime("%H:%M %d/%m/%Y"),
+    )
+    return {"accuracy": report.get("accuracy"), "n_train": report.get("n_train")}

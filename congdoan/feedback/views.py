@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +34,7 @@ from congdoan.feedback.forms import (
     SubmitForm,
 )
 from congdoan.feedback.models import Channel, Concern, Status, Topic, Urgency
+from congdoan.feedback.training import retrain_request, retrain_state
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import get_unit_in_scope, scope_for, units_in_scope
 from congdoan.orgs.site import hotline
@@ -576,8 +577,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 viewer=request.user, unit=unit, start=today - timedelta(days=365), end=today
             ),
             "quality": _model_quality(),
+            "retrain": retrain_state(),
+            "can_retrain": _can_retrain(request),
         },
     )
+
+
+def _can_retrain(request: HttpRequest) -> bool:
+    """The Office (of any federation) and administrators retrain the shared models."""
+    scope = scope_for(request.user)
+    return scope.is_admin or bool(scope.office_paths)
+
+
+@officer_required
+@require_POST
+def retrain(request: HttpRequest) -> HttpResponse:
+    """The Office's button: queue a retraining on the worker; the dashboard shows its state."""
+    if not _can_retrain(request):
+        raise PermissionDenied
+    if retrain_request(actor=request.user):
+        messages.success(
+            request, _("Đã gửi yêu cầu huấn luyện lại; máy chủ nền sẽ chạy trong ít phút.")
+        )
+    else:
+        messages.info(request, _("Đang có một lần huấn luyện lại chưa xong."))
+    return redirect(reverse("feedback:dashboard") + "#huan-luyen")
 
 
 def _model_quality() -> dict[str, Any] | None:
