@@ -65,6 +65,13 @@ _ROLE_RE = regex.compile(
     r"(?:pho\s+)?truong\s+phong|thu\s+truong|thu\s+ky|nguoi\s+lap|chu\s+tri|uy\s+vien|cong\s+doan|lien\s+doan|"
     r"to\s+truong|(?:pho\s+)?truong\s+doan)"
 )
+_MOTTO_WORDS_RE = regex.compile(r"\b(?:cong\s+hoa|xa\s+hoi\s+chu|chu\s+nghia\s+viet|doc\s+lap|tu\s+do|hanh\s+phuc)\b")
+_BODY_KIND_END_RE = regex.compile(
+    r"(?:lien\s+doan\s+lao\s+dong|ldld|cong\s+doan(?:\s+co\s+so|\s+nganh)?|ban\s+chap\s+hanh|uy\s+ban\s+nhan\s+dan|ubnd|hoi\s+dong\s+nhan\s+dan)$"
+)
+_PLACE_START_RE = regex.compile(
+    r"^(?:huyen|quan|thanh\s+pho|tp\b|tinh|thi\s+xa|thi\s+tran|xa|phuong|nganh|khu\s+cong\s+nghiep|kcn|cong\s+ty|tong\s+cong\s+ty)\b"
+)
 _NAME_TAIL_RE = regex.compile(r"(?:^|[\s.;:,])(?P<name>(?:\p{Lu}\p{Ll}*\s+){1,4}\p{Lu}\p{Ll}+)\s*$")
 _UPPER_TAIL_RE = regex.compile(r"(?P<tail>(?:(?:TM|KT|TL|TUQ|Q)\s*\.\s*)?(?:[\p{Lu}\d][\p{Lu}\d.]*\s*)+)$")
 
@@ -148,12 +155,18 @@ def extract_metadata(text: str) -> Extracted:
     stop = number_line if number_line is not None else (type_line if type_line is not None else 0)
     bodies = [part for i, part in left_parts if i < stop or (i == stop and part and number_line is not None)]
     bodies = [b for b in bodies if _is_upper(b) and not _TYPE_LINE_RE.match(fold(b))]
+    bodies, wrapped = _join_wrapped(bodies)
     if bodies:
         if len(bodies) >= 2:
             out.set("issuer_parent", bodies[0], 0.85)
             out.set("issuer", " ".join(bodies[1:]), 0.9)
         else:
-            out.set("issuer", bodies[0], 0.7)
+            out.set("issuer", bodies[0], 0.85 if wrapped else 0.7)
+    for name in ("issuer_parent", "issuer"):
+        # Words of the national motto in an issuing body: the two header columns were read
+        # across (a misread motto is not cut out); an officer must look at it.
+        if name in out.values and _MOTTO_WORDS_RE.search(fold(out.values[name])):
+            out.confidence[name] = min(out.confidence[name], 0.3)
 
     # 3. the type, from the symbol and from the title line.
     from_symbol = None
@@ -217,6 +230,21 @@ def extract_metadata(text: str) -> Extracted:
     body_start = max(i for i in (type_line, number_line, vv_line, -1) if i is not None) + 1
     _read_closing(lines, out, body_start)
     return out
+
+
+def _join_wrapped(bodies: list[str]) -> tuple[list[str], bool]:
+    """One issuing body wrapped over two lines ("LIÊN ĐOÀN LAO ĐỘNG" / "HUYỆN PHÚ XUYÊN") is one
+    body, not a parent and an issuer: a line that ends with the kind of body is followed by
+    the place it belongs to."""
+    joined: list[str] = []
+    wrapped = False
+    for body in bodies:
+        if joined and _BODY_KIND_END_RE.search(fold(joined[-1]).strip()) and _PLACE_START_RE.match(fold(body).strip()):
+            joined[-1] = f"{joined[-1]} {body}"
+            wrapped = True
+        else:
+            joined.append(body)
+    return joined, wrapped
 
 
 def _find_type_line(lines: list[str], number_line: int | None) -> int | None:

@@ -37,6 +37,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from congdoan.library import layout
+
 log = logging.getLogger("congdoan.library")
 
 
@@ -94,20 +96,21 @@ class PageImage:
     suffix: str  # ".png", ".jpg", ".tif", ".pgm"
 
 
-def ocr_image(image: Image.Image | PageImage) -> OcrResult:
+def ocr_image(image: Image.Image | PageImage, *, first_page: bool = False) -> OcrResult:
     """The page read by Tesseract; a page that reads as gibberish (a photo taken sideways or
-    upside down) is turned the way Tesseract's orientation detection says and read again."""
+    upside down) is turned the way Tesseract's orientation detection says and read again.
+    On a document's first page the two header columns are separated (congdoan.library.layout)."""
     reason = unavailable_reason()
     if reason:
         raise OcrUnavailable(reason)
     page = _as_page(image)  # once: the orientation check reads the same bytes
-    result = _ocr(page)
+    result = _ocr(page, first_page=first_page)
     if settings.LIBRARY_OCR_DETECT_ROTATION and not readable(result.text):
         turn = detect_rotation(page)
         if turn:
             with Image.open(io.BytesIO(page.data)) as picture:
                 upright = picture.rotate(-turn, expand=True)  # Tesseract's "Rotate" is clockwise
-                again = _ocr(upright)
+                again = _ocr(upright, first_page=first_page)
             if _syllable_share(again.text) > _syllable_share(result.text):
                 return again
     return result
@@ -170,7 +173,7 @@ def _as_page(image: Image.Image | PageImage) -> PageImage:
     return PageImage(buffer.getvalue(), ".pnm")
 
 
-def _ocr(image: Image.Image | PageImage) -> OcrResult:
+def _ocr(image: Image.Image | PageImage, *, first_page: bool = False) -> OcrResult:
     image = _as_page(image)
     with tempfile.TemporaryDirectory(prefix="congdoan-ocr-") as tmp:
         src = Path(tmp) / f"page{image.suffix}"
@@ -180,8 +183,8 @@ def _ocr(image: Image.Image | PageImage) -> OcrResult:
             settings.LIBRARY_TESSERACT, str(src), str(base), "-l", settings.LIBRARY_OCR_LANG,
             "--psm", str(settings.LIBRARY_OCR_PSM), "-c", "textonly_pdf=1", "txt", "pdf",
         ]
-        if settings.LIBRARY_OCR_WORD_CONFIDENCE:
-            cmd.append("tsv")
+        if settings.LIBRARY_OCR_WORD_CONFIDENCE or first_page:
+            cmd.append("tsv")  # word boxes: the header's columns, and the words' confidence
         try:
             done = subprocess.run(cmd, capture_output=True, timeout=settings.LIBRARY_OCR_TIMEOUT, env=tesseract_env(), check=False)
         except subprocess.TimeoutExpired as exc:
@@ -189,12 +192,19 @@ def _ocr(image: Image.Image | PageImage) -> OcrResult:
         if done.returncode != 0:
             log.warning("library: tesseract exited %s: %s", done.returncode, done.stderr.decode(errors="replace")[-500:])
             raise OcrFailed(_("Tesseract không đọc được trang này (mã lỗi %(code)d). Hãy quét lại trang hoặc bấm “Thử lại”.") % {"code": done.returncode})
-        text = unicodedata.normalize("NFC", (base.with_suffix(".txt")).read_text(encoding="utf-8", errors="replace"))
-        text = text.replace("Ð", "Đ").replace("ð", "đ")  # Vietnamese has no Eth; it is a misread Đ
+        text = _normal(base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace"))
         pdf = base.with_suffix(".pdf").read_bytes()
-        tsv = base.with_suffix(".tsv")
-        confidence = _mean_confidence(tsv.read_text(encoding="utf-8", errors="replace")) if tsv.exists() else None
+        tsv_path = base.with_suffix(".tsv")
+        tsv = _normal(tsv_path.read_text(encoding="utf-8", errors="replace")) if tsv_path.exists() else ""
+        confidence = _mean_confidence(tsv) if tsv and settings.LIBRARY_OCR_WORD_CONFIDENCE else None
+        if first_page and tsv:
+            text = layout.reorder_header(text, tsv)
     return OcrResult(text=text.strip("\n\f "), pdf=pdf, confidence=confidence)
+
+
+def _normal(text: str) -> str:
+    # NFC, and Vietnamese has no Eth: an Ð is a misread Đ.
+    return unicodedata.normalize("NFC", text).replace("Ð", "Đ").replace("ð", "đ")
 
 
 def _mean_confidence(tsv: str) -> float | None:

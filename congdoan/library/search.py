@@ -16,7 +16,8 @@ The ranking (`selectors._tiered_page`) is what an officer expects of administrat
 costs no score per match: documents whose title (trích yếu, number, issuer) holds every word
 come first, then those whose text has the words together as typed (a phrase), then the other
 matches; newest first within each. Snippets are cut from the original text, with <mark>
-around words that match, everything else escaped.
+around the query's phrase and its rare words (not every "về" of the page: `_match_spans`),
+everything else escaped.
 """
 
 from __future__ import annotations
@@ -216,13 +217,56 @@ def _compiled_pattern(tokens: tuple[str, ...]) -> regex.Pattern[str]:
     return regex.compile(r"(?<![a-z0-9])(?:" + "|".join(regex.escape(t) for t in tokens) + r")[a-z0-9]*")
 
 
+# The most frequent syllables of Vietnamese ("về", "và", "của", "hội", "an"…): alone, such a
+# word of the query is marked only within a phrase of the query, or when nothing else matches.
+COMMON_WORDS = 100
+_GLUE_RE = regex.compile(r"[^a-z0-9]{1,4}")
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    from congdoan.text.lexicon import syllable_counts
+
+    counts: dict[str, int] = {}
+    for syllable, n in syllable_counts().items():
+        key = fold(syllable)
+        counts[key] = counts.get(key, 0) + n
+    return frozenset(sorted(counts, key=lambda w: counts[w], reverse=True)[:COMMON_WORDS])
+
+
 def _match_spans(text: str, tokens: list[str], folded: str | None = None) -> list[tuple[int, int]]:
+    """Where to put <mark>, in this order of preference (steps):
+    1. find the words that are query words: whole words, except a last query word still being
+       typed (not a syllable, not a number), which may begin a longer word;
+    2. mark every run of two or more of them that follow each other as in the query (the
+       phrase, or a part of it: "an toàn", "lao động");
+    3. mark the rare query words wherever they stand alone; a common one ("về", "ăn" for "an",
+       "HỘI" of the motto) only when the query is that one word or nothing else matched."""
     if not tokens:
         return []
     folded = fold(text) if folded is None else folded
     if len(folded) != len(text):  # should not happen for NFC text; then no highlighting
         return []
-    return [m.span() for m in _match_pattern(tokens).finditer(folded)]
+    last = tokens[-1]
+    typed = not (last.isdigit() or last in _whole_words())
+    found: list[tuple[int, int, frozenset[int]]] = []  # (start, end, positions in the query it may be)
+    for m in _match_pattern(tokens).finditer(folded):
+        word = m.group()
+        positions = frozenset(j for j, t in enumerate(tokens) if word == t or (typed and j == len(tokens) - 1 and word.startswith(t)))
+        if positions:
+            found.append((m.start(), m.end(), positions))
+    if len(set(tokens)) == 1:
+        return [(a, b) for a, b, _p in found]
+    in_run = [False] * len(found)
+    for i in range(len(found) - 1):
+        _a, b, here = found[i]
+        c, _d, there = found[i + 1]
+        if _GLUE_RE.fullmatch(folded[b:c]) and any(j + 1 in there for j in here):
+            in_run[i] = in_run[i + 1] = True
+    common = _common_words()
+    rare = {j for j, t in enumerate(tokens) if t.isdigit() or (len(t) >= 2 and t not in common)}
+    spans = [(a, b) for (a, b, positions), run in zip(found, in_run, strict=True) if run or positions & rare]
+    return spans or [(a, b) for a, b, _p in found]
 
 
 def highlight(text: str, tokens: list[str], spans: list[tuple[int, int]] | None = None, start: int = 0, end: int | None = None) -> SafeString:

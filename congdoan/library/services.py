@@ -267,7 +267,7 @@ def document_ocr_step(*, document_id: int, max_pages: int | None = None) -> int:
                 with doc.blob.file.open("rb") as fh:
                     data = fh.read()
             image = ocr.render_pdf_page(data, page.number) if doc.source_kind == SourceKind.PDF else ocr.image_frame(data, page.number)
-            result = ocr.ocr_image(image)
+            result = ocr.ocr_image(image, first_page=page.number == 1)
         except ocr.OcrUnavailable as exc:
             Page.objects.filter(pk=page.pk).update(status=PageStatus.FAILED, error=exc.message, finished_at=timezone.now())
             Page.objects.filter(document=doc, status=PageStatus.PENDING).update(status=PageStatus.FAILED, error=exc.message)

@@ -321,3 +321,20 @@ def test_postgres_walks_the_primary_key_only_for_words_in_most_documents(cast, m
     monkeypatch.setattr(selectors, "HEAD_BITMAP_ROWS", 10)
     assert not selectors._titles_everywhere(["bien", "ban"])  # in all 30 titles
     assert selectors._titles_everywhere(["bien", "ban", "so", "7"])  # "7" heads one
+
+
+MOTTO_PAGE = (
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM. Về việc tổ chức hội nghị an toàn vệ sinh lao động; "
+    "công nhân ăn trưa tại bếp ăn an toàn."
+)
+
+
+def test_highlighting_marks_the_phrase_and_rare_words_not_every_short_word(cast):
+    make(cast, cast.district, "Hội nghị an toàn", MOTTO_PAGE)
+    hit = selectors.search_documents(viewer=cast.admin, query="ve hoi nghi an toan").hits[0]
+    html = str(hit.snippet_html)
+    assert "<mark>hội</mark> <mark>nghị</mark> <mark>an</mark> <mark>toàn</mark>" in html
+    assert "<mark>Về</mark>" not in html and "<mark>HỘI</mark>" not in html and "<mark>ăn</mark>" not in html
+    assert "bếp ăn <mark>an</mark> <mark>toàn</mark>" in html  # the phrase's part, wherever it stands
+    alone = str(snippet(MOTTO_PAGE, query_tokens("an")))  # a one-word query: that word, everywhere
+    assert alone.count("<mark>") == 4
