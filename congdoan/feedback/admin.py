@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from congdoan.feedback.models import Cluster, Concern, ConcernEvent
+from congdoan.feedback.models import AnswerTemplate, Cluster, Concern, ConcernAnswer, ConcernEvent
 
 # Every field that identifies the sender of a concern.
 IDENTITY_FIELDS = (
@@ -36,6 +36,18 @@ class ConcernEventInline(admin.TabularInline):
     readonly_fields = ("kind", "from_status", "to_status", "actor", "note", "created_at")
 
 
+class ConcernAnswerInline(admin.TabularInline):
+    """Every version of the answer (kept: a correction never erases what the worker read)."""
+
+    model = ConcernAnswer
+    extra = 0
+    can_delete = False
+    readonly_fields = ("version", "text", "citation", "url", "is_correction", "reason", "author", "created_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Concern)
 class ConcernAdmin(admin.ModelAdmin):
     list_display = (
@@ -52,7 +64,7 @@ class ConcernAdmin(admin.ModelAdmin):
     search_fields = ("code", "text")
     readonly_fields = ("code", "signature", "ip_hash", "created_at", "triaged_at")
     raw_id_fields = ("unit", "assigned_unit", "assignee", "submitted_by", "answered_by", "cluster")
-    inlines = [ConcernEventInline]
+    inlines = [ConcernAnswerInline, ConcernEventInline]
 
     def get_fields(self, request: HttpRequest, obj: Concern | None = None) -> Any:
         fields = super().get_fields(request, obj)
@@ -76,4 +88,14 @@ class ConcernAdmin(admin.ModelAdmin):
 @admin.register(Cluster)
 class ClusterAdmin(admin.ModelAdmin):
     list_display = ("title", "unit", "topic", "size", "updated_at")
+    raw_id_fields = ("unit",)
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    """Answers officers pick for a topic and adapt (feedback detail page, "Mẫu trả lời")."""
+
+    list_display = ("title", "topic", "unit", "is_active")
+    list_filter = ("topic", "is_active")
+    search_fields = ("title", "text", "citation")
     raw_id_fields = ("unit",)

@@ -52,6 +52,7 @@ class TrackOut(Schema):
     answer_citation: str
     answer_url: str
     answered_at: datetime | None
+    answer_corrected_at: datetime | None = None
     rating: int | None
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from congdoan.accounts.models import User
-from congdoan.feedback.models import Channel, Concern, ConcernEvent, Status
+from congdoan.feedback.models import AnswerTemplate, Channel, Concern, ConcernEvent, Status
 from congdoan.feedback.services import _cluster, _signature_of, deadline_for, route
 from congdoan.feedback.training import heldout_rows, seed_rows
 from congdoan.orgs.models import Unit
@@ -77,8 +77,75 @@ def _texts(rng: random.Random) -> list[dict[str, Any]]:
     return rows
 
 
+ANSWER_TEMPLATES = [
+    # (topic, title, text, citation)
+    (
+        "",
+        "Đã tiếp nhận, đang làm việc với doanh nghiệp",
+        "Công đoàn đã nhận được ý kiến của bạn và đang làm việc với người sử dụng lao động để "
+        "làm rõ. Chúng tôi sẽ trả lời bạn kết quả trước ngày …. Nếu có thêm thông tin, bạn có thể "
+        "gửi tiếp bằng mã tra cứu này.",
+        "",
+    ),
+    (
+        "wages",
+        "Chậm trả lương",
+        "Theo quy định, người sử dụng lao động phải trả lương đầy đủ, đúng hạn; nếu trả chậm từ "
+        "15 ngày trở lên thì phải đền bù cho người lao động một khoản tiền ít nhất bằng tiền lãi "
+        "của số tiền trả chậm. Công đoàn đã làm việc với công ty: công ty cam kết trả lương tháng "
+        "… trước ngày …. Nếu đến hạn vẫn chưa nhận được, xin báo lại để công đoàn tiếp tục "
+        "can thiệp.",
+        "Điều 94 và Điều 97 Bộ luật Lao động 2019",
+    ),
+    (
+        "hours",
+        "Làm thêm giờ",
+        "Làm thêm giờ phải được người lao động đồng ý và không quá 40 giờ trong một tháng; tiền "
+        "lương làm thêm vào ngày thường ít nhất bằng 150 %, ngày nghỉ hằng tuần ít nhất 200 %, "
+        "ngày lễ, Tết ít nhất 300 % tiền lương giờ làm việc bình thường. Công đoàn sẽ kiểm tra "
+        "bảng chấm công của bộ phận bạn và trả lời kết quả.",
+        "Điều 98 và Điều 107 Bộ luật Lao động 2019",
+    ),
+    (
+        "insurance",
+        "Công ty chưa đóng bảo hiểm xã hội",
+        "Người sử dụng lao động có trách nhiệm đóng bảo hiểm xã hội, bảo hiểm y tế, bảo hiểm thất "
+        "nghiệp đầy đủ cho người lao động có hợp đồng lao động từ đủ 1 tháng trở lên. Bạn có thể "
+        "tra cứu quá trình đóng trên ứng dụng VssID. Công đoàn đã đề nghị công ty đối chiếu và "
+        "đóng bù số tháng còn thiếu.",
+        "Luật Bảo hiểm xã hội năm 2024",
+    ),
+    (
+        "safety",
+        "Điều kiện làm việc chưa bảo đảm an toàn",
+        "Công đoàn đã báo với người sử dụng lao động và đề nghị khắc phục ngay (sửa chữa thiết "
+        "bị, bảo đảm nhiệt độ, trang bị bảo hộ). Người lao động có quyền từ chối làm công việc khi "
+        "thấy rõ có nguy cơ gây tai nạn lao động và phải báo ngay cho người phụ trách.",
+        "Luật An toàn, vệ sinh lao động năm 2015",
+    ),
+    (
+        "contract",
+        "Kỷ luật, sa thải",
+        "Việc xử lý kỷ luật lao động phải có họp xử lý với sự tham gia của tổ chức đại diện người "
+        "lao động, người lao động được tự bào chữa hoặc nhờ người bào chữa, và chỉ sa thải trong "
+        "các trường hợp luật quy định. Công đoàn cơ sở sẽ tham gia và bảo vệ quyền lợi của bạn; "
+        "xin liên hệ Chủ tịch công đoàn để được hướng dẫn.",
+        "Điều 122 và Điều 125 Bộ luật Lao động 2019",
+    ),
+]
+
+
+def _answer_templates() -> None:
+    """A few Vietnamese answer templates per topic (shared by every unit); idempotent."""
+    for topic, title, text, citation in ANSWER_TEMPLATES:
+        AnswerTemplate.objects.get_or_create(
+            title=title, unit=None, defaults={"topic": topic, "text": text, "citation": citation}
+        )
+
+
 @transaction.atomic
 def seed(stdout: Any = None) -> None:
+    _answer_templates()
     if Concern.objects.filter(external_id__startswith=MARKER).exists():
         if stdout:
             stdout.write("  (đã có ý kiến mẫu — bỏ qua)")

@@ -112,6 +112,21 @@ class AnswerForm(forms.Form):
     )
 
 
+class AnswerCorrectForm(forms.Form):
+    """Correct an answer already sent (a new version; the worker sees that it changed)."""
+
+    text = forms.CharField(
+        label=_("Trả lời đã sửa"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    citation = forms.CharField(label=_("Căn cứ (điều luật, văn bản)"), max_length=255, required=False)
+    citation_url = forms.CharField(label=_("Đường dẫn tới căn cứ"), max_length=200, required=False)
+    reason = forms.CharField(
+        label=_("Lý do sửa (cán bộ xem, người lao động không thấy)"),
+        max_length=500,
+        required=False,
+    )
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Ghi chú nội bộ"), widget=forms.Textarea(attrs={"rows": 3}), required=False

@@ -8,9 +8,12 @@ A concern whose triage has not run yet has `status=received` and is picked up ag
 
 from __future__ import annotations
 
+import ast
+import json
 import secrets
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -312,6 +315,7 @@ EVENT_LABELS = {
     "assign": _("Giao xử lý"),
     "start": _("Bắt đầu xử lý"),
     "answer": _("Trả lời"),
+    "answer_correct": _("Sửa trả lời đã gửi"),
     "close": _("Đóng"),
     "note": _("Ghi chú"),
     "rate": _("Người lao động đánh giá"),
@@ -360,3 +364,109 @@ class ConcernEvent(models.Model):
     @property
     def to_status_label(self) -> str:
         return str(dict(Status.choices).get(self.to_status, self.to_status))
+
+    @property
+    def note_display(self) -> str:
+        """The note in the viewer's language: the triage's and the corrections' codes
+        ("wages / urgent", {"topic": ["wages", "safety"]}) as labels; other notes as written."""
+        if self.kind == "triage" and " / " in self.note:
+            topic, _sep, urgency = self.note.partition(" / ")
+            return f"{_label(Topic, topic)} / {_label(Urgency, urgency)}"
+        if self.kind == "correct" and self.note.startswith("{"):
+            changes = _parse_changes(self.note)
+            if changes is not None:
+                names = {"topic": (_("Chủ đề"), Topic), "urgency": (_("Mức độ"), Urgency)}
+                parts = []
+                for field, (old, new) in changes.items():
+                    name, choices = names.get(field, (field, None))
+                    before = _label(choices, old) if choices else old
+                    after = _label(choices, new) if choices else new
+                    parts.append(f"{name}: {before or '—'} → {after}")
+                return "; ".join(parts) or str(_("xác nhận phân loại"))
+        return self.note
+
+
+def _label(choices: Any, value: str) -> str:
+    if choices is None or not value:
+        return value or ""
+    return str(dict(choices.choices).get(value, value))
+
+
+def _parse_changes(note: str) -> dict[str, tuple[str, str]] | None:
+    """{"field": [old, new]} as written by concern_correct (JSON; older rows: a Python repr)."""
+    try:
+        data = json.loads(note)
+    except ValueError:
+        try:
+            data = ast.literal_eval(note)
+        except (ValueError, SyntaxError):
+            return None
+    if not isinstance(data, dict):
+        return None
+    out: dict[str, tuple[str, str]] = {}
+    for field, pair in data.items():
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            out[str(field)] = (str(pair[0] or ""), str(pair[1] or ""))
+    return out
+
+
+class ConcernAnswer(models.Model):
+    """Every version of the answer sent to the worker, oldest first. The concern's
+    `answer_text` is the latest; officers see them all, the worker the latest and that it was
+    corrected. A version is written by each answer (`concern_answer`: after a reopening too)
+    and each correction of a sent answer (`concern_answer_correct`)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="answers")
+    version = models.PositiveSmallIntegerField()
+    text = models.TextField(_("trả lời"))
+    citation = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    url = models.URLField(_("đường dẫn căn cứ"), blank=True)
+    is_correction = models.BooleanField(_("sửa trả lời đã gửi"), default=False)
+    reason = models.CharField(_("lý do sửa"), max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["concern", "version"]
+        verbose_name = _("phiên bản trả lời")
+        verbose_name_plural = _("phiên bản trả lời")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concern", "version"], name="feedback_answer_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id} v{self.version}"
+
+
+class AnswerTemplate(models.Model):
+    """A ready answer for a topic that officers pick and adapt (kept in the admin). With a
+    unit, only for concerns handled in that unit's subtree."""
+
+    topic = models.CharField(_("chủ đề"), max_length=20, choices=Topic.choices, blank=True)
+    title = models.CharField(_("tên mẫu"), max_length=200)
+    text = models.TextField(_("nội dung trả lời"))
+    citation = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    citation_url = models.CharField(_("đường dẫn căn cứ"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="answer_templates",
+        verbose_name=_("đơn vị dùng mẫu"),
+        help_text=_("Để trống: mọi đơn vị dùng được."),
+    )
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["topic", "title"]
+        verbose_name = _("mẫu trả lời")
+        verbose_name_plural = _("mẫu trả lời")
+
+    def __str__(self) -> str:
+        return self.title

@@ -27,15 +27,18 @@ from django.utils.http import urlencode
 
 from congdoan.feedback.models import (
     OPEN_STATUSES,
+    AnswerTemplate,
     Channel,
     Cluster,
     Concern,
+    ConcernAnswer,
     ConcernEvent,
     Status,
     Topic,
     Urgency,
     clean_code,
 )
+from congdoan.library.selectors import search_documents
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Scope, office_q, scope_for, unit_q
 from congdoan.orgs.site import home_unit, successor_of
@@ -245,6 +248,74 @@ def assignable_officers(*, viewer: Any, concern: Concern) -> list[Any]:
     return allowed
 
 
+# -- answering: versions, templates, a legal basis from the library ----------------------------
+
+
+def concern_answers(*, viewer: Any, concern: Concern) -> list[ConcernAnswer]:
+    """Every version of the answer, oldest first, for an officer who may see the concern."""
+    if not _base(viewer).filter(pk=concern.pk).exists():
+        return []
+    return list(concern.answers.select_related("author").order_by("version"))
+
+
+def answer_templates(*, viewer: Any, concern: Concern) -> list[AnswerTemplate]:
+    """Active templates for the concern's topic (and those for any topic), shared by everyone
+    or kept by a unit above the one handling the concern."""
+    if not _base(viewer).filter(pk=concern.pk).exists():
+        return []
+    handler = concern.assigned_unit or concern.unit
+    units = Q(unit__isnull=True)
+    if handler is not None:
+        units |= Q(unit_id__in=handler.ancestor_ids())
+    topics = (Q(topic="") | Q(topic=concern.topic)) if concern.topic else Q(topic="")
+    return list(
+        AnswerTemplate.objects.filter(units, topics, is_active=True).order_by(
+            F("topic").desc(), "title"
+        )[:20]
+    )
+
+
+# Words of the law for each topic: the library is searched for those the concern uses first,
+# then for the topic's main ones.
+LEGAL_TERMS: dict[str, list[str]] = {
+    Topic.WAGES: ["trả lương", "tiền lương", "khấu trừ lương", "lương tối thiểu", "tiền thưởng"],
+    Topic.HOURS: ["làm thêm giờ", "thời giờ làm việc", "thời giờ nghỉ ngơi", "nghỉ hằng năm"],
+    Topic.INSURANCE: ["bảo hiểm xã hội", "bảo hiểm y tế", "thai sản", "bảo hiểm thất nghiệp"],
+    Topic.SAFETY: ["an toàn, vệ sinh lao động", "tai nạn lao động", "bệnh nghề nghiệp"],
+    Topic.CONTRACT: ["hợp đồng lao động", "kỷ luật lao động", "sa thải", "chấm dứt hợp đồng"],
+    Topic.WELFARE: ["phúc lợi", "thưởng Tết", "trợ cấp", "bữa ăn ca"],
+    Topic.LIVING: ["nhà ở công nhân", "nhà trẻ", "đưa đón công nhân"],
+    Topic.UNION: ["đoàn phí", "kinh phí công đoàn", "công đoàn cơ sở"],
+    Topic.HARASSMENT: ["quấy rối tình dục", "phân biệt đối xử"],
+}
+GENERAL_TERMS = ["Bộ luật Lao động", "người lao động"]
+MAX_LEGAL_QUERIES = 5
+
+
+def legal_suggestions(*, viewer: Any, concern: Concern, limit: int = 3) -> list[Any]:
+    """Up to `limit` library documents the viewer may see that may serve as the answer's
+    legal basis, best first.
+
+    Steps: 1. the topic's legal terms that the concern's words contain (folded, so "tra luong"
+    finds "trả lương"), then the topic's other terms, then general ones; 2. each is searched
+    through the library's own search (its scoping included) until `limit` documents are found.
+    """
+    if not _base(viewer).filter(pk=concern.pk).exists():
+        return []
+    words = " ".join(fold(f"{concern.text} {concern.restored_text}").split())
+    terms = LEGAL_TERMS.get(concern.topic, [])
+    used = [t for t in terms if " ".join(fold(t).replace(",", " ").split()) in words]
+    queries = used + [t for t in terms if t not in used] + GENERAL_TERMS
+    found: dict[int, Any] = {}
+    for query in queries[:MAX_LEGAL_QUERIES]:
+        page = search_documents(viewer=viewer, query=query, per_page=limit, with_total=False)
+        for hit in page.hits:
+            found.setdefault(hit.document.pk, hit.document)
+        if len(found) >= limit:
+            break
+    return list(found.values())[:limit]
+
+
 def member_concerns(*, viewer: Any) -> list[Concern]:
     """A logged-in person's own concerns (contact details are theirs: shown)."""
     if not getattr(viewer, "is_authenticated", False):
@@ -291,6 +362,15 @@ def public_view(concern: Concern) -> dict[str, Any]:
         if concern.status in (Status.ANSWERED, Status.CLOSED)
         else "",
         "answered_at": concern.answered_at,
+        # A sent answer that an officer corrected: the worker reads the latest and when.
+        "answer_corrected_at": (
+            concern.answers.filter(is_correction=True)
+            .order_by("-version")
+            .values_list("created_at", flat=True)
+            .first()
+            if concern.status in (Status.ANSWERED, Status.CLOSED)
+            else None
+        ),
         "rating": concern.rating,
         "can_rate": concern.status in (Status.ANSWERED, Status.CLOSED),
         "can_reopen": concern.status in (Status.ANSWERED, Status.CLOSED),

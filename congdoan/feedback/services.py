@@ -7,6 +7,7 @@ triage task: a concern is never lost because the classifier or the worker is dow
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from congdoan.feedback.models import (
     Channel,
     Cluster,
     Concern,
+    ConcernAnswer,
     ConcernEvent,
     Status,
     Topic,
@@ -213,6 +215,48 @@ def _queue_in_same_database(task_name: str) -> bool:
         return False
 
 
+DEDUPLICATED_CHANNELS = (
+    Channel.WEB.value,
+    Channel.MEMBER.value,
+    Channel.API.value,
+    Channel.ZALO.value,
+    Channel.SMS.value,
+)
+
+
+def _same_submission(
+    *, channel: str, unit: Unit | None, text: str, user: Any, phone: str, zalo: str, ip: str | None
+) -> Concern | None:
+    """The same concern sent again by the same sender within FEEDBACK_DUPLICATE_SECONDS — a
+    double tap on "Gửi", a phone resending over a weak connection, a client's retry: the
+    stored concern, so the worker gets the same tracking code and the inbox no copy.
+
+    The same words from another sender are another worker's concern: they are kept and join
+    the first one's group at triage (clustering). The sender is the logged-in person, else the
+    Zalo id or phone number, else the address (hashed). Officers' records and paper forms are
+    never merged: two workers may say the same thing on the hotline.
+    """
+    seconds = settings.FEEDBACK_DUPLICATE_SECONDS
+    if seconds <= 0 or channel not in DEDUPLICATED_CHANNELS:
+        return None
+    if user is not None:
+        sender = Q(submitted_by=user)
+    elif zalo:
+        sender = Q(contact_zalo_id=zalo)
+    elif phone:
+        sender = Q(contact_phone=phone)
+    elif ip:
+        sender = Q(ip_hash=_ip_hash(ip))
+    else:
+        return None
+    since = timezone.now() - timedelta(seconds=seconds)
+    return (
+        Concern.objects.filter(sender, channel=channel, unit=unit, text=text, created_at__gte=since)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def concern_submit(
     *,
     text: str,
@@ -231,7 +275,8 @@ def concern_submit(
     """Write a concern as it arrived and enqueue its triage.
 
     Steps: 1. a repeat of (channel, external_id) returns the stored concern (webhooks
-    retry); 2. validate text, contact and photo (Vietnamese errors); 3. throttle web/API
+    retry), and so does the same text from the same sender within a few seconds
+    (`_same_submission`); 2. validate text, contact and photo (Vietnamese errors); 3. throttle web/API
     posts per address; 4. in ONE transaction: insert the concern, its "submit" event and
     (database task backend) the triage task — a race on the same external id, or a code
     that is taken, rolls that transaction back and returns the winner or tries a new code;
@@ -252,8 +297,13 @@ def concern_submit(
     if ip and channel in THROTTLED_CHANNELS:
         _throttle(ip)  # before decoding any photo: a flood costs as little as possible
     name, phone, zalo = _clean_contact(contact_name, contact_phone, contact_zalo_id)
-    clean_image = clean_photo(photo)
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    repeat = _same_submission(
+        channel=channel, unit=unit, text=value, user=user, phone=phone, zalo=zalo, ip=ip
+    )
+    if repeat is not None:
+        return repeat
+    clean_image = clean_photo(photo)
     concern = Concern(
         unit=unit,
         channel=channel,
@@ -913,7 +963,10 @@ def concern_correct(*, actor: Any, concern: Concern, topic: str, urgency: str) -
             fields["due_at"] = deadline_for(urgency, concern.created_at)
     Concern.objects.filter(pk=concern.pk).update(**fields)
     concern.refresh_from_db()
-    ConcernEvent.objects.create(concern=concern, kind="correct", actor=actor, note=str(changes))
+    # Codes, not labels: the history shows them in the viewer's language (note_display).
+    ConcernEvent.objects.create(
+        concern=concern, kind="correct", actor=actor, note=json.dumps(changes)
+    )
     _audit(actor, "feedback.correct", concern, changes)
     return concern
 
@@ -972,14 +1025,59 @@ def concern_forward_up(*, actor: Any, concern: Concern, note: str = "") -> Conce
     return concern
 
 
+def _handler(actor: Any, concern: Concern) -> dict[str, Any]:
+    """The officer who starts or answers a concern nobody was given becomes its handler."""
+    if concern.assignee_id is None and getattr(actor, "is_authenticated", False):
+        return {"assignee": actor}
+    return {}
+
+
 @transaction.atomic
 def concern_start(*, actor: Any, concern: Concern) -> Concern:
     allowed = (Status.RECEIVED, Status.TRIAGED, Status.ASSIGNED, Status.REOPENED)
     concern = _transition(
-        concern, to=Status.IN_PROGRESS, allowed_from=allowed, actor=actor, kind="start"
+        concern,
+        to=Status.IN_PROGRESS,
+        allowed_from=allowed,
+        actor=actor,
+        kind="start",
+        **_handler(actor, concern),
     )
     _audit(actor, "feedback.start", concern, {})
     return concern
+
+
+def _clean_answer(text: str, citation: str, citation_url: str) -> tuple[str, str, str]:
+    answer = (text or "").replace("\x00", "").strip()
+    if not answer:
+        raise ValidationError({"text": _("Xin viết nội dung trả lời.")})
+    if len(answer) > 10000:
+        raise ValidationError({"text": _("Nội dung trả lời quá dài (tối đa 10.000 ký tự).")})
+    url = (citation_url or "").strip()
+    if url and not url.startswith(("http://", "https://", "/")):
+        raise ValidationError(
+            {"citation_url": _("Đường dẫn căn cứ phải bắt đầu bằng http:// hoặc https://.")}
+        )
+    return answer, (citation or "").strip()[:255], url[:200]
+
+
+def _answer_version(
+    concern: Concern, *, author: Any, is_correction: bool = False, reason: str = ""
+) -> ConcernAnswer:
+    """Write the concern's current answer as its next version (the rows are locked by the
+    caller's conditional UPDATE, so two writers never take the same number)."""
+    last = concern.answers.order_by("-version").values_list("version", flat=True).first() or 0
+    return ConcernAnswer.objects.create(
+        concern=concern,
+        version=last + 1,
+        text=concern.answer_text,
+        citation=concern.answer_citation,
+        url=concern.answer_url,
+        is_correction=is_correction,
+        reason=reason,
+        author=author,
+        created_at=timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -993,16 +1091,7 @@ def concern_answer(
     note: str = "",
 ) -> Concern:
     """Publish the answer the worker reads with the code; push it back on Zalo/SMS after commit."""
-    answer = (text or "").replace("\x00", "").strip()
-    if not answer:
-        raise ValidationError({"text": _("Xin viết nội dung trả lời.")})
-    if len(answer) > 10000:
-        raise ValidationError({"text": _("Nội dung trả lời quá dài (tối đa 10.000 ký tự).")})
-    url = (citation_url or "").strip()
-    if url and not url.startswith(("http://", "https://", "/")):
-        raise ValidationError(
-            {"citation_url": _("Đường dẫn căn cứ phải bắt đầu bằng http:// hoặc https://.")}
-        )
+    answer, citation, url = _clean_answer(text, citation, citation_url)
     now = timezone.now()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     on_time = concern.due_at is None or now <= concern.due_at
@@ -1013,18 +1102,91 @@ def concern_answer(
         actor=actor,
         kind="answer",
         answer_text=answer,
-        answer_citation=(citation or "").strip()[:255],
-        answer_url=url[:200],
+        answer_citation=citation,
+        answer_url=url,
         answered_by=user,
         answered_at=now,
         answered_on_time=on_time,
         internal_note=(concern.internal_note + "\n" + note).strip()
         if note
         else concern.internal_note,
+        **_handler(actor, concern),
     )
+    version = _answer_version(concern, author=user)
     _audit(
-        actor, "feedback.answer", concern, {"citation": concern.answer_citation, "on_time": on_time}
+        actor,
+        "feedback.answer",
+        concern,
+        {"citation": concern.answer_citation, "on_time": on_time, "version": version.version},
     )
+    _enqueue("deliver_answer", concern.pk)
+    return concern
+
+
+ANSWERED_STATUSES = (Status.ANSWERED, Status.CLOSED)
+
+
+@transaction.atomic
+def concern_answer_correct(
+    *,
+    actor: Any,
+    concern: Concern,
+    text: str,
+    citation: str = "",
+    citation_url: str = "",
+    reason: str = "",
+) -> Concern:
+    """Correct an answer already sent: a new version (the old ones stay for officers and the
+    audit), the worker reads the latest with a word that it changed, and Zalo/SMS workers get
+    it again. The answer's first date and its on-time mark stay those of the first answer.
+
+    Steps: 1. validate like an answer; 2. conditional UPDATE of the answer fields while the
+    concern is still answered or closed (a concern reopened meanwhile gets a fresh answer
+    instead); 3. version 1 is written from the old answer when it predates versions;
+    4. the new version, an event, an audit entry with old → new; 5. deliver on commit.
+    """
+    answer, citation, url = _clean_answer(text, citation, citation_url)
+    reason = " ".join((reason or "").split())[:500]
+    row = (
+        Concern.objects.filter(pk=concern.pk)
+        .values("answer_text", "answer_citation", "answer_url")
+        .first()
+    )
+    if row is None:
+        raise ValidationError(_("Không tìm thấy ý kiến."))
+    old = {
+        "answer_text": row["answer_text"],
+        "answer_citation": row["answer_citation"],
+        "answer_url": row["answer_url"],
+    }
+    new = {"answer_text": answer, "answer_citation": citation, "answer_url": url}
+    if all(old[k] == v for k, v in new.items()):
+        raise ValidationError({"text": _("Trả lời mới giống hệt trả lời đã gửi.")})
+    updated = (
+        Concern.objects.filter(pk=concern.pk, status__in=ANSWERED_STATUSES)
+        .exclude(answer_text="")
+        .update(**new)
+    )
+    if updated != 1:
+        raise ValidationError(_("Chỉ sửa được trả lời đã gửi; xin tải lại trang."))
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if not concern.answers.exists():
+        ConcernAnswer.objects.create(
+            concern=concern,
+            version=1,
+            text=old["answer_text"],
+            citation=old["answer_citation"],
+            url=old["answer_url"],
+            author_id=concern.answered_by_id,
+            created_at=concern.answered_at or timezone.now(),
+        )
+    concern.refresh_from_db()
+    version = _answer_version(concern, author=user, is_correction=True, reason=reason)
+    ConcernEvent.objects.create(
+        concern=concern, kind="answer_correct", actor=user, note=reason
+    )
+    changes = {k: [old[k], v] for k, v in new.items() if old[k] != v}
+    _audit(actor, "feedback.answer_correct", concern, {**changes, "version": version.version})
     _enqueue("deliver_answer", concern.pk)
     return concern
 

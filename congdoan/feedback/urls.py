@@ -25,6 +25,7 @@ urlpatterns = [
     path("hop-thu/<str:code>/chuyen-cap-tren/", views.forward, name="forward"),
     path("hop-thu/<str:code>/anh/", views.photo, name="photo"),
     path("hop-thu/<str:code>/tra-loi/", views.answer, name="answer"),
+    path("hop-thu/<str:code>/sua-tra-loi/", views.answer_correct, name="answer_correct"),
     path("hop-thu/<str:code>/dong/", views.close, name="close"),
     path("hop-thu/<str:code>/ghi-chu/", views.note, name="note"),
     path("hop-thu/<str:code>/xoa-lien-he/", views.erase_contact, name="erase_contact"),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from congdoan.feedback import exports, poster, selectors, services
 from congdoan.feedback.forms import (
+    AnswerCorrectForm,
     AnswerForm,
     AssignForm,
     ContactExportForm,
@@ -317,30 +318,64 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     concern = selectors.concern_detail(viewer=request.user, code=code)
     officers = selectors.assignable_officers(viewer=request.user, concern=concern)
+    templates = selectors.answer_templates(viewer=request.user, concern=concern)
+    suggestions = selectors.legal_suggestions(viewer=request.user, concern=concern)
+    answer = _answer_initial(request, concern, templates, suggestions)
     return render(
         request,
         "feedback/detail.html",
         {
             "c": concern,
             "events": selectors.concern_events(viewer=request.user, concern=concern),
+            "answers": selectors.concern_answers(viewer=request.user, concern=concern),
+            "templates": templates,
+            "suggestions": suggestions,
+            "chosen_template": _picked(request, "mau", templates),
+            "chosen_basis": _picked(request, "can-cu", suggestions),
+            "answer_correct_form": AnswerCorrectForm(initial=answer),
             "correct_form": CorrectForm(
                 initial={"topic": concern.topic or Topic.OTHER, "urgency": concern.urgency}
             ),
             "assign_form": AssignForm(
                 officers=officers, initial={"assignee": concern.assignee_id or ""}
             ),
-            "answer_form": AnswerForm(
-                initial={
-                    "text": concern.answer_text,
-                    "citation": concern.answer_citation,
-                    "citation_url": concern.answer_url,
-                }
-            ),
+            "answer_form": AnswerForm(initial=answer),
             "note_form": NoteForm(),
             "can_erase": scope_for(request.user).is_admin
             or bool(scope_for(request.user).office_paths),
         },
     )
+
+
+def _picked(request: HttpRequest, param: str, rows: list[Any]) -> str:
+    """The id in ?param= when it is one of `rows` (kept in the links), else ""."""
+    value = request.GET.get(param, "")
+    return value if any(str(row.pk) == value for row in rows) else ""
+
+
+def _answer_initial(
+    request: HttpRequest, concern: Concern, templates: list[Any], suggestions: list[Any]
+) -> dict[str, str]:
+    """The answer form's first values: the answer sent so far, or the template the officer
+    picked (?mau=), with the legal basis the officer picked among the suggestions (?can-cu=)."""
+    initial = {
+        "text": concern.answer_text,
+        "citation": concern.answer_citation,
+        "citation_url": concern.answer_url,
+    }
+    template = next((t for t in templates if str(t.pk) == request.GET.get("mau")), None)
+    if template is not None:
+        initial = {
+            "text": template.text,
+            "citation": template.citation,
+            "citation_url": template.citation_url,
+        }
+    basis = next((d for d in suggestions if str(d.pk) == request.GET.get("can-cu")), None)
+    if basis is not None:
+        number = f"{basis.number} " if basis.number else ""
+        initial["citation"] = f"{number}{basis.display_title}"[:255]
+        initial["citation_url"] = reverse("library:detail", args=[basis.pk])
+    return initial
 
 
 def _officer_action(request: HttpRequest, code: str, run: Any, done: str) -> HttpResponse:
@@ -465,6 +500,27 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
             )
 
     return _officer_action(request, code, run, _("Đã gửi trả lời tới người lao động."))
+
+
+@officer_required
+@require_POST
+def answer_correct(request: HttpRequest, code: str) -> HttpResponse:
+    form = AnswerCorrectForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    return _officer_action(
+        request,
+        code,
+        lambda c: services.concern_answer_correct(
+            actor=request.user,
+            concern=_fresh(c),
+            text=data.get("text", ""),
+            citation=data.get("citation", ""),
+            citation_url=data.get("citation_url", ""),
+            reason=data.get("reason", ""),
+        ),
+        _("Đã sửa trả lời; người lao động sẽ thấy trả lời mới và biết trả lời đã được sửa."),
+    )
 
 
 @officer_required
