@@ -34,6 +34,7 @@ urlpatterns = [
     path("nhom/<int:pk>/", views.cluster, name="cluster"),
     path("thong-ke/", views.dashboard, name="dashboard"),
     path("thong-ke/huan-luyen/", views.retrain, name="retrain"),
+    path("thong-ke/bieu-do-chu-de.svg", views.dashboard_chart, name="dashboard_chart"),
     path("tong-hop/", views.summary, name="summary"),
     path("du-lieu-ca-nhan/", views.contact_export, name="contact_export"),
     path("ma-qr/<slug:code>.svg", views.unit_qr, {"fmt": "svg"}, name="unit_qr_svg"),

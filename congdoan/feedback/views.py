@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congdoan.core import charts
 from congdoan.feedback import exports, poster, selectors, services
 from congdoan.feedback.forms import (
     AnswerCorrectForm,
@@ -643,6 +644,25 @@ def _can_retrain(request: HttpRequest) -> bool:
     """The Office (of any federation) and administrators retrain the shared models."""
     scope = scope_for(request.user)
     return scope.is_admin or bool(scope.office_paths)
+
+
+@officer_required
+def dashboard_chart(request: HttpRequest) -> HttpResponse:
+    """The topics by month as an SVG chart (the dashboard shows it; exports may embed it)."""
+    unit = _unit_param(request)
+    table = selectors.topic_unit_month(viewer=request.user, unit=unit)
+    today = timezone.localdate()
+    months = [*table["months"][:-1], table["months"][-1] + "*"] if table["months"] else []
+    svg = charts.line_chart(
+        months,
+        [(row["label"], row["counts"]) for row in table["topics"][: len(charts.PALETTE)]],
+        title=_("Ý kiến theo chủ đề và tháng (*: đến ngày %(day)s)") % {"day": today.day}
+        + (f" — {unit.name}" if unit else ""),
+        partial_last=True,
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @officer_required

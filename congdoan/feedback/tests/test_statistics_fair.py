@@ -50,3 +50,18 @@ def test_overdue_unanswered_concerns_count_against_the_on_time_share(cast: Any) 
     s = selectors.feedback_period_summary(viewer=cast.district_officer, start=today, end=today)
     assert s["overdue_unanswered"] == 1
     assert s["on_time_share"] == 50.0  # not 100 %
+
+
+def test_the_topics_by_month_chart_is_an_svg_in_the_viewers_scope(
+    cast: Any, client_of: Any
+) -> None:
+    from django.urls import reverse
+
+    Concern.objects.create(unit=cast.unit_a, assigned_unit=cast.unit_a, text="a", topic="wages")
+    Concern.objects.create(unit=cast.unit_b, assigned_unit=cast.unit_b, text="b", topic="safety")
+    response = client_of(cast.officer_a).get(reverse("feedback:dashboard_chart"))
+    svg = response.content.decode()
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert "Tiền lương, thu nhập" in svg and "An toàn" not in svg
+    page = client_of(cast.officer_a).get(reverse("feedback:dashboard")).content.decode()
+    assert 'src="/y-kien/thong-ke/bieu-do-chu-de.svg"' in page

@@ -1,0 +1,153 @@
+"""Charts drawn on the server as SVG, for pages and exports alike.
+
+A chart is a standalone SVG document with presentation attributes only: no script and no
+CSS, so it shows under the site's Content-Security-Policy (served from our own origin as
+an image), opens in any browser or office suite from an export, and needs no JavaScript
+on a cheap phone. Values show as native tooltips (``<title>``) and the chart's own
+``<title>``/``<desc>`` say what it shows to screen readers; pages keep the table beside it.
+
+pygal was tried and not taken: its SVG carries an inline ``<script>`` and ``<style>``,
+which the CSP blocks, and three more packages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+# Ten colours that stay apart for the common colour-vision deficiencies (Tableau 10).
+PALETTE = (
+    "#4e79a7",
+    "#e15759",
+    "#59a14f",
+    "#f28e2b",
+    "#b07aa1",
+    "#9c755f",
+    "#ff9da7",
+    "#76b7b2",
+    "#edc948",
+    "#bab0ac",
+)
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+
+
+def nice_ceiling(value: float) -> int:
+    """The smallest of 1, 2, 5 × 10^k (at least 1) not below ``value``: the axis maximum."""
+    if value <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if step * power >= value:
+            return int(step * power)
+    return int(10 * power)  # pragma: no cover (the loop always returns)
+
+
+def _number(value: float) -> str:
+    """A count the Vietnamese way (1.234)."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    title: str,
+    width: int = 720,
+    height: int = 300,
+    partial_last: bool = False,
+) -> str:
+    """One line per series over the labels (months), with a legend under the plot.
+
+    Steps: (1) the y axis runs from 0 to a round maximum with five grid lines; (2) the
+    labels are spread evenly over the x axis; (3) each series is a polyline with a dot and
+    a tooltip per point (``partial_last``: the last point is a period still running, its
+    segment is dashed); (4) the legend wraps in rows under the axis.
+    """
+    left, right, top, bottom = 48, 16, 34, 28
+    legend_cols = max(1, (width - left) // 180)
+    legend_rows = math.ceil(len(series) / legend_cols)
+    total_height = height + legend_rows * 20 + 8
+    plot_w = width - left - right
+    plot_h = height - top - bottom
+    peak = max((v for _name, values in series for v in values), default=0)
+    y_max = nice_ceiling(peak)
+    n = len(labels)
+
+    pad = 30  # room for the first and last labels
+
+    def x(i: int) -> float:
+        return left + (plot_w / 2 if n == 1 else pad + (plot_w - 2 * pad) * i / (n - 1))
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - v / y_max)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total_height}" '
+        f'width="{width}" height="{total_height}" role="img" font-family={quoteattr(FONT)} '
+        'font-size="12">',
+        f"<title>{escape(title)}</title>",
+        "<desc>"
+        + escape(
+            "; ".join(
+                f"{name}: "
+                + ", ".join(f"{lab} {_number(v)}" for lab, v in zip(labels, values, strict=False))
+                for name, values in series
+            )
+        )
+        + "</desc>",
+        f'<rect width="{width}" height="{total_height}" fill="#ffffff"/>',
+        f'<text x="{left}" y="20" font-size="14" font-weight="bold" fill="#222222">{escape(title)}</text>',
+    ]
+    for k in range(6):
+        value = y_max * k / 5
+        if k and value != int(value) and y_max <= 5:
+            continue  # no half counts on a small axis
+        yy = y(value)
+        out.append(
+            f'<line x1="{left}" y1="{yy:.1f}" x2="{width - right}" y2="{yy:.1f}" '
+            f'stroke="{"#888888" if k == 0 else "#e3e3e3"}" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" fill="#555555">{_number(value)}</text>'
+        )
+    for i, label in enumerate(labels):
+        out.append(
+            f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" fill="#555555">{escape(label)}</text>'
+        )
+    for s, (name, values) in enumerate(series):
+        colour = PALETTE[s % len(PALETTE)]
+        shown = list(values[:n])
+        solid = shown[:-1] if partial_last and len(shown) > 1 else shown
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(solid))
+        out.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5" '
+            'stroke-linejoin="round" stroke-linecap="round"/>'
+        )
+        if len(solid) < len(shown):
+            a, b = len(shown) - 2, len(shown) - 1
+            out.append(
+                f'<line x1="{x(a):.1f}" y1="{y(shown[a]):.1f}" x2="{x(b):.1f}" '
+                f'y2="{y(shown[b]):.1f}" stroke="{colour}" stroke-width="2" '
+                'stroke-dasharray="5 4"/>'
+            )
+        for i, v in enumerate(values[:n]):
+            out.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}">'
+                f"<title>{escape(f'{name}, {labels[i]}: {_number(v)}')}</title></circle>"
+            )
+        col, row = s % legend_cols, s // legend_cols
+        lx, ly = left + col * 180, height + 8 + row * 20
+        out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" rx="2" fill="{colour}"/>')
+        out.append(
+            f'<text x="{lx + 18}" y="{ly + 11}" fill="#222222">{escape(_shorten(name, 26))}</text>'
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+__all__ = ["PALETTE", "line_chart", "nice_ceiling"]
