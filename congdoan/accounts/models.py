@@ -66,6 +66,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split()[-1] if self.full_name else self.username
 
 
+# What a token may do: "read" (every GET within the owner's scope), and writes per app,
+# named by the API's path under /api/v1/ (congdoan/api/auth.py).
+TOKEN_READ = "read"
+TOKEN_WRITE_SCOPES = {
+    "write:feedback": _("Ghi: ý kiến người lao động"),
+    "write:units": _("Ghi: đơn vị và đoàn viên"),
+    "write:documents": _("Ghi: tài liệu"),
+}
+
+
 class ApiToken(models.Model):
     """A bearer token for integrations; only its hash is stored."""
 
@@ -73,7 +83,9 @@ class ApiToken(models.Model):
     name = models.CharField(_("tên"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    scopes = models.JSONField(_("quyền"), default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("hết hạn"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -83,3 +95,32 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    def scope_labels(self) -> list[str]:
+        labels = [str(_("Đọc"))] if TOKEN_READ in self.scopes else []
+        return labels + [str(TOKEN_WRITE_SCOPES[s]) for s in self.scopes if s in TOKEN_WRITE_SCOPES]
+
+
+class ResetCode(models.Model):
+    """A password-reset code sent by SMS to a member who logs in by phone; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reset_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã đặt lại mật khẩu")
+        verbose_name_plural = _("mã đặt lại mật khẩu")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

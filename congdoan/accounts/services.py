@@ -1,21 +1,62 @@
-"""Two-factor devices and API tokens: writes, audited."""
+"""Security writes of an account: two-factor devices, API tokens, passwords, reset codes.
+
+Each is audited, and each tells the person what changed (`security_notice`: an e-mail, or an
+SMS for an account with only a phone), so that a change they did not make does not go unseen.
+Turning two-factor on and changing the password revoke every API token: a token minted by
+whoever knew the old secrets must not outlive them.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from base64 import b32encode
+from datetime import datetime, timedelta
 from io import BytesIO
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from congdoan.accounts.models import ApiToken, User
+from congdoan.accounts.models import TOKEN_READ, TOKEN_WRITE_SCOPES, ApiToken, ResetCode, User
 from congdoan.audit.services import audit_record
+from congdoan.core import ratelimit
+from congdoan.core.vndate import vn_short_date
+from congdoan.outbox.services import email_enqueue, sms_enqueue
+
+# -- notices -----------------------------------------------------------------------------------
+
+
+def security_notice(*, user: User, what: str) -> None:
+    """Tell the person that their account's security changed (queued through the outbox)."""
+    with override(settings.LANGUAGE_CODE):
+        now = timezone.localtime()
+        when = f"{now:%H:%M} {vn_short_date(now)}"
+        text = _(
+            "Công Đoàn Số: tài khoản của bạn vừa %(what)s (%(when)s). Nếu không phải bạn làm,"
+            " hãy đổi mật khẩu ngay và báo cho công đoàn."
+        ) % {"what": what, "when": when}
+        if user.email:
+            email_enqueue(
+                to=[user.email],
+                subject=_("Thay đổi bảo mật tài khoản Công Đoàn Số"),
+                body=text,
+                purpose="account.notice",
+                ref=f"user:{user.pk}",
+            )
+        elif user.phone:
+            sms_enqueue(to=user.phone, text=text, purpose="account.notice", ref=f"user:{user.pk}")
+
+
+# -- two-factor --------------------------------------------------------------------------------
 
 
 def totp_pending_device(*, user: User) -> TOTPDevice:
@@ -38,21 +79,30 @@ def totp_qr_svg(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def totp_confirm(*, user: User, token: str) -> bool:
+def totp_confirm(*, user: User, token: str) -> TOTPDevice | None:
+    """Confirm the pending device with a code from it; every API token is revoked."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(token.strip()):
-        return False
+        return None
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_record(actor=user, action="account.2fa_enable", target=user)
-    return True
+    revoked = api_tokens_revoke_all(user=user)
+    audit_record(
+        actor=user, action="account.2fa_enable", target=user, changes={"tokens_revoked": revoked}
+    )
+    security_notice(user=user, what=_("bật xác thực hai lớp"))
+    return device
 
 
 @transaction.atomic
 def totp_disable(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     audit_record(actor=user, action="account.2fa_disable", target=user)
+    security_notice(user=user, what=_("tắt xác thực hai lớp"))
+
+
+# -- API tokens --------------------------------------------------------------------------------
 
 
 def _hash(key: str) -> str:
@@ -60,11 +110,42 @@ def _hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the clear key is returned once and never stored."""
+def api_token_create(
+    *,
+    actor: Any,
+    user: User,
+    name: str,
+    scopes: list[str] | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token (reading only unless write scopes are given); the clear key is returned
+    once and never stored."""
+    scopes = [TOKEN_READ] if scopes is None else scopes
+    unknown = set(scopes) - {TOKEN_READ, *TOKEN_WRITE_SCOPES}
+    if unknown or not scopes:
+        raise ValidationError(_("Quyền của mã API không hợp lệ."))
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError(_("Ngày hết hạn phải ở tương lai."))
     key = "cds_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, key_hash=_hash(key), prefix=key[4:12])
-    audit_record(actor=actor, action="api_token.create", target=token, changes={"name": name})
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_hash=_hash(key),
+        prefix=key[4:12],
+        scopes=sorted(set(scopes)),
+        expires_at=expires_at,
+    )
+    audit_record(
+        actor=actor,
+        action="api_token.create",
+        target=token,
+        changes={
+            "name": name,
+            "scopes": token.scopes,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
+    )
+    security_notice(user=user, what=_("tạo mã API “%(name)s”") % {"name": name})
     return token, key
 
 
@@ -79,14 +160,99 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> bool:
     return True
 
 
-def api_token_user(key: str) -> User | None:
-    """The user of a valid, unrevoked token (used by the API's bearer authentication)."""
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every live token of the user (inside the caller's transaction); how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def api_token_for(key: str) -> ApiToken | None:
+    """The valid token of this key (not revoked, not expired, its user active); its last use
+    is recorded. Used by the API's bearer authentication."""
     token = (
         ApiToken.objects.filter(key_hash=_hash(key), revoked_at__isnull=True)
         .select_related("user")
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or token.is_expired or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def api_token_user(key: str) -> User | None:
+    token = api_token_for(key)
+    return token.user if token is not None else None
+
+
+# -- passwords ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def password_set(*, actor: Any, user: User, password: str, how: str) -> int:
+    """Set a new password (`how`: "change", "reset_email", "reset_sms", "reset_officer");
+    every API token is revoked; the person is told. Returns the number of tokens revoked."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    revoked = api_tokens_revoke_all(user=user)
+    audit_record(
+        actor=actor,
+        action="account.password_" + how,
+        target=user,
+        changes={"tokens_revoked": revoked},
+    )
+    security_notice(user=user, what=_("đổi mật khẩu"))
+    return revoked
+
+
+RESET_CODE_MINUTES = 15
+RESET_CODE_ATTEMPTS = 5
+RESET_CODES_PER_HOUR = 3
+
+
+def _code_hash(user: User, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{user.pk}:{code}".encode(), "sha256").hexdigest()
+
+
+@transaction.atomic
+def reset_code_send(*, user: User) -> bool:
+    """Text a 6-digit reset code to the user's phone (at most RESET_CODES_PER_HOUR an hour);
+    False when none was sent."""
+    if not user.phone or not user.is_active:
+        return False
+    if not ratelimit.hit(f"accounts:reset_sms:{user.pk}", limit=RESET_CODES_PER_HOUR, window=3600):
+        return False
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    now = timezone.now()
+    ResetCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+    ResetCode.objects.create(
+        user=user,
+        code_hash=_code_hash(user, code),
+        expires_at=now + timedelta(minutes=RESET_CODE_MINUTES),
+    )
+    with override(settings.LANGUAGE_CODE):
+        text = _(
+            "Công Đoàn Số: mã đặt lại mật khẩu của bạn là %(code)s (dùng trong %(minutes)s phút)."
+            " Đừng đưa mã này cho ai."
+        ) % {"code": code, "minutes": RESET_CODE_MINUTES}
+    sms_enqueue(to=user.phone, text=text, purpose="account.reset_code", ref=f"user:{user.pk}")
+    audit_record(actor=None, action="account.reset_code_sent", target=user)
+    return True
+
+
+def reset_code_check(*, user: User, code: str) -> bool:
+    """True once for the right, fresh code; wrong tries count, and the code dies after
+    RESET_CODE_ATTEMPTS of them."""
+    now = timezone.now()
+    live = ResetCode.objects.filter(
+        user=user, used_at__isnull=True, expires_at__gt=now, attempts__lt=RESET_CODE_ATTEMPTS
+    ).order_by("-created_at").first()
+    if live is None:
+        return False
+    if not hmac.compare_digest(live.code_hash, _code_hash(user, code.strip())):
+        ResetCode.objects.filter(pk=live.pk).update(attempts=live.attempts + 1)
+        return False
+    return ResetCode.objects.filter(pk=live.pk, used_at__isnull=True).update(used_at=now) == 1

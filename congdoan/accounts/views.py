@@ -1,35 +1,58 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate, get_user_model, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp import match_token
 
 from congdoan.accounts import selectors, services
-from congdoan.accounts.forms import ApiTokenForm, LoginForm, TokenForm
+from congdoan.accounts.backends import user_for_login
+from congdoan.accounts.forms import (
+    ApiTokenForm,
+    LoginForm,
+    OutboxPasswordResetForm,
+    ReauthForm,
+    SmsResetForm,
+    SmsResetRequestForm,
+    TokenForm,
+)
+from congdoan.accounts.models import User
+from congdoan.accounts.reauth import mark_authenticated, recent_auth_required
+from congdoan.accounts.twofactor import has_second_factor
+from congdoan.core import ratelimit
 from congdoan.orgs.selectors import user_appointments
 from congdoan.orgs.views import officer_required
 
 PENDING_USER = "congdoan_2fa_user"
 PENDING_BACKEND = "congdoan_2fa_backend"
+SMS_RESET_PHONE = "congdoan_reset_phone"
 
 
-def _next_url(request: HttpRequest) -> str:
+def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return "/bang-dieu-khien/"
+    return default
+
+
+def _next_url(request: HttpRequest) -> str:
+    return _safe_next(request, "/bang-dieu-khien/")
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -40,7 +63,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         )
         if user is None:
             form.add_error(None, _("E-mail/số điện thoại hoặc mật khẩu không đúng."))
-        elif any(True for _d in devices_for_user(user, confirmed=True)):
+        elif has_second_factor(user):
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_BACKEND] = user.backend  # type: ignore[attr-defined]
             return redirect(f"/tai-khoan/xac-thuc/?next={_next_url(request)}")
@@ -80,12 +103,28 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def reauth(request: HttpRequest) -> HttpResponse:
+    """Confirm it is still you (password, or a TOTP code) before a security change."""
+    form = ReauthForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        mark_authenticated(request)
+        return redirect(_safe_next(request, "/tai-khoan/"))
+    return render(
+        request,
+        "accounts/reauth.html",
+        {"form": form, "next": _safe_next(request, "/tai-khoan/")},
+    )
+
+
+@login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    has_2fa = any(True for _d in devices_for_user(request.user, confirmed=True))
     return render(
         request,
         "accounts/profile.html",
-        {"has_2fa": has_2fa, "appointments": user_appointments(user=request.user)},
+        {
+            "has_2fa": has_second_factor(request.user),
+            "appointments": user_appointments(user=request.user),
+        },
     )
 
 
@@ -94,10 +133,13 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     device = services.totp_pending_device(user=request.user)  # type: ignore[arg-type]
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_confirm(user=request.user, token=form.cleaned_data["token"]):  # type: ignore[arg-type]
+        confirmed = services.totp_confirm(user=request.user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+        if confirmed is not None:
             # This session just proved the code: it counts as verified from now on.
-            otp_login(request, TOTPDevice.objects.get(user=request.user, confirmed=True))
-            messages.success(request, _("Đã bật xác thực hai lớp."))
+            otp_login(request, confirmed)
+            messages.success(
+                request, _("Đã bật xác thực hai lớp. Các mã API cũ đã bị thu hồi; hãy tạo mã mới nếu cần.")
+            )
             return redirect("accounts:profile")
         form.add_error("token", _("Mã xác thực không đúng. Hãy thử lại với mã mới trên ứng dụng."))
     return render(
@@ -112,25 +154,62 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@recent_auth_required
 def otp_disable(request: HttpRequest) -> HttpResponse:
-    services.totp_disable(user=request.user)  # type: ignore[arg-type]
-    messages.success(request, _("Đã tắt xác thực hai lớp."))
-    return redirect("accounts:profile")
+    if request.method == "POST":
+        services.totp_disable(user=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Đã tắt xác thực hai lớp."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/otp_disable.html")
+
+
+@login_required
+@recent_auth_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = SetPasswordForm(cast(User, request.user), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_set(
+            actor=request.user,
+            user=request.user,  # type: ignore[arg-type]
+            password=form.cleaned_data["new_password1"],
+            how="change",
+        )
+        update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Đã đổi mật khẩu. Các mã API cũ đã bị thu hồi."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 @officer_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    """The officer's API tokens; a new token's key is shown once, in this response only."""
-    form = ApiTokenForm(request.POST or None)
+    """The officer's API tokens; a new token's key is shown once, in this response only.
+    Creating one needs a recent password or code."""
+    if request.method == "POST":
+        return _api_token_create(request)
+    return _api_tokens_page(request, ApiTokenForm(), "")
+
+
+@recent_auth_required(next_url="/tai-khoan/ma-api/")
+def _api_token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
     new_key = ""
-    if request.method == "POST" and form.is_valid():
-        _token, new_key = services.api_token_create(
-            actor=request.user,
-            user=request.user,  # type: ignore[arg-type]
-            name=form.cleaned_data["name"],
-        )
-        form = ApiTokenForm()
+    if form.is_valid():
+        try:
+            _token, new_key = services.api_token_create(
+                actor=request.user,
+                user=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                scopes=form.scopes(),
+                expires_at=form.expires_at(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            form = ApiTokenForm()
+    return _api_tokens_page(request, form, new_key)
+
+
+def _api_tokens_page(request: HttpRequest, form: ApiTokenForm, new_key: str) -> HttpResponse:
     response = render(
         request,
         "accounts/api_tokens.html",
@@ -148,3 +227,76 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if services.api_token_revoke(actor=request.user, token=token):
         messages.success(request, _("Đã thu hồi mã API “%(name)s”.") % {"name": token.name})
     return redirect("accounts:api_tokens")
+
+
+# -- password reset ----------------------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset by e-mail (officers, and anyone with an e-mail): Django's signed one-time link."""
+
+    form_class = OutboxPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link's page; no automatic login (the login asks for the second factor)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user: User = form.user
+        services.password_set(
+            actor=user, user=user, password=form.cleaned_data["new_password1"], how="reset_email"
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.success_url)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "") or "")
+
+
+def sms_reset_request(request: HttpRequest) -> HttpResponse:
+    """A member who logs in by phone asks for a code by SMS. The answer is the same whether
+    or not the number has an account (no one learns who has one)."""
+    form = SmsResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        if ratelimit.hit(f"accounts:reset_sms_ip:{_client_ip(request)}", limit=10, window=3600):
+            user = User.objects.filter(phone=phone, is_active=True).first()
+            if user is not None:
+                services.reset_code_send(user=user)
+        request.session[SMS_RESET_PHONE] = phone
+        return redirect("accounts:sms_reset_verify")
+    return render(request, "accounts/sms_reset_request.html", {"form": form})
+
+
+def sms_reset_verify(request: HttpRequest) -> HttpResponse:
+    phone = request.session.get(SMS_RESET_PHONE)
+    if not phone:
+        return redirect("accounts:sms_reset")
+    user = user_for_login(phone)
+    form = SmsResetForm(user or User(), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if user is not None and services.reset_code_check(user=user, code=form.cleaned_data["code"]):
+            services.password_set(
+                actor=user, user=user, password=form.cleaned_data["new_password1"], how="reset_sms"
+            )
+            request.session.pop(SMS_RESET_PHONE, None)
+            messages.success(request, _("Đã đặt mật khẩu mới. Xin đăng nhập."))
+            return redirect("accounts:login")
+        form.add_error("code", _("Mã không đúng hoặc đã hết hạn. Hãy yêu cầu mã mới nếu cần."))
+    return render(request, "accounts/sms_reset_verify.html", {"form": form, "phone": phone})

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "congdoan.api.middleware.ApiSessionCsrfMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "congdoan.accounts.middleware.OfficerIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -184,6 +185,7 @@ RQ_QUEUES = {
 # Cache, shared by every process (rate limits live there): Redis when configured, else a table
 # in the database (made by `congdoan migrate`; congdoan/core/cache.py). Tests get local memory,
 # cleared between tests; core/tests/test_shared_cache.py runs processes on the database cache.
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 elif TESTING:
@@ -226,6 +228,11 @@ AXES_USERNAME_CALLABLE = "congdoan.accounts.backends.lockout_identity"
 AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "Công Đoàn Số"
+# Officers' sessions end after this many idle minutes (0: never); security changes (2FA off, a
+# new API token, a new password) need the password or a code within ACCOUNTS_REAUTH_MINUTES.
+OFFICER_IDLE_MINUTES = env_int("OFFICER_IDLE_MINUTES", 30)
+ACCOUNTS_REAUTH_MINUTES = env_int("ACCOUNTS_REAUTH_MINUTES", 10)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600)  # seconds a reset link works
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -45,6 +45,12 @@ PUBLIC_ROUTES = {
     "accounts:login",  # the login form
     "accounts:otp",  # second step of the login (redirects without a pending login)
     "accounts:logout",  # POST only; logs out whoever asks
+    "accounts:password_reset",  # a reset link by e-mail: same answer whether the address exists
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",  # the link's page: the signed token decides
+    "accounts:password_reset_complete",
+    "accounts:sms_reset",  # a reset code by SMS, for members who log in by phone
+    "accounts:sms_reset_verify",
     "set_language",  # Django's language switch
     "api:openapi-json",  # the API's description (no data)
     "api:openapi-view",  # the API's docs page
