@@ -176,6 +176,7 @@ class Page(models.Model):
     ocr_confidence = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(max_length=200, blank=True, help_text="machine|pid namespace|pid of the process reading it (library/resume.py)")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -37,7 +37,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from congdoan.core.processes import run_child
 from congdoan.library import layout
+from congdoan.library.resume import temp_prefix
 
 log = logging.getLogger("congdoan.library")
 
@@ -66,7 +68,7 @@ class OcrResult:
 @lru_cache(maxsize=1)
 def _languages(binary: str) -> frozenset[str]:
     try:
-        out = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+        out = run_child([binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return frozenset()
     return frozenset(line.strip() for line in (out.stdout + out.stderr).splitlines()[1:] if line.strip())
@@ -145,11 +147,11 @@ def detect_rotation(page: PageImage) -> int:
     """Degrees (90, 180, 270) to turn the page clockwise so that its text stands upright, from
     Tesseract's orientation and script detection (`--psm 0`, the osd model that comes with
     tesseract-ocr); 0 when upright, unsure, or when detection fails."""
-    with tempfile.TemporaryDirectory(prefix="congdoan-osd-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=temp_prefix("osd")) as tmp:
         src = Path(tmp) / f"page{page.suffix}"
         src.write_bytes(page.data)
         try:
-            done = subprocess.run(
+            done = run_child(
                 [settings.LIBRARY_TESSERACT, str(src), "stdout", "--psm", "0"],
                 capture_output=True, text=True, timeout=settings.LIBRARY_OCR_TIMEOUT, env=tesseract_env(), check=False,
             )
@@ -175,7 +177,7 @@ def _as_page(image: Image.Image | PageImage) -> PageImage:
 
 def _ocr(image: Image.Image | PageImage, *, first_page: bool = False) -> OcrResult:
     image = _as_page(image)
-    with tempfile.TemporaryDirectory(prefix="congdoan-ocr-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=temp_prefix("ocr")) as tmp:
         src = Path(tmp) / f"page{image.suffix}"
         src.write_bytes(image.data)
         base = Path(tmp) / "out"
@@ -186,7 +188,8 @@ def _ocr(image: Image.Image | PageImage, *, first_page: bool = False) -> OcrResu
         if settings.LIBRARY_OCR_WORD_CONFIDENCE or first_page:
             cmd.append("tsv")  # word boxes: the header's columns, and the words' confidence
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=settings.LIBRARY_OCR_TIMEOUT, env=tesseract_env(), check=False)
+            # A child that dies with this process: a killed worker leaves no tesseract running.
+            done = run_child(cmd, capture_output=True, timeout=settings.LIBRARY_OCR_TIMEOUT, env=tesseract_env(), check=False)
         except subprocess.TimeoutExpired as exc:
             raise OcrFailed(_("Nhận dạng chữ quá %(s)d giây cho một trang: đã dừng.") % {"s": settings.LIBRARY_OCR_TIMEOUT}) from exc
         if done.returncode != 0:

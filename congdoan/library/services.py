@@ -13,8 +13,10 @@ The life of a document (steps):
 4. `document_finalize`: when no page is pending: join the text, restore lost diacritics if
    the text was OCR'd without Vietnamese, build the searchable PDF, read the metadata (keeping
    officers' corrections), find references and link them, fold the text for search.
-A killed worker leaves a page "processing"; `resume_stale` (run by `congdoan library resume`
-and by every new OCR step) puts such pages back to "pending" after LIBRARY_OCR_STALE_SECONDS.
+A killed worker leaves a page "processing"; the next OCR step of the document puts it back
+to "pending" at once when its reader's process is gone (`resume_dead_claims`, see
+library/resume.py), and `resume_stale` (run by `congdoan library resume` and by every OCR
+step) does so for any page after LIBRARY_OCR_STALE_SECONDS.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdoan.audit.services import audit_record
-from congdoan.library import engine, intake
+from congdoan.library import engine, intake, resume
 from congdoan.library.metadata import extract_metadata, number_key
 from congdoan.library.models import (
     METADATA_FIELDS,
@@ -232,13 +234,32 @@ def resume_stale(*, now: Any = None) -> int:
     return Page.objects.filter(status=PageStatus.PROCESSING, started_at__lt=cutoff).update(status=PageStatus.PENDING)
 
 
+def resume_dead_claims(*, document_id: int) -> int:
+    """Pages of the document that a process now gone was reading go back to "pending" at once
+    (library/resume.py); one that took its reader down too often fails. Returns how many."""
+    count = 0
+    rows = Page.objects.filter(document_id=document_id, status=PageStatus.PROCESSING).exclude(claimed_by="")
+    for pk, number, claimed_by, attempts in rows.values_list("pk", "number", "claimed_by", "attempts"):
+        if resume.claimer_alive(claimed_by) is not False:
+            continue
+        stuck = Page.objects.filter(pk=pk, status=PageStatus.PROCESSING, claimed_by=claimed_by)
+        if attempts >= settings.LIBRARY_OCR_MAX_ATTEMPTS:
+            stuck.update(
+                status=PageStatus.FAILED, finished_at=timezone.now(),
+                error=_("Trang %(n)d: máy nhận dạng chữ dừng đột ngột %(k)d lần khi đọc trang này, nên đã bỏ qua. Hãy quét lại trang rồi bấm “Thử lại”.") % {"n": number, "k": attempts},
+            )
+        else:
+            count += stuck.update(status=PageStatus.PENDING, claimed_by="")
+    return count
+
+
 def _claim_next_page(doc_id: int) -> Page | None:
     for _attempt in range(5):
         page = Page.objects.filter(document_id=doc_id, status=PageStatus.PENDING).order_by("number").first()
         if page is None:
             return None
         claimed = Page.objects.filter(pk=page.pk, status=PageStatus.PENDING).update(
-            status=PageStatus.PROCESSING, started_at=timezone.now(), attempts=page.attempts + 1,
+            status=PageStatus.PROCESSING, started_at=timezone.now(), attempts=page.attempts + 1, claimed_by=resume.claimer(),
         )
         if claimed == 1:
             page.refresh_from_db()
@@ -254,6 +275,8 @@ def document_ocr_step(*, document_id: int, max_pages: int | None = None) -> int:
     if doc is None or doc.status != Status.OCR:
         return 0
     resume_stale()
+    resume_dead_claims(document_id=doc.pk)
+    resume.sweep_temp_dirs()
     Document.objects.filter(pk=doc.pk).update(updated_at=timezone.now())
     budget = max_pages or settings.LIBRARY_OCR_PAGES_PER_TASK
     done = 0
