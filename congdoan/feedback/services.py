@@ -730,12 +730,32 @@ TRIAGE_FIELDS = [
 ]
 
 
+CLUSTER_LOCK = 0x594B  # "YK": the advisory-lock namespace of clustering
+
+
+def _lock_clustering(unit_ids: set[int | None]) -> None:
+    """PostgreSQL: hold until the commit a lock per union whose concerns this triage clusters
+    (taken in id order, so two workers never wait on each other in a circle).
+
+    Without it, two workers triaging the same words at the same moment each looked for
+    similar concerns while the other's row was not committed, and neither started a group.
+    With it the second waits, then (READ COMMITTED: each statement sees the latest commit)
+    finds the first. SQLite writes one transaction at a time and needs none.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for unit_id in sorted(u or 0 for u in unit_ids):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CLUSTER_LOCK, unit_id])
+
+
 def _write_triage(
     rows: list[Concern], results: dict[int, Any], signatures: dict[int, bytes]
 ) -> int:
     """Inside the caller's transaction, on rows read under lock (or re-read as still untriaged)."""
     if not rows:
         return 0
+    _lock_clustering({c.unit_id for c in rows})
     now = timezone.now()
     fallback: list[Unit | None] = []
     events = []
