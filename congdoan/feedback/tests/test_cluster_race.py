@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.db import close_old_connections, connection, connections
 
-from congdoan.feedback.models import Channel, Concern
+from congdoan.feedback.models import Channel
 from congdoan.feedback.services import concern_submit, triage_one
 
 pytestmark = pytest.mark.django_db(transaction=True)
