@@ -17,6 +17,9 @@ class WorkerHeartbeat(models.Model):
     id = models.CharField(primary_key=True, max_length=64)
     host = models.CharField(_("máy"), max_length=255)
     pid = models.PositiveIntegerField(_("mã tiến trình"))
+    # Process ids are compared only between workers that share this (containers on one host
+    # with the same host name, e.g. Docker's host network, have separate pid namespaces).
+    pid_namespace = models.CharField(max_length=64, blank=True, default="")
     backend = models.CharField(_("hàng đợi"), max_length=16)
     queues = models.CharField(_("các hàng"), max_length=255)
     started_at = models.DateTimeField(_("bắt đầu lúc"))

@@ -7,7 +7,9 @@ without a word (SIGKILL, out of memory, a machine lost) leaves its row behind, g
 Reclaiming (database backend), at a worker's start and on every heartbeat of every worker:
 1. a worker is dead when its row was not touched for `WORKER_STALE_SECONDS`, or, on this
    same machine, when its process no longer exists (so a restarted worker reclaims at once);
-2. each task still RUNNING whose last claim is that worker's goes back to READY with a
+2. each task still RUNNING whose last claim is that worker's (or a worker that never kept a
+   heartbeat: one from before heartbeats, or django-tasks-db's `db_worker` run by hand, once
+   the task has run `WORKER_STALE_SECONDS`) goes back to READY with a
    conditional UPDATE (two live workers can never both take it back), unless it was already
    claimed `WORKER_MAX_CLAIMS` times: a task that keeps killing its worker is marked FAILED
    with `WorkerLost`, so it cannot take the worker down forever;
@@ -40,7 +42,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.compat import TaskContext, task_finished, task_started
@@ -63,6 +65,13 @@ class WorkerLost(Exception):
 # --- heartbeats --------------------------------------------------------------------------
 
 
+def _pid_namespace() -> str:
+    try:
+        return os.readlink("/proc/self/ns/pid")[:64]
+    except OSError:
+        return ""
+
+
 def heartbeat_register(*, worker_id: str, backend: str, queues: list[str]) -> WorkerHeartbeat:
     now = timezone.now()
     row, _ = WorkerHeartbeat.objects.update_or_create(
@@ -70,6 +79,7 @@ def heartbeat_register(*, worker_id: str, backend: str, queues: list[str]) -> Wo
         defaults={
             "host": socket.gethostname()[:255],
             "pid": os.getpid(),
+            "pid_namespace": _pid_namespace(),
             "backend": backend,
             "queues": ",".join(queues)[:255],
             "started_at": now,
@@ -110,12 +120,12 @@ def dead_workers(*, now: datetime | None = None, me: str = "") -> list[WorkerHea
     """Rows of workers that are gone: too old, or on this machine with no such process."""
     now = now or timezone.now()
     stale_before = now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
-    host = socket.gethostname()[:255]
+    here = (socket.gethostname()[:255], _pid_namespace())
     dead = []
     for row in WorkerHeartbeat.objects.exclude(pk=me):
         if row.last_seen < stale_before:
             dead.append(row)
-        elif row.host == host and ((me and row.pid == os.getpid()) or not _process_exists(row.pid)):
+        elif (row.host, row.pid_namespace) == here and ((me and row.pid == os.getpid()) or not _process_exists(row.pid)):
             # Our own pid under another id is an earlier life of this process's slot (a
             # container restarted with the same pid): that worker is gone too.
             dead.append(row)
@@ -156,13 +166,16 @@ def _task_fail_lost(*, result: DBTaskResult) -> bool:
 
 def reclaim_dead_workers(*, now: datetime | None = None, me: str = "") -> Reclaimed:
     """Put the tasks of dead workers back in the queue (steps in the module docstring)."""
+    now = now or timezone.now()
     outcome = Reclaimed()
     dead = dead_workers(now=now, me=me)
-    if not dead:
-        return outcome
     dead_ids = {row.id for row in dead}
-    for result in DBTaskResult.objects.running().only("id", "worker_ids"):
-        if not result.worker_ids or result.worker_ids[-1] not in dead_ids:
+    known_ids = set(WorkerHeartbeat.objects.values_list("id", flat=True))
+    orphan_before = now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
+    for result in DBTaskResult.objects.running().only("id", "worker_ids", "started_at"):
+        last = result.worker_ids[-1] if result.worker_ids else ""
+        orphan = last not in known_ids and result.started_at is not None and result.started_at < orphan_before
+        if last not in dead_ids and not orphan:
             continue
         if len(result.worker_ids) >= settings.WORKER_MAX_CLAIMS:
             if _task_fail_lost(result=result):
@@ -201,7 +214,7 @@ class HeartbeatThread(threading.Thread):
                         reclaim_dead_workers(me=self.worker_id)
                 except Exception:  # a database hiccup must not end the heartbeats
                     logger.exception("heartbeat failed")
-                    close_old_connections()
+                    connection.close()
         finally:
             connection.close()
 

@@ -38,12 +38,13 @@ def _backup(tmp_path: Path) -> Path:
 
 def test_backup_then_restore_puts_back_database_and_media(cast, media, tmp_path):
     archive = _backup(tmp_path)
-    names = tarfile.open(archive).getnames()
+    with tarfile.open(archive) as opened:
+        names = opened.getnames()
+        manifest = json.load(opened.extractfile("manifest.json"))  # type: ignore[arg-type]
     vendor = connection.vendor
     assert names[0] == "manifest.json"
     assert {"media/library/2026/cong-van.pdf", "media/feedback/anh.jpg"} <= set(names)
     assert ("database.sqlite3" if vendor == "sqlite" else "database.pgdump") in names
-    manifest = json.load(tarfile.open(archive).extractfile("manifest.json"))  # type: ignore[arg-type]
     assert manifest["database"]["vendor"] == vendor and manifest["database"]["migrations"]["core"]
     before = sorted(Unit.objects.values_list("code", "name"))
 

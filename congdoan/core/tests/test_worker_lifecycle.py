@@ -228,3 +228,27 @@ def test_a_live_workers_task_is_left_alone(start_worker, tmp_path):
 
     assert reclaim_dead_workers().requeued == []
     assert DBTaskResult.objects.get(pk=task_id).status == TaskResultStatus.RUNNING
+
+
+def test_a_dead_pid_in_another_pid_namespace_is_not_taken_for_a_dead_worker(start_worker, settings, tmp_path):
+    # Two containers with one host name (Docker's host network): their pids are not ours to test.
+    settings.WORKER_STALE_SECONDS = 30
+    _heartbeat("container-b", seconds_ago=1, host=socket.gethostname(), pid=4_000_000)
+    WorkerHeartbeat.objects.filter(pk="container-b").update(pid_namespace="pid:[1]")
+    task_id = _running_task_of("container-b", tmp_path)
+
+    assert reclaim_dead_workers().requeued == []
+    WorkerHeartbeat.objects.filter(pk="container-b").update(pid_namespace=os.readlink("/proc/self/ns/pid"))
+    assert reclaim_dead_workers().requeued == [task_id]  # same namespace: pid 4000000 is gone
+
+
+def test_a_task_of_a_worker_that_kept_no_heartbeat_is_taken_back_once_it_ran_stale_seconds(start_worker, settings, tmp_path):
+    # e.g. left RUNNING by a worker of the version before heartbeats, killed at the upgrade.
+    settings.WORKER_STALE_SECONDS = 30
+    task_id = _running_task_of("worker-without-heartbeat", tmp_path)
+
+    assert reclaim_dead_workers().requeued == []  # it may be running right now
+    DBTaskResult.objects.filter(pk=task_id).update(started_at=timezone.now() - timedelta(seconds=31))
+
+    assert reclaim_dead_workers().requeued == [task_id]
+    assert DBTaskResult.objects.get(pk=task_id).status == TaskResultStatus.READY
