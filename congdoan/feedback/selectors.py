@@ -133,36 +133,35 @@ class InboxFilters:
         return {k: v for k, v in self.__dict__.items() if v not in ("", None, False)}
 
 
-def concern_queryset(*, viewer: Any, filters: InboxFilters | None = None) -> QuerySet[Concern]:
-    """The viewer's concerns, filtered; callers must pass rows through `mask_contacts` (the page/export helpers do)."""
-    f = filters or InboxFilters()
-    qs = _base(viewer)
+def filters_q(f: InboxFilters) -> Q:
+    """The inbox's filters as one condition (the inbox and the home page's counts share it)."""
+    q = Q()
     if f.status == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        q &= Q(status__in=OPEN_STATUSES)
     elif f.status == "new":  # not taken by anyone yet
-        qs = qs.filter(status__in=NEW_STATUSES)
+        q &= Q(status__in=NEW_STATUSES)
     elif f.status:
-        qs = qs.filter(status=f.status)
+        q &= Q(status=f.status)
     if f.topic:
-        qs = qs.filter(topic=f.topic)
+        q &= Q(topic=f.topic)
     if f.urgency:
-        qs = qs.filter(urgency=f.urgency)
+        q &= Q(urgency=f.urgency)
     if f.unit:
         unit = Unit.objects.filter(code=f.unit).first()
-        qs = (
-            qs.filter(Q(unit__path__startswith=unit.path) | Q(assigned_unit=unit))
-            if unit
-            else qs.none()
-        )
+        q &= (Q(unit__path__startswith=unit.path) | Q(assigned_unit=unit)) if unit else Q(pk__in=[])
     if f.channel:
-        qs = qs.filter(channel=f.channel)
+        q &= Q(channel=f.channel)
     if f.cluster:
-        qs = qs.filter(cluster_id=f.cluster)
+        q &= Q(cluster_id=f.cluster)
     if f.overdue:
-        qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+        q &= Q(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
     if f.q:
         code = clean_code(f.q)
-        qs = qs.filter(Q(text__icontains=f.q) | Q(restored_text__icontains=f.q) | Q(code=code))
+        q &= Q(text__icontains=f.q) | Q(restored_text__icontains=f.q) | Q(code=code)
+    return q
+
+
+def _ordering(f: InboxFilters) -> list[Any]:
     if f.sort == "urgent":
         rank = Case(
             When(urgency=Urgency.URGENT, then=Value(0)),
@@ -170,10 +169,16 @@ def concern_queryset(*, viewer: Any, filters: InboxFilters | None = None) -> Que
             default=Value(2),
             output_field=IntegerField(),
         )
-        return qs.order_by(rank, F("due_at").asc(nulls_last=True), "-id")
+        return [rank, F("due_at").asc(nulls_last=True), "-id"]
     if f.sort == "due":
-        return qs.order_by(F("due_at").asc(nulls_last=True), "-id")
-    return qs.order_by("-created_at", "-id")
+        return [F("due_at").asc(nulls_last=True), "-id"]
+    return ["-created_at", "-id"]
+
+
+def concern_queryset(*, viewer: Any, filters: InboxFilters | None = None) -> QuerySet[Concern]:
+    """The viewer's concerns, filtered; callers must pass rows through `mask_contacts` (the page/export helpers do)."""
+    f = filters or InboxFilters()
+    return _base(viewer).filter(filters_q(f)).order_by(*_ordering(f))
 
 
 def concern_page(
@@ -755,21 +760,26 @@ def officer_today(*, viewer: Any, since: datetime, top: int = 5) -> dict[str, An
     units with overdue concerns, most overdue first.
     """
     scope = scope_for(viewer)
-    counts = []
-    for key, query in TODAY_FILTERS.items():
-        filters = InboxFilters.from_query(query)
-        counts.append(
-            WorkCount(
-                key, concern_queryset(viewer=viewer, filters=filters).count(), urlencode(query)
-            )
-        )
-    top_rows = mask_contacts(
-        viewer,
-        concern_queryset(viewer=viewer, filters=InboxFilters.from_query(TODAY_FILTERS["open"]))[
-            :top
-        ],
-    )
     visible = Concern.objects.filter(visible_q(scope))
+    # One scan for every count: each is the inbox's own condition (filters_q); every
+    # counted row is open or new since the last visit, which the indexes find.
+    figures = visible.filter(Q(status__in=OPEN_STATUSES) | Q(created_at__gt=since)).aggregate(
+        **{
+            key: Count("pk", filter=filters_q(InboxFilters.from_query(query)))
+            for key, query in TODAY_FILTERS.items()
+        },
+        received_since=Count("pk", filter=Q(created_at__gt=since)),
+    )
+    counts = [WorkCount(key, figures[key], urlencode(q)) for key, q in TODAY_FILTERS.items()]
+    # The top rows: their keys by a narrow query, then the rows with what the page shows.
+    first = InboxFilters.from_query(TODAY_FILTERS["open"])
+    keys = list(
+        visible.filter(filters_q(first))
+        .order_by(*_ordering(first))
+        .values_list("pk", flat=True)[:top]
+    )
+    found = {c.pk: c for c in _base(viewer).filter(pk__in=keys)}
+    top_rows = mask_contacts(viewer, [found[k] for k in keys if k in found])
     events = ConcernEvent.objects.filter(
         concern__in=visible.values("pk"), created_at__gt=since
     ).exclude(actor_id=scope.user_id)
@@ -790,7 +800,7 @@ def officer_today(*, viewer: Any, since: datetime, top: int = 5) -> dict[str, An
         "top": top_rows,
         "changed": changed,
         "changed_count": events.count(),
-        "received_since": visible.filter(created_at__gt=since).count(),
+        "received_since": figures["received_since"],
         "overdue_units": overdue_units,
         "since": since,
     }

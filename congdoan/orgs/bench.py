@@ -93,6 +93,12 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
+        "--concerns",
+        type=int,
+        default=100_000,
+        help="workers' concerns over the grassroots units (for the officer's home page)",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="reuse an existing build of the same size"
     )
     parser.add_argument(
@@ -353,6 +359,60 @@ def _median(runs: int, work: Callable[[], Any], warmup: bool = True) -> tuple[fl
     return statistics.median(times), value
 
 
+def _fill_concerns(wanted: int) -> None:
+    """Concerns over the grassroots units until there are ``wanted`` (kept between runs):
+    a year of them, closed, and a tenth still open from the last 20 days (due 15 days
+    after they came, so some are overdue), 5 % urgent, an event on each of the last day's;
+    then ANALYZE, as after any bulk load."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from congdoan.feedback.models import Concern, ConcernEvent, Status, Urgency
+    from congdoan.orgs.models import Unit
+
+    have = Concern.objects.count()
+    missing = wanted - have
+    if missing <= 0:
+        return
+    started = time.perf_counter()
+    rng = random.Random(11)
+    units = list(Unit.objects.filter(depth=2).values_list("pk", flat=True))
+    now = timezone.now()
+    rows = []
+    for i in range(missing):
+        is_open = rng.random() < 0.1
+        days = 20 if is_open else 365
+        created = now - timedelta(minutes=rng.randint(1, days * 24 * 60))
+        unit = rng.choice(units)
+        rows.append(
+            Concern(
+                code=f"YK-B{have + i:08d}",
+                unit_id=unit,
+                assigned_unit_id=unit,
+                text="bench",
+                topic="wages",
+                urgency=Urgency.URGENT if rng.random() < 0.05 else Urgency.NORMAL,
+                status=rng.choice([Status.TRIAGED, Status.IN_PROGRESS])
+                if is_open
+                else Status.CLOSED,
+                created_at=created,
+                due_at=created + timedelta(days=15),
+            )
+        )
+    Concern.objects.bulk_create(rows, batch_size=5000)
+    recent = Concern.objects.filter(created_at__gt=now - timedelta(days=1)).values_list(
+        "pk", flat=True
+    )
+    ConcernEvent.objects.bulk_create(
+        [ConcernEvent(concern_id=pk, kind="triage", created_at=now) for pk in recent],
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE feedback_concern")
+        cursor.execute("ANALYZE feedback_concernevent")
+    print(f"  concerns: {missing:,} in {time.perf_counter() - started:.1f} s")
+
+
 def _measure(args: argparse.Namespace) -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -403,6 +463,8 @@ def _measure(args: argparse.Namespace) -> None:
     from congdoan.feedback.models import Concern
     from congdoan.feedback.selectors import officer_today
     from congdoan.library.selectors import documents_to_review
+
+    _fill_concerns(args.concerns)
 
     def work_today() -> int:
         viewer = User.objects.get(pk=officer.pk)
