@@ -64,3 +64,36 @@ def test_chairman_opens_his_unions_page_and_downloads_the_qr_poster(
         ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
     ).stdout
     assert "Công đoàn Công ty May A" in text and cast.unit_a.qr_token in text
+
+
+def test_chairman_answers_with_a_template_then_corrects_and_the_worker_sees_the_change(
+    desktop: Any, phone: Any, live_server: Any, cast: Any
+) -> None:
+    from congdoan.feedback.demo import _answer_templates
+    from congdoan.feedback.services import concern_submit
+
+    _answer_templates()
+    concern = concern_submit(
+        text="Công ty chậm trả lương tháng 10 hai tuần rồi", unit=cast.unit_a, channel="web"
+    )
+    page = desktop
+    _log_in(page, live_server.url, cast.officer_a.email)
+    page.goto(f"{live_server.url}/y-kien/hop-thu/{concern.code}/")
+    page.click("#goi-y-tra-loi a:text('Chậm trả lương')")
+    page.wait_for_load_state("load")
+    assert "đền bù" in page.input_value("#tra-loi textarea[name=text]")
+    page.fill("#tra-loi textarea[name=text]", "Công ty hứa trả lương ngày 15.")
+    page.click("#tra-loi button")
+    page.wait_for_load_state("load")
+    assert "Chủ tịch CĐ A" in page.inner_text("dl.meta")  # the handler
+    page.click("#tra-loi summary")
+    page.fill("#tra-loi details textarea[name=text]", "Công ty hứa trả lương ngày 20.")
+    page.fill("#tra-loi details input[name=reason]", "Công ty đổi ngày")
+    page.click("#tra-loi details button")
+    page.wait_for_load_state("load")
+    assert "Bản 2" in page.inner_text("#phien-ban")
+    _shot(page, "concern-answer-corrected.png")
+
+    phone.goto(f"{live_server.url}/y-kien/tra-cuu/{concern.code}/")
+    worker = phone.inner_text("main")
+    assert "ngày 20" in worker and "ngày 15" not in worker and "sửa lại" in worker
