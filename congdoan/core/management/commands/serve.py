@@ -71,7 +71,9 @@ class Command(BaseCommand):
             if log is not None:
                 log.close()
         if ended:
-            raise CommandError(_("%(name)s đã dừng bất ngờ (mã %(code)s).") % {"name": ended, "code": children[ended].returncode})
+            labels = {"worker": _("Tiến trình nền"), "web": _("Máy chủ web"), "scheduler": _("Bộ lập lịch")}
+            name = labels.get(ended, ended)
+            raise CommandError(_("%(name)s đã dừng bất ngờ (mã %(code)s).") % {"name": name, "code": children[ended].returncode})
         self.stdout.write(_("Đã dừng Công Đoàn Số."))
 
     def _wait(self, children: dict[str, subprocess.Popen[Any]], stop: list[int]) -> str:
