@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from congdoan.accounts.models import ApiToken
+from congdoan.orgs.models import Member
+from congdoan.orgs.scoping import can_manage_unit, scope_for
 
 
 def api_tokens_of(*, viewer: Any) -> QuerySet[ApiToken]:
@@ -21,3 +23,16 @@ def api_token_of(*, viewer: Any, pk: int) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def member_account_to_reset(*, viewer: Any, member_id: int) -> Any:
+    """The login of a member whose union the viewer manages (a union's officer resets a
+    member's password); 404 outside the scope, for a member without a login, and for the
+    login of an officer or administrator (they reset their own, by e-mail)."""
+    member = Member.objects.filter(pk=member_id, user__isnull=False).select_related("unit", "user").first()
+    if member is None or not can_manage_unit(viewer, member.unit):
+        raise Http404
+    user = member.user
+    if user is None or user.is_staff or user.pk == viewer.pk or scope_for(user).is_officer:
+        raise Http404
+    return user

@@ -19,9 +19,13 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -72,7 +76,11 @@ def totp_secret_b32(device: TOTPDevice) -> str:
 
 
 def totp_qr_svg(device: TOTPDevice) -> str:
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return qr_svg(device.config_url)
+
+
+def qr_svg(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
     image.save(buffer)
     return buffer.getvalue().decode()
@@ -256,3 +264,21 @@ def reset_code_check(*, user: User, code: str) -> bool:
         ResetCode.objects.filter(pk=live.pk).update(attempts=live.attempts + 1)
         return False
     return ResetCode.objects.filter(pk=live.pk, used_at__isnull=True).update(used_at=now) == 1
+
+
+@transaction.atomic
+def password_reset_link_by_officer(*, actor: Any, user: User) -> str:
+    """A one-time reset link (Django's signed token: it dies with the first new password, or
+    after PASSWORD_RESET_TIMEOUT) that a union's officer hands to a member who cannot reset
+    by e-mail or SMS. The officer never learns the password. Returns the link's path."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
+    )
+    audit_record(actor=actor, action="account.reset_link_by_officer", target=user)
+    security_notice(
+        user=user,
+        what=_("được cán bộ công đoàn %(name)s tạo đường dẫn đặt lại mật khẩu") % {"name": actor},
+    )
+    return path

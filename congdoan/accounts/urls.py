@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("quen-mat-khau/sms/", views.sms_reset_request, name="sms_reset"),
     path("quen-mat-khau/sms/ma/", views.sms_reset_verify, name="sms_reset_verify"),
+    path("dat-lai-cho-doan-vien/<int:member_id>/", views.member_reset_link, name="member_reset_link"),
     path("ma-api/", views.api_tokens, name="api_tokens"),
     path("ma-api/<int:pk>/thu-hoi/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -300,3 +300,22 @@ def sms_reset_verify(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:login")
         form.add_error("code", _("Mã không đúng hoặc đã hết hạn. Hãy yêu cầu mã mới nếu cần."))
     return render(request, "accounts/sms_reset_verify.html", {"form": form, "phone": phone})
+
+
+@officer_required
+@require_POST
+@recent_auth_required(next_url="/tai-khoan/")
+def member_reset_link(request: HttpRequest, member_id: int) -> HttpResponse:
+    """A union's officer makes a one-time reset link for one of its members (shown once, as
+    a link and a QR code to scan with the member's phone)."""
+    user = selectors.member_account_to_reset(viewer=request.user, member_id=member_id)
+    link = request.build_absolute_uri(
+        services.password_reset_link_by_officer(actor=request.user, user=user)
+    )
+    response = render(
+        request,
+        "accounts/member_reset_link.html",
+        {"member_user": user, "link": link, "qr_svg": services.qr_svg(link)},
+    )
+    response["Cache-Control"] = "no-store"
+    return response

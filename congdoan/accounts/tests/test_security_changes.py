@@ -308,3 +308,27 @@ def test_member_profile_does_not_urge_the_officers_two_factor_login(cast, client
 def test_officer_profile_offers_two_factor(cast, client_of):
     page = client_of(cast.officer_a).get("/tai-khoan/").content.decode()
     assert "/tai-khoan/xac-thuc-hai-lop/" in page
+
+
+# -- reset by the union's officer --------------------------------------------------------------
+
+
+def test_unions_officer_gives_a_member_a_one_time_reset_link(cast, client_of, client):
+    response = client_of(cast.officer_a).post(f"/tai-khoan/dat-lai-cho-doan-vien/{cast.member_a.pk}/")
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    link = response.context["link"].removeprefix("http://testserver")
+    assert AuditEntry.objects.filter(action="account.reset_link_by_officer").exists()
+    assert _notices(cast.member_user)
+    form_url = client.get(link)["Location"]
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response["Location"] == "/tai-khoan/dat-lai-mat-khau/xong/"
+    cast.member_user.refresh_from_db()
+    assert cast.member_user.check_password(NEW_PASSWORD)
+    assert "không còn dùng được" in client.get(link, follow=True).content.decode()
+
+
+def test_officer_of_another_union_or_a_member_cannot_make_a_reset_link(cast, client_of):
+    url = f"/tai-khoan/dat-lai-cho-doan-vien/{cast.member_a.pk}/"
+    assert client_of(cast.officer_b).post(url).status_code == 404
+    assert client_of(cast.member_user).post(url).status_code == 403
+    assert not AuditEntry.objects.filter(action="account.reset_link_by_officer").exists()
