@@ -71,11 +71,16 @@ class RecordForm(forms.Form):
     contact_phone = forms.CharField(label=_("Số điện thoại"), max_length=30, required=False)
     wants_upper_level = forms.BooleanField(label=_("Chuyển lên cấp trên"), required=False)
 
-    def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: list[Any] | None = None, home: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["unit"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("— Chưa rõ —"))] + [(u.code, u.name) for u in (units or [])]
+        unknown = (
+            _("— Chưa rõ: gửi tới %(unit)s —") % {"unit": home.name} if home else _("— Chưa rõ —")
+        )
+        field.choices = [("", unknown)] + [(u.code, u.name) for u in (units or [])]
 
 
 class CorrectForm(forms.Form):

@@ -38,7 +38,7 @@ from congdoan.feedback.forms import (
 from congdoan.feedback.models import Channel, Concern, Status, Topic, Urgency
 from congdoan.feedback.training import retrain_request, retrain_state
 from congdoan.orgs.models import Unit
-from congdoan.orgs.scoping import get_unit_in_scope, scope_for, units_in_scope
+from congdoan.orgs.scoping import can_view_unit, get_unit_in_scope, scope_for, units_in_scope
 from congdoan.orgs.site import hotline
 from congdoan.orgs.views import officer_required
 
@@ -564,7 +564,11 @@ def erase_contact(request: HttpRequest, code: str) -> HttpResponse:
 def record(request: HttpRequest) -> HttpResponse:
     """An officer records a concern heard on the hotline or at a meeting."""
     units = list(units_in_scope(request.user).filter(is_active=True).order_by("sort_key")[:1000])
-    form = RecordForm(request.POST or None, units=units)
+    # A grassroots officer records for their own union unless they say otherwise.
+    initial = {"unit": units[0].code} if len(units) == 1 else {}
+    form = RecordForm(
+        request.POST or None, units=units, home=services.fallback_unit(), initial=initial
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -585,6 +589,15 @@ def record(request: HttpRequest) -> HttpResponse:
                 _errors_to_form(form, exc)
                 status = 422
             else:
+                handler = concern.assigned_unit
+                if handler is not None and not can_view_unit(request.user, handler):
+                    # Sent above the recorder's scope (the home unit, the upper level): say where.
+                    messages.success(
+                        request,
+                        _("Đã ghi nhận ý kiến %(code)s và chuyển tới %(unit)s.")
+                        % {"code": concern.code, "unit": handler.name},
+                    )
+                    return redirect("feedback:record")
                 messages.success(
                     request, _("Đã ghi nhận ý kiến %(code)s.") % {"code": concern.code}
                 )

@@ -130,3 +130,24 @@ def test_merged_unions_qr_token_works_the_same_on_web_api_and_zalo(
     assert Concern.objects.get(code=response.json()["code"]).unit == cast.unit_a
     assert match_unit(f"Xin hỏi #{old.qr_token}")[0] == cast.unit_a
     assert match_unit("Xin hỏi #PX-OLD")[0] == cast.unit_a
+
+
+def test_grassroots_officer_records_for_their_union_or_is_told_where_it_went(
+    cast: Any, client_of: Any
+) -> None:
+    set_home_unit(cast.district)
+    client = client_of(cast.officer_a)
+    form = client.get(reverse("feedback:record")).content.decode()
+    assert '<option value="PX-A" selected>' in form
+    assert "Chưa rõ: gửi tới LĐLĐ huyện Phú Xuyên" in form
+    response = client.post(
+        reverse("feedback:record"),
+        {"source": "hotline", "text": "Công nhân hỏi về nhà trẻ", "unit": ""},
+        follow=True,
+    )
+    assert response.status_code == 200  # not the 404 of a concern outside the officer's scope
+    concern = Concern.objects.get()
+    assert concern.assigned_unit == cast.district
+    assert f"Đã ghi nhận ý kiến {concern.code} và chuyển tới LĐLĐ huyện Phú Xuyên" in (
+        response.content.decode()
+    )
