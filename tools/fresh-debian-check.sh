@@ -58,15 +58,15 @@ echo "== 3. clone"
 git clone -q "$repo" "$root/root/congdoan"
 
 echo "== 4. make demo (until the home page answers)"
-in_root "cd /root/congdoan && (make demo PORT=8799 > /root/demo.log 2>&1 &) ;
+in_root "set -m; cd /root/congdoan && { make demo PORT=8799 > /root/demo.log 2>&1 & echo \$! > /root/demo.pid; } ;
   for i in \$(seq 1 900); do
     python3 -c 'import urllib.request,sys; sys.exit(0 if urllib.request.urlopen(\"http://127.0.0.1:8799/\", timeout=2).status == 200 else 1)' 2>/dev/null && break
     sleep 1
   done
   python3 -c 'import urllib.request; print(\"home page:\", urllib.request.urlopen(\"http://127.0.0.1:8799/\").status)'
   grep -E 'congdoan2026|admin@' /root/demo.log | head -3
-  pkill -INT -f 'runserver' || true; sleep 2"
+  kill -INT -- -\$(cat /root/demo.pid); wait; tail -n 1 /root/demo.log"
 
 echo "== 5. make test"
-in_root "cd /root/congdoan && make test 2>&1 | tail -3"
+in_root "cd /root/congdoan && make test > /root/test.log 2>&1; rc=\$?; tail -n 3 /root/test.log; exit \$rc"
 echo "== fresh Debian: done"
