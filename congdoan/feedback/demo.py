@@ -1,14 +1,20 @@
-"""Demo concerns for Phú Xuyên: a few hundred across units, topics, channels and statuses.
+"""Demo concerns for Phú Xuyên: about a hundred, as a district's inbox really looks.
 
-Texts come from the hand-written data set (`feedback/data/`), plus one wave of near-identical
-messages from the workers of May Phú Minh about late wages (a visible cluster and a spike).
-Triage runs here in one batch (no worker needed); idempotent: a second run does nothing.
+Each one is written out in `feedback/data/demo_concerns.jsonl` (text, union, topic, how many
+days ago, status, and for answered ones the answer an officer gave): wages, overtime, safety,
+canteen food, social insurance, leave, contracts, harassment, transport, housing, childcare,
+the Tết bonus… across most grassroots unions, some typed without diacritics, most anonymous,
+a few overdue, one reopened, and two small groups of similar messages (late wages at May Phú
+Minh, the late shuttle bus at Giày Đại Xuyên). Triage runs here in one batch (no worker
+needed); idempotent: a second run does nothing.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -17,64 +23,47 @@ from django.utils import timezone
 from congdoan.accounts.models import User
 from congdoan.feedback.models import AnswerTemplate, Channel, Concern, ConcernEvent, Status
 from congdoan.feedback.services import _cluster, _signature_of, deadline_for, route
-from congdoan.feedback.training import heldout_rows, seed_rows
-from congdoan.orgs.models import Unit
+from congdoan.orgs.models import Appointment, Unit
 
 MARKER = "demo-"
-WAGE_WAVE = [
-    "Công ty May Phú Minh chậm trả lương tháng 10, đến nay vẫn chưa có lương",
-    "cong ty may phu minh cham tra luong thang 10, den nay van chua co luong",
-    "Công ty May Phú Minh chậm trả lương tháng 10, đến nay vẫn chưa có lương!!!",
-    "Cty may Phú Minh chậm trả lương tháng 10 đến nay vẫn chưa có lương",
-    "công ty may phú minh chậm trả lương tháng 10, đến nay vẫn chưa có lương ạ",
-]
-OTHER_WAVES = [
-    (
-        "PX-DIENTU-HANVIET",
-        "safety",
-        14,
-        [
-            "Xưởng SMT nóng quá, điều hòa hỏng cả tuần, nhiều chị em bị mệt",
-            "xuong SMT nong qua, dieu hoa hong ca tuan, nhieu chi em bi met",
-            "Xưởng SMT nóng quá điều hòa hỏng cả tuần nay, nhiều chị em mệt lả",
-        ],
-    ),
-    (
-        "PX-GIAY-DAIXUYEN",
-        "living",
-        9,
-        [
-            "Xe đưa đón công nhân tuyến Đại Xuyên hay đến muộn, đi làm trễ bị trừ lương",
-            "xe dua don cong nhan tuyen dai xuyen hay den muon, di lam tre bi tru luong",
-        ],
-    ),
-]
-ANSWERS = {
-    "wages": (
-        "Công đoàn đã làm việc với Ban Giám đốc; công ty cam kết trả đủ lương trước ngày 15. "
-        "Theo quy định, người lao động được trả lương đúng hạn; nếu chậm quá 15 ngày phải đền bù tiền lãi.",
-        "Điều 97 Bộ luật Lao động 2019",
-    ),
-    "hours": (
-        "Tổng số giờ làm thêm không quá 40 giờ/tháng và 300 giờ/năm với một số ngành. Công đoàn sẽ kiểm tra "
-        "sổ chấm công và đề nghị công ty điều chỉnh.",
-        "Điều 107 Bộ luật Lao động 2019",
-    ),
-    "insurance": (
-        "Công đoàn đã đề nghị công ty hoàn thiện hồ sơ và nộp đủ bảo hiểm trong tháng này.",
-        "Luật Bảo hiểm xã hội 2024",
-    ),
-    "safety": (
-        "Công đoàn đã kiểm tra hiện trường cùng cán bộ an toàn; công ty lắp thêm quạt và cấp bổ sung bảo hộ.",
-        "Luật An toàn, vệ sinh lao động 2015",
-    ),
+DATA = Path(__file__).resolve().parent / "data" / "demo_concerns.jsonl"
+OFFICE_LOGIN = "vanphong@ldldphuxuyen.vn"
+OPEN = {
+    "new": Status.TRIAGED,
+    "assigned": Status.ASSIGNED,
+    "in_progress": Status.IN_PROGRESS,
+    "overdue": Status.IN_PROGRESS,
 }
+CHANNELS = {c.value for c in Channel}
 
 
-def _texts(rng: random.Random) -> list[dict[str, Any]]:
-    rows = seed_rows() + heldout_rows()
-    rng.shuffle(rows)
-    return rows
+def _rows() -> list[dict[str, Any]]:
+    with DATA.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _sent_at(row: dict[str, Any], urgency: str, now: Any, rng: random.Random) -> Any:
+    """When the worker sent it: `days_ago` at a plausible hour (6:00-22:00); a concern still
+    open and not meant to be overdue is brought within its deadline (triage decides urgency)."""
+    when = timezone.localtime(now - timedelta(days=row["days_ago"])).replace(
+        hour=rng.randint(6, 21), minute=rng.randint(0, 59)
+    )
+    when = min(when, now - timedelta(minutes=rng.randint(20, 300)))
+    if row["status"] in OPEN and row["status"] != "overdue" and deadline_for(urgency, when) < now:
+        window = deadline_for(urgency, now) - now
+        when = now - window * rng.uniform(0.15, 0.7)
+    return when
+
+
+def _officers() -> dict[str, Any]:
+    """The officer who answers for each unit in the demo: its own chairman when one has a
+    login, else the district Office."""
+    office = User.objects.filter(email=OFFICE_LOGIN).first()
+    by_unit: dict[str, Any] = {}
+    for appt in Appointment.objects.filter(user__isnull=False, manages=True).select_related("unit", "user"):
+        by_unit.setdefault(appt.unit.code, appt.user)
+    by_unit.setdefault("", office)
+    return {**by_unit, "*": office}
 
 
 ANSWER_TEMPLATES = [
@@ -164,54 +153,20 @@ def seed(stdout: Any = None) -> None:
     rng = random.Random(2026)
     now = timezone.now()
     by_code = {u.code: u for u in grassroots}
-    phuminh = by_code.get("PX-MAY-PHUMINH", grassroots[0])
-    officer = User.objects.filter(email="vanphong@ldldphuxuyen.vn").first()
-    plan: list[tuple[str, Unit | None, Any, str]] = []  # text, union, when, true topic
-    for row in _texts(rng):
-        unit = rng.choice(grassroots) if rng.random() > 0.05 else None
-        plan.append(
-            (
-                row["text"],
-                unit,
-                now - timedelta(days=rng.randint(1, 180), minutes=rng.randint(0, 1440)),
-                row["topic"],
-            )
-        )
-    for _i in range(42):
-        plan.append(
-            (
-                rng.choice(WAGE_WAVE),
-                phuminh,
-                now - timedelta(days=rng.randint(0, 12), minutes=rng.randint(0, 1440)),
-                "wages",
-            )
-        )
-    for code, topic, count, variants in OTHER_WAVES:
-        wave_unit = by_code.get(code)
-        for _i in range(count if wave_unit else 0):
-            plan.append(
-                (
-                    rng.choice(variants),
-                    wave_unit,
-                    now - timedelta(days=rng.randint(0, 25), minutes=rng.randint(0, 1440)),
-                    topic,
-                )
-            )
-    plan.sort(key=lambda p: p[2])
-    results = analyse_many([p[0] for p in plan])
-    channels = (
-        [Channel.WEB] * 5
-        + [Channel.ZALO] * 3
-        + [Channel.SMS, Channel.MEMBER, Channel.OFFICER, Channel.IMPORT, Channel.API]
-    )
+    officers = _officers()
+    rows = [r for r in _rows() if not r["unit"] or r["unit"] in by_code]
+    analysed = analyse_many([r["text"] for r in rows])
+    whens = [_sent_at(row, result.urgency, now, rng) for row, result in zip(rows, analysed, strict=True)]
     created = 0
-    for n, ((text, unit, when, true_topic), result) in enumerate(zip(plan, results, strict=True)):
-        anonymous = rng.random() < 0.6
-        channel = rng.choice(channels)
+    for n, i in enumerate(sorted(range(len(rows)), key=lambda i: whens[i])):
+        row, when, result = rows[i], whens[i], analysed[i]
+        unit = by_code.get(row["unit"])
+        channel = row["channel"] if row["channel"] in CHANNELS else Channel.WEB
+        due = deadline_for(result.urgency, when)
         concern = Concern(
             unit=unit,
             channel=channel,
-            text=text,
+            text=row["text"],
             restored_text=result.restored,
             restoration_confidence=result.restoration_confidence,
             restoration_doubts=result.restoration_doubts,
@@ -221,69 +176,79 @@ def seed(stdout: Any = None) -> None:
             urgency_reasons=result.urgency_reasons,
             sentiment=result.sentiment,
             about_union=result.about_union,
-            is_anonymous=anonymous,
-            contact_phone=f"+8491{rng.randint(1000000, 9999999)}" if rng.random() < 0.5 else "",
-            contact_name=""
-            if anonymous
-            else rng.choice(["Nguyễn Thị Hoa", "Trần Văn Nam", "Lê Thu Trang", "Phạm Đức Long"]),
+            is_anonymous=row["anonymous"],
+            contact_name="" if row["anonymous"] else row["name"],
+            contact_phone=""
+            if row["anonymous"] and rng.random() < 0.7
+            else f"+849{rng.choice('1468')}{rng.randint(1000000, 9999999)}",
             contact_zalo_id=f"zalo{rng.randint(10**8, 10**9)}" if channel == Channel.ZALO else "",
             external_id=f"{MARKER}{n}",
             created_at=when,
             triaged_at=when + timedelta(minutes=1),
-            due_at=deadline_for(result.urgency, when),
+            due_at=due,
             status=Status.TRIAGED,
         )
         concern.assigned_unit, concern.hidden_from_unit = route(concern)
-        age = (now - when).days
-        if age > 7 and rng.random() < 0.4:
+        officer = officers.get(getattr(concern.assigned_unit, "code", ""), officers["*"])
+        if row["days_ago"] > 7 and row["topic"] and (row["status"] != "new"):
             # An officer confirmed or corrected the topic: these feed `congdoan feedback retrain`.
-            concern.topic, concern.topic_corrected = true_topic, True
-        roll = rng.random()
-        if age > 20 and roll < 0.75:
-            answer, citation = ANSWERS.get(
-                result.topic,
-                (
-                    "Công đoàn đã tiếp nhận và làm việc với đơn vị; "
-                    "kết quả sẽ được thông báo tại hội nghị người lao động.",
-                    "",
-                ),
+            concern.topic, concern.topic_corrected = row["topic"], True
+        events: list[tuple[str, str, Any, Any]] = []  # kind, to status, when, actor
+        status = row["status"]
+        if status in OPEN:
+            concern.status = OPEN[status]
+            if status == "overdue":
+                # Past its deadline and still open: the Office sees it among the overdue.
+                concern.due_at = min(due, now - timedelta(days=rng.randint(1, 3)))
+            if status != "new":
+                concern.assignee = officer
+                events.append(("assign", Status.ASSIGNED, when + timedelta(hours=2), officer))
+            if concern.status == Status.IN_PROGRESS:
+                events.append(("start", Status.IN_PROGRESS, when + timedelta(hours=5), officer))
+        else:
+            late = rng.random() < 0.15
+            answered_at = due + timedelta(hours=rng.randint(2, 30)) if late else when + timedelta(
+                hours=rng.randint(3, max(4, int((due - when).total_seconds() // 3600) - 1))
             )
-            due = deadline_for(result.urgency, when)
-            late = rng.random() < 0.2
-            answered_at = (
-                due + timedelta(hours=6) if late else when + timedelta(hours=rng.randint(2, 60))
-            )
-            concern.answered_at = answered_at
+            answered_at = min(answered_at, now - timedelta(hours=1))
+            concern.assignee = officer
+            concern.answer_text, concern.answer_citation = row["answer"], row["citation"]
+            concern.answered_by, concern.answered_at = officer, answered_at
             concern.answered_on_time = answered_at <= due
-            concern.answer_text, concern.answer_citation, concern.answered_by = (
-                answer,
-                citation,
-                officer,
-            )
-            concern.status = Status.CLOSED if rng.random() < 0.5 else Status.ANSWERED
-            if concern.status == Status.CLOSED:
-                concern.closed_at = answered_at + timedelta(days=3)
-            if rng.random() < 0.6:
-                concern.rating = rng.choices([5, 4, 3, 2, 1], weights=[35, 30, 15, 12, 8])[0]
-        elif roll < 0.85:
-            concern.status = rng.choice([Status.ASSIGNED, Status.IN_PROGRESS])
-        concern.signature = _signature_of(text)
+            concern.status = Status.ANSWERED
+            events += [
+                ("start", Status.IN_PROGRESS, when + timedelta(hours=2), officer),
+                ("answer", Status.ANSWERED, answered_at, officer),
+            ]
+            if row["rating"]:
+                concern.rating = row["rating"]
+            if status == "closed":
+                concern.status, concern.closed_at = Status.CLOSED, answered_at + timedelta(days=3)
+                events.append(("close", Status.CLOSED, concern.closed_at, officer))
+            elif status == "reopened":
+                reopened_at = max(answered_at + timedelta(hours=6), now - timedelta(days=rng.randint(1, 3)))
+                concern.status, concern.reopen_count = Status.REOPENED, 1
+                concern.due_at = deadline_for(result.urgency, reopened_at)
+                events.append(("reopen", Status.REOPENED, reopened_at, None))
+        concern.signature = _signature_of(row["text"])
         concern.save()
-        ConcernEvent.objects.create(
-            concern=concern, kind="submit", to_status=Status.RECEIVED, created_at=when
-        )
+        ConcernEvent.objects.create(concern=concern, kind="submit", to_status=Status.RECEIVED, created_at=when)
+        for kind, to_status, at, actor in events:
+            ConcernEvent.objects.create(
+                concern=concern, kind=kind, to_status=to_status, actor=actor, created_at=min(at, now)
+            )
         _cluster(concern, concern.signature)
         created += 1
     # The demo member (login 0912345678, May Phú Minh) sent a few of them herself.
-    member = User.objects.filter(member__unit=phuminh).order_by("id").first()
+    phuminh = by_code.get("PX-MAY-PHUMINH")
+    member = User.objects.filter(member__unit=phuminh).order_by("id").first() if phuminh else None
     if member is not None:
-        mine = Concern.objects.filter(unit=phuminh, external_id__startswith=MARKER).order_by(
+        mine = Concern.objects.filter(unit=phuminh, external_id__startswith=MARKER, is_anonymous=False).order_by(
             "-created_at"
         )[:3]
         Concern.objects.filter(pk__in=[c.pk for c in mine]).update(
             submitted_by=member, channel=Channel.MEMBER
         )
     if stdout:
-        stdout.write(
-            f"  {created} ý kiến mẫu, {Concern.objects.filter(cluster__isnull=False).values('cluster').distinct().count()} nhóm trùng lặp"
-        )
+        groups = Concern.objects.filter(cluster__isnull=False).values("cluster").distinct().count()
+        stdout.write(f"  {created} ý kiến mẫu, {groups} nhóm trùng lặp")

@@ -1,23 +1,28 @@
-"""Demo library: plans, reports, letters and notices of Phú Xuyên and its units.
+"""Demo library: plans, reports, letters and notices of Phú Xuyên and its units, 2022-2026.
 
 Written by the project itself (no real documents). Some come as PDFs with text, some as
 DOCX or TXT, a few as scans rendered with Pillow (their OCR is left to the worker), one as
 text OCR'd long ago without Vietnamese (to show restoration). Many cite each other, so that
-links, search and the digitisation indicator show something real. Idempotent: a document
-whose unit already has a file of the same name is skipped.
+links, search and the digitisation indicator show something real. A file born digital is
+dated as uploaded a few days after it was issued; scans as uploaded recently (paper being
+digitised now). Idempotent: a document whose unit already has a file of the same name is
+skipped.
 """
 
 from __future__ import annotations
 
 import io
 import random
+import re
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from congdoan.library import services
 from congdoan.library.intake import Refused
-from congdoan.library.models import Document
+from congdoan.library.models import Document, Status
 from congdoan.library.render import FONT_PATH, PaperDocument, render_page
 from congdoan.orgs.models import Unit
 from congdoan.text import strip_marks
@@ -84,6 +89,40 @@ DISTRICT_DOCS: list[tuple[str, str, str, str, PaperDocument]] = [
         RECIPIENTS, BTV, "Nguyễn Văn Hùng")),
 ]
 
+# Earlier and later years, so that the library spans the whole term (2022-2026).
+DISTRICT_DOCS += [
+    ("PX", "BC-92-LDLD-tong-ket-2022.pdf", "pdf", "union", PaperDocument(
+        CITY, PX, "92/BC-LĐLĐ", "Phú Xuyên, ngày 16 tháng 12 năm 2022", "Báo cáo", "Kết quả công tác công đoàn năm 2022 và phương hướng nhiệm vụ năm 2023",
+        ["Năm 2022, LĐLĐ huyện có 33 công đoàn cơ sở với hơn 9.100 đoàn viên; thành lập mới 2 công đoàn cơ sở tại doanh nghiệp ngoài nhà nước.",
+         "Chăm lo Tết Nhâm Dần cho 1.850 đoàn viên, người lao động có hoàn cảnh khó khăn; phối hợp tổ chức 12 hội nghị đối thoại tại doanh nghiệp."],
+        RECIPIENTS, BTV, "Nguyễn Văn Hùng")),
+    ("PX", "KH-12-LDLD-dai-hoi-co-so-2023.docx", "docx", "subtree", PaperDocument(
+        CITY, PX, "12/KH-LĐLĐ", "Phú Xuyên, ngày 20 tháng 02 năm 2023", "Kế hoạch", "Chỉ đạo đại hội công đoàn cơ sở nhiệm kỳ 2023 - 2028",
+        ["Đại hội công đoàn cơ sở hoàn thành trước ngày 30/6/2023; nhân sự Ban Chấp hành bảo đảm cơ cấu, có cán bộ nữ và công nhân trực tiếp sản xuất.",
+         "Văn phòng LĐLĐ huyện hướng dẫn hồ sơ, thẩm định văn kiện và dự đại hội tại các công đoàn cơ sở trực thuộc."],
+        RECIPIENTS, BTV, "Nguyễn Văn Hùng")),
+    ("PX", "BC-85-LDLD-tong-ket-2023.pdf", "pdf", "union", PaperDocument(
+        CITY, PX, "85/BC-LĐLĐ", "Phú Xuyên, ngày 18 tháng 12 năm 2023", "Báo cáo", "Kết quả công tác công đoàn năm 2023 và phương hướng nhiệm vụ năm 2024",
+        ["Thực hiện Kế hoạch số 12/KH-LĐLĐ ngày 20/02/2023, 100% công đoàn cơ sở đã tổ chức đại hội nhiệm kỳ 2023 - 2028 đúng tiến độ.",
+         "Phát triển mới 540 đoàn viên; giới thiệu 14 đoàn viên ưu tú để Đảng xem xét kết nạp."],
+        RECIPIENTS, BTV, "Nguyễn Văn Hùng")),
+    ("PX", "TB-05-LDLD-tet-sum-vay-2024.txt", "txt", "subtree", PaperDocument(
+        CITY, PX, "05/TB-LĐLĐ", "Phú Xuyên, ngày 08 tháng 01 năm 2024", "Thông báo", "Tổ chức chương trình Tết Sum vầy năm 2024",
+        ["LĐLĐ huyện tổ chức chương trình Tết Sum vầy tại Nhà văn hóa huyện; mỗi công đoàn cơ sở đề xuất đoàn viên có hoàn cảnh khó khăn để nhận quà.",
+         "Danh sách gửi về Văn phòng LĐLĐ huyện trước ngày 15/01/2024."],
+        ["Các CĐCS;", "Lưu VP."], ["TL. BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG"], "Nguyễn Thị Hồng Vân")),
+    ("PX", "BC-61-LDLD-so-ket-6-thang-2026.pdf", "pdf", "union", PaperDocument(
+        CITY, PX, "61/BC-LĐLĐ", "Phú Xuyên, ngày 25 tháng 6 năm 2026", "Báo cáo", "Sơ kết công tác công đoàn 6 tháng đầu năm 2026",
+        ["Sáu tháng đầu năm 2026, các công đoàn cơ sở tiếp nhận và trả lời ý kiến của người lao động trên nền tảng số; phần lớn ý kiến về tiền lương, làm thêm giờ và bữa ăn ca.",
+         "Phối hợp tổ chức 9 hội nghị đối thoại tại doanh nghiệp theo Hướng dẫn số 07/HD-LĐLĐ ngày 09/9/2025."],
+        RECIPIENTS, BTV, "Nguyễn Văn Hùng")),
+    ("PX", "KH-08-LDLD-cham-lo-tet-2027.pdf", "pdf", "subtree", PaperDocument(
+        CITY, PX, "08/KH-LĐLĐ", "Phú Xuyên, ngày 10 tháng 11 năm 2026", "Kế hoạch", "Chăm lo Tết Nguyên đán Đinh Mùi năm 2027 cho đoàn viên, người lao động",
+        ["Các công đoàn cơ sở rà soát đoàn viên, người lao động có hoàn cảnh khó khăn, bị mất việc làm hoặc bị nợ lương để đề xuất hỗ trợ.",
+         "Đề nghị người sử dụng lao động công khai mức thưởng Tết trước ngày 15/12/2026 và bố trí xe đưa công nhân về quê ăn Tết."],
+        RECIPIENTS, BTV, "Nguyễn Văn Hùng")),
+]
+
 SCANS: list[tuple[str, str, PaperDocument]] = [
     ("PX", "scan-TB-20-LDLD-lich-doi-thoai.png", PaperDocument(
         CITY, PX, "20/TB-LĐLĐ", "Phú Xuyên, ngày 10 tháng 10 năm 2025", "Thông báo", "Lịch đối thoại giữa lãnh đạo huyện với công nhân lao động",
@@ -142,7 +181,26 @@ def _png(doc: PaperDocument, seed: int) -> bytes:
     return buffer.getvalue()
 
 
-def _add(unit: Unit, name: str, data: bytes, visibility: str, tags: str, stdout: Any) -> bool:
+_ISSUED = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})")
+
+
+def _uploaded_at(paper: PaperDocument, rng: random.Random, scanned: bool) -> datetime:
+    """When the file came into the library: a few days after it was issued, or (a scan of
+    paper) in the last weeks; never in the future."""
+    now = timezone.now()
+    found = _ISSUED.search(paper.place_date)
+    if scanned or found is None:
+        return now - timedelta(days=rng.randint(3, 40), hours=rng.randint(0, 8))
+    day, month, year = (int(x) for x in found.groups())
+    at = timezone.make_aware(datetime.combine(date(year, month, day), time(8))) + timedelta(
+        days=rng.randint(1, 6), hours=rng.randint(0, 8)
+    )
+    return min(at, now - timedelta(hours=1))
+
+
+def _add(
+    unit: Unit, name: str, data: bytes, visibility: str, tags: str, stdout: Any, uploaded_at: datetime | None = None
+) -> bool:
     if Document.objects.filter(unit=unit, original_name=name).exists():
         return False
     try:
@@ -150,6 +208,12 @@ def _add(unit: Unit, name: str, data: bytes, visibility: str, tags: str, stdout:
             doc = services.document_upload(actor=None, unit=unit, name=name, data=data, visibility=visibility, tags=tags)
             # Read it now so the demo shows results at once; only scans wait for the OCR worker.
             services.document_process(document_id=doc.pk)
+            if uploaded_at is not None:
+                dated = Document.objects.filter(pk=doc.pk)
+                dated.update(created_at=uploaded_at)
+                dated.exclude(published_at=None).update(published_at=uploaded_at)
+                # A scan still waiting for OCR keeps a fresh `updated_at` (the worker's staleness clock).
+                dated.filter(status=Status.READY).update(updated_at=uploaded_at)
     except (Refused, services.Duplicate) as exc:
         if stdout:
             stdout.write(f"  (bỏ qua {name}: {getattr(exc, 'message', exc)})")
@@ -188,16 +252,21 @@ def seed(stdout: Any = None) -> None:
             stdout.write("  (chưa có cây tổ chức Phú Xuyên — bỏ qua thư viện)")
         return
     added = 0
+    rng = random.Random(2022)
     for code, name, form, visibility, doc in DISTRICT_DOCS + _grassroots_docs():
         unit = units.get(code) or units["PX"]
         text = doc.as_text()
         data = {"pdf": _pdf, "docx": _docx}.get(form, lambda t: t.encode())(text)
         tags = "truyền thông" if "truyền thông" in text.lower() else ""
-        added += _add(unit, name, data, visibility, tags, stdout)
+        added += _add(unit, name, data, visibility, tags, stdout, _uploaded_at(doc, rng, scanned=False))
     # Old OCR without Vietnamese: the library restores the marks and keeps the original beside.
-    lost = strip_marks(DISTRICT_DOCS[4][4].as_text().replace("15/TB-LĐLĐ", "16/TB-LĐLĐ"))
-    added += _add(units["PX"], "TB-16-LDLD-ocr-cu-mat-dau.txt", lost.encode(), "subtree", "", stdout)
+    old = DISTRICT_DOCS[4][4]
+    lost = strip_marks(old.as_text().replace("15/TB-LĐLĐ", "16/TB-LĐLĐ"))
+    added += _add(
+        units["PX"], "TB-16-LDLD-ocr-cu-mat-dau.txt", lost.encode(), "subtree", "", stdout, _uploaded_at(old, rng, scanned=True)
+    )
     for i, (code, name, doc) in enumerate(SCANS):
-        added += _add(units.get(code) or units["PX"], name, _png(doc, seed=i), "subtree", "bản quét", stdout)
+        unit = units.get(code) or units["PX"]
+        added += _add(unit, name, _png(doc, seed=i), "subtree", "bản quét", stdout, _uploaded_at(doc, rng, scanned=True))
     if stdout:
         stdout.write(f"  thư viện: thêm {added} tài liệu ({Document.objects.count()} tổng cộng); bản quét chờ nhận dạng chữ ở tiến trình nền.")

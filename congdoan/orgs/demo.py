@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from congdoan.accounts.models import User
 from congdoan.orgs import services
@@ -118,29 +119,30 @@ def seed(stdout: Any = None) -> None:
         Position.objects.get_or_create(
             code=code, defaults={"name": name, "is_leader": leader, "is_standing_committee": btv, "rank": rank}
         )
-    founded = date(2010, 1, 1)
+    # The city's tree as it has been since Hà Tây (with Phú Xuyên and Thường Tín) joined Hà Nội.
+    founded = date(2008, 8, 1)
     tld = services.unit_create(
         actor=None, code="TLD", name="Tổng Liên đoàn Lao động Việt Nam", level=levels["tong-lien-doan"],
-        parent=None, kind=UnitKind.FEDERATION, founded_on=date(1929, 7, 28),
+        parent=None, kind=UnitKind.FEDERATION, founded_on=date(1929, 7, 28), on_date=date(1929, 7, 28),
     )
     hn = services.unit_create(
         actor=None, code="HN", name="Liên đoàn Lao động Thành phố Hà Nội", short_name="LĐLĐ TP Hà Nội",
-        level=levels["lien-doan-tinh"], parent=tld, kind=UnitKind.FEDERATION, founded_on=founded,
+        level=levels["lien-doan-tinh"], parent=tld, kind=UnitKind.FEDERATION, founded_on=founded, on_date=founded,
     )
     px = services.unit_create(
         actor=None, code="PX", name="Liên đoàn Lao động huyện Phú Xuyên", short_name="LĐLĐ huyện Phú Xuyên",
-        level=levels["cap-tren-co-so"], parent=hn, kind=UnitKind.FEDERATION, founded_on=founded,
+        level=levels["cap-tren-co-so"], parent=hn, kind=UnitKind.FEDERATION, founded_on=founded, on_date=founded,
         address="Thị trấn Phú Xuyên, Hà Nội",
     )
     tt = services.unit_create(
         actor=None, code="TT", name="Liên đoàn Lao động huyện Thường Tín", short_name="LĐLĐ huyện Thường Tín",
-        level=levels["cap-tren-co-so"], parent=hn, kind=UnitKind.FEDERATION, founded_on=founded,
+        level=levels["cap-tren-co-so"], parent=hn, kind=UnitKind.FEDERATION, founded_on=founded, on_date=founded,
     )
     units: dict[str, Unit] = {}
     for code, name, kind, count, employer in GRASSROOTS:
         units[code] = services.unit_create(
             actor=None, code=code, name=name, level=levels["co-so"], parent=px, kind=kind,
-            employer_name=employer, workers_count=int(count * 1.15), founded_on=founded,
+            employer_name=employer, workers_count=int(count * 1.15), **_founding(kind, rng),
         )
         _members(units[code], count, rng)
     for code, name, kind, count in [
@@ -148,18 +150,19 @@ def seed(stdout: Any = None) -> None:
         ("TT-THPT", "Công đoàn Trường THPT Thường Tín", UnitKind.SCHOOL, 70),
     ]:
         u = services.unit_create(actor=None, code=code, name=name, level=levels["co-so"], parent=tt, kind=kind,
-                                 employer_name=name.replace("Công đoàn ", ""), founded_on=founded)
+                                 employer_name=name.replace("Công đoàn ", ""), **_founding(kind, rng))
         _members(u, count, rng)
     # History the demo can show: a school union merged in 2025, a unit moved between districts.
     old_school = services.unit_create(
         actor=None, code="PX-TH-TRITHUY", name="Công đoàn Trường Tiểu học Tri Thủy", level=levels["co-so"],
-        parent=px, kind=UnitKind.SCHOOL, founded_on=founded,
+        parent=px, kind=UnitKind.SCHOOL, founded_on=date(1998, 9, 5), on_date=date(1998, 9, 5),
     )
     _members(old_school, 18, rng)
     services.unit_merge(actor=None, source=old_school, target=units["PX-TH-HONGMINH"], on_date=date(2025, 7, 1))
     moved = services.unit_create(
         actor=None, code="PX-CAPNUOC-TT", name="Công đoàn Xí nghiệp Cấp nước Thường Tín - Phú Xuyên",
-        level=levels["co-so"], parent=tt, kind=UnitKind.STATE_ENTERPRISE, founded_on=founded,
+        level=levels["co-so"], parent=tt, kind=UnitKind.STATE_ENTERPRISE, founded_on=date(2011, 4, 12),
+        on_date=date(2011, 4, 12),
     )
     _members(moved, 35, rng)
     services.unit_move(actor=None, unit=moved, new_parent=px, on_date=date(2025, 7, 1))
@@ -209,15 +212,46 @@ def _home(px: Unit) -> None:
         set_home_unit(px, hotline_number=(row.hotline if row and row.hotline else DEMO_HOTLINE))
 
 
+# When grassroots unions of each kind were founded (years, from-to): schools, hospitals and
+# offices long ago, enterprises as the industrial zones filled up.
+FOUNDED_YEARS = {
+    UnitKind.STATE_BODY: (1992, 2005), UnitKind.SCHOOL: (1990, 2008), UnitKind.HEALTH: (1995, 2006),
+    UnitKind.STATE_ENTERPRISE: (2000, 2012), UnitKind.COOPERATIVE: (2009, 2016),
+    UnitKind.FDI_ENTERPRISE: (2012, 2020), UnitKind.NON_STATE_ENTERPRISE: (2006, 2021),
+}
+
+
+def _founding(kind: str, rng: random.Random) -> dict[str, date]:
+    """founded_on and on_date of a grassroots union: its history starts on a past date."""
+    first, last = FOUNDED_YEARS.get(kind, (2005, 2018))
+    day = date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
+    return {"founded_on": day, "on_date": day}
+
+
+def _birth_and_joining(rng: random.Random, founded: date | None, today: date) -> tuple[date, date]:
+    """A working-age member: 19-60, most 20-45; joined the union after turning 18, after the
+    union was founded, and before today."""
+    age = rng.randint(20, 45) if rng.random() < 0.82 else rng.choice([19, *range(46, 60)])
+    born = date(today.year - age - 1, today.month, min(today.day, 28)) + timedelta(days=rng.randint(1, 364))
+    earliest = max(born + timedelta(days=18 * 366), founded or date(2008, 1, 1))  # 18 years, and a few days
+    latest = today - timedelta(days=14)
+    # Most joined in the last few years (people change jobs), some long ago.
+    span = max((latest - earliest).days, 0)
+    joined = latest - timedelta(days=int(span * rng.random() ** 1.6))
+    return born, max(joined, earliest)
+
+
 def _members(unit: Unit, count: int, rng: random.Random) -> None:
     rows = []
+    today = timezone.localdate()
     for i in range(count):
         gender = Gender.FEMALE if rng.random() < 0.6 else Gender.MALE
+        born, joined = _birth_and_joining(rng, unit.founded_on, today)
         rows.append(
             Member(
                 unit=unit, full_name=_name(rng, gender), gender=gender,
-                date_of_birth=date(rng.randint(1966, 2005), rng.randint(1, 12), rng.randint(1, 28)),
-                joined_on=date(rng.randint(2012, 2026), rng.randint(1, 12), rng.randint(1, 28)),
+                date_of_birth=born,
+                joined_on=joined,
                 card_number=f"{unit.code}-{i + 1:05d}",
                 phone=f"+849{rng.randint(10000000, 99999999)}" if rng.random() < 0.7 else "",
             )

@@ -33,3 +33,18 @@ def test_demo_library_is_linked_searchable_and_idempotent(settings, django_captu
     assert overall.total == total and 0 < (overall.shared_pct or 0) < 100
     demo.seed()
     assert Document.objects.count() == total
+
+
+def test_demo_library_spans_years_and_no_date_is_in_the_future(settings, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    settings.LIBRARY_TESSERACT = "khong-co-tesseract"
+    orgs_demo.seed()
+    with django_capture_on_commit_callbacks(execute=False):
+        demo.seed(stdout=StringIO())
+    now = timezone.now()
+    docs = list(Document.objects.all())
+    assert {d.issued_on.year for d in docs if d.issued_on} >= {2022, 2023, 2024, 2025, 2026}
+    assert len({d.created_at.year for d in docs}) >= 4
+    assert all(d.created_at <= now and (d.issued_on is None or d.issued_on <= now.date()) for d in docs)
+    assert all(d.issued_on is None or d.created_at.date() >= d.issued_on for d in docs)
