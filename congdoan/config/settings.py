@@ -173,6 +173,8 @@ WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS", "5"))
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 30)
 WORKER_MAX_CLAIMS = env_int("WORKER_MAX_CLAIMS", 3)
 WORKER_STOP_GRACE_SECONDS = env_int("WORKER_STOP_GRACE_SECONDS", 10)
+# RQ: how often a worker re-queues the jobs RQ found abandoned by a dead worker.
+WORKER_RQ_RECLAIM_SECONDS = env_int("WORKER_RQ_RECLAIM_SECONDS", 60)
 # The health check (/healthz) answers 503 when the oldest task waiting is older than this.
 HEALTH_MAX_QUEUE_AGE_SECONDS = env_int("HEALTH_MAX_QUEUE_AGE_SECONDS", 600)
 # One Redis for every queue (rqworker needs that); a job may run RQ_JOB_TIMEOUT seconds (OCR of

@@ -39,6 +39,15 @@ def _load_prctl() -> Callable[..., int] | None:
 _prctl = _load_prctl()
 
 
+def die_with_parent(death_signal: int = signal.SIGKILL, *, parent: int | None = None) -> None:
+    """In a forked child (RQ's work horse): receive `death_signal` when the parent dies; if the
+    parent (`parent`, the pid before the fork) is already gone, die now."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, int(death_signal), 0, 0, 0)
+    if parent is not None and os.getppid() != parent:
+        os.kill(os.getpid(), death_signal)
+
+
 def die_with_parent_preexec(death_signal: int = signal.SIGKILL) -> Callable[[], None]:
     """A `preexec_fn` that makes the child receive `death_signal` when its parent dies.
 
@@ -49,10 +58,7 @@ def die_with_parent_preexec(death_signal: int = signal.SIGKILL) -> Callable[[], 
     parent = os.getpid()
 
     def preexec() -> None:
-        if _prctl is not None:
-            _prctl(_PR_SET_PDEATHSIG, int(death_signal), 0, 0, 0)
-        if os.getppid() != parent:
-            os.kill(os.getpid(), death_signal)
+        die_with_parent(death_signal, parent=parent)
 
     return preexec
 

@@ -21,9 +21,10 @@ A stop (SIGINT, SIGTERM) is one line in the log and exit status 0: an idle worke
 within its polling interval; a busy one lets its task finish for `WORKER_STOP_GRACE_SECONDS`,
 then interrupts it (as does a second signal) and puts it back in the queue.
 
-With RQ the heartbeat rows are kept too (the health check and admin page read them), but a
-dead worker's jobs are RQ's business: its registry cleanup moves an abandoned job to the
-failed jobs after the job's timeout, where the admin page can retry it.
+With RQ the heartbeat rows are kept too (the health check and admin page read them); a dead
+worker's job is found by RQ's own registry cleanup once its execution heartbeat expires (about
+90 s) and re-queued by `rq_requeue_abandoned` (every `WORKER_RQ_RECLAIM_SECONDS`); the work
+horse that runs a job dies with its worker (`RQWorker`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
 
+import django_rq
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import connection
@@ -48,8 +50,12 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.compat import TaskContext, task_finished, task_started
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorkerBase
 from django_tasks_db.models import DBTaskResult
+from rq import Queue, Worker
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
+from rq.job import Job
 
 from congdoan.core.models import WorkerHeartbeat
+from congdoan.core.processes import die_with_parent
 
 logger = logging.getLogger("congdoan.worker")
 
@@ -194,6 +200,58 @@ def reclaim_dead_workers(*, now: datetime | None = None, me: str = "") -> Reclai
     return outcome
 
 
+# --- RQ ------------------------------------------------------------------------------------
+
+_ABANDONED = "AbandonedJobError"
+_CLAIMS_META = "congdoan_claims"
+
+
+def rq_requeue_abandoned() -> Reclaimed:
+    """RQ: put back in their queue the jobs whose worker died.
+
+    Steps, per queue:
+    1. RQ's own registry cleanup: a started job whose execution heartbeat expired (its worker
+       is gone) is moved to the failed jobs with `AbandonedJobError` (RQ itself runs this only
+       every 10 minutes);
+    2. each failed job that failed that way is re-queued, unless its workers already died
+       `WORKER_MAX_CLAIMS` times under it (then it stays failed, for the administrators' page).
+    """
+    outcome = Reclaimed()
+    for name in settings.TASK_QUEUES:
+        queue = django_rq.get_queue(name)
+        queue.started_job_registry.cleanup()
+        failed = queue.failed_job_registry
+        for job_id in failed.get_job_ids():
+            job = queue.fetch_job(job_id)
+            if job is None:
+                continue
+            latest = job.latest_result()
+            if latest is None or _ABANDONED not in (latest.exc_string or ""):
+                continue
+            claims = int(job.meta.get(_CLAIMS_META, 1))
+            if claims >= settings.WORKER_MAX_CLAIMS:
+                continue
+            job.meta[_CLAIMS_META] = claims + 1
+            job.save_meta()
+            try:
+                failed.requeue(job_id)
+            except (InvalidJobOperation, NoSuchJobError):
+                continue  # another worker took it back first
+            outcome.requeued.append(job_id)
+    if outcome.requeued:
+        logger.warning("%d công việc RQ của tiến trình nền đã mất được trả lại hàng đợi.", len(outcome.requeued))
+    return outcome
+
+
+class RQWorker(Worker):
+    """RQ's worker whose work horse (the forked process that runs a job) dies with it, so a
+    killed worker never leaves a job running unwatched (RQ would then run it twice)."""
+
+    def main_work_horse(self, job: Job, queue: Queue) -> None:
+        die_with_parent(signal.SIGKILL)
+        super().main_work_horse(job, queue)
+
+
 class HeartbeatThread(threading.Thread):
     """Touches this worker's row every interval and reclaims the dead workers' tasks."""
 
@@ -206,12 +264,17 @@ class HeartbeatThread(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        beats = 0
         try:
             while not self.stopped.wait(settings.WORKER_HEARTBEAT_SECONDS):
+                beats += 1
                 try:
                     heartbeat_touch(worker_id=self.worker_id, backend=self.backend, queues=self.queues)
-                    if self.reclaim:
+                    if self.reclaim and self.backend == "database":
                         reclaim_dead_workers(me=self.worker_id)
+                    elif self.reclaim and beats * settings.WORKER_HEARTBEAT_SECONDS >= settings.WORKER_RQ_RECLAIM_SECONDS:
+                        beats = 0
+                        rq_requeue_abandoned()
                 except Exception:  # a database hiccup must not end the heartbeats
                     logger.exception("heartbeat failed")
                     connection.close()

@@ -19,6 +19,7 @@ from congdoan.core.workers import (
     HeartbeatThread,
     heartbeat_register,
     heartbeat_remove,
+    rq_requeue_abandoned,
     run_database_worker,
 )
 
@@ -37,13 +38,15 @@ class Command(BaseCommand):
         if settings.TASKS_BACKEND == "rq":
             # The job class runs the django-tasks function and records its result; the
             # scheduler moves tasks enqueued with `run_after` onto the queue when due.
+            # Our worker class: its work horse dies with it (congdoan/core/workers.py).
             heartbeat_register(worker_id=worker_id, backend="rq", queues=names)
-            beat = HeartbeatThread(worker_id=worker_id, backend="rq", queues=names, reclaim=False)
+            rq_requeue_abandoned()
+            beat = HeartbeatThread(worker_id=worker_id, backend="rq", queues=names, reclaim=True)
             beat.start()
             try:
                 call_command(
                     "rqworker", *names, job_class="django_tasks_rq.Job", burst=batch, with_scheduler=True,
-                    verbosity=verbosity,
+                    worker_class="congdoan.core.workers.RQWorker", verbosity=verbosity,
                 )
             finally:
                 beat.stop()
