@@ -28,3 +28,31 @@ register_action(
     sentence=_("{actor} thu hồi mã API {object}"),
     fields={"name": _("tên mã")},
 )
+register_action(
+    "account.password_change",
+    label=_("Đổi mật khẩu"),
+    sentence=_("{actor} đổi mật khẩu của tài khoản {object}"),
+    fields={"tokens_revoked": _("số mã API bị thu hồi")},
+)
+register_action(
+    "account.password_reset_email",
+    label=_("Đặt lại mật khẩu qua e-mail"),
+    sentence=_("{actor} đặt lại mật khẩu của tài khoản {object} qua e-mail"),
+    fields={"tokens_revoked": _("số mã API bị thu hồi")},
+)
+register_action(
+    "account.password_reset_sms",
+    label=_("Đặt lại mật khẩu qua SMS"),
+    sentence=_("{actor} đặt lại mật khẩu của tài khoản {object} bằng mã SMS"),
+    fields={"tokens_revoked": _("số mã API bị thu hồi")},
+)
+register_action(
+    "account.reset_code_sent",
+    label=_("Gửi mã đặt lại mật khẩu"),
+    sentence=_("Hệ thống gửi mã đặt lại mật khẩu qua SMS cho tài khoản {object}"),
+)
+register_action(
+    "account.reset_link_by_officer",
+    label=_("Cán bộ tạo đường dẫn đặt lại mật khẩu"),
+    sentence=_("{actor} tạo đường dẫn đặt lại mật khẩu cho tài khoản {object}"),
+)

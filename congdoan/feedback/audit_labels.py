@@ -80,3 +80,14 @@ register_action(
     label=_("Xóa thông tin liên hệ"),
     sentence=_("{actor} xóa thông tin liên hệ của người gửi ý kiến {object}"),
 )
+register_action(
+    "feedback.answer_correct",
+    label=_("Sửa trả lời đã gửi"),
+    sentence=_("{actor} sửa trả lời đã gửi của ý kiến {object}"),
+    fields={"version": _("phiên bản")},
+)
+register_action(
+    "feedback.model.retrain",
+    label=_("Huấn luyện lại mô hình phân loại"),
+    sentence=_("{actor} cho huấn luyện lại mô hình phân loại ý kiến"),
+)

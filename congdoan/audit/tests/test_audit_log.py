@@ -117,7 +117,9 @@ def test_every_action_recorded_in_the_code_has_a_sentence() -> None:
         used |= set(re.findall(r"audit_record\([^()]*?action=\"([a-z0-9_.]+)\"", source, flags=re.S))
         used |= set(re.findall(r"_audit\(\s*\w+,\s*\"([a-z0-9_.]+)\"", source))
     assert len(used) >= 25
-    assert used - set(ACTIONS) == set()
+    # A name built at run time ("account.password_" + how) needs at least one registered ending.
+    missing = {a for a in used if not (a in ACTIONS or (a[-1] in "._" and any(k.startswith(a) for k in ACTIONS)))}
+    assert missing == set()
 
 
 def test_entries_stay_append_only() -> None:
