@@ -13,6 +13,7 @@ BENCHMARKS = {
     "text": "congdoan.nlp.bench",
     "library": "congdoan.library.bench",
     "feedback": "congdoan.feedback.bench",
+    "faults": "congdoan.outbox.bench",
 }
 
 
