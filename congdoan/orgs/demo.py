@@ -214,7 +214,7 @@ def _home(px: Unit) -> None:
 
 # When grassroots unions of each kind were founded (years, from-to): schools, hospitals and
 # offices long ago, enterprises as the industrial zones filled up.
-FOUNDED_YEARS = {
+FOUNDED_YEARS: dict[str, tuple[int, int]] = {
     UnitKind.STATE_BODY: (1992, 2005), UnitKind.SCHOOL: (1990, 2008), UnitKind.HEALTH: (1995, 2006),
     UnitKind.STATE_ENTERPRISE: (2000, 2012), UnitKind.COOPERATIVE: (2009, 2016),
     UnitKind.FDI_ENTERPRISE: (2012, 2020), UnitKind.NON_STATE_ENTERPRISE: (2006, 2021),
