@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import stat
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,13 @@ def fake_tesseract(tmp_path: Path, seconds: float) -> str:
     """A stand-in for the tesseract program: knows Vietnamese, then takes `seconds` a page."""
     script = tmp_path / "tesseract"
     script.write_text(
-        "#!/bin/sh\n"
-        'if [ "$1" = "--list-langs" ]; then echo "List of available languages (2):"; echo eng; echo vie; exit 0; fi\n'
-        f"sleep {seconds}\n"
-        'printf "Trang gia" > "$2.txt"; : > "$2.pdf"\n'
+        f"#!{sys.executable}\n"
+        "import sys, time\n"
+        "if '--list-langs' in sys.argv:\n"
+        "    print('List of available languages (2):'); print('eng'); print('vie'); sys.exit(0)\n"
+        f"time.sleep({seconds})\n"
+        "open(sys.argv[2] + '.txt', 'w').write('Trang giả')\n"
+        "open(sys.argv[2] + '.pdf', 'wb').close()\n"
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return str(script)
