@@ -88,14 +88,9 @@ def test_same_text_500_times_from_one_address_is_throttled_not_a_crash(
     accepted = statuses.count(302)
     # A fixed one-minute window: a run that crosses the minute gets one more window's worth.
     assert accepted in (limit, 2 * limit) and statuses.count(429) == 500 - accepted
-    concerns = list(Concern.objects.all())
-    assert len(concerns) == accepted
-    cluster = concerns[0].cluster
-    assert (
-        len({c.cluster_id for c in concerns}) == 1
-        and cluster is not None
-        and cluster.size == accepted
-    )
+    # The same words from the same address within FEEDBACK_DUPLICATE_SECONDS are one
+    # submission: every accepted post answered with the one stored concern.
+    assert Concern.objects.count() == 1
     other = client.post(
         URL, {"unit": "PX-A", "text": "Công ty nợ lương tháng 10"}, REMOTE_ADDR="10.9.9.10"
     )
