@@ -197,3 +197,25 @@ def test_admin_retries_a_failed_message_and_an_officer_cannot(
         assert admin.post(url).status_code == 302
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT and len(fake_zalo.requests) == 2
+
+
+def test_deadline_chain_is_queued_again_even_when_the_sweep_fails(
+    settings: Any, monkeypatch: Any
+) -> None:
+    """Without `congdoan scheduler`, the self-rescheduling task must not end on a failure."""
+    from django_tasks_db.models import DBTaskResult
+
+    from congdoan.feedback import deadlines
+    from congdoan.feedback.tasks import feedback_check_deadlines
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "ocr"]}
+    }
+
+    def mail_server_down(now: Any = None) -> dict[str, int]:
+        raise ConnectionRefusedError("SMTP")
+
+    monkeypatch.setattr(deadlines, "check_deadlines", mail_server_down)
+    with pytest.raises(ConnectionRefusedError):
+        feedback_check_deadlines.call(reschedule=True)
+    assert DBTaskResult.objects.filter(task_path__endswith="feedback_check_deadlines").count() == 1
