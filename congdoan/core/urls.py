@@ -8,6 +8,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bang-dieu-khien/", views.dashboard, name="dashboard"),
+    path("bang-dieu-khien/pham-vi/", views.dashboard_scope, name="dashboard_scope"),
     path("healthz", views_operations.healthz, name="healthz"),
     path("quan-tri/tien-trinh-nen/", views_operations.operations, name="operations"),
     path("quan-tri/tien-trinh-nen/<str:task_id>/chay-lai/", views_operations.operations_retry, name="operations_retry"),

@@ -17,7 +17,7 @@ from congdoan.core.tasks import describe_result, worker_ping_enqueue, worker_pin
 from congdoan.feedback.selectors import officer_today
 from congdoan.library.selectors import documents_to_review
 from congdoan.orgs.scoping import scope_for
-from congdoan.orgs.selectors import dashboard_roots, public_unions
+from congdoan.orgs.selectors import dashboard_roots, grassroots_units, public_unions, scope_roots
 from congdoan.orgs.views import admin_required
 
 
@@ -27,7 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The officer's home page: the work for today in their scope, then the links."""
+    """The officer's home page: the work for today in their scope, then the links. The
+    member counts of the scope (a count over the whole subtree: half a second for a city)
+    come after the page, from `dashboard_scope`, so that today's work shows at once."""
     scope = scope_for(request.user)
     if not scope.is_officer:
         return redirect("accounts:profile")
@@ -37,13 +39,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "core/dashboard.html",
         {
-            "roots": dashboard_roots(viewer=request.user),
+            "roots": [
+                {"unit": root, "grassroots": grassroots_units(under=root).count(), "members": None}
+                for root in scope_roots(viewer=request.user)
+            ],
             "panels": panels,
             "today": timezone.localdate(),
             "work": officer_today(viewer=request.user, since=since),
             "documents": documents_to_review(viewer=request.user),
         },
     )
+
+
+@login_required
+def dashboard_scope(request: HttpRequest) -> HttpResponse:
+    """The officer's scope with its member and grassroots counts (the home page loads it
+    after itself; without JavaScript, a link opens it as a page)."""
+    if not scope_for(request.user).is_officer:
+        return redirect("accounts:profile")
+    template = "core/_dashboard_roots.html" if getattr(request, "htmx", False) else "core/dashboard_scope.html"
+    return render(request, template, {"roots": dashboard_roots(viewer=request.user)})
 
 
 LAST_VISIT_KEY = "dashboard_seen_at"

@@ -252,13 +252,17 @@ def public_union(*, code: str) -> Unit:
     return unit
 
 
-def dashboard_roots(*, viewer: Any) -> list[dict[str, Any]]:
-    """The top units of the viewer's scope with member and grassroots counts of their subtree."""
+def scope_roots(*, viewer: Any) -> list[Unit]:
+    """The top units of the viewer's scope."""
     scope = scope_for(viewer)
     if scope.is_admin:
-        roots = list(Unit.objects.filter(parent__isnull=True, is_active=True).select_related("level"))
-    else:
-        roots = list(Unit.objects.filter(path__in=scope.unit_paths).select_related("level"))
+        return list(Unit.objects.filter(parent__isnull=True, is_active=True).select_related("level"))
+    return list(Unit.objects.filter(path__in=scope.unit_paths).select_related("level"))
+
+
+def dashboard_roots(*, viewer: Any) -> list[dict[str, Any]]:
+    """The top units of the viewer's scope with member and grassroots counts of their subtree."""
+    roots = scope_roots(viewer=viewer)
     return [
         {
             "unit": root,

@@ -158,6 +158,10 @@ def test_home_page_counts_match_the_inbox_in_the_browser(
     page = desktop
     _log_in(page, live_server.url, cast.district_officer.email)
     page.goto(f"{live_server.url}/bang-dieu-khien/")
+    from playwright.sync_api import expect
+
+    # The scope's member count arrives after the page (htmx), in place of "…".
+    expect(page.locator("#scope-roots .kpi").first).not_to_have_text("…", timeout=5000)
     _shot(page, "officer-home.png")
     for key, expected in {"urgent": 1, "overdue": 2, "new": 2, "open": 4}.items():
         card = page.locator(f"a[data-count={key}]")
@@ -167,3 +171,15 @@ def test_home_page_counts_match_the_inbox_in_the_browser(
         assert f"{expected} ý kiến" in page.inner_text("#rows")
         page.go_back()
         page.wait_for_load_state("load")
+
+
+def test_the_scope_member_count_comes_after_the_page(cast: Any, client_of: Any) -> None:
+    client = client_of(cast.district_officer)
+    html = client.get(reverse("core:dashboard")).content.decode()
+    assert "2 công đoàn cơ sở" in html  # the grassroots count stays on the page
+    assert 'hx-get="/bang-dieu-khien/pham-vi/"' in html
+    partial = client.get(reverse("core:dashboard_scope"), HTTP_HX_REQUEST="true").content.decode()
+    assert "đoàn viên trong phạm vi quản lý" in partial and "hx-get" not in partial
+    page = client.get(reverse("core:dashboard_scope")).content.decode()
+    assert "<html" in page and "2 công đoàn cơ sở" in page
+    assert client_of(cast.member_user).get(reverse("core:dashboard_scope")).status_code == 302
