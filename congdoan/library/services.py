@@ -555,9 +555,10 @@ def resume_interrupted(*, now: Any = None) -> int:
     """Work a killed worker left behind goes back to the queue; returns how many documents.
 
     Called at the start of every library task (so any live worker picks up what a dead one
-    dropped) and by `congdoan library resume`. A document counts as interrupted when it is
-    still "pending" or "ocr" and has not moved for LIBRARY_OCR_STALE_SECONDS; a conditional
-    UPDATE of `updated_at` makes sure only one worker re-enqueues it.
+    dropped) and by `congdoan library resume`. A document counts as interrupted when a page
+    of it was being read by a process that is gone (at once: `resume_dead_claims`), or when it
+    is still "pending" or "ocr" and has not moved for LIBRARY_OCR_STALE_SECONDS; conditional
+    UPDATEs make sure only one worker re-enqueues it.
     """
     from congdoan.library.tasks import ocr_document, process_document
 
@@ -565,6 +566,11 @@ def resume_interrupted(*, now: Any = None) -> int:
     cutoff = now - timedelta(seconds=settings.LIBRARY_OCR_STALE_SECONDS)
     resume_stale(now=now)
     count = 0
+    claims = Page.objects.filter(status=PageStatus.PROCESSING, document__status=Status.OCR).exclude(claimed_by="")
+    for doc_id in sorted({doc_id for doc_id, claimed_by in claims.values_list("document_id", "claimed_by")[:200] if resume.claimer_alive(claimed_by) is False}):
+        if resume_dead_claims(document_id=doc_id):
+            ocr_document.enqueue(doc_id)
+            count += 1
     stale = Document.objects.filter(status__in=[Status.PENDING, Status.OCR], updated_at__lt=cutoff).values_list("pk", "status", "updated_at")
     for pk, status, seen in list(stale[:100]):
         if Document.objects.filter(pk=pk, status=status, updated_at=seen).update(updated_at=now) != 1:

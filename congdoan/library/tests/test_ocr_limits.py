@@ -104,3 +104,28 @@ def test_a_unit_past_its_daily_ocr_pages_gets_a_message_and_others_do_not(cast: 
     assert "đã nhận dạng chữ 2 trang hôm nay" in second.error and "hạn mức 3 trang mỗi ngày" in second.error
     assert not second.pages.exists()
     assert Document.objects.filter(status=Status.READY).count() == 2
+
+
+def test_a_page_whose_reader_died_is_read_again_at_once_by_the_next_library_task(cast: Any, run_on_commit: Any, settings: Any, tmp_path: Path) -> None:
+    import socket
+    import subprocess
+
+    from congdoan.library import resume
+
+    settings.LIBRARY_TESSERACT = fake_tesseract(tmp_path, 0)
+    settings.LIBRARY_OCR_DETECT_ROTATION = False
+    ocr._languages.cache_clear()
+    try:
+        doc = run_on_commit(services.document_upload, actor=cast.district_officer, unit=cast.district, name="a.pdf", data=blank_pdf((595, 842), (595, 842)))
+        # As if a worker had died a second ago while reading page 2 (its process is gone).
+        dead = subprocess.Popen(["true"])
+        dead.wait()
+        claimer = f"{socket.gethostname()[:100]}|{resume._pid_namespace()}|{dead.pid}"
+        Page.objects.filter(document=doc, number=2).update(status=PageStatus.PROCESSING, claimed_by=claimer, text="", attempts=1)
+        Document.objects.filter(pk=doc.pk).update(status=Status.OCR)
+        run_on_commit(services.document_upload, actor=cast.district_officer, unit=cast.district, name="b.txt", data="Thông báo".encode())
+    finally:
+        ocr._languages.cache_clear()
+    doc.refresh_from_db()
+    page = doc.pages.get(number=2)
+    assert doc.status == Status.READY and page.status == PageStatus.DONE and page.attempts == 2
