@@ -16,6 +16,8 @@ import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from congdoan.core.vndate import vn_number
+
 # Ten colours that stay apart for the common colour-vision deficiencies (Tableau 10).
 PALETTE = (
     "#4e79a7",
@@ -44,8 +46,8 @@ def nice_ceiling(value: float) -> int:
 
 
 def _number(value: float) -> str:
-    """A count the Vietnamese way (1.234)."""
-    return f"{int(value):,}".replace(",", ".")
+    """A count the reader's way (1.234 in Vietnamese, 1,234 in English)."""
+    return vn_number(int(value))
 
 
 def line_chart(

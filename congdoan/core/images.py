@@ -30,6 +30,8 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
 
+from congdoan.core.vndate import vn_number
+
 
 class ImageRefused(Exception):
     """The image is not accepted; `message` tells the person why, in Vietnamese."""
@@ -105,7 +107,7 @@ def document_policy() -> ImagePolicy:
 
 
 def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+    return vn_number(n)
 
 
 def _too_large(name: str, limit: int) -> ImageRefused:

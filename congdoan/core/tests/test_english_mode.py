@@ -94,3 +94,12 @@ def test_every_counted_noun_in_a_template_goes_through_a_plural_form() -> None:
             if " count " not in f" {m['head']} " and counted.search(m["body"]):
                 offenders.append(f"{path.name}: {m['body'][:60]}")
     assert offenders == [], "\n".join(offenders)
+
+
+def test_chart_axis_numbers_follow_the_language() -> None:
+    from congdoan.core.charts import _number
+
+    with translation.override("vi"):
+        assert _number(12000) == "12.000"
+    with translation.override("en"):
+        assert _number(12000) == "12,000"
