@@ -14,7 +14,8 @@ Steps:
 3. time, median of --runs: the city's subtree member count (selector), the first page of the
    2,000-member unit (the selector alone, and the real page through Django's test Client as
    the city's officer), the officer's work for today (selectors, and the home page
-   /bang-dieu-khien/ through the test Client; target < 1 s), and moving the 500-unit
+   /bang-dieu-khien/ through the test Client, target < 1 s, and the scope's member counts
+   that it loads after itself), and moving the 500-unit
    district to another parent and back (service).
 It prints figures and never fails on a timing.
 """
@@ -489,6 +490,18 @@ def _measure(args: argparse.Namespace) -> None:
     print(
         f"officer's home page /bang-dieu-khien/ as the city's officer ({size:,} bytes): "
         f"{seconds * 1000:.0f} ms (target < 1000)"
+    )
+
+    def scope_partial() -> int:
+        response = client.get("/bang-dieu-khien/pham-vi/", headers={"HX-Request": "true"})
+        if response.status_code != 200:
+            raise SystemExit(f"GET /bang-dieu-khien/pham-vi/ answered {response.status_code}")
+        return len(response.content)
+
+    seconds, size = _median(args.runs, scope_partial)
+    print(
+        f"  then its scope member counts, loaded after the page ({size:,} bytes): "
+        f"{seconds * 1000:.0f} ms"
     )
 
     moved = Unit.objects.get(code=MOVED_CODE)
