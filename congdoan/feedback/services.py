@@ -225,7 +225,7 @@ DEDUPLICATED_CHANNELS = (
 
 
 def _same_submission(
-    *, channel: str, unit: Unit | None, text: str, user: Any, phone: str, zalo: str, ip: str | None
+    *, channel: str, unit: Unit | None, text: str, user: Any, phone: str, zalo: str, same_as: str
 ) -> Concern | None:
     """The same concern sent again by the same sender within FEEDBACK_DUPLICATE_SECONDS — a
     double tap on "Gửi", a phone resending over a weak connection, a client's retry: the
@@ -233,8 +233,10 @@ def _same_submission(
 
     The same words from another sender are another worker's concern: they are kept and join
     the first one's group at triage (clustering). The sender is the logged-in person, else the
-    Zalo id or phone number, else the address (hashed). Officers' records and paper forms are
-    never merged: two workers may say the same thing on the hotline.
+    Zalo id or phone number, else — an anonymous browser — the tracking code its session was
+    given last (`same_as`). Never the address alone: workers behind one factory Wi-Fi share
+    it. Officers' records and paper forms are never merged: two workers may say the same
+    thing on the hotline.
     """
     seconds = settings.FEEDBACK_DUPLICATE_SECONDS
     if seconds <= 0 or channel not in DEDUPLICATED_CHANNELS:
@@ -245,8 +247,8 @@ def _same_submission(
         sender = Q(contact_zalo_id=zalo)
     elif phone:
         sender = Q(contact_phone=phone)
-    elif ip:
-        sender = Q(ip_hash=_ip_hash(ip))
+    elif same_as:
+        sender = Q(code=same_as)
     else:
         return None
     since = timezone.now() - timedelta(seconds=seconds)
@@ -271,8 +273,12 @@ def concern_submit(
     wants_upper_level: bool = False,
     actor: Any = None,
     ip: str | None = None,
+    same_as: str = "",
 ) -> Concern:
     """Write a concern as it arrived and enqueue its triage.
+
+    `same_as`: the tracking code this browser was given last (the web form keeps it in the
+    session), so that a double tap returns that concern instead of a copy.
 
     Steps: 1. a repeat of (channel, external_id) returns the stored concern (webhooks
     retry), and so does the same text from the same sender within a few seconds
@@ -299,7 +305,7 @@ def concern_submit(
     name, phone, zalo = _clean_contact(contact_name, contact_phone, contact_zalo_id)
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     repeat = _same_submission(
-        channel=channel, unit=unit, text=value, user=user, phone=phone, zalo=zalo, ip=ip
+        channel=channel, unit=unit, text=value, user=user, phone=phone, zalo=zalo, same_as=same_as
     )
     if repeat is not None:
         return repeat

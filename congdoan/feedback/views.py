@@ -93,6 +93,7 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
                     wants_upper_level=data["wants_upper_level"],
                     actor=request.user if request.user.is_authenticated else None,
                     ip=_ip(request),
+                    same_as=str(request.session.get("feedback_last_code", "")),
                 )
             except services.Throttled as exc:
                 form.add_error(None, str(exc))

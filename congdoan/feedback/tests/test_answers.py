@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.test import Client
 from django.urls import reverse
 
 from congdoan.audit.models import AuditEntry
@@ -183,25 +184,37 @@ def test_the_same_concern_sent_twice_by_one_sender_is_one_submission(
     second = client.post(reverse("feedback:submit"), data, REMOTE_ADDR="10.9.9.9")
     assert Concern.objects.count() == 1
     assert first["Location"] == second["Location"]  # the same tracking code
+    body = {"text": "Xin hỏi về nghỉ phép năm", "unit": "PX-B", "contact_phone": "0912 345 678"}
     api = [
         client.post(
-            "/api/v1/feedback",
-            {"text": "Xin hỏi về nghỉ phép năm", "unit": "PX-B"},
-            content_type="application/json",
-            REMOTE_ADDR="10.8.8.8",
+            "/api/v1/feedback", body, content_type="application/json", REMOTE_ADDR="10.8.8.8"
         ).json()["code"]
         for _ in range(2)
     ]
     assert api[0] == api[1] and Concern.objects.count() == 2
 
 
+def test_two_workers_behind_one_address_sending_the_same_words_are_two_concerns(
+    cast: Any, client: Any
+) -> None:
+    data = {"text": "Nhà vệ sinh xưởng 2 hỏng cả tuần", "unit_pick": "PX-A"}
+    client.post(reverse("feedback:submit"), data, REMOTE_ADDR="10.9.9.9")
+    Client().post(reverse("feedback:submit"), data, REMOTE_ADDR="10.9.9.9")  # another phone
+    body = {"text": "Xin hỏi về nghỉ phép năm", "unit": "PX-B"}
+    for _ in range(2):  # an anonymous API client gives nothing to tell two senders apart
+        client.post(
+            "/api/v1/feedback", body, content_type="application/json", REMOTE_ADDR="10.9.9.9"
+        )
+    assert Concern.objects.count() == 4
+
+
 def test_the_same_words_from_two_workers_are_two_concerns_in_one_group(
     cast: Any, client: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     data = {"text": "Xe đưa đón hay đến muộn, đi làm trễ bị trừ lương", "unit_pick": "PX-A"}
-    for ip in ("10.1.0.1", "10.1.0.2"):
+    for phone in (client, Client()):
         with django_capture_on_commit_callbacks(execute=True):  # triage, as the worker would
-            client.post(reverse("feedback:submit"), data, REMOTE_ADDR=ip)
+            phone.post(reverse("feedback:submit"), data, REMOTE_ADDR="10.1.0.1")
     first, second = Concern.objects.order_by("pk")
     assert first.pk != second.pk
     assert first.cluster_id is not None and first.cluster_id == second.cluster_id
