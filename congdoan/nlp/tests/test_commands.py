@@ -102,3 +102,18 @@ def test_nlp_eval_prints_the_share_of_restored_concern_words_to_correct() -> Non
     share = float(row.split("|")[2])
     assert 0.0 < share < 20.0
     assert "flagged unsure" in row
+
+
+def test_the_restoration_set_is_held_apart_from_the_seed_and_demo_concerns() -> None:
+    from congdoan.text import fold
+
+    data = Path(__file__).resolve().parents[2] / "feedback" / "data"
+    others = {
+        fold(json.loads(line)["text"]).strip(" .")[:40]
+        for name in ("seed.jsonl", "heldout.jsonl", "demo_concerns.jsonl")
+        for line in (data / name).read_text("utf-8").splitlines()
+        if line.strip()
+    }
+    lines = (data / "restore_eval.txt").read_text("utf-8").splitlines()
+    ours = [fold(t).strip(" .")[:40] for t in lines if t.strip() and not t.startswith("#")]
+    assert len(ours) == 80 and not set(ours) & others
