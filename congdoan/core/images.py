@@ -137,6 +137,11 @@ def _open(data: bytes, name: str, policy: ImagePolicy) -> Image.Image:
         raise _broken(name) from exc
 
 
+def _format(img: Image.Image) -> str:
+    # A phone's JPEG with a second picture in it (depth map, preview) opens as "MPO": a JPEG.
+    return "JPEG" if img.format == "MPO" else (img.format or "")
+
+
 def _frame_sizes(img: Image.Image, name: str, policy: ImagePolicy) -> Iterator[tuple[int, int]]:
     frames = getattr(img, "n_frames", 1) if img.format == "TIFF" else 1
     if frames > policy.max_frames:
@@ -153,7 +158,7 @@ def _frame_sizes(img: Image.Image, name: str, policy: ImagePolicy) -> Iterator[t
 def read_header(data: bytes, *, name: str, policy: ImagePolicy) -> Header:
     """Step 1: format, size and frames from the header alone; raises `ImageRefused`."""
     with _open(data, name, policy) as img:
-        fmt = img.format or ""
+        fmt = _format(img)
         total = 0
         count = 0
         first = img.size
@@ -187,7 +192,7 @@ def _output_format(fmt: str, frames: int) -> str:
 
 def _clean_frame(img: Image.Image, out: str, max_side: int) -> Image.Image:
     """Step 3 for one frame: upright, shrunk, in a mode the output keeps, with no metadata."""
-    if img.format == "JPEG" and max(img.size) > max_side:
+    if _format(img) == "JPEG" and max(img.size) > max_side:
         img.draft(img.mode if img.mode in ("L", "RGB") else "RGB", (max_side, max_side))  # decode at 1/2, 1/4 or 1/8
     frame = ImageOps.exif_transpose(img) if out != "TIFF" else img.copy()
     if max(frame.size) > max_side:
@@ -195,7 +200,10 @@ def _clean_frame(img: Image.Image, out: str, max_side: int) -> Image.Image:
     if frame.mode not in _KEEP_MODES[out]:
         has_alpha = frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info
         frame = frame.convert("RGBA" if has_alpha and out == "PNG" else ("L" if frame.mode.startswith(("I", "F", "L")) else "RGB"))
+    transparency = frame.info.get("transparency") if out == "PNG" else None
     frame.info = {}  # no EXIF, XMP, ICC, text chunks or comments: nothing that says where or who
+    if transparency is not None:
+        frame.info["transparency"] = transparency
     return frame
 
 

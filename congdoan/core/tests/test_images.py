@@ -91,6 +91,20 @@ def test_a_photo_is_stored_shrunk_and_without_its_location(client: Any, cast: An
         assert not img.getexif()
 
 
+def test_a_phone_photo_holding_a_second_picture_is_kept_as_a_jpeg(client: Any, cast: Any, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), "red").save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (160, 120), "grey")])
+    response = client.post(
+        "/y-kien/gui/", {"unit": "PX-A", "text": "Ảnh máy cắt", "photo": SimpleUploadedFile("IMG_2.jpg", out.getvalue(), content_type="image/jpeg")},
+    )
+    assert response.status_code == 302
+    photo = Concern.objects.get().photo
+    assert str(photo.name).endswith(".jpg")
+    with Image.open(photo.open("rb")) as img:
+        assert img.format == "JPEG" and img.size == (640, 480)
+
+
 def test_a_broken_photo_gets_a_vietnamese_message_not_the_image_library_s(client: Any, cast: Any) -> None:
     truncated = _photo_with_location((600, 400))[:300]
     response = client.post(
