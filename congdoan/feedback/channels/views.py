@@ -69,7 +69,9 @@ def sms_webhook(request: HttpRequest) -> HttpResponse:
     try:
         message = sms.parse_payload(raw, request.content_type or "")
     except sms.PayloadError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        # Signed, so from the gateway: an error answer would have it redelivered forever.
+        logger.warning("sms webhook: refused a signed payload: %s", exc)
+        return JsonResponse({"ok": False, "error": str(exc)})
     refused = _refuse_control_characters("sms", message.msg_id, message.phone, message.text)
     if refused is not None:
         return refused
