@@ -47,6 +47,16 @@ def _safe(text: str) -> str:
     return "'" + text if text[:1] == "=" else text
 
 
+def _restoration(concern: Concern) -> str:
+    """The restoration as the inbox shows it: as is when the restorer was sure, else
+    marked as a suggestion (the worker's own words are the column before)."""
+    if not concern.restored_text or concern.restored_text == concern.text:
+        return concern.restored_text
+    if concern.restoration_is_sure:
+        return concern.restored_text
+    return f"(gợi ý, chưa chắc chắn) {concern.restored_text}"
+
+
 def concerns_xlsx(rows: Iterable[Concern]) -> bytes:
     """Rows must come from `selectors.concern_export_rows` (contacts already masked for the viewer)."""
     wb = Workbook(write_only=True)
@@ -61,7 +71,7 @@ def concerns_xlsx(rows: Iterable[Concern]) -> bytes:
                 c.assigned_unit.name if c.assigned_unit else "",
                 c.get_channel_display(),
                 _safe(c.text),
-                _safe(c.restored_text),
+                _safe(_restoration(c)),
                 c.get_topic_display() if c.topic else "",
                 c.get_urgency_display(),
                 c.get_sentiment_display() if c.sentiment else "",

@@ -53,3 +53,20 @@ def test_a_cluster_takes_its_title_from_the_member_typed_with_diacritics(
     cluster.refresh_from_db()
     assert cluster.size == 3
     assert cluster.title == "Xe đưa đón hay đến muộn, đi làm trễ bị trừ lương"
+
+
+def test_the_export_marks_an_unsure_restoration_as_a_suggestion(
+    cast: Any, client_of: Any, submit: Any
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    unsure = submit("xuong SMT nong qua, quat hong ca tuan", unit=cast.unit_a)
+    sure = submit("nguoi lao dong khong duoc tra tien lam them gio", unit=cast.unit_a)
+    response = client_of(cast.officer_a).get(reverse("feedback:export"))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    header, body = rows[0], {row[0]: row for row in rows[1:]}
+    column = header.index("Nội dung khôi phục dấu")
+    assert str(body[unsure.code][column]).startswith("(gợi ý, chưa chắc chắn) ")
+    assert body[sure.code][column] == sure.restored_text
