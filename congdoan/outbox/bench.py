@@ -159,9 +159,11 @@ class Tally:
                 self.acknowledged.add(marker)
 
 
-def describe_answer(status: int | None, headers: dict[str, str] | None = None) -> str:
+def describe_answer(
+    status: int | None, headers: dict[str, str] | None = None, error: str = ""
+) -> str:
     if status is None:
-        return "connection error"
+        return f"no answer ({error})" if error else "no answer"
     if status == 503:
         return "503 + Retry-After" if (headers or {}).get("retry-after") else "503 without Retry-After"
     return str(status)
@@ -409,6 +411,7 @@ def _client(
             while True:
                 status: int | None = None
                 headers: dict[str, str] = {}
+                error = ""
                 try:
                     if by_zalo:
                         body, mac = _zalo_body(f"#{code} {text}", f"{phase}-{index}-{n}", f"zalo-{index}")
@@ -422,10 +425,10 @@ def _client(
                         )
                     status = response.status_code
                     headers = {k.lower(): v for k, v in response.headers.items()}
-                except httpx.HTTPError:
-                    status = None
+                except httpx.HTTPError as exc:  # refused, reset, or no answer within 30 s
+                    status, error = None, type(exc).__name__
                 acknowledged = status in (200, 201)
-                tally.record(marker, describe_answer(status, headers), acknowledged)
+                tally.record(marker, describe_answer(status, headers, error), acknowledged)
                 if acknowledged or (status is not None and status not in (502, 503, 504)):
                     break
                 if stop.is_set() and status is not None:

@@ -17,7 +17,7 @@ def test_quick_run_is_smaller_and_durations_are_configurable() -> None:
 
 
 def test_answers_are_told_apart_and_a_503_needs_retry_after() -> None:
-    assert bench.describe_answer(None) == "connection error"
+    assert bench.describe_answer(None, error="ConnectError") == "no answer (ConnectError)"
     assert bench.describe_answer(503, {"retry-after": "5"}) == "503 + Retry-After"
     assert bench.describe_answer(503, {}) == "503 without Retry-After"
     assert bench.describe_answer(500) == "500"
