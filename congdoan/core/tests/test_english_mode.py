@@ -103,3 +103,16 @@ def test_chart_axis_numbers_follow_the_language() -> None:
         assert _number(12000) == "12.000"
     with translation.override("en"):
         assert _number(12000) == "12,000"
+
+
+def test_ids_in_links_keep_their_digits_in_english(cast: CastFactory, client_of: Any) -> None:
+    """A thousands separator belongs to numbers people read (|so), never to ids in links."""
+    from congdoan.feedback.models import AnswerTemplate
+
+    AnswerTemplate.objects.create(pk=1234, title="Chậm trả lương", text="Công đoàn đã làm việc với công ty.")
+    concern = Concern.objects.create(
+        unit=cast.unit_a, assigned_unit=cast.unit_a, channel=Channel.WEB, text="Công ty chậm trả lương tháng 10"
+    )
+    client = _in_english(client_of(cast.officer_a))
+    html = client.get(reverse("feedback:detail", args=[concern.code])).content.decode()
+    assert "mau=1234" in html and "mau=1,234" not in html
