@@ -150,9 +150,9 @@ def test_documents_waiting_for_ocr_or_with_unsure_metadata_are_listed_in_scope(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_home_page_counts_match_the_inbox_in_the_browser(
-    desktop: Any,
+    desktop: Any,  # noqa: F811
     live_server: Any,
-    cast: Any,  # noqa: F811
+    cast: Any,
 ) -> None:
     _concerns(cast)
     page = desktop
