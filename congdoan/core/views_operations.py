@@ -3,6 +3,8 @@ workers, queues and failed tasks (with a retry button)."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,6 +18,8 @@ from congdoan.core.models import WorkerHeartbeat
 from congdoan.core.services import task_retry
 from congdoan.orgs.views import admin_required
 
+logger = logging.getLogger("congdoan.health")
+
 
 @never_cache
 @require_GET
@@ -24,7 +28,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     (database and cache), for a load balancer that must not drop web servers when the
     worker is down."""
     report = health.health_report(web_only=request.GET.get("chi") == "web")
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    response = JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    if response.status_code == 503:
+        # A probe every few seconds must not turn into an error (and a mail to ADMINS) every
+        # few seconds: one WARNING naming the failing checks instead.
+        failing = ", ".join(name for name, check in report["checks"].items() if not check["ok"])
+        logger.warning("healthz: %s", failing)
+        response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own marker
+    return response
 
 
 @admin_required

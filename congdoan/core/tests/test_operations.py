@@ -3,6 +3,7 @@ queues and failed tasks, with an audited retry button."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -52,15 +53,20 @@ def test_health_is_ok_with_a_live_worker_and_an_empty_queue(client, database_tas
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_health_is_503_when_no_worker_has_beaten_lately(client, database_tasks, settings):
+def test_health_is_503_when_no_worker_has_beaten_lately(client, database_tasks, settings, caplog):
     settings.WORKER_STALE_SECONDS = 30
     _worker(seconds_ago=120)
 
-    response = client.get("/healthz")
+    with caplog.at_level(logging.INFO):
+        response = client.get("/healthz")
 
     assert response.status_code == 503
     workers = response.json()["checks"]["workers"]
     assert workers["ok"] is False and workers["count"] == 0 and workers["last_heartbeat_age_s"] >= 120
+    # A warning naming the check, not an error mailed to the admins at every probe.
+    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING] == [
+        ("WARNING", "healthz: workers")
+    ]
     # The web side alone is still fine: a load balancer may ask for only that.
     assert client.get("/healthz?chi=web").status_code == 200
 
