@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from congdoan.audit.registry import action_choices
 from congdoan.orgs.scoping import units_in_scope
 
+MAX_UNIT_CHOICES = 300
+
 
 class AuditFilterForm(forms.Form):
     """The filters of the audit log (GET); every field may stay empty."""
@@ -21,10 +23,13 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = units_in_scope(viewer).order_by("depth", "name").values_list("code", "name")
-        for name, choices in (
-            ("action", [("", _("— Mọi thao tác —")), *action_choices()]),
-            ("unit", [("", _("— Mọi đơn vị —")), *units]),
-        ):
+        choices: dict[str, list[Any]] = {"action": [("", _("— Mọi thao tác —")), *action_choices()]}
+        if units[: MAX_UNIT_CHOICES + 1].count() > MAX_UNIT_CHOICES:
+            # A province's tree is too long for a drop-down: the unit's code is typed instead.
+            self.fields["unit"] = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=40)
+        else:
+            choices["unit"] = [("", _("— Mọi đơn vị —")), *units]
+        for name, options in choices.items():
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
-            field.choices = choices
+            field.choices = options

@@ -126,3 +126,17 @@ def test_entries_stay_append_only() -> None:
     entry = AuditEntry.objects.create(action="unit.create")
     with pytest.raises(Exception, match="cannot"):
         entry.save()
+
+
+def test_a_tree_too_long_for_a_drop_down_filters_by_typed_unit_code(
+    cast: CastFactory, client_of: Any, monkeypatch: Any
+) -> None:
+    from congdoan.audit import forms
+
+    _writes(cast)
+    monkeypatch.setattr(forms, "MAX_UNIT_CHOICES", 2)
+    client = client_of(cast.district_officer)
+    page = client.get(URL).content.decode()
+    assert 'name="unit"' in page and "<select name=\"unit\"" not in page
+    assert "Bính" in client.get(URL, {"unit": cast.unit_b.code}).content.decode()
+    assert "Bính" not in client.get(URL, {"unit": cast.unit_a.code}).content.decode()
