@@ -111,7 +111,7 @@ def notify_urgent(*, concern_id: int) -> int:
             concern,
             _("[Khẩn] Ý kiến %(code)s cần xử lý ngay") % {"code": concern.code},
             _("Một ý kiến khẩn cấp vừa được tiếp nhận: %(reasons)s.")
-            % {"reasons": ", ".join(concern.urgency_reasons)},
+            % {"reasons": ", ".join(_(reason) for reason in concern.urgency_reasons)},
             recipients(concern),
             purpose="feedback.urgent",
             key=f"feedback.urgent:{concern.pk}",
