@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.urls import reverse
 
 from congdoan.audit.models import AuditEntry
+from congdoan.core.tests.test_tasks_worker import rig  # noqa: F401  (the worker fixture)
 from congdoan.feedback.training import retrain_state
 
 
@@ -45,6 +47,25 @@ def test_grassroots_officer_cannot_retrain(cast: Any, client_of: Any) -> None:
     client = client_of(cast.officer_a)
     assert client.post(reverse("feedback:retrain")).status_code == 403
     assert retrain_state() is None
-    assert 'action="/y-kien/thong-ke/huan-luyen/"' not in client.get(
-        reverse("feedback:dashboard")
-    ).content.decode()
+    assert (
+        'action="/y-kien/thong-ke/huan-luyen/"'
+        not in client.get(reverse("feedback:dashboard")).content.decode()
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_retraining_runs_on_the_real_worker_process(
+    rig: Any,  # noqa: F811
+    cast: Any,
+    client_of: Any,
+    settings: Any,
+) -> None:
+    folder = settings.FEEDBACK_TRAINED_MODEL_DIR
+    rig.env["FEEDBACK_TRAINED_MODEL_DIR"] = str(folder)
+    client_of(cast.district_officer).post(reverse("feedback:retrain"))
+    state = retrain_state()
+    assert state is not None and state["status"] == "queued"  # waits for the worker
+    rig.run_batch(timeout=600)
+    state = retrain_state()
+    assert state is not None and state["status"] == "done", state
+    assert (folder / "model.npz").exists()
