@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -65,3 +66,23 @@ def test_the_topics_by_month_chart_is_an_svg_in_the_viewers_scope(
     assert "Tiền lương, thu nhập" in svg and "An toàn" not in svg
     page = client_of(cast.officer_a).get(reverse("feedback:dashboard")).content.decode()
     assert 'src="/y-kien/thong-ke/bieu-do-chu-de.svg"' in page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_chart_shows_in_the_browser_under_the_sites_csp(
+    desktop: Any, live_server: Any, cast: Any
+) -> None:
+    from congdoan.core.tests.test_browser import _log_in, _shot
+
+    Concern.objects.create(unit=cast.unit_a, assigned_unit=cast.unit_a, text="a", topic="wages")
+    page = desktop
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _log_in(page, live_server.url, cast.district_officer.email)
+    page.goto(f"{live_server.url}/y-kien/thong-ke/")
+    page.wait_for_load_state("networkidle")
+    chart = page.locator("figure.chart img")
+    assert chart.evaluate("img => img.complete && img.naturalWidth") == 720
+    assert not [e for e in errors if "Content Security Policy" in e]
+    _shot(page, "feedback-dashboard-chart.png")
