@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from congdoan.core.tests.test_browser import _log_in, _shot, browser, desktop  # noqa: F401
+from congdoan.core.tests.test_browser import _log_in, _shot, browser, desktop, phone  # noqa: F401
 from congdoan.feedback.models import Concern, ConcernEvent, Status, Urgency
 from congdoan.library.models import Blob, Document, SourceKind
 from congdoan.library.models import Status as DocStatus
@@ -183,3 +183,15 @@ def test_the_scope_member_count_comes_after_the_page(cast: Any, client_of: Any) 
     page = client.get(reverse("core:dashboard_scope")).content.decode()
     assert "<html" in page and "2 công đoàn cơ sở" in page
     assert client_of(cast.member_user).get(reverse("core:dashboard_scope")).status_code == 302
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_home_page_fits_a_phone(phone: Any, live_server: Any, cast: Any) -> None:  # noqa: F811
+    from congdoan.core.tests.test_browser import _horizontal_overflow
+
+    _concerns(cast)
+    _log_in(phone, live_server.url, cast.district_officer.email)
+    phone.goto(f"{live_server.url}/bang-dieu-khien/")
+    assert _horizontal_overflow(phone) <= 0
+    _shot(phone, "officer-home-phone.png")
