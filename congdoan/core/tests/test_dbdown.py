@@ -9,6 +9,9 @@ from django.test import RequestFactory
 
 from congdoan.core.dbdown import DatabaseUnavailableMiddleware
 
+# The middleware closes a connection that the error left unusable, which asks the database.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.parametrize("error", [OperationalError("server closed the connection"), InterfaceError("closed")])
 def test_database_errors_become_a_503_with_retry_after(error: Exception) -> None:
