@@ -46,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "panels": panels,
             "today": timezone.localdate(),
             "work": officer_today(viewer=request.user, since=since),
-            "documents": documents_to_review(viewer=request.user),
+            "documents": documents_to_review(viewer=request.user, since=since),
         },
     )
 

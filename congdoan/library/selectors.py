@@ -564,10 +564,13 @@ class ReviewItem:
     reasons: list[str]
 
 
-def documents_to_review(*, viewer: Any, limit: int = 5, scan: int = 300) -> dict[str, Any]:
+def documents_to_review(
+    *, viewer: Any, since: Any = None, limit: int = 5, scan: int = 300
+) -> dict[str, Any]:
     """Documents of the viewer's own units (not those others share with them) that wait
     for OCR, failed, were read with low OCR confidence, or have metadata read with low
-    confidence; the newest ``scan`` digitised documents are checked for the last."""
+    confidence; the newest ``scan`` digitised documents are checked for the last. With
+    ``since``: how many were added to those units since then."""
     scope = scope_for(viewer)
     own = Document.objects.filter(Q() if scope.is_admin else unit_q(scope, field="unit"))
     waiting = own.filter(status__in=[Status.PENDING, Status.OCR]).count()
@@ -593,4 +596,10 @@ def documents_to_review(*, viewer: Any, limit: int = 5, scan: int = 300) -> dict
             reasons.append(str(_("thông tin văn bản chưa chắc chắn")))
         if reasons:
             items.append(ReviewItem(document, reasons))
-    return {"waiting_ocr": waiting, "review_count": len(items), "review": items[:limit]}
+    added = own.filter(created_at__gt=since).count() if since is not None else None
+    return {
+        "waiting_ocr": waiting,
+        "review_count": len(items),
+        "review": items[:limit],
+        "added_since": added,
+    }

@@ -143,6 +143,7 @@ def test_documents_waiting_for_ocr_or_with_unsure_metadata_are_listed_in_scope(
     )
     html = client_of(cast.officer_a).get(reverse("core:dashboard")).content.decode()
     assert "1 tài liệu đang chờ nhận dạng chữ" in html
+    assert "2 tài liệu mới" in html  # since the last visit (a day, the first time)
     assert "Kế hoạch tháng công nhân" in html and "thông tin văn bản chưa chắc chắn" in html
     assert "Văn bản của B" not in html
 
