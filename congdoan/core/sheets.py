@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from congdoan.core.vndate import vn_number
 
@@ -48,8 +49,10 @@ def _damaged() -> SheetError:
 
 def too_many_rows(max_rows: int) -> SheetError:
     return SheetError(
-        _(
-            "Tệp có quá nhiều dòng: mỗi lần chỉ nhập được tối đa %(max)s dòng. Hãy chia tệp thành nhiều phần."
+        ngettext(
+            "Tệp có quá nhiều dòng: mỗi lần chỉ nhập được tối đa %(max)s dòng. Hãy chia tệp thành nhiều phần.",
+            "Tệp có quá nhiều dòng: mỗi lần chỉ nhập được tối đa %(max)s dòng. Hãy chia tệp thành nhiều phần.",
+            max_rows,
         )
         % {"max": vn_number(max_rows)}
     )

@@ -27,10 +27,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from congdoan.audit.services import audit_record
 from congdoan.core.phones import normalize_phone
 from congdoan.core.sheets import SheetError, blank, read_table
+from congdoan.core.vndate import vn_number
 from congdoan.feedback.models import Channel, Concern
 from congdoan.feedback.services import clean_text, concern_submit
 from congdoan.orgs.models import Unit
@@ -172,8 +174,12 @@ def read_sheet(name: str, data: bytes) -> Sheet:
         raise SheetError(_("Tệp không có dòng ý kiến nào dưới dòng tiêu đề."))
     if len(rows) > MAX_ROWS:
         raise SheetError(
-            _("Tệp có %(n)s dòng; mỗi lần nhập tối đa %(max)s dòng, xin chia nhỏ tệp.")
-            % {"n": len(rows), "max": MAX_ROWS}
+            ngettext(
+                "Tệp có %(n)s dòng; mỗi lần nhập tối đa %(max)s dòng, xin chia nhỏ tệp.",
+                "Tệp có %(n)s dòng; mỗi lần nhập tối đa %(max)s dòng, xin chia nhỏ tệp.",
+                len(rows),
+            )
+            % {"n": vn_number(len(rows)), "max": vn_number(MAX_ROWS)}
         )
     return Sheet(
         name=name, fingerprint=hashlib.sha256(data).hexdigest()[:16], columns=columns, rows=rows
@@ -356,10 +362,12 @@ def import_sheet(*, preview: Preview, actor: Any, valid_only: bool = False) -> I
     """
     if preview.has_errors and not valid_only:
         raise ValidationError(
-            _(
-                "Tệp có %(n)s dòng lỗi; chưa nhập dòng nào. Sửa tệp hoặc chọn chỉ nhập các dòng hợp lệ."
+            ngettext(
+                "Tệp có %(n)s dòng lỗi; chưa nhập dòng nào. Sửa tệp hoặc chọn chỉ nhập các dòng hợp lệ.",
+                "Tệp có %(n)s dòng lỗi; chưa nhập dòng nào. Sửa tệp hoặc chọn chỉ nhập các dòng hợp lệ.",
+                len(preview.invalid),
             )
-            % {"n": len(preview.invalid)}
+            % {"n": vn_number(len(preview.invalid))}
         )
     rows = preview.valid
     if not rows:

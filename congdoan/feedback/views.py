@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from congdoan.core import charts
@@ -498,7 +499,12 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
             )
             messages.info(
                 request,
-                _("Đã gửi cùng trả lời cho %(n)s ý kiến khác trong nhóm.") % {"n": done},
+                ngettext(
+                    "Đã gửi cùng trả lời cho %(n)s ý kiến khác trong nhóm.",
+                    "Đã gửi cùng trả lời cho %(n)s ý kiến khác trong nhóm.",
+                    done,
+                )
+                % {"n": done},
             )
 
     return _officer_action(request, code, run, _("Đã gửi trả lời tới người lao động."))

@@ -31,10 +31,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from congdoan.audit.services import audit_record
 from congdoan.core.phones import normalize_phone
 from congdoan.core.sheets import SheetError, read_table
+from congdoan.core.vndate import vn_number
 from congdoan.orgs.models import Gender, Member, Unit
 from congdoan.orgs.scoping import can_manage_unit
 from congdoan.orgs.services import member_create
@@ -477,10 +479,12 @@ def import_members(
     preview = check_sheet(sheet, unit=unit, viewer=viewer)
     if preview.has_errors and not valid_only:
         raise ValidationError(
-            _(
-                "Tệp còn %(count)s dòng lỗi; chưa nhập đoàn viên nào. Hãy sửa tệp, hoặc chọn chỉ nhập các dòng hợp lệ."
+            ngettext(
+                "Tệp còn %(count)s dòng lỗi; chưa nhập đoàn viên nào. Hãy sửa tệp, hoặc chọn chỉ nhập các dòng hợp lệ.",
+                "Tệp còn %(count)s dòng lỗi; chưa nhập đoàn viên nào. Hãy sửa tệp, hoặc chọn chỉ nhập các dòng hợp lệ.",
+                len(preview.error_rows),
             )
-            % {"count": len(preview.error_rows)}
+            % {"count": vn_number(len(preview.error_rows))}
         )
     created: list[Member] = []
     for row in preview.valid_rows:

@@ -16,9 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from congdoan.core.vndate import vn_number
 from congdoan.orgs import imports, selectors
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import can_manage_unit
@@ -144,9 +145,18 @@ def confirm(request: HttpRequest, code: str) -> HttpResponse:
     if result.skipped:
         messages.success(
             request,
-            _("Đã nhập %(created)s đoàn viên; bỏ qua %(skipped)s dòng lỗi.")
-            % {"created": result.created, "skipped": result.skipped},
+            ngettext(
+                "Đã nhập %(created)s đoàn viên; bỏ qua %(skipped)s dòng lỗi.",
+                "Đã nhập %(created)s đoàn viên; bỏ qua %(skipped)s dòng lỗi.",
+                result.created,
+            )
+            % {"created": vn_number(result.created), "skipped": vn_number(result.skipped)},
         )
     else:
-        messages.success(request, _("Đã nhập %(created)s đoàn viên.") % {"created": result.created})
+        created = result.created
+        messages.success(
+            request,
+            ngettext("Đã nhập %(created)s đoàn viên.", "Đã nhập %(created)s đoàn viên.", created)
+            % {"created": vn_number(created)},
+        )
     return redirect("orgs:detail", unit.code)

@@ -116,3 +116,19 @@ def test_ids_in_links_keep_their_digits_in_english(cast: CastFactory, client_of:
     client = _in_english(client_of(cast.officer_a))
     html = client.get(reverse("feedback:detail", args=[concern.code])).content.decode()
     assert "mau=1234" in html and "mau=1,234" not in html
+
+
+def test_every_counted_noun_in_python_goes_through_ngettext() -> None:
+    """gettext("Đã nhập %(n)s đoàn viên") reads "Imported 1 members" / "2 member" in English."""
+    import re
+    from pathlib import Path
+
+    nouns = "ý kiến|đoàn viên|dòng|tài liệu|công đoàn cơ sở"
+    single = re.compile(r"(?<![n\w])_\(\s*\"[^\"]*%\(\w+\)s (?:" + nouns + r")\b[^\"]*\"", re.S)
+    offenders = []
+    for path in (Path(settings.BASE_DIR) / "congdoan").rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for m in single.finditer(path.read_text(encoding="utf-8")):
+            offenders.append(f"{path.name}: {m.group(0)[:70]}")
+    assert offenders == [], "\n".join(offenders)

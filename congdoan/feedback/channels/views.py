@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from congdoan.core.middleware import accepts_control_characters, control_character_in
+from congdoan.core.vndate import vn_number
 from congdoan.feedback import importers
 from congdoan.feedback.channels import intake, sms, zalo
 from congdoan.orgs.models import Unit
@@ -223,10 +224,23 @@ def paper_import_confirm(request: HttpRequest) -> HttpResponse:
         form = ImportForm(user=request.user, initial={"unit": unit.code})
         return _render_preview(request, form, stored)
     request.session.pop(SESSION_KEY, None)
-    text = _("Đã nhập %(created)s ý kiến từ phiếu giấy.") % {"created": result.created}
+    created = result.created
+    text = ngettext(
+        "Đã nhập %(created)s ý kiến từ phiếu giấy.",
+        "Đã nhập %(created)s ý kiến từ phiếu giấy.",
+        created,
+    ) % {"created": vn_number(created)}
     if result.already:
-        text += " " + _("%(n)s dòng đã được nhập từ trước, không nhập lại.") % {"n": result.already}
+        n = result.already
+        text += " " + ngettext(
+            "%(n)s dòng đã được nhập từ trước, không nhập lại.",
+            "%(n)s dòng đã được nhập từ trước, không nhập lại.",
+            n,
+        ) % {"n": vn_number(n)}
     if result.skipped:
-        text += " " + _("Bỏ qua %(n)s dòng lỗi.") % {"n": result.skipped}
+        n = result.skipped
+        text += " " + ngettext("Bỏ qua %(n)s dòng lỗi.", "Bỏ qua %(n)s dòng lỗi.", n) % {
+            "n": vn_number(n)
+        }
     messages.success(request, text)
     return redirect("feedback_channels:import")
