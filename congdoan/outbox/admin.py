@@ -24,7 +24,15 @@ class DeliveryAttemptInline(admin.TabularInline):
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "channel", "recipient", "purpose", "status", "attempts", "next_attempt_at")
+    list_display = (
+        "created_at",
+        "channel",
+        "recipient",
+        "purpose",
+        "status",
+        "attempts",
+        "next_attempt_at",
+    )
     list_filter = ("status", "channel", "purpose")
     search_fields = ("recipient", "ref", "idempotency_key")
     readonly_fields = [f.name for f in OutboundMessage._meta.fields]
@@ -37,4 +45,6 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Gửi lại các tin không gửi được"))
     def retry(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> None:
         done = sum(message_retry(actor=request.user, message=m) for m in queryset)
-        self.message_user(request, _("Đã đưa %(n)d tin vào hàng chờ.") % {"n": done}, messages.SUCCESS)
+        self.message_user(
+            request, _("Đã đưa %(n)d tin vào hàng chờ.") % {"n": done}, messages.SUCCESS
+        )

@@ -80,12 +80,16 @@ class Options:
 
 def parse(argv: list[str]) -> Options:
     parser = argparse.ArgumentParser(prog="congdoan bench faults")
-    parser.add_argument("--quick", action="store_true", help="20 clients, 20 s phases, 10 s refusal")
+    parser.add_argument(
+        "--quick", action="store_true", help="20 clients, 20 s phases, 10 s refusal"
+    )
     parser.add_argument("--clients", type=int)
     parser.add_argument("--phase-seconds", type=float)
     parser.add_argument("--db-down-seconds", type=float, default=5.0)
     parser.add_argument("--refuse-seconds", type=float)
-    parser.add_argument("--pace", type=float, default=1.0, help="seconds between a client's concerns")
+    parser.add_argument(
+        "--pace", type=float, default=1.0, help="seconds between a client's concerns"
+    )
     parser.add_argument("--settle-seconds", type=float, default=120.0)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
@@ -165,7 +169,9 @@ def describe_answer(
     if status is None:
         return f"no answer ({error})" if error else "no answer"
     if status == 503:
-        return "503 + Retry-After" if (headers or {}).get("retry-after") else "503 without Retry-After"
+        return (
+            "503 + Retry-After" if (headers or {}).get("retry-after") else "503 without Retry-After"
+        )
     return str(status)
 
 
@@ -234,16 +240,39 @@ def run(argv: list[str]) -> None:
     port = free_port()
     sudo = as_server_user(root)
     subprocess.run(
-        [*sudo, str(pg / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+        [
+            *sudo,
+            str(pg / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )
     ctl = [*sudo, str(pg / "pg_ctl"), "-D", str(data), "-l", str(root / "postgres.log")]
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    options = (
+        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    )
     try:
         subprocess.run([*ctl, "-o", options, "-w", "start"], check=True, stdout=subprocess.DEVNULL)
         subprocess.run(
-            [*sudo, str(pg / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "congdoan"],
+            [
+                *sudo,
+                str(pg / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "congdoan",
+            ],
             check=True,
         )
         print(f"PostgreSQL of its own: {pg.parent.name} on 127.0.0.1:{port}, data in {data}")
@@ -301,19 +330,38 @@ class Stack:
         cli = [sys.executable, "-m", "congdoan.config.cli"]
         commands = {
             "web": [
-                sys.executable, "-m", "gunicorn", "congdoan.config.wsgi:application",
-                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.options.workers),
-                "--worker-class", "gthread", "--threads", str(self.options.threads),
-                "--worker-connections", str(self.options.threads * 2), "--backlog", "2048",
-                "--timeout", "60", "--log-level", "warning",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "congdoan.config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.options.workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(self.options.threads),
+                "--worker-connections",
+                str(self.options.threads * 2),
+                "--backlog",
+                "2048",
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
             ],
             "worker": [*cli, "worker"],
             "scheduler": [*cli, "scheduler"],
         }
         log = (self.log_dir / f"{name}.log").open("ab")
         self.procs[name] = popen_child(
-            commands[name], env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            new_session=True, death_signal=signal.SIGTERM,
+            commands[name],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            new_session=True,
+            death_signal=signal.SIGTERM,
         )
 
     def kill_and_restart(self, name: str, pause: float) -> None:
@@ -364,12 +412,21 @@ def _setup_data() -> list[str]:
     codes = _make_units()
     district = Unit.objects.get(code="BENCH-PX")
     user = get_user_model().objects.create_user(
-        username="vanphong-bench", email=OFFICER_EMAIL, password=hashlib.sha256(os.urandom(16)).hexdigest()
+        username="vanphong-bench",
+        email=OFFICER_EMAIL,
+        password=hashlib.sha256(os.urandom(16)).hexdigest(),
     )
-    position, _ = Position.objects.get_or_create(code="bench-chanh-van-phong", defaults={"name": "Chánh Văn phòng"})
+    position, _ = Position.objects.get_or_create(
+        code="bench-chanh-van-phong", defaults={"name": "Chánh Văn phòng"}
+    )
     Appointment.objects.create(
-        unit=district, position=position, full_name="Văn phòng (đo)", user=user, manages=True,
-        is_office=True, started_on=date(2020, 1, 1),
+        unit=district,
+        position=position,
+        full_name="Văn phòng (đo)",
+        user=user,
+        manages=True,
+        is_office=True,
+        started_on=date(2020, 1, 1),
     )
     return codes
 
@@ -387,12 +444,20 @@ def _zalo_body(text: str, msg_id: str, sender: str) -> tuple[bytes, str]:
         },
         ensure_ascii=False,
     ).encode()
-    mac = hashlib.sha256(ZALO_APP_ID.encode() + body + ts.encode() + ZALO_SECRET.encode()).hexdigest()
+    mac = hashlib.sha256(
+        ZALO_APP_ID.encode() + body + ts.encode() + ZALO_SECRET.encode()
+    ).hexdigest()
     return body, f"mac={mac}"
 
 
 def _client(
-    index: int, phase: str, port: int, codes: list[str], options: Options, tally: Tally, stop: threading.Event
+    index: int,
+    phase: str,
+    port: int,
+    codes: list[str],
+    options: Options,
+    tally: Tally,
+    stop: threading.Event,
 ) -> None:
     """Send concerns until `stop`; each one again after a 503 or a broken connection."""
     import httpx
@@ -414,14 +479,18 @@ def _client(
                 error = ""
                 try:
                     if by_zalo:
-                        body, mac = _zalo_body(f"#{code} {text}", f"{phase}-{index}-{n}", f"zalo-{index}")
+                        body, mac = _zalo_body(
+                            f"#{code} {text}", f"{phase}-{index}-{n}", f"zalo-{index}"
+                        )
                         response = http.post(
-                            f"{base}/kenh/zalo/", content=body,
+                            f"{base}/kenh/zalo/",
+                            content=body,
                             headers={"Content-Type": "application/json", "X-ZEvent-Signature": mac},
                         )
                     else:
                         response = http.post(
-                            f"{base}/api/v1/feedback", json={"text": text, "unit": code, "anonymous": True}
+                            f"{base}/api/v1/feedback",
+                            json={"text": text, "unit": code, "anonymous": True},
                         )
                     status = response.status_code
                     headers = {k.lower(): v for k, v in response.headers.items()}
@@ -439,13 +508,13 @@ def _client(
                 break
 
 
-def _phase_load(
-    phase: str, port: int, codes: list[str], options: Options, fault: Any
-) -> Tally:
+def _phase_load(phase: str, port: int, codes: list[str], options: Options, fault: Any) -> Tally:
     tally = Tally()
     stop = threading.Event()
     threads = [
-        threading.Thread(target=_client, args=(i, phase, port, codes, options, tally, stop), daemon=True)
+        threading.Thread(
+            target=_client, args=(i, phase, port, codes, options, tally, stop), daemon=True
+        )
         for i in range(options.clients)
     ]
     for thread in threads:
@@ -473,12 +542,15 @@ def _settle(phase: str, tally: Tally, options: Options, *, outbox_since: Any = N
     while True:
         try:
             rows = list(
-                Concern.objects.filter(text__startswith=f"[F{phase}-").values_list("text", "triaged_at")
+                Concern.objects.filter(text__startswith=f"[F{phase}-").values_list(
+                    "text", "triaged_at"
+                )
             )
             waiting = 0
             if outbox_since is not None:
                 waiting = OutboundMessage.objects.filter(
-                    created_at__gte=outbox_since, status__in=[MessageStatus.QUEUED, MessageStatus.SENDING]
+                    created_at__gte=outbox_since,
+                    status__in=[MessageStatus.QUEUED, MessageStatus.SENDING],
                 ).count()
         except DatabaseError:
             connection.close()
@@ -491,7 +563,9 @@ def _settle(phase: str, tally: Tally, options: Options, *, outbox_since: Any = N
     counts = stored_counts([text for text, _ in rows])
     if outbox_since is not None:
         by_status = Counter(
-            OutboundMessage.objects.filter(created_at__gte=outbox_since).values_list("status", flat=True)
+            OutboundMessage.objects.filter(created_at__gte=outbox_since).values_list(
+                "status", flat=True
+            )
         )
         by_channel = Counter(
             OutboundMessage.objects.filter(
@@ -566,7 +640,9 @@ def _child(options: Options) -> int:
         stack.watcher.start()
 
         def restart_database() -> None:
-            subprocess.run([*pg_ctl, "-m", "fast", "-w", "stop"], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [*pg_ctl, "-m", "fast", "-w", "stop"], check=True, stdout=subprocess.DEVNULL
+            )
             time.sleep(options.db_down_seconds)
             subprocess.run([*pg_ctl, "-w", "start"], check=True, stdout=subprocess.DEVNULL)
 
@@ -604,8 +680,14 @@ def _child(options: Options) -> int:
         stack.stop()
         smtp.stop()
         zalo.stop()
-    print(f"mail delivered to the fake SMTP server: {len(smtp.messages)}; requests to the fake Zalo OA: "
-          f"{len(zalo.requests)}")
+    print(
+        f"mail delivered to the fake SMTP server: {len(smtp.messages)}; requests to the fake Zalo OA: "
+        f"{len(zalo.requests)}"
+    )
     verdict = all(r.clean for r in results)
-    print("every acknowledged concern stored once and triaged, no 500" if verdict else "NOT MET: see above")
+    print(
+        "every acknowledged concern stored once and triaged, no 500"
+        if verdict
+        else "NOT MET: see above"
+    )
     return 0 if verdict else 1

@@ -35,10 +35,8 @@ def message_deliver(*, message_id: int, now: Any = None) -> str | None:
     (not due, already sent, or claimed by another sender)."""
     now = now or timezone.now()
     lease = timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
-    claimed = (
-        OutboundMessage.objects.filter(_due_q(now), pk=message_id).update(
-            status=MessageStatus.SENDING, claimed_until=now + lease, attempts=F("attempts") + 1
-        )
+    claimed = OutboundMessage.objects.filter(_due_q(now), pk=message_id).update(
+        status=MessageStatus.SENDING, claimed_until=now + lease, attempts=F("attempts") + 1
     )
     if claimed != 1:
         return None

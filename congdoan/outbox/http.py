@@ -73,7 +73,9 @@ def post_json(
         data = response.json()
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ChannelError(
-            f"{provider}: câu trả lời không phải JSON (HTTP {status})", retryable=True, status=status
+            f"{provider}: câu trả lời không phải JSON (HTTP {status})",
+            retryable=True,
+            status=status,
         ) from exc
     if not isinstance(data, dict):
         raise ChannelError(f"{provider}: câu trả lời JSON không phải object", status=status)

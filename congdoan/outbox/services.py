@@ -89,7 +89,9 @@ def email_enqueue(
     ]
 
 
-def sms_enqueue(*, to: str, text: str, purpose: str = "", ref: str = "", key: str = "") -> OutboundMessage:
+def sms_enqueue(
+    *, to: str, text: str, purpose: str = "", ref: str = "", key: str = ""
+) -> OutboundMessage:
     """Queue an SMS (a receipt, an answer, a password-reset code…) through the outbox."""
     return message_enqueue(
         channel="sms", recipient=to, body=text, purpose=purpose, ref=ref, key=key or None

@@ -13,7 +13,9 @@ from congdoan.core.dbdown import DatabaseUnavailableMiddleware
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("error", [OperationalError("server closed the connection"), InterfaceError("closed")])
+@pytest.mark.parametrize(
+    "error", [OperationalError("server closed the connection"), InterfaceError("closed")]
+)
 def test_database_errors_become_a_503_with_retry_after(error: Exception) -> None:
     middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
     request = RequestFactory().post("/api/v1/feedback")

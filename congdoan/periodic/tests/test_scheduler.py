@@ -52,7 +52,10 @@ def test_a_failing_job_runs_again_at_its_next_time(jobs: None) -> None:
     assert row.next_run_at == now + timedelta(minutes=15)
     assert "mail server down" in row.last_error and row.failures == 1
     assert run_due(now=now + timedelta(minutes=5)) == {"test.counting": True}
-    assert run_due(now=now + timedelta(minutes=16)) == {"test.failing": False, "test.counting": True}
+    assert run_due(now=now + timedelta(minutes=16)) == {
+        "test.failing": False,
+        "test.counting": True,
+    }
     assert CALLS.count("fail") == 2
 
 
