@@ -152,6 +152,7 @@ def poster_pdf(unit: Unit, *, url: str, hotline: str) -> bytes:
         color=(0.35, 0.35, 0.35),
     )
     doc.set_metadata({"title": _("Áp phích gửi ý kiến — %(unit)s") % {"unit": unit.name}})
+    doc.subset_fonts()  # only the glyphs used: ~80 KB in all instead of ~790 KB
     data = doc.tobytes(garbage=3, deflate=True)
     doc.close()
     return bytes(data)

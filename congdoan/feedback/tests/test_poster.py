@@ -45,6 +45,7 @@ def test_poster_names_the_union_and_says_how_to_send_anonymously(
     response = client_of(cast.officer_a).get(reverse("feedback:unit_poster", args=["PX-A"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
+    assert len(response.content) < 200_000  # fonts subset: light enough to send over Zalo
     text = _pdf_text(response.content, tmp_path)
     assert "Công đoàn Công ty May A" in text
     assert "ẩn danh" in text and "quét mã QR" in text
