@@ -390,6 +390,8 @@ OUTBOX_HTTP_TIMEOUT = float(env_str("OUTBOX_HTTP_TIMEOUT", "10"))
 OUTBOX_FLUSH_EVERY_SECONDS = env_int("OUTBOX_FLUSH_EVERY_SECONDS", 30)
 # A message being sent by a process that died is sent again after this many seconds.
 OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 300)
+# Days a sent, failed or recipient-less message (a worker's phone number…) is kept.
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90)
 # `congdoan scheduler` looks for due periodic jobs this often (seconds).
 SCHEDULER_TICK_SECONDS = float(env_str("SCHEDULER_TICK_SECONDS", "5"))
 

@@ -28,3 +28,8 @@ class OutboxConfig(AppConfig):
             every=lambda: timedelta(seconds=settings.OUTBOX_FLUSH_EVERY_SECONDS),
             run="congdoan.outbox.delivery.outbox_flush",
         )
+        register_job(
+            "outbox.prune",
+            every=lambda: timedelta(days=1),
+            run="congdoan.outbox.delivery.outbox_prune",
+        )

@@ -124,3 +124,14 @@ def outbox_flush(*, limit: int = 500, now: Any = None) -> dict[str, int]:
             counts["retry"] += 1
             down.add(channel)
     return counts
+
+
+def outbox_prune(*, now: Any = None) -> int:
+    """Delete messages (and their attempts) older than OUTBOX_RETENTION_DAYS that are done
+    with: they hold workers' phone numbers and Zalo ids, which must not outlive the
+    concerns' own retention. Waiting messages are kept whatever their age."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    done = [MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.NO_RECIPIENT]
+    deleted, _ = OutboundMessage.objects.filter(created_at__lt=limit, status__in=done).delete()
+    return deleted

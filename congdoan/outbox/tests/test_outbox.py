@@ -219,3 +219,15 @@ def test_deadline_chain_is_queued_again_even_when_the_sweep_fails(
     with pytest.raises(ConnectionRefusedError):
         feedback_check_deadlines.call(reschedule=True)
     assert DBTaskResult.objects.filter(task_path__endswith="feedback_check_deadlines").count() == 1
+
+
+def test_old_delivered_messages_are_pruned_and_waiting_ones_kept(settings: Any) -> None:
+    from congdoan.outbox.delivery import outbox_prune
+
+    old = timezone.now() - timedelta(days=settings.OUTBOX_RETENTION_DAYS + 1)
+    sent = message_enqueue(channel="sms", recipient="+84912345678", body="Mã YK-ABC234")
+    waiting = message_enqueue(channel="sms", recipient="+84912345679", body="Mã YK-ABC235")
+    OutboundMessage.objects.filter(pk=sent.pk).update(created_at=old, status=MessageStatus.SENT)
+    OutboundMessage.objects.filter(pk=waiting.pk).update(created_at=old)
+    assert outbox_prune() == 1
+    assert list(OutboundMessage.objects.values_list("pk", flat=True)) == [waiting.pk]
