@@ -200,7 +200,9 @@ def _build(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
     from congdoan.accounts.models import User
+    from congdoan.orgs.collation import person_key, vn_key
     from congdoan.orgs.models import Appointment, Level, Position, Unit, UnitKind
+    from congdoan.text import fold
 
     rng = random.Random(2026)
     tables = [
@@ -243,7 +245,7 @@ def _build(args: argparse.Namespace) -> None:
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         with raw.copy(
             "COPY orgs_unit (id, code, name, short_name, level_id, kind, parent_id, path, depth, employer_name,"
-            " address, workers_count, qr_token, is_active, founded_on, created_at) FROM STDIN"
+            " address, workers_count, qr_token, is_active, founded_on, created_at, search_text, sort_key) FROM STDIN"
         ) as copy:
             for uid, parent, code, depth in layout:
                 paths[uid] = f"{paths[parent] if parent else '/'}{uid}/"
@@ -272,6 +274,8 @@ def _build(args: argparse.Namespace) -> None:
                         True,
                         founded,
                         now,
+                        fold(f"{name} {name.replace('Công đoàn cơ sở ', '')} {code}"),
+                        vn_key(name),
                     )
                 )
         with raw.copy(
@@ -297,7 +301,7 @@ def _build(args: argparse.Namespace) -> None:
         card = 0
         with raw.copy(
             "COPY orgs_member (unit_id, full_name, gender, date_of_birth, card_number, phone, email,"
-            " is_union_member, left_on, created_at) FROM STDIN"
+            " is_union_member, left_on, created_at, name_folded, sort_key) FROM STDIN"
         ) as copy:
             for uid, n in counts.items():
                 for _ in range(n):
@@ -319,6 +323,8 @@ def _build(args: argparse.Namespace) -> None:
                             True,
                             left,
                             now,
+                            fold(full_name),
+                            person_key(full_name),
                         )
                     )
         print(f"  members: {card:,} in {time.perf_counter() - started:.1f} s")
