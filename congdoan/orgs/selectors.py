@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from congdoan.orgs.collation import person_key
 from congdoan.orgs.models import Appointment, Member, Membership, Unit, UnitPeriod
 from congdoan.orgs.scoping import (
     get_unit_in_scope,
@@ -162,14 +163,12 @@ def member_history(*, member: Member) -> list[Membership]:
     return periods
 
 
-def unit_officers(*, viewer: Any, unit: Unit) -> QuerySet[Appointment]:
+def unit_officers(*, viewer: Any, unit: Unit) -> list[Appointment]:
+    """The unit's committee by rank of position, then by name the Vietnamese way (given name first)."""
     if not scope_for(viewer).covers_path(unit.path):
-        return Appointment.objects.none()
-    return (
-        Appointment.objects.filter(unit=unit, ended_on__isnull=True)
-        .select_related("position", "user")
-        .order_by("position__rank", "full_name")
-    )
+        return []
+    appointments = Appointment.objects.filter(unit=unit, ended_on__isnull=True).select_related("position", "user")
+    return sorted(appointments, key=lambda a: (a.position.rank, person_key(a.full_name)))
 
 
 def subtree_ids_at(*, unit: Unit, on_date: date) -> set[int]:

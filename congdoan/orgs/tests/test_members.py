@@ -177,3 +177,13 @@ def test_members_written_in_bulk_are_searchable_and_sorted(cast):
     Member.objects.bulk_create([Member(unit=cast.unit_a, full_name="Hoàng Thị Đào")])
     row = Member.objects.get(full_name="Hoàng Thị Đào")
     assert row.name_folded == "hoang thi dao" and row.sort_key == person_key("Hoàng Thị Đào")
+
+
+def test_committee_of_a_unit_is_listed_by_rank_then_given_name(cast, client_of):
+    position = factories.position("uy-vien", leader=False)
+    position.rank = 200
+    position.save()
+    for name in ("Nguyễn Văn Bình", "Trần Thị An"):
+        services.appointment_create(actor=None, unit=cast.unit_a, position=position, full_name=name, manages=False)
+    body = client_of(cast.officer_a).get("/don-vi/PX-A/").content.decode()
+    assert body.index("Chủ tịch CĐ A") < body.index("Trần Thị An") < body.index("Nguyễn Văn Bình")
