@@ -100,9 +100,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "congdoan.core.uploads.RequestSizeLimitMiddleware",
     "congdoan.core.middleware.UploadsNoExecuteMiddleware",
     "axes.middleware.AxesMiddleware",
-    "congdoan.core.uploads.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "congdoan.config.urls"
@@ -296,6 +296,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# A multipart body declared larger than this is refused unread (413); a file past
+# UPLOAD_MAX_BYTES stops being stored at the limit (congdoan/core/uploads.py).
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 4 * UPLOAD_MAX_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "congdoan.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # One image policy for every upload (congdoan/core/images.py): pixels checked from the
 # header before decoding, re-encoded without metadata to a bounded long side.
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000)
@@ -305,14 +313,6 @@ IMAGE_PHOTO_MAX_SIDE = env_int("IMAGE_PHOTO_MAX_SIDE", 2560)
 DATASETS_DIR = Path(env_str("CONGDOAN_DATASETS", str(BASE_DIR.parent / "shared" / "datasets")))
 
 # E-mail: console in development, SMTP when EMAIL_HOST is set.
-# A multipart body declared larger than this is refused unread (413); a file past
-# UPLOAD_MAX_BYTES stops being stored at the limit (congdoan/core/uploads.py).
-UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 4 * UPLOAD_MAX_BYTES)
-FILE_UPLOAD_HANDLERS = [
-    "congdoan.core.uploads.LimitedUploadHandler",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
-]
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -377,7 +377,6 @@ SMS_API_KEY = env_str("SMS_API_KEY")
 SMS_WEBHOOK_SECRET = env_str("SMS_WEBHOOK_SECRET")
 SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 3)
 
-
 # --- outbox (congdoan/outbox, docs/operations.md) ---
 # Every outgoing message (e-mail, SMS, Zalo) is queued, sent and retried by one policy: after
 # failed attempt n it waits min(MAX, BACKOFF × 2^(n-1)) seconds × a random 0.5–1.5, and gives
@@ -417,9 +416,9 @@ LIBRARY_OCR_MAX_PAGE_PIXELS = env_int("LIBRARY_OCR_MAX_PAGE_PIXELS", 12_000_000)
 LIBRARY_OCR_MIN_DPI = env_int("LIBRARY_OCR_MIN_DPI", 60)
 LIBRARY_OCR_PAGES_PER_UNIT_PER_DAY = env_int("LIBRARY_OCR_PAGES_PER_UNIT_PER_DAY", 2000)
 LIBRARY_OCR_PAGES_PER_TASK = env_int("LIBRARY_OCR_PAGES_PER_TASK", 3)
+LIBRARY_OCR_STALE_SECONDS = env_int("LIBRARY_OCR_STALE_SECONDS", 15 * 60)
 # A page whose reader died this many times (it takes its worker down) fails instead.
 LIBRARY_OCR_MAX_ATTEMPTS = env_int("LIBRARY_OCR_MAX_ATTEMPTS", 3)
-LIBRARY_OCR_STALE_SECONDS = env_int("LIBRARY_OCR_STALE_SECONDS", 15 * 60)
 LIBRARY_MIN_TEXT_CHARS = env_int("LIBRARY_MIN_TEXT_CHARS", 25)
 LIBRARY_DIGITISATION_TARGET = env_int("LIBRARY_DIGITISATION_TARGET", 80)
 LIBRARY_OCR_WORD_CONFIDENCE = env_bool("LIBRARY_OCR_WORD_CONFIDENCE", False)
