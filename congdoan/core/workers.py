@@ -17,6 +17,11 @@ Reclaiming (database backend), at a worker's start and on every heartbeat of eve
 Tasks therefore resume from the start: a long task makes itself resumable by recording its
 progress (the OCR job does it page by page).
 
+A lost database (a PostgreSQL restart, a failover, a connection cut) does not end a worker:
+the loop and the heartbeat thread log one warning, drop the broken connection, wait (on the
+stop event, so a stop is never held up) a growing delay up to `RECONNECT_MAX_SECONDS`, and go
+on; a task whose claim or result could not be written is put back in the queue.
+
 A stop (SIGINT, SIGTERM) is one line in the log and exit status 0: an idle worker stops
 within its polling interval; a busy one lets its task finish for `WORKER_STOP_GRACE_SECONDS`,
 then interrupts it (as does a second signal) and puts it back in the queue.
@@ -36,6 +41,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import FrameType
@@ -44,7 +50,7 @@ from typing import Any
 import django_rq
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.db import connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.compat import TaskContext, task_finished, task_started
@@ -58,6 +64,13 @@ from congdoan.core.models import WorkerHeartbeat
 from congdoan.core.processes import die_with_parent
 
 logger = logging.getLogger("congdoan.worker")
+
+# After a lost database connection: the first wait, doubled at each failure in a row, up to the
+# last (seconds).
+RECONNECT_FIRST_SECONDS = 0.5
+RECONNECT_MAX_SECONDS = 5.0
+# A database error this long after the previous one starts the waits again from the first.
+_RECONNECT_RESET_SECONDS = 60.0
 
 
 class WorkerStopped(BaseException):
@@ -275,15 +288,29 @@ class HeartbeatThread(threading.Thread):
                     elif self.reclaim and beats * settings.WORKER_HEARTBEAT_SECONDS >= settings.WORKER_RQ_RECLAIM_SECONDS:
                         beats = 0
                         rq_requeue_abandoned()
-                except Exception:  # a database hiccup must not end the heartbeats
+                except (OperationalError, InterfaceError) as exc:
+                    # The database is restarting: the next beat (the wait above) tries again.
+                    logger.warning("Nhịp sống của tiến trình nền: mất kết nối cơ sở dữ liệu (%s).", _first_line(exc))
+                    _drop_connection()
+                except Exception:  # nothing must end the heartbeats
                     logger.exception("heartbeat failed")
-                    connection.close()
+                    _drop_connection()
         finally:
             connection.close()
 
     def stop(self) -> None:
         self.stopped.set()
         self.join(timeout=settings.WORKER_HEARTBEAT_SECONDS + 5)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _drop_connection() -> None:
+    """Close this thread's database connection, broken or not; the next query opens a new one."""
+    with contextlib.suppress(DatabaseError):
+        connection.close()
 
 
 # --- the database backend's worker --------------------------------------------------------
@@ -295,6 +322,7 @@ class DatabaseWorker(DatabaseWorkerBase):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.stopping = False
+        self.stop_event = threading.Event()
         self.current: DBTaskResult | None = None
 
     # Signals: one line, whatever arrives and however often.
@@ -302,6 +330,7 @@ class DatabaseWorker(DatabaseWorkerBase):
         if not self.stopping:
             self.stopping = True
             self.running = False
+            self.stop_event.set()
             logger.info("Nhận %s: tiến trình nền dừng.", signal.Signals(signum).name)
             if self.running_task:
                 signal.signal(signal.SIGALRM, self._interrupt)
@@ -319,16 +348,51 @@ class DatabaseWorker(DatabaseWorkerBase):
         signal.signal(signal.SIGHUP, self.shutdown)
 
     def run(self) -> None:
-        heartbeat_register(worker_id=self.worker_id, backend="database", queues=self.queue_names)
-        reclaim_dead_workers(me=self.worker_id)
-        beat = HeartbeatThread(worker_id=self.worker_id, backend="database", queues=self.queue_names, reclaim=True)
-        beat.start()
+        """Run django-tasks-db's loop, and again after each lost database connection.
+
+        Steps, until stopped:
+        1. (first time, or until it succeeds) register the heartbeat, reclaim dead workers'
+           tasks, start the heartbeat thread;
+        2. run the polling loop; a database error out of it (while claiming, or while writing
+           a task's result) is logged in one line, the connection dropped, and after a wait
+           on the stop event what this worker had claimed goes back to the queue; then 1–2.
+        """
+        beat: HeartbeatThread | None = None
+        delay = RECONNECT_FIRST_SECONDS
+        last_error = 0.0
         try:
-            super().run()
+            while not self.stop_event.is_set():
+                try:
+                    if beat is None:
+                        heartbeat_register(worker_id=self.worker_id, backend="database", queues=self.queue_names)
+                        reclaim_dead_workers(me=self.worker_id)
+                        beat = HeartbeatThread(
+                            worker_id=self.worker_id, backend="database", queues=self.queue_names, reclaim=True
+                        )
+                        beat.start()
+                    elif last_error:
+                        self._release_claims()
+                    super().run()
+                    return
+                except (OperationalError, InterfaceError) as exc:
+                    if time.monotonic() - last_error > _RECONNECT_RESET_SECONDS:
+                        delay = RECONNECT_FIRST_SECONDS
+                    last_error = time.monotonic()
+                    self.startup_delay = False
+                    logger.warning(
+                        "Tiến trình nền mất kết nối cơ sở dữ liệu (%s): thử lại sau %s giây.", _first_line(exc), delay
+                    )
+                    _drop_connection()
+                    self.stop_event.wait(delay)
+                    delay = min(delay * 2, RECONNECT_MAX_SECONDS)
         finally:
-            beat.stop()
-            self._release_claims()
-            heartbeat_remove(worker_id=self.worker_id)
+            if beat is not None:
+                beat.stop()
+            try:
+                self._release_claims()
+                heartbeat_remove(worker_id=self.worker_id)
+            except DatabaseError as exc:  # stopping while the database is away: the others reclaim
+                logger.warning("Tiến trình nền dừng khi chưa có cơ sở dữ liệu (%s).", _first_line(exc))
 
     def _release_claims(self) -> None:
         """Back to the queue: anything this worker claimed and did not finish (a stop that

@@ -18,14 +18,17 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import OperationalError, connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorkerBase
 from django_tasks_db.models import DBTaskResult
 
 from congdoan.core.models import WorkerHeartbeat
+from congdoan.core.tasks import worker_ping
 from congdoan.core.tests import worker_tasks
 from congdoan.core.tests.test_tasks_worker import _database_url
-from congdoan.core.workers import WorkerLost, reclaim_dead_workers
+from congdoan.core.workers import DatabaseWorker, WorkerLost, reclaim_dead_workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -252,3 +255,66 @@ def test_a_task_of_a_worker_that_kept_no_heartbeat_is_taken_back_once_it_ran_sta
 
     assert reclaim_dead_workers().requeued == [task_id]
     assert DBTaskResult.objects.get(pk=task_id).status == TaskResultStatus.READY
+
+
+def test_a_worker_goes_on_when_the_database_cuts_its_connections(start_worker):
+    """As a PostgreSQL restart does: every connection of the worker is cut under it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("cutting a worker's connections needs PostgreSQL (pg_terminate_backend)")
+    worker = start_worker()
+    worker.wait_for("Starting worker")
+    _wait_until(lambda: WorkerHeartbeat.objects.exists(), what="the heartbeat")
+    time.sleep(0.5)  # the worker has polled with the connection about to be cut
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    worker.wait_for("mất kết nối cơ sở dữ liệu", timeout=30)
+    result = worker_ping.enqueue("after the cut")
+    _wait_until(
+        lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL,
+        timeout=30, what="the task after the cut",
+    )
+
+    assert worker.proc.poll() is None, "".join(worker.lines)
+    worker.proc.send_signal(signal.SIGTERM)
+    code, output = worker.finish(timeout=20)
+    assert code == 0, output
+    assert "Traceback" not in output, output
+
+
+def test_a_database_error_out_of_the_polling_loop_puts_the_claim_back_and_the_worker_goes_on(monkeypatch, settings):
+    """On any database: the error a restart raises in django-tasks-db's loop, injected once,
+    after the worker claimed a task and before it could record anything."""
+    settings.TASKS_BACKEND = "database"
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": list(django_settings.TASK_QUEUES)}
+    }
+    result = worker_ping.enqueue("claimed when the database went away")
+    worker = DatabaseWorker(
+        queue_names=["default"], interval=0.1, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="cut-worker", excluded_queue_names=[],
+    )
+    loop = DatabaseWorkerBase.run
+    calls: list[int] = []
+
+    def loop_cut_once(self: DatabaseWorker) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            DBTaskResult.objects.filter(pk=result.id).update(
+                status=TaskResultStatus.RUNNING, started_at=timezone.now(), worker_ids=["cut-worker"]
+            )
+            raise OperationalError("server closed the connection unexpectedly")
+        loop(self)
+
+    monkeypatch.setattr(DatabaseWorkerBase, "run", loop_cut_once)
+
+    worker.run()
+
+    assert len(calls) == 2
+    row = DBTaskResult.objects.get(pk=result.id)
+    assert row.status == TaskResultStatus.SUCCESSFUL, row.traceback
+    assert row.worker_ids == ["cut-worker", "cut-worker"]
+    assert not WorkerHeartbeat.objects.exists()
