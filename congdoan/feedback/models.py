@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.orgs.models import Unit
+from congdoan.text import fold
 
 # No 0/O, 1/I/L, so a code read over the phone or copied by hand stays unambiguous.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -163,6 +164,9 @@ class Concern(models.Model):
     )
     text = models.TextField(_("nội dung"))
     restored_text = models.TextField(_("nội dung đã khôi phục dấu"), blank=True)
+    # The text and its restoration folded (no diacritics, lower case): the inbox search finds
+    # "trả lương" when the officer types "tra luong" and the reverse (filled in save()).
+    search_text = models.TextField(blank=True, default="", db_default="", editable=False)
     # How sure the restorer was of its least sure changed word (None: not restored yet),
     # and the words it was unsure of: [start, end, as typed] in restored_text.
     restoration_confidence = models.FloatField(null=True, blank=True)
@@ -257,7 +261,14 @@ class Concern(models.Model):
         # saving it would erase the worker's contact details.
         if getattr(self, "_masked", False):
             raise RuntimeError("A concern masked for a viewer cannot be saved.")
+        self.search_text = self.folded_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"text", "restored_text"} & set(update_fields):  # type: ignore[call-overload]
+            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def folded_text(self) -> str:
+        return " ".join(fold(f"{self.text} {self.restored_text}").split())
 
     @property
     def restoration_is_sure(self) -> bool:

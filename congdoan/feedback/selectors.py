@@ -157,7 +157,7 @@ def filters_q(f: InboxFilters) -> Q:
         q &= Q(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
     if f.q:
         code = clean_code(f.q)
-        q &= Q(text__icontains=f.q) | Q(restored_text__icontains=f.q) | Q(code=code)
+        q &= Q(search_text__contains=" ".join(fold(f.q).split())) | Q(code=code)
     return q
 
 

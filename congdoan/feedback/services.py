@@ -718,6 +718,7 @@ def _analyse(rows: list[Concern]) -> tuple[dict[int, Any], dict[int, bytes]]:
 
 TRIAGE_FIELDS = [
     "restored_text",
+    "search_text",
     "restoration_confidence",
     "restoration_doubts",
     "topic",
@@ -775,6 +776,7 @@ def _write_triage(
         else:
             assigned, hidden = route(concern)
         concern.restored_text = result.restored
+        concern.search_text = concern.folded_text()
         concern.restoration_confidence = result.restoration_confidence
         concern.restoration_doubts = result.restoration_doubts
         if not concern.topic_corrected:
