@@ -187,6 +187,9 @@ RQ_QUEUES = {
 # Cache, shared by every process (rate limits live there): Redis when configured, else a table
 # in the database (made by `congdoan migrate`; congdoan/core/cache.py). Tests get local memory,
 # cleared between tests; core/tests/test_shared_cache.py runs processes on the database cache.
+# `migrate` makes its table in every database, test databases included, since processes a test
+# starts (worker, runserver) run outside TESTING, on this cache.
+CACHE_TABLE = "congdoan_cache"
 CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -196,7 +199,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "congdoan_cache",
+            "LOCATION": CACHE_TABLE,
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)},
         }
     }
