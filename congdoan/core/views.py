@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,12 +71,6 @@ def _last_visit(request: HttpRequest) -> datetime:
     seen = parse_datetime(str(request.session.get(LAST_VISIT_KEY, "")))
     request.session[LAST_VISIT_KEY] = now.isoformat()
     return seen if seen is not None and seen <= now else now - FIRST_VISIT_WINDOW
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 @admin_required
