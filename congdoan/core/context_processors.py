@@ -17,8 +17,9 @@ def viewer(request: HttpRequest) -> dict[str, Any]:
     """The viewer's scope, and for officers the sections of the top menu.
 
     The menu lists the dashboard, every link an app registered for officers
-    (`register_officer_link`), the union tree and the audit log of their scope; the
-    entry whose address starts the current path is marked current.
+    (`register_officer_link`), the union tree, the audit log and the outbox of their scope,
+    and for administrators the background workers' page; the entry whose address starts the
+    current path is marked current.
     """
     scope = scope_for(getattr(request, "user", None))
     context: dict[str, Any] = {"scope": scope}
@@ -29,6 +30,9 @@ def viewer(request: HttpRequest) -> dict[str, Any]:
         links += [(link.url_name, link.url, link.label) for link in OFFICER_LINKS]
         links.append(("orgs:tree", reverse("orgs:tree"), _("Đơn vị và đoàn viên")))
         links.append(("audit:list", reverse("audit:list"), _("Nhật ký hoạt động")))
+        links.append(("outbox:health", reverse("outbox:health"), _("Hộp thư đi")))
+        if scope.is_admin:
+            links.append(("core:operations", reverse("core:operations"), _("Tiến trình nền")))
         path = getattr(request, "path", "")
         best = max(
             (url for _name, url, _label in links if url != "#" and path.startswith(url)),

@@ -32,6 +32,20 @@ def test_admin_menu_also_reaches_the_audit_log(admin_user: Any, client_of: Any) 
     assert f'href="{reverse("audit:list")}"' in html
 
 
+def test_officer_menu_reaches_the_outbox_but_not_the_workers_page(officer_a: Any, client_of: Any) -> None:
+    html = client_of(officer_a).get(reverse("core:dashboard")).content.decode()
+    assert f'href="{reverse("outbox:health")}"' in html
+    assert reverse("core:operations") not in html
+
+
+def test_admin_menu_reaches_the_workers_page_and_the_outbox(admin_user: Any, client_of: Any) -> None:
+    client = client_of(admin_user)
+    html = client.get(reverse("core:dashboard")).content.decode()
+    for name in ("core:operations", "outbox:health"):
+        assert f'href="{reverse(name)}"' in html
+        assert client.get(reverse(name)).status_code == 200
+
+
 def test_member_menu_has_no_audit_log(member: Any, client_of: Any) -> None:
     html = client_of(member).get(reverse("accounts:profile")).content.decode()
     assert reverse("audit:list") not in html
