@@ -703,7 +703,16 @@ def retrain(request: HttpRequest) -> HttpResponse:
 def _model_quality() -> dict[str, Any] | None:
     from congdoan.feedback.training import load_report
 
-    return load_report()
+    report = load_report()
+    if report is None:
+        return None
+    # The report keeps the topic labels of the language it was trained in: name them again
+    # in the viewer's language from the codes.
+    names = dict(Topic.choices)
+    for table in (report, report.get("officer_labels") or {}):
+        for row in table.get("per_topic", []):
+            row["label"] = str(names.get(row.get("topic"), row.get("label", "")))
+    return report
 
 
 def _parse_date(value: str, default: date) -> date:

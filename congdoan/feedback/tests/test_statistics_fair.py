@@ -86,3 +86,17 @@ def test_the_chart_shows_in_the_browser_under_the_sites_csp(
     assert chart.evaluate("img => img.complete && img.naturalWidth") == 720
     assert not [e for e in errors if "Content Security Policy" in e]
     _shot(page, "feedback-dashboard-chart.png")
+
+
+def test_classification_quality_names_topics_in_the_viewers_language(
+    cast: Any, client_of: Any, settings: Any
+) -> None:
+    """The shipped report was written in Vietnamese; an English reader gets English topics."""
+    from django.urls import reverse
+
+    client = client_of(cast.district_officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("feedback:dashboard")).content.decode()
+    quality = page.split("Automatic classification quality", 1)[1]
+    assert "Wages, income" in quality
+    assert "Tiền lương, thu nhập" not in quality
