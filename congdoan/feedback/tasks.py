@@ -40,14 +40,6 @@ def triage_concern(concern_id: int) -> int:
 
 
 @task()
-def triage_waiting(limit: int = 200) -> int:
-    """Triage up to `limit` waiting concerns in one batch (for an operator or a schedule)."""
-    from congdoan.feedback.services import triage_pending
-
-    return triage_pending(limit=limit)
-
-
-@task()
 def notify_urgent(concern_id: int) -> None:
     from congdoan.feedback.deadlines import notify_urgent as notify
 

@@ -140,7 +140,7 @@ def _bench_officer() -> Any:
 
     unit = Unit.objects.get(code="BENCH-3")
     officer = User(pk=-1, username="bench-officer")
-    setattr(officer, scoping._CACHE_ATTR, scoping.Scope(user_id=-1, unit_paths=(unit.path,), unit_ids=(unit.pk,), home_unit_id=unit.pk))
+    setattr(officer, scoping._CACHE_ATTR, scoping.Scope(user_id=-1, unit_paths=(unit.path,), unit_ids=(unit.pk,)))
     return officer
 
 

@@ -59,11 +59,6 @@ register_action(
     sentence=_("{actor} phân công {object}"),
 )
 register_action(
-    "appointment.end",
-    label=_("Kết thúc nhiệm vụ cán bộ"),
-    sentence=_("{actor} kết thúc nhiệm vụ của {object}"),
-)
-register_action(
     "member.end",
     label=_("Kết thúc sinh hoạt công đoàn"),
     sentence=_("{actor} ghi nhận đoàn viên {object} thôi sinh hoạt công đoàn"),

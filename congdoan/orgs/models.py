@@ -341,10 +341,6 @@ class Appointment(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} — {self.position} ({self.unit})"
 
-    @property
-    def is_current(self) -> bool:
-        return self.ended_on is None or self.ended_on > timezone.localdate()
-
 
 class SiteSettings(models.Model):
     """This deployment's own settings, one row (pk=1) edited in the admin; an empty field falls

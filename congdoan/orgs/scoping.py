@@ -13,7 +13,7 @@ appointments to decide access. Rules, in words:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -33,7 +33,6 @@ class Scope:
     office_paths: tuple[str, ...] = ()
     unit_ids: tuple[int, ...] = ()
     member_id: int | None = None
-    home_unit_id: int | None = field(default=None)
 
     @property
     def is_officer(self) -> bool:
@@ -91,15 +90,9 @@ def scope_for(user: Any) -> Scope:
         office_paths=_drop_nested(office),
         unit_ids=tuple(sorted(ids)),
         member_id=member.pk if member else None,
-        home_unit_id=(ids[0] if ids else (member.unit_id if member else None)),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
-
-
-def forget_scope(user: Any) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
 
 
 def _under_q(scope: Scope, paths: tuple[str, ...], field: str) -> Q:

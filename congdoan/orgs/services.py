@@ -271,13 +271,3 @@ def appointment_create(
     )
     audit_record(actor=actor, action="appointment.create", target=appt, unit=unit)
     return appt
-
-
-@transaction.atomic
-def appointment_end(*, actor: Any, appointment: Appointment, on_date: date | None = None) -> Appointment:
-    appointment.ended_on = on_date or timezone.localdate()
-    appointment.save(update_fields=["ended_on"])
-    audit_record(actor=actor, action="appointment.end", target=appointment, unit=appointment.unit)
-    return appointment
-
-

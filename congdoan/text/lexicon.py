@@ -6,7 +6,7 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
-from congdoan.text.vietnamese import fold, normalize_tone
+from congdoan.text.vietnamese import normalize_tone
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 SYLLABLES_FILE = MODELS_DIR / "syllables.tsv.gz"
@@ -26,17 +26,6 @@ def syllable_counts() -> dict[str, int]:
                 syl = normalize_tone(syl)
                 counts[syl] = counts.get(syl, 0) + int(n or 1)
     return counts
-
-
-@lru_cache(maxsize=1)
-def candidates_by_fold() -> dict[str, tuple[str, ...]]:
-    """Folded syllable → its accented forms, most frequent first."""
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for syl, n in syllable_counts().items():
-        groups.setdefault(fold(syl), []).append((n, syl))
-    return {
-        k: tuple(s for _, s in sorted(v, key=lambda p: (-p[0], p[1]))) for k, v in groups.items()
-    }
 
 
 def is_syllable(word: str) -> bool:
