@@ -30,9 +30,15 @@ def member_account_to_reset(*, viewer: Any, member_id: int) -> Any:
     member's password); 404 outside the scope, for a member without a login, and for the
     login of an officer or administrator (they reset their own, by e-mail)."""
     member = Member.objects.filter(pk=member_id, user__isnull=False).select_related("unit", "user").first()
-    if member is None or not can_manage_unit(viewer, member.unit):
+    if member is None or not member_account_resettable(viewer=viewer, member=member):
         raise Http404
+    return member.user
+
+
+def member_account_resettable(*, viewer: Any, member: Member) -> bool:
+    """Whether the viewer may make a reset link for this member's login (the member page shows
+    the button then): a login of a plain member, in a union the viewer manages."""
     user = member.user
-    if user is None or user.is_staff or user.pk == viewer.pk or scope_for(user).is_officer:
-        raise Http404
-    return user
+    if user is None or not can_manage_unit(viewer, member.unit):
+        return False
+    return not (user.is_staff or user.pk == viewer.pk or scope_for(user).is_officer)

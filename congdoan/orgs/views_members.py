@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from congdoan.accounts.selectors import member_account_resettable
 from congdoan.audit.services import audit_record
 from congdoan.orgs import exports, selectors, services
 from congdoan.orgs.forms import MemberEndForm, MemberFilterForm, MemberForm, MemberRejoinForm
@@ -38,6 +39,7 @@ def detail(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
         "member": member,
         "history": selectors.member_history(member=member),
         "end_form": MemberEndForm(initial={"on_date": timezone.localdate()}),
+        "may_reset_password": member_account_resettable(viewer=request.user, member=member),
     }
     return render(request, "orgs/member_detail.html", context)
 

@@ -150,6 +150,22 @@ def test_officer_of_other_unit_cannot_open_or_end_a_member(cast, client_of):
     assert cast.member_b.left_on is None
 
 
+def test_member_page_offers_a_password_reset_link_to_the_officer_of_the_members_union(cast, client_of):
+    reset_url = f"/tai-khoan/dat-lai-cho-doan-vien/{cast.member_a.pk}/"
+    body = client_of(cast.officer_a).get(f"/don-vi/PX-A/doan-vien/{cast.member_a.pk}/").content.decode()
+    assert f'action="{reset_url}"' in body
+    assert "Tạo liên kết đặt lại mật khẩu" in body
+
+
+def test_member_page_has_no_reset_button_for_others_nor_for_a_member_without_login(cast, client_of):
+    # Another union's officer cannot even open the page; a member without a login has no button.
+    assert client_of(cast.officer_b).get(f"/don-vi/PX-A/doan-vien/{cast.member_a.pk}/").status_code == 404
+    assert cast.member_b.user is None
+    body = client_of(cast.officer_b).get(f"/don-vi/PX-B/doan-vien/{cast.member_b.pk}/").content.decode()
+    assert "dat-lai-cho-doan-vien" not in body
+    assert "Tạo liên kết đặt lại mật khẩu" not in body
+
+
 def _sheet_names(response) -> list[str]:
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)).active
     return [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
