@@ -34,14 +34,22 @@ def _concern_id(message: OutboundMessage) -> int | None:
         return None
 
 
+# Messages to officers: their history line names who got it. Messages to the worker name
+# only the channel (their phone or Zalo id stays out of the history).
+TO_OFFICERS = {"feedback.remind", "feedback.urgent", "feedback.escalate"}
+
+
 @receiver(message_sent)
 def log_sent(sender: Any, message: OutboundMessage, **kwargs: Any) -> None:
+    """One history line: "Nhắc hạn: chairman@example.vn", not the provider's message id
+    (kept in the outbox's delivery log for whoever traces a delivery)."""
     kinds = KINDS.get(message.purpose)
     if kinds is not None:
+        to_officer = message.purpose in TO_OFFICERS and message.recipient
         log_delivery(
             _concern_id(message),
             kind=kinds[0],
-            note=f"{message.get_channel_display()}: {message.provider_id or message.pk}",
+            note=message.recipient if to_officer else str(message.get_channel_display()),
         )
 
 

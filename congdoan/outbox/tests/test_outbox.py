@@ -62,6 +62,9 @@ def test_reminder_waits_while_smtp_refuses_and_is_delivered_after_recovery(
     assert message.status == MessageStatus.SENT and message.sent_at is not None
     assert [a.ok for a in DeliveryAttempt.objects.filter(message=message)] == [False, True]
     assert ConcernEvent.objects.filter(concern=concern, kind="remind").count() == 1
+    # The history names who was reminded, not the mail server's message id.
+    (event,) = ConcernEvent.objects.filter(concern=concern, kind="remind")
+    assert event.note == cast.officer_a.email and "@localhost" not in event.note
 
 
 def test_flush_sends_nothing_before_its_time(
