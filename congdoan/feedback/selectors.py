@@ -39,6 +39,7 @@ from congdoan.feedback.models import (
     clean_code,
 )
 from congdoan.library.selectors import search_documents
+from congdoan.orgs.collation import person_key
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Scope, office_q, scope_for, unit_q
 from congdoan.orgs.site import home_unit, successor_of
@@ -230,7 +231,8 @@ def concern_events(*, viewer: Any, concern: Concern) -> list[Any]:
 
 
 def assignable_officers(*, viewer: Any, concern: Concern) -> list[Any]:
-    """Officers with a login in the unit that handles the concern (and the viewer's own units)."""
+    """Officers with a login in the unit that handles the concern (and the viewer's own units),
+    in Vietnamese order: by given name, then middle name and surname."""
     from congdoan.accounts.models import User
 
     scope = scope_for(viewer)
@@ -250,7 +252,7 @@ def assignable_officers(*, viewer: Any, concern: Concern) -> list[Any]:
         if concern.assigned_unit
         else []
     )
-    return allowed
+    return sorted(allowed, key=lambda u: person_key(u.get_full_name() or u.email))
 
 
 # -- answering: versions, templates, a legal basis from the library ----------------------------

@@ -31,6 +31,7 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "level", "kind", "parent", "is_active"]
     list_filter = ["level", "kind", "is_active"]
     search_fields = ["name", "code", "employer_name"]
+    ordering = ["sort_key", "id"]  # Vietnamese order ("Điện lực" after "Dương", not last)
     readonly_fields = ["parent", "path", "depth", "merged_into", "dissolved_on"]
 
     def has_add_permission(self, request: object) -> bool:

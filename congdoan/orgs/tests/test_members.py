@@ -75,6 +75,25 @@ def test_feedback_and_library_union_lists_use_vietnamese_order(cast, client_of):
     assert body.index("Dương Thành") < body.index("Điện lực Phú Xuyên")
 
 
+def test_feedback_assignee_drop_down_lists_officers_by_given_name(cast, client_of):
+    from congdoan.feedback.services import concern_submit
+
+    for name in ("Trần Văn Yến", "Phạm Văn Đông", "Lê Thị Dung", "Ngô Thị Ánh"):
+        factories.officer(cast.unit_a, name=name)
+    concern = concern_submit(text="Công ty chậm trả lương tháng 10", unit=cast.unit_a, channel="web")
+    body = client_of(cast.officer_a).get(f"/y-kien/hop-thu/{concern.code}/").content.decode()
+    select = body[body.index('name="assignee"') :]
+    names = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select[: select.index("</select>")])
+    assert names == ["Chủ tịch CĐ A", "Ngô Thị Ánh", "Lê Thị Dung", "Phạm Văn Đông", "Trần Văn Yến"]
+
+
+def test_admin_unit_list_is_in_vietnamese_order(cast, client_of):
+    factories.unit(cast.district, code="PX-DL", name="Công đoàn Điện lực Phú Xuyên")
+    factories.unit(cast.district, code="PX-DG", name="Công đoàn Dương Thành")
+    body = client_of(cast.admin).get("/quan-tri/orgs/unit/").content.decode()
+    assert body.index("Dương Thành") < body.index("Điện lực Phú Xuyên") < body.index("Thường Tín")
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
