@@ -24,6 +24,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
 
 from congdoan.feedback.models import (
     OPEN_STATUSES,
@@ -334,6 +335,7 @@ def member_concerns(*, viewer: Any) -> list[Concern]:
     )
     for concern in rows:
         concern.contact_visible = True  # type: ignore[attr-defined]
+        concern.worker_status_label = worker_status_label(concern.status)  # type: ignore[attr-defined]
     return rows
 
 
@@ -348,34 +350,49 @@ def concern_for_worker(*, code: str) -> Concern | None:
     return Concern.objects.select_related("unit", "assigned_unit").filter(code=value).first()
 
 
+# What a worker reads of a status: "phân loại" (triaged) is the officers' own step, and a
+# reopened concern waits for a new answer. The other statuses read the same for both.
+WORKER_STATUS_LABELS = {
+    Status.TRIAGED: gettext_lazy("Đã tiếp nhận, chờ xử lý"),
+    Status.REOPENED: gettext_lazy("Đã mở lại, chờ trả lời"),
+}
+
+
+def worker_status_label(status: str) -> str:
+    return str(WORKER_STATUS_LABELS.get(Status(status)) or Status(status).label)
+
+
 def public_view(concern: Concern) -> dict[str, Any]:
-    """What the worker with the code sees: no contact details, no internal notes, no assignee."""
+    """What the worker with the code sees: no contact details, no internal notes, no assignee.
+
+    The union's answer stays readable once sent: after the worker reopens the concern it is
+    shown as the earlier answer (`answer_is_earlier`) until a new one comes.
+    """
+    sent = bool(concern.answer_text) and concern.answered_at is not None
     return {
         "code": concern.code,
         "status": concern.status,
-        "status_label": concern.get_status_display(),
+        "status_label": worker_status_label(concern.status),
         "created_at": concern.created_at,
         "unit": concern.unit.name if concern.unit else "",
         # Where it went: the union, the level above (asked for, or about the union), or the
         # home unit when no union was named.
         "sent_to": concern.assigned_unit.name if concern.assigned_unit else "",
         "text": concern.text,
+        "has_photo": bool(concern.photo),
         "topic": concern.get_topic_display() if concern.topic else "",
-        "answer": concern.answer_text if concern.status in (Status.ANSWERED, Status.CLOSED) else "",
-        "answer_citation": concern.answer_citation
-        if concern.status in (Status.ANSWERED, Status.CLOSED)
-        else "",
-        "answer_url": concern.answer_url
-        if concern.status in (Status.ANSWERED, Status.CLOSED)
-        else "",
+        "answer": concern.answer_text if sent else "",
+        "answer_citation": concern.answer_citation if sent else "",
+        "answer_url": concern.answer_url if sent else "",
         "answered_at": concern.answered_at,
+        "answer_is_earlier": sent and concern.status not in (Status.ANSWERED, Status.CLOSED),
         # A sent answer that an officer corrected: the worker reads the latest and when.
         "answer_corrected_at": (
             concern.answers.filter(is_correction=True)
             .order_by("-version")
             .values_list("created_at", flat=True)
             .first()
-            if concern.status in (Status.ANSWERED, Status.CLOSED)
+            if sent
             else None
         ),
         "rating": concern.rating,
@@ -436,6 +453,16 @@ def intake_unit(*, code: str = "", token: str = "") -> Unit | None:
         return unit
     home = home_unit()
     return unit if home is not None and home.pk == unit.pk else None
+
+
+def merged_union_of_token(*, token: str) -> Unit | None:
+    """The union a printed QR token names when it has since merged into another (else None):
+    the form then says why the concern goes to the successor."""
+    token = (token or "").strip()[:40]
+    if not token:
+        return None
+    unit = Unit.objects.filter(Q(qr_token=token) | Q(qr_token=token.lower())).first()
+    return unit if unit is not None and not unit.is_active and unit.merged_into_id else None
 
 
 # -- clusters, dashboard, summaries ---------------------------------------------------------------------

@@ -129,6 +129,7 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
             "qr_token": qr_token,
             "all_units": all_units,
             "home_unit": services.fallback_unit(),
+            "merged_from": selectors.merged_union_of_token(token=qr_token) if locked_unit else None,
         },
         status=status,
     )

@@ -1,0 +1,88 @@
+"""What a factory worker met walking the public pages on a phone (qa-worker's walk)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from congdoan.feedback.models import Concern, Status
+from congdoan.feedback.services import concern_answer
+from congdoan.orgs import services as org_services
+from congdoan.orgs.tests import factories
+
+
+def test_a_reopened_concern_still_shows_the_earlier_answer(
+    cast: Any, client: Any, submit: Any
+) -> None:
+    concern = submit("Xin hỏi nghỉ Tết mấy ngày", unit=cast.unit_a)
+    concern_answer(actor=cast.officer_a, concern=concern, text="Nghỉ 5 ngày theo Điều 112.", citation="Điều 112 BLLĐ 2019")
+    track = reverse("feedback:track", args=[concern.code])
+    client.post(reverse("feedback:track_reopen", args=[concern.code]), {"reason": "cong ty noi chi 3 ngay"})
+    assert Concern.objects.get(pk=concern.pk).status == Status.REOPENED
+
+    html = client.get(track).content.decode()
+    assert "Nghỉ 5 ngày theo Điều 112." in html and "Điều 112 BLLĐ 2019" in html
+    assert 'id="da-mo-lai"' in html and "Trả lời trước của Công đoàn" in html
+    assert "Đã mở lại, chờ trả lời" in html and ">Mở lại<" not in html
+
+
+def test_worker_reads_waiting_not_the_officers_word_classified(
+    cast: Any, client: Any, submit: Any
+) -> None:
+    concern = submit("Công ty chậm trả lương tháng 10", unit=cast.unit_a)
+    assert Concern.objects.get(pk=concern.pk).status == Status.TRIAGED
+    html = client.get(reverse("feedback:track", args=[concern.code])).content.decode()
+    assert "Đã tiếp nhận, chờ xử lý" in html and "Đã phân loại" not in html
+    api = client.get(f"/api/v1/feedback/{concern.code}").json()
+    assert api["status"] == "triaged" and api["status_label"] == "Đã tiếp nhận, chờ xử lý"
+
+
+def test_members_list_of_their_concerns_uses_the_workers_words(
+    cast: Any, client_of: Any, submit: Any
+) -> None:
+    submit("Đề nghị lắp thêm máy lọc nước", unit=cast.unit_a, actor=cast.member_user)
+    html = client_of(cast.member_user).get(reverse("feedback:mine")).content.decode()
+    assert "Đã tiếp nhận, chờ xử lý" in html and "Đã phân loại" not in html
+
+
+def test_tracking_page_says_where_a_concern_without_a_union_went_on_later_visits(
+    cast: Any, client: Any
+) -> None:
+    response = client.post(reverse("feedback:submit"), {"text": "cong ty cham luong thang 10", "unit_pick": ""})
+    concern = Concern.objects.get()
+    html = client.get(reverse("feedback:track", args=[concern.code])).content.decode()  # not ?moi=1
+    assert response.status_code == 302 and concern.assigned_unit is not None
+    assert 'id="noi-tiep-nhan"' in html and concern.assigned_unit.name in html
+
+
+def test_tracking_page_says_the_photo_arrived(cast: Any, client: Any) -> None:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 100, 50)).save(buf, "JPEG")
+    buf.seek(0)
+    buf.name = "IMG_20261206.jpg"
+    client.post(reverse("feedback:submit"), {"text": "quat hong ca thang", "unit_pick": "PX-A", "photo": buf})
+    concern = Concern.objects.get()
+    assert concern.photo
+    html = client.get(reverse("feedback:track", args=[concern.code]) + "?moi=1").content.decode()
+    assert 'id="anh"' in html and "Đã nhận ảnh kèm theo." in html
+
+
+def test_a_merged_unions_qr_page_says_why_it_goes_to_the_successor(cast: Any, client: Any) -> None:
+    old = factories.unit(parent=cast.district, code="PX-OLD", name="Công đoàn Trường Tiểu học Cũ")
+    org_services.unit_merge(actor=None, source=old, target=cast.unit_a)
+    old.refresh_from_db()
+    html = client.get(reverse("feedback:submit_qr", args=[old.qr_token])).content.decode()
+    assert cast.unit_a.name in html
+    assert 'id="da-sap-nhap"' in html and "Công đoàn Trường Tiểu học Cũ đã sáp nhập vào công đoàn này" in html
+    plain = client.get(reverse("feedback:submit_qr", args=[cast.unit_a.qr_token])).content.decode()
+    assert 'id="da-sap-nhap"' not in plain
+
+
+def test_the_unknown_union_option_fits_a_phones_select(cast: Any, client: Any) -> None:
+    html = client.get(reverse("feedback:submit")).content.decode()
+    assert '<option value="">— Chưa rõ —</option>' in html
