@@ -61,16 +61,29 @@ def dashboard_scope(request: HttpRequest) -> HttpResponse:
 
 
 LAST_VISIT_KEY = "dashboard_seen_at"
+SINCE_KEY = "dashboard_changes_since"
 FIRST_VISIT_WINDOW = timedelta(days=1)  # "what changed" on a first visit in this browser
+SITTING = timedelta(hours=1)  # back within this: the same sitting, the same "what changed"
 
 
 def _last_visit(request: HttpRequest) -> datetime:
-    """When this officer last opened the page in this session (a day ago the first time);
-    the page remembers now for the next visit."""
+    """Since when the page lists what changed: the end of this officer's previous sitting
+    (a day ago the first time).
+
+    Steps: 1. the page remembers now as the last visit; 2. back within SITTING of the last
+    visit (opened a concern from the list and came back), the same moment as before, so the
+    list does not empty itself behind the officer's back; 3. after a longer absence, the
+    last visit starts the new list."""
     now = timezone.now()
     seen = parse_datetime(str(request.session.get(LAST_VISIT_KEY, "")))
+    since = parse_datetime(str(request.session.get(SINCE_KEY, "")))
     request.session[LAST_VISIT_KEY] = now.isoformat()
-    return seen if seen is not None and seen <= now else now - FIRST_VISIT_WINDOW
+    if seen is None or seen > now:
+        since = now - FIRST_VISIT_WINDOW
+    elif since is None or since > seen or now - seen >= SITTING:
+        since = seen
+    request.session[SINCE_KEY] = since.isoformat()
+    return since
 
 
 @admin_required

@@ -196,3 +196,30 @@ def test_home_page_fits_a_phone(phone: Any, live_server: Any, cast: Any) -> None
     phone.goto(f"{live_server.url}/bang-dieu-khien/")
     assert _horizontal_overflow(phone) <= 0
     _shot(phone, "officer-home-phone.png")
+
+
+def test_changes_stay_listed_while_the_officer_comes_back_within_the_sitting(
+    cast: Any, client_of: Any, settings: Any
+) -> None:
+    """Opening a concern from the list and coming back must not empty the list; after a
+    longer absence, what was seen is no longer listed."""
+    from freezegun import freeze_time
+
+    import congdoan.config.urls  # noqa: F401  (the API's schemas are built before the clock is frozen)
+
+    settings.OFFICER_IDLE_MINUTES = 600  # not logged out over lunch, for this test
+    _concerns(cast)
+    client = client_of(cast.officer_a)
+    start = timezone.now()
+    concern = Concern.objects.get(text="Xưởng nóng quá")
+    with freeze_time(start):
+        client.get(reverse("core:dashboard"))
+    with freeze_time(start + timedelta(minutes=5)):
+        ConcernEvent.objects.create(concern=concern, kind="note", actor=cast.district_officer)
+    for minutes in (10, 20, 40):  # the officer goes to the inbox and back, three times
+        with freeze_time(start + timedelta(minutes=minutes)):
+            html = client.get(reverse("core:dashboard")).content.decode()
+        assert "1 thay đổi do người khác" in html, minutes
+    with freeze_time(start + timedelta(hours=3)):  # back after lunch: a new sitting
+        html = client.get(reverse("core:dashboard")).content.decode()
+    assert "0 thay đổi do người khác" in html
