@@ -16,6 +16,7 @@ from congdoan.orgs.models import (
     Gender,
     Level,
     Member,
+    Membership,
     Position,
     SiteSettings,
     Unit,
@@ -183,10 +184,10 @@ def seed(stdout: Any = None) -> None:
                 user=user, is_office=is_office, started_on=date(2023, 1, 1),
             )
         elif unit_code:
-            Member.objects.create(
-                unit=all_units[unit_code], full_name=full_name, gender=Gender.FEMALE, user=user,
+            services.member_create(
+                actor=None, unit=all_units[unit_code], full_name=full_name, gender=Gender.FEMALE, user=user,
                 phone=user.phone or "", card_number="PX-DV-000001", joined_on=date(2019, 3, 8),
-                date_of_birth=date(1995, 5, 12),
+                date_of_birth=date(1995, 5, 12), audit=False,
             )
     # Committee members without logins, so every unit has officers to show.
     for code, unit in all_units.items():
@@ -257,6 +258,14 @@ def _members(unit: Unit, count: int, rng: random.Random) -> None:
             )
         )
     Member.objects.bulk_create(rows, batch_size=1000)
+    # Each member's period in the union, as member_create writes it, in bulk too.
+    Membership.objects.bulk_create(
+        [
+            Membership(member_id=pk, unit=unit, joined_on=joined)
+            for pk, joined in Member.objects.filter(unit=unit, memberships__isnull=True).values_list("pk", "joined_on")
+        ],
+        batch_size=1000,
+    )
 
 
 def print_logins(stdout: Any) -> None:

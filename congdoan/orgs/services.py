@@ -132,7 +132,7 @@ def unit_merge(*, actor: Any, source: Unit, target: Unit, on_date: date | None =
         raise ValidationError(_("Không thể sáp nhập một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."))
     for child in list(source.children.filter(is_active=True)):
         unit_move(actor=actor, unit=child, new_parent=target, on_date=on_date)
-    moved = Member.objects.filter(unit=source, left_on__isnull=True).update(unit=target)
+    moved = _members_follow_merge(source=source, target=target, on_date=on_date)
     Appointment.objects.filter(unit=source, ended_on__isnull=True).update(ended_on=on_date)
     source.is_active = False
     source.dissolved_on = on_date
@@ -150,6 +150,29 @@ def unit_merge(*, actor: Any, source: Unit, target: Unit, on_date: date | None =
         actor=actor, action="unit.merge", target=source, changes={"into": target.code, "members_moved": moved}
     )
     return target
+
+
+def _members_follow_merge(*, source: Unit, target: Unit, on_date: date) -> int:
+    """Move the current members of `source` to `target`, in bulk, keeping their history: the
+    period at `source` ends on `on_date` (one is written for members stored before periods
+    were), a period at `target` starts that day."""
+    movers = list(Member.objects.filter(unit=source, left_on__isnull=True).values_list("pk", "joined_on"))
+    ids = [pk for pk, _joined in movers]
+    reason = f"Sáp nhập vào {target.name}"[:255]
+    with_period = set(Membership.objects.filter(member_id__in=ids).values_list("member_id", flat=True))
+    Membership.objects.filter(member_id__in=ids, unit=source, left_on__isnull=True).update(
+        left_on=on_date, end_reason=reason
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(member_id=pk, unit=source, joined_on=joined, left_on=on_date, end_reason=reason)
+            for pk, joined in movers
+            if pk not in with_period
+        ]
+        + [Membership(member_id=pk, unit=target, joined_on=on_date) for pk in ids],
+        batch_size=1000,
+    )
+    return Member.objects.filter(pk__in=ids).update(unit=target)
 
 
 def _user(actor: Any) -> Any:

@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from congdoan.orgs import demo
-from congdoan.orgs.models import Member, Unit, UnitEvent, UnitEventKind, UnitPeriod
+from congdoan.orgs.models import Member, Membership, Unit, UnitEvent, UnitEventKind, UnitPeriod
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +39,19 @@ def test_demo_tree_has_working_age_members_and_a_past_history() -> None:
     count = Member.objects.count()
     demo.seed()
     assert Member.objects.count() == count
+
+
+def test_demo_members_have_their_period_in_the_union_and_the_merged_school_its_history() -> None:
+    demo.seed()
+    members = Member.objects.count()
+    # One open period per member, at the member's union, from the day they joined.
+    open_periods = Membership.objects.filter(left_on__isnull=True)
+    assert open_periods.count() == members
+    assert not open_periods.exclude(unit_id=F("member__unit_id")).exists()
+    assert not open_periods.exclude(joined_on=F("member__joined_on")).exclude(unit__code="PX-TH-HONGMINH").exists()
+    # The school merged in 2025: its teachers' history reads Tri Thủy until the merger, then Hồng Minh.
+    merged = Membership.objects.filter(unit__code="PX-TH-TRITHUY")
+    assert merged.count() == 18
+    assert set(merged.values_list("left_on", flat=True)) == {date(2025, 7, 1)}
+    demo.seed()
+    assert Membership.objects.count() == members + 18
