@@ -200,5 +200,5 @@ def track(request: HttpRequest, code: str) -> Status:
         return Status(429, {"detail": str(exc)})
     concern = selectors.concern_for_worker(code=code)
     if concern is None:
-        return Status(404, {"detail": "Không tìm thấy ý kiến với mã này."})
+        return Status(404, {"detail": _("Không tìm thấy ý kiến với mã này.")})
     return Status(200, selectors.public_view(concern))

@@ -7,31 +7,33 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from congdoan.feedback.models import Concern
 
 INBOX_HEADERS = [
-    "Mã",
-    "Ngày gửi",
-    "Công đoàn cơ sở",
-    "Đơn vị xử lý",
-    "Kênh",
-    "Nội dung",
-    "Nội dung khôi phục dấu",
-    "Chủ đề",
-    "Mức độ",
-    "Sắc thái",
-    "Trạng thái",
-    "Ẩn danh",
-    "Họ tên",
-    "Số điện thoại",
+    gettext_lazy("Mã"),
+    gettext_lazy("Ngày gửi"),
+    gettext_lazy("Công đoàn cơ sở"),
+    gettext_lazy("Đơn vị xử lý"),
+    gettext_lazy("Kênh"),
+    gettext_lazy("Nội dung"),
+    gettext_lazy("Nội dung khôi phục dấu"),
+    gettext_lazy("Chủ đề"),
+    gettext_lazy("Mức độ"),
+    gettext_lazy("Sắc thái"),
+    gettext_lazy("Trạng thái"),
+    gettext_lazy("Ẩn danh"),
+    gettext_lazy("Họ tên"),
+    gettext_lazy("Số điện thoại"),
     "Zalo",
-    "Hạn trả lời",
-    "Ngày trả lời",
-    "Đúng hạn",
-    "Mức hài lòng",
-    "Nhóm trùng lặp",
+    gettext_lazy("Hạn trả lời"),
+    gettext_lazy("Ngày trả lời"),
+    gettext_lazy("Đúng hạn"),
+    gettext_lazy("Mức hài lòng"),
+    gettext_lazy("Nhóm trùng lặp"),
 ]
 
 
@@ -54,14 +56,15 @@ def _restoration(concern: Concern) -> str:
         return concern.restored_text
     if concern.restoration_is_sure:
         return concern.restored_text
-    return f"(gợi ý, chưa chắc chắn) {concern.restored_text}"
+    return _("(gợi ý, chưa chắc chắn)") + " " + concern.restored_text
 
 
 def concerns_xlsx(rows: Iterable[Concern]) -> bytes:
     """Rows must come from `selectors.concern_export_rows` (contacts already masked for the viewer)."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Ý kiến")
-    ws.append(INBOX_HEADERS)
+    ws = wb.create_sheet(_("Ý kiến"))
+    ws.append([str(h) for h in INBOX_HEADERS])
+    yes, no = _("có"), _("không")
     for c in rows:
         ws.append(
             [
@@ -76,13 +79,13 @@ def concerns_xlsx(rows: Iterable[Concern]) -> bytes:
                 c.get_urgency_display(),
                 c.get_sentiment_display() if c.sentiment else "",
                 c.get_status_display(),
-                "có" if c.is_anonymous else "không",
+                yes if c.is_anonymous else no,
                 _safe(c.contact_name),
                 c.contact_phone,
                 _safe(c.contact_zalo_id),
                 _local(c.due_at),
                 _local(c.answered_at),
-                "" if c.answered_on_time is None else ("có" if c.answered_on_time else "không"),
+                "" if c.answered_on_time is None else (yes if c.answered_on_time else no),
                 c.rating or "",
                 c.cluster_id or "",
             ]
@@ -92,9 +95,9 @@ def concerns_xlsx(rows: Iterable[Concern]) -> bytes:
     return out.getvalue()
 
 
-def records_xlsx(rows: list[dict[str, Any]], sheet: str = "Dữ liệu") -> bytes:
+def records_xlsx(rows: list[dict[str, Any]], sheet: str = "") -> bytes:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
+    ws = wb.create_sheet(sheet or _("Dữ liệu"))
     headers = list(rows[0].keys()) if rows else ["code"]
     ws.append(headers)
     for r in rows:

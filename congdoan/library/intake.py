@@ -18,6 +18,7 @@ import filetype
 import regex
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from congdoan.core import images
 from congdoan.core.uploads import format_size
@@ -29,11 +30,11 @@ EXTENSIONS = {
     "docx": "docx", "txt": "text", "md": "text", "markdown": "text",
 }
 _DESCRIBE = {
-    "application/pdf": "PDF", "image/jpeg": "ảnh JPEG", "image/png": "ảnh PNG", "image/tiff": "ảnh TIFF",
-    "application/zip": "tệp nén ZIP", "application/x-msdownload": "chương trình Windows (EXE)",
-    "application/x-executable": "chương trình (ELF)", "image/gif": "ảnh GIF", "image/webp": "ảnh WebP",
+    "application/pdf": "PDF", "image/jpeg": gettext_lazy("ảnh JPEG"), "image/png": gettext_lazy("ảnh PNG"), "image/tiff": gettext_lazy("ảnh TIFF"),
+    "application/zip": gettext_lazy("tệp nén ZIP"), "application/x-msdownload": gettext_lazy("chương trình Windows (EXE)"),
+    "application/x-executable": gettext_lazy("chương trình (ELF)"), "image/gif": gettext_lazy("ảnh GIF"), "image/webp": gettext_lazy("ảnh WebP"),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
-    "application/msword": "Word đời cũ (DOC)", "application/x-rar-compressed": "tệp nén RAR",
+    "application/msword": gettext_lazy("Word đời cũ (DOC)"), "application/x-rar-compressed": gettext_lazy("tệp nén RAR"),
 }
 
 
@@ -92,7 +93,7 @@ def inspect(name: str, data: bytes) -> Intake:
     kind = EXTENSIONS[ext]
     sniffed = filetype.guess(data)
     mime = sniffed.mime if sniffed else ""
-    real = _DESCRIBE.get(mime, mime) if mime else _what_unknown_bytes_are(data)
+    real = str(_DESCRIBE.get(mime, mime)) if mime else _what_unknown_bytes_are(data)
 
     def lie() -> Refused:
         return Refused(

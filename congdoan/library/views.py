@@ -167,7 +167,7 @@ def _file_response(doc: Document, searchable: bool = False) -> FileResponse:
         if not doc.searchable_pdf:
             raise Http404
         handle = doc.searchable_pdf.open("rb")
-        name = doc.original_name.rsplit(".", 1)[0] + " (tìm kiếm được).pdf"
+        name = doc.original_name.rsplit(".", 1)[0] + _(" (tìm kiếm được)") + ".pdf"
         content_type = "application/pdf"
     else:
         handle = doc.blob.file.open("rb")
