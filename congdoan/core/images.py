@@ -50,6 +50,8 @@ class ImagePolicy:
     max_side: int
     max_frames: int = 1
     max_total_pixels: int | None = None
+    # A worker's photo: the advice on a refusal is to take the photo again, not to rescan.
+    is_photo: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def photo_policy() -> ImagePolicy:
         formats=frozenset({"JPEG", "PNG", "WEBP", "GIF"}),
         max_pixels=settings.IMAGE_MAX_PIXELS,
         max_side=settings.IMAGE_PHOTO_MAX_SIDE,
+        is_photo=True,
     )
 
 
@@ -110,9 +113,24 @@ def _number(n: int) -> str:
     return vn_number(n)
 
 
-def _too_large(name: str, limit: int) -> ImageRefused:
+def _too_large(name: str, limit: int, policy: ImagePolicy) -> ImageRefused:
+    if policy.is_photo:
+        return _photo_too_large(name, limit)
     return ImageRefused(
         _("Ảnh “%(name)s” quá lớn (hơn %(limit)s điểm ảnh, có thể là ảnh độc hại). Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi.")
+        % {"name": name, "limit": _number(limit)}
+    )
+
+
+def _photo_too_large(name: str, limit: int, size: tuple[int, int] | None = None) -> ImageRefused:
+    """Said to a worker: no talk of malicious images or scanner resolutions."""
+    if size is not None:
+        return ImageRefused(
+            _("Ảnh “%(name)s” quá lớn để gửi (%(w)d × %(h)d điểm ảnh, tối đa %(limit)s). Hãy chụp lại bằng điện thoại hoặc chọn ảnh nhỏ hơn.")
+            % {"name": name, "w": size[0], "h": size[1], "limit": _number(limit)}
+        )
+    return ImageRefused(
+        _("Ảnh “%(name)s” quá lớn để gửi (hơn %(limit)s điểm ảnh). Hãy chụp lại bằng điện thoại hoặc chọn ảnh nhỏ hơn.")
         % {"name": name, "limit": _number(limit)}
     )
 
@@ -128,7 +146,7 @@ def _open(data: bytes, name: str, policy: ImagePolicy) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the caller checks the size itself
             return Image.open(io.BytesIO(data), formats=sorted(policy.formats))
     except Image.DecompressionBombError as exc:
-        raise _too_large(name, policy.max_pixels) from exc
+        raise _too_large(name, policy.max_pixels, policy) from exc
     except UnidentifiedImageError as exc:
         raise ImageRefused(
             _("Tệp “%(name)s” không phải là ảnh nhận được (%(formats)s).") % {"name": name, "formats": ", ".join(sorted(policy.formats))}
@@ -165,6 +183,8 @@ def read_header(data: bytes, *, name: str, policy: ImagePolicy) -> Header:
         try:
             for width, height in _frame_sizes(img, name, policy):
                 if width * height > policy.max_pixels:
+                    if policy.is_photo:
+                        raise _photo_too_large(name, policy.max_pixels, (width, height))
                     raise ImageRefused(
                         _("Ảnh “%(name)s” có kích thước %(w)d × %(h)d điểm ảnh, vượt giới hạn %(limit)s điểm ảnh. Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi.")
                         % {"name": name, "w": width, "h": height, "limit": _number(policy.max_pixels)}
@@ -251,7 +271,7 @@ def reencode(data: bytes, *, name: str, policy: ImagePolicy) -> CleanImage:
     except ImageRefused:
         raise
     except Image.DecompressionBombError as exc:
-        raise _too_large(name, policy.max_pixels) from exc
+        raise _too_large(name, policy.max_pixels, policy) from exc
     except Exception as exc:  # truncated or corrupt data shows only when decoding
         raise _broken(name) from exc
     return CleanImage(buffer.getvalue(), out_format, size[0], size[1], header.frames)

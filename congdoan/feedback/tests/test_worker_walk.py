@@ -86,3 +86,21 @@ def test_a_merged_unions_qr_page_says_why_it_goes_to_the_successor(cast: Any, cl
 def test_the_unknown_union_option_fits_a_phones_select(cast: Any, client: Any) -> None:
     html = client.get(reverse("feedback:submit")).content.decode()
     assert '<option value="">— Chưa rõ —</option>' in html
+
+
+def test_a_worker_whose_photo_is_too_large_is_told_to_take_it_again_not_that_it_is_malicious(
+    cast: Any, client: Any
+) -> None:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(buf, "PNG")  # 64 million pixels in a few kilobytes
+    buf.seek(0)
+    buf.name = "bang-luong.png"
+    response = client.post(reverse("feedback:submit"), {"text": "anh chup bang luong", "photo": buf})
+    html = response.content.decode()
+    assert response.status_code == 422 and not Concern.objects.exists()
+    assert "Hãy chụp lại bằng điện thoại hoặc chọn ảnh nhỏ hơn" in html
+    assert "độc hại" not in html and "dpi" not in html
