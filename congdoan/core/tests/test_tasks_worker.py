@@ -22,7 +22,19 @@ from congdoan.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL_FOR_TESTS = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
+
+
+def _redis_url_of_this_process() -> str:
+    """One Redis database per xdist process (gw0 → 15, gw1 → 14, …): two test files that run
+    at once never take each other's jobs from a shared queue."""
+    base = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    head, _, db = base.rpartition("/")
+    return f"{head}/{(int(db) - index) % 16}" if db.isdigit() else base
+
+
+REDIS_URL_FOR_TESTS = _redis_url_of_this_process()
 BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
 
 
