@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django import template
 from django.utils.translation import gettext
 
+from congdoan.core.phones import display_phone
 from congdoan.core.vndate import vn_date, vn_number, vn_short_date
 
 register = template.Library()
@@ -23,6 +24,12 @@ def ngay_ngan(value: date | datetime | None) -> str:
 @register.filter
 def so(value: int | float | None) -> str:
     return "" if value is None else vn_number(value)
+
+
+@register.filter
+def dien_thoai(value: str | None) -> str:
+    """+84912345678 → 0912 345 678, as a Vietnamese reader writes it."""
+    return display_phone(value or "")
 
 
 @register.filter
