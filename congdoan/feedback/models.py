@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from congdoan.orgs.models import Unit
 from congdoan.text import fold
@@ -333,7 +334,7 @@ EVENT_LABELS = {
     "reopen": _("Người lao động mở lại"),
     "remind": _("Nhắc hạn"),
     "escalate": _("Chuyển cấp trên do quá hạn"),
-    "forward": _("Chuyển cấp trên"),
+    "forward": pgettext_lazy("ý kiến", "Chuyển cấp trên"),
     "erase_contact": _("Xoá thông tin liên hệ"),
     "channel.answer_sent": _("Đã gửi trả lời qua Zalo/SMS"),
     "channel.answer_not_sent": _("Không gửi được trả lời qua Zalo/SMS"),
