@@ -104,3 +104,16 @@ def test_a_worker_whose_photo_is_too_large_is_told_to_take_it_again_not_that_it_
     assert response.status_code == 422 and not Concern.objects.exists()
     assert "Hãy chụp lại bằng điện thoại hoặc chọn ảnh nhỏ hơn" in html
     assert "độc hại" not in html and "dpi" not in html
+
+
+def test_a_search_match_names_the_employer_once_beside_the_union_not_in_a_column(
+    cast: Any, client: Any
+) -> None:
+    cast.unit_a.employer_name = "Công ty May A"  # already in the union's name
+    cast.unit_a.save()
+    cast.unit_b.employer_name = "Samsung Display Việt Nam"
+    cast.unit_b.save()
+    html = client.get(reverse("feedback:submit") + "?q=cong ty").content.decode()
+    assert "(Công ty May A)" not in html
+    # The name and the employer are one flex item of the label, so they wrap as one text.
+    assert f"<span>{cast.unit_b.name} <span class=\"muted small\">(Samsung Display Việt Nam)</span></span>" in html
