@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -1075,10 +1076,19 @@ def concern_start(*, actor: Any, concern: Concern) -> Concern:
     return concern
 
 
+# A blank of an answer template: "…" after a space ("trả lương tháng … trước ngày …."), never
+# an ellipsis closing a word ("rất khó khăn…").
+TEMPLATE_BLANK = re.compile(r"(?:^|\s)…")
+
+
 def _clean_answer(text: str, citation: str, citation_url: str) -> tuple[str, str, str]:
     answer = (text or "").replace("\x00", "").strip()
     if not answer:
         raise ValidationError({"text": _("Xin viết nội dung trả lời.")})
+    if TEMPLATE_BLANK.search(answer):
+        raise ValidationError(
+            {"text": _("Trả lời còn chỗ trống “…” của mẫu: xin điền vào trước khi gửi.")}
+        )
     if len(answer) > 10000:
         raise ValidationError({"text": _("Nội dung trả lời quá dài (tối đa 10.000 ký tự).")})
     url = (citation_url or "").strip()

@@ -321,6 +321,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @officer_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     concern = selectors.concern_detail(viewer=request.user, code=code)
+    return _render_detail(request, concern)
+
+
+def _render_detail(
+    request: HttpRequest,
+    concern: Concern,
+    *,
+    answer_data: Any = None,
+    answer_correct_data: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The concern's page; an answer the service refused comes back in its form as the
+    officer wrote it (`answer_data` / `answer_correct_data`: the POST), never lost."""
     officers = selectors.assignable_officers(viewer=request.user, concern=concern)
     templates = selectors.answer_templates(viewer=request.user, concern=concern)
     suggestions = selectors.legal_suggestions(viewer=request.user, concern=concern)
@@ -336,18 +349,23 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "suggestions": suggestions,
             "chosen_template": _picked(request, "mau", templates),
             "chosen_basis": _picked(request, "can-cu", suggestions),
-            "answer_correct_form": AnswerCorrectForm(initial=answer),
+            "answer_correct_form": AnswerCorrectForm(answer_correct_data)
+            if answer_correct_data is not None
+            else AnswerCorrectForm(initial=answer),
             "correct_form": CorrectForm(
                 initial={"topic": concern.topic or Topic.OTHER, "urgency": concern.urgency}
             ),
             "assign_form": AssignForm(
                 officers=officers, initial={"assignee": concern.assignee_id or ""}
             ),
-            "answer_form": AnswerForm(initial=answer),
+            "answer_form": AnswerForm(answer_data)
+            if answer_data is not None
+            else AnswerForm(initial=answer),
             "note_form": NoteForm(),
             "can_erase": scope_for(request.user).is_admin
             or bool(scope_for(request.user).office_paths),
         },
+        status=status,
     )
 
 
@@ -382,13 +400,19 @@ def _answer_initial(
     return initial
 
 
-def _officer_action(request: HttpRequest, code: str, run: Any, done: str) -> HttpResponse:
+def _officer_action(
+    request: HttpRequest, code: str, run: Any, done: str, *, keep: str = ""
+) -> HttpResponse:
+    """Run the action and go back to the concern. `keep` names the form ("answer_data",
+    "answer_correct_data") whose text a refusal shows again instead of a redirect."""
     concern = selectors.concern_detail(viewer=request.user, code=code)
     try:
         run(concern)
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)
+        if keep:
+            return _render_detail(request, concern, status=400, **{keep: request.POST})
     else:
         messages.success(request, done)
     return redirect("feedback:detail", code=concern.code)
@@ -508,7 +532,9 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
                 % {"n": done},
             )
 
-    return _officer_action(request, code, run, _("Đã gửi trả lời tới người lao động."))
+    return _officer_action(
+        request, code, run, _("Đã gửi trả lời tới người lao động."), keep="answer_data"
+    )
 
 
 @officer_required
@@ -529,6 +555,7 @@ def answer_correct(request: HttpRequest, code: str) -> HttpResponse:
             reason=data.get("reason", ""),
         ),
         _("Đã sửa trả lời; người lao động sẽ thấy trả lời mới và biết trả lời đã được sửa."),
+        keep="answer_correct_data",
     )
 
 

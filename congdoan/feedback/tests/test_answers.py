@@ -218,3 +218,40 @@ def test_the_same_words_from_two_workers_are_two_concerns_in_one_group(
     first, second = Concern.objects.order_by("pk")
     assert first.pk != second.pk
     assert first.cluster_id is not None and first.cluster_id == second.cluster_id
+
+
+def test_answer_with_a_templates_blanks_left_is_refused_and_the_officers_text_kept(
+    cast: Any, client_of: Any, submit: Any
+) -> None:
+    """A template's "…" blanks must be filled before the worker reads the answer; the page
+    shows the refusal with the officer's text still in the box."""
+    concern = submit("Công ty chậm trả lương hai tuần", unit=cast.unit_a)
+    typed = "Công ty cam kết trả lương tháng … trước ngày …. Xin báo lại nếu chưa nhận."
+    response = client_of(cast.officer_a).post(
+        reverse("feedback:answer", args=[concern.code]), {"text": typed}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "chỗ trống" in page and "trả lương tháng … trước ngày …." in page
+    concern.refresh_from_db()
+    assert concern.answer_text == "" and not ConcernAnswer.objects.exists()
+
+    filled = "Công ty cam kết trả lương tháng 11 trước ngày 10/12. Anh chị rất vất vả…"
+    client_of(cast.officer_a).post(reverse("feedback:answer", args=[concern.code]), {"text": filled})
+    concern.refresh_from_db()
+    assert concern.answer_text == filled  # an ellipsis closing a word is not a blank
+
+
+def test_a_correction_with_blanks_left_is_refused_with_the_text_kept(
+    cast: Any, client_of: Any, submit: Any
+) -> None:
+    concern = submit("Xin hỏi về đoàn phí", unit=cast.unit_a)
+    concern_answer(actor=cast.officer_a, concern=concern, text="Đoàn phí bằng 1 % lương.")
+    response = client_of(cast.officer_a).post(
+        reverse("feedback:answer_correct", args=[concern.code]),
+        {"text": "Đoàn phí bằng 1 % lương, nộp trước ngày …"},
+    )
+    assert response.status_code == 400
+    assert "nộp trước ngày …" in response.content.decode()
+    concern.refresh_from_db()
+    assert concern.answer_text == "Đoàn phí bằng 1 % lương."
