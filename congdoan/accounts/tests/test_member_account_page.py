@@ -31,3 +31,11 @@ def test_display_phone_keeps_foreign_and_unparsable_numbers_readable() -> None:
     assert display_phone("+14155550123") == "+1 415-555-0123"
     assert display_phone("zalo:abc") == "zalo:abc"
     assert display_phone("") == ""
+
+
+def test_the_sms_code_page_writes_the_number_the_way_the_member_typed_it(
+    cast: Any, client: Any
+) -> None:
+    response = client.post(reverse("accounts:sms_reset"), {"phone": "0912.345.678"}, follow=True)
+    html = response.content.decode()
+    assert "Nếu số 0912 345 678 có tài khoản" in html and "+84912345678" not in html
