@@ -39,6 +39,7 @@ from congdoan.feedback.models import (
     Urgency,
     clean_code,
 )
+from congdoan.library.models import DocType
 from congdoan.library.selectors import search_documents
 from congdoan.orgs.collation import person_key
 from congdoan.orgs.models import Unit
@@ -298,6 +299,9 @@ LEGAL_TERMS: dict[str, list[str]] = {
 }
 GENERAL_TERMS = ["Bộ luật Lao động", "người lao động"]
 MAX_LEGAL_QUERIES = 5
+# Records of what happened, never a basis an answer can cite: a half-year report that mentions
+# "tiền lương" was the first basis suggested for a late-wages concern.
+NOT_A_BASIS = {DocType.BAO_CAO, DocType.BIEN_BAN, DocType.GIAY_MOI, DocType.TO_TRINH}
 
 
 def legal_suggestions(*, viewer: Any, concern: Concern, limit: int = 3) -> list[Any]:
@@ -316,9 +320,10 @@ def legal_suggestions(*, viewer: Any, concern: Concern, limit: int = 3) -> list[
     queries = used + [t for t in terms if t not in used] + GENERAL_TERMS
     found: dict[int, Any] = {}
     for query in queries[:MAX_LEGAL_QUERIES]:
-        page = search_documents(viewer=viewer, query=query, per_page=limit, with_total=False)
+        page = search_documents(viewer=viewer, query=query, per_page=limit * 4, with_total=False)
         for hit in page.hits:
-            found.setdefault(hit.document.pk, hit.document)
+            if hit.document.doc_type not in NOT_A_BASIS:
+                found.setdefault(hit.document.pk, hit.document)
         if len(found) >= limit:
             break
     return list(found.values())[:limit]

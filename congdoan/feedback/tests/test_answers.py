@@ -255,3 +255,19 @@ def test_a_correction_with_blanks_left_is_refused_with_the_text_kept(
     assert "nộp trước ngày …" in response.content.decode()
     concern.refresh_from_db()
     assert concern.answer_text == "Đoàn phí bằng 1 % lương."
+
+
+def test_a_report_or_minutes_is_never_suggested_as_a_legal_basis(
+    cast: Any, client_of: Any, submit: Any
+) -> None:
+    guidance = make_document(
+        cast, cast.district, "Hướng dẫn về trả lương đúng hạn", "Phải trả lương đúng hạn.",
+        visibility=Visibility.SUBTREE, doc_type="huong_dan",
+    )
+    report = make_document(
+        cast, cast.district, "Báo cáo sơ kết 6 tháng: tiền lương, trả lương", "Trả lương chậm ở 3 công ty.",
+        visibility=Visibility.SUBTREE, doc_type="bao_cao",
+    )
+    concern = submit("cong ty cham tra luong thang 10 hai tuan roi", unit=cast.unit_a)
+    page = _detail(client_of(cast.officer_a), concern)
+    assert guidance.title in page and report.title not in page
