@@ -3,7 +3,8 @@
 A file is refused as "larger than" a limit once the limit is passed, and we never read (or
 claim to know) more of it than that. Two guards, both from settings:
 - `RequestSizeLimitMiddleware`: a multipart request whose declared length passes
-  UPLOAD_MAX_REQUEST_BYTES is answered 413 at once, before a byte of its body is read;
+  UPLOAD_MAX_REQUEST_BYTES is answered 413 at once, before a byte of its body is read (a page,
+  or for HTMX the message alone);
 - `LimitedUploadHandler` (first in FILE_UPLOAD_HANDLERS): a file that passes UPLOAD_MAX_BYTES
   stops being stored there (neither memory nor disk gets more than the limit) and reaches the
   view as an `OversizedUpload`, which says only that it is larger than the limit.
@@ -81,7 +82,15 @@ class RequestSizeLimitMiddleware:
             limit = settings.UPLOAD_MAX_REQUEST_BYTES
             if length > limit:
                 context = {"limit": format_size(limit), "file_limit": format_size(settings.UPLOAD_MAX_BYTES)}
-                response = render(request, "core/upload_too_large.html", context, status=413)
-                response["Connection"] = "close"  # the unread body is not this connection's next request
+                # HTMX (the library's upload form) gets the message alone, to put under the
+                # form; its script lets HTMX swap this 4xx answer in (library/upload.js).
+                template = "core/_upload_too_large.html" if request.headers.get("HX-Request") else "core/upload_too_large.html"
+                response = render(request, template, context, status=413)
+                if not request.META.get("SERVER_SOFTWARE", "").startswith("WSGIServer/"):
+                    # The unread body is not this connection's next request (gunicorn would
+                    # otherwise read it all to reach the next one). Not under Django's
+                    # development server: wsgiref refuses a hop-by-hop header from the
+                    # application (a 500), and that server reads the rest of the body itself.
+                    response["Connection"] = "close"
                 return response
         return self.get_response(request)

@@ -80,6 +80,20 @@ def test_a_body_declared_larger_than_the_request_limit_is_refused_before_it_is_r
     assert Document.objects.count() == 0
 
 
+def test_htmx_gets_the_too_large_message_alone_to_put_under_its_form(client_of: Any, cast: Any, settings: Any) -> None:
+    body = encode_multipart("BoUnDaRy", {"unit": cast.district.pk, "files": [SimpleUploadedFile("a.txt", b"abc")]})
+    response = client_of(cast.district_officer).post(
+        "/tai-lieu/tai-len/", body, content_type="multipart/form-data; boundary=BoUnDaRy",
+        CONTENT_LENGTH=str(settings.UPLOAD_MAX_REQUEST_BYTES + 1), HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert 'id="upload-too-large"' in html and "<html" not in html
+    # The library's form lets HTMX swap that 4xx answer in (HTMX swaps no error by default).
+    page = client_of(cast.district_officer).get("/tai-lieu/tai-len/").content.decode()
+    assert "data-swap-client-errors" in page and "library/upload.js" in page
+
+
 def test_a_worker_s_photo_over_the_upload_limit_is_refused_as_larger_than_the_limit(client: Any, cast: Any, settings: Any) -> None:
     settings.UPLOAD_MAX_BYTES = MB
     settings.FEEDBACK_PHOTO_MAX_BYTES = MB // 2
