@@ -79,6 +79,15 @@ HEADER_ALIASES: dict[str, str] = {
     "ma don vi": "unit_code",
     "stt": "",
     "so thu tu": "",
+    # The column names as the English page lists them (column_labels in English).
+    "full name": "full_name",
+    "gender": "gender",
+    "date of birth": "date_of_birth",
+    "date joined the union": "joined_on",
+    "membership card number": "card_number",
+    "phone number": "phone",
+    "unit code": "unit_code",
+    "no": "",
 }
 
 GENDERS: dict[str, str] = {

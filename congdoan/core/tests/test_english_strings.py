@@ -67,3 +67,13 @@ def test_the_unknown_union_hint_without_a_home_unit_is_english(client: Client, s
 
         html = render_to_string("feedback/_unknown_unit.html", {"home_unit": None})
     assert html.startswith('Choose "Not sure"'), html
+
+
+def test_the_member_columns_the_english_import_page_lists_are_recognised() -> None:
+    from congdoan.orgs import imports
+
+    with translation.override("en"):
+        labels = imports.column_labels(imports.FIELDS)
+    assert "Full name" in labels
+    found, unknown = imports.match_headers(labels)
+    assert not unknown and set(found) == set(imports.FIELDS)
