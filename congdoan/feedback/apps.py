@@ -15,6 +15,7 @@ class FeedbackConfig(AppConfig):
         from django.conf import settings
 
         from congdoan.core.registry import register_officer_link, register_public_link
+        from congdoan.feedback import checks  # noqa: F401  (SITE_URL's deploy check)
         from congdoan.feedback.channels import outcomes  # noqa: F401  (connects the outbox's signals)
         from congdoan.periodic.registry import register_job
 

@@ -46,6 +46,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         CONGDOAN_PRODUCTION="1",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="example.org",
+        SITE_URL="https://example.org",
         DEBUG="0",
         DJANGO_SETTINGS_MODULE="congdoan.config.settings",
         CONGDOAN_VAR_DIR=str(tmp_path),

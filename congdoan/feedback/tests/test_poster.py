@@ -82,3 +82,20 @@ def test_poster_without_the_font_says_what_to_install(
     response = client_of(cast.officer_a).get(reverse("feedback:unit_poster", args=["PX-A"]))
     assert response.status_code == 503
     assert "fonts-dejavu-core" in response.content.decode()
+
+
+def test_deploy_check_warns_when_posters_would_carry_a_loopback_address(settings: Any) -> None:
+    """The demo's SITE_URL (127.0.0.1:8000) printed on a poster points workers nowhere."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from congdoan.feedback.checks import check_site_url
+
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert [m.id for m in check_site_url()] == ["congdoan.W010"]
+    out = StringIO()
+    call_command("check", "--deploy", "--tag", "urls", stdout=out, stderr=out)
+    assert "congdoan.W010" in out.getvalue()
+    settings.SITE_URL = "https://congdoan.ldldphuxuyen.vn"
+    assert check_site_url() == []
