@@ -5,9 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.feedback.models import Topic, Urgency
+
+# A worker's words pasted from Word, a PDF or a chat app can carry invisible control
+# characters: a vertical tab (Word's line break), a form feed (a page break), a NUL. The
+# worker cannot see them to delete them, so the public forms keep the words instead of
+# refusing them: line-like controls become a new line, the others are dropped (PostgreSQL
+# cannot store NUL). Views that use this are marked `accepts_control_characters`.
+_LINE_LIKE = {c: "\n" for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
+_WORKER_TEXT = {
+    **{c: None for c in (*range(0x20), 0x7F) if chr(c) not in "\t\n\r"},
+    **_LINE_LIKE,
+}
+
+
+def worker_input(data: QueryDict) -> QueryDict:
+    """A copy of a public form's data without control characters (see above)."""
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        cleaned.setlist(key.translate(_WORKER_TEXT), [v.translate(_WORKER_TEXT) for v in values])
+    return cleaned
 
 
 class SubmitForm(forms.Form):

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from congdoan.core import charts
+from congdoan.core.middleware import accepts_control_characters
 from congdoan.feedback import exports, poster, selectors, services
 from congdoan.feedback.forms import (
     AnswerCorrectForm,
@@ -35,6 +36,7 @@ from congdoan.feedback.forms import (
     RecordForm,
     ReopenForm,
     SubmitForm,
+    worker_input,
 )
 from congdoan.feedback.models import Channel, Concern, Status, Topic, Urgency
 from congdoan.feedback.training import retrain_request, retrain_state
@@ -59,6 +61,7 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
 # -- public: submit ---------------------------------------------------------------------------------
 
 
+@accepts_control_characters  # worker_input() keeps the words (forms.py)
 def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
     """The worker's page: pick (or be given by QR) the union, write, send; no JavaScript needed."""
     locked_unit = selectors.intake_unit(token=qr_token) if qr_token else None
@@ -71,12 +74,13 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     status = 200
     if request.method == "POST":
-        form = SubmitForm(request.POST, request.FILES)
+        post = worker_input(request.POST)
+        form = SubmitForm(post, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             unit = (
                 locked_unit
-                or selectors.intake_unit(code=data["unit"] or request.POST.get("unit_pick", ""))
+                or selectors.intake_unit(code=data["unit"] or post.get("unit_pick", ""))
                 or member_unit
             )
             phone_or_zalo = data["contact_phone"].strip()
@@ -107,7 +111,7 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
                 return redirect(reverse("feedback:track", args=[concern.code]) + "?moi=1")
         else:
             status = 422
-        chosen_code = request.POST.get("unit_pick") or request.POST.get("unit", "")
+        chosen_code = post.get("unit_pick") or post.get("unit", "")
     else:
         form = SubmitForm(initial={"is_anonymous": True})
         chosen_code = request.GET.get("unit", "")
@@ -233,7 +237,7 @@ def _track_action(
     request: HttpRequest, code: str, form_cls: Any, action: Any, done: str
 ) -> HttpResponse:
     concern = _tracked(code)
-    form = form_cls(request.POST)
+    form = form_cls(worker_input(request.POST))
     if form.is_valid():
         try:
             action(concern, form.cleaned_data)
@@ -245,6 +249,7 @@ def _track_action(
     return redirect("feedback:track", code=concern.code)
 
 
+@accepts_control_characters  # worker_input() keeps the words (forms.py)
 @require_POST
 @lookup_throttled
 def track_rate(request: HttpRequest, code: str) -> HttpResponse:
@@ -257,6 +262,7 @@ def track_rate(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@accepts_control_characters
 @require_POST
 @lookup_throttled
 def track_reopen(request: HttpRequest, code: str) -> HttpResponse:

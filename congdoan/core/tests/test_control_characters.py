@@ -69,15 +69,21 @@ def test_a_nul_in_a_query_string_is_a_400_for_anyone(client):
     assert "ký tự điều khiển" in response.content.decode()
 
 
-def test_a_nul_in_a_form_body_is_a_400_and_stores_nothing(cast, client):
-    response = client.post("/y-kien/gui/", {"text": "Công ty chậm lương\x00", "unit": "PX-A"})
+# The worker's public forms (/y-kien/gui/, rating, reopening) keep pasted words instead: they
+# turn invisible controls into line breaks or drop them (feedback.forms.worker_input).
+
+
+def test_a_nul_in_a_form_body_is_a_400_and_stores_nothing(cast, client_of):
+    response = client_of(cast.officer_a).post(
+        "/y-kien/ghi-nhan/", {"text": "Công ty chậm lương\x00", "unit": "PX-A", "source": "hotline"}
+    )
     assert response.status_code == 400
     assert not Concern.objects.exists()
 
 
 def test_a_nul_in_a_multipart_form_is_a_400(cast, client_of):
     response = client_of(cast.officer_a).post(
-        "/y-kien/gui/", {"text": "Công ty\x00 chậm lương", "photo": ""}, format="multipart"
+        "/y-kien/ghi-nhan/", {"text": "Công ty\x00 chậm lương", "source": "hotline", "photo": ""}, format="multipart"
     )
     assert response.status_code == 400
     assert not Concern.objects.exists()

@@ -117,3 +117,39 @@ def test_a_search_match_names_the_employer_once_beside_the_union_not_in_a_column
     assert "(Công ty May A)" not in html
     # The name and the employer are one flex item of the label, so they wrap as one text.
     assert f"<span>{cast.unit_b.name} <span class=\"muted small\">(Samsung Display Việt Nam)</span></span>" in html
+
+
+def test_words_pasted_from_word_with_invisible_control_characters_are_kept_not_refused(
+    cast: Any, client: Any
+) -> None:
+    response = client.post(
+        reverse("feedback:submit"),
+        {
+            "text": "Dòng 1 chép từ Word\x0bDòng 2\x0ctrang sau\x00",
+            "unit_pick": "PX-A\x00",
+            "contact_name": "Lan\x07",
+            "is_anonymous": "on",
+        },
+    )
+    assert response.status_code == 302
+    concern = Concern.objects.get()
+    assert concern.text == "Dòng 1 chép từ Word\nDòng 2\ntrang sau" and concern.unit == cast.unit_a
+    assert concern.contact_name == "Lan"
+
+
+def test_a_reopen_reason_pasted_with_a_control_character_reopens(
+    cast: Any, client: Any, submit: Any
+) -> None:
+    concern = submit("Xin hỏi nghỉ Tết mấy ngày", unit=cast.unit_a)
+    concern_answer(actor=cast.officer_a, concern=concern, text="Nghỉ 5 ngày.", citation="")
+    response = client.post(reverse("feedback:track_reopen", args=[concern.code]), {"reason": "chua dung\x0bcong ty noi 3 ngay"})
+    assert response.status_code == 302
+    assert Concern.objects.get(pk=concern.pk).status == Status.REOPENED
+    response = client.post(reverse("feedback:track_rate", args=[concern.code]), {"rating": "2", "comment": "x\x00y"})
+    assert response.status_code == 302
+
+
+def test_officer_forms_still_refuse_control_characters_at_the_edge(cast: Any, client_of: Any, submit: Any) -> None:
+    concern = submit("Xin hỏi", unit=cast.unit_a)
+    response = client_of(cast.officer_a).post(reverse("feedback:note", args=[concern.code]), {"text": "a\x00b"})
+    assert response.status_code == 400
