@@ -223,3 +223,21 @@ def test_changes_stay_listed_while_the_officer_comes_back_within_the_sitting(
     with freeze_time(start + timedelta(hours=3)):  # back after lunch: a new sitting
         html = client.get(reverse("core:dashboard")).content.decode()
     assert "0 thay đổi do người khác" in html
+
+
+def test_office_home_page_lists_an_urgent_concern_that_names_no_union(
+    cast: Any, client_of: Any
+) -> None:
+    """A concern sent without a known union (unit None, routed to the home unit) among the
+    top items gave the district Office a 500 on its home page."""
+    Concern.objects.create(
+        unit=None,
+        assigned_unit=cast.district,
+        text="Không rõ công ty, bị nợ lương ba tháng",
+        urgency=Urgency.URGENT,
+        status=Status.TRIAGED,
+        due_at=timezone.now() + timedelta(hours=2),
+    )
+    response = client_of(cast.district_officer).get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    assert "Không rõ công ty, bị nợ lương ba tháng" in response.content.decode()
