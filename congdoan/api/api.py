@@ -5,12 +5,13 @@ Each app adds its router in its own `api.py`; routes that take no `auth` are pub
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from congdoan.api.auth import AUTH
+from congdoan.core.errors import too_big_message
 
 api = NinjaAPI(
     title="Công Đoàn Số API",
@@ -34,6 +35,11 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": too_big_message()}, status=400)
 
 
 @api.exception_handler(ValidationError)

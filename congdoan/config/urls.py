@@ -5,6 +5,12 @@ from django.urls import include, path
 
 from congdoan.api.api import api
 
+# Vietnamese error pages, and JSON under /api/ (congdoan/core/errors.py).
+handler400 = "congdoan.core.errors.bad_request"
+handler403 = "congdoan.core.errors.permission_denied"
+handler404 = "congdoan.core.errors.page_not_found"
+handler500 = "congdoan.core.errors.server_error"
+
 urlpatterns = [
     path("", include("congdoan.core.urls")),
     path("tai-khoan/", include("congdoan.accounts.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -78,3 +79,38 @@ def test_server_error_page_renders_without_request_or_database() -> None:
 
     html = loader.get_template("500.html").render({})
     assert "Xin lỗi, hệ thống đang gặp sự cố" in html
+
+
+def test_a_json_body_over_the_limit_gets_a_vietnamese_json_400_from_the_api(client: Client, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = json.dumps({"unit": "PX-A", "text": "lương " * 1000})
+    response = client.post("/api/v1/feedback", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Nội dung gửi lên quá lớn (tối đa 1 KB)."}
+
+
+def test_a_form_body_over_the_limit_gets_a_vietnamese_400_page(client: Client, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = client.post("/y-kien/gui/", {"unit": "PX-A", "text": "lương " * 1000})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Yêu cầu không hợp lệ" in html and "Nội dung gửi lên quá lớn (tối đa 1 KB)." in html
+
+
+def test_an_unknown_api_address_answers_json(client: Client) -> None:
+    response = client.get("/api/v1/khong-co/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Không tìm thấy."}
+
+
+def test_error_pages_exist_and_are_vietnamese() -> None:
+    from django.template import loader
+
+    for name, text in (
+        ("400.html", "Yêu cầu không hợp lệ"),
+        ("403.html", "Bạn không có quyền xem trang này"),
+        ("404.html", "Không tìm thấy trang này"),
+        ("500.html", "Xin lỗi, hệ thống đang gặp sự cố"),
+    ):
+        assert text in loader.get_template(name).render({}), name
