@@ -784,6 +784,18 @@ TODAY_FILTERS: dict[str, dict[str, str]] = {
 }
 
 
+# A message that went out as it should (a receipt, an answer, a reminder, an alert, one line per
+# officer mailed) is on the concern's history, not among "what changed": fifty such lines hid
+# the three answers given by others. Failures stay listed.
+DELIVERED_KINDS = [
+    "channel.answer_sent",
+    "channel.receipt_sent",
+    "remind",
+    "alert_sent",
+    "escalation_sent",
+]
+
+
 def officer_today(*, viewer: Any, since: datetime, top: int = 5) -> dict[str, Any]:
     """What an officer has to do today in their scope.
 
@@ -814,9 +826,11 @@ def officer_today(*, viewer: Any, since: datetime, top: int = 5) -> dict[str, An
     )
     found = {c.pk: c for c in _base(viewer).filter(pk__in=keys)}
     top_rows = mask_contacts(viewer, [found[k] for k in keys if k in found])
-    events = ConcernEvent.objects.filter(
-        concern__in=visible.values("pk"), created_at__gt=since
-    ).exclude(actor_id=scope.user_id)
+    events = (
+        ConcernEvent.objects.filter(concern__in=visible.values("pk"), created_at__gt=since)
+        .exclude(actor_id=scope.user_id)
+        .exclude(kind__in=DELIVERED_KINDS)
+    )
     changed = list(
         events.select_related("concern", "actor").order_by("-created_at", "-id")[: top * 2]
     )

@@ -241,3 +241,18 @@ def test_office_home_page_lists_an_urgent_concern_that_names_no_union(
     response = client_of(cast.district_officer).get(reverse("core:dashboard"))
     assert response.status_code == 200
     assert "Không rõ công ty, bị nợ lương ba tháng" in response.content.decode()
+
+
+def test_messages_sent_as_they_should_are_not_among_what_changed(cast: Any, client_of: Any) -> None:
+    """Two e-mails about an escalation and a reminder are delivery log lines, not changes;
+    a failed delivery and an answer by another officer are."""
+    _concerns(cast)
+    client = client_of(cast.officer_a)
+    client.get(reverse("core:dashboard"))
+    concern = Concern.objects.get(text="Xưởng nóng quá")
+    for kind in ("escalation_sent", "escalation_sent", "remind", "channel.receipt_sent"):
+        ConcernEvent.objects.create(concern=concern, kind=kind, note="a@example.vn")
+    ConcernEvent.objects.create(concern=concern, kind="remind_failed", note="SMTP")
+    ConcernEvent.objects.create(concern=concern, kind="answer", actor=cast.district_officer)
+    html = client.get(reverse("core:dashboard")).content.decode()
+    assert "2 thay đổi do người khác" in html
