@@ -14,8 +14,9 @@ Writers and processes: tantivy allows one `IndexWriter` per index, guarded by a 
 that the operating system releases when a process dies. Web processes only read (a reader
 takes no lock and `reload()`s to see the latest commit). Writes happen in `sync()`, which the
 service layer enqueues as the task `library.tasks.sync_search_index` after any commit that
-changes what is indexed; whichever worker runs it takes the lock (waiting up to
-`LOCK_WAIT_SECONDS` for another worker's sync to finish), re-indexes every document whose
+changes what is indexed; whichever worker runs it takes the lock or, when another worker's
+sync holds it, queues itself again `BUSY_RETRY_SECONDS` later (a worker never waits on the
+lock; `congdoan library reindex`, run by hand, waits up to `LOCK_WAIT_SECONDS`), re-indexes every document whose
 `updated_at` is at or after the last sync's start minus `SYNC_MARGIN` (so a transaction that
 committed late is not missed; re-indexing a document twice is harmless: delete by id, add),
 commits and records the new start time. Two syncs at once therefore run one after the other,
@@ -40,6 +41,7 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 LOCK_WAIT_SECONDS = 60.0
+BUSY_RETRY_SECONDS = 5
 SYNC_MARGIN = timedelta(minutes=2)
 TITLE_BOOST = 2.0
 MARK_FILE = "congdoan-sync.json"
@@ -158,14 +160,23 @@ def top(tokens: list[str], limit: int, filters: dict[str, Any] | None = None) ->
     return [(int(pk), float(score)) for pk, (score, _a) in zip(ids, result.hits, strict=True)], int(result.count or 0)
 
 
-def _writer(index: Any) -> Any:
+class IndexBusy(Exception):
+    """Another process holds the index's writer lock (its sync is running)."""
+
+
+def _writer(index: Any, *, wait: bool) -> Any:
+    """The index's one writer. With `wait` (a command run by hand), wait up to
+    LOCK_WAIT_SECONDS for another sync to finish; without (a worker's task), IndexBusy at once:
+    the task runs again later instead of holding its worker."""
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     while True:
         try:
             return index.writer(_WRITER_HEAP, 1)
         except ValueError as exc:
-            if "LockBusy" not in str(exc) or time.monotonic() > deadline:
+            if "LockBusy" not in str(exc):
                 raise
+            if not wait or time.monotonic() > deadline:
+                raise IndexBusy(str(exc)) from exc
             time.sleep(0.2)
 
 
@@ -177,19 +188,20 @@ def _read_mark() -> datetime | None:
         return None
 
 
-def sync(*, full: bool = False, requested_at: datetime | None = None) -> int:
+def sync(*, full: bool = False, requested_at: datetime | None = None, wait: bool = True) -> int:
     """Bring the index in step with the database; returns how many documents were (re)indexed.
     `full` rebuilds from scratch. Runs in one worker at a time (the writer lock).
     `requested_at` (when the change that asked for this sync had committed): a sync that
     started after it has already read that change, so a burst of requests (an import) costs
-    one or two syncs, not one each."""
+    one or two syncs, not one each. `wait=False`: IndexBusy instead of waiting for another
+    sync's lock (see `_writer`)."""
     import tantivy
 
     from congdoan.library.models import Document
     from congdoan.library.search import fold_for_index
 
     index = _open(create=True)
-    writer = _writer(index)
+    writer = _writer(index, wait=wait)
     try:
         started = timezone.now()
         mark = None if full else _read_mark()

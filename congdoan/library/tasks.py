@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 from django_tasks import task
 
-from congdoan.library import services
+from congdoan.library import engine, services
 
 
 @task()
@@ -21,9 +24,17 @@ def ocr_document(document_id: int) -> None:
 
 @task()
 def sync_search_index(requested_at: str | None = None) -> None:
-    """Bring the optional external search index (LIBRARY_SEARCH_ENGINE=tantivy) in step."""
-    from datetime import datetime
+    """Bring the optional external search index (LIBRARY_SEARCH_ENGINE=tantivy) in step.
 
-    from congdoan.library import engine
-
-    engine.sync(requested_at=datetime.fromisoformat(requested_at) if requested_at else None)
+    When another worker's sync holds the index, this one is queued again a few seconds later
+    (with the same `requested_at`, so it does nothing if that sync covered the change) rather
+    than holding its worker while it waits; a backend that cannot defer a task (the tests'
+    "immediate") waits for the lock instead.
+    """
+    when = datetime.fromisoformat(requested_at) if requested_at else None
+    deferrable = sync_search_index.get_backend().supports_defer
+    try:
+        engine.sync(requested_at=when, wait=not deferrable)
+    except engine.IndexBusy:
+        later = timezone.now() + timedelta(seconds=engine.BUSY_RETRY_SECONDS)
+        sync_search_index.using(run_after=later).enqueue(requested_at=requested_at)

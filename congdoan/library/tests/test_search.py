@@ -199,6 +199,31 @@ def test_a_sync_waits_for_another_writer_to_finish(cast, corpus, settings):
 
 
 @pytest.mark.parametrize("search_engine", ["tantivy"], indirect=True)
+def test_a_worker_s_sync_finding_the_index_busy_queues_itself_again_instead_of_waiting(cast, corpus, settings):
+    import time
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from congdoan.library.tasks import sync_search_index
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": list(settings.TASK_QUEUES)}}
+    held = engine._open(create=True).writer(15_000_000, 1)  # another worker's sync, holding the lock
+    requested = timezone.now().isoformat()
+    started = time.monotonic()
+    sync_search_index.call(requested_at=requested)
+    assert time.monotonic() - started < 0.5  # the worker was not held
+    again = DBTaskResult.objects.get(task_path=sync_search_index.module_path)
+    assert again.run_after is not None and again.run_after > timezone.now()
+    assert again.args_kwargs["kwargs"] == {"requested_at": requested}
+
+    held.rollback()
+    held.wait_merging_threads()
+    sync_search_index.call(**again.args_kwargs["kwargs"])  # later, on a free index
+    assert corpus["plan"].pk in ids(cast.admin, query="ke hoach truyen thong")
+
+
+@pytest.mark.parametrize("search_engine", ["tantivy"], indirect=True)
 def test_reindex_command_rebuilds_the_engine_index_without_deleted_documents(cast, corpus):
     from django.core.management import call_command
 
