@@ -39,3 +39,9 @@ def test_the_sms_code_page_writes_the_number_the_way_the_member_typed_it(
     response = client.post(reverse("accounts:sms_reset"), {"phone": "0912.345.678"}, follow=True)
     html = response.content.decode()
     assert "Nếu số 0912 345 678 có tài khoản" in html and "+84912345678" not in html
+
+
+def test_forgotten_password_page_offers_the_sms_code_before_the_e_mail_form(client: Any) -> None:
+    html = client.get(reverse("accounts:password_reset")).content.decode()
+    sms = html.index(reverse("accounts:sms_reset"))
+    assert sms < html.index('name="email"') and 'id="qua-sms"' in html
