@@ -13,11 +13,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.library.storage import get_library_storage
@@ -81,11 +79,19 @@ class Blob(models.Model):
 
 
 def _doc_type_label(value: str) -> str:
-    label = _DOC_TYPE_LABELS.get(value)
-    return str(label) if label is not None else value
+    """The type as the document's own title writes it: in Vietnamese whatever the reader's
+    language ("Thông báo về việc…", never "Notice về việc…")."""
+    if not _DOC_TYPE_WORDS:  # filled on first use: translations are not ready at import
+        _DOC_TYPE_WORDS.update(_vietnamese_doc_types())
+    return _DOC_TYPE_WORDS.get(value, value)
 
 
-_DOC_TYPE_LABELS: dict[str, Any] = dict(DocType.choices)
+def _vietnamese_doc_types() -> dict[str, str]:
+    with translation.override("vi"):
+        return {value: str(label) for value, label in DocType.choices}
+
+
+_DOC_TYPE_WORDS: dict[str, str] = {}
 
 
 class Document(models.Model):

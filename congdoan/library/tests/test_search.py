@@ -363,3 +363,17 @@ def test_highlighting_marks_the_phrase_and_rare_words_not_every_short_word(cast)
     assert "bếp ăn <mark>an</mark> <mark>toàn</mark>" in html  # the phrase's part, wherever it stands
     alone = str(snippet(MOTTO_PAGE, query_tokens("an")))  # a one-word query: that word, everywhere
     assert alone.count("<mark>") == 4
+
+
+def test_a_documents_title_stays_vietnamese_for_an_english_reader(cast, client_of, settings):
+    """The type word is part of the document's own title: "Thông báo về việc…", never
+    "Notice về việc…" on the English pages."""
+    from django.urls import reverse
+
+    doc = make(cast, cast.unit_a, "về việc chi trả tiền lương tháng 11", "Trả lương đúng hạn.", doc_type="thong_bao")
+    client = client_of(cast.officer_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("library:list")).content.decode()
+    assert "Thông báo về việc chi trả tiền lương tháng 11" in page
+    assert "Notice về việc" not in page
+    assert doc.display_title == "Thông báo về việc chi trả tiền lương tháng 11"
