@@ -271,3 +271,16 @@ def test_a_report_or_minutes_is_never_suggested_as_a_legal_basis(
     concern = submit("cong ty cham tra luong thang 10 hai tuan roi", unit=cast.unit_a)
     page = _detail(client_of(cast.officer_a), concern)
     assert guidance.title in page and report.title not in page
+
+
+def test_start_button_is_gone_once_the_concern_is_in_progress(
+    cast: Any, client_of: Any, submit: Any
+) -> None:
+    concern = submit("Xin hỏi về đoàn phí", unit=cast.unit_a)
+    client = client_of(cast.officer_a)
+    start_url = reverse("feedback:start", args=[concern.code])
+    assert start_url in _detail(client, concern)
+    client.post(start_url)
+    concern.refresh_from_db()
+    assert concern.status == "in_progress"
+    assert start_url not in _detail(client, concern)
