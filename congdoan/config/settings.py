@@ -348,7 +348,8 @@ LOGGING = {
 # --- feedback ---
 # Workers' concerns (congdoan/feedback, docs/feedback.md).
 FEEDBACK_TEXT_MAX_CHARS = env_int("FEEDBACK_TEXT_MAX_CHARS", 5000)
-FEEDBACK_PHOTO_MAX_BYTES = env_int("FEEDBACK_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# A phone's ordinary photo is 3–12 MB; it is shrunk to IMAGE_PHOTO_MAX_SIDE on arrival anyway.
+FEEDBACK_PHOTO_MAX_BYTES = env_int("FEEDBACK_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 FEEDBACK_RATE_LIMIT_PER_MINUTE = env_int("FEEDBACK_RATE_LIMIT_PER_MINUTE", 5)
 FEEDBACK_DEADLINE_HOURS = {
     "urgent": env_int("FEEDBACK_DEADLINE_URGENT_HOURS", 24),

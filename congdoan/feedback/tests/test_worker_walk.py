@@ -153,3 +153,25 @@ def test_officer_forms_still_refuse_control_characters_at_the_edge(cast: Any, cl
     concern = submit("Xin hỏi", unit=cast.unit_a)
     response = client_of(cast.officer_a).post(reverse("feedback:note", args=[concern.code]), {"text": "a\x00b"})
     assert response.status_code == 400
+
+
+def test_an_ordinary_phone_photo_of_several_megabytes_is_taken_and_shrunk(
+    cast: Any, client: Any, settings: Any, tmp_path: Any
+) -> None:
+    import io
+    import os
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    noisy = Image.frombytes("RGB", (4000, 3000), os.urandom(4000 * 3000 * 3))
+    buf = io.BytesIO()
+    noisy.save(buf, "JPEG", quality=85)
+    assert 6 * 1024 * 1024 < buf.tell() < 15 * 1024 * 1024  # a 12 MP photo with much detail
+    buf.seek(0)
+    buf.name = "IMG_20261206_093012.jpg"
+    response = client.post(reverse("feedback:submit"), {"text": "nuoc ngap xuong", "unit_pick": "PX-A", "photo": buf})
+    assert response.status_code == 302
+    concern = Concern.objects.get()
+    with Image.open(concern.photo.path) as stored:
+        assert max(stored.size) <= settings.IMAGE_PHOTO_MAX_SIDE
