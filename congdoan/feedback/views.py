@@ -84,15 +84,19 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
                 or member_unit
             )
             phone_or_zalo = data["contact_phone"].strip()
+            contact_name = data["contact_name"]
+            as_member = request.user.is_authenticated and not scope.is_officer
+            if as_member and not data["is_anonymous"] and not (contact_name or phone_or_zalo):
+                # A logged-in member who sends under their name: the union may answer them.
+                contact_name = request.user.get_full_name()
+                phone_or_zalo = getattr(request.user, "phone", "") or ""
             try:
                 concern = services.concern_submit(
                     text=data["text"],
                     unit=unit,
-                    channel=Channel.MEMBER
-                    if request.user.is_authenticated and not scope.is_officer
-                    else Channel.WEB,
+                    channel=Channel.MEMBER if as_member else Channel.WEB,
                     is_anonymous=data["is_anonymous"],
-                    contact_name=data["contact_name"],
+                    contact_name=contact_name,
                     contact_phone=phone_or_zalo,
                     photo=data["photo"],
                     wants_upper_level=data["wants_upper_level"],

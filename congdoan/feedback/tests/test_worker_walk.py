@@ -175,3 +175,29 @@ def test_an_ordinary_phone_photo_of_several_megabytes_is_taken_and_shrunk(
     concern = Concern.objects.get()
     with Image.open(concern.photo.path) as stored:
         assert max(stored.size) <= settings.IMAGE_PHOTO_MAX_SIDE
+
+
+def test_a_logged_in_member_who_is_not_anonymous_can_be_answered_by_name_and_phone(
+    cast: Any, client_of: Any
+) -> None:
+    user = cast.member_user
+    user.phone = "+84912345678"
+    user.save(update_fields=["phone"])
+    member = client_of(user)
+    member.post(reverse("feedback:submit"), {"text": "Xin hỏi lương làm thêm ngày lễ", "unit_pick": "PX-A"})
+    named = Concern.objects.get()
+    assert not named.is_anonymous and named.submitted_by == user
+    assert named.contact_name == user.get_full_name() and named.contact_phone == "+84912345678"
+    html = client_of(cast.officer_a).get(reverse("feedback:detail", args=[named.code])).content.decode()
+    assert "Người gửi không để lại liên hệ" not in html and user.get_full_name() in html
+
+
+def test_a_logged_in_member_who_is_anonymous_leaves_no_contact_unasked(
+    cast: Any, client_of: Any
+) -> None:
+    user = cast.member_user
+    user.phone = "+84912345678"
+    user.save(update_fields=["phone"])
+    client_of(user).post(reverse("feedback:submit"), {"text": "Xin hỏi lương làm thêm ngày lễ", "unit_pick": "PX-A", "is_anonymous": "on"})
+    concern = Concern.objects.get()
+    assert concern.is_anonymous and concern.contact_name == "" and concern.contact_phone == ""
