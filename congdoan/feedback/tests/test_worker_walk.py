@@ -201,3 +201,8 @@ def test_a_logged_in_member_who_is_anonymous_leaves_no_contact_unasked(
     client_of(user).post(reverse("feedback:submit"), {"text": "Xin hỏi lương làm thêm ngày lễ", "unit_pick": "PX-A", "is_anonymous": "on"})
     concern = Concern.objects.get()
     assert concern.is_anonymous and concern.contact_name == "" and concern.contact_phone == ""
+
+
+def test_the_form_tells_a_logged_in_member_whose_contact_is_used(cast: Any, client: Any, client_of: Any) -> None:
+    assert 'id="lien-he-tai-khoan"' in client_of(cast.member_user).get(reverse("feedback:submit")).content.decode()
+    assert 'id="lien-he-tai-khoan"' not in client.get(reverse("feedback:submit")).content.decode()
