@@ -284,3 +284,13 @@ def test_start_button_is_gone_once_the_concern_is_in_progress(
     concern.refresh_from_db()
     assert concern.status == "in_progress"
     assert start_url not in _detail(client, concern)
+
+
+def test_history_says_received_once_not_received_to_received(
+    cast: Any, client_of: Any, submit: Any
+) -> None:
+    concern = submit("Xin hỏi về đoàn phí", unit=cast.unit_a)
+    assert ConcernEvent.objects.filter(concern=concern, kind="submit", to_status="received").exists()
+    page = _detail(client_of(cast.officer_a), concern)
+    history = page.split("Lịch sử", 1)[1]
+    assert "Tiếp nhận" in history and "Tiếp nhận → Đã tiếp nhận" not in history
