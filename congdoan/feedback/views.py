@@ -88,7 +88,7 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
             as_member = request.user.is_authenticated and not scope.is_officer
             if as_member and not data["is_anonymous"] and not (contact_name or phone_or_zalo):
                 # A logged-in member who sends under their name: the union may answer them.
-                contact_name = request.user.get_full_name()
+                contact_name = getattr(request.user, "full_name", "") or request.user.get_username()
                 phone_or_zalo = getattr(request.user, "phone", "") or ""
             try:
                 concern = services.concern_submit(
