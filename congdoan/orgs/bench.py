@@ -397,6 +397,7 @@ def _fill_concerns(wanted: int) -> None:
                 unit_id=unit,
                 assigned_unit_id=unit,
                 text="bench",
+                search_text="bench",  # what save() would fold; bulk_create skips save()
                 topic="wages",
                 urgency=Urgency.URGENT if rng.random() < 0.05 else Urgency.NORMAL,
                 status=rng.choice([Status.TRIAGED, Status.IN_PROGRESS])
