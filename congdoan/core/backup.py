@@ -192,11 +192,17 @@ def _unpack_checked(archive: tarfile.TarFile, manifest: dict[str, Any], into: Pa
             continue
         if member.name not in expected or not member.isfile():
             raise BackupError(_("Bản sao lưu chứa tệp lạ: %(name)s.") % {"name": member.name})
-        try:
-            archive.extract(member, into, filter="data")
-        except tarfile.FilterError as exc:
-            raise BackupError(_("Bản sao lưu chứa tệp lạ: %(name)s.") % {"name": member.name}) from exc
-        target = into / member.name
+        # Written by us, not by tarfile.extract: its filter= argument (which refuses links and
+        # paths outside the folder) is missing from some Python 3.11 builds, such as Debian 12's.
+        target = (into / member.name).resolve()
+        if member.name.startswith("/") or ".." in Path(member.name).parts or not target.is_relative_to(into.resolve()):
+            raise BackupError(_("Bản sao lưu chứa tệp lạ: %(name)s.") % {"name": member.name})
+        source = archive.extractfile(member)
+        if source is None:
+            raise BackupError(_("Bản sao lưu chứa tệp lạ: %(name)s.") % {"name": member.name})
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with source, target.open("wb") as out:
+            shutil.copyfileobj(source, out, 1024 * 1024)
         facts = expected[member.name]
         if target.stat().st_size != facts["bytes"] or _sha256(target) != facts["sha256"]:
             raise BackupError(_("Tệp %(name)s trong bản sao lưu bị hỏng (sai mã kiểm tra).") % {"name": member.name})

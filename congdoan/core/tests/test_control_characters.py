@@ -98,7 +98,7 @@ def test_a_form_with_line_breaks_goes_through(cast, client):
 
 
 def test_a_cookie_with_a_nul_is_ignored_not_a_500(cast):
-    client = Client()
-    client.cookies["sessionid"] = "abc\x00defghijkl"
+    # Sent as a raw header: some Python builds refuse to put a NUL in a client-side cookie jar.
+    client = Client(HTTP_COOKIE="sessionid=abc\x00defghijkl")
     assert client.get("/").status_code == 200
     assert client.get("/y-kien/hop-thu/").status_code == 302
