@@ -451,4 +451,8 @@ def run_database_worker(*, queues: list[str], batch: bool, worker_id: str) -> No
     worker.configure_signals()
     with contextlib.suppress(WorkerStopped):
         worker.run()
+    # Stopped: a supervisor's further SIGINT/SIGTERM must not kill the process while Python
+    # tears down, when it puts the default handlers back (an ignored signal stays ignored).
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
     sys.stdout.flush()
