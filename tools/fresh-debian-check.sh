@@ -28,7 +28,12 @@ cleanup() {
 trap cleanup EXIT
 
 cleanup
-rm -rf "$root"
+# Never delete through a mount that is still there (it would reach the host's /dev or /sys).
+if grep -q " $root/" /proc/mounts; then
+  echo "Còn thư mục đang được gắn (mount) dưới $root: không xóa." >&2
+  exit 1
+fi
+rm -rf --one-file-system "$root"
 echo "== 1. debootstrap (minbase bookworm) into $root"
 debootstrap --variant=minbase bookworm "$root" "$mirror" >/dev/null
 mount -t proc proc "$root/proc"
