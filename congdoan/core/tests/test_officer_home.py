@@ -18,51 +18,20 @@ from congdoan.library.models import Status as DocStatus
 
 def _concerns(cast: Any) -> None:
     now = timezone.now()
-    make = Concern.objects.create
-    make(
-        unit=cast.unit_a,
-        assigned_unit=cast.unit_a,
-        text="Nợ lương hai tháng",
-        urgency=Urgency.URGENT,
-        status=Status.TRIAGED,
-        due_at=now + timedelta(hours=20),
-    )
-    make(
-        unit=cast.unit_a,
-        assigned_unit=cast.unit_a,
-        text="Xưởng nóng quá",
-        status=Status.IN_PROGRESS,
-        due_at=now - timedelta(days=2),
-    )
-    make(
-        unit=cast.unit_b,
-        assigned_unit=cast.unit_b,
-        text="Nhà vệ sinh bẩn",
-        status=Status.ASSIGNED,
-        due_at=now - timedelta(days=1),
-    )
-    make(
-        unit=cast.unit_b,
-        assigned_unit=cast.unit_b,
-        text="Xin hỏi đoàn phí",
-        status=Status.RECEIVED,
-        due_at=now + timedelta(days=5),
-    )
-    make(
-        unit=cast.unit_b,
-        assigned_unit=cast.unit_b,
-        text="Đã trả lời xong",
-        status=Status.ANSWERED,
-        due_at=now - timedelta(days=9),
-    )
-    make(
-        unit=cast.other_district,
-        assigned_unit=cast.other_district,
-        text="Huyện khác",
-        urgency=Urgency.URGENT,
-        status=Status.TRIAGED,
-        due_at=now - timedelta(days=3),
-    )
+    rows = [
+        ("unit_a", "Nợ lương hai tháng", Urgency.URGENT, Status.TRIAGED, timedelta(hours=20)),
+        ("unit_a", "Xưởng nóng quá", None, Status.IN_PROGRESS, -timedelta(days=2)),
+        ("unit_b", "Nhà vệ sinh bẩn", None, Status.ASSIGNED, -timedelta(days=1)),
+        ("unit_b", "Xin hỏi đoàn phí", None, Status.RECEIVED, timedelta(days=5)),
+        ("unit_b", "Đã trả lời xong", None, Status.ANSWERED, -timedelta(days=9)),
+        ("other_district", "Huyện khác", Urgency.URGENT, Status.TRIAGED, -timedelta(days=3)),
+    ]
+    for unit_name, text, urgency, status, due_in in rows:
+        unit = getattr(cast, unit_name)
+        extra = {"urgency": urgency} if urgency else {}
+        Concern.objects.create(
+            unit=unit, assigned_unit=unit, text=text, status=status, due_at=now + due_in, **extra
+        )
 
 
 def _counts(html: str) -> dict[str, int]:
