@@ -7,7 +7,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
 
 from congdoan.core.request_context import reset_current_ip, set_current_ip
@@ -81,16 +81,25 @@ class VietnameseFirstLocaleMiddleware:
 # of them belongs in a URL, a search or a form field. Tab, line feed and carriage return do
 # belong in a text area; a lone surrogate (JSON "\ud800") cannot be encoded for the database.
 _CONTROL = {chr(c) for c in range(0x20)} | {"\x7f"}
-_CONTROL_IN_PATH = _CONTROL
 _CONTROL_IN_TEXT = _CONTROL - {"\t", "\n", "\r"}
 
 
 def control_character_in(value: str, *, multiline: bool = True) -> str | None:
     """The first character of `value` that must not be stored (as its repr), or None."""
-    banned = _CONTROL_IN_TEXT if multiline else _CONTROL_IN_PATH
+    banned = _CONTROL_IN_TEXT if multiline else _CONTROL
     for char in value:
         if char in banned or "\ud800" <= char <= "\udfff":
             return repr(char)
+    return None
+
+
+def _control_character_in_query(data: QueryDict, *, multiline: bool = True) -> str | None:
+    """The first control character in the keys or values of a query string or form."""
+    for key, values in data.lists():
+        for item in (key, *values):
+            found = control_character_in(item, multiline=multiline)
+            if found:
+                return found
     return None
 
 
@@ -140,14 +149,9 @@ class ControlCharactersMiddleware:
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        found = control_character_in(request.path_info, multiline=False)
-        if found is None:
-            for key, values in request.GET.lists():
-                found = control_character_in(key, multiline=False) or next(
-                    (f for v in values if (f := control_character_in(v, multiline=False))), None
-                )
-                if found:
-                    break
+        found = control_character_in(request.path_info, multiline=False) or _control_character_in_query(
+            request.GET, multiline=False
+        )
         if found is not None:
             return self._refuse(request, found, "URL")
         for name in [n for n, v in request.COOKIES.items() if control_character_in(n + v)]:
@@ -168,12 +172,7 @@ class ControlCharactersMiddleware:
         if content_type == "application/x-www-form-urlencoded" or (
             content_type == "multipart/form-data" and not getattr(view, "csrf_exempt", False)
         ):
-            for key, values in request.POST.lists():
-                found = control_character_in(key) or next(
-                    (f for v in values if (f := control_character_in(v))), None
-                )
-                if found:
-                    break
+            found = _control_character_in_query(request.POST)
         elif _may_be_json(content_type) and request.body:
             try:
                 data = json.loads(request.body)
