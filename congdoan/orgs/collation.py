@@ -85,13 +85,9 @@ def person_key(full_name: str) -> str:
     return _key(words)
 
 
-def in_vn_order(items: Iterable[Any], attr: str = "name") -> list[Any]:
-    """Items (units, levels…) sorted by `attr` in Vietnamese order."""
-    return sorted(items, key=lambda item: vn_key(str(getattr(item, attr))))
-
-
 def units_tree_order(units: Iterable[Any]) -> list[Any]:
-    """Units depth first, siblings in Vietnamese order: the order of an indented drop-down.
+    """Units depth first, siblings in Vietnamese order (their stored `sort_key`): the order
+    of an indented drop-down.
 
     A unit whose parent is not among `units` starts its own branch at the top.
     """
@@ -102,7 +98,7 @@ def units_tree_order(units: Iterable[Any]) -> list[Any]:
         children.setdefault(u.parent_id if u.parent_id in ids else None, []).append(u)
 
     def walk(parent_id: int | None) -> Iterator[Any]:
-        for child in in_vn_order(children.get(parent_id, [])):
+        for child in sorted(children.get(parent_id, []), key=lambda u: u.sort_key):
             yield child
             yield from walk(child.pk)
 
