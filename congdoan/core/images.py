@@ -109,16 +109,12 @@ def document_policy() -> ImagePolicy:
     )
 
 
-def _number(n: int) -> str:
-    return vn_number(n)
-
-
 def _too_large(name: str, limit: int, policy: ImagePolicy) -> ImageRefused:
     if policy.is_photo:
         return _photo_too_large(name, limit)
     return ImageRefused(
         _("Ảnh “%(name)s” quá lớn (hơn %(limit)s điểm ảnh, có thể là ảnh độc hại). Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi.")
-        % {"name": name, "limit": _number(limit)}
+        % {"name": name, "limit": vn_number(limit)}
     )
 
 
@@ -127,11 +123,11 @@ def _photo_too_large(name: str, limit: int, size: tuple[int, int] | None = None)
     if size is not None:
         return ImageRefused(
             _("Ảnh “%(name)s” quá lớn để gửi (%(w)d × %(h)d điểm ảnh, tối đa %(limit)s). Hãy chụp lại bằng điện thoại hoặc chọn ảnh nhỏ hơn.")
-            % {"name": name, "w": size[0], "h": size[1], "limit": _number(limit)}
+            % {"name": name, "w": size[0], "h": size[1], "limit": vn_number(limit)}
         )
     return ImageRefused(
         _("Ảnh “%(name)s” quá lớn để gửi (hơn %(limit)s điểm ảnh). Hãy chụp lại bằng điện thoại hoặc chọn ảnh nhỏ hơn.")
-        % {"name": name, "limit": _number(limit)}
+        % {"name": name, "limit": vn_number(limit)}
     )
 
 
@@ -187,7 +183,7 @@ def read_header(data: bytes, *, name: str, policy: ImagePolicy) -> Header:
                         raise _photo_too_large(name, policy.max_pixels, (width, height))
                     raise ImageRefused(
                         _("Ảnh “%(name)s” có kích thước %(w)d × %(h)d điểm ảnh, vượt giới hạn %(limit)s điểm ảnh. Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi.")
-                        % {"name": name, "w": width, "h": height, "limit": _number(policy.max_pixels)}
+                        % {"name": name, "w": width, "h": height, "limit": vn_number(policy.max_pixels)}
                     )
                 total += width * height
                 count += 1
@@ -196,7 +192,7 @@ def read_header(data: bytes, *, name: str, policy: ImagePolicy) -> Header:
         if policy.max_total_pixels is not None and total > policy.max_total_pixels:
             raise ImageRefused(
                 _("Ảnh “%(name)s” có tổng cộng %(total)s điểm ảnh trên %(n)d trang, vượt giới hạn %(limit)s. Hãy gửi bản PDF hoặc tách thành nhiều tệp.")
-                % {"name": name, "total": _number(total), "n": count, "limit": _number(policy.max_total_pixels)}
+                % {"name": name, "total": vn_number(total), "n": count, "limit": vn_number(policy.max_total_pixels)}
             )
     return Header(fmt, first[0], first[1], count)
 
