@@ -10,6 +10,7 @@ register_action(
     "account.2fa_enable",
     label=_("Bật xác thực hai lớp"),
     sentence=_("{actor} bật xác thực hai lớp cho tài khoản {object}"),
+    fields={"tokens_revoked": _("số mã API bị thu hồi")},
 )
 register_action(
     "account.2fa_disable",

@@ -23,6 +23,7 @@ from congdoan.accounts.models import ApiToken, ResetCode
 from congdoan.accounts.reauth import AUTH_AT
 from congdoan.accounts.services import api_token_create, api_token_user
 from congdoan.api.auth import TokenAuth
+from congdoan.audit.display import describe
 from congdoan.audit.models import AuditEntry
 from congdoan.feedback.tests.fakes import FakeSmsGateway
 from congdoan.feedback.tests.fakes.fixtures import fake_sms, fast_retries  # noqa: F401
@@ -214,6 +215,8 @@ def test_turning_2fa_on_revokes_tokens(cast, client_of):
     assert client.post("/tai-khoan/xac-thuc-hai-lop/", {"token": code}).status_code == 302
     assert api_token_user(key) is None
     assert any("bật xác thực hai lớp" in n.body for n in _notices(cast.officer_a))
+    entry = AuditEntry.objects.get(action="account.2fa_enable")
+    assert [(c.label, c.text) for c in describe([entry])[0].changes] == [("số mã API bị thu hồi", "1")]
 
 
 # -- password reset ----------------------------------------------------------------------------
