@@ -98,6 +98,19 @@ def _base(viewer: Any) -> QuerySet[Concern]:
     )
 
 
+def _sees(viewer: Any, concern: Concern) -> bool:
+    """Whether the viewer may see the concern: asked of the database once per request, not
+    by each selector of the same page (a row from `concern_detail` carries its answer, keyed
+    by the request's scope object, `scope_for` being cached on the user)."""
+    scope = scope_for(viewer)
+    if getattr(concern, "_seen_in", None) is scope:
+        return True
+    if not _base(viewer).filter(pk=concern.pk).exists():
+        return False
+    concern._seen_in = scope  # type: ignore[attr-defined]
+    return True
+
+
 # -- officers' inbox -----------------------------------------------------------------------------
 
 
@@ -211,6 +224,7 @@ def concern_detail(*, viewer: Any, code: str) -> Concern:
     concern = _base(viewer).filter(code=clean_code(code)).first()
     if concern is None:
         raise Http404
+    concern._seen_in = scope_for(viewer)  # type: ignore[attr-defined]
     return mask_contacts(viewer, [concern])[0]
 
 
@@ -227,7 +241,7 @@ def open_cluster_mates(*, viewer: Any, concern: Concern) -> list[Concern]:
 
 
 def concern_events(*, viewer: Any, concern: Concern) -> list[Any]:
-    if not _base(viewer).filter(pk=concern.pk).exists():
+    if not _sees(viewer, concern):
         return []
     return list(concern.events.select_related("actor").order_by("created_at", "id"))
 
@@ -262,7 +276,7 @@ def assignable_officers(*, viewer: Any, concern: Concern) -> list[Any]:
 
 def concern_answers(*, viewer: Any, concern: Concern) -> list[ConcernAnswer]:
     """Every version of the answer, oldest first, for an officer who may see the concern."""
-    if not _base(viewer).filter(pk=concern.pk).exists():
+    if not _sees(viewer, concern):
         return []
     return list(concern.answers.select_related("author").order_by("version"))
 
@@ -270,7 +284,7 @@ def concern_answers(*, viewer: Any, concern: Concern) -> list[ConcernAnswer]:
 def answer_templates(*, viewer: Any, concern: Concern) -> list[AnswerTemplate]:
     """Active templates for the concern's topic (and those for any topic), shared by everyone
     or kept by a unit above the one handling the concern."""
-    if not _base(viewer).filter(pk=concern.pk).exists():
+    if not _sees(viewer, concern):
         return []
     handler = concern.assigned_unit or concern.unit
     units = Q(unit__isnull=True)
@@ -312,7 +326,7 @@ def legal_suggestions(*, viewer: Any, concern: Concern, limit: int = 3) -> list[
     finds "trả lương"), then the topic's other terms, then general ones; 2. each is searched
     through the library's own search (its scoping included) until `limit` documents are found.
     """
-    if not _base(viewer).filter(pk=concern.pk).exists():
+    if not _sees(viewer, concern):
         return []
     words = " ".join(fold(f"{concern.text} {concern.restored_text}").split())
     terms = LEGAL_TERMS.get(concern.topic, [])
