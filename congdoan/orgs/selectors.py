@@ -26,11 +26,16 @@ __all__ = ["members_in_scope"]
 from congdoan.text import fold
 
 
-def unit_list(*, viewer: Any, query: str = "") -> QuerySet[Unit]:
-    units = units_in_scope(viewer).order_by("path")
-    for word in fold(query).split():
+def _units_matching(units: QuerySet[Unit], text: str) -> QuerySet[Unit]:
+    """Units whose folded name, employer or code holds every word of `text` (typed with or
+    without diacritics: "phu minh" and "May Phú Minh" both find "Công đoàn Công ty May Phú Minh")."""
+    for word in fold(text).split():
         units = units.filter(search_text__contains=word)
     return units
+
+
+def unit_list(*, viewer: Any, query: str = "") -> QuerySet[Unit]:
+    return _units_matching(units_in_scope(viewer).order_by("path"), query)
 
 
 def unit_tree(*, viewer: Any, limit: int = 2000) -> list[dict[str, Any]]:
@@ -199,17 +204,11 @@ def subtree_ids_at(*, unit: Unit, on_date: date) -> set[int]:
 
 
 def unit_search(*, viewer: Any, text: str, limit: int = 20) -> list[Unit]:
-    """Units matching a name typed with or without diacritics (for pickers), in Vietnamese order.
-
-    Every word typed must appear in the unit's folded name, employer or code
-    ("phu minh" and "May Phú Minh" both find "Công đoàn Công ty May Phú Minh").
-    """
-    words = fold(text).split()
-    if not words:
+    """Active units matching a name typed with or without diacritics (for pickers), in
+    Vietnamese order; nothing for an empty text."""
+    if not fold(text).split():
         return []
-    units = units_in_scope(viewer).filter(is_active=True)
-    for word in words:
-        units = units.filter(search_text__contains=word)
+    units = _units_matching(units_in_scope(viewer).filter(is_active=True), text)
     return list(units.order_by("sort_key", "pk")[:limit])
 
 
