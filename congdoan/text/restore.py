@@ -775,13 +775,6 @@ def restore(text: str) -> str:
     return default_restorer()(text)
 
 
-def restore_scored(
-    lines: Sequence[str], *, document: bool = False, lexicon: Lexicon | None = None
-) -> list[Restoration]:
-    """Restore lines with a confidence per decided word (see :meth:`Restorer.restore_scored`)."""
-    return default_restorer().restore_scored(lines, document=document, lexicon=lexicon)
-
-
 def restore_lines(lines: Sequence[str], *, document: bool = False) -> list[str]:
     """Restore a list of lines (one output per input line, same order); ``document``: the
     lines are one text, not independent items (see :meth:`Restorer.restore_lines`)."""
@@ -796,5 +789,4 @@ __all__ = [
     "default_restorer",
     "restore",
     "restore_lines",
-    "restore_scored",
 ]
