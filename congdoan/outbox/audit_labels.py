@@ -10,5 +10,5 @@ register_action(
     "outbox.message.retry",
     label=_("Gửi lại tin nhắn"),
     sentence=_("{actor} cho gửi lại tin nhắn {object}"),
-    fields={"purpose": _("mục đích")},
+    fields={"channel": _("kênh"), "purpose": _("mục đích")},
 )

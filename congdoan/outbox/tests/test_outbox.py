@@ -234,3 +234,18 @@ def test_old_delivered_messages_are_pruned_and_waiting_ones_kept(settings: Any) 
     OutboundMessage.objects.filter(pk=waiting.pk).update(created_at=old)
     assert outbox_prune() == 1
     assert list(OutboundMessage.objects.values_list("pk", flat=True)) == [waiting.pk]
+
+
+def test_an_administrators_retry_is_audited_in_words(cast: Any, client_of: Any) -> None:
+    from congdoan.audit.display import describe
+    from congdoan.audit.models import AuditEntry
+
+    message = message_enqueue(channel="sms", recipient="0912345678", body="x", purpose="test")
+    OutboundMessage.objects.filter(pk=message.pk).update(status=MessageStatus.FAILED)
+    response = client_of(cast.admin).post(f"/hop-thu-di/{message.pk}/gui-lai/")
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="outbox.message.retry")
+    assert [(c.label, c.text) for c in describe([entry])[0].changes] == [
+        ("kênh", "SMS"),
+        ("mục đích", "test"),
+    ]
