@@ -144,11 +144,10 @@ def filter_members(members: QuerySet[Member], f: MemberFilter) -> QuerySet[Membe
 
 
 def unit_members(
-    *, viewer: Any, unit: Unit, query: str = "", page: int | str = 1, per_page: int = 50, filters: MemberFilter | None = None
+    *, viewer: Any, unit: Unit, page: int | str = 1, per_page: int = 50, filters: MemberFilter | None = None
 ) -> Page[Member]:
     """The unit's members in Vietnamese name order (given name first), filtered, one page."""
-    f = filters or MemberFilter(query=query)
-    members = filter_members(members_in_scope(viewer).filter(unit=unit), f)
+    members = filter_members(members_in_scope(viewer).filter(unit=unit), filters or MemberFilter())
     return Paginator(members, per_page).get_page(page)
 
 
