@@ -25,6 +25,25 @@ from typing import Any
 _PR_SET_PDEATHSIG = 1
 
 
+def pid_namespace() -> str:
+    """This process's PID namespace ("" where unknown): a PID names a process only within it."""
+    try:
+        return os.readlink("/proc/self/ns/pid")[:64]
+    except OSError:
+        return ""
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process with this PID exists in this PID namespace (perhaps another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _load_prctl() -> Callable[..., int] | None:
     if not sys.platform.startswith("linux"):
         return None

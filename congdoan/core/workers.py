@@ -61,7 +61,7 @@ from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 
 from congdoan.core.models import WorkerHeartbeat
-from congdoan.core.processes import die_with_parent
+from congdoan.core.processes import die_with_parent, pid_namespace, process_exists
 
 logger = logging.getLogger("congdoan.worker")
 
@@ -84,13 +84,6 @@ class WorkerLost(Exception):
 # --- heartbeats --------------------------------------------------------------------------
 
 
-def _pid_namespace() -> str:
-    try:
-        return os.readlink("/proc/self/ns/pid")[:64]
-    except OSError:
-        return ""
-
-
 def heartbeat_register(*, worker_id: str, backend: str, queues: list[str]) -> WorkerHeartbeat:
     now = timezone.now()
     row, _ = WorkerHeartbeat.objects.update_or_create(
@@ -98,7 +91,7 @@ def heartbeat_register(*, worker_id: str, backend: str, queues: list[str]) -> Wo
         defaults={
             "host": socket.gethostname()[:255],
             "pid": os.getpid(),
-            "pid_namespace": _pid_namespace(),
+            "pid_namespace": pid_namespace(),
             "backend": backend,
             "queues": ",".join(queues)[:255],
             "started_at": now,
@@ -125,26 +118,16 @@ def heartbeat_remove(*, worker_id: str) -> None:
     WorkerHeartbeat.objects.filter(pk=worker_id).delete()
 
 
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def dead_workers(*, now: datetime | None = None, me: str = "") -> list[WorkerHeartbeat]:
     """Rows of workers that are gone: too old, or on this machine with no such process."""
     now = now or timezone.now()
     stale_before = now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
-    here = (socket.gethostname()[:255], _pid_namespace())
+    here = (socket.gethostname()[:255], pid_namespace())
     dead = []
     for row in WorkerHeartbeat.objects.exclude(pk=me):
         if row.last_seen < stale_before:
             dead.append(row)
-        elif (row.host, row.pid_namespace) == here and ((me and row.pid == os.getpid()) or not _process_exists(row.pid)):
+        elif (row.host, row.pid_namespace) == here and ((me and row.pid == os.getpid()) or not process_exists(row.pid)):
             # Our own pid under another id is an earlier life of this process's slot (a
             # container restarted with the same pid): that worker is gone too.
             dead.append(row)
