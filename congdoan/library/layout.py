@@ -54,10 +54,9 @@ def _lines(tsv: str) -> tuple[int, list[list[Word]]]:
     return width, [sorted(words, key=lambda word: word.left) for words in lines.values()]
 
 
-def header_columns(tsv: str) -> tuple[int, list[str], list[str]] | None:
+def _header_columns(width: int, lines: list[list[Word]]) -> tuple[int, list[str], list[str]] | None:
     """How many of the page's first lines are the header, and its left and right columns;
     None when the page has no two-column header (nothing to change)."""
-    width, lines = _lines(tsv)
     if not width or not lines:
         return None
     left: list[str] = []
@@ -87,11 +86,11 @@ def header_columns(tsv: str) -> tuple[int, list[str], list[str]] | None:
 def reorder_header(text: str, tsv: str) -> str:
     """The page's text with its header written column by column (see the module's steps).
     The text is left as it is unless its first lines are exactly the TSV's lines."""
-    found = header_columns(tsv)
+    width, lines = _lines(tsv)
+    found = _header_columns(width, lines)
     if found is None:
         return text
     count, left, right = found
-    _width, lines = _lines(tsv)
     rows = text.split("\n")
     taken = 0
     index = 0
