@@ -201,8 +201,9 @@ def api_token_user(key: str) -> User | None:
 
 @transaction.atomic
 def password_set(*, actor: Any, user: User, password: str, how: str) -> int:
-    """Set a new password (`how`: "change", "reset_email", "reset_sms", "reset_officer");
-    every API token is revoked; the person is told. Returns the number of tokens revoked."""
+    """Set a new password (`how`: "change", "reset_email" (also an officer's link: the same
+    page) or "reset_sms"); every API token is revoked; the person is told. Returns the
+    number of tokens revoked."""
     user.set_password(password)
     user.save(update_fields=["password"])
     revoked = api_tokens_revoke_all(user=user)
