@@ -14,6 +14,7 @@ import logging
 import traceback
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -38,7 +39,7 @@ def run_job(job: Job, row: PeriodicJob) -> bool:
         PeriodicJob.objects.filter(pk=row.pk).update(
             last_finished_at=timezone.now(),
             last_error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"[:4000],
-            failures=row.failures + 1,
+            failures=F("failures") + 1,
         )
         return False
     PeriodicJob.objects.filter(pk=row.pk).update(
@@ -61,7 +62,7 @@ def run_due(*, now: Any = None, only: set[str] | None = None) -> dict[str, bool]
         if only is not None and job.name not in only:
             continue
         claimed = PeriodicJob.objects.filter(pk=row.pk, next_run_at=row.next_run_at).update(
-            next_run_at=now + job.every(), last_started_at=now, runs=row.runs + 1
+            next_run_at=now + job.every(), last_started_at=now, runs=F("runs") + 1
         )
         if claimed != 1:
             continue

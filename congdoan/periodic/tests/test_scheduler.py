@@ -76,3 +76,16 @@ def test_the_scheduler_command_runs_the_deadline_sweep_and_the_outbox_flush(cast
         job.last_success_at is not None
         for job in PeriodicJob.objects.filter(name__in=["feedback.check_deadlines", "outbox.flush"])
     )
+
+
+def slow_failing_job() -> None:
+    # While this run goes on, another scheduler records the failure of its own run.
+    PeriodicJob.objects.filter(name="test.slow").update(failures=5, runs=7)
+    raise RuntimeError("still down")
+
+
+def test_counts_written_meanwhile_by_another_scheduler_are_not_lost(jobs: None) -> None:
+    registry.register_job("test.slow", every=lambda: timedelta(minutes=1), run=f"{__name__}.slow_failing_job")
+    assert run_due(now=timezone.now(), only={"test.slow"}) == {"test.slow": False}
+    row = PeriodicJob.objects.get(name="test.slow")
+    assert (row.failures, row.runs) == (6, 7)
