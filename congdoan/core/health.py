@@ -47,10 +47,9 @@ def _check_cache() -> dict[str, Any]:
     return {"ok": ok, "ms": round((time.monotonic() - started) * 1000, 1)}
 
 
-def live_workers(*, now: datetime | None = None) -> list[WorkerHeartbeat]:
-    now = now or timezone.now()
-    fresh_after = now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
-    return list(WorkerHeartbeat.objects.filter(last_seen__gte=fresh_after))
+def is_live(row: WorkerHeartbeat, now: datetime) -> bool:
+    """A worker is alive while its last heartbeat is under WORKER_STALE_SECONDS old."""
+    return row.last_seen >= now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
 
 
 def _check_workers(now: datetime) -> dict[str, Any]:
@@ -60,8 +59,7 @@ def _check_workers(now: datetime) -> dict[str, Any]:
         rows = list(WorkerHeartbeat.objects.order_by("-last_seen")[:50])
     except DatabaseError:
         return {"ok": False, "count": 0}
-    fresh_after = now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
-    live = [row for row in rows if row.last_seen >= fresh_after]
+    live = [row for row in rows if is_live(row, now)]
     answer: dict[str, Any] = {"ok": bool(live), "count": len(live)}
     if rows:
         answer["last_heartbeat_age_s"] = round((now - rows[0].last_seen).total_seconds(), 1)

@@ -42,9 +42,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def operations(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    live = {row.pk for row in health.live_workers(now=now)}
     workers = [
-        {"row": row, "alive": row.pk in live, "age": round((now - row.last_seen).total_seconds())}
+        {"row": row, "alive": health.is_live(row, now), "age": round((now - row.last_seen).total_seconds())}
         for row in WorkerHeartbeat.objects.all()
     ]
     queues = [{"q": q, "age": q.oldest_age_s(now)} for q in health.queue_overview(now=now)]

@@ -111,6 +111,18 @@ def test_operations_page_lists_workers_queues_and_failed_tasks(cast, client_of, 
     assert f'data-task="{task_id}"' in page and "OSError: disk full" in page
 
 
+def test_operations_page_marks_a_worker_silent_past_the_stale_time(cast, client_of, settings):
+    settings.WORKER_STALE_SECONDS = 30
+    _worker(seconds_ago=5)
+    _worker(seconds_ago=120, id="w2")
+
+    page = client_of(cast.admin).get("/quan-tri/tien-trinh-nen/").content.decode()
+
+    live, silent = (page.split(f'data-worker="{w}"', 1)[1].split("</tr>", 1)[0] for w in ("w1", "w2"))
+    assert "giây trước" in live and "im lặng" not in live
+    assert "im lặng" in silent and "giây trước" not in silent
+
+
 def test_administrator_retries_a_failed_task_and_it_is_audited(cast, client_of, database_tasks):
     task_id = _failed_task()
     admin = client_of(cast.admin)
