@@ -24,30 +24,14 @@ import tempfile
 from pathlib import Path
 
 from congdoan.core.models import WorkerHeartbeat
+from congdoan.core.processes import pid_namespace, process_exists
 
 _TEMP_RE = re.compile(r"^congdoan-(?:ocr|osd)-(?P<pid>\d+)-")
 
 
-def _pid_namespace() -> str:
-    try:
-        return os.readlink("/proc/self/ns/pid")[:64]
-    except OSError:
-        return ""
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def claimer() -> str:
     """This process, as written on the page it claims."""
-    return f"{socket.gethostname()[:100]}|{_pid_namespace()}|{os.getpid()}"
+    return f"{socket.gethostname()[:100]}|{pid_namespace()}|{os.getpid()}"
 
 
 def claimer_alive(name: str) -> bool | None:
@@ -57,8 +41,8 @@ def claimer_alive(name: str) -> bool | None:
     if not pid_text.isdigit():
         return None
     pid = int(pid_text)
-    if (host, namespace) == (socket.gethostname()[:100], _pid_namespace()):
-        return _process_exists(pid)
+    if (host, namespace) == (socket.gethostname()[:100], pid_namespace()):
+        return process_exists(pid)
     if WorkerHeartbeat.objects.filter(host__startswith=host, pid=pid).exists():
         return True
     # Another machine without a heartbeat: a worker that died there (its row was reclaimed),
@@ -81,7 +65,7 @@ def sweep_temp_dirs(root: str | None = None) -> int:
         return 0
     for entry in entries:
         m = _TEMP_RE.match(entry.name)
-        if m is None or int(m["pid"]) == os.getpid() or _process_exists(int(m["pid"])):
+        if m is None or int(m["pid"]) == os.getpid() or process_exists(int(m["pid"])):
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed += 1

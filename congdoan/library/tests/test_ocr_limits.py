@@ -110,7 +110,7 @@ def test_a_page_whose_reader_died_is_read_again_at_once_by_the_next_library_task
     import socket
     import subprocess
 
-    from congdoan.library import resume
+    from congdoan.core.processes import pid_namespace
 
     settings.LIBRARY_TESSERACT = fake_tesseract(tmp_path, 0)
     settings.LIBRARY_OCR_DETECT_ROTATION = False
@@ -120,7 +120,7 @@ def test_a_page_whose_reader_died_is_read_again_at_once_by_the_next_library_task
         # As if a worker had died a second ago while reading page 2 (its process is gone).
         dead = subprocess.Popen(["true"])
         dead.wait()
-        claimer = f"{socket.gethostname()[:100]}|{resume._pid_namespace()}|{dead.pid}"
+        claimer = f"{socket.gethostname()[:100]}|{pid_namespace()}|{dead.pid}"
         Page.objects.filter(document=doc, number=2).update(status=PageStatus.PROCESSING, claimed_by=claimer, text="", attempts=1)
         Document.objects.filter(pk=doc.pk).update(status=Status.OCR)
         run_on_commit(services.document_upload, actor=cast.district_officer, unit=cast.district, name="b.txt", data="Thông báo".encode())
