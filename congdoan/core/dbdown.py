@@ -15,6 +15,8 @@ from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from congdoan.core.errors import is_api
+
 log = logging.getLogger("congdoan.core")
 
 RETRY_AFTER_SECONDS = 5
@@ -34,7 +36,7 @@ class DatabaseUnavailableMiddleware:
         for connection in connections.all(initialized_only=True):
             connection.close_if_unusable_or_obsolete()
         message = _("Hệ thống đang bận, xin gửi lại sau ít giây.")
-        if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
+        if is_api(request) or "json" in request.headers.get("Accept", ""):
             response: HttpResponse = JsonResponse({"detail": message}, status=503)
         else:
             response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")

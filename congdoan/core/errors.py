@@ -26,30 +26,30 @@ def too_big_message() -> str:
     }
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     reason = too_big_message() if isinstance(exception, RequestDataTooBig) else ""
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": reason or _("Yêu cầu không hợp lệ.")}, status=400)
     return render(request, "400.html", {"reason": reason}, status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": _("Không có quyền truy cập.")}, status=403)
     return defaults.permission_denied(request, exception or Exception())
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": _("Không tìm thấy.")}, status=404)
     return defaults.page_not_found(request, exception or Exception())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": _("Hệ thống đang gặp sự cố, xin thử lại sau.")}, status=500)
     return defaults.server_error(request)
