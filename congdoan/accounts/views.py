@@ -34,6 +34,7 @@ from congdoan.accounts.models import User
 from congdoan.accounts.reauth import mark_authenticated, recent_auth_required
 from congdoan.accounts.twofactor import has_second_factor
 from congdoan.core import ratelimit
+from congdoan.core.request_context import client_ip
 from congdoan.orgs.selectors import user_appointments
 from congdoan.orgs.views import officer_required
 
@@ -265,17 +266,13 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "") or "")
-
-
 def sms_reset_request(request: HttpRequest) -> HttpResponse:
     """A member who logs in by phone asks for a code by SMS. The answer is the same whether
     or not the number has an account (no one learns who has one)."""
     form = SmsResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
-        if ratelimit.hit(f"accounts:reset_sms_ip:{_client_ip(request)}", limit=10, window=3600):
+        if ratelimit.hit(f"accounts:reset_sms_ip:{client_ip(request)}", limit=10, window=3600):
             user = User.objects.filter(phone=phone, is_active=True).first()
             if user is not None:
                 services.reset_code_send(user=user)

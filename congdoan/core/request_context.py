@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
+from django.http import HttpRequest
+
 _ip: ContextVar[str | None] = ContextVar("congdoan_request_ip", default=None)
 
 
@@ -17,3 +19,8 @@ def reset_current_ip(token: object) -> None:
 
 def current_ip() -> str | None:
     return _ip.get()
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address as the proxy middleware left it (REMOTE_ADDR), "" when unknown."""
+    return str(request.META.get("REMOTE_ADDR", "") or "")

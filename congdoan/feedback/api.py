@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from congdoan.core.request_context import client_ip
 from congdoan.feedback import selectors, services
 from congdoan.feedback.models import Channel
 from congdoan.orgs.scoping import scope_for
@@ -80,10 +81,6 @@ class ErrorOut(Schema):
     detail: Any
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "") or "")
-
-
 @router.post(
     "",
     auth=None,
@@ -113,7 +110,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status:
             contact_zalo_id=payload.contact_zalo_id,
             wants_upper_level=payload.wants_upper_level,
             actor=request.user if getattr(request.user, "is_authenticated", False) else None,
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     except services.Throttled as exc:
         return Status(429, {"detail": str(exc)})
@@ -195,7 +192,7 @@ def inbox(
 )
 def track(request: HttpRequest, code: str) -> Status:
     try:
-        services.throttle_lookup(_client_ip(request))
+        services.throttle_lookup(client_ip(request))
     except services.Throttled as exc:
         return Status(429, {"detail": str(exc)})
     concern = selectors.concern_for_worker(code=code)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from congdoan.core import charts
 from congdoan.core.middleware import accepts_control_characters
+from congdoan.core.request_context import client_ip
 from congdoan.feedback import exports, poster, selectors, services
 from congdoan.feedback.forms import (
     AnswerCorrectForm,
@@ -44,10 +45,6 @@ from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import can_view_unit, get_unit_in_scope, scope_for, units_in_scope
 from congdoan.orgs.site import hotline
 from congdoan.orgs.views import officer_required
-
-
-def _ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "") or "")
 
 
 def _errors_to_form(form: Any, exc: ValidationError) -> None:
@@ -101,7 +98,7 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
                     photo=data["photo"],
                     wants_upper_level=data["wants_upper_level"],
                     actor=request.user if request.user.is_authenticated else None,
-                    ip=_ip(request),
+                    ip=client_ip(request),
                     same_as=str(request.session.get("feedback_last_code", "")),
                 )
             except services.Throttled as exc:
@@ -191,7 +188,7 @@ def lookup_throttled(view: Any) -> Any:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            services.throttle_lookup(_ip(request))
+            services.throttle_lookup(client_ip(request))
         except services.Throttled:
             return render(
                 request, "feedback/track_lookup.html", {"code": "", "throttled": True}, status=429
