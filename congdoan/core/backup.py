@@ -190,21 +190,26 @@ def _unpack_checked(archive: tarfile.TarFile, manifest: dict[str, Any], into: Pa
     for member in archive:
         if member.name == MANIFEST:
             continue
+        strange = BackupError(_("Bản sao lưu chứa tệp lạ: %(name)s.") % {"name": member.name})
         if member.name not in expected or not member.isfile():
-            raise BackupError(_("Bản sao lưu chứa tệp lạ: %(name)s.") % {"name": member.name})
+            raise strange
         # Written by us, not by tarfile.extract: its filter= argument (which refuses links and
         # paths outside the folder) is missing from some Python 3.11 builds, such as Debian 12's.
         target = (into / member.name).resolve()
         if member.name.startswith("/") or ".." in Path(member.name).parts or not target.is_relative_to(into.resolve()):
-            raise BackupError(_("Bản sao lưu chứa tệp lạ: %(name)s.") % {"name": member.name})
+            raise strange
         source = archive.extractfile(member)
         if source is None:
-            raise BackupError(_("Bản sao lưu chứa tệp lạ: %(name)s.") % {"name": member.name})
+            raise strange
         target.parent.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0  # checked as it is written, not read back afterwards
         with source, target.open("wb") as out:
-            shutil.copyfileobj(source, out, 1024 * 1024)
+            while chunk := source.read(_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
         facts = expected[member.name]
-        if target.stat().st_size != facts["bytes"] or _sha256(target) != facts["sha256"]:
+        if size != facts["bytes"] or digest.hexdigest() != facts["sha256"]:
             raise BackupError(_("Tệp %(name)s trong bản sao lưu bị hỏng (sai mã kiểm tra).") % {"name": member.name})
         seen.add(member.name)
     missing = set(expected) - seen
