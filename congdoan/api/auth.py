@@ -16,8 +16,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from congdoan.accounts.models import TOKEN_READ
 from congdoan.accounts.services import api_token_for
-
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+from congdoan.core.request_context import SAFE_METHODS
 
 
 def required_scope(request: HttpRequest) -> str:

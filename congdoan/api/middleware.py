@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja.utils import check_csrf
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+from congdoan.core.request_context import SAFE_METHODS
 
 
 class ApiSessionCsrfMiddleware:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
 
-from congdoan.core.request_context import reset_current_ip, set_current_ip
+from congdoan.core.request_context import SAFE_METHODS, reset_current_ip, set_current_ip
 
 logger = logging.getLogger("congdoan.security")
 
@@ -163,7 +163,7 @@ class ControlCharactersMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
-        if request.method in {"GET", "HEAD", "OPTIONS"} or getattr(
+        if request.method in SAFE_METHODS or getattr(
             view, "accepts_control_characters", False
         ):
             return None

@@ -6,6 +6,9 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest
 
+# Methods that change nothing, as Django's CSRF check reads them (RFC 9110 §9.2.1).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
 _ip: ContextVar[str | None] = ContextVar("congdoan_request_ip", default=None)
 
 
