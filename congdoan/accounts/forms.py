@@ -12,6 +12,7 @@ from django_otp import match_token
 
 from congdoan.accounts.backends import canonical_login
 from congdoan.accounts.models import TOKEN_WRITE_SCOPES
+from congdoan.accounts.services import totp_wait_message
 from congdoan.accounts.twofactor import has_second_factor
 from congdoan.core.phones import normalize_phone
 from congdoan.outbox.services import email_enqueue
@@ -59,8 +60,12 @@ class ReauthForm(forms.Form):
         secret = self.cleaned_data["secret"]
         if self.user.check_password(secret):
             return secret
-        if has_second_factor(self.user) and match_token(self.user, secret.strip()) is not None:
-            return secret
+        if has_second_factor(self.user):
+            waiting = totp_wait_message(user=self.user)
+            if waiting:
+                raise forms.ValidationError(waiting)
+            if match_token(self.user, secret.strip()) is not None:
+                return secret
         raise forms.ValidationError(_("Mật khẩu hoặc mã xác thực không đúng."))
 
 

@@ -86,6 +86,29 @@ def qr_svg(text: str) -> str:
     return buffer.getvalue().decode()
 
 
+def totp_wait_seconds(*, user: User) -> int:
+    """Seconds before the user's authenticator accepts a code again after too many wrong ones
+    (django-otp's throttle); 0 when a code would be checked now. Without this, a right code
+    typed during the wait is refused as if it were wrong."""
+    now = timezone.now()
+    waits = [
+        int((details["locked_until"] - now).total_seconds()) + 1
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True)
+        for allowed, details in [device.verify_is_allowed()]
+        if not allowed and details and "locked_until" in details
+    ]
+    return max(waits, default=0)
+
+
+def totp_wait_message(*, user: User) -> str | None:
+    """What to tell someone who types a code while django-otp's throttle would not check it
+    (it would call a right code wrong); None when a code would be checked now."""
+    wait = totp_wait_seconds(user=user)
+    if not wait:
+        return None
+    return _("Mã chưa được kiểm tra: sau lần nhập sai vừa rồi, để chống dò mã, xin chờ %(n)s giây rồi nhập lại.") % {"n": wait}
+
+
 @transaction.atomic
 def totp_confirm(*, user: User, token: str) -> TOTPDevice | None:
     """Confirm the pending device with a code from it; every API token is revoked."""

@@ -85,8 +85,11 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["token"].strip())
-        if device is None:
+        waiting = services.totp_wait_message(user=user)
+        device = None if waiting else match_token(user, form.cleaned_data["token"].strip())
+        if waiting:
+            form.add_error("token", waiting)
+        elif device is None:
             form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn."))
         else:
             backend = request.session.pop(PENDING_BACKEND, None)

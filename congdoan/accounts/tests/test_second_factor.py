@@ -71,3 +71,30 @@ def test_admin_without_totp_reaches_the_admin_after_the_password(cast):
     )
     assert response["Location"] == "/quan-tri/"
     assert client.get("/quan-tri/").status_code == 200
+
+
+def test_a_right_code_during_the_throttle_is_told_to_wait_not_called_wrong(cast, settings):
+    """Issue 12.12: after too many wrong codes, django-otp refuses even the right one for a
+    while; the person is told to wait, not that the right code is wrong."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # the wait outlasts the test, however slow the machine
+    device = _with_totp(cast.admin)
+    client = Client()
+    client.post(
+        "/tai-khoan/dang-nhap/", {"username": "admin@example.vn", "password": PASSWORD}
+    )
+    for _ in range(3):
+        client.post("/tai-khoan/xac-thuc/", {"token": "000000"})
+    page = client.post("/tai-khoan/xac-thuc/", {"token": _code(device)}).content.decode()
+    assert "chưa được kiểm tra" in page and "giây" in page
+    assert "không đúng hoặc đã hết hạn" not in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_first_wrong_code_is_called_wrong(cast):
+    _with_totp(cast.admin)
+    client = Client()
+    client.post(
+        "/tai-khoan/dang-nhap/", {"username": "admin@example.vn", "password": PASSWORD}
+    )
+    page = client.post("/tai-khoan/xac-thuc/", {"token": "000000"}).content.decode()
+    assert "không đúng hoặc đã hết hạn" in page
