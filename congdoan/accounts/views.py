@@ -35,8 +35,8 @@ from congdoan.accounts.reauth import mark_authenticated, recent_auth_required
 from congdoan.accounts.twofactor import has_second_factor
 from congdoan.core import ratelimit
 from congdoan.core.request_context import client_ip
+from congdoan.orgs.rules import officer_required
 from congdoan.orgs.selectors import user_appointments
-from congdoan.orgs.views import officer_required
 
 PENDING_USER = "congdoan_2fa_user"
 PENDING_BACKEND = "congdoan_2fa_backend"

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from congdoan.audit.display import describe
 from congdoan.audit.forms import AuditFilterForm
 from congdoan.audit.selectors import audit_entries
-from congdoan.orgs.views import officer_required
+from congdoan.orgs.rules import officer_required
 
 
 @officer_required

@@ -15,9 +15,9 @@ from congdoan.core.registry import OFFICER_LINKS, PUBLIC_LINKS
 from congdoan.core.tasks import describe_result, worker_ping_enqueue, worker_ping_status
 from congdoan.feedback.selectors import officer_today
 from congdoan.library.selectors import documents_to_review
+from congdoan.orgs.rules import admin_required
 from congdoan.orgs.scoping import scope_for
 from congdoan.orgs.selectors import dashboard_roots, grassroots_units, public_unions, scope_roots
-from congdoan.orgs.views import admin_required
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from congdoan.core import health
 from congdoan.core.models import WorkerHeartbeat
 from congdoan.core.services import task_retry
-from congdoan.orgs.views import admin_required
+from congdoan.orgs.rules import admin_required
 
 logger = logging.getLogger("congdoan.health")
 

@@ -42,9 +42,9 @@ from congdoan.feedback.forms import (
 from congdoan.feedback.models import Channel, Concern, Status, Topic, Urgency
 from congdoan.feedback.training import retrain_request, retrain_state
 from congdoan.orgs.models import Unit
+from congdoan.orgs.rules import officer_required
 from congdoan.orgs.scoping import can_view_unit, get_unit_in_scope, scope_for, units_in_scope
 from congdoan.orgs.site import hotline
-from congdoan.orgs.views import officer_required
 
 
 def _errors_to_form(form: Any, exc: ValidationError) -> None:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from congdoan.library import selectors, services
 from congdoan.library.forms import MetadataForm, SearchForm, ShareForm, UploadForm
 from congdoan.library.models import METADATA_FIELDS, DocType, Document, Page, PageStatus, Status
-from congdoan.orgs.views import officer_required
+from congdoan.orgs.rules import officer_required
 
 
 def _search_params(request: HttpRequest) -> dict[str, Any]:

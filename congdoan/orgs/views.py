@@ -1,12 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,29 +14,7 @@ from congdoan.orgs.forms import (
     UnitMoveForm,
     UnitRenameForm,
 )
-from congdoan.orgs.scoping import scope_for
-
-
-def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not scope_for(request.user).is_officer:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not scope_for(request.user).is_admin:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from congdoan.orgs.rules import admin_required, officer_required
 
 
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 from congdoan.core.vndate import vn_number
 from congdoan.orgs import imports, selectors
 from congdoan.orgs.models import Unit
+from congdoan.orgs.rules import officer_required
 from congdoan.orgs.scoping import can_manage_unit
-from congdoan.orgs.views import officer_required
 
 SESSION_KEY = "orgs_member_import"
 

@@ -15,8 +15,8 @@ from congdoan.audit.services import audit_record
 from congdoan.orgs import exports, selectors, services
 from congdoan.orgs.forms import MemberEndForm, MemberFilterForm, MemberForm, MemberRejoinForm
 from congdoan.orgs.models import Member, Unit
+from congdoan.orgs.rules import officer_required
 from congdoan.orgs.scoping import can_manage_unit, units_in_scope
-from congdoan.orgs.views import officer_required
 
 
 def _managed_unit(request: HttpRequest, code: str) -> Unit:

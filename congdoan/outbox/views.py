@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdoan.orgs.views import officer_required
+from congdoan.orgs.rules import officer_required
 from congdoan.outbox import selectors, services
 
 
