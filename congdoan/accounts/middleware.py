@@ -38,7 +38,9 @@ class OfficerIdleTimeoutMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    _("Phiên làm việc đã kết thúc sau %(minutes)s phút không hoạt động. Xin đăng nhập lại.")
+                    _(
+                        "Phiên làm việc đã kết thúc sau %(minutes)s phút không hoạt động. Xin đăng nhập lại."
+                    )
                     % {"minutes": settings.OFFICER_IDLE_MINUTES},
                 )
             elif not isinstance(seen, int) or now - seen >= 60:

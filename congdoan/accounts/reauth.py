@@ -31,7 +31,9 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
 
 def recently_authenticated(request: HttpRequest) -> bool:
     stamped = request.session.get(AUTH_AT)
-    return isinstance(stamped, int) and time.time() - stamped <= settings.ACCOUNTS_REAUTH_MINUTES * 60
+    return (
+        isinstance(stamped, int) and time.time() - stamped <= settings.ACCOUNTS_REAUTH_MINUTES * 60
+    )
 
 
 def recent_auth_required(

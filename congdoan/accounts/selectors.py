@@ -29,7 +29,11 @@ def member_account_to_reset(*, viewer: Any, member_id: int) -> Any:
     """The login of a member whose union the viewer manages (a union's officer resets a
     member's password); 404 outside the scope, for a member without a login, and for the
     login of an officer or administrator (they reset their own, by e-mail)."""
-    member = Member.objects.filter(pk=member_id, user__isnull=False).select_related("unit", "user").first()
+    member = (
+        Member.objects.filter(pk=member_id, user__isnull=False)
+        .select_related("unit", "user")
+        .first()
+    )
     if member is None or not member_account_resettable(viewer=viewer, member=member):
         raise Http404
     return member.user

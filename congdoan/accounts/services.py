@@ -106,7 +106,9 @@ def totp_wait_message(*, user: User) -> str | None:
     wait = totp_wait_seconds(user=user)
     if not wait:
         return None
-    return _("Mã chưa được kiểm tra: sau lần nhập sai vừa rồi, để chống dò mã, xin chờ %(n)s giây rồi nhập lại.") % {"n": wait}
+    return _(
+        "Mã chưa được kiểm tra: sau lần nhập sai vừa rồi, để chống dò mã, xin chờ %(n)s giây rồi nhập lại."
+    ) % {"n": wait}
 
 
 @transaction.atomic
@@ -246,7 +248,9 @@ RESET_CODES_PER_HOUR = 3
 
 
 def _code_hash(user: User, code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"{user.pk}:{code}".encode(), "sha256").hexdigest()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"{user.pk}:{code}".encode(), "sha256"
+    ).hexdigest()
 
 
 @transaction.atomic
@@ -279,9 +283,13 @@ def reset_code_check(*, user: User, code: str) -> bool:
     """True once for the right, fresh code; wrong tries count, and the code dies after
     RESET_CODE_ATTEMPTS of them."""
     now = timezone.now()
-    live = ResetCode.objects.filter(
-        user=user, used_at__isnull=True, expires_at__gt=now, attempts__lt=RESET_CODE_ATTEMPTS
-    ).order_by("-created_at").first()
+    live = (
+        ResetCode.objects.filter(
+            user=user, used_at__isnull=True, expires_at__gt=now, attempts__lt=RESET_CODE_ATTEMPTS
+        )
+        .order_by("-created_at")
+        .first()
+    )
     if live is None:
         return False
     if not hmac.compare_digest(live.code_hash, _code_hash(user, code.strip())):

@@ -15,7 +15,9 @@ urlpatterns = [
     path("xac-thuc-hai-lop/tat/", views.otp_disable, name="otp_disable"),
     path("doi-mat-khau/", views.password_change, name="password_change"),
     path("quen-mat-khau/", views.PasswordResetView.as_view(), name="password_reset"),
-    path("quen-mat-khau/da-gui/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "quen-mat-khau/da-gui/", views.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
     path(
         "dat-lai-mat-khau/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(),
@@ -28,7 +30,9 @@ urlpatterns = [
     ),
     path("quen-mat-khau/sms/", views.sms_reset_request, name="sms_reset"),
     path("quen-mat-khau/sms/ma/", views.sms_reset_verify, name="sms_reset_verify"),
-    path("dat-lai-cho-doan-vien/<int:member_id>/", views.member_reset_link, name="member_reset_link"),
+    path(
+        "dat-lai-cho-doan-vien/<int:member_id>/", views.member_reset_link, name="member_reset_link"
+    ),
     path("ma-api/", views.api_tokens, name="api_tokens"),
     path("ma-api/<int:pk>/thu-hoi/", views.api_token_revoke, name="api_token_revoke"),
 ]

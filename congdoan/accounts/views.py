@@ -142,7 +142,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             # This session just proved the code: it counts as verified from now on.
             otp_login(request, confirmed)
             messages.success(
-                request, _("Đã bật xác thực hai lớp. Các mã API cũ đã bị thu hồi; hãy tạo mã mới nếu cần.")
+                request,
+                _("Đã bật xác thực hai lớp. Các mã API cũ đã bị thu hồi; hãy tạo mã mới nếu cần."),
             )
             return redirect("accounts:profile")
         form.add_error("token", _("Mã xác thực không đúng. Hãy thử lại với mã mới trên ứng dụng."))
@@ -291,7 +292,9 @@ def sms_reset_verify(request: HttpRequest) -> HttpResponse:
     user = user_for_login(phone)
     form = SmsResetForm(user or User(), request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if user is not None and services.reset_code_check(user=user, code=form.cleaned_data["code"]):
+        if user is not None and services.reset_code_check(
+            user=user, code=form.cleaned_data["code"]
+        ):
             services.password_set(
                 actor=user, user=user, password=form.cleaned_data["new_password1"], how="reset_sms"
             )

@@ -54,7 +54,11 @@ class _Names:
     def get(self, model: type[models.Model], value: Any, by: str = "pk") -> str:
         key = (model._meta.label_lower, by, str(value))
         if key not in self._cache:
-            obj = model._default_manager.filter(**{by: value}).first() if value not in (None, "") else None
+            obj = (
+                model._default_manager.filter(**{by: value}).first()
+                if value not in (None, "")
+                else None
+            )
             self._cache[key] = str(obj) if obj is not None else str(value)
         return self._cache[key]
 
@@ -106,7 +110,11 @@ def _value(value: Any, kind: str, field: models.Field[Any, Any] | None, names: _
     if kind == "yes_no":
         return _("Có") if value else _("Không")
     if field is not None:
-        if field.is_relation and field.related_model is not None and not isinstance(value, list | dict):
+        if (
+            field.is_relation
+            and field.related_model is not None
+            and not isinstance(value, list | dict)
+        ):
             return names.get(field.related_model, value)  # type: ignore[arg-type]
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
@@ -151,6 +159,11 @@ def describe(entries: list[AuditEntry]) -> list[EntryView]:
         target = entry.object_repr or "—"
         sentence = str(label.sentence).format(actor=actor, object=target)
         views.append(
-            EntryView(entry=entry, action_label=str(label.label), sentence=sentence, changes=_changes(entry, label, names))
+            EntryView(
+                entry=entry,
+                action_label=str(label.label),
+                sentence=sentence,
+                changes=_changes(entry, label, names),
+            )
         )
     return views

@@ -17,8 +17,12 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Người thực hiện"), required=False, max_length=100)
     action = forms.ChoiceField(label=_("Thao tác"), required=False)
     unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -26,7 +30,9 @@ class AuditFilterForm(forms.Form):
         choices: dict[str, list[Any]] = {"action": [("", _("— Mọi thao tác —")), *action_choices()]}
         if units[: MAX_UNIT_CHOICES + 1].count() > MAX_UNIT_CHOICES:
             # A province's tree is too long for a drop-down: the unit's code is typed instead.
-            self.fields["unit"] = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=40)
+            self.fields["unit"] = forms.CharField(
+                label=_("Mã đơn vị"), required=False, max_length=40
+            )
         else:
             choices["unit"] = [("", _("— Mọi đơn vị —")), *units]
         for name, options in choices.items():

@@ -24,7 +24,9 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("loại đối tượng"), max_length=60, blank=True, db_index=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 

@@ -25,7 +25,19 @@ from django.utils.translation import gettext_lazy as _
 
 # Never shown, whichever action recorded them.
 HIDDEN_KEYS = frozenset(
-    {"sha256", "fingerprint", "hash", "key", "key_hash", "token", "secret", "password", "ip", "ip_hash", "signature"}
+    {
+        "sha256",
+        "fingerprint",
+        "hash",
+        "key",
+        "key_hash",
+        "token",
+        "secret",
+        "password",
+        "ip",
+        "ip_hash",
+        "signature",
+    }
 )
 
 # How a value stored in `changes` is written for people (see `congdoan.audit.display`).
@@ -73,9 +85,13 @@ def action_label(action: str) -> ActionLabel:
     known = ACTIONS.get(action)
     if known is not None:
         return known
-    return ActionLabel(action=action, label=action, sentence=_("{actor} thực hiện thao tác trên {object}"))
+    return ActionLabel(
+        action=action, label=action, sentence=_("{actor} thực hiện thao tác trên {object}")
+    )
 
 
 def action_choices() -> list[tuple[str, str]]:
     """(action, label) of every registered action, by label: the filter's drop-down."""
-    return sorted(((a.action, str(a.label)) for a in ACTIONS.values()), key=lambda c: c[1].casefold())
+    return sorted(
+        ((a.action, str(a.label)) for a in ACTIONS.values()), key=lambda c: c[1].casefold()
+    )

@@ -23,5 +23,10 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/list.html",
-        {"page": page, "rows": describe(list(page)), "form": form, "querystring": query.urlencode()},
+        {
+            "page": page,
+            "rows": describe(list(page)),
+            "form": form,
+            "querystring": query.urlencode(),
+        },
     )

@@ -180,7 +180,10 @@ HEALTH_MAX_QUEUE_AGE_SECONDS = env_int("HEALTH_MAX_QUEUE_AGE_SECONDS", 600)
 # One Redis for every queue (rqworker needs that); a job may run RQ_JOB_TIMEOUT seconds (OCR of
 # a long scan is slow; RQ's own default is 180).
 RQ_QUEUES = {
-    name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT", 3600)}
+    name: {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT", 3600),
+    }
     for name in TASK_QUEUES
 }
 
@@ -192,7 +195,9 @@ RQ_QUEUES = {
 CACHE_TABLE = "congdoan_cache"
 CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -218,7 +223,10 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
@@ -342,7 +350,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    "loggers": {"congdoan": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False}},
+    "loggers": {
+        "congdoan": {
+            "handlers": ["console"],
+            "level": env_str("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        }
+    },
 }
 
 # --- feedback ---
@@ -362,12 +376,18 @@ FEEDBACK_RETENTION_DAYS = env_int("FEEDBACK_RETENTION_DAYS", 365)
 # The same concern sent again by the same sender within this many seconds is the same submission.
 FEEDBACK_DUPLICATE_SECONDS = env_int("FEEDBACK_DUPLICATE_SECONDS", 30)
 # A Unicode TrueType font for the QR posters (Debian's fonts-dejavu-core, `make system-deps`).
-FEEDBACK_POSTER_FONT = env_str("FEEDBACK_POSTER_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FEEDBACK_POSTER_FONT = env_str(
+    "FEEDBACK_POSTER_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
 FEEDBACK_POSTER_FONT_BOLD = env_str(
     "FEEDBACK_POSTER_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 )
-FEEDBACK_MODEL_DIR = Path(env_str("FEEDBACK_MODEL_DIR", str(PACKAGE_DIR / "feedback" / "models" / "topic")))
-FEEDBACK_TRAINED_MODEL_DIR = Path(env_str("FEEDBACK_TRAINED_MODEL_DIR", str(VAR_DIR / "feedback" / "topic")))
+FEEDBACK_MODEL_DIR = Path(
+    env_str("FEEDBACK_MODEL_DIR", str(PACKAGE_DIR / "feedback" / "models" / "topic"))
+)
+FEEDBACK_TRAINED_MODEL_DIR = Path(
+    env_str("FEEDBACK_TRAINED_MODEL_DIR", str(VAR_DIR / "feedback" / "topic"))
+)
 
 # --- feedback channels ---
 # Zalo Official Account (https://developers.zalo.me): webhook signature and send API.

@@ -10,5 +10,10 @@ register_action(
     "tasks.retry",
     label=_("Chạy lại công việc nền bị lỗi"),
     sentence=_("{actor} cho chạy lại một công việc nền bị lỗi"),
-    fields={"task": _("mã công việc"), "name": _("công việc"), "queue": _("hàng đợi"), "error": _("lỗi")},
+    fields={
+        "task": _("mã công việc"),
+        "name": _("công việc"),
+        "queue": _("hàng đợi"),
+        "error": _("lỗi"),
+    },
 )

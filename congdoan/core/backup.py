@@ -62,7 +62,9 @@ class BackupSummary:
 def _vendor() -> str:
     vendor = connections["default"].vendor
     if vendor not in DATABASE_FILES:
-        raise BackupError(_("Chưa hỗ trợ sao lưu cơ sở dữ liệu loại %(vendor)s.") % {"vendor": vendor})
+        raise BackupError(
+            _("Chưa hỗ trợ sao lưu cơ sở dữ liệu loại %(vendor)s.") % {"vendor": vendor}
+        )
     return vendor
 
 
@@ -86,7 +88,12 @@ def _pg_env_and_args() -> tuple[dict[str, str], list[str]]:
         args += ["--port", str(db["PORT"])]
     if db.get("USER"):
         args += ["--username", str(db["USER"])]
-    return env, [*args, "--no-password", "--dbname", str(connections["default"].settings_dict["NAME"])]
+    return env, [
+        *args,
+        "--no-password",
+        "--dbname",
+        str(connections["default"].settings_dict["NAME"]),
+    ]
 
 
 def _dump_database(vendor: str, target: Path) -> None:
@@ -103,10 +110,15 @@ def _dump_database(vendor: str, target: Path) -> None:
     env, args = _pg_env_and_args()
     done = run_child(
         ["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *args],
-        env=env, capture_output=True, text=True, timeout=settings.BACKUP_TIMEOUT_SECONDS,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=settings.BACKUP_TIMEOUT_SECONDS,
     )
     if done.returncode != 0:
-        raise BackupError(_("pg_dump không chạy được: %(error)s") % {"error": done.stderr.strip()[-500:]})
+        raise BackupError(
+            _("pg_dump không chạy được: %(error)s") % {"error": done.stderr.strip()[-500:]}
+        )
 
 
 def _migrations() -> dict[str, str]:
@@ -150,11 +162,17 @@ def backup_create(*, path: Path) -> BackupSummary:
         manifest = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
-            "database": {"vendor": vendor, "file": DATABASE_FILES[vendor], "migrations": _migrations()},
+            "database": {
+                "vendor": vendor,
+                "file": DATABASE_FILES[vendor],
+                "migrations": _migrations(),
+            },
             "files": files,
         }
         manifest_path = Path(work) / MANIFEST
-        manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        manifest_path.write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         partial = path.with_name(path.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
             _add(archive, manifest_path, MANIFEST)
@@ -163,7 +181,9 @@ def backup_create(*, path: Path) -> BackupSummary:
                 _add(archive, item, f"{MEDIA}/{item.relative_to(media_root).as_posix()}")
         partial.replace(path)
     return BackupSummary(
-        path=path, vendor=vendor, media_files=len(media),
+        path=path,
+        vendor=vendor,
+        media_files=len(media),
         media_bytes=sum(files[n]["bytes"] for n in files if n.startswith(f"{MEDIA}/")),
         database_bytes=files[DATABASE_FILES[vendor]]["bytes"],
     )
@@ -175,11 +195,15 @@ def _read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
     except KeyError:
         member = None
     if member is None:
-        raise BackupError(_("Tệp này không phải bản sao lưu của Công Đoàn Số (thiếu manifest.json)."))
+        raise BackupError(
+            _("Tệp này không phải bản sao lưu của Công Đoàn Số (thiếu manifest.json).")
+        )
     manifest: dict[str, Any] = json.load(member)
     if manifest.get("format") != FORMAT:
-        raise BackupError(_("Bản sao lưu có định dạng %(format)s, phiên bản này đọc định dạng %(ours)s.") % {
-            "format": manifest.get("format"), "ours": FORMAT})
+        raise BackupError(
+            _("Bản sao lưu có định dạng %(format)s, phiên bản này đọc định dạng %(ours)s.")
+            % {"format": manifest.get("format"), "ours": FORMAT}
+        )
     return manifest
 
 
@@ -196,7 +220,11 @@ def _unpack_checked(archive: tarfile.TarFile, manifest: dict[str, Any], into: Pa
         # Written by us, not by tarfile.extract: its filter= argument (which refuses links and
         # paths outside the folder) is missing from some Python 3.11 builds, such as Debian 12's.
         target = (into / member.name).resolve()
-        if member.name.startswith("/") or ".." in Path(member.name).parts or not target.is_relative_to(into.resolve()):
+        if (
+            member.name.startswith("/")
+            or ".." in Path(member.name).parts
+            or not target.is_relative_to(into.resolve())
+        ):
             raise strange
         source = archive.extractfile(member)
         if source is None:
@@ -210,11 +238,17 @@ def _unpack_checked(archive: tarfile.TarFile, manifest: dict[str, Any], into: Pa
                 out.write(chunk)
         facts = expected[member.name]
         if size != facts["bytes"] or digest.hexdigest() != facts["sha256"]:
-            raise BackupError(_("Tệp %(name)s trong bản sao lưu bị hỏng (sai mã kiểm tra).") % {"name": member.name})
+            raise BackupError(
+                _("Tệp %(name)s trong bản sao lưu bị hỏng (sai mã kiểm tra).")
+                % {"name": member.name}
+            )
         seen.add(member.name)
     missing = set(expected) - seen
     if missing:
-        raise BackupError(_("Bản sao lưu thiếu %(count)s tệp, ví dụ %(name)s.") % {"count": len(missing), "name": sorted(missing)[0]})
+        raise BackupError(
+            _("Bản sao lưu thiếu %(count)s tệp, ví dụ %(name)s.")
+            % {"count": len(missing), "name": sorted(missing)[0]}
+        )
 
 
 def _restore_database(vendor: str, dump: Path) -> None:
@@ -230,11 +264,24 @@ def _restore_database(vendor: str, dump: Path) -> None:
         return
     env, args = _pg_env_and_args()
     done = run_child(
-        ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *args, str(dump)],
-        env=env, capture_output=True, text=True, timeout=settings.BACKUP_TIMEOUT_SECONDS,
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            *args,
+            str(dump),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=settings.BACKUP_TIMEOUT_SECONDS,
     )
     if done.returncode != 0:
-        raise BackupError(_("pg_restore không chạy được: %(error)s") % {"error": done.stderr.strip()[-500:]})
+        raise BackupError(
+            _("pg_restore không chạy được: %(error)s") % {"error": done.stderr.strip()[-500:]}
+        )
 
 
 def _swap_media(new: Path, media_root: Path) -> None:
@@ -261,7 +308,9 @@ def backup_restore(*, path: Path) -> dict[str, Any]:
     try:
         archive_handle: IO[bytes] = path.open("rb")
     except OSError as exc:
-        raise BackupError(_("Không mở được %(path)s: %(error)s") % {"path": path, "error": exc.strerror}) from exc
+        raise BackupError(
+            _("Không mở được %(path)s: %(error)s") % {"path": path, "error": exc.strerror}
+        ) from exc
     with archive_handle, tarfile.open(fileobj=archive_handle, mode="r:gz") as archive:
         manifest = _read_manifest(archive)
         if manifest["database"]["vendor"] != vendor:
@@ -270,7 +319,10 @@ def backup_restore(*, path: Path) -> dict[str, Any]:
                 % {"theirs": manifest["database"]["vendor"], "ours": vendor}
             )
         media_root = Path(settings.MEDIA_ROOT)
-        with tempfile.TemporaryDirectory(prefix="congdoan-restore-", dir=media_root.parent if media_root.parent.exists() else None) as work:
+        with tempfile.TemporaryDirectory(
+            prefix="congdoan-restore-",
+            dir=media_root.parent if media_root.parent.exists() else None,
+        ) as work:
             _unpack_checked(archive, manifest, Path(work))
             _restore_database(vendor, Path(work) / manifest["database"]["file"])
             _swap_media(Path(work) / MEDIA, media_root)

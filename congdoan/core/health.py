@@ -75,7 +75,11 @@ class QueueFigures:
     oldest_queued: datetime | None
 
     def oldest_age_s(self, now: datetime) -> float | None:
-        return None if self.oldest_queued is None else round((now - self.oldest_queued).total_seconds(), 1)
+        return (
+            None
+            if self.oldest_queued is None
+            else round((now - self.oldest_queued).total_seconds(), 1)
+        )
 
 
 def _database_queues(now: datetime) -> list[QueueFigures]:
@@ -85,13 +89,26 @@ def _database_queues(now: datetime) -> list[QueueFigures]:
         rows = DBTaskResult.objects.filter(queue_name=name)
         ready = rows.ready()
         # A task waits since it was queued, or since it became due if it was scheduled.
-        oldest_plain = ready.filter(run_after=never).order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
-        oldest_due = ready.exclude(run_after=never).order_by("run_after").values_list("run_after", flat=True).first()
+        oldest_plain = (
+            ready.filter(run_after=never)
+            .order_by("enqueued_at")
+            .values_list("enqueued_at", flat=True)
+            .first()
+        )
+        oldest_due = (
+            ready.exclude(run_after=never)
+            .order_by("run_after")
+            .values_list("run_after", flat=True)
+            .first()
+        )
         oldest = min((t for t in (oldest_plain, oldest_due) if t is not None), default=None)
         figures.append(
             QueueFigures(
-                name=name, queued=ready.count(), running=rows.filter(status=TaskResultStatus.RUNNING).count(),
-                failed=rows.filter(status=TaskResultStatus.FAILED).count(), oldest_queued=oldest,
+                name=name,
+                queued=ready.count(),
+                running=rows.filter(status=TaskResultStatus.RUNNING).count(),
+                failed=rows.filter(status=TaskResultStatus.FAILED).count(),
+                oldest_queued=oldest,
             )
         )
     return figures
@@ -106,11 +123,18 @@ def _rq_queues() -> list[QueueFigures]:
         if first:
             job = queue.fetch_job(first[0])
             if job is not None and job.enqueued_at is not None:
-                oldest = job.enqueued_at if timezone.is_aware(job.enqueued_at) else job.enqueued_at.replace(tzinfo=UTC)
+                oldest = (
+                    job.enqueued_at
+                    if timezone.is_aware(job.enqueued_at)
+                    else job.enqueued_at.replace(tzinfo=UTC)
+                )
         figures.append(
             QueueFigures(
-                name=name, queued=queue.count, running=queue.started_job_registry.count,
-                failed=queue.failed_job_registry.count, oldest_queued=oldest,
+                name=name,
+                queued=queue.count,
+                running=queue.started_job_registry.count,
+                failed=queue.failed_job_registry.count,
+                oldest_queued=oldest,
             )
         )
     return figures
@@ -167,11 +191,16 @@ class FailedTask:
 def failed_tasks(*, limit: int = 50) -> list[FailedTask]:
     """The most recent failed tasks of every queue, newest first."""
     if settings.TASKS_BACKEND == "database":
-        rows = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).order_by("-finished_at")[:limit]
+        rows = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).order_by("-finished_at")[
+            :limit
+        ]
         return [
             FailedTask(
-                id=str(row.pk), name=row.task_path.rsplit(".", 1)[-1], queue=row.queue_name,
-                failed_at=row.finished_at, error=_last_line(row.traceback) or row.exception_class_path,
+                id=str(row.pk),
+                name=row.task_path.rsplit(".", 1)[-1],
+                queue=row.queue_name,
+                failed_at=row.finished_at,
+                error=_last_line(row.traceback) or row.exception_class_path,
             )
             for row in rows
         ]
@@ -185,11 +214,16 @@ def failed_tasks(*, limit: int = 50) -> list[FailedTask]:
                     continue
                 found.append(
                     FailedTask(
-                        id=job.id, name=(job.func_name or "").rsplit(".", 1)[-1], queue=name,
-                        failed_at=job.ended_at, error=_last_line(job.exc_info or ""),
+                        id=job.id,
+                        name=(job.func_name or "").rsplit(".", 1)[-1],
+                        queue=name,
+                        failed_at=job.ended_at,
+                        error=_last_line(job.exc_info or ""),
                     )
                 )
-        return sorted(found, key=lambda t: t.failed_at or datetime.min.replace(tzinfo=UTC), reverse=True)[:limit]
+        return sorted(
+            found, key=lambda t: t.failed_at or datetime.min.replace(tzinfo=UTC), reverse=True
+        )[:limit]
     return []
 
 

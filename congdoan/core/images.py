@@ -113,7 +113,9 @@ def _too_large(name: str, limit: int, policy: ImagePolicy) -> ImageRefused:
     if policy.is_photo:
         return _photo_too_large(name, limit)
     return ImageRefused(
-        _("Ảnh “%(name)s” quá lớn (hơn %(limit)s điểm ảnh, có thể là ảnh độc hại). Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi.")
+        _(
+            "Ảnh “%(name)s” quá lớn (hơn %(limit)s điểm ảnh, có thể là ảnh độc hại). Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi."
+        )
         % {"name": name, "limit": vn_number(limit)}
     )
 
@@ -122,30 +124,42 @@ def _photo_too_large(name: str, limit: int, size: tuple[int, int] | None = None)
     """Said to a worker: no talk of malicious images or scanner resolutions."""
     if size is not None:
         return ImageRefused(
-            _("Ảnh “%(name)s” quá lớn để gửi (%(w)d × %(h)d điểm ảnh, tối đa %(limit)s). Hãy chụp lại bằng điện thoại hoặc chọn ảnh nhỏ hơn.")
+            _(
+                "Ảnh “%(name)s” quá lớn để gửi (%(w)d × %(h)d điểm ảnh, tối đa %(limit)s). Hãy chụp lại bằng điện thoại hoặc chọn ảnh nhỏ hơn."
+            )
             % {"name": name, "w": size[0], "h": size[1], "limit": vn_number(limit)}
         )
     return ImageRefused(
-        _("Ảnh “%(name)s” quá lớn để gửi (hơn %(limit)s điểm ảnh). Hãy chụp lại bằng điện thoại hoặc chọn ảnh nhỏ hơn.")
+        _(
+            "Ảnh “%(name)s” quá lớn để gửi (hơn %(limit)s điểm ảnh). Hãy chụp lại bằng điện thoại hoặc chọn ảnh nhỏ hơn."
+        )
         % {"name": name, "limit": vn_number(limit)}
     )
 
 
 def _broken(name: str) -> ImageRefused:
-    return ImageRefused(_("Ảnh “%(name)s” bị hỏng hoặc không đúng định dạng, không đọc được. Hãy chụp hoặc xuất lại ảnh.") % {"name": name})
+    return ImageRefused(
+        _(
+            "Ảnh “%(name)s” bị hỏng hoặc không đúng định dạng, không đọc được. Hãy chụp hoặc xuất lại ảnh."
+        )
+        % {"name": name}
+    )
 
 
 def _open(data: bytes, name: str, policy: ImagePolicy) -> Image.Image:
     """The image opened lazily (header only): Pillow's limit (twice the cap) turned into our message."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the caller checks the size itself
+            warnings.simplefilter(
+                "ignore", Image.DecompressionBombWarning
+            )  # the caller checks the size itself
             return Image.open(io.BytesIO(data), formats=sorted(policy.formats))
     except Image.DecompressionBombError as exc:
         raise _too_large(name, policy.max_pixels, policy) from exc
     except UnidentifiedImageError as exc:
         raise ImageRefused(
-            _("Tệp “%(name)s” không phải là ảnh nhận được (%(formats)s).") % {"name": name, "formats": ", ".join(sorted(policy.formats))}
+            _("Tệp “%(name)s” không phải là ảnh nhận được (%(formats)s).")
+            % {"name": name, "formats": ", ".join(sorted(policy.formats))}
         ) from exc
     except Exception as exc:  # Pillow raises several kinds for broken headers
         raise _broken(name) from exc
@@ -160,7 +174,9 @@ def _frame_sizes(img: Image.Image, name: str, policy: ImagePolicy) -> Iterator[t
     frames = getattr(img, "n_frames", 1) if img.format == "TIFF" else 1
     if frames > policy.max_frames:
         raise ImageRefused(
-            _("Ảnh TIFF “%(name)s” có %(n)d trang, vượt giới hạn %(limit)d trang. Hãy tách thành nhiều tệp nhỏ hơn.")
+            _(
+                "Ảnh TIFF “%(name)s” có %(n)d trang, vượt giới hạn %(limit)d trang. Hãy tách thành nhiều tệp nhỏ hơn."
+            )
             % {"name": name, "n": frames, "limit": policy.max_frames}
         )
     for number in range(frames):
@@ -182,8 +198,15 @@ def read_header(data: bytes, *, name: str, policy: ImagePolicy) -> Header:
                     if policy.is_photo:
                         raise _photo_too_large(name, policy.max_pixels, (width, height))
                     raise ImageRefused(
-                        _("Ảnh “%(name)s” có kích thước %(w)d × %(h)d điểm ảnh, vượt giới hạn %(limit)s điểm ảnh. Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi.")
-                        % {"name": name, "w": width, "h": height, "limit": vn_number(policy.max_pixels)}
+                        _(
+                            "Ảnh “%(name)s” có kích thước %(w)d × %(h)d điểm ảnh, vượt giới hạn %(limit)s điểm ảnh. Hãy chụp hoặc quét lại ở độ phân giải 200–300 dpi."
+                        )
+                        % {
+                            "name": name,
+                            "w": width,
+                            "h": height,
+                            "limit": vn_number(policy.max_pixels),
+                        }
                     )
                 total += width * height
                 count += 1
@@ -191,13 +214,24 @@ def read_header(data: bytes, *, name: str, policy: ImagePolicy) -> Header:
             raise _broken(name) from exc
         if policy.max_total_pixels is not None and total > policy.max_total_pixels:
             raise ImageRefused(
-                _("Ảnh “%(name)s” có tổng cộng %(total)s điểm ảnh trên %(n)d trang, vượt giới hạn %(limit)s. Hãy gửi bản PDF hoặc tách thành nhiều tệp.")
-                % {"name": name, "total": vn_number(total), "n": count, "limit": vn_number(policy.max_total_pixels)}
+                _(
+                    "Ảnh “%(name)s” có tổng cộng %(total)s điểm ảnh trên %(n)d trang, vượt giới hạn %(limit)s. Hãy gửi bản PDF hoặc tách thành nhiều tệp."
+                )
+                % {
+                    "name": name,
+                    "total": vn_number(total),
+                    "n": count,
+                    "limit": vn_number(policy.max_total_pixels),
+                }
             )
     return Header(fmt, first[0], first[1], count)
 
 
-_KEEP_MODES = {"JPEG": ("L", "RGB"), "PNG": ("1", "L", "LA", "P", "RGB", "RGBA"), "TIFF": ("1", "L", "RGB")}
+_KEEP_MODES = {
+    "JPEG": ("L", "RGB"),
+    "PNG": ("1", "L", "LA", "P", "RGB", "RGBA"),
+    "TIFF": ("1", "L", "RGB"),
+}
 
 
 def _output_format(fmt: str, frames: int) -> str:
@@ -209,13 +243,19 @@ def _output_format(fmt: str, frames: int) -> str:
 def _clean_frame(img: Image.Image, out: str, max_side: int) -> Image.Image:
     """Step 3 for one frame: upright, shrunk, in a mode the output keeps, with no metadata."""
     if _format(img) == "JPEG" and max(img.size) > max_side:
-        img.draft(img.mode if img.mode in ("L", "RGB") else "RGB", (max_side, max_side))  # decode at 1/2, 1/4 or 1/8
+        img.draft(
+            img.mode if img.mode in ("L", "RGB") else "RGB", (max_side, max_side)
+        )  # decode at 1/2, 1/4 or 1/8
     frame = ImageOps.exif_transpose(img) if out != "TIFF" else img.copy()
     if max(frame.size) > max_side:
         frame.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     if frame.mode not in _KEEP_MODES[out]:
         has_alpha = frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info
-        frame = frame.convert("RGBA" if has_alpha and out == "PNG" else ("L" if frame.mode.startswith(("I", "F", "L")) else "RGB"))
+        frame = frame.convert(
+            "RGBA"
+            if has_alpha and out == "PNG"
+            else ("L" if frame.mode.startswith(("I", "F", "L")) else "RGB")
+        )
     transparency = frame.info.get("transparency") if out == "PNG" else None
     frame.info = {}  # no EXIF, XMP, ICC, text chunks or comments: nothing that says where or who
     if transparency is not None:
@@ -223,7 +263,12 @@ def _clean_frame(img: Image.Image, out: str, max_side: int) -> Image.Image:
     return frame
 
 
-def _save(frame: Image.Image, fh: io.BytesIO | TiffImagePlugin.AppendingTiffWriter, out: str, dpi: tuple[float, float] | None) -> None:
+def _save(
+    frame: Image.Image,
+    fh: io.BytesIO | TiffImagePlugin.AppendingTiffWriter,
+    out: str,
+    dpi: tuple[float, float] | None,
+) -> None:
     extra: dict[str, object] = {"dpi": dpi} if dpi else {}
     if out == "JPEG":
         frame.save(fh, "JPEG", quality=88, optimize=True, **extra)
@@ -251,7 +296,9 @@ def reencode(data: bytes, *, name: str, policy: ImagePolicy) -> CleanImage:
     try:
         with _open(data, name, policy) as img:
             if out_format == "TIFF":
-                with TiffImagePlugin.AppendingTiffWriter(buffer, new=True) as writer:  # one frame in memory at a time
+                with TiffImagePlugin.AppendingTiffWriter(
+                    buffer, new=True
+                ) as writer:  # one frame in memory at a time
                     for number in range(header.frames):
                         img.seek(number)
                         dpi = _dpi(img)

@@ -16,9 +16,18 @@ logger = logging.getLogger("congdoan.security")
 
 # Types a browser would run or render as a document (scripts, markup), never sent as such.
 ACTIVE_CONTENT_TYPES = {
-    "text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
-    "text/javascript", "application/javascript", "application/x-javascript", "text/ecmascript",
-    "application/ecmascript", "application/wasm", "text/xsl",
+    "text/html",
+    "application/xhtml+xml",
+    "image/svg+xml",
+    "text/xml",
+    "application/xml",
+    "text/javascript",
+    "application/javascript",
+    "application/x-javascript",
+    "text/ecmascript",
+    "application/ecmascript",
+    "application/wasm",
+    "text/xsl",
 }
 
 
@@ -33,9 +42,13 @@ class UploadsNoExecuteMiddleware:
         if settings.PROXY_CLIENT_IP_HEADER:
             # Behind nginx every request comes from 127.0.0.1: take the address the proxy saw
             # (the last one it wrote), so that login throttling and the audit log see people.
-            forwarded = request.META.get(
-                "HTTP_" + settings.PROXY_CLIENT_IP_HEADER.upper().replace("-", "_"), ""
-            ).rpartition(",")[2].strip()
+            forwarded = (
+                request.META.get(
+                    "HTTP_" + settings.PROXY_CLIENT_IP_HEADER.upper().replace("-", "_"), ""
+                )
+                .rpartition(",")[2]
+                .strip()
+            )
             if forwarded:
                 request.META["REMOTE_ADDR"] = forwarded
         token = set_current_ip(request.META.get("REMOTE_ADDR"))
@@ -51,7 +64,10 @@ class UploadsNoExecuteMiddleware:
             name = disposition.partition(";")[2].strip() if disposition.startswith("inline") else ""
             if not disposition.startswith("attachment"):
                 response["Content-Disposition"] = f"attachment; {name}" if name else "attachment"
-            if response.get("Content-Type", "").split(";")[0].strip().lower() in ACTIVE_CONTENT_TYPES:
+            if (
+                response.get("Content-Type", "").split(";")[0].strip().lower()
+                in ACTIVE_CONTENT_TYPES
+            ):
                 response["Content-Type"] = "application/octet-stream"
         return response
 
@@ -149,9 +165,9 @@ class ControlCharactersMiddleware:
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        found = control_character_in(request.path_info, multiline=False) or _control_character_in_query(
-            request.GET, multiline=False
-        )
+        found = control_character_in(
+            request.path_info, multiline=False
+        ) or _control_character_in_query(request.GET, multiline=False)
         if found is not None:
             return self._refuse(request, found, "URL")
         for name in [n for n, v in request.COOKIES.items() if control_character_in(n + v)]:
@@ -163,9 +179,7 @@ class ControlCharactersMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
-        if request.method in SAFE_METHODS or getattr(
-            view, "accepts_control_characters", False
-        ):
+        if request.method in SAFE_METHODS or getattr(view, "accepts_control_characters", False):
             return None
         content_type = request.content_type or ""
         found: str | None = None
@@ -187,7 +201,10 @@ class ControlCharactersMiddleware:
     def _refuse(request: HttpRequest, found: str, where: str) -> HttpResponse:
         logger.info(
             "refused a control character %s in the %s of %s %s",
-            found, where, request.method, request.path_info.encode("unicode_escape").decode()[:200],
+            found,
+            where,
+            request.method,
+            request.path_info.encode("unicode_escape").decode()[:200],
         )
         message = _(
             "Yêu cầu có ký tự điều khiển (%(char)s) không được phép. Hãy xóa ký tự đó rồi gửi lại."

@@ -97,7 +97,10 @@ def popen_child(
     if "preexec_fn" in kwargs:
         raise TypeError("popen_child sets preexec_fn itself")
     return subprocess.Popen(
-        args, preexec_fn=die_with_parent_preexec(death_signal), start_new_session=new_session, **kwargs
+        args,
+        preexec_fn=die_with_parent_preexec(death_signal),
+        start_new_session=new_session,
+        **kwargs,
     )
 
 

@@ -33,13 +33,17 @@ PUBLIC_LINKS: list[Link] = []
 OFFICER_LINKS: list[Link] = []
 
 
-def register_public_link(url_name: str, label: str | Promise, order: int = 50, description: str | Promise = "") -> None:
+def register_public_link(
+    url_name: str, label: str | Promise, order: int = 50, description: str | Promise = ""
+) -> None:
     if all(link.url_name != url_name for link in PUBLIC_LINKS):
         PUBLIC_LINKS.append(Link(url_name, label, order, description))
         PUBLIC_LINKS.sort(key=lambda link: link.order)
 
 
-def register_officer_link(url_name: str, label: str | Promise, order: int = 50, description: str | Promise = "") -> None:
+def register_officer_link(
+    url_name: str, label: str | Promise, order: int = 50, description: str | Promise = ""
+) -> None:
     if all(link.url_name != url_name for link in OFFICER_LINKS):
         OFFICER_LINKS.append(Link(url_name, label, order, description))
         OFFICER_LINKS.sort(key=lambda link: link.order)

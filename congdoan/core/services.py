@@ -25,8 +25,14 @@ def task_retry(*, actor: Any, task_id: str) -> bool:
             return False
         # The claims are counted afresh: a task failed for killing its worker gets its tries back.
         done = DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.FAILED).update(
-            status=TaskResultStatus.READY, started_at=None, finished_at=None, run_after=get_date_max(),
-            exception_class_path="", traceback="", return_value=None, worker_ids=[],
+            status=TaskResultStatus.READY,
+            started_at=None,
+            finished_at=None,
+            run_after=get_date_max(),
+            exception_class_path="",
+            traceback="",
+            return_value=None,
+            worker_ids=[],
         )
         if not done:
             return False
@@ -46,5 +52,9 @@ def task_retry(*, actor: Any, task_id: str) -> bool:
             return False
     else:
         return False
-    audit_record(actor=actor, action="tasks.retry", changes={"task": task_id, "name": name, "queue": queue, "error": error})
+    audit_record(
+        actor=actor,
+        action="tasks.retry",
+        changes={"task": task_id, "name": name, "queue": queue, "error": error},
+    )
     return True

@@ -63,7 +63,9 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size: int) -> UploadedFile | None:
         if self.oversized:
-            return OversizedUpload(self.file_name or "", self.content_type or "", settings.UPLOAD_MAX_BYTES)
+            return OversizedUpload(
+                self.file_name or "", self.content_type or "", settings.UPLOAD_MAX_BYTES
+            )
         return None  # the next handler (memory or temporary file) made the file
 
 
@@ -81,10 +83,17 @@ class RequestSizeLimitMiddleware:
                 length = 0
             limit = settings.UPLOAD_MAX_REQUEST_BYTES
             if length > limit:
-                context = {"limit": format_size(limit), "file_limit": format_size(settings.UPLOAD_MAX_BYTES)}
+                context = {
+                    "limit": format_size(limit),
+                    "file_limit": format_size(settings.UPLOAD_MAX_BYTES),
+                }
                 # HTMX (the library's upload form) gets the message alone, to put under the
                 # form; its script lets HTMX swap this 4xx answer in (library/upload.js).
-                template = "core/_upload_too_large.html" if request.headers.get("HX-Request") else "core/upload_too_large.html"
+                template = (
+                    "core/_upload_too_large.html"
+                    if request.headers.get("HX-Request")
+                    else "core/upload_too_large.html"
+                )
                 response = render(request, template, context, status=413)
                 if not request.META.get("SERVER_SOFTWARE", "").startswith("WSGIServer/"):
                     # The unread body is not this connection's next request (gunicorn would

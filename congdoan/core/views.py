@@ -21,7 +21,9 @@ from congdoan.orgs.selectors import dashboard_roots, grassroots_units, public_un
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"public_links": PUBLIC_LINKS, "unions": public_unions()})
+    return render(
+        request, "core/home.html", {"public_links": PUBLIC_LINKS, "unions": public_unions()}
+    )
 
 
 @login_required
@@ -33,7 +35,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not scope.is_officer:
         return redirect("accounts:profile")
     since = _last_visit(request)
-    panels = [{"url": link.url, "title": link.label, "text": link.description} for link in OFFICER_LINKS]
+    panels = [
+        {"url": link.url, "title": link.label, "text": link.description} for link in OFFICER_LINKS
+    ]
     return render(
         request,
         "core/dashboard.html",
@@ -56,7 +60,11 @@ def dashboard_scope(request: HttpRequest) -> HttpResponse:
     after itself; without JavaScript, a link opens it as a page)."""
     if not scope_for(request.user).is_officer:
         return redirect("accounts:profile")
-    template = "core/_dashboard_roots.html" if getattr(request, "htmx", False) else "core/dashboard_scope.html"
+    template = (
+        "core/_dashboard_roots.html"
+        if getattr(request, "htmx", False)
+        else "core/dashboard_scope.html"
+    )
     return render(request, template, {"roots": dashboard_roots(viewer=request.user)})
 
 

@@ -43,14 +43,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def operations(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     workers = [
-        {"row": row, "alive": health.is_live(row, now), "age": round((now - row.last_seen).total_seconds())}
+        {
+            "row": row,
+            "alive": health.is_live(row, now),
+            "age": round((now - row.last_seen).total_seconds()),
+        }
         for row in WorkerHeartbeat.objects.all()
     ]
     queues = [{"q": q, "age": q.oldest_age_s(now)} for q in health.queue_overview(now=now)]
     return render(
         request,
         "core/operations.html",
-        {"workers": workers, "queues": queues, "failed": health.failed_tasks(), "report": health.health_report()},
+        {
+            "workers": workers,
+            "queues": queues,
+            "failed": health.failed_tasks(),
+            "report": health.health_report(),
+        },
     )
 
 

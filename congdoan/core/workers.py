@@ -109,7 +109,9 @@ def heartbeat_touch(*, worker_id: str, backend: str, queues: list[str]) -> None:
 
 def heartbeat_set_task(*, worker_id: str, task_id: str = "", task_name: str = "") -> None:
     WorkerHeartbeat.objects.filter(pk=worker_id).update(
-        task_id=task_id, task_name=task_name[:255], task_started_at=timezone.now() if task_id else None,
+        task_id=task_id,
+        task_name=task_name[:255],
+        task_started_at=timezone.now() if task_id else None,
         last_seen=timezone.now(),
     )
 
@@ -127,7 +129,9 @@ def dead_workers(*, now: datetime | None = None, me: str = "") -> list[WorkerHea
     for row in WorkerHeartbeat.objects.exclude(pk=me):
         if row.last_seen < stale_before:
             dead.append(row)
-        elif (row.host, row.pid_namespace) == here and ((me and row.pid == os.getpid()) or not process_exists(row.pid)):
+        elif (row.host, row.pid_namespace) == here and (
+            (me and row.pid == os.getpid()) or not process_exists(row.pid)
+        ):
             # Our own pid under another id is an earlier life of this process's slot (a
             # container restarted with the same pid): that worker is gone too.
             dead.append(row)
@@ -176,7 +180,11 @@ def reclaim_dead_workers(*, now: datetime | None = None, me: str = "") -> Reclai
     orphan_before = now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
     for result in DBTaskResult.objects.running().only("id", "worker_ids", "started_at"):
         last = result.worker_ids[-1] if result.worker_ids else ""
-        orphan = last not in known_ids and result.started_at is not None and result.started_at < orphan_before
+        orphan = (
+            last not in known_ids
+            and result.started_at is not None
+            and result.started_at < orphan_before
+        )
         if last not in dead_ids and not orphan:
             continue
         if len(result.worker_ids) >= settings.WORKER_MAX_CLAIMS:
@@ -191,7 +199,9 @@ def reclaim_dead_workers(*, now: datetime | None = None, me: str = "") -> Reclai
     if outcome.requeued or outcome.failed:
         logger.warning(
             "Tiến trình nền %s đã mất: %d công việc trả lại hàng đợi, %d đánh dấu lỗi.",
-            ", ".join(outcome.workers), len(outcome.requeued), len(outcome.failed),
+            ", ".join(outcome.workers),
+            len(outcome.requeued),
+            len(outcome.failed),
         )
     return outcome
 
@@ -235,7 +245,10 @@ def rq_requeue_abandoned() -> Reclaimed:
                 continue  # another worker took it back first
             outcome.requeued.append(job_id)
     if outcome.requeued:
-        logger.warning("%d công việc RQ của tiến trình nền đã mất được trả lại hàng đợi.", len(outcome.requeued))
+        logger.warning(
+            "%d công việc RQ của tiến trình nền đã mất được trả lại hàng đợi.",
+            len(outcome.requeued),
+        )
     return outcome
 
 
@@ -265,15 +278,24 @@ class HeartbeatThread(threading.Thread):
             while not self.stopped.wait(settings.WORKER_HEARTBEAT_SECONDS):
                 beats += 1
                 try:
-                    heartbeat_touch(worker_id=self.worker_id, backend=self.backend, queues=self.queues)
+                    heartbeat_touch(
+                        worker_id=self.worker_id, backend=self.backend, queues=self.queues
+                    )
                     if self.reclaim and self.backend == "database":
                         reclaim_dead_workers(me=self.worker_id)
-                    elif self.reclaim and beats * settings.WORKER_HEARTBEAT_SECONDS >= settings.WORKER_RQ_RECLAIM_SECONDS:
+                    elif (
+                        self.reclaim
+                        and beats * settings.WORKER_HEARTBEAT_SECONDS
+                        >= settings.WORKER_RQ_RECLAIM_SECONDS
+                    ):
                         beats = 0
                         rq_requeue_abandoned()
                 except (OperationalError, InterfaceError) as exc:
                     # The database is restarting: the next beat (the wait above) tries again.
-                    logger.warning("Nhịp sống của tiến trình nền: mất kết nối cơ sở dữ liệu (%s).", _first_line(exc))
+                    logger.warning(
+                        "Nhịp sống của tiến trình nền: mất kết nối cơ sở dữ liệu (%s).",
+                        _first_line(exc),
+                    )
                     _drop_connection()
                 except Exception:  # nothing must end the heartbeats
                     logger.exception("heartbeat failed")
@@ -347,10 +369,15 @@ class DatabaseWorker(DatabaseWorkerBase):
             while not self.stop_event.is_set():
                 try:
                     if beat is None:
-                        heartbeat_register(worker_id=self.worker_id, backend="database", queues=self.queue_names)
+                        heartbeat_register(
+                            worker_id=self.worker_id, backend="database", queues=self.queue_names
+                        )
                         reclaim_dead_workers(me=self.worker_id)
                         beat = HeartbeatThread(
-                            worker_id=self.worker_id, backend="database", queues=self.queue_names, reclaim=True
+                            worker_id=self.worker_id,
+                            backend="database",
+                            queues=self.queue_names,
+                            reclaim=True,
                         )
                         beat.start()
                     elif last_error:
@@ -363,7 +390,9 @@ class DatabaseWorker(DatabaseWorkerBase):
                     last_error = time.monotonic()
                     self.startup_delay = False
                     logger.warning(
-                        "Tiến trình nền mất kết nối cơ sở dữ liệu (%s): thử lại sau %s giây.", _first_line(exc), delay
+                        "Tiến trình nền mất kết nối cơ sở dữ liệu (%s): thử lại sau %s giây.",
+                        _first_line(exc),
+                        delay,
                     )
                     _drop_connection()
                     self.stop_event.wait(delay)
@@ -375,7 +404,9 @@ class DatabaseWorker(DatabaseWorkerBase):
                 self._release_claims()
                 heartbeat_remove(worker_id=self.worker_id)
             except DatabaseError as exc:  # stopping while the database is away: the others reclaim
-                logger.warning("Tiến trình nền dừng khi chưa có cơ sở dữ liệu (%s).", _first_line(exc))
+                logger.warning(
+                    "Tiến trình nền dừng khi chưa có cơ sở dữ liệu (%s).", _first_line(exc)
+                )
 
     def _release_claims(self) -> None:
         """Back to the queue: anything this worker claimed and did not finish (a stop that
@@ -388,14 +419,22 @@ class DatabaseWorker(DatabaseWorkerBase):
         """Run one claimed task (as django-tasks-db does), re-queued if the worker is stopped."""
         self.running_task = True
         try:
-            heartbeat_set_task(worker_id=self.worker_id, task_id=str(db_task_result.pk), task_name=db_task_result.task_path)
+            heartbeat_set_task(
+                worker_id=self.worker_id,
+                task_id=str(db_task_result.pk),
+                task_name=db_task_result.task_path,
+            )
             try:
                 task = db_task_result.task
                 task_result = db_task_result.task_result
                 backend_type = type(task.get_backend())
                 task_started.send(sender=backend_type, task_result=task_result)
                 if task.takes_context:
-                    value = task.call(TaskContext(task_result=task_result), *task_result.args, **task_result.kwargs)
+                    value = task.call(
+                        TaskContext(task_result=task_result),
+                        *task_result.args,
+                        **task_result.kwargs,
+                    )
                 else:
                     value = task.call(*task_result.args, **task_result.kwargs)
                 signal.alarm(0)
@@ -428,8 +467,14 @@ class DatabaseWorker(DatabaseWorkerBase):
 def run_database_worker(*, queues: list[str], batch: bool, worker_id: str) -> None:
     """Run the database worker until it is stopped (or, with `batch`, the queues are empty)."""
     worker = DatabaseWorker(
-        queue_names=queues, interval=settings.WORKER_POLL_SECONDS, batch=batch, backend_name="default",
-        startup_delay=not batch, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
+        queue_names=queues,
+        interval=settings.WORKER_POLL_SECONDS,
+        batch=batch,
+        backend_name="default",
+        startup_delay=not batch,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
     )
     worker.configure_signals()
     with contextlib.suppress(WorkerStopped):

@@ -42,7 +42,16 @@ class ConcernAnswerInline(admin.TabularInline):
     model = ConcernAnswer
     extra = 0
     can_delete = False
-    readonly_fields = ("version", "text", "citation", "url", "is_correction", "reason", "author", "created_at")
+    readonly_fields = (
+        "version",
+        "text",
+        "citation",
+        "url",
+        "is_correction",
+        "reason",
+        "author",
+        "created_at",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

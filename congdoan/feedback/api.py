@@ -115,7 +115,9 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status:
     except services.Throttled as exc:
         return Status(429, {"detail": str(exc)})
     except ValidationError as exc:
-        return Status(422, {"detail": exc.message_dict if hasattr(exc, "error_dict") else exc.messages})
+        return Status(
+            422, {"detail": exc.message_dict if hasattr(exc, "error_dict") else exc.messages}
+        )
     from django.urls import reverse
 
     return Status(
@@ -123,7 +125,9 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status:
         {
             "code": concern.code,
             "status": concern.status,
-            "tracking_url": request.build_absolute_uri(reverse("feedback:track", args=[concern.code])),
+            "tracking_url": request.build_absolute_uri(
+                reverse("feedback:track", args=[concern.code])
+            ),
         },
     )
 

@@ -92,7 +92,9 @@ def _mail(
         + _link(concern)
     )
     if not to:
-        log.warning("feedback: no officer e-mail for %s or any unit above (%s)", concern.code, subject)
+        log.warning(
+            "feedback: no officer e-mail for %s or any unit above (%s)", concern.code, subject
+        )
         log_delivery(concern.pk, kind="no_recipient", note=subject)
     email_enqueue(
         to=to, subject=subject, body=text, purpose=purpose, ref=concern_ref(concern.pk), key=key

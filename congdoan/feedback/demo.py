@@ -60,7 +60,9 @@ def _officers() -> dict[str, Any]:
     login, else the district Office."""
     office = User.objects.filter(email=OFFICE_LOGIN).first()
     by_unit: dict[str, Any] = {}
-    for appt in Appointment.objects.filter(user__isnull=False, manages=True).select_related("unit", "user"):
+    for appt in Appointment.objects.filter(user__isnull=False, manages=True).select_related(
+        "unit", "user"
+    ):
         by_unit.setdefault(appt.unit.code, appt.user)
     by_unit.setdefault("", office)
     return {**by_unit, "*": office}
@@ -156,7 +158,9 @@ def seed(stdout: Any = None) -> None:
     officers = _officers()
     rows = [r for r in _rows() if not r["unit"] or r["unit"] in by_code]
     analysed = analyse_many([r["text"] for r in rows])
-    whens = [_sent_at(row, result.urgency, now, rng) for row, result in zip(rows, analysed, strict=True)]
+    whens = [
+        _sent_at(row, result.urgency, now, rng) for row, result in zip(rows, analysed, strict=True)
+    ]
     created = 0
     for n, i in enumerate(sorted(range(len(rows)), key=lambda i: whens[i])):
         row, when, result = rows[i], whens[i], analysed[i]
@@ -207,8 +211,13 @@ def seed(stdout: Any = None) -> None:
                 events.append(("start", Status.IN_PROGRESS, when + timedelta(hours=5), officer))
         else:
             late = rng.random() < 0.15
-            answered_at = due + timedelta(hours=rng.randint(2, 30)) if late else when + timedelta(
-                hours=rng.randint(3, max(4, int((due - when).total_seconds() // 3600) - 1))
+            answered_at = (
+                due + timedelta(hours=rng.randint(2, 30))
+                if late
+                else when
+                + timedelta(
+                    hours=rng.randint(3, max(4, int((due - when).total_seconds() // 3600) - 1))
+                )
             )
             answered_at = min(answered_at, now - timedelta(hours=1))
             concern.assignee = officer
@@ -226,16 +235,24 @@ def seed(stdout: Any = None) -> None:
                 concern.status, concern.closed_at = Status.CLOSED, answered_at + timedelta(days=3)
                 events.append(("close", Status.CLOSED, concern.closed_at, officer))
             elif status == "reopened":
-                reopened_at = max(answered_at + timedelta(hours=6), now - timedelta(days=rng.randint(1, 3)))
+                reopened_at = max(
+                    answered_at + timedelta(hours=6), now - timedelta(days=rng.randint(1, 3))
+                )
                 concern.status, concern.reopen_count = Status.REOPENED, 1
                 concern.due_at = deadline_for(result.urgency, reopened_at)
                 events.append(("reopen", Status.REOPENED, reopened_at, None))
         concern.signature = _signature_of(row["text"])
         concern.save()
-        ConcernEvent.objects.create(concern=concern, kind="submit", to_status=Status.RECEIVED, created_at=when)
+        ConcernEvent.objects.create(
+            concern=concern, kind="submit", to_status=Status.RECEIVED, created_at=when
+        )
         for kind, to_status, at, actor in events:
             ConcernEvent.objects.create(
-                concern=concern, kind=kind, to_status=to_status, actor=actor, created_at=min(at, now)
+                concern=concern,
+                kind=kind,
+                to_status=to_status,
+                actor=actor,
+                created_at=min(at, now),
             )
         _cluster(concern, concern.signature)
         created += 1
@@ -243,9 +260,9 @@ def seed(stdout: Any = None) -> None:
     phuminh = by_code.get("PX-MAY-PHUMINH")
     member = User.objects.filter(member__unit=phuminh).order_by("id").first() if phuminh else None
     if member is not None:
-        mine = Concern.objects.filter(unit=phuminh, external_id__startswith=MARKER, is_anonymous=False).order_by(
-            "-created_at"
-        )[:3]
+        mine = Concern.objects.filter(
+            unit=phuminh, external_id__startswith=MARKER, is_anonymous=False
+        ).order_by("-created_at")[:3]
         Concern.objects.filter(pk__in=[c.pk for c in mine]).update(
             submitted_by=member, channel=Channel.MEMBER
         )

@@ -143,7 +143,9 @@ class AnswerCorrectForm(forms.Form):
     text = forms.CharField(
         label=_("Trả lời đã sửa"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
-    citation = forms.CharField(label=_("Căn cứ (điều luật, văn bản)"), max_length=255, required=False)
+    citation = forms.CharField(
+        label=_("Căn cứ (điều luật, văn bản)"), max_length=255, required=False
+    )
     citation_url = forms.CharField(label=_("Đường dẫn tới căn cứ"), max_length=200, required=False)
     reason = forms.CharField(
         label=_("Lý do sửa (cán bộ xem, người lao động không thấy)"),

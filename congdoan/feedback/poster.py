@@ -128,7 +128,7 @@ def poster_pdf(unit: Unit, *, url: str, hotline: str) -> bytes:
                 "2. Viết điều bạn muốn phản ánh, đề nghị — có dấu hay không dấu đều được; "
                 "có thể kèm ảnh."
             ),
-            _("3. Bấm \"Gửi ý kiến\", ghi lại mã tra cứu (YK-…) để theo dõi và đọc trả lời."),
+            _('3. Bấm "Gửi ý kiến", ghi lại mã tra cứu (YK-…) để theo dõi và đọc trả lời.'),
         ]
     )
     page.insert_textbox(

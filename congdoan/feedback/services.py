@@ -128,7 +128,10 @@ def clean_photo(photo: UploadedFile | None) -> File | None:
         return None
     max_bytes = settings.FEEDBACK_PHOTO_MAX_BYTES
     too_large = ValidationError(
-        {"photo": _("Ảnh quá lớn (hơn %(limit)s); xin gửi ảnh nhỏ hơn.") % {"limit": format_size(max_bytes)}}
+        {
+            "photo": _("Ảnh quá lớn (hơn %(limit)s); xin gửi ảnh nhỏ hơn.")
+            % {"limit": format_size(max_bytes)}
+        }
     )
     if photo.size and photo.size > max_bytes:
         raise too_large
@@ -1220,9 +1223,7 @@ def concern_answer_correct(
         )
     concern.refresh_from_db()
     version = _answer_version(concern, author=user, is_correction=True, reason=reason)
-    ConcernEvent.objects.create(
-        concern=concern, kind="answer_correct", actor=user, note=reason
-    )
+    ConcernEvent.objects.create(concern=concern, kind="answer_correct", actor=user, note=reason)
     changes = {k: [old[k], v] for k, v in new.items() if old[k] != v}
     _audit(actor, "feedback.answer_correct", concern, {**changes, "version": version.version})
     _enqueue("deliver_answer", concern.pk)

@@ -57,25 +57,47 @@ class SearchOut(Schema):
     results: list[DocumentOut]
 
 
-def document_data(doc: Document, score: float | None = None, snippet: str = "") -> dict[str, object]:
+def document_data(
+    doc: Document, score: float | None = None, snippet: str = ""
+) -> dict[str, object]:
     return {
-        "id": doc.pk, "title": doc.display_title, "number": doc.number, "doc_type": doc.doc_type, "issuer": doc.issuer,
-        "issued_on": doc.issued_on, "unit_code": doc.unit.code, "visibility": doc.visibility, "status": doc.status,
-        "score": score, "snippet": snippet,
+        "id": doc.pk,
+        "title": doc.display_title,
+        "number": doc.number,
+        "doc_type": doc.doc_type,
+        "issuer": doc.issuer,
+        "issued_on": doc.issued_on,
+        "unit_code": doc.unit.code,
+        "visibility": doc.visibility,
+        "status": doc.status,
+        "score": score,
+        "snippet": snippet,
     }
 
 
 def _link(link: object, target_id: int | None) -> dict[str, object]:
-    return {"raw": link.raw, "cited_number": link.cited_number, "cited_date": link.cited_date, "target_id": target_id}  # type: ignore[attr-defined]
+    return {
+        "raw": link.raw,
+        "cited_number": link.cited_number,
+        "cited_date": link.cited_date,
+        "target_id": target_id,
+    }  # type: ignore[attr-defined]
 
 
 def document_detail_data(*, viewer: object, doc: Document) -> dict[str, object]:
     links = selectors.document_links(viewer=viewer, document=doc)
     data = document_data(doc)
     data.update(
-        issuer_parent=doc.issuer_parent, place=doc.place, recipients=doc.recipients, signer=doc.signer,
-        signer_capacity=doc.signer_capacity, confidence=doc.confidence, corrected_fields=sorted(doc.corrected),
-        tags=doc.tag_list, text=doc.text, text_before_restore=doc.text_before_restore,
+        issuer_parent=doc.issuer_parent,
+        place=doc.place,
+        recipients=doc.recipients,
+        signer=doc.signer,
+        signer_capacity=doc.signer_capacity,
+        confidence=doc.confidence,
+        corrected_fields=sorted(doc.corrected),
+        tags=doc.tag_list,
+        text=doc.text,
+        text_before_restore=doc.text_before_restore,
         cites=[_link(link, link.target_id) for link in links.cites],
         missing=[_link(link, None) for link in links.missing],
         cited_by=[_link(link, link.source_id) for link in links.cited_by],
@@ -90,14 +112,33 @@ def document_detail_data(*, viewer: object, doc: Document) -> dict[str, object]:
     description="Full-text search (with or without diacritics) filtered by type, issuer, year, unit and tag; 20 results a page.",
 )
 def search(
-    request: HttpRequest, q: str = "", type: str = "", issuer: str = "", year: int | None = None, unit: str = "", tag: str = "", page: int = 1,
+    request: HttpRequest,
+    q: str = "",
+    type: str = "",
+    issuer: str = "",
+    year: int | None = None,
+    unit: str = "",
+    tag: str = "",
+    page: int = 1,
 ) -> dict[str, object]:
     results = selectors.search_documents(
-        viewer=request.user, query=q, doc_type=type, issuer=issuer, year=year, unit_code=unit, tag=tag, page=page, per_page=20,
+        viewer=request.user,
+        query=q,
+        doc_type=type,
+        issuer=issuer,
+        year=year,
+        unit_code=unit,
+        tag=tag,
+        page=page,
+        per_page=20,
     )
     return {
-        "count": results.total, "count_is_lower_bound": results.total_is_lower_bound, "page": results.page,
-        "results": [document_data(h.document, round(h.score, 6), str(h.snippet_html)) for h in results.hits],
+        "count": results.total,
+        "count_is_lower_bound": results.total_is_lower_bound,
+        "page": results.page,
+        "results": [
+            document_data(h.document, round(h.score, 6), str(h.snippet_html)) for h in results.hits
+        ],
     }
 
 

@@ -51,7 +51,11 @@ _local = threading.local()
 
 
 def engine_name() -> str:
-    return str(getattr(settings, "LIBRARY_SEARCH_ENGINE", "") or os.environ.get("LIBRARY_SEARCH_ENGINE", "") or "database")
+    return str(
+        getattr(settings, "LIBRARY_SEARCH_ENGINE", "")
+        or os.environ.get("LIBRARY_SEARCH_ENGINE", "")
+        or "database"
+    )
 
 
 def enabled() -> bool:
@@ -59,7 +63,9 @@ def enabled() -> bool:
 
 
 def index_dir() -> Path:
-    configured = getattr(settings, "LIBRARY_SEARCH_INDEX_DIR", "") or os.environ.get("LIBRARY_SEARCH_INDEX_DIR", "")
+    configured = getattr(settings, "LIBRARY_SEARCH_INDEX_DIR", "") or os.environ.get(
+        "LIBRARY_SEARCH_INDEX_DIR", ""
+    )
     if configured:
         return Path(configured)
     return Path(getattr(settings, "VAR_DIR", Path(settings.MEDIA_ROOT).parent)) / "library-search"
@@ -128,8 +134,15 @@ def _query(index: Any, tokens: list[str], filters: dict[str, Any] | None = None)
     parts: list[tuple[Any, Any]] = []
     prefix = last_is_prefix(tokens)
     for i, token in enumerate(tokens):
-        if prefix and i == len(tokens) - 1:  # a word still being typed: the exact word scores, longer words match
-            word = Q.boolean_query([(should, Q.term_query(schema, "body", token)), (should, Q.regex_query(schema, "body", token + "[a-z0-9]+"))])
+        if (
+            prefix and i == len(tokens) - 1
+        ):  # a word still being typed: the exact word scores, longer words match
+            word = Q.boolean_query(
+                [
+                    (should, Q.term_query(schema, "body", token)),
+                    (should, Q.regex_query(schema, "body", token + "[a-z0-9]+")),
+                ]
+            )
         else:
             word = Q.term_query(schema, "body", token)
         parts.append((must, word))
@@ -140,7 +153,9 @@ def _query(index: Any, tokens: list[str], filters: dict[str, Any] | None = None)
     return Q.boolean_query(parts)
 
 
-def top(tokens: list[str], limit: int, filters: dict[str, Any] | None = None) -> tuple[list[tuple[int, float]], int] | None:
+def top(
+    tokens: list[str], limit: int, filters: dict[str, Any] | None = None
+) -> tuple[list[tuple[int, float]], int] | None:
     """The best `limit` (document id, score) for the tokens, and how many documents match;
     `filters` may narrow by unit (code), doc_type and year (see FILTERS).
     None when the engine is off or its index is not built yet (the caller uses the database)."""
@@ -157,7 +172,9 @@ def top(tokens: list[str], limit: int, filters: dict[str, Any] | None = None) ->
     result = searcher.search(_query(index, tokens, filters), limit, count=True)
     addresses = [address for _score, address in result.hits]
     ids = searcher.fast_field_values("id", addresses) if addresses else []
-    return [(int(pk), float(score)) for pk, (score, _a) in zip(ids, result.hits, strict=True)], int(result.count or 0)
+    return [(int(pk), float(score)) for pk, (score, _a) in zip(ids, result.hits, strict=True)], int(
+        result.count or 0
+    )
 
 
 class IndexBusy(Exception):
@@ -215,11 +232,19 @@ def sync(*, full: bool = False, requested_at: datetime | None = None, wait: bool
             docs = docs.filter(updated_at__gte=mark - SYNC_MARGIN)
         count = 0
         fields = ("pk", "folded", "title", "number", "unit__code", "doc_type", "issued_on")
-        for pk, folded, title, number, unit, doc_type, issued_on in docs.values_list(*fields).iterator(chunk_size=2000):
+        for pk, folded, title, number, unit, doc_type, issued_on in docs.values_list(
+            *fields
+        ).iterator(chunk_size=2000):
             if not (full or mark is None):
                 writer.delete_documents_by_term("id", pk)
             if folded:
-                doc = tantivy.Document(id=pk, body=folded, title=fold_for_index(title, number), unit=unit, doc_type=doc_type)
+                doc = tantivy.Document(
+                    id=pk,
+                    body=folded,
+                    title=fold_for_index(title, number),
+                    unit=unit,
+                    doc_type=doc_type,
+                )
                 if issued_on is not None:
                     doc.add_integer("year", issued_on.year)
                 writer.add_document(doc)

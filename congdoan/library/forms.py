@@ -32,7 +32,9 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     files = MultipleFileField(label=_("Tệp (chọn được nhiều tệp)"), required=True)  # type: ignore[assignment]
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Thuộc đơn vị"))
-    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.UNIT, label=_("Chia sẻ"))
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices, initial=Visibility.UNIT, label=_("Chia sẻ")
+    )
     tags = forms.CharField(required=False, label=_("Nhãn"), help_text=_("Cách nhau bằng dấu phẩy."))
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -40,18 +42,28 @@ class UploadForm(forms.Form):
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = units
-        self.fields["files"].widget.attrs.update({"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.docx,.txt,.md"})
+        self.fields["files"].widget.attrs.update(
+            {"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.docx,.txt,.md"}
+        )
 
 
 class MetadataForm(forms.Form):
     issuer_parent = forms.CharField(label=_("Cơ quan chủ quản"), required=False, max_length=255)
     issuer = forms.CharField(label=_("Cơ quan ban hành"), required=False, max_length=255)
     number = forms.CharField(label=_("Số, ký hiệu"), required=False, max_length=80)
-    doc_type = forms.ChoiceField(label=_("Loại văn bản"), required=False, choices=[("", "—"), *DocType.choices])
+    doc_type = forms.ChoiceField(
+        label=_("Loại văn bản"), required=False, choices=[("", "—"), *DocType.choices]
+    )
     place = forms.CharField(label=_("Địa danh"), required=False, max_length=120)
-    issued_on = forms.DateField(label=_("Ngày ban hành"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    issued_on = forms.DateField(
+        label=_("Ngày ban hành"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     title = forms.CharField(label=_("Trích yếu"), required=False, max_length=500)
-    recipients = forms.CharField(label=_("Nơi nhận"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    recipients = forms.CharField(
+        label=_("Nơi nhận"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     signer_capacity = forms.CharField(label=_("Thẩm quyền ký"), required=False, max_length=255)
     signer = forms.CharField(label=_("Người ký"), required=False, max_length=120)
 

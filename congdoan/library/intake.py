@@ -26,15 +26,30 @@ from congdoan.core.uploads import format_size
 log = logging.getLogger("congdoan.library")
 
 EXTENSIONS = {
-    "pdf": "pdf", "jpg": "image", "jpeg": "image", "png": "image", "tif": "image", "tiff": "image",
-    "docx": "docx", "txt": "text", "md": "text", "markdown": "text",
+    "pdf": "pdf",
+    "jpg": "image",
+    "jpeg": "image",
+    "png": "image",
+    "tif": "image",
+    "tiff": "image",
+    "docx": "docx",
+    "txt": "text",
+    "md": "text",
+    "markdown": "text",
 }
 _DESCRIBE = {
-    "application/pdf": "PDF", "image/jpeg": gettext_lazy("ảnh JPEG"), "image/png": gettext_lazy("ảnh PNG"), "image/tiff": gettext_lazy("ảnh TIFF"),
-    "application/zip": gettext_lazy("tệp nén ZIP"), "application/x-msdownload": gettext_lazy("chương trình Windows (EXE)"),
-    "application/x-executable": gettext_lazy("chương trình (ELF)"), "image/gif": gettext_lazy("ảnh GIF"), "image/webp": gettext_lazy("ảnh WebP"),
+    "application/pdf": "PDF",
+    "image/jpeg": gettext_lazy("ảnh JPEG"),
+    "image/png": gettext_lazy("ảnh PNG"),
+    "image/tiff": gettext_lazy("ảnh TIFF"),
+    "application/zip": gettext_lazy("tệp nén ZIP"),
+    "application/x-msdownload": gettext_lazy("chương trình Windows (EXE)"),
+    "application/x-executable": gettext_lazy("chương trình (ELF)"),
+    "image/gif": gettext_lazy("ảnh GIF"),
+    "image/webp": gettext_lazy("ảnh WebP"),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
-    "application/msword": gettext_lazy("Word đời cũ (DOC)"), "application/x-rar-compressed": gettext_lazy("tệp nén RAR"),
+    "application/msword": gettext_lazy("Word đời cũ (DOC)"),
+    "application/x-rar-compressed": gettext_lazy("tệp nén RAR"),
 }
 
 
@@ -65,14 +80,16 @@ def safe_name(name: str) -> str:
         name = "tep-khong-ten"
     if len(name) > 200:
         stem, dot, ext = name.rpartition(".")
-        name = (stem[: 190] + dot + ext[:9]) if dot else name[:200]
+        name = (stem[:190] + dot + ext[:9]) if dot else name[:200]
     return name
 
 
 def too_large(name: str) -> Refused:
     """What we know of a file past the limit: only that it is larger (we stopped reading there)."""
     return Refused(
-        _("Tệp “%(name)s” lớn hơn %(limit)s, vượt giới hạn tải lên. Hãy tách hoặc nén nhỏ tệp rồi tải lên lại.")
+        _(
+            "Tệp “%(name)s” lớn hơn %(limit)s, vượt giới hạn tải lên. Hãy tách hoặc nén nhỏ tệp rồi tải lên lại."
+        )
         % {"name": safe_name(name), "limit": format_size(settings.LIBRARY_MAX_BYTES)}
     )
 
@@ -87,7 +104,9 @@ def inspect(name: str, data: bytes) -> Intake:
         raise too_large(name)
     if ext not in EXTENSIONS:
         raise Refused(
-            _("Không nhận loại tệp “.%(ext)s” (“%(name)s”). Thư viện nhận PDF, ảnh JPG/PNG/TIFF, Word DOCX, TXT và Markdown.")
+            _(
+                "Không nhận loại tệp “.%(ext)s” (“%(name)s”). Thư viện nhận PDF, ảnh JPG/PNG/TIFF, Word DOCX, TXT và Markdown."
+            )
             % {"ext": ext or "?", "name": name}
         )
     kind = EXTENSIONS[ext]
@@ -97,7 +116,9 @@ def inspect(name: str, data: bytes) -> Intake:
 
     def lie() -> Refused:
         return Refused(
-            _("Tệp “%(name)s” có đuôi .%(ext)s nhưng nội dung thực là %(real)s. Hãy kiểm tra lại tệp (đổi đúng đuôi hoặc xuất lại).")
+            _(
+                "Tệp “%(name)s” có đuôi .%(ext)s nhưng nội dung thực là %(real)s. Hãy kiểm tra lại tệp (đổi đúng đuôi hoặc xuất lại)."
+            )
             % {"name": name, "ext": ext, "real": real}
         )
 
@@ -105,28 +126,49 @@ def inspect(name: str, data: bytes) -> Intake:
         if not data.lstrip()[:5].startswith(b"%PDF"):
             if sniffed:
                 raise lie()
-            raise Refused(_("Tệp “%(name)s” không phải PDF hợp lệ (thiếu phần đầu %%PDF): tệp bị hỏng hoặc không phải PDF.") % {"name": name})
+            raise Refused(
+                _(
+                    "Tệp “%(name)s” không phải PDF hợp lệ (thiếu phần đầu %%PDF): tệp bị hỏng hoặc không phải PDF."
+                )
+                % {"name": name}
+            )
         pages = _check_pdf(name, data)
         return Intake(name, ext, kind, "application/pdf", pages, data)
     if kind == "image":
         if not mime.startswith("image/") or mime not in {"image/jpeg", "image/png", "image/tiff"}:
             raise lie()
         clean = _clean_image(name, data)
-        return Intake(name, clean.suffix.lstrip("."), kind, clean.content_type, clean.frames, clean.data)
+        return Intake(
+            name, clean.suffix.lstrip("."), kind, clean.content_type, clean.frames, clean.data
+        )
     if kind == "docx":
-        if mime not in {"application/zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}:
+        if mime not in {
+            "application/zip",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }:
             raise lie()
         _check_docx(name, data)
-        return Intake(name, ext, kind, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 1, data)
+        return Intake(
+            name,
+            ext,
+            kind,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            1,
+            data,
+        )
     if sniffed is not None:
         raise lie()
     if _has_nul(data):
         raise Refused(
-            _("Tệp “%(name)s” có đuôi .%(ext)s nhưng chứa ký tự NUL (dữ liệu nhị phân), nên không phải văn bản thuần. Hãy mở tệp bằng trình soạn thảo và lưu lại dưới dạng văn bản UTF-8.")
+            _(
+                "Tệp “%(name)s” có đuôi .%(ext)s nhưng chứa ký tự NUL (dữ liệu nhị phân), nên không phải văn bản thuần. Hãy mở tệp bằng trình soạn thảo và lưu lại dưới dạng văn bản UTF-8."
+            )
             % {"name": name, "ext": ext}
         )
     decode_text(name, data)
-    return Intake(name, ext, kind, "text/markdown" if ext in {"md", "markdown"} else "text/plain", 1, data)
+    return Intake(
+        name, ext, kind, "text/markdown" if ext in {"md", "markdown"} else "text/plain", 1, data
+    )
 
 
 def _has_nul(data: bytes) -> bool:
@@ -146,25 +188,43 @@ def _check_pdf(name: str, data: bytes) -> int:
 
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
-    except Exception as exc:  # pymupdf raises several kinds for broken files, in English: logged, not shown
+    except (
+        Exception
+    ) as exc:  # pymupdf raises several kinds for broken files, in English: logged, not shown
         log.info("library: PDF %r does not open: %s", name, exc)
-        raise Refused(_("Tệp PDF “%(name)s” bị hỏng, không mở được. Hãy xuất (in) lại PDF từ tệp gốc rồi tải lên lại.") % {"name": name}) from exc
+        raise Refused(
+            _(
+                "Tệp PDF “%(name)s” bị hỏng, không mở được. Hãy xuất (in) lại PDF từ tệp gốc rồi tải lên lại."
+            )
+            % {"name": name}
+        ) from exc
     with doc:
         if doc.needs_pass or doc.is_encrypted:
-            raise Refused(_("Tệp PDF “%(name)s” được đặt mật khẩu hoặc mã hóa. Hãy gỡ mật khẩu (in ra PDF mới) rồi tải lên lại.") % {"name": name})
+            raise Refused(
+                _(
+                    "Tệp PDF “%(name)s” được đặt mật khẩu hoặc mã hóa. Hãy gỡ mật khẩu (in ra PDF mới) rồi tải lên lại."
+                )
+                % {"name": name}
+            )
         pages = doc.page_count
         if pages == 0:
-            raise Refused(_("Tệp PDF “%(name)s” bị hỏng: không đọc được trang nào.") % {"name": name})
+            raise Refused(
+                _("Tệp PDF “%(name)s” bị hỏng: không đọc được trang nào.") % {"name": name}
+            )
         limit = settings.LIBRARY_MAX_PAGES
         if pages > limit:
             raise Refused(
-                _("Tệp “%(name)s” có %(pages)d trang, vượt giới hạn %(limit)d trang. Hãy tách thành nhiều tệp nhỏ hơn.")
+                _(
+                    "Tệp “%(name)s” có %(pages)d trang, vượt giới hạn %(limit)d trang. Hãy tách thành nhiều tệp nhỏ hơn."
+                )
                 % {"name": name, "pages": pages, "limit": limit}
             )
         try:
             doc.load_page(0).get_text()
         except Exception as exc:
-            raise Refused(_("Tệp PDF “%(name)s” bị hỏng, không đọc được nội dung.") % {"name": name}) from exc
+            raise Refused(
+                _("Tệp PDF “%(name)s” bị hỏng, không đọc được nội dung.") % {"name": name}
+            ) from exc
     return pages
 
 
@@ -186,13 +246,24 @@ def _check_docx(name: str, data: bytes) -> None:
         infos = archive.infolist()
         total = sum(i.file_size for i in infos)
         packed = sum(i.compress_size for i in infos) or 1
-        if len(infos) > 5000 or total > settings.LIBRARY_DOCX_MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > settings.LIBRARY_ZIP_MAX_RATIO):
+        if (
+            len(infos) > 5000
+            or total > settings.LIBRARY_DOCX_MAX_UNCOMPRESSED
+            or (total > 10 * 1024 * 1024 and total / packed > settings.LIBRARY_ZIP_MAX_RATIO)
+        ):
             raise Refused(
-                _("Tệp “%(name)s” là tệp nén bất thường (giải nén ra %(size)s, gấp %(ratio)d lần): có thể là “bom nén”, không mở.")
+                _(
+                    "Tệp “%(name)s” là tệp nén bất thường (giải nén ra %(size)s, gấp %(ratio)d lần): có thể là “bom nén”, không mở."
+                )
                 % {"name": name, "size": format_size(total), "ratio": total // packed}
             )
         if "word/document.xml" not in archive.namelist():
-            raise Refused(_("Tệp “%(name)s” có đuôi .docx nhưng không phải tài liệu Word (thiếu word/document.xml).") % {"name": name})
+            raise Refused(
+                _(
+                    "Tệp “%(name)s” có đuôi .docx nhưng không phải tài liệu Word (thiếu word/document.xml)."
+                )
+                % {"name": name}
+            )
 
 
 def decode_text(name: str, data: bytes) -> str:
@@ -206,7 +277,10 @@ def decode_text(name: str, data: bytes) -> str:
     try:
         return unicodedata.normalize("NFC", data.decode("cp1258"))
     except UnicodeDecodeError as exc:
-        raise Refused(_("Không đọc được bảng mã của tệp “%(name)s”. Hãy lưu lại dưới dạng UTF-8.") % {"name": name}) from exc
+        raise Refused(
+            _("Không đọc được bảng mã của tệp “%(name)s”. Hãy lưu lại dưới dạng UTF-8.")
+            % {"name": name}
+        ) from exc
 
 
 def docx_text(data: bytes) -> str:

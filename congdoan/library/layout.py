@@ -69,7 +69,7 @@ def _header_columns(width: int, lines: list[list[Word]]) -> tuple[int, list[str]
         middle = (words[k].right + words[k + 1].left) / 2 / width if gaps else 0
         if gap >= COLUMN_GAP * width and MIDDLE_BAND[0] <= middle <= MIDDLE_BAND[1]:
             left.append(" ".join(w.text for w in words[: k + 1]))
-            right.append(" ".join(w.text for w in words[k + 1:]))
+            right.append(" ".join(w.text for w in words[k + 1 :]))
             split += 1
         elif words[-1].right <= 0.55 * width:
             left.append(" ".join(w.text for w in words))

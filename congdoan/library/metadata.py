@@ -31,18 +31,88 @@ import regex
 from congdoan.text import fold
 
 DOC_TYPE_BY_SYMBOL = {
-    "kh": "ke_hoach", "ctr": "chuong_trinh", "nq": "nghi_quyet", "bc": "bao_cao", "tb": "thong_bao",
-    "qd": "quyet_dinh", "hd": "huong_dan", "ttr": "to_trinh", "bb": "bien_ban", "ct": "chi_thi",
-    "kl": "ket_luan", "gm": "giay_moi", "qc": "quy_che", "cv": "cong_van",
+    "kh": "ke_hoach",
+    "ctr": "chuong_trinh",
+    "nq": "nghi_quyet",
+    "bc": "bao_cao",
+    "tb": "thong_bao",
+    "qd": "quyet_dinh",
+    "hd": "huong_dan",
+    "ttr": "to_trinh",
+    "bb": "bien_ban",
+    "ct": "chi_thi",
+    "kl": "ket_luan",
+    "gm": "giay_moi",
+    "qc": "quy_che",
+    "cv": "cong_van",
 }
 DOC_TYPE_BY_NAME = {
-    "ke hoach": "ke_hoach", "chuong trinh": "chuong_trinh", "nghi quyet": "nghi_quyet", "bao cao": "bao_cao",
-    "thong bao": "thong_bao", "quyet dinh": "quyet_dinh", "huong dan": "huong_dan", "to trinh": "to_trinh",
-    "bien ban": "bien_ban", "chi thi": "chi_thi", "ket luan": "ket_luan", "giay moi": "giay_moi",
-    "quy che": "quy_che", "cong van": "cong_van",
+    "ke hoach": "ke_hoach",
+    "chuong trinh": "chuong_trinh",
+    "nghi quyet": "nghi_quyet",
+    "bao cao": "bao_cao",
+    "thong bao": "thong_bao",
+    "quyet dinh": "quyet_dinh",
+    "huong dan": "huong_dan",
+    "to trinh": "to_trinh",
+    "bien ban": "bien_ban",
+    "chi thi": "chi_thi",
+    "ket luan": "ket_luan",
+    "giay moi": "giay_moi",
+    "quy che": "quy_che",
+    "cong van": "cong_van",
 }
 SURNAMES = {
-    fold(s) for s in ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Mai", "Trịnh", "Đào", "Cao", "Lương", "Tạ", "Chu", "Hà", "Lâm", "Phùng", "Kiều", "Tô", "Triệu", "Quách", "Đoàn", "Vương", "Trương", "Lại", "Thái", "Đàm", "Nghiêm", "Khuất", "Lưu", "Tăng", "Doãn", "Kim", "Hứa", "Văn", "Mạc", "Lã"]
+    fold(s)
+    for s in [
+        "Nguyễn",
+        "Trần",
+        "Lê",
+        "Phạm",
+        "Hoàng",
+        "Huỳnh",
+        "Phan",
+        "Vũ",
+        "Võ",
+        "Đặng",
+        "Bùi",
+        "Đỗ",
+        "Hồ",
+        "Ngô",
+        "Dương",
+        "Lý",
+        "Đinh",
+        "Mai",
+        "Trịnh",
+        "Đào",
+        "Cao",
+        "Lương",
+        "Tạ",
+        "Chu",
+        "Hà",
+        "Lâm",
+        "Phùng",
+        "Kiều",
+        "Tô",
+        "Triệu",
+        "Quách",
+        "Đoàn",
+        "Vương",
+        "Trương",
+        "Lại",
+        "Thái",
+        "Đàm",
+        "Nghiêm",
+        "Khuất",
+        "Lưu",
+        "Tăng",
+        "Doãn",
+        "Kim",
+        "Hứa",
+        "Văn",
+        "Mạc",
+        "Lã",
+    ]
 }
 
 _MOTTO_RE = regex.compile(
@@ -50,11 +120,15 @@ _MOTTO_RE = regex.compile(
     # "Độc lập" is often misread ("@A44"): accept one odd token in its place
     r"|(?:doc\s+lap|\S*[^\s\w]\S*)?\s*[-–—_.,]*\s*tu\s+do\s*[-–—_.,]*\s*hanh\s+phuc"
 )
-_NUMBER_RE = regex.compile(r"\bso\s*(?P<colon>[:.])?\s*(?P<num>\d{1,5}[a-z]?\s*/\s*[\p{L}\d][\p{L}\d\-/.&]*[\p{L}\d])")
+_NUMBER_RE = regex.compile(
+    r"\bso\s*(?P<colon>[:.])?\s*(?P<num>\d{1,5}[a-z]?\s*/\s*[\p{L}\d][\p{L}\d\-/.&]*[\p{L}\d])"
+)
 _PLACE_DATE_RE = regex.compile(
     r"(?:(?P<place>[a-z][a-z .'-]{1,40}?)\s*,\s*)?ngay[\s.,-]+(?P<d>\d{1,2})[\s.,-]+thang[\s.,-]+(?P<m>\d{1,2})[\s.,-]+nam[\s.,-]+(?P<y>\d{4})"
 )
-_TYPE_LINE_RE = regex.compile(r"^(?P<t>" + "|".join(sorted(DOC_TYPE_BY_NAME, key=len, reverse=True)) + r")\b\s*(?P<rest>.*)$")
+_TYPE_LINE_RE = regex.compile(
+    r"^(?P<t>" + "|".join(sorted(DOC_TYPE_BY_NAME, key=len, reverse=True)) + r")\b\s*(?P<rest>.*)$"
+)
 _VV_RE = regex.compile(r"^\s*(?:v/v|ve viec)\s*[:.]?\s*")
 _BODY_START_RE = regex.compile(
     r"^\s*(?:[-–+•]\s*)?(?:can cu|thuc hien|kinh gui|theo de nghi|xet de nghi|trong nam|nham|de |hom nay|i\.|1\.|a\)|ban thuong vu|ban chap hanh [a-z ]*(?:quyet|thong|ban hanh))"
@@ -65,7 +139,9 @@ _ROLE_RE = regex.compile(
     r"(?:pho\s+)?truong\s+phong|thu\s+truong|thu\s+ky|nguoi\s+lap|chu\s+tri|uy\s+vien|cong\s+doan|lien\s+doan|"
     r"to\s+truong|(?:pho\s+)?truong\s+doan)"
 )
-_MOTTO_WORDS_RE = regex.compile(r"\b(?:cong\s+hoa|xa\s+hoi\s+chu|chu\s+nghia\s+viet|doc\s+lap|tu\s+do|hanh\s+phuc)\b")
+_MOTTO_WORDS_RE = regex.compile(
+    r"\b(?:cong\s+hoa|xa\s+hoi\s+chu|chu\s+nghia\s+viet|doc\s+lap|tu\s+do|hanh\s+phuc)\b"
+)
 _BODY_KIND_END_RE = regex.compile(
     r"(?:lien\s+doan\s+lao\s+dong|ldld|cong\s+doan(?:\s+co\s+so|\s+nganh)?|ban\s+chap\s+hanh|uy\s+ban\s+nhan\s+dan|ubnd|hoi\s+dong\s+nhan\s+dan)$"
 )
@@ -73,7 +149,9 @@ _PLACE_START_RE = regex.compile(
     r"^(?:huyen|quan|thanh\s+pho|tp\b|tinh|thi\s+xa|thi\s+tran|xa|phuong|nganh|khu\s+cong\s+nghiep|kcn|cong\s+ty|tong\s+cong\s+ty)\b"
 )
 _NAME_TAIL_RE = regex.compile(r"(?:^|[\s.;:,])(?P<name>(?:\p{Lu}\p{Ll}*\s+){1,4}\p{Lu}\p{Ll}+)\s*$")
-_UPPER_TAIL_RE = regex.compile(r"(?P<tail>(?:(?:TM|KT|TL|TUQ|Q)\s*\.\s*)?(?:[\p{Lu}\d][\p{Lu}\d.]*\s*)+)$")
+_UPPER_TAIL_RE = regex.compile(
+    r"(?P<tail>(?:(?:TM|KT|TL|TUQ|Q)\s*\.\s*)?(?:[\p{Lu}\d][\p{Lu}\d.]*\s*)+)$"
+)
 
 
 @dataclass
@@ -131,7 +209,7 @@ def extract_metadata(text: str) -> Extracted:
             folded = fold(line)
         m = _NUMBER_RE.search(folded)
         if m and "number" not in out.values:
-            number = regex.sub(r"\s*/\s*", "/", line[m.start("num"):m.end("num")]).strip(" .")
+            number = regex.sub(r"\s*/\s*", "/", line[m.start("num") : m.end("num")]).strip(" .")
             out.set("number", number, 0.95 if m["colon"] else 0.8)
             number_line = i
             line = _cut(line, *m.span())
@@ -143,7 +221,7 @@ def extract_metadata(text: str) -> Extracted:
             except ValueError:
                 issued = None
             if issued is not None:
-                place = _clean(line[m.start("place"):m.end("place")]) if m["place"] else ""
+                place = _clean(line[m.start("place") : m.end("place")]) if m["place"] else ""
                 out.set("issued_on", issued, 0.95 if place else 0.8)
                 out.set("place", place, 0.9)
             line = _cut(line, *m.span())
@@ -153,7 +231,11 @@ def extract_metadata(text: str) -> Extracted:
     # 2. issuing bodies: upper-case lines above the number (or above the type line).
     type_line = type_guess if type_guess is not None else _find_type_line(lines, number_line)
     stop = number_line if number_line is not None else (type_line if type_line is not None else 0)
-    bodies = [part for i, part in left_parts if i < stop or (i == stop and part and number_line is not None)]
+    bodies = [
+        part
+        for i, part in left_parts
+        if i < stop or (i == stop and part and number_line is not None)
+    ]
     bodies = [b for b in bodies if _is_upper(b) and not _TYPE_LINE_RE.match(fold(b))]
     bodies, wrapped = _join_wrapped(bodies)
     if bodies:
@@ -181,7 +263,7 @@ def extract_metadata(text: str) -> Extracted:
         assert m is not None
         from_line = DOC_TYPE_BY_NAME[m["t"]]
         stripped = lines[type_line].strip()
-        rest = stripped[len(stripped) - len(m["rest"]):].strip() if m["rest"] else ""
+        rest = stripped[len(stripped) - len(m["rest"]) :].strip() if m["rest"] else ""
     vv_line = _find_vv_line(lines, min(len(lines), 24))
     if from_symbol and from_line:
         out.set("doc_type", from_line, 0.97 if from_symbol == from_line else 0.6)
@@ -201,7 +283,7 @@ def extract_metadata(text: str) -> Extracted:
         first = lines[vv_line]
         cut = _VV_RE.match(fold(first))
         assert cut is not None
-        title_lines = [_clean(first[cut.end():])]
+        title_lines = [_clean(first[cut.end() :])]
         start = vv_line + 1
     if start is not None:
         i = start
@@ -211,18 +293,25 @@ def extract_metadata(text: str) -> Extracted:
             line = lines[i].strip()
             if not line or _BODY_START_RE.match(fold(line)):
                 break
-            if title_lines and (line.endswith((".", ":")) or (_is_upper(line) and not _is_upper(title_lines[-1]))):
+            if title_lines and (
+                line.endswith((".", ":")) or (_is_upper(line) and not _is_upper(title_lines[-1]))
+            ):
                 break
             # A wrapped title goes on with a lower-case word or a shorter line; a longer line
             # that starts a new sentence is the body.
-            if title_lines and title_lines[-1] and not line[:1].islower() and len(line) > len(title_lines[-1]):
+            if (
+                title_lines
+                and title_lines[-1]
+                and not line[:1].islower()
+                and len(line) > len(title_lines[-1])
+            ):
                 break
             title_lines.append(_clean(line))
             i += 1
         title = " ".join(t for t in title_lines if t)
         out.set("title", title, 0.85 if type_line is not None else 0.75)
     if "title" not in out.values:
-        for line in lines[header_end if number_line is not None else 0:]:
+        for line in lines[header_end if number_line is not None else 0 :]:
             if line.strip() and not _is_upper(line):
                 out.set("title", _clean(line)[:200], 0.3)
                 break
@@ -239,7 +328,11 @@ def _join_wrapped(bodies: list[str]) -> tuple[list[str], bool]:
     joined: list[str] = []
     wrapped = False
     for body in bodies:
-        if joined and _BODY_KIND_END_RE.search(fold(joined[-1]).strip()) and _PLACE_START_RE.match(fold(body).strip()):
+        if (
+            joined
+            and _BODY_KIND_END_RE.search(fold(joined[-1]).strip())
+            and _PLACE_START_RE.match(fold(body).strip())
+        ):
             joined[-1] = f"{joined[-1]} {body}"
             wrapped = True
         else:
@@ -298,14 +391,22 @@ def _read_closing(lines: list[str], out: Extracted, body_start: int) -> None:
         tail = _UPPER_TAIL_RE.search(body)
         if tail and tail["tail"].strip():
             candidate = tail["tail"].strip()
-            if _ROLE_RE.match(fold(candidate)) and len(candidate) >= 5 and (not line_is_item or tail.start() > 2):
+            if (
+                _ROLE_RE.match(fold(candidate))
+                and len(candidate) >= 5
+                and (not line_is_item or tail.start() > 2)
+            ):
                 capacity.append(candidate)
                 role_line = i
                 body = body[: tail.start()].rstrip()
         if line_is_item or (i == noi_nhan and body.startswith(("-", "–"))):
             item = _clean(body.lstrip("-–+• "))
             name = _NAME_TAIL_RE.search(item)
-            if name and fold(name["name"].split()[0]) in SURNAMES and regex.search(r"[.;]\s*" + regex.escape(name["name"]) + r"$", item):
+            if (
+                name
+                and fold(name["name"].split()[0]) in SURNAMES
+                and regex.search(r"[.;]\s*" + regex.escape(name["name"]) + r"$", item)
+            ):
                 item = item[: name.start("name")].rstrip()
             if item:
                 recipients.append(item.rstrip(";").rstrip("."))

@@ -63,7 +63,16 @@ class DocType(models.TextChoices):
 
 # The metadata an officer can correct, in the order a clerk reads them.
 METADATA_FIELDS = (
-    "issuer_parent", "issuer", "number", "doc_type", "place", "issued_on", "title", "recipients", "signer_capacity", "signer",
+    "issuer_parent",
+    "issuer",
+    "number",
+    "doc_type",
+    "place",
+    "issued_on",
+    "title",
+    "recipients",
+    "signer_capacity",
+    "signer",
 )
 
 
@@ -95,22 +104,42 @@ _DOC_TYPE_WORDS: dict[str, str] = {}
 
 
 class Document(models.Model):
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="documents", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="documents", verbose_name=_("đơn vị")
+    )
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="documents")
     original_name = models.CharField(_("tên tệp"), max_length=255)
     source_kind = models.CharField(max_length=10, choices=SourceKind.choices)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+    )
     error = models.TextField(_("lỗi"), blank=True)
-    visibility = models.CharField(_("chia sẻ"), max_length=10, choices=Visibility.choices, default=Visibility.UNIT)
-    tags = models.CharField(_("nhãn"), max_length=255, blank=True, help_text=_("Cách nhau bằng dấu phẩy."))
+    visibility = models.CharField(
+        _("chia sẻ"), max_length=10, choices=Visibility.choices, default=Visibility.UNIT
+    )
+    tags = models.CharField(
+        _("nhãn"), max_length=255, blank=True, help_text=_("Cách nhau bằng dấu phẩy.")
+    )
 
     page_count = models.PositiveIntegerField(default=0)
     text = models.TextField(_("nội dung"), blank=True)
     text_before_restore = models.TextField(_("nội dung gốc trước khi phục hồi dấu"), blank=True)
-    folded = models.TextField(blank=True, editable=False, help_text="title + text, folded and tokenised: what search indexes")
+    folded = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="title + text, folded and tokenised: what search indexes",
+    )
     head_folded = models.TextField(
-        blank=True, default="", editable=False,
+        blank=True,
+        default="",
+        editable=False,
         help_text="title as shown (type + trích yếu) and number, folded and tokenised: a match here ranks first",
     )
     searchable_pdf = models.FileField(max_length=255, blank=True, storage=get_library_storage)
@@ -118,10 +147,18 @@ class Document(models.Model):
     # Metadata, as read from the header and the signature block.
     issuer_parent = models.CharField(_("cơ quan chủ quản"), max_length=255, blank=True)
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
-    issuer_key = models.CharField(max_length=255, blank=True, db_index=True, editable=False, help_text="issuer, folded: for the filter")
+    issuer_key = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="issuer, folded: for the filter",
+    )
     number = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
     number_key = models.CharField(max_length=80, blank=True, db_index=True, editable=False)
-    doc_type = models.CharField(_("loại văn bản"), max_length=20, choices=DocType.choices, blank=True)
+    doc_type = models.CharField(
+        _("loại văn bản"), max_length=20, choices=DocType.choices, blank=True
+    )
     place = models.CharField(_("địa danh"), max_length=120, blank=True)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     title = models.CharField(_("trích yếu"), max_length=500, blank=True)
@@ -129,7 +166,9 @@ class Document(models.Model):
     signer_capacity = models.CharField(_("thẩm quyền ký"), max_length=255, blank=True)
     signer = models.CharField(_("người ký"), max_length=120, blank=True)
     confidence = models.JSONField(default=dict, blank=True)
-    corrected = models.JSONField(default=dict, blank=True, help_text="field → value an officer set; re-extraction keeps it")
+    corrected = models.JSONField(
+        default=dict, blank=True, help_text="field → value an officer set; re-extraction keeps it"
+    )
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -152,9 +191,17 @@ class Document(models.Model):
     def display_title(self) -> str:
         # A plain lookup: get_doc_type_display() rebuilds a dict of the lazy choices on every call,
         # which cost ~0.4 ms a title on a results page.
-        kind = _doc_type_label(self.doc_type) if self.doc_type and self.doc_type != DocType.OTHER else ""
+        kind = (
+            _doc_type_label(self.doc_type)
+            if self.doc_type and self.doc_type != DocType.OTHER
+            else ""
+        )
         title = self.title or self.original_name
-        return f"{kind} {title}".strip() if kind and not title.lower().startswith(str(kind).lower()) else title
+        return (
+            f"{kind} {title}".strip()
+            if kind and not title.lower().startswith(str(kind).lower())
+            else title
+        )
 
     @property
     def tag_list(self) -> list[str]:
@@ -176,19 +223,34 @@ class Page(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
     number = models.PositiveIntegerField()
     needs_ocr = models.BooleanField(default=True)
-    status = models.CharField(max_length=12, choices=PageStatus.choices, default=PageStatus.PENDING, db_index=True)
+    status = models.CharField(
+        max_length=12, choices=PageStatus.choices, default=PageStatus.PENDING, db_index=True
+    )
     text = models.TextField(blank=True)
-    pdf = models.FileField(max_length=255, blank=True, storage=get_library_storage, help_text="this page's OCR text layer (PDF)")
+    pdf = models.FileField(
+        max_length=255,
+        blank=True,
+        storage=get_library_storage,
+        help_text="this page's OCR text layer (PDF)",
+    )
     ocr_confidence = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_by = models.CharField(max_length=200, blank=True, help_text="machine|pid namespace|pid of the process reading it (library/resume.py)")
+    claimed_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="machine|pid namespace|pid of the process reading it (library/resume.py)",
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["document", "number"]
-        constraints = [models.UniqueConstraint(fields=["document", "number"], name="library_page_unique_number")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="library_page_unique_number"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_id} p{self.number}"
@@ -196,7 +258,9 @@ class Page(models.Model):
 
 class DocumentLink(models.Model):
     source = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="cites")
-    target = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="cited_by")
+    target = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="cited_by"
+    )
     raw = models.CharField(max_length=400)
     cited_type = models.CharField(max_length=20, choices=DocType.choices, blank=True)
     cited_number = models.CharField(max_length=80)
@@ -206,7 +270,11 @@ class DocumentLink(models.Model):
 
     class Meta:
         ordering = ["source", "id"]
-        constraints = [models.UniqueConstraint(fields=["source", "number_key", "cited_date"], name="library_link_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "number_key", "cited_date"], name="library_link_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.raw

@@ -68,19 +68,27 @@ class OcrResult:
 @lru_cache(maxsize=1)
 def _languages(binary: str) -> frozenset[str]:
     try:
-        out = run_child([binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+        out = run_child(
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return frozenset()
-    return frozenset(line.strip() for line in (out.stdout + out.stderr).splitlines()[1:] if line.strip())
+    return frozenset(
+        line.strip() for line in (out.stdout + out.stderr).splitlines()[1:] if line.strip()
+    )
 
 
 def unavailable_reason() -> str | None:
     """None when Tesseract with Vietnamese is ready; else what is missing and how to install it."""
     binary = shutil.which(settings.LIBRARY_TESSERACT)
     if binary is None:
-        return _("Máy chủ chưa cài Tesseract (không tìm thấy lệnh “%(cmd)s”). Quản trị viên cần cài gói tesseract-ocr và tesseract-ocr-vie (make system-deps), rồi bấm “Thử lại”.") % {"cmd": settings.LIBRARY_TESSERACT}
+        return _(
+            "Máy chủ chưa cài Tesseract (không tìm thấy lệnh “%(cmd)s”). Quản trị viên cần cài gói tesseract-ocr và tesseract-ocr-vie (make system-deps), rồi bấm “Thử lại”."
+        ) % {"cmd": settings.LIBRARY_TESSERACT}
     if settings.LIBRARY_OCR_LANG not in _languages(binary):
-        return _("Tesseract trên máy chủ chưa có mô hình tiếng Việt (“%(lang)s”). Quản trị viên cần cài gói tesseract-ocr-vie (make system-deps), rồi bấm “Thử lại”.") % {"lang": settings.LIBRARY_OCR_LANG}
+        return _(
+            "Tesseract trên máy chủ chưa có mô hình tiếng Việt (“%(lang)s”). Quản trị viên cần cài gói tesseract-ocr-vie (make system-deps), rồi bấm “Thử lại”."
+        ) % {"lang": settings.LIBRARY_OCR_LANG}
     return None
 
 
@@ -153,13 +161,20 @@ def detect_rotation(page: PageImage) -> int:
         try:
             done = run_child(
                 [settings.LIBRARY_TESSERACT, str(src), "stdout", "--psm", "0"],
-                capture_output=True, text=True, timeout=settings.LIBRARY_OCR_TIMEOUT, env=tesseract_env(), check=False,
+                capture_output=True,
+                text=True,
+                timeout=settings.LIBRARY_OCR_TIMEOUT,
+                env=tesseract_env(),
+                check=False,
             )
         except (OSError, subprocess.TimeoutExpired):
             return 0
     found = dict(line.split(":", 1) for line in done.stdout.splitlines() if ":" in line)
     try:
-        turn, confidence = int(found.get("Rotate", "0").strip()), float(found.get("Orientation confidence", "0").strip())
+        turn, confidence = (
+            int(found.get("Rotate", "0").strip()),
+            float(found.get("Orientation confidence", "0").strip()),
+        )
     except ValueError:
         return 0
     return turn % 360 if turn % 90 == 0 and confidence >= ROTATION_MIN_CONFIDENCE else 0
@@ -182,23 +197,54 @@ def _ocr(image: Image.Image | PageImage, *, first_page: bool = False) -> OcrResu
         src.write_bytes(image.data)
         base = Path(tmp) / "out"
         cmd = [
-            settings.LIBRARY_TESSERACT, str(src), str(base), "-l", settings.LIBRARY_OCR_LANG,
-            "--psm", str(settings.LIBRARY_OCR_PSM), "-c", "textonly_pdf=1", "txt", "pdf",
+            settings.LIBRARY_TESSERACT,
+            str(src),
+            str(base),
+            "-l",
+            settings.LIBRARY_OCR_LANG,
+            "--psm",
+            str(settings.LIBRARY_OCR_PSM),
+            "-c",
+            "textonly_pdf=1",
+            "txt",
+            "pdf",
         ]
         if settings.LIBRARY_OCR_WORD_CONFIDENCE or first_page:
             cmd.append("tsv")  # word boxes: the header's columns, and the words' confidence
         try:
             # A child that dies with this process: a killed worker leaves no tesseract running.
-            done = run_child(cmd, capture_output=True, timeout=settings.LIBRARY_OCR_TIMEOUT, env=tesseract_env(), check=False)
+            done = run_child(
+                cmd,
+                capture_output=True,
+                timeout=settings.LIBRARY_OCR_TIMEOUT,
+                env=tesseract_env(),
+                check=False,
+            )
         except subprocess.TimeoutExpired as exc:
-            raise OcrFailed(_("Nhận dạng chữ quá %(s)d giây cho một trang: đã dừng.") % {"s": settings.LIBRARY_OCR_TIMEOUT}) from exc
+            raise OcrFailed(
+                _("Nhận dạng chữ quá %(s)d giây cho một trang: đã dừng.")
+                % {"s": settings.LIBRARY_OCR_TIMEOUT}
+            ) from exc
         if done.returncode != 0:
-            log.warning("library: tesseract exited %s: %s", done.returncode, done.stderr.decode(errors="replace")[-500:])
-            raise OcrFailed(_("Tesseract không đọc được trang này (mã lỗi %(code)d). Hãy quét lại trang hoặc bấm “Thử lại”.") % {"code": done.returncode})
+            log.warning(
+                "library: tesseract exited %s: %s",
+                done.returncode,
+                done.stderr.decode(errors="replace")[-500:],
+            )
+            raise OcrFailed(
+                _(
+                    "Tesseract không đọc được trang này (mã lỗi %(code)d). Hãy quét lại trang hoặc bấm “Thử lại”."
+                )
+                % {"code": done.returncode}
+            )
         text = _normal(base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace"))
         pdf = base.with_suffix(".pdf").read_bytes()
         tsv_path = base.with_suffix(".tsv")
-        tsv = _normal(tsv_path.read_text(encoding="utf-8", errors="replace")) if tsv_path.exists() else ""
+        tsv = (
+            _normal(tsv_path.read_text(encoding="utf-8", errors="replace"))
+            if tsv_path.exists()
+            else ""
+        )
         confidence = _mean_confidence(tsv) if tsv and settings.LIBRARY_OCR_WORD_CONFIDENCE else None
         if first_page and tsv:
             text = layout.reorder_header(text, tsv)
@@ -242,8 +288,14 @@ def render_pdf_page(data: bytes, number: int) -> PageImage:
         dpi = page_dpi(rect.width, rect.height)
         if dpi < settings.LIBRARY_OCR_MIN_DPI:
             raise OcrFailed(
-                _("Trang %(n)d có khổ quá lớn (%(w)s × %(h)s cm): thu về cỡ đọc được thì chữ còn quá nhỏ, nên không nhận dạng chữ. Hãy quét lại trang ở khổ giấy thường (A4, A3).")
-                % {"n": number, "w": f"{rect.width / 72 * 2.54:.0f}", "h": f"{rect.height / 72 * 2.54:.0f}"}
+                _(
+                    "Trang %(n)d có khổ quá lớn (%(w)s × %(h)s cm): thu về cỡ đọc được thì chữ còn quá nhỏ, nên không nhận dạng chữ. Hãy quét lại trang ở khổ giấy thường (A4, A3)."
+                )
+                % {
+                    "n": number,
+                    "w": f"{rect.width / 72 * 2.54:.0f}",
+                    "h": f"{rect.height / 72 * 2.54:.0f}",
+                }
             )
         pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
         return PageImage(pix.tobytes("pgm"), ".pgm")
@@ -258,11 +310,20 @@ def image_frame(data: bytes, number: int) -> PageImage | Image.Image:
     cap = settings.LIBRARY_OCR_MAX_PAGE_PIXELS
     with Image.open(io.BytesIO(data)) as img:
         small = img.size[0] * img.size[1] <= cap
-        if small and getattr(img, "n_frames", 1) == 1 and img.format in _SUFFIX and img.mode in ("1", "L", "RGB", "P") and number == 1:
+        if (
+            small
+            and getattr(img, "n_frames", 1) == 1
+            and img.format in _SUFFIX
+            and img.mode in ("1", "L", "RGB", "P")
+            and number == 1
+        ):
             return PageImage(data, _SUFFIX[img.format])
         img.seek(number - 1)
         frame = img.convert("L")
     if frame.size[0] * frame.size[1] > cap:
         scale = math.sqrt(cap / (frame.size[0] * frame.size[1]))
-        frame = frame.resize((max(1, int(frame.size[0] * scale)), max(1, int(frame.size[1] * scale))), Image.Resampling.LANCZOS)
+        frame = frame.resize(
+            (max(1, int(frame.size[0] * scale)), max(1, int(frame.size[1] * scale))),
+            Image.Resampling.LANCZOS,
+        )
     return frame

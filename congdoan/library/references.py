@@ -22,7 +22,9 @@ _REF_RE = regex.compile(
     r"(?:\s*,?\s*ngay\s+(?P<d>\d{1,2})\s*(?:[/.-]|\s+thang\s+)\s*(?P<m>\d{1,2})\s*(?:[/.-]|\s+nam\s+)\s*(?P<y>\d{4}))?"
     r"(?:\s+cua\s+(?P<issuer>[^,.;:()\n]{3,120}))?"
 )
-_ISSUER_STOP = regex.compile(r"\s+(?:ve|ve viec|nham|da|duoc|thi|va|huong dan|quy dinh|trien khai)\s")
+_ISSUER_STOP = regex.compile(
+    r"\s+(?:ve|ve viec|nham|da|duoc|thi|va|huong dan|quy dinh|trien khai)\s"
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def find_references(text: str, *, own_key: str = "") -> list[Reference]:
     seen: set[tuple[str, date | None]] = set()
     found: list[Reference] = []
     for m in _REF_RE.finditer(folded):
-        number = text[m.start("num"):m.end("num")]
+        number = text[m.start("num") : m.end("num")]
         key = number_key(number)
         if key == own_key or "/" not in key:
             continue
@@ -60,7 +62,7 @@ def find_references(text: str, *, own_key: str = "") -> list[Reference]:
         issuer = ""
         if m["issuer"]:
             span_start = m.start("issuer")
-            piece = folded[span_start:m.end("issuer")]
+            piece = folded[span_start : m.end("issuer")]
             stop = _ISSUER_STOP.search(piece)
             end = span_start + (stop.start() if stop else len(piece))
             issuer = text[span_start:end].strip()
@@ -73,8 +75,12 @@ def find_references(text: str, *, own_key: str = "") -> list[Reference]:
         seen.add(marker)
         found.append(
             Reference(
-                raw=text[m.start():end].strip()[:400], doc_type=DOC_TYPE_BY_NAME.get(m["type"] or "", ""),
-                number=number, key=key, cited_date=cited, issuer=issuer[:255],
+                raw=text[m.start() : end].strip()[:400],
+                doc_type=DOC_TYPE_BY_NAME.get(m["type"] or "", ""),
+                number=number,
+                key=key,
+                cited_date=cited,
+                issuer=issuer[:255],
             )
         )
     return found

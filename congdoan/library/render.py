@@ -40,8 +40,16 @@ class PaperDocument:
 
     def as_text(self) -> str:
         """The same document as plain text (one column after the other, as a clerk types it)."""
-        lines = [self.parent, self.issuer, f"Số: {self.number}", "",
-                 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", self.place_date, ""]
+        lines = [
+            self.parent,
+            self.issuer,
+            f"Số: {self.number}",
+            "",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            self.place_date,
+            "",
+        ]
         if self.doc_type:
             lines.append(self.doc_type.upper())
         lines += [self.title, "", *self.body, ""]
@@ -54,7 +62,9 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(BOLD_FONT_PATH if bold else FONT_PATH, size)
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int
+) -> list[str]:
     words, lines, line = text.split(), [], ""
     for word in words:
         trial = f"{line} {word}".strip()
@@ -68,7 +78,9 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     return lines
 
 
-def render_page(doc: PaperDocument, *, width: int = 1240, noise: float = 0.0, seed: int = 0) -> Image.Image:
+def render_page(
+    doc: PaperDocument, *, width: int = 1240, noise: float = 0.0, seed: int = 0
+) -> Image.Image:
     """An A4-ish page at ~150 dpi. `noise` (0–1) adds speckles, a slight blur and a tilt."""
     rng = random.Random(seed)
     size = max(16, width // 50)
@@ -81,12 +93,17 @@ def render_page(doc: PaperDocument, *, width: int = 1240, noise: float = 0.0, se
     for paragraph in doc.body:
         for line in _wrap(probe, paragraph, small, width - 2 * margin):
             body_lines.append((line, small, "left"))
-    height = margin * 2 + line_h * (len(body_lines) + 12 + max(len(doc.recipients) + 1, len(doc.capacity) + 4))
+    height = margin * 2 + line_h * (
+        len(body_lines) + 12 + max(len(doc.recipients) + 1, len(doc.capacity) + 4)
+    )
     page = Image.new("L", (width, max(height, int(width * 1.2))), 255)
     draw = ImageDraw.Draw(page)
     y = margin
     for left, right in doc.header_lines():
-        for text, x0, font in ((left, margin, bold if left.isupper() else small), (right, margin + col, bold if right.isupper() else small)):
+        for text, x0, font in (
+            (left, margin, bold if left.isupper() else small),
+            (right, margin + col, bold if right.isupper() else small),
+        ):
             w = draw.textlength(text, font=font)
             draw.text((x0 + max(0, (col - w) / 2), y), text, font=font, fill=0)
         y += line_h

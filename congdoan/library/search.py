@@ -88,11 +88,17 @@ def _indexed_word(word: str) -> bool:
     is meanwhile matched as a prefix, which finds it all the same. On PostgreSQL a word the
     statistics list is held; another is probed through the GIN index (a rare word: cheap)."""
     if connection.vendor == "sqlite":
-        sql, params = "SELECT 1 FROM library_document_fts WHERE library_document_fts MATCH %s LIMIT 1", [f'"{word}"']
+        sql, params = (
+            "SELECT 1 FROM library_document_fts WHERE library_document_fts MATCH %s LIMIT 1",
+            [f'"{word}"'],
+        )
     elif connection.vendor == "postgresql":
         if word in word_shares()[0]:
             return True
-        sql, params = "SELECT 1 FROM library_document WHERE search_tsv @@ to_tsquery('simple', %s) LIMIT 1", [word]
+        sql, params = (
+            "SELECT 1 FROM library_document WHERE search_tsv @@ to_tsquery('simple', %s) LIMIT 1",
+            [word],
+        )
     else:
         return False
     with search_transaction(), connection.cursor() as cursor:
@@ -119,7 +125,9 @@ def table_rows() -> float:
 
     def read() -> float:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'library_document'::regclass")
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = 'library_document'::regclass"
+            )
             return max(float(cursor.fetchone()[0]), 1.0)
 
     return float(_statistic("rows", read))
@@ -179,9 +187,15 @@ def where_matches(qs: QuerySet[Any], query: Any) -> QuerySet[Any]:
     database's own syntax (an FTS5 MATCH expression, a tsquery): the one place that writes the
     condition (the selector's walker compiles it once with a placeholder for the query)."""
     if connection.vendor == "postgresql":
-        return qs.extra(where=["library_document.search_tsv @@ to_tsquery('simple', %s)"], params=[query])
+        return qs.extra(
+            where=["library_document.search_tsv @@ to_tsquery('simple', %s)"], params=[query]
+        )
     table = "library_document_fts"
-    return qs.extra(tables=[table], where=[f"{table}.rowid = library_document.id", f"{table} MATCH %s"], params=[query])
+    return qs.extra(
+        tables=[table],
+        where=[f"{table}.rowid = library_document.id", f"{table} MATCH %s"],
+        params=[query],
+    )
 
 
 def only_ids(qs: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:
@@ -189,7 +203,10 @@ def only_ids(qs: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:
     an array on PostgreSQL) rather than one parameter per id: a thousand candidates from the
     external engine cost one short statement to check."""
     if connection.vendor == "sqlite":
-        return qs.extra(where=["library_document.id IN (SELECT value FROM json_each(%s))"], params=[json.dumps(ids)])
+        return qs.extra(
+            where=["library_document.id IN (SELECT value FROM json_each(%s))"],
+            params=[json.dumps(ids)],
+        )
     if connection.vendor == "postgresql":
         return qs.extra(where=["library_document.id = ANY(%s)"], params=[ids])
     return qs.filter(pk__in=ids)
@@ -214,7 +231,9 @@ def _match_pattern(tokens: list[str]) -> regex.Pattern[str]:
 
 @lru_cache(maxsize=256)
 def _compiled_pattern(tokens: tuple[str, ...]) -> regex.Pattern[str]:
-    return regex.compile(r"(?<![a-z0-9])(?:" + "|".join(regex.escape(t) for t in tokens) + r")[a-z0-9]*")
+    return regex.compile(
+        r"(?<![a-z0-9])(?:" + "|".join(regex.escape(t) for t in tokens) + r")[a-z0-9]*"
+    )
 
 
 # The most frequent syllables of Vietnamese ("về", "và", "của", "hội", "an"…): alone, such a
@@ -249,10 +268,16 @@ def _match_spans(text: str, tokens: list[str], folded: str | None = None) -> lis
         return []
     last = tokens[-1]
     typed = not (last.isdigit() or last in _whole_words())
-    found: list[tuple[int, int, frozenset[int]]] = []  # (start, end, positions in the query it may be)
+    found: list[
+        tuple[int, int, frozenset[int]]
+    ] = []  # (start, end, positions in the query it may be)
     for m in _match_pattern(tokens).finditer(folded):
         word = m.group()
-        positions = frozenset(j for j, t in enumerate(tokens) if word == t or (typed and j == len(tokens) - 1 and word.startswith(t)))
+        positions = frozenset(
+            j
+            for j, t in enumerate(tokens)
+            if word == t or (typed and j == len(tokens) - 1 and word.startswith(t))
+        )
         if positions:
             found.append((m.start(), m.end(), positions))
     if len(set(tokens)) == 1:
@@ -265,11 +290,21 @@ def _match_spans(text: str, tokens: list[str], folded: str | None = None) -> lis
             in_run[i] = in_run[i + 1] = True
     common = _common_words()
     rare = {j for j, t in enumerate(tokens) if t.isdigit() or (len(t) >= 2 and t not in common)}
-    spans = [(a, b) for (a, b, positions), run in zip(found, in_run, strict=True) if run or positions & rare]
+    spans = [
+        (a, b)
+        for (a, b, positions), run in zip(found, in_run, strict=True)
+        if run or positions & rare
+    ]
     return spans or [(a, b) for a, b, _p in found]
 
 
-def highlight(text: str, tokens: list[str], spans: list[tuple[int, int]] | None = None, start: int = 0, end: int | None = None) -> SafeString:
+def highlight(
+    text: str,
+    tokens: list[str],
+    spans: list[tuple[int, int]] | None = None,
+    start: int = 0,
+    end: int | None = None,
+) -> SafeString:
     end = len(text) if end is None else end
     spans = _match_spans(text, tokens) if spans is None else spans
     out: list[str] = []
@@ -323,7 +358,9 @@ def snippet(text: str, tokens: list[str], width: int = 220) -> SafeString:
         folded = fold(head)
         spans = _match_spans(head, tokens, folded)
         best_start, words = _best_window(folded, spans, width)
-        if best_start + width > SNIPPET_HEAD or not all(any(w.startswith(t) for w in words) for t in tokens):
+        if best_start + width > SNIPPET_HEAD or not all(
+            any(w.startswith(t) for w in words) for t in tokens
+        ):
             spans = []
     if not spans and tokens:
         folded = fold(text)

@@ -66,11 +66,18 @@ def documents_visible(*, viewer: Any) -> QuerySet[Document]:
 
 
 def public_documents() -> QuerySet[Document]:
-    return Document.objects.filter(visibility=Visibility.PUBLIC, status=Status.READY).select_related("unit")
+    return Document.objects.filter(
+        visibility=Visibility.PUBLIC, status=Status.READY
+    ).select_related("unit")
 
 
 def document_get(*, viewer: Any, pk: int) -> Document:
-    doc = documents_visible(viewer=viewer).select_related("unit", "blob", "uploaded_by").filter(pk=pk).first()
+    doc = (
+        documents_visible(viewer=viewer)
+        .select_related("unit", "blob", "uploaded_by")
+        .filter(pk=pk)
+        .first()
+    )
     if doc is None:
         raise Http404
     return doc
@@ -91,8 +98,19 @@ COUNT_CAP = 300
 # What a results page, the API and `congdoan library search` show of a hit: loading only these
 # (no metadata JSON, no timestamps, no folded copies) keeps turning 20 rows into objects cheap.
 HIT_FIELDS = (
-    "id", "title", "original_name", "number", "doc_type", "issuer", "issued_on", "visibility", "status", "text",
-    "unit__id", "unit__code", "unit__name",
+    "id",
+    "title",
+    "original_name",
+    "number",
+    "doc_type",
+    "issuer",
+    "issued_on",
+    "visibility",
+    "status",
+    "text",
+    "unit__id",
+    "unit__code",
+    "unit__name",
 )
 
 
@@ -118,7 +136,9 @@ class SearchPage:
 
     @property
     def has_next(self) -> bool:
-        return self.page * self.per_page < self.total or (self.total_is_lower_bound and len(self.hits) == self.per_page)
+        return self.page * self.per_page < self.total or (
+            self.total_is_lower_bound and len(self.hits) == self.per_page
+        )
 
     @property
     def has_previous(self) -> bool:
@@ -140,7 +160,11 @@ def search_documents(
     with_total: bool = True,
 ) -> SearchPage:
     """Documents the viewer may see that match the query and filters, best first."""
-    qs = public_documents() if public_only else documents_visible(viewer=viewer).select_related("unit")
+    qs = (
+        public_documents()
+        if public_only
+        else documents_visible(viewer=viewer).select_related("unit")
+    )
     if doc_type:
         qs = qs.filter(doc_type=doc_type)
     if issuer:
@@ -156,30 +180,48 @@ def search_documents(
     offset = (page - 1) * per_page
     # The external engine, when configured, ranks; the database still decides what the viewer sees.
     filters = {"unit": unit_code, "doc_type": doc_type, "year": year}
-    found = _engine_page(qs, tokens, offset, per_page, filters) if tokens and engine.enabled() else None
+    found = (
+        _engine_page(qs, tokens, offset, per_page, filters) if tokens and engine.enabled() else None
+    )
     ranked_among = 0
     if found is None:
-        ranked, total, capped, ranked_among = _database_page(qs, tokens, offset, per_page, with_total)
+        ranked, total, capped, ranked_among = _database_page(
+            qs, tokens, offset, per_page, with_total
+        )
     else:
         ranked, total, capped = found
     by_pk = (
         Document.objects.select_related("unit").only(*HIT_FIELDS).in_bulk([pk for pk, _s in ranked])
-        if ranked else {}
+        if ranked
+        else {}
     )
     hits = [
         Hit(
-            document=d, score=score, title_html=highlight(d.display_title, tokens),
+            document=d,
+            score=score,
+            title_html=highlight(d.display_title, tokens),
             snippet_html=snippet(d.text, tokens) if tokens else snippet(d.text[:220], []),
         )
-        for pk, score in ranked if (d := by_pk.get(pk)) is not None
+        for pk, score in ranked
+        if (d := by_pk.get(pk)) is not None
     ]
     return SearchPage(
-        hits=hits, total=total, page=page, per_page=per_page, tokens=tokens, total_is_lower_bound=capped, ranked_among_newest=ranked_among,
+        hits=hits,
+        total=total,
+        page=page,
+        per_page=per_page,
+        tokens=tokens,
+        total_is_lower_bound=capped,
+        ranked_among_newest=ranked_among,
     )
 
 
 def _database_page(
-    qs: QuerySet[Document], tokens: list[str], offset: int, limit: int, with_total: bool,
+    qs: QuerySet[Document],
+    tokens: list[str],
+    offset: int,
+    limit: int,
+    with_total: bool,
 ) -> tuple[list[tuple[int, float]], int, bool, int]:
     """The page from the database's own full text: ids and scores first (so that sorting the
     matches never carries their text along), the documents themselves afterwards. The last
@@ -190,8 +232,8 @@ def _database_page(
     # Counting every match of a common word costs more than finding the best 20: count up to
     # COUNT_CAP and say "more than" beyond it (the pager still works page by page).
     newest = F("issued_on").desc(nulls_last=True)
-    total = qs[:COUNT_CAP + 1].count() if with_total else -1
-    rows = qs.order_by(newest, "-id").values_list("pk", flat=True)[offset:offset + limit]
+    total = qs[: COUNT_CAP + 1].count() if with_total else -1
+    rows = qs.order_by(newest, "-id").values_list("pk", flat=True)[offset : offset + limit]
     capped = total > COUNT_CAP
     return [(pk, 0.0) for pk in rows], (COUNT_CAP if capped else total), capped, 0
 
@@ -202,7 +244,9 @@ WALK_INDEX = "library_doc_search_walk"
 TITLE_SCORE, PHRASE_SCORE, MATCH_SCORE = 3.0, 2.0, 1.0
 
 
-def _tiered_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: int) -> tuple[list[tuple[int, float]], int, bool, int]:
+def _tiered_page(
+    qs: QuerySet[Document], tokens: list[str], offset: int, limit: int
+) -> tuple[list[tuple[int, float]], int, bool, int]:
     """The page by tiers (see congdoan.library.search): title matches, phrase matches, the
     other matches; newest first within each. Nothing is scored per match: each tier is a walk
     down an index in id order that stops as soon as it has what the page needs.
@@ -217,7 +261,9 @@ def _tiered_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: 
     k = max(COUNT_CAP + 1, need)
     walk = _Walker(qs)
     with search_transaction():
-        in_title: list[int] | None = None  # the window's title and phrase matches, when the walk told
+        in_title: list[int] | None = (
+            None  # the window's title and phrase matches, when the walk told
+        )
         in_phrase: list[int] | None = None
         if connection.vendor == "postgresql" and _dense_on_postgres(qs, tokens, k):
             # Walking, PostgreSQL has each matching row in hand: it tests title and phrase there.
@@ -232,7 +278,11 @@ def _tiered_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: 
         if _titles_everywhere(tokens):
             titled = walk(tokens, need, head=True)
         else:
-            titled = in_title[:need] if in_title is not None else _window_matches(tokens, window, need, head=True)
+            titled = (
+                in_title[:need]
+                if in_title is not None
+                else _window_matches(tokens, window, need, head=True)
+            )
         seen = set(titled)
         together: list[int] = []
         if len(titled) < need and len(tokens) > 1:
@@ -240,7 +290,7 @@ def _tiered_page(qs: QuerySet[Document], tokens: list[str], offset: int, limit: 
             together = [pk for pk in phrased if pk not in seen][:need]
             seen.update(together)
     ranked = [(pk, TITLE_SCORE) for pk in titled] + [(pk, PHRASE_SCORE) for pk in together]
-    ranked += [(pk, MATCH_SCORE) for pk in window[:need + len(seen)] if pk not in seen]
+    ranked += [(pk, MATCH_SCORE) for pk in window[: need + len(seen)] if pk not in seen]
     total = len(window)
     capped = total > COUNT_CAP
     return ranked[offset:need], (COUNT_CAP if capped else total), capped, (k if total >= k else 0)
@@ -255,7 +305,9 @@ def _titles_everywhere(tokens: list[str]) -> bool:
     if connection.vendor != "postgresql":
         return True
     share = _rarest_share(tokens, "search_head")
-    return share is None or share * table_rows() <= HEAD_BITMAP_ROWS  # no statistics: a new, small table
+    return (
+        share is None or share * table_rows() <= HEAD_BITMAP_ROWS
+    )  # no statistics: a new, small table
 
 
 # The window is searched for phrases in slices, newest first, until the page has enough. On
@@ -280,7 +332,9 @@ def _phrase_matches(tokens: list[str], window: list[int], wanted: int) -> list[i
     return found
 
 
-def _window_matches(tokens: list[str], ids: list[int], limit: int, *, head: bool = False, phrase: bool = False) -> list[int]:
+def _window_matches(
+    tokens: list[str], ids: list[int], limit: int, *, head: bool = False, phrase: bool = False
+) -> list[int]:
     """Which of `ids` (newest first) hold the words in their title (`head`) or together in their
     text (`phrase`), newest first, at most `limit`.
     - SQLite: an FTS5 query over the ids' range, read in ascending order (FTS5 walks a phrase
@@ -319,23 +373,34 @@ class _Walker:
     _QUERY = "\x00query\x00"
 
     def __init__(self, qs: QuerySet[Document]) -> None:
-        sql, params = where_matches(qs, self._QUERY).order_by().values_list("pk").query.sql_with_params()
+        sql, params = (
+            where_matches(qs, self._QUERY).order_by().values_list("pk").query.sql_with_params()
+        )
         if connection.vendor == "sqlite":
             # Left to itself SQLite looks each match up in the table by rowid (twice as slow at
             # a thousand matches) although the narrow index holds every column scope needs.
-            sql = sql.replace('FROM "library_document" ', f'FROM "library_document" INDEXED BY {WALK_INDEX} ', 1)
+            sql = sql.replace(
+                'FROM "library_document" ', f'FROM "library_document" INDEXED BY {WALK_INDEX} ', 1
+            )
         self.sql, self.params = sql, list(params)
 
-    def __call__(self, tokens: list[str], limit: int, *, head: bool = False, dense: bool = False) -> list[int]:
+    def __call__(
+        self, tokens: list[str], limit: int, *, head: bool = False, dense: bool = False
+    ) -> list[int]:
         sql = self.sql
         if connection.vendor == "sqlite":
             query = fts5_query(tokens)
             table = "library_document_head_fts" if head else "library_document_fts"
-            sql = sql.replace("library_document_fts", table) + f' ORDER BY "{table}".rowid DESC LIMIT %s'
+            sql = (
+                sql.replace("library_document_fts", table)
+                + f' ORDER BY "{table}".rowid DESC LIMIT %s'
+            )
         else:
             query = tsquery(tokens)
             if head:
-                sql = sql.replace("library_document.search_tsv @@", "library_document.search_head @@")
+                sql = sql.replace(
+                    "library_document.search_tsv @@", "library_document.search_head @@"
+                )
             newest = '"library_document"."id"' if dense else '("library_document"."id" + 0)'
             sql += f" ORDER BY {newest} DESC LIMIT %s"
         with connection.cursor() as cursor:
@@ -355,7 +420,7 @@ class _Walker:
         assert self.sql.startswith(select)
         sql = (
             f"{select}, library_document.search_head @@ to_tsquery('simple', %s),"
-            f" library_document.search_tsv @@ to_tsquery('simple', %s){self.sql[len(select):]}"
+            f" library_document.search_tsv @@ to_tsquery('simple', %s){self.sql[len(select) :]}"
             ' ORDER BY "library_document"."id" DESC LIMIT %s'
         )
         words = tsquery(tokens)
@@ -371,7 +436,9 @@ class _Walker:
                 cursor.execute("SET LOCAL enable_bitmapscan = on")
 
 
-BITMAP_TIER_COST = 1.0  # per window row: the title and phrase tests after a bitmap ÷ a fetched match
+BITMAP_TIER_COST = (
+    1.0  # per window row: the title and phrase tests after a bitmap ÷ a fetched match
+)
 WALK_ROW_COST = 1.0  # a row tested while walking (its tsvector in the row: migration 0005) ÷ a match fetched from the bitmap
 # PostgreSQL: the title tier searches the whole library (GIN bitmap of `search_head`) when its
 # rarest word heads at most this many documents; otherwise the titles of the window.
@@ -434,7 +501,11 @@ def _pks(qs: QuerySet[Document]) -> set[int]:
 
 
 def _engine_page(
-    qs: QuerySet[Document], tokens: list[str], offset: int, limit: int, filters: dict[str, Any] | None = None,
+    qs: QuerySet[Document],
+    tokens: list[str],
+    offset: int,
+    limit: int,
+    filters: dict[str, Any] | None = None,
 ) -> tuple[list[tuple[int, float]], int, bool] | None:
     """The page from the external engine: take its best candidates, keep those the database
     (scope and filters) lets through, in the engine's order.
@@ -469,7 +540,7 @@ def _engine_page(
             return None
         wanted = min(wanted * 8, ENGINE_MAX_CANDIDATES)
     capped = total > COUNT_CAP
-    return kept[offset:offset + limit], (COUNT_CAP if capped else total), capped
+    return kept[offset : offset + limit], (COUNT_CAP if capped else total), capped
 
 
 @dataclass
@@ -481,26 +552,41 @@ class Links:
 
 def document_links(*, viewer: Any, document: Document) -> Links:
     """What the document cites (found / missing) and what cites it, as far as the viewer may see."""
-    visible = set(documents_visible(viewer=viewer).filter(
-        Q(pk__in=DocumentLink.objects.filter(source=document).values("target_id")) | Q(pk__in=DocumentLink.objects.filter(target=document).values("source_id"))
-    ).values_list("pk", flat=True))
+    visible = set(
+        documents_visible(viewer=viewer)
+        .filter(
+            Q(pk__in=DocumentLink.objects.filter(source=document).values("target_id"))
+            | Q(pk__in=DocumentLink.objects.filter(target=document).values("source_id"))
+        )
+        .values_list("pk", flat=True)
+    )
     cites: list[DocumentLink] = []
     missing: list[DocumentLink] = []
     for link in DocumentLink.objects.filter(source=document).select_related("target"):
         (cites if link.target_id in visible else missing).append(link)
-    cited_by = [link for link in DocumentLink.objects.filter(target=document).select_related("source") if link.source_id in visible]
+    cited_by = [
+        link
+        for link in DocumentLink.objects.filter(target=document).select_related("source")
+        if link.source_id in visible
+    ]
     return Links(cites=cites, missing=missing, cited_by=cited_by)
 
 
 def facets(*, viewer: Any) -> dict[str, Any]:
     qs = documents_visible(viewer=viewer)
-    years = sorted({d.year for d in qs.exclude(issued_on=None).dates("issued_on", "year")}, reverse=True)
-    units = Unit.objects.filter(pk__in=qs.values("unit_id")).order_by("sort_key").only("code", "name")
+    years = sorted(
+        {d.year for d in qs.exclude(issued_on=None).dates("issued_on", "year")}, reverse=True
+    )
+    units = (
+        Unit.objects.filter(pk__in=qs.values("unit_id")).order_by("sort_key").only("code", "name")
+    )
     return {"years": years, "units": list(units)}
 
 
 def upload_units(*, viewer: Any) -> QuerySet[Unit]:
-    return Unit.objects.filter(unit_q(scope_for(viewer), field=""), is_active=True).order_by("sort_key")
+    return Unit.objects.filter(unit_q(scope_for(viewer), field=""), is_active=True).order_by(
+        "sort_key"
+    )
 
 
 @dataclass
@@ -528,7 +614,9 @@ class IndicatorRow:
         return self._pct(self.shared, self.total)
 
 
-DESCRIBED_Q = ~Q(doc_type="") & ~Q(number="") & Q(issued_on__isnull=False) & ~Q(title="") & ~Q(issuer="")
+DESCRIBED_Q = (
+    ~Q(doc_type="") & ~Q(number="") & Q(issued_on__isnull=False) & ~Q(title="") & ~Q(issuer="")
+)
 DIGITISED_Q = Q(status=Status.READY) & ~Q(text="")
 SHARED_Q = ~Q(visibility=Visibility.UNIT)
 
@@ -541,12 +629,24 @@ def digitisation_indicator(*, viewer: Any) -> tuple[list[IndicatorRow], Indicato
         return [], IndicatorRow(None, 0, 0, 0, 0)
     qs = Document.objects.filter(unit_q(scope, field="unit"))
     stats = qs.values("unit_id").annotate(
-        total=Count("id"), digitised=Count("id", filter=DIGITISED_Q), described=Count("id", filter=DESCRIBED_Q), shared=Count("id", filter=SHARED_Q),
+        total=Count("id"),
+        digitised=Count("id", filter=DIGITISED_Q),
+        described=Count("id", filter=DESCRIBED_Q),
+        shared=Count("id", filter=SHARED_Q),
     )
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[s["unit_id"] for s in stats])}
-    rows = [IndicatorRow(units[s["unit_id"]], s["total"], s["digitised"], s["described"], s["shared"]) for s in stats]
+    rows = [
+        IndicatorRow(units[s["unit_id"]], s["total"], s["digitised"], s["described"], s["shared"])
+        for s in stats
+    ]
     rows.sort(key=lambda r: r.unit.path if r.unit else "")
-    overall = IndicatorRow(None, sum(r.total for r in rows), sum(r.digitised for r in rows), sum(r.described for r in rows), sum(r.shared for r in rows))
+    overall = IndicatorRow(
+        None,
+        sum(r.total for r in rows),
+        sum(r.digitised for r in rows),
+        sum(r.described for r in rows),
+        sum(r.shared for r in rows),
+    )
     return rows, overall
 
 

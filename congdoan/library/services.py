@@ -67,7 +67,8 @@ class Duplicate(Exception):
         super().__init__(f"duplicate of {existing.pk}")
         self.existing = existing
         self.message = _("“%(name)s” đã có trong thư viện của đơn vị (tài liệu số %(id)d).") % {
-            "name": existing.original_name, "id": existing.pk,
+            "name": existing.original_name,
+            "id": existing.pk,
         }
 
 
@@ -92,13 +93,21 @@ def _store_blob(data: bytes, extension: str, content_type: str) -> Blob:
     name = f"library/{sha[:2]}/{sha}.{extension}"
     if not library_storage.exists(name):
         name = library_storage.save(name, ContentFile(data))
-    blob, _created = Blob.objects.get_or_create(sha256=sha, defaults={"file": name, "size": len(data), "content_type": content_type})
+    blob, _created = Blob.objects.get_or_create(
+        sha256=sha, defaults={"file": name, "size": len(data), "content_type": content_type}
+    )
     return blob
 
 
 @transaction.atomic
 def document_upload(
-    *, actor: Any, unit: Unit, name: str, data: bytes, visibility: str = Visibility.UNIT, tags: str = "",
+    *,
+    actor: Any,
+    unit: Unit,
+    name: str,
+    data: bytes,
+    visibility: str = Visibility.UNIT,
+    tags: str = "",
 ) -> Document:
     """Store one file as a new document of `unit`. Raises `intake.Refused` or `Duplicate`."""
     _check_officer(actor, unit)
@@ -113,18 +122,37 @@ def document_upload(
     blob = _store_blob(data, info.extension, info.content_type)
     now = timezone.now()
     doc = Document.objects.create(
-        unit=unit, blob=blob, original_name=info.name, source_kind=info.kind, uploaded_by=actor if getattr(actor, "pk", None) else None,
-        visibility=visibility, tags=_clean_tags(tags), page_count=info.page_count, title="",
+        unit=unit,
+        blob=blob,
+        original_name=info.name,
+        source_kind=info.kind,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        visibility=visibility,
+        tags=_clean_tags(tags),
+        page_count=info.page_count,
+        title="",
         published_at=now if visibility == Visibility.PUBLIC else None,
     )
-    audit_record(actor=actor, action="library.document.upload", target=doc, changes={"name": info.name, "sha256": sha, "visibility": visibility})
+    audit_record(
+        actor=actor,
+        action="library.document.upload",
+        target=doc,
+        changes={"name": info.name, "sha256": sha, "visibility": visibility},
+    )
     from congdoan.library.tasks import process_document
 
     transaction.on_commit(lambda: process_document.enqueue(doc.pk))
     return doc
 
 
-def upload_many(*, actor: Any, unit: Unit, files: list[tuple[str, bytes | None]], visibility: str, tags: str = "") -> list[UploadOutcome]:
+def upload_many(
+    *,
+    actor: Any,
+    unit: Unit,
+    files: list[tuple[str, bytes | None]],
+    visibility: str,
+    tags: str = "",
+) -> list[UploadOutcome]:
     """Each file on its own: one refused file never stops or undoes the others.
     A file given as None was larger than LIBRARY_MAX_BYTES and was not read."""
     outcomes = []
@@ -132,13 +160,19 @@ def upload_many(*, actor: Any, unit: Unit, files: list[tuple[str, bytes | None]]
         try:
             if data is None:
                 raise intake.too_large(name)
-            doc = document_upload(actor=actor, unit=unit, name=name, data=data, visibility=visibility, tags=tags)
+            doc = document_upload(
+                actor=actor, unit=unit, name=name, data=data, visibility=visibility, tags=tags
+            )
         except intake.Refused as exc:
             outcomes.append(UploadOutcome(intake.safe_name(name), "refused", exc.message))
         except Duplicate as exc:
-            outcomes.append(UploadOutcome(intake.safe_name(name), "duplicate", exc.message, exc.existing))
+            outcomes.append(
+                UploadOutcome(intake.safe_name(name), "duplicate", exc.message, exc.existing)
+            )
         else:
-            outcomes.append(UploadOutcome(doc.original_name, "created", _("Đã nhận, đang xử lý."), doc))
+            outcomes.append(
+                UploadOutcome(doc.original_name, "created", _("Đã nhận, đang xử lý."), doc)
+            )
     return outcomes
 
 
@@ -152,7 +186,9 @@ def _clean_tags(tags: str) -> str:
 
 
 def _fail(doc: Document, message: str) -> None:
-    Document.objects.filter(pk=doc.pk).update(status=Status.FAILED, error=message, updated_at=timezone.now())
+    Document.objects.filter(pk=doc.pk).update(
+        status=Status.FAILED, error=message, updated_at=timezone.now()
+    )
 
 
 def document_process(*, document_id: int) -> None:
@@ -164,7 +200,12 @@ def document_process(*, document_id: int) -> None:
         data = doc.blob.file.open("rb").read()
     except OSError as exc:
         log.error("library: stored file of document %s unreadable: %s", doc.pk, exc)
-        _fail(doc, _("Không đọc được tệp đã lưu trên máy chủ. Quản trị viên cần kiểm tra kho lưu trữ, rồi bấm “Thử lại”."))
+        _fail(
+            doc,
+            _(
+                "Không đọc được tệp đã lưu trên máy chủ. Quản trị viên cần kiểm tra kho lưu trữ, rồi bấm “Thử lại”."
+            ),
+        )
         return
     try:
         if doc.source_kind == SourceKind.TEXT:
@@ -184,10 +225,20 @@ def document_process(*, document_id: int) -> None:
         return
     except Exception:  # a broken file must fail its own document only
         log.exception("library: reading document %s failed", doc.pk)
-        _fail(doc, _("Không đọc được nội dung tệp: tệp bị hỏng hoặc có cấu trúc lạ. Hãy mở tệp trên máy, lưu (xuất) lại rồi tải lên lại."))
+        _fail(
+            doc,
+            _(
+                "Không đọc được nội dung tệp: tệp bị hỏng hoặc có cấu trúc lạ. Hãy mở tệp trên máy, lưu (xuất) lại rồi tải lên lại."
+            ),
+        )
         return
     if Page.objects.filter(document=doc, status=PageStatus.PENDING).exists():
-        if Document.objects.filter(pk=doc.pk, status=Status.PENDING).update(status=Status.OCR, updated_at=timezone.now()) == 1:
+        if (
+            Document.objects.filter(pk=doc.pk, status=Status.PENDING).update(
+                status=Status.OCR, updated_at=timezone.now()
+            )
+            == 1
+        ):
             from congdoan.library.tasks import ocr_document
 
             transaction.on_commit(lambda: ocr_document.enqueue(doc.pk))
@@ -203,12 +254,17 @@ def _check_ocr_quota(doc: Document, pages: int) -> None:
         return
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     used = (
-        Page.objects.filter(document__unit_id=doc.unit_id, document__created_at__gte=midnight, needs_ocr=True)
-        .exclude(document_id=doc.pk).count()
+        Page.objects.filter(
+            document__unit_id=doc.unit_id, document__created_at__gte=midnight, needs_ocr=True
+        )
+        .exclude(document_id=doc.pk)
+        .count()
     )
     if used + pages > limit:
         raise intake.Refused(
-            _("Đơn vị đã nhận dạng chữ %(used)d trang hôm nay; tài liệu này cần thêm %(pages)d trang, vượt hạn mức %(limit)d trang mỗi ngày. Hãy bấm “Thử lại” vào ngày mai, hoặc nhờ quản trị viên nâng hạn mức.")
+            _(
+                "Đơn vị đã nhận dạng chữ %(used)d trang hôm nay; tài liệu này cần thêm %(pages)d trang, vượt hạn mức %(limit)d trang mỗi ngày. Hãy bấm “Thử lại” vào ngày mai, hoặc nhờ quản trị viên nâng hạn mức."
+            )
             % {"used": used, "pages": pages, "limit": limit}
         )
 
@@ -219,8 +275,12 @@ def _set_pages(doc: Document, pages: list[tuple[str, bool]]) -> None:
     now = timezone.now()
     Page.objects.bulk_create(
         Page(
-            document=doc, number=i, needs_ocr=needs_ocr, text="" if needs_ocr else text,
-            status=PageStatus.PENDING if needs_ocr else PageStatus.DONE, finished_at=None if needs_ocr else now,
+            document=doc,
+            number=i,
+            needs_ocr=needs_ocr,
+            text="" if needs_ocr else text,
+            status=PageStatus.PENDING if needs_ocr else PageStatus.DONE,
+            finished_at=None if needs_ocr else now,
         )
         for i, (text, needs_ocr) in enumerate(pages, start=1)
     )
@@ -231,22 +291,32 @@ def resume_stale(*, now: Any = None) -> int:
     """Pages left "processing" by a killed worker go back to "pending"; returns how many."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.LIBRARY_OCR_STALE_SECONDS)
-    return Page.objects.filter(status=PageStatus.PROCESSING, started_at__lt=cutoff).update(status=PageStatus.PENDING)
+    return Page.objects.filter(status=PageStatus.PROCESSING, started_at__lt=cutoff).update(
+        status=PageStatus.PENDING
+    )
 
 
 def resume_dead_claims(*, document_id: int) -> int:
     """Pages of the document that a process now gone was reading go back to "pending" at once
     (library/resume.py); one that took its reader down too often fails. Returns how many."""
     count = 0
-    rows = Page.objects.filter(document_id=document_id, status=PageStatus.PROCESSING).exclude(claimed_by="")
-    for pk, number, claimed_by, attempts in rows.values_list("pk", "number", "claimed_by", "attempts"):
+    rows = Page.objects.filter(document_id=document_id, status=PageStatus.PROCESSING).exclude(
+        claimed_by=""
+    )
+    for pk, number, claimed_by, attempts in rows.values_list(
+        "pk", "number", "claimed_by", "attempts"
+    ):
         if resume.claimer_alive(claimed_by) is not False:
             continue
         stuck = Page.objects.filter(pk=pk, status=PageStatus.PROCESSING, claimed_by=claimed_by)
         if attempts >= settings.LIBRARY_OCR_MAX_ATTEMPTS:
             stuck.update(
-                status=PageStatus.FAILED, finished_at=timezone.now(),
-                error=_("Trang %(n)d: máy nhận dạng chữ dừng đột ngột %(k)d lần khi đọc trang này, nên đã bỏ qua. Hãy quét lại trang rồi bấm “Thử lại”.") % {"n": number, "k": attempts},
+                status=PageStatus.FAILED,
+                finished_at=timezone.now(),
+                error=_(
+                    "Trang %(n)d: máy nhận dạng chữ dừng đột ngột %(k)d lần khi đọc trang này, nên đã bỏ qua. Hãy quét lại trang rồi bấm “Thử lại”."
+                )
+                % {"n": number, "k": attempts},
             )
         else:
             count += stuck.update(status=PageStatus.PENDING, claimed_by="")
@@ -255,11 +325,18 @@ def resume_dead_claims(*, document_id: int) -> int:
 
 def _claim_next_page(doc_id: int) -> Page | None:
     for _attempt in range(5):
-        page = Page.objects.filter(document_id=doc_id, status=PageStatus.PENDING).order_by("number").first()
+        page = (
+            Page.objects.filter(document_id=doc_id, status=PageStatus.PENDING)
+            .order_by("number")
+            .first()
+        )
         if page is None:
             return None
         claimed = Page.objects.filter(pk=page.pk, status=PageStatus.PENDING).update(
-            status=PageStatus.PROCESSING, started_at=timezone.now(), attempts=page.attempts + 1, claimed_by=resume.claimer(),
+            status=PageStatus.PROCESSING,
+            started_at=timezone.now(),
+            attempts=page.attempts + 1,
+            claimed_by=resume.claimer(),
         )
         if claimed == 1:
             page.refresh_from_db()
@@ -289,26 +366,50 @@ def document_ocr_step(*, document_id: int, max_pages: int | None = None) -> int:
             if data is None:
                 with doc.blob.file.open("rb") as fh:
                     data = fh.read()
-            image = ocr.render_pdf_page(data, page.number) if doc.source_kind == SourceKind.PDF else ocr.image_frame(data, page.number)
+            image = (
+                ocr.render_pdf_page(data, page.number)
+                if doc.source_kind == SourceKind.PDF
+                else ocr.image_frame(data, page.number)
+            )
             result = ocr.ocr_image(image, first_page=page.number == 1)
         except ocr.OcrUnavailable as exc:
-            Page.objects.filter(pk=page.pk).update(status=PageStatus.FAILED, error=exc.message, finished_at=timezone.now())
-            Page.objects.filter(document=doc, status=PageStatus.PENDING).update(status=PageStatus.FAILED, error=exc.message)
+            Page.objects.filter(pk=page.pk).update(
+                status=PageStatus.FAILED, error=exc.message, finished_at=timezone.now()
+            )
+            Page.objects.filter(document=doc, status=PageStatus.PENDING).update(
+                status=PageStatus.FAILED, error=exc.message
+            )
             break
         except Exception as exc:
             log.warning("library: OCR of document %s page %s failed: %s", doc.pk, page.number, exc)
             Page.objects.filter(pk=page.pk).update(
-                status=PageStatus.FAILED, finished_at=timezone.now(),
-                error=_("Trang %(n)d: %(err)s") % {"n": page.number, "err": exc.message if isinstance(exc, ocr.OcrFailed) else _("không đọc được trang này (trang bị hỏng).")},
+                status=PageStatus.FAILED,
+                finished_at=timezone.now(),
+                error=_("Trang %(n)d: %(err)s")
+                % {
+                    "n": page.number,
+                    "err": exc.message
+                    if isinstance(exc, ocr.OcrFailed)
+                    else _("không đọc được trang này (trang bị hỏng)."),
+                },
             )
         else:
-            name = library_storage.save(f"library/pages/{doc.pk}/{page.number:04d}.pdf", ContentFile(result.pdf))
+            name = library_storage.save(
+                f"library/pages/{doc.pk}/{page.number:04d}.pdf", ContentFile(result.pdf)
+            )
             Page.objects.filter(pk=page.pk, status=PageStatus.PROCESSING).update(
-                status=PageStatus.DONE, text=result.text, pdf=name, ocr_confidence=result.confidence, error="", finished_at=timezone.now(),
+                status=PageStatus.DONE,
+                text=result.text,
+                pdf=name,
+                ocr_confidence=result.confidence,
+                error="",
+                finished_at=timezone.now(),
             )
         done += 1
         Document.objects.filter(pk=doc.pk).update(updated_at=timezone.now())
-    remaining = Page.objects.filter(document=doc, status__in=[PageStatus.PENDING, PageStatus.PROCESSING])
+    remaining = Page.objects.filter(
+        document=doc, status__in=[PageStatus.PENDING, PageStatus.PROCESSING]
+    )
     if remaining.filter(status=PageStatus.PENDING).exists():
         from congdoan.library.tasks import ocr_document
 
@@ -337,7 +438,9 @@ def _searchable_pdf(doc: Document, pages: list[Page]) -> str:
     with doc.blob.file.open("rb") as fh:
         data = fh.read()
     out = pymupdf.open()
-    source = pymupdf.open(stream=data, filetype="pdf") if doc.source_kind == SourceKind.PDF else None
+    source = (
+        pymupdf.open(stream=data, filetype="pdf") if doc.source_kind == SourceKind.PDF else None
+    )
     try:
         for page in pages:
             layer = None
@@ -398,7 +501,11 @@ def document_finalize(*, document_id: int) -> None:
         if failed:
             doc.status = Status.FAILED
             reasons = "; ".join(dict.fromkeys(p.error for p in failed if p.error))
-            doc.error = _("%(n)d/%(total)d trang lỗi: %(why)s") % {"n": len(failed), "total": len(pages), "why": reasons[:900]}
+            doc.error = _("%(n)d/%(total)d trang lỗi: %(why)s") % {
+                "n": len(failed),
+                "total": len(pages),
+                "why": reasons[:900],
+            }
         else:
             doc.status = Status.READY
             doc.error = ""
@@ -414,7 +521,9 @@ def _apply_metadata(doc: Document, text: str) -> None:
     for field in METADATA_FIELDS:
         if field in doc.corrected:
             value = doc.corrected[field]
-            setattr(doc, field, date.fromisoformat(value) if field == "issued_on" and value else value)
+            setattr(
+                doc, field, date.fromisoformat(value) if field == "issued_on" and value else value
+            )
             confidence[field] = 1.0
             continue
         value = found.values.get(field)
@@ -439,21 +548,35 @@ def link_references(doc: Document) -> None:
     DocumentLink.objects.filter(source=doc).delete()
     links = []
     for ref in find_references(doc.text, own_key=doc.number_key):
-        links.append(DocumentLink(
-            source=doc, target=_resolve(ref.key, ref.cited_date, exclude=doc.pk), raw=ref.raw, cited_type=ref.doc_type,
-            cited_number=ref.number[:80], number_key=ref.key[:80], cited_date=ref.cited_date, cited_issuer=ref.issuer,
-        ))
+        links.append(
+            DocumentLink(
+                source=doc,
+                target=_resolve(ref.key, ref.cited_date, exclude=doc.pk),
+                raw=ref.raw,
+                cited_type=ref.doc_type,
+                cited_number=ref.number[:80],
+                number_key=ref.key[:80],
+                cited_date=ref.cited_date,
+                cited_issuer=ref.issuer,
+            )
+        )
     DocumentLink.objects.bulk_create(links, ignore_conflicts=True)
     if doc.number_key:
-        DocumentLink.objects.filter(target=doc).exclude(number_key=doc.number_key).update(target=None)
-        for link in DocumentLink.objects.filter(number_key=doc.number_key, target__isnull=True).exclude(source=doc):
+        DocumentLink.objects.filter(target=doc).exclude(number_key=doc.number_key).update(
+            target=None
+        )
+        for link in DocumentLink.objects.filter(
+            number_key=doc.number_key, target__isnull=True
+        ).exclude(source=doc):
             target = _resolve(link.number_key, link.cited_date, exclude=link.source_id)
             if target is not None:
                 DocumentLink.objects.filter(pk=link.pk).update(target=target)
 
 
 def _resolve(key: str, cited: date | None, *, exclude: int) -> Document | None:
-    candidates = list(Document.objects.filter(number_key=key).exclude(pk=exclude).only("id", "issued_on")[:20])
+    candidates = list(
+        Document.objects.filter(number_key=key).exclude(pk=exclude).only("id", "issued_on")[:20]
+    )
     if cited is not None:
         exact = [d for d in candidates if d.issued_on == cited]
         if exact:
@@ -488,7 +611,10 @@ def document_correct(*, actor: Any, document: Document, values: dict[str, Any]) 
         setattr(doc, field, value)
         doc.corrected[field] = stored
         doc.confidence[field] = 1.0
-        changes[field] = [str(old) if old is not None else "", str(value) if value is not None else ""]
+        changes[field] = [
+            str(old) if old is not None else "",
+            str(value) if value is not None else "",
+        ]
     if not changes:
         return doc
     doc.number_key = number_key(doc.number) if doc.number else ""
@@ -530,24 +656,32 @@ def document_share(*, actor: Any, document: Document, visibility: str, tags: str
 def document_retry(*, actor: Any, document: Document) -> int:
     """Failed pages go back to the OCR queue (e.g. after Tesseract was installed)."""
     _check_officer(actor, document.unit)
-    count = Page.objects.filter(document=document, status=PageStatus.FAILED).update(status=PageStatus.PENDING, error="")
+    count = Page.objects.filter(document=document, status=PageStatus.FAILED).update(
+        status=PageStatus.PENDING, error=""
+    )
     if document.status == Status.FAILED and not Page.objects.filter(document=document).exists():
         # It failed before its pages were known: read it again from the start.
-        updated = Document.objects.filter(pk=document.pk, status=Status.FAILED).update(status=Status.PENDING, error="")
+        updated = Document.objects.filter(pk=document.pk, status=Status.FAILED).update(
+            status=Status.PENDING, error=""
+        )
         if updated:
             from congdoan.library.tasks import process_document
 
             transaction.on_commit(lambda: process_document.enqueue(document.pk))
-            audit_record(actor=actor, action="library.document.retry", target=document, changes={"pages": 0})
+            audit_record(
+                actor=actor, action="library.document.retry", target=document, changes={"pages": 0}
+            )
         return 0
     if count:
-        Document.objects.filter(pk=document.pk).filter(Q(status=Status.FAILED) | Q(status=Status.READY)).update(
-            status=Status.OCR, error="", updated_at=timezone.now()
-        )
+        Document.objects.filter(pk=document.pk).filter(
+            Q(status=Status.FAILED) | Q(status=Status.READY)
+        ).update(status=Status.OCR, error="", updated_at=timezone.now())
         from congdoan.library.tasks import ocr_document
 
         transaction.on_commit(lambda: ocr_document.enqueue(document.pk))
-        audit_record(actor=actor, action="library.document.retry", target=document, changes={"pages": count})
+        audit_record(
+            actor=actor, action="library.document.retry", target=document, changes={"pages": count}
+        )
     return count
 
 
@@ -566,14 +700,27 @@ def resume_interrupted(*, now: Any = None) -> int:
     cutoff = now - timedelta(seconds=settings.LIBRARY_OCR_STALE_SECONDS)
     resume_stale(now=now)
     count = 0
-    claims = Page.objects.filter(status=PageStatus.PROCESSING, document__status=Status.OCR).exclude(claimed_by="")
-    for doc_id in sorted({doc_id for doc_id, claimed_by in claims.values_list("document_id", "claimed_by")[:200] if resume.claimer_alive(claimed_by) is False}):
+    claims = Page.objects.filter(status=PageStatus.PROCESSING, document__status=Status.OCR).exclude(
+        claimed_by=""
+    )
+    for doc_id in sorted(
+        {
+            doc_id
+            for doc_id, claimed_by in claims.values_list("document_id", "claimed_by")[:200]
+            if resume.claimer_alive(claimed_by) is False
+        }
+    ):
         if resume_dead_claims(document_id=doc_id):
             ocr_document.enqueue(doc_id)
             count += 1
-    stale = Document.objects.filter(status__in=[Status.PENDING, Status.OCR], updated_at__lt=cutoff).values_list("pk", "status", "updated_at")
+    stale = Document.objects.filter(
+        status__in=[Status.PENDING, Status.OCR], updated_at__lt=cutoff
+    ).values_list("pk", "status", "updated_at")
     for pk, status, seen in list(stale[:100]):
-        if Document.objects.filter(pk=pk, status=status, updated_at=seen).update(updated_at=now) != 1:
+        if (
+            Document.objects.filter(pk=pk, status=status, updated_at=seen).update(updated_at=now)
+            != 1
+        ):
             continue
         (process_document if status == Status.PENDING else ocr_document).enqueue(pk)
         count += 1

@@ -18,7 +18,9 @@ from django.utils.functional import LazyObject, empty
 
 class _LibraryStorage(LazyObject):
     def _setup(self) -> None:
-        self._wrapped = storages["library"] if "library" in storages.backends else storages["default"]
+        self._wrapped = (
+            storages["library"] if "library" in storages.backends else storages["default"]
+        )
 
 
 library_storage: Storage = _LibraryStorage()  # type: ignore[assignment]

@@ -43,7 +43,9 @@ def document_list(request: HttpRequest) -> HttpResponse:
     params = _search_params(request)
     results = selectors.search_documents(viewer=request.user, **params)
     context = {
-        "results": results, "params": params, "types": DocType.choices,
+        "results": results,
+        "params": params,
+        "types": DocType.choices,
         **selectors.facets(viewer=request.user),
         "base_query": _base_query(request),
     }
@@ -56,32 +58,60 @@ def document_list(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     units = selectors.upload_units(viewer=request.user)
     scope_unit = units.first()
-    form = UploadForm(request.POST or None, request.FILES or None, units=units, initial={"unit": scope_unit})
+    form = UploadForm(
+        request.POST or None, request.FILES or None, units=units, initial={"unit": scope_unit}
+    )
     outcomes = []
     if request.method == "POST" and form.is_valid():
         files: list[tuple[str, bytes | None]] = []
         for f in form.cleaned_data["files"]:
             # Past the limit nothing more was kept of it (core.uploads): "larger than the limit".
-            files.append((f.name, None if f.size > settings.LIBRARY_MAX_BYTES else f.read(settings.LIBRARY_MAX_BYTES + 1)))
+            files.append(
+                (
+                    f.name,
+                    None
+                    if f.size > settings.LIBRARY_MAX_BYTES
+                    else f.read(settings.LIBRARY_MAX_BYTES + 1),
+                )
+            )
         outcomes = services.upload_many(
-            actor=request.user, unit=form.cleaned_data["unit"], files=files,
-            visibility=form.cleaned_data["visibility"], tags=form.cleaned_data["tags"],
+            actor=request.user,
+            unit=form.cleaned_data["unit"],
+            files=files,
+            visibility=form.cleaned_data["visibility"],
+            tags=form.cleaned_data["tags"],
         )
         created = sum(1 for o in outcomes if o.status == "created")
         if created and not request.htmx:  # type: ignore[attr-defined]
-            messages.success(request, _("Đã nhận %(n)d tệp; thư viện đang đọc và nhận dạng chữ.") % {"n": created})
-    context = {"form": form, "outcomes": outcomes, "max_mb": settings.LIBRARY_MAX_BYTES // (1024 * 1024), "max_pages": settings.LIBRARY_MAX_PAGES}
+            messages.success(
+                request,
+                _("Đã nhận %(n)d tệp; thư viện đang đọc và nhận dạng chữ.") % {"n": created},
+            )
+    context = {
+        "form": form,
+        "outcomes": outcomes,
+        "max_mb": settings.LIBRARY_MAX_BYTES // (1024 * 1024),
+        "max_pages": settings.LIBRARY_MAX_PAGES,
+    }
     if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
         return render(request, "library/_upload_result.html", context)
     return render(request, "library/upload.html", context)
 
 
 def _progress_context(doc: Document) -> dict[str, Any]:
-    pages = list(Page.objects.filter(document=doc).only("number", "status", "error", "needs_ocr", "ocr_confidence"))
+    pages = list(
+        Page.objects.filter(document=doc).only(
+            "number", "status", "error", "needs_ocr", "ocr_confidence"
+        )
+    )
     done = sum(1 for p in pages if p.status == PageStatus.DONE)
     failed = [p for p in pages if p.status == PageStatus.FAILED]
     return {
-        "doc": doc, "pages": pages, "pages_done": done, "pages_total": len(pages), "failed_pages": failed,
+        "doc": doc,
+        "pages": pages,
+        "pages_done": done,
+        "pages_total": len(pages),
+        "failed_pages": failed,
         "working": doc.status in (Status.PENDING, Status.OCR),
     }
 
@@ -92,13 +122,23 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = selectors.can_edit(viewer=request.user, document=doc)
     initial = {f: getattr(doc, f) for f in METADATA_FIELDS}
     fields = [
-        {"name": f, "label": getattr(Document._meta.get_field(f), "verbose_name", f), "value": doc.get_doc_type_display() if f == "doc_type" and doc.doc_type else getattr(doc, f),
-         "confidence": doc.confidence.get(f), "corrected": f in doc.corrected}
+        {
+            "name": f,
+            "label": getattr(Document._meta.get_field(f), "verbose_name", f),
+            "value": doc.get_doc_type_display()
+            if f == "doc_type" and doc.doc_type
+            else getattr(doc, f),
+            "confidence": doc.confidence.get(f),
+            "corrected": f in doc.corrected,
+        }
         for f in METADATA_FIELDS
     ]
     context = {
-        **_progress_context(doc), "fields": fields, "editable": editable,
-        "form": MetadataForm(initial=initial), "share_form": ShareForm(initial={"visibility": doc.visibility, "tags": doc.tags}),
+        **_progress_context(doc),
+        "fields": fields,
+        "editable": editable,
+        "form": MetadataForm(initial=initial),
+        "share_form": ShareForm(initial={"visibility": doc.visibility, "tags": doc.tags}),
         "links": selectors.document_links(viewer=request.user, document=doc),
     }
     return render(request, "library/detail.html", context)
@@ -136,7 +176,16 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu thông tin văn bản."))
     else:
-        messages.error(request, _("Thông tin chưa hợp lệ: %(err)s") % {"err": "; ".join(f"{form.fields[k].label}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())})
+        messages.error(
+            request,
+            _("Thông tin chưa hợp lệ: %(err)s")
+            % {
+                "err": "; ".join(
+                    f"{form.fields[k].label}: {' '.join(str(e) for e in v)}"
+                    for k, v in form.errors.items()
+                )
+            },
+        )
     return redirect("library:detail", doc.pk)
 
 
@@ -146,7 +195,12 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _editable(request, pk)
     form = ShareForm(request.POST)
     if form.is_valid():
-        services.document_share(actor=request.user, document=doc, visibility=form.cleaned_data["visibility"], tags=form.cleaned_data["tags"])
+        services.document_share(
+            actor=request.user,
+            document=doc,
+            visibility=form.cleaned_data["visibility"],
+            tags=form.cleaned_data["tags"],
+        )
         messages.success(request, _("Đã cập nhật chia sẻ."))
     else:
         messages.error(request, _("Mức chia sẻ không hợp lệ."))
@@ -158,7 +212,12 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _editable(request, pk)
     count = services.document_retry(actor=request.user, document=doc)
-    messages.success(request, _("Đã đưa %(n)d trang vào hàng đợi nhận dạng lại.") % {"n": count} if count else _("Đã đưa tài liệu vào hàng đợi xử lý lại."))
+    messages.success(
+        request,
+        _("Đã đưa %(n)d trang vào hàng đợi nhận dạng lại.") % {"n": count}
+        if count
+        else _("Đã đưa tài liệu vào hàng đợi xử lý lại."),
+    )
     return redirect("library:detail", doc.pk)
 
 
@@ -191,7 +250,11 @@ def download_searchable(request: HttpRequest, pk: int) -> HttpResponse:
 @officer_required
 def indicator(request: HttpRequest) -> HttpResponse:
     rows, overall = selectors.digitisation_indicator(viewer=request.user)
-    return render(request, "library/indicator.html", {"rows": rows, "overall": overall, "target": settings.LIBRARY_DIGITISATION_TARGET})
+    return render(
+        request,
+        "library/indicator.html",
+        {"rows": rows, "overall": overall, "target": settings.LIBRARY_DIGITISATION_TARGET},
+    )
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
@@ -199,8 +262,14 @@ def public_list(request: HttpRequest) -> HttpResponse:
     params.pop("unit_code")
     results = selectors.search_documents(viewer=None, public_only=True, **params)
     return render(
-        request, "library/public_list.html",
-        {"results": results, "params": params, "types": DocType.choices, "base_query": _base_query(request)},
+        request,
+        "library/public_list.html",
+        {
+            "results": results,
+            "params": params,
+            "types": DocType.choices,
+            "base_query": _base_query(request),
+        },
     )
 
 
@@ -213,4 +282,3 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def public_download(request: HttpRequest, pk: int) -> FileResponse:
     doc = selectors.public_document_get(pk=pk)
     return _file_response(doc, searchable=bool(doc.searchable_pdf))
-

@@ -51,7 +51,16 @@ class MemberAdmin(admin.ModelAdmin):
 
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "position", "unit", "user", "manages", "is_office", "started_on", "ended_on"]
+    list_display = [
+        "full_name",
+        "position",
+        "unit",
+        "user",
+        "manages",
+        "is_office",
+        "started_on",
+        "ended_on",
+    ]
     raw_id_fields = ["unit", "member", "user"]
 
 

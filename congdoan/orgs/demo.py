@@ -45,46 +45,283 @@ POSITIONS = [
 
 # (code, name, kind, members, employer)
 GRASSROOTS = [
-    ("PX-UBND", "Công đoàn cơ quan Ủy ban nhân dân huyện Phú Xuyên", UnitKind.STATE_BODY, 85, "UBND huyện Phú Xuyên"),
-    ("PX-BVDK", "Công đoàn Bệnh viện Đa khoa huyện Phú Xuyên", UnitKind.HEALTH, 320, "Bệnh viện Đa khoa huyện Phú Xuyên"),
-    ("PX-TTYT", "Công đoàn Trung tâm Y tế huyện Phú Xuyên", UnitKind.HEALTH, 140, "Trung tâm Y tế huyện Phú Xuyên"),
-    ("PX-THPTPX-A", "Công đoàn Trường THPT Phú Xuyên A", UnitKind.SCHOOL, 92, "Trường THPT Phú Xuyên A"),
-    ("PX-THPTPX-B", "Công đoàn Trường THPT Phú Xuyên B", UnitKind.SCHOOL, 78, "Trường THPT Phú Xuyên B"),
-    ("PX-THCS-PHUMINH", "Công đoàn Trường THCS Phú Minh", UnitKind.SCHOOL, 34, "Trường THCS Phú Minh"),
-    ("PX-TH-HONGMINH", "Công đoàn Trường Tiểu học Hồng Minh", UnitKind.SCHOOL, 29, "Trường Tiểu học Hồng Minh"),
-    ("PX-MN-PHUONGDUC", "Công đoàn Trường Mầm non Phượng Dực", UnitKind.SCHOOL, 26, "Trường Mầm non Phượng Dực"),
-    ("PX-TH-VANTU", "Công đoàn Trường Tiểu học Vân Từ", UnitKind.SCHOOL, 31, "Trường Tiểu học Vân Từ"),
-    ("PX-MN-TRITRUNG", "Công đoàn Trường Mầm non Tri Trung", UnitKind.SCHOOL, 8, "Trường Mầm non Tri Trung"),
-    ("PX-UBND-PHUTUC", "Công đoàn cơ quan UBND xã Phú Túc", UnitKind.STATE_BODY, 24, "UBND xã Phú Túc"),
-    ("PX-UBND-DAITHANG", "Công đoàn cơ quan UBND xã Đại Thắng", UnitKind.STATE_BODY, 22, "UBND xã Đại Thắng"),
-    ("PX-KBNN", "Công đoàn Kho bạc Nhà nước Phú Xuyên", UnitKind.STATE_BODY, 15, "Kho bạc Nhà nước Phú Xuyên"),
-    ("PX-DIENLUC", "Công đoàn Điện lực Phú Xuyên", UnitKind.STATE_ENTERPRISE, 110, "Điện lực Phú Xuyên"),
-    ("PX-NUOCSACH", "Công đoàn Công ty Cổ phần Nước sạch Phú Xuyên", UnitKind.STATE_ENTERPRISE, 64, "Công ty CP Nước sạch Phú Xuyên"),
-    ("PX-MAY-PHUMINH", "Công đoàn Công ty TNHH May Phú Minh", UnitKind.NON_STATE_ENTERPRISE, 1250, "Công ty TNHH May Phú Minh"),
-    ("PX-GIAY-DAIXUYEN", "Công đoàn Công ty Cổ phần Giày da Đại Xuyên", UnitKind.NON_STATE_ENTERPRISE, 860, "Công ty CP Giày da Đại Xuyên"),
-    ("PX-COKHI-CAUGIAT", "Công đoàn Công ty TNHH Cơ khí Cầu Giát", UnitKind.NON_STATE_ENTERPRISE, 145, "Công ty TNHH Cơ khí Cầu Giát"),
-    ("PX-GO-CHUYENMY", "Công đoàn Công ty TNHH Mỹ nghệ Chuyên Mỹ", UnitKind.NON_STATE_ENTERPRISE, 58, "Công ty TNHH Mỹ nghệ Chuyên Mỹ"),
-    ("PX-XAYDUNG-NAMPHONG", "Công đoàn Công ty Cổ phần Xây dựng Nam Phong", UnitKind.NON_STATE_ENTERPRISE, 72, "Công ty CP Xây dựng Nam Phong"),
-    ("PX-THUCPHAM-HOANGLONG", "Công đoàn Công ty TNHH Thực phẩm Hoàng Long", UnitKind.NON_STATE_ENTERPRISE, 210, "Công ty TNHH Thực phẩm Hoàng Long"),
-    ("PX-VANTAI-QUANGTRUNG", "Công đoàn Hợp tác xã Vận tải Quang Trung", UnitKind.COOPERATIVE, 19, "HTX Vận tải Quang Trung"),
-    ("PX-BAOBI-TANDAN", "Công đoàn Công ty TNHH Bao bì Tân Dân", UnitKind.NON_STATE_ENTERPRISE, 96, "Công ty TNHH Bao bì Tân Dân"),
-    ("PX-DIENTU-HANVIET", "Công đoàn Công ty TNHH Điện tử Hàn Việt", UnitKind.FDI_ENTERPRISE, 2000, "Công ty TNHH Điện tử Hàn Việt (Hàn Quốc)"),
-    ("PX-MAY-YOUNGSUN", "Công đoàn Công ty TNHH Young Sun Vina", UnitKind.FDI_ENTERPRISE, 1480, "Công ty TNHH Young Sun Vina (Hàn Quốc)"),
-    ("PX-NHUA-TOKAI", "Công đoàn Công ty TNHH Nhựa Tokai Việt Nam", UnitKind.FDI_ENTERPRISE, 430, "Công ty TNHH Nhựa Tokai Việt Nam (Nhật Bản)"),
-    ("PX-LINHKIEN-HUAXIN", "Công đoàn Công ty TNHH Linh kiện Hoa Tân", UnitKind.FDI_ENTERPRISE, 690, "Công ty TNHH Linh kiện Hoa Tân (Trung Quốc)"),
-    ("PX-DET-SONHA", "Công đoàn Công ty TNHH Dệt may Sơn Hà", UnitKind.NON_STATE_ENTERPRISE, 380, "Công ty TNHH Dệt may Sơn Hà"),
-    ("PX-NGANHANG-AGRI", "Công đoàn Ngân hàng Nông nghiệp chi nhánh Phú Xuyên", UnitKind.STATE_ENTERPRISE, 48, "Agribank chi nhánh Phú Xuyên"),
-    ("PX-TTVH", "Công đoàn Trung tâm Văn hóa, Thông tin và Thể thao huyện", UnitKind.STATE_BODY, 21, "Trung tâm VH-TT-TT huyện Phú Xuyên"),
-    ("PX-CHANNUOI-KHAITHAI", "Công đoàn Công ty TNHH Chăn nuôi Khai Thái", UnitKind.NON_STATE_ENTERPRISE, 40, "Công ty TNHH Chăn nuôi Khai Thái"),
-    ("PX-LOGISTICS-PHUYEN", "Công đoàn Công ty Cổ phần Logistics Phú Yên", UnitKind.NON_STATE_ENTERPRISE, 125, "Công ty CP Logistics Phú Yên"),
-    ("PX-CONGTHUONG-MINHTAN", "Công đoàn Công ty TNHH Gốm sứ Minh Tân", UnitKind.NON_STATE_ENTERPRISE, 11, "Công ty TNHH Gốm sứ Minh Tân"),
+    (
+        "PX-UBND",
+        "Công đoàn cơ quan Ủy ban nhân dân huyện Phú Xuyên",
+        UnitKind.STATE_BODY,
+        85,
+        "UBND huyện Phú Xuyên",
+    ),
+    (
+        "PX-BVDK",
+        "Công đoàn Bệnh viện Đa khoa huyện Phú Xuyên",
+        UnitKind.HEALTH,
+        320,
+        "Bệnh viện Đa khoa huyện Phú Xuyên",
+    ),
+    (
+        "PX-TTYT",
+        "Công đoàn Trung tâm Y tế huyện Phú Xuyên",
+        UnitKind.HEALTH,
+        140,
+        "Trung tâm Y tế huyện Phú Xuyên",
+    ),
+    (
+        "PX-THPTPX-A",
+        "Công đoàn Trường THPT Phú Xuyên A",
+        UnitKind.SCHOOL,
+        92,
+        "Trường THPT Phú Xuyên A",
+    ),
+    (
+        "PX-THPTPX-B",
+        "Công đoàn Trường THPT Phú Xuyên B",
+        UnitKind.SCHOOL,
+        78,
+        "Trường THPT Phú Xuyên B",
+    ),
+    (
+        "PX-THCS-PHUMINH",
+        "Công đoàn Trường THCS Phú Minh",
+        UnitKind.SCHOOL,
+        34,
+        "Trường THCS Phú Minh",
+    ),
+    (
+        "PX-TH-HONGMINH",
+        "Công đoàn Trường Tiểu học Hồng Minh",
+        UnitKind.SCHOOL,
+        29,
+        "Trường Tiểu học Hồng Minh",
+    ),
+    (
+        "PX-MN-PHUONGDUC",
+        "Công đoàn Trường Mầm non Phượng Dực",
+        UnitKind.SCHOOL,
+        26,
+        "Trường Mầm non Phượng Dực",
+    ),
+    (
+        "PX-TH-VANTU",
+        "Công đoàn Trường Tiểu học Vân Từ",
+        UnitKind.SCHOOL,
+        31,
+        "Trường Tiểu học Vân Từ",
+    ),
+    (
+        "PX-MN-TRITRUNG",
+        "Công đoàn Trường Mầm non Tri Trung",
+        UnitKind.SCHOOL,
+        8,
+        "Trường Mầm non Tri Trung",
+    ),
+    (
+        "PX-UBND-PHUTUC",
+        "Công đoàn cơ quan UBND xã Phú Túc",
+        UnitKind.STATE_BODY,
+        24,
+        "UBND xã Phú Túc",
+    ),
+    (
+        "PX-UBND-DAITHANG",
+        "Công đoàn cơ quan UBND xã Đại Thắng",
+        UnitKind.STATE_BODY,
+        22,
+        "UBND xã Đại Thắng",
+    ),
+    (
+        "PX-KBNN",
+        "Công đoàn Kho bạc Nhà nước Phú Xuyên",
+        UnitKind.STATE_BODY,
+        15,
+        "Kho bạc Nhà nước Phú Xuyên",
+    ),
+    (
+        "PX-DIENLUC",
+        "Công đoàn Điện lực Phú Xuyên",
+        UnitKind.STATE_ENTERPRISE,
+        110,
+        "Điện lực Phú Xuyên",
+    ),
+    (
+        "PX-NUOCSACH",
+        "Công đoàn Công ty Cổ phần Nước sạch Phú Xuyên",
+        UnitKind.STATE_ENTERPRISE,
+        64,
+        "Công ty CP Nước sạch Phú Xuyên",
+    ),
+    (
+        "PX-MAY-PHUMINH",
+        "Công đoàn Công ty TNHH May Phú Minh",
+        UnitKind.NON_STATE_ENTERPRISE,
+        1250,
+        "Công ty TNHH May Phú Minh",
+    ),
+    (
+        "PX-GIAY-DAIXUYEN",
+        "Công đoàn Công ty Cổ phần Giày da Đại Xuyên",
+        UnitKind.NON_STATE_ENTERPRISE,
+        860,
+        "Công ty CP Giày da Đại Xuyên",
+    ),
+    (
+        "PX-COKHI-CAUGIAT",
+        "Công đoàn Công ty TNHH Cơ khí Cầu Giát",
+        UnitKind.NON_STATE_ENTERPRISE,
+        145,
+        "Công ty TNHH Cơ khí Cầu Giát",
+    ),
+    (
+        "PX-GO-CHUYENMY",
+        "Công đoàn Công ty TNHH Mỹ nghệ Chuyên Mỹ",
+        UnitKind.NON_STATE_ENTERPRISE,
+        58,
+        "Công ty TNHH Mỹ nghệ Chuyên Mỹ",
+    ),
+    (
+        "PX-XAYDUNG-NAMPHONG",
+        "Công đoàn Công ty Cổ phần Xây dựng Nam Phong",
+        UnitKind.NON_STATE_ENTERPRISE,
+        72,
+        "Công ty CP Xây dựng Nam Phong",
+    ),
+    (
+        "PX-THUCPHAM-HOANGLONG",
+        "Công đoàn Công ty TNHH Thực phẩm Hoàng Long",
+        UnitKind.NON_STATE_ENTERPRISE,
+        210,
+        "Công ty TNHH Thực phẩm Hoàng Long",
+    ),
+    (
+        "PX-VANTAI-QUANGTRUNG",
+        "Công đoàn Hợp tác xã Vận tải Quang Trung",
+        UnitKind.COOPERATIVE,
+        19,
+        "HTX Vận tải Quang Trung",
+    ),
+    (
+        "PX-BAOBI-TANDAN",
+        "Công đoàn Công ty TNHH Bao bì Tân Dân",
+        UnitKind.NON_STATE_ENTERPRISE,
+        96,
+        "Công ty TNHH Bao bì Tân Dân",
+    ),
+    (
+        "PX-DIENTU-HANVIET",
+        "Công đoàn Công ty TNHH Điện tử Hàn Việt",
+        UnitKind.FDI_ENTERPRISE,
+        2000,
+        "Công ty TNHH Điện tử Hàn Việt (Hàn Quốc)",
+    ),
+    (
+        "PX-MAY-YOUNGSUN",
+        "Công đoàn Công ty TNHH Young Sun Vina",
+        UnitKind.FDI_ENTERPRISE,
+        1480,
+        "Công ty TNHH Young Sun Vina (Hàn Quốc)",
+    ),
+    (
+        "PX-NHUA-TOKAI",
+        "Công đoàn Công ty TNHH Nhựa Tokai Việt Nam",
+        UnitKind.FDI_ENTERPRISE,
+        430,
+        "Công ty TNHH Nhựa Tokai Việt Nam (Nhật Bản)",
+    ),
+    (
+        "PX-LINHKIEN-HUAXIN",
+        "Công đoàn Công ty TNHH Linh kiện Hoa Tân",
+        UnitKind.FDI_ENTERPRISE,
+        690,
+        "Công ty TNHH Linh kiện Hoa Tân (Trung Quốc)",
+    ),
+    (
+        "PX-DET-SONHA",
+        "Công đoàn Công ty TNHH Dệt may Sơn Hà",
+        UnitKind.NON_STATE_ENTERPRISE,
+        380,
+        "Công ty TNHH Dệt may Sơn Hà",
+    ),
+    (
+        "PX-NGANHANG-AGRI",
+        "Công đoàn Ngân hàng Nông nghiệp chi nhánh Phú Xuyên",
+        UnitKind.STATE_ENTERPRISE,
+        48,
+        "Agribank chi nhánh Phú Xuyên",
+    ),
+    (
+        "PX-TTVH",
+        "Công đoàn Trung tâm Văn hóa, Thông tin và Thể thao huyện",
+        UnitKind.STATE_BODY,
+        21,
+        "Trung tâm VH-TT-TT huyện Phú Xuyên",
+    ),
+    (
+        "PX-CHANNUOI-KHAITHAI",
+        "Công đoàn Công ty TNHH Chăn nuôi Khai Thái",
+        UnitKind.NON_STATE_ENTERPRISE,
+        40,
+        "Công ty TNHH Chăn nuôi Khai Thái",
+    ),
+    (
+        "PX-LOGISTICS-PHUYEN",
+        "Công đoàn Công ty Cổ phần Logistics Phú Yên",
+        UnitKind.NON_STATE_ENTERPRISE,
+        125,
+        "Công ty CP Logistics Phú Yên",
+    ),
+    (
+        "PX-CONGTHUONG-MINHTAN",
+        "Công đoàn Công ty TNHH Gốm sứ Minh Tân",
+        UnitKind.NON_STATE_ENTERPRISE,
+        11,
+        "Công ty TNHH Gốm sứ Minh Tân",
+    ),
 ]
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 MIDDLE_F = ["Thị", "Thu", "Thanh", "Ngọc", "Minh", "Thị Thu", "Hồng"]
 MIDDLE_M = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Công", "Xuân"]
-GIVEN_F = ["Hoa", "Lan", "Hương", "Mai", "Hạnh", "Trang", "Thảo", "Linh", "Nga", "Yến", "Dung", "Huyền"]
-GIVEN_M = ["Hùng", "Dũng", "Nam", "Tuấn", "Sơn", "Long", "Hải", "Thắng", "Quân", "Đạt", "Phúc", "Bình"]
+GIVEN_F = [
+    "Hoa",
+    "Lan",
+    "Hương",
+    "Mai",
+    "Hạnh",
+    "Trang",
+    "Thảo",
+    "Linh",
+    "Nga",
+    "Yến",
+    "Dung",
+    "Huyền",
+]
+GIVEN_M = [
+    "Hùng",
+    "Dũng",
+    "Nam",
+    "Tuấn",
+    "Sơn",
+    "Long",
+    "Hải",
+    "Thắng",
+    "Quân",
+    "Đạt",
+    "Phúc",
+    "Bình",
+]
 
 
 def _name(rng: random.Random, gender: str) -> str:
@@ -96,11 +333,46 @@ def _name(rng: random.Random, gender: str) -> str:
 DEMO_LOGINS = [
     # (username, full name, role description, unit code, position code, is_office)
     ("admin@congdoan.vn", "Quản trị hệ thống", "Quản trị hệ thống", None, None, False),
-    ("vanphong@ldldphuxuyen.vn", "Nguyễn Thị Hồng Vân", "Cán bộ Văn phòng LĐLĐ huyện", "PX", "chanh-van-phong", True),
-    ("thuongvu@ldldphuxuyen.vn", "Trần Văn Thường", "Ủy viên Ban Thường vụ LĐLĐ huyện", "PX", "uy-vien-btv", False),
-    ("cdcs.mayphuminh@gmail.com", "Lê Thị Minh", "Chủ tịch CĐCS Công ty TNHH May Phú Minh", "PX-MAY-PHUMINH", "chu-tich", False),
-    ("cdcs.hanviet@gmail.com", "Phạm Đức Việt", "Chủ tịch CĐCS Công ty TNHH Điện tử Hàn Việt", "PX-DIENTU-HANVIET", "chu-tich", False),
-    ("0912345678", "Hoàng Thị Lan", "Đoàn viên Công ty TNHH May Phú Minh", "PX-MAY-PHUMINH", None, False),
+    (
+        "vanphong@ldldphuxuyen.vn",
+        "Nguyễn Thị Hồng Vân",
+        "Cán bộ Văn phòng LĐLĐ huyện",
+        "PX",
+        "chanh-van-phong",
+        True,
+    ),
+    (
+        "thuongvu@ldldphuxuyen.vn",
+        "Trần Văn Thường",
+        "Ủy viên Ban Thường vụ LĐLĐ huyện",
+        "PX",
+        "uy-vien-btv",
+        False,
+    ),
+    (
+        "cdcs.mayphuminh@gmail.com",
+        "Lê Thị Minh",
+        "Chủ tịch CĐCS Công ty TNHH May Phú Minh",
+        "PX-MAY-PHUMINH",
+        "chu-tich",
+        False,
+    ),
+    (
+        "cdcs.hanviet@gmail.com",
+        "Phạm Đức Việt",
+        "Chủ tịch CĐCS Công ty TNHH Điện tử Hàn Việt",
+        "PX-DIENTU-HANVIET",
+        "chu-tich",
+        False,
+    ),
+    (
+        "0912345678",
+        "Hoàng Thị Lan",
+        "Đoàn viên Công ty TNHH May Phú Minh",
+        "PX-MAY-PHUMINH",
+        None,
+        False,
+    ),
 ]
 
 
@@ -113,56 +385,124 @@ def seed(stdout: Any = None) -> None:
         return
     rng = random.Random(2026)
     levels = {
-        code: Level.objects.get_or_create(code=code, defaults={"name": name, "rank": rank, "is_grassroots": grass})[0]
+        code: Level.objects.get_or_create(
+            code=code, defaults={"name": name, "rank": rank, "is_grassroots": grass}
+        )[0]
         for code, name, rank, grass in LEVELS
     }
     for code, name, leader, btv, rank in POSITIONS:
         Position.objects.get_or_create(
-            code=code, defaults={"name": name, "is_leader": leader, "is_standing_committee": btv, "rank": rank}
+            code=code,
+            defaults={
+                "name": name,
+                "is_leader": leader,
+                "is_standing_committee": btv,
+                "rank": rank,
+            },
         )
     # The city's tree as it has been since Hà Tây (with Phú Xuyên and Thường Tín) joined Hà Nội.
     founded = date(2008, 8, 1)
     tld = services.unit_create(
-        actor=None, code="TLD", name="Tổng Liên đoàn Lao động Việt Nam", level=levels["tong-lien-doan"],
-        parent=None, kind=UnitKind.FEDERATION, founded_on=date(1929, 7, 28), on_date=date(1929, 7, 28),
+        actor=None,
+        code="TLD",
+        name="Tổng Liên đoàn Lao động Việt Nam",
+        level=levels["tong-lien-doan"],
+        parent=None,
+        kind=UnitKind.FEDERATION,
+        founded_on=date(1929, 7, 28),
+        on_date=date(1929, 7, 28),
     )
     hn = services.unit_create(
-        actor=None, code="HN", name="Liên đoàn Lao động Thành phố Hà Nội", short_name="LĐLĐ TP Hà Nội",
-        level=levels["lien-doan-tinh"], parent=tld, kind=UnitKind.FEDERATION, founded_on=founded, on_date=founded,
+        actor=None,
+        code="HN",
+        name="Liên đoàn Lao động Thành phố Hà Nội",
+        short_name="LĐLĐ TP Hà Nội",
+        level=levels["lien-doan-tinh"],
+        parent=tld,
+        kind=UnitKind.FEDERATION,
+        founded_on=founded,
+        on_date=founded,
     )
     px = services.unit_create(
-        actor=None, code="PX", name="Liên đoàn Lao động huyện Phú Xuyên", short_name="LĐLĐ huyện Phú Xuyên",
-        level=levels["cap-tren-co-so"], parent=hn, kind=UnitKind.FEDERATION, founded_on=founded, on_date=founded,
+        actor=None,
+        code="PX",
+        name="Liên đoàn Lao động huyện Phú Xuyên",
+        short_name="LĐLĐ huyện Phú Xuyên",
+        level=levels["cap-tren-co-so"],
+        parent=hn,
+        kind=UnitKind.FEDERATION,
+        founded_on=founded,
+        on_date=founded,
         address="Thị trấn Phú Xuyên, Hà Nội",
     )
     tt = services.unit_create(
-        actor=None, code="TT", name="Liên đoàn Lao động huyện Thường Tín", short_name="LĐLĐ huyện Thường Tín",
-        level=levels["cap-tren-co-so"], parent=hn, kind=UnitKind.FEDERATION, founded_on=founded, on_date=founded,
+        actor=None,
+        code="TT",
+        name="Liên đoàn Lao động huyện Thường Tín",
+        short_name="LĐLĐ huyện Thường Tín",
+        level=levels["cap-tren-co-so"],
+        parent=hn,
+        kind=UnitKind.FEDERATION,
+        founded_on=founded,
+        on_date=founded,
     )
     units: dict[str, Unit] = {}
     for code, name, kind, count, employer in GRASSROOTS:
         units[code] = services.unit_create(
-            actor=None, code=code, name=name, level=levels["co-so"], parent=px, kind=kind,
-            employer_name=employer, workers_count=int(count * 1.15), **_founding(kind, rng),
+            actor=None,
+            code=code,
+            name=name,
+            level=levels["co-so"],
+            parent=px,
+            kind=kind,
+            employer_name=employer,
+            workers_count=int(count * 1.15),
+            **_founding(kind, rng),
         )
         _members(units[code], count, rng)
     for code, name, kind, count in [
-        ("TT-MAY-HANOI", "Công đoàn Công ty TNHH May Hà Nội Thường Tín", UnitKind.NON_STATE_ENTERPRISE, 300),
+        (
+            "TT-MAY-HANOI",
+            "Công đoàn Công ty TNHH May Hà Nội Thường Tín",
+            UnitKind.NON_STATE_ENTERPRISE,
+            300,
+        ),
         ("TT-THPT", "Công đoàn Trường THPT Thường Tín", UnitKind.SCHOOL, 70),
     ]:
-        u = services.unit_create(actor=None, code=code, name=name, level=levels["co-so"], parent=tt, kind=kind,
-                                 employer_name=name.replace("Công đoàn ", ""), **_founding(kind, rng))
+        u = services.unit_create(
+            actor=None,
+            code=code,
+            name=name,
+            level=levels["co-so"],
+            parent=tt,
+            kind=kind,
+            employer_name=name.replace("Công đoàn ", ""),
+            **_founding(kind, rng),
+        )
         _members(u, count, rng)
     # History the demo can show: a school union merged in 2025, a unit moved between districts.
     old_school = services.unit_create(
-        actor=None, code="PX-TH-TRITHUY", name="Công đoàn Trường Tiểu học Tri Thủy", level=levels["co-so"],
-        parent=px, kind=UnitKind.SCHOOL, founded_on=date(1998, 9, 5), on_date=date(1998, 9, 5),
+        actor=None,
+        code="PX-TH-TRITHUY",
+        name="Công đoàn Trường Tiểu học Tri Thủy",
+        level=levels["co-so"],
+        parent=px,
+        kind=UnitKind.SCHOOL,
+        founded_on=date(1998, 9, 5),
+        on_date=date(1998, 9, 5),
     )
     _members(old_school, 18, rng)
-    services.unit_merge(actor=None, source=old_school, target=units["PX-TH-HONGMINH"], on_date=date(2025, 7, 1))
+    services.unit_merge(
+        actor=None, source=old_school, target=units["PX-TH-HONGMINH"], on_date=date(2025, 7, 1)
+    )
     moved = services.unit_create(
-        actor=None, code="PX-CAPNUOC-TT", name="Công đoàn Xí nghiệp Cấp nước Thường Tín - Phú Xuyên",
-        level=levels["co-so"], parent=tt, kind=UnitKind.STATE_ENTERPRISE, founded_on=date(2011, 4, 12),
+        actor=None,
+        code="PX-CAPNUOC-TT",
+        name="Công đoàn Xí nghiệp Cấp nước Thường Tín - Phú Xuyên",
+        level=levels["co-so"],
+        parent=tt,
+        kind=UnitKind.STATE_ENTERPRISE,
+        founded_on=date(2011, 4, 12),
         on_date=date(2011, 4, 12),
     )
     _members(moved, 35, rng)
@@ -174,20 +514,36 @@ def seed(stdout: Any = None) -> None:
     for username, full_name, _role, unit_code, position_code, is_office in DEMO_LOGINS:
         is_phone = username.isdigit()
         user = User.objects.create_user(
-            username, DEMO_PASSWORD, full_name=full_name,
-            email=None if is_phone else username, phone="+84" + username[1:] if is_phone else None,
-            is_superuser=unit_code is None, is_staff=unit_code is None,
+            username,
+            DEMO_PASSWORD,
+            full_name=full_name,
+            email=None if is_phone else username,
+            phone="+84" + username[1:] if is_phone else None,
+            is_superuser=unit_code is None,
+            is_staff=unit_code is None,
         )
         if unit_code and position_code:
             services.appointment_create(
-                actor=None, unit=all_units[unit_code], position=positions[position_code], full_name=full_name,
-                user=user, is_office=is_office, started_on=date(2023, 1, 1),
+                actor=None,
+                unit=all_units[unit_code],
+                position=positions[position_code],
+                full_name=full_name,
+                user=user,
+                is_office=is_office,
+                started_on=date(2023, 1, 1),
             )
         elif unit_code:
             services.member_create(
-                actor=None, unit=all_units[unit_code], full_name=full_name, gender=Gender.FEMALE, user=user,
-                phone=user.phone or "", card_number="PX-DV-000001", joined_on=date(2019, 3, 8),
-                date_of_birth=date(1995, 5, 12), audit=False,
+                actor=None,
+                unit=all_units[unit_code],
+                full_name=full_name,
+                gender=Gender.FEMALE,
+                user=user,
+                phone=user.phone or "",
+                card_number="PX-DV-000001",
+                joined_on=date(2019, 3, 8),
+                date_of_birth=date(1995, 5, 12),
+                audit=False,
             )
     # Committee members without logins, so every unit has officers to show.
     for code, unit in all_units.items():
@@ -198,7 +554,10 @@ def seed(stdout: Any = None) -> None:
                 continue
             gender = rng.choice([Gender.FEMALE, Gender.MALE])
             Appointment.objects.create(
-                unit=unit, position=positions[pos], full_name=_name(rng, gender), manages=False,
+                unit=unit,
+                position=positions[pos],
+                full_name=_name(rng, gender),
+                manages=False,
                 started_on=date(2023, 1, 1),
             )
 
@@ -216,9 +575,13 @@ def _home(px: Unit) -> None:
 # When grassroots unions of each kind were founded (years, from-to): schools, hospitals and
 # offices long ago, enterprises as the industrial zones filled up.
 FOUNDED_YEARS: dict[str, tuple[int, int]] = {
-    UnitKind.STATE_BODY: (1992, 2005), UnitKind.SCHOOL: (1990, 2008), UnitKind.HEALTH: (1995, 2006),
-    UnitKind.STATE_ENTERPRISE: (2000, 2012), UnitKind.COOPERATIVE: (2009, 2016),
-    UnitKind.FDI_ENTERPRISE: (2012, 2020), UnitKind.NON_STATE_ENTERPRISE: (2006, 2021),
+    UnitKind.STATE_BODY: (1992, 2005),
+    UnitKind.SCHOOL: (1990, 2008),
+    UnitKind.HEALTH: (1995, 2006),
+    UnitKind.STATE_ENTERPRISE: (2000, 2012),
+    UnitKind.COOPERATIVE: (2009, 2016),
+    UnitKind.FDI_ENTERPRISE: (2012, 2020),
+    UnitKind.NON_STATE_ENTERPRISE: (2006, 2021),
 }
 
 
@@ -233,8 +596,12 @@ def _birth_and_joining(rng: random.Random, founded: date | None, today: date) ->
     """A working-age member: 19-60, most 20-45; joined the union after turning 18, after the
     union was founded, and before today."""
     age = rng.randint(20, 45) if rng.random() < 0.82 else rng.choice([19, *range(46, 60)])
-    born = date(today.year - age - 1, today.month, min(today.day, 28)) + timedelta(days=rng.randint(1, 364))
-    earliest = max(born + timedelta(days=18 * 366), founded or date(2008, 1, 1))  # 18 years, and a few days
+    born = date(today.year - age - 1, today.month, min(today.day, 28)) + timedelta(
+        days=rng.randint(1, 364)
+    )
+    earliest = max(
+        born + timedelta(days=18 * 366), founded or date(2008, 1, 1)
+    )  # 18 years, and a few days
     latest = today - timedelta(days=14)
     # Most joined in the last few years (people change jobs), some long ago.
     span = max((latest - earliest).days, 0)
@@ -250,7 +617,9 @@ def _members(unit: Unit, count: int, rng: random.Random) -> None:
         born, joined = _birth_and_joining(rng, unit.founded_on, today)
         rows.append(
             Member(
-                unit=unit, full_name=_name(rng, gender), gender=gender,
+                unit=unit,
+                full_name=_name(rng, gender),
+                gender=gender,
                 date_of_birth=born,
                 joined_on=joined,
                 card_number=f"{unit.code}-{i + 1:05d}",
@@ -262,7 +631,9 @@ def _members(unit: Unit, count: int, rng: random.Random) -> None:
     Membership.objects.bulk_create(
         [
             Membership(member_id=pk, unit=unit, joined_on=joined)
-            for pk, joined in Member.objects.filter(unit=unit, memberships__isnull=True).values_list("pk", "joined_on")
+            for pk, joined in Member.objects.filter(
+                unit=unit, memberships__isnull=True
+            ).values_list("pk", "joined_on")
         ],
         batch_size=1000,
     )

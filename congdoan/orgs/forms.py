@@ -47,7 +47,9 @@ class UnitCreateForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Loại hình"), choices=UnitKind.choices)
     parent = UnitChoiceField(label=_("Đơn vị cấp trên"), queryset=_units(), required=False)
-    employer_name = forms.CharField(label=_("Tên cơ quan, doanh nghiệp"), max_length=255, required=False)
+    employer_name = forms.CharField(
+        label=_("Tên cơ quan, doanh nghiệp"), max_length=255, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,12 +58,16 @@ class UnitCreateForm(forms.Form):
 
 class UnitRenameForm(forms.Form):
     name = forms.CharField(label=_("Tên mới"), max_length=255)
-    on_date = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on_date = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class UnitMoveForm(forms.Form):
     new_parent = UnitChoiceField(label=_("Đơn vị cấp trên mới"), queryset=Unit.objects.none())
-    on_date = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on_date = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,7 +76,9 @@ class UnitMoveForm(forms.Form):
 
 class UnitMergeForm(forms.Form):
     target = UnitChoiceField(label=_("Sáp nhập vào đơn vị"), queryset=Unit.objects.none())
-    on_date = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on_date = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,7 +90,16 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["full_name", "gender", "date_of_birth", "joined_on", "card_number", "phone", "email", "is_union_member"]
+        fields = [
+            "full_name",
+            "gender",
+            "date_of_birth",
+            "joined_on",
+            "card_number",
+            "phone",
+            "email",
+            "is_union_member",
+        ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -90,9 +107,13 @@ class MemberForm(forms.ModelForm):
 
 
 class MemberEndForm(forms.Form):
-    on_date = forms.DateField(label=_("Ngày thôi sinh hoạt"), widget=forms.DateInput(attrs={"type": "date"}))
+    on_date = forms.DateField(
+        label=_("Ngày thôi sinh hoạt"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(
-        label=_("Lý do"), max_length=255, required=False,
+        label=_("Lý do"),
+        max_length=255,
+        required=False,
         help_text=_("Ví dụ: chuyển công tác, nghỉ hưu, nghỉ việc."),
     )
 
@@ -118,14 +139,26 @@ class MemberFilterForm(forms.Form):
     """The member list's search box and filters (GET); a value it does not know is ignored."""
 
     q = forms.CharField(required=False, max_length=100)
-    gioi_tinh = forms.ChoiceField(required=False, label=_("Giới tính"), choices=[("", _("Mọi giới tính")), *Gender.choices])
-    tuoi = forms.ChoiceField(required=False, label=_("Tuổi"), choices=[("", _("Mọi độ tuổi")), *((k, AGE_LABELS[k]) for k in AGE_BANDS)])
+    gioi_tinh = forms.ChoiceField(
+        required=False, label=_("Giới tính"), choices=[("", _("Mọi giới tính")), *Gender.choices]
+    )
+    tuoi = forms.ChoiceField(
+        required=False,
+        label=_("Tuổi"),
+        choices=[("", _("Mọi độ tuổi")), *((k, AGE_LABELS[k]) for k in AGE_BANDS)],
+    )
     trang_thai = forms.ChoiceField(
-        required=False, label=_("Trạng thái"),
-        choices=[("active", _("Đang sinh hoạt")), ("left", _("Đã thôi sinh hoạt")), ("all", _("Tất cả"))],
+        required=False,
+        label=_("Trạng thái"),
+        choices=[
+            ("active", _("Đang sinh hoạt")),
+            ("left", _("Đã thôi sinh hoạt")),
+            ("all", _("Tất cả")),
+        ],
     )
     the = forms.ChoiceField(
-        required=False, label=_("Thẻ đoàn viên"),
+        required=False,
+        label=_("Thẻ đoàn viên"),
         choices=[("", _("Có hoặc chưa có thẻ")), ("yes", _("Đã có thẻ")), ("no", _("Chưa có thẻ"))],
     )
 

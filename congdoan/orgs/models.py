@@ -93,10 +93,19 @@ class Unit(models.Model):
     )
     name = models.CharField(_("tên đơn vị"), max_length=255)
     short_name = models.CharField(_("tên viết tắt"), max_length=80, blank=True)
-    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="units", verbose_name=_("cấp"))
-    kind = models.CharField(_("loại hình"), max_length=30, choices=UnitKind.choices, default=UnitKind.OTHER)
+    level = models.ForeignKey(
+        Level, on_delete=models.PROTECT, related_name="units", verbose_name=_("cấp")
+    )
+    kind = models.CharField(
+        _("loại hình"), max_length=30, choices=UnitKind.choices, default=UnitKind.OTHER
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("đơn vị cấp trên")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("đơn vị cấp trên"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -108,12 +117,21 @@ class Unit(models.Model):
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
     dissolved_on = models.DateField(_("ngày giải thể/sáp nhập"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", verbose_name=_("sáp nhập vào")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("sáp nhập vào"),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Derived from the name (kept by save()): accent-free search text and Vietnamese order.
-    search_text = models.CharField(max_length=600, blank=True, default="", db_default="", editable=False)
-    sort_key = models.CharField(max_length=1000, blank=True, default="", db_default="", editable=False)
+    search_text = models.CharField(
+        max_length=600, blank=True, default="", db_default="", editable=False
+    )
+    sort_key = models.CharField(
+        max_length=1000, blank=True, default="", db_default="", editable=False
+    )
 
     _KEYED_FIELDS = frozenset({"name", "employer_name", "code"})
 
@@ -157,7 +175,9 @@ class UnitPeriod(models.Model):
     """This unit hung under `parent` from `valid_from` (included) to `valid_to` (excluded)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="periods")
-    parent = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="child_periods")
+    parent = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="child_periods"
+    )
     name = models.CharField(max_length=255)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
@@ -184,7 +204,9 @@ class UnitEvent(models.Model):
     on_date = models.DateField()
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-on_date", "-id"]
@@ -223,32 +245,48 @@ class KeyedQuerySet(models.QuerySet[_K]):
         for row in rows:
             cast(_Keyed, row).fill_keys()
         return super().bulk_create(
-            rows, batch_size=batch_size, ignore_conflicts=ignore_conflicts, update_conflicts=update_conflicts,
-            update_fields=update_fields, unique_fields=unique_fields,
+            rows,
+            batch_size=batch_size,
+            ignore_conflicts=ignore_conflicts,
+            update_conflicts=update_conflicts,
+            update_fields=update_fields,
+            unique_fields=unique_fields,
         )
 
 
 class Member(models.Model):
     """An đoàn viên (or a worker known to the union) of one unit."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("đơn vị")
+    )
     full_name = models.CharField(_("họ và tên"), max_length=200)
     gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices, blank=True)
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     joined_on = models.DateField(_("ngày vào công đoàn"), null=True, blank=True)
-    card_number = models.CharField(_("số thẻ đoàn viên"), max_length=30, null=True, blank=True, unique=True)
+    card_number = models.CharField(
+        _("số thẻ đoàn viên"), max_length=30, null=True, blank=True, unique=True
+    )
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_union_member = models.BooleanField(_("là đoàn viên"), default=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="member"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
     )
     left_on = models.DateField(_("ngày thôi sinh hoạt"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Derived from the name (kept by save() and bulk_create()): "nguyen thi lan" for search
     # without diacritics, and the Vietnamese order (given name, middle name, surname).
-    name_folded = models.CharField(max_length=200, blank=True, default="", db_default="", editable=False, db_index=True)
-    sort_key = models.CharField(max_length=1000, blank=True, default="", db_default="", editable=False)
+    name_folded = models.CharField(
+        max_length=200, blank=True, default="", db_default="", editable=False, db_index=True
+    )
+    sort_key = models.CharField(
+        max_length=1000, blank=True, default="", db_default="", editable=False
+    )
 
     objects = KeyedQuerySet["Member"].as_manager()
 
@@ -256,7 +294,10 @@ class Member(models.Model):
         ordering = ["sort_key", "id"]
         verbose_name = _("đoàn viên")
         verbose_name_plural = _("đoàn viên")
-        indexes = [models.Index(fields=["unit", "full_name"]), models.Index(fields=["unit", "sort_key"])]
+        indexes = [
+            models.Index(fields=["unit", "full_name"]),
+            models.Index(fields=["unit", "sort_key"]),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -281,7 +322,9 @@ class Membership(models.Model):
     """A period of a member's union life in one unit; ended periods are kept as history."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("đơn vị")
+    )
     joined_on = models.DateField(_("từ ngày"), null=True, blank=True)
     left_on = models.DateField(_("đến ngày"), null=True, blank=True)
     end_reason = models.CharField(_("lý do kết thúc"), max_length=255, blank=True)
@@ -319,16 +362,26 @@ class Position(models.Model):
 class Appointment(models.Model):
     """Someone holds a position in a unit; with `user` set and `manages` on, that login is an officer of the unit's subtree."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="appointments", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="appointments", verbose_name=_("đơn vị")
+    )
     position = models.ForeignKey(Position, on_delete=models.PROTECT, verbose_name=_("chức danh"))
     full_name = models.CharField(_("họ và tên"), max_length=200)
-    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments")
+    member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="appointments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appointments",
     )
     manages = models.BooleanField(_("quản lý dữ liệu đơn vị"), default=True)
     is_office = models.BooleanField(
-        _("thuộc Văn phòng"), default=False, help_text=_("Cán bộ Văn phòng được xem thông tin liên hệ của người gửi ẩn danh.")
+        _("thuộc Văn phòng"),
+        default=False,
+        help_text=_("Cán bộ Văn phòng được xem thông tin liên hệ của người gửi ẩn danh."),
     )
     started_on = models.DateField(_("từ ngày"), default=date.today)
     ended_on = models.DateField(_("đến ngày"), null=True, blank=True)

@@ -70,7 +70,9 @@ def scope_for(user: Any) -> Scope:
         return cached
     today = timezone.localdate()
     appointments = (
-        Appointment.objects.filter(user=user, manages=True, started_on__lte=today, unit__is_active=True)
+        Appointment.objects.filter(
+            user=user, manages=True, started_on__lte=today, unit__is_active=True
+        )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .select_related("unit")
     )

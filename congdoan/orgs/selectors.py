@@ -64,7 +64,9 @@ def unit_tree(*, viewer: Any, limit: int = 2000) -> list[dict[str, Any]]:
 
     def walk(parent_id: int | None, indent: int) -> None:
         for child in sorted(children.get(parent_id, []), key=lambda x: x.sort_key):
-            rows.append({"unit": child, "indent": min(indent, 4), "members_total": totals[child.pk]})
+            rows.append(
+                {"unit": child, "indent": min(indent, 4), "members_total": totals[child.pk]}
+            )
             walk(child.pk, indent + 1)
 
     walk(None, 0)
@@ -144,7 +146,12 @@ def filter_members(members: QuerySet[Member], f: MemberFilter) -> QuerySet[Membe
 
 
 def unit_members(
-    *, viewer: Any, unit: Unit, page: int | str = 1, per_page: int = 50, filters: MemberFilter | None = None
+    *,
+    viewer: Any,
+    unit: Unit,
+    page: int | str = 1,
+    per_page: int = 50,
+    filters: MemberFilter | None = None,
 ) -> Page[Member]:
     """The unit's members in Vietnamese name order (given name first), filtered, one page."""
     members = filter_members(members_in_scope(viewer).filter(unit=unit), filters or MemberFilter())
@@ -153,7 +160,12 @@ def unit_members(
 
 def member_detail(*, viewer: Any, unit: Unit, member_id: int) -> Member:
     """One member of `unit` the viewer may see; 404 otherwise."""
-    member = members_in_scope(viewer).filter(pk=member_id, unit=unit).select_related("unit", "user").first()
+    member = (
+        members_in_scope(viewer)
+        .filter(pk=member_id, unit=unit)
+        .select_related("unit", "user")
+        .first()
+    )
     if member is None:
         raise Http404
     return member
@@ -163,7 +175,11 @@ def member_history(*, member: Member) -> list[Membership]:
     """The member's periods in the union, latest first; one made up from the record when none is stored."""
     periods = list(member.memberships.select_related("unit").order_by("-joined_on", "-id"))
     if not periods:
-        periods = [Membership(member=member, unit=member.unit, joined_on=member.joined_on, left_on=member.left_on)]
+        periods = [
+            Membership(
+                member=member, unit=member.unit, joined_on=member.joined_on, left_on=member.left_on
+            )
+        ]
     return periods
 
 
@@ -171,7 +187,9 @@ def unit_officers(*, viewer: Any, unit: Unit) -> list[Appointment]:
     """The unit's committee by rank of position, then by name the Vietnamese way (given name first)."""
     if not scope_for(viewer).covers_path(unit.path):
         return []
-    appointments = Appointment.objects.filter(unit=unit, ended_on__isnull=True).select_related("position", "user")
+    appointments = Appointment.objects.filter(unit=unit, ended_on__isnull=True).select_related(
+        "position", "user"
+    )
     return sorted(appointments, key=lambda a: (a.position.rank, person_key(a.full_name)))
 
 
@@ -211,9 +229,15 @@ def unit_search(*, viewer: Any, text: str, limit: int = 20) -> list[Unit]:
     return list(units.order_by("sort_key", "pk")[:limit])
 
 
-def members_for_export(*, viewer: Any, unit: Unit, filters: MemberFilter | None = None) -> QuerySet[Member]:
+def members_for_export(
+    *, viewer: Any, unit: Unit, filters: MemberFilter | None = None
+) -> QuerySet[Member]:
     """Members of `unit`'s whole subtree that the viewer may see, filtered, in name order."""
-    members = members_in_scope(viewer).filter(unit__path__startswith=unit.path).filter(unit_q(scope_for(viewer)))
+    members = (
+        members_in_scope(viewer)
+        .filter(unit__path__startswith=unit.path)
+        .filter(unit_q(scope_for(viewer)))
+    )
     return filter_members(members.select_related("unit"), filters or MemberFilter())
 
 
@@ -253,7 +277,9 @@ def scope_roots(*, viewer: Any) -> list[Unit]:
     """The top units of the viewer's scope."""
     scope = scope_for(viewer)
     if scope.is_admin:
-        return list(Unit.objects.filter(parent__isnull=True, is_active=True).select_related("level"))
+        return list(
+            Unit.objects.filter(parent__isnull=True, is_active=True).select_related("level")
+        )
     return list(Unit.objects.filter(path__in=scope.unit_paths).select_related("level"))
 
 
@@ -271,4 +297,6 @@ def dashboard_roots(*, viewer: Any) -> list[dict[str, Any]]:
 
 
 def user_appointments(*, user: Any) -> QuerySet[Appointment]:
-    return Appointment.objects.filter(user=user, ended_on__isnull=True).select_related("unit", "position")
+    return Appointment.objects.filter(user=user, ended_on__isnull=True).select_related(
+        "unit", "position"
+    )

@@ -53,20 +53,33 @@ def unit_create(
     on_date = on_date or timezone.localdate()
     if Unit.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Mã đơn vị %(code)s đã được dùng.") % {"code": code}})
-    unit = Unit(code=code, name=name, level=level, parent=parent, founded_on=fields.pop("founded_on", None), **fields)
+    unit = Unit(
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        founded_on=fields.pop("founded_on", None),
+        **fields,
+    )
     unit.full_clean(exclude=["path"])
     unit.save()
     unit.path = _child_path(parent, unit.pk)
     unit.depth = unit.path.count("/") - 2
     unit.save(update_fields=["path", "depth"])
     _open_period(unit, unit.founded_on or on_date)
-    UnitEvent.objects.create(unit=unit, kind=UnitEventKind.CREATED, on_date=on_date, created_by=_user(actor))
-    audit_record(actor=actor, action="unit.create", target=unit, changes={"code": code, "name": name})
+    UnitEvent.objects.create(
+        unit=unit, kind=UnitEventKind.CREATED, on_date=on_date, created_by=_user(actor)
+    )
+    audit_record(
+        actor=actor, action="unit.create", target=unit, changes={"code": code, "name": name}
+    )
     return unit
 
 
 @transaction.atomic
-def unit_rename(*, actor: Any, unit: Unit, name: str, short_name: str | None = None, on_date: date | None = None) -> Unit:
+def unit_rename(
+    *, actor: Any, unit: Unit, name: str, short_name: str | None = None, on_date: date | None = None
+) -> Unit:
     on_date = on_date or timezone.localdate()
     old = unit.name
     if not name.strip() or name == old:
@@ -78,7 +91,11 @@ def unit_rename(*, actor: Any, unit: Unit, name: str, short_name: str | None = N
     _close_period(unit, on_date)
     _open_period(unit, on_date)
     UnitEvent.objects.create(
-        unit=unit, kind=UnitEventKind.RENAMED, on_date=on_date, details={"from": old, "to": unit.name}, created_by=_user(actor)
+        unit=unit,
+        kind=UnitEventKind.RENAMED,
+        on_date=on_date,
+        details={"from": old, "to": unit.name},
+        created_by=_user(actor),
     )
     audit_record(actor=actor, action="unit.rename", target=unit, changes={"name": [old, unit.name]})
     return unit
@@ -96,7 +113,9 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit, on_date: date | None 
     unit.refresh_from_db()
     new_parent.refresh_from_db()
     if new_parent.path.startswith(unit.path):
-        raise ValidationError(_("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."))
+        raise ValidationError(
+            _("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
+        )
     if unit.parent_id == new_parent.pk:
         return unit
     old_parent_id = unit.parent_id
@@ -118,7 +137,12 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit, on_date: date | None 
         details={"from": old_parent_id, "to": new_parent.pk},
         created_by=_user(actor),
     )
-    audit_record(actor=actor, action="unit.move", target=unit, changes={"parent": [old_parent_id, new_parent.pk]})
+    audit_record(
+        actor=actor,
+        action="unit.move",
+        target=unit,
+        changes={"parent": [old_parent_id, new_parent.pk]},
+    )
     return unit
 
 
@@ -129,7 +153,9 @@ def unit_merge(*, actor: Any, source: Unit, target: Unit, on_date: date | None =
     attributed to it and past periods still see it where it was."""
     on_date = on_date or timezone.localdate()
     if source.pk == target.pk or target.path.startswith(source.path):
-        raise ValidationError(_("Không thể sáp nhập một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."))
+        raise ValidationError(
+            _("Không thể sáp nhập một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
+        )
     for child in list(source.children.filter(is_active=True)):
         unit_move(actor=actor, unit=child, new_parent=target, on_date=on_date)
     moved = _members_follow_merge(source=source, target=target, on_date=on_date)
@@ -147,7 +173,10 @@ def unit_merge(*, actor: Any, source: Unit, target: Unit, on_date: date | None =
         created_by=_user(actor),
     )
     audit_record(
-        actor=actor, action="unit.merge", target=source, changes={"into": target.code, "members_moved": moved}
+        actor=actor,
+        action="unit.merge",
+        target=source,
+        changes={"into": target.code, "members_moved": moved},
     )
     return target
 
@@ -156,16 +185,22 @@ def _members_follow_merge(*, source: Unit, target: Unit, on_date: date) -> int:
     """Move the current members of `source` to `target`, in bulk, keeping their history: the
     period at `source` ends on `on_date` (one is written for members stored before periods
     were), a period at `target` starts that day."""
-    movers = list(Member.objects.filter(unit=source, left_on__isnull=True).values_list("pk", "joined_on"))
+    movers = list(
+        Member.objects.filter(unit=source, left_on__isnull=True).values_list("pk", "joined_on")
+    )
     ids = [pk for pk, _joined in movers]
     reason = f"Sáp nhập vào {target.name}"[:255]
-    with_period = set(Membership.objects.filter(member_id__in=ids).values_list("member_id", flat=True))
+    with_period = set(
+        Membership.objects.filter(member_id__in=ids).values_list("member_id", flat=True)
+    )
     Membership.objects.filter(member_id__in=ids, unit=source, left_on__isnull=True).update(
         left_on=on_date, end_reason=reason
     )
     Membership.objects.bulk_create(
         [
-            Membership(member_id=pk, unit=source, joined_on=joined, left_on=on_date, end_reason=reason)
+            Membership(
+                member_id=pk, unit=source, joined_on=joined, left_on=on_date, end_reason=reason
+            )
             for pk, joined in movers
             if pk not in with_period
         ]
@@ -192,14 +227,21 @@ def _clean_member_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def member_create(*, actor: Any, unit: Unit, full_name: str, audit: bool = True, **fields: Any) -> Member:
+def member_create(
+    *, actor: Any, unit: Unit, full_name: str, audit: bool = True, **fields: Any
+) -> Member:
     member = Member(unit=unit, full_name=full_name.strip(), **_clean_member_fields(fields))
     member.full_clean()
     member.save()
-    Membership.objects.create(member=member, unit=unit, joined_on=member.joined_on, left_on=member.left_on)
+    Membership.objects.create(
+        member=member, unit=unit, joined_on=member.joined_on, left_on=member.left_on
+    )
     if audit:
         audit_record(
-            actor=actor, action="member.create", target=member, unit=unit,
+            actor=actor,
+            action="member.create",
+            target=member,
+            unit=unit,
             changes={"full_name": member.full_name, "unit": unit.code},
         )
     return member
@@ -209,12 +251,16 @@ def _open_membership(member: Member) -> Membership:
     """The member's current period; made from the record for members stored before periods were."""
     current = member.memberships.filter(left_on__isnull=True).order_by("-id").first()
     if current is None:
-        current = Membership.objects.create(member=member, unit=member.unit, joined_on=member.joined_on)
+        current = Membership.objects.create(
+            member=member, unit=member.unit, joined_on=member.joined_on
+        )
     return current
 
 
 @transaction.atomic
-def member_end(*, actor: Any, member: Member, on_date: date | None = None, reason: str = "") -> Member:
+def member_end(
+    *, actor: Any, member: Member, on_date: date | None = None, reason: str = ""
+) -> Member:
     """End the member's current membership (thôi sinh hoạt); the period stays in the history.
 
     A conditional UPDATE on `left_on`, so two officers ending it at once record one end.
@@ -228,7 +274,10 @@ def member_end(*, actor: Any, member: Member, on_date: date | None = None, reaso
     Membership.objects.filter(pk=period.pk).update(left_on=on_date, end_reason=reason.strip()[:255])
     member.left_on = on_date
     audit_record(
-        actor=actor, action="member.end", target=member, unit=member.unit,
+        actor=actor,
+        action="member.end",
+        target=member,
+        unit=member.unit,
         changes={"left_on": [None, on_date.isoformat()], "reason": reason.strip()},
     )
     return member
@@ -238,15 +287,21 @@ def member_end(*, actor: Any, member: Member, on_date: date | None = None, reaso
 def member_rejoin(*, actor: Any, member: Member, unit: Unit, on_date: date | None = None) -> Member:
     """Start a new membership for someone who left (in the same unit or another); the past one is kept."""
     on_date = on_date or timezone.localdate()
-    if Member.objects.filter(pk=member.pk, left_on__isnull=False).update(
-        left_on=None, unit=unit, joined_on=on_date
-    ) != 1:
+    if (
+        Member.objects.filter(pk=member.pk, left_on__isnull=False).update(
+            left_on=None, unit=unit, joined_on=on_date
+        )
+        != 1
+    ):
         raise ValidationError(_("Đoàn viên này đang sinh hoạt."))
     Membership.objects.create(member=member, unit=unit, joined_on=on_date)
     old_unit = member.unit
     member.refresh_from_db()
     audit_record(
-        actor=actor, action="member.rejoin", target=member, unit=unit,
+        actor=actor,
+        action="member.rejoin",
+        target=member,
+        unit=unit,
         changes={"unit": [old_unit.code, unit.code], "joined_on": on_date.isoformat()},
     )
     return member
@@ -264,7 +319,9 @@ def member_update(*, actor: Any, member: Member, **fields: Any) -> Member:
         member.full_clean()
         member.save()
         if "joined_on" in changes and member.left_on is None:
-            Membership.objects.filter(pk=_open_membership(member).pk).update(joined_on=member.joined_on)
+            Membership.objects.filter(pk=_open_membership(member).pk).update(
+                joined_on=member.joined_on
+            )
         audit_record(actor=actor, action="member.update", target=member, changes=changes)
     return member
 

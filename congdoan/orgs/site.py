@@ -23,7 +23,11 @@ def successor_of(unit: Unit | None) -> Unit | None:
     """The unit that carries on `unit`'s work: itself, or the end of its `merged_into` chain."""
     seen = 0
     while unit is not None and not unit.is_active and unit.merged_into_id and seen < MAX_MERGE_HOPS:
-        unit = Unit.objects.select_related("level", "merged_into").filter(pk=unit.merged_into_id).first()
+        unit = (
+            Unit.objects.select_related("level", "merged_into")
+            .filter(pk=unit.merged_into_id)
+            .first()
+        )
         seen += 1
     return unit
 

@@ -18,7 +18,9 @@ urlpatterns = [
     path("<slug:code>/doan-vien/<int:member_id>/", views_members.detail, name="member_detail"),
     path("<slug:code>/doan-vien/<int:member_id>/sua/", views_members.edit, name="member_edit"),
     path("<slug:code>/doan-vien/<int:member_id>/ket-thuc/", views_members.end, name="member_end"),
-    path("<slug:code>/doan-vien/<int:member_id>/tro-lai/", views_members.rejoin, name="member_rejoin"),
+    path(
+        "<slug:code>/doan-vien/<int:member_id>/tro-lai/", views_members.rejoin, name="member_rejoin"
+    ),
     path("<slug:code>/nhap-doan-vien/", views_import.upload, name="import_upload"),
     path("<slug:code>/nhap-doan-vien/tep-mau.xlsx", views_import.template, name="import_template"),
     path("<slug:code>/nhap-doan-vien/xem-truoc/", views_import.preview, name="import_preview"),

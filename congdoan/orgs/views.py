@@ -26,7 +26,10 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
 def tree(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
-        rows = [{"unit": u, "indent": 0, "members_total": None} for u in selectors.unit_search(viewer=request.user, text=query, limit=100)]
+        rows = [
+            {"unit": u, "indent": 0, "members_total": None}
+            for u in selectors.unit_search(viewer=request.user, text=query, limit=100)
+        ]
     else:
         rows = selectors.unit_tree(viewer=request.user)
     return render(request, "orgs/tree.html", {"rows": rows, "q": query})
@@ -37,7 +40,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_detail(viewer=request.user, code=code)
     filter_form = MemberFilterForm(request.GET)
     page = selectors.unit_members(
-        viewer=request.user, unit=unit, page=request.GET.get("page") or 1, filters=filter_form.to_filter()
+        viewer=request.user,
+        unit=unit,
+        page=request.GET.get("page") or 1,
+        filters=filter_form.to_filter(),
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -64,8 +70,13 @@ def create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             unit = services.unit_create(
-                actor=request.user, code=data["code"], name=data["name"], level=data["level"], parent=data["parent"],
-                kind=data["kind"], employer_name=data["employer_name"],
+                actor=request.user,
+                code=data["code"],
+                name=data["name"],
+                level=data["level"],
+                parent=data["parent"],
+                kind=data["kind"],
+                employer_name=data["employer_name"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -80,10 +91,17 @@ def rename(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_detail(viewer=request.user, code=code)
     form = UnitRenameForm(request.POST or None, initial={"name": unit.name})
     if request.method == "POST" and form.is_valid():
-        services.unit_rename(actor=request.user, unit=unit, name=form.cleaned_data["name"], on_date=form.cleaned_data["on_date"])
+        services.unit_rename(
+            actor=request.user,
+            unit=unit,
+            name=form.cleaned_data["name"],
+            on_date=form.cleaned_data["on_date"],
+        )
         messages.success(request, _("Đã đổi tên đơn vị."))
         return redirect("orgs:detail", unit.code)
-    return render(request, "orgs/form.html", {"form": form, "unit": unit, "title": _("Đổi tên đơn vị")})
+    return render(
+        request, "orgs/form.html", {"form": form, "unit": unit, "title": _("Đổi tên đơn vị")}
+    )
 
 
 @admin_required
@@ -92,13 +110,22 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
     form = UnitMoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_move(actor=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"], on_date=form.cleaned_data["on_date"])
+            services.unit_move(
+                actor=request.user,
+                unit=unit,
+                new_parent=form.cleaned_data["new_parent"],
+                on_date=form.cleaned_data["on_date"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Đã chuyển đơn vị."))
             return redirect("orgs:detail", unit.code)
-    return render(request, "orgs/form.html", {"form": form, "unit": unit, "title": _("Chuyển đơn vị sang cấp trên khác")})
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "unit": unit, "title": _("Chuyển đơn vị sang cấp trên khác")},
+    )
 
 
 @admin_required
@@ -107,10 +134,17 @@ def merge(request: HttpRequest, code: str) -> HttpResponse:
     form = UnitMergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            target = services.unit_merge(actor=request.user, source=unit, target=form.cleaned_data["target"], on_date=form.cleaned_data["on_date"])
+            target = services.unit_merge(
+                actor=request.user,
+                source=unit,
+                target=form.cleaned_data["target"],
+                on_date=form.cleaned_data["on_date"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Đã sáp nhập đơn vị."))
             return redirect("orgs:detail", target.code)
-    return render(request, "orgs/form.html", {"form": form, "unit": unit, "title": _("Sáp nhập đơn vị")})
+    return render(
+        request, "orgs/form.html", {"form": form, "unit": unit, "title": _("Sáp nhập đơn vị")}
+    )

@@ -51,13 +51,17 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            member = services.member_create(actor=request.user, unit=unit, full_name=data.pop("full_name"), **data)
+            member = services.member_create(
+                actor=request.user, unit=unit, full_name=data.pop("full_name"), **data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Đã thêm đoàn viên %(name)s.") % {"name": member.full_name})
             return redirect("orgs:member_detail", unit.code, member.pk)
-    return render(request, "orgs/member_form.html", {"form": form, "unit": unit, "title": _("Thêm đoàn viên")})
+    return render(
+        request, "orgs/member_form.html", {"form": form, "unit": unit, "title": _("Thêm đoàn viên")}
+    )
 
 
 @officer_required
@@ -73,7 +77,9 @@ def edit(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
             messages.success(request, _("Đã lưu thông tin đoàn viên."))
             return redirect("orgs:member_detail", unit.code, member.pk)
     return render(
-        request, "orgs/member_form.html", {"form": form, "unit": unit, "member": member, "title": _("Sửa thông tin đoàn viên")}
+        request,
+        "orgs/member_form.html",
+        {"form": form, "unit": unit, "member": member, "title": _("Sửa thông tin đoàn viên")},
     )
 
 
@@ -84,7 +90,10 @@ def end(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.member_end(
-                actor=request.user, member=member, on_date=form.cleaned_data["on_date"], reason=form.cleaned_data["reason"]
+                actor=request.user,
+                member=member,
+                on_date=form.cleaned_data["on_date"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -92,7 +101,9 @@ def end(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
             messages.success(request, _("Đã ghi nhận đoàn viên thôi sinh hoạt."))
             return redirect("orgs:member_detail", unit.code, member.pk)
     return render(
-        request, "orgs/member_form.html", {"form": form, "unit": unit, "member": member, "title": _("Kết thúc sinh hoạt")}
+        request,
+        "orgs/member_form.html",
+        {"form": form, "unit": unit, "member": member, "title": _("Kết thúc sinh hoạt")},
     )
 
 
@@ -100,11 +111,18 @@ def end(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
 def rejoin(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
     unit, member = _member(request, code, member_id)
     units = units_in_scope(request.user).filter(is_active=True, level__is_grassroots=True)
-    form = MemberRejoinForm(request.POST or None, units=units, initial={"unit": unit.pk, "on_date": timezone.localdate()})
+    form = MemberRejoinForm(
+        request.POST or None,
+        units=units,
+        initial={"unit": unit.pk, "on_date": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             member = services.member_rejoin(
-                actor=request.user, member=member, unit=form.cleaned_data["unit"], on_date=form.cleaned_data["on_date"]
+                actor=request.user,
+                member=member,
+                unit=form.cleaned_data["unit"],
+                on_date=form.cleaned_data["on_date"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -112,7 +130,9 @@ def rejoin(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
             messages.success(request, _("Đã ghi nhận đoàn viên sinh hoạt trở lại."))
             return redirect("orgs:member_detail", member.unit.code, member.pk)
     return render(
-        request, "orgs/member_form.html", {"form": form, "unit": unit, "member": member, "title": _("Sinh hoạt trở lại")}
+        request,
+        "orgs/member_form.html",
+        {"form": form, "unit": unit, "member": member, "title": _("Sinh hoạt trở lại")},
     )
 
 
@@ -124,11 +144,14 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     filters = MemberFilterForm(request.GET).to_filter()
     members = list(selectors.members_for_export(viewer=request.user, unit=unit, filters=filters))
     audit_record(
-        actor=request.user, action="member.export", target=unit,
+        actor=request.user,
+        action="member.export",
+        target=unit,
         changes={"rows": len(members), "filters": {k: v for k, v in vars(filters).items() if v}},
     )
     response = HttpResponse(
-        exports.members_xlsx(members), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        exports.members_xlsx(members),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="doan-vien-{unit.code}-{stamp}.xlsx"'

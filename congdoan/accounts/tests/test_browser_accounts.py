@@ -15,7 +15,9 @@ from congdoan.core.tests.test_browser import PASSWORD, _log_in, _shot, browser, 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_admin_with_totp_goes_through_the_code_to_the_admin(desktop: Any, live_server: Any, cast: Any) -> None:
+def test_admin_with_totp_goes_through_the_code_to_the_admin(
+    desktop: Any, live_server: Any, cast: Any
+) -> None:
     page = desktop
     device = TOTPDevice.objects.create(user=cast.admin, name="a", confirmed=True)
     page.goto(f"{live_server.url}/quan-tri/")
@@ -32,7 +34,9 @@ def test_admin_with_totp_goes_through_the_code_to_the_admin(desktop: Any, live_s
     _shot(page, "admin-after-2fa.png")
 
 
-def test_member_account_page_shows_what_is_for_members(phone: Any, live_server: Any, cast: Any) -> None:
+def test_member_account_page_shows_what_is_for_members(
+    phone: Any, live_server: Any, cast: Any
+) -> None:
     page = phone
     _log_in(page, live_server.url, cast.member_user.email)
     page.goto(f"{live_server.url}/tai-khoan/")

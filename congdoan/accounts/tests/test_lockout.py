@@ -66,8 +66,13 @@ def test_every_spelling_of_a_locked_phone_is_refused(phone_member):
 
 
 def test_wrong_guesses_on_letter_case_variants_lock_the_account(officer):
-    variants = ["ThuongVu@ldldphuxuyen.vn", "THUONGVU@LDLDPHUXUYEN.VN", "thuongVU@ldldphuxuyen.VN",
-                "tHuongvu@ldldphuxuyen.vn", "thUongvu@ldldphuxuyen.vn"]
+    variants = [
+        "ThuongVu@ldldphuxuyen.vn",
+        "THUONGVU@LDLDPHUXUYEN.VN",
+        "thuongVU@ldldphuxuyen.VN",
+        "tHuongvu@ldldphuxuyen.vn",
+        "thUongvu@ldldphuxuyen.vn",
+    ]
     for n, variant in enumerate(variants):
         _login(variant, "sai", ip=f"10.0.3.{n}")
     client, _response = _login("thuongvu@ldldphuxuyen.vn", PASSWORD, ip="10.0.4.1")

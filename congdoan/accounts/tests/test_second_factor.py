@@ -79,9 +79,7 @@ def test_a_right_code_during_the_throttle_is_told_to_wait_not_called_wrong(cast,
     settings.OTP_TOTP_THROTTLE_FACTOR = 60  # the wait outlasts the test, however slow the machine
     device = _with_totp(cast.admin)
     client = Client()
-    client.post(
-        "/tai-khoan/dang-nhap/", {"username": "admin@example.vn", "password": PASSWORD}
-    )
+    client.post("/tai-khoan/dang-nhap/", {"username": "admin@example.vn", "password": PASSWORD})
     for _ in range(3):
         client.post("/tai-khoan/xac-thuc/", {"token": "000000"})
     page = client.post("/tai-khoan/xac-thuc/", {"token": _code(device)}).content.decode()
@@ -93,8 +91,6 @@ def test_a_right_code_during_the_throttle_is_told_to_wait_not_called_wrong(cast,
 def test_a_first_wrong_code_is_called_wrong(cast):
     _with_totp(cast.admin)
     client = Client()
-    client.post(
-        "/tai-khoan/dang-nhap/", {"username": "admin@example.vn", "password": PASSWORD}
-    )
+    client.post("/tai-khoan/dang-nhap/", {"username": "admin@example.vn", "password": PASSWORD})
     page = client.post("/tai-khoan/xac-thuc/", {"token": "000000"}).content.decode()
     assert "không đúng hoặc đã hết hạn" in page

@@ -93,7 +93,9 @@ def test_turning_2fa_off_needs_a_recent_password(cast, client_of):
     client = client_of(cast.officer_a)
     _stale(client)
     response = client.post("/tai-khoan/xac-thuc-hai-lop/tat/")
-    assert response.status_code == 302 and response["Location"].startswith("/tai-khoan/xac-nhan-lai/")
+    assert response.status_code == 302 and response["Location"].startswith(
+        "/tai-khoan/xac-nhan-lai/"
+    )
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
     wrong = client.post("/tai-khoan/xac-nhan-lai/", {"secret": "sai", "next": "/tai-khoan/"})
     assert wrong.status_code == 200
@@ -111,7 +113,9 @@ def test_a_totp_code_re_authenticates_too(cast, client_of):
     client = client_of(cast.officer_a)
     _stale(client)
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    response = client.post("/tai-khoan/xac-nhan-lai/", {"secret": code, "next": "/tai-khoan/ma-api/"})
+    response = client.post(
+        "/tai-khoan/xac-nhan-lai/", {"secret": code, "next": "/tai-khoan/ma-api/"}
+    )
     assert response["Location"] == "/tai-khoan/ma-api/"
     assert client.post("/tai-khoan/ma-api/", {"name": "x"}).context["new_key"]
 
@@ -141,7 +145,9 @@ def test_changing_the_password_needs_a_recent_password(cast, client_of):
 
 def test_new_token_has_the_chosen_scopes_and_expiry(cast, client_of):
     client = client_of(cast.officer_a)
-    client.post("/tai-khoan/ma-api/", {"name": "ghi", "writes": ["write:feedback"], "expires_in": "30"})
+    client.post(
+        "/tai-khoan/ma-api/", {"name": "ghi", "writes": ["write:feedback"], "expires_in": "30"}
+    )
     token = ApiToken.objects.get()
     assert token.scopes == ["read", "write:feedback"]
     assert token.expires_at is not None
@@ -152,7 +158,9 @@ def test_new_token_has_the_chosen_scopes_and_expiry(cast, client_of):
 
 def test_expired_token_gets_401_and_shows_as_expired(cast, client_of):
     token, key = api_token_create(
-        actor=cast.officer_a, user=cast.officer_a, name="cũ",
+        actor=cast.officer_a,
+        user=cast.officer_a,
+        name="cũ",
         expires_at=timezone.now() + timedelta(seconds=1),
     )
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(days=1))
@@ -184,7 +192,10 @@ def test_read_token_may_not_write_and_a_write_scope_is_per_part(cast):
     with pytest.raises(HttpError) as refused:
         TokenAuth().authenticate(factory.post("/api/v1/feedback/inbox"), read_key)
     assert refused.value.status_code == 403
-    assert TokenAuth().authenticate(factory.post("/api/v1/feedback/inbox"), write_key) == cast.officer_a
+    assert (
+        TokenAuth().authenticate(factory.post("/api/v1/feedback/inbox"), write_key)
+        == cast.officer_a
+    )
     with pytest.raises(HttpError):
         TokenAuth().authenticate(factory.post("/api/v1/units/PX-A"), write_key)
 
@@ -216,7 +227,9 @@ def test_turning_2fa_on_revokes_tokens(cast, client_of):
     assert api_token_user(key) is None
     assert any("bật xác thực hai lớp" in n.body for n in _notices(cast.officer_a))
     entry = AuditEntry.objects.get(action="account.2fa_enable")
-    assert [(c.label, c.text) for c in describe([entry])[0].changes] == [("số mã API bị thu hồi", "1")]
+    assert [(c.label, c.text) for c in describe([entry])[0].changes] == [
+        ("số mã API bị thu hồi", "1")
+    ]
 
 
 # -- password reset ----------------------------------------------------------------------------
@@ -275,19 +288,28 @@ def test_member_resets_the_password_with_a_code_by_sms(
     assert phone_member.check_password(NEW_PASSWORD)
     # A phone-only member is told by SMS.
     assert any("đổi mật khẩu" in s["text"] for s in fake_sms.sent[1:])
-    login = client.post("/tai-khoan/dang-nhap/", {"username": "0912345678", "password": NEW_PASSWORD})
+    login = client.post(
+        "/tai-khoan/dang-nhap/", {"username": "0912345678", "password": NEW_PASSWORD}
+    )
     assert login.status_code == 302
 
 
-def test_sms_code_dies_after_five_wrong_tries(phone_member, client, fake_sms, django_capture_on_commit_callbacks):
+def test_sms_code_dies_after_five_wrong_tries(
+    phone_member, client, fake_sms, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/tai-khoan/quen-mat-khau/sms/", {"phone": "0912345678"})
     code = _match(r"\b(\d{6})\b", fake_sms.sent[0]["text"])
     wrong = "000000" if code != "000000" else "111111"
     data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     for _ in range(5):
-        assert client.post("/tai-khoan/quen-mat-khau/sms/ma/", {**data, "code": wrong}).status_code == 200
-    assert client.post("/tai-khoan/quen-mat-khau/sms/ma/", {**data, "code": code}).status_code == 200
+        assert (
+            client.post("/tai-khoan/quen-mat-khau/sms/ma/", {**data, "code": wrong}).status_code
+            == 200
+        )
+    assert (
+        client.post("/tai-khoan/quen-mat-khau/sms/ma/", {**data, "code": code}).status_code == 200
+    )
     phone_member.refresh_from_db()
     assert phone_member.check_password(PASSWORD)
     assert ResetCode.objects.get().attempts == 5
@@ -317,7 +339,9 @@ def test_officer_profile_offers_two_factor(cast, client_of):
 
 
 def test_unions_officer_gives_a_member_a_one_time_reset_link(cast, client_of, client):
-    response = client_of(cast.officer_a).post(f"/tai-khoan/dat-lai-cho-doan-vien/{cast.member_a.pk}/")
+    response = client_of(cast.officer_a).post(
+        f"/tai-khoan/dat-lai-cho-doan-vien/{cast.member_a.pk}/"
+    )
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     link = response.context["link"].removeprefix("http://testserver")
     assert AuditEntry.objects.filter(action="account.reset_link_by_officer").exists()

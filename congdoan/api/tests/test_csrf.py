@@ -53,7 +53,10 @@ def test_bearer_token_calls_need_no_csrf(cast):
     _token, key = api_token_create(actor=cast.officer_a, user=cast.officer_a, name="x")
     client = Client(enforce_csrf_checks=True)
     response = client.post(
-        "/api/v1/feedback", BODY, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+        "/api/v1/feedback",
+        BODY,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
     )
     assert response.status_code == 201
     assert client.get("/api/v1/units/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200

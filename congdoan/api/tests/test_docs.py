@@ -12,7 +12,6 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
-
 def _has_vietnamese(text: str) -> bool:
     """A letter with a Vietnamese mark (or đ): the docs would be in two languages."""
     return any(c in "đĐ" or (c.isalpha() and unicodedata.normalize("NFD", c) != c) for c in text)

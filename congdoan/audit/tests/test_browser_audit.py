@@ -11,9 +11,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_district_office_reads_the_log_as_sentences_and_filters_it(desktop, live_server, cast):  # noqa: F811
-    orgs_services.member_update(actor=cast.officer_b, member=cast.member_b, full_name="Trần Văn Bính")
+    orgs_services.member_update(
+        actor=cast.officer_b, member=cast.member_b, full_name="Trần Văn Bính"
+    )
     orgs_services.member_update(actor=cast.officer_a, member=cast.member_a, phone="+84912000111")
-    orgs_services.unit_rename(actor=cast.admin, unit=cast.other_district, name="LĐLĐ huyện Thường Tín mới")
+    orgs_services.unit_rename(
+        actor=cast.admin, unit=cast.other_district, name="LĐLĐ huyện Thường Tín mới"
+    )
     page = desktop
     _log_in(page, live_server.url, cast.district_officer.email)
     page.click("details.menu summary")

@@ -361,7 +361,9 @@ SKIP_PREFIXES = ("/static/", "/media/", "/tai-khoan/dang-xuat/", "/i18n/")
 @dataclass
 class Form:
     action: str
-    fields: list[dict[str, Any]]  # {"kind": "text"|"select"|"fixed"|..., "name", "value", "options"}
+    fields: list[
+        dict[str, Any]
+    ]  # {"kind": "text"|"select"|"fixed"|..., "name", "value", "options"}
 
 
 class _PageParser(HTMLParser):
@@ -388,13 +390,26 @@ class _PageParser(HTMLParser):
             if kind in {"submit", "button", "image", "reset", "file"}:
                 return
             if kind in {"checkbox", "radio"}:
-                self._form.fields.append({"kind": kind, "name": a["name"], "value": a.get("value", "on"), "checked": "checked" in a})
+                self._form.fields.append(
+                    {
+                        "kind": kind,
+                        "name": a["name"],
+                        "value": a.get("value", "on"),
+                        "checked": "checked" in a,
+                    }
+                )
             elif kind in {"text", "search", "tel", "email", "url"}:
-                self._form.fields.append({"kind": "text", "name": a["name"], "value": a.get("value", "")})
+                self._form.fields.append(
+                    {"kind": "text", "name": a["name"], "value": a.get("value", "")}
+                )
             elif kind in {"date", "month", "number", "week"}:
-                self._form.fields.append({"kind": kind, "name": a["name"], "value": a.get("value", "")})
+                self._form.fields.append(
+                    {"kind": kind, "name": a["name"], "value": a.get("value", "")}
+                )
             else:  # hidden and the rest: sent as they are
-                self._form.fields.append({"kind": "fixed", "name": a["name"], "value": a.get("value", "")})
+                self._form.fields.append(
+                    {"kind": "fixed", "name": a["name"], "value": a.get("value", "")}
+                )
         elif tag == "select":
             self._select = {"kind": "select", "name": a["name"], "value": None, "options": []}
             self._form.fields.append(self._select)
@@ -420,7 +435,9 @@ def _defaults(form: Form) -> dict[str, list[str]]:
             if f["checked"]:
                 data.setdefault(f["name"], []).append(f["value"])
         elif f["kind"] == "select":
-            value = f["value"] if f["value"] is not None else (f["options"][0] if f["options"] else "")
+            value = (
+                f["value"] if f["value"] is not None else (f["options"][0] if f["options"] else "")
+            )
             data.setdefault(f["name"], []).append(value)
         else:
             data.setdefault(f["name"], []).append(f["value"])
@@ -473,7 +490,12 @@ def searchable(cast: Any) -> None:
     """Things for the searches to find, so result pages render rows and not just "none"."""
     from congdoan.orgs.tests import factories
 
-    factories.unit(cast.district, code="PX-PM", name="Công đoàn Công ty May Phú Minh", employer_name="Công ty May Phú Minh")
+    factories.unit(
+        cast.district,
+        code="PX-PM",
+        name="Công đoàn Công ty May Phú Minh",
+        employer_name="Công ty May Phú Minh",
+    )
     for name in ("Nguyễn Thị Hoa", "Nguyễn Thị Hồng", "Lê Văn Dũng"):
         factories.member(cast.unit_a, full_name=name)
     # More than a page of members, so that the member list has pagination links to follow.
@@ -547,8 +569,14 @@ def test_no_get_form_answers_a_server_error(who, cast, searchable):
                     seen_pages.add(target.split("?")[0])
                     pages.append((target, depth + 1))
     if who in {"admin", "district_officer", "officer_a"}:
-        assert any(u.startswith("/don-vi/?q=phu+minh") for u in submitted), "the tree search was not submitted"
-        assert any(u.startswith("/don-vi/PX-A/?") for u in submitted), "unit A's member search was not submitted"
-        assert any(u.startswith("/don-vi/PX-A/?page=2") for u in submitted), "the member list's pages were not followed"
+        assert any(u.startswith("/don-vi/?q=phu+minh") for u in submitted), (
+            "the tree search was not submitted"
+        )
+        assert any(u.startswith("/don-vi/PX-A/?") for u in submitted), (
+            "unit A's member search was not submitted"
+        )
+        assert any(u.startswith("/don-vi/PX-A/?page=2") for u in submitted), (
+            "the member list's pages were not followed"
+        )
     assert submitted
     assert not problems, "\n".join(problems)

@@ -50,7 +50,9 @@ def test_backup_then_restore_puts_back_database_and_media(cast, media, tmp_path)
 
     # Life goes on after the backup: a unit renamed, one added, a file lost, a file added.
     Unit.objects.filter(pk=cast.unit_a.pk).update(name="Tên đã đổi")
-    Unit.objects.create(code="MOI", name="Đơn vị sau sao lưu", level=cast.unit_a.level, parent=cast.district)
+    Unit.objects.create(
+        code="MOI", name="Đơn vị sau sao lưu", level=cast.unit_a.level, parent=cast.district
+    )
     (media / "library" / "2026" / "cong-van.pdf").unlink()
     (media / "library" / "moi.pdf").write_bytes(b"new")
 
@@ -87,7 +89,8 @@ def _rewrite(archive: Path, target: Path, change: Any) -> Path:
 def test_a_damaged_archive_is_refused_and_nothing_changes(cast, media, tmp_path):
     archive = _backup(tmp_path)
     damaged = _rewrite(
-        archive, tmp_path / "hong.tar.gz",
+        archive,
+        tmp_path / "hong.tar.gz",
         lambda info, data: (info, data[:-1] + b"!" if info.name.endswith("anh.jpg") else data),
     )
     Unit.objects.filter(pk=cast.unit_a.pk).update(name="Sau sao lưu")
@@ -107,7 +110,9 @@ def test_an_archive_with_a_path_outside_media_is_refused(cast, media, tmp_path):
     def escape(info: tarfile.TarInfo, data: bytes) -> tuple[tarfile.TarInfo, bytes]:
         if info.name == "manifest.json":
             manifest = json.loads(data)
-            manifest["files"]["media/../../evil.txt"] = manifest["files"].pop("media/feedback/anh.jpg")
+            manifest["files"]["media/../../evil.txt"] = manifest["files"].pop(
+                "media/feedback/anh.jpg"
+            )
             return info, json.dumps(manifest).encode()
         if info.name == "media/feedback/anh.jpg":
             info.name = "media/../../evil.txt"

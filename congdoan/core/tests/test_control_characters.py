@@ -83,7 +83,9 @@ def test_a_nul_in_a_form_body_is_a_400_and_stores_nothing(cast, client_of):
 
 def test_a_nul_in_a_multipart_form_is_a_400(cast, client_of):
     response = client_of(cast.officer_a).post(
-        "/y-kien/ghi-nhan/", {"text": "Công ty\x00 chậm lương", "source": "hotline", "photo": ""}, format="multipart"
+        "/y-kien/ghi-nhan/",
+        {"text": "Công ty\x00 chậm lương", "source": "hotline", "photo": ""},
+        format="multipart",
     )
     assert response.status_code == 400
     assert not Concern.objects.exists()

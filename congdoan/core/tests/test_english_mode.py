@@ -34,9 +34,13 @@ def test_numbers_are_written_the_way_the_language_writes_them() -> None:
         assert Template("{% load vn %}{{ n|so }}").render(Context({"n": 9067})) == "9,067"
 
 
-def test_counts_take_the_plural_in_english_and_keep_vietnamese_numbers(cast: CastFactory, client_of: Any) -> None:
+def test_counts_take_the_plural_in_english_and_keep_vietnamese_numbers(
+    cast: CastFactory, client_of: Any
+) -> None:
     for text in ("Công ty chậm trả lương tháng 10", "Xưởng nóng quá, điều hòa hỏng cả tuần"):
-        Concern.objects.create(unit=cast.unit_a, assigned_unit=cast.unit_a, channel=Channel.WEB, text=text)
+        Concern.objects.create(
+            unit=cast.unit_a, assigned_unit=cast.unit_a, channel=Channel.WEB, text=text
+        )
     client = client_of(cast.district_officer)
     assert "2 ý kiến" in client.get(reverse("feedback:inbox")).content.decode()
     html = _in_english(client).get(reverse("feedback:inbox")).content.decode()
@@ -55,7 +59,9 @@ def test_level_names_are_translated_for_known_levels_only(cast: CastFactory) -> 
         assert str(level) == "Cụm thi điểm"  # a level nobody translated keeps its own name
 
 
-def test_level_name_on_a_unit_page_is_english_in_english_mode(cast: CastFactory, client_of: Any) -> None:
+def test_level_name_on_a_unit_page_is_english_in_english_mode(
+    cast: CastFactory, client_of: Any
+) -> None:
     level = cast.unit_a.level
     level.code, level.name = "co-so", "Công đoàn cơ sở"
     level.save()
@@ -86,7 +92,9 @@ def test_every_counted_noun_in_a_template_goes_through_a_plural_form() -> None:
     from pathlib import Path
 
     nouns = "ý kiến|đoàn viên|tài liệu|công đoàn cơ sở|đánh giá|dòng|thao tác"
-    block = re.compile(r"{%\s*blocktranslate(?P<head>[^%]*)%}(?P<body>.*?){%\s*endblocktranslate\s*%}", re.S)
+    block = re.compile(
+        r"{%\s*blocktranslate(?P<head>[^%]*)%}(?P<body>.*?){%\s*endblocktranslate\s*%}", re.S
+    )
     counted = re.compile(r"{{\s*\w+\s*}}\s*(?:" + nouns + r")\b")
     offenders = []
     for path in Path(settings.BASE_DIR).rglob("templates/**/*.html"):
@@ -109,9 +117,14 @@ def test_ids_in_links_keep_their_digits_in_english(cast: CastFactory, client_of:
     """A thousands separator belongs to numbers people read (|so), never to ids in links."""
     from congdoan.feedback.models import AnswerTemplate
 
-    AnswerTemplate.objects.create(pk=1234, title="Chậm trả lương", text="Công đoàn đã làm việc với công ty.")
+    AnswerTemplate.objects.create(
+        pk=1234, title="Chậm trả lương", text="Công đoàn đã làm việc với công ty."
+    )
     concern = Concern.objects.create(
-        unit=cast.unit_a, assigned_unit=cast.unit_a, channel=Channel.WEB, text="Công ty chậm trả lương tháng 10"
+        unit=cast.unit_a,
+        assigned_unit=cast.unit_a,
+        channel=Channel.WEB,
+        text="Công ty chậm trả lương tháng 10",
     )
     client = _in_english(client_of(cast.officer_a))
     html = client.get(reverse("feedback:detail", args=[concern.code])).content.decode()

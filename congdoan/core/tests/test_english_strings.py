@@ -20,7 +20,9 @@ from congdoan.feedback.models import Channel, Concern
 from congdoan.orgs.tests.factories import CastFactory
 
 PO = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "django.po"
-VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+VIETNAMESE = re.compile(
+    r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I
+)
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext (msgfmt)")
@@ -38,7 +40,10 @@ def test_the_english_catalogue_has_no_fuzzy_or_untranslated_message() -> None:
 @pytest.mark.django_db
 def test_the_concern_export_has_english_headers_in_english(cast: CastFactory) -> None:
     Concern.objects.create(
-        unit=cast.unit_a, assigned_unit=cast.unit_a, channel=Channel.WEB, text="Công ty chậm trả lương"
+        unit=cast.unit_a,
+        assigned_unit=cast.unit_a,
+        channel=Channel.WEB,
+        text="Công ty chậm trả lương",
     )
     with translation.override("en"):
         data = concerns_xlsx(Concern.objects.select_related("unit", "assigned_unit"))
@@ -60,7 +65,9 @@ def test_the_api_says_not_found_in_the_readers_language(client: Client) -> Any:
 
 
 @pytest.mark.django_db
-def test_the_unknown_union_hint_without_a_home_unit_is_english(client: Client, settings: Any) -> None:
+def test_the_unknown_union_hint_without_a_home_unit_is_english(
+    client: Client, settings: Any
+) -> None:
     settings.CONGDOAN_HOME_UNIT = ""
     with translation.override("en"):
         from django.template.loader import render_to_string

@@ -35,7 +35,12 @@ def real_png(width: int, height: int) -> bytes:
     13000 × 13000 weighs about 170 KB here and decodes to 169 MB (RGB: half a gigabyte)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     packer = zlib.compressobj(1)
     row = b"\0" * (width + 1)  # filter byte + pixels
@@ -43,7 +48,12 @@ def real_png(width: int, height: int) -> bytes:
     parts.append(packer.compress(row * (height % 500)))
     parts.append(packer.flush())
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", b"".join(parts))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _photo_with_location(size: tuple[int, int]) -> bytes:
@@ -55,11 +65,18 @@ def _photo_with_location(size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
-def test_a_photo_that_is_a_decompression_bomb_is_refused_from_its_header(client: Any, cast: Any) -> None:
+def test_a_photo_that_is_a_decompression_bomb_is_refused_from_its_header(
+    client: Any, cast: Any
+) -> None:
     bomb = real_png(13000, 13000)
     assert len(bomb) < 1024 * 1024
     response = client.post(
-        "/y-kien/gui/", {"unit": "PX-A", "text": "Ảnh nhà xưởng", "photo": SimpleUploadedFile("anh.png", bomb, content_type="image/png")},
+        "/y-kien/gui/",
+        {
+            "unit": "PX-A",
+            "text": "Ảnh nhà xưởng",
+            "photo": SimpleUploadedFile("anh.png", bomb, content_type="image/png"),
+        },
     )
     assert response.status_code == 422
     html = response.content.decode()
@@ -69,19 +86,31 @@ def test_a_photo_that_is_a_decompression_bomb_is_refused_from_its_header(client:
 
 def test_a_photo_just_over_the_pixel_cap_is_refused_with_its_size(client: Any, cast: Any) -> None:
     response = client.post(
-        "/y-kien/gui/", {"unit": "PX-A", "text": "Ảnh", "photo": SimpleUploadedFile("anh.png", real_png(8000, 7000), content_type="image/png")},
+        "/y-kien/gui/",
+        {
+            "unit": "PX-A",
+            "text": "Ảnh",
+            "photo": SimpleUploadedFile("anh.png", real_png(8000, 7000), content_type="image/png"),
+        },
     )
     assert response.status_code == 422
     assert "8000 × 7000" in response.content.decode() and Concern.objects.count() == 0
 
 
-def test_a_photo_is_stored_shrunk_and_without_its_location(client: Any, cast: Any, settings: Any, tmp_path: Any) -> None:
+def test_a_photo_is_stored_shrunk_and_without_its_location(
+    client: Any, cast: Any, settings: Any, tmp_path: Any
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     data = _photo_with_location((4000, 3000))
     with Image.open(io.BytesIO(data)) as original:
         assert original.getexif().get_ifd(0x8825)  # the location is there before
     response = client.post(
-        "/y-kien/gui/", {"unit": "PX-A", "text": "Ảnh dây điện hở", "photo": SimpleUploadedFile("IMG_1.jpg", data, content_type="image/jpeg")},
+        "/y-kien/gui/",
+        {
+            "unit": "PX-A",
+            "text": "Ảnh dây điện hở",
+            "photo": SimpleUploadedFile("IMG_1.jpg", data, content_type="image/jpeg"),
+        },
     )
     assert response.status_code == 302
     stored = Concern.objects.get().photo.read()
@@ -91,12 +120,21 @@ def test_a_photo_is_stored_shrunk_and_without_its_location(client: Any, cast: An
         assert not img.getexif()
 
 
-def test_a_phone_photo_holding_a_second_picture_is_kept_as_a_jpeg(client: Any, cast: Any, settings: Any, tmp_path: Any) -> None:
+def test_a_phone_photo_holding_a_second_picture_is_kept_as_a_jpeg(
+    client: Any, cast: Any, settings: Any, tmp_path: Any
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     out = io.BytesIO()
-    Image.new("RGB", (640, 480), "red").save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (160, 120), "grey")])
+    Image.new("RGB", (640, 480), "red").save(
+        out, "MPO", save_all=True, append_images=[Image.new("RGB", (160, 120), "grey")]
+    )
     response = client.post(
-        "/y-kien/gui/", {"unit": "PX-A", "text": "Ảnh máy cắt", "photo": SimpleUploadedFile("IMG_2.jpg", out.getvalue(), content_type="image/jpeg")},
+        "/y-kien/gui/",
+        {
+            "unit": "PX-A",
+            "text": "Ảnh máy cắt",
+            "photo": SimpleUploadedFile("IMG_2.jpg", out.getvalue(), content_type="image/jpeg"),
+        },
     )
     assert response.status_code == 302
     photo = Concern.objects.get().photo
@@ -105,19 +143,29 @@ def test_a_phone_photo_holding_a_second_picture_is_kept_as_a_jpeg(client: Any, c
         assert img.format == "JPEG" and img.size == (640, 480)
 
 
-def test_a_broken_photo_gets_a_vietnamese_message_not_the_image_library_s(client: Any, cast: Any) -> None:
+def test_a_broken_photo_gets_a_vietnamese_message_not_the_image_library_s(
+    client: Any, cast: Any
+) -> None:
     truncated = _photo_with_location((600, 400))[:300]
     response = client.post(
-        "/y-kien/gui/", {"unit": "PX-A", "text": "Ảnh", "photo": SimpleUploadedFile("anh.jpg", truncated, content_type="image/jpeg")},
+        "/y-kien/gui/",
+        {
+            "unit": "PX-A",
+            "text": "Ảnh",
+            "photo": SimpleUploadedFile("anh.jpg", truncated, content_type="image/jpeg"),
+        },
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert "bị hỏng" in html and "truncated" not in html.lower() and "image file" not in html.lower()
+    assert (
+        "bị hỏng" in html and "truncated" not in html.lower() and "image file" not in html.lower()
+    )
 
 
 def _upload(client: Any, cast: Any, name: str, data: bytes) -> str:
     response = client.post(
-        "/tai-lieu/tai-len/", {"files": [SimpleUploadedFile(name, data)], "unit": cast.district.pk, "visibility": "unit"},
+        "/tai-lieu/tai-len/",
+        {"files": [SimpleUploadedFile(name, data)], "unit": cast.district.pk, "visibility": "unit"},
     )
     assert response.status_code == 200
     return response.content.decode()
@@ -139,9 +187,13 @@ def test_every_frame_of_a_tiff_is_checked_not_only_the_first(client_of: Any, cas
     assert Document.objects.count() == 0
 
 
-def test_a_library_image_is_stored_without_metadata_and_bounded(client_of: Any, cast: Any, settings: Any) -> None:
+def test_a_library_image_is_stored_without_metadata_and_bounded(
+    client_of: Any, cast: Any, settings: Any
+) -> None:
     settings.LIBRARY_IMAGE_MAX_SIDE = 1000
-    _upload(client_of(cast.district_officer), cast, "bien-ban.jpg", _photo_with_location((1600, 1200)))
+    _upload(
+        client_of(cast.district_officer), cast, "bien-ban.jpg", _photo_with_location((1600, 1200))
+    )
     doc = Document.objects.get()
     stored = doc.blob.file.open("rb").read()
     assert b"Nguyen Van" not in stored
@@ -162,6 +214,19 @@ def test_a_multi_page_tiff_keeps_its_pages(client_of: Any, cast: Any) -> None:
 
 def test_the_decoder_limit_is_set_when_any_process_starts() -> None:
     code = "import django; django.setup(); from PIL import Image; print(Image.MAX_IMAGE_PIXELS)"
-    env = {"DJANGO_SETTINGS_MODULE": "congdoan.config.settings", "PATH": "/usr/bin:/bin", "IMAGE_MAX_PIXELS": "1234567", "LIBRARY_MAX_IMAGE_PIXELS": "1000"}
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=django_settings.BASE_DIR, capture_output=True, text=True, timeout=60, check=True)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "congdoan.config.settings",
+        "PATH": "/usr/bin:/bin",
+        "IMAGE_MAX_PIXELS": "1234567",
+        "LIBRARY_MAX_IMAGE_PIXELS": "1000",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert done.stdout.strip() == "1234567"

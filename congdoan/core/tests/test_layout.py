@@ -33,13 +33,17 @@ def test_admin_menu_also_reaches_the_audit_log(admin_user: Any, client_of: Any) 
     assert f'href="{reverse("audit:list")}"' in html
 
 
-def test_officer_menu_reaches_the_outbox_but_not_the_workers_page(officer_a: Any, client_of: Any) -> None:
+def test_officer_menu_reaches_the_outbox_but_not_the_workers_page(
+    officer_a: Any, client_of: Any
+) -> None:
     html = client_of(officer_a).get(reverse("core:dashboard")).content.decode()
     assert f'href="{reverse("outbox:health")}"' in html
     assert reverse("core:operations") not in html
 
 
-def test_admin_menu_reaches_the_workers_page_and_the_outbox(admin_user: Any, client_of: Any) -> None:
+def test_admin_menu_reaches_the_workers_page_and_the_outbox(
+    admin_user: Any, client_of: Any
+) -> None:
     client = client_of(admin_user)
     html = client.get(reverse("core:dashboard")).content.decode()
     for name in ("core:operations", "outbox:health"):
@@ -81,7 +85,9 @@ def test_server_error_page_renders_without_request_or_database() -> None:
     assert "Xin lỗi, hệ thống đang gặp sự cố" in html
 
 
-def test_a_json_body_over_the_limit_gets_a_vietnamese_json_400_from_the_api(client: Client, settings: Any) -> None:
+def test_a_json_body_over_the_limit_gets_a_vietnamese_json_400_from_the_api(
+    client: Client, settings: Any
+) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     body = json.dumps({"unit": "PX-A", "text": "lương " * 1000})
     response = client.post("/api/v1/feedback", body, content_type="application/json")
@@ -90,7 +96,9 @@ def test_a_json_body_over_the_limit_gets_a_vietnamese_json_400_from_the_api(clie
     assert response.json() == {"detail": "Nội dung gửi lên quá lớn (tối đa 1 KB)."}
 
 
-def test_a_form_body_over_the_limit_gets_a_vietnamese_400_page(client: Client, settings: Any) -> None:
+def test_a_form_body_over_the_limit_gets_a_vietnamese_400_page(
+    client: Client, settings: Any
+) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     response = client.post("/y-kien/gui/", {"unit": "PX-A", "text": "lương " * 1000})
     assert response.status_code == 400

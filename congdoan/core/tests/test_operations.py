@@ -24,14 +24,24 @@ pytestmark = pytest.mark.django_db
 def database_tasks(settings: Any) -> None:
     settings.TASKS_BACKEND = "database"
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": list(django_settings.TASK_QUEUES)}
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": list(django_settings.TASK_QUEUES),
+        }
     }
 
 
 def _worker(seconds_ago: float = 1, **fields: Any) -> WorkerHeartbeat:
     now = timezone.now()
-    values = {"id": "w1", "host": "worker-1", "pid": 123, "backend": "database", "queues": "default,ocr",
-              "started_at": now - timedelta(hours=1), "last_seen": now - timedelta(seconds=seconds_ago)}
+    values = {
+        "id": "w1",
+        "host": "worker-1",
+        "pid": 123,
+        "backend": "database",
+        "queues": "default,ocr",
+        "started_at": now - timedelta(hours=1),
+        "last_seen": now - timedelta(seconds=seconds_ago),
+    }
     values.update(fields)
     return WorkerHeartbeat.objects.create(**values)
 
@@ -62,11 +72,13 @@ def test_health_is_503_when_no_worker_has_beaten_lately(client, database_tasks, 
 
     assert response.status_code == 503
     workers = response.json()["checks"]["workers"]
-    assert workers["ok"] is False and workers["count"] == 0 and workers["last_heartbeat_age_s"] >= 120
+    assert (
+        workers["ok"] is False and workers["count"] == 0 and workers["last_heartbeat_age_s"] >= 120
+    )
     # A warning naming the check, not an error mailed to the admins at every probe.
-    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING] == [
-        ("WARNING", "healthz: workers")
-    ]
+    assert [
+        (r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING
+    ] == [("WARNING", "healthz: workers")]
     # The web side alone is still fine: a load balancer may ask for only that.
     assert client.get("/healthz?chi=web").status_code == 200
 
@@ -76,7 +88,9 @@ def test_health_is_503_when_a_task_waits_too_long(client, database_tasks, settin
     _worker()
     result = worker_tasks.hold_first_time.enqueue("/nonexistent")
     assert client.get("/healthz").status_code == 200
-    DBTaskResult.objects.filter(pk=result.id).update(enqueued_at=timezone.now() - timedelta(minutes=11))
+    DBTaskResult.objects.filter(pk=result.id).update(
+        enqueued_at=timezone.now() - timedelta(minutes=11)
+    )
 
     response = client.get("/healthz")
 
@@ -94,8 +108,11 @@ def test_operations_page_is_for_administrators_only(client, cast, client_of):
 def _failed_task() -> str:
     result = worker_tasks.hold_first_time.enqueue("/nonexistent")
     DBTaskResult.objects.filter(pk=result.id).update(
-        status=TaskResultStatus.FAILED, finished_at=timezone.now(), exception_class_path="builtins.OSError",
-        traceback="Traceback…\nOSError: disk full\n", worker_ids=["a", "b", "c"],
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path="builtins.OSError",
+        traceback="Traceback…\nOSError: disk full\n",
+        worker_ids=["a", "b", "c"],
     )
     return str(result.id)
 
@@ -118,7 +135,9 @@ def test_operations_page_marks_a_worker_silent_past_the_stale_time(cast, client_
 
     page = client_of(cast.admin).get("/quan-tri/tien-trinh-nen/").content.decode()
 
-    live, silent = (page.split(f'data-worker="{w}"', 1)[1].split("</tr>", 1)[0] for w in ("w1", "w2"))
+    live, silent = (
+        page.split(f'data-worker="{w}"', 1)[1].split("</tr>", 1)[0] for w in ("w1", "w2")
+    )
     assert "giây trước" in live and "im lặng" not in live
     assert "im lặng" in silent and "giây trước" not in silent
 
@@ -143,5 +162,10 @@ def test_administrator_retries_a_failed_task_and_it_is_audited(cast, client_of, 
 def test_only_an_administrator_can_retry(cast, client_of, database_tasks):
     task_id = _failed_task()
 
-    assert client_of(cast.district_officer).post(f"/quan-tri/tien-trinh-nen/{task_id}/chay-lai/").status_code == 403
+    assert (
+        client_of(cast.district_officer)
+        .post(f"/quan-tri/tien-trinh-nen/{task_id}/chay-lai/")
+        .status_code
+        == 403
+    )
     assert DBTaskResult.objects.get(pk=task_id).status == TaskResultStatus.FAILED

@@ -12,7 +12,9 @@ from congdoan.core.processes import run_child
 
 
 def test_run_child_captures_output_as_subprocess_run_does():
-    done = run_child(["sh", "-c", "echo dữ liệu; echo lỗi >&2; exit 3"], capture_output=True, text=True)
+    done = run_child(
+        ["sh", "-c", "echo dữ liệu; echo lỗi >&2; exit 3"], capture_output=True, text=True
+    )
     assert (done.returncode, done.stdout, done.stderr) == (3, "dữ liệu\n", "lỗi\n")
     assert run_child(["cat"], input=b"abc", capture_output=True).stdout == b"abc"
     with pytest.raises(subprocess.CalledProcessError):

@@ -43,13 +43,30 @@ def _children_of(pid: int) -> list[int]:
 def test_ctrl_c_stops_the_web_server_and_the_worker_in_one_line(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(DATABASE_URL=_database_url(), TASKS_BACKEND="database", PYTHONUNBUFFERED="1",
-               DJANGO_SETTINGS_MODULE="congdoan.config.settings", WORKER_HEARTBEAT_SECONDS="0.5")
+    env.update(
+        DATABASE_URL=_database_url(),
+        TASKS_BACKEND="database",
+        PYTHONUNBUFFERED="1",
+        DJANGO_SETTINGS_MODULE="congdoan.config.settings",
+        WORKER_HEARTBEAT_SECONDS="0.5",
+    )
     env.pop("REDIS_URL", None)
     log = tmp_path / "worker.log"
     serve = subprocess.Popen(
-        [sys.executable, "-m", "congdoan.config.cli", "serve", "--worker-log", str(log), f"127.0.0.1:{port}"],
-        env=env, cwd=django_settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [
+            sys.executable,
+            "-m",
+            "congdoan.config.cli",
+            "serve",
+            "--worker-log",
+            str(log),
+            f"127.0.0.1:{port}",
+        ],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
         start_new_session=True,
     )
     try:
@@ -61,7 +78,9 @@ def test_ctrl_c_stops_the_web_server_and_the_worker_in_one_line(tmp_path):
             except urllib.error.HTTPError:
                 break  # it answers: up (whatever the health of what is behind it)
             except OSError:
-                assert serve.poll() is None and time.monotonic() < deadline, "the web server did not start"
+                assert serve.poll() is None and time.monotonic() < deadline, (
+                    "the web server did not start"
+                )
                 time.sleep(0.3)
         while not WorkerHeartbeat.objects.exists():
             assert time.monotonic() < deadline, "the worker did not start"

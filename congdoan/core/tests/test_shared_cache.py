@@ -118,7 +118,9 @@ def test_deploy_check_warns_about_a_process_local_cache() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migrate_creates_the_cache_table_even_from_a_process_on_another_cache(settings: Any) -> None:
+def test_migrate_creates_the_cache_table_even_from_a_process_on_another_cache(
+    settings: Any,
+) -> None:
     # As pytest-django migrates the test database: this process is on local memory, but the
     # worker and runserver processes the tests start use the table (else /healthz is 503).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

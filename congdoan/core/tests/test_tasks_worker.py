@@ -23,7 +23,6 @@ from congdoan.orgs.models import Unit
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def _redis_url_of_this_process() -> str:
     """One Redis database per xdist process (gw0 → 15, gw1 → 14, …): two test files that run
     at once never take each other's jobs from a shared queue."""

@@ -41,9 +41,16 @@ def one_mb_limit(settings: Any) -> Any:
     return settings
 
 
-def test_a_file_over_the_limit_is_said_to_be_larger_than_the_limit(client_of: Any, cast: Any, one_mb_limit: Any) -> None:
+def test_a_file_over_the_limit_is_said_to_be_larger_than_the_limit(
+    client_of: Any, cast: Any, one_mb_limit: Any
+) -> None:
     response = client_of(cast.district_officer).post(
-        "/tai-lieu/tai-len/", {"files": [SimpleUploadedFile("bao-cao.txt", b"a" * (3 * MB))], "unit": cast.district.pk, "visibility": "unit"},
+        "/tai-lieu/tai-len/",
+        {
+            "files": [SimpleUploadedFile("bao-cao.txt", b"a" * (3 * MB))],
+            "unit": cast.district.pk,
+            "visibility": "unit",
+        },
     )
     html = response.content.decode()
     assert "“bao-cao.txt” lớn hơn 1 MB" in html
@@ -51,7 +58,9 @@ def test_a_file_over_the_limit_is_said_to_be_larger_than_the_limit(client_of: An
     assert Document.objects.count() == 0
 
 
-def test_a_file_past_the_limit_is_not_stored_beyond_it(client_of: Any, cast: Any, one_mb_limit: Any) -> None:
+def test_a_file_past_the_limit_is_not_stored_beyond_it(
+    client_of: Any, cast: Any, one_mb_limit: Any
+) -> None:
     one_mb_limit.FILE_UPLOAD_HANDLERS = [
         "congdoan.core.uploads.LimitedUploadHandler",
         "congdoan.core.tests.test_uploads.CountingHandler",
@@ -60,7 +69,14 @@ def test_a_file_past_the_limit_is_not_stored_beyond_it(client_of: Any, cast: Any
     CountingHandler.seen = []
     response = client_of(cast.district_officer).post(
         "/tai-lieu/tai-len/",
-        {"files": [SimpleUploadedFile("to.txt", b"a" * (5 * MB)), SimpleUploadedFile("nho.txt", "Thông báo".encode())], "unit": cast.district.pk, "visibility": "unit"},
+        {
+            "files": [
+                SimpleUploadedFile("to.txt", b"a" * (5 * MB)),
+                SimpleUploadedFile("nho.txt", "Thông báo".encode()),
+            ],
+            "unit": cast.district.pk,
+            "visibility": "unit",
+        },
     )
     assert response.status_code == 200
     big, small = CountingHandler.seen
@@ -68,23 +84,37 @@ def test_a_file_past_the_limit_is_not_stored_beyond_it(client_of: Any, cast: Any
     assert list(Document.objects.values_list("original_name", flat=True)) == ["nho.txt"]
 
 
-def test_a_body_declared_larger_than_the_request_limit_is_refused_before_it_is_read(client_of: Any, cast: Any, settings: Any) -> None:
-    body = encode_multipart("BoUnDaRy", {"unit": cast.district.pk, "files": [SimpleUploadedFile("a.txt", b"abc")]})
+def test_a_body_declared_larger_than_the_request_limit_is_refused_before_it_is_read(
+    client_of: Any, cast: Any, settings: Any
+) -> None:
+    body = encode_multipart(
+        "BoUnDaRy", {"unit": cast.district.pk, "files": [SimpleUploadedFile("a.txt", b"abc")]}
+    )
     declared = settings.UPLOAD_MAX_REQUEST_BYTES + 1
     # The test client's payload refuses to be read past what it holds: had anything read the body, this would fail.
     response = client_of(cast.district_officer).post(
-        "/tai-lieu/tai-len/", body, content_type="multipart/form-data; boundary=BoUnDaRy", CONTENT_LENGTH=str(declared),
+        "/tai-lieu/tai-len/",
+        body,
+        content_type="multipart/form-data; boundary=BoUnDaRy",
+        CONTENT_LENGTH=str(declared),
     )
     assert response.status_code == 413
     assert f"lớn hơn {format_size(settings.UPLOAD_MAX_REQUEST_BYTES)}" in response.content.decode()
     assert Document.objects.count() == 0
 
 
-def test_htmx_gets_the_too_large_message_alone_to_put_under_its_form(client_of: Any, cast: Any, settings: Any) -> None:
-    body = encode_multipart("BoUnDaRy", {"unit": cast.district.pk, "files": [SimpleUploadedFile("a.txt", b"abc")]})
+def test_htmx_gets_the_too_large_message_alone_to_put_under_its_form(
+    client_of: Any, cast: Any, settings: Any
+) -> None:
+    body = encode_multipart(
+        "BoUnDaRy", {"unit": cast.district.pk, "files": [SimpleUploadedFile("a.txt", b"abc")]}
+    )
     response = client_of(cast.district_officer).post(
-        "/tai-lieu/tai-len/", body, content_type="multipart/form-data; boundary=BoUnDaRy",
-        CONTENT_LENGTH=str(settings.UPLOAD_MAX_REQUEST_BYTES + 1), HTTP_HX_REQUEST="true",
+        "/tai-lieu/tai-len/",
+        body,
+        content_type="multipart/form-data; boundary=BoUnDaRy",
+        CONTENT_LENGTH=str(settings.UPLOAD_MAX_REQUEST_BYTES + 1),
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 413
     html = response.content.decode()
@@ -94,13 +124,27 @@ def test_htmx_gets_the_too_large_message_alone_to_put_under_its_form(client_of: 
     assert "data-swap-client-errors" in page and "library/upload.js" in page
 
 
-def test_a_worker_s_photo_over_the_upload_limit_is_refused_as_larger_than_the_limit(client: Any, cast: Any, settings: Any) -> None:
+def test_a_worker_s_photo_over_the_upload_limit_is_refused_as_larger_than_the_limit(
+    client: Any, cast: Any, settings: Any
+) -> None:
     settings.UPLOAD_MAX_BYTES = MB
     settings.FEEDBACK_PHOTO_MAX_BYTES = MB // 2
-    response = client.post("/y-kien/gui/", {"unit": "PX-A", "text": "Ảnh", "photo": SimpleUploadedFile("anh.jpg", b"\xff\xd8" + b"a" * (2 * MB))})
+    response = client.post(
+        "/y-kien/gui/",
+        {
+            "unit": "PX-A",
+            "text": "Ảnh",
+            "photo": SimpleUploadedFile("anh.jpg", b"\xff\xd8" + b"a" * (2 * MB)),
+        },
+    )
     assert response.status_code == 422
     assert "quá lớn (hơn 512 KB)" in response.content.decode()
 
 
 def test_sizes_read_the_vietnamese_way() -> None:
-    assert [format_size(n) for n in (10, 800 * 1024, 50 * MB, 3 * MB // 2)] == ["10 byte", "800 KB", "50 MB", "1,5 MB"]
+    assert [format_size(n) for n in (10, 800 * 1024, 50 * MB, 3 * MB // 2)] == [
+        "10 byte",
+        "800 KB",
+        "50 MB",
+        "1,5 MB",
+    ]

@@ -41,7 +41,11 @@ class Worker:
     def __init__(self, env: dict[str, str], *extra: str) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "congdoan.config.cli", "worker", *extra],
-            env=env, cwd=django_settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=env,
+            cwd=django_settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -69,13 +73,20 @@ class Worker:
 def start_worker(settings: Any, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
     settings.TASKS_BACKEND = "database"
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": list(django_settings.TASK_QUEUES)}
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": list(django_settings.TASK_QUEUES),
+        }
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
-        DATABASE_URL=_database_url(), TASKS_BACKEND="database", PYTHONUNBUFFERED="1",
-        DJANGO_SETTINGS_MODULE="congdoan.config.settings", WORKER_HEARTBEAT_SECONDS="0.5",
-        WORKER_STOP_GRACE_SECONDS="1", WORKER_POLL_SECONDS="0.2",
+        DATABASE_URL=_database_url(),
+        TASKS_BACKEND="database",
+        PYTHONUNBUFFERED="1",
+        DJANGO_SETTINGS_MODULE="congdoan.config.settings",
+        WORKER_HEARTBEAT_SECONDS="0.5",
+        WORKER_STOP_GRACE_SECONDS="1",
+        WORKER_POLL_SECONDS="0.2",
     )
     env.pop("REDIS_URL", None)
     started: list[Worker] = []
@@ -152,7 +163,9 @@ def test_an_idle_worker_stops_on_a_signal_with_one_line_and_status_zero(start_wo
     _wait_until(lambda: WorkerHeartbeat.objects.exists(), what="the heartbeat")
     worker.proc.send_signal(signum)
     time.sleep(0.1)
-    worker.proc.send_signal(signal.SIGTERM)  # a second signal (as a supervisor sends) changes nothing
+    worker.proc.send_signal(
+        signal.SIGTERM
+    )  # a second signal (as a supervisor sends) changes nothing
 
     code, output = worker.finish(timeout=20)
 
@@ -185,27 +198,39 @@ def test_a_busy_worker_stopped_puts_its_task_back_in_the_queue(start_worker, tmp
 def _running_task_of(worker_id: str, tmp_path: Path, *, claims: int = 1) -> str:
     result = worker_tasks.hold_first_time.enqueue(str(tmp_path / "never.txt"))
     DBTaskResult.objects.filter(pk=result.id).update(
-        status=TaskResultStatus.RUNNING, started_at=timezone.now(),
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now(),
         worker_ids=[f"earlier-{n}" for n in range(claims - 1)] + [worker_id],
     )
     return result.id
 
 
-def _heartbeat(worker_id: str, *, seconds_ago: float, host: str = "another-machine", pid: int = 4242) -> None:
+def _heartbeat(
+    worker_id: str, *, seconds_ago: float, host: str = "another-machine", pid: int = 4242
+) -> None:
     now = timezone.now()
     WorkerHeartbeat.objects.create(
-        id=worker_id, host=host, pid=pid, backend="database", queues="default",
-        started_at=now - timedelta(hours=1), last_seen=now - timedelta(seconds=seconds_ago),
+        id=worker_id,
+        host=host,
+        pid=pid,
+        backend="database",
+        queues="default",
+        started_at=now - timedelta(hours=1),
+        last_seen=now - timedelta(seconds=seconds_ago),
     )
 
 
-def test_a_silent_worker_on_another_machine_loses_its_tasks_only_once_stale(start_worker, settings, tmp_path):
+def test_a_silent_worker_on_another_machine_loses_its_tasks_only_once_stale(
+    start_worker, settings, tmp_path
+):
     settings.WORKER_STALE_SECONDS = 30
     _heartbeat("elsewhere", seconds_ago=10)
     task_id = _running_task_of("elsewhere", tmp_path)
 
     assert reclaim_dead_workers().requeued == []
-    WorkerHeartbeat.objects.filter(pk="elsewhere").update(last_seen=timezone.now() - timedelta(seconds=31))
+    WorkerHeartbeat.objects.filter(pk="elsewhere").update(
+        last_seen=timezone.now() - timedelta(seconds=31)
+    )
     outcome = reclaim_dead_workers()
 
     assert outcome.requeued == [task_id] and outcome.workers == ["elsewhere"]
@@ -213,7 +238,9 @@ def test_a_silent_worker_on_another_machine_loses_its_tasks_only_once_stale(star
     assert not WorkerHeartbeat.objects.exists()
 
 
-def test_a_task_that_killed_its_worker_too_often_is_failed_not_retried(start_worker, settings, tmp_path):
+def test_a_task_that_killed_its_worker_too_often_is_failed_not_retried(
+    start_worker, settings, tmp_path
+):
     settings.WORKER_MAX_CLAIMS = 3
     _heartbeat("elsewhere", seconds_ago=3600)
     task_id = _running_task_of("elsewhere", tmp_path, claims=3)
@@ -233,7 +260,9 @@ def test_a_live_workers_task_is_left_alone(start_worker, tmp_path):
     assert DBTaskResult.objects.get(pk=task_id).status == TaskResultStatus.RUNNING
 
 
-def test_a_dead_pid_in_another_pid_namespace_is_not_taken_for_a_dead_worker(start_worker, settings, tmp_path):
+def test_a_dead_pid_in_another_pid_namespace_is_not_taken_for_a_dead_worker(
+    start_worker, settings, tmp_path
+):
     # Two containers with one host name (Docker's host network): their pids are not ours to test.
     settings.WORKER_STALE_SECONDS = 30
     _heartbeat("container-b", seconds_ago=1, host=socket.gethostname(), pid=4_000_000)
@@ -241,17 +270,23 @@ def test_a_dead_pid_in_another_pid_namespace_is_not_taken_for_a_dead_worker(star
     task_id = _running_task_of("container-b", tmp_path)
 
     assert reclaim_dead_workers().requeued == []
-    WorkerHeartbeat.objects.filter(pk="container-b").update(pid_namespace=os.readlink("/proc/self/ns/pid"))
+    WorkerHeartbeat.objects.filter(pk="container-b").update(
+        pid_namespace=os.readlink("/proc/self/ns/pid")
+    )
     assert reclaim_dead_workers().requeued == [task_id]  # same namespace: pid 4000000 is gone
 
 
-def test_a_task_of_a_worker_that_kept_no_heartbeat_is_taken_back_once_it_ran_stale_seconds(start_worker, settings, tmp_path):
+def test_a_task_of_a_worker_that_kept_no_heartbeat_is_taken_back_once_it_ran_stale_seconds(
+    start_worker, settings, tmp_path
+):
     # e.g. left RUNNING by a worker of the version before heartbeats, killed at the upgrade.
     settings.WORKER_STALE_SECONDS = 30
     task_id = _running_task_of("worker-without-heartbeat", tmp_path)
 
     assert reclaim_dead_workers().requeued == []  # it may be running right now
-    DBTaskResult.objects.filter(pk=task_id).update(started_at=timezone.now() - timedelta(seconds=31))
+    DBTaskResult.objects.filter(pk=task_id).update(
+        started_at=timezone.now() - timedelta(seconds=31)
+    )
 
     assert reclaim_dead_workers().requeued == [task_id]
     assert DBTaskResult.objects.get(pk=task_id).status == TaskResultStatus.READY
@@ -275,7 +310,8 @@ def test_a_worker_goes_on_when_the_database_cuts_its_connections(start_worker):
     result = worker_ping.enqueue("after the cut")
     _wait_until(
         lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL,
-        timeout=30, what="the task after the cut",
+        timeout=30,
+        what="the task after the cut",
     )
 
     assert worker.proc.poll() is None, "".join(worker.lines)
@@ -285,17 +321,28 @@ def test_a_worker_goes_on_when_the_database_cuts_its_connections(start_worker):
     assert "Traceback" not in output, output
 
 
-def test_a_database_error_out_of_the_polling_loop_puts_the_claim_back_and_the_worker_goes_on(monkeypatch, settings):
+def test_a_database_error_out_of_the_polling_loop_puts_the_claim_back_and_the_worker_goes_on(
+    monkeypatch, settings
+):
     """On any database: the error a restart raises in django-tasks-db's loop, injected once,
     after the worker claimed a task and before it could record anything."""
     settings.TASKS_BACKEND = "database"
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": list(django_settings.TASK_QUEUES)}
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": list(django_settings.TASK_QUEUES),
+        }
     }
     result = worker_ping.enqueue("claimed when the database went away")
     worker = DatabaseWorker(
-        queue_names=["default"], interval=0.1, batch=True, backend_name="default", startup_delay=False,
-        max_tasks=None, worker_id="cut-worker", excluded_queue_names=[],
+        queue_names=["default"],
+        interval=0.1,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="cut-worker",
+        excluded_queue_names=[],
     )
     loop = DatabaseWorkerBase.run
     calls: list[int] = []
@@ -304,7 +351,9 @@ def test_a_database_error_out_of_the_polling_loop_puts_the_claim_back_and_the_wo
         calls.append(1)
         if len(calls) == 1:
             DBTaskResult.objects.filter(pk=result.id).update(
-                status=TaskResultStatus.RUNNING, started_at=timezone.now(), worker_ids=["cut-worker"]
+                status=TaskResultStatus.RUNNING,
+                started_at=timezone.now(),
+                worker_ids=["cut-worker"],
             )
             raise OperationalError("server closed the connection unexpectedly")
         loop(self)

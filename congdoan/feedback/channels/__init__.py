@@ -84,7 +84,9 @@ def deliver_answer(concern: Any) -> OutboundMessage | None:
         text = sms.fit_segments(
             answer_message(concern), settings.SMS_MAX_SEGMENTS, link=tracking_url(concern)
         )
-        missing = "" if settings.SMS_API_BASE and settings.SMS_API_KEY else "SMS_API_BASE / SMS_API_KEY"
+        missing = (
+            "" if settings.SMS_API_BASE and settings.SMS_API_KEY else "SMS_API_BASE / SMS_API_KEY"
+        )
     else:
         logger.debug("answer %s: channel %s reads answers on the site", concern.code, channel)
         return None

@@ -76,7 +76,9 @@ def help_text(error: str) -> str:
     ) % {"error": error}
 
 
-def _send_later(channel: str, recipient: str, text: str, concern_id: int | None, *, key: str) -> None:
+def _send_later(
+    channel: str, recipient: str, text: str, concern_id: int | None, *, key: str
+) -> None:
     """Queue the reply in the outbox, in the caller's transaction (sent after commit, retried)."""
     message_enqueue(
         channel=channel,
@@ -164,7 +166,11 @@ def _submit(
     except ValidationError as exc:
         error = _first_error(exc)
         _send_later(
-            channel, recipient, help_text(error), None, key=f"feedback.reply:{channel}:{external_id}"
+            channel,
+            recipient,
+            help_text(error),
+            None,
+            key=f"feedback.reply:{channel}:{external_id}",
         )
         return IntakeResult(concern=None, created=False, error=error)
     return IntakeResult(concern=concern, created=True)

@@ -146,4 +146,3 @@ def with_link(text: str, link: str, max_segments: int) -> str:
     if segment_count(whole) <= max_segments:
         return whole
     return fit_segments(text, max_segments, link=link)
-

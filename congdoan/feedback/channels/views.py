@@ -89,7 +89,9 @@ def _refuse_control_characters(channel: str, *fields: str) -> JsonResponse | Non
         return None
     logger.warning(
         "%s webhook: refused message %s with a control character %s",
-        channel, fields[0].encode("unicode_escape").decode()[:80], found,
+        channel,
+        fields[0].encode("unicode_escape").decode()[:80],
+        found,
     )
     return JsonResponse({"ok": False, "error": "control characters"})
 

@@ -68,4 +68,3 @@ def parse_text_event(body: dict[str, Any]) -> ZaloText | None:
     return ZaloText(
         sender_id=sender_id, text=text, msg_id=msg_id, timestamp=str(body.get("timestamp", ""))
     )
-

@@ -50,19 +50,31 @@ def test_saving_an_anonymous_concern_in_the_admin_keeps_the_contact(cast, client
     page = client.get(f"/quan-tri/feedback/concern/{concern.pk}/change/")
     form = page.context["adminform"].form
     values = {name: form[name].value() for name in form.fields if name != "photo"}
-    data = {k: ("on" if v is True else v) for k, v in values.items() if v is not None and v is not False}
+    data = {
+        k: ("on" if v is True else v) for k, v in values.items() if v is not None and v is not False
+    }
     for inline in page.context["inline_admin_formsets"]:  # none has rows for this concern
-        data.update({f"{inline.formset.prefix}-TOTAL_FORMS": "0", f"{inline.formset.prefix}-INITIAL_FORMS": "0"})
+        data.update(
+            {
+                f"{inline.formset.prefix}-TOTAL_FORMS": "0",
+                f"{inline.formset.prefix}-INITIAL_FORMS": "0",
+            }
+        )
     data["internal_note"] = "đã xem"
     response = client.post(f"/quan-tri/feedback/concern/{concern.pk}/change/", data)
     assert response.status_code == 302, (
         response.context["adminform"].form.errors,
-        [(f.formset.errors, f.formset.non_form_errors()) for f in response.context["inline_admin_formsets"]],
+        [
+            (f.formset.errors, f.formset.non_form_errors())
+            for f in response.context["inline_admin_formsets"]
+        ],
         response.context["errors"],
     )
     concern.refresh_from_db()
     assert (concern.contact_name, concern.contact_phone, concern.submitted_by) == (
-        NAME, PHONE, cast.member_user,
+        NAME,
+        PHONE,
+        cast.member_user,
     )
     assert concern.is_anonymous and concern.internal_note == "đã xem"
 

@@ -107,9 +107,10 @@ def test_answer_given_before_versions_existed_is_kept_as_version_one(
     client_of(cast.officer_a).post(
         reverse("feedback:answer_correct", args=[concern.code]), {"text": "Bản mới"}
     )
-    assert list(
-        ConcernAnswer.objects.filter(concern=concern).values_list("version", "text")
-    ) == [(1, "Bản cũ"), (2, "Bản mới")]
+    assert list(ConcernAnswer.objects.filter(concern=concern).values_list("version", "text")) == [
+        (1, "Bản cũ"),
+        (2, "Bản mới"),
+    ]
 
 
 def test_an_open_concern_has_no_answer_to_correct(cast: Any, client_of: Any, submit: Any) -> None:
@@ -140,7 +141,9 @@ def test_officer_picks_an_answer_template_of_the_concerns_topic(
     _answer_templates()
     _answer_templates()  # the demo's templates are seeded once
     assert AnswerTemplate.objects.count() == len(ANSWER_TEMPLATES)
-    AnswerTemplate.objects.create(topic="wages", title="Mẫu riêng của B", text="…", unit=cast.unit_b)
+    AnswerTemplate.objects.create(
+        topic="wages", title="Mẫu riêng của B", text="…", unit=cast.unit_b
+    )
     concern = submit("Công ty chậm trả lương tháng 10 hai tuần rồi", unit=cast.unit_a)
     assert concern.topic == "wages"
     client = client_of(cast.officer_a)
@@ -164,7 +167,10 @@ def test_legal_basis_is_suggested_from_documents_the_officer_may_see(
         visibility=Visibility.SUBTREE,
     )
     hidden = make_document(
-        cast, cast.unit_b, "Biên bản về trả lương của công ty B", "Trả lương chậm.",
+        cast,
+        cast.unit_b,
+        "Biên bản về trả lương của công ty B",
+        "Trả lương chậm.",
     )
     concern = submit("cong ty cham tra luong thang 10 hai tuan roi", unit=cast.unit_a)
     client = client_of(cast.officer_a)
@@ -237,7 +243,9 @@ def test_answer_with_a_templates_blanks_left_is_refused_and_the_officers_text_ke
     assert concern.answer_text == "" and not ConcernAnswer.objects.exists()
 
     filled = "Công ty cam kết trả lương tháng 11 trước ngày 10/12. Anh chị rất vất vả…"
-    client_of(cast.officer_a).post(reverse("feedback:answer", args=[concern.code]), {"text": filled})
+    client_of(cast.officer_a).post(
+        reverse("feedback:answer", args=[concern.code]), {"text": filled}
+    )
     concern.refresh_from_db()
     assert concern.answer_text == filled  # an ellipsis closing a word is not a blank
 
@@ -261,12 +269,20 @@ def test_a_report_or_minutes_is_never_suggested_as_a_legal_basis(
     cast: Any, client_of: Any, submit: Any
 ) -> None:
     guidance = make_document(
-        cast, cast.district, "Hướng dẫn về trả lương đúng hạn", "Phải trả lương đúng hạn.",
-        visibility=Visibility.SUBTREE, doc_type="huong_dan",
+        cast,
+        cast.district,
+        "Hướng dẫn về trả lương đúng hạn",
+        "Phải trả lương đúng hạn.",
+        visibility=Visibility.SUBTREE,
+        doc_type="huong_dan",
     )
     report = make_document(
-        cast, cast.district, "Báo cáo sơ kết 6 tháng: tiền lương, trả lương", "Trả lương chậm ở 3 công ty.",
-        visibility=Visibility.SUBTREE, doc_type="bao_cao",
+        cast,
+        cast.district,
+        "Báo cáo sơ kết 6 tháng: tiền lương, trả lương",
+        "Trả lương chậm ở 3 công ty.",
+        visibility=Visibility.SUBTREE,
+        doc_type="bao_cao",
     )
     concern = submit("cong ty cham tra luong thang 10 hai tuan roi", unit=cast.unit_a)
     page = _detail(client_of(cast.officer_a), concern)
@@ -290,7 +306,9 @@ def test_history_says_received_once_not_received_to_received(
     cast: Any, client_of: Any, submit: Any
 ) -> None:
     concern = submit("Xin hỏi về đoàn phí", unit=cast.unit_a)
-    assert ConcernEvent.objects.filter(concern=concern, kind="submit", to_status="received").exists()
+    assert ConcernEvent.objects.filter(
+        concern=concern, kind="submit", to_status="received"
+    ).exists()
     page = _detail(client_of(cast.officer_a), concern)
     history = page.split("Lịch sử", 1)[1]
     assert "Tiếp nhận" in history and "Tiếp nhận → Đã tiếp nhận" not in history

@@ -30,8 +30,15 @@ def test_the_unknown_union_option_is_read_whole_in_the_phones_select(
 def test_worker_reopens_on_a_phone_and_still_reads_the_earlier_answer(
     phone: Any, live_server: Any, cast: Any
 ) -> None:
-    concern = concern_submit(text="Xin hỏi nghỉ Tết mấy ngày", unit=cast.unit_a, channel=Channel.WEB)
-    concern_answer(actor=cast.officer_a, concern=concern, text="Nghỉ 5 ngày theo Điều 112.", citation="Điều 112 BLLĐ 2019")
+    concern = concern_submit(
+        text="Xin hỏi nghỉ Tết mấy ngày", unit=cast.unit_a, channel=Channel.WEB
+    )
+    concern_answer(
+        actor=cast.officer_a,
+        concern=concern,
+        text="Nghỉ 5 ngày theo Điều 112.",
+        citation="Điều 112 BLLĐ 2019",
+    )
     phone.goto(f"{live_server.url}/y-kien/tra-cuu/{concern.code}/")
     phone.fill("textarea[name=reason]", "công ty nói chỉ nghỉ 3 ngày")
     phone.click("text=Mở lại ý kiến")

@@ -31,7 +31,13 @@ def test_demo_seed_looks_like_a_real_district_and_is_idempotent(settings: Any) -
     assert 0.3 <= sum(c.is_anonymous for c in concerns) / total <= 0.8
     # every stage of the work, with plausible answers, a few overdue
     statuses = Counter(c.status for c in concerns)
-    for status in (Status.TRIAGED, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED, Status.REOPENED):
+    for status in (
+        Status.TRIAGED,
+        Status.IN_PROGRESS,
+        Status.ANSWERED,
+        Status.CLOSED,
+        Status.REOPENED,
+    ):
         assert statuses[status] >= 1, status
     answered = [c for c in concerns if c.answered_at]
     assert answered and all(len(c.answer_text) > 60 for c in answered)
@@ -45,7 +51,9 @@ def test_demo_seed_looks_like_a_real_district_and_is_idempotent(settings: Any) -
     assert all(c.answered_at and c.created_at <= c.answered_at <= now for c in answered)
     # the two small groups of similar messages
     assert Concern.objects.values("cluster").exclude(cluster=None).distinct().count() >= 2
-    assert 3 <= Concern.objects.filter(unit__code="PX-MAY-PHUMINH", cluster__isnull=False).count() <= 6
+    assert (
+        3 <= Concern.objects.filter(unit__code="PX-MAY-PHUMINH", cluster__isnull=False).count() <= 6
+    )
     assert Concern.objects.values("channel").distinct().count() >= 4
     demo.seed()
     assert Concern.objects.count() == total

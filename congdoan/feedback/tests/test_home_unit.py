@@ -72,9 +72,7 @@ def test_the_form_says_what_unknown_means_and_where_it_goes(cast: Any, client: A
 
 def test_confirmation_page_says_where_the_concern_went(cast: Any, client: Any) -> None:
     set_home_unit(cast.district)
-    client.post(
-        reverse("feedback:submit"), {"text": "Xin hỏi về nhà trẻ cho con công nhân"}
-    )
+    client.post(reverse("feedback:submit"), {"text": "Xin hỏi về nhà trẻ cho con công nhân"})
     concern = Concern.objects.get()
     page = client.get(reverse("feedback:track", args=[concern.code]) + "?moi=1").content.decode()
     assert "Ý kiến đã được gửi tới <strong>LĐLĐ huyện Phú Xuyên</strong>" in page
@@ -92,9 +90,7 @@ def _api(client: Any, body: dict[str, Any]) -> Any:
     )
 
 
-def test_public_api_refuses_a_federation_that_is_not_the_home_unit(
-    cast: Any, client: Any
-) -> None:
+def test_public_api_refuses_a_federation_that_is_not_the_home_unit(cast: Any, client: Any) -> None:
     set_home_unit(cast.district)
     for code in ("HN", "TT", "hn"):
         assert _api(client, {"text": "Xin hỏi về lương", "unit": code}).status_code == 404
@@ -116,9 +112,7 @@ def test_zalo_tag_of_a_federation_gives_no_unit(cast: Any) -> None:
     assert match_unit("Xin hỏi #px-a về lương")[0] == cast.unit_a
 
 
-def test_merged_unions_qr_token_works_the_same_on_web_api_and_zalo(
-    cast: Any, client: Any
-) -> None:
+def test_merged_unions_qr_token_works_the_same_on_web_api_and_zalo(cast: Any, client: Any) -> None:
     old = unit(cast.district, code="PX-OLD", name="Công đoàn Trường cũ")
     org_services.unit_merge(actor=None, source=old, target=cast.unit_a, on_date=date(2025, 7, 1))
     url = reverse("feedback:submit_qr", args=[old.qr_token])

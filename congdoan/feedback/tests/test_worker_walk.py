@@ -16,9 +16,16 @@ def test_a_reopened_concern_still_shows_the_earlier_answer(
     cast: Any, client: Any, submit: Any
 ) -> None:
     concern = submit("Xin hỏi nghỉ Tết mấy ngày", unit=cast.unit_a)
-    concern_answer(actor=cast.officer_a, concern=concern, text="Nghỉ 5 ngày theo Điều 112.", citation="Điều 112 BLLĐ 2019")
+    concern_answer(
+        actor=cast.officer_a,
+        concern=concern,
+        text="Nghỉ 5 ngày theo Điều 112.",
+        citation="Điều 112 BLLĐ 2019",
+    )
     track = reverse("feedback:track", args=[concern.code])
-    client.post(reverse("feedback:track_reopen", args=[concern.code]), {"reason": "cong ty noi chi 3 ngay"})
+    client.post(
+        reverse("feedback:track_reopen", args=[concern.code]), {"reason": "cong ty noi chi 3 ngay"}
+    )
     assert Concern.objects.get(pk=concern.pk).status == Status.REOPENED
 
     html = client.get(track).content.decode()
@@ -49,7 +56,9 @@ def test_members_list_of_their_concerns_uses_the_workers_words(
 def test_tracking_page_says_where_a_concern_without_a_union_went_on_later_visits(
     cast: Any, client: Any
 ) -> None:
-    response = client.post(reverse("feedback:submit"), {"text": "cong ty cham luong thang 10", "unit_pick": ""})
+    response = client.post(
+        reverse("feedback:submit"), {"text": "cong ty cham luong thang 10", "unit_pick": ""}
+    )
     concern = Concern.objects.get()
     html = client.get(reverse("feedback:track", args=[concern.code])).content.decode()  # not ?moi=1
     assert response.status_code == 302 and concern.assigned_unit is not None
@@ -65,7 +74,10 @@ def test_tracking_page_says_the_photo_arrived(cast: Any, client: Any) -> None:
     Image.new("RGB", (800, 600), (200, 100, 50)).save(buf, "JPEG")
     buf.seek(0)
     buf.name = "IMG_20261206.jpg"
-    client.post(reverse("feedback:submit"), {"text": "quat hong ca thang", "unit_pick": "PX-A", "photo": buf})
+    client.post(
+        reverse("feedback:submit"),
+        {"text": "quat hong ca thang", "unit_pick": "PX-A", "photo": buf},
+    )
     concern = Concern.objects.get()
     assert concern.photo
     html = client.get(reverse("feedback:track", args=[concern.code]) + "?moi=1").content.decode()
@@ -78,7 +90,10 @@ def test_a_merged_unions_qr_page_says_why_it_goes_to_the_successor(cast: Any, cl
     old.refresh_from_db()
     html = client.get(reverse("feedback:submit_qr", args=[old.qr_token])).content.decode()
     assert cast.unit_a.name in html
-    assert 'id="da-sap-nhap"' in html and "Công đoàn Trường Tiểu học Cũ đã sáp nhập vào công đoàn này" in html
+    assert (
+        'id="da-sap-nhap"' in html
+        and "Công đoàn Trường Tiểu học Cũ đã sáp nhập vào công đoàn này" in html
+    )
     plain = client.get(reverse("feedback:submit_qr", args=[cast.unit_a.qr_token])).content.decode()
     assert 'id="da-sap-nhap"' not in plain
 
@@ -99,7 +114,9 @@ def test_a_worker_whose_photo_is_too_large_is_told_to_take_it_again_not_that_it_
     Image.new("1", (8000, 8000)).save(buf, "PNG")  # 64 million pixels in a few kilobytes
     buf.seek(0)
     buf.name = "bang-luong.png"
-    response = client.post(reverse("feedback:submit"), {"text": "anh chup bang luong", "photo": buf})
+    response = client.post(
+        reverse("feedback:submit"), {"text": "anh chup bang luong", "photo": buf}
+    )
     html = response.content.decode()
     assert response.status_code == 422 and not Concern.objects.exists()
     assert "Hãy chụp lại bằng điện thoại hoặc chọn ảnh nhỏ hơn" in html
@@ -116,7 +133,10 @@ def test_a_search_match_names_the_employer_once_beside_the_union_not_in_a_column
     html = client.get(reverse("feedback:submit") + "?q=cong ty").content.decode()
     assert "(Công ty May A)" not in html
     # The name and the employer are one flex item of the label, so they wrap as one text.
-    assert f"<span>{cast.unit_b.name} <span class=\"muted small\">(Samsung Display Việt Nam)</span></span>" in html
+    assert (
+        f'<span>{cast.unit_b.name} <span class="muted small">(Samsung Display Việt Nam)</span></span>'
+        in html
+    )
 
 
 def test_words_pasted_from_word_with_invisible_control_characters_are_kept_not_refused(
@@ -142,16 +162,25 @@ def test_a_reopen_reason_pasted_with_a_control_character_reopens(
 ) -> None:
     concern = submit("Xin hỏi nghỉ Tết mấy ngày", unit=cast.unit_a)
     concern_answer(actor=cast.officer_a, concern=concern, text="Nghỉ 5 ngày.", citation="")
-    response = client.post(reverse("feedback:track_reopen", args=[concern.code]), {"reason": "chua dung\x0bcong ty noi 3 ngay"})
+    response = client.post(
+        reverse("feedback:track_reopen", args=[concern.code]),
+        {"reason": "chua dung\x0bcong ty noi 3 ngay"},
+    )
     assert response.status_code == 302
     assert Concern.objects.get(pk=concern.pk).status == Status.REOPENED
-    response = client.post(reverse("feedback:track_rate", args=[concern.code]), {"rating": "2", "comment": "x\x00y"})
+    response = client.post(
+        reverse("feedback:track_rate", args=[concern.code]), {"rating": "2", "comment": "x\x00y"}
+    )
     assert response.status_code == 302
 
 
-def test_officer_forms_still_refuse_control_characters_at_the_edge(cast: Any, client_of: Any, submit: Any) -> None:
+def test_officer_forms_still_refuse_control_characters_at_the_edge(
+    cast: Any, client_of: Any, submit: Any
+) -> None:
     concern = submit("Xin hỏi", unit=cast.unit_a)
-    response = client_of(cast.officer_a).post(reverse("feedback:note", args=[concern.code]), {"text": "a\x00b"})
+    response = client_of(cast.officer_a).post(
+        reverse("feedback:note", args=[concern.code]), {"text": "a\x00b"}
+    )
     assert response.status_code == 400
 
 
@@ -170,7 +199,9 @@ def test_an_ordinary_phone_photo_of_several_megabytes_is_taken_and_shrunk(
     assert 6 * 1024 * 1024 < buf.tell() < 15 * 1024 * 1024  # a 12 MP photo with much detail
     buf.seek(0)
     buf.name = "IMG_20261206_093012.jpg"
-    response = client.post(reverse("feedback:submit"), {"text": "nuoc ngap xuong", "unit_pick": "PX-A", "photo": buf})
+    response = client.post(
+        reverse("feedback:submit"), {"text": "nuoc ngap xuong", "unit_pick": "PX-A", "photo": buf}
+    )
     assert response.status_code == 302
     concern = Concern.objects.get()
     with Image.open(concern.photo.path) as stored:
@@ -184,11 +215,17 @@ def test_a_logged_in_member_who_is_not_anonymous_can_be_answered_by_name_and_pho
     user.phone = "+84912345678"
     user.save(update_fields=["phone"])
     member = client_of(user)
-    member.post(reverse("feedback:submit"), {"text": "Xin hỏi lương làm thêm ngày lễ", "unit_pick": "PX-A"})
+    member.post(
+        reverse("feedback:submit"), {"text": "Xin hỏi lương làm thêm ngày lễ", "unit_pick": "PX-A"}
+    )
     named = Concern.objects.get()
     assert not named.is_anonymous and named.submitted_by == user
     assert named.contact_name == user.get_full_name() and named.contact_phone == "+84912345678"
-    html = client_of(cast.officer_a).get(reverse("feedback:detail", args=[named.code])).content.decode()
+    html = (
+        client_of(cast.officer_a)
+        .get(reverse("feedback:detail", args=[named.code]))
+        .content.decode()
+    )
     assert "Người gửi không để lại liên hệ" not in html and user.get_full_name() in html
 
 
@@ -198,11 +235,19 @@ def test_a_logged_in_member_who_is_anonymous_leaves_no_contact_unasked(
     user = cast.member_user
     user.phone = "+84912345678"
     user.save(update_fields=["phone"])
-    client_of(user).post(reverse("feedback:submit"), {"text": "Xin hỏi lương làm thêm ngày lễ", "unit_pick": "PX-A", "is_anonymous": "on"})
+    client_of(user).post(
+        reverse("feedback:submit"),
+        {"text": "Xin hỏi lương làm thêm ngày lễ", "unit_pick": "PX-A", "is_anonymous": "on"},
+    )
     concern = Concern.objects.get()
     assert concern.is_anonymous and concern.contact_name == "" and concern.contact_phone == ""
 
 
-def test_the_form_tells_a_logged_in_member_whose_contact_is_used(cast: Any, client: Any, client_of: Any) -> None:
-    assert 'id="lien-he-tai-khoan"' in client_of(cast.member_user).get(reverse("feedback:submit")).content.decode()
+def test_the_form_tells_a_logged_in_member_whose_contact_is_used(
+    cast: Any, client: Any, client_of: Any
+) -> None:
+    assert (
+        'id="lien-he-tai-khoan"'
+        in client_of(cast.member_user).get(reverse("feedback:submit")).content.decode()
+    )
     assert 'id="lien-he-tai-khoan"' not in client.get(reverse("feedback:submit")).content.decode()

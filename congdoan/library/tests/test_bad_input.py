@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _upload(cast, name: str, data: bytes) -> services.UploadOutcome:
-    return services.upload_many(actor=cast.district_officer, unit=cast.district, files=[(name, data)], visibility="unit")[0]
+    return services.upload_many(
+        actor=cast.district_officer, unit=cast.district, files=[(name, data)], visibility="unit"
+    )[0]
 
 
 def _encrypted_pdf() -> bytes:
@@ -39,7 +41,12 @@ def _many_pages_pdf(pages: int) -> bytes:
 
 BAD = [
     ("zero-byte", "rong.pdf", lambda: b"", "rỗng"),
-    ("corrupt", "hong.pdf", lambda: b"%PDF-1.7\n1 0 obj <</Type /Catalog>> garbage \x00\xff" * 3, "hỏng"),
+    (
+        "corrupt",
+        "hong.pdf",
+        lambda: b"%PDF-1.7\n1 0 obj <</Type /Catalog>> garbage \x00\xff" * 3,
+        "hỏng",
+    ),
     ("not-a-pdf", "gia.pdf", lambda: b"xin chao, day khong phai PDF", "không phải PDF"),
     ("encrypted", "mat-khau.pdf", _encrypted_pdf, "mật khẩu"),
     ("500-pages", "dai.pdf", lambda: _many_pages_pdf(500), "500 trang"),
@@ -49,14 +56,22 @@ BAD = [
     ("extension-lies", "ke-hoach.pdf", lambda: helpers.png(width=300), "nội dung thực là ảnh PNG"),
     ("exe-as-docx", "bao-cao.docx", lambda: b"MZ\x90\x00" + b"\x00" * 200, "nội dung thực là"),
     ("unknown-type", "virus.exe", lambda: b"MZ\x90\x00", "Không nhận loại tệp"),
-    ("not-word", "khong-phai-word.docx", lambda: _zip_without_document(), "không phải tài liệu Word"),
+    (
+        "not-word",
+        "khong-phai-word.docx",
+        lambda: _zip_without_document(),
+        "không phải tài liệu Word",
+    ),
     ("nul-in-text", "ghi-chu.txt", lambda: b"Ghi chu\x00\x01\x02 hop", "chứa ký tự NUL"),
     ("truncated-image", "quet.png", lambda: helpers.png(width=300)[:400], "bị hỏng"),
     ("broken-pdf-xref", "hong2.pdf", lambda: b"%PDF-1.4\n" + b"\x00garbage" * 50, "bị hỏng"),
 ]
 
 # Words the libraries (Pillow, PyMuPDF, Tesseract) write in their errors: none may reach a person.
-ENGLISH = re.compile(r"\b(error|cannot|failed|invalid|truncated|image file|identify|syntax|xref|object|broken|unknown)\b", re.I)
+ENGLISH = re.compile(
+    r"\b(error|cannot|failed|invalid|truncated|image file|identify|syntax|xref|object|broken|unknown)\b",
+    re.I,
+)
 
 
 def _zip_without_document() -> bytes:
@@ -68,9 +83,19 @@ def _zip_without_document() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("name", "data", "needle"), [pytest.param(n, d, m, id=i) for i, n, d, m in BAD])
-def test_bad_file_is_refused_with_a_clear_message_and_nothing_is_lost(cast, run_on_commit, name, data, needle):
-    good = run_on_commit(services.document_upload, actor=cast.district_officer, unit=cast.district, name="tot.txt", data="Kế hoạch truyền thông".encode())
+@pytest.mark.parametrize(
+    ("name", "data", "needle"), [pytest.param(n, d, m, id=i) for i, n, d, m in BAD]
+)
+def test_bad_file_is_refused_with_a_clear_message_and_nothing_is_lost(
+    cast, run_on_commit, name, data, needle
+):
+    good = run_on_commit(
+        services.document_upload,
+        actor=cast.district_officer,
+        unit=cast.district,
+        name="tot.txt",
+        data="Kế hoạch truyền thông".encode(),
+    )
     blobs = Blob.objects.count()
     outcome = run_on_commit(_upload, cast, name, data())
     assert outcome.status == "refused"
@@ -105,8 +130,18 @@ def test_the_same_file_twice_is_stored_once(cast, run_on_commit):
     data = helpers.text_pdf("Thông báo lịch họp")
     first = run_on_commit(_upload, cast, "a.pdf", data)
     again = run_on_commit(_upload, cast, "b.pdf", data)
-    other_unit = run_on_commit(services.upload_many, actor=cast.admin, unit=cast.unit_a, files=[("c.pdf", data)], visibility="unit")[0]
-    assert first.status == "created" and again.status == "duplicate" and "đã có trong thư viện" in again.message
+    other_unit = run_on_commit(
+        services.upload_many,
+        actor=cast.admin,
+        unit=cast.unit_a,
+        files=[("c.pdf", data)],
+        visibility="unit",
+    )[0]
+    assert (
+        first.status == "created"
+        and again.status == "duplicate"
+        and "đã có trong thư viện" in again.message
+    )
     assert other_unit.status == "created"
     assert Blob.objects.count() == 1 and Document.objects.count() == 2
     assert len(library_storage.listdir("library/" + Blob.objects.get().sha256[:2])[1]) == 1
@@ -121,8 +156,13 @@ def test_officer_cannot_upload_into_a_unit_outside_their_scope(cast):
 
 def test_a_page_that_breaks_during_reading_fails_its_document_only(cast, run_on_commit, settings):
     """The file passes the checks but its stored copy is damaged afterwards: that document fails alone."""
-    doc = run_on_commit(services.document_upload, actor=cast.district_officer, unit=cast.district, name="x.docx",
-                        data=helpers.docx_bytes(["Báo cáo"]))
+    doc = run_on_commit(
+        services.document_upload,
+        actor=cast.district_officer,
+        unit=cast.district,
+        name="x.docx",
+        data=helpers.docx_bytes(["Báo cáo"]),
+    )
     doc.refresh_from_db()
     assert doc.status == Status.READY
     Document.objects.filter(pk=doc.pk).update(status=Status.PENDING)

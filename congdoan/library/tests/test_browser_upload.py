@@ -11,14 +11,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_upload_over_the_request_limit_shows_the_too_large_message_under_the_form(
-    desktop, live_server, cast, settings  # noqa: F811
+    desktop,  # noqa: F811 (the fixture imported above)
+    live_server,
+    cast,
+    settings,
 ):
     settings.UPLOAD_MAX_REQUEST_BYTES = 4096
     page = desktop
     _log_in(page, live_server.url, cast.district_officer.email)
     page.goto(f"{live_server.url}/tai-lieu/tai-len/")
     page.set_input_files(
-        "input[name=files]", files=[{"name": "to.txt", "mimeType": "text/plain", "buffer": b"a" * 20_000}]
+        "input[name=files]",
+        files=[{"name": "to.txt", "mimeType": "text/plain", "buffer": b"a" * 20_000}],
     )
     page.select_option("select[name=unit]", str(cast.district.pk))
     page.click("form.card button[type=submit]")

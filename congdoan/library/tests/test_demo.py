@@ -11,8 +11,12 @@ from congdoan.orgs import demo as orgs_demo
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_library_is_linked_searchable_and_idempotent(settings, django_capture_on_commit_callbacks):
-    settings.LIBRARY_TESSERACT = "khong-co-tesseract"  # scans wait for the worker; keep this test fast
+def test_demo_library_is_linked_searchable_and_idempotent(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.LIBRARY_TESSERACT = (
+        "khong-co-tesseract"  # scans wait for the worker; keep this test fast
+    )
     orgs_demo.seed()
     with django_capture_on_commit_callbacks(execute=False):
         demo.seed(stdout=StringIO())
@@ -20,7 +24,9 @@ def test_demo_library_is_linked_searchable_and_idempotent(settings, django_captu
     assert total >= 30
     assert Document.objects.filter(status=Status.READY).count() >= total - len(demo.SCANS)
     assert DocumentLink.objects.filter(target__isnull=False).count() >= 20
-    assert DocumentLink.objects.filter(target__isnull=True, cited_number="96/KH-LĐLĐ").exists()  # cited, not in the library
+    assert DocumentLink.objects.filter(
+        target__isnull=True, cited_number="96/KH-LĐLĐ"
+    ).exists()  # cited, not in the library
     plan = Document.objects.get(number="21/KH-LĐLĐ")
     assert plan.cited_by.count() >= 5 and plan.doc_type == "ke_hoach"
     restored = Document.objects.get(original_name="TB-16-LDLD-ocr-cu-mat-dau.txt")
@@ -35,7 +41,9 @@ def test_demo_library_is_linked_searchable_and_idempotent(settings, django_captu
     assert Document.objects.count() == total
 
 
-def test_demo_library_spans_years_and_no_date_is_in_the_future(settings, django_capture_on_commit_callbacks):
+def test_demo_library_spans_years_and_no_date_is_in_the_future(
+    settings, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     settings.LIBRARY_TESSERACT = "khong-co-tesseract"
@@ -46,5 +54,7 @@ def test_demo_library_spans_years_and_no_date_is_in_the_future(settings, django_
     docs = list(Document.objects.all())
     assert {d.issued_on.year for d in docs if d.issued_on} >= {2022, 2023, 2024, 2025, 2026}
     assert len({d.created_at.year for d in docs}) >= 4
-    assert all(d.created_at <= now and (d.issued_on is None or d.issued_on <= now.date()) for d in docs)
+    assert all(
+        d.created_at <= now and (d.issued_on is None or d.issued_on <= now.date()) for d in docs
+    )
     assert all(d.issued_on is None or d.created_at.date() >= d.issued_on for d in docs)

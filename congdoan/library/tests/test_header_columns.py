@@ -29,7 +29,9 @@ class MisreadMotto(PaperDocument):
         ]
 
 
-WRAPPED = MisreadMotto(**{**helpers.PLAN.__dict__, "parent": "LIÊN ĐOÀN LAO ĐỘNG", "issuer": "HUYỆN PHÚ XUYÊN"})
+WRAPPED = MisreadMotto(
+    **{**helpers.PLAN.__dict__, "parent": "LIÊN ĐOÀN LAO ĐỘNG", "issuer": "HUYỆN PHÚ XUYÊN"}
+)
 
 
 @pytest.mark.tesseract
@@ -37,12 +39,23 @@ def test_a_scanned_header_is_read_column_by_column(cast: Any, run_on_commit: Any
     reason = ocr.unavailable_reason()
     if reason:
         pytest.skip(f"Tesseract with the Vietnamese model is not installed: {reason}")
-    doc = run_on_commit(services.document_upload, actor=cast.district_officer, unit=cast.district, name="quet.png", data=helpers.png(WRAPPED))
+    doc = run_on_commit(
+        services.document_upload,
+        actor=cast.district_officer,
+        unit=cast.district,
+        name="quet.png",
+        data=helpers.png(WRAPPED),
+    )
     doc.refresh_from_db()
     assert doc.status == Status.READY, doc.error
     assert doc.issuer == "LIÊN ĐOÀN LAO ĐỘNG HUYỆN PHÚ XUYÊN" and doc.issuer_parent == ""
     assert doc.number == "21/KH-LĐLĐ" and doc.place == "Phú Xuyên"
-    assert doc.text.splitlines()[:4] == ["LIÊN ĐOÀN LAO ĐỘNG", "HUYỆN PHÚ XUYÊN", "Số: 21/KH-LĐLĐ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT"]
+    assert doc.text.splitlines()[:4] == [
+        "LIÊN ĐOÀN LAO ĐỘNG",
+        "HUYỆN PHÚ XUYÊN",
+        "Số: 21/KH-LĐLĐ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT",
+    ]
 
 
 def test_an_issuer_that_mixes_in_the_motto_gets_a_low_confidence() -> None:
@@ -53,7 +66,17 @@ def test_an_issuer_that_mixes_in_the_motto_gets_a_low_confidence() -> None:
 
 
 def test_an_issuer_wrapped_over_two_lines_is_one_issuer() -> None:
-    found = extract_metadata("LIÊN ĐOÀN LAO ĐỘNG\nHUYỆN PHÚ XUYÊN\nSố: 21/KH-LĐLĐ\n\nKẾ HOẠCH\nTuyên truyền\n")
-    assert found.values["issuer"] == "LIÊN ĐOÀN LAO ĐỘNG HUYỆN PHÚ XUYÊN" and "issuer_parent" not in found.values
-    both = extract_metadata("LĐLĐ THÀNH PHỐ HÀ NỘI\nLIÊN ĐOÀN LAO ĐỘNG\nHUYỆN PHÚ XUYÊN\nSố: 21/KH-LĐLĐ\n\nKẾ HOẠCH\nTuyên truyền\n")
-    assert both.values["issuer_parent"] == "LĐLĐ THÀNH PHỐ HÀ NỘI" and both.values["issuer"] == "LIÊN ĐOÀN LAO ĐỘNG HUYỆN PHÚ XUYÊN"
+    found = extract_metadata(
+        "LIÊN ĐOÀN LAO ĐỘNG\nHUYỆN PHÚ XUYÊN\nSố: 21/KH-LĐLĐ\n\nKẾ HOẠCH\nTuyên truyền\n"
+    )
+    assert (
+        found.values["issuer"] == "LIÊN ĐOÀN LAO ĐỘNG HUYỆN PHÚ XUYÊN"
+        and "issuer_parent" not in found.values
+    )
+    both = extract_metadata(
+        "LĐLĐ THÀNH PHỐ HÀ NỘI\nLIÊN ĐOÀN LAO ĐỘNG\nHUYỆN PHÚ XUYÊN\nSố: 21/KH-LĐLĐ\n\nKẾ HOẠCH\nTuyên truyền\n"
+    )
+    assert (
+        both.values["issuer_parent"] == "LĐLĐ THÀNH PHỐ HÀ NỘI"
+        and both.values["issuer"] == "LIÊN ĐOÀN LAO ĐỘNG HUYỆN PHÚ XUYÊN"
+    )

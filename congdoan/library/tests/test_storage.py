@@ -23,23 +23,51 @@ def fake_s3(settings: Any) -> Iterator[Any]:
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
-    client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="cds", aws_secret_access_key="cds-secret", region_name="us-east-1")
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="cds",
+        aws_secret_access_key="cds-secret",
+        region_name="us-east-1",
+    )
     client.create_bucket(Bucket="thu-vien")
     settings.STORAGES = {
         **settings.STORAGES,
-        "library": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-            "bucket_name": "thu-vien", "endpoint_url": endpoint, "access_key": "cds", "secret_key": "cds-secret",
-            "region_name": "us-east-1", "default_acl": "private", "file_overwrite": False,
-        }},
+        "library": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "thu-vien",
+                "endpoint_url": endpoint,
+                "access_key": "cds",
+                "secret_key": "cds-secret",
+                "region_name": "us-east-1",
+                "default_acl": "private",
+                "file_overwrite": False,
+            },
+        },
     }
     yield client
     server.stop()
 
 
-def test_uploads_are_stored_once_in_the_bucket_and_served_from_it(cast, run_on_commit, client_of, fake_s3):
+def test_uploads_are_stored_once_in_the_bucket_and_served_from_it(
+    cast, run_on_commit, client_of, fake_s3
+):
     data = helpers.text_pdf(helpers.PLAN.as_text())
-    doc = run_on_commit(services.document_upload, actor=cast.district_officer, unit=cast.district, name="kh.pdf", data=data)
-    run_on_commit(services.upload_many, actor=cast.admin, unit=cast.unit_a, files=[("ban-sao.pdf", data)], visibility="unit")
+    doc = run_on_commit(
+        services.document_upload,
+        actor=cast.district_officer,
+        unit=cast.district,
+        name="kh.pdf",
+        data=data,
+    )
+    run_on_commit(
+        services.upload_many,
+        actor=cast.admin,
+        unit=cast.unit_a,
+        files=[("ban-sao.pdf", data)],
+        visibility="unit",
+    )
     doc.refresh_from_db()
     assert doc.status == Status.READY and doc.number == "21/KH-LĐLĐ"
     keys = [o["Key"] for o in fake_s3.list_objects_v2(Bucket="thu-vien")["Contents"]]

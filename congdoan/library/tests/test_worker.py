@@ -38,12 +38,23 @@ def _database_url() -> str:
 def worker_env(settings: Any) -> Any:
     """The environment of a worker process on the test database; tasks queued in the database."""
     settings.TASKS_BACKEND = "database"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": list(django_settings.TASK_QUEUES)}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": list(django_settings.TASK_QUEUES),
+        }
+    }
 
     def make(**extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-        env.update(DATABASE_URL=_database_url(), TASKS_BACKEND="database", MEDIA_ROOT=str(settings.MEDIA_ROOT),
-                   DJANGO_SETTINGS_MODULE="congdoan.config.settings", LIBRARY_OCR_STALE_SECONDS="60", **extra)
+        env.update(
+            DATABASE_URL=_database_url(),
+            TASKS_BACKEND="database",
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
+            DJANGO_SETTINGS_MODULE="congdoan.config.settings",
+            LIBRARY_OCR_STALE_SECONDS="60",
+            **extra,
+        )
         env.pop("REDIS_URL", None)
         return env
 
@@ -54,7 +65,9 @@ def blank_pages(count: int) -> bytes:
     """A PDF of `count` A4 pages without text: every page goes to OCR."""
     doc = pymupdf.open()
     for _ in range(count):
-        doc.new_page(width=595, height=842).draw_rect(pymupdf.Rect(50, 50, 200, 80), color=(0, 0, 0))
+        doc.new_page(width=595, height=842).draw_rect(
+            pymupdf.Rect(50, 50, 200, 80), color=(0, 0, 0)
+        )
     data = doc.tobytes()
     doc.close()
     return data
@@ -69,8 +82,13 @@ def worker(worker_env: Any) -> Any:
 
     def run_batch() -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "congdoan.config.cli", "worker", "--batch"], env=env, cwd=django_settings.BASE_DIR,
-            capture_output=True, text=True, timeout=180, check=False,
+            [sys.executable, "-m", "congdoan.config.cli", "worker", "--batch"],
+            env=env,
+            cwd=django_settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
         )
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout + done.stderr
@@ -80,7 +98,12 @@ def worker(worker_env: Any) -> Any:
 
 def test_scan_uploaded_in_a_request_is_ocrd_by_the_worker_process(cast, client_of, worker):
     response = client_of(cast.district_officer).post(
-        "/tai-lieu/tai-len/", {"files": [SimpleUploadedFile("scan.png", helpers.png(noise=0.3))], "unit": cast.district.pk, "visibility": "unit"},
+        "/tai-lieu/tai-len/",
+        {
+            "files": [SimpleUploadedFile("scan.png", helpers.png(noise=0.3))],
+            "unit": cast.district.pk,
+            "visibility": "unit",
+        },
     )
     assert response.status_code == 200
     doc = Document.objects.get()
@@ -93,17 +116,31 @@ def test_scan_uploaded_in_a_request_is_ocrd_by_the_worker_process(cast, client_o
 
 def test_worker_resumes_a_page_a_killed_worker_left_processing(cast, client_of, worker):
     client_of(cast.district_officer).post(
-        "/tai-lieu/tai-len/", {"files": [SimpleUploadedFile("scan.png", helpers.png(width=900))], "unit": cast.district.pk, "visibility": "unit"},
+        "/tai-lieu/tai-len/",
+        {
+            "files": [SimpleUploadedFile("scan.png", helpers.png(width=900))],
+            "unit": cast.district.pk,
+            "visibility": "unit",
+        },
     )
     worker()
     doc = Document.objects.get()
     assert doc.status == Status.READY
     # As if a worker had died in the middle of page 1, a while ago, with no task left queued.
     long_ago = timezone.now() - timedelta(hours=1)
-    Page.objects.filter(document=doc).update(status=PageStatus.PROCESSING, started_at=long_ago, text="")
+    Page.objects.filter(document=doc).update(
+        status=PageStatus.PROCESSING, started_at=long_ago, text=""
+    )
     Document.objects.filter(pk=doc.pk).update(status=Status.OCR, updated_at=long_ago)
     other = helpers.docx_bytes(["Thông báo"])
-    client_of(cast.district_officer).post("/tai-lieu/tai-len/", {"files": [SimpleUploadedFile("tb.docx", other)], "unit": cast.district.pk, "visibility": "unit"})
+    client_of(cast.district_officer).post(
+        "/tai-lieu/tai-len/",
+        {
+            "files": [SimpleUploadedFile("tb.docx", other)],
+            "unit": cast.district.pk,
+            "visibility": "unit",
+        },
+    )
     worker()  # the new upload's task notices the stale document and re-queues it
     doc.refresh_from_db()
     page = doc.pages.get()
@@ -145,8 +182,13 @@ def _wait(condition: Any, seconds: float = 60) -> None:
         time.sleep(0.1)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children die with their worker through Linux's PR_SET_PDEATHSIG")
-def test_a_worker_killed_on_page_4_leaves_nothing_behind_and_the_next_resumes_at_page_4(cast, client_of, settings, tmp_path, worker_env):
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"),
+    reason="children die with their worker through Linux's PR_SET_PDEATHSIG",
+)
+def test_a_worker_killed_on_page_4_leaves_nothing_behind_and_the_next_resumes_at_page_4(
+    cast, client_of, settings, tmp_path, worker_env
+):
     pids = tmp_path / "tesseract-pids"
     pids.mkdir()
     fake = tmp_path / "tesseract"
@@ -157,24 +199,54 @@ def test_a_worker_killed_on_page_4_leaves_nothing_behind_and_the_next_resumes_at
     env = worker_env(LIBRARY_TESSERACT=str(fake), LIBRARY_OCR_DETECT_ROTATION="0", TMPDIR=str(temp))
     pdf = blank_pages(6)
     client_of(cast.district_officer).post(
-        "/tai-lieu/tai-len/", {"files": [SimpleUploadedFile("sau-trang.pdf", pdf)], "unit": cast.district.pk, "visibility": "unit"},
+        "/tai-lieu/tai-len/",
+        {
+            "files": [SimpleUploadedFile("sau-trang.pdf", pdf)],
+            "unit": cast.district.pk,
+            "visibility": "unit",
+        },
     )
     doc = Document.objects.get()
     command = [sys.executable, "-m", "congdoan.config.cli", "worker"]
-    first = subprocess.Popen(command, env=env, cwd=django_settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        command,
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        _wait(lambda: Page.objects.filter(document=doc, number=4, status=PageStatus.PROCESSING).exists() and len(list(pids.iterdir())) == 4)
+        _wait(
+            lambda: (
+                Page.objects.filter(document=doc, number=4, status=PageStatus.PROCESSING).exists()
+                and len(list(pids.iterdir())) == 4
+            )
+        )
         reading_page_4 = int(max(pids.iterdir(), key=lambda p: p.stat().st_mtime_ns).name)
         first.kill()  # SIGKILL: no cleanup of its own
         first.wait(10)
     finally:
         if first.poll() is None:
             first.kill()
-    assert [p.status for p in doc.pages.order_by("number")][:4] == [PageStatus.DONE] * 3 + [PageStatus.PROCESSING]
-    _wait(lambda: not _alive(reading_page_4), 5)  # its tesseract (reading for a minute) died with it
-    assert any(entry.name.startswith(f"congdoan-ocr-{first.pid}-") for entry in temp.iterdir())  # left behind, for now
+    assert [p.status for p in doc.pages.order_by("number")][:4] == [PageStatus.DONE] * 3 + [
+        PageStatus.PROCESSING
+    ]
+    _wait(
+        lambda: not _alive(reading_page_4), 5
+    )  # its tesseract (reading for a minute) died with it
+    assert any(
+        entry.name.startswith(f"congdoan-ocr-{first.pid}-") for entry in temp.iterdir()
+    )  # left behind, for now
 
-    done = subprocess.run([*command, "--batch"], env=env, cwd=django_settings.BASE_DIR, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [*command, "--batch"],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     doc.refresh_from_db()
     pages = list(doc.pages.order_by("number"))

@@ -15,7 +15,9 @@ _seq = itertools.count(1)
 
 
 def level(code: str = "co-so", rank: int = 3, grassroots: bool = True) -> Level:
-    obj, _ = Level.objects.get_or_create(code=code, defaults={"name": code, "rank": rank, "is_grassroots": grassroots})
+    obj, _ = Level.objects.get_or_create(
+        code=code, defaults={"name": code, "rank": rank, "is_grassroots": grassroots}
+    )
     return obj
 
 
@@ -24,31 +26,53 @@ def position(code: str = "chu-tich", leader: bool = True) -> Position:
     return obj
 
 
-def unit(parent: Unit | None = None, code: str | None = None, grassroots: bool = True, **kw: Any) -> Unit:
+def unit(
+    parent: Unit | None = None, code: str | None = None, grassroots: bool = True, **kw: Any
+) -> Unit:
     lvl = level() if grassroots else level("cap-tren", 2, False)
     n = next(_seq)
     return services.unit_create(
-        actor=None, code=code or f"U{n}", name=kw.pop("name", f"Công đoàn đơn vị {n}"), level=lvl, parent=parent,
-        kind=kw.pop("kind", UnitKind.NON_STATE_ENTERPRISE), on_date=kw.pop("on_date", date(2020, 1, 1)), **kw,
+        actor=None,
+        code=code or f"U{n}",
+        name=kw.pop("name", f"Công đoàn đơn vị {n}"),
+        level=lvl,
+        parent=parent,
+        kind=kw.pop("kind", UnitKind.NON_STATE_ENTERPRISE),
+        on_date=kw.pop("on_date", date(2020, 1, 1)),
+        **kw,
     )
 
 
 def user(name: str = "Người dùng", **kw: Any) -> User:
     n = next(_seq)
-    return User.objects.create_user(f"user{n}@example.vn", "mat-khau-rat-dai-123", full_name=name, email=f"user{n}@example.vn", **kw)
+    return User.objects.create_user(
+        f"user{n}@example.vn",
+        "mat-khau-rat-dai-123",
+        full_name=name,
+        email=f"user{n}@example.vn",
+        **kw,
+    )
 
 
 def officer(of: Unit, is_office: bool = False, name: str = "Cán bộ") -> User:
     u = user(name)
     services.appointment_create(
-        actor=None, unit=of, position=position(), full_name=name, user=u, is_office=is_office, started_on=date(2020, 1, 1)
+        actor=None,
+        unit=of,
+        position=position(),
+        full_name=name,
+        user=u,
+        is_office=is_office,
+        started_on=date(2020, 1, 1),
     )
     return u
 
 
 def member(of: Unit, with_login: bool = False, **kw: Any) -> Member:
     n = next(_seq)
-    m = Member.objects.create(unit=of, full_name=kw.pop("full_name", f"Đoàn viên {n}"), card_number=f"C{n}", **kw)
+    m = Member.objects.create(
+        unit=of, full_name=kw.pop("full_name", f"Đoàn viên {n}"), card_number=f"C{n}", **kw
+    )
     if with_login:
         m.user = user(m.full_name)
         m.save(update_fields=["user"])
@@ -75,14 +99,34 @@ class CastFactory:
         city = unit(code="HN", name="LĐLĐ Thành phố Hà Nội", grassroots=False)
         district = unit(city, code="PX", name="LĐLĐ huyện Phú Xuyên", grassroots=False)
         other = unit(city, code="TT", name="LĐLĐ huyện Thường Tín", grassroots=False)
-        unit_a = unit(district, code="PX-A", name="Công đoàn Công ty May A", employer_name="Công ty May A")
-        unit_b = unit(district, code="PX-B", name="Công đoàn Công ty Điện tử B", employer_name="Công ty Điện tử B")
-        admin = User.objects.create_superuser("admin@example.vn", "mat-khau-rat-dai-123", full_name="Quản trị", email="admin@example.vn")
+        unit_a = unit(
+            district, code="PX-A", name="Công đoàn Công ty May A", employer_name="Công ty May A"
+        )
+        unit_b = unit(
+            district,
+            code="PX-B",
+            name="Công đoàn Công ty Điện tử B",
+            employer_name="Công ty Điện tử B",
+        )
+        admin = User.objects.create_superuser(
+            "admin@example.vn",
+            "mat-khau-rat-dai-123",
+            full_name="Quản trị",
+            email="admin@example.vn",
+        )
         m = member(unit_a, with_login=True, full_name="Nguyễn Thị Lan")
         assert m.user is not None
         return cls(
-            city=city, district=district, unit_a=unit_a, unit_b=unit_b, other_district=other, admin=admin,
+            city=city,
+            district=district,
+            unit_a=unit_a,
+            unit_b=unit_b,
+            other_district=other,
+            admin=admin,
             district_officer=officer(district, is_office=True, name="Cán bộ Văn phòng"),
-            officer_a=officer(unit_a, name="Chủ tịch CĐ A"), officer_b=officer(unit_b, name="Chủ tịch CĐ B"),
-            member_user=m.user, member_a=m, member_b=member(unit_b, full_name="Trần Văn Bình"),
+            officer_a=officer(unit_a, name="Chủ tịch CĐ A"),
+            officer_b=officer(unit_b, name="Chủ tịch CĐ B"),
+            member_user=m.user,
+            member_a=m,
+            member_b=member(unit_b, full_name="Trần Văn Bình"),
         )

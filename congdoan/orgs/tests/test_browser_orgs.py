@@ -64,7 +64,9 @@ def test_home_page_and_dashboard_show_the_same_number_of_unions(desktop, live_se
     total = _count(page.locator("main").inner_text(), r"(\d+) công đoàn cơ sở đang hoạt động")
     assert total == page.locator("a[href^='/don-vi/cong-khai/']").count() == 3
     page.click("summary:has-text('Phú Xuyên')")
-    district = _count(page.locator("summary:has-text('Phú Xuyên')").inner_text(), r"(\d+) công đoàn cơ sở")
+    district = _count(
+        page.locator("summary:has-text('Phú Xuyên')").inner_text(), r"(\d+) công đoàn cơ sở"
+    )
     _shot(page, "home-unions.png")
     page.click("a:has-text('Công đoàn Công ty May A')")
     page.wait_for_url(re.compile(r".*/cong-khai/PX-A/$"))

@@ -48,7 +48,11 @@ def test_demo_members_have_their_period_in_the_union_and_the_merged_school_its_h
     open_periods = Membership.objects.filter(left_on__isnull=True)
     assert open_periods.count() == members
     assert not open_periods.exclude(unit_id=F("member__unit_id")).exists()
-    assert not open_periods.exclude(joined_on=F("member__joined_on")).exclude(unit__code="PX-TH-HONGMINH").exists()
+    assert (
+        not open_periods.exclude(joined_on=F("member__joined_on"))
+        .exclude(unit__code="PX-TH-HONGMINH")
+        .exists()
+    )
     # The school merged in 2025: its teachers' history reads Tri Thủy until the merger, then Hồng Minh.
     merged = Membership.objects.filter(unit__code="PX-TH-TRITHUY")
     assert merged.count() == 18

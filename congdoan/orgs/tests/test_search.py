@@ -9,7 +9,9 @@ from congdoan.orgs.tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("query", ["Phú Minh", "phu minh", "PHU MINH", "May Phú", "cong ty may phu"])
+@pytest.mark.parametrize(
+    "query", ["Phú Minh", "phu minh", "PHU MINH", "May Phú", "cong ty may phu"]
+)
 def test_tree_search_finds_a_unit_typed_with_or_without_diacritics(cast, client_of, query):
     factories.unit(cast.district, code="PX-PM", name="Công đoàn Công ty May Phú Minh")
     response = client_of(cast.district_officer).get("/don-vi/", {"q": query})

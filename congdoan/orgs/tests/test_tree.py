@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def test_it_keeps_materialised_paths_when_a_subtree_moves(cast):
     child = f.unit(cast.unit_a, code="PX-A-1")
     grandchild = f.unit(child, code="PX-A-1-1")
-    services.unit_move(actor=cast.admin, unit=child, new_parent=cast.unit_b, on_date=date(2025, 7, 1))
+    services.unit_move(
+        actor=cast.admin, unit=child, new_parent=cast.unit_b, on_date=date(2025, 7, 1)
+    )
     grandchild.refresh_from_db()
     child.refresh_from_db()
     assert child.parent_id == cast.unit_b.pk
@@ -32,7 +34,9 @@ def test_it_refuses_to_move_a_unit_under_its_own_descendant(cast):
 
 def test_subtree_as_it_was_uses_the_tree_of_that_date(cast):
     moved = f.unit(cast.other_district, code="TT-X", on_date=date(2020, 1, 1))
-    services.unit_move(actor=cast.admin, unit=moved, new_parent=cast.district, on_date=date(2025, 7, 1))
+    services.unit_move(
+        actor=cast.admin, unit=moved, new_parent=cast.district, on_date=date(2025, 7, 1)
+    )
     assert moved.pk not in selectors.subtree_ids_at(unit=cast.district, on_date=date(2025, 6, 30))
     assert moved.pk in selectors.subtree_ids_at(unit=cast.district, on_date=date(2025, 7, 1))
     assert moved.pk in selectors.subtree_ids_at(unit=cast.other_district, on_date=date(2025, 6, 30))
@@ -50,7 +54,12 @@ def test_merge_moves_members_and_keeps_the_old_unit_for_history(cast):
 
 
 def test_rename_keeps_the_old_name_in_the_period_history(cast):
-    services.unit_rename(actor=cast.admin, unit=cast.unit_a, name="Công đoàn Công ty May A mới", on_date=date(2025, 1, 1))
+    services.unit_rename(
+        actor=cast.admin,
+        unit=cast.unit_a,
+        name="Công đoàn Công ty May A mới",
+        on_date=date(2025, 1, 1),
+    )
     names = list(cast.unit_a.periods.order_by("valid_from").values_list("name", flat=True))
     assert names == ["Công đoàn Công ty May A", "Công đoàn Công ty May A mới"]
 

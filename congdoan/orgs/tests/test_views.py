@@ -19,21 +19,27 @@ def test_officer_of_other_unit_gets_404_for_unit_page(cast, client_of):
 
 
 def test_admin_moves_a_unit_from_the_page(cast, client_of):
-    response = client_of(cast.admin).post("/don-vi/PX-A/chuyen/", {"new_parent": cast.other_district.pk, "on_date": "2025-07-01"})
+    response = client_of(cast.admin).post(
+        "/don-vi/PX-A/chuyen/", {"new_parent": cast.other_district.pk, "on_date": "2025-07-01"}
+    )
     assert response.status_code == 302
     cast.unit_a.refresh_from_db()
     assert cast.unit_a.parent_id == cast.other_district.pk
 
 
 def test_officer_cannot_merge_units(cast, client_of):
-    response = client_of(cast.district_officer).post("/don-vi/PX-A/sap-nhap/", {"target": cast.unit_b.pk})
+    response = client_of(cast.district_officer).post(
+        "/don-vi/PX-A/sap-nhap/", {"target": cast.unit_b.pk}
+    )
     assert response.status_code == 403
 
 
 def test_login_by_phone_number_works(cast, client):
     cast.officer_a.phone = "+84912000111"
     cast.officer_a.save()
-    response = client.post("/tai-khoan/dang-nhap/", {"username": "0912 000 111", "password": "mat-khau-rat-dai-123"})
+    response = client.post(
+        "/tai-khoan/dang-nhap/", {"username": "0912 000 111", "password": "mat-khau-rat-dai-123"}
+    )
     assert response.status_code == 302
 
 

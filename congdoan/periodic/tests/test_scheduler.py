@@ -85,7 +85,9 @@ def slow_failing_job() -> None:
 
 
 def test_counts_written_meanwhile_by_another_scheduler_are_not_lost(jobs: None) -> None:
-    registry.register_job("test.slow", every=lambda: timedelta(minutes=1), run=f"{__name__}.slow_failing_job")
+    registry.register_job(
+        "test.slow", every=lambda: timedelta(minutes=1), run=f"{__name__}.slow_failing_job"
+    )
     assert run_due(now=timezone.now(), only={"test.slow"}) == {"test.slow": False}
     row = PeriodicJob.objects.get(name="test.slow")
     assert (row.failures, row.runs) == (6, 7)

@@ -56,8 +56,17 @@ def test_train_head_keeps_a_fine_tuned_encoder_unless_told_to_replace_it(tmp_pat
     (tmp_path / "m" / TUNED_FILE).write_bytes(b"deltas")
     with pytest.raises(ValueError, match="fine-tuned encoder"):
         train_head(tmp_path / "m", (TEXTS, LABELS), (TEXTS, LABELS), hidden=0, embed=_embed)
-    assert (tmp_path / "m" / TUNED_FILE).read_bytes() == b"deltas" and not (tmp_path / "m" / HEAD_FILE).exists()
-    train_head(tmp_path / "m", (TEXTS, LABELS), (TEXTS, LABELS), hidden=0, embed=_embed, replace_fine_tuned=True)
+    assert (tmp_path / "m" / TUNED_FILE).read_bytes() == b"deltas" and not (
+        tmp_path / "m" / HEAD_FILE
+    ).exists()
+    train_head(
+        tmp_path / "m",
+        (TEXTS, LABELS),
+        (TEXTS, LABELS),
+        hidden=0,
+        embed=_embed,
+        replace_fine_tuned=True,
+    )
     assert (tmp_path / "m" / HEAD_FILE).exists() and not (tmp_path / "m" / TUNED_FILE).exists()
 
 

@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
-            "path", nargs="?", default="",
+            "path",
+            nargs="?",
+            default="",
             help="Archive to write (default: BACKUP_DIR/congdoan-YYYYmmdd-HHMMSS.tar.gz).",
         )
 
@@ -31,7 +33,14 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            _("Đã sao lưu vào %(path)s: cơ sở dữ liệu %(vendor)s (%(db)s byte), %(files)s tệp (%(bytes)s byte).")
-            % {"path": summary.path, "vendor": summary.vendor, "db": summary.database_bytes,
-               "files": summary.media_files, "bytes": summary.media_bytes}
+            _(
+                "Đã sao lưu vào %(path)s: cơ sở dữ liệu %(vendor)s (%(db)s byte), %(files)s tệp (%(bytes)s byte)."
+            )
+            % {
+                "path": summary.path,
+                "vendor": summary.vendor,
+                "db": summary.database_bytes,
+                "files": summary.media_files,
+                "bytes": summary.media_bytes,
+            }
         )

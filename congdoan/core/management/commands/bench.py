@@ -26,7 +26,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", choices=sorted(BENCHMARKS))
-        parser.add_argument("args", nargs="*", help="passed to the benchmark (use -- before options)")
+        parser.add_argument(
+            "args", nargs="*", help="passed to the benchmark (use -- before options)"
+        )
 
     def handle(self, *args: Any, name: str, **options: Any) -> None:
         try:

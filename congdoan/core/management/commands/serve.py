@@ -34,10 +34,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-        parser.add_argument("--reload", action="store_true", help="Restart the web server when code changes.")
-        parser.add_argument("--worker-log", default="", help="Write the worker's output to this file.")
+        parser.add_argument(
+            "--reload", action="store_true", help="Restart the web server when code changes."
+        )
+        parser.add_argument(
+            "--worker-log", default="", help="Write the worker's output to this file."
+        )
 
-    def handle(self, *args: Any, addrport: str, reload: bool, worker_log: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, addrport: str, reload: bool, worker_log: str, **options: Any
+    ) -> None:
         stop: list[int] = []
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -55,13 +61,19 @@ class Command(BaseCommand):
         try:
             if settings.TASKS_BACKEND != "immediate":
                 children["worker"] = popen_child(
-                    [*cli, "worker"], new_session=True, death_signal=signal.SIGTERM,
-                    stdout=log, stderr=subprocess.STDOUT if log else None,
+                    [*cli, "worker"],
+                    new_session=True,
+                    death_signal=signal.SIGTERM,
+                    stdout=log,
+                    stderr=subprocess.STDOUT if log else None,
                 )
             # The periodic jobs (deadline sweep, outbox retries): congdoan/periodic.
             children["scheduler"] = popen_child(
-                [*cli, "scheduler"], new_session=True, death_signal=signal.SIGTERM,
-                stdout=log, stderr=subprocess.STDOUT if log else None,
+                [*cli, "scheduler"],
+                new_session=True,
+                death_signal=signal.SIGTERM,
+                stdout=log,
+                stderr=subprocess.STDOUT if log else None,
             )
             web = [*cli, "runserver", *([] if reload else ["--noreload"]), addrport]
             children["web"] = popen_child(web, new_session=True, death_signal=signal.SIGTERM)
@@ -71,9 +83,16 @@ class Command(BaseCommand):
             if log is not None:
                 log.close()
         if ended:
-            labels = {"worker": _("Tiến trình nền"), "web": _("Máy chủ web"), "scheduler": _("Bộ lập lịch")}
+            labels = {
+                "worker": _("Tiến trình nền"),
+                "web": _("Máy chủ web"),
+                "scheduler": _("Bộ lập lịch"),
+            }
             name = labels.get(ended, ended)
-            raise CommandError(_("%(name)s đã dừng bất ngờ (mã %(code)s).") % {"name": name, "code": children[ended].returncode})
+            raise CommandError(
+                _("%(name)s đã dừng bất ngờ (mã %(code)s).")
+                % {"name": name, "code": children[ended].returncode}
+            )
         self.stdout.write(_("Đã dừng Công Đoàn Số."))
 
     def _wait(self, children: dict[str, subprocess.Popen[Any]], stop: list[int]) -> str:
@@ -99,4 +118,3 @@ class Command(BaseCommand):
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
-

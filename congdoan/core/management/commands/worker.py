@@ -28,7 +28,9 @@ class Command(BaseCommand):
     help = "Chạy tiến trình xử lý nền (database hoặc Redis/RQ, theo cấu hình TASKS_BACKEND)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--batch", action="store_true", help="Process what is queued, then exit.")
+        parser.add_argument(
+            "--batch", action="store_true", help="Process what is queued, then exit."
+        )
         parser.add_argument("--queues", default=",".join(settings.TASK_QUEUES))
 
     def handle(self, *args: Any, batch: bool, queues: str, **options: Any) -> None:
@@ -45,8 +47,13 @@ class Command(BaseCommand):
             beat.start()
             try:
                 call_command(
-                    "rqworker", *names, job_class="django_tasks_rq.Job", burst=batch, with_scheduler=True,
-                    worker_class="congdoan.core.workers.RQWorker", verbosity=verbosity,
+                    "rqworker",
+                    *names,
+                    job_class="django_tasks_rq.Job",
+                    burst=batch,
+                    with_scheduler=True,
+                    worker_class="congdoan.core.workers.RQWorker",
+                    verbosity=verbosity,
                 )
             finally:
                 beat.stop()

@@ -1,10 +1,10 @@
 """`congdoan library import|search|show|resume|reindex`: the library from the command line.
 
-    congdoan library import PATH… [--unit CODE] [--visibility unit|subtree|union|public] [--tags …]
-    congdoan library search "QUERY" [--json] [--as EMAIL]
-    congdoan library show ID [--json]
-    congdoan library resume            # re-enqueue work a killed worker left behind
-    congdoan library reindex [--changed]   # rebuild the tantivy index (LIBRARY_SEARCH_ENGINE=tantivy)
+congdoan library import PATH… [--unit CODE] [--visibility unit|subtree|union|public] [--tags …]
+congdoan library search "QUERY" [--json] [--as EMAIL]
+congdoan library show ID [--json]
+congdoan library resume            # re-enqueue work a killed worker left behind
+congdoan library reindex [--changed]   # rebuild the tantivy index (LIBRARY_SEARCH_ENGINE=tantivy)
 """
 
 from __future__ import annotations
@@ -38,19 +38,30 @@ class Command(BaseCommand):
         search = sub.add_parser("search", help="Tìm tài liệu")
         search.add_argument("query")
         search.add_argument("--json", action="store_true", dest="as_json")
-        search.add_argument("--as", dest="as_user", default="", help="tìm với quyền của người dùng này (mặc định: toàn quyền)")
+        search.add_argument(
+            "--as",
+            dest="as_user",
+            default="",
+            help="tìm với quyền của người dùng này (mặc định: toàn quyền)",
+        )
         search.add_argument("--limit", type=int, default=20)
         show = sub.add_parser("show", help="Xem một tài liệu")
         show.add_argument("id", type=int)
         show.add_argument("--json", action="store_true", dest="as_json")
         sub.add_parser("resume", help="Đưa lại vào hàng đợi các tài liệu bị gián đoạn")
-        reindex = sub.add_parser("reindex", help="Dựng lại chỉ mục tìm kiếm tantivy (LIBRARY_SEARCH_ENGINE=tantivy)")
-        reindex.add_argument("--changed", action="store_true", help="chỉ các tài liệu đổi từ lần đồng bộ trước")
+        reindex = sub.add_parser(
+            "reindex", help="Dựng lại chỉ mục tìm kiếm tantivy (LIBRARY_SEARCH_ENGINE=tantivy)"
+        )
+        reindex.add_argument(
+            "--changed", action="store_true", help="chỉ các tài liệu đổi từ lần đồng bộ trước"
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         getattr(self, f"do_{action}")(**options)
 
-    def do_import(self, *, paths: list[str], unit: str, visibility: str, tags: str, as_json: bool, **_: Any) -> None:
+    def do_import(
+        self, *, paths: list[str], unit: str, visibility: str, tags: str, as_json: bool, **_: Any
+    ) -> None:
         target = Unit.objects.filter(code=unit).first()
         if target is None:
             raise CommandError(f"Không có đơn vị mã “{unit}”.")
@@ -58,23 +69,39 @@ class Command(BaseCommand):
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                files += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+                files += sorted(
+                    p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+                )
             elif path.is_file():
                 files.append(path)
             else:
                 raise CommandError(f"Không tìm thấy “{raw}”.")
         summary: dict[str, list[dict[str, Any]]] = {"created": [], "duplicate": [], "refused": []}
         for path in tqdm(files, desc="Nhập tài liệu", unit="tệp", disable=as_json):
-            with path.open("rb") as fh:  # never more than the limit into memory: a bigger file is refused anyway
+            with path.open(
+                "rb"
+            ) as fh:  # never more than the limit into memory: a bigger file is refused anyway
                 data = fh.read(settings.LIBRARY_MAX_BYTES + 1)
             with transaction.atomic():
-                outcome = services.upload_many(actor=None, unit=target, files=[(path.name, data)], visibility=visibility, tags=tags)[0]
-            entry = {"file": str(path), "reason": outcome.message, "id": outcome.document.pk if outcome.document else None}
+                outcome = services.upload_many(
+                    actor=None,
+                    unit=target,
+                    files=[(path.name, data)],
+                    visibility=visibility,
+                    tags=tags,
+                )[0]
+            entry = {
+                "file": str(path),
+                "reason": outcome.message,
+                "id": outcome.document.pk if outcome.document else None,
+            }
             summary[outcome.status].append(entry)
         if as_json:
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"Đã nhập: {len(summary['created'])} · Trùng, bỏ qua: {len(summary['duplicate'])} · Từ chối: {len(summary['refused'])}")
+        self.stdout.write(
+            f"Đã nhập: {len(summary['created'])} · Trùng, bỏ qua: {len(summary['duplicate'])} · Từ chối: {len(summary['refused'])}"
+        )
         for entry in summary["duplicate"]:
             self.stdout.write(f"  [trùng] {entry['file']}: {entry['reason']}")
         for entry in summary["refused"]:
@@ -87,7 +114,10 @@ class Command(BaseCommand):
             return User(is_superuser=True, pk=0)
         from congdoan.accounts.models import User
 
-        user = User.objects.filter(email=as_user).first() or User.objects.filter(username=as_user).first()
+        user = (
+            User.objects.filter(email=as_user).first()
+            or User.objects.filter(username=as_user).first()
+        )
         if user is None:
             raise CommandError(f"Không có người dùng “{as_user}”.")
         return user
@@ -96,16 +126,30 @@ class Command(BaseCommand):
         viewer = self._viewer(as_user)
         results = selectors.search_documents(viewer=viewer, query=query, per_page=limit)
         rows = [
-            {"id": h.document.pk, "title": h.document.display_title, "number": h.document.number, "score": round(h.score, 6),
-             "issued_on": h.document.issued_on.isoformat() if h.document.issued_on else None, "unit": h.document.unit.code}
+            {
+                "id": h.document.pk,
+                "title": h.document.display_title,
+                "number": h.document.number,
+                "score": round(h.score, 6),
+                "issued_on": h.document.issued_on.isoformat() if h.document.issued_on else None,
+                "unit": h.document.unit.code,
+            }
             for h in results.hits
         ]
         if as_json:
-            self.stdout.write(json.dumps({"query": query, "total": results.total, "results": rows}, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {"query": query, "total": results.total, "results": rows},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         self.stdout.write(f"{results.total} tài liệu")
         for row in rows:
-            self.stdout.write(f"  #{row['id']:<6} {row['score']:>9.4f}  {row['number'] or '—':<18} {row['title']}")
+            self.stdout.write(
+                f"  #{row['id']:<6} {row['score']:>9.4f}  {row['number'] or '—':<18} {row['title']}"
+            )
 
     def do_show(self, *, id: int, as_json: bool, **_: Any) -> None:
         doc = Document.objects.select_related("unit").filter(pk=id).first()
@@ -115,7 +159,19 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
             return
-        for key in ("id", "title", "number", "doc_type", "issuer_parent", "issuer", "place", "issued_on", "signer_capacity", "signer", "status"):
+        for key in (
+            "id",
+            "title",
+            "number",
+            "doc_type",
+            "issuer_parent",
+            "issuer",
+            "place",
+            "issued_on",
+            "signer_capacity",
+            "signer",
+            "status",
+        ):
             self.stdout.write(f"{key:>16}: {data[key]}")
         for link in data["cites"]:  # type: ignore[attr-defined]
             self.stdout.write(f"{'dẫn chiếu':>16}: {link['raw']} → #{link['target_id']}")
@@ -132,6 +188,8 @@ class Command(BaseCommand):
         from congdoan.library import engine
 
         if not engine.enabled():
-            self.stdout.write(f"Lưu ý: LIBRARY_SEARCH_ENGINE={engine.engine_name()}, chỉ mục này chưa được dùng để tìm kiếm.")
+            self.stdout.write(
+                f"Lưu ý: LIBRARY_SEARCH_ENGINE={engine.engine_name()}, chỉ mục này chưa được dùng để tìm kiếm."
+            )
         count = engine.sync(full=not changed)
         self.stdout.write(f"Đã đưa {count} tài liệu vào chỉ mục {engine.index_dir()}.")
