@@ -89,7 +89,7 @@ browser-test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check congdoan || true
+	$(BIN)/ruff format --check .
 
 typecheck: install
 	$(BIN)/mypy congdoan

@@ -11,12 +11,12 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from congdoan.orgs.scoping import scope_for
+from congdoan.orgs.scoping import Viewer, scope_for
 
 SEEN_AT = "congdoan_seen_at"
 
 
-def _idle_timeout_applies(user: object) -> bool:
+def _idle_timeout_applies(user: Viewer) -> bool:
     """Officers and administrators: they see other people's data. Members keep their session."""
     return bool(getattr(user, "is_staff", False)) or scope_for(user).is_officer
 

@@ -281,7 +281,7 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-# Numbers people read go through `|so` (the reader's separators: 9.067 / 9,067); with a
+# Numbers people read go through `|vn_number` (the reader's separators: 9.067 / 9,067); with a
 # separator on every number, an id in a link would read "?mau=1,234" in English.
 USE_THOUSAND_SEPARATOR = False
 

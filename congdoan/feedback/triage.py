@@ -43,7 +43,7 @@ log = logging.getLogger("congdoan.feedback")
 TEXT_MODELS_DIR = Path(__file__).resolve().parent.parent / "text" / "models"
 
 # (reason shown to officers, folded patterns). Word boundaries matter: "no luong" not "ton luong".
-# Reasons are stored in Vietnamese (the msgid) and translated where shown (`|dich`).
+# Reasons are stored in Vietnamese (the msgid) and translated where shown (`|translated`).
 URGENT_RULES: list[tuple[str, list[str]]] = [
     (
         gettext_noop("Nợ, chậm trả lương"),

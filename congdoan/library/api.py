@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from congdoan.library import selectors
-from congdoan.library.models import Document
+from congdoan.library.models import Document, DocumentLink
 
 router = Router(tags=["Document library"])
 
@@ -75,13 +75,13 @@ def document_data(
     }
 
 
-def _link(link: object, target_id: int | None) -> dict[str, object]:
+def _link(link: DocumentLink, target_id: int | None) -> dict[str, object]:
     return {
         "raw": link.raw,
         "cited_number": link.cited_number,
         "cited_date": link.cited_date,
         "target_id": target_id,
-    }  # type: ignore[attr-defined]
+    }
 
 
 def document_detail_data(*, viewer: object, doc: Document) -> dict[str, object]:

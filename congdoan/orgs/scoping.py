@@ -14,8 +14,9 @@ appointments to decide access. Rules, in words:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -23,6 +24,9 @@ from django.utils import timezone
 from congdoan.orgs.models import Appointment, Member, Unit
 
 _CACHE_ATTR = "_congdoan_scope"
+
+#: Whoever is looking: `request.user` (a person, or AnonymousUser), or None outside a request.
+Viewer: TypeAlias = AbstractBaseUser | AnonymousUser | None
 
 
 @dataclass(frozen=True)
@@ -61,17 +65,18 @@ def _drop_nested(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def scope_for(user: Any) -> Scope:
+def scope_for(user: Viewer) -> Scope:
     """The viewer's scope, computed once per request (cached on the user object)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not getattr(user, "is_authenticated", False) or user.pk is None:
         return ANONYMOUS
+    user_id: int = user.pk
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     today = timezone.localdate()
     appointments = (
         Appointment.objects.filter(
-            user=user, manages=True, started_on__lte=today, unit__is_active=True
+            user_id=user_id, manages=True, started_on__lte=today, unit__is_active=True
         )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .select_related("unit")
@@ -84,10 +89,10 @@ def scope_for(user: Any) -> Scope:
         ids.append(appt.unit_id)
         if appt.is_office and not appt.unit.level.is_grassroots:
             office.add(appt.unit.path)
-    member = Member.objects.filter(user=user).only("id", "unit_id").first()
+    member = Member.objects.filter(user_id=user_id).only("id", "unit_id").first()
     scope = Scope(
-        user_id=user.pk,
-        is_admin=bool(user.is_superuser),
+        user_id=user_id,
+        is_admin=bool(getattr(user, "is_superuser", False)),
         unit_paths=_drop_nested(paths),
         office_paths=_drop_nested(office),
         unit_ids=tuple(sorted(ids)),
@@ -120,24 +125,24 @@ def office_q(scope: Scope, field: str = "unit") -> Q:
     return _under_q(scope, scope.office_paths, field)
 
 
-def units_in_scope(user: Any) -> QuerySet[Unit]:
+def units_in_scope(user: Viewer) -> QuerySet[Unit]:
     return Unit.objects.filter(unit_q(scope_for(user), field="")).select_related("level")
 
 
-def can_view_unit(user: Any, unit: Unit) -> bool:
+def can_view_unit(user: Viewer, unit: Unit) -> bool:
     return scope_for(user).covers_path(unit.path)
 
 
-def can_manage_unit(user: Any, unit: Unit) -> bool:
+def can_manage_unit(user: Viewer, unit: Unit) -> bool:
     return scope_for(user).covers_path(unit.path)
 
 
-def can_see_anonymous_contact(user: Any, unit: Unit) -> bool:
+def can_see_anonymous_contact(user: Viewer, unit: Unit) -> bool:
     """Only the Office of an upper level (never the grassroots union) sees an anonymous worker's contact."""
     return scope_for(user).office_covers_path(unit.path)
 
 
-def get_unit_in_scope(user: Any, code: str) -> Unit:
+def get_unit_in_scope(user: Viewer, code: str) -> Unit:
     """The unit with this code if the viewer may see it; 404 otherwise (no hint that it exists)."""
     unit = Unit.objects.filter(code=code).select_related("level", "parent").first()
     if unit is None or not can_view_unit(user, unit):
@@ -145,7 +150,7 @@ def get_unit_in_scope(user: Any, code: str) -> Unit:
     return unit
 
 
-def members_in_scope(user: Any) -> QuerySet[Member]:
+def members_in_scope(user: Viewer) -> QuerySet[Member]:
     scope = scope_for(user)
     if scope.is_officer:
         return Member.objects.filter(unit_q(scope))

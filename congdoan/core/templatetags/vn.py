@@ -5,35 +5,37 @@ from datetime import date, datetime
 from django import template
 from django.utils.translation import gettext
 
+from congdoan.core import vndate
 from congdoan.core.phones import display_phone
-from congdoan.core.vndate import vn_date, vn_number, vn_short_date
 
 register = template.Library()
 
 
-@register.filter
-def ngay(value: date | datetime | None) -> str:
-    return vn_date(value)
+@register.filter(name="vn_date")
+def vn_date_filter(value: date | datetime | None) -> str:
+    """27/11/2026 → "ngày 27 tháng 11 năm 2026" (in English mode, "27 November 2026")."""
+    return vndate.vn_date(value)
+
+
+@register.filter(name="vn_short_date")
+def vn_short_date_filter(value: date | datetime | None) -> str:
+    return vndate.vn_short_date(value)
+
+
+@register.filter(name="vn_number")
+def vn_number_filter(value: int | float | None) -> str:
+    """9067 → "9.067" (in English mode, "9,067")."""
+    return "" if value is None else vndate.vn_number(value)
 
 
 @register.filter
-def ngay_ngan(value: date | datetime | None) -> str:
-    return vn_short_date(value)
-
-
-@register.filter
-def so(value: int | float | None) -> str:
-    return "" if value is None else vn_number(value)
-
-
-@register.filter
-def dien_thoai(value: str | None) -> str:
+def vn_phone(value: str | None) -> str:
     """+84912345678 → 0912 345 678, as a Vietnamese reader writes it."""
     return display_phone(value or "")
 
 
 @register.filter
-def dich(value: str | list[str] | None) -> str | list[str]:
+def translated(value: str | list[str] | None) -> str | list[str]:
     """Stored Vietnamese phrases (urgency reasons…) in the reader's language; a list stays a list."""
     if value is None:
         return ""

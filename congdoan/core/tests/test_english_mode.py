@@ -31,7 +31,7 @@ def test_numbers_are_written_the_way_the_language_writes_them() -> None:
     with translation.override("en"):
         assert vn_number(9067) == "9,067"
         assert vn_number(1234567.5) == "1,234,567.5"
-        assert Template("{% load vn %}{{ n|so }}").render(Context({"n": 9067})) == "9,067"
+        assert Template("{% load vn %}{{ n|vn_number }}").render(Context({"n": 9067})) == "9,067"
 
 
 def test_counts_take_the_plural_in_english_and_keep_vietnamese_numbers(
@@ -71,7 +71,7 @@ def test_level_name_on_a_unit_page_is_english_in_english_mode(
 
 
 def test_stored_vietnamese_phrases_are_shown_in_the_readers_language() -> None:
-    template = Template('{% load vn %}{{ reasons|dich|join:", " }}')
+    template = Template('{% load vn %}{{ reasons|translated|join:", " }}')
     with translation.override("en"):
         assert template.render(Context({"reasons": ["Nữ", "chưa dịch"]})) == "Female, chưa dịch"
     with translation.override("vi"):
@@ -114,7 +114,7 @@ def test_chart_axis_numbers_follow_the_language() -> None:
 
 
 def test_ids_in_links_keep_their_digits_in_english(cast: CastFactory, client_of: Any) -> None:
-    """A thousands separator belongs to numbers people read (|so), never to ids in links."""
+    """A thousands separator belongs to numbers people read (|vn_number), never to ids in links."""
     from congdoan.feedback.models import AnswerTemplate
 
     AnswerTemplate.objects.create(
