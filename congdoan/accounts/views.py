@@ -103,7 +103,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
-    return redirect("core:home")
+    return redirect("web:home")
 
 
 @login_required

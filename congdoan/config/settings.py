@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "congdoan.nlp",
     "congdoan.library",
     "congdoan.feedback",
+    "congdoan.web",  # the site's top: home, dashboard, operations (above every other app)
 ]
 
 MIDDLEWARE = [
@@ -119,7 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "congdoan.core.context_processors.viewer",
+                "congdoan.web.context_processors.viewer",
             ],
         },
     },
@@ -230,8 +231,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "web:home"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username"]]

@@ -12,7 +12,7 @@ handler404 = "congdoan.core.errors.page_not_found"
 handler500 = "congdoan.core.errors.server_error"
 
 urlpatterns = [
-    path("", include("congdoan.core.urls")),
+    path("", include("congdoan.web.urls")),
     path("tai-khoan/", include("congdoan.accounts.urls")),
     path("don-vi/", include("congdoan.orgs.urls")),
     path("nhat-ky/", include("congdoan.audit.urls")),

@@ -40,8 +40,8 @@ pytestmark = pytest.mark.django_db
 
 # Routes anyone may open by design. Kept small: each line says why.
 PUBLIC_ROUTES = {
-    "core:home",  # the home page
-    "core:healthz",  # load balancers' probe
+    "web:home",  # the home page
+    "web:healthz",  # load balancers' probe
     "accounts:login",  # the login form
     "accounts:otp",  # second step of the login (redirects without a pending login)
     "accounts:logout",  # POST only; logs out whoever asks
@@ -253,7 +253,7 @@ ALL_ROUTES = list(walk(get_resolver().url_patterns))
 def test_the_walk_finds_the_routes_of_every_app():
     names = {r.name for r in ALL_ROUTES}
     assert {
-        "core:home",
+        "web:home",
         "orgs:detail",
         "orgs:import_upload",
         "accounts:api_tokens",

@@ -17,7 +17,7 @@ def test_officer_menu_reaches_the_main_sections_from_any_page(
 ) -> None:
     html = client_of(officer_a).get(reverse("library:list")).content.decode()
     for name in (
-        "core:dashboard",
+        "web:dashboard",
         "feedback:inbox",
         "library:list",
         "orgs:tree",
@@ -29,24 +29,24 @@ def test_officer_menu_reaches_the_main_sections_from_any_page(
 
 
 def test_admin_menu_also_reaches_the_audit_log(admin_user: Any, client_of: Any) -> None:
-    html = client_of(admin_user).get(reverse("core:dashboard")).content.decode()
+    html = client_of(admin_user).get(reverse("web:dashboard")).content.decode()
     assert f'href="{reverse("audit:list")}"' in html
 
 
 def test_officer_menu_reaches_the_outbox_but_not_the_workers_page(
     officer_a: Any, client_of: Any
 ) -> None:
-    html = client_of(officer_a).get(reverse("core:dashboard")).content.decode()
+    html = client_of(officer_a).get(reverse("web:dashboard")).content.decode()
     assert f'href="{reverse("outbox:health")}"' in html
-    assert reverse("core:operations") not in html
+    assert reverse("web:operations") not in html
 
 
 def test_admin_menu_reaches_the_workers_page_and_the_outbox(
     admin_user: Any, client_of: Any
 ) -> None:
     client = client_of(admin_user)
-    html = client.get(reverse("core:dashboard")).content.decode()
-    for name in ("core:operations", "outbox:health"):
+    html = client.get(reverse("web:dashboard")).content.decode()
+    for name in ("web:operations", "outbox:health"):
         assert f'href="{reverse(name)}"' in html
         assert client.get(reverse(name)).status_code == 200
 
@@ -58,7 +58,7 @@ def test_member_menu_has_no_audit_log(member: Any, client_of: Any) -> None:
 
 def test_pages_for_workers_load_no_script(client: Client, member: Any, client_of: Any) -> None:
     for response in (
-        client.get(reverse("core:home")),
+        client.get(reverse("web:home")),
         client.get(reverse("feedback:submit")),
         client.get(reverse("library:public_list")),
         client_of(member).get(reverse("feedback:mine")),

@@ -25,10 +25,10 @@ from django_tasks_db.management.commands.db_worker import Worker as DatabaseWork
 from django_tasks_db.models import DBTaskResult
 
 from congdoan.core.models import WorkerHeartbeat
-from congdoan.core.tasks import worker_ping
 from congdoan.core.tests import worker_tasks
 from congdoan.core.tests.test_tasks_worker import _database_url
 from congdoan.core.workers import DatabaseWorker, WorkerLost, reclaim_dead_workers
+from congdoan.web.tasks import worker_ping
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

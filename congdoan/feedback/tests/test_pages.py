@@ -180,7 +180,7 @@ def test_home_page_links_to_the_workers_page_and_dashboard_to_the_inbox(
     assert reverse("feedback:submit") in client.get("/").content.decode()
     assert (
         reverse("feedback:inbox")
-        in client_of(cast.officer_a).get(reverse("core:dashboard")).content.decode()
+        in client_of(cast.officer_a).get(reverse("web:dashboard")).content.decode()
     )
 
 

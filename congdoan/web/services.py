@@ -1,4 +1,4 @@
-"""Writes of the core app: an administrator retries a failed background task."""
+"""Writes of the site's top: an administrator retries a failed background task."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ def test_district_office_sees_its_work_counts_matching_the_inbox_and_ranked_unit
 ) -> None:
     _concerns(cast)
     client = client_of(cast.district_officer)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("web:dashboard")).content.decode()
     assert _counts(html) == {"urgent": 1, "overdue": 2, "new": 2, "open": 4}
     for key, href, _n in re.findall(
         r'data-count="(\w+)" href="([^"]+)"><span class="kpi">([\d.]+)', html
@@ -63,7 +63,7 @@ def test_district_office_sees_its_work_counts_matching_the_inbox_and_ranked_unit
 
 def test_grassroots_officer_sees_only_their_union_and_no_ranking(cast: Any, client_of: Any) -> None:
     _concerns(cast)
-    html = client_of(cast.officer_a).get(reverse("core:dashboard")).content.decode()
+    html = client_of(cast.officer_a).get(reverse("web:dashboard")).content.decode()
     assert _counts(html) == {"urgent": 1, "overdue": 1, "new": 1, "open": 2}
     assert "Nhà vệ sinh bẩn" not in html
     assert "Công đoàn cơ sở có ý kiến quá hạn" not in html
@@ -72,11 +72,11 @@ def test_grassroots_officer_sees_only_their_union_and_no_ranking(cast: Any, clie
 def test_changes_since_the_last_visit_are_those_made_by_others(cast: Any, client_of: Any) -> None:
     _concerns(cast)
     client = client_of(cast.officer_a)
-    client.get(reverse("core:dashboard"))  # the first visit: remembered
+    client.get(reverse("web:dashboard"))  # the first visit: remembered
     concern = Concern.objects.get(text="Xưởng nóng quá")
     ConcernEvent.objects.create(concern=concern, kind="note", actor=cast.district_officer)
     ConcernEvent.objects.create(concern=concern, kind="note", actor=cast.officer_a)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("web:dashboard")).content.decode()
     assert "1 thay đổi do người khác" in html
     assert concern.code in html
 
@@ -110,7 +110,7 @@ def test_documents_waiting_for_ocr_or_with_unsure_metadata_are_listed_in_scope(
         title="Văn bản của B",
         confidence={"issuer": 0.3},
     )
-    html = client_of(cast.officer_a).get(reverse("core:dashboard")).content.decode()
+    html = client_of(cast.officer_a).get(reverse("web:dashboard")).content.decode()
     assert "1 tài liệu đang chờ nhận dạng chữ" in html
     assert "2 tài liệu mới" in html  # since the last visit (a day, the first time)
     assert "Kế hoạch tháng công nhân" in html and "thông tin văn bản chưa chắc chắn" in html
@@ -145,14 +145,14 @@ def test_home_page_counts_match_the_inbox_in_the_browser(
 
 def test_the_scope_member_count_comes_after_the_page(cast: Any, client_of: Any) -> None:
     client = client_of(cast.district_officer)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("web:dashboard")).content.decode()
     assert "2 công đoàn cơ sở" in html  # the grassroots count stays on the page
     assert 'hx-get="/bang-dieu-khien/pham-vi/"' in html
-    partial = client.get(reverse("core:dashboard_scope"), HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get(reverse("web:dashboard_scope"), HTTP_HX_REQUEST="true").content.decode()
     assert "đoàn viên trong phạm vi quản lý" in partial and "hx-get" not in partial
-    page = client.get(reverse("core:dashboard_scope")).content.decode()
+    page = client.get(reverse("web:dashboard_scope")).content.decode()
     assert "<html" in page and "2 công đoàn cơ sở" in page
-    assert client_of(cast.member_user).get(reverse("core:dashboard_scope")).status_code == 302
+    assert client_of(cast.member_user).get(reverse("web:dashboard_scope")).status_code == 302
 
 
 @pytest.mark.browser
@@ -182,15 +182,15 @@ def test_changes_stay_listed_while_the_officer_comes_back_within_the_sitting(
     start = timezone.now()
     concern = Concern.objects.get(text="Xưởng nóng quá")
     with freeze_time(start):
-        client.get(reverse("core:dashboard"))
+        client.get(reverse("web:dashboard"))
     with freeze_time(start + timedelta(minutes=5)):
         ConcernEvent.objects.create(concern=concern, kind="note", actor=cast.district_officer)
     for minutes in (10, 20, 40):  # the officer goes to the inbox and back, three times
         with freeze_time(start + timedelta(minutes=minutes)):
-            html = client.get(reverse("core:dashboard")).content.decode()
+            html = client.get(reverse("web:dashboard")).content.decode()
         assert "1 thay đổi do người khác" in html, minutes
     with freeze_time(start + timedelta(hours=3)):  # back after lunch: a new sitting
-        html = client.get(reverse("core:dashboard")).content.decode()
+        html = client.get(reverse("web:dashboard")).content.decode()
     assert "0 thay đổi do người khác" in html
 
 
@@ -207,7 +207,7 @@ def test_office_home_page_lists_an_urgent_concern_that_names_no_union(
         status=Status.TRIAGED,
         due_at=timezone.now() + timedelta(hours=2),
     )
-    response = client_of(cast.district_officer).get(reverse("core:dashboard"))
+    response = client_of(cast.district_officer).get(reverse("web:dashboard"))
     assert response.status_code == 200
     assert "Không rõ công ty, bị nợ lương ba tháng" in response.content.decode()
 
@@ -217,11 +217,11 @@ def test_messages_sent_as_they_should_are_not_among_what_changed(cast: Any, clie
     a failed delivery and an answer by another officer are."""
     _concerns(cast)
     client = client_of(cast.officer_a)
-    client.get(reverse("core:dashboard"))
+    client.get(reverse("web:dashboard"))
     concern = Concern.objects.get(text="Xưởng nóng quá")
     for kind in ("escalation_sent", "escalation_sent", "remind", "channel.receipt_sent"):
         ConcernEvent.objects.create(concern=concern, kind=kind, note="a@example.vn")
     ConcernEvent.objects.create(concern=concern, kind="remind_failed", note="SMTP")
     ConcernEvent.objects.create(concern=concern, kind="answer", actor=cast.district_officer)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("web:dashboard")).content.decode()
     assert "2 thay đổi do người khác" in html

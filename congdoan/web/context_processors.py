@@ -1,3 +1,5 @@
+"""What every page's base template needs: the viewer's scope and the officers' top menu."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +12,7 @@ from congdoan.core.registry import OFFICER_LINKS
 from congdoan.orgs.scoping import scope_for
 
 # Shown beside the menu on wide screens.
-MAIN_SECTIONS = {"core:dashboard", "feedback:inbox", "library:list", "orgs:tree"}
+MAIN_SECTIONS = {"web:dashboard", "feedback:inbox", "library:list", "orgs:tree"}
 
 
 def viewer(request: HttpRequest) -> dict[str, Any]:
@@ -25,14 +27,14 @@ def viewer(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"scope": scope}
     if scope.is_officer:
         links: list[tuple[str, str, Any]] = [
-            ("core:dashboard", reverse("core:dashboard"), _("Bảng điều khiển"))
+            ("web:dashboard", reverse("web:dashboard"), _("Bảng điều khiển"))
         ]
         links += [(link.url_name, link.url, link.label) for link in OFFICER_LINKS]
         links.append(("orgs:tree", reverse("orgs:tree"), _("Đơn vị và đoàn viên")))
         links.append(("audit:list", reverse("audit:list"), _("Nhật ký hoạt động")))
         links.append(("outbox:health", reverse("outbox:health"), _("Hộp thư đi")))
         if scope.is_admin:
-            links.append(("core:operations", reverse("core:operations"), _("Tiến trình nền")))
+            links.append(("web:operations", reverse("web:operations"), _("Tiến trình nền")))
         path = getattr(request, "path", "")
         best = max(
             (url for _name, url, _label in links if url != "#" and path.startswith(url)),

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from congdoan.core import health
 from congdoan.core.models import WorkerHeartbeat
-from congdoan.core.services import task_retry
 from congdoan.orgs.rules import admin_required
+from congdoan.web.services import task_retry
 
 logger = logging.getLogger("congdoan.health")
 
@@ -53,7 +53,7 @@ def operations(request: HttpRequest) -> HttpResponse:
     queues = [{"q": q, "age": q.oldest_age_s(now)} for q in health.queue_overview(now=now)]
     return render(
         request,
-        "core/operations.html",
+        "web/operations.html",
         {
             "workers": workers,
             "queues": queues,
@@ -70,4 +70,4 @@ def operations_retry(request: HttpRequest, task_id: str) -> HttpResponse:
         messages.success(request, _("Đã đưa công việc trở lại hàng đợi."))
     else:
         messages.error(request, _("Không tìm thấy công việc lỗi này (có thể đã được chạy lại)."))
-    return redirect("core:operations")
+    return redirect("web:operations")

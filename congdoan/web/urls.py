@@ -1,10 +1,12 @@
+"""The site's top: home, dashboard, health checks and the operations page, at the root."""
+
 from __future__ import annotations
 
 from django.urls import path
 
-from congdoan.core import views, views_operations
+from congdoan.web import views, views_operations
 
-app_name = "core"
+app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bang-dieu-khien/", views.dashboard, name="dashboard"),

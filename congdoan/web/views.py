@@ -1,3 +1,6 @@
+"""The site's pages that gather every app: the public home page, the officers' dashboard
+(today's work in their scope), and the administrators' ping of the background worker."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -12,17 +15,17 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from congdoan.core.registry import OFFICER_LINKS, PUBLIC_LINKS
-from congdoan.core.tasks import describe_result, worker_ping_enqueue, worker_ping_status
 from congdoan.feedback.selectors import officer_today
 from congdoan.library.selectors import documents_to_review
 from congdoan.orgs.rules import admin_required
 from congdoan.orgs.scoping import scope_for
 from congdoan.orgs.selectors import dashboard_roots, grassroots_units, public_unions, scope_roots
+from congdoan.web.tasks import describe_result, worker_ping_enqueue, worker_ping_status
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "core/home.html", {"public_links": PUBLIC_LINKS, "unions": public_unions()}
+        request, "web/home.html", {"public_links": PUBLIC_LINKS, "unions": public_unions()}
     )
 
 
@@ -40,7 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "core/dashboard.html",
+        "web/dashboard.html",
         {
             "roots": [
                 {"unit": root, "grassroots": grassroots_units(under=root).count(), "members": None}
@@ -61,9 +64,9 @@ def dashboard_scope(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).is_officer:
         return redirect("accounts:profile")
     template = (
-        "core/_dashboard_roots.html"
+        "web/_dashboard_roots.html"
         if getattr(request, "htmx", False)
-        else "core/dashboard_scope.html"
+        else "web/dashboard_scope.html"
     )
     return render(request, template, {"roots": dashboard_roots(viewer=request.user)})
 
@@ -100,7 +103,7 @@ def healthz_worker(request: HttpRequest) -> JsonResponse:
     """Queue a ping for the background worker; answer where to read its outcome (202)."""
     result = worker_ping_enqueue(token=get_random_string(12))
     answer = describe_result(result)
-    answer["url"] = reverse("core:healthz_worker_result", args=[result.id])
+    answer["url"] = reverse("web:healthz_worker_result", args=[result.id])
     return JsonResponse(answer, status=202)
 
 

@@ -1,4 +1,4 @@
-"""Background tasks of the core app.
+"""Background tasks of the site's top.
 
 `worker_ping` is the worker's health check: an administrator asks for it from
 `POST /healthz/worker` and reads the outcome at `GET /healthz/worker/<id>`. It proves
@@ -18,12 +18,12 @@ from django.utils import timezone
 from django_tasks import TaskResult, TaskResultStatus, default_task_backend, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
+from congdoan.orgs.models import Unit
+
 
 @task()
 def worker_ping(token: str) -> dict[str, Any]:
     """Answer with who ran the task and what the worker sees in the database."""
-    from congdoan.orgs.models import Unit
-
     return {
         "token": token,
         "units": Unit.objects.count(),
