@@ -5,6 +5,9 @@
 - `officer_a`, `officer_b`: grassroots officers of units A and B under PX;
 - `member`: a member of unit A with a login;
 - `client` is Django's anonymous client; `client_of(user)` logs someone in.
+
+Tests marked `browser`, `tesseract` or `datasets` skip where that part is missing, and fail
+instead under `CI=true` (congdoan/testing.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,20 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from congdoan import testing
+from congdoan.library import ocr
 from congdoan.orgs.tests.factories import CastFactory
+
+# What each marker needs, and how to tell why it is missing (None: it is here).
+MARKER_PROBES = {
+    "browser": testing.browser_unavailable,
+    "tesseract": ocr.unavailable_reason,
+    "datasets": testing.datasets_unavailable,
+}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    testing.require_for_markers(item, MARKER_PROBES)
 
 
 @pytest.fixture(autouse=True)

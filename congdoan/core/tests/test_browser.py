@@ -5,7 +5,6 @@ Run with `make browser-test`. Screenshots land in var/browser/ (not committed) f
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +12,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from congdoan import testing
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("CONGDOAN_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -31,17 +31,14 @@ SHOTS = Path(settings.VAR_DIR) / "browser"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (make system-deps installs it)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="the playwright package is not installed"
-    )
+    testing.require("browser", testing.browser_unavailable())
+    sync_api = testing.require_module("playwright.sync_api", "playwright")
     # Playwright's sync API keeps an asyncio loop in this thread for as long as the browser
     # lives; Django refuses ORM calls (fixtures, the database flush) beside a loop unless told
     # it is safe, which it is: the loop never runs our code.
     with pytest.MonkeyPatch.context() as mp, sync_api.sync_playwright() as pw:
         mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        chromium = pw.chromium.launch(executable_path=testing.CHROMIUM, args=ARGS, headless=True)
         yield chromium
         chromium.close()
 

@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import translation
 from openpyxl import load_workbook
 
+from congdoan import testing
 from congdoan.feedback.exports import concerns_xlsx
 from congdoan.feedback.models import Channel, Concern
 from congdoan.orgs.tests.factories import CastFactory
@@ -25,8 +26,9 @@ VIETNAMESE = re.compile(
 )
 
 
-@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext (msgfmt)")
 def test_the_english_catalogue_has_no_fuzzy_or_untranslated_message() -> None:
+    if shutil.which("msgfmt") is None:
+        testing.missing("gettext", "msgfmt is not installed (make system-deps installs gettext)")
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(PO)],
         capture_output=True,

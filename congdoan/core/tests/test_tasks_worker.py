@@ -18,22 +18,13 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
+from congdoan import testing
 from congdoan.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _redis_url_of_this_process() -> str:
-    """One Redis database per xdist process (gw0 → 15, gw1 → 14, …): two test files that run
-    at once never take each other's jobs from a shared queue."""
-    base = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    index = int(worker[2:]) if worker[2:].isdigit() else 0
-    head, _, db = base.rpartition("/")
-    return f"{head}/{(int(db) - index) % 16}" if db.isdigit() else base
-
-
-REDIS_URL_FOR_TESTS = _redis_url_of_this_process()
+REDIS_URL_FOR_TESTS = testing.REDIS_URL_FOR_TESTS
 BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
 
 
@@ -47,15 +38,6 @@ def _database_url() -> str:
     auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     port = f":{db['PORT']}" if db.get("PORT") else ""
     return f"postgres://{auth}{db.get('HOST') or ''}{port}/{db['NAME']}"
-
-
-def _redis_reachable(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
 
 
 @dataclass
@@ -125,10 +107,7 @@ def rig(request: pytest.FixtureRequest, settings: Any) -> Iterator[WorkerRig]:
         "default": {"BACKEND": BACKENDS[backend], "QUEUES": list(django_settings.TASK_QUEUES)}
     }
     if backend == "rq":
-        if not _redis_reachable(REDIS_URL_FOR_TESTS):
-            pytest.skip(
-                f"Redis is not reachable at {REDIS_URL_FOR_TESTS} (set REDIS_URL_FOR_TESTS)"
-            )
+        testing.require("redis", testing.redis_unreachable(REDIS_URL_FOR_TESTS))
         env["REDIS_URL"] = REDIS_URL_FOR_TESTS
         settings.RQ_QUEUES = {
             name: {"URL": REDIS_URL_FOR_TESTS} for name in django_settings.TASK_QUEUES

@@ -16,12 +16,9 @@ import pytest
 from django.conf import settings as django_settings
 from django_tasks import TaskResultStatus, default_task_backend
 
+from congdoan import testing
 from congdoan.core.tests import worker_tasks
-from congdoan.core.tests.test_tasks_worker import (
-    REDIS_URL_FOR_TESTS,
-    _database_url,
-    _redis_reachable,
-)
+from congdoan.core.tests.test_tasks_worker import REDIS_URL_FOR_TESTS, _database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,8 +41,7 @@ def _wait_until(check: Any, timeout: float = 60, what: str = "") -> None:
 def test_job_of_a_killed_rq_worker_is_requeued_and_finished_by_the_next(
     settings: Any, tmp_path: Path
 ) -> None:
-    if not _redis_reachable(REDIS_URL_FOR_TESTS):
-        pytest.skip(f"Redis is not reachable at {REDIS_URL_FOR_TESTS} (set REDIS_URL_FOR_TESTS)")
+    testing.require("redis", testing.redis_unreachable(REDIS_URL_FOR_TESTS))
     settings.TASKS_BACKEND = "rq"
     settings.TASKS = {
         "default": {

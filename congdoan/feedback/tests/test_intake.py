@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from congdoan import testing
 from congdoan.feedback.deadlines import check_deadlines
 from congdoan.feedback.models import Channel, Concern, Status, Topic, Urgency
 from congdoan.feedback.services import concern_submit, concern_triage
@@ -80,6 +81,6 @@ def test_sentiment_uses_the_toolkits_model_when_it_is_shipped() -> None:
     from congdoan.feedback.triage import TEXT_MODELS_DIR, sentiment_model
 
     if not (TEXT_MODELS_DIR / "feedback_sentiment" / "model.npz").exists():
-        pytest.skip("the text toolkit ships no sentiment model in this checkout")
+        testing.missing("the sentiment model", "the text toolkit ships none in this checkout")
     model = sentiment_model()
     assert model is not None and {"negative", "positive"} <= set(model.labels)

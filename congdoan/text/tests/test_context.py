@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from congdoan import testing
 from congdoan.text import context, lmfast
 from congdoan.text.restore import Restorer, restore, restore_lines
 
@@ -30,7 +31,7 @@ def _brute_counts(position, key, pick, sizes, scale):  # type: ignore[no-untyped
 @pytest.mark.parametrize("compiled", [False, True])
 def test_neighbour_counts_match_a_direct_sum(compiled: bool) -> None:
     if compiled and not lmfast.AVAILABLE:
-        pytest.skip("numba is not installed")
+        testing.missing("numba", "the numba package is not installed")
     func = context.neighbour_counts if compiled else context._neighbour_counts_py
     rng = np.random.default_rng(7)
     n_keys = 6

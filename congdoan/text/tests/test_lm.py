@@ -8,6 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
+from congdoan import testing
 from congdoan.text import lmfast
 from congdoan.text.lm import BOUNDARY, SyllableLM
 from congdoan.text.restore import Restorer
@@ -17,7 +18,7 @@ from congdoan.text.restore import Restorer
 def lm() -> SyllableLM:
     model = SyllableLM.default()
     if model is None:
-        pytest.skip("the shipped language model is not built")
+        testing.missing("the language model", "congdoan/text/models/syllable_lm.npz is not built")
     return model
 
 
@@ -58,7 +59,7 @@ def _exhaustive(
 @pytest.mark.parametrize("compiled", [False, True])
 def test_viterbi_finds_the_best_path(lm: SyllableLM, compiled: bool) -> None:
     if compiled and not lmfast.AVAILABLE:
-        pytest.skip("numba is not installed")
+        testing.missing("numba", "the numba package is not installed")
     rng = np.random.default_rng(7)
     lattices, emissions = _random_lattices(lm, rng, count=30, max_len=4, max_cands=3)
     found = lm.viterbi_many(lattices, emissions, compiled=compiled)
@@ -71,7 +72,7 @@ def test_compiled_and_numpy_decoders_agree(
     lm: SyllableLM, same_tables: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not lmfast.AVAILABLE:
-        pytest.skip("numba is not installed")
+        testing.missing("numba", "the numba package is not installed")
     # False: contexts looked up in their own table, as for a model whose tables differ.
     monkeypatch.setitem(lm.__dict__, "_same_tables", same_tables)
     rng = np.random.default_rng(11)
@@ -95,7 +96,7 @@ def test_restoration_is_the_same_with_either_decoder(
         "ke hoach so 12/KH-LĐLĐ ve tuyen truyen",
     ]
     if not lmfast.AVAILABLE:
-        pytest.skip("numba is not installed")
+        testing.missing("numba", "the numba package is not installed")
     compiled = Restorer(lm).restore_lines(lines)
     monkeypatch.setattr(lmfast, "AVAILABLE", False)
     assert Restorer(lm).restore_lines(lines) == compiled
