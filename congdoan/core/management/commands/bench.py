@@ -1,40 +1,36 @@
-"""`congdoan bench NAME [ARGS…]`: benchmarks. They print figures and never fail on a timing."""
+"""`congdoan bench NAME [ARGS…]`: benchmarks. They print figures and never fail on a timing.
+
+The benchmarks are development tooling (`congdoan_dev.bench`, not in the production wheel):
+without it the command says so instead of failing with a traceback.
+"""
 
 from __future__ import annotations
 
-import importlib
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-BENCHMARKS = {
-    "tree": "congdoan.orgs.bench",
-    "text": "congdoan.nlp.bench",
-    "library": "congdoan.library.bench",
-    "feedback": "congdoan.feedback.bench",
-    "faults": "congdoan.outbox.bench",
-}
+from congdoan.core.management.tooling import import_tooling
+
+NAMES = "tree, text, library, feedback, faults"  # congdoan_dev.bench.BENCHMARKS
 
 
 class Command(BaseCommand):
-    help = "Chạy đo hiệu năng: " + ", ".join(BENCHMARKS)
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        return parser
+    help = f"Chạy đo hiệu năng (công cụ phát triển): {NAMES}"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=sorted(BENCHMARKS))
+        parser.add_argument("name", help=NAMES)
         parser.add_argument(
             "args", nargs="*", help="passed to the benchmark (use -- before options)"
         )
 
     def handle(self, *args: Any, name: str, **options: Any) -> None:
-        try:
-            module = importlib.import_module(BENCHMARKS[name])
-        except ModuleNotFoundError as exc:
-            raise CommandError(f"benchmark {name!r} is not available: {exc}") from exc
+        bench = import_tooling("congdoan_dev.bench")
+        if name not in bench.BENCHMARKS:
+            known = ", ".join(sorted(bench.BENCHMARKS))
+            raise CommandError(f"Không có phép đo {name!r}; chọn một trong: {known}")
+        module = bench.benchmark(name)
         argv = list(args)  # Django hands the positional "args" over as *args, not in options
         sys.stdout.flush()
         module.run(argv)

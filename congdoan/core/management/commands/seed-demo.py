@@ -1,12 +1,13 @@
-"""`congdoan seed-demo`: the demo data of Phú Xuyên. Each app adds its part in `<app>/demo.py`."""
+"""`congdoan seed-demo`: the demo data of Phú Xuyên, from the development tooling
+(`congdoan_dev.demo`, one module per app; not in the production wheel)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
+
+from congdoan.core.management.tooling import import_tooling
 
 
 class Command(BaseCommand):
@@ -16,21 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--only", default="", help="comma-separated app labels")
 
     def handle(self, *args: Any, only: str, **options: Any) -> None:
-        wanted = {x for x in only.split(",") if x}
-        for config in apps.get_app_configs():
-            if not config.name.startswith("congdoan."):
-                continue
-            if wanted and config.label not in wanted:
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name == f"{config.name}.demo":
-                    continue
-                raise
-            self.stdout.write(f"• {config.label}")
-            module.seed(stdout=self.stdout)
+        demo = import_tooling("congdoan_dev.demo")
+        demo.seed_all(only={x for x in only.split(",") if x}, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))
-        from congdoan.orgs.demo import print_logins
-
-        print_logins(self.stdout)
+        demo.print_logins(self.stdout)

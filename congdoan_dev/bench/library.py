@@ -30,12 +30,13 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+
+from congdoan.core.processes import run_child
 
 POOL_TITLES = [
     "Kế hoạch tuyên truyền Tháng Công nhân năm {y}",
@@ -415,7 +416,7 @@ def _ocr_bench(args: argparse.Namespace) -> None:
         )
 
     def bare_tesseract(path: str) -> None:
-        subprocess.run(
+        run_child(
             [
                 settings.LIBRARY_TESSERACT,
                 path,

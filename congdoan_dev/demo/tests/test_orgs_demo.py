@@ -6,8 +6,8 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from congdoan.orgs import demo
 from congdoan.orgs.models import Member, Membership, Unit, UnitEvent, UnitEventKind, UnitPeriod
+from congdoan_dev.demo import orgs as demo
 
 pytestmark = pytest.mark.django_db
 

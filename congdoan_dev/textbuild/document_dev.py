@@ -1,12 +1,12 @@
 """Development set and grid for document context (:mod:`congdoan.text.context`).
 
 Held-out corpus articles (news and Wikipedia lines of at least 800 characters that
-:func:`~congdoan.text.build.corpus.held_out` keeps out of the language model), cut into
+:func:`~congdoan_dev.textbuild.corpus.held_out` keeps out of the language model), cut into
 sentences in input form, marks stripped. Each article is restored as one document, then
 every five articles as one file (several topics in one text). Prints syllable accuracy
 without document context and for each setting of the grid.
 
-    python -m congdoan.text.build.document_dev [--datasets DIR] [--limit N]
+    python -m congdoan_dev.textbuild.document_dev [--datasets DIR] [--limit N]
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import itertools
 from pathlib import Path
 
 from congdoan.text import context
-from congdoan.text.build.corpus import SENTENCE_RE, held_out_lines, input_like
 from congdoan.text.datasets import datasets_dir
 from congdoan.text.evaluate import syllable_accuracy
 from congdoan.text.restore import Restorer
 from congdoan.text.vietnamese import strip_marks
+from congdoan_dev.textbuild.corpus import SENTENCE_RE, held_out_lines, input_like
 
 FILES = (
     "baomoi_news/news_01.txt",

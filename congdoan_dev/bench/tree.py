@@ -26,7 +26,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -35,7 +34,8 @@ from typing import Any
 
 import dj_database_url
 
-from congdoan.core.benchdb import postgres_create, postgres_url_for
+from congdoan.core.processes import run_child
+from congdoan_dev.bench.db import postgres_create, postgres_url_for
 
 BENCH_DB = "congdoan_bench"
 CHILD_FLAG = "CONGDOAN_BENCH_CHILD"
@@ -137,7 +137,7 @@ def run(argv: list[str]) -> None:
             "PYTHONUNBUFFERED": "1",
         }
         cmd = [sys.executable, "-m", "congdoan.config.cli", "bench", "tree", "--", *argv]
-        raise SystemExit(subprocess.run(cmd, env=env, check=False).returncode)
+        raise SystemExit(run_child(cmd, env=env, check=False).returncode)
     _run_in_bench_database(args)
 
 
@@ -200,9 +200,7 @@ def _build(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
     from congdoan.accounts.models import User
-    from congdoan.orgs.collation import person_key, vn_key
-    from congdoan.orgs.models import Appointment, Level, Position, Unit, UnitKind
-    from congdoan.text import fold
+    from congdoan.orgs.models import Appointment, Level, Member, Position, Unit, UnitKind
 
     rng = random.Random(2026)
     tables = [
@@ -256,6 +254,11 @@ def _build(args: argparse.Namespace) -> None:
                 else:
                     grassroots_ids.append(uid)
                     name, kind = f"Công đoàn cơ sở Công ty số {uid}", kinds[uid % len(kinds)]
+                # COPY skips save(): the model fills its own search and sort keys.
+                keyed = Unit(
+                    name=name, employer_name=name.replace("Công đoàn cơ sở ", ""), code=code
+                )
+                keyed.fill_keys()
                 copy.write_row(
                     (
                         uid,
@@ -267,15 +270,15 @@ def _build(args: argparse.Namespace) -> None:
                         parent,
                         paths[uid],
                         depth,
-                        name.replace("Công đoàn cơ sở ", ""),
+                        keyed.employer_name,
                         "",
                         0,
                         f"b{uid}",
                         True,
                         founded,
                         now,
-                        fold(f"{name} {name.replace('Công đoàn cơ sở ', '')} {code}"),
-                        vn_key(name),
+                        keyed.search_text,
+                        keyed.sort_key,
                     )
                 )
         with raw.copy(
@@ -311,6 +314,8 @@ def _build(args: argparse.Namespace) -> None:
                     full_name = f"{rng.choice(FAMILY)} {middle} {rng.choice(GIVEN)}"
                     # About 3% have left the union (the big unit keeps all its 2,000).
                     left = date(2025, 6, 1) if uid != big_id and rng.random() < 0.03 else None
+                    person = Member(full_name=full_name)
+                    person.fill_keys()
                     copy.write_row(
                         (
                             uid,
@@ -323,8 +328,8 @@ def _build(args: argparse.Namespace) -> None:
                             True,
                             left,
                             now,
-                            fold(full_name),
-                            person_key(full_name),
+                            person.name_folded,
+                            person.sort_key,
                         )
                     )
         print(f"  members: {card:,} in {time.perf_counter() - started:.1f} s")

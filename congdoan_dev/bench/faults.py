@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from congdoan.core.processes import popen_child
+from congdoan.core.processes import popen_child, run_child
 
 CHILD_FLAG = "CONGDOAN_BENCH_FAULTS_CHILD"
 ZALO_APP_ID = "bench-app"
@@ -239,7 +239,7 @@ def run(argv: list[str]) -> None:
     data = root / "data"
     port = free_port()
     sudo = as_server_user(root)
-    subprocess.run(
+    run_child(
         [
             *sudo,
             str(pg / "initdb"),
@@ -260,8 +260,8 @@ def run(argv: list[str]) -> None:
         f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
     )
     try:
-        subprocess.run([*ctl, "-o", options, "-w", "start"], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(
+        run_child([*ctl, "-o", options, "-w", "start"], check=True, stdout=subprocess.DEVNULL)
+        run_child(
             [
                 *sudo,
                 str(pg / "createdb"),
@@ -293,7 +293,7 @@ def run(argv: list[str]) -> None:
                 child.terminate()
                 child.wait(timeout=60)
     finally:
-        subprocess.run([*ctl, "-m", "immediate", "stop"], check=False, stdout=subprocess.DEVNULL)
+        run_child([*ctl, "-m", "immediate", "stop"], check=False, stdout=subprocess.DEVNULL)
         shutil.rmtree(root, ignore_errors=True)
     raise SystemExit(code)
 
@@ -406,8 +406,8 @@ def _setup_data() -> list[str]:
 
     from django.contrib.auth import get_user_model
 
-    from congdoan.feedback.bench import _make_units
     from congdoan.orgs.models import Appointment, Position, Unit
+    from congdoan_dev.bench.feedback import _make_units
 
     codes = _make_units()
     district = Unit.objects.get(code="BENCH-PX")
@@ -640,11 +640,9 @@ def _child(options: Options) -> int:
         stack.watcher.start()
 
         def restart_database() -> None:
-            subprocess.run(
-                [*pg_ctl, "-m", "fast", "-w", "stop"], check=True, stdout=subprocess.DEVNULL
-            )
+            run_child([*pg_ctl, "-m", "fast", "-w", "stop"], check=True, stdout=subprocess.DEVNULL)
             time.sleep(options.db_down_seconds)
-            subprocess.run([*pg_ctl, "-w", "start"], check=True, stdout=subprocess.DEVNULL)
+            run_child([*pg_ctl, "-w", "start"], check=True, stdout=subprocess.DEVNULL)
 
         def kill_worker() -> None:
             stack.kill_and_restart("worker", pause=2.0)

@@ -6,7 +6,7 @@ import glob
 
 import pytest
 
-from congdoan.outbox import bench
+from congdoan_dev.bench import faults as bench
 
 
 def test_quick_run_is_smaller_and_durations_are_configurable() -> None:

@@ -1,6 +1,6 @@
 """A development set for noise correction, and the penalty grid chosen on it (build time).
 
-``python -m congdoan.text.build.noisy_dev`` takes held-out corpus sentences (the language
+``python -m congdoan_dev.textbuild.noisy_dev`` takes held-out corpus sentences (the language
 model's development lines: one corpus line in 200, never trained on), injects the kinds of
 error that typed and scanned text has — a letter inserted, deleted, replaced or swapped, a
 digit inside a word ("t5ạo"), chat shorthand ("đc"), Telex typed without an input method
@@ -19,9 +19,9 @@ import unicodedata
 
 import regex
 
-from congdoan.text.build.corpus import SENTENCE_RE, held_out_lines
 from congdoan.text.datasets import datasets_dir
 from congdoan.text.vietnamese import strip_marks
+from congdoan_dev.textbuild.corpus import SENTENCE_RE, held_out_lines
 
 FILES = ("baomoi_news/news_01.txt", "viwiki/viwiki_01.txt", "legal_vlc/legal_01.txt")
 PER_FILE = 1200

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from congdoan.feedback.models import Concern, Status
 from congdoan.text import fold
+from congdoan_dev.demo import feedback as demo
+from congdoan_dev.demo import orgs as orgs_demo
 
 
 @pytest.mark.django_db
 def test_demo_seed_looks_like_a_real_district_and_is_idempotent(settings: Any) -> None:
-    from congdoan.feedback import demo
-    from congdoan.orgs import demo as orgs_demo
 
     orgs_demo.seed()
     demo.seed()

