@@ -40,7 +40,7 @@ HIDDEN_KEYS = frozenset(
     }
 )
 
-# How a value stored in `changes` is written for people (see `congdoan.audit.display`).
+# How a value stored in `changes` is written for people (see `congdoan.audit.log.display`).
 VALUE_KINDS = frozenset({"text", "unit_code", "unit_id", "user_id", "list", "yes_no", "count"})
 
 

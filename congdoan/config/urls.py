@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("congdoan.web.urls")),
     path("tai-khoan/", include("congdoan.accounts.urls")),
     path("don-vi/", include("congdoan.orgs.urls")),
-    path("nhat-ky/", include("congdoan.audit.urls")),
+    path("nhat-ky/", include("congdoan.audit.log.urls")),
     path("tai-lieu/", include("congdoan.library.urls")),
     path("y-kien/", include("congdoan.feedback.urls")),
     path("kenh/", include("congdoan.feedback.channels.urls")),

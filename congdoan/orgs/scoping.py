@@ -1,14 +1,13 @@
-"""Who may see and manage what: the one place that decides scoping.
+"""The primitives of access: whose scope is what, and the filters that keep a query inside it.
 
-Every selector, view, export and API endpoint asks this module; nothing else reads
-appointments to decide access. Rules, in words:
-- a system administrator (superuser) sees everything;
-- an officer (a current `Appointment` with `manages` and a login) sees and manages the
-  subtree of each unit they are appointed to;
-- an officer of the Office (`is_office`) of a unit may also see the contact details of
-  workers who asked to stay anonymous, within that subtree; grassroots officers never can;
-- a member sees their own record and public content;
-- an anonymous visitor sees public pages only.
+The only module that reads appointments to decide access. `scope_for(user)` is the viewer's
+`Scope`: a system administrator (superuser) covers the whole tree; an officer (a current
+`Appointment` with `manages` and a login) the subtree of each unit they are appointed to, and,
+when they work in its Office (`is_office`, above the grassroots), that subtree's Office paths;
+a member their own record; an anonymous visitor nothing. `unit_q`/`office_q` filter rows by
+those paths; `units_in_scope`, `members_in_scope` and `get_unit_in_scope` (404 outside) are the
+scoped look-ups. The named rules built on these (`can_manage_unit`, …) are in
+`congdoan.orgs.rules`; each other app keeps its own in `<app>/rules.py`.
 """
 
 from __future__ import annotations
@@ -129,6 +128,9 @@ def units_in_scope(user: Viewer) -> QuerySet[Unit]:
     return Unit.objects.filter(unit_q(scope_for(user), field="")).select_related("level")
 
 
+# Moved to congdoan.orgs.rules (issue 13.3), where `can_manage_unit` is the one rule for seeing
+# and managing a unit. These names stay only until feedback and library import the rules from
+# there (they are being restructured at the same time); do not use them in new code.
 def can_view_unit(user: Viewer, unit: Unit) -> bool:
     return scope_for(user).covers_path(unit.path)
 
@@ -137,15 +139,10 @@ def can_manage_unit(user: Viewer, unit: Unit) -> bool:
     return scope_for(user).covers_path(unit.path)
 
 
-def can_see_anonymous_contact(user: Viewer, unit: Unit) -> bool:
-    """Only the Office of an upper level (never the grassroots union) sees an anonymous worker's contact."""
-    return scope_for(user).office_covers_path(unit.path)
-
-
 def get_unit_in_scope(user: Viewer, code: str) -> Unit:
     """The unit with this code if the viewer may see it; 404 otherwise (no hint that it exists)."""
     unit = Unit.objects.filter(code=code).select_related("level", "parent").first()
-    if unit is None or not can_view_unit(user, unit):
+    if unit is None or not scope_for(user).covers_path(unit.path):
         raise Http404
     return unit
 

@@ -15,15 +15,16 @@ from django.utils import timezone
 from congdoan.orgs.collation import person_key
 from congdoan.orgs.models import Appointment, Member, Membership, Unit, UnitPeriod
 from congdoan.orgs.scoping import (
+    Viewer,
     get_unit_in_scope,
     members_in_scope,
     scope_for,
     unit_q,
     units_in_scope,
 )
+from congdoan.text import fold
 
 __all__ = ["members_in_scope"]
-from congdoan.text import fold
 
 
 def _units_matching(units: QuerySet[Unit], text: str) -> QuerySet[Unit]:
@@ -34,11 +35,11 @@ def _units_matching(units: QuerySet[Unit], text: str) -> QuerySet[Unit]:
     return units
 
 
-def unit_list(*, viewer: Any, query: str = "") -> QuerySet[Unit]:
+def unit_list(*, viewer: Viewer, query: str = "") -> QuerySet[Unit]:
     return _units_matching(units_in_scope(viewer).order_by("path"), query)
 
 
-def unit_tree(*, viewer: Any, limit: int = 2000) -> list[dict[str, Any]]:
+def unit_tree(*, viewer: Viewer, limit: int = 2000) -> list[dict[str, Any]]:
     """The viewer's part of the tree, depth first with siblings in Vietnamese order, and member counts.
 
     Steps: load the scoped units with their direct member counts (one query); add each
@@ -73,7 +74,7 @@ def unit_tree(*, viewer: Any, limit: int = 2000) -> list[dict[str, Any]]:
     return rows
 
 
-def unit_detail(*, viewer: Any, code: str) -> Unit:
+def unit_detail(*, viewer: Viewer, code: str) -> Unit:
     return get_unit_in_scope(viewer, code)
 
 
@@ -147,7 +148,7 @@ def filter_members(members: QuerySet[Member], f: MemberFilter) -> QuerySet[Membe
 
 def unit_members(
     *,
-    viewer: Any,
+    viewer: Viewer,
     unit: Unit,
     page: int | str = 1,
     per_page: int = 50,
@@ -158,7 +159,7 @@ def unit_members(
     return Paginator(members, per_page).get_page(page)
 
 
-def member_detail(*, viewer: Any, unit: Unit, member_id: int) -> Member:
+def member_detail(*, viewer: Viewer, unit: Unit, member_id: int) -> Member:
     """One member of `unit` the viewer may see; 404 otherwise."""
     member = (
         members_in_scope(viewer)
@@ -183,7 +184,7 @@ def member_history(*, member: Member) -> list[Membership]:
     return periods
 
 
-def unit_officers(*, viewer: Any, unit: Unit) -> list[Appointment]:
+def unit_officers(*, viewer: Viewer, unit: Unit) -> list[Appointment]:
     """The unit's committee by rank of position, then by name the Vietnamese way (given name first)."""
     if not scope_for(viewer).covers_path(unit.path):
         return []
@@ -220,7 +221,7 @@ def subtree_ids_at(*, unit: Unit, on_date: date) -> set[int]:
     return found
 
 
-def unit_search(*, viewer: Any, text: str, limit: int = 20) -> list[Unit]:
+def unit_search(*, viewer: Viewer, text: str, limit: int = 20) -> list[Unit]:
     """Active units matching a name typed with or without diacritics (for pickers), in
     Vietnamese order; nothing for an empty text."""
     if not fold(text).split():
@@ -230,7 +231,7 @@ def unit_search(*, viewer: Any, text: str, limit: int = 20) -> list[Unit]:
 
 
 def members_for_export(
-    *, viewer: Any, unit: Unit, filters: MemberFilter | None = None
+    *, viewer: Viewer, unit: Unit, filters: MemberFilter | None = None
 ) -> QuerySet[Member]:
     """Members of `unit`'s whole subtree that the viewer may see, filtered, in name order."""
     members = (
@@ -273,7 +274,7 @@ def public_union(*, code: str) -> Unit:
     return unit
 
 
-def scope_roots(*, viewer: Any) -> list[Unit]:
+def scope_roots(*, viewer: Viewer) -> list[Unit]:
     """The top units of the viewer's scope."""
     scope = scope_for(viewer)
     if scope.is_admin:
@@ -283,7 +284,7 @@ def scope_roots(*, viewer: Any) -> list[Unit]:
     return list(Unit.objects.filter(path__in=scope.unit_paths).select_related("level"))
 
 
-def dashboard_roots(*, viewer: Any) -> list[dict[str, Any]]:
+def dashboard_roots(*, viewer: Viewer) -> list[dict[str, Any]]:
     """The top units of the viewer's scope with member and grassroots counts of their subtree."""
     roots = scope_roots(viewer=viewer)
     return [

@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from congdoan.accounts.selectors import member_account_resettable
 from congdoan.audit.services import audit_record
 from congdoan.orgs import exports, selectors, services
 from congdoan.orgs.forms import MemberEndForm, MemberFilterForm, MemberForm, MemberRejoinForm
 from congdoan.orgs.models import Member, Unit
-from congdoan.orgs.rules import officer_required
-from congdoan.orgs.scoping import can_manage_unit, units_in_scope
+from congdoan.orgs.rules import can_manage_unit, can_reset_member_password, officer_required
+from congdoan.orgs.scoping import units_in_scope
 
 
 def _managed_unit(request: HttpRequest, code: str) -> Unit:
@@ -39,7 +38,7 @@ def detail(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
         "member": member,
         "history": selectors.member_history(member=member),
         "end_form": MemberEndForm(initial={"on_date": timezone.localdate()}),
-        "may_reset_password": member_account_resettable(viewer=request.user, member=member),
+        "may_reset_password": can_reset_member_password(request.user, member),
     }
     return render(request, "orgs/member_detail.html", context)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 
-from congdoan.orgs.scoping import scope_for
+from congdoan.orgs.scoping import Viewer, scope_for
 from congdoan.outbox.models import DeliveryAttempt, MessageStatus, OutboundChannel, OutboundMessage
 
 ATTENTION = (MessageStatus.FAILED, MessageStatus.NO_RECIPIENT)
@@ -33,12 +32,12 @@ class ChannelHealth:
         return self.last_success_at is None or self.last_error_at > self.last_success_at
 
 
-def may_manage_outbox(viewer: Any) -> bool:
+def may_manage_outbox(viewer: Viewer) -> bool:
     """Administrators read recipients and errors and retry; officers see the counts."""
     return scope_for(viewer).is_admin
 
 
-def channel_health(*, viewer: Any) -> list[ChannelHealth]:
+def channel_health(*, viewer: Viewer) -> list[ChannelHealth]:
     counts: dict[tuple[str, str], int] = {
         (row["channel"], row["status"]): row["n"]
         for row in OutboundMessage.objects.values("channel", "status").annotate(n=Count("id"))
@@ -74,12 +73,12 @@ def channel_health(*, viewer: Any) -> list[ChannelHealth]:
     return rows
 
 
-def messages_needing_attention(*, viewer: Any) -> QuerySet[OutboundMessage]:
+def messages_needing_attention(*, viewer: Viewer) -> QuerySet[OutboundMessage]:
     """Failed and recipient-less messages, newest first; nothing for non-administrators."""
     if not may_manage_outbox(viewer):
         return OutboundMessage.objects.none()
     return OutboundMessage.objects.filter(status__in=ATTENTION).order_by("-created_at", "-id")
 
 
-def message_for_retry(*, viewer: Any, message_id: int) -> OutboundMessage | None:
+def message_for_retry(*, viewer: Viewer, message_id: int) -> OutboundMessage | None:
     return messages_needing_attention(viewer=viewer).filter(pk=message_id).first()

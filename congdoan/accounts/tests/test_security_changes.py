@@ -23,7 +23,7 @@ from congdoan.accounts.models import ApiToken, ResetCode
 from congdoan.accounts.reauth import AUTH_AT
 from congdoan.accounts.services import api_token_create, api_token_user
 from congdoan.api.auth import TokenAuth
-from congdoan.audit.display import describe
+from congdoan.audit.log.display import describe
 from congdoan.audit.models import AuditEntry
 from congdoan.feedback.tests.fakes import FakeSmsGateway
 from congdoan.feedback.tests.fakes.fixtures import fake_sms, fast_retries  # noqa: F401

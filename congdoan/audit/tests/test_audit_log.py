@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from congdoan.audit.log import forms
 from congdoan.audit.models import AuditEntry
 from congdoan.audit.registry import ACTIONS
 from congdoan.feedback.models import Channel
@@ -157,8 +158,6 @@ def test_entries_stay_append_only() -> None:
 def test_a_tree_too_long_for_a_drop_down_filters_by_typed_unit_code(
     cast: CastFactory, client_of: Any, monkeypatch: Any
 ) -> None:
-    from congdoan.audit import forms
-
     _writes(cast)
     monkeypatch.setattr(forms, "MAX_UNIT_CHOICES", 2)
     client = client_of(cast.district_officer)

@@ -2,21 +2,17 @@ from __future__ import annotations
 
 import pytest
 
-from congdoan.orgs.scoping import (
-    can_see_anonymous_contact,
-    can_view_unit,
-    members_in_scope,
-    scope_for,
-)
+from congdoan.orgs.rules import can_manage_unit, can_see_anonymous_contact
+from congdoan.orgs.scoping import members_in_scope, scope_for
 
 pytestmark = pytest.mark.django_db
 
 
 def test_district_officer_sees_whole_district(cast):
-    assert can_view_unit(cast.district_officer, cast.unit_a)
-    assert can_view_unit(cast.district_officer, cast.unit_b)
-    assert not can_view_unit(cast.district_officer, cast.other_district)
-    assert not can_view_unit(cast.district_officer, cast.city)
+    assert can_manage_unit(cast.district_officer, cast.unit_a)
+    assert can_manage_unit(cast.district_officer, cast.unit_b)
+    assert not can_manage_unit(cast.district_officer, cast.other_district)
+    assert not can_manage_unit(cast.district_officer, cast.city)
 
 
 def test_officer_of_other_unit_cannot_see_members(cast):

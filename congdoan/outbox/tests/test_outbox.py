@@ -237,7 +237,7 @@ def test_old_delivered_messages_are_pruned_and_waiting_ones_kept(settings: Any) 
 
 
 def test_an_administrators_retry_is_audited_in_words(cast: Any, client_of: Any) -> None:
-    from congdoan.audit.display import describe
+    from congdoan.audit.log.display import describe
     from congdoan.audit.models import AuditEntry
 
     message = message_enqueue(channel="sms", recipient="0912345678", body="x", purpose="test")

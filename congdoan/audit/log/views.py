@@ -6,9 +6,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from congdoan.audit.display import describe
-from congdoan.audit.forms import AuditFilterForm
-from congdoan.audit.selectors import audit_entries
+from congdoan.audit.log.display import describe
+from congdoan.audit.log.forms import AuditFilterForm
+from congdoan.audit.log.selectors import audit_entries
 from congdoan.orgs.rules import officer_required
 
 

@@ -10,13 +10,12 @@ read nothing (the view refuses them).
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from congdoan.audit.models import AuditEntry
-from congdoan.orgs.scoping import scope_for, unit_q
+from congdoan.orgs.scoping import Viewer, scope_for, unit_q
 
 
 def _start_of(day: date) -> datetime:
@@ -25,7 +24,7 @@ def _start_of(day: date) -> datetime:
 
 def audit_entries(
     *,
-    viewer: Any,
+    viewer: Viewer,
     action: str = "",
     actor: str = "",
     unit: str = "",

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.audit.registry import action_choices
-from congdoan.orgs.scoping import units_in_scope
+from congdoan.orgs.scoping import Viewer, units_in_scope
 
 MAX_UNIT_CHOICES = 300
 
@@ -24,7 +24,7 @@ class AuditFilterForm(forms.Form):
         label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = units_in_scope(viewer).order_by("depth", "name").values_list("code", "name")
         choices: dict[str, list[Any]] = {"action": [("", _("— Mọi thao tác —")), *action_choices()]}
