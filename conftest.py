@@ -12,10 +12,17 @@ instead under `CI=true` (congdoan/testing.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+import redis
+from django.conf import settings as django_settings
+from django.db import connection
 from django.test import Client
 
 from congdoan import testing
@@ -81,3 +88,62 @@ def client_of() -> Callable[[Any], Client]:
         return c
 
     return make
+
+
+def database_url() -> str:
+    """The URL of the database this test uses *now* (pytest-django renamed it to the test one),
+    for a worker process started by the test."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db.get("USER") or "")
+    password = quote(db.get("PASSWORD") or "")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}{db.get('HOST') or ''}{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def rq_worker(settings: Any) -> Iterator[Callable[[], str]]:
+    """Tasks go to Redis (RQ), as in production with REDIS_URL; calling the fixture runs the
+    real worker process (`congdoan worker --batch`, RQ's burst mode) on this test's database
+    until the queues are empty, and returns what it printed. Needs `django_db(transaction=True)`
+    (the worker reads only what is committed) and Redis (REDIS_URL_FOR_TESTS)."""
+    testing.require("redis", testing.redis_unreachable(testing.REDIS_URL_FOR_TESTS))
+    queues = redis.Redis.from_url(testing.REDIS_URL_FOR_TESTS)
+    queues.flushdb()  # this process's own Redis database: nothing left by an earlier test
+    settings.TASKS_BACKEND = "rq"
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_rq.RQBackend",
+            "QUEUES": list(django_settings.TASK_QUEUES),
+        }
+    }
+    settings.RQ_QUEUES = {
+        name: {"URL": testing.REDIS_URL_FOR_TESTS} for name in django_settings.TASK_QUEUES
+    }
+
+    def run_batch() -> str:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+        env.update(
+            DATABASE_URL=database_url(),
+            TASKS_BACKEND="rq",
+            REDIS_URL=testing.REDIS_URL_FOR_TESTS,
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
+            FEEDBACK_TRAINED_MODEL_DIR=str(settings.FEEDBACK_TRAINED_MODEL_DIR),
+            DJANGO_SETTINGS_MODULE="congdoan.config.settings",
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "congdoan.config.cli", "worker", "--batch"],
+            env=env,
+            cwd=django_settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
+
+    yield run_batch
+    queues.flushdb()
