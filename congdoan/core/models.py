@@ -1,7 +1,8 @@
-"""What the core app stores: the background workers' heartbeats."""
+"""What the core app stores: the background workers' heartbeats, and spreadsheet previews."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +36,28 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid}"
+
+
+class ImportPreview(models.Model):
+    """An uploaded spreadsheet waiting for its importer's confirmation (`core.importer`).
+
+    Kept here rather than in the session: the rows are personal data, up to thousands of
+    them, and they go when the preview expires (or, emptied, when it is applied). `applied_at`
+    is set by the conditional UPDATE that claims it, so it is applied once.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(_("loại"), max_length=40)  # the importer's Kind.name
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit_code = models.CharField(_("đơn vị"), max_length=64)
+    sheet = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bản xem trước nhập tệp")
+        verbose_name_plural = _("bản xem trước nhập tệp")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.unit_code}"

@@ -1,10 +1,11 @@
 """Paper forms (phiếu tâm tư, nguyện vọng) typed into a spreadsheet, imported as concerns.
 
-Two steps, both pure functions of the file so a view and a command share them:
+The paper-form kind of `congdoan.core.importer` (read → check every row → preview kept on the
+server → apply the valid rows, audited); what is the forms' own lives here:
 
-1. `read_sheet` + `preview_sheet` read an XLSX or CSV file and check every row (date, unit,
-   text, anonymity, name, phone) against the same rules as the web form, and the officer's
-   scope; nothing is written.
+1. `read_sheet` + `preview_sheet` read an XLSX or CSV file (a title may stand above the
+   header) and check every row (date, unit, text, anonymity, name, phone) against the same
+   rules as the web form, and the officer's scope; nothing is written.
 2. `import_sheet` writes the rows in one transaction: refused when any row has an error,
    unless the officer chose to import the valid rows only. Every row becomes a concern of
    channel "import" whose `external_id` is the file's fingerprint and the row number, so
@@ -16,22 +17,20 @@ Columns are found by their heading (accents and case do not matter):
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congdoan.audit.services import audit_record
+from congdoan.core import importer
+from congdoan.core.importer import ImportResult, Kind, Preview, Row, Sheet
 from congdoan.core.phones import normalize_phone
-from congdoan.core.sheets import SheetError, blank, read_table
 from congdoan.core.vndate import vn_number
 from congdoan.feedback.models import Channel, Concern
 from congdoan.feedback.services import clean_text, concern_submit
@@ -68,171 +67,69 @@ HEADINGS: dict[str, str] = {
     "so dt": "phone",
 }
 REQUIRED = ("text",)
+FIELDS = ("date", "unit", "text", "anonymous", "name", "phone")
 
 _YES = {"co", "x", "1", "yes", "y", "true", "c", "an danh", "v"}
 _NO = {"khong", "0", "no", "n", "false", "k", "ko"}
 
 
-@dataclass
-class Sheet:
-    name: str
-    fingerprint: str
-    columns: dict[str, int]  # field → column index
-    rows: list[tuple[int, list[Any]]]  # (row number as the officer sees it, cells)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form (the upload page keeps it in the session until the officer confirms)."""
-        return {
-            "name": self.name,
-            "fingerprint": self.fingerprint,
-            "columns": self.columns,
-            "rows": [[n, [_jsonable_cell(c) for c in cells]] for n, cells in self.rows],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Sheet:
-        return cls(
-            name=str(data["name"]),
-            fingerprint=str(data["fingerprint"]),
-            columns={str(k): int(v) for k, v in data["columns"].items()},
-            rows=[(int(n), list(cells)) for n, cells in data["rows"]],
-        )
-
-    def cell(self, cells: list[Any], name: str) -> str:
-        return _as_text(_cell(cells, self.columns, name))
+def _refused(count: int) -> str:
+    return ngettext(
+        "Tệp có %(n)s dòng lỗi; chưa nhập dòng nào. Sửa tệp hoặc chọn chỉ nhập các dòng hợp lệ.",
+        "Tệp có %(n)s dòng lỗi; chưa nhập dòng nào. Sửa tệp hoặc chọn chỉ nhập các dòng hợp lệ.",
+        count,
+    ) % {"n": vn_number(count)}
 
 
-def _jsonable_cell(value: Any) -> Any:
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+def _no_header(headers: list[str]) -> str:
+    return _(
+        "Không tìm thấy dòng tiêu đề có cột “Nội dung”. Các cột nhận: Ngày, Mã đơn vị, "
+        "Nội dung, Ẩn danh, Họ tên, Số điện thoại."
+    )
 
 
-@dataclass
-class RowCheck:
-    number: int
-    text: str = ""
-    unit: Unit | None = None
-    unit_code: str = ""
-    when: date | None = None
-    is_anonymous: bool = True
-    name: str = ""
-    phone: str = ""
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+def _audit_changes(preview: Preview, result: ImportResult) -> dict[str, Any]:
+    rows = preview.valid_rows
+    return {
+        "file": preview.sheet.filename,
+        "fingerprint": preview.sheet.fingerprint,
+        "rows": len(preview.rows),
+        "created": result.created,
+        "already": result.already,
+        "skipped_invalid": result.skipped,
+        "units": sorted({r.values["unit_code"] for r in rows if r.values["unit_code"]}),
+    }
 
 
-@dataclass
-class Preview:
-    sheet: Sheet
-    rows: list[RowCheck]
-
-    @property
-    def valid(self) -> list[RowCheck]:
-        return [r for r in self.rows if r.ok]
-
-    @property
-    def invalid(self) -> list[RowCheck]:
-        return [r for r in self.rows if not r.ok]
-
-    @property
-    def has_errors(self) -> bool:
-        return any(not r.ok for r in self.rows)
-
-
-@dataclass
-class ImportResult:
-    created: int
-    already: int
-    skipped: int
-    concerns: list[Concern]
-
-
-# -- reading -----------------------------------------------------------------------------------
+PAPER_FORMS = Kind(
+    name="feedback.paper_forms",
+    headings=HEADINGS,
+    fields=FIELDS,
+    required=REQUIRED,
+    # Module globals read at each call (tests lower them).
+    max_rows=lambda: MAX_ROWS,
+    max_bytes=lambda: MAX_BYTES,
+    no_header=_no_header,
+    no_rows=lambda: _("Tệp không có dòng ý kiến nào dưới dòng tiêu đề."),
+    refused=_refused,
+    audit_action="feedback.import",
+    audit=audit_record,
+    audit_changes=_audit_changes,
+    header_rows=10,  # paper forms often have a title (and a blank line) above the header
+)
 
 
 def read_sheet(name: str, data: bytes) -> Sheet:
     """Rows of an .xlsx or .csv file with their column map; SheetError with a Vietnamese reason."""
-    if not data:
-        raise SheetError(_("Tệp trống."))
-    if not (name.lower().endswith((".xlsx", ".csv", ".txt")) or data[:2] == b"PK"):
-        raise SheetError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
-    # Up to 10 rows (a title, the header) may stand above the forms; counted exactly below.
-    table = read_table(data, name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES, header_rows=10)
-    header_at, columns = _find_header([cells for _, cells in table.rows])
-    rows = table.rows[header_at + 1 :]
-    if not rows:
-        raise SheetError(_("Tệp không có dòng ý kiến nào dưới dòng tiêu đề."))
-    if len(rows) > MAX_ROWS:
-        raise SheetError(
-            ngettext(
-                "Tệp có %(n)s dòng; mỗi lần nhập tối đa %(max)s dòng, xin chia nhỏ tệp.",
-                "Tệp có %(n)s dòng; mỗi lần nhập tối đa %(max)s dòng, xin chia nhỏ tệp.",
-                len(rows),
-            )
-            % {"n": vn_number(len(rows)), "max": vn_number(MAX_ROWS)}
-        )
-    return Sheet(
-        name=name, fingerprint=hashlib.sha256(data).hexdigest()[:16], columns=columns, rows=rows
-    )
-
-
-def _find_header(table: list[list[Any]]) -> tuple[int, dict[str, int]]:
-    """The first of the top rows that names the content column; paper forms often have a title."""
-    for index, cells in enumerate(table[:10]):
-        columns: dict[str, int] = {}
-        for col, cell in enumerate(cells):
-            if blank(cell):
-                continue
-            key = " ".join(fold(str(cell)).replace(".", " ").replace("/", " ").split())
-            key = key.rstrip(":* ")
-            fieldname = HEADINGS.get(key)
-            if fieldname and fieldname not in columns:
-                columns[fieldname] = col
-        if all(f in columns for f in REQUIRED):
-            return index, columns
-    raise SheetError(
-        _(
-            "Không tìm thấy dòng tiêu đề có cột “Nội dung”. Các cột nhận: Ngày, Mã đơn vị, "
-            "Nội dung, Ẩn danh, Họ tên, Số điện thoại."
-        )
-    )
+    return importer.read_sheet(data, name, kind=PAPER_FORMS)
 
 
 # -- checking ----------------------------------------------------------------------------------
 
 
-def _cell(cells: list[Any], columns: dict[str, int], name: str) -> Any:
-    index = columns.get(name)
-    if index is None or index >= len(cells):
-        return None
-    return cells[index]
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def parse_date(value: Any) -> date:
-    """A form's date: a spreadsheet date, "27/11/2026", "27-11-26", "2026-11-27"."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raw = _as_text(value)
+def parse_date(raw: str) -> date:
+    """A form's date: "27/11/2026", "27-11-26", "2026-11-27" (a spreadsheet's dates are read as
+    the last)."""
     for fmt in ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%Y-%m-%d"):
         try:
             return datetime.strptime(raw, fmt).date()
@@ -241,8 +138,8 @@ def parse_date(value: Any) -> date:
     raise ValueError(raw)
 
 
-def _parse_anonymous(value: Any) -> bool | None:
-    raw = " ".join(fold(_as_text(value)).split())
+def _parse_anonymous(value: str) -> bool | None:
+    raw = " ".join(fold(value).split())
     if raw == "":
         return True  # workers stay anonymous unless the form says otherwise
     if raw in _YES:
@@ -255,82 +152,105 @@ def _parse_anonymous(value: Any) -> bool | None:
 def preview_sheet(
     sheet: Sheet, *, default_unit: Unit | None, may_use: Callable[[Unit], bool]
 ) -> Preview:
-    """Check every row; `may_use(unit)` says whether the importer may write into that unit."""
-    codes = {
-        _as_text(_cell(cells, sheet.columns, "unit")).upper()
-        for _, cells in sheet.rows
-        if _as_text(_cell(cells, sheet.columns, "unit"))
-    }
+    """Check every row; `may_use(unit)` says whether the importer may write into that unit.
+
+    Each row's values: text, unit, unit_code, when (the form's date or None), is_anonymous,
+    name, phone.
+    """
+    records = sheet.records()
+    codes = {raw["unit"].upper() for _line, raw in records if raw.get("unit")}
     units = {u.code.upper(): u for u in Unit.objects.filter(code__in=_case_variants(codes))}
     for code in sorted(codes - set(units))[:200]:  # codes typed in another case
         found = Unit.objects.filter(code__iexact=code).first()
         if found is not None:
             units[code] = found
     allowed: dict[int, bool] = {}
-    today = timezone.localdate()
-    checks = []
-    for number, cells in sheet.rows:
-        row = RowCheck(number=number)
-        try:
-            row.text = clean_text(_as_text(_cell(cells, sheet.columns, "text")))
-        except ValidationError as exc:
-            row.errors.extend(exc.messages)
-        code = _as_text(_cell(cells, sheet.columns, "unit"))
-        if code:
-            row.unit_code = code
-            unit = units.get(code.upper())
-            if unit is None or not _allowed(allowed, unit, may_use):
-                row.errors.append(
-                    _("Mã đơn vị “%(code)s” không có hoặc bạn không quản lý đơn vị này.")
-                    % {"code": code}
-                )
-            elif not unit.is_active:
-                row.errors.append(_("Đơn vị “%(code)s” đã ngừng hoạt động.") % {"code": code})
-            else:
-                row.unit = unit
-        elif default_unit is not None:
-            row.unit = default_unit
-            row.unit_code = default_unit.code
-        else:
-            row.errors.append(_("Thiếu mã đơn vị (và chưa chọn đơn vị mặc định)."))
-        raw_date = _cell(cells, sheet.columns, "date")
-        if not blank(raw_date):
-            try:
-                row.when = parse_date(raw_date)
-            except ValueError:
-                row.errors.append(
-                    _("Ngày “%(value)s” không đúng dạng ngày/tháng/năm.")
-                    % {"value": _as_text(raw_date)}
-                )
-            else:
-                if row.when > today:
-                    row.errors.append(
-                        _("Ngày %(value)s ở tương lai.") % {"value": row.when.strftime("%d/%m/%Y")}
-                    )
-                elif row.when.year < OLDEST_YEAR:
-                    row.errors.append(
-                        _("Ngày %(value)s quá cũ.") % {"value": row.when.strftime("%d/%m/%Y")}
-                    )
-        anonymous = _parse_anonymous(_cell(cells, sheet.columns, "anonymous"))
-        if anonymous is None:
+    rows = [
+        _check_row(
+            line, raw, units=units, default_unit=default_unit, allowed=allowed, may_use=may_use
+        )
+        for line, raw in records
+    ]
+    return importer.preview_of(sheet, rows, kind=PAPER_FORMS)
+
+
+def _check_row(
+    line: int,
+    raw: dict[str, str],
+    *,
+    units: dict[str, Unit],
+    default_unit: Unit | None,
+    allowed: dict[int, bool],
+    may_use: Callable[[Unit], bool],
+) -> Row:
+    row = Row(line=line)
+    values: dict[str, Any] = {
+        "text": "",
+        "unit": None,
+        "unit_code": "",
+        "when": None,
+        "is_anonymous": True,
+        "name": "",
+        "phone": "",
+    }
+    try:
+        values["text"] = clean_text(raw.get("text", ""))
+    except ValidationError as exc:
+        row.errors.extend(exc.messages)
+    code = raw.get("unit", "")
+    if code:
+        values["unit_code"] = code
+        unit = units.get(code.upper())
+        if unit is None or not _allowed(allowed, unit, may_use):
             row.errors.append(
-                _("Cột “Ẩn danh” chỉ nhận “có” hoặc “không”, không nhận “%(value)s”.")
-                % {"value": _as_text(_cell(cells, sheet.columns, "anonymous"))}
+                _("Mã đơn vị “%(code)s” không có hoặc bạn không quản lý đơn vị này.")
+                % {"code": code}
+            )
+        elif not unit.is_active:
+            row.errors.append(_("Đơn vị “%(code)s” đã ngừng hoạt động.") % {"code": code})
+        else:
+            values["unit"] = unit
+    elif default_unit is not None:
+        values["unit"] = default_unit
+        values["unit_code"] = default_unit.code
+    else:
+        row.errors.append(_("Thiếu mã đơn vị (và chưa chọn đơn vị mặc định)."))
+    raw_date = raw.get("date", "")
+    if raw_date:
+        try:
+            when = parse_date(raw_date)
+        except ValueError:
+            row.errors.append(
+                _("Ngày “%(value)s” không đúng dạng ngày/tháng/năm.") % {"value": raw_date}
             )
         else:
-            row.is_anonymous = anonymous
-        row.name = " ".join(_as_text(_cell(cells, sheet.columns, "name")).split())[:120]
-        raw_phone = _as_text(_cell(cells, sheet.columns, "phone"))
-        if raw_phone:
-            phone = normalize_phone(raw_phone)
-            if phone is None:
+            values["when"] = when
+            if when > timezone.localdate():
                 row.errors.append(
-                    _("Số điện thoại “%(value)s” không hợp lệ.") % {"value": raw_phone}
+                    _("Ngày %(value)s ở tương lai.") % {"value": when.strftime("%d/%m/%Y")}
                 )
-            else:
-                row.phone = phone
-        checks.append(row)
-    return Preview(sheet=sheet, rows=checks)
+            elif when.year < OLDEST_YEAR:
+                row.errors.append(
+                    _("Ngày %(value)s quá cũ.") % {"value": when.strftime("%d/%m/%Y")}
+                )
+    anonymous = _parse_anonymous(raw.get("anonymous", ""))
+    if anonymous is None:
+        row.errors.append(
+            _("Cột “Ẩn danh” chỉ nhận “có” hoặc “không”, không nhận “%(value)s”.")
+            % {"value": raw.get("anonymous", "")}
+        )
+    else:
+        values["is_anonymous"] = anonymous
+    values["name"] = " ".join(raw.get("name", "").split())[:120]
+    raw_phone = raw.get("phone", "")
+    if raw_phone:
+        phone = normalize_phone(raw_phone)
+        if phone is None:
+            row.errors.append(_("Số điện thoại “%(value)s” không hợp lệ.") % {"value": raw_phone})
+        else:
+            values["phone"] = phone
+    row.values = values
+    return row
 
 
 def _case_variants(codes: Iterable[str]) -> list[str]:
@@ -353,67 +273,44 @@ def officer_may_use(user: Any) -> Callable[[Unit], bool]:
 # -- writing -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def import_sheet(*, preview: Preview, actor: Any, valid_only: bool = False) -> ImportResult:
     """Write the rows as concerns (channel "import"); all or nothing unless `valid_only`.
 
     Raises ValidationError when the sheet has errors and `valid_only` is false, or when no
-    row is valid.
+    row is valid. A row that an earlier import of the same file wrote is counted as
+    `already`, not written again.
     """
-    if preview.has_errors and not valid_only:
-        raise ValidationError(
-            ngettext(
-                "Tệp có %(n)s dòng lỗi; chưa nhập dòng nào. Sửa tệp hoặc chọn chỉ nhập các dòng hợp lệ.",
-                "Tệp có %(n)s dòng lỗi; chưa nhập dòng nào. Sửa tệp hoặc chọn chỉ nhập các dòng hợp lệ.",
-                len(preview.invalid),
-            )
-            % {"n": vn_number(len(preview.invalid))}
-        )
-    rows = preview.valid
-    if not rows:
-        raise ValidationError(_("Không có dòng hợp lệ nào để nhập."))
     tz = timezone.get_current_timezone()
     today = timezone.localdate()
-    created: list[Concern] = []
-    already = 0
-    for row in rows:
-        external_id = f"phieu:{preview.sheet.fingerprint}:{row.number}"
+
+    def write(row: Row) -> Concern | None:
+        values = row.values
+        external_id = f"phieu:{preview.sheet.fingerprint}:{row.line}"
         if Concern.objects.filter(channel=Channel.IMPORT, external_id=external_id).exists():
-            already += 1
-            continue
+            return None
         concern = concern_submit(
-            text=row.text,
-            unit=row.unit,
+            text=values["text"],
+            unit=values["unit"],
             channel=Channel.IMPORT.value,
-            is_anonymous=row.is_anonymous,
-            contact_name=row.name,
-            contact_phone=row.phone,
+            is_anonymous=values["is_anonymous"],
+            contact_name=values["name"],
+            contact_phone=values["phone"],
             external_id=external_id,
             actor=actor,
         )
-        if row.when is not None and row.when != today:
+        if values["when"] is not None and values["when"] != today:
             # The form's date is when the worker wrote it; keep it for the statistics.
-            when = timezone.make_aware(datetime.combine(row.when, time(8, 0)), tz)
+            when = timezone.make_aware(datetime.combine(values["when"], time(8, 0)), tz)
             Concern.objects.filter(pk=concern.pk).update(created_at=when)
             concern.created_at = when
-        created.append(concern)
-    units = sorted({r.unit_code for r in rows if r.unit_code})
-    first_unit = rows[0].unit
-    audit_record(
+        return concern
+
+    valid = preview.valid_rows
+    return importer.apply(
+        preview,
+        kind=PAPER_FORMS,
         actor=actor,
-        action="feedback.import",
-        target=first_unit,
-        unit=first_unit,
-        changes={
-            "file": preview.sheet.name,
-            "fingerprint": preview.sheet.fingerprint,
-            "rows": len(preview.rows),
-            "created": len(created),
-            "already": already,
-            "skipped_invalid": len(preview.invalid),
-            "units": units,
-        },
-    )
-    return ImportResult(
-        created=len(created), already=already, skipped=len(preview.invalid), concerns=created
+        valid_only=valid_only,
+        write=write,
+        target=valid[0].values["unit"] if valid else None,
     )

@@ -1,49 +1,41 @@
-"""Import members from a spreadsheet (XLSX or CSV): read, check every row, then write.
+"""Members from a spreadsheet (XLSX or CSV): the member kind of `congdoan.core.importer`.
 
-The import runs in two steps so that an officer sees every problem before anything is
-written:
+The steps are the importer's (read → check every row → preview kept on the server → apply
+the valid rows, audited); what is the members' own lives here:
 
-1. `read_sheet(data, filename)` turns the uploaded bytes into a `Sheet`: the header row and
-   the rows as plain strings (Excel dates become ISO dates), plus warnings (e.g. a CSV that
-   was not UTF-8). Bad files raise `SheetError` with a message for the officer.
-2. `check_sheet(sheet, unit=…, viewer=…)` matches the headers accent-insensitively and
-   checks each row (name, gender, dates, card number unique in the sheet and in the
-   database, phone, e-mail, unit in the importer's scope) → a `Preview`.
-3. `import_members(actor=…, sheet=…, unit=…, viewer=…, valid_only=…)` checks the sheet
-   again (the database may have changed since the preview) and, in one transaction,
-   creates the members through `member_create`; one audit entry records the counts.
-
-A `Sheet` is JSON-safe (`to_dict`/`from_dict`) so the web page keeps it in the session
-between the preview and the confirmation.
+* `MEMBERS`: the headings (accent-insensitive, "STT" ignored), limits and messages;
+* `check_sheet(sheet, unit=…, viewer=…)`: each row's name, gender, dates, card number (unique
+  in the sheet and in the database), phone, e-mail and unit (in the importer's scope) → a
+  `Preview`;
+* `import_members(actor=…, sheet=…, unit=…, viewer=…, valid_only=…)`: checks the sheet again
+  (the database may have changed since the preview) and creates the members through
+  `member_create`, one audit entry ("member.import") with the counts;
+* `template_xlsx(unit=…)`: the blank sheet officers fill in.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congdoan.audit.services import audit_record
+from congdoan.core import importer
+from congdoan.core.importer import ImportResult, Kind, Preview, Row, Sheet, SheetError
 from congdoan.core.phones import normalize_phone
-from congdoan.core.sheets import SheetError, read_table
 from congdoan.core.vndate import vn_number
 from congdoan.orgs.models import Gender, Member, Unit
-from congdoan.orgs.scoping import can_manage_unit
+from congdoan.orgs.scoping import Viewer, can_manage_unit
 from congdoan.orgs.services import member_create
 from congdoan.text import fold
-
-DEFAULT_MAX_ROWS = 5000
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 FIELDS = [
     "full_name",
@@ -105,77 +97,41 @@ _DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"]
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "ORGS_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+    return int(settings.ORGS_IMPORT_MAX_ROWS)
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "ORGS_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.ORGS_IMPORT_MAX_BYTES)
 
 
-@dataclass
-class Sheet:
-    filename: str
-    headers: list[str]
-    rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
-    warnings: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "filename": self.filename,
-            "headers": self.headers,
-            "rows": self.rows,
-            "warnings": self.warnings,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Sheet:
-        return cls(
-            filename=str(data["filename"]),
-            headers=[str(h) for h in data["headers"]],
-            rows=[(int(line), [str(c) for c in cells]) for line, cells in data["rows"]],
-            warnings=[str(w) for w in data.get("warnings", [])],
-        )
+def _refused(count: int) -> str:
+    return ngettext(
+        "Tệp còn %(count)s dòng lỗi; chưa nhập đoàn viên nào. Hãy sửa tệp, hoặc chọn chỉ nhập các dòng hợp lệ.",
+        "Tệp còn %(count)s dòng lỗi; chưa nhập đoàn viên nào. Hãy sửa tệp, hoặc chọn chỉ nhập các dòng hợp lệ.",
+        count,
+    ) % {"count": vn_number(count)}
 
 
-@dataclass
-class Row:
-    line: int
-    raw: dict[str, str]
-    values: dict[str, Any]
-    unit: Unit | None
-    errors: list[str]
-    cells: list[str] = field(default_factory=list)  # raw texts in the preview's column order
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+def _no_header(headers: list[str]) -> str:
+    return _(
+        "Không tìm thấy cột “Họ và tên” trong dòng tiêu đề. Các cột nhận được: %(headers)s."
+    ) % {"headers": ", ".join(h for h in headers if h) or "—"}
 
 
-@dataclass
-class Preview:
-    sheet: Sheet
-    columns: list[str]  # the fields found, in FIELDS order
-    rows: list[Row]
-    warnings: list[str]
-
-    @property
-    def valid_rows(self) -> list[Row]:
-        return [r for r in self.rows if r.ok]
-
-    @property
-    def error_rows(self) -> list[Row]:
-        return [r for r in self.rows if not r.ok]
-
-    @property
-    def has_errors(self) -> bool:
-        return any(not r.ok for r in self.rows)
-
-
-@dataclass
-class ImportResult:
-    created: int
-    skipped: int
-    members: list[Member]
+MEMBERS = Kind(
+    name="orgs.members",
+    headings=HEADER_ALIASES,
+    fields=tuple(FIELDS),
+    required=("full_name",),
+    max_rows=max_rows,
+    max_bytes=max_bytes,
+    no_header=_no_header,
+    no_rows=lambda: _("Tệp chỉ có dòng tiêu đề, chưa có đoàn viên nào."),
+    refused=_refused,
+    audit_action="member.import",
+    audit=audit_record,
+    formulas=True,
+)
 
 
 # --- 0. the blank template ----------------------------------------------------------------
@@ -215,53 +171,12 @@ def template_xlsx(*, unit: Unit) -> bytes:
 # --- 1. reading the file -------------------------------------------------------------------
 
 
-def _cell_text(value: Any) -> str:
-    """A cell as the text an officer would read; Excel dates become ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_sheet(data: bytes, filename: str) -> Sheet:
     """Read an uploaded XLSX or CSV file (header: the first non-empty row; formulas as text)."""
-    table = read_table(data, filename, max_rows=max_rows(), max_bytes=max_bytes(), formulas=True)
-    rows = [(line, [_cell_text(v) for v in cells]) for line, cells in table.rows]
-    if not rows:
-        raise SheetError(_("Tệp trống: không có dòng tiêu đề và không có dữ liệu."))
-    if len(rows) == 1:
-        raise SheetError(_("Tệp chỉ có dòng tiêu đề, chưa có đoàn viên nào."))
-    return Sheet(filename=filename, headers=rows[0][1], rows=rows[1:], warnings=table.warnings)
+    return importer.read_sheet(data, filename, kind=MEMBERS)
 
 
 # --- 2. checking the rows -----------------------------------------------------------------
-
-
-def _header_key(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
-
-
-def match_headers(headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Field → column index, and the headers that were not recognised."""
-    found: dict[str, int] = {}
-    unknown: list[str] = []
-    for index, header in enumerate(headers):
-        key = _header_key(header)
-        if not key:
-            continue
-        target = HEADER_ALIASES.get(key)
-        if target is None:
-            unknown.append(header)
-        elif target and target not in found:
-            found[target] = index
-    return found, unknown
 
 
 def parse_date(text: str) -> date | None:
@@ -301,8 +216,7 @@ def _check_row(
     today = timezone.localdate()
 
     raw = dict(raw)
-    shown = dict(raw)
-    for name, text in shown.items():
+    for name, text in list(raw.items()):
         if text.startswith("="):
             errors.append(
                 _(
@@ -383,7 +297,8 @@ def _check_row(
                 )
                 % {"code": code, "unit": default_unit.name}
             )
-    return Row(line=line, raw=shown, values=values, unit=unit, errors=errors)
+    values["unit"] = unit
+    return Row(line=line, values=values, errors=errors)
 
 
 def _column_label(name: str) -> str:
@@ -404,7 +319,9 @@ def column_labels(columns: list[str]) -> list[str]:
     return [_column_label(c) for c in columns]
 
 
-def _units_for_codes(codes: set[str], *, default_unit: Unit, viewer: Any) -> dict[str, Unit | None]:
+def _units_for_codes(
+    codes: set[str], *, default_unit: Unit, viewer: Viewer
+) -> dict[str, Unit | None]:
     """Each code → its unit when it is active, under `default_unit` and manageable by `viewer`
     (None: the server's command line, which may import anywhere under `default_unit`)."""
     found: dict[str, Unit | None] = dict.fromkeys(codes)
@@ -417,35 +334,21 @@ def _units_for_codes(codes: set[str], *, default_unit: Unit, viewer: Any) -> dic
     return found
 
 
-def check_sheet(sheet: Sheet, *, unit: Unit, viewer: Any) -> Preview:
-    """Check every row of `sheet` for an import into `unit` (and its subtree) by `viewer`."""
+def check_sheet(sheet: Sheet, *, unit: Unit, viewer: Viewer) -> Preview:
+    """Check every row of `sheet` for an import into `unit` (and its subtree) by `viewer`
+    (None: the server's command line)."""
     if not unit.is_active:
         raise SheetError(
             _("Đơn vị %(unit)s đã ngừng hoạt động; không nhập được đoàn viên.")
             % {"unit": unit.name}
         )
-    columns_at, unknown = match_headers(sheet.headers)
-    if "full_name" not in columns_at:
-        raise SheetError(
-            _("Không tìm thấy cột “Họ và tên” trong dòng tiêu đề. Các cột nhận được: %(headers)s.")
-            % {"headers": ", ".join(h for h in sheet.headers if h) or "—"}
-        )
-    warnings = list(sheet.warnings)
-    if unknown:
-        warnings.append(
-            _("Bỏ qua các cột không nhận ra: %(columns)s.") % {"columns": ", ".join(unknown)}
-        )
-    columns = [f for f in FIELDS if f in columns_at]
-
-    raws: list[tuple[int, dict[str, str]]] = []
-    for line, cells in sheet.rows:
-        raw = {f: (cells[i] if i < len(cells) else "") for f, i in columns_at.items()}
-        raws.append((line, raw))
+    raws = sheet.records()
     codes = {raw["unit_code"].strip() for _line, raw in raws if raw.get("unit_code", "").strip()}
     units = _units_for_codes(codes, default_unit=unit, viewer=viewer)
     rows = [_check_row(line, raw, default_unit=unit, units=units) for line, raw in raws]
-    for row in rows:
-        row.cells = [row.raw.get(c, "") for c in columns]
+    preview = importer.preview_of(sheet, rows, kind=MEMBERS)
+    for row, (_line, raw) in zip(rows, raws, strict=True):
+        row.cells = [raw.get(c, "") for c in preview.columns]
 
     # Card numbers: unique within the sheet and against the database (one query).
     first_line: dict[str, int] = {}
@@ -471,50 +374,31 @@ def check_sheet(sheet: Sheet, *, unit: Unit, viewer: Any) -> Preview:
             row.errors.append(
                 _("Số thẻ đoàn viên %(card)s đã có trong cơ sở dữ liệu.") % {"card": card}
             )
-    return Preview(sheet=sheet, columns=columns, rows=rows, warnings=warnings)
+    return preview
 
 
 # --- 3. writing -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def import_members(
-    *, actor: Any, sheet: Sheet, unit: Unit, viewer: Any, valid_only: bool = False
+    *, actor: Any, sheet: Sheet, unit: Unit, viewer: Viewer, valid_only: bool = False
 ) -> ImportResult:
     """Create the sheet's members in one transaction; nothing is written if a row is wrong,
     unless `valid_only` (then the wrong rows are skipped and counted)."""
     if viewer is not None and not can_manage_unit(viewer, unit):
         raise ValidationError(_("Bạn không quản lý đơn vị này."))
     preview = check_sheet(sheet, unit=unit, viewer=viewer)
-    if preview.has_errors and not valid_only:
-        raise ValidationError(
-            ngettext(
-                "Tệp còn %(count)s dòng lỗi; chưa nhập đoàn viên nào. Hãy sửa tệp, hoặc chọn chỉ nhập các dòng hợp lệ.",
-                "Tệp còn %(count)s dòng lỗi; chưa nhập đoàn viên nào. Hãy sửa tệp, hoặc chọn chỉ nhập các dòng hợp lệ.",
-                len(preview.error_rows),
-            )
-            % {"count": vn_number(len(preview.error_rows))}
+
+    def write(row: Row) -> Member:
+        fields = {k: v for k, v in row.values.items() if k not in ("full_name", "unit")}
+        return member_create(
+            actor=actor,
+            unit=row.values["unit"],
+            full_name=row.values["full_name"],
+            audit=False,
+            **fields,
         )
-    created: list[Member] = []
-    for row in preview.valid_rows:
-        assert row.unit is not None
-        fields = {k: v for k, v in row.values.items() if k != "full_name"}
-        created.append(
-            member_create(
-                actor=actor, unit=row.unit, full_name=row.values["full_name"], audit=False, **fields
-            )
-        )
-    skipped = len(preview.error_rows)
-    audit_record(
-        actor=actor,
-        action="member.import",
-        target=unit,
-        changes={
-            "file": sheet.filename,
-            "rows": len(preview.rows),
-            "created": len(created),
-            "skipped": skipped,
-            "skipped_lines": [r.line for r in preview.error_rows][:200],
-        },
+
+    return importer.apply(
+        preview, kind=MEMBERS, actor=actor, valid_only=valid_only, write=write, target=unit
     )
-    return ImportResult(created=len(created), skipped=skipped, members=created)

@@ -1,14 +1,12 @@
 """Member import pages: upload a sheet → preview every row → confirm.
 
-The parsed sheet waits in the session between the preview and the confirmation, keyed by
-a random token that the confirmation form sends back, so an old tab cannot confirm a
-newer upload. The confirmation checks the sheet again before writing.
+The read sheet waits on the server (`core.importer.preview_save`: the officer's own, with an
+expiry; not in the session) between the preview and the confirmation. The confirmation form
+sends its token back, so an old tab cannot confirm a newer upload, and the confirmation
+claims it once (`preview_apply`) and checks the sheet again before writing.
 """
 
 from __future__ import annotations
-
-import secrets
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -19,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from congdoan.core import importer
+from congdoan.core.importer import ImportResult, StoredPreview
 from congdoan.core.vndate import vn_number
 from congdoan.orgs import imports, selectors
 from congdoan.orgs.models import Unit
 from congdoan.orgs.rules import officer_required
 from congdoan.orgs.scoping import can_manage_unit
-
-SESSION_KEY = "orgs_member_import"
 
 
 class ImportUploadForm(forms.Form):
@@ -40,13 +38,6 @@ def _managed_unit(request: HttpRequest, code: str) -> Unit:
     if not can_manage_unit(request.user, unit):
         raise PermissionDenied
     return unit
-
-
-def _stored(request: HttpRequest, unit: Unit) -> dict[str, Any] | None:
-    stored = request.session.get(SESSION_KEY)
-    if not stored or stored.get("unit") != unit.code:
-        return None
-    return stored  # type: ignore[no-any-return]
 
 
 @officer_required
@@ -66,11 +57,9 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
         except imports.SheetError as exc:
             form.add_error("file", str(exc))
         else:
-            request.session[SESSION_KEY] = {
-                "unit": unit.code,
-                "token": secrets.token_urlsafe(16),
-                "sheet": sheet.to_dict(),
-            }
+            importer.preview_save(
+                kind=imports.MEMBERS, sheet=sheet, owner=request.user, unit_code=unit.code
+            )
             return redirect("orgs:import_preview", unit.code)
     return render(
         request,
@@ -98,12 +87,11 @@ def template(request: HttpRequest, code: str) -> HttpResponse:
 @officer_required
 def preview(request: HttpRequest, code: str) -> HttpResponse:
     unit = _managed_unit(request, code)
-    stored = _stored(request, unit)
+    stored = importer.preview_get(kind=imports.MEMBERS, owner=request.user, unit_code=unit.code)
     if stored is None:
         return redirect("orgs:import_upload", unit.code)
-    sheet = imports.Sheet.from_dict(stored["sheet"])
     try:
-        result = imports.check_sheet(sheet, unit=unit, viewer=request.user)
+        result = imports.check_sheet(stored.sheet, unit=unit, viewer=request.user)
     except imports.SheetError as exc:
         messages.error(request, str(exc))
         return redirect("orgs:import_upload", unit.code)
@@ -114,7 +102,7 @@ def preview(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "preview": result,
             "labels": imports.column_labels(result.columns),
-            "token": stored["token"],
+            "token": stored.token,
         },
     )
 
@@ -123,25 +111,34 @@ def preview(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, code: str) -> HttpResponse:
     unit = _managed_unit(request, code)
-    stored = _stored(request, unit)
-    if stored is None or not secrets.compare_digest(
-        str(stored.get("token", "")), request.POST.get("token", "")
-    ):
-        messages.error(
-            request, _("Bản xem trước đã hết hạn hoặc đã được nhập; hãy tải tệp lên lại.")
-        )
-        return redirect("orgs:import_upload", unit.code)
-    sheet = imports.Sheet.from_dict(stored["sheet"])
     valid_only = request.POST.get("valid_only") == "1"
+
+    def run(stored: StoredPreview) -> ImportResult:
+        return imports.import_members(
+            actor=request.user,
+            sheet=stored.sheet,
+            unit=unit,
+            viewer=request.user,
+            valid_only=valid_only,
+        )
+
     try:
-        result = imports.import_members(
-            actor=request.user, sheet=sheet, unit=unit, viewer=request.user, valid_only=valid_only
+        result = importer.preview_apply(
+            kind=imports.MEMBERS,
+            owner=request.user,
+            token=request.POST.get("token", ""),
+            unit_code=unit.code,
+            run=run,
         )
     except (ValidationError, imports.SheetError) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
         return redirect("orgs:import_preview", unit.code)
-    request.session.pop(SESSION_KEY, None)
+    if result is None:
+        messages.error(
+            request, _("Bản xem trước đã hết hạn hoặc đã được nhập; hãy tải tệp lên lại.")
+        )
+        return redirect("orgs:import_upload", unit.code)
     if result.skipped:
         messages.success(
             request,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 from typing import Any
 
 from django import forms
@@ -17,6 +16,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from congdoan.core import importer
+from congdoan.core.importer import ImportResult, SheetError, StoredPreview
 from congdoan.core.middleware import accepts_control_characters, control_character_in
 from congdoan.core.vndate import vn_number
 from congdoan.feedback import importers
@@ -107,8 +108,6 @@ def _intake_answer(result: intake.IntakeResult) -> JsonResponse:
 
 # -- paper forms import ------------------------------------------------------------------------
 
-SESSION_KEY = "feedback_paper_import"
-
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
@@ -133,11 +132,6 @@ class ImportForm(forms.Form):
         field.queryset = units_in_scope(user).filter(is_active=True)
 
 
-def _stored(request: HttpRequest) -> dict[str, Any] | None:
-    stored = request.session.get(SESSION_KEY)
-    return stored if isinstance(stored, dict) else None
-
-
 def _managed(request: HttpRequest, code: str) -> Unit:
     unit = get_unit_in_scope(request.user, code)  # 404 outside the scope
     if not can_manage_unit(request.user, unit):
@@ -145,11 +139,10 @@ def _managed(request: HttpRequest, code: str) -> Unit:
     return unit
 
 
-def _render_preview(request: HttpRequest, form: ImportForm, stored: dict[str, Any]) -> HttpResponse:
-    unit = _managed(request, stored["unit"])
-    sheet = importers.Sheet.from_dict(stored["sheet"])
+def _render_preview(request: HttpRequest, form: ImportForm, stored: StoredPreview) -> HttpResponse:
+    unit = _managed(request, stored.unit_code)
     preview = importers.preview_sheet(
-        sheet, default_unit=unit, may_use=importers.officer_may_use(request.user)
+        stored.sheet, default_unit=unit, may_use=importers.officer_may_use(request.user)
     )
     return render(
         request,
@@ -158,7 +151,7 @@ def _render_preview(request: HttpRequest, form: ImportForm, stored: dict[str, An
             "form": form,
             "unit": unit,
             "preview": preview,
-            "token": stored["token"],
+            "token": stored.token,
             "max_rows": importers.MAX_ROWS,
         },
     )
@@ -179,20 +172,17 @@ def paper_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             if upload.size and upload.size > importers.MAX_BYTES:
-                raise importers.SheetError(
+                raise SheetError(
                     _("Tệp quá lớn (tối đa %(mb)s MB).")
                     % {"mb": importers.MAX_BYTES // (1024 * 1024)}
                 )
             sheet = importers.read_sheet(upload.name, upload.read())
-        except importers.SheetError as exc:
+        except SheetError as exc:
             form.add_error("file", str(exc))
         else:
-            stored = {
-                "unit": unit.code,
-                "token": secrets.token_urlsafe(16),
-                "sheet": sheet.to_dict(),
-            }
-            request.session[SESSION_KEY] = stored
+            stored = importer.preview_save(
+                kind=importers.PAPER_FORMS, sheet=sheet, owner=request.user, unit_code=unit.code
+            )
             return _render_preview(request, form, stored)
     return render(
         request,
@@ -204,28 +194,33 @@ def paper_import(request: HttpRequest) -> HttpResponse:
 @officer_required
 @require_POST
 def paper_import_confirm(request: HttpRequest) -> HttpResponse:
-    stored = _stored(request)
-    if stored is None or not secrets.compare_digest(
-        str(stored.get("token", "")), request.POST.get("token", "")
-    ):
+    valid_only = request.POST.get("valid_only") == "1"
+    token = request.POST.get("token", "")
+
+    def run(stored: StoredPreview) -> ImportResult:
+        unit = _managed(request, stored.unit_code)
+        # Check again: the officer's scope or the units may have changed since the preview.
+        preview = importers.preview_sheet(
+            stored.sheet, default_unit=unit, may_use=importers.officer_may_use(request.user)
+        )
+        return importers.import_sheet(preview=preview, actor=request.user, valid_only=valid_only)
+
+    try:
+        result = importer.preview_apply(
+            kind=importers.PAPER_FORMS, owner=request.user, token=token, run=run
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        stored = importer.preview_get(kind=importers.PAPER_FORMS, owner=request.user, token=token)
+        if stored is None:
+            return redirect("feedback_channels:import")
+        form = ImportForm(user=request.user, initial={"unit": stored.unit_code})
+        return _render_preview(request, form, stored)
+    if result is None:
         messages.error(
             request, _("Bản xem trước đã hết hạn hoặc đã được nhập; hãy tải tệp lên lại.")
         )
         return redirect("feedback_channels:import")
-    unit = _managed(request, stored["unit"])
-    sheet = importers.Sheet.from_dict(stored["sheet"])
-    # Check again: the officer's scope or the units may have changed since the preview.
-    preview = importers.preview_sheet(
-        sheet, default_unit=unit, may_use=importers.officer_may_use(request.user)
-    )
-    valid_only = request.POST.get("valid_only") == "1"
-    try:
-        result = importers.import_sheet(preview=preview, actor=request.user, valid_only=valid_only)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        form = ImportForm(user=request.user, initial={"unit": unit.code})
-        return _render_preview(request, form, stored)
-    request.session.pop(SESSION_KEY, None)
     created = result.created
     text = ngettext(
         "Đã nhập %(created)s ý kiến từ phiếu giấy.",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from congdoan.audit.models import AuditEntry
+from congdoan.core.importer import SheetError
 from congdoan.feedback import importers
 from congdoan.feedback.models import Channel, Concern
 
@@ -60,17 +61,21 @@ def preview_of(
 @pytest.mark.django_db
 def test_xlsx_with_a_title_row_is_read_and_every_good_row_is_valid(cast: Any) -> None:
     preview = preview_of(xlsx(GOOD, title="PHIẾU TÂM TƯ NGUYỆN VỌNG"), "phieu.xlsx", cast.unit_a)
-    assert [r.number for r in preview.rows] == [3, 4, 5]
+    assert [r.line for r in preview.rows] == [3, 4, 5]
     assert not preview.has_errors
-    first, second, third = preview.rows
-    assert (first.unit, first.when, first.is_anonymous) == (cast.unit_a, date(2026, 11, 20), True)
-    assert (second.unit, second.is_anonymous, second.name, second.phone) == (
+    first, second, third = (r.values for r in preview.rows)
+    assert (first["unit"], first["when"], first["is_anonymous"]) == (
+        cast.unit_a,
+        date(2026, 11, 20),
+        True,
+    )
+    assert (second["unit"], second["is_anonymous"], second["name"], second["phone"]) == (
         cast.unit_b,
         False,
         "Nguyễn Thị Lan",
         "+84912345678",
     )
-    assert third.unit == cast.unit_a and third.when is None and third.is_anonymous is True
+    assert third["unit"] == cast.unit_a and third["when"] is None and third["is_anonymous"] is True
 
 
 @pytest.mark.django_db
@@ -79,13 +84,13 @@ def test_csv_with_any_usual_separator_is_read(cast: Any, sep: str) -> None:
     rows = [["21/11/2026", "PX-B", "Phòng nghỉ trưa quá nóng", "không", "Lan", "0912345678"]]
     preview = preview_of(csv_bytes(rows, sep), "phieu.csv", cast.unit_a)
     assert not preview.has_errors
-    assert preview.rows[0].unit == cast.unit_b
+    assert preview.rows[0].values["unit"] == cast.unit_b
 
 
 @pytest.mark.django_db
 def test_headings_without_diacritics_are_understood(cast: Any) -> None:
     data = xlsx([["PX-A", "Thiếu nước uống"]], header=["MA DON VI", "noi dung"])
-    assert preview_of(data, "a.xlsx", None).rows[0].unit == cast.unit_a
+    assert preview_of(data, "a.xlsx", None).rows[0].values["unit"] == cast.unit_a
 
 
 @pytest.mark.django_db
@@ -101,7 +106,7 @@ def test_each_wrong_row_shows_its_own_errors(cast: Any) -> None:
         ["", "PX-A", "Dòng đúng", "", "", ""],
     ]
     preview = preview_of(xlsx(rows), "loi.xlsx", cast.unit_a)
-    errors = {r.text or r.number: r.errors for r in preview.rows}
+    errors = {r.values["text"] or r.line: r.errors for r in preview.rows}
     assert "không đúng dạng" in errors["Ngày sai"][0]
     assert "tương lai" in errors["Ngày tương lai"][0]
     assert "KHONG-CO" in errors["Mã đơn vị sai"][0]
@@ -109,7 +114,7 @@ def test_each_wrong_row_shows_its_own_errors(cast: Any) -> None:
     assert "không hợp lệ" in errors["Số điện thoại sai"][0]
     assert "Ẩn danh" in errors["Ẩn danh sai"][0]
     assert errors["Dòng đúng"] == []
-    assert len(preview.invalid) == 6 and len(preview.valid) == 1
+    assert len(preview.error_rows) == 6 and len(preview.valid_rows) == 1
 
 
 @pytest.mark.parametrize(
@@ -123,14 +128,14 @@ def test_each_wrong_row_shows_its_own_errors(cast: Any) -> None:
     ],
 )
 def test_unreadable_files_get_a_clear_reason(name: str, data: bytes, message: str) -> None:
-    with pytest.raises(importers.SheetError, match=message):
+    with pytest.raises(SheetError, match=message):
         importers.read_sheet(name, data)
 
 
 def test_too_many_rows_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importers, "MAX_ROWS", 3)
     data = ("Nội dung\n" + "ý kiến\n" * 4).encode()
-    with pytest.raises(importers.SheetError, match="tối đa 3 dòng"):
+    with pytest.raises(SheetError, match="tối đa 3 dòng"):
         importers.read_sheet("a.csv", data)
 
 
@@ -336,4 +341,4 @@ def test_district_officer_imports_rows_for_several_unions_in_one_sheet(
 @pytest.mark.django_db
 def test_phone_typed_as_a_number_in_excel_is_understood(cast: Any) -> None:
     preview = preview_of(xlsx([["", "PX-A", "Nội dung", "không", "An", 912345678]]), "p.xlsx", None)
-    assert preview.rows[0].phone == "+84912345678"
+    assert preview.rows[0].values["phone"] == "+84912345678"

@@ -1,4 +1,11 @@
-"""`congdoan feedback classify | retrain | check-deadlines | erase-expired`."""
+"""`congdoan feedback classify | retrain | check-deadlines | erase-expired | import-forms`.
+
+`import-forms FILE --unit CODE [--valid-only] [--dry-run] [--user EMAIL]`: paper forms typed
+into a spreadsheet, imported from the shell. Run by the server's operator, so any unit may be
+used unless --user is given (then that officer's scope applies and the import is audited in
+their name). Each wrong row is printed; nothing is written while a row is wrong unless
+--valid-only is given. (`congdoan feedback_import` is its old name.)
+"""
 
 from __future__ import annotations
 
@@ -9,11 +16,82 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from congdoan.core.importer import SheetError
+from congdoan.feedback import importers
+from congdoan.orgs.models import Unit
+
+
+def add_import_forms_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="tệp .xlsx hoặc .csv")
+    parser.add_argument(
+        "--unit", required=True, help="mã đơn vị cho các dòng không ghi “Mã đơn vị”"
+    )
+    parser.add_argument(
+        "--valid-only", action="store_true", help="chỉ nhập các dòng hợp lệ, bỏ qua dòng lỗi"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
+    parser.add_argument(
+        "--user",
+        default="",
+        help="e-mail hoặc tên đăng nhập của cán bộ nhập (phạm vi, nhật ký)",
+    )
+
+
+def import_forms(command: BaseCommand, options: dict[str, Any]) -> None:
+    path: Path = options["file"]
+    if not path.is_file():
+        raise CommandError(f"Không tìm thấy tệp {path}")
+    actor = None
+    if options["user"]:
+        User = get_user_model()
+        actor = User.objects.filter(
+            Q(email__iexact=options["user"]) | Q(username=options["user"])
+        ).first()
+        if actor is None:
+            raise CommandError(f"Không có người dùng {options['user']}")
+    may_use = importers.officer_may_use(actor) if actor is not None else (lambda unit: True)
+    unit = Unit.objects.filter(code__iexact=options["unit"], is_active=True).first()
+    if unit is None or not may_use(unit):
+        raise CommandError(
+            f"Không có đơn vị đang hoạt động với mã {options['unit']} (trong phạm vi)"
+        )
+    try:
+        sheet = importers.read_sheet(path.name, path.read_bytes())
+    except SheetError as exc:
+        raise CommandError(str(exc)) from exc
+    preview = importers.preview_sheet(sheet, default_unit=unit, may_use=may_use)
+    for warning in preview.warnings:
+        command.stderr.write(command.style.WARNING(warning))
+    for row in preview.error_rows:
+        command.stderr.write(f"dòng {row.line}: " + " ".join(row.errors))
+    command.stdout.write(
+        f"{len(preview.rows)} dòng: {len(preview.valid_rows)} hợp lệ, {len(preview.error_rows)} lỗi."
+    )
+    if options["dry_run"]:
+        return
+    try:
+        result = importers.import_sheet(
+            preview=preview, actor=actor, valid_only=options["valid_only"]
+        )
+    except ValidationError as exc:
+        raise CommandError(" ".join(exc.messages)) from exc
+    command.stdout.write(
+        command.style.SUCCESS(
+            f"Đã nhập {result.created} ý kiến; {result.already} dòng đã có từ trước; "
+            f"bỏ qua {result.skipped} dòng lỗi."
+        )
+    )
 
 
 class Command(BaseCommand):
-    help = "Ý kiến người lao động: phân loại, huấn luyện lại, kiểm tra hạn trả lời."
+    help = (
+        "Ý kiến người lao động: phân loại, huấn luyện lại, kiểm tra hạn trả lời, nhập phiếu giấy."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -28,7 +106,7 @@ class Command(BaseCommand):
             "--out", default="", help="Thư mục lưu mô hình (mặc định FEEDBACK_TRAINED_MODEL_DIR)."
         )
         retrain.add_argument(
-            "--ship", action="store_true", help="Ghi vào mô hình đóng gói (feedback/models/topic)."
+            "--ship", action="store_true", help="Ghi vào mô hình đóng gói (feedback/trained/topic)."
         )
         retrain.add_argument("--epochs", type=int, default=30)
         check = sub.add_parser(
@@ -44,6 +122,12 @@ class Command(BaseCommand):
             "erase-expired",
             help="Xoá thông tin liên hệ của ý kiến đã đóng quá FEEDBACK_RETENTION_DAYS ngày.",
         )
+        add_import_forms_arguments(
+            sub.add_parser(
+                "import-forms",
+                help="Nhập phiếu tâm tư, nguyện vọng (đã gõ lại vào tệp .xlsx hoặc .csv) thành ý kiến.",
+            )
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -57,6 +141,8 @@ class Command(BaseCommand):
             from congdoan.feedback.deadlines import erase_expired_contacts
 
             self.stdout.write(f"erased: {erase_expired_contacts()}")
+        elif action == "import-forms":
+            import_forms(self, options)
 
     def _classify(self, batch: int) -> None:
         from congdoan.feedback.triage import analyse_many

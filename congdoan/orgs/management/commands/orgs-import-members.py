@@ -1,68 +1,25 @@
-"""`congdoan orgs-import-members FILE --unit CODE [--valid-only]`: the member import, from the shell.
+"""`congdoan orgs-import-members`: the old name of `congdoan orgs import-members`.
 
-Run by the server's operator, so it may import into any unit (and its subtree); it checks
-the rows exactly like the web page, prints each wrong row, and writes nothing while a row
-is wrong unless --valid-only is given.
+Kept so that scripts and notes written with the old name still run (issue 13.6: one scheme,
+`congdoan <app> <verb>`); it says the new name on stderr, then does exactly the same.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from argparse import ArgumentParser
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand
 
-from congdoan.orgs import imports
-from congdoan.orgs.models import Unit
+from congdoan.orgs.management.commands.orgs import add_import_members_arguments, import_members
 
 
 class Command(BaseCommand):
-    help = "Nhập đoàn viên từ tệp Excel (.xlsx) hoặc CSV vào một đơn vị."
+    help = "Tên cũ của `congdoan orgs import-members`."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="tệp .xlsx hoặc .csv")
-        parser.add_argument(
-            "--unit",
-            required=True,
-            help="mã đơn vị nhận đoàn viên (khi tệp không có cột “Mã đơn vị”)",
-        )
-        parser.add_argument(
-            "--valid-only", action="store_true", help="chỉ nhập các dòng hợp lệ, bỏ qua dòng lỗi"
-        )
-        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        add_import_members_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"Không tìm thấy tệp {path}")
-        unit = Unit.objects.filter(code=options["unit"], is_active=True).first()
-        if unit is None:
-            raise CommandError(f"Không có đơn vị đang hoạt động với mã {options['unit']}")
-        try:
-            sheet = imports.read_sheet(path.read_bytes(), path.name)
-            preview = imports.check_sheet(sheet, unit=unit, viewer=None)
-        except imports.SheetError as exc:
-            raise CommandError(str(exc)) from exc
-        for warning in preview.warnings:
-            self.stderr.write(self.style.WARNING(warning))
-        for row in preview.error_rows:
-            self.stderr.write(f"dòng {row.line}: " + " ".join(row.errors))
-        self.stdout.write(
-            f"{len(preview.rows)} dòng: {len(preview.valid_rows)} hợp lệ, {len(preview.error_rows)} lỗi."
-        )
-        if options["dry_run"]:
-            return
-        if preview.has_errors and not options["valid_only"]:
-            raise CommandError(
-                "Tệp còn dòng lỗi; chưa nhập gì. Sửa tệp, hoặc chạy lại với --valid-only."
-            )
-        try:
-            result = imports.import_members(
-                actor=None, sheet=sheet, unit=unit, viewer=None, valid_only=options["valid_only"]
-            )
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
-        self.stdout.write(
-            self.style.SUCCESS(f"Đã nhập {result.created} đoàn viên; bỏ qua {result.skipped} dòng.")
-        )
+        self.stderr.write("`congdoan orgs-import-members` nay là `congdoan orgs import-members`.")
+        import_members(self, options)
