@@ -127,27 +127,19 @@ class MemberRejoinForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
-AGE_LABELS = {
-    "under-30": _("Dưới 30 tuổi"),
-    "30-44": _("30–44 tuổi"),
-    "45-54": _("45–54 tuổi"),
-    "55-plus": _("Từ 55 tuổi"),
-}
-
-
 class MemberFilterForm(forms.Form):
     """The member list's search box and filters (GET); a value it does not know is ignored."""
 
     q = forms.CharField(required=False, max_length=100)
-    gioi_tinh = forms.ChoiceField(
+    gender = forms.ChoiceField(
         required=False, label=_("Giới tính"), choices=[("", _("Mọi giới tính")), *Gender.choices]
     )
-    tuoi = forms.ChoiceField(
+    age = forms.ChoiceField(
         required=False,
         label=_("Tuổi"),
-        choices=[("", _("Mọi độ tuổi")), *((k, AGE_LABELS[k]) for k in AGE_BANDS)],
+        choices=[("", _("Mọi độ tuổi")), *((k, band.label) for k, band in AGE_BANDS.items())],
     )
-    trang_thai = forms.ChoiceField(
+    status = forms.ChoiceField(
         required=False,
         label=_("Trạng thái"),
         choices=[
@@ -156,19 +148,31 @@ class MemberFilterForm(forms.Form):
             ("all", _("Tất cả")),
         ],
     )
-    the = forms.ChoiceField(
+    card = forms.ChoiceField(
         required=False,
         label=_("Thẻ đoàn viên"),
         choices=[("", _("Có hoặc chưa có thẻ")), ("yes", _("Đã có thẻ")), ("no", _("Chưa có thẻ"))],
     )
+
+    # The filters' Vietnamese names before issue 13.6 (?gioi_tinh=F&tuoi=…): lists filtered
+    # that way were bookmarked and sent round, so they still filter (the English name wins).
+    OLD_NAMES = {"gioi_tinh": "gender", "tuoi": "age", "trang_thai": "status", "the": "card"}
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None and any(old in data for old in self.OLD_NAMES):
+            data = data.copy()
+            for old, new in self.OLD_NAMES.items():
+                if old in data and new not in data:
+                    data[new] = data[old]
+        super().__init__(data, *args, **kwargs)
 
     def to_filter(self) -> MemberFilter:
         self.is_valid()  # fields that did clean are kept; the others count as "any"
         data = self.cleaned_data
         return MemberFilter(
             query=(data.get("q") or "").strip(),
-            gender=data.get("gioi_tinh") or "",
-            age=data.get("tuoi") or "",
-            status=data.get("trang_thai") or "active",
-            card=data.get("the") or "",
+            gender=data.get("gender") or "",
+            age=data.get("age") or "",
+            status=data.get("status") or "active",
+            card=data.get("card") or "",
         )

@@ -11,6 +11,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from congdoan.orgs.collation import person_key
 from congdoan.orgs.models import Appointment, Member, Membership, Unit, UnitPeriod
@@ -93,18 +95,27 @@ class MemberFilter:
     card: str = ""  # "yes" or "no"
 
 
-# Age bands an officer asks for (from, to: ages included); None is open.
-AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
-    "under-30": (None, 29),
-    "30-44": (30, 44),
-    "45-54": (45, 54),
-    "55-plus": (55, None),
+@dataclass(frozen=True)
+class AgeBand:
+    """Ages from `youngest` to `oldest`, both included; None is open."""
+
+    youngest: int | None
+    oldest: int | None
+    label: str | Promise
+
+
+# The age bands an officer filters a member list by (the filter's choices, in this order).
+AGE_BANDS: dict[str, AgeBand] = {
+    "under-30": AgeBand(None, 29, _("Dưới 30 tuổi")),
+    "30-44": AgeBand(30, 44, _("30–44 tuổi")),
+    "45-54": AgeBand(45, 54, _("45–54 tuổi")),
+    "55-plus": AgeBand(55, None, _("Từ 55 tuổi")),
 }
 
 
-def _born_q(band: tuple[int | None, int | None], today: date) -> Q:
+def _born_q(band: AgeBand, today: date) -> Q:
     """People whose age today lies in the band, as a filter on the date of birth."""
-    youngest, oldest = band
+    youngest, oldest = band.youngest, band.oldest
     q = Q(date_of_birth__isnull=False)
     if youngest is not None:  # at least `youngest` years old: born on or before this day
         q &= Q(date_of_birth__lte=_years_before(today, youngest))

@@ -24,10 +24,13 @@ logger = logging.getLogger("congdoan.health")
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when everything answers, 503 otherwise; `?chi=web` checks only the web side
+    """200 when everything answers, 503 otherwise; `?only=web` checks only the web side
     (database and cache), for a load balancer that must not drop web servers when the
     worker is down."""
-    report = health.health_report(web_only=request.GET.get("chi") == "web")
+    # `?chi=web` is the Vietnamese name of before issue 13.6: load balancers are configured
+    # with it, so it still means the same.
+    only = request.GET.get("only") or request.GET.get("chi")
+    report = health.health_report(web_only=only == "web")
     response = JsonResponse(report, status=200 if report["status"] == "ok" else 503)
     if response.status_code == 503:
         # A probe every few seconds must not turn into an error (and a mail to ADMINS) every
