@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from congdoan.audit.models import AuditEntry
 from congdoan.core.importer import SheetError
+from congdoan.core.models import ImportPreview
 from congdoan.feedback import importers
 from congdoan.feedback.models import Channel, Concern
 
@@ -287,14 +288,20 @@ def test_command_imports_a_file_and_refuses_one_with_errors(cast: Any, tmp_path:
     good = tmp_path / "good.xlsx"
     good.write_bytes(xlsx(GOOD))
     out = io.StringIO()
-    call_command("feedback_import", str(good), "--unit", "PX-A", stdout=out)
+    call_command("feedback", "import-forms", str(good), "--unit", "PX-A", stdout=out)
     assert "Đã nhập 3 ý kiến" in out.getvalue()
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_bytes([["", "KHONG-CO", "Mã sai", "", "", ""]]))
     err = io.StringIO()
     with pytest.raises(CommandError, match="dòng lỗi"):
         call_command(
-            "feedback_import", str(bad), "--unit", "PX-A", stdout=io.StringIO(), stderr=err
+            "feedback",
+            "import-forms",
+            str(bad),
+            "--unit",
+            "PX-A",
+            stdout=io.StringIO(),
+            stderr=err,
         )
     assert "dòng 2:" in err.getvalue()
     assert Concern.objects.count() == 3
@@ -306,7 +313,8 @@ def test_command_as_an_officer_keeps_to_their_scope(cast: Any, tmp_path: Path) -
     path.write_bytes(xlsx([["", "", "Nội dung", "", "", ""]]))
     with pytest.raises(CommandError, match="trong phạm vi"):
         call_command(
-            "feedback_import",
+            "feedback",
+            "import-forms",
             str(path),
             "--unit",
             "PX-A",
@@ -314,6 +322,46 @@ def test_command_as_an_officer_keeps_to_their_scope(cast: Any, tmp_path: Path) -
             cast.officer_b.username,
             stdout=io.StringIO(),
         )
+
+
+@pytest.mark.django_db
+def test_the_old_command_name_still_imports_and_names_the_new_one(
+    cast: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.xlsx"
+    path.write_bytes(xlsx([["", "", "Nội dung cũ", "", "", ""]]))
+    err = io.StringIO()
+    call_command("feedback_import", str(path), "--unit", "PX-A", stdout=io.StringIO(), stderr=err)
+    assert "congdoan feedback import-forms" in err.getvalue()
+    assert Concern.objects.get().text == "Nội dung cũ"
+
+
+@pytest.mark.django_db
+def test_the_preview_waits_on_the_server_for_its_owner_only(
+    cast: Any, officer_a: Any, district_officer: Any, client_of: Any
+) -> None:
+    client = client_of(officer_a)
+    response = upload(client, xlsx(GOOD[:1]), "PX-A")
+    assert "Công ty chậm trả lương" not in str(dict(client.session.items()))
+    token = response.context["token"]
+    stored = ImportPreview.objects.get(token=token)
+    assert (stored.owner, stored.kind, stored.unit_code) == (
+        officer_a,
+        "feedback.paper_forms",
+        "PX-A",
+    )
+    client_of(district_officer).post(CONFIRM, {"token": token})
+    assert Concern.objects.count() == 0  # another officer's confirmation does nothing
+    client.post(CONFIRM, {"token": token})
+    assert Concern.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_control_characters_in_a_cell_are_dropped(cast: Any) -> None:
+    # (A NUL makes a CSV file binary, refused as a whole; core/tests/test_importer.py.)
+    rows = [["", "PX-A", "Lương\x0b chậm\x01 trả tháng 10\x1f", "", "An\x7f", ""]]
+    values = preview_of(csv_bytes(rows), "p.csv", None).rows[0].values
+    assert (values["text"], values["name"]) == ("Lương chậm trả tháng 10", "An")
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from congdoan.audit.models import AuditEntry
+from congdoan.core.models import ImportPreview
 from congdoan.orgs import imports
 from congdoan.orgs.models import Gender, Member
 
@@ -259,6 +260,28 @@ def test_preview_shows_errors_and_confirm_needs_valid_only(cast, client_of):
     assert Member.objects.count() == count + 2
 
 
+def test_the_preview_waits_on_the_server_not_in_the_session(cast, client_of):
+    client = client_of(cast.officer_a)
+    upload(client, "PX-A", csv_bytes(GOOD_CSV))
+    assert "Phạm Thị Hoa" not in str(dict(client.session.items()))
+    stored = ImportPreview.objects.get(owner=cast.officer_a)
+    assert (stored.kind, stored.unit_code) == ("orgs.members", "PX-A")
+    token = client.get("/don-vi/PX-A/nhap-doan-vien/xem-truoc/").context["token"]
+    assert token == stored.token
+    client.post("/don-vi/PX-A/nhap-doan-vien/xac-nhan/", {"token": token})
+    stored.refresh_from_db()
+    assert stored.applied_at is not None and stored.sheet == {}  # no rows kept once applied
+
+
+def test_another_officer_cannot_confirm_someone_elses_preview(cast, client_of):
+    upload(client_of(cast.officer_a), "PX-A", csv_bytes(GOOD_CSV))
+    token = ImportPreview.objects.get(owner=cast.officer_a).token
+    other = client_of(cast.district_officer)  # manages PX-A too
+    assert other.get("/don-vi/PX-A/nhap-doan-vien/xem-truoc/").status_code == 302
+    other.post("/don-vi/PX-A/nhap-doan-vien/xac-nhan/", {"token": token})
+    assert not Member.objects.filter(card_number="PX-0001").exists()
+
+
 def test_bad_file_shows_a_clear_error_on_the_page(cast, client_of):
     response = upload(client_of(cast.officer_a), "PX-A", b"", "rong.csv")
     assert response.status_code == 200
@@ -304,7 +327,7 @@ def test_command_imports_a_file(cast, tmp_path: Path):
     path.write_bytes(xlsx([[1, "Vũ Thị Thu", "Nữ", "02/02/1991", None, "CMD-1", None, None]]))
     out = io.StringIO()
     call_command(
-        "orgs-import-members", str(path), "--unit", "PX-A", stdout=out, stderr=io.StringIO()
+        "orgs", "import-members", str(path), "--unit", "PX-A", stdout=out, stderr=io.StringIO()
     )
     assert Member.objects.get(card_number="CMD-1").unit == cast.unit_a
     assert "Đã nhập 1" in out.getvalue()
@@ -320,12 +343,19 @@ def test_command_refuses_a_sheet_with_errors_unless_valid_only(cast, tmp_path: P
     err = io.StringIO()
     with pytest.raises(CommandError, match="--valid-only"):
         call_command(
-            "orgs-import-members", str(path), "--unit", "PX-A", stdout=io.StringIO(), stderr=err
+            "orgs",
+            "import-members",
+            str(path),
+            "--unit",
+            "PX-A",
+            stdout=io.StringIO(),
+            stderr=err,
         )
     assert "dòng 3" in err.getvalue()
     assert not Member.objects.filter(card_number="CMD-2").exists()
     call_command(
-        "orgs-import-members",
+        "orgs",
+        "import-members",
         str(path),
         "--unit",
         "PX-A",
@@ -341,7 +371,18 @@ def test_command_refuses_an_unknown_unit(cast, tmp_path: Path):
     path = tmp_path / "ds.csv"
     path.write_bytes(csv_bytes(GOOD_CSV))
     with pytest.raises(CommandError, match="KHONG"):
-        call_command("orgs-import-members", str(path), "--unit", "KHONG", stdout=io.StringIO())
+        call_command("orgs", "import-members", str(path), "--unit", "KHONG", stdout=io.StringIO())
+
+
+def test_the_old_command_name_still_imports_and_names_the_new_one(cast, tmp_path: Path):
+    path = tmp_path / "ds.csv"
+    path.write_bytes(csv_bytes("Họ và tên,Số thẻ đoàn viên\nNgười Cũ,CMD-OLD\n"))
+    err = io.StringIO()
+    call_command(
+        "orgs-import-members", str(path), "--unit", "PX-A", stdout=io.StringIO(), stderr=err
+    )
+    assert "congdoan orgs import-members" in err.getvalue()
+    assert Member.objects.get(card_number="CMD-OLD").unit == cast.unit_a
 
 
 def test_blank_template_downloads_and_reads_back_without_errors(cast, client_of):
