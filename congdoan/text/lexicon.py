@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import gzip
 from functools import lru_cache
-from pathlib import Path
 
+from congdoan.text.shipped import SYLLABLES_FILE, WORDS_FILE
 from congdoan.text.vietnamese import normalize_tone
-
-MODELS_DIR = Path(__file__).resolve().parent / "models"
-SYLLABLES_FILE = MODELS_DIR / "syllables.tsv.gz"
-WORDS_FILE = MODELS_DIR / "words.txt.gz"
 
 
 @lru_cache(maxsize=1)

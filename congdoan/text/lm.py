@@ -17,10 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from congdoan.text import lmfast
+from congdoan.text.shipped import LM_FILE, MODELS_DIR
 
 BITS = 13
-LM_FILE = "syllable_lm.npz"
-MODELS_DIR = Path(__file__).resolve().parent / "models"
 
 BOUNDARY, FOREIGN, NUMBER, COMMA, SYMBOL = 0, 1, 2, 3, 4
 N_SPECIAL = 5

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from congdoan.text import datasets
-from congdoan.text.lm import MODELS_DIR
+from congdoan.text.shipped import MODELS_DIR, SENTIMENT, TOPIC, TOXICITY
 from congdoan.text.vietnamese import normalize_tone
 
 BUILD_COMMAND = "congdoan text build-models"
@@ -126,7 +126,7 @@ def build_classifier(name: str, out: Path) -> dict[str, object]:
     from congdoan.text.classify import TextClassifier
     from congdoan.text.metrics import macro_f1
 
-    if name == "toxicity":
+    if name == TOXICITY:
         train, dev = datasets.vihsd("train"), datasets.vihsd("dev")
     else:
         task = "sentiment" if name.endswith("sentiment") else "topic"
@@ -166,9 +166,9 @@ def build_all(
     steps: list[tuple[str, Callable[[], object]]] = [
         ("lexicons", lambda: build_lexicons(data, out)),
         ("language model", lambda: build_language_model(data, out, log)),
-        ("feedback_sentiment", lambda: build_classifier("feedback_sentiment", out)),
-        ("feedback_topic", lambda: build_classifier("feedback_topic", out)),
-        ("toxicity", lambda: build_classifier("toxicity", out)),
+        (SENTIMENT, lambda: build_classifier(SENTIMENT, out)),
+        (TOPIC, lambda: build_classifier(TOPIC, out)),
+        (TOXICITY, lambda: build_classifier(TOXICITY, out)),
     ]
     if heads:
         steps.append(("encoder heads", lambda: build_heads(out, list(HEAD_HIDDEN), log)))
@@ -270,12 +270,12 @@ Built {today} with `{BUILD_COMMAND}` (reproducible from `../shared/datasets`).
     )
 
     cards = {
-        "feedback_sentiment": ("UIT-VSFC sentiment (negative / neutral / positive)", "sentiment"),
-        "feedback_topic": (
+        SENTIMENT: ("UIT-VSFC sentiment (negative / neutral / positive)", "sentiment"),
+        TOPIC: (
             "UIT-VSFC topic (lecturer / training_program / facility / others)",
             "topic",
         ),
-        "toxicity": ("ViHSD (clean / offensive / hate)", "hate/offensive"),
+        TOXICITY: ("ViHSD (clean / offensive / hate)", "hate/offensive"),
     }
     for name, (data_name, prefix) in cards.items():
         info = report.get(name)

@@ -50,7 +50,9 @@ from torch import nn
 
 MATRICES = ("q", "k", "v", "ao", "fi", "fo")
 FLOATS = ("q.b", "k.b", "v.b", "ao.b", "aln.w", "aln.b", "fi.b", "fo.b", "oln.w", "oln.b")
-TASKS = {"feedback_sentiment": "uit_vsfc", "feedback_topic": "uit_vsfc", "toxicity": "vihsd"}
+# The shipped classifiers and their data sets, as congdoan.text.shipped names them (this
+# script runs alone on the GPU machine, without the congdoan package).
+TASKS = {"uit_vsfc_sentiment": "uit_vsfc", "uit_vsfc_topic": "uit_vsfc", "vihsd_toxicity": "vihsd"}
 HEAD_GAIN = 20.0
 
 

@@ -29,10 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
+from congdoan.text import shipped
 from congdoan.text.e5bin import FLOATS, MATRICES, E5File
 
 HERE = Path(__file__).resolve().parent
-TASKS = {"feedback_sentiment": "uit_vsfc", "feedback_topic": "uit_vsfc", "toxicity": "vihsd"}
+TASKS = shipped.DATASET
 MAX_CONTENT = 254  # content tokens kept in training (the engine windows longer texts)
 
 
@@ -102,7 +103,7 @@ def _clip(ids: list[int]) -> list[int]:
 def build(out: Path, limit: int | None = None) -> None:
     from congdoan.text.classify import TextClassifier, encoder_texts
     from congdoan.text.datasets import classifier_split
-    from congdoan.text.evaluate import MODELS_DIR
+    from congdoan.text.shipped import MODELS_DIR
     from congdoan.text.vietnamese import strip_marks
 
     out.mkdir(parents=True, exist_ok=True)

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from congdoan.text import shipped
 from congdoan.text.storage import save_npz
 
-TASKS = ("feedback_sentiment", "feedback_topic", "toxicity")
+TASKS = shipped.CLASSIFIERS
 
 
 def delta_arrays(result: dict[str, np.ndarray], meta: dict[str, object]) -> dict[str, np.ndarray]:
@@ -126,7 +127,7 @@ def ship(result_file: Path, folder: Path, log=print) -> dict[str, object]:  # ty
 
 
 def main() -> None:
-    from congdoan.text.evaluate import MODELS_DIR
+    from congdoan.text.shipped import MODELS_DIR
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path, help="finetune.py's --out folder")

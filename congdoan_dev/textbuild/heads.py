@@ -17,23 +17,24 @@ import numpy as np
 
 from congdoan.text.classify import TUNED_FILE
 from congdoan.text.datasets import classifier_split
+from congdoan.text.shipped import MODELS_DIR, SENTIMENT, TOPIC, TOXICITY
 
 # Shipped classifier folder → hidden units of its head (chosen on dev: 0 or 256, see the cards).
-HEAD_HIDDEN = {"feedback_sentiment": 256, "feedback_topic": 0, "toxicity": 256}
+HEAD_HIDDEN = {SENTIMENT: 256, TOPIC: 0, TOXICITY: 256}
 # Shipped classifier folders whose accurate mode also averages in a linear model on the text
 # with its diacritics (``linear_marks.npz``): chosen on dev by 5-fold cross-validation of the
 # mix and bias tuning (held-out dev macro-F1 with and without it) and by dev with all marks
 # stripped (it must not lose more there than the mix without it); see the model cards.
-ACCENTED_LINEAR = frozenset({"toxicity"})
+ACCENTED_LINEAR = frozenset({TOXICITY})
 # The data set each shipped classifier is trained on, as its card names it.
 DATA_NAMES = {
-    "feedback_sentiment": "UIT-VSFC sentiment",
-    "feedback_topic": "UIT-VSFC topic",
-    "toxicity": "ViHSD",
+    SENTIMENT: "UIT-VSFC sentiment",
+    TOPIC: "UIT-VSFC topic",
+    TOXICITY: "ViHSD",
 }
 # Shipped classifier folders (fine-tuned encoders) whose head reads each text with marks twice,
 # as given and stripped then restored, and averages (``AccurateClassifier._second_reading``).
-TWO_READINGS = frozenset({"feedback_sentiment"})
+TWO_READINGS = frozenset({SENTIMENT})
 TWO_READINGS_NOTE = (
     "5-fold cross-validation of the mix and bias tuning within dev, two shuffles (2026-11-27): "
     "held-out macro-F1 83.78 → 85.15 for sentiment; topic 79.19 → 78.92 and ViHSD 69.49 → "
@@ -41,7 +42,7 @@ TWO_READINGS_NOTE = (
 )
 # What the dev check found, for the model cards.
 ACCENTED_NOTE = {
-    "toxicity": (
+    TOXICITY: (
         "5-fold cross-validation of the mix and bias tuning on dev, two shuffles: held-out "
         "macro-F1 69.01 without a second linear model, 69.49 with this one; tuned on all of "
         "dev 70.12 → 70.23, and on dev with every mark stripped 65.31 → 65.75. Without the "
@@ -59,16 +60,16 @@ ACCENTED_NOTE = {
 }
 # Tried on dev for the other shipped classifiers and not kept (2026-11-27), for their cards.
 TRIED_NOTE = {
-    "feedback_sentiment": (
-        "a second linear model on the text with its diacritics (as `toxicity` has): 5-fold "
+    SENTIMENT: (
+        "a second linear model on the text with its diacritics (as `vihsd_toxicity` has): 5-fold "
         "cross-validation on dev of the mix and bias tuning, held-out macro-F1 83.78 without, "
         "83.22 with; second linear models averaged in or weighted apart (diacritics, word "
         "1–3-grams only, squared hinge loss): 85.96–86.09 against 85.85 tuned on all of dev "
         "(mix grid 0.1); a k-nearest-neighbour vote over the fine-tuned encoder's train "
         "embeddings: 86.15 on all of dev with one more weight, too little to ship them"
     ),
-    "feedback_topic": (
-        "a second linear model on the text with its diacritics (as `toxicity` has): 5-fold "
+    TOPIC: (
+        "a second linear model on the text with its diacritics (as `vihsd_toxicity` has): 5-fold "
         "cross-validation on dev of the mix and bias tuning, held-out macro-F1 79.19 without, "
         "78.99 with; second linear models averaged in or weighted apart (diacritics, word "
         "1–3-grams only, squared hinge loss): 81.41–81.53 against 81.49 tuned on all of dev "
@@ -288,7 +289,7 @@ def accurate_row(name: str, models_dir: Path | None = None) -> Any:
     and with all marks stripped (restored before the encoder sees it)."""
     from congdoan.text.classify import HEAD_FILE, AccurateClassifier
     from congdoan.text.embed import available
-    from congdoan.text.evaluate import CLASSIFIERS, MODELS_DIR, Row, f1_as_given_and_stripped
+    from congdoan.text.evaluate import CLASSIFIERS, Row, f1_as_given_and_stripped
 
     task, data, published, target = CLASSIFIERS[name]
     label = f"{task}, accurate mode"
@@ -387,7 +388,7 @@ def tuned_section(
     with np.load(clf.tuned) as data:
         tuned = json.loads(data["meta"].tobytes().decode("utf-8"))
     st = tuned.get("settings", {})
-    epochs = st.get("epochs_vihsd") if name == "toxicity" else st.get("epochs")
+    epochs = st.get("epochs_vihsd") if name == TOXICITY else st.get("epochs")
     files = "`encoder_lora.npz` + `encoder_head.npz`"
     linear = "the linear model above"
     accented = retrain = tried = readings = ""
@@ -450,8 +451,6 @@ def write_card_section(name: str, test: Any = None, fast_test: Any = None) -> No
     of ``congdoan nlp eval``, or none)."""
     import json
 
-    from congdoan.text.evaluate import MODELS_DIR
-
     folder = MODELS_DIR / name
     card = folder / "MODEL_CARD.md"
     text = card.read_text(encoding="utf-8")
@@ -473,7 +472,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     import argparse
     import json
 
-    from congdoan.text.evaluate import MODELS_DIR, eval_classifier
+    from congdoan.text.evaluate import eval_classifier
 
     parser = argparse.ArgumentParser(prog="python -m congdoan_dev.textbuild.heads")
     parser.add_argument("names", nargs="*", default=sorted(ACCENTED_LINEAR | TWO_READINGS))

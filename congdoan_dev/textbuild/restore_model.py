@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from congdoan.text.lm import BITS, LM_FILE
+from congdoan.text.lm import BITS
+from congdoan.text.shipped import LM_FILE
 from congdoan.text.storage import save_npz
 from congdoan.text.vietnamese import fold
 from congdoan_dev.textbuild.corpus import N_SPECIAL, Vocabulary

