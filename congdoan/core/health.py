@@ -150,11 +150,12 @@ def queue_overview(*, now: datetime | None = None) -> list[QueueFigures]:
     return []
 
 
-def _check_queues(now: datetime) -> dict[str, Any]:
-    try:
-        figures = queue_overview(now=now)
-    except Exception:  # the database or Redis is down: say so, do not crash the probe
-        return {"ok": False}
+def _check_queues(now: datetime, figures: list[QueueFigures] | None) -> dict[str, Any]:
+    if figures is None:
+        try:
+            figures = queue_overview(now=now)
+        except Exception:  # the database or Redis is down: say so, do not crash the probe
+            return {"ok": False}
     ages = [age for age in (q.oldest_age_s(now) for q in figures) if age is not None]
     oldest = max(ages, default=None)
     return {
@@ -164,14 +165,21 @@ def _check_queues(now: datetime) -> dict[str, Any]:
     }
 
 
-def health_report(*, web_only: bool = False) -> dict[str, Any]:
-    """The checks a load balancer reads; `web_only` skips the worker and queue checks."""
-    now = timezone.now()
+def health_report(
+    *,
+    web_only: bool = False,
+    now: datetime | None = None,
+    queues: list[QueueFigures] | None = None,
+) -> dict[str, Any]:
+    """The checks a load balancer reads; `web_only` skips the worker and queue checks.
+    `queues`: the figures `queue_overview(now=now)` already gave (the operations page shows
+    them too), not read a second time."""
+    now = now or timezone.now()
     checks: dict[str, dict[str, Any]] = {"database": _check_database(), "cache": _check_cache()}
     if not web_only:
         if checks["database"]["ok"]:
             checks["workers"] = _check_workers(now)
-            checks["queues"] = _check_queues(now)
+            checks["queues"] = _check_queues(now, queues)
         else:
             checks["workers"] = {"ok": False}
             checks["queues"] = {"ok": False}

@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar, cast
 from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.orgs.collation import person_key, vn_key
@@ -337,6 +338,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} @ {self.unit_id} [{self.joined_on}, {self.left_on})"
+
+    @property
+    def end_reason_display(self) -> str:
+        """Why the period ended, in the reader's language: a period closed by its unit's merger
+        is told from the unit's record (such periods stored "Sáp nhập vào …" in Vietnamese
+        before, and store no reason now); any other reason as the officer typed it."""
+        unit = self.unit
+        if self.left_on and unit.merged_into_id and self.left_on == unit.dissolved_on:
+            merged_into = unit.merged_into
+            assert merged_into is not None
+            return gettext("Sáp nhập vào %(unit)s") % {"unit": merged_into.name}
+        return self.end_reason
 
 
 class Position(models.Model):

@@ -185,7 +185,9 @@ def member_detail(*, viewer: Viewer, unit: Unit, member_id: int) -> Member:
 
 def member_history(*, member: Member) -> list[Membership]:
     """The member's periods in the union, latest first; one made up from the record when none is stored."""
-    periods = list(member.memberships.select_related("unit").order_by("-joined_on", "-id"))
+    periods = list(
+        member.memberships.select_related("unit__merged_into").order_by("-joined_on", "-id")
+    )
     if not periods:
         periods = [
             Membership(

@@ -189,7 +189,7 @@ def _members_follow_merge(*, source: Unit, target: Unit, on_date: date) -> int:
         Member.objects.filter(unit=source, left_on__isnull=True).values_list("pk", "joined_on")
     )
     ids = [pk for pk, _joined in movers]
-    reason = f"Sáp nhập vào {target.name}"[:255]
+    reason = ""  # the merger is told at display, in the reader's language (end_reason_display)
     with_period = set(
         Membership.objects.filter(member_id__in=ids).values_list("member_id", flat=True)
     )

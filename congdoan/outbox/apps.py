@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from congdoan.core.registry import register_officer_link
+from congdoan.periodic.registry import register_job
 
 
 class OutboxConfig(AppConfig):
@@ -10,13 +16,6 @@ class OutboxConfig(AppConfig):
     verbose_name = _("Hộp thư đi")
 
     def ready(self) -> None:
-        from datetime import timedelta
-
-        from django.conf import settings
-
-        from congdoan.core.registry import register_officer_link
-        from congdoan.periodic.registry import register_job
-
         register_officer_link(
             "outbox:health",
             _("Tình trạng kênh gửi tin"),

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from django.db.models import Count, Max, QuerySet
 
-from congdoan.orgs.scoping import Viewer, scope_for
+from congdoan.orgs.scoping import Viewer
 from congdoan.outbox.models import DeliveryAttempt, MessageStatus, OutboundChannel, OutboundMessage
+from congdoan.outbox.rules import can_manage_outbox
 
 ATTENTION = (MessageStatus.FAILED, MessageStatus.NO_RECIPIENT)
 
@@ -32,11 +33,6 @@ class ChannelHealth:
         return self.last_success_at is None or self.last_error_at > self.last_success_at
 
 
-def may_manage_outbox(viewer: Viewer) -> bool:
-    """Administrators read recipients and errors and retry; officers see the counts."""
-    return scope_for(viewer).is_admin
-
-
 def channel_health(*, viewer: Viewer) -> list[ChannelHealth]:
     counts: dict[tuple[str, str], int] = {
         (row["channel"], row["status"]): row["n"]
@@ -48,7 +44,7 @@ def channel_health(*, viewer: Viewer) -> list[ChannelHealth]:
         .annotate(at=Max("started_at"))
         .values_list("message__channel", "at")
     )
-    with_errors = may_manage_outbox(viewer)
+    with_errors = can_manage_outbox(viewer)
     rows = []
     for channel in OutboundChannel:
         error = (
@@ -75,7 +71,7 @@ def channel_health(*, viewer: Viewer) -> list[ChannelHealth]:
 
 def messages_needing_attention(*, viewer: Viewer) -> QuerySet[OutboundMessage]:
     """Failed and recipient-less messages, newest first; nothing for non-administrators."""
-    if not may_manage_outbox(viewer):
+    if not can_manage_outbox(viewer):
         return OutboundMessage.objects.none()
     return OutboundMessage.objects.filter(status__in=ATTENTION).order_by("-created_at", "-id")
 

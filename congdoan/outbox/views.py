@@ -10,13 +10,14 @@ from django.views.decorators.http import require_POST
 
 from congdoan.orgs.rules import officer_required
 from congdoan.outbox import selectors, services
+from congdoan.outbox.rules import can_manage_outbox
 
 
 @officer_required
 def health(request: HttpRequest) -> HttpResponse:
     """Each channel's last success, last error and waiting messages; for administrators, the
     messages that need a person, with a retry button."""
-    manage = selectors.may_manage_outbox(request.user)
+    manage = can_manage_outbox(request.user)
     page = Paginator(selectors.messages_needing_attention(viewer=request.user), 50).get_page(
         request.GET.get("page")
     )
@@ -34,7 +35,7 @@ def health(request: HttpRequest) -> HttpResponse:
 @officer_required
 @require_POST
 def retry(request: HttpRequest, message_id: int) -> HttpResponse:
-    if not selectors.may_manage_outbox(request.user):
+    if not can_manage_outbox(request.user):
         raise PermissionDenied
     message = selectors.message_for_retry(viewer=request.user, message_id=message_id)
     if message is None:

@@ -53,7 +53,8 @@ def operations(request: HttpRequest) -> HttpResponse:
         }
         for row in WorkerHeartbeat.objects.all()
     ]
-    queues = [{"q": q, "age": q.oldest_age_s(now)} for q in health.queue_overview(now=now)]
+    figures = health.queue_overview(now=now)
+    queues = [{"q": q, "age": q.oldest_age_s(now)} for q in figures]
     return render(
         request,
         "web/operations.html",
@@ -61,7 +62,7 @@ def operations(request: HttpRequest) -> HttpResponse:
             "workers": workers,
             "queues": queues,
             "failed": health.failed_tasks(),
-            "report": health.health_report(),
+            "report": health.health_report(now=now, queues=figures),
         },
     )
 

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from congdoan.audit.models import AuditEntry
 from congdoan.orgs import selectors, services
@@ -51,6 +52,22 @@ def test_merge_moves_members_and_keeps_the_old_unit_for_history(cast):
     assert Member.objects.filter(unit=old).count() == 0
     assert old.pk in selectors.subtree_ids_at(unit=cast.district, on_date=date(2025, 1, 1))
     assert old.pk not in selectors.subtree_ids_at(unit=cast.district, on_date=date(2025, 8, 1))
+
+
+def test_a_period_ended_by_a_merger_says_so_in_the_readers_language(cast):
+    old = f.unit(cast.district, code="PX-OLD", on_date=date(2020, 1, 1))
+    member = f.member(old)
+    services.unit_merge(actor=cast.admin, source=old, target=cast.unit_a, on_date=date(2025, 7, 1))
+    ended = selectors.member_history(member=member)[-1]
+    # Nothing language-bound is stored; the sentence is made when it is read, through gettext.
+    assert ended.unit_id == old.pk and ended.end_reason == ""
+    assert ended.end_reason_display == f"Sáp nhập vào {cast.unit_a.name}"
+    with translation.override("en"):
+        told = translation.gettext("Sáp nhập vào %(unit)s") % {"unit": cast.unit_a.name}
+        assert ended.end_reason_display == told
+        # A period closed before, its reason stored in Vietnamese, is told the same way.
+        ended.end_reason = f"Sáp nhập vào {cast.unit_a.name}"
+        assert ended.end_reason_display == told
 
 
 def test_rename_keeps_the_old_name_in_the_period_history(cast):
