@@ -3,7 +3,7 @@
 Every import of rows typed into a spreadsheet (members, paper forms today; attendance lists,
 question banks and contacts next) follows the same steps, and only the row rules differ:
 
-1. `read_sheet(data, filename, kind=…)` reads an XLSX or CSV file through `core.sheets.
+1. `read_sheet(data, filename, kind=…)` (or `read_upload(file, kind=…)`) reads an XLSX or CSV file through `core.sheets.
    read_table`, turns each cell into clean text (`cell_text`), finds the header row among the
    top `kind.header_rows` rows by its headings (accents, case and punctuation do not matter)
    and returns a `Sheet`: JSON-safe, fingerprinted, with the row numbers the officer sees.
@@ -48,6 +48,7 @@ from typing import Any, TypeAlias
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,6 +75,7 @@ __all__ = [
     "preview_save",
     "purge_expired",
     "read_sheet",
+    "read_upload",
 ]
 
 # Who uploads and confirms (the same type as congdoan.orgs.scoping.Viewer, which the floor
@@ -261,6 +263,14 @@ def read_sheet(data: bytes, filename: str, *, kind: Kind) -> Sheet:
         warnings=table.warnings,
         unknown=unknown,
     )
+
+
+def read_upload(upload: UploadedFile, *, kind: Kind) -> Sheet:
+    """`read_sheet` of an uploaded file, refused by its size before it is read."""
+    limit = kind.max_bytes()
+    if upload.size and upload.size > limit:
+        raise SheetError(_("Tệp quá lớn (tối đa %(size)s MB).") % {"size": limit // (1024 * 1024)})
+    return read_sheet(upload.read(), upload.name or "", kind=kind)
 
 
 def _find_header(top: list[list[str]], kind: Kind) -> tuple[int, dict[str, int], list[str]] | None:

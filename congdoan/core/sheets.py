@@ -1,7 +1,7 @@
 """One reader for uploaded spreadsheets (XLSX, CSV): bytes → non-blank rows of cell values.
 
-Shared by the member import (`congdoan.orgs.imports`) and the paper-form import
-(`congdoan.feedback.importers`); header matching and row checks stay in each importer.
+Read by the one importer (`congdoan.core.importer`), which finds the header row and turns
+cells into text; each kind's row checks stay in its app (`orgs.imports`, `feedback.importers`).
 XLSX: a workbook inside the zip and no zip bomb (at most 20× the upload limit unpacked),
 checked before openpyxl opens it read-only; first sheet only; `formulas=True` keeps a formula
 as its text ("=TODAY()") for the caller to refuse. CSV: UTF-8, else Windows-1258, else

@@ -35,7 +35,7 @@ from congdoan.core.vndate import vn_number
 from congdoan.feedback.models import Channel, Concern
 from congdoan.feedback.services import clean_text, concern_submit
 from congdoan.orgs.models import Unit
-from congdoan.orgs.scoping import can_manage_unit
+from congdoan.orgs.scoping import Viewer, can_manage_unit
 from congdoan.text.vietnamese import fold
 
 logger = logging.getLogger("congdoan.feedback.importers")
@@ -266,7 +266,7 @@ def _allowed(cache: dict[int, bool], unit: Unit, may_use: Callable[[Unit], bool]
     return cache[unit.pk]
 
 
-def officer_may_use(user: Any) -> Callable[[Unit], bool]:
+def officer_may_use(user: Viewer) -> Callable[[Unit], bool]:
     return lambda unit: can_manage_unit(user, unit)
 
 

@@ -47,12 +47,7 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         try:
-            if upload_file.size > imports.max_bytes():
-                raise imports.SheetError(
-                    _("Tệp quá lớn (tối đa %(size)s MB).")
-                    % {"size": imports.max_bytes() // (1024 * 1024)}
-                )
-            sheet = imports.read_sheet(upload_file.read(), upload_file.name)
+            sheet = importer.read_upload(upload_file, kind=imports.MEMBERS)
             imports.check_sheet(sheet, unit=unit, viewer=request.user)  # header problems show here
         except imports.SheetError as exc:
             form.add_error("file", str(exc))

@@ -171,12 +171,7 @@ def paper_import(request: HttpRequest) -> HttpResponse:
         _managed(request, unit.code)
         upload = form.cleaned_data["file"]
         try:
-            if upload.size and upload.size > importers.MAX_BYTES:
-                raise SheetError(
-                    _("Tệp quá lớn (tối đa %(mb)s MB).")
-                    % {"mb": importers.MAX_BYTES // (1024 * 1024)}
-                )
-            sheet = importers.read_sheet(upload.name, upload.read())
+            sheet = importer.read_upload(upload, kind=importers.PAPER_FORMS)
         except SheetError as exc:
             form.add_error("file", str(exc))
         else:
