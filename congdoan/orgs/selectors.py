@@ -297,16 +297,17 @@ def scope_roots(*, viewer: Viewer) -> list[Unit]:
     return list(Unit.objects.filter(path__in=scope.unit_paths).select_related("level"))
 
 
-def dashboard_roots(*, viewer: Viewer) -> list[dict[str, Any]]:
-    """The top units of the viewer's scope with member and grassroots counts of their subtree."""
-    roots = scope_roots(viewer=viewer)
+def dashboard_roots(*, viewer: Viewer, with_members: bool = True) -> list[dict[str, Any]]:
+    """The top units of the viewer's scope with the grassroots count of their subtree, and its
+    member count unless `with_members` is off (None then: a count over the whole subtree takes
+    half a second for a city, so the dashboard asks for it after the page)."""
     return [
         {
             "unit": root,
-            "members": subtree_member_count(unit=root),
+            "members": subtree_member_count(unit=root) if with_members else None,
             "grassroots": grassroots_units(under=root).count(),
         }
-        for root in roots
+        for root in scope_roots(viewer=viewer)
     ]
 
 

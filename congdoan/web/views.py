@@ -19,7 +19,7 @@ from congdoan.feedback.selectors import officer_today
 from congdoan.library.selectors import documents_to_review
 from congdoan.orgs.rules import admin_required
 from congdoan.orgs.scoping import scope_for
-from congdoan.orgs.selectors import dashboard_roots, grassroots_units, public_unions, scope_roots
+from congdoan.orgs.selectors import dashboard_roots, public_unions
 from congdoan.web.tasks import describe_result, worker_ping_enqueue, worker_ping_status
 
 
@@ -45,10 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "web/dashboard.html",
         {
-            "roots": [
-                {"unit": root, "grassroots": grassroots_units(under=root).count(), "members": None}
-                for root in scope_roots(viewer=request.user)
-            ],
+            "roots": dashboard_roots(viewer=request.user, with_members=False),
             "panels": panels,
             "today": timezone.localdate(),
             "work": officer_today(viewer=request.user, since=since),
