@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from congdoan.outbox.errors import ChannelError
 
@@ -58,9 +59,16 @@ def post_json(
             },
         )
     except httpx.TimeoutException as exc:
-        raise ChannelError(f"{provider}: quá thời gian chờ ({exc})", retryable=True) from exc
+        raise ChannelError(
+            _("%(provider)s: quá thời gian chờ (%(error)s)") % {"provider": provider, "error": exc},
+            retryable=True,
+        ) from exc
     except httpx.HTTPError as exc:
-        raise ChannelError(f"{provider}: không kết nối được ({exc})", retryable=True) from exc
+        raise ChannelError(
+            _("%(provider)s: không kết nối được (%(error)s)")
+            % {"provider": provider, "error": exc},
+            retryable=True,
+        ) from exc
     status = response.status_code
     if status >= 400:
         detail = response.content[:200].decode("utf-8", errors="replace")
@@ -73,10 +81,14 @@ def post_json(
         data = response.json()
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ChannelError(
-            f"{provider}: câu trả lời không phải JSON (HTTP {status})",
+            _("%(provider)s: câu trả lời không phải JSON (HTTP %(status)s)")
+            % {"provider": provider, "status": status},
             retryable=True,
             status=status,
         ) from exc
     if not isinstance(data, dict):
-        raise ChannelError(f"{provider}: câu trả lời JSON không phải object", status=status)
+        raise ChannelError(
+            _("%(provider)s: câu trả lời JSON không phải object") % {"provider": provider},
+            status=status,
+        )
     return data

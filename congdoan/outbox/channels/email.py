@@ -8,6 +8,7 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.utils import DNS_NAME
+from django.utils.translation import gettext as _
 
 from congdoan.outbox.errors import ChannelError
 from congdoan.outbox.models import OutboundMessage
@@ -27,9 +28,9 @@ def send(message: OutboundMessage) -> str:
     try:
         mail.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:
-        codes = [code for code, _ in exc.recipients.values()]
+        codes = [code for code, _reply in exc.recipients.values()]
         raise ChannelError(
-            f"E-mail: máy chủ thư từ chối địa chỉ ({codes})",
+            _("E-mail: máy chủ thư từ chối địa chỉ (%(codes)s)") % {"codes": codes},
             retryable=any(code < 500 for code in codes),
         ) from exc
     except (smtplib.SMTPException, OSError) as exc:

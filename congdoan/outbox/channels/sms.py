@@ -4,6 +4,7 @@ and JSON ``{"to": "+84…", "text": …}``; the gateway answers ``{"status": "ok
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from congdoan.core.phones import normalize_phone
 from congdoan.outbox.errors import ChannelError, ChannelNotConfigured
@@ -16,10 +17,10 @@ def send_sms(to: str, text: str) -> str:
     base = settings.SMS_API_BASE
     key = settings.SMS_API_KEY
     if not base or not key:
-        raise ChannelNotConfigured("SMS: chưa cấu hình SMS_API_BASE / SMS_API_KEY")
+        raise ChannelNotConfigured(_("SMS: chưa cấu hình SMS_API_BASE / SMS_API_KEY"))
     phone = normalize_phone(to)
     if not phone:
-        raise ChannelError(f"SMS: số điện thoại không hợp lệ: {to!r}")
+        raise ChannelError(_("SMS: số điện thoại không hợp lệ: %(phone)r") % {"phone": to})
     data = post_json(
         base.rstrip("/") + "/send",
         {"to": phone, "text": text},
@@ -27,8 +28,8 @@ def send_sms(to: str, text: str) -> str:
         provider="SMS",
     )
     if data.get("status") != "ok":
-        detail = data.get("error") or data.get("message") or data.get("status") or "lỗi không rõ"
-        raise ChannelError(f"SMS: cổng tin nhắn từ chối: {detail}")
+        detail = data.get("error") or data.get("message") or data.get("status") or _("lỗi không rõ")
+        raise ChannelError(_("SMS: cổng tin nhắn từ chối: %(detail)s") % {"detail": detail})
     return str(data.get("id", ""))
 
 

@@ -7,6 +7,7 @@ which is final (a user who never followed the OA, a bad token…).
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from congdoan.outbox.errors import ChannelError, ChannelNotConfigured
 from congdoan.outbox.http import post_json
@@ -21,9 +22,9 @@ def send_text(user_id: str, text: str) -> str:
     """Send a customer-service text to a Zalo user now (one try); return Zalo's message id."""
     token = settings.ZALO_OA_ACCESS_TOKEN
     if not token:
-        raise ChannelNotConfigured("Zalo OA: chưa cấu hình ZALO_OA_ACCESS_TOKEN")
+        raise ChannelNotConfigured(_("Zalo OA: chưa cấu hình ZALO_OA_ACCESS_TOKEN"))
     if not user_id:
-        raise ChannelError("Zalo OA: thiếu mã người nhận (user_id)")
+        raise ChannelError(_("Zalo OA: thiếu mã người nhận (user_id)"))
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - 1] + "…"
     data = post_json(
@@ -34,7 +35,10 @@ def send_text(user_id: str, text: str) -> str:
     )
     error = data.get("error")
     if error != 0:
-        raise ChannelError(f"Zalo OA: lỗi {error}: {data.get('message') or 'lỗi không rõ'}")
+        raise ChannelError(
+            _("Zalo OA: lỗi %(code)s: %(detail)s")
+            % {"code": error, "detail": data.get("message") or _("lỗi không rõ")}
+        )
     inner = data.get("data") or {}
     return str(inner.get("message_id", "")) if isinstance(inner, dict) else ""
 
