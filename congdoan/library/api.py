@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from congdoan.library import selectors
 from congdoan.library.models import Document, DocumentLink
+from congdoan.orgs.scoping import Viewer
 
 router = Router(tags=["Document library"])
 
@@ -84,7 +85,7 @@ def _link(link: DocumentLink, target_id: int | None) -> dict[str, object]:
     }
 
 
-def document_detail_data(*, viewer: object, doc: Document) -> dict[str, object]:
+def document_detail_data(*, viewer: Viewer, doc: Document) -> dict[str, object]:
     links = selectors.document_links(viewer=viewer, document=doc)
     data = document_data(doc)
     data.update(

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdoan.library import selectors, services
+from congdoan.library import rules, selectors, services
 from congdoan.library.forms import MetadataForm, SearchForm, ShareForm, UploadForm
 from congdoan.library.models import METADATA_FIELDS, DocType, Document, Page, PageStatus, Status
 from congdoan.orgs.rules import officer_required
@@ -119,7 +119,7 @@ def _progress_context(doc: Document) -> dict[str, Any]:
 @officer_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.document_get(viewer=request.user, pk=pk)
-    editable = selectors.can_edit(viewer=request.user, document=doc)
+    editable = rules.can_manage(request.user, doc)
     initial = {f: getattr(doc, f) for f in METADATA_FIELDS}
     fields = [
         {
@@ -157,7 +157,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _editable(request: HttpRequest, pk: int) -> Document:
     doc = selectors.document_get(viewer=request.user, pk=pk)
-    if not selectors.can_edit(viewer=request.user, document=doc):
+    if not rules.can_manage(request.user, doc):
         raise PermissionDenied
     return doc
 

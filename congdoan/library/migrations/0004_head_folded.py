@@ -49,7 +49,7 @@ def fill_heads(apps: Any, schema_editor: Any) -> None:
     from django.utils import translation
 
     from congdoan.library.models import DocType
-    from congdoan.library.search import fold_for_index
+    from congdoan.library.search.words import fold_for_index
 
     with translation.override("vi"):
         kinds = {value: str(label) for value, label in DocType.choices if value != DocType.OTHER}

@@ -4,6 +4,8 @@ from typing import Any
 
 import pytest
 
+from congdoan.library.search import postgres, query
+
 
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Any) -> None:
@@ -13,10 +15,8 @@ def _media(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_search_caches(monkeypatch: Any) -> None:
     """Each test has its own documents: what the process remembered of another's words goes."""
-    from congdoan.library import search
-
-    search._indexed_word.cache_clear()
-    monkeypatch.setattr(search, "_STATISTICS", {})
+    query._indexed_word.cache_clear()
+    monkeypatch.setattr(postgres, "_STATISTICS", {})
 
 
 @pytest.fixture

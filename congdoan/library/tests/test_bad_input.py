@@ -8,7 +8,7 @@ import re
 import pymupdf
 import pytest
 
-from congdoan.library import intake, services
+from congdoan.library import intake, pipeline, services
 from congdoan.library.models import Blob, Document, Status
 from congdoan.library.storage import library_storage
 from congdoan.library.tests import helpers
@@ -168,6 +168,6 @@ def test_a_page_that_breaks_during_reading_fails_its_document_only(cast, run_on_
     Document.objects.filter(pk=doc.pk).update(status=Status.PENDING)
     with library_storage.open(doc.blob.file.name, "wb") as fh:
         fh.write(b"PK\x03\x04 broken")
-    services.document_process(document_id=doc.pk)
+    pipeline.document_process(document_id=doc.pk)
     doc.refresh_from_db()
     assert doc.status == Status.FAILED and "Không đọc được nội dung tệp" in doc.error

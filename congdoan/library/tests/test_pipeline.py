@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from congdoan import testing
 from congdoan.audit.models import AuditEntry
-from congdoan.library import ocr, services
+from congdoan.library import ocr, pipeline, services, tasks
 from congdoan.library.models import Document, DocumentLink, Page, PageStatus, Status
 from congdoan.library.render import PaperDocument
 from congdoan.library.tests import helpers
@@ -121,7 +121,7 @@ def test_corrections_are_kept_when_the_document_is_read_again(cast, run_on_commi
         document=doc,
         values={"title": "Tuyên truyền Tháng Công nhân 2025 (sửa)", "issued_on": date(2025, 6, 6)},
     )
-    services.document_finalize(document_id=doc.pk)
+    pipeline.document_finalize(document_id=doc.pk)
     doc.refresh_from_db()
     assert doc.title == "Tuyên truyền Tháng Công nhân 2025 (sửa)" and doc.issued_on == date(
         2025, 6, 6
@@ -215,18 +215,16 @@ def test_a_page_left_processing_by_a_killed_worker_is_resumed(cast, run_on_commi
     fresh = Page.objects.create(
         document=doc, number=3, status=PageStatus.PROCESSING, started_at=timezone.now()
     )
-    assert services.resume_stale() == 1
+    assert pipeline.resume_stale() == 1
     page.refresh_from_db()
     fresh.refresh_from_db()
     assert page.status == PageStatus.PENDING and fresh.status == PageStatus.PROCESSING
-    assert services.document_ocr_step(document_id=doc.pk) >= 1
+    assert pipeline.document_ocr_step(document_id=doc.pk).pages >= 1
     page.refresh_from_db()
     assert page.status == PageStatus.FAILED and page.attempts == 1
 
 
 def test_any_library_task_resumes_a_document_a_dead_worker_dropped(cast, run_on_commit, settings):
-    from congdoan.library.tasks import process_document
-
     settings.LIBRARY_TESSERACT = "khong-co-tesseract"
     ocr._languages.cache_clear()
     dropped = run_on_commit(
@@ -248,10 +246,11 @@ def test_any_library_task_resumes_a_document_a_dead_worker_dropped(cast, run_on_
         name="b.txt",
         data=b"def",
     )
-    process_document.enqueue(other.pk)  # the immediate backend runs it here, as a live worker would
+    # The immediate backend runs it here, as a live worker would.
+    tasks.process_document.enqueue(other.pk)
     page.refresh_from_db()
     assert page.status == PageStatus.FAILED and page.attempts == 1  # picked up again and tried
-    assert services.resume_interrupted() == 0  # nothing left to resume
+    assert tasks.resume_interrupted() == 0  # nothing left to resume
 
 
 def test_long_documents_are_ocrd_a_few_pages_per_task(cast, settings, run_on_commit):
@@ -272,7 +271,7 @@ def test_long_documents_are_ocrd_a_few_pages_per_task(cast, settings, run_on_com
     settings.LIBRARY_TESSERACT = "tesseract"
     ocr._languages.cache_clear()
     # Without a runnable page image each page fails quickly; what matters is how many a step takes.
-    assert services.document_ocr_step(document_id=doc.pk) == 2
+    assert pipeline.document_ocr_step(document_id=doc.pk).pages == 2
     assert Page.objects.filter(document=doc, status=PageStatus.PENDING).count() == 3
 
 

@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 
-from congdoan.library import engine, search, selectors, services
+from congdoan.library import selectors, services, tasks
 from congdoan.library.models import Document, Visibility
-from congdoan.library.search import fold_for_index, query_tokens, snippet
+from congdoan.library.search import engine, planner, postgres
+from congdoan.library.search.highlight import snippet
+from congdoan.library.search.words import fold_for_index, query_tokens
 from congdoan.text import fold
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +58,7 @@ def make(
         head_folded=fold_for_index(title),
         folded=fold_for_index(title, text),
     )
-    engine.schedule_sync()  # as the services do on commit (tasks run inline in tests)
+    tasks.schedule_index_sync()  # as the services do on commit (tasks run inline in tests)
     return doc
 
 
@@ -199,7 +201,7 @@ def test_a_corrected_title_is_searchable_at_once(cast, corpus, run_on_commit):
 
 
 def test_counts_beyond_the_cap_are_shown_as_a_lower_bound(cast, corpus, monkeypatch):
-    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(planner, "COUNT_CAP", 2)
     found = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
     assert found.total == 2 and found.total_is_lower_bound and found.has_next
     second = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2, page=3)
@@ -213,7 +215,7 @@ def test_deleted_documents_leave_the_index(cast, corpus):
 
 def test_the_database_full_text_is_there_whichever_engine_ranks(cast, corpus):
     sql = str(selectors.documents_visible(viewer=cast.admin).query)
-    from congdoan.library.search import apply_search
+    from congdoan.library.search.sql import apply_search
 
     searched = str(apply_search(Document.objects.all(), ["ke"]).query)
     assert ("library_document_fts" in searched) == (connection.vendor == "sqlite")
@@ -251,9 +253,9 @@ def test_a_narrow_scope_widens_the_candidates_then_asks_the_database(
 ):
     for i in range(8):
         make(cast, cast.unit_b, f"Truyền thông nội bộ {i}", "Truyền thông.")
-    monkeypatch.setattr(selectors, "COUNT_CAP", 1)  # first round: the 10 best candidates (the page)
-    monkeypatch.setattr(selectors, "ENGINE_MAX_CANDIDATES", 80)
-    monkeypatch.setattr(selectors, "ENGINE_FIRST_CANDIDATES", 10)
+    monkeypatch.setattr(planner, "COUNT_CAP", 1)  # first round: the 10 best candidates (the page)
+    monkeypatch.setattr(planner, "ENGINE_MAX_CANDIDATES", 80)
+    monkeypatch.setattr(planner, "ENGINE_FIRST_CANDIDATES", 10)
     calls: list[int] = []
     top = engine.top
 
@@ -275,7 +277,7 @@ def test_a_narrow_scope_widens_the_candidates_then_asks_the_database(
     )
     assert {h.document.pk for h in found.hits} == {corpus["public"].pk} and calls == [10]
     monkeypatch.setattr(
-        selectors, "ENGINE_MAX_CANDIDATES", 10
+        planner, "ENGINE_MAX_CANDIDATES", 10
     )  # no widening allowed: the database answers
     found = selectors.search_documents(viewer=officer_a, query="truyen thong", per_page=10)
     assert {h.document.pk for h in found.hits} == {
@@ -358,12 +360,12 @@ def test_reindex_command_rebuilds_the_engine_index_without_deleted_documents(cas
 def test_a_common_word_is_counted_as_more_than_the_cap_from_a_sample(cast, corpus, monkeypatch):
     for i in range(20):
         make(cast, cast.unit_a, f"Truyền thông {i}", "Truyền thông.")
-    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
-    monkeypatch.setattr(selectors, "ENGINE_FIRST_CANDIDATES", 4)
+    monkeypatch.setattr(planner, "COUNT_CAP", 5)
+    monkeypatch.setattr(planner, "ENGINE_FIRST_CANDIDATES", 4)
     found = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
     assert found.total == 5 and found.total_is_lower_bound and len(found.hits) == 2
     monkeypatch.setattr(
-        selectors, "ENGINE_ESTIMATE_MARGIN", 100
+        planner, "ENGINE_ESTIMATE_MARGIN", 100
     )  # no estimate: counted up to the cap
     found = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
     assert found.total == 5 and found.total_is_lower_bound
@@ -399,7 +401,7 @@ def test_a_sync_asked_for_before_the_last_one_started_has_nothing_to_do(cast, co
 def test_a_rare_word_finds_an_old_document_beyond_the_newest_candidates(
     cast, corpus, monkeypatch, walk
 ):
-    monkeypatch.setattr(selectors, "_dense_on_postgres", lambda *_a: walk)  # PostgreSQL's two plans
+    monkeypatch.setattr(postgres, "dense_walk_wins", lambda *_a: walk)  # PostgreSQL's two plans
     old = make(
         cast,
         cast.district,
@@ -411,18 +413,18 @@ def test_a_rare_word_finds_an_old_document_beyond_the_newest_candidates(
         make(cast, cast.unit_a, f"Biên bản họp số {i}", f"Truyền thông về bữa ăn ca, đợt {i}.")
         for i in range(6)
     ]
-    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(planner, "COUNT_CAP", 2)
     assert ids(cast.admin, query="quy che chi tieu") == {old.pk}
     # More matches than the window (COUNT_CAP + 1 = 3): "more than 2"; the title matches of the
     # whole library first (the plan, older than the window), then the window's newest.
     common = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
     assert common.total_is_lower_bound and common.ranked_among_newest == 3
     assert [h.document for h in common.hits] == [corpus["plan"], newer[-1]]
-    assert [h.score for h in common.hits] == [selectors.TITLE_SCORE, selectors.PHRASE_SCORE]
+    assert [h.score for h in common.hits] == [planner.TITLE_SCORE, planner.PHRASE_SCORE]
     if (
         connection.vendor == "postgresql"
     ):  # words heading many documents: the titles of the window only
-        monkeypatch.setattr(selectors, "_titles_everywhere", lambda _tokens: False)
+        monkeypatch.setattr(planner, "_titles_everywhere", lambda _tokens: False)
         common = selectors.search_documents(viewer=cast.admin, query="truyen thong", per_page=2)
         assert [h.document for h in common.hits] == [newer[-1], newer[-2]]
     assert "trong 3 tài liệu khớp mới nhất" in render_to_string(
@@ -448,9 +450,9 @@ def test_the_database_ranks_title_then_phrase_then_the_rest_newest_first(cast):
     hits = selectors.search_documents(viewer=cast.admin, query="quy che tra luong").hits
     assert [h.document for h in hits] == [titled, together, newest]
     assert [h.score for h in hits] == [
-        selectors.TITLE_SCORE,
-        selectors.PHRASE_SCORE,
-        selectors.MATCH_SCORE,
+        planner.TITLE_SCORE,
+        planner.PHRASE_SCORE,
+        planner.MATCH_SCORE,
     ]
     assert missing not in [h.document for h in hits]  # no "chế" in it
     # A second page continues where the first stopped, across the tiers.
@@ -461,7 +463,7 @@ def test_the_database_ranks_title_then_phrase_then_the_rest_newest_first(cast):
 
 
 def test_a_last_word_that_is_a_whole_syllable_is_matched_whole(cast):
-    from congdoan.library.search import fts5_query, last_is_prefix, tsquery
+    from congdoan.library.search.query import fts5_query, last_is_prefix, tsquery
 
     assert not last_is_prefix(["bua", "an", "ca"]) and not last_is_prefix(["nam", "2025"])
     assert last_is_prefix(["ke", "hoach", "truyen", "th"]) and last_is_prefix(["zal"])
@@ -513,17 +515,15 @@ def test_postgres_walks_the_primary_key_only_for_words_in_most_documents(cast, m
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE library_document")
-    monkeypatch.setattr(search, "_STATISTICS", {})
+    monkeypatch.setattr(postgres, "_STATISTICS", {})
     everything = Document.objects.all()
-    assert selectors._dense_on_postgres(everything, ["cong", "doan"], 5)
-    assert not selectors._dense_on_postgres(everything, ["quy", "che"], 5)
-    assert selectors._dense_on_postgres(
-        everything, ["cong", "doan"], 1000
-    )  # 30 rows: walk them all
+    assert postgres.dense_walk_wins(everything, ["cong", "doan"], 5)
+    assert not postgres.dense_walk_wins(everything, ["quy", "che"], 5)
+    assert postgres.dense_walk_wins(everything, ["cong", "doan"], 1000)  # 30 rows: walk them all
     # The title tier: the whole library while the rarest title word heads few documents.
-    monkeypatch.setattr(selectors, "HEAD_BITMAP_ROWS", 10)
-    assert not selectors._titles_everywhere(["bien", "ban"])  # in all 30 titles
-    assert selectors._titles_everywhere(["bien", "ban", "so", "7"])  # "7" heads one
+    monkeypatch.setattr(postgres, "HEAD_BITMAP_ROWS", 10)
+    assert not planner._titles_everywhere(["bien", "ban"])  # in all 30 titles
+    assert planner._titles_everywhere(["bien", "ban", "so", "7"])  # "7" heads one
 
 
 MOTTO_PAGE = (

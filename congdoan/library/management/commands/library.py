@@ -18,9 +18,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from tqdm import tqdm
 
+from congdoan.accounts.models import User
 from congdoan.library import selectors, services
 from congdoan.library.api import document_detail_data
 from congdoan.library.models import Document, Visibility
+from congdoan.library.search import engine
 from congdoan.orgs.models import Unit
 
 
@@ -107,13 +109,9 @@ class Command(BaseCommand):
         for entry in summary["refused"]:
             self.stdout.write(self.style.WARNING(f"  [từ chối] {entry['file']}: {entry['reason']}"))
 
-    def _viewer(self, as_user: str) -> Any:
+    def _viewer(self, as_user: str) -> User:
         if not as_user:
-            from congdoan.accounts.models import User
-
             return User(is_superuser=True, pk=0)
-        from congdoan.accounts.models import User
-
         user = (
             User.objects.filter(email=as_user).first()
             or User.objects.filter(username=as_user).first()
@@ -185,8 +183,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Đã đưa lại {count} tài liệu vào hàng đợi.")
 
     def do_reindex(self, *, changed: bool, **_: Any) -> None:
-        from congdoan.library import engine
-
         if not engine.enabled():
             self.stdout.write(
                 f"Lưu ý: LIBRARY_SEARCH_ENGINE={engine.engine_name()}, chỉ mục này chưa được dùng để tìm kiếm."

@@ -1,4 +1,4 @@
-"""An optional external search engine behind `selectors.search_documents`: a tantivy index on
+"""An optional external search engine behind the planner (planner.py): a tantivy index on
 disk, for large libraries where the database's own full text is too slow (docs/library.md,
 Figures). Off by default (`LIBRARY_SEARCH_ENGINE=database`); `LIBRARY_SEARCH_ENGINE=tantivy`
 turns it on, the index lives in `LIBRARY_SEARCH_INDEX_DIR` (default VAR_DIR/library-search).
@@ -7,14 +7,14 @@ What it holds: per document only its id (a fast field) and the words of `Documen
 (plus the folded title, so that a title match ranks first). It decides which documents match
 and in what order; it decides nothing about access. The selector takes the best candidates
 from it and keeps those that the database, through `visible_q` and the filters, lets the
-viewer see (see `selectors._engine_page`), so a stale index can only miss a document or rank
+viewer see (see `planner.engine_page`), so a stale index can only miss a document or rank
 it on old words, never show one the viewer may not see or one that was deleted.
 
 Writers and processes: tantivy allows one `IndexWriter` per index, guarded by a lock file
 that the operating system releases when a process dies. Web processes only read (a reader
 takes no lock and `reload()`s to see the latest commit). Writes happen in `sync()`, which the
-service layer enqueues as the task `library.tasks.sync_search_index` after any commit that
-changes what is indexed; whichever worker runs it takes the lock or, when another worker's
+task `library.tasks.sync_search_index` runs, enqueued (`tasks.schedule_index_sync`) after any
+commit that changes what is indexed; whichever worker runs it takes the lock or, when another worker's
 sync holds it, queues itself again `BUSY_RETRY_SECONDS` later (a worker never waits on the
 lock; `congdoan library reindex`, run by hand, waits up to `LOCK_WAIT_SECONDS`), re-indexes every document whose
 `updated_at` is at or after the last sync's start minus `SYNC_MARGIN` (so a transaction that
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from datetime import datetime, timedelta
@@ -37,6 +36,10 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+
+from congdoan.library.models import Document
+from congdoan.library.search.query import last_is_prefix
+from congdoan.library.search.words import fold_for_index
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +54,7 @@ _local = threading.local()
 
 
 def engine_name() -> str:
-    return str(
-        getattr(settings, "LIBRARY_SEARCH_ENGINE", "")
-        or os.environ.get("LIBRARY_SEARCH_ENGINE", "")
-        or "database"
-    )
+    return str(settings.LIBRARY_SEARCH_ENGINE)
 
 
 def enabled() -> bool:
@@ -63,12 +62,7 @@ def enabled() -> bool:
 
 
 def index_dir() -> Path:
-    configured = getattr(settings, "LIBRARY_SEARCH_INDEX_DIR", "") or os.environ.get(
-        "LIBRARY_SEARCH_INDEX_DIR", ""
-    )
-    if configured:
-        return Path(configured)
-    return Path(getattr(settings, "VAR_DIR", Path(settings.MEDIA_ROOT).parent)) / "library-search"
+    return Path(settings.LIBRARY_SEARCH_INDEX_DIR)
 
 
 # Bump when the schema changes: the index then lives in a new folder, search falls back to
@@ -81,7 +75,7 @@ FILTERS = ("unit", "doc_type", "year")
 
 
 def _schema() -> Any:
-    import tantivy
+    import tantivy  # lazy: the native engine loads only where LIBRARY_SEARCH_ENGINE=tantivy
 
     return (
         tantivy.SchemaBuilder()
@@ -100,7 +94,7 @@ def _path() -> Path:
 
 
 def _open(create: bool) -> Any:
-    import tantivy
+    import tantivy  # lazy: the native engine loads only where LIBRARY_SEARCH_ENGINE=tantivy
 
     path = _path()
     if create:
@@ -125,9 +119,7 @@ def _reader() -> Any:
 
 
 def _query(index: Any, tokens: list[str], filters: dict[str, Any] | None = None) -> Any:
-    import tantivy
-
-    from congdoan.library.search import last_is_prefix
+    import tantivy  # lazy: the native engine loads only where LIBRARY_SEARCH_ENGINE=tantivy
 
     schema = index.schema
     Q, must, should = tantivy.Query, tantivy.Occur.Must, tantivy.Occur.Should
@@ -212,10 +204,7 @@ def sync(*, full: bool = False, requested_at: datetime | None = None, wait: bool
     started after it has already read that change, so a burst of requests (an import) costs
     one or two syncs, not one each. `wait=False`: IndexBusy instead of waiting for another
     sync's lock (see `_writer`)."""
-    import tantivy
-
-    from congdoan.library.models import Document
-    from congdoan.library.search import fold_for_index
+    import tantivy  # lazy: the native engine loads only where LIBRARY_SEARCH_ENGINE=tantivy
 
     index = _open(create=True)
     writer = _writer(index, wait=wait)
@@ -256,12 +245,3 @@ def sync(*, full: bool = False, requested_at: datetime | None = None, wait: bool
         raise
     (_path() / MARK_FILE).write_text(json.dumps({"synced_from": started.isoformat()}))
     return count
-
-
-def schedule_sync() -> None:
-    """After a commit that changed what is indexed: enqueue a sync when the engine is on."""
-    if not enabled():
-        return
-    from congdoan.library.tasks import sync_search_index
-
-    sync_search_index.enqueue(requested_at=timezone.now().isoformat())

@@ -1,0 +1,464 @@
+"""The worker's steps: from a stored file to a searchable, described, linked document.
+
+Each step is run by a task (tasks.py) and answers what comes next (`Next`); the task queues
+it once the step's transaction commits. The steps:
+1. (services.document_upload stores the file and queues step 2);
+2. `document_process` (queue "default"): read the text that is there (PDF text layer,
+   DOCX, TXT); pages without text become `Page` rows to OCR and the document goes to
+   status "ocr" (next: OCR);
+3. `document_ocr_step` (queue "ocr"): claims the next pending page with a conditional
+   UPDATE, OCRs it, saves it; after a few pages the step ends and, while pages remain, asks
+   to be queued again, so a long document never holds the worker from the others; a page
+   that fails is marked failed with its reason;
+4. `document_finalize`: when no page is pending: join the text, restore lost diacritics if
+   the text was OCR'd without Vietnamese, build the searchable PDF, read the metadata (keeping
+   officers' corrections), find references and link them (links.py), fold the text for search
+   (next: bring the external search index in step).
+A killed worker leaves a page "processing"; the next OCR step of the document puts it back
+to "pending" at once when its reader's process is gone (`resume_dead_claims`, see
+library/resume.py), and `resume_stale` (run by `congdoan library resume` and by every OCR
+step) does so for any page after LIBRARY_OCR_STALE_SECONDS; `resume_interrupted` (after
+every task) names the documents whose work must be queued again.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import logging
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from congdoan.library import intake, ocr, resume
+from congdoan.library.links import link_references
+from congdoan.library.metadata import extract_metadata, number_key
+from congdoan.library.models import (
+    METADATA_FIELDS,
+    DocType,
+    Document,
+    Page,
+    PageStatus,
+    SourceKind,
+    Status,
+)
+from congdoan.library.search.words import document_index_words
+from congdoan.library.storage import library_storage
+from congdoan.text import fold, restore
+from congdoan.text.vietnamese import has_marks
+
+log = logging.getLogger("congdoan.library")
+
+
+class Next(enum.Enum):
+    """What the worker queues after a step, once the step's transaction commits (tasks.py)."""
+
+    NOTHING = "nothing"
+    PROCESS = "process"  # read the document (step 2): the task process_document
+    OCR = "ocr"  # pages wait for OCR (step 3): the task ocr_document
+    INDEX = "index"  # the document was finalized: bring the external search index in step
+
+
+class OcrStep(NamedTuple):
+    pages: int  # pages read in this step
+    next: Next
+
+
+def _fail(doc: Document, message: str) -> None:
+    Document.objects.filter(pk=doc.pk).update(
+        status=Status.FAILED, error=message, updated_at=timezone.now()
+    )
+
+
+def document_process(*, document_id: int) -> Next:
+    """Step 2: read the text that is there; OCR comes next for the pages that have none."""
+    doc = Document.objects.select_related("blob").filter(pk=document_id).first()
+    if doc is None or doc.status not in (Status.PENDING,):
+        return Next.NOTHING
+    try:
+        data = doc.blob.file.open("rb").read()
+    except OSError as exc:
+        log.error("library: stored file of document %s unreadable: %s", doc.pk, exc)
+        _fail(
+            doc,
+            _(
+                "Không đọc được tệp đã lưu trên máy chủ. Quản trị viên cần kiểm tra kho lưu trữ, rồi bấm “Thử lại”."
+            ),
+        )
+        return Next.NOTHING
+    try:
+        if doc.source_kind == SourceKind.TEXT:
+            _set_pages(doc, [(intake.decode_text(doc.original_name, data), False)])
+        elif doc.source_kind == SourceKind.DOCX:
+            _set_pages(doc, [(intake.docx_text(data), False)])
+        elif doc.source_kind == SourceKind.PDF:
+            texts = intake.pdf_page_texts(data)
+            pages = [(t, len(t.strip()) < settings.LIBRARY_MIN_TEXT_CHARS) for t in texts]
+            _check_ocr_quota(doc, sum(1 for _text, needs_ocr in pages if needs_ocr))
+            _set_pages(doc, pages)
+        else:
+            _check_ocr_quota(doc, max(1, doc.page_count))
+            _set_pages(doc, [("", True)] * max(1, doc.page_count))
+    except intake.Refused as exc:
+        _fail(doc, exc.message)
+        return Next.NOTHING
+    except Exception:  # a broken file must fail its own document only
+        log.exception("library: reading document %s failed", doc.pk)
+        _fail(
+            doc,
+            _(
+                "Không đọc được nội dung tệp: tệp bị hỏng hoặc có cấu trúc lạ. Hãy mở tệp trên máy, lưu (xuất) lại rồi tải lên lại."
+            ),
+        )
+        return Next.NOTHING
+    if Page.objects.filter(document=doc, status=PageStatus.PENDING).exists():
+        started = Document.objects.filter(pk=doc.pk, status=Status.PENDING).update(
+            status=Status.OCR, updated_at=timezone.now()
+        )
+        return Next.OCR if started == 1 else Next.NOTHING
+    document_finalize(document_id=doc.pk)
+    return Next.INDEX
+
+
+def _check_ocr_quota(doc: Document, pages: int) -> None:
+    """Refuse OCR past LIBRARY_OCR_PAGES_PER_UNIT_PER_DAY pages for the document's unit,
+    counted over the documents it uploaded since midnight (Vietnam time); 0 means no limit."""
+    limit = settings.LIBRARY_OCR_PAGES_PER_UNIT_PER_DAY
+    if not pages or limit <= 0:
+        return
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    used = (
+        Page.objects.filter(
+            document__unit_id=doc.unit_id, document__created_at__gte=midnight, needs_ocr=True
+        )
+        .exclude(document_id=doc.pk)
+        .count()
+    )
+    if used + pages > limit:
+        raise intake.Refused(
+            _(
+                "Đơn vị đã nhận dạng chữ %(used)d trang hôm nay; tài liệu này cần thêm %(pages)d trang, vượt hạn mức %(limit)d trang mỗi ngày. Hãy bấm “Thử lại” vào ngày mai, hoặc nhờ quản trị viên nâng hạn mức."
+            )
+            % {"used": used, "pages": pages, "limit": limit}
+        )
+
+
+@transaction.atomic
+def _set_pages(doc: Document, pages: list[tuple[str, bool]]) -> None:
+    Page.objects.filter(document=doc).delete()
+    now = timezone.now()
+    Page.objects.bulk_create(
+        Page(
+            document=doc,
+            number=i,
+            needs_ocr=needs_ocr,
+            text="" if needs_ocr else text,
+            status=PageStatus.PENDING if needs_ocr else PageStatus.DONE,
+            finished_at=None if needs_ocr else now,
+        )
+        for i, (text, needs_ocr) in enumerate(pages, start=1)
+    )
+    Document.objects.filter(pk=doc.pk).update(page_count=len(pages))
+
+
+def resume_stale(*, now: datetime | None = None) -> int:
+    """Pages left "processing" by a killed worker go back to "pending"; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.LIBRARY_OCR_STALE_SECONDS)
+    return Page.objects.filter(status=PageStatus.PROCESSING, started_at__lt=cutoff).update(
+        status=PageStatus.PENDING
+    )
+
+
+def resume_dead_claims(*, document_id: int) -> int:
+    """Pages of the document that a process now gone was reading go back to "pending" at once
+    (library/resume.py); one that took its reader down too often fails. Returns how many."""
+    count = 0
+    rows = Page.objects.filter(document_id=document_id, status=PageStatus.PROCESSING).exclude(
+        claimed_by=""
+    )
+    for pk, number, claimed_by, attempts in rows.values_list(
+        "pk", "number", "claimed_by", "attempts"
+    ):
+        if resume.claimer_alive(claimed_by) is not False:
+            continue
+        stuck = Page.objects.filter(pk=pk, status=PageStatus.PROCESSING, claimed_by=claimed_by)
+        if attempts >= settings.LIBRARY_OCR_MAX_ATTEMPTS:
+            stuck.update(
+                status=PageStatus.FAILED,
+                finished_at=timezone.now(),
+                error=_(
+                    "Trang %(n)d: máy nhận dạng chữ dừng đột ngột %(k)d lần khi đọc trang này, nên đã bỏ qua. Hãy quét lại trang rồi bấm “Thử lại”."
+                )
+                % {"n": number, "k": attempts},
+            )
+        else:
+            count += stuck.update(status=PageStatus.PENDING, claimed_by="")
+    return count
+
+
+def _claim_next_page(doc_id: int) -> Page | None:
+    for _attempt in range(5):
+        page = (
+            Page.objects.filter(document_id=doc_id, status=PageStatus.PENDING)
+            .order_by("number")
+            .first()
+        )
+        if page is None:
+            return None
+        claimed = Page.objects.filter(pk=page.pk, status=PageStatus.PENDING).update(
+            status=PageStatus.PROCESSING,
+            started_at=timezone.now(),
+            attempts=page.attempts + 1,
+            claimed_by=resume.claimer(),
+        )
+        if claimed == 1:
+            page.refresh_from_db()
+            return page
+    return None
+
+
+def document_ocr_step(*, document_id: int, max_pages: int | None = None) -> OcrStep:
+    """Step 3: OCR up to `max_pages` pages. Returns how many, and what comes next: this step
+    again while pages remain, the search index once the last page finalized the document."""
+    doc = Document.objects.select_related("blob").filter(pk=document_id).first()
+    if doc is None or doc.status != Status.OCR:
+        return OcrStep(0, Next.NOTHING)
+    resume_stale()
+    resume_dead_claims(document_id=doc.pk)
+    resume.sweep_temp_dirs()
+    Document.objects.filter(pk=doc.pk).update(updated_at=timezone.now())
+    budget = max_pages or settings.LIBRARY_OCR_PAGES_PER_TASK
+    done = 0
+    data: bytes | None = None
+    while done < budget:
+        page = _claim_next_page(doc.pk)
+        if page is None:
+            break
+        try:
+            if data is None:
+                with doc.blob.file.open("rb") as fh:
+                    data = fh.read()
+            image = (
+                ocr.render_pdf_page(data, page.number)
+                if doc.source_kind == SourceKind.PDF
+                else ocr.image_frame(data, page.number)
+            )
+            result = ocr.ocr_image(image, first_page=page.number == 1)
+        except ocr.OcrUnavailable as exc:
+            Page.objects.filter(pk=page.pk).update(
+                status=PageStatus.FAILED, error=exc.message, finished_at=timezone.now()
+            )
+            Page.objects.filter(document=doc, status=PageStatus.PENDING).update(
+                status=PageStatus.FAILED, error=exc.message
+            )
+            break
+        except Exception as exc:
+            log.warning("library: OCR of document %s page %s failed: %s", doc.pk, page.number, exc)
+            Page.objects.filter(pk=page.pk).update(
+                status=PageStatus.FAILED,
+                finished_at=timezone.now(),
+                error=_("Trang %(n)d: %(err)s")
+                % {
+                    "n": page.number,
+                    "err": exc.message
+                    if isinstance(exc, ocr.OcrFailed)
+                    else _("không đọc được trang này (trang bị hỏng)."),
+                },
+            )
+        else:
+            name = library_storage.save(
+                f"library/pages/{doc.pk}/{page.number:04d}.pdf", ContentFile(result.pdf)
+            )
+            Page.objects.filter(pk=page.pk, status=PageStatus.PROCESSING).update(
+                status=PageStatus.DONE,
+                text=result.text,
+                pdf=name,
+                ocr_confidence=result.confidence,
+                error="",
+                finished_at=timezone.now(),
+            )
+        done += 1
+        Document.objects.filter(pk=doc.pk).update(updated_at=timezone.now())
+    remaining = Page.objects.filter(
+        document=doc, status__in=[PageStatus.PENDING, PageStatus.PROCESSING]
+    )
+    if remaining.filter(status=PageStatus.PENDING).exists():
+        return OcrStep(done, Next.OCR)
+    if not remaining.exists():
+        document_finalize(document_id=doc.pk)
+        return OcrStep(done, Next.INDEX)
+    return OcrStep(done, Next.NOTHING)
+
+
+def _needs_restoration(text: str) -> bool:
+    """Vietnamese text that has almost no marks was read by an engine without Vietnamese."""
+    words = [w for w in text.split() if w.isalpha()]
+    if len(words) < 20:
+        return False
+    marked = sum(1 for w in words if has_marks(w))
+    return marked / len(words) < 0.08
+
+
+def _searchable_pdf(doc: Document, pages: list[Page]) -> str:
+    """The original pages (PDF pages or images) with the OCR text layer laid over them."""
+    import pymupdf  # lazy: the native PDF library loads only in the worker step that needs it
+
+    if not any(p.needs_ocr and p.pdf for p in pages):
+        return ""
+    with doc.blob.file.open("rb") as fh:
+        data = fh.read()
+    out = pymupdf.open()
+    source = (
+        pymupdf.open(stream=data, filetype="pdf") if doc.source_kind == SourceKind.PDF else None
+    )
+    try:
+        for page in pages:
+            layer = None
+            if page.needs_ocr and page.pdf:
+                with page.pdf.open("rb") as fh:
+                    layer = pymupdf.open(stream=fh.read(), filetype="pdf")
+            if source is not None:
+                out.insert_pdf(source, from_page=page.number - 1, to_page=page.number - 1)
+                target = out[-1]
+            elif layer is not None:
+                rect = layer[0].rect
+                target = out.new_page(width=rect.width, height=rect.height)
+                with Image.open(io.BytesIO(data)) as img:
+                    if getattr(img, "n_frames", 1) > 1:
+                        img.seek(page.number - 1)
+                        stream = image_bytes(img.convert("L"))
+                    else:
+                        stream = data
+                target.insert_image(target.rect, stream=stream)
+            else:
+                continue
+            if layer is not None:
+                target.show_pdf_page(target.rect, layer, 0, overlay=True)
+                layer.close()
+        result = out.tobytes(garbage=1, deflate=True)
+    finally:
+        out.close()
+        if source is not None:
+            source.close()
+    return library_storage.save(f"library/searchable/{doc.pk}.pdf", ContentFile(result))
+
+
+def document_finalize(*, document_id: int) -> None:
+    """Step 4: text, restoration, searchable PDF, metadata, links, search words. The external
+    search index is the caller's to bring in step (Next.INDEX)."""
+    doc = Document.objects.select_related("blob").get(pk=document_id)
+    pages = list(Page.objects.filter(document=doc).order_by("number"))
+    failed = [p for p in pages if p.status == PageStatus.FAILED]
+    text = "\n\n".join(p.text.strip("\n") for p in pages if p.status == PageStatus.DONE).strip()
+    before = ""
+    if text and _needs_restoration(text):
+        # One document: each word is also read as the text reads it elsewhere.
+        restored = restore(text)
+        if restored != text:
+            before, text = text, restored
+    try:
+        pdf_name = _searchable_pdf(doc, pages)
+    except Exception as exc:
+        log.warning("library: searchable PDF for %s failed: %s", doc.pk, exc)
+        pdf_name = ""
+    with transaction.atomic():
+        doc = Document.objects.select_for_update().get(pk=doc.pk)
+        doc.text = text
+        doc.text_before_restore = before
+        if pdf_name:
+            doc.searchable_pdf.name = pdf_name
+        _apply_metadata(doc, text)
+        doc.head_folded, doc.folded = document_index_words(doc)
+        if failed:
+            doc.status = Status.FAILED
+            reasons = "; ".join(dict.fromkeys(p.error for p in failed if p.error))
+            doc.error = _("%(n)d/%(total)d trang lỗi: %(why)s") % {
+                "n": len(failed),
+                "total": len(pages),
+                "why": reasons[:900],
+            }
+        else:
+            doc.status = Status.READY
+            doc.error = ""
+        doc.updated_at = timezone.now()
+        doc.save()
+        link_references(doc)
+
+
+def _apply_metadata(doc: Document, text: str) -> None:
+    found = extract_metadata(text)
+    confidence: dict[str, float] = {}
+    for field in METADATA_FIELDS:
+        if field in doc.corrected:
+            value = doc.corrected[field]
+            setattr(
+                doc, field, date.fromisoformat(value) if field == "issued_on" and value else value
+            )
+            confidence[field] = 1.0
+            continue
+        value = found.values.get(field)
+        if field == "doc_type" and value not in DocType.values:
+            value = None
+        if value is None:
+            setattr(doc, field, None if field == "issued_on" else "")
+            continue
+        max_len = getattr(doc._meta.get_field(field), "max_length", None)
+        setattr(doc, field, value[:max_len] if isinstance(value, str) and max_len else value)
+        confidence[field] = found.confidence[field]
+    if not doc.title:
+        doc.title = doc.original_name.rsplit(".", 1)[0][:500]
+        confidence["title"] = 0.1
+    doc.confidence = confidence
+    doc.number_key = number_key(doc.number) if doc.number else ""
+    doc.issuer_key = fold(f"{doc.issuer} {doc.issuer_parent}")[:255]
+
+
+def resume_interrupted(*, now: datetime | None = None) -> list[tuple[int, Next]]:
+    """Work a killed worker left behind: the documents to queue again, each with its step.
+
+    Called after every library task (tasks.py), so that any live worker picks up what a dead
+    one dropped. A document counts as interrupted when a page of it was
+    being read by a process that is gone (at once: `resume_dead_claims`), or when it is still
+    "pending" or "ocr" and has not moved for LIBRARY_OCR_STALE_SECONDS; conditional UPDATEs
+    make sure only one worker takes it up.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.LIBRARY_OCR_STALE_SECONDS)
+    resume_stale(now=now)
+    resumed: list[tuple[int, Next]] = []
+    claims = Page.objects.filter(status=PageStatus.PROCESSING, document__status=Status.OCR).exclude(
+        claimed_by=""
+    )
+    for doc_id in sorted(
+        {
+            doc_id
+            for doc_id, claimed_by in claims.values_list("document_id", "claimed_by")[:200]
+            if resume.claimer_alive(claimed_by) is False
+        }
+    ):
+        if resume_dead_claims(document_id=doc_id):
+            resumed.append((doc_id, Next.OCR))
+    stale = Document.objects.filter(
+        status__in=[Status.PENDING, Status.OCR], updated_at__lt=cutoff
+    ).values_list("pk", "status", "updated_at")
+    for pk, status, seen in list(stale[:100]):
+        if (
+            Document.objects.filter(pk=pk, status=status, updated_at=seen).update(updated_at=now)
+            != 1
+        ):
+            continue
+        resumed.append((pk, Next.PROCESS if status == Status.PENDING else Next.OCR))
+    return resumed
+
+
+def image_bytes(image: Any, fmt: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt)
+    return buffer.getvalue()
