@@ -8,13 +8,14 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: lock install system-check venv-check demo serve test test-pg lint typecheck browser-test system-deps migrate seed clean help messages
+.PHONY: lock install system-check venv-check demo serve test test-pg lint typecheck browser-test system-deps migrate seed clean help messages figures
 
 help:
 	@echo "make demo          cài đặt, nạp dữ liệu mẫu, chạy http://$(HOST):$(PORT) cùng tiến trình nền"
 	@echo "make test          chạy toàn bộ bộ kiểm thử (SQLite; DATABASE_URL=postgres://… cho PostgreSQL)"
 	@echo "make install       chỉ cài đặt (.venv, gói Python, gói npm, static)"
 	@echo "make system-deps   cài gói hệ thống (tesseract-ocr-vie, espeak-ng, chromium…) — cần root"
+	@echo "make figures       viết lại bảng số đo của README từ docs/figures.json (các phép đo ghi vào đó)"
 	@echo "make lint typecheck browser-test test-pg"
 
 # Installs system packages (when missing), then Python and npm packages only when their
@@ -93,6 +94,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+# The README's figures table and the figures docs/text.md cites, written from the one file the
+# benchmarks record into (docs/figures.json; congdoan_dev/figures.py says how).
+figures: install
+	$(BIN)/python -m congdoan_dev.figures
 
 typecheck: install
 	$(BIN)/mypy congdoan congdoan_dev
