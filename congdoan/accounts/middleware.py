@@ -11,14 +11,9 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from congdoan.orgs.scoping import Viewer, scope_for
+from congdoan.accounts.rules import idle_timeout_applies
 
 SEEN_AT = "congdoan_seen_at"
-
-
-def _idle_timeout_applies(user: Viewer) -> bool:
-    """Officers and administrators: they see other people's data. Members keep their session."""
-    return bool(getattr(user, "is_staff", False)) or scope_for(user).is_officer
 
 
 class OfficerIdleTimeoutMiddleware:
@@ -34,7 +29,7 @@ class OfficerIdleTimeoutMiddleware:
         if limit > 0 and request.user.is_authenticated:
             now = int(time.time())
             seen = request.session.get(SEEN_AT)
-            if isinstance(seen, int) and now - seen > limit and _idle_timeout_applies(request.user):
+            if isinstance(seen, int) and now - seen > limit and idle_timeout_applies(request.user):
                 logout(request)
                 messages.info(
                     request,

@@ -1,11 +1,4 @@
-"""Who reads which audit entries.
-
-Rule: an officer reads the entries whose unit (the unit of the thing that was changed)
-lies in the subtree they answer for — the district Office all of its grassroots unions, a
-grassroots chairman their own union; the system administrator reads everything, including
-entries that belong to no unit (accounts, exports across units). Members and visitors
-read nothing (the view refuses them).
-"""
+"""Reads of the audit log, through the rule of `congdoan.audit.log.rules`."""
 
 from __future__ import annotations
 
@@ -14,8 +7,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from congdoan.audit.log.rules import readable_entries_q
 from congdoan.audit.models import AuditEntry
-from congdoan.orgs.scoping import Viewer, scope_for, unit_q
+from congdoan.orgs.scoping import Viewer
 
 
 def _start_of(day: date) -> datetime:
@@ -32,12 +26,11 @@ def audit_entries(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEntry]:
-    scope = scope_for(viewer)
-    entries = AuditEntry.objects.select_related("unit").order_by("-at", "-id")
-    if not scope.is_officer:
-        return entries.none()
-    if not scope.is_admin:
-        entries = entries.filter(unit_q(scope))
+    entries = (
+        AuditEntry.objects.filter(readable_entries_q(viewer))
+        .select_related("unit")
+        .order_by("-at", "-id")
+    )
     if action:
         entries = entries.filter(Q(action=action) | Q(action__startswith=action.rstrip(".") + "."))
     if actor:
