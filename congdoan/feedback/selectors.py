@@ -315,7 +315,7 @@ GENERAL_TERMS = ["Bộ luật Lao động", "người lao động"]
 MAX_LEGAL_QUERIES = 5
 # Records of what happened, never a basis an answer can cite: a half-year report that mentions
 # "tiền lương" was the first basis suggested for a late-wages concern.
-NOT_A_BASIS = {DocType.BAO_CAO, DocType.BIEN_BAN, DocType.GIAY_MOI, DocType.TO_TRINH}
+NOT_A_BASIS = {DocType.REPORT, DocType.MINUTES, DocType.INVITATION, DocType.SUBMISSION}
 
 
 def legal_suggestions(*, viewer: Any, concern: Concern, limit: int = 3) -> list[Any]:

@@ -44,20 +44,23 @@ class Status(models.TextChoices):
 
 
 class DocType(models.TextChoices):
-    KE_HOACH = "ke_hoach", _("Kế hoạch")
-    CHUONG_TRINH = "chuong_trinh", _("Chương trình")
-    NGHI_QUYET = "nghi_quyet", _("Nghị quyết")
-    BAO_CAO = "bao_cao", _("Báo cáo")
-    CONG_VAN = "cong_van", _("Công văn")
-    THONG_BAO = "thong_bao", _("Thông báo")
-    QUYET_DINH = "quyet_dinh", _("Quyết định")
-    HUONG_DAN = "huong_dan", _("Hướng dẫn")
-    TO_TRINH = "to_trinh", _("Tờ trình")
-    BIEN_BAN = "bien_ban", _("Biên bản")
-    CHI_THI = "chi_thi", _("Chỉ thị")
-    KET_LUAN = "ket_luan", _("Kết luận")
-    GIAY_MOI = "giay_moi", _("Giấy mời")
-    QUY_CHE = "quy_che", _("Quy chế")
+    """The kinds of administrative document (Decree 30/2020/NĐ-CP): English names, the stored
+    values and the labels in Vietnamese, as the papers write them."""
+
+    PLAN = "ke_hoach", _("Kế hoạch")
+    PROGRAMME = "chuong_trinh", _("Chương trình")
+    RESOLUTION = "nghi_quyet", _("Nghị quyết")
+    REPORT = "bao_cao", _("Báo cáo")
+    OFFICIAL_LETTER = "cong_van", _("Công văn")
+    NOTICE = "thong_bao", _("Thông báo")
+    DECISION = "quyet_dinh", _("Quyết định")
+    GUIDANCE = "huong_dan", _("Hướng dẫn")
+    SUBMISSION = "to_trinh", _("Tờ trình")
+    MINUTES = "bien_ban", _("Biên bản")
+    DIRECTIVE = "chi_thi", _("Chỉ thị")
+    CONCLUSION = "ket_luan", _("Kết luận")
+    INVITATION = "giay_moi", _("Giấy mời")
+    REGULATION = "quy_che", _("Quy chế")
     OTHER = "other", _("Khác")
 
 
