@@ -13,14 +13,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from congdoan.core.request_context import client_ip
-from congdoan.feedback import selectors, services
+from congdoan.feedback import rules, selectors, services
 from congdoan.feedback.models import Channel
-from congdoan.orgs.scoping import scope_for
 
 router = Router(tags=["Workers' concerns"])
 
@@ -91,12 +91,12 @@ class ErrorOut(Schema):
 def submit(request: HttpRequest, payload: SubmitIn) -> Status:
     unit = None
     if payload.qr:
-        unit = selectors.intake_unit(token=payload.qr)
+        unit = rules.intake_unit(token=payload.qr)
         if unit is None:
             return Status(404, {"detail": _("Mã QR không đúng hoặc đơn vị không còn hoạt động.")})
     elif payload.unit:
-        # Grassroots unions and this deployment's home unit only (selectors.intake_unit).
-        unit = selectors.intake_unit(code=payload.unit)
+        # Grassroots unions and this deployment's home unit only (rules.intake_union).
+        unit = rules.intake_unit(code=payload.unit)
         if unit is None:
             return Status(404, {"detail": _("Không tìm thấy công đoàn cơ sở với mã này.")})
     try:
@@ -118,8 +118,6 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status:
         return Status(
             422, {"detail": exc.message_dict if hasattr(exc, "error_dict") else exc.messages}
         )
-    from django.urls import reverse
-
     return Status(
         201,
         {
@@ -148,7 +146,7 @@ def inbox(
     channel: str = "",
     cluster: str = "",
 ) -> list[dict[str, Any]]:
-    if not scope_for(request.user).is_officer:
+    if not rules.is_officer(request.user):
         raise Http404
     filters = selectors.InboxFilters.from_query(
         {
@@ -160,9 +158,7 @@ def inbox(
             "cluster": cluster,
         }
     )
-    rows = selectors.mask_contacts(
-        request.user, selectors.concern_queryset(viewer=request.user, filters=filters)[:5000]
-    )
+    rows = selectors.concern_list(viewer=request.user, filters=filters, limit=5000)
     return [
         {
             "code": c.code,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from congdoan.feedback.models import Concern
+from congdoan.feedback.selectors import ConcernView
 
 INBOX_HEADERS = [
     gettext_lazy("Mã"),
@@ -49,7 +50,7 @@ def _safe(text: str) -> str:
     return "'" + text if text[:1] == "=" else text
 
 
-def _restoration(concern: Concern) -> str:
+def _restoration(concern: ConcernView | Concern) -> str:
     """The restoration as the inbox shows it: as is when the restorer was sure, else
     marked as a suggestion (the worker's own words are the column before)."""
     if not concern.restored_text or concern.restored_text == concern.text:
@@ -59,8 +60,9 @@ def _restoration(concern: Concern) -> str:
     return _("(gợi ý, chưa chắc chắn)") + " " + concern.restored_text
 
 
-def concerns_xlsx(rows: Iterable[Concern]) -> bytes:
-    """Rows must come from `selectors.concern_export_rows` (contacts already masked for the viewer)."""
+def concerns_xlsx(rows: Iterable[ConcernView | Concern]) -> bytes:
+    """The inbox as a spreadsheet. Rows come from `selectors.concern_export_rows` (contacts
+    already masked for the viewer)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Ý kiến"))
     ws.append([str(h) for h in INBOX_HEADERS])
@@ -95,13 +97,35 @@ def concerns_xlsx(rows: Iterable[Concern]) -> bytes:
     return out.getvalue()
 
 
-def records_xlsx(rows: list[dict[str, Any]], sheet: str = "") -> bytes:
+# The columns of one contact's data (`selectors.contact_export`): the JSON keeps these keys, the
+# spreadsheet heads them in the reader's language.
+CONTACT_HEADERS = {
+    "code": gettext_lazy("Mã"),
+    "created_at": gettext_lazy("Ngày gửi"),
+    "channel": gettext_lazy("Kênh"),
+    "unit": gettext_lazy("Công đoàn cơ sở"),
+    "text": gettext_lazy("Nội dung"),
+    "is_anonymous": gettext_lazy("Ẩn danh"),
+    "contact_name": gettext_lazy("Họ tên"),
+    "contact_phone": gettext_lazy("Số điện thoại"),
+    "contact_zalo_id": "Zalo",
+    "status": gettext_lazy("Trạng thái"),
+    "topic": gettext_lazy("Chủ đề"),
+    "answer": gettext_lazy("Trả lời"),
+    "rating": gettext_lazy("Mức hài lòng"),
+    "photo": gettext_lazy("Ảnh"),
+}
+
+
+def contact_rows_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    """One contact's data (rows of `selectors.contact_export`) as a spreadsheet."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet or _("Dữ liệu"))
-    headers = list(rows[0].keys()) if rows else ["code"]
-    ws.append(headers)
+    ws = wb.create_sheet(_("Dữ liệu"))
+    ws.append([str(h) for h in CONTACT_HEADERS.values()])
     for r in rows:
-        ws.append([_safe(v) if isinstance(v, str) else v for v in (r.get(h) for h in headers)])
+        ws.append(
+            [_safe(v) if isinstance(v, str) else v for v in (r.get(k) for k in CONTACT_HEADERS)]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,15 @@ def worker_input(data: QueryDict) -> QueryDict:
     for key, values in data.lists():
         cleaned.setlist(key.translate(_WORKER_TEXT), [v.translate(_WORKER_TEXT) for v in values])
     return cleaned
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has one, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
 
 
 class SubmitForm(forms.Form):

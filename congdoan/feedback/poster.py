@@ -2,7 +2,7 @@
 
 A grassroots union's QR code opens `/y-kien/gui/<qr_token>/` on this deployment's public
 address (SITE_URL): the form with the union already chosen. The token outlives a merger:
-`selectors.intake_unit` leads a merged union's token to its successor, so a poster already on
+`rules.intake_union` leads a merged union's token to its successor, so a poster already on
 the wall keeps working. Drawn with the `qrcode` package (already used for two-factor login)
 and PyMuPDF (already used by the library); the poster's Vietnamese needs a Unicode TrueType
 font (FEEDBACK_POSTER_FONT, Debian's fonts-dejavu-core).

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from congdoan.core.charts import _number
 from congdoan.core.vndate import vn_number
-from congdoan.feedback.models import Channel, Concern
+from congdoan.feedback.models import AnswerTemplate, Channel, Concern
 from congdoan.orgs.tests.factories import CastFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +106,6 @@ def test_every_counted_noun_in_a_template_goes_through_a_plural_form() -> None:
 
 
 def test_chart_axis_numbers_follow_the_language() -> None:
-    from congdoan.core.charts import _number
-
     with translation.override("vi"):
         assert _number(12000) == "12.000"
     with translation.override("en"):
@@ -115,8 +114,6 @@ def test_chart_axis_numbers_follow_the_language() -> None:
 
 def test_ids_in_links_keep_their_digits_in_english(cast: CastFactory, client_of: Any) -> None:
     """A thousands separator belongs to numbers people read (|vn_number), never to ids in links."""
-    from congdoan.feedback.models import AnswerTemplate
-
     AnswerTemplate.objects.create(
         pk=1234, title="Chậm trả lương", text="Công đoàn đã làm việc với công ty."
     )
@@ -128,7 +125,7 @@ def test_ids_in_links_keep_their_digits_in_english(cast: CastFactory, client_of:
     )
     client = _in_english(client_of(cast.officer_a))
     html = client.get(reverse("feedback:detail", args=[concern.code])).content.decode()
-    assert "mau=1234" in html and "mau=1,234" not in html
+    assert "template=1234" in html and "template=1,234" not in html
 
 
 def test_every_counted_noun_in_python_goes_through_ngettext() -> None:

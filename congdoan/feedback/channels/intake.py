@@ -9,12 +9,13 @@ import regex
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdoan.feedback.channels import concern_ref
+from congdoan.feedback.channels import concern_ref, tracking_url
 from congdoan.feedback.channels import sms as sms_lib
 from congdoan.feedback.models import Channel, Concern, Status, clean_code
-from congdoan.feedback.selectors import intake_unit
+from congdoan.feedback.rules import intake_unit
 from congdoan.feedback.services import concern_submit
 from congdoan.orgs.models import Unit
 from congdoan.outbox.services import message_enqueue
@@ -56,17 +57,11 @@ def match_unit(text: str) -> tuple[Unit | None, str]:
     return None, (text or "").strip()
 
 
-def _tracking_hint(concern: Concern) -> str:
-    from congdoan.feedback.channels import tracking_url
-
-    return tracking_url(concern)
-
-
 def receipt_text(concern: Concern) -> str:
     return _(
         "Công đoàn đã nhận ý kiến của bạn. Mã tra cứu: %(code)s. "
         "Theo dõi và nhận trả lời tại %(url)s"
-    ) % {"code": concern.code, "url": _tracking_hint(concern)}
+    ) % {"code": concern.code, "url": tracking_url(concern)}
 
 
 def help_text(error: str) -> str:
@@ -112,13 +107,9 @@ def status_reply(text: str) -> tuple[str, str, str] | None:
     if concern.status in (Status.ANSWERED, Status.CLOSED) and concern.answer_text:
         reply += " " + _("Trả lời: %(text)s") % {"text": " ".join(concern.answer_text.split())}
     elif concern.due_at is not None:
-        from django.utils import timezone
-
         reply += " " + _("Hạn trả lời: %(date)s.") % {
             "date": timezone.localtime(concern.due_at).strftime("%d/%m/%Y")
         }
-    from congdoan.feedback.channels import tracking_url
-
     return code, reply, tracking_url(concern)
 
 
@@ -179,7 +170,7 @@ def _submit(
 def receipt_text_for(channel: str, concern: Concern) -> str:
     text = receipt_text(concern)
     if channel == Channel.SMS:
-        url = _tracking_hint(concern)
+        url = tracking_url(concern)
         return sms_lib.with_link(text[: -len(url)].strip(), url, settings.SMS_MAX_SEGMENTS)
     return text
 

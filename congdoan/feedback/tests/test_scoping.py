@@ -131,11 +131,26 @@ def test_contact_export_is_for_the_office_only(
 
 
 def test_masked_concern_cannot_be_saved_back(cast: Any, anonymous_concern: Concern) -> None:
+    """A concern as shown is a read-only view: it has no save, takes no value, and names no sender."""
     masked = selectors.concern_detail(viewer=cast.officer_a, code=anonymous_concern.code)
-    assert masked.contact_phone == ""
-    with pytest.raises(RuntimeError):
-        masked.save()
+    assert masked.contact_phone == "" and masked.contact_name == "" and not masked.contact_visible
+    with pytest.raises(AttributeError):
+        masked.save()  # type: ignore[operator]
+    with pytest.raises(AttributeError):
+        masked.contact_phone = "+84900000000"
+    for hidden in ("submitted_by", "submitted_by_id", "ip_hash", "signature"):
+        with pytest.raises(AttributeError):
+            getattr(masked, hidden)
     assert Concern.objects.get(pk=anonymous_concern.pk).contact_phone == E164
+
+
+def test_the_office_sees_the_contact_through_the_same_view(
+    cast: Any, anonymous_concern: Concern
+) -> None:
+    shown = selectors.concern_detail(viewer=cast.district_officer, code=anonymous_concern.code)
+    assert shown.contact_visible and shown.contact_phone == E164
+    with pytest.raises(AttributeError):
+        shown.save()  # type: ignore[operator]
 
 
 def test_anonymous_member_is_not_named_anywhere_on_the_officers_page(

@@ -1,0 +1,85 @@
+"""What an officer answers with: earlier versions, answer templates, a legal basis from the library.
+
+Each read first asks `rules.can_view_concern`: an officer who cannot see the concern gets
+nothing, not even its templates.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, Q
+
+from congdoan.feedback import rules
+from congdoan.feedback.models import AnswerTemplate, Concern, ConcernAnswer, Topic
+from congdoan.library.models import DocType, Document
+from congdoan.library.selectors import search_documents
+from congdoan.orgs.scoping import Viewer
+from congdoan.text import fold
+
+
+def concern_answers(*, viewer: Viewer, concern: Concern) -> list[ConcernAnswer]:
+    """Every version of the answer, oldest first, for an officer who may see the concern."""
+    if not rules.can_view_concern(viewer, concern):
+        return []
+    return list(concern.answers.select_related("author").order_by("version"))
+
+
+def answer_templates(*, viewer: Viewer, concern: Concern) -> list[AnswerTemplate]:
+    """Active templates for the concern's topic (and those for any topic), shared by everyone
+    or kept by a unit above the one handling the concern."""
+    if not rules.can_view_concern(viewer, concern):
+        return []
+    handler = concern.assigned_unit or concern.unit
+    units = Q(unit__isnull=True)
+    if handler is not None:
+        units |= Q(unit_id__in=handler.ancestor_ids())
+    topics = (Q(topic="") | Q(topic=concern.topic)) if concern.topic else Q(topic="")
+    return list(
+        AnswerTemplate.objects.filter(units, topics, is_active=True).order_by(
+            F("topic").desc(), "title"
+        )[:20]
+    )
+
+
+# Words of the law for each topic: the library is searched for those the concern uses first,
+# then for the topic's main ones.
+LEGAL_TERMS: dict[str, list[str]] = {
+    Topic.WAGES: ["trả lương", "tiền lương", "khấu trừ lương", "lương tối thiểu", "tiền thưởng"],
+    Topic.HOURS: ["làm thêm giờ", "thời giờ làm việc", "thời giờ nghỉ ngơi", "nghỉ hằng năm"],
+    Topic.INSURANCE: ["bảo hiểm xã hội", "bảo hiểm y tế", "thai sản", "bảo hiểm thất nghiệp"],
+    Topic.SAFETY: ["an toàn, vệ sinh lao động", "tai nạn lao động", "bệnh nghề nghiệp"],
+    Topic.CONTRACT: ["hợp đồng lao động", "kỷ luật lao động", "sa thải", "chấm dứt hợp đồng"],
+    Topic.WELFARE: ["phúc lợi", "thưởng Tết", "trợ cấp", "bữa ăn ca"],
+    Topic.LIVING: ["nhà ở công nhân", "nhà trẻ", "đưa đón công nhân"],
+    Topic.UNION: ["đoàn phí", "kinh phí công đoàn", "công đoàn cơ sở"],
+    Topic.HARASSMENT: ["quấy rối tình dục", "phân biệt đối xử"],
+}
+GENERAL_TERMS = ["Bộ luật Lao động", "người lao động"]
+MAX_LEGAL_QUERIES = 5
+# Records of what happened, never a basis an answer can cite: a half-year report that mentions
+# "tiền lương" was the first basis suggested for a late-wages concern.
+NOT_A_BASIS = {DocType.REPORT, DocType.MINUTES, DocType.INVITATION, DocType.SUBMISSION}
+
+
+def legal_suggestions(*, viewer: Viewer, concern: Concern, limit: int = 3) -> list[Document]:
+    """Up to `limit` library documents the viewer may see that may serve as the answer's
+    legal basis, best first.
+
+    Steps: 1. the topic's legal terms that the concern's words contain (folded, so "tra luong"
+    finds "trả lương"), then the topic's other terms, then general ones; 2. each is searched
+    through the library's own search (its scoping included) until `limit` documents are found.
+    """
+    if not rules.can_view_concern(viewer, concern):
+        return []
+    words = " ".join(fold(f"{concern.text} {concern.restored_text}").split())
+    terms = LEGAL_TERMS.get(concern.topic, [])
+    used = [t for t in terms if " ".join(fold(t).replace(",", " ").split()) in words]
+    queries = used + [t for t in terms if t not in used] + GENERAL_TERMS
+    found: dict[int, Document] = {}
+    for query in queries[:MAX_LEGAL_QUERIES]:
+        page = search_documents(viewer=viewer, query=query, per_page=limit * 4, with_total=False)
+        for hit in page.hits:
+            if hit.document.doc_type not in NOT_A_BASIS:
+                found.setdefault(hit.document.pk, hit.document)
+        if len(found) >= limit:
+            break
+    return list(found.values())[:limit]
