@@ -70,6 +70,7 @@ __all__ = [
     "cell_text",
     "clean_text",
     "header_key",
+    "match_headers",
     "preview_apply",
     "preview_get",
     "preview_save",
@@ -273,21 +274,28 @@ def read_upload(upload: UploadedFile, *, kind: Kind) -> Sheet:
     return read_sheet(upload.read(), upload.name or "", kind=kind)
 
 
+def match_headers(headers: list[str], *, kind: Kind) -> tuple[dict[str, int], list[str]]:
+    """Field → column index (the first column of a field wins), and the headings that the
+    kind does not know."""
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    for col, text in enumerate(headers):
+        key = header_key(text)
+        if not key:
+            continue
+        target = kind.headings.get(key)
+        if target is None:
+            unknown.append(text)
+        elif target and target not in columns:
+            columns[target] = col
+    return columns, unknown
+
+
 def _find_header(top: list[list[str]], kind: Kind) -> tuple[int, dict[str, int], list[str]] | None:
     """The first of the top rows that has the required headings: its index, field → column,
-    and the headings not recognised. The first column of a field wins."""
+    and the headings not recognised."""
     for index, cells in enumerate(top):
-        columns: dict[str, int] = {}
-        unknown: list[str] = []
-        for col, text in enumerate(cells):
-            key = header_key(text)
-            if not key:
-                continue
-            target = kind.headings.get(key)
-            if target is None:
-                unknown.append(text)
-            elif target and target not in columns:
-                columns[target] = col
+        columns, unknown = match_headers(cells, kind=kind)
         if all(f in columns for f in kind.required):
             return index, columns, unknown
     return None

@@ -79,10 +79,11 @@ def test_the_unknown_union_hint_without_a_home_unit_is_english(
 
 
 def test_the_member_columns_the_english_import_page_lists_are_recognised() -> None:
+    from congdoan.core import importer
     from congdoan.orgs import imports
 
     with translation.override("en"):
         labels = imports.column_labels(imports.FIELDS)
     assert "Full name" in labels
-    found, unknown = imports.match_headers(labels)
+    found, unknown = importer.match_headers(labels, kind=imports.MEMBERS)
     assert not unknown and set(found) == set(imports.FIELDS)
