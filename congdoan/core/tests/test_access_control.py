@@ -36,6 +36,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RoutePattern
 
+from congdoan.orgs.tests import factories
+
 pytestmark = pytest.mark.django_db
 
 # Routes anyone may open by design. Kept small: each line says why.
@@ -488,8 +490,6 @@ def _html(response: Any) -> str | None:
 @pytest.fixture
 def searchable(cast: Any) -> None:
     """Things for the searches to find, so result pages render rows and not just "none"."""
-    from congdoan.orgs.tests import factories
-
     factories.unit(
         cast.district,
         code="PX-PM",

@@ -14,6 +14,7 @@ from django.views.static import serve
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from congdoan.audit.models import AuditEntry
 from congdoan.config.urls import urlpatterns as project_urlpatterns
 
 pytestmark = pytest.mark.django_db
@@ -150,8 +151,6 @@ def test_behind_a_proxy_one_person_locked_out_does_not_lock_out_everyone(cast, s
 
 
 def test_proxy_header_is_ignored_unless_configured(cast, settings):
-    from congdoan.audit.models import AuditEntry
-
     settings.PROXY_CLIENT_IP_HEADER = ""
     c = Client(REMOTE_ADDR="192.0.2.1", HTTP_X_REAL_IP="10.9.9.9")
     c.force_login(cast.admin, backend="congdoan.accounts.backends.EmailOrPhoneBackend")

@@ -12,9 +12,14 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from congdoan.audit.log.display import describe
+from congdoan.audit.models import AuditEntry
+from congdoan.feedback import deadlines
 from congdoan.feedback.deadlines import check_deadlines, notify_urgent
 from congdoan.feedback.models import Concern, ConcernEvent
+from congdoan.feedback.tasks import feedback_check_deadlines
 from congdoan.feedback.tests.fakes import FakeZaloOA
 from congdoan.feedback.tests.fakes.fixtures import (  # noqa: F401 (fixtures)
     fake_smtp,
@@ -23,7 +28,7 @@ from congdoan.feedback.tests.fakes.fixtures import (  # noqa: F401 (fixtures)
 )
 from congdoan.feedback.tests.fakes.smtp import FakeSmtpServer
 from congdoan.orgs.models import Appointment
-from congdoan.outbox.delivery import message_deliver, outbox_flush
+from congdoan.outbox.delivery import message_deliver, outbox_flush, outbox_prune
 from congdoan.outbox.models import DeliveryAttempt, MessageStatus, OutboundMessage
 from congdoan.outbox.policy import RetryPolicy
 from congdoan.outbox.services import message_enqueue
@@ -206,11 +211,6 @@ def test_deadline_chain_is_queued_again_even_when_the_sweep_fails(
     settings: Any, monkeypatch: Any
 ) -> None:
     """Without `congdoan scheduler`, the self-rescheduling task must not end on a failure."""
-    from django_tasks_db.models import DBTaskResult
-
-    from congdoan.feedback import deadlines
-    from congdoan.feedback.tasks import feedback_check_deadlines
-
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "ocr"]}
     }
@@ -225,8 +225,6 @@ def test_deadline_chain_is_queued_again_even_when_the_sweep_fails(
 
 
 def test_old_delivered_messages_are_pruned_and_waiting_ones_kept(settings: Any) -> None:
-    from congdoan.outbox.delivery import outbox_prune
-
     old = timezone.now() - timedelta(days=settings.OUTBOX_RETENTION_DAYS + 1)
     sent = message_enqueue(channel="sms", recipient="+84912345678", body="Mã YK-ABC234")
     waiting = message_enqueue(channel="sms", recipient="+84912345679", body="Mã YK-ABC235")
@@ -237,9 +235,6 @@ def test_old_delivered_messages_are_pruned_and_waiting_ones_kept(settings: Any) 
 
 
 def test_an_administrators_retry_is_audited_in_words(cast: Any, client_of: Any) -> None:
-    from congdoan.audit.log.display import describe
-    from congdoan.audit.models import AuditEntry
-
     message = message_enqueue(channel="sms", recipient="0912345678", body="x", purpose="test")
     OutboundMessage.objects.filter(pk=message.pk).update(status=MessageStatus.FAILED)
     response = client_of(cast.admin).post(f"/hop-thu-di/{message.pk}/gui-lai/")

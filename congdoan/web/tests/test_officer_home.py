@@ -10,7 +10,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from congdoan.core.tests.test_browser import _log_in, _shot, browser, desktop, phone  # noqa: F401
+# The API's schemas are built at import, before any test freezes the clock.
+import congdoan.config.urls  # noqa: F401
+from congdoan.core.tests.test_browser import (  # noqa: F401
+    _horizontal_overflow,
+    _log_in,
+    _shot,
+    browser,
+    desktop,
+    phone,
+)
 from congdoan.feedback.models import Concern, ConcernEvent, Status, Urgency
 from congdoan.library.models import Blob, Document, SourceKind
 from congdoan.library.models import Status as DocStatus
@@ -158,8 +167,6 @@ def test_the_scope_member_count_comes_after_the_page(cast: Any, client_of: Any) 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_home_page_fits_a_phone(phone: Any, live_server: Any, cast: Any) -> None:  # noqa: F811
-    from congdoan.core.tests.test_browser import _horizontal_overflow
-
     _concerns(cast)
     _log_in(phone, live_server.url, cast.district_officer.email)
     phone.goto(f"{live_server.url}/bang-dieu-khien/")
@@ -173,8 +180,6 @@ def test_changes_stay_listed_while_the_officer_comes_back_within_the_sitting(
     """Opening a concern from the list and coming back must not empty the list; after a
     longer absence, what was seen is no longer listed."""
     from freezegun import freeze_time
-
-    import congdoan.config.urls  # noqa: F401  (the API's schemas are built before the clock is frozen)
 
     settings.OFFICER_IDLE_MINUTES = 600  # not logged out over lunch, for this test
     _concerns(cast)
