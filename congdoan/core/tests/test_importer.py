@@ -3,11 +3,14 @@ the server (their owner's, applied once, gone when expired)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from congdoan.core import importer
@@ -184,3 +187,39 @@ def test_expired_previews_cannot_be_applied_and_are_deleted(cast: Any) -> None:
         is None
     )
     assert not ImportPreview.objects.exists()  # purged on access
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmations_at_once_import_once(cast: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time: no race to show")
+    stored = importer.preview_save(
+        kind=NAMES, sheet=read("Họ tên\nAn\n"), owner=cast.officer_a, unit_code="PX-A"
+    )
+    runs: list[str] = []
+    results: list[ImportResult | None] = []
+    start = threading.Barrier(2)
+
+    def run(found: StoredPreview) -> ImportResult:
+        runs.append(found.token)
+        time.sleep(1)  # the other confirmation reads the preview meanwhile, still waiting
+        return ImportResult(created=1, skipped=0)
+
+    def confirm() -> None:
+        try:
+            start.wait()
+            results.append(
+                importer.preview_apply(
+                    kind=NAMES, owner=cast.officer_a, token=stored.token, run=run
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(runs) == 1
+    assert sorted(r is None for r in results) == [False, True]
