@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from congdoan.accounts.models import User
@@ -62,11 +63,18 @@ class Command(BaseCommand):
         getattr(self, f"do_{action}")(**options)
 
     def do_import(
-        self, *, paths: list[str], unit: str, visibility: str, tags: str, as_json: bool, **_: Any
+        self,
+        *,
+        paths: list[str],
+        unit: str,
+        visibility: str,
+        tags: str,
+        as_json: bool,
+        **_options: Any,
     ) -> None:
         target = Unit.objects.filter(code=unit).first()
         if target is None:
-            raise CommandError(f"Không có đơn vị mã “{unit}”.")
+            raise CommandError(_("Không có đơn vị mã “%(code)s”.") % {"code": unit})
         files: list[Path] = []
         for raw in paths:
             path = Path(raw)
@@ -77,9 +85,9 @@ class Command(BaseCommand):
             elif path.is_file():
                 files.append(path)
             else:
-                raise CommandError(f"Không tìm thấy “{raw}”.")
+                raise CommandError(_("Không tìm thấy “%(path)s”.") % {"path": raw})
         summary: dict[str, list[dict[str, Any]]] = {"created": [], "duplicate": [], "refused": []}
-        for path in tqdm(files, desc="Nhập tài liệu", unit="tệp", disable=as_json):
+        for path in tqdm(files, desc=_("Nhập tài liệu"), unit=_("tệp"), disable=as_json):
             with path.open(
                 "rb"
             ) as fh:  # never more than the limit into memory: a bigger file is refused anyway
@@ -102,12 +110,21 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
             return
         self.stdout.write(
-            f"Đã nhập: {len(summary['created'])} · Trùng, bỏ qua: {len(summary['duplicate'])} · Từ chối: {len(summary['refused'])}"
+            _("Đã nhập: %(created)d · Trùng, bỏ qua: %(duplicate)d · Từ chối: %(refused)d")
+            % {key: len(rows) for key, rows in summary.items()}
         )
         for entry in summary["duplicate"]:
-            self.stdout.write(f"  [trùng] {entry['file']}: {entry['reason']}")
+            self.stdout.write(
+                _("  [trùng] %(file)s: %(reason)s")
+                % {"file": entry["file"], "reason": entry["reason"]}
+            )
         for entry in summary["refused"]:
-            self.stdout.write(self.style.WARNING(f"  [từ chối] {entry['file']}: {entry['reason']}"))
+            self.stdout.write(
+                self.style.WARNING(
+                    _("  [từ chối] %(file)s: %(reason)s")
+                    % {"file": entry["file"], "reason": entry["reason"]}
+                )
+            )
 
     def _viewer(self, as_user: str) -> User:
         if not as_user:
@@ -117,10 +134,12 @@ class Command(BaseCommand):
             or User.objects.filter(username=as_user).first()
         )
         if user is None:
-            raise CommandError(f"Không có người dùng “{as_user}”.")
+            raise CommandError(_("Không có người dùng “%(who)s”.") % {"who": as_user})
         return user
 
-    def do_search(self, *, query: str, as_json: bool, as_user: str, limit: int, **_: Any) -> None:
+    def do_search(
+        self, *, query: str, as_json: bool, as_user: str, limit: int, **_options: Any
+    ) -> None:
         viewer = self._viewer(as_user)
         results = selectors.search_documents(viewer=viewer, query=query, per_page=limit)
         rows = [
@@ -143,16 +162,16 @@ class Command(BaseCommand):
                 )
             )
             return
-        self.stdout.write(f"{results.total} tài liệu")
+        self.stdout.write(_("%(n)d tài liệu") % {"n": results.total})
         for row in rows:
             self.stdout.write(
                 f"  #{row['id']:<6} {row['score']:>9.4f}  {row['number'] or '—':<18} {row['title']}"
             )
 
-    def do_show(self, *, id: int, as_json: bool, **_: Any) -> None:
+    def do_show(self, *, id: int, as_json: bool, **_options: Any) -> None:
         doc = Document.objects.select_related("unit").filter(pk=id).first()
         if doc is None:
-            raise CommandError(f"Không có tài liệu số {id}.")
+            raise CommandError(_("Không có tài liệu số %(id)d.") % {"id": id})
         data = document_detail_data(viewer=self._viewer(""), doc=doc)
         if as_json:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
@@ -172,20 +191,26 @@ class Command(BaseCommand):
         ):
             self.stdout.write(f"{key:>16}: {data[key]}")
         for link in data["cites"]:  # type: ignore[attr-defined]
-            self.stdout.write(f"{'dẫn chiếu':>16}: {link['raw']} → #{link['target_id']}")
+            self.stdout.write(f"{_('dẫn chiếu'):>16}: {link['raw']} → #{link['target_id']}")
         for link in data["missing"]:  # type: ignore[attr-defined]
-            self.stdout.write(f"{'chưa có':>16}: {link['raw']}")
+            self.stdout.write(f"{_('chưa có'):>16}: {link['raw']}")
         for link in data["cited_by"]:  # type: ignore[attr-defined]
-            self.stdout.write(f"{'được dẫn bởi':>16}: #{link['target_id']} {link['raw']}")
+            self.stdout.write(f"{_('được dẫn bởi'):>16}: #{link['target_id']} {link['raw']}")
 
-    def do_resume(self, **_: Any) -> None:
+    def do_resume(self, **_options: Any) -> None:
         count = services.resume_all()
-        self.stdout.write(f"Đã đưa lại {count} tài liệu vào hàng đợi.")
+        self.stdout.write(_("Đã đưa lại %(n)d tài liệu vào hàng đợi.") % {"n": count})
 
-    def do_reindex(self, *, changed: bool, **_: Any) -> None:
+    def do_reindex(self, *, changed: bool, **_options: Any) -> None:
         if not engine.enabled():
             self.stdout.write(
-                f"Lưu ý: LIBRARY_SEARCH_ENGINE={engine.engine_name()}, chỉ mục này chưa được dùng để tìm kiếm."
+                _(
+                    "Lưu ý: LIBRARY_SEARCH_ENGINE=%(engine)s, chỉ mục này chưa được dùng để tìm kiếm."
+                )
+                % {"engine": engine.engine_name()}
             )
         count = engine.sync(full=not changed)
-        self.stdout.write(f"Đã đưa {count} tài liệu vào chỉ mục {engine.index_dir()}.")
+        self.stdout.write(
+            _("Đã đưa %(n)d tài liệu vào chỉ mục %(path)s.")
+            % {"n": count, "path": engine.index_dir()}
+        )
