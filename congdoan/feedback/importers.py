@@ -35,7 +35,8 @@ from congdoan.core.vndate import vn_number
 from congdoan.feedback.models import Channel, Concern
 from congdoan.feedback.services import clean_text, concern_submit
 from congdoan.orgs.models import Unit
-from congdoan.orgs.scoping import Viewer, can_manage_unit
+from congdoan.orgs.rules import can_manage_unit
+from congdoan.orgs.scoping import Viewer
 from congdoan.text.vietnamese import fold
 
 logger = logging.getLogger("congdoan.feedback.importers")

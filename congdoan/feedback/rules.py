@@ -1,7 +1,7 @@
 """Who may do what with workers' concerns: the named access rules of the feedback app.
 
-Built on the primitives of `congdoan.orgs.scoping` (`scope_for`, `unit_q`, `office_q`,
-`can_view_unit`); selectors, views, the API and exports ask these rules and decide nothing
+Built on the primitives of `congdoan.orgs.scoping` (`scope_for`, `unit_q`, `office_q`) and
+the rule `congdoan.orgs.rules.can_manage_unit`; selectors, views, the API and exports ask these rules and decide nothing
 themselves. In words:
 - a viewer sees the concerns handled by a unit in their scope, and those of a union in their
   scope unless the concern is hidden from that union (it is about the union itself, or the
@@ -23,7 +23,8 @@ from django.db.models import Q
 
 from congdoan.feedback.models import Concern
 from congdoan.orgs.models import Unit
-from congdoan.orgs.scoping import Scope, Viewer, can_view_unit, office_q, scope_for, unit_q
+from congdoan.orgs.rules import can_manage_unit
+from congdoan.orgs.scoping import Scope, Viewer, office_q, scope_for, unit_q
 from congdoan.orgs.site import home_unit, successor_of
 
 # -- seeing and acting on a concern ---------------------------------------------------------------
@@ -92,7 +93,7 @@ def can_retrain_models(viewer: Viewer) -> bool:
 
 def can_print_poster(viewer: Viewer, unit: Unit) -> bool:
     """An active grassroots union's QR code and poster: for officers whose scope covers it."""
-    return unit.is_active and unit.level.is_grassroots and can_view_unit(viewer, unit)
+    return unit.is_active and unit.level.is_grassroots and can_manage_unit(viewer, unit)
 
 
 # -- the sender's contact ------------------------------------------------------------------------

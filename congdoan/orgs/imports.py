@@ -33,7 +33,8 @@ from congdoan.core.importer import ImportResult, Kind, Preview, Row, Sheet, Shee
 from congdoan.core.phones import normalize_phone
 from congdoan.core.vndate import vn_number
 from congdoan.orgs.models import Gender, Member, Unit
-from congdoan.orgs.scoping import Viewer, can_manage_unit
+from congdoan.orgs.rules import can_manage_unit
+from congdoan.orgs.scoping import Viewer
 from congdoan.orgs.services import member_create
 from congdoan.text import fold
 

@@ -128,17 +128,6 @@ def units_in_scope(user: Viewer) -> QuerySet[Unit]:
     return Unit.objects.filter(unit_q(scope_for(user), field="")).select_related("level")
 
 
-# Moved to congdoan.orgs.rules (issue 13.3), where `can_manage_unit` is the one rule for seeing
-# and managing a unit. These names stay only until feedback and library import the rules from
-# there (they are being restructured at the same time); do not use them in new code.
-def can_view_unit(user: Viewer, unit: Unit) -> bool:
-    return scope_for(user).covers_path(unit.path)
-
-
-def can_manage_unit(user: Viewer, unit: Unit) -> bool:
-    return scope_for(user).covers_path(unit.path)
-
-
 def get_unit_in_scope(user: Viewer, code: str) -> Unit:
     """The unit with this code if the viewer may see it; 404 otherwise (no hint that it exists)."""
     unit = Unit.objects.filter(code=code).select_related("level", "parent").first()

@@ -22,8 +22,7 @@ from congdoan.core.importer import ImportResult, StoredPreview
 from congdoan.core.vndate import vn_number
 from congdoan.orgs import imports, selectors
 from congdoan.orgs.models import Unit
-from congdoan.orgs.rules import officer_required
-from congdoan.orgs.scoping import can_manage_unit
+from congdoan.orgs.rules import can_manage_unit, officer_required
 
 
 class ImportUploadForm(forms.Form):

@@ -23,8 +23,8 @@ from congdoan.core.vndate import vn_number
 from congdoan.feedback import importers
 from congdoan.feedback.channels import intake, sms, zalo
 from congdoan.orgs.models import Unit
-from congdoan.orgs.rules import officer_required
-from congdoan.orgs.scoping import can_manage_unit, get_unit_in_scope, units_in_scope
+from congdoan.orgs.rules import can_manage_unit, officer_required
+from congdoan.orgs.scoping import get_unit_in_scope, units_in_scope
 
 logger = logging.getLogger("congdoan.feedback.channels")
 
