@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from congdoan.audit.models import AuditEntry
 from congdoan.orgs import services
+from congdoan.feedback.services import concern_submit
 from congdoan.orgs.collation import person_key, vn_key
 from congdoan.orgs.forms import UnitChoiceField
 from congdoan.orgs.models import Member, Membership, Unit
@@ -92,8 +93,6 @@ def test_feedback_and_library_union_lists_use_vietnamese_order(cast, client_of):
 
 
 def test_feedback_assignee_drop_down_lists_officers_by_given_name(cast, client_of):
-    from congdoan.feedback.services import concern_submit
-
     for name in ("Trần Văn Yến", "Phạm Văn Đông", "Lê Thị Dung", "Ngô Thị Ánh"):
         factories.officer(cast.unit_a, name=name)
     concern = concern_submit(
