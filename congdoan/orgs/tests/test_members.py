@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from congdoan.audit.models import AuditEntry
-from congdoan.orgs import services
 from congdoan.feedback.services import concern_submit
+from congdoan.orgs import services
 from congdoan.orgs.collation import person_key, vn_key
 from congdoan.orgs.forms import UnitChoiceField
 from congdoan.orgs.models import Member, Membership, Unit
