@@ -13,7 +13,8 @@ writes a figure by hand:
   rewrites the value;
 - the size of the shipped models is not measured but computed (`shipped_models_mb`) each time.
 
-`python -m congdoan_dev.figures --check` fails when the README or a doc is not what the file
+A trial run records elsewhere with `CONGDOAN_FIGURES_FILE=/tmp/figures.json` (a copy of the
+file). `python -m congdoan_dev.figures --check` fails when the README or a doc is not what the file
 says (for CI).
 """
 
@@ -32,7 +33,8 @@ from typing import Any
 from congdoan.text.shipped import MODELS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES_FILE = ROOT / "docs" / "figures.json"
+# CONGDOAN_FIGURES_FILE: record into another file (a trial run that must not change the docs).
+FIGURES_FILE = Path(os.environ.get("CONGDOAN_FIGURES_FILE") or ROOT / "docs" / "figures.json")
 README = ROOT / "README.md"
 DOCS = (ROOT / "docs" / "text.md",)
 BEGIN = "<!-- figures: begin (made by `make figures` from docs/figures.json; edit that file) -->"
@@ -67,6 +69,11 @@ def command_line() -> str:
     if argv and Path(argv[0]).name in ("congdoan", "cli.py", "manage.py", "__main__.py"):
         argv[0] = "congdoan"
     return " ".join(argv)
+
+
+def bench_command(name: str, argv: list[str]) -> str:
+    """How benchmark `name` was started: `congdoan bench NAME -- ARGS…`."""
+    return " ".join(["congdoan bench", name, *(["--", *argv] if argv else [])])
 
 
 def record(
@@ -110,6 +117,31 @@ def record_many(
             by_name[name] = len(data["figures"])
             data["figures"].append(entry)
     save(data, path)
+
+
+def record_eval(rows: Iterable[Any], *, command: str = "", path: Path = FIGURES_FILE) -> int:
+    """The rows of `congdoan nlp eval` (congdoan.text.evaluate.Row) that name their figure:
+    the figure, its `extra` figures, and for the accurate mode the accent-stripped figure and
+    the loss. Accuracies are not changed by the machine's load ("—"). Returns how many."""
+    measured: list[tuple[str, float | str, str, str]] = []
+    for row in rows:
+        if not row.figure or row.ours is None:
+            continue
+        unit = "" if "_f1_" in row.figure else "%"  # macro-F1 points, else a share
+        measured.append((row.figure, round(row.ours, 2), unit, row.data))
+        measured += [
+            (name, round(row.extra[key], 2), "%", row.data)
+            for key, name in row.extra_figures.items()
+            if key in row.extra
+        ]
+        if row.stripped is not None and row.figure.endswith("_f1_accurate"):
+            stem = row.figure.removesuffix("_f1_accurate")
+            measured.append((f"{row.figure}_stripped", round(row.stripped, 2), unit, row.data))
+            loss = round(row.ours - row.stripped, 1)
+            measured.append((f"{stem}_accurate_stripped_loss", loss, "", row.data))
+    if measured:
+        record_many(measured, command=command, load_text="—", path=path)
+    return len(measured)
 
 
 def format_value(figure: dict[str, Any]) -> str:

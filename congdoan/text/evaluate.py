@@ -42,6 +42,10 @@ class Row:
     stripped: float | None = None
     notes: str = ""
     extra: dict[str, float] = field(default_factory=dict)
+    # The name of `ours` in the project's results file (docs/figures.json), "" for a row that
+    # is only shown; and the names there of the `extra` values that are figures too.
+    figure: str = ""
+    extra_figures: dict[str, str] = field(default_factory=dict)
 
 
 def syllable_accuracy(gold: list[str], restored: list[str]) -> float:
@@ -87,6 +91,7 @@ def eval_diacritics(models_dir: Path | None = None, *, document: bool = False) -
         "n-gram 96.52; pyvi ≈ 73",
         "≥ 98",
         notes=f"{len(gold) / elapsed:.0f} sentences/s",
+        figure="text.diacritics_document_accuracy" if document else "text.diacritics_accuracy",
     )
 
 
@@ -160,6 +165,8 @@ def eval_concern_restoration(
             f"{100.0 * shown_wrong / max(shown_words, 1):.2f}% of their words wrong; "
             f"{flagged}/{wrong} wrong words flagged unsure"
         ),
+        figure="text.concerns_words_to_correct",
+        extra_figures={"without_lexicon": "text.concerns_words_to_correct_without_units"},
         extra={
             "without_lexicon": 100.0 * wrong_plain / total if total else 0.0,
             "shown_restored": float(shown),
@@ -189,6 +196,7 @@ def eval_pyvi_diacritics() -> Row | None:
         syllable_accuracy(gold, out),
         "≈ 73",
         "—",
+        figure="text.pyvi_diacritics_accuracy",
     )
 
 
@@ -213,6 +221,8 @@ def eval_spelling(models_dir: Path | None = None) -> Row:
         "report",
         notes=f"clean sentences left unchanged: {unchanged:.2f}% (target ≥ 99)",
         extra={"clean_unchanged": unchanged},
+        figure="text.noisy_corrected",
+        extra_figures={"clean_unchanged": "text.clean_unchanged"},
     )
 
 
@@ -221,7 +231,15 @@ def eval_classifier(name: str, models_dir: Path | None = None) -> Row:
     texts, labels = datasets.classifier_split(name, "test")
     clf = TextClassifier.load(shipped.classifier_dir(name, models_dir))
     as_given, stripped, _seconds = f1_as_given_and_stripped(clf, texts, labels)
-    return Row(task, data, as_given, published, f"≥ {target:g}", stripped=stripped)
+    return Row(
+        task,
+        data,
+        as_given,
+        published,
+        f"≥ {target:g}",
+        stripped=stripped,
+        figure=f"text.{shipped.TASK[name]}_f1_fast",
+    )
 
 
 class _Predictor(Protocol):

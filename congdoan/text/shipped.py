@@ -23,6 +23,8 @@ TOXICITY = "vihsd_toxicity"  # clean / offensive / hate
 CLASSIFIERS = (SENTIMENT, TOPIC, TOXICITY)
 # The public data set each one is trained and evaluated on (congdoan.text.datasets).
 DATASET = {SENTIMENT: "uit_vsfc", TOPIC: "uit_vsfc", TOXICITY: "vihsd"}
+# What each one tells (the short name `congdoan nlp eval --only` and the figures use).
+TASK = {SENTIMENT: "sentiment", TOPIC: "topic", TOXICITY: "toxicity"}
 
 # Their names before issue 13, still understood where a person types one
 # (`congdoan nlp train-head --dataset feedback_sentiment` in a script or a note).

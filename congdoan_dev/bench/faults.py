@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from congdoan.core.processes import popen_child, run_child
+from congdoan_dev import figures
 
 CHILD_FLAG = "CONGDOAN_BENCH_FAULTS_CHILD"
 ZALO_APP_ID = "bench-app"
@@ -199,6 +200,9 @@ class PhaseResult:
     extra: str = ""
 
     stored_rows: int = 0
+    # Phase (c): messages sent after a refused try, by channel; seconds until the outbox drained.
+    retried: Counter[str] = field(default_factory=Counter)
+    drained_seconds: float | None = None
 
     @property
     def clean(self) -> bool:
@@ -539,6 +543,8 @@ def _settle(phase: str, tally: Tally, options: Options, *, outbox_since: Any = N
     limit = time.monotonic() + options.settle_seconds
     started = time.monotonic()
     extra = ""
+    by_channel: Counter[str] = Counter()
+    drained: float | None = None
     while True:
         try:
             rows = list(
@@ -572,9 +578,10 @@ def _settle(phase: str, tally: Tally, options: Options, *, outbox_since: Any = N
                 created_at__gte=outbox_since, status=MessageStatus.SENT, attempts__gt=1
             ).values_list("channel", flat=True)
         )
+        drained = time.monotonic() - started
         extra = (
             f"outbox: {dict(sorted(by_status.items()))}; sent after a refused try: "
-            f"{dict(sorted(by_channel.items()))}; drained {time.monotonic() - started:.0f}s after the load"
+            f"{dict(sorted(by_channel.items()))}; drained {drained:.0f}s after the load"
         )
     return PhaseResult(
         name=phase,
@@ -588,6 +595,8 @@ def _settle(phase: str, tally: Tally, options: Options, *, outbox_since: Any = N
         answers=tally.answers,
         requests=tally.requests,
         extra=extra,
+        retried=by_channel,
+        drained_seconds=drained,
     )
 
 
@@ -688,4 +697,26 @@ def _child(options: Options) -> int:
         if verdict
         else "NOT MET: see above"
     )
+    if len(results) == len(phases):
+        _record(results, options)
     return 0 if verdict else 1
+
+
+def _record(results: list[PhaseResult], options: Options) -> None:
+    """The figures of a complete run, in docs/figures.json (congdoan_dev.figures)."""
+    a, b, c = results
+    clients = f"{options.clients} clients"
+    measured: list[tuple[str, float | str, str, str]] = [
+        ("faults.db_restart_stored", a.stored, "", f"(a) the database stopped; {clients}"),
+        ("faults.db_restart_503", a.answers.get("503", 0), "", "clean 503s with Retry-After"),
+        ("faults.worker_killed_stored", b.stored, "", "(b) the worker killed"),
+        ("faults.channels_refused_stored", c.stored, "", "(c) SMTP and Zalo refused"),
+        ("faults.refused_emails", c.retried.get("email", 0), "", "sent after a refused try"),
+        ("faults.zalo_receipts", c.retried.get("zalo", 0), "", "sent after a refused try"),
+        ("faults.lost", sum(r.lost for r in results), "", ""),
+        ("faults.duplicated", sum(r.duplicated for r in results), "", ""),
+        ("faults.answers_500", sum(r.answers.get("500", 0) for r in results), "", ""),
+    ]
+    if c.drained_seconds is not None:
+        measured.append(("faults.recovery", round(c.drained_seconds), "s", "outbox drained"))
+    figures.record_many(measured)

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from congdoan.core.processes import run_child
+from congdoan_dev import figures
 from congdoan_dev.bench.db import postgres_create, postgres_url_for
 
 CHILD_FLAG = "CONGDOAN_BENCH_FEEDBACK_CHILD"
@@ -229,6 +230,7 @@ def _child(args: argparse.Namespace) -> int:
         _stop_server(server)
     accepted = warm.accepted + result.accepted
     _print_load(result)
+    _record_intake(result, connection.vendor, args.concurrency)
     server_line = (
         f"{server_cpu_after - server_cpu_before:.2f}s = "
         f"{(server_cpu_after - server_cpu_before) / result.elapsed:.2f} core(s), "
@@ -533,6 +535,23 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def _record_intake(r: LoadResult, vendor: str, clients: int) -> None:
+    ms = [x * 1000 for x in r.latencies]
+    if not r.elapsed or not ms:
+        return
+    figures.record_many(
+        [
+            (
+                f"feedback.intake_rate.{vendor}",
+                round(r.accepted / r.elapsed),
+                "/s",
+                f"{clients} clients",
+            ),
+            (f"feedback.intake_p95.{vendor}", round(_pct(ms, 95)), "ms", f"{clients} clients"),
+        ]
+    )
+
+
 def _print_load(r: LoadResult) -> None:
     errors = {k: v for k, v in r.statuses.items() if k != "201"}
     rate = r.accepted / r.elapsed if r.elapsed else 0.0
@@ -634,6 +653,12 @@ def _triage(workers: int) -> None:
         if busy > 0:
             print(
                 f"triage: first task start → last task end {busy:.2f}s → {done / busy:.0f} concerns/s"
+            )
+            figures.record(
+                f"feedback.triage_rate.{connection.vendor}",
+                round(done / busy),
+                "/s",
+                note=f"{workers} worker(s), first task start → last task end",
             )
     # Each worker's first batch loads the models (restore, classifiers): seconds, once per
     # process. The batches after it show what a running worker sustains.

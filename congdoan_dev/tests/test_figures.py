@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from congdoan.text.evaluate import Row
 from congdoan_dev import figures
 
 
@@ -67,3 +68,29 @@ def test_the_shipped_models_size_is_computed_from_the_files() -> None:
     size = figures.shipped_models_mb()
     assert 1 < size < 60
     assert figures.figures_by_name(figures.load())["text.shipped_models"]["value"] == size
+
+
+def test_an_evaluation_records_its_named_rows_and_the_accurate_modes_loss(copy: Path) -> None:
+    rows = [
+        Row("t", "d", 95.5, "", "", figure="text.diacritics_accuracy"),
+        Row("t", "d", 80.0, "", "", stripped=78.5, figure="text.sentiment_f1_accurate"),
+        Row(
+            "t",
+            "d",
+            30.0,
+            "",
+            "",
+            extra={"clean_unchanged": 99.5, "other": 3.0},
+            figure="text.noisy_corrected",
+            extra_figures={"clean_unchanged": "text.clean_unchanged"},
+        ),
+        Row("comparison only", "d", 50.0, "", ""),
+    ]
+    assert figures.record_eval(rows, command="congdoan nlp eval", path=copy) == 6
+    got = figures.figures_by_name(figures.load(copy))
+    assert got["text.diacritics_accuracy"]["value"] == 95.5
+    assert got["text.diacritics_accuracy"]["unit"] == "%"
+    assert got["text.sentiment_f1_accurate_stripped"]["value"] == 78.5
+    assert got["text.sentiment_accurate_stripped_loss"]["value"] == 1.5
+    assert got["text.clean_unchanged"]["value"] == 99.5
+    assert got["text.sentiment_f1_accurate"]["load"] == "—"

