@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from congdoan.feedback import selectors
+
 
 def test_detail_page_checks_the_concern_visibility_once(
     cast: Any, client_of: Any, submit: Any
@@ -28,8 +30,6 @@ def test_detail_page_checks_the_concern_visibility_once(
 def test_detail_parts_stay_hidden_from_an_officer_who_may_not_see_the_concern(
     cast: Any, submit: Any
 ) -> None:
-    from congdoan.feedback import selectors
-
     concern = submit("Công ty chậm trả lương tháng 10 hai tuần rồi", unit=cast.unit_a)
     concern.refresh_from_db()
     assert selectors.concern_events(viewer=cast.officer_b, concern=concern) == []

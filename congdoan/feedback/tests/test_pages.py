@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
 
+from congdoan.audit.models import AuditEntry
 from congdoan.feedback.models import Channel, Concern, Status
 from congdoan.feedback.services import concern_answer
 
@@ -117,8 +122,6 @@ def test_officer_records_a_hotline_concern_and_answers_it(
         concern.topic == "safety" and concern.topic_corrected and concern.assignee == cast.officer_a
     )
     assert concern.status == Status.ANSWERED
-    from congdoan.audit.models import AuditEntry
-
     assert {"feedback.record", "feedback.correct", "feedback.assign", "feedback.answer"} <= set(
         AuditEntry.objects.values_list("action", flat=True)
     )
@@ -185,8 +188,6 @@ def test_home_page_links_to_the_workers_page_and_dashboard_to_the_inbox(
 
 
 def test_guessing_tracking_codes_is_throttled(cast: Any, client: Any, monkeypatch: Any) -> None:
-    from django.utils import timezone
-
     frozen = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: frozen)  # one rate-limit window for the whole test
     statuses = [
@@ -200,10 +201,6 @@ def test_guessing_tracking_codes_is_throttled(cast: Any, client: Any, monkeypatc
 def test_grassroots_officer_forwards_to_the_district_and_photo_is_scoped(
     cast: Any, client_of: Any, submit: Any, settings: Any, tmp_path: Any
 ) -> None:
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
 
     settings.MEDIA_ROOT = tmp_path
     out = io.BytesIO()

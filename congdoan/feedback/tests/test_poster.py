@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import subprocess
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
+from congdoan.feedback.checks import check_site_url
 from congdoan.orgs.site import set_home_unit
 
 
@@ -86,11 +89,6 @@ def test_poster_without_the_font_says_what_to_install(
 
 def test_deploy_check_warns_when_posters_would_carry_a_loopback_address(settings: Any) -> None:
     """The demo's SITE_URL (127.0.0.1:8000) printed on a poster points workers nowhere."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from congdoan.feedback.checks import check_site_url
 
     settings.SITE_URL = "http://127.0.0.1:8000"
     assert [m.id for m in check_site_url()] == ["congdoan.W010"]

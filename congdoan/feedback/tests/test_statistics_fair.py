@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from congdoan.core.tests.test_browser import _log_in, _shot
 from congdoan.feedback import selectors
 from congdoan.feedback.models import Concern, Status
 
@@ -56,8 +58,6 @@ def test_overdue_unanswered_concerns_count_against_the_on_time_share(cast: Any) 
 def test_the_topics_by_month_chart_is_an_svg_in_the_viewers_scope(
     cast: Any, client_of: Any
 ) -> None:
-    from django.urls import reverse
-
     Concern.objects.create(unit=cast.unit_a, assigned_unit=cast.unit_a, text="a", topic="wages")
     Concern.objects.create(unit=cast.unit_b, assigned_unit=cast.unit_b, text="b", topic="safety")
     response = client_of(cast.officer_a).get(reverse("feedback:dashboard_chart"))
@@ -73,8 +73,6 @@ def test_the_topics_by_month_chart_is_an_svg_in_the_viewers_scope(
 def test_the_chart_shows_in_the_browser_under_the_sites_csp(
     desktop: Any, live_server: Any, cast: Any
 ) -> None:
-    from congdoan.core.tests.test_browser import _log_in, _shot
-
     Concern.objects.create(unit=cast.unit_a, assigned_unit=cast.unit_a, text="a", topic="wages")
     page = desktop
     errors: list[str] = []
@@ -92,8 +90,6 @@ def test_classification_quality_names_topics_in_the_viewers_language(
     cast: Any, client_of: Any, settings: Any
 ) -> None:
     """The shipped report was written in Vietnamese; an English reader gets English topics."""
-    from django.urls import reverse
-
     client = client_of(cast.district_officer)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("feedback:dashboard")).content.decode()
