@@ -10,7 +10,10 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Thư viện tài liệu")
 
     def ready(self) -> None:
-        from congdoan.core.registry import register_officer_link, register_public_link
+        from congdoan.core.registry import (  # lazy: app loading order (AppConfig.ready)
+            register_officer_link,
+            register_public_link,
+        )
 
         register_officer_link(
             "library:list",

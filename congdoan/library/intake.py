@@ -184,7 +184,7 @@ def _what_unknown_bytes_are(data: bytes) -> str:
 
 
 def _check_pdf(name: str, data: bytes) -> int:
-    import pymupdf
+    import pymupdf  # lazy: the native PDF library loads only where a PDF is read
 
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
@@ -284,7 +284,7 @@ def decode_text(name: str, data: bytes) -> str:
 
 
 def docx_text(data: bytes) -> str:
-    import docx
+    import docx  # lazy: python-docx (and lxml) load only where a DOCX is read
 
     document = docx.Document(io.BytesIO(data))
     parts = [p.text for p in document.paragraphs]
@@ -295,7 +295,7 @@ def docx_text(data: bytes) -> str:
 
 
 def pdf_page_texts(data: bytes) -> list[str]:
-    import pymupdf
+    import pymupdf  # lazy: the native PDF library loads only where a PDF is read
 
     with pymupdf.open(stream=data, filetype="pdf") as doc:
         return [unicodedata.normalize("NFC", page.get_text("text", sort=True)) for page in doc]

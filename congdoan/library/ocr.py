@@ -40,6 +40,8 @@ from PIL import Image
 from congdoan.core.processes import run_child
 from congdoan.library import layout
 from congdoan.library.resume import temp_prefix
+from congdoan.text import fold
+from congdoan.text.lexicon import is_syllable
 
 log = logging.getLogger("congdoan.library")
 
@@ -135,9 +137,6 @@ ROTATION_MIN_CONFIDENCE = 1.5
 
 
 def _syllable_share(text: str) -> float:
-    from congdoan.text import fold
-    from congdoan.text.lexicon import is_syllable
-
     words = [w.strip(".,;:!?()\"'“”-–") for w in fold(text).split() if any(c.isalnum() for c in w)]
     if not words:
         return 0.0
@@ -280,7 +279,7 @@ def render_pdf_page(data: bytes, number: int) -> PageImage:
     """Page `number` (1-based) of a PDF as a grey image at the OCR resolution (PGM: no encoding
     cost), never more than LIBRARY_OCR_MAX_PAGE_PIXELS: a 1 KB PDF can declare pages of
     7000 × 7000 points, which at 200 dpi would be 378 million pixels."""
-    import pymupdf
+    import pymupdf  # lazy: the native PDF library loads only in the worker step that needs it
 
     with pymupdf.open(stream=data, filetype="pdf") as doc:
         page = doc.load_page(number - 1)

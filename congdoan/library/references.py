@@ -7,6 +7,7 @@ its marks is read as well; the cited number and issuer are copied from the origi
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,8 +40,6 @@ class Reference:
 
 def find_references(text: str, *, own_key: str = "") -> list[Reference]:
     """The references in `text`, once each, in order, leaving out the document's own number."""
-    import unicodedata
-
     text = unicodedata.normalize("NFC", text)
     folded = fold(text)
     seen: set[tuple[str, date | None]] = set()

@@ -1,7 +1,7 @@
 """Who may do what with a document of the library: the one place that decides it.
 
 Built on the primitives of congdoan.orgs.scoping (a viewer's `Scope`: the subtrees of the units
-they manage). Selectors, services, views, the API and the feeds ask these rules; nothing else in
+they manage) and on orgs' own rule for managing a unit (congdoan.orgs.rules). Selectors, services, views, the API and the feeds ask these rules; nothing else in
 the library reads a scope to decide access. In words:
 
 - **see** a document of unit X, by its visibility:
@@ -26,6 +26,7 @@ from django.db.models import Q
 
 from congdoan.library.models import Document, Status, Visibility
 from congdoan.orgs.models import Unit
+from congdoan.orgs.rules import can_manage_unit
 from congdoan.orgs.scoping import Scope, Viewer, scope_for, unit_q
 
 
@@ -62,12 +63,12 @@ def managed_q(scope: Scope) -> Q:
 
 def can_manage(viewer: Viewer, document: Document) -> bool:
     """Whether the viewer may correct, share or retry the document: they manage its unit."""
-    return scope_for(viewer).covers_path(document.unit.path)
+    return can_manage_unit(viewer, document.unit)
 
 
 def can_upload(viewer: Viewer, unit: Unit) -> bool:
     """Whether the viewer may put documents into `unit`: they manage it."""
-    return scope_for(viewer).covers_path(unit.path)
+    return can_manage_unit(viewer, unit)
 
 
 def upload_units_q(scope: Scope) -> Q:

@@ -14,6 +14,7 @@ import pymupdf
 import pytest
 from PIL import Image
 
+from congdoan.core.processes import pid_namespace
 from congdoan.library import ocr, services
 from congdoan.library.models import Document, Page, PageStatus, Status
 
@@ -155,8 +156,6 @@ def test_a_page_whose_reader_died_is_read_again_at_once_by_the_next_library_task
 ) -> None:
     import socket
     import subprocess
-
-    from congdoan.core.processes import pid_namespace
 
     settings.LIBRARY_TESSERACT = fake_tesseract(tmp_path, 0)
     settings.LIBRARY_OCR_DETECT_ROTATION = False

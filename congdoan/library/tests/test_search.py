@@ -12,6 +12,8 @@ from congdoan.library import selectors, services, tasks
 from congdoan.library.models import Document, Visibility
 from congdoan.library.search import engine, planner, postgres
 from congdoan.library.search.highlight import snippet
+from congdoan.library.search.query import fts5_query, last_is_prefix, tsquery
+from congdoan.library.search.sql import apply_search
 from congdoan.library.search.words import fold_for_index, query_tokens
 from congdoan.text import fold
 
@@ -38,9 +40,8 @@ def make(
     tags: str = "",
 ) -> Document:
     """A processed document written straight to the table (what the pipeline leaves behind)."""
-    from congdoan.library.services import _store_blob
 
-    blob = _store_blob(f"{title}{text}{unit.pk}".encode(), "txt", "text/plain")
+    blob = services._store_blob(f"{title}{text}{unit.pk}".encode(), "txt", "text/plain")
     doc = Document.objects.create(
         unit=unit,
         blob=blob,
@@ -215,7 +216,6 @@ def test_deleted_documents_leave_the_index(cast, corpus):
 
 def test_the_database_full_text_is_there_whichever_engine_ranks(cast, corpus):
     sql = str(selectors.documents_visible(viewer=cast.admin).query)
-    from congdoan.library.search.sql import apply_search
 
     searched = str(apply_search(Document.objects.all(), ["ke"]).query)
     assert ("library_document_fts" in searched) == (connection.vendor == "sqlite")
@@ -317,8 +317,6 @@ def test_a_worker_s_sync_finding_the_index_busy_queues_itself_again_instead_of_w
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from congdoan.library.tasks import sync_search_index
-
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks_db.DatabaseBackend",
@@ -330,15 +328,15 @@ def test_a_worker_s_sync_finding_the_index_busy_queues_itself_again_instead_of_w
     )  # another worker's sync, holding the lock
     requested = timezone.now().isoformat()
     started = time.monotonic()
-    sync_search_index.call(requested_at=requested)
+    tasks.sync_search_index.call(requested_at=requested)
     assert time.monotonic() - started < 0.5  # the worker was not held
-    again = DBTaskResult.objects.get(task_path=sync_search_index.module_path)
+    again = DBTaskResult.objects.get(task_path=tasks.sync_search_index.module_path)
     assert again.run_after is not None and again.run_after > timezone.now()
     assert again.args_kwargs["kwargs"] == {"requested_at": requested}
 
     held.rollback()
     held.wait_merging_threads()
-    sync_search_index.call(**again.args_kwargs["kwargs"])  # later, on a free index
+    tasks.sync_search_index.call(**again.args_kwargs["kwargs"])  # later, on a free index
     assert corpus["plan"].pk in ids(cast.admin, query="ke hoach truyen thong")
 
 
@@ -463,7 +461,6 @@ def test_the_database_ranks_title_then_phrase_then_the_rest_newest_first(cast):
 
 
 def test_a_last_word_that_is_a_whole_syllable_is_matched_whole(cast):
-    from congdoan.library.search.query import fts5_query, last_is_prefix, tsquery
 
     assert not last_is_prefix(["bua", "an", "ca"]) and not last_is_prefix(["nam", "2025"])
     assert last_is_prefix(["ke", "hoach", "truyen", "th"]) and last_is_prefix(["zal"])
