@@ -43,7 +43,7 @@ class IntakeResult:
 def match_unit(text: str) -> tuple[Unit | None, str]:
     """(unit named by a #code or #qr-token in the text, text without that tag).
 
-    The web form's rule (selectors.intake_unit): a merged union leads to its successor; only
+    The web form's rule (rules.intake_union): a merged union leads to its successor; only
     grassroots unions and the home unit are accepted. Any other tag stays in the text and
     gives no unit (the concern goes to the home unit's inbox).
     """

@@ -166,12 +166,12 @@ def concern_export_rows(
 def concern_in_scope(*, viewer: Viewer, code: str) -> Concern:
     """The real row of a concern the viewer may act on, for a service to write and for the
     selectors below; 404 with no hint that it exists. Show it through `concern_view`."""
-    if not rules.is_officer(viewer):
-        raise Http404
     concern = visible_concerns(viewer).filter(code=clean_code(code)).first()
     if concern is None:
         raise Http404
-    rules.mark_seen(viewer, concern)
+    rules.mark_seen(viewer, concern)  # read through the visibility rule: no second query
+    if not rules.can_act_on_concern(viewer, concern):
+        raise Http404
     return concern
 
 
