@@ -156,7 +156,7 @@ def _doc_text(rng: random.Random, i: int) -> tuple[str, str, int]:
 
 def _setup_corpus(n: int) -> None:
     from congdoan.library.models import Blob, Document
-    from congdoan.library.search import fold_for_index
+    from congdoan.library.search.words import fold_for_index
     from congdoan.orgs.models import Level, Unit
 
     level = Level.objects.create(code="bench", name="bench", rank=2)
@@ -242,7 +242,7 @@ def _search_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str,
 
     from congdoan.accounts.models import User
     from congdoan.library.models import Document
-    from congdoan.library.search import query_tokens
+    from congdoan.library.search.words import query_tokens
     from congdoan.library.selectors import search_documents
 
     t0 = time.perf_counter()
@@ -300,8 +300,8 @@ def _search_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str,
     # (LIBRARY_SEARCH_ENGINE=tantivy), its index built on disk by the library's own sync.
     from django.conf import settings
 
-    from congdoan.library import engine as search_engine
-    from congdoan.library.selectors import _engine_page
+    from congdoan.library.search import engine as search_engine
+    from congdoan.library.search.planner import engine_page
 
     settings.LIBRARY_SEARCH_ENGINE = "tantivy"
     settings.LIBRARY_SEARCH_INDEX_DIR = tempfile.mkdtemp(prefix="congdoan-bench-index-")
@@ -320,7 +320,7 @@ def _search_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str,
                 return search_documents(viewer=admin, query=q, per_page=20)
 
             def engine_alone(t: list[str] = tokens) -> Any:
-                return _engine_page(Document.objects.all(), t, 0, 20)
+                return engine_page(Document.objects.all(), t, 0, 20)
 
             def scoped_engine(q: str = q) -> Any:
                 return search_documents(viewer=officer, query=q, per_page=20)
@@ -387,7 +387,7 @@ def _ocr_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str, st
     from django.conf import settings
     from django.db import transaction
 
-    from congdoan.library import ocr, services
+    from congdoan.library import ocr, pipeline, services
     from congdoan.library.models import Document
     from congdoan.library.render import PaperDocument, render_page
     from congdoan.orgs.models import Unit
@@ -451,9 +451,9 @@ def _ocr_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str, st
             doc_obj = services.document_upload(
                 actor=None, unit=unit, name=f"bench-{i}.png", data=data
             )
-        services.document_process(document_id=doc_obj.pk)
+        pipeline.document_process(document_id=doc_obj.pk)
         while Document.objects.get(pk=doc_obj.pk).status == "ocr":
-            services.document_ocr_step(document_id=doc_obj.pk)
+            pipeline.document_ocr_step(document_id=doc_obj.pk)
 
     ours = bare = 0.0
     with tempfile.TemporaryDirectory() as tmp:

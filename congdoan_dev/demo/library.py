@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from congdoan.library import services
+from congdoan.library import pipeline, services, tasks
 from congdoan.library.intake import Refused
 from congdoan.library.models import Document, Status
 from congdoan.library.render import FONT_PATH, PaperDocument, render_page
@@ -549,7 +549,7 @@ def _add(
                 actor=None, unit=unit, name=name, data=data, visibility=visibility, tags=tags
             )
             # Read it now so the demo shows results at once; only scans wait for the OCR worker.
-            services.document_process(document_id=doc.pk)
+            tasks.queue_next(doc.pk, pipeline.document_process(document_id=doc.pk))
             if uploaded_at is not None:
                 dated = Document.objects.filter(pk=doc.pk)
                 dated.update(created_at=uploaded_at)
