@@ -272,7 +272,7 @@ def _search_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str,
     officer = _bench_officer()
     rng = random.Random(7)
     queries = [rng.choice(QUERIES) for _ in range(args.queries)]
-    from congdoan.library import selectors
+    from congdoan.library.search import planner
 
     ours, backend_only, tv, scoped = [], [], [], []
     for q in queries:
@@ -282,7 +282,7 @@ def _search_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str,
             return search_documents(viewer=admin, query=q, per_page=20)
 
         def backend(t: list[str] = tokens) -> Any:
-            return selectors._database_page(Document.objects.all(), t, 0, 20, True)
+            return planner.database_page(Document.objects.all(), t, 0, 20, True)
 
         parsed = index.parse_query(" ".join(f"+{t}" for t in tokens), ["body"])
 
