@@ -23,6 +23,8 @@ from django.db.models import Q
 
 from congdoan.core.importer import SheetError
 from congdoan.feedback import importers
+from congdoan.feedback.deadlines import check_deadlines, erase_expired_contacts
+from congdoan.feedback.tasks import feedback_check_deadlines
 from congdoan.orgs.models import Unit
 
 
@@ -138,14 +140,12 @@ class Command(BaseCommand):
         elif action == "check-deadlines":
             self._check(options["schedule"])
         elif action == "erase-expired":
-            from congdoan.feedback.deadlines import erase_expired_contacts
-
             self.stdout.write(f"erased: {erase_expired_contacts()}")
         elif action == "import-forms":
             import_forms(self, options)
 
     def _classify(self, batch: int) -> None:
-        from congdoan.feedback.triage import analyse_many
+        from congdoan.feedback.triage import analyse_many  # lazy: loads the classifiers
 
         stdin = sys.stdin
         lines: list[str] = []
@@ -167,7 +167,7 @@ class Command(BaseCommand):
             flush()
 
     def _retrain(self, options: dict[str, Any]) -> None:
-        from congdoan.feedback.training import retrain
+        from congdoan.feedback.training import retrain  # lazy: the training stack
 
         out = Path(options["out"]) if options["out"] else None
         if options["ship"]:
@@ -206,15 +206,11 @@ class Command(BaseCommand):
 
     def _check(self, schedule: bool) -> None:
         if schedule:
-            from congdoan.feedback.tasks import feedback_check_deadlines
-
             try:
                 feedback_check_deadlines.enqueue(reschedule=True)
             except Exception as exc:  # a broken queue must say so, not pass silently
                 raise CommandError(f"could not enqueue: {exc}") from exc
             self.stdout.write("scheduled")
             return
-        from congdoan.feedback.deadlines import check_deadlines
-
         counts = check_deadlines()
         self.stdout.write(" ".join(f"{k}={v}" for k, v in counts.items()))
