@@ -34,8 +34,6 @@ def _compiled_pattern(tokens: tuple[str, ...]) -> regex.Pattern[str]:
 # The most frequent syllables of Vietnamese ("về", "và", "của", "hội", "an"…): alone, such a
 # word of the query is marked only within a phrase of the query, or when nothing else matches.
 COMMON_WORDS = 100
-
-
 _GLUE_RE = regex.compile(r"[^a-z0-9]{1,4}")
 
 

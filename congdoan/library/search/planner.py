@@ -147,8 +147,6 @@ def _titles_everywhere(tokens: list[str]) -> bool:
 # PostgreSQL only the first: checking a phrase there tests each document's vector with its
 # positions (5–8 ms for 500 documents), where FTS5 reads the window's position lists (2 ms).
 PHRASE_SLICES = (0, 64, None)
-
-
 PHRASE_SLICES_POSTGRES = (0, 64)
 
 
@@ -168,11 +166,7 @@ def _phrase_matches(tokens: list[str], window: list[int], wanted: int) -> list[i
 
 
 ENGINE_FIRST_CANDIDATES = 200
-
-
 ENGINE_MAX_CANDIDATES = 8 * (COUNT_CAP + 1)
-
-
 ENGINE_ESTIMATE_MARGIN = 2
 
 

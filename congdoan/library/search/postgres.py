@@ -24,8 +24,6 @@ from django.db.models import QuerySet
 from congdoan.library.models import Document
 
 _STATISTICS: dict[str, tuple[float, Any]] = {}  # key → (read at, value)
-
-
 STATISTICS_TTL = 600.0
 
 
@@ -88,16 +86,13 @@ def search_transaction() -> Iterator[None]:
         yield
 
 
-BITMAP_TIER_COST = (
-    1.0  # per window row: the title and phrase tests after a bitmap ÷ a fetched match
-)
-
-
-WALK_ROW_COST = 1.0  # a row tested while walking (its tsvector in the row: migration 0005) ÷ a match fetched from the bitmap
-
-
-# PostgreSQL: the title tier searches the whole library (GIN bitmap of `search_head`) when its
-# rarest word heads at most this many documents; otherwise the titles of the window.
+# The cost model, in units of one match fetched from the GIN bitmap (measured):
+# per window row, the title and phrase tests after a bitmap;
+BITMAP_TIER_COST = 1.0
+# a row tested while walking the primary key (its tsvector in the row: migration 0005).
+WALK_ROW_COST = 1.0
+# The title tier searches the whole library (GIN bitmap of `search_head`) when its rarest word
+# heads at most this many documents; otherwise the titles of the window.
 HEAD_BITMAP_ROWS = 2000
 
 

@@ -19,8 +19,6 @@ from congdoan.text import fold
 from congdoan.text.lexicon import syllable_counts
 
 _TOKEN_RE = regex.compile(r"[a-z0-9]+")
-
-
 MAX_QUERY_TOKENS = 12
 
 
