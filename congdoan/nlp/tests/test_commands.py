@@ -101,7 +101,9 @@ def test_nlp_eval_prints_the_share_of_restored_concern_words_to_correct() -> Non
     row = next(line for line in out.getvalue().splitlines() if line.startswith("concern"))
     assert "restore_eval.txt (80 concerns" in row
     share = float(row.split("|")[2])
-    assert 0.0 < share < 20.0
+    # Reported 5.50 % of 1,037 words (README); standard error 0.82 by a bootstrap over the 80
+    # concerns (measured 2026-12-06): more than two standard errors worse fails.
+    assert 0.0 < share <= 5.50 + 2 * 0.82
     assert "flagged unsure" in row
 
 
