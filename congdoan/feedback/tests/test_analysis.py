@@ -139,7 +139,9 @@ def test_shipped_model_keeps_its_quality_on_the_held_apart_set() -> None:
     model = topic_model()
     assert model is not None, "the shipped model is missing"
     result = evaluate(model, heldout_rows())
-    assert result["accuracy"] >= 0.65, result
+    # docs/feedback.md reports accuracy 0.80 on the 100 held-apart concerns; the binomial
+    # standard error there is 0.04: more than two standard errors lower fails.
+    assert result["accuracy"] >= 0.80 - 2 * 0.04, result
 
 
 def test_topic_by_month_table_counts_and_shows_the_change(cast: Any) -> None:
