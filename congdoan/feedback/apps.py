@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from congdoan.core.registry import register_officer_link, register_public_link
+from congdoan.feedback import checks  # noqa: F401  (registers SITE_URL's deploy check)
+from congdoan.periodic.registry import register_job
 
 
 class FeedbackConfig(AppConfig):
@@ -10,14 +17,10 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Ý kiến người lao động")
 
     def ready(self) -> None:
-        from datetime import timedelta
-
-        from django.conf import settings
-
-        from congdoan.core.registry import register_officer_link, register_public_link
-        from congdoan.feedback import checks  # noqa: F401  (SITE_URL's deploy check)
-        from congdoan.feedback.channels import outcomes  # noqa: F401  (connects the outbox's signals)
-        from congdoan.periodic.registry import register_job
+        # Each registers itself on import: the tasks with services.queue, the outcomes with the
+        # outbox's signals.
+        from congdoan.feedback import tasks  # noqa: F401  # lazy: imports models (app loading)
+        from congdoan.feedback.channels import outcomes  # noqa: F401  # lazy: imports models (app loading)
 
         # The deadline sweep runs on the scheduler's clock, whatever became of its last run.
         register_job(

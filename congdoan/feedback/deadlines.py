@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 
 from congdoan.feedback.channels import concern_ref, log_delivery
 from congdoan.feedback.models import OPEN_STATUSES, Concern, ConcernEvent
+from congdoan.feedback.services.routing import deadline_for, fallback_unit, upper_unit
+from congdoan.feedback.triage import triage_leftovers
 from congdoan.orgs.models import Appointment, Unit
 from congdoan.outbox.services import email_enqueue
 
@@ -65,8 +67,6 @@ def recipients(concern: Concern) -> list[str]:
         return [concern.assignee.email]
     unit = concern.assigned_unit or concern.unit
     if unit is None:
-        from congdoan.feedback.services import fallback_unit
-
         unit = fallback_unit()
     return officer_emails_upward(unit)
 
@@ -151,8 +151,6 @@ def _remind(now: Any) -> int:
 
 def _escalate(now: Any) -> int:
     """Overdue and never escalated: hand it to the level above (the district) and tell them."""
-    from congdoan.feedback.services import _upper_unit, deadline_for
-
     moved = 0
     rows = Concern.objects.filter(
         status__in=OPEN_STATUSES, due_at__lt=now, escalated_at__isnull=True
@@ -160,7 +158,7 @@ def _escalate(now: Any) -> int:
     for concern in rows.select_related("assigned_unit", "assigned_unit__level", "unit")[:500]:
         target = concern.assigned_unit
         if target is not None and target.level.is_grassroots:
-            target = _upper_unit(target)
+            target = upper_unit(target)
         with transaction.atomic():
             claimed = Concern.objects.filter(
                 pk=concern.pk, escalated_at__isnull=True, due_at__lt=now
@@ -204,28 +202,8 @@ def erase_expired_contacts(now: Any = None) -> int:
 
 def check_deadlines(now: Any = None) -> dict[str, int]:
     """One sweep. Steps: 1. triage what was never triaged; 2. remind; 3. escalate; 4. retention."""
-    from congdoan.feedback.services import TRIAGE_BATCH, triage_one, triage_pending, untriaged
-
     now = now or timezone.now()
-    triaged, failed, sweep_limit = 0, False, 500
-    while triaged < sweep_limit:
-        try:
-            done = triage_pending(limit=min(TRIAGE_BATCH, sweep_limit - triaged))
-        except Exception:
-            log.exception("feedback: batch triage failed; triaging one by one")
-            failed = True
-            break
-        if done == 0:
-            break
-        triaged += done
-    if failed:
-        # One by one, so that one bad concern cannot hold back the others.
-        for pk in untriaged(sweep_limit - triaged):
-            try:
-                triaged += triage_one(concern_id=pk)
-            except Exception:
-                log.exception("feedback: triage of concern %s failed; will retry next sweep", pk)
-    counts = {"triaged": triaged}
+    counts = {"triaged": triage_leftovers()}
     # Each step on its own: one that fails (a bug, a lock) is logged and the others still run.
     for name, step in (
         ("reminded", _remind),

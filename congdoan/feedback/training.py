@@ -23,10 +23,17 @@ from django.utils import timezone
 
 from congdoan.audit.services import audit_record
 from congdoan.feedback.models import Concern, Topic
-from congdoan.feedback.tasks import retrain_models
+from congdoan.feedback.services import queue
+from congdoan.feedback.services.history import signed_in
+from congdoan.feedback.triage.classifiers import model_dir, reset_models
+from congdoan.feedback.triage.keywords import urgency_for
+from congdoan.orgs.scoping import Viewer
+from congdoan.text.classify import FeatureConfig, TextClassifier
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REPORT_FILE = "report.json"
+# Pinned, so that a change of the toolkit's defaults does not silently change our model.
+FEATURES = FeatureConfig(word_ngrams=2, char_min=2, char_max=5)
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -104,8 +111,6 @@ def evaluate_urgency(
     rows: list[dict[str, Any]], topic_model: Any, urgency_model: Any
 ) -> dict[str, Any]:
     """The urgency decision (rules + these models) against hand labels: accuracy, per-level P/R."""
-    from congdoan.feedback.triage import urgency_for
-
     labelled = [r for r in rows if r.get("urgency")]
     if not labelled:
         return {"n": 0}
@@ -142,12 +147,6 @@ def retrain(
 
     The shipped model (`--ship`) is built from the seed set only: no deployment's data in the package.
     """
-    from congdoan.feedback.triage import reset_models
-    from congdoan.text.classify import FeatureConfig, TextClassifier
-
-    # Pinned, so that a change of the toolkit's defaults does not silently change our model.
-    FEATURES = FeatureConfig(word_ngrams=2, char_min=2, char_max=5)
-
     seed = seed_rows()
     heldout = heldout_rows()
     heldout_texts = {r["text"] for r in heldout}
@@ -213,8 +212,7 @@ def retrain(
 
 
 def load_report() -> dict[str, Any] | None:
-    from congdoan.feedback.triage import model_dir
-
+    """The report of the model in use (retrained, else shipped); None without one."""
     folder = model_dir()
     if folder is None or not (folder / REPORT_FILE).exists():
         return None
@@ -260,21 +258,22 @@ def _write_state(**fields: Any) -> None:
     tmp.replace(path)
 
 
-def retrain_request(*, actor: Any) -> bool:
+def retrain_request(*, actor: Viewer) -> bool:
     """Queue a retraining on the worker (the Office's button); False when one is already
     queued or running. The state says "queued" at once; the task moves it on."""
     state = retrain_state()
     if state is not None and state["busy"]:
         return False
+    officer = signed_in(actor)
     _write_state(
         status="queued",
-        by=actor.get_full_name() or str(actor),
+        by=(officer.get_full_name() if officer else "") or str(actor),
         asked_at=timezone.localtime().strftime("%H:%M %d/%m/%Y"),
         finished_at="",
         error="",
     )
     audit_record(actor=actor, action="feedback.model.retrain", changes={})
-    transaction.on_commit(lambda: retrain_models.enqueue())
+    transaction.on_commit(lambda: queue.task_named("retrain_models").enqueue())
     return True
 
 

@@ -580,7 +580,7 @@ def _triage(workers: int) -> None:
     from congdoan.feedback.models import Concern
 
     # 1. In this process (no queue, no process start): one concern at a time, then one batch.
-    from congdoan.feedback.services import TRIAGE_BATCH, triage_one, triage_pending
+    from congdoan.feedback.triage import TRIAGE_BATCH, triage_one, triage_pending
 
     one_ids = list(
         Concern.objects.filter(triaged_at__isnull=True)
@@ -692,13 +692,13 @@ def _triage(workers: int) -> None:
     # The text analysis alone, batched as the triage does it.
     sample = list(Concern.objects.order_by("-pk").values_list("text", flat=True)[:200])
     if sample:
-        from congdoan.feedback.services import _signature_of
         from congdoan.feedback.triage import analyse_many
+        from congdoan.feedback.triage.clustering import signature_of
 
         t0 = time.perf_counter()
         analyse_many(sample)
         for text in sample:
-            _signature_of(text)
+            signature_of(text)
         per = (time.perf_counter() - t0) / len(sample)
         print(
             f"triage analysis alone (restore, classify, signature; no database; batch of "

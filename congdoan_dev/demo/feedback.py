@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from congdoan.accounts.models import User
 from congdoan.feedback.models import AnswerTemplate, Channel, Concern, ConcernEvent, Status
-from congdoan.feedback.services import _cluster, _signature_of, deadline_for, route
+from congdoan.feedback.services.routing import deadline_for, route
+from congdoan.feedback.triage.clustering import cluster_one, signature_of
 from congdoan.orgs.models import Appointment, Unit
 
 MARKER = "demo-"
@@ -241,7 +242,7 @@ def seed(stdout: Any = None) -> None:
                 concern.status, concern.reopen_count = Status.REOPENED, 1
                 concern.due_at = deadline_for(result.urgency, reopened_at)
                 events.append(("reopen", Status.REOPENED, reopened_at, None))
-        concern.signature = _signature_of(row["text"])
+        concern.signature = signature_of(row["text"])
         concern.save()
         ConcernEvent.objects.create(
             concern=concern, kind="submit", to_status=Status.RECEIVED, created_at=when
@@ -254,7 +255,7 @@ def seed(stdout: Any = None) -> None:
                 actor=actor,
                 created_at=min(at, now),
             )
-        _cluster(concern, concern.signature)
+        cluster_one(concern, concern.signature)
         created += 1
     # The demo member (login 0912345678, May Phú Minh) sent a few of them herself.
     phuminh = by_code.get("PX-MAY-PHUMINH")

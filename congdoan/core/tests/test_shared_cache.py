@@ -32,7 +32,7 @@ from congdoan.feedback import services
 accepted = 0
 for _ in range(int(sys.argv[2])):
     try:
-        services._throttle(sys.argv[1])
+        services.throttle_submission(sys.argv[1])
         accepted += 1
     except services.Throttled:
         pass
@@ -81,11 +81,11 @@ def test_two_processes_share_the_count(settings: Any, database_cache: None) -> N
     settings.FEEDBACK_RATE_LIMIT_PER_MINUTE = 5
     _away_from_the_minute_boundary()
     for _ in range(3):
-        services._throttle("10.9.0.1")
+        services.throttle_submission("10.9.0.1")
     child = _start("10.9.0.1", 4)
     assert child.communicate(timeout=60)[0].strip() == "2"  # 3 here + 2 there = the limit
     with pytest.raises(services.Throttled):
-        services._throttle("10.9.0.1")
+        services.throttle_submission("10.9.0.1")
 
 
 @pytest.mark.django_db(transaction=True)

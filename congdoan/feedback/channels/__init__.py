@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
 
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from congdoan.feedback.channels import sms
+from congdoan.feedback.models import Channel, Concern, ConcernEvent
 from congdoan.outbox.errors import ChannelError, ChannelNotConfigured
 from congdoan.outbox.models import OutboundMessage
 from congdoan.outbox.services import message_enqueue
@@ -40,10 +41,8 @@ def concern_ref(concern_id: int) -> str:
     return f"feedback.concern:{concern_id}"
 
 
-def tracking_url(concern: Any) -> str:
+def tracking_url(concern: Concern) -> str:
     """The public page where the worker follows this concern with its code."""
-    from django.urls import NoReverseMatch, reverse
-
     base = settings.SITE_URL.rstrip("/")
     try:
         return base + reverse("feedback:track", args=[concern.code])
@@ -55,31 +54,30 @@ def log_delivery(concern_id: int | None, *, kind: str, note: str) -> None:
     """The delivery log: one line in the concern's history (officers see it)."""
     if concern_id is None:
         return
-    from congdoan.feedback.models import ConcernEvent
-
     try:
         ConcernEvent.objects.create(concern_id=concern_id, kind=kind, note=note[:1000])
     except Exception:  # the log must never turn a sent message into a failure
         logger.exception("could not log %s for concern %s", kind, concern_id)
 
 
-def answer_message(concern: Any) -> str:
+def answer_message(concern: Concern) -> str:
+    """The answer as one message: "Trả lời ý kiến YK-…: …"."""
     text = " ".join((concern.answer_text or "").split())
     return _("Trả lời ý kiến %(code)s: %(text)s") % {"code": concern.code, "text": text}
 
 
-def deliver_answer(concern: Any) -> OutboundMessage | None:
+def deliver_answer(concern: Concern) -> OutboundMessage | None:
     """Queue the answer for Zalo or SMS in the outbox; no-op for the other channels.
 
     A concern without the contact (erased after the retention period) or a channel that is
     not configured is logged on the concern and queues nothing: retrying cannot help.
     """
     channel = str(concern.channel)
-    if channel == "zalo":
+    if channel == Channel.ZALO:
         recipient = concern.contact_zalo_id
         text = answer_message(concern)
         missing = "" if settings.ZALO_OA_ACCESS_TOKEN else "ZALO_OA_ACCESS_TOKEN"
-    elif channel == "sms":
+    elif channel == Channel.SMS:
         recipient = concern.contact_phone
         text = sms.fit_segments(
             answer_message(concern), settings.SMS_MAX_SEGMENTS, link=tracking_url(concern)

@@ -150,15 +150,17 @@ def test_rate_limit_window_resets_the_next_minute(
 ) -> None:
     from datetime import datetime, timedelta
 
+    from django.utils import timezone
+
     from congdoan.feedback import services
 
     start = datetime(2026, 11, 27, 8, 0, 5, tzinfo=UTC)
     clock = {"now": start}
-    monkeypatch.setattr(services.timezone, "now", lambda: clock["now"])
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
     for _ in range(settings.FEEDBACK_RATE_LIMIT_PER_MINUTE):
-        services._throttle("10.3.3.3")
+        services.throttle_submission("10.3.3.3")
     with pytest.raises(services.Throttled):
-        services._throttle("10.3.3.3")
-    services._throttle("10.3.3.4")  # another address is not affected
+        services.throttle_submission("10.3.3.3")
+    services.throttle_submission("10.3.3.4")  # another address is not affected
     clock["now"] = start + timedelta(minutes=1)
-    services._throttle("10.3.3.3")
+    services.throttle_submission("10.3.3.3")

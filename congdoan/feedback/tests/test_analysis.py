@@ -134,7 +134,7 @@ def test_held_apart_data_never_overlaps_the_seed_set() -> None:
 
 def test_shipped_model_keeps_its_quality_on_the_held_apart_set() -> None:
     from congdoan.feedback.training import evaluate
-    from congdoan.feedback.triage import topic_model
+    from congdoan.feedback.triage.classifiers import topic_model
 
     model = topic_model()
     assert model is not None, "the shipped model is missing"

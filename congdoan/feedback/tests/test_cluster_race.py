@@ -11,7 +11,8 @@ import pytest
 from django.db import close_old_connections, connection, connections
 
 from congdoan.feedback.models import Channel
-from congdoan.feedback.services import concern_submit, triage_one
+from congdoan.feedback.services import concern_submit
+from congdoan.feedback.triage import triage_one
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

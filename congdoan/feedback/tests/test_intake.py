@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from congdoan import testing
 from congdoan.feedback.deadlines import check_deadlines
 from congdoan.feedback.models import Channel, Concern, Status, Topic, Urgency
-from congdoan.feedback.services import concern_submit, concern_triage
+from congdoan.feedback.services import concern_submit
+from congdoan.feedback.triage import concern_triage
 from congdoan.text import fold
 
 
@@ -78,9 +79,9 @@ def test_tracking_code_is_understood_however_it_is_typed(typed: str) -> None:
 
 
 def test_sentiment_uses_the_toolkits_model_when_it_is_shipped() -> None:
-    from congdoan.feedback.triage import TEXT_MODELS_DIR, sentiment_model
+    from congdoan.feedback.triage.classifiers import SENTIMENT_MODEL_DIR, sentiment_model
 
-    if not (TEXT_MODELS_DIR / "uit_vsfc_sentiment" / "model.npz").exists():
+    if not (SENTIMENT_MODEL_DIR / "model.npz").exists():
         testing.missing("the sentiment model", "the text toolkit ships none in this checkout")
     model = sentiment_model()
     assert model is not None and {"negative", "positive"} <= set(model.labels)

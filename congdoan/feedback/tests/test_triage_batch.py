@@ -9,7 +9,8 @@ import pytest
 
 from congdoan.feedback.deadlines import check_deadlines
 from congdoan.feedback.models import Channel, Cluster, Concern, ConcernEvent, Status
-from congdoan.feedback.services import concern_submit, triage_one, triage_pending
+from congdoan.feedback.services import concern_submit
+from congdoan.feedback.triage import triage_one, triage_pending
 
 DATABASE_TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "ocr"]}
@@ -87,17 +88,17 @@ def test_officers_correction_and_assignment_before_triage_are_kept(
 def test_a_concern_the_pipeline_chokes_on_does_not_hold_back_the_others(
     cast: Any, monkeypatch: Any
 ) -> None:
-    from congdoan.feedback import triage
+    from congdoan.feedback.triage import analysis
 
     concerns = _waiting(cast, 3)
-    real = triage.analyse_many
+    real = analysis.analyse_many
 
     def choke(texts: list[str]) -> Any:
         if any("tổ 1" in t for t in texts):
             raise ValueError("bad text")
         return real(texts)
 
-    monkeypatch.setattr(triage, "analyse_many", choke)
+    monkeypatch.setattr(analysis, "analyse_many", choke)
     counts = check_deadlines()
     assert counts["triaged"] == 2
     assert Concern.objects.get(pk=concerns[1].pk).triaged_at is None
