@@ -19,16 +19,35 @@ files. Steps:
 from __future__ import annotations
 
 import gzip
+import json
 import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from congdoan.text import datasets
+from congdoan.text.classify import HEAD_FILE, TextClassifier, _fingerprint
+from congdoan.text.correct import corrections
+from congdoan.text.evaluate import CLASSIFIERS, Row, format_table, run_all, syllable_accuracy
+from congdoan.text.lexicon import syllable_counts
+from congdoan.text.lm import N_SPECIAL, SyllableLM
+from congdoan.text.metrics import macro_f1
+from congdoan.text.restore import Restorer, default_restorer
 from congdoan.text.shipped import MODELS_DIR, SENTIMENT, TOPIC, TOXICITY
-from congdoan.text.vietnamese import normalize_tone
+from congdoan.text.vietnamese import fold, normalize_tone, strip_marks
+from congdoan_dev.textbuild.corpus import Vocabulary, encode_corpus, extend_vocabulary
+from congdoan_dev.textbuild.heads import (
+    DATA_NAMES,
+    HEAD_HIDDEN,
+    accurate_row,
+    accurate_section,
+    build_heads,
+    old_section,
+)
+from congdoan_dev.textbuild.restore_model import build_lm
 
 BUILD_COMMAND = "congdoan text build-models"
 
@@ -53,8 +72,6 @@ def build_lexicons(data: Path, out: Path) -> dict[str, int]:
 
 
 def build_language_model(data: Path, out: Path, log: Callable[[str], None]) -> dict[str, object]:
-    from congdoan_dev.textbuild.corpus import Vocabulary, encode_corpus, extend_vocabulary
-    from congdoan_dev.textbuild.restore_model import build_lm
 
     vocab = extend_vocabulary(
         data,
@@ -86,10 +103,6 @@ def build_language_model(data: Path, out: Path, log: Callable[[str], None]) -> d
 def dev_text_accuracy(path: Path, sentences: list[str], max_sentences: int = 4000) -> float:
     """Syllable accuracy (per cent) of ``Restorer`` on held-out sentences in input form
     (lower case, numbers and commas gone), marks stripped: the development figure."""
-    from congdoan.text.evaluate import syllable_accuracy
-    from congdoan.text.lm import SyllableLM
-    from congdoan.text.restore import Restorer
-    from congdoan.text.vietnamese import strip_marks
 
     gold = sentences[:: max(1, len(sentences) // max_sentences)][:max_sentences]
     restored = Restorer(SyllableLM(path)).restore_lines([strip_marks(s) for s in gold])
@@ -98,8 +111,6 @@ def dev_text_accuracy(path: Path, sentences: list[str], max_sentences: int = 400
 
 def dev_accuracy(path: Path, dev: np.ndarray, max_sentences: int = 3000) -> float:
     """Syllable accuracy (per cent) of restoration on held-out corpus lines, marks stripped."""
-    from congdoan.text.lm import N_SPECIAL, SyllableLM
-    from congdoan.text.vietnamese import fold
 
     lm = SyllableLM(path)
     folds = [fold(s) for s in lm.syllables]
@@ -123,8 +134,6 @@ def dev_accuracy(path: Path, dev: np.ndarray, max_sentences: int = 3000) -> floa
 
 
 def build_classifier(name: str, out: Path) -> dict[str, object]:
-    from congdoan.text.classify import TextClassifier
-    from congdoan.text.metrics import macro_f1
 
     if name == TOXICITY:
         train, dev = datasets.vihsd("train"), datasets.vihsd("dev")
@@ -154,9 +163,6 @@ def build_all(
     evaluate: bool = True,
     heads: bool = True,
 ) -> dict[str, object]:
-    from tqdm import tqdm
-
-    from congdoan_dev.textbuild.heads import HEAD_HIDDEN, accurate_row, build_heads
 
     data = data or datasets.datasets_dir()
     out = out or MODELS_DIR
@@ -179,17 +185,11 @@ def build_all(
         report[name] = step()
         log(f"{name}: {report[name]}")
     if evaluate:
-        from congdoan.text.evaluate import format_table, run_all
-        from congdoan.text.lexicon import syllable_counts
-        from congdoan.text.lm import SyllableLM
-
         # Fresh models: drop anything cached from before the build.
         SyllableLM.default.cache_clear()
         syllable_counts.cache_clear()
-        from congdoan.text.restore import default_restorer
 
         default_restorer.cache_clear()
-        from congdoan.text.correct import corrections
 
         corrections.cache_clear()
         rows = run_all(models_dir=out)
@@ -202,9 +202,6 @@ def build_all(
 
 
 def write_model_cards(out: Path, report: dict[str, object]) -> None:
-    from congdoan.text.classify import HEAD_FILE
-    from congdoan.text.evaluate import Row
-    from congdoan_dev.textbuild.heads import DATA_NAMES, accurate_section, old_section
 
     rows: list[Row] = report.get("evaluation", [])  # type: ignore[assignment]
     by_task = {r.task: r for r in rows}
@@ -319,17 +316,12 @@ Built {today} with `{BUILD_COMMAND}`.
 
 def by_task_name(name: str) -> str:
     """The evaluation row name (``Row.task``) of a shipped classifier."""
-    from congdoan.text.evaluate import CLASSIFIERS
 
     return CLASSIFIERS[name][0]
 
 
 def stale_note(folder: Path) -> str:
     """A warning line when the head in ``folder`` was tuned against another linear model."""
-    import json
-
-    from congdoan.text.classify import HEAD_FILE, TextClassifier, _fingerprint
-    from congdoan_dev.textbuild.heads import HEAD_HIDDEN
 
     with np.load(folder / HEAD_FILE) as data:
         meta = json.loads(data["meta"].tobytes().decode("utf-8"))

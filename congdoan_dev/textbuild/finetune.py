@@ -74,7 +74,7 @@ def fq_act(x: torch.Tensor) -> torch.Tensor:
     return x + (q - x).detach()
 
 
-class QLinear(nn.Module):
+class QLinear(nn.Module):  # type: ignore[misc]  # torch: only on the GPU machine
     def __init__(
         self, codes: np.ndarray, w: np.ndarray, d: np.ndarray, bias: np.ndarray, rank: int
     ) -> None:
@@ -107,7 +107,7 @@ class QLinear(nn.Module):
         return F.linear(fq_act(x), self.weight(), self.bias)
 
 
-class Layer(nn.Module):
+class Layer(nn.Module):  # type: ignore[misc]  # torch: only on the GPU machine
     def __init__(
         self, base: dict[str, np.ndarray], i: int, rank: int, heads: int, eps: float
     ) -> None:
@@ -140,7 +140,7 @@ class Layer(nn.Module):
         return self.oln(x + self.lin["fo"](mid))
 
 
-class Encoder(nn.Module):
+class Encoder(nn.Module):  # type: ignore[misc]  # torch: only on the GPU machine
     def __init__(self, base: dict[str, np.ndarray], n_labels: int, rank: int) -> None:
         super().__init__()
         _, word = dequant(base["emb.word.d"], base["emb.word.qs"])

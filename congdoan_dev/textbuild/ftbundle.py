@@ -30,7 +30,11 @@ from pathlib import Path
 import numpy as np
 
 from congdoan.text import shipped
+from congdoan.text.classify import TextClassifier, encoder_texts
+from congdoan.text.datasets import classifier_split
 from congdoan.text.e5bin import FLOATS, MATRICES, E5File
+from congdoan.text.shipped import MODELS_DIR
+from congdoan.text.vietnamese import strip_marks
 
 HERE = Path(__file__).resolve().parent
 TASKS = shipped.DATASET
@@ -101,10 +105,6 @@ def _clip(ids: list[int]) -> list[int]:
 
 
 def build(out: Path, limit: int | None = None) -> None:
-    from congdoan.text.classify import TextClassifier, encoder_texts
-    from congdoan.text.datasets import classifier_split
-    from congdoan.text.shipped import MODELS_DIR
-    from congdoan.text.vietnamese import strip_marks
 
     out.mkdir(parents=True, exist_ok=True)
     tok = Tokenizer(out)

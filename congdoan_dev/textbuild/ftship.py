@@ -20,7 +20,18 @@ from pathlib import Path
 import numpy as np
 
 from congdoan.text import shipped
+from congdoan.text.classify import (
+    TUNED_FILE,
+    AccurateClassifier,
+    EncoderHead,
+    TextClassifier,
+    _log_softmax,
+)
+from congdoan.text.datasets import classifier_split
+from congdoan.text.metrics import macro_f1
+from congdoan.text.shipped import MODELS_DIR
 from congdoan.text.storage import save_npz
+from congdoan_dev.textbuild.heads import choose_readings
 
 TASKS = shipped.CLASSIFIERS
 
@@ -39,16 +50,6 @@ def delta_arrays(result: dict[str, np.ndarray], meta: dict[str, object]) -> dict
 
 
 def ship(result_file: Path, folder: Path, log=print) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    from congdoan.text.classify import (
-        TUNED_FILE,
-        AccurateClassifier,
-        EncoderHead,
-        TextClassifier,
-        _log_softmax,
-    )
-    from congdoan.text.datasets import classifier_split
-    from congdoan.text.metrics import macro_f1
-    from congdoan_dev.textbuild.heads import choose_readings
 
     name = folder.name
     with np.load(result_file) as z:
@@ -127,7 +128,6 @@ def ship(result_file: Path, folder: Path, log=print) -> dict[str, object]:  # ty
 
 
 def main() -> None:
-    from congdoan.text.shipped import MODELS_DIR
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path, help="finetune.py's --out folder")

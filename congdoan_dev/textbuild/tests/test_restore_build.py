@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from congdoan_dev.textbuild.corpus import _TOKEN_RE, input_like
+from congdoan_dev.textbuild.noisy_dev import noisy_pairs
 
 
 def test_input_like_lowers_and_drops_numbers_commas_brackets_and_quotes() -> None:
@@ -21,7 +22,6 @@ def test_corpus_tokens_keep_numbers_and_codes_whole_as_the_restorer_reads_them()
 
 
 def test_the_noisy_development_set_injects_one_to_three_errors_per_sentence() -> None:
-    from congdoan_dev.textbuild.noisy_dev import noisy_pairs
 
     sentences = [
         "Công đoàn cơ sở tổ chức hội nghị người lao động vào tháng ba",
