@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import glob
 
-import pytest
-
+from congdoan import testing
 from congdoan_dev.bench import faults as bench
 
 
@@ -42,5 +41,5 @@ def test_a_phase_with_a_500_or_a_lost_concern_is_not_clean() -> None:
 
 def test_postgres_binaries_are_found_under_usr_lib() -> None:
     if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
-        pytest.skip("PostgreSQL server binaries are not installed")
+        testing.missing("PostgreSQL", "its server binaries are not installed (make system-deps)")
     assert (bench.postgres_bin() / "pg_ctl").exists()
