@@ -384,7 +384,7 @@ FEEDBACK_POSTER_FONT_BOLD = env_str(
     "FEEDBACK_POSTER_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 )
 FEEDBACK_MODEL_DIR = Path(
-    env_str("FEEDBACK_MODEL_DIR", str(PACKAGE_DIR / "feedback" / "models" / "topic"))
+    env_str("FEEDBACK_MODEL_DIR", str(PACKAGE_DIR / "feedback" / "trained" / "topic"))
 )
 FEEDBACK_TRAINED_MODEL_DIR = Path(
     env_str("FEEDBACK_TRAINED_MODEL_DIR", str(VAR_DIR / "feedback" / "topic"))
