@@ -30,19 +30,19 @@ def stdio(monkeypatch: pytest.MonkeyPatch) -> object:
     return make
 
 
-def test_text_fold_writes_one_line_per_input_line(stdio) -> None:  # type: ignore[no-untyped-def]
+def test_text_fold_writes_one_line_per_input_line(stdio) -> None:
     fake = stdio("Kế hoạch Đoàn\n\nHOÀ BÌNH\r\n".encode())
     call_command("text", "fold")
     assert fake.stdout.getvalue() == b"ke hoach doan\n\nhoa binh\r\n"
 
 
-def test_text_normalize_converts_legacy_and_tone_marks(stdio) -> None:  # type: ignore[no-untyped-def]
+def test_text_normalize_converts_legacy_and_tone_marks(stdio) -> None:
     fake = stdio("Coâng ñoaøn\nthuỷ lợi".encode())
     call_command("text", "normalize")
     assert fake.stdout.getvalue().decode() == "Công đoàn\nthủy lợi"
 
 
-def test_text_restore_keeps_bad_bytes_and_line_count(stdio) -> None:  # type: ignore[no-untyped-def]
+def test_text_restore_keeps_bad_bytes_and_line_count(stdio) -> None:
     fake = stdio(b"cong ty tra luong cham\n\xff\xfe\x00garbage\n\n" + "😀 中文\n".encode())
     call_command("text", "restore")
     lines = fake.stdout.getvalue().split(b"\n")
@@ -53,7 +53,7 @@ def test_text_restore_keeps_bad_bytes_and_line_count(stdio) -> None:  # type: ig
     assert len(lines) == 5
 
 
-def test_text_restore_document_reads_the_lines_as_one_text(stdio) -> None:  # type: ignore[no-untyped-def]
+def test_text_restore_document_reads_the_lines_as_one_text(stdio) -> None:
     fake = stdio("\n".join(SHOP).encode() + b"\n")
     call_command("text", "restore")
     assert "của hàng" in fake.stdout.getvalue().decode().split("\n")[3]
@@ -64,7 +64,7 @@ def test_text_restore_document_reads_the_lines_as_one_text(stdio) -> None:  # ty
     assert "cửa hàng" in lines[3]
 
 
-def test_nlp_train_then_predict_adds_label_and_score(stdio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_nlp_train_then_predict_adds_label_and_score(stdio, tmp_path: Path) -> None:
     rows = [
         ("chậm trả lương", "wages"),
         ("nợ lương công nhân", "wages"),

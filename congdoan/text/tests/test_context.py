@@ -17,7 +17,7 @@ SHOP = [
 ]
 
 
-def _brute_counts(position, key, pick, sizes, scale):  # type: ignore[no-untyped-def]
+def _brute_counts(position, key, pick, sizes, scale):
     out = []
     for i in range(len(position)):
         counts = np.zeros(sizes[i])
