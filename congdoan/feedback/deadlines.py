@@ -15,8 +15,7 @@ the outbox keeps it as "no recipient" (the channels page shows it) and the log s
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from congdoan.feedback.channels import concern_ref, log_delivery
 from congdoan.feedback.models import OPEN_STATUSES, Concern, ConcernEvent
 from congdoan.feedback.services.routing import deadline_for, fallback_unit, upper_unit
+from congdoan.feedback.services.tracking import erased_contact
 from congdoan.feedback.triage import triage_leftovers
 from congdoan.orgs.models import Appointment, Unit
 from congdoan.outbox.services import email_enqueue
@@ -120,7 +120,7 @@ def notify_urgent(*, concern_id: int) -> int:
         )
 
 
-def _remind(now: Any) -> int:
+def _remind(now: datetime) -> int:
     soon = now + timedelta(hours=settings.FEEDBACK_REMIND_BEFORE_HOURS)
     sent = 0
     rows = Concern.objects.filter(
@@ -149,7 +149,7 @@ def _remind(now: Any) -> int:
     return sent
 
 
-def _escalate(now: Any) -> int:
+def _escalate(now: datetime) -> int:
     """Overdue and never escalated: hand it to the level above (the district) and tell them."""
     moved = 0
     rows = Concern.objects.filter(
@@ -186,21 +186,16 @@ def _escalate(now: Any) -> int:
     return moved
 
 
-def erase_expired_contacts(now: Any = None) -> int:
+def erase_expired_contacts(now: datetime | None = None) -> int:
     """Erase contact details of concerns closed longer ago than FEEDBACK_RETENTION_DAYS."""
     now = now or timezone.now()
     limit = now - timedelta(days=settings.FEEDBACK_RETENTION_DAYS)
     return Concern.objects.filter(closed_at__lt=limit, contact_erased_at__isnull=True).update(
-        contact_name="",
-        contact_phone="",
-        contact_zalo_id="",
-        ip_hash="",
-        submitted_by=None,
-        contact_erased_at=now,
+        **erased_contact(now)
     )
 
 
-def check_deadlines(now: Any = None) -> dict[str, int]:
+def check_deadlines(now: datetime | None = None) -> dict[str, int]:
     """One sweep. Steps: 1. triage what was never triaged; 2. remind; 3. escalate; 4. retention."""
     now = now or timezone.now()
     counts = {"triaged": triage_leftovers()}

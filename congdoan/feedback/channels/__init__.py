@@ -93,7 +93,10 @@ def deliver_answer(concern: Concern) -> OutboundMessage | None:
         logger.warning("answer %s: %s concern without a contact; not sent", concern.code, channel)
         return None
     if missing:
-        note = f"{channel}: chưa cấu hình {missing}"
+        note = _("%(channel)s: chưa cấu hình %(setting)s") % {
+            "channel": channel,
+            "setting": missing,
+        }
         log_delivery(concern.pk, kind="channel.answer_not_sent", note=note)
         logger.warning("answer %s: %s", concern.code, note)
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from congdoan.feedback.channels import log_delivery
 from congdoan.outbox.models import OutboundMessage
@@ -60,5 +61,10 @@ def log_failed(sender: Any, message: OutboundMessage, final: bool = False, **kwa
         log_delivery(
             _concern_id(message),
             kind=kinds[1],
-            note=f"{message.get_channel_display()} (lần {message.attempts}): {message.last_error}",
+            note=_("%(channel)s (lần %(attempt)s): %(error)s")
+            % {
+                "channel": message.get_channel_display(),
+                "attempt": message.attempts,
+                "error": message.last_error,
+            },
         )

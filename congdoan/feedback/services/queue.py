@@ -16,6 +16,7 @@ Two ways to enqueue:
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -85,7 +86,7 @@ def in_same_database(name: str) -> bool:
         return False
 
 
-def retire_queued(name: str, first_args: list[int], now: Any) -> int:
+def retire_queued(name: str, first_args: list[int], now: datetime) -> int:
     """Mark the queued tasks `name(pk)` for these pks as done, returning 0 (database backend
     only, in the caller's transaction); how many were retired.
 

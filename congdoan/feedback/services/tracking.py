@@ -1,11 +1,14 @@
 """What the worker does with the tracking code: rate the answer, reopen the concern when not
 satisfied, have their contact details forgotten (an officer of the Office may do that too).
 
-No one is signed in here: the code is the worker's only key, so these writes name no actor
-on the history (only an officer's erasure is audited).
+No one is signed in here: the code is the worker's only key, so these writes name no one on
+the history, except an officer who erases a contact (which is also audited).
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +23,19 @@ from congdoan.orgs.scoping import Viewer
 
 # After this many reopenings the worker is asked to send a new concern instead.
 MAX_REOPENS = 3
+
+
+def erased_contact(now: datetime) -> dict[str, Any]:
+    """The fields that forget who sent a concern: on the worker's request (or an officer's),
+    and by the deadline sweep once FEEDBACK_RETENTION_DAYS have passed since it was closed."""
+    return {
+        "contact_name": "",
+        "contact_phone": "",
+        "contact_zalo_id": "",
+        "ip_hash": "",
+        "submitted_by": None,
+        "contact_erased_at": now,
+    }
 
 
 @transaction.atomic
@@ -69,14 +85,7 @@ def concern_reopen(*, concern: Concern, reason: str) -> Concern:
 @transaction.atomic
 def concern_erase_contact(*, concern: Concern, actor: Viewer = None) -> Concern:
     """Forget who sent it (the worker asked, with the code, or an officer of the Office did)."""
-    Concern.objects.filter(pk=concern.pk).update(
-        contact_name="",
-        contact_phone="",
-        contact_zalo_id="",
-        ip_hash="",
-        submitted_by=None,
-        contact_erased_at=timezone.now(),
-    )
+    Concern.objects.filter(pk=concern.pk).update(**erased_contact(timezone.now()))
     concern.refresh_from_db()
     officer = signed_in(actor)
     ConcernEvent.objects.create(concern=concern, kind="erase_contact", actor=officer)
