@@ -1,6 +1,7 @@
 """Reads of the library, each scoped to its viewer by the rules of congdoan.library.rules.
 
-- documents: the ones a viewer may see, one of them (404 otherwise), the public ones;
+- documents: the ones a viewer may see, one of them (404 otherwise), the public ones, and
+  where the reading of one stands (its pages);
 - search: `search_documents` narrows to what the viewer may see and to the filters, asks the
   search package (congdoan.library.search) for one page of ids, then loads those documents
   and cuts their snippets;
@@ -21,7 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from congdoan.library import rules
-from congdoan.library.models import Document, DocumentLink, Status, Visibility
+from congdoan.library.models import Document, DocumentLink, Page, PageStatus, Status, Visibility
 from congdoan.library.search import planner
 from congdoan.library.search.highlight import highlight, snippet
 from congdoan.library.search.words import query_tokens
@@ -173,6 +174,27 @@ def search_documents(
         total_is_lower_bound=ranked.capped,
         ranked_among_newest=ranked.ranked_among,
     )
+
+
+def document_progress(*, document: Document) -> dict[str, Any]:
+    """Where the reading of a document the viewer may see stands: its pages, how many are done,
+    which failed, whether work goes on (the detail page and its progress poll)."""
+    doc = document
+    pages = list(
+        Page.objects.filter(document=doc).only(
+            "number", "status", "error", "needs_ocr", "ocr_confidence"
+        )
+    )
+    done = sum(1 for p in pages if p.status == PageStatus.DONE)
+    failed = [p for p in pages if p.status == PageStatus.FAILED]
+    return {
+        "doc": doc,
+        "pages": pages,
+        "pages_done": done,
+        "pages_total": len(pages),
+        "failed_pages": failed,
+        "working": doc.status in (Status.PENDING, Status.OCR),
+    }
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from congdoan.library import rules, selectors, services
 from congdoan.library.forms import MetadataForm, SearchForm, ShareForm, UploadForm
-from congdoan.library.models import METADATA_FIELDS, DocType, Document, Page, PageStatus, Status
+from congdoan.library.models import METADATA_FIELDS, DocType, Document
 from congdoan.orgs.rules import officer_required
 
 
@@ -98,24 +98,6 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "library/upload.html", context)
 
 
-def _progress_context(doc: Document) -> dict[str, Any]:
-    pages = list(
-        Page.objects.filter(document=doc).only(
-            "number", "status", "error", "needs_ocr", "ocr_confidence"
-        )
-    )
-    done = sum(1 for p in pages if p.status == PageStatus.DONE)
-    failed = [p for p in pages if p.status == PageStatus.FAILED]
-    return {
-        "doc": doc,
-        "pages": pages,
-        "pages_done": done,
-        "pages_total": len(pages),
-        "failed_pages": failed,
-        "working": doc.status in (Status.PENDING, Status.OCR),
-    }
-
-
 @officer_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.document_get(viewer=request.user, pk=pk)
@@ -134,7 +116,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         for f in METADATA_FIELDS
     ]
     context = {
-        **_progress_context(doc),
+        **selectors.document_progress(document=doc),
         "fields": fields,
         "editable": editable,
         "form": MetadataForm(initial=initial),
@@ -147,7 +129,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @officer_required
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.document_get(viewer=request.user, pk=pk)
-    context = _progress_context(doc)
+    context = selectors.document_progress(document=doc)
     if request.htmx and not context["working"]:  # type: ignore[attr-defined]
         response = HttpResponse()
         response["HX-Refresh"] = "true"  # processing ended: show the whole page with its results
