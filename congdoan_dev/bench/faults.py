@@ -34,10 +34,12 @@ import glob
 import hashlib
 import json
 import os
+import pwd
 import random
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -45,11 +47,24 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import DatabaseError, connection
+from django.utils import timezone
+
 from congdoan.core.processes import popen_child, run_child
+from congdoan.feedback.models import Concern
+from congdoan.feedback.tests.fakes.smtp import FakeSmtpServer
+from congdoan.feedback.tests.fakes.zalo import FakeZaloOA
+from congdoan.orgs.models import Appointment, Position, Unit
+from congdoan.outbox.models import MessageStatus, OutboundMessage
 from congdoan_dev import figures
+from congdoan_dev.bench.feedback import _make_units
 
 CHILD_FLAG = "CONGDOAN_BENCH_FAULTS_CHILD"
 ZALO_APP_ID = "bench-app"
@@ -124,7 +139,6 @@ def as_server_user(root: Path) -> list[str]:
     user (who then owns the benchmark's folder); otherwise as ourselves."""
     if os.geteuid() != 0:
         return []
-    import pwd
 
     try:
         user = pwd.getpwnam("postgres")
@@ -135,7 +149,6 @@ def as_server_user(root: Path) -> list[str]:
 
 
 def free_port() -> int:
-    import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -393,7 +406,6 @@ class Stack:
             self.kill(name, signal.SIGTERM)
 
     def wait_ready(self, timeout: float = 60) -> None:
-        import httpx
 
         limit = time.monotonic() + timeout
         while time.monotonic() < limit:
@@ -406,12 +418,6 @@ class Stack:
 
 
 def _setup_data() -> list[str]:
-    from datetime import date
-
-    from django.contrib.auth import get_user_model
-
-    from congdoan.orgs.models import Appointment, Position, Unit
-    from congdoan_dev.bench.feedback import _make_units
 
     codes = _make_units()
     district = Unit.objects.get(code="BENCH-PX")
@@ -464,7 +470,6 @@ def _client(
     stop: threading.Event,
 ) -> None:
     """Send concerns until `stop`; each one again after a 503 or a broken connection."""
-    import httpx
 
     rng = random.Random(f"{phase}-{index}")
     base = f"http://127.0.0.1:{port}"
@@ -535,10 +540,6 @@ def _phase_load(phase: str, port: int, codes: list[str], options: Options, fault
 
 def _settle(phase: str, tally: Tally, options: Options, *, outbox_since: Any = None) -> PhaseResult:
     """Wait until every stored concern of the phase is triaged (and the outbox drained)."""
-    from django.db import DatabaseError, connection
-
-    from congdoan.feedback.models import Concern
-    from congdoan.outbox.models import MessageStatus, OutboundMessage
 
     limit = time.monotonic() + options.settle_seconds
     started = time.monotonic()
@@ -601,12 +602,6 @@ def _settle(phase: str, tally: Tally, options: Options, *, outbox_since: Any = N
 
 
 def _child(options: Options) -> int:
-    from django.core.management import call_command
-    from django.db import connection
-    from django.utils import timezone
-
-    from congdoan.feedback.tests.fakes.smtp import FakeSmtpServer
-    from congdoan.feedback.tests.fakes.zalo import FakeZaloOA
 
     log_dir = Path(tempfile.mkdtemp(prefix="congdoan-faults-logs-"))
     print(

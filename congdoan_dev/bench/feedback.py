@@ -42,10 +42,22 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Max, Min
+from django_tasks_db.models import DBTaskResult
+
 from congdoan.core.processes import run_child
+from congdoan.feedback.models import Concern
+from congdoan.feedback.triage import TRIAGE_BATCH, analyse_many, triage_one, triage_pending
+from congdoan.feedback.triage.clustering import signature_of
+from congdoan.orgs import services
+from congdoan.orgs.models import Level, Unit, UnitKind
 from congdoan_dev import figures
 from congdoan_dev.bench.db import postgres_create, postgres_url_for
 
@@ -132,7 +144,6 @@ def _fresh_pg(url: str) -> None:
 
 
 def _var_dir() -> Path:
-    from django.conf import settings
 
     return Path(settings.VAR_DIR)
 
@@ -170,9 +181,6 @@ def run(argv: list[str]) -> None:
 
 
 def _child(args: argparse.Namespace) -> int:
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
 
     db = connection.settings_dict
     label = (
@@ -243,7 +251,6 @@ def _child(args: argparse.Namespace) -> int:
         f"{client_cpu / result.elapsed:.2f} core(s); gunicorn {server_line}; the database server "
         f"and other processes not counted; load average at the end: {load_during}"
     )
-    from congdoan.feedback.models import Concern
 
     stored = Concern.objects.filter(channel="api").count()
     print(
@@ -261,10 +268,6 @@ def _child(args: argparse.Namespace) -> int:
 
 
 def _make_units() -> list[str]:
-    from datetime import date
-
-    from congdoan.orgs import services
-    from congdoan.orgs.models import Level, Unit, UnitKind
 
     upper, _ = Level.objects.get_or_create(
         code="bench-cap-tren", defaults={"name": "Cấp trên (đo)", "rank": 2, "is_grassroots": False}
@@ -574,13 +577,8 @@ def _print_load(r: LoadResult) -> None:
 
 
 def _triage(workers: int) -> None:
-    from django.db import connection
-    from django_tasks_db.models import DBTaskResult
-
-    from congdoan.feedback.models import Concern
 
     # 1. In this process (no queue, no process start): one concern at a time, then one batch.
-    from congdoan.feedback.triage import TRIAGE_BATCH, triage_one, triage_pending
 
     one_ids = list(
         Concern.objects.filter(triaged_at__isnull=True)
@@ -641,7 +639,6 @@ def _triage(workers: int) -> None:
         f"triage: {done} of {pending} triaged in {elapsed:.2f}s (process start included) → "
         f"{done / elapsed:.0f} concerns/s; failed tasks: {failed_tasks}"
     )
-    from django.db.models import Max, Min
 
     span = (
         DBTaskResult.objects.filter(task_path__endswith="triage_concern")
@@ -692,9 +689,6 @@ def _triage(workers: int) -> None:
     # The text analysis alone, batched as the triage does it.
     sample = list(Concern.objects.order_by("-pk").values_list("text", flat=True)[:200])
     if sample:
-        from congdoan.feedback.triage import analyse_many
-        from congdoan.feedback.triage.clustering import signature_of
-
         t0 = time.perf_counter()
         analyse_many(sample)
         for text in sample:

@@ -33,8 +33,19 @@ from datetime import date, timedelta
 from typing import Any
 
 import dj_database_url
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import setup_test_environment
+from django.utils import timezone
 
+from congdoan.accounts.models import User
 from congdoan.core.processes import run_child
+from congdoan.feedback.models import Concern, ConcernEvent, Status, Urgency
+from congdoan.feedback.selectors import officer_today
+from congdoan.library.selectors import documents_to_review
+from congdoan.orgs import selectors, services
+from congdoan.orgs.models import Appointment, Level, Member, Position, Unit, UnitKind
 from congdoan_dev import figures
 from congdoan_dev.bench.db import postgres_create, postgres_url_for
 
@@ -146,8 +157,6 @@ def run(argv: list[str]) -> None:
 
 
 def _run_in_bench_database(args: argparse.Namespace, argv: list[str]) -> None:
-    from django.core.management import call_command
-    from django.db import connection
 
     if connection.vendor != "postgresql":
         raise SystemExit("the tree benchmark runs on PostgreSQL only")
@@ -167,7 +176,6 @@ def _run_in_bench_database(args: argparse.Namespace, argv: list[str]) -> None:
 
 
 def _build_matches(args: argparse.Namespace) -> bool:
-    from congdoan.orgs.models import Member, Unit
 
     return (
         Unit.objects.filter(code=ROOT_CODE).exists()
@@ -197,11 +205,6 @@ def _layout(units: int) -> list[tuple[int, int | None, str, int]]:
 
 
 def _build(args: argparse.Namespace) -> None:
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from congdoan.accounts.models import User
-    from congdoan.orgs.models import Appointment, Level, Member, Position, Unit, UnitKind
 
     rng = random.Random(2026)
     tables = [
@@ -377,11 +380,6 @@ def _fill_concerns(wanted: int) -> None:
     a year of them, closed, and a tenth still open from the last 20 days (due 15 days
     after they came, so some are overdue), 5 % urgent, an event on each of the last day's;
     then ANALYZE, as after any bulk load."""
-    from django.db import connection
-    from django.utils import timezone
-
-    from congdoan.feedback.models import Concern, ConcernEvent, Status, Urgency
-    from congdoan.orgs.models import Unit
 
     have = Concern.objects.count()
     missing = wanted - have
@@ -428,12 +426,6 @@ def _fill_concerns(wanted: int) -> None:
 
 
 def _measure(args: argparse.Namespace, argv: list[str]) -> None:
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    from congdoan.accounts.models import User
-    from congdoan.orgs import selectors, services
-    from congdoan.orgs.models import Member, Unit
 
     root = Unit.objects.get(code=ROOT_CODE)
     big = Unit.objects.get(code=BIG_CODE)
@@ -478,12 +470,6 @@ def _measure(args: argparse.Namespace, argv: list[str]) -> None:
     seconds, size = _median(args.runs, page)
     print(f"member list page {url} as the city's officer ({size:,} bytes): {seconds * 1000:.0f} ms")
     keep("tree.member_list", seconds, f"list page of a {BIG_MEMBERS:,}-member unit")
-
-    from django.utils import timezone
-
-    from congdoan.feedback.models import Concern
-    from congdoan.feedback.selectors import officer_today
-    from congdoan.library.selectors import documents_to_review
 
     _fill_concerns(args.concerns)
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from congdoan.accounts.models import User
 from congdoan.feedback.models import AnswerTemplate, Channel, Concern, ConcernEvent, Status
 from congdoan.feedback.services.routing import deadline_for, route
+from congdoan.feedback.triage import analyse_many
 from congdoan.feedback.triage.clustering import cluster_one, signature_of
 from congdoan.orgs.models import Appointment, Unit
 
@@ -151,7 +152,6 @@ def seed(stdout: Any = None) -> None:
         if stdout:
             stdout.write("  (chưa có cây tổ chức Phú Xuyên — bỏ qua)")
         return
-    from congdoan.feedback.triage import analyse_many
 
     rng = random.Random(2026)
     now = timezone.now()
