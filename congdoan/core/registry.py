@@ -1,4 +1,7 @@
-"""Links that each app contributes to shared pages, registered in its AppConfig.ready().
+"""Links that each app contributes to the site's shared pages, registered in its AppConfig.ready().
+
+The site's top (`congdoan.web`) reads them; the registry lives in the floor so that the apps
+below the site can fill it without importing the site.
 
     from congdoan.core.registry import register_public_link, register_officer_link
     register_public_link("feedback:submit", _("Gửi tâm tư, nguyện vọng"), order=10)
