@@ -1,4 +1,4 @@
-"""Links that each app contributes to the site's shared pages, registered in its AppConfig.ready().
+"""Links each app adds to the site's shared pages, registered in its AppConfig.ready().
 
 The site's top (`congdoan.web`) reads them; the registry lives in the floor so that the apps
 below the site can fill it without importing the site.
