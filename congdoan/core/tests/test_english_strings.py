@@ -16,8 +16,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from congdoan import testing
+from congdoan.core import importer
 from congdoan.feedback.exports import concerns_xlsx
 from congdoan.feedback.models import Channel, Concern
+from congdoan.orgs import imports
 from congdoan.orgs.tests.factories import CastFactory
 
 PO = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -79,9 +81,6 @@ def test_the_unknown_union_hint_without_a_home_unit_is_english(
 
 
 def test_the_member_columns_the_english_import_page_lists_are_recognised() -> None:
-    from congdoan.core import importer
-    from congdoan.orgs import imports
-
     with translation.override("en"):
         labels = imports.column_labels(imports.FIELDS)
     assert "Full name" in labels
