@@ -14,6 +14,7 @@ from django.utils import translation
 from congdoan.core.charts import _number
 from congdoan.core.vndate import vn_number
 from congdoan.feedback.models import AnswerTemplate, Channel, Concern
+from congdoan.feedback.triage import URGENT_RULES, urgency_for
 from congdoan.orgs.tests.factories import CastFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +81,6 @@ def test_stored_vietnamese_phrases_are_shown_in_the_readers_language() -> None:
 
 
 def test_urgency_reasons_are_stored_as_vietnamese_msgids_whatever_the_language() -> None:
-    from congdoan.feedback.triage import URGENT_RULES, urgency_for
-
     with translation.override("en"):
         urgency, reasons = urgency_for("Công ty nợ lương 2 tháng rồi", "wages")
     assert urgency == "urgent" and reasons == [URGENT_RULES[0][0]] == ["Nợ, chậm trả lương"]
