@@ -7,7 +7,8 @@
 - `client` is Django's anonymous client; `client_of(user)` logs someone in.
 
 Tests marked `browser`, `tesseract` or `datasets` skip where that part is missing, and fail
-instead under `CI=true` (congdoan/testing.py).
+instead under `CI=true` (congdoan/testing.py). `rq_worker` sends tasks to Redis and runs the
+real RQ worker until the queues are empty.
 """
 
 from __future__ import annotations
