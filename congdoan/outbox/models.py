@@ -31,6 +31,8 @@ class OutboundMessage(models.Model):
     recipient = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=255, blank=True)
     body = models.TextField()
+    # Extra e-mail headers ({"List-Unsubscribe": "<https://…>"}); other channels ignore them.
+    headers = models.JSONField(default=dict, blank=True)
     # What the message is for ("feedback.remind") and what it is about ("feedback.concern:42"):
     # the app that sent it reads them back when it is delivered or fails (signals.py).
     purpose = models.CharField(max_length=40, blank=True)

@@ -35,17 +35,20 @@ def message_enqueue(
     purpose: str = "",
     ref: str = "",
     key: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboundMessage:
     """Queue one message to one recipient; sent after the current transaction commits.
 
     With `key`, a second call with the same key returns the first message and sends nothing.
     An empty `recipient` is stored as NO_RECIPIENT (shown on the channels page, never sent).
+    `headers` are extra e-mail headers (List-Unsubscribe…); other channels ignore them.
     """
     fields: dict[str, Any] = {
         "channel": channel,
         "recipient": recipient[:254],
         "subject": subject[:255],
         "body": body,
+        "headers": dict(headers or {}),
         "purpose": purpose[:40],
         "ref": ref[:100],
         "idempotency_key": key[:200] if key else None,
@@ -71,9 +74,20 @@ def message_enqueue(
 
 
 def email_enqueue(
-    *, to: list[str], subject: str, body: str, purpose: str = "", ref: str = "", key: str = ""
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    purpose: str = "",
+    ref: str = "",
+    key: str = "",
+    headers: dict[str, str] | None = None,
 ) -> list[OutboundMessage]:
-    """One e-mail per address (each retried on its own); none → one NO_RECIPIENT row."""
+    """One e-mail per address (each retried on its own); none → one NO_RECIPIENT row.
+
+    `headers`: extra headers for every address (a per-address header, such as a personal
+    List-Unsubscribe link, needs one call per address).
+    """
     addresses = sorted({a for a in to if a}) or [""]
     return [
         message_enqueue(
@@ -84,6 +98,7 @@ def email_enqueue(
             purpose=purpose,
             ref=ref,
             key=f"{key}:{address}" if key else None,
+            headers=headers,
         )
         for address in addresses
     ]

@@ -22,7 +22,7 @@ def send(message: OutboundMessage) -> str:
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
-        headers={"Message-ID": msgid},
+        headers={**(message.headers or {}), "Message-ID": msgid},
         connection=get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT),
     )
     try:

@@ -31,7 +31,7 @@ from congdoan.orgs.models import Appointment
 from congdoan.outbox.delivery import message_deliver, outbox_flush, outbox_prune
 from congdoan.outbox.models import DeliveryAttempt, MessageStatus, OutboundMessage
 from congdoan.outbox.policy import RetryPolicy
-from congdoan.outbox.services import message_enqueue
+from congdoan.outbox.services import email_enqueue, message_enqueue
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +244,20 @@ def test_an_administrators_retry_is_audited_in_words(cast: Any, client_of: Any) 
         ("kênh", "SMS"),
         ("mục đích", "test"),
     ]
+
+
+def test_email_carries_the_extra_headers_it_was_queued_with(
+    fake_smtp: FakeSmtpServer, django_capture_on_commit_callbacks: Any
+) -> None:
+    headers = {
+        "List-Unsubscribe": "<https://congdoan.example/ban-tin/huy/abc/>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        (message,) = email_enqueue(to=["a@example.vn"], subject="s", body="b", headers=headers)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT and message.headers == headers
+    (mail,) = fake_smtp.messages
+    assert mail["List-Unsubscribe"] == headers["List-Unsubscribe"]
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail["Message-ID"]  # the channel's own header is still there
