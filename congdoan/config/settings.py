@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "congdoan.nlp",
     "congdoan.library",
     "congdoan.feedback",
+    "congdoan.content",
     "congdoan.web",  # the site's top: home, dashboard, operations (above every other app)
 ]
 
@@ -390,15 +391,41 @@ FEEDBACK_TRAINED_MODEL_DIR = Path(
     env_str("FEEDBACK_TRAINED_MODEL_DIR", str(VAR_DIR / "feedback" / "topic"))
 )
 
+# --- content ---
+# Communication products (congdoan/content): scheduled ones are published by this periodic job.
+CONTENT_PUBLISH_EVERY_MINUTES = env_int("CONTENT_PUBLISH_EVERY_MINUTES", 5)
+# Video is stored as uploaded (never transcoded): this caps one file.
+CONTENT_VIDEO_MAX_BYTES = env_int("CONTENT_VIDEO_MAX_BYTES", 200 * 1024 * 1024)
+
 # --- feedback channels ---
 # Zalo Official Account (https://developers.zalo.me): webhook signature and send API.
 ZALO_OA_API_BASE = env_str("ZALO_OA_API_BASE", "https://openapi.zalo.me")
 ZALO_OA_ACCESS_TOKEN = env_str("ZALO_OA_ACCESS_TOKEN")
 ZALO_APP_ID = env_str("ZALO_APP_ID")
 ZALO_OA_SECRET_KEY = env_str("ZALO_OA_SECRET_KEY")
+# Zalo OA tokens per unit (congdoan/publishing/zalo.py): the app's secret key (not the OA's
+# webhook key) refreshes them at ZALO_OAUTH_BASE. An access token lives ~25 hours and is renewed
+# this many minutes before it ends; a refresh token works once and lives ZALO_REFRESH_TOKEN_DAYS;
+# officers are told to reconnect ZALO_RECONNECT_WARN_DAYS before it would end unused.
+# ZALO_OA_ACCESS_TOKEN above stays the fallback of a deployment with no connected account.
+ZALO_APP_SECRET_KEY = env_str("ZALO_APP_SECRET_KEY")
+ZALO_OAUTH_BASE = env_str("ZALO_OAUTH_BASE", "https://oauth.zaloapp.com")
+ZALO_REFRESH_BEFORE_MINUTES = env_int("ZALO_REFRESH_BEFORE_MINUTES", 120)
+ZALO_REFRESH_TOKEN_DAYS = env_int("ZALO_REFRESH_TOKEN_DAYS", 90)
+ZALO_RECONNECT_WARN_DAYS = env_int("ZALO_RECONNECT_WARN_DAYS", 14)
+# Outgoing SMS: "generic" (the gateway below) or "esms" (eSMS.vn brandname SMS, ESMS_*).
+SMS_PROVIDER = env_str("SMS_PROVIDER", "generic")
 # Generic SMS gateway (see docs/feedback-channels.md).
 SMS_API_BASE = env_str("SMS_API_BASE")
 SMS_API_KEY = env_str("SMS_API_KEY")
+# eSMS.vn (https://developers.esms.vn): keys of the account, the registered brandname, SmsType
+# "2" (customer care); ESMS_SANDBOX=1 checks requests without sending or charging.
+ESMS_API_BASE = env_str("ESMS_API_BASE", "https://rest.esms.vn")
+ESMS_API_KEY = env_str("ESMS_API_KEY")
+ESMS_SECRET_KEY = env_str("ESMS_SECRET_KEY")
+ESMS_BRANDNAME = env_str("ESMS_BRANDNAME")
+ESMS_SMS_TYPE = env_str("ESMS_SMS_TYPE", "2")
+ESMS_SANDBOX = env_bool("ESMS_SANDBOX", False)
 SMS_WEBHOOK_SECRET = env_str("SMS_WEBHOOK_SECRET")
 SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 3)
 
