@@ -1,0 +1,1 @@
+"""Communication products of the unions: writing, approval, versions, the shared library."""

@@ -1,0 +1,27 @@
+"""The content app: communication products (news, explainers, posters, events…), their
+workflow from draft to publication, their versions and the library shared between units."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentConfig(AppConfig):
+    name = "congdoan.content"
+    label = "content"
+    verbose_name = _("Sản phẩm truyền thông")
+
+    def ready(self) -> None:
+        from congdoan.periodic.registry import (  # lazy: app loading order (AppConfig.ready)
+            register_job,
+        )
+
+        register_job(
+            "content.publish_due",
+            every=lambda: timedelta(minutes=settings.CONTENT_PUBLISH_EVERY_MINUTES),
+            run="congdoan.content.services.publish_due",
+        )
