@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "congdoan.library",
     "congdoan.feedback",
     "congdoan.content",
+    "congdoan.publishing",
     "congdoan.web",  # the site's top: home, dashboard, operations (above every other app)
 ]
 
@@ -396,6 +397,35 @@ FEEDBACK_TRAINED_MODEL_DIR = Path(
 CONTENT_PUBLISH_EVERY_MINUTES = env_int("CONTENT_PUBLISH_EVERY_MINUTES", 5)
 # Video is stored as uploaded (never transcoded): this caps one file.
 CONTENT_VIDEO_MAX_BYTES = env_int("CONTENT_VIDEO_MAX_BYTES", 200 * 1024 * 1024)
+
+# --- publishing (congdoan/publishing: channel accounts and publications) ---
+# Channel credentials (tokens of each unit's Facebook page, YouTube channel, Zalo OA…) are
+# encrypted in the database with Fernet. CHANNEL_CREDENTIALS_KEY: one or more Fernet keys
+# (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`),
+# comma-separated, the first encrypts and all decrypt (rotation); unset, a key is derived from
+# SECRET_KEY (changing SECRET_KEY then makes the stored credentials unreadable: reconnect).
+CHANNEL_CREDENTIALS_KEY = env_str("CHANNEL_CREDENTIALS_KEY")
+# The refresh job runs this often; it renews access tokens ending within the next
+# CHANNEL_REFRESH_BEFORE_MINUTES and tells officers CHANNEL_RECONNECT_WARN_DAYS before an
+# account must be reconnected by hand.
+CHANNEL_REFRESH_EVERY_MINUTES = env_int("CHANNEL_REFRESH_EVERY_MINUTES", 30)
+CHANNEL_REFRESH_BEFORE_MINUTES = env_int("CHANNEL_REFRESH_BEFORE_MINUTES", 60)
+CHANNEL_RECONNECT_WARN_DAYS = env_int("CHANNEL_RECONNECT_WARN_DAYS", 10)
+# Facebook Login for pages (an app of developers.facebook.com) and the Graph API.
+FACEBOOK_APP_ID = env_str("FACEBOOK_APP_ID")
+FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET")
+FACEBOOK_GRAPH_BASE = env_str("FACEBOOK_GRAPH_BASE", "https://graph.facebook.com/v21.0")
+FACEBOOK_DIALOG_URL = env_str("FACEBOOK_DIALOG_URL", "https://www.facebook.com/v21.0/dialog/oauth")
+# Google OAuth (a web client of console.cloud.google.com) and the YouTube Data API v3.
+GOOGLE_OAUTH_CLIENT_ID = env_str("GOOGLE_OAUTH_CLIENT_ID")
+GOOGLE_OAUTH_CLIENT_SECRET = env_str("GOOGLE_OAUTH_CLIENT_SECRET")
+GOOGLE_OAUTH_AUTH_URL = env_str(
+    "GOOGLE_OAUTH_AUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth"
+)
+GOOGLE_OAUTH_TOKEN_URL = env_str("GOOGLE_OAUTH_TOKEN_URL", "https://oauth2.googleapis.com/token")
+YOUTUBE_API_BASE = env_str("YOUTUBE_API_BASE", "https://www.googleapis.com")
+# Bytes per PUT of a resumable upload (a multiple of 256 KiB, as YouTube requires).
+YOUTUBE_UPLOAD_CHUNK_BYTES = env_int("YOUTUBE_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024)
 
 # --- feedback channels ---
 # Zalo Official Account (https://developers.zalo.me): webhook signature and send API.
