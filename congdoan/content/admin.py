@@ -34,8 +34,8 @@ class MediaInline(admin.TabularInline[ProductMedia, Product]):
 class VersionInline(admin.TabularInline[ProductVersion, Product]):
     model = ProductVersion
     extra = 0
-    readonly_fields = ["number", "title", "reason", "created_by", "created_at"]
-    fields = readonly_fields
+    fields = ("number", "title", "reason", "created_by", "created_at")
+    readonly_fields = ("number", "title", "reason", "created_by", "created_at")
 
 
 class CommentInline(admin.TabularInline[ProductComment, Product]):

@@ -296,7 +296,7 @@ class ProductMedia(models.Model):
         verbose_name_plural = _("tệp của sản phẩm")
 
     def __str__(self) -> str:
-        return self.caption or self.file.name
+        return self.caption or self.file.name or ""
 
 
 class ProductVersion(models.Model):
