@@ -381,3 +381,7 @@ class ProductViewDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.day}: {self.views}"
+
+
+# The e-bulletin's and the calendar's models, registered with this app (models_bulletin.py).
+from congdoan.content import models_bulletin  # noqa: E402, F401
