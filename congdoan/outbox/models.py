@@ -16,6 +16,9 @@ class OutboundChannel(models.TextChoices):
     EMAIL = "email", _("Thư điện tử")
     SMS = "sms", _("SMS")
     ZALO = "zalo", _("Zalo OA")
+    # Posts of a unit's channel account (congdoan.publishing): the recipient is the account.
+    FACEBOOK = "facebook", _("Trang Facebook")
+    YOUTUBE = "youtube", _("YouTube")
 
 
 class MessageStatus(models.TextChoices):

@@ -1,0 +1,95 @@
+"""Facebook Page posts through the Graph API (FACEBOOK_GRAPH_BASE).
+
+A post with a photo goes to ``POST /{page-id}/photos`` (the file itself, ``caption``), any other
+to ``POST /{page-id}/feed`` (``message``, ``link``); a scheduled one adds ``published=false``
+and ``scheduled_publish_time``. Graph errors come as ``{"error": {"code", "message", …}}``:
+- 190 (token expired or revoked), 102, 10 and 200–299 (a permission withdrawn): the account
+  must be reconnected: final, the account is marked, no retries;
+- 4, 17, 32, 613 (rate limits), 368 (temporarily blocked), 1, 2 and HTTP 5xx: retryable, the
+  outbox backs off by its one policy;
+- anything else (100 invalid parameter, a post Facebook refuses…): final, Facebook's words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from congdoan.outbox.channels.accounts import (
+    CredentialsRejected,
+    backend,
+    call,
+    json_of,
+    post_of,
+)
+from congdoan.outbox.errors import ChannelError
+from congdoan.outbox.models import OutboundMessage
+
+AUTH_CODES = {190, 102, 10}
+RETRY_CODES = {1, 2, 4, 17, 32, 341, 368, 613}
+
+
+def _error(status: int, data: dict[str, Any], account: str) -> ChannelError:
+    error = data.get("error") if isinstance(data.get("error"), dict) else {}
+    assert isinstance(error, dict)
+    code = error.get("code")
+    detail = str(error.get("message") or _("lỗi không rõ"))[:500]
+    if code in AUTH_CODES or (isinstance(code, int) and 200 <= code <= 299) or status == 401:
+        text = _(
+            "Facebook: quyền đăng bài của trang đã hết hạn hoặc bị thu hồi (mã %(code)s: "
+            "%(detail)s). Cán bộ cần kết nối lại trang ở mục Kênh xuất bản."
+        ) % {"code": code, "detail": detail}
+        backend().rejected(account, text)
+        return CredentialsRejected(text, status=status)
+    if code in RETRY_CODES or status >= 500 or status == 429:
+        return ChannelError(
+            _("Facebook: đang giới hạn hoặc tạm lỗi (mã %(code)s: %(detail)s); sẽ thử lại sau.")
+            % {"code": code, "detail": detail},
+            retryable=True,
+            status=status,
+        )
+    return ChannelError(
+        _("Facebook từ chối bài đăng (mã %(code)s: %(detail)s).")
+        % {"code": code, "detail": detail},
+        status=status,
+    )
+
+
+def send(message: OutboundMessage) -> str:
+    """Post once; return the post's id ("{page-id}_{post-id}")."""
+    post = post_of(message)
+    creds = backend().credentials(message.recipient)
+    page_id = str(creds.get("page_id") or "")
+    token = str(creds.get("access_token") or "")
+    base = settings.FACEBOOK_GRAPH_BASE.rstrip("/")
+    data: dict[str, str] = {"access_token": token}
+    if post.get("scheduled_publish_time"):
+        data["published"] = "false"
+        data["scheduled_publish_time"] = str(int(post["scheduled_publish_time"]))
+    photo = str(post.get("photo_path") or "")
+    if photo:
+        data["caption"] = "\n\n".join(p for p in (post.get("message"), post.get("link")) if p)
+        with default_storage.open(photo, "rb") as fh:
+            content = fh.read()
+        response = call(
+            "POST",
+            f"{base}/{page_id}/photos",
+            provider="Facebook",
+            data=data,
+            files={"source": (photo.rsplit("/", 1)[-1], content, "application/octet-stream")},
+        )
+    else:
+        data["message"] = str(post.get("message") or "")
+        if post.get("link"):
+            data["link"] = str(post["link"])
+        response = call("POST", f"{base}/{page_id}/feed", provider="Facebook", data=data)
+    answer = json_of(response)
+    if response.status_code >= 400 or "error" in answer:
+        raise _error(response.status_code, answer, message.recipient)
+    post_id = answer.get("post_id") or answer.get("id")
+    if not post_id:
+        raise ChannelError(_("Facebook: câu trả lời không có mã bài đăng"))
+    return str(post_id)
