@@ -1,0 +1,453 @@
+"""Zalo OA tokens that keep working: connect an OA to a unit, refresh its tokens, warn.
+
+Zalo's OAuth v4 for Official Accounts (developers.zalo.me, "Official Account API" →
+"Lấy Access Token từ OA"):
+- connect: the officer is sent to ``{ZALO_OAUTH_BASE}/v4/oa/permission?app_id=&redirect_uri=
+  &code_challenge=&state=``; the OA's admin agrees and Zalo redirects back with ``code`` and
+  ``oa_id``; ``POST {ZALO_OAUTH_BASE}/v4/oa/access_token`` with header ``secret_key`` (the app's
+  secret) and a form ``app_id, code, code_verifier, grant_type=authorization_code`` answers
+  ``{"access_token", "refresh_token", "expires_in"}`` (seconds, about 25 hours);
+- refresh: the same endpoint with ``refresh_token, grant_type=refresh_token``. A refresh token
+  works ONCE (the answer carries the next one) and lives three months;
+- a refusal answers ``{"error": <negative>, "error_name", "error_description"}``.
+
+How this module keeps them working:
+1. `zalo_refresh_due` (periodic job, every 10 minutes) refreshes each account whose access
+   token ends within ZALO_REFRESH_BEFORE_MINUTES, one account at a time;
+2. a refresh claims the account with a conditional UPDATE (its `updated_at` as a version) in
+   the transaction that saves the new tokens, so two workers (or the job and a sender whose
+   token Zalo refused) never spend the same one-time refresh token: the second finds the row
+   changed and uses the token the first one saved;
+3. Zalo refusing the refresh token (revoked, expired, app secret changed) marks the account
+   EXPIRED; a refresh token within ZALO_RECONNECT_WARN_DAYS of its end marks it EXPIRING;
+   either way the unit's managing officers get one e-mail asking them to reconnect;
+4. the outbox's Zalo channel asks `AccountTokens` (registered by `register()`) for the token of
+   each message: the account its ref names (``zalo-account:<id>``), else the deployment's own
+   OA (the home unit's, or the only one); none connected → the static ZALO_OA_ACCESS_TOKEN.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdoan.orgs.models import Appointment, Unit
+from congdoan.orgs.site import home_unit
+from congdoan.outbox.channels import zalo as zalo_channel
+from congdoan.outbox.errors import ChannelError
+from congdoan.outbox.http import client
+from congdoan.outbox.services import email_enqueue
+from congdoan.periodic.registry import register_job
+from congdoan.publishing import crypto
+from congdoan.publishing.models import AccountStatus, ChannelAccount, ChannelKind
+from congdoan.publishing.services import account_connect, credentials_get, credentials_save
+
+log = logging.getLogger("congdoan.publishing.zalo")
+
+PERMISSION_PATH = "/v4/oa/permission"
+TOKEN_PATH = "/v4/oa/access_token"
+# Zalo documents about 25 hours; used when an answer carries no expires_in.
+DEFAULT_EXPIRES_IN = 90000
+CONNECT_MAX_AGE = timedelta(minutes=15)
+_ACCOUNT_REF = re.compile(r"zalo-account:(\d+)")
+
+
+class ZaloAuthError(Exception):
+    """Zalo refused a code or a refresh token: the account must be connected again."""
+
+
+class ConnectError(Exception):
+    """The connect callback cannot be used (expired, forged, another officer's, refused)."""
+
+
+def account_ref(account: ChannelAccount) -> str:
+    """What an outbox message's ref carries to be sent through this account."""
+    return f"zalo-account:{account.pk}"
+
+
+# -- the token endpoint -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+    def credentials(self) -> dict[str, Any]:
+        return {"access_token": self.access_token, "refresh_token": self.refresh_token}
+
+
+def token_request(form: dict[str, str]) -> Tokens:
+    """POST the token endpoint once. Raises ZaloAuthError when Zalo refuses (final) and a
+    retryable ChannelError when it cannot be reached or fails (5xx, 429, not JSON)."""
+    url = settings.ZALO_OAUTH_BASE.rstrip("/") + TOKEN_PATH
+    try:
+        response = client().post(
+            url,
+            data={"app_id": settings.ZALO_APP_ID, **form},
+            headers={"secret_key": settings.ZALO_APP_SECRET_KEY, "Accept": "application/json"},
+        )
+    except httpx.HTTPError as exc:
+        raise ChannelError(
+            _("Zalo OAuth: không kết nối được (%(error)s)") % {"error": exc}, retryable=True
+        ) from exc
+    status = response.status_code
+    if status >= 500 or status == 429:
+        raise ChannelError(f"Zalo OAuth: HTTP {status}", retryable=True, status=status)
+    try:
+        data = response.json()
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ChannelError(
+            _("Zalo OAuth: câu trả lời không phải JSON (HTTP %(status)s)") % {"status": status},
+            retryable=True,
+            status=status,
+        ) from exc
+    if not isinstance(data, dict):
+        raise ZaloAuthError(f"HTTP {status}: {_('lỗi không rõ')}")
+    if status >= 400 or not data.get("access_token"):
+        words = (
+            data.get("error_description")
+            or data.get("error_reason")
+            or data.get("error_name")
+            or data.get("message")
+            or _("lỗi không rõ")
+        )
+        raise ZaloAuthError(f"{data.get('error', status)}: {words}")
+    try:
+        expires_in = int(data.get("expires_in") or DEFAULT_EXPIRES_IN)
+    except (TypeError, ValueError):
+        expires_in = DEFAULT_EXPIRES_IN
+    return Tokens(
+        access_token=str(data["access_token"]),
+        refresh_token=str(data.get("refresh_token") or ""),
+        expires_in=expires_in,
+    )
+
+
+def _expiries(tokens: Tokens, now: datetime) -> tuple[datetime, datetime]:
+    return (
+        now + timedelta(seconds=tokens.expires_in),
+        now + timedelta(days=settings.ZALO_REFRESH_TOKEN_DAYS),
+    )
+
+
+# -- connect (authorisation code with PKCE) -----------------------------------------------------
+
+
+def pkce_pair() -> tuple[str, str]:
+    """(code_verifier, code_challenge): 43 URL-safe characters and the unpadded base64url of
+    their SHA-256, as RFC 7636 (S256) and Zalo's OA permission page ask."""
+    verifier = secrets.token_urlsafe(32)[:43]
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return verifier, base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def connect_url(*, actor: Any, unit: Unit, redirect_uri: str) -> str:
+    """Where to send an officer who connects the unit's OA.
+
+    The state carries, encrypted (the verifier must not travel in clear), the unit, the
+    officer and the PKCE verifier: no server-side session is needed between the two steps.
+    """
+    verifier, challenge = pkce_pair()
+    state = crypto.encrypt(
+        {"unit": unit.pk, "actor": actor.pk, "verifier": verifier, "at": int(time.time())}
+    )
+    query = urlencode(
+        {
+            "app_id": settings.ZALO_APP_ID,
+            "redirect_uri": redirect_uri,
+            "code_challenge": challenge,
+            "state": state,
+        }
+    )
+    return f"{settings.ZALO_OAUTH_BASE.rstrip('/')}{PERMISSION_PATH}?{query}"
+
+
+def connect_finish(
+    *, actor: Any, state: str, code: str, oa_id: str, display_name: str = ""
+) -> ChannelAccount:
+    """Zalo's redirect back: exchange the code for tokens and connect the unit's account.
+
+    Raises ConnectError (with a message for the officer) when the state is not this
+    officer's, is older than CONNECT_MAX_AGE, or Zalo refuses the code."""
+    try:
+        data = crypto.decrypt(state)
+    except crypto.CredentialsUnreadable as exc:
+        raise ConnectError(_("Liên kết kết nối Zalo OA không hợp lệ.")) from exc
+    if data.get("actor") != getattr(actor, "pk", None):
+        raise ConnectError(_("Liên kết kết nối Zalo OA này không phải của bạn."))
+    if time.time() - float(data.get("at") or 0) > CONNECT_MAX_AGE.total_seconds():
+        raise ConnectError(_("Liên kết kết nối Zalo OA đã hết hạn; hãy bấm kết nối lại."))
+    unit = Unit.objects.filter(pk=int(data.get("unit") or 0)).first()
+    if unit is None or not code or not oa_id:
+        raise ConnectError(_("Zalo không trả về mã kết nối; hãy thử lại."))
+    try:
+        tokens = token_request(
+            {
+                "code": code,
+                "code_verifier": str(data.get("verifier", "")),
+                "grant_type": "authorization_code",
+            }
+        )
+    except ZaloAuthError as exc:
+        raise ConnectError(_("Zalo từ chối kết nối: %(error)s") % {"error": exc}) from exc
+    except ChannelError as exc:
+        raise ConnectError(str(exc)) from exc
+    access_ends, refresh_ends = _expiries(tokens, timezone.now())
+    return account_connect(
+        actor=actor,
+        unit=unit,
+        kind=ChannelKind.ZALO_OA,
+        external_id=oa_id,
+        display_name=display_name or f"Zalo OA {oa_id}",
+        credentials=tokens.credentials(),
+        access_token_expires_at=access_ends,
+        refresh_token_expires_at=refresh_ends,
+    )
+
+
+# -- refresh -----------------------------------------------------------------------------------
+
+
+def _needs_refresh(account: ChannelAccount, now: datetime) -> bool:
+    ends = account.access_token_expires_at
+    return ends is None or ends <= now + timedelta(minutes=settings.ZALO_REFRESH_BEFORE_MINUTES)
+
+
+def account_refresh(
+    *, account_id: int, rejected_token: str = "", now: datetime | None = None
+) -> str:
+    """Refresh one account's tokens, at most once however many workers ask at the same time.
+
+    `rejected_token`: a sender's token that Zalo refused; if the account already holds another
+    one, that is the answer and nothing is spent. Returns "refreshed", "fresh" (nothing to do,
+    or another worker just did it), "expired" (Zalo refused the refresh token: reconnect) or
+    "unreadable" (the credentials cannot be decrypted: reconnect). Raises a retryable
+    ChannelError when Zalo cannot be reached (the next run tries again).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        account = ChannelAccount.objects.filter(pk=account_id, kind=ChannelKind.ZALO_OA).first()
+        if account is None or account.status == AccountStatus.EXPIRED:
+            return "expired"
+        try:
+            creds = credentials_get(account)
+        except crypto.CredentialsUnreadable:
+            _mark(account, AccountStatus.EXPIRED, _("Không giải mã được khóa đã lưu."))
+            return "unreadable"
+        if rejected_token:
+            if creds.get("access_token") != rejected_token:
+                return "fresh"
+        elif not _needs_refresh(account, now):
+            return "fresh"
+        # The claim: only one worker moves `updated_at` from the value it read.
+        claimed = ChannelAccount.objects.filter(
+            pk=account.pk, updated_at=account.updated_at
+        ).update(updated_at=now)
+        if claimed != 1:
+            return "fresh"
+        refresh_token = str(creds.get("refresh_token") or "")
+        if not refresh_token:
+            _mark(account, AccountStatus.EXPIRED, _("Không có mã làm mới (refresh token)."))
+            return "expired"
+        try:
+            tokens = token_request({"refresh_token": refresh_token, "grant_type": "refresh_token"})
+        except ZaloAuthError as exc:
+            _mark(account, AccountStatus.EXPIRED, _("Zalo từ chối làm mới: %(e)s") % {"e": exc})
+            return "expired"
+        access_ends, refresh_ends = _expiries(tokens, now)
+        # Saved in the transaction of the claim: the spent refresh token is never kept.
+        credentials_save(
+            account,
+            {**creds, **tokens.credentials()},
+            access_token_expires_at=access_ends,
+            refresh_token_expires_at=refresh_ends,
+        )
+    log.info("zalo: refreshed the tokens of account %s", account_id)
+    return "refreshed"
+
+
+def _mark(account: ChannelAccount, status: str, error: str) -> None:
+    """Record the account's new state once (a conditional UPDATE), then tell its officers."""
+    changed = (
+        ChannelAccount.objects.filter(pk=account.pk)
+        .exclude(status=status)
+        .update(status=status, last_error=error[:2000], warned_at=None)
+    )
+    account.status, account.last_error = status, error[:2000]
+    if changed:
+        log.warning("zalo: account %s is now %s: %s", account.pk, status, error)
+        transaction.on_commit(lambda: warn_officers(account_id=account.pk))
+
+
+def officer_emails(unit: Unit) -> list[str]:
+    """E-mails of the unit's current managing officers, else of the nearest unit above."""
+    today = timezone.localdate()
+    seen: set[int] = set()
+    current: Unit | None = unit
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        rows = (
+            Appointment.objects.filter(
+                unit=current, manages=True, user__isnull=False, started_on__lte=today
+            )
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+            .values_list("user__email", flat=True)
+        )
+        emails = sorted({e for e in rows if e})
+        if emails:
+            return emails
+        current = Unit.objects.filter(pk=current.parent_id).first() if current.parent_id else None
+    return []
+
+
+def _accounts_page() -> str:
+    base = settings.SITE_URL.rstrip("/")
+    try:
+        return base + reverse("publishing:accounts")
+    except NoReverseMatch:  # the officers' pages of publishing are not mounted here
+        return base + "/xuat-ban/kenh/"
+
+
+def warn_officers(*, account_id: int, now: datetime | None = None) -> bool:
+    """One e-mail per account and state (warned_at NULL → now, a conditional UPDATE)."""
+    now = now or timezone.now()
+    account = ChannelAccount.objects.select_related("unit").filter(pk=account_id).first()
+    if account is None or not account.needs_reconnect:
+        return False
+    claimed = ChannelAccount.objects.filter(pk=account.pk, warned_at__isnull=True).update(
+        warned_at=now
+    )
+    if claimed != 1:
+        return False
+    if account.status == AccountStatus.EXPIRING and account.refresh_token_expires_at:
+        when = timezone.localtime(account.refresh_token_expires_at).strftime("%d/%m/%Y")
+        body = _(
+            "Tài khoản %(name)s của %(unit)s cần được kết nối lại trước ngày %(date)s, "
+            "nếu không các tin trả lời người lao động qua Zalo sẽ dừng."
+        ) % {"name": account.display_name, "unit": account.unit.name, "date": when}
+    else:
+        body = _(
+            "Tài khoản %(name)s của %(unit)s không còn gửi được tin (%(error)s). "
+            "Các tin trả lời người lao động qua Zalo đang dừng cho tới khi kết nối lại."
+        ) % {"name": account.display_name, "unit": account.unit.name, "error": account.last_error}
+    body += "\n\n" + _("Kết nối lại tại: %(url)s") % {"url": _accounts_page()}
+    email_enqueue(
+        to=officer_emails(account.unit),
+        subject=_("Cần kết nối lại Zalo OA: %(name)s") % {"name": account.display_name},
+        body=body,
+        purpose="publishing.reconnect",
+        ref=account_ref(account),
+        key=f"publishing.zalo.warn:{account.pk}:{account.status}:{now:%Y%m%d%H%M%S}",
+    )
+    return True
+
+
+def zalo_refresh_due(*, now: datetime | None = None) -> dict[str, int]:
+    """The periodic job: refresh what ends soon, mark and warn what cannot be refreshed."""
+    now = now or timezone.now()
+    counts = {"refreshed": 0, "expired": 0, "retry": 0, "expiring": 0}
+    soon = now + timedelta(minutes=settings.ZALO_REFRESH_BEFORE_MINUTES)
+    due = (
+        ChannelAccount.objects.filter(kind=ChannelKind.ZALO_OA)
+        .exclude(status=AccountStatus.EXPIRED)
+        .filter(Q(access_token_expires_at__isnull=True) | Q(access_token_expires_at__lte=soon))
+        .values_list("pk", flat=True)
+    )
+    for pk in list(due):
+        try:
+            outcome = account_refresh(account_id=pk, now=now)
+        except ChannelError as exc:  # Zalo unreachable: the next run tries again
+            log.warning("zalo: could not refresh account %s: %s", pk, exc)
+            counts["retry"] += 1
+            continue
+        if outcome == "refreshed":
+            counts["refreshed"] += 1
+        elif outcome in ("expired", "unreadable"):
+            counts["expired"] += 1
+    warn_from = now + timedelta(days=settings.ZALO_RECONNECT_WARN_DAYS)
+    ending = ChannelAccount.objects.filter(
+        kind=ChannelKind.ZALO_OA,
+        status=AccountStatus.CONNECTED,
+        refresh_token_expires_at__lte=warn_from,
+    )
+    for account in ending:
+        with transaction.atomic():
+            _mark(account, AccountStatus.EXPIRING, _("Mã làm mới sắp hết hạn."))
+        counts["expiring"] += 1
+    return counts
+
+
+# -- the outbox's token source ------------------------------------------------------------------
+
+
+def _deployment_account() -> ChannelAccount | None:
+    """The OA of the deployment: the home unit's connected one, else the only one connected."""
+    usable = ChannelAccount.objects.filter(kind=ChannelKind.ZALO_OA).exclude(
+        status=AccountStatus.EXPIRED
+    )
+    unit = home_unit()
+    if unit is not None:
+        own = usable.filter(unit=unit).order_by("id").first()
+        if own is not None:
+            return own
+    only = list(usable.order_by("id")[:2])
+    return only[0] if len(only) == 1 else None
+
+
+class AccountTokens:
+    """`congdoan.outbox.channels.zalo.TokenSource` backed by the units' Zalo OA accounts."""
+
+    def current(self, ref: str) -> zalo_channel.ZaloToken | None:
+        named = _ACCOUNT_REF.search(ref or "")
+        if named is not None:
+            account = ChannelAccount.objects.filter(
+                pk=int(named.group(1)), kind=ChannelKind.ZALO_OA
+            ).first()
+        else:
+            account = _deployment_account()
+        if account is None or account.status == AccountStatus.EXPIRED:
+            return None
+        try:
+            token = str(credentials_get(account).get("access_token") or "")
+        except crypto.CredentialsUnreadable:
+            return None
+        return zalo_channel.ZaloToken(token, account.pk) if token else None
+
+    def renew(self, rejected: zalo_channel.ZaloToken) -> zalo_channel.ZaloToken | None:
+        if rejected.account_id is None:
+            return None
+        outcome = account_refresh(
+            account_id=rejected.account_id, rejected_token=rejected.access_token
+        )
+        if outcome not in ("refreshed", "fresh"):
+            return None
+        return self.current(f"zalo-account:{rejected.account_id}")
+
+
+def register() -> None:
+    """Called by publishing's AppConfig.ready: the outbox's token source and the job."""
+    zalo_channel.register_token_source(AccountTokens())
+    register_job(
+        "publishing.zalo_refresh",
+        every=lambda: timedelta(minutes=10),
+        run="congdoan.publishing.zalo.zalo_refresh_due",
+    )
