@@ -45,7 +45,9 @@ class ProductKind(models.TextChoices):
 
 
 # Kinds that exist only on paper or over a loudspeaker: not digital unless the officer says so.
-NON_DIGITAL_KINDS = frozenset({ProductKind.PRINTED_BULLETIN, ProductKind.POSTER})
+NON_DIGITAL_KINDS = frozenset(
+    {ProductKind.PRINTED_BULLETIN, ProductKind.POSTER, ProductKind.LOUDSPEAKER}
+)
 
 
 class Audience(models.TextChoices):

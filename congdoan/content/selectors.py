@@ -1,0 +1,212 @@
+"""Reads of communication products, each through the rules of congdoan.content.rules.
+
+- officers: `product_list` (the products of the units they manage), `product_get_for_viewer`
+  (404 outside what they may see), `versions`, `comments`, `shared_library` (what other units
+  share, found without diacritics), `digital_share` (the plan's indicator);
+- the public site: `public_products`, `public_product` (published and public only);
+- `themes`: the seven themes, in the plan's order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from congdoan.content import rules
+from congdoan.content.models import (
+    Product,
+    ProductComment,
+    ProductStatus,
+    ProductVersion,
+    Sharing,
+    Theme,
+)
+from congdoan.orgs.models import Unit
+from congdoan.orgs.scoping import Viewer, scope_for
+from congdoan.text import fold
+
+#: The plan's target for the digital share: half of all products digital by 2028.
+DIGITAL_SHARE_TARGET = 0.5
+DIGITAL_SHARE_TARGET_YEAR = 2028
+
+
+def _base() -> QuerySet[Product]:
+    return Product.objects.select_related("unit", "author", "cover").prefetch_related("themes")
+
+
+def _matching(products: QuerySet[Product], q: str) -> QuerySet[Product]:
+    """Each word of `q`, folded (no diacritics, lower case), in the folded text."""
+    for word in fold(q or "").split():
+        products = products.filter(search_text__contains=word)
+    return products
+
+
+def _theme_q(theme: Theme | str | None) -> Q:
+    if theme is None or theme == "":
+        return Q()
+    if isinstance(theme, Theme):
+        return Q(themes=theme)
+    return Q(themes__code=theme)
+
+
+def themes() -> QuerySet[Theme]:
+    return Theme.objects.all()
+
+
+def product_list(
+    *,
+    viewer: Viewer,
+    status: str | None = None,
+    unit: Unit | None = None,
+    kind: str | None = None,
+    theme: Theme | str | None = None,
+    q: str = "",
+) -> QuerySet[Product]:
+    """The products of the units the viewer manages (every state), newest change first."""
+    products = _base().filter(rules.managed_q(scope_for(viewer)))
+    if status:
+        products = products.filter(status=status)
+    if unit is not None:
+        products = products.filter(unit__path__startswith=unit.path)
+    if kind:
+        products = products.filter(kind=kind)
+    products = _matching(products.filter(_theme_q(theme)), q)
+    return products.distinct().order_by("-updated_at", "-pk")
+
+
+def awaiting_approval(*, viewer: Viewer) -> list[Product]:
+    """Submitted products this viewer may approve (the approver's to-do list)."""
+    submitted = _base().filter(rules.managed_q(scope_for(viewer)), status=ProductStatus.SUBMITTED)
+    return [p for p in submitted.order_by("updated_at") if rules.can_approve(viewer, p)]
+
+
+def product_get_for_viewer(*, viewer: Viewer, pk: int) -> Product:
+    """The product if the viewer may see it; 404 otherwise (no hint that it exists)."""
+    product = (
+        _base().filter(rules.visible_q(scope_for(viewer)), pk=pk).select_related("source").first()
+    )
+    if product is None:
+        raise Http404
+    return product
+
+
+def versions(*, viewer: Viewer, product: Product) -> QuerySet[ProductVersion]:
+    """The product's versions, oldest first; only for those who manage its unit."""
+    if not scope_for(viewer).covers_path(product.unit.path):
+        return ProductVersion.objects.none()
+    return product.versions.select_related("created_by").order_by("number")
+
+
+def comments(*, viewer: Viewer, product: Product) -> QuerySet[ProductComment]:
+    """What the author's side and the approvers said, oldest first."""
+    if not rules.can_comment(viewer, product):
+        return ProductComment.objects.none()
+    return product.comments.select_related("author").order_by("created_at", "pk")
+
+
+def shared_library(
+    *,
+    viewer: Viewer,
+    q: str = "",
+    theme: Theme | str | None = None,
+    kind: str | None = None,
+    unit: Unit | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[Product]:
+    """Published products shared beyond their unit that the viewer may reuse, newest first.
+
+    `q` matches without diacritics ("cham lo" finds "chăm lo"); `unit` keeps the products of
+    that unit and the units below it; the dates bound the day of publication."""
+    products = _base().filter(rules.sharing_q(scope_for(viewer))).exclude(sharing=Sharing.UNIT)
+    if kind:
+        products = products.filter(kind=kind)
+    if unit is not None:
+        products = products.filter(unit__path__startswith=unit.path)
+    if date_from is not None:
+        products = products.filter(published_at__date__gte=date_from)
+    if date_to is not None:
+        products = products.filter(published_at__date__lte=date_to)
+    products = _matching(products.filter(_theme_q(theme)), q)
+    return products.distinct().order_by("-published_at", "-pk")
+
+
+def public_products(
+    *, unit: Unit | None = None, theme: Theme | str | None = None, limit: int | None = 20
+) -> QuerySet[Product]:
+    """What the public site lists: published public products, newest first; `unit` keeps
+    that unit's and its subtree's."""
+    products = _base().filter(rules.public_q()).filter(_theme_q(theme))
+    if unit is not None:
+        products = products.filter(unit__path__startswith=unit.path)
+    products = products.distinct().order_by("-published_at", "-pk")
+    return products[:limit] if limit is not None else products
+
+
+def public_product(*, unit_code: str, slug: str) -> Product:
+    """One public product by its address; 404 when it is not (or no longer) public."""
+    product = _base().filter(rules.public_q(), unit__code=unit_code, slug=slug).first()
+    if product is None:
+        raise Http404
+    return product
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """Digital and all products published in the year by one unit (its own, not its subtree's)."""
+
+    unit: Unit
+    digital: int
+    total: int
+
+    @property
+    def share(self) -> float | None:
+        return self.digital / self.total if self.total else None
+
+    @property
+    def meets_target(self) -> bool:
+        return self.share is not None and self.share >= DIGITAL_SHARE_TARGET
+
+
+@dataclass(frozen=True)
+class DigitalShare:
+    year: int
+    digital: int
+    total: int
+    rows: list[ShareRow] = field(default_factory=list)
+    target: float = DIGITAL_SHARE_TARGET
+    target_year: int = DIGITAL_SHARE_TARGET_YEAR
+
+    @property
+    def share(self) -> float | None:
+        return self.digital / self.total if self.total else None
+
+    @property
+    def meets_target(self) -> bool:
+        return self.share is not None and self.share >= self.target
+
+
+def digital_share(*, viewer: Viewer, year: int) -> DigitalShare:
+    """The plan's indicator: digital products ÷ all products published in `year` (archived
+    ones count: they were published), per unit the viewer manages and overall."""
+    counted = Product.objects.filter(rules.managed_q(scope_for(viewer)), published_at__year=year)
+    per_unit = (
+        counted.values("unit")
+        .annotate(total=Count("pk"), digital=Count("pk", filter=Q(is_digital=True)))
+        .order_by()
+    )
+    figures = {row["unit"]: (row["digital"], row["total"]) for row in per_unit}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=figures).order_by("path")}
+    rows = [
+        ShareRow(unit=unit, digital=figures[pk][0], total=figures[pk][1])
+        for pk, unit in units.items()
+    ]
+    return DigitalShare(
+        year=year,
+        digital=sum(r.digital for r in rows),
+        total=sum(r.total for r in rows),
+        rows=rows,
+    )
