@@ -16,8 +16,18 @@ class ContentConfig(AppConfig):
     verbose_name = _("Sản phẩm truyền thông")
 
     def ready(self) -> None:
+        from congdoan.core.registry import (  # lazy: app loading order (AppConfig.ready)
+            register_officer_link,
+        )
         from congdoan.periodic.registry import (  # lazy: app loading order (AppConfig.ready)
             register_job,
+        )
+
+        register_officer_link(
+            "content:list",
+            _("Sản phẩm truyền thông"),
+            15,
+            _("Viết tin bài từ điện thoại, gửi duyệt, hẹn giờ đăng; thư viện dùng chung."),
         )
 
         register_job(
