@@ -10,7 +10,8 @@ appointments as orgs' selectors give them (which posts are a leader's). In words
   - "union": every officer;
   - "public": everyone, signed in or not (`public_q`);
   a system administrator sees everything (`visible_q`);
-- **the shared library** (`sharing_q`): published products shared beyond their unit;
+- **the shared library** (`library_q`): published products shared beyond their unit, those
+  shared with the viewer (`sharing_q`) and those of the units they manage;
 - **write and edit** (`can_create`, `can_edit`): the officers who manage the unit, while the
   product is a draft, or once it is published (an edit then is a correction); a product that
   waits for approval or publication is not edited, it is sent back to draft first (`reject`);
@@ -82,6 +83,12 @@ def visible_q(scope: Scope) -> Q:
     if not scope.is_officer:
         return public_q()
     return managed_q(scope) | sharing_q(scope)
+
+
+def library_q(scope: Scope) -> Q:
+    """The shared library: published products shared beyond their unit that the viewer sees
+    (shared with them, or of the units they manage)."""
+    return Q(status=ProductStatus.PUBLISHED) & ~Q(sharing=Sharing.UNIT) & visible_q(scope)
 
 
 def can_view(viewer: Viewer, product: Product) -> bool:

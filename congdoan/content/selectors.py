@@ -21,7 +21,6 @@ from congdoan.content.models import (
     ProductComment,
     ProductStatus,
     ProductVersion,
-    Sharing,
     Theme,
 )
 from congdoan.orgs.models import Unit
@@ -121,7 +120,7 @@ def shared_library(
 
     `q` matches without diacritics ("cham lo" finds "chăm lo"); `unit` keeps the products of
     that unit and the units below it; the dates bound the day of publication."""
-    products = _base().filter(rules.sharing_q(scope_for(viewer))).exclude(sharing=Sharing.UNIT)
+    products = _base().filter(rules.library_q(scope_for(viewer)))
     if kind:
         products = products.filter(kind=kind)
     if unit is not None:

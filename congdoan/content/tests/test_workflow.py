@@ -210,23 +210,32 @@ def test_same_title_gets_a_second_address(make_product: Callable[..., Product]) 
 
 
 def test_correcting_a_published_product_keeps_the_old_text_and_marks_it_updated(
-    cast: Any, staff_a: Any, make_product: Callable[..., Product]
+    cast: Any,
+    staff_a: Any,
+    make_product: Callable[..., Product],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     product = make_product(author=staff_a, body="<p>Hơn 600 công nhân dự hội nghị.</p>")
     published(product, approver=cast.officer_a, actor=staff_a)
     assert product.corrected_at is None
     corrected: list[int] = []
-    hooks.register_on_corrected(lambda p: corrected.append(p.pk))
+
+    def listener(changed: Product) -> None:
+        corrected.append(changed.pk)
+
+    hooks.register_on_corrected(listener)
     try:
-        services.product_correct(
-            actor=staff_a,
-            product=product,
-            title=product.title,
-            summary=product.summary,
-            body="<p>Hơn 650 công nhân dự hội nghị.</p>",
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.product_correct(
+                actor=staff_a,
+                product=product,
+                title=product.title,
+                summary=product.summary,
+                body="<p>Hơn 650 công nhân dự hội nghị.</p>",
+            )
     finally:
-        hooks._ON_CORRECTED.clear()
+        hooks.unregister(listener)
+    assert corrected == [product.pk]
     product.refresh_from_db()
     assert product.corrected_at is not None
     versions = list(product.versions.order_by("number"))
