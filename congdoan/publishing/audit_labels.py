@@ -18,3 +18,21 @@ register_action(
     sentence=_("{actor} bỏ kết nối kênh {object}"),
     fields={"kind": _("loại kênh"), "name": _("tên")},
 )
+register_action(
+    "publishing.publication.enqueue",
+    label=_("Đăng lên kênh"),
+    sentence=_("{actor} đăng {object}"),
+    fields={"product": _("sản phẩm"), "account": _("kênh"), "version": _("phiên bản")},
+)
+register_action(
+    "publishing.publication.retry",
+    label=_("Đăng lại lên kênh"),
+    sentence=_("{actor} cho đăng lại {object}"),
+    fields={"account": _("kênh")},
+)
+register_action(
+    "publishing.choices.set",
+    label=_("Chọn kênh đăng"),
+    sentence=_("{actor} chọn kênh đăng cho {object}"),
+    fields={"accounts": _("kênh")},
+)

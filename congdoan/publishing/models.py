@@ -76,3 +76,87 @@ class ChannelAccount(models.Model):
     @property
     def needs_reconnect(self) -> bool:
         return self.status in (AccountStatus.EXPIRING, AccountStatus.EXPIRED, AccountStatus.ERROR)
+
+
+class PublicationStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ đăng")
+    PUBLISHED = "published", _("Đã đăng")
+    FAILED = "failed", _("Đăng không được")
+
+
+class ChannelChoice(models.Model):
+    """An officer ticked this account for this product: it is posted there when published."""
+
+    product = models.ForeignKey(
+        "content.Product", on_delete=models.CASCADE, related_name="channel_choices"
+    )
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="choices")
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "account"], name="publishing_choice_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} → {self.account_id}"
+
+
+class Publication(models.Model):
+    """One version of one product posted to one channel account, through one outbox message.
+
+    `idempotency_key` ("publishing:{product}:v{version}:{account}") is unique, and the outbox
+    message carries the same key: a retry, a second click or two officers publishing at once
+    give this one row and one post.
+    """
+
+    product = models.ForeignKey(
+        "content.Product", on_delete=models.CASCADE, related_name="publications"
+    )
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    # The account may be disconnected later: the log keeps its kind and name.
+    account = models.ForeignKey(
+        ChannelAccount,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="publications",
+    )
+    kind = models.CharField(max_length=20, choices=ChannelKind.choices)
+    account_name = models.CharField(max_length=255)
+    version = models.PositiveIntegerField(default=0)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(
+        max_length=12, choices=PublicationStatus.choices, default=PublicationStatus.QUEUED
+    )
+    message = models.ForeignKey(
+        "outbox.OutboundMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    remote_id = models.CharField(max_length=200, blank=True)
+    remote_url = models.URLField(max_length=500, blank=True)
+    # The channel's last answer in words (an error, a refusal), shown to the officers.
+    last_answer = models.TextField(blank=True)
+    # What a long send has done so far (a resumable upload's session URL).
+    progress = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["unit", "-created_at"], name="publishing_pub_unit_idx")]
+        verbose_name = _("lượt xuất bản")
+        verbose_name_plural = _("lượt xuất bản")
+
+    def __str__(self) -> str:
+        return f"{self.product_id} → {self.account_name} ({self.status})"

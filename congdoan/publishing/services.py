@@ -11,11 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from congdoan.audit.services import audit_record
-from congdoan.orgs.models import Unit
+from congdoan.orgs.models import Appointment, Unit
+from congdoan.outbox.services import email_enqueue
 from congdoan.publishing import crypto
 from congdoan.publishing.models import AccountStatus, ChannelAccount
 
@@ -69,8 +74,9 @@ def credentials_save(
 
 
 def account_mark(account: ChannelAccount, *, status: str, error: str) -> bool:
-    """Record that the account's credentials stopped working (EXPIRED or ERROR), once: the
-    conditional UPDATE returns False when another sender already recorded it."""
+    """Record that the account's credentials stopped working (EXPIRED or ERROR), once, and
+    tell the unit's officers by e-mail: the conditional UPDATE returns False (and nobody is
+    told again) when another sender already recorded it."""
     updated = (
         ChannelAccount.objects.filter(pk=account.pk)
         .exclude(status=status)
@@ -78,7 +84,49 @@ def account_mark(account: ChannelAccount, *, status: str, error: str) -> bool:
     )
     account.status = status
     account.last_error = error[:2000]
+    if updated == 1:
+        officers_tell(account, reason=error)
     return updated == 1
+
+
+def officer_emails(unit: Unit) -> list[str]:
+    """E-mails of the unit's current managing officers (they answer for its channels)."""
+    today = timezone.localdate()
+    rows = (
+        Appointment.objects.filter(
+            unit=unit, manages=True, user__isnull=False, started_on__lte=today
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values_list("user__email", flat=True)
+    )
+    return sorted({e for e in rows if e})
+
+
+def officers_tell(account: ChannelAccount, *, reason: str) -> None:
+    """E-mail the unit's officers that the account must be reconnected (once per account,
+    status and day: the outbox's key), with the page where the button is."""
+    link = settings.SITE_URL.rstrip("/") + reverse("publishing:accounts")
+    subject = _("Cần kết nối lại kênh %(name)s") % {"name": account}
+    body = _(
+        "Kênh %(name)s của %(unit)s: %(status)s.\n%(reason)s\n\n"
+        "Kết nối lại tại: %(link)s\n"
+        "Các bài chờ đăng lên kênh này sẽ được đăng khi kênh được kết nối lại và bấm Gửi lại."
+    ) % {
+        "name": account,
+        "unit": account.unit.name,
+        "status": account.get_status_display(),
+        "reason": reason,
+        "link": link,
+    }
+    email_enqueue(
+        to=officer_emails(account.unit),
+        subject=subject,
+        body=body,
+        purpose="publishing.reconnect",
+        ref=f"publishing.account:{account.pk}",
+        key=f"publishing.reconnect:{account.pk}:{account.status}:{timezone.localdate()}",
+    )
+    ChannelAccount.objects.filter(pk=account.pk).update(warned_at=timezone.now())
 
 
 @transaction.atomic

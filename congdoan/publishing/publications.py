@@ -1,0 +1,278 @@
+"""Writes of publications: a product posted to a unit's channel accounts through the outbox.
+
+`publication_enqueue` writes a `Publication` and its outbox message in one transaction, both
+under one idempotency key (product, version, account): a second click, a retry or two
+officers at once find the first and post nothing more. The outbox sends, retries with its one
+policy and logs each attempt; its signals bring the outcome back here (`_on_sent`,
+`_on_failed`). `publish_to_chosen` is content's on-published hook: the accounts an officer
+ticked on /xuat-ban/<product>/ are posted to when the product is published.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdoan.audit.services import audit_record
+from congdoan.content.models import MediaKind, Product, ProductMedia, ProductVersion
+from congdoan.outbox.models import OutboundMessage
+from congdoan.outbox.services import message_enqueue, message_retry
+from congdoan.outbox.signals import message_failed, message_sent
+from congdoan.publishing.models import (
+    AccountStatus,
+    ChannelAccount,
+    ChannelChoice,
+    ChannelKind,
+    Publication,
+    PublicationStatus,
+)
+
+log = logging.getLogger("congdoan.publishing")
+
+# The outbox channel that posts for each kind of account.
+OUTBOX_CHANNEL = {ChannelKind.FACEBOOK_PAGE: "facebook", ChannelKind.YOUTUBE: "youtube"}
+PURPOSE = "publishing.post"
+REF = "publishing.publication:"
+# Facebook schedules a post 10 minutes to 75 days ahead.
+FACEBOOK_SCHEDULE_MIN = timedelta(minutes=10)
+
+
+class NotPublishable(Exception):
+    """This product cannot go to this account (the message says why, for the officer)."""
+
+
+def product_version(product: Product) -> int:
+    return ProductVersion.objects.filter(product=product).aggregate(n=Max("number"))["n"] or 0
+
+
+def publication_key(product: Product, version: int, account: ChannelAccount) -> str:
+    return f"publishing:{product.pk}:v{version}:{account.pk}"
+
+
+def public_url(product: Product) -> str:
+    """The product's public page, when it has one (published and shared with the public)."""
+    if not product.is_public_visible:
+        return ""
+    try:
+        path = reverse("content_public:product", args=[product.unit.code, product.slug])
+    except NoReverseMatch:  # a deployment without the public site: the post goes without
+        log.warning("publishing: no public page route for product %s", product.pk)
+        return ""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _media(product: Product, kind: str) -> ProductMedia | None:
+    if kind == MediaKind.PHOTO and product.cover_id:
+        cover = ProductMedia.objects.filter(pk=product.cover_id, kind=kind).first()
+        if cover is not None:
+            return cover
+    return ProductMedia.objects.filter(product=product, kind=kind).order_by("order", "pk").first()
+
+
+def post_body(product: Product, account: ChannelAccount) -> dict[str, Any]:
+    """What the channel posts: the short version ("Nhanh, Ngắn") and the link to the full one."""
+    link = public_url(product)
+    text = "\n\n".join(p for p in (product.title, product.summary.strip()) if p)
+    if account.kind == ChannelKind.FACEBOOK_PAGE:
+        post: dict[str, Any] = {"message": text, "link": link}
+        photo = _media(product, MediaKind.PHOTO)
+        if photo is not None and photo.file:
+            post["photo_path"] = photo.file.name
+        if product.publish_at and product.publish_at > timezone.now() + FACEBOOK_SCHEDULE_MIN:
+            post["scheduled_publish_time"] = int(product.publish_at.timestamp())
+        return post
+    if account.kind == ChannelKind.YOUTUBE:
+        video = _media(product, MediaKind.VIDEO)
+        if video is None or not video.file:
+            raise NotPublishable(_("Sản phẩm không có tệp video để đăng lên YouTube."))
+        return {
+            "title": product.title,
+            "description": "\n\n".join(p for p in (product.summary.strip(), link) if p),
+            "tags": [str(t) for t in product.tags or []][:30],
+            "video_path": video.file.name,
+            "content_type": video.content_type or "video/*",
+        }
+    raise NotPublishable(_("Loại kênh này chưa đăng bài được."))
+
+
+def remote_url(kind: str, remote_id: str) -> str:
+    if not remote_id:
+        return ""
+    if kind == ChannelKind.FACEBOOK_PAGE:
+        return f"https://www.facebook.com/{remote_id}"
+    if kind == ChannelKind.YOUTUBE:
+        return f"https://www.youtube.com/watch?v={remote_id}"
+    return ""
+
+
+@transaction.atomic
+def publication_enqueue(
+    *, actor: Any, product: Product, account: ChannelAccount
+) -> tuple[Publication, bool]:
+    """Post the product's current version to the account, once; (publication, created).
+
+    Raises NotPublishable when the account cannot take this product or is not connected.
+    """
+    if account.unit_id != product.unit_id:
+        raise NotPublishable(_("Kênh này không thuộc đơn vị của sản phẩm."))
+    if account.kind not in OUTBOX_CHANNEL:
+        raise NotPublishable(_("Loại kênh này chưa đăng bài được."))
+    version = product_version(product)
+    key = publication_key(product, version, account)
+    existing = Publication.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    if account.status in (AccountStatus.EXPIRED, AccountStatus.ERROR):
+        raise NotPublishable(
+            _("Kênh %(name)s cần được kết nối lại trước khi đăng.") % {"name": account}
+        )
+    body = post_body(product, account)
+    try:
+        with transaction.atomic():
+            publication = Publication.objects.create(
+                product=product,
+                unit_id=product.unit_id,
+                account=account,
+                kind=account.kind,
+                account_name=account.display_name,
+                version=version,
+                idempotency_key=key,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError:  # the same post asked at this very moment by someone else
+        return Publication.objects.get(idempotency_key=key), False
+    message = message_enqueue(
+        channel=OUTBOX_CHANNEL[ChannelKind(account.kind)],
+        recipient=str(account.pk),
+        subject=product.title[:255],
+        body=json.dumps(body, ensure_ascii=False),
+        purpose=PURPOSE,
+        ref=f"{REF}{publication.pk}",
+        key=key,
+    )
+    Publication.objects.filter(pk=publication.pk).update(message=message)
+    publication.message = message
+    audit_record(
+        actor=actor,
+        action="publishing.publication.enqueue",
+        target=publication,
+        changes={"product": product.title, "account": str(account), "version": version},
+    )
+    return publication, True
+
+
+def publish_to_chosen(product: Product) -> list[Publication]:
+    """content's on-published hook: post to every connected account ticked for the product."""
+    done = []
+    choices = ChannelChoice.objects.filter(product=product).select_related("account", "chosen_by")
+    for choice in choices:
+        try:
+            publication, _created = publication_enqueue(
+                actor=choice.chosen_by, product=product, account=choice.account
+            )
+        except NotPublishable as exc:
+            log.warning(
+                "publishing: product %s not posted to %s: %s", product.pk, choice.account, exc
+            )
+            continue
+        done.append(publication)
+    return done
+
+
+@transaction.atomic
+def choices_set(*, actor: Any, product: Product, accounts: list[ChannelAccount]) -> None:
+    """The accounts the product goes to when it is published (replacing the earlier ticks)."""
+    keep = {a.pk for a in accounts}
+    ChannelChoice.objects.filter(product=product).exclude(account_id__in=keep).delete()
+    for account in accounts:
+        ChannelChoice.objects.get_or_create(
+            product=product, account=account, defaults={"chosen_by": actor}
+        )
+    audit_record(
+        actor=actor,
+        action="publishing.choices.set",
+        target=product,
+        unit=product.unit,
+        changes={"accounts": ", ".join(str(a) for a in accounts) or "—"},
+    )
+
+
+@transaction.atomic
+def publication_retry(*, actor: Any, publication: Publication) -> bool:
+    """An officer's "try again" on a failed publication: its outbox message is due again."""
+    message = publication.message
+    if message is None or publication.status != PublicationStatus.FAILED:
+        return False
+    account = publication.account
+    if account is None or account.status in (AccountStatus.EXPIRED, AccountStatus.ERROR):
+        return False
+    if not message_retry(actor=actor, message=message):
+        return False
+    Publication.objects.filter(pk=publication.pk, status=PublicationStatus.FAILED).update(
+        status=PublicationStatus.QUEUED, last_answer=""
+    )
+    audit_record(
+        actor=actor,
+        action="publishing.publication.retry",
+        target=publication,
+        unit=publication.unit,
+        changes={"account": publication.account_name},
+    )
+    return True
+
+
+def _publication_of(message: OutboundMessage) -> Publication | None:
+    if message.purpose != PURPOSE or not message.ref.startswith(REF):
+        return None
+    return Publication.objects.filter(pk=int(message.ref[len(REF) :])).first()
+
+
+@receiver(message_sent, dispatch_uid="publishing.sent")
+def _on_sent(sender: Any, message: OutboundMessage, **kwargs: Any) -> None:
+    publication = _publication_of(message)
+    if publication is None:
+        return
+    Publication.objects.filter(pk=publication.pk).update(
+        status=PublicationStatus.PUBLISHED,
+        remote_id=message.provider_id,
+        remote_url=remote_url(publication.kind, message.provider_id),
+        last_answer="",
+        published_at=message.sent_at or timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+@receiver(message_failed, dispatch_uid="publishing.failed")
+def _on_failed(sender: Any, message: OutboundMessage, final: bool = False, **kwargs: Any) -> None:
+    publication = _publication_of(message)
+    if publication is None:
+        return
+    Publication.objects.filter(pk=publication.pk).update(
+        status=PublicationStatus.FAILED if final else PublicationStatus.QUEUED,
+        last_answer=message.last_error,
+        updated_at=timezone.now(),
+    )
+
+
+# --- the outbox's account backend (registered in apps.py) ---
+
+
+def progress_get(message: OutboundMessage) -> dict[str, Any]:
+    publication = _publication_of(message)
+    return dict(publication.progress) if publication is not None else {}
+
+
+def progress_save(message: OutboundMessage, data: dict[str, Any]) -> None:
+    publication = _publication_of(message)
+    if publication is not None:
+        Publication.objects.filter(pk=publication.pk).update(progress=data)
