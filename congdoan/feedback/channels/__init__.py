@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from congdoan.feedback.channels import sms
 from congdoan.feedback.models import Channel, Concern, ConcernEvent
+from congdoan.outbox.channels import sms as sms_client
+from congdoan.outbox.channels import zalo as zalo_client
 from congdoan.outbox.errors import ChannelError, ChannelNotConfigured
 from congdoan.outbox.models import OutboundMessage
 from congdoan.outbox.services import message_enqueue
@@ -76,15 +78,15 @@ def deliver_answer(concern: Concern) -> OutboundMessage | None:
     if channel == Channel.ZALO:
         recipient = concern.contact_zalo_id
         text = answer_message(concern)
-        missing = "" if settings.ZALO_OA_ACCESS_TOKEN else "ZALO_OA_ACCESS_TOKEN"
+        missing = (
+            "" if zalo_client.is_configured() else _("tài khoản Zalo OA / ZALO_OA_ACCESS_TOKEN")
+        )
     elif channel == Channel.SMS:
         recipient = concern.contact_phone
         text = sms.fit_segments(
             answer_message(concern), settings.SMS_MAX_SEGMENTS, link=tracking_url(concern)
         )
-        missing = (
-            "" if settings.SMS_API_BASE and settings.SMS_API_KEY else "SMS_API_BASE / SMS_API_KEY"
-        )
+        missing = " / ".join(sms_client.missing_settings())
     else:
         logger.debug("answer %s: channel %s reads answers on the site", concern.code, channel)
         return None

@@ -28,6 +28,9 @@ from congdoan.outbox.channels import sms as sms_client
 from congdoan.outbox.channels import zalo as zalo_client
 from congdoan.outbox.errors import ChannelError
 
+# The Zalo client asks the units' connected OA accounts (the database) for its token first.
+pytestmark = pytest.mark.django_db
+
 # --- Zalo OA client ---------------------------------------------------------------------------
 
 
