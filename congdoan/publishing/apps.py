@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from congdoan.core.registry import register_officer_link
+from congdoan.periodic.registry import register_job
 
 
 class PublishingConfig(AppConfig):
@@ -10,7 +16,26 @@ class PublishingConfig(AppConfig):
     verbose_name = _("Xuất bản lên các kênh")
 
     def ready(self) -> None:
-        from congdoan.publishing import zalo  # lazy: imports models (app loading)
+        from congdoan.content import hooks  # lazy: imports models (app loading)
+        from congdoan.outbox.channels import accounts  # lazy: imports models (app loading)
+        from congdoan.publishing import backend, publications, zalo  # lazy: models (app loading)
 
+        # The outbox's Facebook and YouTube channels read credentials here; its signals bring
+        # each post's outcome back (publications.py registers its receivers on import).
+        accounts.register_backend(backend.BACKEND)
         # Zalo OA: the outbox's token source (the units' accounts) and the refresh job.
         zalo.register()
+        hooks.register_on_published(publications.publish_to_chosen)
+        register_job(
+            "publishing.refresh",
+            every=lambda: timedelta(minutes=settings.CHANNEL_REFRESH_EVERY_MINUTES),
+            run="congdoan.publishing.refresh.channels_refresh",
+        )
+        register_officer_link(
+            "publishing:accounts",
+            _("Kênh xuất bản"),
+            order=60,
+            description=_(
+                "Trang Facebook, kênh YouTube của đơn vị: kết nối, hạn dùng, bài đã đăng."
+            ),
+        )
