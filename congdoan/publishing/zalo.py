@@ -1,4 +1,4 @@
-"""Zalo OA tokens that keep working: connect an OA to a unit, refresh its tokens, warn.
+"""Zalo OA tokens that keep working: connect an OA to a unit, refresh its tokens.
 
 Zalo's OAuth v4 for Official Accounts (developers.zalo.me, "Official Account API" →
 "Lấy Access Token từ OA"):
@@ -12,15 +12,18 @@ Zalo's OAuth v4 for Official Accounts (developers.zalo.me, "Official Account API
 - a refusal answers ``{"error": <negative>, "error_name", "error_description"}``.
 
 How this module keeps them working:
-1. `zalo_refresh_due` (periodic job, every 10 minutes) refreshes each account whose access
-   token ends within ZALO_REFRESH_BEFORE_MINUTES, one account at a time;
+1. `zalo_refresh_due` (periodic job, every CHANNEL_REFRESH_EVERY_MINUTES) refreshes each
+   account whose access token ends within CHANNEL_REFRESH_BEFORE_MINUTES, one at a time;
 2. a refresh claims the account with a conditional UPDATE (its `updated_at` as a version) in
    the transaction that saves the new tokens, so two workers (or the job and a sender whose
    token Zalo refused) never spend the same one-time refresh token: the second finds the row
-   changed and uses the token the first one saved;
-3. Zalo refusing the refresh token (revoked, expired, app secret changed) marks the account
-   EXPIRED; a refresh token within ZALO_RECONNECT_WARN_DAYS of its end marks it EXPIRING;
-   either way the unit's managing officers get one e-mail asking them to reconnect;
+   changed and uses the token the first one saved. (On SQLite the claim holds the database's
+   write lock during the call to Zalo, at most OUTBOX_HTTP_TIMEOUT seconds.)
+3. Zalo refusing the refresh token (revoked, app secret changed) marks the account EXPIRED
+   through `services.account_mark`, which e-mails the unit's officers once; each refresh
+   gives a new refresh token for ZALO_REFRESH_TOKEN_DAYS, so one that comes close to its end
+   (refreshes failing for weeks) is marked EXPIRING, and the officers told, by the channels'
+   job (refresh.py), as for every platform;
 4. the outbox's Zalo channel asks `AccountTokens` (registered by `register()`) for the token of
    each message: the account its ref names (``zalo-account:<id>``), else the deployment's own
    OA (the home unit's, or the only one); none connected → the static ZALO_OA_ACCESS_TOKEN.
@@ -44,20 +47,23 @@ import httpx
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdoan.orgs.models import Appointment, Unit
+from congdoan.orgs.models import Unit
 from congdoan.orgs.site import home_unit
 from congdoan.outbox.channels import zalo as zalo_channel
 from congdoan.outbox.errors import ChannelError
 from congdoan.outbox.http import client
-from congdoan.outbox.services import email_enqueue
 from congdoan.periodic.registry import register_job
 from congdoan.publishing import crypto
 from congdoan.publishing.models import AccountStatus, ChannelAccount, ChannelKind
-from congdoan.publishing.services import account_connect, credentials_get, credentials_save
+from congdoan.publishing.services import (
+    account_connect,
+    account_mark,
+    credentials_get,
+    credentials_save,
+)
 
 log = logging.getLogger("congdoan.publishing.zalo")
 
@@ -67,6 +73,8 @@ TOKEN_PATH = "/v4/oa/access_token"
 DEFAULT_EXPIRES_IN = 90000
 CONNECT_MAX_AGE = timedelta(minutes=15)
 _ACCOUNT_REF = re.compile(r"zalo-account:(\d+)")
+# An account in these states sends nothing and is not refreshed until it is connected again.
+UNUSABLE = (AccountStatus.EXPIRED, AccountStatus.ERROR)
 
 
 class ZaloAuthError(Exception):
@@ -229,7 +237,7 @@ def connect_finish(
 
 def _needs_refresh(account: ChannelAccount, now: datetime) -> bool:
     ends = account.access_token_expires_at
-    return ends is None or ends <= now + timedelta(minutes=settings.ZALO_REFRESH_BEFORE_MINUTES)
+    return ends is None or ends <= now + timedelta(minutes=settings.CHANNEL_REFRESH_BEFORE_MINUTES)
 
 
 def account_refresh(
@@ -246,12 +254,14 @@ def account_refresh(
     now = now or timezone.now()
     with transaction.atomic():
         account = ChannelAccount.objects.filter(pk=account_id, kind=ChannelKind.ZALO_OA).first()
-        if account is None or account.status == AccountStatus.EXPIRED:
+        if account is None or account.status in UNUSABLE:
             return "expired"
         try:
             creds = credentials_get(account)
         except crypto.CredentialsUnreadable:
-            _mark(account, AccountStatus.EXPIRED, _("Không giải mã được khóa đã lưu."))
+            account_mark(
+                account, status=AccountStatus.ERROR, error=_("Không giải mã được khóa đã lưu.")
+            )
             return "unreadable"
         if rejected_token:
             if creds.get("access_token") != rejected_token:
@@ -266,12 +276,21 @@ def account_refresh(
             return "fresh"
         refresh_token = str(creds.get("refresh_token") or "")
         if not refresh_token:
-            _mark(account, AccountStatus.EXPIRED, _("Không có mã làm mới (refresh token)."))
+            account_mark(
+                account,
+                status=AccountStatus.EXPIRED,
+                error=_("Không có mã làm mới (refresh token)."),
+            )
             return "expired"
         try:
             tokens = token_request({"refresh_token": refresh_token, "grant_type": "refresh_token"})
         except ZaloAuthError as exc:
-            _mark(account, AccountStatus.EXPIRED, _("Zalo từ chối làm mới: %(e)s") % {"e": exc})
+            account_mark(
+                account,
+                status=AccountStatus.EXPIRED,
+                error=_("Zalo từ chối làm mới mã truy cập (%(error)s); cần kết nối lại.")
+                % {"error": exc},
+            )
             return "expired"
         access_ends, refresh_ends = _expiries(tokens, now)
         # Saved in the transaction of the claim: the spent refresh token is never kept.
@@ -285,90 +304,14 @@ def account_refresh(
     return "refreshed"
 
 
-def _mark(account: ChannelAccount, status: str, error: str) -> None:
-    """Record the account's new state once (a conditional UPDATE), then tell its officers."""
-    changed = (
-        ChannelAccount.objects.filter(pk=account.pk)
-        .exclude(status=status)
-        .update(status=status, last_error=error[:2000], warned_at=None)
-    )
-    account.status, account.last_error = status, error[:2000]
-    if changed:
-        log.warning("zalo: account %s is now %s: %s", account.pk, status, error)
-        transaction.on_commit(lambda: warn_officers(account_id=account.pk))
-
-
-def officer_emails(unit: Unit) -> list[str]:
-    """E-mails of the unit's current managing officers, else of the nearest unit above."""
-    today = timezone.localdate()
-    seen: set[int] = set()
-    current: Unit | None = unit
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        rows = (
-            Appointment.objects.filter(
-                unit=current, manages=True, user__isnull=False, started_on__lte=today
-            )
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-            .values_list("user__email", flat=True)
-        )
-        emails = sorted({e for e in rows if e})
-        if emails:
-            return emails
-        current = Unit.objects.filter(pk=current.parent_id).first() if current.parent_id else None
-    return []
-
-
-def _accounts_page() -> str:
-    base = settings.SITE_URL.rstrip("/")
-    try:
-        return base + reverse("publishing:accounts")
-    except NoReverseMatch:  # the officers' pages of publishing are not mounted here
-        return base + "/xuat-ban/kenh/"
-
-
-def warn_officers(*, account_id: int, now: datetime | None = None) -> bool:
-    """One e-mail per account and state (warned_at NULL → now, a conditional UPDATE)."""
-    now = now or timezone.now()
-    account = ChannelAccount.objects.select_related("unit").filter(pk=account_id).first()
-    if account is None or not account.needs_reconnect:
-        return False
-    claimed = ChannelAccount.objects.filter(pk=account.pk, warned_at__isnull=True).update(
-        warned_at=now
-    )
-    if claimed != 1:
-        return False
-    if account.status == AccountStatus.EXPIRING and account.refresh_token_expires_at:
-        when = timezone.localtime(account.refresh_token_expires_at).strftime("%d/%m/%Y")
-        body = _(
-            "Tài khoản %(name)s của %(unit)s cần được kết nối lại trước ngày %(date)s, "
-            "nếu không các tin trả lời người lao động qua Zalo sẽ dừng."
-        ) % {"name": account.display_name, "unit": account.unit.name, "date": when}
-    else:
-        body = _(
-            "Tài khoản %(name)s của %(unit)s không còn gửi được tin (%(error)s). "
-            "Các tin trả lời người lao động qua Zalo đang dừng cho tới khi kết nối lại."
-        ) % {"name": account.display_name, "unit": account.unit.name, "error": account.last_error}
-    body += "\n\n" + _("Kết nối lại tại: %(url)s") % {"url": _accounts_page()}
-    email_enqueue(
-        to=officer_emails(account.unit),
-        subject=_("Cần kết nối lại Zalo OA: %(name)s") % {"name": account.display_name},
-        body=body,
-        purpose="publishing.reconnect",
-        ref=account_ref(account),
-        key=f"publishing.zalo.warn:{account.pk}:{account.status}:{now:%Y%m%d%H%M%S}",
-    )
-    return True
-
-
 def zalo_refresh_due(*, now: datetime | None = None) -> dict[str, int]:
-    """The periodic job: refresh what ends soon, mark and warn what cannot be refreshed."""
+    """The periodic job: refresh what ends soon; what Zalo refuses is marked (officers told)."""
     now = now or timezone.now()
-    counts = {"refreshed": 0, "expired": 0, "retry": 0, "expiring": 0}
-    soon = now + timedelta(minutes=settings.ZALO_REFRESH_BEFORE_MINUTES)
+    counts = {"refreshed": 0, "expired": 0, "retry": 0}
+    soon = now + timedelta(minutes=settings.CHANNEL_REFRESH_BEFORE_MINUTES)
     due = (
         ChannelAccount.objects.filter(kind=ChannelKind.ZALO_OA)
-        .exclude(status=AccountStatus.EXPIRED)
+        .exclude(status__in=UNUSABLE)
         .filter(Q(access_token_expires_at__isnull=True) | Q(access_token_expires_at__lte=soon))
         .values_list("pk", flat=True)
     )
@@ -383,16 +326,6 @@ def zalo_refresh_due(*, now: datetime | None = None) -> dict[str, int]:
             counts["refreshed"] += 1
         elif outcome in ("expired", "unreadable"):
             counts["expired"] += 1
-    warn_from = now + timedelta(days=settings.ZALO_RECONNECT_WARN_DAYS)
-    ending = ChannelAccount.objects.filter(
-        kind=ChannelKind.ZALO_OA,
-        status=AccountStatus.CONNECTED,
-        refresh_token_expires_at__lte=warn_from,
-    )
-    for account in ending:
-        with transaction.atomic():
-            _mark(account, AccountStatus.EXPIRING, _("Mã làm mới sắp hết hạn."))
-        counts["expiring"] += 1
     return counts
 
 
@@ -401,9 +334,7 @@ def zalo_refresh_due(*, now: datetime | None = None) -> dict[str, int]:
 
 def _deployment_account() -> ChannelAccount | None:
     """The OA of the deployment: the home unit's connected one, else the only one connected."""
-    usable = ChannelAccount.objects.filter(kind=ChannelKind.ZALO_OA).exclude(
-        status=AccountStatus.EXPIRED
-    )
+    usable = ChannelAccount.objects.filter(kind=ChannelKind.ZALO_OA).exclude(status__in=UNUSABLE)
     unit = home_unit()
     if unit is not None:
         own = usable.filter(unit=unit).order_by("id").first()
@@ -424,7 +355,7 @@ class AccountTokens:
             ).first()
         else:
             account = _deployment_account()
-        if account is None or account.status == AccountStatus.EXPIRED:
+        if account is None or account.status in UNUSABLE:
             return None
         try:
             token = str(credentials_get(account).get("access_token") or "")
@@ -448,6 +379,6 @@ def register() -> None:
     zalo_channel.register_token_source(AccountTokens())
     register_job(
         "publishing.zalo_refresh",
-        every=lambda: timedelta(minutes=10),
+        every=lambda: timedelta(minutes=settings.CHANNEL_REFRESH_EVERY_MINUTES),
         run="congdoan.publishing.zalo.zalo_refresh_due",
     )
