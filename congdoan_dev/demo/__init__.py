@@ -19,6 +19,7 @@ SEEDERS = {
     "orgs": "congdoan_dev.demo.orgs",
     "library": "congdoan_dev.demo.library",
     "feedback": "congdoan_dev.demo.feedback",
+    "content": "congdoan_dev.demo.content",
 }
 
 

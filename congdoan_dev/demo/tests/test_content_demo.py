@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from congdoan.accounts.models import User
+from congdoan.content import rules, selectors
+from congdoan.content.models import Product, ProductStatus, Sharing, Theme
+from congdoan.text import fold
+from congdoan_dev.demo import content as demo
+from congdoan_dev.demo import orgs as orgs_demo
+
+pytestmark = pytest.mark.django_db
+
+# The themes, as their data migration makes them (a transactional test may have emptied them).
+_themes_migration = importlib.import_module("congdoan.content.migrations.0002_seven_themes")
+
+
+def test_demo_content_covers_the_workflow_and_is_idempotent() -> None:
+    _themes_migration.create_themes(apps, None)
+    orgs_demo.seed()
+    demo.seed(stdout=StringIO())
+    products = list(Product.objects.select_related("unit"))
+    total = len(products)
+    assert total >= 18
+    statuses = Counter(p.status for p in products)
+    for status in set(ProductStatus.values) - {ProductStatus.APPROVED}:
+        assert statuses[status] >= 1, status
+    assert len({p.kind for p in products}) >= 8
+    assert len({p.unit_id for p in products}) >= 4
+    now = timezone.now()
+    assert all(p.published_at <= now for p in products if p.published_at)
+    assert all(p.published_at.year in (2025, 2026) for p in products if p.published_at)
+    assert Product.objects.filter(corrected_at__isnull=False).count() == 1
+    assert Product.objects.filter(source__isnull=False).count() == 1
+    assert Theme.objects.filter(products__isnull=False).distinct().count() == 7
+    assert all(p.title != fold(p.title) for p in products)  # Vietnamese, with its marks
+    # Each submitted product waits for a demo login who may approve it.
+    chairs = list(User.objects.filter(email__in=[demo.PHUMINH, demo.HANVIET]))
+    for product in Product.objects.filter(status=ProductStatus.SUBMITTED):
+        assert any(rules.can_approve(chair, product) for chair in chairs), product
+    # The shared library and the public site have something to show.
+    officer = User.objects.get(email=demo.HANVIET)
+    assert len(selectors.shared_library(viewer=officer)) >= 4
+    assert len(selectors.public_products(limit=None)) >= 8
+    assert selectors.shared_library(viewer=officer, q="bao hiem xa hoi").exists()
+    assert Product.objects.filter(sharing=Sharing.UNIT, status=ProductStatus.PUBLISHED).exists()
+    share = selectors.digital_share(
+        viewer=User.objects.get(email="vanphong@ldldphuxuyen.vn"), year=2026
+    )
+    assert share.total >= 8 and 0.5 <= (share.share or 0) < 1
+    demo.seed(stdout=StringIO())
+    assert Product.objects.count() == total
