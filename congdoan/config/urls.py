@@ -13,6 +13,7 @@ handler500 = "congdoan.core.errors.server_error"
 
 urlpatterns = [
     path("", include("congdoan.web.urls")),
+    path("", include("congdoan.content.public_urls")),  # news, themes, feeds, sitemap
     path("tai-khoan/", include("congdoan.accounts.urls")),
     path("don-vi/", include("congdoan.orgs.urls")),
     path("nhat-ky/", include("congdoan.audit.log.urls")),
@@ -20,7 +21,6 @@ urlpatterns = [
     path("y-kien/", include("congdoan.feedback.urls")),
     path("kenh/", include("congdoan.feedback.channels.urls")),
     path("hop-thu-di/", include("congdoan.outbox.urls")),
-    path("xuat-ban/", include("congdoan.publishing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),

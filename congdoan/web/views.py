@@ -14,6 +14,7 @@ from django.utils.crypto import get_random_string
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
+from congdoan.content.selectors import public_products
 from congdoan.core.registry import OFFICER_LINKS, PUBLIC_LINKS
 from congdoan.feedback.selectors import officer_today
 from congdoan.library.selectors import documents_to_review
@@ -22,10 +23,15 @@ from congdoan.orgs.scoping import scope_for
 from congdoan.orgs.selectors import dashboard_roots, public_unions
 from congdoan.web.tasks import describe_result, worker_ping_enqueue, worker_ping_status
 
+HOME_NEWS = 6  # the latest public news on the home page
+
 
 def home(request: HttpRequest) -> HttpResponse:
+    news = list(public_products(limit=HOME_NEWS))
     return render(
-        request, "web/home.html", {"public_links": PUBLIC_LINKS, "unions": public_unions()}
+        request,
+        "web/home.html",
+        {"public_links": PUBLIC_LINKS, "unions": public_unions(), "news": news},
     )
 
 

@@ -35,6 +35,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RoutePattern
+from django.utils import timezone
 
 from congdoan.orgs.tests import factories
 
@@ -70,6 +71,19 @@ PUBLIC_ROUTES = {
     "library:public_download",
     "library:feed_rss",
     "library:feed_atom",
+    "content_public:news_list",  # the public site of products: what content.selectors…
+    "content_public:unit_news",  # …public_products shows (published, shared with the public)
+    "content_public:product",
+    "content_public:product_photo",
+    "content_public:theme",
+    "content_public:theme_rss",
+    "content_public:unit_rss",
+    "content_public:rss",
+    "content_public:atom",
+    "content_public:sitemap",
+    "bulletin:index",  # the e-bulletin's digests, and its subscribe form (double opt-in)
+    "bulletin:week",
+    "bulletin:subscribe",
     "admin:login",  # the admin's own login form
     "admin:logout",  # logs out whoever asks, then sends them to the admin's login
 }
@@ -82,6 +96,11 @@ CAPABILITY_ROUTES = {
     "feedback:track_reopen",
     "feedback:track_erase",
     "api:track",
+    # The e-bulletin's mailed links and an officer's calendar feed: a signed or secret token.
+    "bulletin:confirm",
+    "bulletin:unsubscribe",
+    "bulletin:click",
+    "bulletin:calendar_ics",
 }
 
 LOGIN_PREFIXES = ("/tai-khoan/dang-nhap/", "/quan-tri/login/")
@@ -158,8 +177,21 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
             visibility="unit",
             title="Kế hoạch nội bộ của đơn vị B",
         )
+    # A product B published for its own members only: not on the public site, not to A.
+    product = _make(
+        "content.Product",
+        pk=900007,
+        unit=b,
+        title="Tin nội bộ riêng của đơn vị B",
+        slug="tin-noi-bo-b",
+        summary="Bản ngắn nội bộ của B",
+        status="published",
+        sharing="unit",
+        published_at=timezone.now(),
+    )
     values: dict[str, Any] = {
         "unit_code": b.code,
+        "product_slug": product.slug if product else "khongcogi",
         "qr_token": b.qr_token,
         "member": secret.pk,
         "token": token.pk,
@@ -178,6 +210,8 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
     ]
     if document is not None:
         markers += [document.original_name, document.title]
+    if product is not None:
+        markers += [product.title, product.summary]
     concern_markers = []
     if concern is not None:
         concern_markers = [concern.text, concern.contact_name, "0987111222"]
@@ -194,6 +228,7 @@ VALUE_RULES: list[tuple[str, str, str]] = [
     ("tai-lieu/", "pk", "document"),
     ("tai-khoan/ma-api/", "pk", "token"),
     ("", "document_id", "document"),
+    ("tin/", "slug", "product_slug"),
     ("", "code", "unit_code"),
     ("", "unit_code", "unit_code"),
     ("", "qr_token", "qr_token"),

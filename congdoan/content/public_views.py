@@ -1,0 +1,111 @@
+"""The public site of products: the news list, a unit's news, a theme's page, the product page
+and its photos. Light pages for a cheap phone on a slow connection: no script, one small
+stylesheet beside the site's own, the cover photo with its size so nothing jumps.
+
+What is public is decided in one place, `content.selectors` (`public_products`,
+`public_product`, on `content.rules.public_q`): drafts, unit-only, subtree-only and
+union-only products answer 404 here, and so does an archived product: archiving is how a
+unit takes a product off the public site.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from congdoan.content import selectors
+from congdoan.content.models import MediaKind, Product, ProductMedia, Theme
+from congdoan.content.view_counts import product_view_record
+from congdoan.orgs.models import Unit
+
+PER_PAGE = 20
+PHOTO_MAX_AGE = 7 * 24 * 3600  # a product's photo never changes under its id
+
+
+def absolute(path: str) -> str:
+    """The address of a path on this deployment's canonical site (SITE_URL)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _page(request: HttpRequest, products: QuerySet[Product]) -> Page:
+    return Paginator(products, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _public_unit(code: str) -> Unit:
+    return get_object_or_404(Unit, code=code, is_active=True)
+
+
+@require_safe
+def news_list(request: HttpRequest) -> HttpResponse:
+    """All public news of the deployment and its units, newest first."""
+    page = _page(request, selectors.public_products(limit=None))
+    return render(request, "content/public/news_list.html", {"page": page})
+
+
+@require_safe
+def unit_news(request: HttpRequest, unit_code: str) -> HttpResponse:
+    """One unit's public news (and its subtree's: a district's page shows its grassroots
+    unions' news too), newest first."""
+    unit = _public_unit(unit_code)
+    page = _page(request, selectors.public_products(unit=unit, limit=None))
+    return render(request, "content/public/unit_news.html", {"unit": unit, "page": page})
+
+
+@require_safe
+def theme_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One of the plan's themes and the public news about it."""
+    theme = get_object_or_404(Theme, code=code)
+    page = _page(request, selectors.public_products(theme=theme, limit=None))
+    return render(request, "content/public/theme.html", {"theme": theme, "page": page})
+
+
+def _photo_url(product: Product, media: ProductMedia) -> str:
+    return reverse("content_public:product_photo", args=[product.unit.code, product.slug, media.pk])
+
+
+@require_safe
+def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpResponse:
+    """A public product's page, with the tags that make a shared link look right on Zalo and
+    Facebook (Open Graph, Twitter card). A reader's view is counted (view_counts)."""
+    product = selectors.public_product(unit_code=unit_code, slug=slug)
+    cover = product.cover
+    if cover is not None and cover.kind != MediaKind.PHOTO:
+        cover = None
+    canonical = absolute(product_url(product))
+    context: dict[str, Any] = {
+        "product": product,
+        "themes": list(product.themes.order_by("order", "pk")),
+        "cover": cover,
+        "cover_url": _photo_url(product, cover) if cover else "",
+        "og_image": absolute(_photo_url(product, cover)) if cover else "",
+        "canonical": canonical,
+    }
+    response = render(request, "content/public/product.html", context)
+    product_view_record(request=request, product_id=product.pk)
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=PHOTO_MAX_AGE)
+def product_photo(request: HttpRequest, unit_code: str, slug: str, media_id: int) -> FileResponse:
+    """A photo of a public product (the media folder itself is not served: it holds private
+    files). Only photos: a product's PDF or video is not served from here."""
+    product = selectors.public_product(unit_code=unit_code, slug=slug)
+    media = get_object_or_404(ProductMedia, pk=media_id, product=product, kind=MediaKind.PHOTO)
+    try:
+        handle = media.file.open("rb")
+    except OSError as error:
+        raise Http404 from error
+    return FileResponse(handle, content_type=media.content_type or "image/jpeg")
+
+
+def product_url(product: Product) -> str:
+    return reverse("content_public:product", args=[product.unit.code, product.slug])
