@@ -435,15 +435,12 @@ ZALO_OA_ACCESS_TOKEN = env_str("ZALO_OA_ACCESS_TOKEN")
 ZALO_APP_ID = env_str("ZALO_APP_ID")
 ZALO_OA_SECRET_KEY = env_str("ZALO_OA_SECRET_KEY")
 # Zalo OA tokens per unit (congdoan/publishing/zalo.py): the app's secret key (not the OA's
-# webhook key) refreshes them at ZALO_OAUTH_BASE. An access token lives ~25 hours and is renewed
-# this many minutes before it ends; a refresh token works once and lives ZALO_REFRESH_TOKEN_DAYS;
-# officers are told to reconnect ZALO_RECONNECT_WARN_DAYS before it would end unused.
+# webhook key) refreshes them at ZALO_OAUTH_BASE, on the CHANNEL_REFRESH_* schedule above. A
+# refresh token works once and lives ZALO_REFRESH_TOKEN_DAYS (Zalo does not say it in answers).
 # ZALO_OA_ACCESS_TOKEN above stays the fallback of a deployment with no connected account.
 ZALO_APP_SECRET_KEY = env_str("ZALO_APP_SECRET_KEY")
 ZALO_OAUTH_BASE = env_str("ZALO_OAUTH_BASE", "https://oauth.zaloapp.com")
-ZALO_REFRESH_BEFORE_MINUTES = env_int("ZALO_REFRESH_BEFORE_MINUTES", 120)
 ZALO_REFRESH_TOKEN_DAYS = env_int("ZALO_REFRESH_TOKEN_DAYS", 90)
-ZALO_RECONNECT_WARN_DAYS = env_int("ZALO_RECONNECT_WARN_DAYS", 14)
 # Outgoing SMS: "generic" (the gateway below) or "esms" (eSMS.vn brandname SMS, ESMS_*).
 SMS_PROVIDER = env_str("SMS_PROVIDER", "generic")
 # Generic SMS gateway (see docs/feedback-channels.md).

@@ -21,6 +21,7 @@ urlpatterns = [
     path("y-kien/", include("congdoan.feedback.urls")),
     path("kenh/", include("congdoan.feedback.channels.urls")),
     path("hop-thu-di/", include("congdoan.outbox.urls")),
+    path("xuat-ban/", include("congdoan.publishing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
