@@ -407,10 +407,10 @@ CONTENT_VIDEO_MAX_BYTES = env_int("CONTENT_VIDEO_MAX_BYTES", 200 * 1024 * 1024)
 # SECRET_KEY (changing SECRET_KEY then makes the stored credentials unreadable: reconnect).
 CHANNEL_CREDENTIALS_KEY = env_str("CHANNEL_CREDENTIALS_KEY")
 # The refresh job runs this often; it renews access tokens ending within the next
-# CHANNEL_REFRESH_BEFORE_MINUTES and tells officers CHANNEL_RECONNECT_WARN_DAYS before an
-# account must be reconnected by hand.
+# CHANNEL_REFRESH_BEFORE_MINUTES (more than the period, so none lapses between runs) and tells
+# officers CHANNEL_RECONNECT_WARN_DAYS before an account must be reconnected by hand.
 CHANNEL_REFRESH_EVERY_MINUTES = env_int("CHANNEL_REFRESH_EVERY_MINUTES", 30)
-CHANNEL_REFRESH_BEFORE_MINUTES = env_int("CHANNEL_REFRESH_BEFORE_MINUTES", 60)
+CHANNEL_REFRESH_BEFORE_MINUTES = env_int("CHANNEL_REFRESH_BEFORE_MINUTES", 40)
 CHANNEL_RECONNECT_WARN_DAYS = env_int("CHANNEL_RECONNECT_WARN_DAYS", 10)
 # Facebook Login for pages (an app of developers.facebook.com) and the Graph API.
 FACEBOOK_APP_ID = env_str("FACEBOOK_APP_ID")

@@ -217,7 +217,7 @@ class FakeGoogle(FakeServer):
                 "data": b"",
                 "meta": json.loads(request.body),
             }
-            return Answer(200, None, Location=f"{self.url}/upload/session/{sid}")
+            return Answer(200, None, {"Location": f"{self.url}/upload/session/{sid}"})
         if request.path.startswith("/upload/session/") and request.method == "PUT":
             return self._put(request.path.rsplit("/", 1)[-1], request)
         return Answer(404, {"error": {"code": 404, "message": "Not Found"}})
@@ -259,7 +259,7 @@ class FakeGoogle(FakeServer):
         if content_range.startswith("bytes */"):
             if got == session["size"]:
                 return Answer(200, session["video"])
-            return Answer(308, None, **done_range)
+            return Answer(308, None, done_range)
         if self.cut_after_chunks is not None:
             if self.cut_after_chunks <= 0:
                 return Answer(503, {"error": {"code": 503, "message": "Backend Error"}})
@@ -270,7 +270,7 @@ class FakeGoogle(FakeServer):
         session["data"] += request.body
         got = len(session["data"])
         if got < session["size"]:
-            return Answer(308, None, Range=f"bytes=0-{got - 1}")
+            return Answer(308, None, {"Range": f"bytes=0-{got - 1}"})
         video = {"id": f"vid{next(self.ids)}", "snippet": session["meta"]["snippet"]}
         session["video"] = video
         self.videos.append({**video, "bytes": session["data"], "status": session["meta"]["status"]})
