@@ -13,6 +13,7 @@ handler500 = "congdoan.core.errors.server_error"
 
 urlpatterns = [
     path("", include("congdoan.web.urls")),
+    path("", include("congdoan.content.bulletin_urls")),  # /ban-tin/, /noi-dung/lich/
     path("", include("congdoan.content.public_urls")),  # news, themes, feeds, sitemap
     path("tai-khoan/", include("congdoan.accounts.urls")),
     path("don-vi/", include("congdoan.orgs.urls")),

@@ -16,6 +16,7 @@ class ContentConfig(AppConfig):
     verbose_name = _("Sản phẩm truyền thông")
 
     def ready(self) -> None:
+        from congdoan.content import bulletin_setup  # lazy: app loading order (AppConfig.ready)
         from congdoan.core.registry import (  # lazy: app loading order (AppConfig.ready)
             register_officer_link,
         )
@@ -35,3 +36,4 @@ class ContentConfig(AppConfig):
             every=lambda: timedelta(minutes=settings.CONTENT_PUBLISH_EVERY_MINUTES),
             run="congdoan.content.services.publish_due",
         )
+        bulletin_setup.register()  # the e-bulletin's and the calendar's jobs and links

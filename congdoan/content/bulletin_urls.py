@@ -1,0 +1,22 @@
+"""URLs of the e-bulletin (public, /ban-tin/) and of the officers' calendar (/noi-dung/lich/),
+included at the site's root before the studio's /noi-dung/."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from congdoan.content import bulletin_views, calendar_views
+
+app_name = "bulletin"
+urlpatterns = [
+    path("ban-tin/", bulletin_views.index, name="index"),
+    path("ban-tin/<int:year>-<int:week>/", bulletin_views.week, name="week"),
+    path("ban-tin/dang-ky/", bulletin_views.subscribe, name="subscribe"),
+    path("ban-tin/xac-nhan/<str:token>/", bulletin_views.confirm, name="confirm"),
+    path("ban-tin/huy/<str:token>/", bulletin_views.unsubscribe, name="unsubscribe"),
+    path("ban-tin/c/<str:token>/", bulletin_views.click, name="click"),
+    path("noi-dung/lich/", calendar_views.month, name="calendar"),
+    path("noi-dung/lich/lien-ket/", calendar_views.link_create, name="calendar_link"),
+    path("noi-dung/lich/lien-ket/huy/", calendar_views.link_revoke, name="calendar_link_revoke"),
+    path("noi-dung/lich.ics", calendar_views.ics, name="calendar_ics"),
+]

@@ -1,0 +1,97 @@
+"""Pages of the e-bulletin (bulletin.py): the digests, subscribing, confirming, unsubscribing
+and the counted link of a mail. All public; tokens in the links decide, never a login."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from congdoan.content import bulletin
+from congdoan.content.models_bulletin import SubscriberStatus
+from congdoan.core.request_context import client_ip
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    current = bulletin.last_complete_week()
+    return render(
+        request,
+        "content/bulletin/index.html",
+        {
+            "latest": current,
+            "products": bulletin.digest_products(current),
+            "weeks": bulletin.recent_weeks(),
+        },
+    )
+
+
+@require_safe
+def week(request: HttpRequest, year: int, week: int) -> HttpResponse:
+    found = bulletin.week_from(year, week)
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "content/bulletin/week.html",
+        {"week": found, "products": bulletin.digest_products(found), "weeks": None},
+    )
+
+
+@require_POST
+def subscribe(request: HttpRequest) -> HttpResponse:
+    result = bulletin.subscription_request(
+        email=request.POST.get("email", "")[:254], client=client_ip(request)
+    )
+    if result == bulletin.SubscribeResult.INVALID:
+        messages.error(request, _("Địa chỉ e-mail không hợp lệ."))
+    elif result == bulletin.SubscribeResult.LIMITED:
+        messages.error(request, _("Bạn đã gửi quá nhiều yêu cầu. Xin thử lại sau một giờ."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Nếu địa chỉ này chưa nhận bản tin, chúng tôi vừa gửi tới đó một thư xác nhận. "
+                "Bản tin chỉ được gửi sau khi bạn bấm đường dẫn trong thư."
+            ),
+        )
+    return redirect("bulletin:index")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (a mail scanner that opens links confirms nothing); POST confirms."""
+    if request.method == "POST":
+        if bulletin.subscription_confirm(token=token) is None:
+            return render(request, "content/bulletin/confirm.html", {"invalid": True}, status=404)
+        return render(request, "content/bulletin/confirm.html", {"done": True})
+    if not bulletin.confirm_token_valid(token):
+        return render(request, "content/bulletin/confirm.html", {"invalid": True}, status=404)
+    return render(request, "content/bulletin/confirm.html", {"token": token})
+
+
+@csrf_exempt  # the mail client's one-click POST (RFC 8058) has no cookie: the token decides
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one button; POST (the button, or the mail client's List-Unsubscribe-Post)
+    stops the mails. An unknown token is a 404."""
+    subscriber = bulletin.subscriber_from_unsubscribe_token(token)
+    if subscriber is None:
+        raise Http404
+    if request.method == "POST":
+        bulletin.subscription_cancel(subscriber=subscriber)
+        return render(request, "content/bulletin/unsubscribe.html", {"done": True})
+    done = subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    return render(request, "content/bulletin/unsubscribe.html", {"token": token, "done": done})
+
+
+@require_safe
+def click(request: HttpRequest, token: str) -> HttpResponse:
+    """A product link of a mail: counted, then the product's page on this site (or a 404)."""
+    path = bulletin.click_follow(token)
+    if path is None:
+        raise Http404
+    return HttpResponseRedirect(path)
