@@ -84,9 +84,6 @@ PUBLIC_ROUTES = {
     "bulletin:index",  # the e-bulletin's digests, and its subscribe form (double opt-in)
     "bulletin:week",
     "bulletin:subscribe",
-    "bulletin:index",  # the e-bulletin's digests, and its subscribe form (double opt-in)
-    "bulletin:week",
-    "bulletin:subscribe",
     "admin:login",  # the admin's own login form
     "admin:logout",  # logs out whoever asks, then sends them to the admin's login
 }
