@@ -258,10 +258,6 @@ class Concern(models.Model):
         return self.code
 
     def save(self, *args: object, **kwargs: object) -> None:
-        # A copy masked for a viewer (selectors.mask_contacts) must never be written back:
-        # saving it would erase the worker's contact details.
-        if getattr(self, "_masked", False):
-            raise RuntimeError("A concern masked for a viewer cannot be saved.")
         self.search_text = self.folded_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"text", "restored_text"} & set(update_fields):  # type: ignore[call-overload]

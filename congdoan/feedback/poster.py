@@ -36,7 +36,7 @@ def submit_url(unit: Unit) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _qr(url: str) -> qrcode.QRCode:  # type: ignore[type-arg]
+def _qr(url: str) -> qrcode.QRCode:
     # Level M: a poster on a factory notice board gets creased and dirty.
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(url)

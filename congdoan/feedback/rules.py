@@ -119,13 +119,14 @@ def can_see_contact(viewer: Viewer, concern: Concern) -> bool:
 
 
 def can_erase_contact(viewer: Viewer, concern: Concern) -> bool:
-    """Whoever sees the sender's contact may erase it (the page offers it to the Office)."""
-    return can_see_contact(viewer, concern)
+    """Erasing a sender's contact (a person's request under the data-protection decree) is the
+    Office's act, as exporting it is: the Office (or an administrator) that sees the contact."""
+    return is_office(viewer) and can_see_contact(viewer, concern)
 
 
 def offers_contact_erasure(viewer: Viewer, concern: Concern) -> bool:
-    """The concern's page shows the erase button to the Office, when it sees the contact."""
-    return is_office(viewer) and can_erase_contact(viewer, concern)
+    """The concern's page shows the erase button to exactly those the endpoint accepts."""
+    return can_erase_contact(viewer, concern)
 
 
 # -- the public intake: which union a concern is filed with ----------------------------------------

@@ -233,7 +233,7 @@ def concern_submit(
     # Routed already at intake, so that an untriaged concern is in the right inbox at once.
     concern.assigned_unit, concern.hidden_from_unit = route(concern)
     if clean_image is not None:
-        concern.photo = clean_image  # type: ignore[assignment]
+        concern.photo = clean_image
     enqueue_inside = queue.in_same_database("triage_concern")
     for attempt in range(6):
         try:

@@ -135,7 +135,7 @@ def test_masked_concern_cannot_be_saved_back(cast: Any, anonymous_concern: Conce
     masked = selectors.concern_detail(viewer=cast.officer_a, code=anonymous_concern.code)
     assert masked.contact_phone == "" and masked.contact_name == "" and not masked.contact_visible
     with pytest.raises(AttributeError):
-        masked.save()  # type: ignore[operator]
+        masked.save()
     with pytest.raises(AttributeError):
         masked.contact_phone = "+84900000000"
     for hidden in ("submitted_by", "submitted_by_id", "ip_hash", "signature"):
@@ -150,7 +150,7 @@ def test_the_office_sees_the_contact_through_the_same_view(
     shown = selectors.concern_detail(viewer=cast.district_officer, code=anonymous_concern.code)
     assert shown.contact_visible and shown.contact_phone == E164
     with pytest.raises(AttributeError):
-        shown.save()  # type: ignore[operator]
+        shown.save()
 
 
 def test_anonymous_member_is_not_named_anywhere_on_the_officers_page(
@@ -169,3 +169,28 @@ def test_anonymous_member_is_not_named_anywhere_on_the_officers_page(
     assert "Tổ trưởng hay quát mắng" in html and "Nguyễn Thị Lan" not in html
     api = client_of(cast.officer_a).get("/api/v1/feedback/inbox").content.decode()
     assert "Nguyễn Thị Lan" not in api
+
+
+def test_only_the_office_erases_a_contact_and_the_page_offers_it_to_exactly_them(
+    cast: Any, client_of: Any, submit: Callable[..., Concern]
+) -> None:
+    """The button and the endpoint ask one rule: a grassroots officer who sees a named sender's
+    contact neither gets the button nor can post the erasure; the Office can."""
+    named = submit(
+        "Lương tháng 10 trả chậm",
+        unit=cast.unit_a,
+        is_anonymous=False,
+        contact_name="Trần Thị Lan",
+        contact_phone=PHONE,
+    )
+    erase = reverse("feedback:erase_contact", args=[named.code])
+    page = client_of(cast.officer_a).get(reverse("feedback:detail", args=[named.code]))
+    assert "Trần Thị Lan" in page.content.decode() and erase not in page.content.decode()
+    client_of(cast.officer_a).post(erase)
+    assert Concern.objects.get(pk=named.pk).contact_phone == E164
+    office_page = client_of(cast.district_officer).get(
+        reverse("feedback:detail", args=[named.code])
+    )
+    assert erase in office_page.content.decode()
+    client_of(cast.district_officer).post(erase)
+    assert Concern.objects.get(pk=named.pk).contact_phone == ""

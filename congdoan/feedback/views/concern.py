@@ -315,7 +315,7 @@ def erase_contact(request: HttpRequest, code: str) -> HttpResponse:
     def run(concern: Concern) -> None:
         if not rules.can_erase_contact(request.user, concern):
             raise ValidationError(
-                _("Chỉ Văn phòng LĐLĐ cấp trên được xoá thông tin liên hệ của người gửi ẩn danh.")
+                _("Chỉ Văn phòng LĐLĐ cấp trên được xoá thông tin liên hệ của người gửi.")
             )
         services.concern_erase_contact(concern=concern, actor=request.user)
 
