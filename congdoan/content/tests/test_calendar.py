@@ -43,7 +43,8 @@ def test_loading_a_year_twice_creates_nothing_the_second_time(themes: Any) -> No
     may = _occurrence("thang-cong-nhan", 2027)
     assert (may.starts_on, may.ends_on) == (date(2027, 5, 1), date(2027, 5, 31))
     assert _occurrence("thanh-lap-cong-doan", 2027).starts_on == date(2027, 7, 28)
-    assert _occurrence("thanh-lap-cong-doan", 2027).highlight.theme.code == "vai-tro-cong-doan"
+    theme = _occurrence("thanh-lap-cong-doan", 2027).highlight.theme
+    assert theme is not None and theme.code == "vai-tro-cong-doan"
 
 
 def test_a_renamed_or_moved_highlight_is_followed_not_duplicated(cast: Any, themes: Any) -> None:
