@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("congdoan.web.urls")),
     path("", include("congdoan.content.bulletin_urls")),  # /ban-tin/, /noi-dung/lich/
     path("", include("congdoan.content.public_urls")),  # news, themes, feeds, sitemap
+    path("", include("congdoan.content.output_urls")),  # poster, loudspeaker, audio, podcast
     path("tai-khoan/", include("congdoan.accounts.urls")),
     path("don-vi/", include("congdoan.orgs.urls")),
     path("nhat-ky/", include("congdoan.audit.log.urls")),

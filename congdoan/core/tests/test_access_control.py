@@ -81,6 +81,8 @@ PUBLIC_ROUTES = {
     "content_public:rss",
     "content_public:atom",
     "content_public:sitemap",
+    "content_outputs:podcast",  # a unit's audio bulletins: its public products only
+    "content_outputs:public_audio",  # …and their files, for podcast apps
     "bulletin:index",  # the e-bulletin's digests, and its subscribe form (double opt-in)
     "bulletin:week",
     "bulletin:subscribe",
