@@ -38,7 +38,7 @@ def _published(cast: Any, title: str, week: bulletin.Week = WEEK, **fields: Any)
     defaults: dict[str, Any] = {
         "unit": cast.unit_a,
         "title": title,
-        "slug": re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "tin",
+        "slug": (re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "tin")[:100],
         "summary": "Tóm tắt: " + title,
         "status": ProductStatus.PUBLISHED,
         "sharing": Sharing.PUBLIC,

@@ -117,7 +117,7 @@ def _event(cast: Any, unit: Any, title: str, starts: datetime, **fields: Any) ->
         unit=unit,
         kind=ProductKind.EVENT,
         title=title,
-        slug=re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "su-kien",
+        slug=(re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "su-kien")[:100],
         status=ProductStatus.APPROVED,
         event_starts_at=starts,
         event_ends_at=starts + timedelta(hours=2),
