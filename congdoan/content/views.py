@@ -152,7 +152,8 @@ def _after_save(request: HttpRequest, form: ProductForm, product: Product) -> Ht
 def product_new(request: HttpRequest) -> HttpResponse:
     units = _writable_units(request)
     if not units:
-        raise PermissionDenied
+        messages.error(request, _("Bạn chưa giữ chức vụ ở đơn vị nào nên chưa viết sản phẩm được."))
+        return redirect("content:list")
     initial = {
         "unit": units[0],
         "kind": ProductKind.NEWS,

@@ -7,34 +7,49 @@
   var MAX_SIDE = 1600;
   var QUALITY = 0.82;
 
+  // The decoded picture: createImageBitmap where there is one, otherwise an <img> from a data:
+  // URL (the site's Content-Security-Policy allows data: images, not blob: ones).
+  function decode(file) {
+    if (window.createImageBitmap) {
+      return createImageBitmap(file, { imageOrientation: "from-image" });
+    }
+    return new Promise(function (resolve, reject) {
+      var reader = new FileReader();
+      reader.onload = function () {
+        var img = new Image();
+        img.onload = function () { resolve(img); };
+        img.onerror = reject;
+        img.src = reader.result;
+      };
+      reader.onerror = reject;
+      reader.readAsDataURL(file);
+    });
+  }
+
   function shrink(file) {
-    return new Promise(function (resolve) {
-      if (!/^image\/(jpeg|png|webp)$/.test(file.type) || !window.URL || !document.createElement("canvas").toBlob) {
-        resolve(file);
-        return;
-      }
-      var url = URL.createObjectURL(file);
-      var img = new Image();
-      img.onload = function () {
-        var w = img.naturalWidth, h = img.naturalHeight;
-        var scale = Math.min(1, MAX_SIDE / Math.max(w, h));
-        var canvas = document.createElement("canvas");
-        canvas.width = Math.round(w * scale);
-        canvas.height = Math.round(h * scale);
-        var ctx = canvas.getContext("2d");
-        ctx.fillStyle = "#fff"; // a transparent PNG gets a white, not black, background
-        ctx.fillRect(0, 0, canvas.width, canvas.height);
-        ctx.drawImage(img, 0, 0, canvas.width, canvas.height); // browsers apply EXIF orientation
-        URL.revokeObjectURL(url);
+    if (!/^image\/(jpeg|png|webp)$/.test(file.type) || !document.createElement("canvas").toBlob) {
+      return Promise.resolve(file);
+    }
+    return decode(file).then(function (picture) {
+      var w = picture.naturalWidth || picture.width, h = picture.naturalHeight || picture.height;
+      var scale = Math.min(1, MAX_SIDE / Math.max(w, h));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(w * scale);
+      canvas.height = Math.round(h * scale);
+      var ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#fff"; // a transparent PNG gets a white, not black, background
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(picture, 0, 0, canvas.width, canvas.height);
+      if (picture.close) { picture.close(); }
+      return new Promise(function (resolve) {
         canvas.toBlob(function (blob) {
-          if (!blob || blob.size >= file.size) { resolve(file); return; }
+          // A photo already small keeps its own file (the server re-encodes it anyway).
+          if (!blob || (scale === 1 && blob.size >= file.size)) { resolve(file); return; }
           var name = file.name.replace(/\.[^.]*$/, "") + ".jpg";
           resolve(new File([blob], name, { type: "image/jpeg", lastModified: Date.now() }));
         }, "image/jpeg", QUALITY);
-      };
-      img.onerror = function () { URL.revokeObjectURL(url); resolve(file); };
-      img.src = url;
-    });
+      });
+    }).catch(function () { return file; }); // undecodable here (HEIC…): the server decides
   }
 
   function onChange(event) {

@@ -1,0 +1,90 @@
+"""The studio in Debian's Chromium on a 360×640 phone: a grassroots officer writes a news item
+with a photo (shrunk in the browser by content/photos.js) and sends it for approval.
+
+Run with `make browser-test`; the screenshots land in var/browser/ (not committed)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from PIL import Image
+
+from congdoan import testing
+from congdoan.content.models import Product, ProductStatus
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+PASSWORD = "mat-khau-rat-dai-123"  # the cast's (congdoan/orgs/tests/factories.py)
+SHOTS = Path(settings.VAR_DIR) / "browser"
+
+
+@pytest.fixture
+def phone(settings: Any, tmp_path: Any) -> Iterator[Any]:
+    settings.MEDIA_ROOT = str(tmp_path)
+    testing.require("browser", testing.browser_unavailable())
+    sync_api = testing.require_module("playwright.sync_api", "playwright")
+    with pytest.MonkeyPatch.context() as mp, sync_api.sync_playwright() as pw:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the loop never runs our code
+        chromium = pw.chromium.launch(executable_path=testing.CHROMIUM, args=ARGS, headless=True)
+        context = chromium.new_context(
+            viewport={"width": 360, "height": 640},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+        )
+        yield context.new_page()
+        context.close()
+        chromium.close()
+
+
+def _overflow(page: Any) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def test_grassroots_officer_writes_and_submits_a_news_item_on_a_phone(
+    phone, live_server, cast, tmp_path
+):
+    page = phone
+    photo = tmp_path / "IMG_2001.jpg"
+    Image.new("RGB", (4000, 3000), (20, 120, 200)).save(photo, "JPEG", quality=95)
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
+    page.fill("#id_username", cast.officer_a.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_load_state("load")
+
+    page.goto(f"{live_server.url}/noi-dung/")
+    page.click("text=Viết sản phẩm mới")
+    page.wait_for_load_state("load")
+    assert _overflow(page) <= 0
+    page.fill("#id_title", "Công đoàn thăm công nhân ca đêm")
+    page.fill("#id_summary", "Tối nay Công đoàn cơ sở đã thăm ca đêm.")
+    page.fill("#id_body", "Đoạn đầu.\n\n- bánh\n- sữa")
+    page.set_input_files("#id_photos", str(photo))
+    status = page.locator("[data-shrink-status]")
+    status.wait_for(state="visible")
+    page.locator("[data-shrink-status]:has-text('MB')").wait_for()
+    page.locator("button[value=submit]:not([disabled])").wait_for()
+    shrunk = page.evaluate("document.querySelector('#id_photos').files[0].size")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "phone-studio-form.png"), full_page=True)
+    page.click("button[value=submit]")
+    page.wait_for_load_state("load")
+
+    assert "Đã lưu và gửi duyệt." in page.content()
+    assert _overflow(page) <= 0
+    page.screenshot(path=str(SHOTS / "phone-studio-detail.png"), full_page=True)
+    product = Product.objects.get(title="Công đoàn thăm công nhân ca đêm")
+    assert product.status == ProductStatus.SUBMITTED
+    media = product.media.get()
+    assert max(media.width or 0, media.height or 0) <= 1600  # shrunk in the browser
+    assert shrunk < photo.stat().st_size
+    assert "<li>bánh</li>" in product.body
+    with media.file.open("rb") as handle:
+        assert Image.open(io.BytesIO(handle.read())).size == (1600, 1200)
