@@ -43,3 +43,9 @@ def register() -> None:
         16,
         _("Các mốc trong năm, sản phẩm và sự kiện gắn với từng mốc; lịch trên điện thoại."),
     )
+    register_officer_link(
+        "bulletin:digital_share",
+        _("Tỷ lệ sản phẩm số"),
+        17,
+        _("Sản phẩm số trên tổng số sản phẩm đã đăng, theo đơn vị; mục tiêu 50 % vào năm 2028."),
+    )

@@ -1,11 +1,12 @@
-"""URLs of the e-bulletin (public, /ban-tin/) and of the officers' calendar (/noi-dung/lich/),
-included at the site's root before the studio's /noi-dung/."""
+"""URLs of the e-bulletin (public, /ban-tin/), of the officers' calendar (/noi-dung/lich/) and
+of the digital share indicator (/noi-dung/ty-le-so/), included at the site's root before the
+studio's /noi-dung/."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from congdoan.content import bulletin_views, calendar_views
+from congdoan.content import bulletin_views, calendar_views, reach_views
 
 app_name = "bulletin"
 urlpatterns = [
@@ -19,4 +20,8 @@ urlpatterns = [
     path("noi-dung/lich/lien-ket/", calendar_views.link_create, name="calendar_link"),
     path("noi-dung/lich/lien-ket/huy/", calendar_views.link_revoke, name="calendar_link_revoke"),
     path("noi-dung/lich.ics", calendar_views.ics, name="calendar_ics"),
+    path("noi-dung/ty-le-so/", reach_views.digital_share, name="digital_share"),
+    path(
+        "noi-dung/ty-le-so/bieu-do.svg", reach_views.digital_share_chart, name="digital_share_chart"
+    ),
 ]
