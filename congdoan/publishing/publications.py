@@ -171,22 +171,16 @@ def publication_enqueue(
     return publication, True
 
 
-def publish_to_chosen(product: Product) -> list[Publication]:
+def publish_to_chosen(product: Product) -> None:
     """content's on-published hook: post to every connected account ticked for the product."""
-    done = []
     choices = ChannelChoice.objects.filter(product=product).select_related("account", "chosen_by")
     for choice in choices:
         try:
-            publication, _created = publication_enqueue(
-                actor=choice.chosen_by, product=product, account=choice.account
-            )
+            publication_enqueue(actor=choice.chosen_by, product=product, account=choice.account)
         except NotPublishable as exc:
             log.warning(
                 "publishing: product %s not posted to %s: %s", product.pk, choice.account, exc
             )
-            continue
-        done.append(publication)
-    return done
 
 
 @transaction.atomic

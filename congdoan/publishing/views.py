@@ -57,12 +57,14 @@ def _callback_url(request: HttpRequest, platform: str) -> str:
 
 
 @officer_required
+@require_POST
 def connect(request: HttpRequest, platform: str) -> HttpResponse:
-    """The connect/reconnect button: to the platform's consent screen, for one unit."""
+    """The connect/reconnect button (a POST, so no other site can start it): to the platform's
+    consent screen, for one unit."""
     if platform not in CONNECT:
         raise Http404
     unit = get_object_or_404(
-        selectors.units_for_channels(viewer=request.user), code=request.GET.get("unit", "")
+        selectors.units_for_channels(viewer=request.user), code=request.POST.get("unit", "")
     )
     if not _configured(platform):
         messages.error(

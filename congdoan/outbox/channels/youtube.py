@@ -143,13 +143,14 @@ class _Upload:
             raise ChannelError(_("YouTube: bài đăng không có tệp video"))
         size = default_storage.size(path)
         session = str(backend().progress_get(self.message).get("upload_url") or "")
-        offset: int | str | None = None
+        found: int | str | None = None
         if session:
-            offset = self.offset(session, size)
-            if isinstance(offset, str):
-                return offset
-        if offset is None:
-            session, offset = self.start(size), 0
+            found = self.offset(session, size)
+            if isinstance(found, str):  # the upload was complete: the video's id
+                return found
+        offset = found if isinstance(found, int) else 0
+        if found is None:
+            session = self.start(size)
         chunk = max(256 * 1024, settings.YOUTUBE_UPLOAD_CHUNK_BYTES // (256 * 1024) * 256 * 1024)
         with default_storage.open(path, "rb") as fh:
             while True:

@@ -43,10 +43,12 @@ def _form(headers: dict[str, str], body: bytes) -> tuple[dict[str, str], dict[st
         message = BytesParser(policy=HTTP).parsebytes(
             b"Content-Type: " + kind.encode() + b"\r\n\r\n" + body
         )
-        form, files = {}, {}
+        form: dict[str, str] = {}
+        files: dict[str, bytes] = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            data = part.get_payload(decode=True) or b""
+            data = part.get_payload(decode=True)
+            assert isinstance(data, bytes)
             if part.get_filename():
                 files[str(name)] = data
             else:
@@ -156,19 +158,19 @@ class FakeGraph(FakeServer):
         if request.path == "/me/accounts":
             page = {"id": self.PAGE_ID, "name": "Công đoàn PX-A", "access_token": self.PAGE_TOKEN}
             return Answer(200, {"data": [page]})
-        page, _slash, edge = request.path.strip("/").partition("/")
-        if self.tokens.get(q.get("access_token", "")) != page:
+        page_id, _slash, edge = request.path.strip("/").partition("/")
+        if self.tokens.get(q.get("access_token", "")) != page_id:
             return Answer(400, EXPIRED)
         if edge == "feed":
             if not q.get("message") and not q.get("link"):
                 return Answer(400, graph_error(100, "(#100) Missing message or attachment"))
-            post_id = f"{page}_{next(self.ids)}"
+            post_id = f"{page_id}_{next(self.ids)}"
             self.posts.append({"id": post_id, **q})
             return Answer(200, {"id": post_id})
         if edge == "photos":
             if "source" not in request.files:
                 return Answer(400, graph_error(324, "(#324) Requires upload file"))
-            post_id = f"{page}_{next(self.ids)}"
+            post_id = f"{page_id}_{next(self.ids)}"
             self.posts.append({"id": post_id, "photo": request.files["source"], **q})
             return Answer(200, {"id": str(next(self.ids)), "post_id": post_id})
         return Answer(404, graph_error(803, "Unknown path"))

@@ -128,7 +128,7 @@ def test_an_officer_connects_the_unit_s_facebook_page_with_facebook_login(
     cast: Any, graph: FakeGraph, client_of: Any
 ) -> None:
     officer = client_of(cast.officer_a)
-    answer = officer.get(f"/xuat-ban/kenh/ket-noi/facebook/?unit={cast.unit_a.code}")
+    answer = officer.post("/xuat-ban/kenh/ket-noi/facebook/", {"unit": cast.unit_a.code})
     assert answer.status_code == 302 and answer["Location"].startswith(graph.url + "/dialog/oauth")
     query = parse_qs(urlsplit(answer["Location"]).query)
     assert query["scope"] == ["pages_show_list,pages_read_engagement,pages_manage_posts"]
@@ -149,7 +149,7 @@ def test_a_callback_with_a_forged_state_connects_nothing(
     cast: Any, graph: FakeGraph, client_of: Any
 ) -> None:
     officer = client_of(cast.officer_a)
-    officer.get(f"/xuat-ban/kenh/ket-noi/facebook/?unit={cast.unit_a.code}")
+    officer.post("/xuat-ban/kenh/ket-noi/facebook/", {"unit": cast.unit_a.code})
     officer.get("/xuat-ban/kenh/ket-noi/facebook/xong/", {"code": "good-code", "state": "forged"})
     assert not ChannelAccount.objects.exists()
 
@@ -158,7 +158,7 @@ def test_an_officer_connects_a_youtube_channel_with_google(
     cast: Any, google: FakeGoogle, client_of: Any
 ) -> None:
     officer = client_of(cast.officer_a)
-    answer = officer.get(f"/xuat-ban/kenh/ket-noi/youtube/?unit={cast.unit_a.code}")
+    answer = officer.post("/xuat-ban/kenh/ket-noi/youtube/", {"unit": cast.unit_a.code})
     query = parse_qs(urlsplit(answer["Location"]).query)
     assert query["access_type"] == ["offline"] and query["prompt"] == ["consent"]
     officer.get(
@@ -172,8 +172,8 @@ def test_an_officer_connects_a_youtube_channel_with_google(
 def test_an_officer_cannot_connect_a_channel_for_a_unit_outside_their_scope(
     cast: Any, graph: FakeGraph, client_of: Any
 ) -> None:
-    answer = client_of(cast.officer_a).get(
-        f"/xuat-ban/kenh/ket-noi/facebook/?unit={cast.unit_b.code}"
+    answer = client_of(cast.officer_a).post(
+        "/xuat-ban/kenh/ket-noi/facebook/", {"unit": cast.unit_b.code}
     )
     assert answer.status_code == 404
 

@@ -97,7 +97,8 @@ def test_a_killed_worker_s_upload_is_reclaimed_by_the_flush_and_resumed(
     )
     google.cut_after_chunks = None
     # The worker that took the retry died while sending: SENDING, its lease over.
-    OutboundMessage.objects.filter(pk=publication.message_id).update(
+    assert publication.message is not None
+    OutboundMessage.objects.filter(pk=publication.message.pk).update(
         status=MessageStatus.SENDING, claimed_until=timezone.now() - timedelta(seconds=1)
     )
     assert outbox_flush()["sent"] == 1
