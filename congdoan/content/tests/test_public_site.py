@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from congdoan.content import services
 from congdoan.content.models import (
     MediaKind,
     Product,
@@ -24,6 +25,7 @@ from congdoan.content.models import (
     Sharing,
     Theme,
 )
+from congdoan.content.tests.factories import published
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +95,34 @@ def test_the_product_page_shows_title_unit_date_themes_and_full_version(client, 
     assert "<p>Nội dung đầy đủ của" in text  # sanitised HTML rendered as HTML
     assert "đã cập nhật" not in text
     assert "<script" not in text  # no script on the public page
+
+
+def test_a_product_taken_through_the_workflow_reaches_the_site_sanitised_then_updated(
+    client, cast, staff_a
+):
+    product = services.product_create(
+        actor=staff_a,
+        unit=cast.unit_a,
+        title="Tin qua quy trình duyệt",
+        summary="Bản ngắn của tin.",
+        body='<p>Bản đầy đủ.</p><script>alert(1)</script><img src="x" onerror="alert(2)">',
+        sharing=Sharing.PUBLIC,
+    )
+    assert client.get(product_url(product)).status_code == 404  # a draft
+    published(product, approver=cast.officer_a, actor=staff_a)
+    text = client.get(product_url(product)).content.decode()
+    assert "<p>Bản đầy đủ.</p>" in text
+    assert "alert(" not in text and "onerror" not in text
+    assert product.title in client.get("/rss.xml").content.decode()
+    services.product_correct(
+        actor=staff_a,
+        product=product,
+        title=product.title,
+        summary=product.summary,
+        body="<p>Bản đầy đủ, đã sửa.</p>",
+    )
+    text = client.get(product_url(product)).content.decode()
+    assert "đã cập nhật" in text and "đã sửa" in text
 
 
 @pytest.mark.parametrize("which", ["draft", "unit_only", "union_only", "subtree"])
