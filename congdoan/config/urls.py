@@ -20,6 +20,7 @@ urlpatterns = [
     path("don-vi/", include("congdoan.orgs.urls")),
     path("nhat-ky/", include("congdoan.audit.log.urls")),
     path("tai-lieu/", include("congdoan.library.urls")),
+    path("noi-dung/", include("congdoan.content.urls")),
     path("y-kien/", include("congdoan.feedback.urls")),
     path("kenh/", include("congdoan.feedback.channels.urls")),
     path("hop-thu-di/", include("congdoan.outbox.urls")),
