@@ -13,6 +13,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from congdoan.audit.models import AuditEntry
+from congdoan.content import services as content_services
 from congdoan.content.models import ProductStatus
 from congdoan.outbox.delivery import outbox_flush
 from congdoan.outbox.models import DeliveryAttempt, OutboundMessage
@@ -24,6 +25,7 @@ from congdoan.publishing.models import (
     PublicationStatus,
 )
 from congdoan.publishing.publications import NotPublishable, publication_enqueue
+from congdoan.publishing.services import account_connect
 from congdoan.publishing.tests.conftest import MediaKind, add_media
 from congdoan.publishing.tests.fakes import EXPIRED, RATE_LIMITED, FakeGraph, graph_error
 
@@ -246,7 +248,7 @@ def test_two_officers_publishing_at_the_same_moment_post_once_on_postgresql(
     assert len(graph.posts) == 1
 
 
-def test_a_product_is_posted_to_the_pages_ticked_when_it_is_published(
+def test_a_product_is_posted_to_the_pages_ticked_when_content_publishes_it(
     cast: Any,
     graph: FakeGraph,
     facebook_page: ChannelAccount,
@@ -258,10 +260,37 @@ def test_a_product_is_posted_to_the_pages_ticked_when_it_is_published(
     officer = client_of(cast.officer_a)
     answer = officer.post(f"/xuat-ban/{product.pk}/", {"accounts": [facebook_page.pk]})
     assert answer.status_code == 302 and graph.posts == []
-    product.status = ProductStatus.PUBLISHED
-    product.save()
     with django_capture_on_commit_callbacks(execute=True):
-        publications.publish_to_chosen(product)
+        content_services.product_publish(actor=cast.officer_a, product=product)
     assert len(graph.posts) == 1
     page = officer.get(f"/xuat-ban/{product.pk}/").content.decode()
     assert "Đã đăng" in page and graph.posts[0]["id"] in page
+    assert AuditEntry.objects.filter(action="publishing.choices.set").count() == 1
+
+
+def test_after_reconnecting_an_expired_page_the_failed_post_is_retried_and_posted(
+    cast: Any,
+    graph: FakeGraph,
+    facebook_page: ChannelAccount,
+    make_product: Any,
+    django_capture_on_commit_callbacks: Any,
+    client_of: Any,
+) -> None:
+    graph.then(400, EXPIRED)
+    publication = _publish(cast, make_product(), facebook_page, django_capture_on_commit_callbacks)
+    officer = client_of(cast.officer_a)
+    officer.post(f"/xuat-ban/lan/{publication.pk}/gui-lai/")  # refused: reconnect first
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.FAILED and graph.posts == []
+    account_connect(
+        actor=cast.officer_a,
+        unit=cast.unit_a,
+        kind=facebook_page.kind,
+        external_id=facebook_page.external_id,
+        display_name="Công đoàn PX-A",
+        credentials={"access_token": graph.PAGE_TOKEN, "page_id": graph.PAGE_ID},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(f"/xuat-ban/lan/{publication.pk}/gui-lai/")
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.PUBLISHED and len(graph.posts) == 1
