@@ -229,8 +229,10 @@ def _fetch_offline(url: str, *args: Any, **kwargs: Any) -> Any:
     """WeasyPrint's fetcher limited to data: and file: (the fonts): never the network."""
     if not url.startswith(("data:", "file:")):
         raise ValueError(f"poster resources are local only: {url[:80]}")
-    fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data", "file"})
-    return fetcher.fetch(url, *args, **kwargs)
+    fetcher_class = getattr(weasyprint.urls, "URLFetcher", None)
+    if fetcher_class is None:  # WeasyPrint before the class-based fetchers
+        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+    return fetcher_class(allowed_protocols={"data", "file"}).fetch(url, *args, **kwargs)
 
 
 def _html(product: Product, text: str, *, size: float, layout: Layout, photo: str) -> str:

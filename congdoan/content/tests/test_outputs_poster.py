@@ -18,6 +18,7 @@ from PIL import Image
 from congdoan.content import poster
 from congdoan.content.models import MediaKind, Product, ProductMedia, ProductStatus, Sharing
 from congdoan.content.poster import PosterTooLong, product_poster
+from congdoan.testing import require_module
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_poster_prints_vietnamese_text_with_its_marks_on_one_page(cast):
 
 
 def test_the_projects_font_is_embedded(cast):
-    pytest.importorskip("fontpkg_be_vietnam_pro")
+    require_module("fontpkg_be_vietnam_pro")  # a dependency: `make install` brings it
     with pymupdf.open(stream=product_poster(make_product(cast.unit_a)).pdf) as document:
         fonts = {font[3] for font in document[0].get_fonts()}
     assert any("Be-Vietnam-Pro" in name for name in fonts), fonts
@@ -196,3 +197,10 @@ def test_loudspeaker_script_reads_numbers_and_abbreviations_in_words(cast, clien
     assert "Thời gian đọc: khoảng" in page
     assert f"/noi-dung/{product.pk}/poster.pdf" in page
     assert client_of(cast.officer_b).get(f"/noi-dung/{product.pk}/loa/").status_code == 404
+
+
+def test_the_poster_never_reaches_the_network():
+    with pytest.raises(ValueError, match="local only"):
+        poster._fetch_offline("https://fonts.example.com/font.woff2")
+    data = poster._fetch_offline("data:text/plain;base64,eGlu")  # "xin"
+    assert data is not None
