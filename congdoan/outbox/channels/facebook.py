@@ -8,6 +8,10 @@ and ``scheduled_publish_time``. Graph errors come as ``{"error": {"code", "messa
 - 4, 17, 32, 613 (rate limits), 368 (temporarily blocked), 1, 2 and HTTP 5xx: retryable, the
   outbox backs off by its one policy;
 - anything else (100 invalid parameter, a post Facebook refuses…): final, Facebook's words.
+
+The Graph API takes no idempotency key, so a post whose answer was lost (a timeout, a 5xx, a
+worker killed mid-call: the message's progress still says "sent_at") is first looked for on the
+page (``GET /{page-id}/feed`` or ``/scheduled_posts``, by its text) before it is posted again.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdoan.outbox.channels.accounts import (
@@ -58,10 +63,29 @@ def _error(status: int, data: dict[str, Any], account: str) -> ChannelError:
     )
 
 
+def _already_posted(base: str, page_id: str, token: str, text: str, *, scheduled: bool) -> str:
+    """The id of a recent post of the page with exactly this text, or ""."""
+    response = call(
+        "GET",
+        f"{base}/{page_id}/{'scheduled_posts' if scheduled else 'feed'}",
+        provider="Facebook",
+        params={"access_token": token, "fields": "id,message", "limit": "25"},
+    )
+    answer = json_of(response)
+    if response.status_code >= 400 or "error" in answer:
+        raise _error(response.status_code, answer, "")
+    for item in answer.get("data") or []:
+        if isinstance(item, dict) and item.get("message") == text and item.get("id"):
+            return str(item["id"])
+    return ""
+
+
 def send(message: OutboundMessage) -> str:
-    """Post once; return the post's id ("{page-id}_{post-id}")."""
+    """Post once (unless an earlier attempt did and never heard back); return the post's id
+    ("{page-id}_{post-id}")."""
     post = post_of(message)
-    creds = backend().credentials(message.recipient)
+    accounts = backend()
+    creds = accounts.credentials(message.recipient)
     page_id = str(creds.get("page_id") or "")
     token = str(creds.get("access_token") or "")
     base = settings.FACEBOOK_GRAPH_BASE.rstrip("/")
@@ -70,8 +94,19 @@ def send(message: OutboundMessage) -> str:
         data["published"] = "false"
         data["scheduled_publish_time"] = str(int(post["scheduled_publish_time"]))
     photo = str(post.get("photo_path") or "")
+    scheduled = "scheduled_publish_time" in data
+    text = (
+        "\n\n".join(p for p in (post.get("message"), post.get("link")) if p)
+        if photo
+        else str(post.get("message") or "")
+    )
+    if accounts.progress_get(message).get("sent_at"):
+        found = _already_posted(base, page_id, token, text, scheduled=scheduled)
+        if found:
+            return found
+    accounts.progress_save(message, {"sent_at": timezone.now().isoformat()})
     if photo:
-        data["caption"] = "\n\n".join(p for p in (post.get("message"), post.get("link")) if p)
+        data["caption"] = text
         with default_storage.open(photo, "rb") as fh:
             content = fh.read()
         response = call(
@@ -82,13 +117,16 @@ def send(message: OutboundMessage) -> str:
             files={"source": (photo.rsplit("/", 1)[-1], content, "application/octet-stream")},
         )
     else:
-        data["message"] = str(post.get("message") or "")
+        data["message"] = text
         if post.get("link"):
             data["link"] = str(post["link"])
         response = call("POST", f"{base}/{page_id}/feed", provider="Facebook", data=data)
     answer = json_of(response)
     if response.status_code >= 400 or "error" in answer:
-        raise _error(response.status_code, answer, message.recipient)
+        error = _error(response.status_code, answer, message.recipient)
+        if response.status_code < 500:  # Facebook answered that it did not post
+            accounts.progress_save(message, {})
+        raise error
     post_id = answer.get("post_id") or answer.get("id")
     if not post_id:
         raise ChannelError(_("Facebook: câu trả lời không có mã bài đăng"))

@@ -144,6 +144,14 @@ class FakeGraph(FakeServer):
         self.tokens = {self.PAGE_TOKEN: self.PAGE_ID}
         self.posts: list[dict[str, Any]] = []
         self.ids = itertools.count(1)
+        # Post, then answer 502 this many times (Facebook posted; the answer was lost).
+        self.lose_answers = 0
+
+    def _posted(self, answer: Answer) -> Answer:
+        if self.lose_answers:
+            self.lose_answers -= 1
+            return Answer(502, None)
+        return answer
 
     def handle(self, request: Request) -> Answer:
         q = {**request.query, **request.form}
@@ -161,18 +169,26 @@ class FakeGraph(FakeServer):
         page_id, _slash, edge = request.path.strip("/").partition("/")
         if self.tokens.get(q.get("access_token", "")) != page_id:
             return Answer(400, EXPIRED)
+        if request.method == "GET" and edge in ("feed", "scheduled_posts"):
+            unpublished = edge == "scheduled_posts"
+            rows = [
+                {"id": p["id"], "message": p.get("message", p.get("caption", ""))}
+                for p in reversed(self.posts)
+                if (p.get("published") == "false") == unpublished
+            ]
+            return Answer(200, {"data": rows[: int(q.get("limit", "25"))]})
         if edge == "feed":
             if not q.get("message") and not q.get("link"):
                 return Answer(400, graph_error(100, "(#100) Missing message or attachment"))
             post_id = f"{page_id}_{next(self.ids)}"
             self.posts.append({"id": post_id, **q})
-            return Answer(200, {"id": post_id})
+            return self._posted(Answer(200, {"id": post_id}))
         if edge == "photos":
             if "source" not in request.files:
                 return Answer(400, graph_error(324, "(#324) Requires upload file"))
             post_id = f"{page_id}_{next(self.ids)}"
             self.posts.append({"id": post_id, "photo": request.files["source"], **q})
-            return Answer(200, {"id": str(next(self.ids)), "post_id": post_id})
+            return self._posted(Answer(200, {"id": str(next(self.ids)), "post_id": post_id}))
         return Answer(404, graph_error(803, "Unknown path"))
 
 

@@ -186,6 +186,43 @@ def test_a_post_facebook_refuses_is_final_with_facebooks_words_and_can_be_retrie
     assert AuditEntry.objects.filter(action="publishing.publication.retry").count() == 1
 
 
+@pytest.mark.parametrize("with_photo", [False, True])
+def test_a_post_whose_answer_was_lost_is_found_on_the_page_and_not_posted_again(
+    cast: Any,
+    graph: FakeGraph,
+    facebook_page: ChannelAccount,
+    make_product: Any,
+    django_capture_on_commit_callbacks: Any,
+    with_photo: bool,
+) -> None:
+    product = make_product()
+    if with_photo:
+        add_media(product, MediaKind.PHOTO, "anh.jpg", b"\xff\xd8jpeg", "image/jpeg")
+    graph.lose_answers = 1
+    publication = _publish(cast, product, facebook_page, django_capture_on_commit_callbacks)
+    assert publication.status == PublicationStatus.QUEUED and len(graph.posts) == 1
+    assert outbox_flush(now=_later(publication))["sent"] == 1
+    publication.refresh_from_db()
+    assert len(graph.posts) == 1  # found on the page, not posted twice
+    assert publication.status == PublicationStatus.PUBLISHED
+    assert publication.remote_id == graph.posts[0]["id"]
+
+
+def test_a_post_facebook_refused_is_posted_on_retry_without_looking_for_it(
+    cast: Any,
+    graph: FakeGraph,
+    facebook_page: ChannelAccount,
+    make_product: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    graph.then(400, RATE_LIMITED)
+    publication = _publish(cast, make_product(), facebook_page, django_capture_on_commit_callbacks)
+    assert publication.progress == {}
+    outbox_flush(now=_later(publication))
+    assert [r.method for r in graph.requests] == ["POST", "POST"]
+    assert len(graph.posts) == 1
+
+
 def test_the_same_product_published_twice_by_two_officers_is_posted_once(
     cast: Any,
     graph: FakeGraph,
