@@ -23,4 +23,5 @@ urlpatterns = [
     path("<int:pk>/trao-doi/", views.product_comment, name="comment"),
     path("<int:pk>/phien-ban/", views.product_versions, name="versions"),
     path("<int:pk>/tep/<int:media_pk>/", views.product_media, name="media"),
+    path("<int:pk>/tep/<int:media_pk>/bo/", views.product_media_delete, name="media_delete"),
 ]

@@ -31,7 +31,7 @@ from congdoan.content.forms import (
     ScheduleForm,
     VersionsForm,
 )
-from congdoan.content.media import product_media_add
+from congdoan.content.media import product_media_add, product_media_remove
 from congdoan.content.models import (
     Audience,
     MediaKind,
@@ -71,7 +71,8 @@ def _base_query(request: HttpRequest) -> str:
 @officer_required
 def product_list(request: HttpRequest) -> HttpResponse:
     form = ListFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad value drops that filter only (cleaned_data keeps the good ones)
+    data = form.cleaned_data
     status: str = data.get("status") or ""
     params: dict[str, Any] = {"status": status, "waiting": bool(data.get("waiting"))}
     waiting = selectors.awaiting_approval(viewer=request.user)
@@ -418,7 +419,8 @@ def product_versions(request: HttpRequest, pk: int) -> HttpResponse:
     if not versions:
         raise Http404
     form = VersionsForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad value drops that filter only (cleaned_data keeps the good ones)
+    data = form.cleaned_data
     numbers = {v.number: v for v in versions}
     new = numbers.get(data.get("b") or versions[-1].number, versions[-1])
     old = numbers.get(data.get("a") or 0) or (versions[-2] if len(versions) > 1 else new)
@@ -428,6 +430,22 @@ def product_versions(request: HttpRequest, pk: int) -> HttpResponse:
         "content/versions.html",
         {"product": product, "versions": versions, "old": old, "new": new, "diff": diff},
     )
+
+
+@officer_required
+@require_POST
+def product_media_delete(request: HttpRequest, pk: int, media_pk: int) -> HttpResponse:
+    product = _product(request, pk)
+    media = product.media.filter(pk=media_pk).first()
+    if media is None:
+        raise Http404
+    try:
+        product_media_remove(actor=request.user, media=media)
+    except PermissionDenied:
+        messages.error(request, str(NOT_ALLOWED))
+    else:
+        messages.success(request, _("Đã bỏ tệp khỏi sản phẩm."))
+    return redirect("content:edit", product.pk)
 
 
 @officer_required
@@ -450,7 +468,8 @@ def product_media(request: HttpRequest, pk: int, media_pk: int) -> HttpResponse:
 @officer_required
 def library(request: HttpRequest) -> HttpResponse:
     form = LibraryFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad value drops that filter only (cleaned_data keeps the good ones)
+    data = form.cleaned_data
     params: dict[str, Any] = {
         "q": (data.get("q") or "").strip(),
         "theme": data.get("theme") or "",

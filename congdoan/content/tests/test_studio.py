@@ -259,3 +259,35 @@ def test_list_filters_by_status_and_answers_htmx_with_the_partial(cast, client_o
     assert published.title in page and draft.title not in page
     partial = c.get("/noi-dung/?status=draft", HTTP_HX_REQUEST="true").content.decode()
     assert draft.title in partial and "<html" not in partial
+
+
+def test_a_photo_can_be_taken_off_a_draft(cast, client_of):
+    c = client_of(cast.officer_a)
+    photo = SimpleUploadedFile("anh.jpg", _jpeg_with_gps(), content_type="image/jpeg")
+    c.post("/noi-dung/moi/", _form(unit=cast.unit_a.pk, photos=photo))
+    media = Product.objects.get().media.get()
+    edit = c.get(f"/noi-dung/{media.product_id}/sua/").content.decode()
+    assert f"/noi-dung/{media.product_id}/tep/{media.pk}/bo/" in edit
+    assert (
+        client_of(cast.officer_b)
+        .post(f"/noi-dung/{media.product_id}/tep/{media.pk}/bo/")
+        .status_code
+        == 404
+    )
+    c.post(f"/noi-dung/{media.product_id}/tep/{media.pk}/bo/")
+    assert not Product.objects.get().media.exists()
+
+
+def test_a_bad_filter_value_drops_that_filter_only(cast, client_of):
+    source = _published(cast, title="Chăm lo Tết cho đoàn viên", sharing=Sharing.UNION)
+    c = client_of(cast.officer_b)
+    answer = c.get("/noi-dung/thu-vien/?q=tet&since=khong-phai-ngay&page=x")
+    assert answer.status_code == 200 and source.title in answer.content.decode()
+    assert c.get("/noi-dung/thu-vien/?q=tet&kind=poster").content.decode().count(source.title) == 0
+    assert c.get("/noi-dung/?status=khong-co&page=0").status_code == 200
+
+
+def test_a_public_product_links_to_its_public_page(cast, client_of):
+    product = _published(cast, sharing=Sharing.PUBLIC)
+    page = client_of(cast.officer_a).get(f"/noi-dung/{product.pk}/").content.decode()
+    assert f"/tin/{cast.unit_a.code}/{product.slug}/" in page
