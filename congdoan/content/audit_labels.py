@@ -83,3 +83,15 @@ register_action(
     label=_("Gỡ tệp khỏi sản phẩm"),
     sentence=_("{actor} gỡ một tệp khỏi sản phẩm “{object}”"),
 )
+# The calendar's private iCalendar link (calendar_ical.py).
+register_action(
+    "content.calendar_link.create",
+    label=_("Tạo đường dẫn lịch riêng"),
+    sentence=_("{actor} tạo đường dẫn lịch truyền thông riêng (đường dẫn cũ ngừng hoạt động)"),
+)
+register_action(
+    "content.calendar_link.revoke",
+    label=_("Thu hồi đường dẫn lịch riêng"),
+    sentence=_("{actor} thu hồi đường dẫn lịch truyền thông riêng"),
+    fields={"links": _("số đường dẫn")},
+)

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -34,7 +35,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdoan.content.models import Product, ProductStatus, Sharing
+from congdoan.content import rules
+from congdoan.content.models import Product
 from congdoan.content.models_bulletin import (
     BulletinClick,
     BulletinIssue,
@@ -116,9 +118,8 @@ def last_complete_week(now: datetime | None = None) -> Week:
 
 
 def public_products() -> QuerySet[Product]:
-    return Product.objects.filter(
-        status=ProductStatus.PUBLISHED, sharing=Sharing.PUBLIC, unit__is_active=True
-    ).select_related("unit")
+    """What the public may see (content.rules.public_q), of units still active."""
+    return Product.objects.filter(rules.public_q(), unit__is_active=True).select_related("unit")
 
 
 def digest_products(week: Week) -> list[Product]:
@@ -207,7 +208,7 @@ def subscription_request(*, email: str, client: str, now: datetime | None = None
     email = email.strip().lower()
     try:
         validate_email(email)
-    except Exception:
+    except ValidationError:
         return SubscribeResult.INVALID
     if not ratelimit.hit(
         f"bulletin:subscribe:{client}", limit=REQUESTS_PER_CLIENT_PER_HOUR, window=3600

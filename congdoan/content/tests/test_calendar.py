@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from congdoan.audit.models import AuditEntry
 from congdoan.content import calendar, calendar_ical
 from congdoan.content.models import Highlight, Product, ProductKind, ProductStatus
 from congdoan.content.models_bulletin import (
@@ -244,6 +245,14 @@ def test_revoked_link_stops_and_a_new_link_replaces_the_old(
     assert Client().get("/noi-dung/lich.ics?token=cal_doan-bua").status_code == 403
     assert CalendarFeedToken.objects.filter(revoked_at__isnull=True).count() == 0
     assert all(len(t.key_hash) == 64 for t in CalendarFeedToken.objects.all())
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="content.calendar_link.").values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == ["content.calendar_link.create"] * 2 + [
+        "content.calendar_link.revoke"
+    ]
 
 
 def test_a_link_stops_when_its_officer_leaves_office(
