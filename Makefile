@@ -20,7 +20,7 @@ help:
 
 # Installs system packages (when missing), then Python and npm packages only when their
 # manifests changed; does nothing when everything is there.
-install: system-check venv-check $(STAMP) congdoan/static/vendor/htmx.min.js
+install: system-check venv-check $(STAMP) congdoan/static/vendor/htmx.min.js congdoan/static/vendor/pell.min.js
 
 # System packages: installed when missing if we are root or have sudo without a password,
 # else stop at once naming the one command to run (tools/system-deps.sh says how).
@@ -62,6 +62,11 @@ node_modules/.package-lock.json: package.json package-lock.json | $(NPM)
 congdoan/static/vendor/htmx.min.js: node_modules/.package-lock.json
 	@mkdir -p congdoan/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# The studio's small rich-text editor (content/static/content/editor.js; a textarea without it).
+congdoan/static/vendor/pell.min.js: node_modules/.package-lock.json
+	@mkdir -p congdoan/static/vendor
+	cp node_modules/pell/dist/pell.min.js $@
 
 migrate: install
 	$(CONGDOAN) migrate --noinput

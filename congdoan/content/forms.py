@@ -100,7 +100,7 @@ class ProductForm(forms.Form):
     body = forms.CharField(
         label=_("Bản đầy đủ — Sâu, Rõ"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "class": "long"}),
+        widget=forms.Textarea(attrs={"rows": 12, "class": "long", "data-editor": ""}),
         help_text=_(
             "Mỗi đoạn cách nhau một dòng trống. Dòng bắt đầu bằng “- ” thành danh sách, "
             "“## ” thành tiêu đề nhỏ; **chữ đậm**, *chữ nghiêng*. Có thể dùng HTML đơn giản."

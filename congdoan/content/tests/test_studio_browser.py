@@ -65,7 +65,14 @@ def test_grassroots_officer_writes_and_submits_a_news_item_on_a_phone(
     assert _overflow(page) <= 0
     page.fill("#id_title", "Công đoàn thăm công nhân ca đêm")
     page.fill("#id_summary", "Tối nay Công đoàn cơ sở đã thăm ca đêm.")
-    page.fill("#id_body", "Đoạn đầu.\n\n- bánh\n- sữa")
+    # The full version in the editor (pell over the textarea): a paragraph, then a list.
+    page.click(".pell-content")
+    page.keyboard.type("Đoạn đầu.")
+    page.keyboard.press("Enter")
+    page.click("button[title='Danh sách']")
+    page.keyboard.type("bánh")
+    page.keyboard.press("Enter")
+    page.keyboard.type("sữa")
     page.set_input_files("#id_photos", str(photo))
     status = page.locator("[data-shrink-status]")
     status.wait_for(state="visible")
@@ -85,6 +92,6 @@ def test_grassroots_officer_writes_and_submits_a_news_item_on_a_phone(
     media = product.media.get()
     assert max(media.width or 0, media.height or 0) <= 1600  # shrunk in the browser
     assert shrunk < photo.stat().st_size
-    assert "<li>bánh</li>" in product.body
+    assert "<p>Đoạn đầu.</p>" in product.body and "<li>bánh</li><li>sữa</li>" in product.body
     with media.file.open("rb") as handle:
         assert Image.open(io.BytesIO(handle.read())).size == (1600, 1200)
