@@ -325,6 +325,18 @@ def visible_occurrences(viewer: Viewer, first: date, last: date) -> QuerySet[Hig
     )
 
 
+def highlight_choices(viewer: Viewer, today: date | None = None) -> QuerySet[Highlight]:
+    """Highlights a product of this viewer's may be planned against (the studio's form): those
+    with an occurrence from 30 days ago to a year ahead, everyone's and their units' own."""
+    today = today or timezone.localdate()
+    occurrences = visible_occurrences(
+        viewer, today - timedelta(days=30), today + timedelta(days=366)
+    )
+    return Highlight.objects.filter(pk__in=occurrences.values("highlight_id")).order_by(
+        "month", "day", "name"
+    )
+
+
 def visible_events(viewer: Viewer, first: date, last: date) -> QuerySet[Product]:
     """Events of units in scope starting within [first, last], not archived."""
     tz = timezone.get_current_timezone()

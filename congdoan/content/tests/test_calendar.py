@@ -261,3 +261,15 @@ def test_a_link_stops_when_its_officer_leaves_office(
     link = _new_link(client_of(cast.officer_a))
     Appointment.objects.filter(user=cast.officer_a).update(ended_on=timezone.localdate())
     assert Client().get(link).status_code == 403
+
+
+def test_the_studio_offers_the_coming_highlights_of_the_viewers_units(
+    cast: Any, themes: Any
+) -> None:
+    Highlight.objects.create(name="Kỷ niệm CĐ B", unit=cast.unit_b, month=3, day=15)
+    calendar.highlights_load(2027)
+    names = {h.name for h in calendar.highlight_choices(cast.officer_a, date(2027, 4, 1))}
+    assert "Tháng Công nhân" in names and "Kỷ niệm CĐ B" not in names
+    assert "Tết Nguyên đán" not in names  # February 2027 is over, 2028 is not loaded
+    b_names = {h.name for h in calendar.highlight_choices(cast.officer_b, date(2027, 3, 1))}
+    assert "Kỷ niệm CĐ B" in b_names
