@@ -12,7 +12,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from congdoan.content.models import Audience, ProductKind, ProductStatus, Sharing, Theme
+from congdoan.content.models import (
+    Audience,
+    Highlight,
+    ProductKind,
+    ProductStatus,
+    Sharing,
+    Theme,
+)
 from congdoan.core.uploads import format_size
 from congdoan.orgs.models import Unit
 
@@ -130,6 +137,13 @@ class ProductForm(forms.Form):
         label=_("Chia sẻ cho"),
         help_text=_("Các đơn vị được chia sẻ tìm thấy và dùng lại sản phẩm trong thư viện."),
     )
+    highlight = forms.ModelChoiceField(
+        queryset=Highlight.objects.none(),
+        required=False,
+        label=_("Mốc sự kiện trong năm"),
+        empty_label=_("— không gắn với mốc nào —"),
+        help_text=_("Sản phẩm hiện trên lịch truyền thông, cạnh mốc đã chọn."),
+    )
     event_starts_at = forms.DateTimeField(
         label=_("Sự kiện bắt đầu"), required=False, widget=DateTimeLocalInput()
     )
@@ -155,8 +169,15 @@ class ProductForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": "video/*,audio/*,application/pdf,.pdf"}),
     )
 
-    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: list[Unit], highlights: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        highlight_field = self.fields["highlight"]
+        assert isinstance(highlight_field, forms.ModelChoiceField)
+        highlight_field.queryset = (
+            highlights if highlights is not None else Highlight.objects.none()
+        )
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
@@ -198,6 +219,7 @@ class ProductForm(forms.Form):
                 "event_starts_at",
                 "event_ends_at",
                 "event_place",
+                "highlight",
             )
         } | {"themes": list(data["themes"])}
 

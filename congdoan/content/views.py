@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdoan.content import rules, selectors, services
+from congdoan.content import calendar, rules, selectors, services
 from congdoan.content.diff import version_diff
 from congdoan.content.forms import (
     CommentForm,
@@ -34,6 +34,7 @@ from congdoan.content.forms import (
 from congdoan.content.media import product_media_add, product_media_remove
 from congdoan.content.models import (
     Audience,
+    Highlight,
     MediaKind,
     Product,
     ProductKind,
@@ -155,13 +156,23 @@ def product_new(request: HttpRequest) -> HttpResponse:
     if not units:
         messages.error(request, _("Bạn chưa giữ chức vụ ở đơn vị nào nên chưa viết sản phẩm được."))
         return redirect("content:list")
+    highlights = calendar.highlight_choices(request.user)
+    # The calendar's "plan a product" link names the highlight (and "event" for an event).
+    asked = request.GET.get("highlight", "")
     initial = {
         "unit": units[0],
-        "kind": ProductKind.NEWS,
+        "kind": ProductKind.EVENT if request.GET.get("kind") == "event" else ProductKind.NEWS,
         "sharing": Sharing.UNIT,
         "is_digital": True,
+        "highlight": highlights.filter(pk=asked).first() if asked.isdigit() else None,
     }
-    form = ProductForm(request.POST or None, request.FILES or None, units=units, initial=initial)
+    form = ProductForm(
+        request.POST or None,
+        request.FILES or None,
+        units=units,
+        highlights=highlights,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             product = services.product_create(
@@ -189,6 +200,7 @@ def _initial(product: Product) -> dict[str, Any]:
         "event_starts_at": product.event_starts_at,
         "event_ends_at": product.event_ends_at,
         "event_place": product.event_place,
+        "highlight": product.highlight,
     }
 
 
@@ -206,10 +218,14 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Sản phẩm đang chờ duyệt hoặc chờ đăng: không sửa được."))
         return redirect("content:detail", product.pk)
     correcting = product.status == ProductStatus.PUBLISHED
+    highlights = calendar.highlight_choices(request.user) | Highlight.objects.filter(
+        pk=product.highlight_id
+    )
     form = ProductForm(
         request.POST or None,
         None if correcting else request.FILES or None,
         units=[product.unit],
+        highlights=highlights.distinct(),
         initial=_initial(product),
     )
     if request.method == "POST" and form.is_valid():

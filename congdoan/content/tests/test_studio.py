@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from congdoan.content import services
-from congdoan.content.models import Product, ProductKind, ProductStatus, Sharing
+from congdoan.content import calendar, services
+from congdoan.content.models import Highlight, Product, ProductKind, ProductStatus, Sharing
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +291,25 @@ def test_a_public_product_links_to_its_public_page(cast, client_of):
     product = _published(cast, sharing=Sharing.PUBLIC)
     page = client_of(cast.officer_a).get(f"/noi-dung/{product.pk}/").content.decode()
     assert f"/tin/{cast.unit_a.code}/{product.slug}/" in page
+
+
+def test_a_product_is_planned_against_a_highlight_of_the_calendar(cast, client_of):
+    soon = timezone.localdate() + timedelta(days=20)
+    highlight = Highlight.objects.create(name="Ngày hội công nhân", month=soon.month, day=soon.day)
+    calendar.highlights_load(soon.year)
+    c = client_of(cast.officer_a)
+    page = c.get(f"/noi-dung/moi/?highlight={highlight.pk}&kind=event").content.decode()
+    assert f'<option value="{highlight.pk}" selected>Ngày hội công nhân</option>' in page
+    starts = (timezone.localtime() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    c.post(
+        "/noi-dung/moi/",
+        _form(
+            unit=cast.unit_a.pk,
+            kind=ProductKind.EVENT,
+            highlight=highlight.pk,
+            event_starts_at=starts,
+            event_place="Nhà văn hóa công nhân",
+        ),
+    )
+    product = Product.objects.get()
+    assert product.highlight == highlight and product.event_place == "Nhà văn hóa công nhân"
