@@ -58,6 +58,7 @@ from congdoan.outbox.http import client
 from congdoan.periodic.registry import register_job
 from congdoan.publishing import crypto
 from congdoan.publishing.models import AccountStatus, ChannelAccount, ChannelKind
+from congdoan.publishing.oauth import Connected, ConnectError
 from congdoan.publishing.services import (
     account_connect,
     account_mark,
@@ -79,10 +80,6 @@ UNUSABLE = (AccountStatus.EXPIRED, AccountStatus.ERROR)
 
 class ZaloAuthError(Exception):
     """Zalo refused a code or a refresh token: the account must be connected again."""
-
-
-class ConnectError(Exception):
-    """The connect callback cannot be used (expired, forged, another officer's, refused)."""
 
 
 def account_ref(account: ChannelAccount) -> str:
@@ -168,31 +165,58 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
-def connect_url(*, actor: Any, unit: Unit, redirect_uri: str) -> str:
-    """Where to send an officer who connects the unit's OA.
-
-    The state carries, encrypted (the verifier must not travel in clear), the unit, the
-    officer and the PKCE verifier: no server-side session is needed between the two steps.
-    """
-    verifier, challenge = pkce_pair()
-    state = crypto.encrypt(
-        {"unit": unit.pk, "actor": actor.pk, "verifier": verifier, "at": int(time.time())}
-    )
+def dialog_url(*, redirect_uri: str, state: str, code_challenge: str) -> str:
+    """Zalo's OA permission page, where the OA's admin agrees to let this app act for it."""
     query = urlencode(
         {
             "app_id": settings.ZALO_APP_ID,
             "redirect_uri": redirect_uri,
-            "code_challenge": challenge,
+            "code_challenge": code_challenge,
             "state": state,
         }
     )
     return f"{settings.ZALO_OAUTH_BASE.rstrip('/')}{PERMISSION_PATH}?{query}"
 
 
+def oa_connection(*, code: str, code_verifier: str, oa_id: str) -> Connected:
+    """Exchange the code Zalo sent back (with the PKCE verifier of the dialog) for the OA's
+    tokens. Raises ConnectError with a message for the officer."""
+    if not code or not oa_id:
+        raise ConnectError(_("Zalo không trả về mã kết nối; hãy thử lại."))
+    try:
+        tokens = token_request(
+            {"code": code, "code_verifier": code_verifier, "grant_type": "authorization_code"}
+        )
+    except ZaloAuthError as exc:
+        raise ConnectError(_("Zalo từ chối kết nối: %(error)s") % {"error": exc}) from exc
+    except ChannelError as exc:
+        raise ConnectError(str(exc)) from exc
+    access_ends, refresh_ends = _expiries(tokens, timezone.now())
+    return Connected(
+        external_id=oa_id,
+        display_name=f"Zalo OA {oa_id}",
+        credentials=tokens.credentials(),
+        access_token_expires_at=access_ends,
+        refresh_token_expires_at=refresh_ends,
+    )
+
+
+def connect_url(*, actor: Any, unit: Unit, redirect_uri: str) -> str:
+    """Where to send an officer who connects the unit's OA, without a session: the state
+    carries, encrypted (the verifier must not travel in clear), the unit, the officer and the
+    PKCE verifier. (The channels page may instead keep the verifier in its session and call
+    `dialog_url` and `oa_connection` itself.)"""
+    verifier, challenge = pkce_pair()
+    state = crypto.encrypt(
+        {"unit": unit.pk, "actor": actor.pk, "verifier": verifier, "at": int(time.time())}
+    )
+    return dialog_url(redirect_uri=redirect_uri, state=state, code_challenge=challenge)
+
+
 def connect_finish(
     *, actor: Any, state: str, code: str, oa_id: str, display_name: str = ""
 ) -> ChannelAccount:
-    """Zalo's redirect back: exchange the code for tokens and connect the unit's account.
+    """Zalo's redirect back after `connect_url`: exchange the code and connect the account.
 
     Raises ConnectError (with a message for the officer) when the state is not this
     officer's, is older than CONNECT_MAX_AGE, or Zalo refuses the code."""
@@ -205,30 +229,18 @@ def connect_finish(
     if time.time() - float(data.get("at") or 0) > CONNECT_MAX_AGE.total_seconds():
         raise ConnectError(_("Liên kết kết nối Zalo OA đã hết hạn; hãy bấm kết nối lại."))
     unit = Unit.objects.filter(pk=int(data.get("unit") or 0)).first()
-    if unit is None or not code or not oa_id:
-        raise ConnectError(_("Zalo không trả về mã kết nối; hãy thử lại."))
-    try:
-        tokens = token_request(
-            {
-                "code": code,
-                "code_verifier": str(data.get("verifier", "")),
-                "grant_type": "authorization_code",
-            }
-        )
-    except ZaloAuthError as exc:
-        raise ConnectError(_("Zalo từ chối kết nối: %(error)s") % {"error": exc}) from exc
-    except ChannelError as exc:
-        raise ConnectError(str(exc)) from exc
-    access_ends, refresh_ends = _expiries(tokens, timezone.now())
+    if unit is None:
+        raise ConnectError(_("Liên kết kết nối Zalo OA không hợp lệ."))
+    found = oa_connection(code=code, code_verifier=str(data.get("verifier", "")), oa_id=oa_id)
     return account_connect(
         actor=actor,
         unit=unit,
         kind=ChannelKind.ZALO_OA,
-        external_id=oa_id,
-        display_name=display_name or f"Zalo OA {oa_id}",
-        credentials=tokens.credentials(),
-        access_token_expires_at=access_ends,
-        refresh_token_expires_at=refresh_ends,
+        external_id=found.external_id,
+        display_name=display_name or found.display_name,
+        credentials=found.credentials,
+        access_token_expires_at=found.access_token_expires_at,
+        refresh_token_expires_at=found.refresh_token_expires_at,
     )
 
 

@@ -23,7 +23,7 @@ from congdoan.outbox.delivery import message_deliver
 from congdoan.outbox.errors import ChannelError, ChannelNotConfigured
 from congdoan.outbox.models import MessageStatus, OutboundMessage
 from congdoan.outbox.services import message_enqueue
-from congdoan.outbox.tests.fakes import FakeZaloOAuth
+from congdoan.outbox.tests.fakes import FakeZaloOAuth, challenge_of
 from congdoan.publishing import zalo
 from congdoan.publishing.models import AccountStatus, ChannelAccount, ChannelKind
 from congdoan.publishing.refresh import channels_refresh
@@ -112,6 +112,21 @@ def test_connect_callback_of_another_officer_or_a_refused_code_is_refused(
     with pytest.raises(zalo.ConnectError, match="Zalo từ chối kết nối"):
         zalo.connect_finish(actor=cast.officer_a, state=state, code="not-granted", oa_id="oa")
     assert not ChannelAccount.objects.exists()
+
+
+def test_channels_page_flow_uses_the_dialog_and_the_code_exchange(fake: FakeZaloOAuth) -> None:
+    """The page keeps the verifier in its session: dialog_url, then oa_connection."""
+    verifier, challenge = zalo.pkce_pair()
+    assert len(verifier) == 43 and challenge == challenge_of(verifier)
+    url = zalo.dialog_url(redirect_uri="https://x/cb/", state="s-1", code_challenge=challenge)
+    assert parse_qs(urlsplit(url).query)["state"] == ["s-1"]
+    code = fake.grant_code(challenge)
+    with pytest.raises(zalo.ConnectError, match="Zalo từ chối kết nối"):
+        zalo.oa_connection(code=code, code_verifier="another-verifier", oa_id="oa-9")
+    code = fake.grant_code(challenge)
+    found = zalo.oa_connection(code=code, code_verifier=verifier, oa_id="oa-9")
+    assert found.external_id == "oa-9"
+    assert found.credentials == {"access_token": fake.access_token, "refresh_token": "refresh-3"}
 
 
 @pytest.mark.django_db
