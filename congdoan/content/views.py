@@ -218,9 +218,9 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Sản phẩm đang chờ duyệt hoặc chờ đăng: không sửa được."))
         return redirect("content:detail", product.pk)
     correcting = product.status == ProductStatus.PUBLISHED
-    highlights = calendar.highlight_choices(request.user) | Highlight.objects.filter(
-        pk=product.highlight_id
-    )
+    highlights = calendar.highlight_choices(request.user)
+    if product.highlight_id is not None:  # planned earlier against one now past: keep it
+        highlights = highlights | Highlight.objects.filter(pk=product.highlight_id)
     form = ProductForm(
         request.POST or None,
         None if correcting else request.FILES or None,
