@@ -16,12 +16,14 @@ hear of publications and corrections through `congdoan.content.hooks`, after com
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -49,6 +51,13 @@ from congdoan.content.richtext import search_text
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Viewer
 from congdoan.text import fold
+
+
+class Keep(Enum):
+    """An argument of `product_update` left out: the field stays as it is."""
+
+    KEEP = "keep"
+
 
 # Fields an officer writes; the rest (status, counters, times) only the workflow moves.
 TEXT_FIELDS = ("title", "summary", "body")
@@ -168,7 +177,13 @@ def product_create(
         highlight=highlight,
     )
     _refresh_search_text(product)
-    product.save()
+    try:
+        with transaction.atomic():
+            product.save()
+    except IntegrityError:  # another officer took the same address a moment ago
+        product.pk = None
+        product.slug = f"{product.slug[:70]}-{secrets.token_hex(3)}"
+        product.save()
     product.themes.set(list(themes))
     audit_record(
         actor=actor, action="content.product.create", target=product, changes={"kind": kind}
@@ -190,13 +205,15 @@ def product_update(
     tags: Iterable[str] | None = None,
     is_digital: bool | None = None,
     sharing: str | None = None,
-    event_starts_at: datetime | None = None,
-    event_ends_at: datetime | None = None,
+    event_starts_at: datetime | Keep | None = Keep.KEEP,
+    event_ends_at: datetime | Keep | None = Keep.KEEP,
     event_place: str | None = None,
-    highlight: Highlight | None = None,
-    cover: ProductMedia | None = None,
+    highlight: Highlight | Keep | None = Keep.KEEP,
+    cover: ProductMedia | Keep | None = Keep.KEEP,
 ) -> Product:
-    """Change a draft, or correct a published product (arguments left None stay as they are).
+    """Change a draft, or correct a published product. Arguments left out stay as they are
+    (None too, for the ones that cannot be empty); the event's times, the highlight and the
+    cover are emptied by None.
 
     A published product whose text changes is a correction: the new text is kept as a version
     ("corrected"), `corrected_at` is set (the public page says "đã cập nhật") and the
@@ -232,16 +249,16 @@ def product_update(
         put("tags", validation.clean_tags(tags))
     if is_digital is not None:
         put("is_digital", is_digital)
-    if event_starts_at is not None:
+    if not isinstance(event_starts_at, Keep):
         put("event_starts_at", event_starts_at)
-    if event_ends_at is not None:
+    if not isinstance(event_ends_at, Keep):
         put("event_ends_at", event_ends_at)
     if event_place is not None:
         put("event_place", event_place.strip())
-    if highlight is not None:
+    if not isinstance(highlight, Keep):
         put("highlight", highlight)
-    if cover is not None:
-        if cover.product_id != locked.pk:
+    if not isinstance(cover, Keep):
+        if cover is not None and cover.product_id != locked.pk:
             raise ValidationError({"cover": _("Ảnh đại diện phải là ảnh của sản phẩm này.")})
         put("cover", cover)
     validation.check_event(locked.kind, locked.event_starts_at, locked.event_ends_at)

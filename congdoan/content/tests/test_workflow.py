@@ -339,3 +339,22 @@ def test_publishing_twice_tells_the_second_officer_it_is_done(
     with pytest.raises(ValidationError, match="Đã đăng"):
         services.product_publish(actor=cast.officer_a, product=stale)
     assert product.versions.filter(reason=VersionReason.PUBLISHED).count() == 1
+
+
+def test_an_update_leaves_out_what_it_does_not_name_and_empties_what_is_none(
+    cast: Any, make_product: Callable[..., Product]
+) -> None:
+    start = timezone.now() + timedelta(days=7)
+    product = make_product(
+        kind=ProductKind.EVENT, title="Ngày hội công nhân", event_starts_at=start
+    )
+    services.product_update(actor=cast.officer_a, product=product, summary="Mời đoàn viên dự.")
+    product.refresh_from_db()
+    assert product.event_starts_at == start and product.summary == "Mời đoàn viên dự."
+    with pytest.raises(ValidationError):  # an event without its start
+        services.product_update(actor=cast.officer_a, product=product, event_starts_at=None)
+    services.product_update(
+        actor=cast.officer_a, product=product, kind=ProductKind.NEWS, event_starts_at=None
+    )
+    product.refresh_from_db()
+    assert product.kind == ProductKind.NEWS and product.event_starts_at is None
