@@ -313,3 +313,8 @@ def test_a_product_is_planned_against_a_highlight_of_the_calendar(cast, client_o
     )
     product = Product.objects.get()
     assert product.highlight == highlight and product.event_place == "Nhà văn hóa công nhân"
+
+
+def test_the_studio_is_on_the_officers_dashboard(cast, client_of):
+    page = client_of(cast.officer_a).get("/bang-dieu-khien/").content.decode()
+    assert 'href="/noi-dung/"' in page and "Sản phẩm truyền thông" in page

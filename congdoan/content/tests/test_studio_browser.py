@@ -24,23 +24,27 @@ PASSWORD = "mat-khau-rat-dai-123"  # the cast's (congdoan/orgs/tests/factories.p
 SHOTS = Path(settings.VAR_DIR) / "browser"
 
 
-@pytest.fixture
-def phone(settings: Any, tmp_path: Any) -> Iterator[Any]:
+def _phone(settings: Any, tmp_path: Any, **options: Any) -> Iterator[Any]:
     settings.MEDIA_ROOT = str(tmp_path)
     testing.require("browser", testing.browser_unavailable())
     sync_api = testing.require_module("playwright.sync_api", "playwright")
     with pytest.MonkeyPatch.context() as mp, sync_api.sync_playwright() as pw:
         mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the loop never runs our code
         chromium = pw.chromium.launch(executable_path=testing.CHROMIUM, args=ARGS, headless=True)
-        context = chromium.new_context(
-            viewport={"width": 360, "height": 640},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-        )
+        context = chromium.new_context(viewport={"width": 360, "height": 640}, **options)
         yield context.new_page()
         context.close()
         chromium.close()
+
+
+@pytest.fixture
+def phone(settings: Any, tmp_path: Any) -> Iterator[Any]:
+    yield from _phone(settings, tmp_path, device_scale_factor=2, is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def browser_no_js(settings: Any, tmp_path: Any) -> Iterator[Any]:
+    yield from _phone(settings, tmp_path, java_script_enabled=False)
 
 
 def _overflow(page: Any) -> int:
@@ -95,3 +99,25 @@ def test_grassroots_officer_writes_and_submits_a_news_item_on_a_phone(
     assert "<p>Đoạn đầu.</p>" in product.body and "<li>bánh</li><li>sữa</li>" in product.body
     with media.file.open("rb") as handle:
         assert Image.open(io.BytesIO(handle.read())).size == (1600, 1200)
+
+
+def test_the_studio_works_on_a_phone_without_javascript(browser_no_js, live_server, cast):
+    page = browser_no_js
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
+    page.fill("#id_username", cast.officer_a.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_load_state("load")
+    page.goto(f"{live_server.url}/noi-dung/moi/")
+    assert page.locator("#id_body").is_visible()  # the plain textarea, no editor
+    page.fill("#id_title", "Tin viết không cần JavaScript")
+    page.fill("#id_body", "Đoạn một.\n\n- một\n- hai")
+    page.click("button[value=submit]")
+    page.wait_for_load_state("load")
+    assert "Đã lưu và gửi duyệt." in page.content()
+    product = Product.objects.get(title="Tin viết không cần JavaScript")
+    assert product.status == ProductStatus.SUBMITTED and "<li>hai</li>" in product.body
+    for path in ("/noi-dung/", "/noi-dung/thu-vien/", f"/noi-dung/{product.pk}/"):
+        page.goto(f"{live_server.url}{path}")
+        assert _overflow(page) <= 0, path
+    page.screenshot(path=str(SHOTS / "phone-studio-nojs-detail.png"), full_page=True)
