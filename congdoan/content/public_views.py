@@ -47,7 +47,11 @@ def _public_unit(code: str) -> Unit:
 def news_list(request: HttpRequest) -> HttpResponse:
     """All public news of the deployment and its units, newest first."""
     page = _page(request, selectors.public_products(limit=None))
-    return render(request, "content/public/news_list.html", {"page": page})
+    return render(
+        request,
+        "content/public/news_list.html",
+        {"page": page, "themes": selectors.themes().order_by("order", "pk")},
+    )
 
 
 @require_safe

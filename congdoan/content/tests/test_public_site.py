@@ -73,6 +73,7 @@ def test_the_news_list_shows_public_news_of_every_unit_and_nothing_else(client, 
     assert news["public_district"].title in text
     for hidden in ("draft", "unit_only", "union_only", "subtree"):
         assert news[hidden].title not in text
+    assert text.count('href="/chu-de/') == 7  # the plan's seven themes, each a page
 
 
 def test_the_home_page_shows_the_latest_public_news(client, news):
