@@ -95,3 +95,13 @@ register_action(
     sentence=_("{actor} thu hồi đường dẫn lịch truyền thông riêng"),
     fields={"links": _("số đường dẫn")},
 )
+register_action(
+    "content.audio_render",
+    label=_("Tạo bản tin âm thanh"),
+    sentence=_("{actor} tạo bản tin âm thanh cho sản phẩm “{object}”"),
+    fields={
+        "media": _("tệp âm thanh"),
+        "seconds": _("thời lượng (giây)"),
+        "format": _("định dạng"),
+    },
+)
