@@ -6,7 +6,7 @@ and the product. Neither the address nor the hash is written to the database; on
 day's salt expires nobody, us included, can tell who read what.
 
 Steps of `product_view_record` (called by the public product page):
-1. a request from a robot (by its user agent, or with none) is not counted;
+1. a request from a robot (by its user agent, or with none), or a HEAD, is not counted;
 2. the day's salt is taken from the cache, or made there with `cache.add` (atomic on every
    shared backend, so every process uses the same salt);
 3. the visitor's hash takes its key with `cache.add`: only the first view of the day adds it;
@@ -87,7 +87,7 @@ def product_view_add(*, product_id: int, day: date) -> None:
 def product_view_record(*, request: HttpRequest, product_id: int) -> bool:
     """Count a reader's view of a public product once a day; True when it was counted."""
     try:
-        if is_bot(request.META.get("HTTP_USER_AGENT", "")):
+        if request.method != "GET" or is_bot(request.META.get("HTTP_USER_AGENT", "")):
             return False
         day = timezone.localdate()
         digest = visitor_hash(request=request, product_id=product_id, day=day)

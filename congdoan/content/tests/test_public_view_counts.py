@@ -92,6 +92,14 @@ def test_robots_and_link_previews_are_not_counted(client, product, agent):
     assert _views(product) == (0, [])
 
 
+def test_a_head_request_is_not_a_view(client, product):
+    response = client.head(
+        f"/tin/{product.unit.code}/{product.slug}/", HTTP_USER_AGENT=PHONE, REMOTE_ADDR="1.2.3.4"
+    )
+    assert response.status_code == 200
+    assert _views(product) == (0, [])
+
+
 def test_no_cookie_is_set_and_no_address_is_stored(client, product):
     response = _open(client, product)
     # The only cookie is the language switch's CSRF token (base.html), the same on every page:
