@@ -22,7 +22,15 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from congdoan.library import rules
-from congdoan.library.models import Document, DocumentLink, Page, PageStatus, Status, Visibility
+from congdoan.library.models import (
+    DocType,
+    Document,
+    DocumentLink,
+    Page,
+    PageStatus,
+    Status,
+    Visibility,
+)
 from congdoan.library.search import planner
 from congdoan.library.search.highlight import highlight, snippet
 from congdoan.library.search.words import query_tokens
@@ -174,6 +182,19 @@ def search_documents(
         total_is_lower_bound=ranked.capped,
         ranked_among_newest=ranked.ranked_among,
     )
+
+
+# Records of what happened, never a basis an answer can cite: a half-year report that mentions
+# "tiền lương" was the first basis suggested for a late-wages concern.
+RECORD_TYPES = frozenset({DocType.REPORT, DocType.MINUTES, DocType.INVITATION, DocType.SUBMISSION})
+
+
+def citable_documents(*, viewer: Viewer, query: str, limit: int) -> list[Document]:
+    """Documents the viewer may see that an answer may cite as its basis for `query`, best
+    first: the library's search (its scoping included), records (reports, minutes,
+    invitations, submissions) left out; at most `limit`."""
+    page = search_documents(viewer=viewer, query=query, per_page=limit * 4, with_total=False)
+    return [h.document for h in page.hits if h.document.doc_type not in RECORD_TYPES][:limit]
 
 
 def document_progress(*, document: Document) -> dict[str, Any]:

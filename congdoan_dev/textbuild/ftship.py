@@ -25,8 +25,8 @@ from congdoan.text.classify import (
     AccurateClassifier,
     EncoderHead,
     TextClassifier,
-    _log_softmax,
 )
+from congdoan.text.classify.accurate import _log_softmax
 from congdoan.text.datasets import classifier_split
 from congdoan.text.metrics import macro_f1
 from congdoan.text.shipped import MODELS_DIR

@@ -6,14 +6,18 @@ nothing, not even its templates.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import F, Q
 
 from congdoan.feedback import rules
 from congdoan.feedback.models import AnswerTemplate, Concern, ConcernAnswer, Topic
-from congdoan.library.models import DocType, Document
-from congdoan.library.selectors import search_documents
+from congdoan.library.selectors import citable_documents
 from congdoan.orgs.scoping import Viewer
 from congdoan.text import fold
+
+if TYPE_CHECKING:  # a name for the annotations only: documents come through library.selectors
+    from congdoan.library.models import Document
 
 
 def concern_answers(*, viewer: Viewer, concern: Concern) -> list[ConcernAnswer]:
@@ -55,9 +59,6 @@ LEGAL_TERMS: dict[str, list[str]] = {
 }
 GENERAL_TERMS = ["Bộ luật Lao động", "người lao động"]
 MAX_LEGAL_QUERIES = 5
-# Records of what happened, never a basis an answer can cite: a half-year report that mentions
-# "tiền lương" was the first basis suggested for a late-wages concern.
-NOT_A_BASIS = {DocType.REPORT, DocType.MINUTES, DocType.INVITATION, DocType.SUBMISSION}
 
 
 def legal_suggestions(*, viewer: Viewer, concern: Concern, limit: int = 3) -> list[Document]:
@@ -66,7 +67,8 @@ def legal_suggestions(*, viewer: Viewer, concern: Concern, limit: int = 3) -> li
 
     Steps: 1. the topic's legal terms that the concern's words contain (folded, so "tra luong"
     finds "trả lương"), then the topic's other terms, then general ones; 2. each is searched
-    through the library's own search (its scoping included) until `limit` documents are found.
+    through the library's `citable_documents` (its scoping included; records such as reports
+    left out) until `limit` documents are found.
     """
     if not rules.can_view_concern(viewer, concern):
         return []
@@ -76,10 +78,8 @@ def legal_suggestions(*, viewer: Viewer, concern: Concern, limit: int = 3) -> li
     queries = used + [t for t in terms if t not in used] + GENERAL_TERMS
     found: dict[int, Document] = {}
     for query in queries[:MAX_LEGAL_QUERIES]:
-        page = search_documents(viewer=viewer, query=query, per_page=limit * 4, with_total=False)
-        for hit in page.hits:
-            if hit.document.doc_type not in NOT_A_BASIS:
-                found.setdefault(hit.document.pk, hit.document)
+        for document in citable_documents(viewer=viewer, query=query, limit=limit):
+            found.setdefault(document.pk, document)
         if len(found) >= limit:
             break
     return list(found.values())[:limit]
