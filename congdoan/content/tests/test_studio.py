@@ -75,6 +75,9 @@ def test_officer_writes_a_news_item_and_sends_it_for_approval_without_javascript
     assert product.versions.count() == 1
     detail = c.get(answer["Location"]).content.decode()
     assert "Chờ duyệt" in detail and "Đã lưu và gửi duyệt." in detail
+    assert (
+        f"/noi-dung/{product.pk}/poster.pdf" in detail and f"/noi-dung/{product.pk}/loa/" in detail
+    )
 
 
 def test_form_errors_are_shown_on_the_form(cast, client_of):
