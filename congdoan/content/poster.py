@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fontTools.ttLib import TTFont
+from PIL import ImageFile
 
 from congdoan.content.models import MediaKind, Product, ProductMedia
 from congdoan.core.vndate import vn_date
@@ -61,6 +62,10 @@ MIN_BODY_PT = BODY_SIZES_PT[-1]
 # A line of ragged text is not filled to the last point: a word that does not fit goes to
 # the next line. On average about half a word per line is lost.
 WRAP_SLACK_WORDS = 0.5
+
+# WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on when imported: uploads must keep refusing
+# truncated images (congdoan.core.images also puts it back before every decode).
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 class PosterFontMissing(RuntimeError):

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, TiffImagePlugin, UnidentifiedImageError
 
 from congdoan.core.vndate import vn_number
 
@@ -287,8 +287,16 @@ def _dpi(img: Image.Image) -> tuple[float, float] | None:
     return (x, y) if 50 <= x <= 1200 and 50 <= y <= 1200 else None
 
 
+def _refuse_truncated() -> None:
+    """A truncated image is refused, whatever another library did to Pillow's global switch:
+    WeasyPrint (the posters) turns `ImageFile.LOAD_TRUNCATED_IMAGES` on when it is imported,
+    which would let a half-sent photo or scan through as a grey-bottomed picture."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 def reencode(data: bytes, *, name: str, policy: ImagePolicy) -> CleanImage:
     """The image checked (step 1) and written afresh (steps 2–3); raises `ImageRefused`."""
+    _refuse_truncated()
     header = read_header(data, name=name, policy=policy)
     out_format = _output_format(header.format, header.frames)
     buffer = io.BytesIO()

@@ -16,8 +16,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageFile
 
+from congdoan.core import images
 from congdoan.feedback.models import Concern
 from congdoan.library.models import Blob, Document
 
@@ -230,3 +231,15 @@ def test_the_decoder_limit_is_set_when_any_process_starts() -> None:
         check=True,
     )
     assert done.stdout.strip() == "1234567"
+
+
+def test_a_truncated_image_is_refused_even_after_a_library_turned_on_loading_truncated_ones(
+    monkeypatch: Any,
+) -> None:
+    """WeasyPrint (posters) sets Pillow's LOAD_TRUNCATED_IMAGES at import; the policy holds."""
+    buffer = io.BytesIO()
+    Image.effect_noise((300, 300), 64).convert("RGB").save(buffer, "PNG")
+    truncated = buffer.getvalue()[:400]
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(images.ImageRefused, match="bị hỏng"):
+        images.reencode(truncated, name="quet.png", policy=images.document_policy())
