@@ -316,9 +316,8 @@ def click_follow(token: str) -> str | None:
 # --- sending ---------------------------------------------------------------------------------
 
 
-def _digest_body(
-    issue: BulletinIssue, week: Week, products: list[Product], unsubscribe: str
-) -> str:
+def _digest_body(issue: BulletinIssue, week: Week, products: list[Product]) -> str:
+    """The digest's text, the same for every subscriber (their unsubscribe line follows)."""
     lines = [
         _("Bản tin điện tử Công Đoàn Số, tuần %(week)s (%(first)s – %(last)s)")
         % {
@@ -338,10 +337,14 @@ def _digest_body(
         _("Xem bản tin trên trang web: %(link)s")
         % {"link": absolute(reverse("bulletin:week", args=[week.year, week.week]))},
         "",
-        _("Bạn nhận thư này vì đã đăng ký và xác nhận. Hủy nhận bằng một lần bấm: %(link)s")
-        % {"link": unsubscribe},
     ]
     return "\n".join(lines)
+
+
+def _unsubscribe_line(link: str) -> str:
+    return _("Bạn nhận thư này vì đã đăng ký và xác nhận. Hủy nhận bằng một lần bấm: %(link)s") % {
+        "link": link
+    }
 
 
 def due_week(now: datetime | None = None) -> Week | None:
@@ -373,6 +376,8 @@ def digest_send(*, now: datetime | None = None, week: Week | None = None) -> dic
                 year=week.year, week=week.week, products=len(products)
             )
             if products:
+                # Built once: only the unsubscribe line differs from one subscriber to the next.
+                body = _digest_body(issue, week, products)
                 subscribers = BulletinSubscriber.objects.filter(status=SubscriberStatus.CONFIRMED)
                 for subscriber in subscribers.iterator():
                     link = absolute(
@@ -381,7 +386,7 @@ def digest_send(*, now: datetime | None = None, week: Week | None = None) -> dic
                     email_enqueue(
                         to=[subscriber.email],
                         subject=subject,
-                        body=_digest_body(issue, week, products, link),
+                        body=body + "\n" + _unsubscribe_line(link),
                         purpose="content.bulletin.digest",
                         ref=f"content.bulletin_issue:{issue.pk}",
                         key=f"content.bulletin:{week.slug}:{subscriber.pk}",
