@@ -100,15 +100,18 @@ def record_many(
     """Several figures of one run: (name, value, unit, note) each; one write."""
     data = load(path)
     by_name = {f["name"]: i for i, f in enumerate(data["figures"])}
+    # One run: the same command, date and load for each of its figures.
     today = dt.date.today().isoformat()
+    command = command or command_line()
+    load_text = load_text or machine_load()
     for name, value, unit, note in figures:
         entry = {
             "name": name,
             "value": value,
             "unit": unit,
-            "command": command or command_line(),
+            "command": command,
             "date": today,
-            "load": load_text or machine_load(),
+            "load": load_text,
             "note": note,
         }
         if name in by_name:
