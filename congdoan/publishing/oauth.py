@@ -25,7 +25,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdoan.outbox.channels.accounts import CredentialsRejected
+from congdoan.outbox.channels.accounts import CredentialsRejected, json_of
 from congdoan.outbox.errors import ChannelError
 from congdoan.outbox.http import client
 from congdoan.publishing.models import AccountStatus, ChannelAccount
@@ -56,7 +56,7 @@ def _get(url: str, **params: Any) -> tuple[int, dict[str, Any]]:
         response = client().get(url, params=params)
     except httpx.HTTPError as exc:
         raise ConnectError(_("Không kết nối được tới nền tảng: %(e)s") % {"e": exc}) from exc
-    return response.status_code, _json(response)
+    return response.status_code, json_of(response)
 
 
 def _post(url: str, data: dict[str, str]) -> tuple[int, dict[str, Any]]:
@@ -66,15 +66,7 @@ def _post(url: str, data: dict[str, str]) -> tuple[int, dict[str, Any]]:
         raise ChannelError(
             _("Không kết nối được tới nền tảng: %(e)s") % {"e": exc}, retryable=True
         ) from exc
-    return response.status_code, _json(response)
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return response.status_code, json_of(response)
 
 
 def _graph_error(data: dict[str, Any]) -> str:
@@ -197,7 +189,7 @@ def youtube_channel(*, code: str, redirect_uri: str) -> Connected:
         )
     except httpx.HTTPError as exc:
         raise ConnectError(_("Không kết nối được tới YouTube: %(e)s") % {"e": exc}) from exc
-    items = _json(response).get("items") or []
+    items = json_of(response).get("items") or []
     if response.status_code != 200 or not items:
         raise ConnectError(_("Tài khoản Google này không có kênh YouTube."))
     channel = items[0]
