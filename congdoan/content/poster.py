@@ -24,11 +24,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qrcode
 import qrcode.image.svg
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -39,6 +38,9 @@ from PIL import ImageFile
 
 from congdoan.content.models import MediaKind, Product, ProductMedia
 from congdoan.core.vndate import vn_date
+
+if TYPE_CHECKING:
+    import weasyprint
 
 try:
     import fontpkg_be_vietnam_pro
@@ -232,6 +234,8 @@ def _photo_uri(media: ProductMedia | None) -> str:
 
 def _fetch_offline(url: str, *args: Any, **kwargs: Any) -> Any:
     """WeasyPrint's fetcher limited to data: and file: (the fonts): never the network."""
+    import weasyprint  # lazy: ~0.7 s and many modules at start-up of every web process
+
     if not url.startswith(("data:", "file:")):
         raise ValueError(f"poster resources are local only: {url[:80]}")
     fetcher_class = getattr(weasyprint.urls, "URLFetcher", None)
@@ -272,6 +276,8 @@ def _html(product: Product, text: str, *, size: float, layout: Layout, photo: st
 
 
 def _render(html: str) -> weasyprint.Document:
+    import weasyprint  # lazy: ~0.7 s and many modules at start-up of every web process
+
     return weasyprint.HTML(string=html, url_fetcher=_fetch_offline).render()
 
 
