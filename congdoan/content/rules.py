@@ -199,3 +199,44 @@ def can_reuse(viewer: Viewer, product: Product, into: Unit) -> bool:
         and can_view(viewer, product)
         and can_manage_unit(viewer, into)
     )
+
+
+def writable_units(viewer: Viewer) -> list[Unit]:
+    """The units the officer holds a post in and writes for (their own, not the subtree's)."""
+    scope = scope_for(viewer)
+    units = Unit.objects.filter(pk__in=scope.unit_ids, is_active=True).order_by("path")
+    return [u for u in units if can_create(viewer, u)]
+
+
+def reuse_unit(viewer: Viewer, product: Product, *, among: list[Unit] | None = None) -> Unit | None:
+    """The unit a reused copy goes to: the first unit the officer writes for, not the source's
+    (`among`: the viewer's `writable_units`, when the caller already has them)."""
+    for unit in writable_units(viewer) if among is None else among:
+        if can_reuse(viewer, product, unit):
+            return unit
+    return None
+
+
+def offers(viewer: Viewer, product: Product) -> dict[str, bool]:
+    """Which buttons the studio's product page shows: the rules above say who, the product's
+    state says when (content.services checks both again when a button is pressed)."""
+    status = product.status
+    waiting = (ProductStatus.SUBMITTED, ProductStatus.APPROVED, ProductStatus.SCHEDULED)
+    ready = (ProductStatus.APPROVED, ProductStatus.SCHEDULED)
+    approve = can_approve(viewer, product)  # once: it reads the unit's settings
+    publish = can_publish(viewer, product)
+    edit = can_edit(viewer, product)
+    found = {
+        "edit": status == ProductStatus.DRAFT and edit,
+        "submit": status == ProductStatus.DRAFT and can_submit(viewer, product),
+        "approve": status == ProductStatus.SUBMITTED and approve,
+        "reject": status in waiting and approve,
+        "schedule": status in ready and publish,
+        "publish": status in ready and publish,
+        "correct": status == ProductStatus.PUBLISHED and edit,
+        "archive": status != ProductStatus.ARCHIVED and publish,
+        "reuse": status == ProductStatus.PUBLISHED and reuse_unit(viewer, product) is not None,
+    }
+    found["any"] = any(found.values())
+    found["comment"] = can_comment(viewer, product)
+    return found

@@ -43,7 +43,6 @@ from congdoan.content.models import (
 )
 from congdoan.orgs.models import Unit
 from congdoan.orgs.rules import officer_required
-from congdoan.orgs.scoping import scope_for
 
 PER_PAGE = 20
 
@@ -152,7 +151,7 @@ def _after_save(request: HttpRequest, form: ProductForm, product: Product) -> Ht
 
 @officer_required
 def product_new(request: HttpRequest) -> HttpResponse:
-    units = _writable_units(request)
+    units = rules.writable_units(request.user)
     if not units:
         messages.error(request, _("Bạn chưa giữ chức vụ ở đơn vị nào nên chưa viết sản phẩm được."))
         return redirect("content:list")
@@ -243,48 +242,11 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, product, correcting=correcting)
 
 
-def _writable_units(request: HttpRequest) -> list[Unit]:
-    """The units the officer holds a post in and writes for (their own, not the subtree's)."""
-    scope = scope_for(request.user)
-    units = Unit.objects.filter(pk__in=scope.unit_ids, is_active=True).order_by("path")
-    return [u for u in units if rules.can_create(request.user, u)]
-
-
-def _reuse_unit(request: HttpRequest, product: Product) -> Unit | None:
-    """The unit a reused copy goes to: the first unit the officer writes for, not the source's."""
-    for unit in _writable_units(request):
-        if rules.can_reuse(request.user, product, unit):
-            return unit
-    return None
-
-
-def _offers(request: HttpRequest, product: Product) -> dict[str, bool]:
-    """Which buttons the page shows: content.rules says who, the product's state says when
-    (content.services checks both again when a button is pressed)."""
-    viewer, status = request.user, product.status
-    waiting = (ProductStatus.SUBMITTED, ProductStatus.APPROVED, ProductStatus.SCHEDULED)
-    ready = (ProductStatus.APPROVED, ProductStatus.SCHEDULED)
-    offers = {
-        "edit": status == ProductStatus.DRAFT and rules.can_edit(viewer, product),
-        "submit": status == ProductStatus.DRAFT and rules.can_submit(viewer, product),
-        "approve": status == ProductStatus.SUBMITTED and rules.can_approve(viewer, product),
-        "reject": status in waiting and rules.can_approve(viewer, product),
-        "schedule": status in ready and rules.can_publish(viewer, product),
-        "publish": status in ready and rules.can_publish(viewer, product),
-        "correct": status == ProductStatus.PUBLISHED and rules.can_edit(viewer, product),
-        "archive": status != ProductStatus.ARCHIVED and rules.can_publish(viewer, product),
-        "reuse": status == ProductStatus.PUBLISHED and _reuse_unit(request, product) is not None,
-    }
-    offers["any"] = any(offers.values())
-    offers["comment"] = rules.can_comment(viewer, product)
-    return offers
-
-
 def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dict[str, Any]:
     audience_labels = dict(Audience.choices)
     return {
         "product": product,
-        "can": _offers(request, product),
+        "can": rules.offers(request.user, product),
         "audiences": [audience_labels.get(a, a) for a in product.audiences],
         "media": list(product.media.all()),
         "comments": selectors.comments(viewer=request.user, product=product),
@@ -411,7 +373,7 @@ def product_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def product_reuse(request: HttpRequest, pk: int) -> HttpResponse:
     source = _product(request, pk)
-    unit = _reuse_unit(request, source)
+    unit = rules.reuse_unit(request.user, source)
     if unit is None:
         messages.error(
             request, _("Sản phẩm này không dùng lại được (chỉ sản phẩm đã đăng của đơn vị khác).")
@@ -506,13 +468,16 @@ def library(request: HttpRequest) -> HttpResponse:
         date_to=params["until"],
     )
     page_obj = Paginator(products, PER_PAGE).get_page(data.get("page") or 1)
+    writable = rules.writable_units(request.user)  # once for the page, not per product
     context = {
         "page_obj": page_obj,
         "params": params,
         "kinds": ProductKind.choices,
         "themes": selectors.themes(),
         "units": Unit.objects.filter(pk__in=shared.values("unit_id")).order_by("name"),
-        "reuse_into": {p.pk for p in page_obj if _reuse_unit(request, p) is not None},
+        "reuse_into": {
+            p.pk for p in page_obj if rules.reuse_unit(request.user, p, among=writable) is not None
+        },
         "base_query": _base_query(request),
     }
     if request.htmx:  # type: ignore[attr-defined]
