@@ -402,54 +402,45 @@ def seed(stdout: Any = None) -> None:
         )
     # The city's tree as it has been since Hà Tây (with Phú Xuyên and Thường Tín) joined Hà Nội.
     founded = date(2008, 8, 1)
-    tld = services.unit_create(
-        actor=None,
+    tld = _unit(
         code="TLD",
         name="Tổng Liên đoàn Lao động Việt Nam",
         level=levels["tong-lien-doan"],
         parent=None,
         kind=UnitKind.FEDERATION,
-        founded_on=date(1929, 7, 28),
-        on_date=date(1929, 7, 28),
+        founded=date(1929, 7, 28),
     )
-    hn = services.unit_create(
-        actor=None,
+    hn = _unit(
         code="HN",
         name="Liên đoàn Lao động Thành phố Hà Nội",
         short_name="LĐLĐ TP Hà Nội",
         level=levels["lien-doan-tinh"],
         parent=tld,
         kind=UnitKind.FEDERATION,
-        founded_on=founded,
-        on_date=founded,
+        founded=founded,
     )
-    px = services.unit_create(
-        actor=None,
+    px = _unit(
         code="PX",
         name="Liên đoàn Lao động huyện Phú Xuyên",
         short_name="LĐLĐ huyện Phú Xuyên",
         level=levels["cap-tren-co-so"],
         parent=hn,
         kind=UnitKind.FEDERATION,
-        founded_on=founded,
-        on_date=founded,
         address="Thị trấn Phú Xuyên, Hà Nội",
+        founded=founded,
     )
-    tt = services.unit_create(
-        actor=None,
+    tt = _unit(
         code="TT",
         name="Liên đoàn Lao động huyện Thường Tín",
         short_name="LĐLĐ huyện Thường Tín",
         level=levels["cap-tren-co-so"],
         parent=hn,
         kind=UnitKind.FEDERATION,
-        founded_on=founded,
-        on_date=founded,
+        founded=founded,
     )
     units: dict[str, Unit] = {}
     for code, name, kind, count, employer in GRASSROOTS:
-        units[code] = services.unit_create(
-            actor=None,
+        units[code] = _unit(
             code=code,
             name=name,
             level=levels["co-so"],
@@ -457,7 +448,7 @@ def seed(stdout: Any = None) -> None:
             kind=kind,
             employer_name=employer,
             workers_count=int(count * 1.15),
-            **_founding(kind, rng),
+            founded=_founding(kind, rng),
         )
         _members(units[code], count, rng)
     for code, name, kind, count in [
@@ -469,41 +460,36 @@ def seed(stdout: Any = None) -> None:
         ),
         ("TT-THPT", "Công đoàn Trường THPT Thường Tín", UnitKind.SCHOOL, 70),
     ]:
-        u = services.unit_create(
-            actor=None,
+        u = _unit(
             code=code,
             name=name,
             level=levels["co-so"],
             parent=tt,
             kind=kind,
             employer_name=name.replace("Công đoàn ", ""),
-            **_founding(kind, rng),
+            founded=_founding(kind, rng),
         )
         _members(u, count, rng)
     # History the demo can show: a school union merged in 2025, a unit moved between districts.
-    old_school = services.unit_create(
-        actor=None,
+    old_school = _unit(
         code="PX-TH-TRITHUY",
         name="Công đoàn Trường Tiểu học Tri Thủy",
         level=levels["co-so"],
         parent=px,
         kind=UnitKind.SCHOOL,
-        founded_on=date(1998, 9, 5),
-        on_date=date(1998, 9, 5),
+        founded=date(1998, 9, 5),
     )
     _members(old_school, 18, rng)
     services.unit_merge(
         actor=None, source=old_school, target=units["PX-TH-HONGMINH"], on_date=date(2025, 7, 1)
     )
-    moved = services.unit_create(
-        actor=None,
+    moved = _unit(
         code="PX-CAPNUOC-TT",
         name="Công đoàn Xí nghiệp Cấp nước Thường Tín - Phú Xuyên",
         level=levels["co-so"],
         parent=tt,
         kind=UnitKind.STATE_ENTERPRISE,
-        founded_on=date(2011, 4, 12),
-        on_date=date(2011, 4, 12),
+        founded=date(2011, 4, 12),
     )
     _members(moved, 35, rng)
     services.unit_move(actor=None, unit=moved, new_parent=px, on_date=date(2025, 7, 1))
@@ -585,11 +571,15 @@ FOUNDED_YEARS: dict[str, tuple[int, int]] = {
 }
 
 
-def _founding(kind: str, rng: random.Random) -> dict[str, date]:
-    """founded_on and on_date of a grassroots union: its history starts on a past date."""
+def _unit(*, founded: date, **fields: Any) -> Unit:
+    """A unit created by the demo (no actor), its history starting on the day it was founded."""
+    return services.unit_create(actor=None, founded_on=founded, on_date=founded, **fields)
+
+
+def _founding(kind: str, rng: random.Random) -> date:
+    """The founding day of a grassroots union: a past date, by its kind."""
     first, last = FOUNDED_YEARS.get(kind, (2005, 2018))
-    day = date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
-    return {"founded_on": day, "on_date": day}
+    return date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
 
 
 def _birth_and_joining(rng: random.Random, founded: date | None, today: date) -> tuple[date, date]:
