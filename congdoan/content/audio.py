@@ -39,6 +39,7 @@ from typing import Protocol
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -207,15 +208,24 @@ def bulletin_text(product: Product) -> str:
     return read_aloud("\n".join(parts))
 
 
+def _bulletins() -> QuerySet[ProductMedia]:
+    """Audio bulletins made from products' texts, the latest first."""
+    return ProductMedia.objects.filter(
+        kind=MediaKind.AUDIO, file__contains=BULLETIN_FILE_STEM
+    ).order_by("-created_at", "-pk")
+
+
 def bulletin_media(product: Product) -> ProductMedia | None:
     """The audio bulletin made from the product's text (the latest), if any."""
-    return (
-        ProductMedia.objects.filter(
-            product=product, kind=MediaKind.AUDIO, file__contains=BULLETIN_FILE_STEM
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    if hasattr(product, "bulletins"):  # fetched with `bulletins_prefetch`
+        return product.bulletins[0] if product.bulletins else None
+    return _bulletins().filter(product=product).first()
+
+
+def bulletins_prefetch() -> Prefetch:
+    """For a list of products (the podcast feed): their bulletins in one query, read by
+    `bulletin_media` instead of one query per product."""
+    return Prefetch("media", queryset=_bulletins(), to_attr="bulletins")
 
 
 @dataclass(frozen=True)

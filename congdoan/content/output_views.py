@@ -23,7 +23,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from congdoan.content import rules, selectors
-from congdoan.content.audio import bulletin_media, bulletin_text, render_product_audio
+from congdoan.content.audio import (
+    bulletin_media,
+    bulletin_text,
+    bulletins_prefetch,
+    render_product_audio,
+)
 from congdoan.content.models import MediaKind, Product, ProductMedia
 from congdoan.content.poster import PosterFontMissing, PosterTooLong, product_poster
 from congdoan.orgs.models import Unit
@@ -166,7 +171,11 @@ def podcast(request: HttpRequest, unit_code: str) -> HttpResponse:
         language="vi",
         feed_url=_absolute(request.path),
     )
-    products = selectors.public_products(unit=unit, limit=None).filter(media__kind=MediaKind.AUDIO)
+    products = (
+        selectors.public_products(unit=unit, limit=None)
+        .filter(media__kind=MediaKind.AUDIO)
+        .prefetch_related(bulletins_prefetch())
+    )
     for product in products[:PODCAST_ITEMS]:
         media = bulletin_media(product)
         if media is None:

@@ -14,6 +14,8 @@ from xml.etree import ElementTree
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from congdoan.audit.models import AuditEntry
@@ -243,3 +245,18 @@ def test_audio_of_a_product_not_public_is_not_served_to_the_public(cast, client)
     url = f"/tin/{cast.unit_a.code}/{internal.slug}/am-thanh/{media.pk}/"
     assert client.get(url).status_code == 404
     assert client.get("/tin/podcast/KHONG-CO.xml").status_code == 404
+
+
+@pytest.mark.django_db
+def test_podcast_feed_reads_the_bulletins_in_one_query_not_one_per_product(cast, client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/tin/podcast/{cast.unit_a.code}.xml").status_code == 200
+        return len(captured)
+
+    product_audio_render(product=make_product(cast.unit_a), engine=ToneEngine())
+    one = queries()
+    for n in range(3):
+        product = make_product(cast.unit_a, title=f"Tin {n}", slug=f"tin-{n}")
+        product_audio_render(product=product, engine=ToneEngine())
+    assert queries() == one
