@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from congdoan.outbox.channels.accounts import AccountBackend, CredentialsRejected
 from congdoan.publishing import oauth, publications
 from congdoan.publishing.crypto import CredentialsUnreadable
-from congdoan.publishing.models import AccountStatus, ChannelAccount, ChannelKind
+from congdoan.publishing.models import (
+    UNUSABLE_STATUSES,
+    AccountStatus,
+    ChannelAccount,
+    ChannelKind,
+)
 from congdoan.publishing.services import account_mark, credentials_get
 
 # A YouTube access token this close to its end is refreshed before use.
@@ -37,7 +42,7 @@ def _account(ref: str) -> ChannelAccount:
 
 def credentials(ref: str, *, refresh: bool = False) -> dict[str, Any]:
     account = _account(ref)
-    if account.status in (AccountStatus.EXPIRED, AccountStatus.ERROR):
+    if account.status in UNUSABLE_STATUSES:
         raise CredentialsRejected(
             _("Kênh %(name)s cần được kết nối lại (%(error)s).")
             % {"name": account, "error": account.last_error or account.get_status_display()}

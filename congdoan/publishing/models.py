@@ -29,6 +29,12 @@ class AccountStatus(models.TextChoices):
     ERROR = "error", _("Lỗi")
 
 
+# An account in these states can take a post (and its tokens are kept fresh).
+USABLE_STATUSES = (AccountStatus.CONNECTED, AccountStatus.EXPIRING)
+# An account in these states sends nothing and is not refreshed until it is connected again.
+UNUSABLE_STATUSES = (AccountStatus.EXPIRED, AccountStatus.ERROR)
+
+
 class ChannelAccount(models.Model):
     unit = models.ForeignKey(
         "orgs.Unit",

@@ -29,7 +29,7 @@ from congdoan.outbox.models import OutboundMessage
 from congdoan.outbox.services import message_enqueue, message_retry
 from congdoan.outbox.signals import message_failed, message_sent
 from congdoan.publishing.models import (
-    AccountStatus,
+    UNUSABLE_STATUSES,
     ChannelAccount,
     ChannelChoice,
     ChannelKind,
@@ -132,7 +132,7 @@ def publication_enqueue(
     existing = Publication.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing, False
-    if account.status in (AccountStatus.EXPIRED, AccountStatus.ERROR):
+    if account.status in UNUSABLE_STATUSES:
         raise NotPublishable(
             _("Kênh %(name)s cần được kết nối lại trước khi đăng.") % {"name": account}
         )
@@ -208,7 +208,7 @@ def publication_retry(*, actor: Any, publication: Publication) -> bool:
     if message is None or publication.status != PublicationStatus.FAILED:
         return False
     account = publication.account
-    if account is None or account.status in (AccountStatus.EXPIRED, AccountStatus.ERROR):
+    if account is None or account.status in UNUSABLE_STATUSES:
         return False
     if not message_retry(actor=actor, message=message):
         return False

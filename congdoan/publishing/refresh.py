@@ -22,12 +22,15 @@ from congdoan.outbox.channels.accounts import CredentialsRejected
 from congdoan.outbox.errors import ChannelError
 from congdoan.publishing import oauth
 from congdoan.publishing.crypto import CredentialsUnreadable
-from congdoan.publishing.models import AccountStatus, ChannelAccount, ChannelKind
+from congdoan.publishing.models import (
+    USABLE_STATUSES,
+    AccountStatus,
+    ChannelAccount,
+    ChannelKind,
+)
 from congdoan.publishing.services import account_mark, credentials_get
 
 log = logging.getLogger("congdoan.publishing")
-
-USABLE = (AccountStatus.CONNECTED, AccountStatus.EXPIRING)
 
 
 def channels_refresh(*, now: Any = None) -> dict[str, int]:
@@ -35,7 +38,7 @@ def channels_refresh(*, now: Any = None) -> dict[str, int]:
     counts = {"refreshed": 0, "expiring": 0, "expired": 0, "failed": 0}
     soon = now + timedelta(minutes=settings.CHANNEL_REFRESH_BEFORE_MINUTES)
     due = ChannelAccount.objects.select_related("unit").filter(
-        kind=ChannelKind.YOUTUBE, status__in=USABLE, access_token_expires_at__lte=soon
+        kind=ChannelKind.YOUTUBE, status__in=USABLE_STATUSES, access_token_expires_at__lte=soon
     )
     for account in due:
         try:
@@ -56,7 +59,7 @@ def channels_refresh(*, now: Any = None) -> dict[str, int]:
             counts["refreshed"] += 1
 
     grants = ChannelAccount.objects.select_related("unit").filter(
-        status__in=USABLE, refresh_token_expires_at__isnull=False
+        status__in=USABLE_STATUSES, refresh_token_expires_at__isnull=False
     )
     for account in grants.filter(refresh_token_expires_at__lte=now):
         account_mark(

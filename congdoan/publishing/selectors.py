@@ -9,7 +9,7 @@ from congdoan.content.models import Product
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Viewer, scope_for, unit_q, units_in_scope
 from congdoan.publishing.models import (
-    AccountStatus,
+    USABLE_STATUSES,
     ChannelAccount,
     ChannelChoice,
     Publication,
@@ -43,7 +43,7 @@ def publishable_accounts(*, product: Product) -> QuerySet[ChannelAccount]:
     return ChannelAccount.objects.filter(
         unit_id=product.unit_id,
         kind__in=list(OUTBOX_CHANNEL),
-        status__in=[AccountStatus.CONNECTED, AccountStatus.EXPIRING],
+        status__in=USABLE_STATUSES,
     ).order_by("kind", "display_name", "pk")
 
 

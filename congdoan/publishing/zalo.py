@@ -57,7 +57,12 @@ from congdoan.outbox.errors import ChannelError
 from congdoan.outbox.http import client
 from congdoan.periodic.registry import register_job
 from congdoan.publishing import crypto
-from congdoan.publishing.models import AccountStatus, ChannelAccount, ChannelKind
+from congdoan.publishing.models import (
+    UNUSABLE_STATUSES,
+    AccountStatus,
+    ChannelAccount,
+    ChannelKind,
+)
 from congdoan.publishing.oauth import Connected, ConnectError
 from congdoan.publishing.services import (
     account_connect,
@@ -74,8 +79,6 @@ TOKEN_PATH = "/v4/oa/access_token"
 DEFAULT_EXPIRES_IN = 90000
 CONNECT_MAX_AGE = timedelta(minutes=15)
 _ACCOUNT_REF = re.compile(r"zalo-account:(\d+)")
-# An account in these states sends nothing and is not refreshed until it is connected again.
-UNUSABLE = (AccountStatus.EXPIRED, AccountStatus.ERROR)
 
 
 class ZaloAuthError(Exception):
@@ -266,7 +269,7 @@ def account_refresh(
     now = now or timezone.now()
     with transaction.atomic():
         account = ChannelAccount.objects.filter(pk=account_id, kind=ChannelKind.ZALO_OA).first()
-        if account is None or account.status in UNUSABLE:
+        if account is None or account.status in UNUSABLE_STATUSES:
             return "expired"
         try:
             creds = credentials_get(account)
@@ -323,7 +326,7 @@ def zalo_refresh_due(*, now: datetime | None = None) -> dict[str, int]:
     soon = now + timedelta(minutes=settings.CHANNEL_REFRESH_BEFORE_MINUTES)
     due = (
         ChannelAccount.objects.filter(kind=ChannelKind.ZALO_OA)
-        .exclude(status__in=UNUSABLE)
+        .exclude(status__in=UNUSABLE_STATUSES)
         .filter(Q(access_token_expires_at__isnull=True) | Q(access_token_expires_at__lte=soon))
         .values_list("pk", flat=True)
     )
@@ -346,7 +349,9 @@ def zalo_refresh_due(*, now: datetime | None = None) -> dict[str, int]:
 
 def _deployment_account() -> ChannelAccount | None:
     """The OA of the deployment: the home unit's connected one, else the only one connected."""
-    usable = ChannelAccount.objects.filter(kind=ChannelKind.ZALO_OA).exclude(status__in=UNUSABLE)
+    usable = ChannelAccount.objects.filter(kind=ChannelKind.ZALO_OA).exclude(
+        status__in=UNUSABLE_STATUSES
+    )
     unit = home_unit()
     if unit is not None:
         own = usable.filter(unit=unit).order_by("id").first()
@@ -367,7 +372,7 @@ class AccountTokens:
             ).first()
         else:
             account = _deployment_account()
-        if account is None or account.status in UNUSABLE:
+        if account is None or account.status in UNUSABLE_STATUSES:
             return None
         try:
             token = str(credentials_get(account).get("access_token") or "")
