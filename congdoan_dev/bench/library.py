@@ -36,7 +36,22 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.db import connection, transaction
+
+from congdoan.accounts.models import User
 from congdoan.core.processes import run_child
+from congdoan.library import ocr, pipeline, services
+from congdoan.library.metadata import extract_metadata, number_key
+from congdoan.library.models import Blob, Document
+from congdoan.library.render import PaperDocument, render_page
+from congdoan.library.search import engine as search_engine
+from congdoan.library.search import planner
+from congdoan.library.search.planner import engine_page
+from congdoan.library.search.words import fold_for_index, query_tokens
+from congdoan.library.selectors import search_documents
+from congdoan.orgs import scoping
+from congdoan.orgs.models import Level, Unit
 from congdoan_dev import figures
 
 POOL_TITLES = [
@@ -155,10 +170,6 @@ def _doc_text(rng: random.Random, i: int) -> tuple[str, str, int]:
 
 
 def _setup_corpus(n: int) -> None:
-    from congdoan.library.models import Blob, Document
-    from congdoan.library.search.words import fold_for_index
-    from congdoan.orgs.models import Level, Unit
-
     level = Level.objects.create(code="bench", name="bench", rank=2)
     root = Unit.objects.create(code="BENCH", name="Bench", level=level, path="/")
     root.path = f"/{root.pk}/"
@@ -212,9 +223,6 @@ def _bench_officer() -> Any:
     """An officer of the grassroots unit BENCH-3, as congdoan.orgs.scoping would see one: own
     unit's documents at every sharing level, the others' "union" and "public" ones (about half
     of the corpus)."""
-    from congdoan.accounts.models import User
-    from congdoan.orgs import scoping
-    from congdoan.orgs.models import Unit
 
     unit = Unit.objects.get(code="BENCH-3")
     officer = User(pk=-1, username="bench-officer")
@@ -237,13 +245,7 @@ def _time(fn: Callable[[], Any], repeat: int) -> float:
 
 
 def _search_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str, str]]:
-    import tantivy
-    from django.db import connection
-
-    from congdoan.accounts.models import User
-    from congdoan.library.models import Document
-    from congdoan.library.search.words import query_tokens
-    from congdoan.library.selectors import search_documents
+    import tantivy  # lazy: an optional dependency of this benchmark only
 
     t0 = time.perf_counter()
     _setup_corpus(args.docs)
@@ -272,7 +274,6 @@ def _search_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str,
     officer = _bench_officer()
     rng = random.Random(7)
     queries = [rng.choice(QUERIES) for _ in range(args.queries)]
-    from congdoan.library.search import planner
 
     ours, backend_only, tv, scoped = [], [], [], []
     for q in queries:
@@ -298,10 +299,6 @@ def _search_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str,
         tv.append(_time(engine, args.repeat))
     # The same queries through search_documents with the optional tantivy engine
     # (LIBRARY_SEARCH_ENGINE=tantivy), its index built on disk by the library's own sync.
-    from django.conf import settings
-
-    from congdoan.library.search import engine as search_engine
-    from congdoan.library.search.planner import engine_page
 
     settings.LIBRARY_SEARCH_ENGINE = "tantivy"
     settings.LIBRARY_SEARCH_INDEX_DIR = tempfile.mkdtemp(prefix="congdoan-bench-index-")
@@ -384,14 +381,6 @@ def _search_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str,
 
 
 def _ocr_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str, str]]:
-    from django.conf import settings
-    from django.db import transaction
-
-    from congdoan.library import ocr, pipeline, services
-    from congdoan.library.models import Document
-    from congdoan.library.render import PaperDocument, render_page
-    from congdoan.orgs.models import Unit
-
     reason = ocr.unavailable_reason()
     if reason:
         print(f"Bỏ qua đo OCR: {reason}")
@@ -421,8 +410,6 @@ def _ocr_bench(args: argparse.Namespace) -> list[tuple[str, float | str, str, st
         pages.append(buffer.getvalue())
     unit = Unit.objects.order_by("pk").first()
     if unit is None:
-        from congdoan.orgs.models import Level
-
         unit = Unit.objects.create(
             code="BENCH",
             name="Bench",
@@ -583,10 +570,6 @@ HELD_APART = [
 
 def _metadata_eval(noise: float = 0.6) -> None:
     """Per field: how often the value read from an OCR'd, noisy scan equals what was written."""
-    from congdoan.library import ocr
-    from congdoan.library.metadata import extract_metadata, number_key
-    from congdoan.library.render import PaperDocument, render_page
-
     reason = ocr.unavailable_reason()
     if reason:
         print(f"Bỏ qua đánh giá siêu dữ liệu: {reason}")
@@ -659,9 +642,6 @@ def _metadata_eval(noise: float = 0.6) -> None:
 
 
 def run(argv: list[str]) -> None:
-    from django.conf import settings
-    from django.db import connection
-
     args = _parse(argv)
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="congdoan-bench-media-")
     settings.TASKS = {
