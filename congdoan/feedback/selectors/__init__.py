@@ -23,12 +23,11 @@ from congdoan.feedback.selectors.analytics import (
     topic_unit_month,
 )
 from congdoan.feedback.selectors.answering import (
-    LEGAL_TERMS,
     answer_templates,
     concern_answers,
     legal_suggestions,
 )
-from congdoan.feedback.selectors.display import ConcernView, concern_view, concern_views
+from congdoan.feedback.selectors.display import ConcernView, concern_view
 from congdoan.feedback.selectors.inbox import (
     InboxFilters,
     assignable_officers,
@@ -40,28 +39,20 @@ from congdoan.feedback.selectors.inbox import (
     concern_page,
     concern_queryset,
     contact_export,
-    filters_q,
     open_cluster_mates,
-    visible_concerns,
 )
-from congdoan.feedback.selectors.today import TODAY_FILTERS, WorkCount, officer_today
+from congdoan.feedback.selectors.today import officer_today
 from congdoan.feedback.selectors.worker import (
-    OwnConcern,
     concern_for_worker,
     member_concerns,
     member_union,
     public_view,
     unit_choices_public,
-    worker_status_label,
 )
 
 __all__ = [
-    "LEGAL_TERMS",
-    "TODAY_FILTERS",
     "ConcernView",
     "InboxFilters",
-    "OwnConcern",
-    "WorkCount",
     "answer_templates",
     "assignable_officers",
     "cluster_detail",
@@ -76,10 +67,8 @@ __all__ = [
     "concern_page",
     "concern_queryset",
     "concern_view",
-    "concern_views",
     "contact_export",
     "feedback_period_summary",
-    "filters_q",
     "legal_suggestions",
     "member_concerns",
     "member_union",
@@ -89,6 +78,4 @@ __all__ = [
     "spikes",
     "topic_unit_month",
     "unit_choices_public",
-    "visible_concerns",
-    "worker_status_label",
 ]
