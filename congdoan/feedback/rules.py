@@ -6,7 +6,8 @@ themselves. In words:
 - a viewer sees the concerns handled by a unit in their scope, and those of a union in their
   scope unless the concern is hidden from that union (it is about the union itself, or the
   worker asked for the upper level) (`visible_q`, `can_view_concern`);
-- an officer who sees a concern may act on it (`can_act_on_concern`);
+- an officer who sees a concern may act on it (`can_act_on_concern`); it may be given to an
+  officer whose scope covers the unit that handles it (`assignable_q`);
 - a named sender's contact is shown to every officer who sees the concern; an anonymous
   sender's only to the Office of an upper level (`can_see_contact`, `contact_visible_q`);
 - the Office (of a federation above the grassroots, or an administrator) exports everything
@@ -20,9 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from congdoan.feedback.models import Concern
-from congdoan.orgs.models import Unit
+from congdoan.orgs.models import Appointment, Unit
 from congdoan.orgs.rules import can_manage_unit
 from congdoan.orgs.scoping import Scope, Viewer, office_q, scope_for, unit_q
 from congdoan.orgs.site import home_unit, successor_of
@@ -69,10 +71,27 @@ def can_act_on_concern(viewer: Viewer, concern: Concern) -> bool:
     return is_officer(viewer) and can_view_concern(viewer, concern)
 
 
-def can_be_assigned(user: Viewer, concern: Concern) -> bool:
-    """An officer may be given a concern when the unit that handles it is in their scope."""
+def assignable_q(concern: Concern) -> Q:
+    """The officers (a filter on User) who may be given the concern: those whose scope covers
+    the unit that handles it, i.e. administrators and a current managing appointment (the ones
+    `scope_for` reads) at that unit or above it; nobody before it has a handling unit.
+
+    A filter, so that the form's list is one query rather than a scope per candidate."""
     handler = concern.assigned_unit
-    return handler is not None and scope_for(user).covers_path(handler.path)
+    if handler is None:
+        return Q(pk__in=[])
+    today = timezone.localdate()
+    covering = (
+        Appointment.objects.filter(
+            manages=True,
+            started_on__lte=today,
+            unit__is_active=True,
+            unit_id__in=handler.ancestor_ids(),
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values("user_id")
+    )
+    return Q(is_superuser=True) | Q(pk__in=covering)
 
 
 def is_office(viewer: Viewer) -> bool:

@@ -211,10 +211,10 @@ def assignable_officers(*, viewer: Viewer, concern: Concern) -> list[User]:
             appointments__started_on__lte=today,
         )
         .filter(Q(appointments__ended_on__isnull=True) | Q(appointments__ended_on__gt=today))
+        .filter(rules.assignable_q(concern))
         .distinct()
     )
-    allowed = [u for u in users if rules.can_be_assigned(u, concern)]
-    return sorted(allowed, key=lambda u: person_key(u.get_full_name() or u.email or ""))
+    return sorted(users, key=lambda u: person_key(u.get_full_name() or u.email or ""))
 
 
 # -- personal data -------------------------------------------------------------------------------

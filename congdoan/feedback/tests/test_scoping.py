@@ -194,3 +194,24 @@ def test_only_the_office_erases_a_contact_and_the_page_offers_it_to_exactly_them
     assert erase in office_page.content.decode()
     client_of(cast.district_officer).post(erase)
     assert Concern.objects.get(pk=named.pk).contact_phone == ""
+
+
+def test_a_concern_is_offered_only_to_officers_whose_scope_covers_its_handling_unit(
+    cast: Any, submit: Callable[..., Concern], django_assert_max_num_queries: Any
+) -> None:
+    concern = submit("Công ty chậm trả lương tháng 10", unit=cast.unit_a)
+    concern.assigned_unit = cast.unit_a
+    assert set(selectors.assignable_officers(viewer=cast.district_officer, concern=concern)) == {
+        cast.district_officer,
+        cast.officer_a,
+    }
+    # Handled by the district: officer A (a candidate through the viewer's own unit) does not
+    # cover it; the district's officer does. One query, not a scope per candidate.
+    concern.assigned_unit = cast.district
+    viewer = cast.officer_a
+    selectors.assignable_officers(viewer=viewer, concern=concern)  # the viewer's scope, cached
+    with django_assert_max_num_queries(1):
+        officers = selectors.assignable_officers(viewer=viewer, concern=concern)
+    assert officers == [cast.district_officer]
+    concern.assigned_unit = None
+    assert selectors.assignable_officers(viewer=viewer, concern=concern) == []
