@@ -153,10 +153,8 @@ def product_create(
 ) -> Product:
     """A new draft of `unit`, written by `actor` (who manages the unit)."""
     _require(rules.can_create(actor, unit))
-    if kind not in ProductKind.values:
-        raise ValidationError({"kind": _("Loại sản phẩm không hợp lệ.")})
-    if sharing not in Sharing.values:
-        raise ValidationError({"sharing": _("Mức chia sẻ không hợp lệ.")})
+    kind = validation.clean_kind(kind)
+    sharing = validation.clean_sharing(sharing)
     validation.check_event(kind, event_starts_at, event_ends_at)
     title = validation.clean_title(title)
     product = Product(
@@ -236,13 +234,9 @@ def product_update(
     if body is not None:
         put("body", validation.clean_body(body))
     if kind is not None:
-        if kind not in ProductKind.values:
-            raise ValidationError({"kind": _("Loại sản phẩm không hợp lệ.")})
-        put("kind", kind)
+        put("kind", validation.clean_kind(kind))
     if sharing is not None:
-        if sharing not in Sharing.values:
-            raise ValidationError({"sharing": _("Mức chia sẻ không hợp lệ.")})
-        put("sharing", sharing)
+        put("sharing", validation.clean_sharing(sharing))
     if audiences is not None:
         put("audiences", validation.clean_audiences(audiences))
     if tags is not None:

@@ -1,6 +1,7 @@
 """The checks on what an officer writes into a product, each failing with a Vietnamese
 `ValidationError` keyed by the field (so a form shows it beside the field): title, the two
-versions (the full one sanitised here, see richtext.py), audiences, tags, an event's times."""
+versions (the full one sanitised here, see richtext.py), kind, sharing, audiences, tags, an
+event's times."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from congdoan.content.models import Audience, ProductKind
+from congdoan.content.models import Audience, ProductKind, Sharing
 from congdoan.content.richtext import clean_html
 
 TITLE_MAX = 300
@@ -41,6 +42,18 @@ def clean_body(body: str) -> str:
     if len(cleaned) > BODY_MAX:
         raise ValidationError({"body": _("Bản đầy đủ quá dài (tối đa 200.000 ký tự).")})
     return cleaned
+
+
+def clean_kind(kind: str) -> str:
+    if kind not in ProductKind.values:
+        raise ValidationError({"kind": _("Loại sản phẩm không hợp lệ.")})
+    return kind
+
+
+def clean_sharing(sharing: str) -> str:
+    if sharing not in Sharing.values:
+        raise ValidationError({"sharing": _("Mức chia sẻ không hợp lệ.")})
+    return sharing
 
 
 def clean_audiences(audiences: Iterable[str]) -> list[str]:
