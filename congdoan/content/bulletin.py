@@ -44,6 +44,7 @@ from congdoan.content.models_bulletin import (
     SubscriberStatus,
 )
 from congdoan.core import ratelimit
+from congdoan.core.vndate import vn_short_date
 from congdoan.outbox.services import email_enqueue
 
 log = logging.getLogger("congdoan.content.bulletin")
@@ -323,7 +324,7 @@ def _digest_body(issue: BulletinIssue, week: Week, products: list[Product]) -> s
         % {
             "week": week.week,
             "first": week.first_day.strftime("%d/%m"),
-            "last": week.last_day.strftime("%d/%m/%Y"),
+            "last": vn_short_date(week.last_day),
         },
         "",
     ]

@@ -35,6 +35,7 @@ from congdoan.content.models_bulletin import (
     HighlightReminder,
     StandardHighlight,
 )
+from congdoan.core.vndate import vn_short_date
 from congdoan.orgs.models import Appointment, Unit
 from congdoan.orgs.scoping import Viewer, scope_for, unit_q
 from congdoan.outbox.services import email_enqueue
@@ -239,7 +240,7 @@ def _reminder_body(occurrence: HighlightOccurrence, unit: Unit, today: date) -> 
         _("%(name)s: ngày %(day)s (còn %(left)s ngày).")
         % {
             "name": highlight.name,
-            "day": occurrence.starts_on.strftime("%d/%m/%Y"),
+            "day": vn_short_date(occurrence.starts_on),
             "left": (occurrence.starts_on - today).days,
         },
         "",
