@@ -55,6 +55,16 @@ def _cap(kind: str) -> int:
     return PHOTO_MAX_BYTES if kind == MediaKind.PHOTO else DOCUMENT_MAX_BYTES
 
 
+def _check_size(name: str, size: int, cap: int) -> None:
+    if size > cap:
+        raise ValidationError(
+            {
+                "file": _("Tệp “%(name)s” quá lớn (%(size)s; tối đa %(max)s).")
+                % {"name": name, "size": format_size(size), "max": format_size(cap)}
+            }
+        )
+
+
 @transaction.atomic
 def product_media_add(
     *, actor: Viewer, product: Product, upload: UploadedFile, caption: str = ""
@@ -64,14 +74,7 @@ def product_media_add(
         raise PermissionDenied
     name = upload.name or "tep"
     size = upload.size or 0
-    largest = max(_cap(k) for k in MediaKind.values)
-    if size > largest:
-        raise ValidationError(
-            {
-                "file": _("Tệp “%(name)s” quá lớn (%(size)s; tối đa %(max)s).")
-                % {"name": name, "size": format_size(size), "max": format_size(largest)}
-            }
-        )
+    _check_size(name, size, max(_cap(k) for k in MediaKind.values))
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
@@ -88,13 +91,7 @@ def product_media_add(
                 % {"name": name}
             }
         )
-    if size > _cap(kind):
-        raise ValidationError(
-            {
-                "file": _("Tệp “%(name)s” quá lớn (%(size)s; tối đa %(max)s).")
-                % {"name": name, "size": format_size(size), "max": format_size(_cap(kind))}
-            }
-        )
+    _check_size(name, size, _cap(kind))
     media = ProductMedia(
         product=product,
         kind=kind,
