@@ -86,7 +86,8 @@ def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpRespo
     canonical = absolute(product_url(product))
     context: dict[str, Any] = {
         "product": product,
-        "themes": list(product.themes.order_by("order", "pk")),
+        # Sorted here: the themes came with the product (selectors._base prefetches them).
+        "themes": sorted(product.themes.all(), key=lambda theme: (theme.order, theme.pk)),
         "cover": cover,
         "cover_url": _photo_url(product, cover) if cover else "",
         "og_image": absolute(_photo_url(product, cover)) if cover else "",
