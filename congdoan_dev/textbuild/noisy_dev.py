@@ -19,7 +19,10 @@ import unicodedata
 
 import regex
 
+from congdoan.text import correct
+from congdoan.text.correct import SHORTHAND
 from congdoan.text.datasets import datasets_dir
+from congdoan.text.restore import Restorer, lattice
 from congdoan.text.vietnamese import strip_marks
 from congdoan_dev.textbuild.corpus import SENTENCE_RE, held_out_lines
 
@@ -83,8 +86,6 @@ def _noisy_word(word: str, rng: random.Random, shorthand: dict[str, list[str]]) 
 
 def noisy_pairs(sentences: list[str], seed: int = 5) -> list[tuple[str, str]]:
     """(noisy, original) pairs; 15 % of the sentences are left clean."""
-    from congdoan.text.correct import SHORTHAND
-
     rng = random.Random(seed)
     shorthand: dict[str, list[str]] = {}
     for short, full in SHORTHAND.items():
@@ -111,20 +112,18 @@ def noisy_pairs(sentences: list[str], seed: int = 5) -> list[tuple[str, str]]:
 
 def score(pairs: list[tuple[str, str]], **penalties: float) -> tuple[float, float]:
     """(noisy sentences fully corrected, original sentences left unchanged), per cent, with
-    the given module-level penalties of ``restore`` / ``correct`` set for the run."""
-    import importlib
-
-    correct = importlib.import_module("congdoan.text.correct")
-    restore = importlib.import_module("congdoan.text.restore")
+    the given module-level penalties set for the run in the modules that read them
+    (``correct``; ``restore.lattice``, which reads ``PENALTY_KEEP_NONWORD`` of ``restore.parts``
+    as its own global: setting it on the ``restore`` package would change nothing)."""
     saved = {}
     for name, value in penalties.items():
-        for module in (correct, restore):
+        for module in (correct, lattice):
             if hasattr(module, name):
                 saved[(module, name)] = getattr(module, name)
                 setattr(module, name, value)
     correct.corrections.cache_clear()
     try:
-        restorer = restore.Restorer()
+        restorer = Restorer()
         noisy = [(a, b) for a, b in pairs if a != b]
         out = restorer.restore_lines([a for a, _ in noisy])
         fixed = 100.0 * sum(o == b for o, (_, b) in zip(out, noisy, strict=True)) / len(noisy)
