@@ -20,6 +20,7 @@ appointments as orgs' selectors give them (which posts are a leader's). In words
   product's own unit, or its parent when the unit's `ContentSettings.approval_by` says
   "parent_leader". The author never approves their own product unless the unit's setting
   `allow_self_approval` says so. Nothing is published without that approval;
+- **the versions** (`can_see_versions`): the officers who manage the unit;
 - **schedule, publish, archive** (`can_publish`): the officers who manage the unit, once the
   product is approved;
 - **reuse** (`can_reuse`): an officer who sees a shared product copies it into a unit they
@@ -119,6 +120,11 @@ def can_edit(viewer: Viewer, product: Product) -> bool:
 
 def can_submit(viewer: Viewer, product: Product) -> bool:
     """Send a draft for approval: the unit's managers (the author among them)."""
+    return can_manage_unit(viewer, product.unit)
+
+
+def can_see_versions(viewer: Viewer, product: Product) -> bool:
+    """The product's versions (its history): the officers who manage its unit."""
     return can_manage_unit(viewer, product.unit)
 
 

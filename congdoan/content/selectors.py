@@ -94,7 +94,7 @@ def product_get_for_viewer(*, viewer: Viewer, pk: int) -> Product:
 
 def versions(*, viewer: Viewer, product: Product) -> QuerySet[ProductVersion]:
     """The product's versions, oldest first; only for those who manage its unit."""
-    if not scope_for(viewer).covers_path(product.unit.path):
+    if not rules.can_see_versions(viewer, product):
         return ProductVersion.objects.none()
     return product.versions.select_related("created_by").order_by("number")
 
