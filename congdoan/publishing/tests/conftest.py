@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from congdoan.content.models import MediaKind, Product, ProductMedia, ProductStatus, Sharing
 from congdoan.publishing import services
-from congdoan.publishing.models import ChannelAccount, ChannelKind
+from congdoan.publishing.models import ChannelAccount, ChannelKind, Publication
+from congdoan.publishing.publications import publication_enqueue
 from congdoan.publishing.tests.fakes import FakeGoogle, FakeGraph
 
 
@@ -80,6 +81,24 @@ def add_media(
     media = ProductMedia(product=product, kind=kind, content_type=content_type, size=len(data))
     media.file.save(name, ContentFile(data), save=True)
     return media
+
+
+def publish(cast: Any, product: Any, account: ChannelAccount, capture: Any) -> Publication:
+    """Officer A posts the product to the account; the outbox sends it on commit (`capture`:
+    django_capture_on_commit_callbacks)."""
+    with capture(execute=True):
+        publication, _created = publication_enqueue(
+            actor=cast.officer_a, product=product, account=account
+        )
+    publication.refresh_from_db()
+    return publication
+
+
+def retry_time(publication: Publication) -> Any:
+    """Just after the publication's message is due again (for `outbox_flush(now=…)`)."""
+    assert publication.message is not None
+    publication.message.refresh_from_db()
+    return publication.message.next_attempt_at + timedelta(seconds=1)
 
 
 @pytest.fixture

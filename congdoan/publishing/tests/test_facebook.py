@@ -26,25 +26,10 @@ from congdoan.publishing.models import (
 )
 from congdoan.publishing.publications import NotPublishable, publication_enqueue
 from congdoan.publishing.services import account_connect
-from congdoan.publishing.tests.conftest import MediaKind, add_media
+from congdoan.publishing.tests.conftest import MediaKind, add_media, publish, retry_time
 from congdoan.publishing.tests.fakes import EXPIRED, RATE_LIMITED, FakeGraph, graph_error
 
 pytestmark = pytest.mark.django_db
-
-
-def _publish(cast: Any, product: Any, account: ChannelAccount, capture: Any) -> Publication:
-    with capture(execute=True):
-        publication, _created = publication_enqueue(
-            actor=cast.officer_a, product=product, account=account
-        )
-    publication.refresh_from_db()
-    return publication
-
-
-def _later(publication: Publication) -> Any:
-    assert publication.message is not None
-    publication.message.refresh_from_db()
-    return publication.message.next_attempt_at + timedelta(seconds=1)
 
 
 def test_product_is_posted_to_the_page_with_its_short_version_and_link(
@@ -55,7 +40,7 @@ def test_product_is_posted_to_the_page_with_its_short_version_and_link(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     product = make_product()
-    publication = _publish(cast, product, facebook_page, django_capture_on_commit_callbacks)
+    publication = publish(cast, product, facebook_page, django_capture_on_commit_callbacks)
     (post,) = graph.posts
     assert product.title in post["message"] and product.summary in post["message"]
     assert post.get("link", "") == publications.public_url(product)
@@ -75,7 +60,7 @@ def test_a_photo_goes_to_the_photos_edge_as_a_file_with_the_caption(
 ) -> None:
     product = make_product()
     add_media(product, MediaKind.PHOTO, "hoi-nghi.jpg", b"\xff\xd8jpeg-bytes", "image/jpeg")
-    publication = _publish(cast, product, facebook_page, django_capture_on_commit_callbacks)
+    publication = publish(cast, product, facebook_page, django_capture_on_commit_callbacks)
     (post,) = graph.posts
     assert post["photo"] == b"\xff\xd8jpeg-bytes"
     assert product.title in post["caption"]
@@ -92,7 +77,7 @@ def test_a_product_scheduled_later_is_posted_unpublished_with_its_time(
 ) -> None:
     at = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
     product = make_product(publish_at=at)
-    _publish(cast, product, facebook_page, django_capture_on_commit_callbacks)
+    publish(cast, product, facebook_page, django_capture_on_commit_callbacks)
     (post,) = graph.posts
     assert post["published"] == "false"
     assert int(post["scheduled_publish_time"]) == int(at.timestamp())
@@ -139,17 +124,17 @@ def test_a_rate_limit_backs_off_by_the_outbox_policy_and_posts_later(
 ) -> None:
     graph.then(400, RATE_LIMITED)
     graph.then(400, graph_error(4, "Application request limit reached"))
-    publication = _publish(cast, make_product(), facebook_page, django_capture_on_commit_callbacks)
+    publication = publish(cast, make_product(), facebook_page, django_capture_on_commit_callbacks)
     assert publication.status == PublicationStatus.QUEUED
     assert "giới hạn" in publication.last_answer
     assert publication.message is not None
     first_wait = publication.message.next_attempt_at
     assert first_wait > timezone.now() + timedelta(seconds=10)  # backed off, not hammering
     assert outbox_flush()["sent"] == 0 and len(graph.requests) == 1
-    assert outbox_flush(now=_later(publication))["retry"] == 1  # the second limit
+    assert outbox_flush(now=retry_time(publication))["retry"] == 1  # the second limit
     publication.message.refresh_from_db()
     assert publication.message.next_attempt_at - first_wait > timedelta(seconds=10)
-    assert outbox_flush(now=_later(publication))["sent"] == 1
+    assert outbox_flush(now=retry_time(publication))["sent"] == 1
     publication.refresh_from_db()
     assert publication.status == PublicationStatus.PUBLISHED and len(graph.posts) == 1
     assert [a.ok for a in DeliveryAttempt.objects.filter(message=publication.message)] == [
@@ -170,7 +155,7 @@ def test_a_post_facebook_refuses_is_final_with_facebooks_words_and_can_be_retrie
     client_of: Any,
 ) -> None:
     graph.then(400, graph_error(1609005, "Error posting link: the link is blocked"))
-    publication = _publish(cast, make_product(), facebook_page, django_capture_on_commit_callbacks)
+    publication = publish(cast, make_product(), facebook_page, django_capture_on_commit_callbacks)
     assert publication.status == PublicationStatus.FAILED
     assert "Facebook từ chối bài đăng" in publication.last_answer
     assert "the link is blocked" in publication.last_answer
@@ -199,9 +184,9 @@ def test_a_post_whose_answer_was_lost_is_found_on_the_page_and_not_posted_again(
     if with_photo:
         add_media(product, MediaKind.PHOTO, "anh.jpg", b"\xff\xd8jpeg", "image/jpeg")
     graph.lose_answers = 1
-    publication = _publish(cast, product, facebook_page, django_capture_on_commit_callbacks)
+    publication = publish(cast, product, facebook_page, django_capture_on_commit_callbacks)
     assert publication.status == PublicationStatus.QUEUED and len(graph.posts) == 1
-    assert outbox_flush(now=_later(publication))["sent"] == 1
+    assert outbox_flush(now=retry_time(publication))["sent"] == 1
     publication.refresh_from_db()
     assert len(graph.posts) == 1  # found on the page, not posted twice
     assert publication.status == PublicationStatus.PUBLISHED
@@ -216,9 +201,9 @@ def test_a_post_facebook_refused_is_posted_on_retry_without_looking_for_it(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     graph.then(400, RATE_LIMITED)
-    publication = _publish(cast, make_product(), facebook_page, django_capture_on_commit_callbacks)
+    publication = publish(cast, make_product(), facebook_page, django_capture_on_commit_callbacks)
     assert publication.progress == {}
-    outbox_flush(now=_later(publication))
+    outbox_flush(now=retry_time(publication))
     assert [r.method for r in graph.requests] == ["POST", "POST"]
     assert len(graph.posts) == 1
 
@@ -314,7 +299,7 @@ def test_after_reconnecting_an_expired_page_the_failed_post_is_retried_and_poste
     client_of: Any,
 ) -> None:
     graph.then(400, EXPIRED)
-    publication = _publish(cast, make_product(), facebook_page, django_capture_on_commit_callbacks)
+    publication = publish(cast, make_product(), facebook_page, django_capture_on_commit_callbacks)
     officer = client_of(cast.officer_a)
     officer.post(f"/xuat-ban/lan/{publication.pk}/gui-lai/")  # refused: reconnect first
     publication.refresh_from_db()

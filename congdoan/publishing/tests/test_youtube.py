@@ -15,7 +15,7 @@ from congdoan.outbox.delivery import outbox_flush
 from congdoan.outbox.models import MessageStatus, OutboundMessage
 from congdoan.publishing.models import AccountStatus, ChannelAccount, Publication, PublicationStatus
 from congdoan.publishing.publications import NotPublishable, publication_enqueue
-from congdoan.publishing.tests.conftest import MediaKind, add_media
+from congdoan.publishing.tests.conftest import MediaKind, add_media, publish, retry_time
 from congdoan.publishing.tests.fakes import FakeGoogle
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +29,6 @@ def _video_product(make_product: Any) -> Any:
     return product
 
 
-def _publish(cast: Any, product: Any, account: ChannelAccount, capture: Any) -> Publication:
-    with capture(execute=True):
-        publication, _ = publication_enqueue(actor=cast.officer_a, product=product, account=account)
-    publication.refresh_from_db()
-    return publication
-
-
 def test_a_video_is_uploaded_in_chunks_with_its_title_and_tags(
     cast: Any,
     google: FakeGoogle,
@@ -44,7 +37,7 @@ def test_a_video_is_uploaded_in_chunks_with_its_title_and_tags(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     product = _video_product(make_product)
-    publication = _publish(cast, product, youtube_channel, django_capture_on_commit_callbacks)
+    publication = publish(cast, product, youtube_channel, django_capture_on_commit_callbacks)
     (video,) = google.videos
     assert video["bytes"] == VIDEO
     assert video["snippet"]["title"] == product.title
@@ -65,15 +58,13 @@ def test_an_upload_cut_half_way_resumes_where_it_stopped(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     google.cut_after_chunks = 1
-    publication = _publish(
+    publication = publish(
         cast, _video_product(make_product), youtube_channel, django_capture_on_commit_callbacks
     )
     assert publication.status == PublicationStatus.QUEUED and "503" in publication.last_answer
     assert publication.progress["upload_url"].startswith(google.url)
     google.cut_after_chunks = None
-    assert publication.message is not None
-    publication.message.refresh_from_db()
-    assert outbox_flush(now=publication.message.next_attempt_at + timedelta(seconds=1))["sent"] == 1
+    assert outbox_flush(now=retry_time(publication))["sent"] == 1
     (video,) = google.videos
     assert video["bytes"] == VIDEO and len(google.sessions) == 1  # one session, resumed
     status_query = [
@@ -92,7 +83,7 @@ def test_a_killed_worker_s_upload_is_reclaimed_by_the_flush_and_resumed(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     google.cut_after_chunks = 1
-    publication = _publish(
+    publication = publish(
         cast, _video_product(make_product), youtube_channel, django_capture_on_commit_callbacks
     )
     google.cut_after_chunks = None
@@ -118,7 +109,7 @@ def test_an_access_token_about_to_end_is_refreshed_before_the_upload(
     ChannelAccount.objects.filter(pk=youtube_channel.pk).update(
         access_token_expires_at=timezone.now() + timedelta(minutes=1)
     )
-    publication = _publish(
+    publication = publish(
         cast, _video_product(make_product), youtube_channel, django_capture_on_commit_callbacks
     )
     assert publication.status == PublicationStatus.PUBLISHED and google.refreshes == 1
@@ -135,7 +126,7 @@ def test_a_token_google_no_longer_accepts_is_refreshed_once_and_the_upload_goes_
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     google.valid.discard("ya29.first")  # revoked early, though not yet expired
-    publication = _publish(
+    publication = publish(
         cast, _video_product(make_product), youtube_channel, django_capture_on_commit_callbacks
     )
     assert publication.status == PublicationStatus.PUBLISHED and google.refreshes == 1
@@ -150,7 +141,7 @@ def test_a_revoked_grant_fails_once_marks_the_channel_and_tells_the_officers(
 ) -> None:
     google.valid.clear()
     google.revoked = True
-    publication = _publish(
+    publication = publish(
         cast, _video_product(make_product), youtube_channel, django_capture_on_commit_callbacks
     )
     assert publication.status == PublicationStatus.FAILED
@@ -184,16 +175,14 @@ def test_a_quota_refusal_is_retried_later(
             }
         },
     )
-    publication = _publish(
+    publication = publish(
         cast, _video_product(make_product), youtube_channel, django_capture_on_commit_callbacks
     )
     assert (
         publication.status == PublicationStatus.QUEUED
         and "quotaExceeded" in publication.last_answer
     )
-    assert publication.message is not None
-    publication.message.refresh_from_db()
-    assert outbox_flush(now=publication.message.next_attempt_at + timedelta(seconds=1))["sent"] == 1
+    assert outbox_flush(now=retry_time(publication))["sent"] == 1
     assert len(google.videos) == 1
 
 
