@@ -4,6 +4,9 @@ Officers paste from Word, from Zalo, from other sites: whatever arrives is clean
 (the Rust `ammonia` sanitiser) to an allow-list of tags and attributes an article needs.
 Scripts, styles, event handlers, `javascript:` links and unknown tags go; `<script>` and
 `<style>` lose their content too. Links get `rel="noopener noreferrer"`.
+
+`text_to_html` turns what an officer types on a phone (plain text with a few marks) into the
+simple HTML that the sanitiser then takes.
 """
 
 from __future__ import annotations
@@ -83,3 +86,36 @@ def html_to_text(body: str) -> str:
 def search_text(*, title: str, summary: str, body: str) -> str:
     """What the accent-less search looks in: title, short and full versions, folded."""
     return " ".join(fold(" ".join([title, summary, html_to_text(body)])).split())
+
+
+_HAS_TAG = re.compile(r"<(p|br|h[2-4]|ul|ol|li|strong|em|b|i|a|img|table|blockquote)[\s>/]", re.I)
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
+
+
+def _inline(line: str) -> str:
+    return _ITALIC.sub(r"<em>\1</em>", _BOLD.sub(r"<strong>\1</strong>", html.escape(line)))
+
+
+def text_to_html(text: str) -> str:
+    """An officer's plain text as simple HTML; text that already has HTML is left as it is
+    (content.services sanitises either way).
+
+    The few marks a phone keyboard types easily: a blank line between paragraphs, "- " or
+    "* " for a list item, "## " for a subheading, **bold**, *italic*. Nothing else is read:
+    this is not Markdown, and needs no editor.
+    """
+    if not text.strip() or _HAS_TAG.search(text):
+        return text
+    blocks: list[str] = []
+    for block in re.split(r"\n\s*\n", text.strip().replace("\r\n", "\n")):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if all(re.match(r"[-*•] ", line) for line in lines):
+            items = "".join(f"<li>{_inline(line[2:].strip())}</li>" for line in lines)
+            blocks.append(f"<ul>{items}</ul>")
+        elif len(lines) == 1 and lines[0].startswith("#"):
+            level = min(4, max(2, len(lines[0]) - len(lines[0].lstrip("#"))))
+            blocks.append(f"<h{level}>{_inline(lines[0].lstrip('#').strip())}</h{level}>")
+        else:
+            blocks.append("<p>" + "<br>".join(_inline(line) for line in lines) + "</p>")
+    return "\n".join(blocks)
