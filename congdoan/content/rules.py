@@ -128,6 +128,12 @@ def can_see_versions(viewer: Viewer, product: Product) -> bool:
     return can_manage_unit(viewer, product.unit)
 
 
+def can_see_reuse_count(viewer: Viewer, product: Product) -> bool:
+    """How often other units reused a product: its author and its unit's managers."""
+    is_author = viewer is not None and viewer.pk is not None and product.author_id == viewer.pk
+    return is_author or can_publish(viewer, product)
+
+
 def can_set_rules(viewer: Viewer, unit: Unit) -> bool:
     """Who approves a unit's products is decided above it: by the officers who manage its
     parent (an administrator for the top unit), never by the unit for itself."""

@@ -251,8 +251,7 @@ def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dic
         "media": list(product.media.all()),
         "comments": selectors.comments(viewer=request.user, product=product),
         "versions": list(selectors.versions(viewer=request.user, product=product)),
-        "show_reuse_count": product.author_id == request.user.pk
-        or rules.can_publish(request.user, product),
+        "show_reuse_count": rules.can_see_reuse_count(request.user, product),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(),
