@@ -37,7 +37,7 @@ from congdoan.content.models_bulletin import (
 )
 from congdoan.core.vndate import vn_short_date
 from congdoan.orgs.models import Appointment, Unit
-from congdoan.orgs.scoping import Viewer, scope_for, unit_q
+from congdoan.orgs.scoping import Viewer, in_force_q, scope_for, unit_q
 from congdoan.outbox.services import email_enqueue
 
 # Mùng 1 Tết (the lunar new year's first day) in the solar calendar. Add a line each year.
@@ -215,12 +215,11 @@ def _officer_emails() -> dict[int, list[str]]:
     rows = (
         Appointment.objects.filter(
             manages=True,
-            started_on__lte=today,
             unit__is_active=True,
             user__isnull=False,
             user__is_active=True,
         )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .filter(in_force_q(today))
         .exclude(user__email="")
         .values_list("unit_id", "user__email")
     )

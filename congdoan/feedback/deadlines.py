@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,25 +28,11 @@ from congdoan.feedback.models import OPEN_STATUSES, Concern, ConcernEvent
 from congdoan.feedback.services.routing import deadline_for, fallback_unit, upper_unit
 from congdoan.feedback.services.tracking import erased_contact
 from congdoan.feedback.triage import triage_leftovers
-from congdoan.orgs.models import Appointment, Unit
+from congdoan.orgs.models import Unit
+from congdoan.orgs.selectors import unit_officer_emails
 from congdoan.outbox.services import email_enqueue
 
 log = logging.getLogger("congdoan.feedback")
-
-
-def officer_emails(unit: Unit | None) -> list[str]:
-    """E-mails of the current managing officers of a unit."""
-    if unit is None:
-        return []
-    today = timezone.localdate()
-    rows = (
-        Appointment.objects.filter(
-            unit=unit, manages=True, user__isnull=False, started_on__lte=today
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .values_list("user__email", flat=True)
-    )
-    return sorted({e for e in rows if e})
 
 
 def officer_emails_upward(unit: Unit | None) -> list[str]:
@@ -55,7 +40,7 @@ def officer_emails_upward(unit: Unit | None) -> list[str]:
     seen: set[int] = set()
     while unit is not None and unit.pk not in seen:
         seen.add(unit.pk)
-        emails = officer_emails(unit)
+        emails = unit_officer_emails(unit)
         if emails:
             return emails
         unit = Unit.objects.filter(pk=unit.parent_id).first() if unit.parent_id else None

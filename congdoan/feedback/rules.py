@@ -26,7 +26,7 @@ from django.utils import timezone
 from congdoan.feedback.models import Concern
 from congdoan.orgs.models import Appointment, Unit
 from congdoan.orgs.rules import can_manage_unit
-from congdoan.orgs.scoping import Scope, Viewer, office_q, scope_for, unit_q
+from congdoan.orgs.scoping import Scope, Viewer, in_force_q, office_q, scope_for, unit_q
 from congdoan.orgs.site import home_unit, successor_of
 
 # -- seeing and acting on a concern ---------------------------------------------------------------
@@ -84,11 +84,10 @@ def assignable_q(concern: Concern) -> Q:
     covering = (
         Appointment.objects.filter(
             manages=True,
-            started_on__lte=today,
             unit__is_active=True,
             unit_id__in=handler.ancestor_ids(),
         )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .filter(in_force_q(today))
         .values("user_id")
     )
     return Q(is_superuser=True) | Q(pk__in=covering)

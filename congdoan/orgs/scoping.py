@@ -13,6 +13,7 @@ scoped look-ups. The named rules built on these (`can_manage_unit`, …) are in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeAlias
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -64,6 +65,12 @@ def _drop_nested(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+def in_force_q(day: date) -> Q:
+    """Appointments in force on `day`: started, and not ended (an end date is the first day
+    without the post)."""
+    return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
 def scope_for(user: Viewer) -> Scope:
     """The viewer's scope, computed once per request (cached on the user object)."""
     if user is None or not getattr(user, "is_authenticated", False) or user.pk is None:
@@ -74,10 +81,8 @@ def scope_for(user: Viewer) -> Scope:
         return cached
     today = timezone.localdate()
     appointments = (
-        Appointment.objects.filter(
-            user_id=user_id, manages=True, started_on__lte=today, unit__is_active=True
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        Appointment.objects.filter(user_id=user_id, manages=True, unit__is_active=True)
+        .filter(in_force_q(today))
         .select_related("unit")
     )
     paths: set[str] = set()

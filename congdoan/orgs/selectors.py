@@ -19,6 +19,7 @@ from congdoan.orgs.models import Appointment, Member, Membership, Unit, UnitPeri
 from congdoan.orgs.scoping import (
     Viewer,
     get_unit_in_scope,
+    in_force_q,
     members_in_scope,
     scope_for,
     unit_q,
@@ -315,3 +316,16 @@ def user_appointments(*, user: Any) -> QuerySet[Appointment]:
     return Appointment.objects.filter(user=user, ended_on__isnull=True).select_related(
         "unit", "position"
     )
+
+
+def unit_officer_emails(unit: Unit | None) -> list[str]:
+    """E-mail addresses of the unit's officers in post today (managing appointments with a
+    login), sorted: who is told about the unit's overdue concerns, its channels, its dates."""
+    if unit is None:
+        return []
+    rows = (
+        Appointment.objects.filter(unit=unit, manages=True, user__isnull=False)
+        .filter(in_force_q(timezone.localdate()))
+        .values_list("user__email", flat=True)
+    )
+    return sorted({e for e in rows if e})

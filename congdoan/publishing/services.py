@@ -13,13 +13,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdoan.audit.services import audit_record
-from congdoan.orgs.models import Appointment, Unit
+from congdoan.orgs.models import Unit
+from congdoan.orgs.selectors import unit_officer_emails
 from congdoan.outbox.services import email_enqueue
 from congdoan.publishing import crypto
 from congdoan.publishing.models import AccountStatus, ChannelAccount
@@ -89,19 +89,6 @@ def account_mark(account: ChannelAccount, *, status: str, error: str) -> bool:
     return updated == 1
 
 
-def officer_emails(unit: Unit) -> list[str]:
-    """E-mails of the unit's current managing officers (they answer for its channels)."""
-    today = timezone.localdate()
-    rows = (
-        Appointment.objects.filter(
-            unit=unit, manages=True, user__isnull=False, started_on__lte=today
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .values_list("user__email", flat=True)
-    )
-    return sorted({e for e in rows if e})
-
-
 def officers_tell(account: ChannelAccount, *, reason: str) -> None:
     """E-mail the unit's officers that the account must be reconnected (once per account,
     status and day: the outbox's key), with the page where the button is."""
@@ -119,7 +106,7 @@ def officers_tell(account: ChannelAccount, *, reason: str) -> None:
         "link": link,
     }
     email_enqueue(
-        to=officer_emails(account.unit),
+        to=unit_officer_emails(account.unit),
         subject=subject,
         body=body,
         purpose="publishing.reconnect",
