@@ -13,11 +13,8 @@ import hmac
 import secrets
 from base64 import b32encode
 from datetime import datetime, timedelta
-from io import BytesIO
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -33,6 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from congdoan.accounts.models import TOKEN_READ, TOKEN_WRITE_SCOPES, ApiToken, ResetCode, User
 from congdoan.audit.services import audit_record
 from congdoan.core import ratelimit
+from congdoan.core.qr import qr_svg as core_qr_svg
 from congdoan.core.vndate import vn_short_date
 from congdoan.outbox.services import email_enqueue, sms_enqueue
 
@@ -80,10 +78,8 @@ def totp_qr_svg(device: TOTPDevice) -> str:
 
 
 def qr_svg(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode()
+    """The code as inline SVG text (the two-factor set-up, a member's reset link)."""
+    return core_qr_svg(text, box_size=8).decode()
 
 
 def totp_wait_seconds(*, user: User) -> int:

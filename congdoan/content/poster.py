@@ -26,8 +26,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,6 +35,7 @@ from fontTools.ttLib import TTFont
 from PIL import ImageFile
 
 from congdoan.content.models import MediaKind, Product, ProductMedia
+from congdoan.core.qr import qr_svg as core_qr_svg
 from congdoan.core.vndate import vn_date
 
 if TYPE_CHECKING:
@@ -201,12 +200,8 @@ def product_url(product: Product) -> str:
 
 
 def qr_svg(url: str) -> bytes:
-    # Level M, as the feedback poster: a poster on a factory board gets creased and dirty.
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
-    code.add_data(url)
-    code.make(fit=True)
-    image = code.make_image(image_factory=qrcode.image.svg.SvgPathImage)
-    return bytes(image.to_string(encoding="utf-8"))
+    """The poster's code: a narrow quiet zone, the page around it is white."""
+    return core_qr_svg(url, border=2)
 
 
 def poster_photo(product: Product) -> ProductMedia | None:

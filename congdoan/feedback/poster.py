@@ -10,16 +10,14 @@ font (FEEDBACK_POSTER_FONT, Debian's fonts-dejavu-core).
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pymupdf
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from congdoan.core.qr import qr_code
 from congdoan.orgs.models import Unit
 
 A4 = pymupdf.paper_rect("a4")  # 595 × 842 pt
@@ -34,27 +32,6 @@ def submit_url(unit: Unit) -> str:
     """The address the QR code holds: the public submit form with this union chosen."""
     path = reverse("feedback:submit_qr", args=[unit.qr_token])
     return settings.SITE_URL.rstrip("/") + path
-
-
-def _qr(url: str) -> qrcode.QRCode:
-    # Level M: a poster on a factory notice board gets creased and dirty.
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-    code.add_data(url)
-    code.make(fit=True)
-    return code
-
-
-def qr_svg(url: str) -> bytes:
-    image = _qr(url).make_image(image_factory=qrcode.image.svg.SvgPathImage)
-    return bytes(image.to_string(encoding="utf-8"))
-
-
-def qr_png(url: str, box_size: int = 12) -> bytes:
-    code = _qr(url)
-    code.box_size = box_size
-    out = io.BytesIO()
-    code.make_image().save(out, format="PNG")
-    return out.getvalue()
 
 
 def _fonts() -> tuple[str, str]:
@@ -83,7 +60,7 @@ def _fit(page: pymupdf.Page, rect: pymupdf.Rect, text: str, font: str, size: flo
 
 def _draw_qr(page: pymupdf.Page, url: str, rect: pymupdf.Rect) -> None:
     """The QR code as vector squares (sharp at any printer resolution), dark runs merged."""
-    matrix = _qr(url).get_matrix()
+    matrix = qr_code(url).get_matrix()
     cell = min(rect.width, rect.height) / len(matrix)
     x0 = rect.x0 + (rect.width - cell * len(matrix)) / 2
     shape = page.new_shape()

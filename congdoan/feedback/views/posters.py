@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from congdoan.core.qr import qr_png, qr_svg
 from congdoan.feedback import poster, rules
 from congdoan.feedback.views.params import param
 from congdoan.orgs.models import Unit
@@ -29,9 +30,9 @@ def unit_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     unit = _poster_unit(request, code)
     url = poster.submit_url(unit)
     if fmt == "svg":
-        response = HttpResponse(poster.qr_svg(url), content_type="image/svg+xml")
+        response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
     else:
-        response = HttpResponse(poster.qr_png(url), content_type="image/png")
+        response = HttpResponse(qr_png(url), content_type="image/png")
     if param(request.GET, "download") == "1":
         response["Content-Disposition"] = f'attachment; filename="ma-qr-{unit.code}.{fmt}"'
     response["Cache-Control"] = "private, max-age=3600"
