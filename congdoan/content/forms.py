@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from congdoan.content.models import (
     Audience,
@@ -195,7 +196,9 @@ class ProductForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label=_("Ý kiến"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("a comment on a product", "Ý kiến"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
