@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "congdoan.feedback",
     "congdoan.content",
     "congdoan.publishing",
+    "congdoan.activities",  # direct activities, training, channels of presence, budget
+    "congdoan.plan",  # the plan's targets as indicators, per-unit figures, the dashboard
+    "congdoan.reports",  # six-month and annual reports rolled up the tree
     "congdoan.web",  # the site's top: home, dashboard, operations (above every other app)
 ]
 
