@@ -21,7 +21,6 @@ Each field gets a confidence in [0, 1]; absent fields are not returned.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +28,7 @@ from typing import Any
 import regex
 
 from congdoan.text import fold
+from congdoan.text.vietnamese import nfc
 
 DOC_TYPE_BY_SYMBOL = {
     "kh": "ke_hoach",
@@ -166,11 +166,6 @@ class Extracted:
         self.confidence[name] = round(confidence, 2)
 
 
-def _nfc(text: str) -> str:
-    # OCR reads Đ as the Icelandic Ð (U+00D0) now and then; Vietnamese never uses it.
-    return unicodedata.normalize("NFC", text).replace("Ð", "Đ").replace("ð", "đ")
-
-
 def number_key(number: str) -> str:
     """How two writings of one number compare: "21 / KH-LĐLĐ" and "21/kh-ldld" are the same."""
     return regex.sub(r"\s+", "", fold(number)).strip(".-/")
@@ -192,7 +187,7 @@ def _clean(text: str) -> str:
 
 def extract_metadata(text: str) -> Extracted:
     out = Extracted()
-    lines = [_nfc(line).rstrip() for line in text.splitlines()]
+    lines = [nfc(line).rstrip() for line in text.splitlines()]
     header_end = min(len(lines), 18)
     number_line: int | None = None
     left_parts: list[tuple[int, str]] = []

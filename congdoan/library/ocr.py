@@ -28,7 +28,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +41,7 @@ from congdoan.library import layout
 from congdoan.library.resume import temp_prefix
 from congdoan.text import fold
 from congdoan.text.lexicon import is_syllable
+from congdoan.text.vietnamese import nfc
 
 log = logging.getLogger("congdoan.library")
 
@@ -236,23 +236,16 @@ def _ocr(image: Image.Image | PageImage, *, first_page: bool = False) -> OcrResu
                 )
                 % {"code": done.returncode}
             )
-        text = _normal(base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace"))
+        text = nfc(base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace"))
         pdf = base.with_suffix(".pdf").read_bytes()
         tsv_path = base.with_suffix(".tsv")
         tsv = (
-            _normal(tsv_path.read_text(encoding="utf-8", errors="replace"))
-            if tsv_path.exists()
-            else ""
+            nfc(tsv_path.read_text(encoding="utf-8", errors="replace")) if tsv_path.exists() else ""
         )
         confidence = _mean_confidence(tsv) if tsv and settings.LIBRARY_OCR_WORD_CONFIDENCE else None
         if first_page and tsv:
             text = layout.reorder_header(text, tsv)
     return OcrResult(text=text.strip("\n\f "), pdf=pdf, confidence=confidence)
-
-
-def _normal(text: str) -> str:
-    # NFC, and Vietnamese has no Eth: an Ð is a misread Đ.
-    return unicodedata.normalize("NFC", text).replace("Ð", "Đ").replace("ð", "đ")
 
 
 def _mean_confidence(tsv: str) -> float | None:

@@ -45,6 +45,12 @@ for _mark in (*TONE_MARKS, *SHAPE_MARKS):
     _STRIP_TABLE[ord(_mark)] = ""
 
 
+def nfc(text: str) -> str:
+    """`text` in NFC, with the Icelandic Eth (Ð, ð) that OCR reads now and then for Đ, đ turned
+    back: Vietnamese never uses it."""
+    return unicodedata.normalize("NFC", text).replace("Ð", "Đ").replace("ð", "đ")
+
+
 def strip_marks(text: str) -> str:
     """Remove every Vietnamese diacritic and turn đ into d, keeping case and length.
 
