@@ -115,6 +115,31 @@ def cell_text(value: Any) -> str:
     return clean_text(str(value))
 
 
+# How officers write a date in a sheet: day first, with /, - or . between; a two-digit year is
+# this century; ISO is what `cell_text` makes of a cell the spreadsheet stored as a date.
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%y", "%d.%m.%y")
+
+
+def parse_date(text: str) -> date | None:
+    """A sheet's date: "27/11/2026", "27-11-26", "27.11.2026", "2026-11-27", or an Excel serial
+    number (1927…2173) the sheet did not format as a date; None when it is none of these."""
+    text = text.strip()
+    if re.fullmatch(r"\d{5}", text):
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            value = from_excel(int(text))
+        except (ValueError, OverflowError):
+            return None
+        return value.date() if isinstance(value, datetime) else None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 def header_key(text: str) -> str:
     """A heading as the kinds' tables spell it: "Số ĐT:" → "so dt", "Ngày/tháng" → "ngay thang"."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -128,17 +128,6 @@ def read_sheet(name: str, data: bytes) -> Sheet:
 # -- checking ----------------------------------------------------------------------------------
 
 
-def parse_date(raw: str) -> date:
-    """A form's date: "27/11/2026", "27-11-26", "2026-11-27" (a spreadsheet's dates are read as
-    the last)."""
-    for fmt in ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(raw)
-
-
 def _parse_anonymous(value: str) -> bool | None:
     raw = " ".join(fold(value).split())
     if raw == "":
@@ -218,9 +207,8 @@ def _check_row(
         row.errors.append(_("Thiếu mã đơn vị (và chưa chọn đơn vị mặc định)."))
     raw_date = raw.get("date", "")
     if raw_date:
-        try:
-            when = parse_date(raw_date)
-        except ValueError:
+        when = importer.parse_date(raw_date)
+        if when is None:
             row.errors.append(
                 _("Ngày “%(value)s” không đúng dạng ngày/tháng/năm.") % {"value": raw_date}
             )

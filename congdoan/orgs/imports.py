@@ -16,8 +16,6 @@ the valid rows, audited); what is the members' own lives here:
 from __future__ import annotations
 
 import io
-import re
-from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -93,8 +91,6 @@ GENDERS: dict[str, str] = {
     "khac": Gender.OTHER,
     "other": Gender.OTHER,
 }
-
-_DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"]
 
 
 def max_rows() -> int:
@@ -180,27 +176,6 @@ def read_sheet(data: bytes, filename: str) -> Sheet:
 # --- 2. checking the rows -----------------------------------------------------------------
 
 
-def parse_date(text: str) -> date | None:
-    """dd/mm/yyyy (and -, . separators), ISO yyyy-mm-dd, or an Excel serial number."""
-    text = text.strip()
-    if re.fullmatch(
-        r"\d{5}", text
-    ):  # an Excel date serial (1927…2173) the sheet did not format as a date
-        from openpyxl.utils.datetime import from_excel
-
-        try:
-            value = from_excel(int(text))
-        except (ValueError, OverflowError):
-            return None
-        return value.date() if isinstance(value, datetime) else None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _card_text(text: str) -> str:
     return text.strip().replace(" ", "")
 
@@ -249,7 +224,7 @@ def _check_row(
         text = raw.get(name, "").strip()
         if not text:
             continue
-        parsed = parse_date(text)
+        parsed = importer.parse_date(text)
         if parsed is None or parsed.year < 1900 or parsed > today:
             errors.append(
                 _("%(label)s không hợp lệ: “%(value)s” (ghi ngày/tháng/năm, ví dụ 27/11/1990).")

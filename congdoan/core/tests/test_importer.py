@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -223,3 +223,20 @@ def test_two_confirmations_at_once_import_once(cast: Any) -> None:
         thread.join(30)
     assert len(runs) == 1
     assert sorted(r is None for r in results) == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("27/11/2026", date(2026, 11, 27)),
+        ("27-11-26", date(2026, 11, 27)),
+        ("27.11.2026", date(2026, 11, 27)),
+        (" 2026-11-27 ", date(2026, 11, 27)),
+        ("46353", date(2026, 11, 27)),  # an Excel serial the sheet left unformatted
+        ("31/02/2026", None),
+        ("hôm qua", None),
+        ("", None),
+    ],
+)
+def test_one_date_reader_serves_every_import(text: str, expected: date | None) -> None:
+    assert importer.parse_date(text) == expected
