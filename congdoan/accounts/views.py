@@ -66,7 +66,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("E-mail/số điện thoại hoặc mật khẩu không đúng."))
         elif has_second_factor(user):
             request.session[PENDING_USER] = user.pk
-            request.session[PENDING_BACKEND] = user.backend  # type: ignore[attr-defined]
+            request.session[PENDING_BACKEND] = user.backend
             return redirect(f"/tai-khoan/xac-thuc/?next={_next_url(request)}")
         else:
             auth_login(request, user)

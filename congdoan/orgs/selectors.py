@@ -62,7 +62,7 @@ def unit_tree(*, viewer: Viewer, limit: int = 2000) -> list[dict[str, Any]]:
     children: dict[int | None, list[Unit]] = defaultdict(list)
     for u in units:
         for ancestor in u.ancestor_ids():
-            totals[ancestor] += u.direct_members  # type: ignore[attr-defined]
+            totals[ancestor] += u.direct_members
         children[u.parent_id if u.parent_id in by_id else None].append(u)
     rows: list[dict[str, Any]] = []
 

@@ -115,7 +115,7 @@ def _value(value: Any, kind: str, field: models.Field[Any, Any] | None, names: _
             and field.related_model is not None
             and not isinstance(value, list | dict)
         ):
-            return names.get(field.related_model, value)  # type: ignore[arg-type]
+            return names.get(field.related_model, value)
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
         if isinstance(field, models.BooleanField):

@@ -65,7 +65,7 @@ class FakeSmtpServer:
                             lines.append(line[1:] if line.startswith(b"..") else line)
                         parsed = message_from_bytes(b"".join(lines), policy=policy.default)
                         with state.lock:
-                            state.messages.append(parsed)  # type: ignore[arg-type]
+                            state.messages.append(parsed)
                         self.reply("250 OK queued")
                     elif verb == "RSET" or verb == "NOOP":
                         self.reply("250 OK")
