@@ -532,3 +532,7 @@ if LIBRARY_S3_BUCKET:
     }
 if LIBRARY_MAX_BYTES > UPLOAD_MAX_BYTES:
     LIBRARY_MAX_BYTES = UPLOAD_MAX_BYTES
+
+# Activities (congdoan/activities): a unit whose fanpage carried no post for more than this many
+# days is flagged silent and does not count as an active fanpage.
+ACTIVITIES_SILENT_AFTER_DAYS = env_int("ACTIVITIES_SILENT_AFTER_DAYS", 30)
