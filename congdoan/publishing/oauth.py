@@ -20,14 +20,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdoan.outbox.channels.accounts import CredentialsRejected, json_of
+from congdoan.outbox.channels.accounts import CredentialsRejected
 from congdoan.outbox.errors import ChannelError
-from congdoan.outbox.http import client
+from congdoan.outbox.http import json_of, request
 from congdoan.publishing.models import AccountStatus, ChannelAccount
 from congdoan.publishing.services import account_mark, credentials_save
 
@@ -53,19 +52,14 @@ class Connected:
 
 def _get(url: str, **params: Any) -> tuple[int, dict[str, Any]]:
     try:
-        response = client().get(url, params=params)
-    except httpx.HTTPError as exc:
-        raise ConnectError(_("Không kết nối được tới nền tảng: %(e)s") % {"e": exc}) from exc
+        response = request("GET", url, provider=_("Nền tảng"), params=params)
+    except ChannelError as exc:
+        raise ConnectError(str(exc)) from exc
     return response.status_code, json_of(response)
 
 
 def _post(url: str, data: dict[str, str]) -> tuple[int, dict[str, Any]]:
-    try:
-        response = client().post(url, data=data)
-    except httpx.HTTPError as exc:
-        raise ChannelError(
-            _("Không kết nối được tới nền tảng: %(e)s") % {"e": exc}, retryable=True
-        ) from exc
+    response = request("POST", url, provider=_("Nền tảng"), data=data)
     return response.status_code, json_of(response)
 
 
@@ -182,13 +176,15 @@ def youtube_channel(*, code: str, redirect_uri: str) -> Connected:
             % {"e": data.get("error_description") or data.get("error") or status}
         )
     try:
-        response = client().get(
+        response = request(
+            "GET",
             settings.YOUTUBE_API_BASE.rstrip("/") + "/youtube/v3/channels",
+            provider="YouTube",
             params={"part": "snippet", "mine": "true"},
             headers={"Authorization": f"Bearer {data['access_token']}"},
         )
-    except httpx.HTTPError as exc:
-        raise ConnectError(_("Không kết nối được tới YouTube: %(e)s") % {"e": exc}) from exc
+    except ChannelError as exc:
+        raise ConnectError(str(exc)) from exc
     items = json_of(response).get("items") or []
     if response.status_code != 200 or not items:
         raise ConnectError(_("Tài khoản Google này không có kênh YouTube."))

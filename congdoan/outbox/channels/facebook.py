@@ -23,11 +23,10 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdoan.outbox import http
 from congdoan.outbox.channels.accounts import (
     CredentialsRejected,
     backend,
-    call,
-    json_of,
     post_of,
 )
 from congdoan.outbox.errors import ChannelError
@@ -49,7 +48,7 @@ def _error(status: int, data: dict[str, Any], account: str) -> ChannelError:
         ) % {"code": code, "detail": detail}
         backend().rejected(account, text)
         return CredentialsRejected(text, status=status)
-    if code in RETRY_CODES or status >= 500 or status == 429:
+    if code in RETRY_CODES or http.is_retryable_status(status):
         return ChannelError(
             _("Facebook: đang giới hạn hoặc tạm lỗi (mã %(code)s: %(detail)s); sẽ thử lại sau.")
             % {"code": code, "detail": detail},
@@ -65,13 +64,13 @@ def _error(status: int, data: dict[str, Any], account: str) -> ChannelError:
 
 def _already_posted(base: str, page_id: str, token: str, text: str, *, scheduled: bool) -> str:
     """The id of a recent post of the page with exactly this text, or ""."""
-    response = call(
+    response = http.request(
         "GET",
         f"{base}/{page_id}/{'scheduled_posts' if scheduled else 'feed'}",
         provider="Facebook",
         params={"access_token": token, "fields": "id,message", "limit": "25"},
     )
-    answer = json_of(response)
+    answer = http.json_of(response)
     if response.status_code >= 400 or "error" in answer:
         raise _error(response.status_code, answer, "")
     for item in answer.get("data") or []:
@@ -109,7 +108,7 @@ def send(message: OutboundMessage) -> str:
         data["caption"] = text
         with default_storage.open(photo, "rb") as fh:
             content = fh.read()
-        response = call(
+        response = http.request(
             "POST",
             f"{base}/{page_id}/photos",
             provider="Facebook",
@@ -120,8 +119,8 @@ def send(message: OutboundMessage) -> str:
         data["message"] = text
         if post.get("link"):
             data["link"] = str(post["link"])
-        response = call("POST", f"{base}/{page_id}/feed", provider="Facebook", data=data)
-    answer = json_of(response)
+        response = http.request("POST", f"{base}/{page_id}/feed", provider="Facebook", data=data)
+    answer = http.json_of(response)
     if response.status_code >= 400 or "error" in answer:
         error = _error(response.status_code, answer, message.recipient)
         if response.status_code < 500:  # Facebook answered that it did not post

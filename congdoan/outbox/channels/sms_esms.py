@@ -24,17 +24,15 @@ that follows this documentation (congdoan/outbox/tests/fakes_esms.py).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congdoan.core.phones import normalize_phone
 from congdoan.outbox.errors import ChannelError, ChannelNotConfigured
-from congdoan.outbox.http import client, post_json
+from congdoan.outbox.http import get_json, post_json
 
 SEND_PATH = "/MainService.svc/json/SendMultipleMessage_V4_post_json/"
 STATUS_PATH = "/MainService.svc/json/GetSendStatus"
@@ -152,28 +150,9 @@ def send_status(sms_id: str) -> SendStatus:
         "ApiKey": settings.ESMS_API_KEY,
         "SecretKey": settings.ESMS_SECRET_KEY,
     }
-    try:
-        response = client().get(settings.ESMS_API_BASE.rstrip("/") + STATUS_PATH, params=params)
-    except httpx.HTTPError as exc:
-        raise ChannelError(f"{PROVIDER}: {type(exc).__name__}: {exc}", retryable=True) from exc
-    if response.status_code >= 400:
-        raise ChannelError(
-            f"{PROVIDER}: HTTP {response.status_code}",
-            retryable=response.status_code >= 500 or response.status_code == 429,
-            status=response.status_code,
-        )
-    try:
-        data = response.json()
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ChannelError(
-            _("%(provider)s: câu trả lời không phải JSON (HTTP %(status)s)")
-            % {"provider": PROVIDER, "status": response.status_code},
-            retryable=True,
-        ) from exc
-    if not isinstance(data, dict):
-        raise ChannelError(
-            _("%(provider)s: câu trả lời JSON không phải object") % {"provider": PROVIDER}
-        )
+    data = get_json(
+        settings.ESMS_API_BASE.rstrip("/") + STATUS_PATH, params=params, provider=PROVIDER
+    )
     code = str(data.get("CodeResponse", ""))
     if code != ACCEPTED:
         raise refusal(code, str(data.get("ErrorMessage") or ""))

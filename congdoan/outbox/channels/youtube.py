@@ -23,11 +23,10 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from congdoan.outbox import http
 from congdoan.outbox.channels.accounts import (
     CredentialsRejected,
     backend,
-    call,
-    json_of,
     post_of,
 )
 from congdoan.outbox.errors import ChannelError
@@ -58,7 +57,7 @@ class _Upload:
         """One call with the bearer token; a 401 gets one fresh token, then is a rejection."""
         headers = kwargs.pop("headers", {})
         while True:
-            response = call(
+            response = http.request(
                 method,
                 url,
                 provider="YouTube",
@@ -73,7 +72,7 @@ class _Upload:
                     backend().credentials(self.account, refresh=True).get("access_token") or ""
                 )
                 continue
-            _code, detail = _reason(json_of(response))
+            _code, detail = _reason(http.json_of(response))
             text = _(
                 "YouTube: quyền tải video của kênh đã hết hạn hoặc bị thu hồi (%(detail)s). "
                 "Cán bộ cần kết nối lại kênh ở mục Kênh xuất bản."
@@ -83,8 +82,8 @@ class _Upload:
 
     def fail(self, response: httpx.Response) -> ChannelError:
         status = response.status_code
-        reason, detail = _reason(json_of(response))
-        if status >= 500 or status == 429 or reason in RETRY_REASONS:
+        reason, detail = _reason(http.json_of(response))
+        if http.is_retryable_status(status) or reason in RETRY_REASONS:
             return ChannelError(
                 _("YouTube: đang giới hạn hoặc tạm lỗi (%(reason)s: %(detail)s); sẽ thử lại sau.")
                 % {"reason": reason or status, "detail": detail},
@@ -129,7 +128,7 @@ class _Upload:
             "PUT", session, headers={"Content-Range": f"bytes */{size}", "Content-Length": "0"}
         )
         if response.status_code in (200, 201):
-            return str(json_of(response).get("id") or "")
+            return str(http.json_of(response).get("id") or "")
         if response.status_code in (404, 410):
             return None
         if response.status_code != 308:
@@ -164,7 +163,7 @@ class _Upload:
                     content=data,
                 )
                 if response.status_code in (200, 201):
-                    video_id = str(json_of(response).get("id") or "")
+                    video_id = str(http.json_of(response).get("id") or "")
                     if not video_id:
                         raise ChannelError(_("YouTube: câu trả lời không có mã video"))
                     return video_id
