@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ class PeriodError(ValueError):
 @dataclass(frozen=True)
 class Period:
     code: str  # "2026H1", "2026H2", "2026"
-    kind: str  # "half" | "year"
+    kind: str  # "half" | "year" (and "ytd": a year to the end of a month, for trends)
     year: int
     start: date  # first day included
     end: date  # last day included
@@ -35,6 +35,11 @@ class Period:
     def label(self) -> str:
         if self.kind == "year":
             return _("năm %(year)s") % {"year": self.year}
+        if self.kind == "ytd":
+            return _("năm %(year)s, đến hết tháng %(month)s") % {
+                "year": self.year,
+                "month": self.end.month,
+            }
         if self.start.month == 1:
             return _("6 tháng đầu năm %(year)s") % {"year": self.year}
         return _("6 tháng cuối năm %(year)s") % {"year": self.year}
@@ -99,6 +104,14 @@ def current_period(kind: str, today: date) -> Period:
     raise PeriodError(
         _("Loại kỳ “%(kind)s” không tồn tại (chỉ có half hoặc year).") % {"kind": kind}
     )
+
+
+def year_to_month(year: int, month: int) -> Period:
+    """The year from 1 January to the end of `month` (code "2026-03"): one point of a trend."""
+    if not 1 <= month <= 12:
+        raise PeriodError(_("Tháng %(month)s không tồn tại.") % {"month": month})
+    last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return Period(f"{year}-{month:02d}", "ytd", year, date(year, 1, 1), last)
 
 
 def previous_period(period: Period) -> Period:

@@ -7,7 +7,8 @@ By topic:
 - `answering`: answer versions, templates, a legal basis from the library;
 - `worker`: what a worker reads with a tracking code, their own concerns, the unions to pick;
 - `analytics`: duplicate groups, the dashboard's table, period summaries, spikes;
-- `today`: the officer's work for today (the home page).
+- `today`: the officer's work for today (the home page);
+- `reach`: members whose concern was answered (evidence of reach, for the plan).
 
 Callers write `from congdoan.feedback import selectors` and `selectors.<name>`: the names
 below are the app's public read API.
@@ -41,6 +42,7 @@ from congdoan.feedback.selectors.inbox import (
     contact_export,
     open_cluster_mates,
 )
+from congdoan.feedback.selectors.reach import answered_member_ids
 from congdoan.feedback.selectors.today import officer_today
 from congdoan.feedback.selectors.worker import (
     concern_for_worker,
@@ -54,6 +56,7 @@ __all__ = [
     "ConcernView",
     "InboxFilters",
     "answer_templates",
+    "answered_member_ids",
     "assignable_officers",
     "cluster_detail",
     "cluster_list",

@@ -12,6 +12,7 @@ from congdoan.plan.periods import (
     parse_period,
     periods_of_year,
     previous_period,
+    year_to_month,
 )
 
 
@@ -74,3 +75,12 @@ def test_a_period_is_closed_after_its_last_day() -> None:
     h1 = parse_period("2026H1")
     assert not is_closed(h1, date(2026, 6, 30))
     assert is_closed(h1, date(2026, 7, 1))
+
+
+def test_year_to_month_runs_from_january_to_the_months_last_day() -> None:
+    feb = year_to_month(2024, 2)
+    assert (feb.code, feb.start, feb.end) == ("2024-02", date(2024, 1, 1), date(2024, 2, 29))
+    assert year_to_month(2026, 12).end == date(2026, 12, 31)
+    assert year_to_month(2026, 3).label() == "năm 2026, đến hết tháng 3"
+    with pytest.raises(PeriodError):
+        year_to_month(2026, 13)

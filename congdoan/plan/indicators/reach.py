@@ -1,0 +1,119 @@
+"""Members reached in the year (target 90 %): unique members with evidence ÷ members.
+
+Evidence comes from the sources in `REACH_SOURCES` (attended a direct communication activity,
+read a product while logged in, had a concern answered; contests and surveys plug in later).
+A member counts for the unit they belong to, wherever the activity was held. The members of a
+unit are those who had joined by the period's last day and had not left before its first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congdoan.orgs.models import Member
+from congdoan.plan.indicators.base import (
+    PERCENT,
+    REACH_SOURCES,
+    Evidence,
+    Indicator,
+    Result,
+    UnitRef,
+    load,
+    missing_paths,
+    missing_source,
+    register,
+    register_reach_source,
+)
+from congdoan.plan.periods import Period
+
+CODE = "members_reached"
+
+register_reach_source(
+    "attended",
+    gettext_lazy("dự hoạt động truyền thông trực tiếp"),
+    "congdoan.activities.selectors.attended_member_ids",
+)
+register_reach_source(
+    "read",
+    gettext_lazy("đọc sản phẩm truyền thông khi đăng nhập"),
+    "congdoan.content.selectors.reader_member_ids",
+)
+register_reach_source(
+    "answered",
+    gettext_lazy("được trả lời ý kiến"),
+    "congdoan.feedback.selectors.answered_member_ids",
+)
+
+
+def members_in(unit_ids: Collection[int], start: date, end: date) -> QuerySet[Member]:
+    """Members of these units during [start, end]."""
+    return Member.objects.filter(unit_id__in=list(unit_ids), is_union_member=True).filter(
+        Q(joined_on__isnull=True) | Q(joined_on__lte=end),
+        Q(left_on__isnull=True) | Q(left_on__gte=start),
+    )
+
+
+def evidence_q(start: date, end: date) -> tuple[Q | None, list[str]]:
+    """A filter on Member for "has evidence of reach in [start, end]", and the sources missing."""
+    q: Q | None = None
+    missing: list[str] = []
+    for source in REACH_SOURCES.values():
+        fn = load(source.path)
+        if fn is None:
+            missing.append(str(source.label))
+            continue
+        part = Q(pk__in=fn(start=start, end=end, unit_ids=None))
+        q = part if q is None else q | part
+    return q, missing
+
+
+def compute(period: Period, units: Sequence[UnitRef]) -> Result:
+    q, missing = evidence_q(period.start, period.end)
+    if q is None:
+        return Result(missing=missing_source(_("bằng chứng tiếp cận (%s)") % ", ".join(missing)))
+    ids = [u.id for u in units]
+    members = members_in(ids, period.start, period.end)
+    totals = dict(members.values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    reached = dict(
+        members.filter(q).values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
+    )
+    return Result(figures={uid: (reached.get(uid, 0), n) for uid, n in totals.items()})
+
+
+def evidence(period: Period, unit_ids: Collection[int]) -> Evidence:
+    q, missing = evidence_q(period.start, period.end)
+    note = _("Chưa tính: %s.") % ", ".join(missing) if missing else ""
+    if q is None:
+        return Evidence([], [], note)
+    rows = (
+        members_in(unit_ids, period.start, period.end)
+        .filter(q)
+        .order_by("unit__sort_key", "sort_key", "pk")
+        .values_list("full_name", "unit__name")
+    )
+    return Evidence([_("Đoàn viên"), _("Đơn vị")], rows, note)
+
+
+register(
+    Indicator(
+        code=CODE,
+        name=gettext_lazy("Đoàn viên được tiếp cận thông tin trong năm"),
+        kind=PERCENT,
+        unit_label="%",
+        compute=compute,
+        order=10,
+        description=gettext_lazy(
+            "Đoàn viên có ít nhất một bằng chứng (dự hoạt động trực tiếp, đọc sản phẩm khi "
+            "đăng nhập, được trả lời ý kiến…) chia cho số đoàn viên."
+        ),
+        evidence=evidence,
+        missing=lambda: missing_paths(
+            [s.path for s in REACH_SOURCES.values()], gettext_lazy("bằng chứng tiếp cận")
+        )(),
+    )
+)

@@ -1,0 +1,337 @@
+"""Reads of the plan: the figures of a unit for a period (rolled up over its subtree as the
+tree was then), the plan's targets, the trend, the units that pull a figure down, and the
+evidence behind a figure.
+
+Every figure here is a sum of stored per-unit rows (`IndicatorFigure`): a page never counts
+members. The reports app reads `figures_for` and `indicator_codes`; the dashboard reads the
+viewer-scoped functions at the end.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from congdoan.orgs.models import Unit, UnitPeriod
+from congdoan.orgs.scoping import Viewer, scope_for, units_in_scope
+from congdoan.orgs.selectors import subtree_ids_at
+from congdoan.plan import indicators
+from congdoan.plan.indicators import COUNT, PERCENT, Evidence, Indicator
+from congdoan.plan.models import IndicatorFigure, Plan, Source, Target
+from congdoan.plan.periods import Period, year_to_month
+
+TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    code: str
+    name: str
+    unit_label: str  # "%", "văn bản" …
+    numerator: int | None  # None = no data (never shown as 0 %)
+    denominator: int | None
+    value: Decimal | None  # percent or count
+    target: Decimal | None
+    met: bool | None
+    source: str  # "live" | "imported" | "mixed" ("" when no data)
+    kind: str = PERCENT
+    note: str = ""  # why there is no data, when there is none
+    is_priority: bool = False
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+
+def indicator_codes() -> list[str]:
+    return indicators.indicator_codes()
+
+
+def value_of(kind: str, numerator: int | None, denominator: int | None) -> Decimal | None:
+    if numerator is None:
+        return None
+    if kind == COUNT:
+        return Decimal(numerator)
+    if not denominator:
+        return None
+    return (Decimal(100) * numerator / denominator).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _met(value: Decimal | None, target: Decimal | None) -> bool | None:
+    if value is None or target is None:
+        return None
+    return value >= target
+
+
+# -- targets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    value: Decimal
+    is_priority: bool
+    year: int | None
+
+
+def targets_for(*, unit: Unit, year: int) -> dict[str, TargetInfo]:
+    """Indicator code → the target in force for `unit` in `year`: from the plans of the unit or
+    the units above it (the nearest first) covering the year; a target of that very year before
+    one for every year, before the nearest later year ("50 % by 2028")."""
+    ancestors = unit.ancestor_ids() or [unit.pk]
+    nearness = {uid: -i for i, uid in enumerate(ancestors)}
+    rows = Target.objects.filter(
+        plan__unit_id__in=ancestors, plan__year_from__lte=year, plan__year_to__gte=year
+    ).values_list("indicator", "value", "year", "is_priority", "plan__unit_id")
+    best: dict[str, tuple[tuple[int, int, int], TargetInfo]] = {}
+    for code, value, t_year, priority, plan_unit in rows:
+        if t_year is not None and t_year < year:
+            continue
+        closeness = 0 if t_year == year else (1 if t_year is None else 2 + t_year - year)
+        rank = (nearness[plan_unit], closeness, 0)
+        if code not in best or rank < best[code][0]:
+            best[code] = (rank, TargetInfo(value, priority, t_year))
+    return {code: info for code, (_rank, info) in best.items()}
+
+
+def plans_for(*, unit: Unit) -> list[Plan]:
+    """The plans issued by the unit or the units above it."""
+    return list(
+        Plan.objects.filter(unit_id__in=unit.ancestor_ids() or [unit.pk])
+        .select_related("unit")
+        .prefetch_related("targets")
+    )
+
+
+# -- roll-ups ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sums:
+    numerator: int | None
+    denominator: int | None
+    source: str
+
+
+def _sums(period_code: str, unit_ids: Collection[int]) -> dict[str, Sums]:
+    """Indicator → the sums of the stored rows of these units, in one aggregate query."""
+    if not unit_ids:
+        return {}
+    rows = (
+        IndicatorFigure.objects.filter(period=period_code, unit_id__in=list(unit_ids))
+        .values("indicator")
+        .annotate(
+            n=Sum("numerator"),
+            d=Sum("denominator"),
+            rows=Count("pk"),
+            imported=Count("pk", filter=Q(source=Source.IMPORTED)),
+        )
+        .order_by()
+    )
+    out: dict[str, Sums] = {}
+    for r in rows:
+        source = (
+            Source.IMPORTED.value
+            if r["imported"] == r["rows"]
+            else (Source.LIVE.value if r["imported"] == 0 else "mixed")
+        )
+        out[r["indicator"]] = Sums(r["n"], r["d"], source)
+    return out
+
+
+def _row(
+    indicator: Indicator, sums: Sums | None, target: TargetInfo | None, *, with_note: bool
+) -> FigureRow:
+    numerator = sums.numerator if sums else None
+    denominator = sums.denominator if sums else None
+    value = value_of(indicator.kind, numerator, denominator)
+    note = ""
+    if value is None and with_note:
+        note = indicator.missing_reason() or ""
+    return FigureRow(
+        code=indicator.code,
+        name=str(indicator.name),
+        unit_label=str(indicator.unit_label),
+        numerator=numerator,
+        denominator=denominator,
+        value=value,
+        target=target.value if target else None,
+        met=_met(value, target.value if target else None),
+        source=sums.source if sums and value is not None else "",
+        kind=indicator.kind,
+        note=note,
+        is_priority=bool(target and target.is_priority),
+    )
+
+
+def figures_for(*, unit: Unit, period: Period) -> list[FigureRow]:
+    """Every indicator for `unit`'s subtree as it was on the period's last day: the sums of the
+    stored per-unit rows (one aggregate query), with the target in force and whether it is met.
+    An indicator with no stored row has no data (value None, and the reason when its source is
+    missing), never 0 %."""
+    ids = subtree_ids_at(unit=unit, on_date=period.end)
+    sums = _sums(period.code, ids)
+    targets = targets_for(unit=unit, year=period.year)
+    return [
+        _row(ind, sums.get(ind.code), targets.get(ind.code), with_note=True)
+        for ind in indicators.all_indicators()
+    ]
+
+
+def figure_for(*, unit: Unit, period: Period, code: str) -> FigureRow | None:
+    return next((r for r in figures_for(unit=unit, period=period) if r.code == code), None)
+
+
+# -- trend ------------------------------------------------------------------------------------
+
+
+def trend(*, unit: Unit, year: int, today: date | None = None) -> dict[str, list[Decimal | None]]:
+    """Indicator → its value for the year to the end of each month, January up to the current
+    month (all twelve for a past year), over the subtree as it was at the year's end (one
+    aggregate query for every indicator and month)."""
+    today = today or timezone.localdate()
+    last = 12 if year < today.year else (today.month if year == today.year else 0)
+    months = [year_to_month(year, m) for m in range(1, last + 1)]
+    if not months:
+        return {ind.code: [] for ind in indicators.all_indicators()}
+    ids = subtree_ids_at(unit=unit, on_date=months[-1].end)
+    rows = (
+        IndicatorFigure.objects.filter(period__in=[m.code for m in months], unit_id__in=list(ids))
+        .values("indicator", "period")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by()
+    )
+    got = {(r["indicator"], r["period"]): (r["n"], r["d"]) for r in rows}
+    return {
+        ind.code: [value_of(ind.kind, *got.get((ind.code, m.code), (None, None))) for m in months]
+        for ind in indicators.all_indicators()
+    }
+
+
+def history(*, unit: Unit, years: Iterable[int]) -> dict[str, dict[int, Decimal | None]]:
+    """Indicator → year → its value for the whole year (imported or live), the subtree as it
+    was at each year's end (one aggregate query a year)."""
+    out: dict[str, dict[int, Decimal | None]] = defaultdict(dict)
+    for year in years:
+        ids = subtree_ids_at(unit=unit, on_date=date(year, 12, 31))
+        sums = _sums(str(year), ids)
+        for ind in indicators.all_indicators():
+            s = sums.get(ind.code)
+            out[ind.code][year] = value_of(ind.kind, s.numerator, s.denominator) if s else None
+    return dict(out)
+
+
+# -- the units that pull a figure down --------------------------------------------------------
+
+
+def children_at(*, unit: Unit, on_date: date) -> dict[int, set[int]]:
+    """Each unit directly under `unit` on `on_date` → its subtree then (itself included)."""
+    periods = UnitPeriod.objects.filter(valid_from__lte=on_date).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=on_date)
+    )
+    kids: dict[int | None, list[int]] = defaultdict(list)
+    for unit_id, parent_id in periods.values_list("unit_id", "parent_id"):
+        kids[parent_id].append(unit_id)
+    out: dict[int, set[int]] = {}
+    for child in kids.get(unit.pk, []):
+        found = {child}
+        stack = [child]
+        while stack:
+            for grand in kids.get(stack.pop(), []):
+                if grand not in found:
+                    found.add(grand)
+                    stack.append(grand)
+        out[child] = found
+    return out
+
+
+@dataclass(frozen=True)
+class Laggard:
+    unit: Unit
+    row: FigureRow
+    shortfall: Decimal  # members (units, documents…) missing to reach the target
+
+
+def laggards(
+    *, unit: Unit, period: Period, visible: Collection[int] | None = None
+) -> dict[str, list[Laggard]]:
+    """Indicator → the units directly under `unit` (as the tree was) that miss its target,
+    the largest shortfall first. One query for every stored row of the subtree."""
+    groups = children_at(unit=unit, on_date=period.end)
+    if visible is not None:
+        groups = {c: ids for c, ids in groups.items() if c in visible}
+    owner = {uid: child for child, ids in groups.items() for uid in ids}
+    if not owner:
+        return {}
+    sums: dict[tuple[int, str], list[int | None]] = {}
+    rows = IndicatorFigure.objects.filter(period=period.code, unit_id__in=list(owner)).values_list(
+        "unit_id", "indicator", "numerator", "denominator"
+    )
+    for uid, code, num, den in rows:
+        key = (owner[uid], code)
+        acc = sums.setdefault(key, [None, None])
+        if num is not None:
+            acc[0] = (acc[0] or 0) + num
+        if den is not None:
+            acc[1] = (acc[1] or 0) + den
+    targets = targets_for(unit=unit, year=period.year)
+    units = Unit.objects.in_bulk(list(groups))
+    out: dict[str, list[Laggard]] = {}
+    for ind in indicators.all_indicators():
+        target = targets.get(ind.code)
+        if target is None:
+            continue
+        found: list[Laggard] = []
+        for child in groups:
+            n, d = sums.get((child, ind.code), [None, None])
+            if n is None:
+                continue
+            row = _row(ind, Sums(n, d, ""), target, with_note=False)
+            if row.met is not False:
+                continue
+            missing = (
+                target.value * Decimal(d or 0) / 100 - n
+                if ind.kind == PERCENT
+                else target.value - n
+            )
+            found.append(Laggard(units[child], row, missing.quantize(Decimal(1))))
+        found.sort(key=lambda lag: (-lag.shortfall, lag.unit.sort_key))
+        out[ind.code] = found
+    return out
+
+
+# -- for the viewer ---------------------------------------------------------------------------
+
+
+def dashboard_units(*, viewer: Viewer) -> list[Unit]:
+    """The units an officer may pick on the dashboard: their scope's top units first, then
+    the units above grassroots under them."""
+    scope = scope_for(viewer)
+    if not scope.is_officer:
+        return []
+    return list(
+        units_in_scope(viewer)
+        .filter(Q(level__is_grassroots=False) | Q(pk__in=scope.unit_ids))
+        .order_by("depth", "sort_key")[:200]
+    )
+
+
+def visible_unit_ids(*, viewer: Viewer, unit_ids: Collection[int]) -> set[int]:
+    """Of these units, those in the viewer's scope today (a unit moved away since keeps its
+    place in the old figures, but its people are no longer the viewer's to list)."""
+    return set(units_in_scope(viewer).filter(pk__in=list(unit_ids)).values_list("pk", flat=True))
+
+
+def evidence_for(*, viewer: Viewer, unit: Unit, period: Period, code: str) -> Evidence | None:
+    """What was counted for `code` in `unit`'s subtree (as it was), kept to the units in the
+    viewer's scope; None for an indicator without a drill-down."""
+    indicator = indicators.get(code)
+    if indicator is None or indicator.evidence is None:
+        return None
+    ids = visible_unit_ids(viewer=viewer, unit_ids=subtree_ids_at(unit=unit, on_date=period.end))
+    return indicator.evidence(period, ids)
