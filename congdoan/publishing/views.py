@@ -18,19 +18,27 @@ from django.views.decorators.http import require_POST
 
 from congdoan.content.models import ProductStatus
 from congdoan.orgs.rules import officer_required
-from congdoan.publishing import oauth, publications, selectors, services
+from congdoan.publishing import oauth, publications, selectors, services, zalo
 from congdoan.publishing.forms import ChoicesForm
 from congdoan.publishing.models import ChannelKind, PublicationStatus
 from congdoan.publishing.rules import can_manage_channels
 
 # The platforms with a connect button: the slug in the URL → (kind, whether it is configured).
-CONNECT = {"facebook": ChannelKind.FACEBOOK_PAGE, "youtube": ChannelKind.YOUTUBE}
+CONNECT = {
+    "facebook": ChannelKind.FACEBOOK_PAGE,
+    "youtube": ChannelKind.YOUTUBE,
+    "zalo": ChannelKind.ZALO_OA,
+}
+# The account kinds whose "reconnect" button goes to a platform (the template's form).
+RECONNECT = {kind: slug for slug, kind in CONNECT.items()}
 _SESSION = "publishing_connect"
 
 
 def _configured(platform: str) -> bool:
     if platform == "facebook":
         return bool(settings.FACEBOOK_APP_ID and settings.FACEBOOK_APP_SECRET)
+    if platform == "zalo":
+        return bool(settings.ZALO_APP_ID and settings.ZALO_APP_SECRET_KEY)
     return bool(settings.GOOGLE_OAUTH_CLIENT_ID and settings.GOOGLE_OAUTH_CLIENT_SECRET)
 
 
@@ -41,7 +49,8 @@ def accounts(request: HttpRequest) -> HttpResponse:
         request,
         "publishing/accounts.html",
         {
-            "accounts": rows,
+            # Each account with the platform its "reconnect" button goes to ("" for none).
+            "accounts": [(a, RECONNECT.get(ChannelKind(a.kind), "")) for a in rows],
             "attention": [a for a in rows if a.needs_reconnect],
             "units": selectors.units_for_channels(viewer=request.user),
             "platforms": [
@@ -74,8 +83,15 @@ def connect(request: HttpRequest, platform: str) -> HttpResponse:
         )
         return redirect("publishing:accounts")
     state = secrets.token_urlsafe(24)
-    request.session[_SESSION] = {"state": state, "unit": unit.pk, "platform": platform}
+    pending = {"state": state, "unit": unit.pk, "platform": platform}
     redirect_uri = _callback_url(request, platform)
+    if platform == "zalo":  # OAuth v4 with PKCE: the verifier waits in the session
+        verifier, challenge = zalo.pkce_pair()
+        request.session[_SESSION] = {**pending, "verifier": verifier}
+        return redirect(
+            zalo.dialog_url(redirect_uri=redirect_uri, state=state, code_challenge=challenge)
+        )
+    request.session[_SESSION] = pending
     if platform == "facebook":
         return redirect(oauth.facebook_dialog_url(redirect_uri=redirect_uri, state=state))
     return redirect(oauth.google_dialog_url(redirect_uri=redirect_uri, state=state))
@@ -104,11 +120,18 @@ def connect_done(request: HttpRequest, platform: str) -> HttpResponse:
         return redirect("publishing:accounts")
     redirect_uri = _callback_url(request, platform)
     try:
-        found = (
-            oauth.facebook_pages(code=code, redirect_uri=redirect_uri)
-            if platform == "facebook"
-            else [oauth.youtube_channel(code=code, redirect_uri=redirect_uri)]
-        )
+        if platform == "zalo":
+            found = [
+                zalo.oa_connection(
+                    code=code,
+                    code_verifier=str(pending.get("verifier") or ""),
+                    oa_id=request.GET.get("oa_id", ""),
+                )
+            ]
+        elif platform == "facebook":
+            found = oauth.facebook_pages(code=code, redirect_uri=redirect_uri)
+        else:
+            found = [oauth.youtube_channel(code=code, redirect_uri=redirect_uri)]
     except oauth.ConnectError as exc:
         messages.error(request, str(exc))
         return redirect("publishing:accounts")

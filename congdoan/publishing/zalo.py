@@ -54,7 +54,7 @@ from congdoan.orgs.models import Unit
 from congdoan.orgs.site import home_unit
 from congdoan.outbox.channels import zalo as zalo_channel
 from congdoan.outbox.errors import ChannelError
-from congdoan.outbox.http import client
+from congdoan.outbox.http import client, json_of, request
 from congdoan.periodic.registry import register_job
 from congdoan.publishing import crypto
 from congdoan.publishing.models import (
@@ -75,6 +75,8 @@ log = logging.getLogger("congdoan.publishing.zalo")
 
 PERMISSION_PATH = "/v4/oa/permission"
 TOKEN_PATH = "/v4/oa/access_token"
+# The OA's own profile (name, id), read with its fresh token to name the connected account.
+OA_INFO_PATH = "/v2.0/oa/getoa"
 # Zalo documents about 25 hours; used when an answer carries no expires_in.
 DEFAULT_EXPIRES_IN = 90000
 CONNECT_MAX_AGE = timedelta(minutes=15)
@@ -197,11 +199,28 @@ def oa_connection(*, code: str, code_verifier: str, oa_id: str) -> Connected:
     access_ends, refresh_ends = _expiries(tokens, timezone.now())
     return Connected(
         external_id=oa_id,
-        display_name=f"Zalo OA {oa_id}",
+        display_name=oa_name(tokens.access_token) or f"Zalo OA {oa_id}",
         credentials=tokens.credentials(),
         access_token_expires_at=access_ends,
         refresh_token_expires_at=refresh_ends,
     )
+
+
+def oa_name(access_token: str) -> str:
+    """The OA's name (``GET /v2.0/oa/getoa`` → ``data.name``), or "" when Zalo does not say:
+    a connection does not fail for want of a name."""
+    try:
+        response = request(
+            "GET",
+            settings.ZALO_OA_API_BASE.rstrip("/") + OA_INFO_PATH,
+            provider="Zalo OA",
+            headers={"access_token": access_token},
+        )
+    except ChannelError:
+        return ""
+    data = json_of(response)
+    info = data.get("data") if data.get("error") == 0 else None
+    return str(info.get("name") or "")[:255] if isinstance(info, dict) else ""
 
 
 def connect_url(*, actor: Any, unit: Unit, redirect_uri: str) -> str:

@@ -1,4 +1,5 @@
-"""Zalo Official Account: the customer-service text message (``POST /v3.0/oa/message/cs``).
+"""Zalo Official Account: the customer-service text message (``POST /v3.0/oa/message/cs``), and
+the posts of a unit's OA (an article and its broadcast to the followers, below).
 
 Zalo answers HTTP 200 with ``{"error": 0, "data": {"message_id": …}}`` or a non-zero error,
 which is final (a user who never followed the OA, a bad token…).
@@ -13,6 +14,15 @@ publishing (the outbox is a layer below it), hence the registration. What is sen
    the source renews it once (`renew`) and the message is sent once more with the new one;
 3. still refused, or a static token refused: a final error that tells the officers to
    reconnect the OA, so the outbox does not retry a message that cannot go.
+
+Posts (a message whose purpose is POST_PURPOSE, queued by congdoan.publishing: the recipient
+is the ChannelAccount's id, the body the post as JSON) go through `send_post`, see its
+docstring: the article API (``/v2.0/article/create`` → a token, ``/v2.0/article/verify`` →
+the article's id) then a broadcast of the article (``/v2.0/oa/message``, a "media" template),
+each step remembered in the message's progress so that a retry never makes a second article
+nor a second broadcast. The shapes follow Zalo's official Java SDK (zaloplatform/
+zalo-java-sdk, src/test/java: CreateNormalArticle, GetArticleId, GetListArticle,
+v3/SendBroadcastMessage) and the error table of developers.zalo.me ("Bảng mã lỗi").
 """
 
 from __future__ import annotations
@@ -21,17 +31,20 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdoan.outbox.channels.accounts import CredentialsRejected, backend, post_of
 from congdoan.outbox.errors import ChannelError, ChannelNotConfigured
-from congdoan.outbox.http import post_json
+from congdoan.outbox.http import is_retryable_status, json_of, post_json, request
 from congdoan.outbox.models import OutboundMessage
 
 SEND_PATH = "/v3.0/oa/message/cs"
 # Zalo OA text messages are limited to 2000 characters.
 MAX_TEXT = 2000
-# Zalo's answers for an access token that is not valid (-216) or has expired (-124).
-TOKEN_ERRORS = frozenset({-216, -124})
+# Zalo's answers for an access token that is not valid (-216) or has expired (-124 from the
+# v4 OAuth server's tokens, -220 "access_token is expired or removed").
+TOKEN_ERRORS = frozenset({-216, -124, -220})
 
 
 @dataclass(frozen=True)
@@ -119,4 +132,236 @@ def send_text(user_id: str, text: str, *, ref: str = "") -> str:
 
 
 def send(message: OutboundMessage) -> str:
+    if message.purpose == POST_PURPOSE:
+        return send_post(message)
     return send_text(message.recipient, message.body, ref=message.ref)
+
+
+# -- posts of a unit's OA: an article, then its broadcast ------------------------------------
+
+# What congdoan.publishing queues a post with (its recipient is then the account's id).
+POST_PURPOSE = "publishing.post"
+ARTICLE_CREATE_PATH = "/v2.0/article/create"
+ARTICLE_VERIFY_PATH = "/v2.0/article/verify"
+ARTICLE_LIST_PATH = "/v2.0/article/getslice"
+BROADCAST_PATH = "/v2.0/oa/message"
+# Zalo's limits on an article: title, author and description.
+TITLE_MAX, AUTHOR_MAX, DESCRIPTION_MAX = 150, 50, 300
+# Try again later: -32 too many calls a minute, -211 out of quota, -214 the article is still
+# being processed, -234 a broadcast asked at night (22:00–6:00).
+RETRY_ERRORS = frozenset({-32, -211, -214, -234})
+# The OA must be connected again: -219 the app was removed or disabled, -223 the OA has not
+# granted this API to the app.
+RECONNECT_ERRORS = frozenset({-219, -223})
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def article_of(post: dict[str, Any]) -> dict[str, Any]:
+    """The body of ``POST /v2.0/article/create`` for a post: a "normal" article, shown, with
+    the cover photo, one text block per paragraph, the other photos and the link to the full
+    version on the public site."""
+    body: list[dict[str, Any]] = [
+        {"type": "text", "content": str(p)} for p in post.get("paragraphs") or [] if str(p)
+    ]
+    for photo in post.get("photos") or []:
+        if isinstance(photo, dict) and photo.get("url"):
+            item = {"type": "image", "url": str(photo["url"])}
+            if photo.get("caption"):
+                item["caption"] = str(photo["caption"])
+            body.append(item)
+    if post.get("link"):
+        body.append(
+            {"type": "text", "content": _("Xem bản đầy đủ: %(link)s") % {"link": post["link"]}}
+        )
+    return {
+        "type": "normal",
+        "title": _clip(str(post.get("title") or ""), TITLE_MAX),
+        "author": _clip(str(post.get("author") or ""), AUTHOR_MAX),
+        "cover": {
+            "cover_type": "photo",
+            "photo_url": str(post.get("cover_url") or ""),
+            "status": "show",
+        },
+        "description": _clip(str(post.get("description") or ""), DESCRIPTION_MAX),
+        "body": body,
+        "status": "show",
+        "comment": "show",
+    }
+
+
+def broadcast_of(article_id: str) -> dict[str, Any]:
+    """The body of ``POST /v2.0/oa/message`` that sends the article to the OA's followers (a
+    "media" template; the target gender 0 is everyone)."""
+    return {
+        "recipient": {"target": {"gender": "0"}},
+        "message": {
+            "attachment": {
+                "type": "template",
+                "payload": {
+                    "template_type": "media",
+                    "elements": [{"media_type": "article", "attachment_id": article_id}],
+                },
+            }
+        },
+    }
+
+
+class _Oa:
+    """One post's calls to the OpenAPI with the account's token, renewed once when refused."""
+
+    def __init__(self, message: OutboundMessage):
+        self.message = message
+        self.account = message.recipient
+        creds = backend().credentials(self.account)  # CredentialsRejected: reconnect first
+        account_id = int(self.account) if self.account.isdigit() else None
+        self.token = ZaloToken(str(creds.get("access_token") or ""), account_id)
+        self.renewed = False
+
+    def _once(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        response = request(
+            method,
+            settings.ZALO_OA_API_BASE.rstrip("/") + path,
+            provider="Zalo OA",
+            headers={"access_token": self.token.access_token},
+            **kwargs,
+        )
+        status = response.status_code
+        data = json_of(response)
+        if is_retryable_status(status) or not data:
+            raise ChannelError(
+                _("Zalo OA: tạm lỗi (HTTP %(status)s); sẽ thử lại sau.") % {"status": status},
+                retryable=True,
+                status=status,
+            )
+        return data
+
+    def api(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        data = self._once(method, path, **kwargs)
+        if data.get("error") in TOKEN_ERRORS and not self.renewed and _source is not None:
+            self.renewed = True
+            renewed = _source.renew(self.token)
+            if renewed is not None and renewed.access_token != self.token.access_token:
+                self.token = renewed
+                data = self._once(method, path, **kwargs)
+        return data
+
+    def fail(self, data: dict[str, Any], what: str) -> ChannelError:
+        """Zalo's refusal (a non-zero `error`) as the outbox's kind of error."""
+        code = data.get("error")
+        detail = str(data.get("message") or _("lỗi không rõ"))[:500]
+        if code in TOKEN_ERRORS or code in RECONNECT_ERRORS:
+            text = _(
+                "Zalo OA: quyền đăng bài của OA đã hết hạn hoặc bị thu hồi (mã %(code)s: "
+                "%(detail)s). Cán bộ cần kết nối lại Zalo OA ở trang Kênh xuất bản."
+            ) % {"code": code, "detail": detail}
+            backend().rejected(self.account, text)
+            return CredentialsRejected(text)
+        if code in RETRY_ERRORS:
+            return ChannelError(
+                _(
+                    "Zalo OA: đang giới hạn hoặc chưa xử lý xong (mã %(code)s: %(detail)s); "
+                    "sẽ thử lại sau."
+                )
+                % {"code": code, "detail": detail},
+                retryable=True,
+            )
+        return ChannelError(
+            _("Zalo OA từ chối %(what)s (mã %(code)s: %(detail)s).")
+            % {"what": what, "code": code, "detail": detail}
+        )
+
+
+def _data(answer: dict[str, Any]) -> dict[str, Any]:
+    inner = answer.get("data")
+    return inner if isinstance(inner, dict) else {}
+
+
+def _found_article(oa: _Oa, title: str) -> dict[str, Any]:
+    """The OA's recent article with exactly this title (an earlier attempt made it and never
+    heard back), or {}."""
+    answer = oa.api(
+        "GET", ARTICLE_LIST_PATH, params={"offset": "0", "limit": "10", "type": "normal"}
+    )
+    if answer.get("error") != 0:
+        raise oa.fail(answer, _("danh sách bài viết"))
+    for item in _data(answer).get("medias") or []:
+        if isinstance(item, dict) and item.get("title") == title and item.get("id"):
+            return item
+    return {}
+
+
+def send_post(message: OutboundMessage) -> str:
+    """Post the article (once) and broadcast it (once); return the article's id.
+
+    Steps, each saved in the message's progress before the next: ``create_sent_at`` (asked),
+    ``token`` (Zalo took it), ``article_id`` and ``link`` (verified), ``broadcast_sent_at``
+    (asked), ``broadcast_id`` (sent). A retry after a lost answer looks the article up by its
+    title instead of creating it again, and never sends a broadcast whose answer was lost a
+    second time (followers would get it twice): the publication says so instead.
+    """
+    post = post_of(message)
+    accounts = backend()
+    oa = _Oa(message)
+    progress = dict(accounts.progress_get(message))
+
+    def save(**changes: Any) -> None:
+        progress.update(changes)
+        accounts.progress_save(message, dict(progress))
+
+    article = article_of(post)
+    if not progress.get("article_id"):
+        if not progress.get("token") and progress.get("create_sent_at"):
+            found = _found_article(oa, article["title"])
+            if found:
+                save(article_id=str(found["id"]), link=str(found.get("link") or ""))
+        if not progress.get("article_id") and not progress.get("token"):
+            if not article["cover"]["photo_url"]:
+                raise ChannelError(_("Zalo OA: bài viết cần một ảnh bìa."))
+            save(create_sent_at=timezone.now().isoformat())
+            answer = oa.api("POST", ARTICLE_CREATE_PATH, json=article)
+            if answer.get("error") != 0:
+                save(create_sent_at="")  # Zalo answered that it made nothing
+                raise oa.fail(answer, _("bài viết"))
+            token = str(_data(answer).get("token") or "")
+            if not token:
+                raise ChannelError(_("Zalo OA: câu trả lời không có mã xử lý bài viết"))
+            save(token=token)
+        if not progress.get("article_id"):
+            answer = oa.api("POST", ARTICLE_VERIFY_PATH, json={"token": progress["token"]})
+            if answer.get("error") != 0:
+                raise oa.fail(answer, _("bài viết"))
+            article_id = str(_data(answer).get("id") or "")
+            if not article_id:
+                raise ChannelError(
+                    _("Zalo OA: bài viết chưa có mã; sẽ thử lại sau."), retryable=True
+                )
+            save(article_id=article_id)
+    article_id = str(progress["article_id"])
+    if not post.get("broadcast") or progress.get("broadcast_id"):
+        return article_id
+    if progress.get("broadcast_sent_at"):
+        save(
+            note=_(
+                "Đã đăng bài viết; không rõ tin gửi tới người quan tâm đã đi chưa (mất câu trả "
+                "lời của Zalo), nên không gửi lại để tránh gửi hai lần."
+            )
+        )
+        return article_id
+    save(broadcast_sent_at=timezone.now().isoformat())
+    answer = oa.api("POST", BROADCAST_PATH, json=broadcast_of(article_id))
+    if answer.get("error") != 0:
+        save(broadcast_sent_at="")
+        error = oa.fail(answer, _("tin gửi tới người quan tâm"))
+        text = _(
+            "Bài viết đã đăng trên Zalo OA (mã %(id)s) nhưng chưa gửi được tới người quan "
+            "tâm: %(error)s"
+        ) % {"id": article_id, "error": error}
+        if isinstance(error, CredentialsRejected):
+            raise CredentialsRejected(text) from error
+        raise ChannelError(text, retryable=error.retryable) from error
+    save(broadcast_id=str(_data(answer).get("message_id") or "sent"))
+    return article_id
