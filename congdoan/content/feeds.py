@@ -46,7 +46,7 @@ class SiteNewsFeed(Feed):
         return item.summary
 
     def item_link(self, item: Product) -> str:
-        return reverse("content_public:product", args=[item.unit.code, item.slug])
+        return item.get_absolute_url()
 
     def item_pubdate(self, item: Product) -> datetime | None:
         return item.published_at

@@ -23,6 +23,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -268,6 +269,11 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        """The product's page on the public site (a path; it answers only while the product is
+        `is_public_visible`). Every link to the page is built here."""
+        return reverse("content_public:product", args=[self.unit.code, self.slug])
+
     @property
     def is_public_visible(self) -> bool:
         return self.status == ProductStatus.PUBLISHED and self.sharing == Sharing.PUBLIC
@@ -290,6 +296,13 @@ class ProductMedia(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     caption = models.CharField(_("chú thích"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # Other files made from this one, each {"name": storage name, "content_type", "size"}
+    # (+ "width", "height" for a photo's smaller sizes, media.py; an audio bulletin's other
+    # format, audio.py). Removed with the media. Empty for what was stored before them.
+    variants = models.JSONField(default=list, blank=True, editable=False)
+    duration_seconds = models.PositiveIntegerField(
+        _("thời lượng (giây)"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -383,6 +396,34 @@ class ProductViewDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.day}: {self.views}"
+
+
+class ProductRead(models.Model):
+    """A signed-in member opened a public product's page: the plan's evidence that a product
+    "reached" a member (issue 15). One row per (member, product), the day of the first read;
+    later reads change nothing. Written by `view_counts.product_read_record`; read only as
+    counts and member ids by selectors (`reader_member_ids`), never shown per person to
+    anyone (docs/decisions/0001-content-foundation.md, "Who read what")."""
+
+    member = models.ForeignKey(
+        "orgs.Member", on_delete=models.CASCADE, related_name="content_reads", editable=False
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="reads", editable=False
+    )
+    first_read_on = models.DateField(default=timezone.localdate, editable=False)
+
+    class Meta:
+        ordering = ["product", "first_read_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "product"], name="content_read_member_product"
+            ),
+        ]
+        indexes = [models.Index(fields=["first_read_on", "product"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} read {self.product_id} on {self.first_read_on}"
 
 
 # The e-bulletin's and the calendar's models, registered with this app (models_bulletin.py).

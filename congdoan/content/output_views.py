@@ -180,7 +180,7 @@ def podcast(request: HttpRequest, unit_code: str) -> HttpResponse:
         media = bulletin_media(product)
         if media is None:
             continue
-        page = _absolute(reverse("content_public:product", args=[product.unit.code, product.slug]))
+        page = _absolute(product.get_absolute_url())
         feed.add_item(
             title=product.title,
             link=page,

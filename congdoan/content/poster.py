@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fontTools.ttLib import TTFont
@@ -195,8 +194,7 @@ def poster_capacity(product: Product, text: str, *, size: float, layout: Layout)
 
 def product_url(product: Product) -> str:
     """The product's public page, absolute: what the QR code holds."""
-    path = reverse("content_public:product", args=[product.unit.code, product.slug])
-    return settings.SITE_URL.rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + product.get_absolute_url()
 
 
 def qr_svg(url: str) -> bytes:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 
 from congdoan.content import selectors
 from congdoan.content.models import MediaKind, Product, ProductMedia, Theme
-from congdoan.content.view_counts import product_view_record
+from congdoan.content.view_counts import product_read_record, product_view_record
 from congdoan.orgs.models import Unit
 
 PER_PAGE = 20
@@ -83,7 +83,7 @@ def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpRespo
     cover = product.cover
     if cover is not None and cover.kind != MediaKind.PHOTO:
         cover = None
-    canonical = absolute(product_url(product))
+    canonical = absolute(product.get_absolute_url())
     context: dict[str, Any] = {
         "product": product,
         # Sorted here: the themes came with the product (selectors._base prefetches them).
@@ -95,6 +95,7 @@ def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpRespo
     }
     response = render(request, "content/public/product.html", context)
     product_view_record(request=request, product_id=product.pk)
+    product_read_record(request=request, product_id=product.pk)  # a member's read: issue 15
     return response
 
 
@@ -110,7 +111,3 @@ def product_photo(request: HttpRequest, unit_code: str, slug: str, media_id: int
     except OSError as error:
         raise Http404 from error
     return FileResponse(handle, content_type=media.content_type or "image/jpeg")
-
-
-def product_url(product: Product) -> str:
-    return reverse("content_public:product", args=[product.unit.code, product.slug])

@@ -4,11 +4,14 @@
   (404 outside what they may see), `versions`, `comments`, `shared_library` (what other units
   share, found without diacritics), `digital_share` (the plan's indicator);
 - the public site: `public_products`, `public_product` (published and public only);
-- `themes`: the seven themes, in the plan's order.
+- `themes`: the seven themes, in the plan's order;
+- the plan's reports (issue 15): `reader_member_ids` (members who read policy or news
+  products in a window: ids only, never shown per person on a page).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,6 +22,8 @@ from congdoan.content import rules
 from congdoan.content.models import (
     Product,
     ProductComment,
+    ProductKind,
+    ProductRead,
     ProductStatus,
     ProductVersion,
     Theme,
@@ -209,3 +214,29 @@ def digital_share(*, viewer: Viewer, year: int) -> DigitalShare:
         total=sum(r.total for r in rows),
         rows=rows,
     )
+
+
+#: What "a member was reached" counts: reading a news item or a policy explainer.
+READ_KINDS: tuple[str, ...] = (ProductKind.NEWS, ProductKind.EXPLAINER)
+
+
+def reader_member_ids(
+    *,
+    start: date,
+    end: date,
+    unit_ids: Iterable[int] | None = None,
+    kinds: Iterable[str] = READ_KINDS,
+) -> QuerySet[ProductRead, int]:
+    """The distinct ids of the members who first read a policy or news product (READ_KINDS)
+    between `start` and `end` (both included) on the public site while signed in; with
+    `unit_ids`, only members of those units (the members' own units, not their subtrees).
+
+    For the plan's aggregates (issue 15: members reached), not for a page: who read what is
+    never shown per person (docs/decisions/0001-content-foundation.md). A read counts on the
+    day of the member's first read of that product; reading it again later adds nothing."""
+    reads = ProductRead.objects.filter(
+        first_read_on__gte=start, first_read_on__lte=end, product__kind__in=list(kinds)
+    )
+    if unit_ids is not None:
+        reads = reads.filter(member__unit_id__in=list(unit_ids))
+    return reads.order_by().values_list("member_id", flat=True).distinct()

@@ -23,7 +23,7 @@ class ProductSitemap(Sitemap):
         return selectors.public_products(limit=None)
 
     def location(self, item: Product) -> str:
-        return reverse("content_public:product", args=[item.unit.code, item.slug])
+        return item.get_absolute_url()
 
     def lastmod(self, item: Product) -> datetime | None:
         return item.corrected_at or item.published_at

@@ -13,6 +13,13 @@ Steps of `product_view_record` (called by the public product page):
 4. that first view adds one to ProductViewDay (update with F(), else insert; an insert that
    lost the race becomes the update) and to Product.view_count, in one transaction.
 Any error is logged and swallowed: counting never breaks or slows the page for a reader.
+
+Reads by signed-in members (`product_read_record`) are another matter: the plan's "reached"
+figure needs to know that a member read a product. A signed-in user who is a `Member` opening
+a public product's page writes one `ProductRead(member, product, first_read_on)`, once: an
+`INSERT … ON CONFLICT DO NOTHING` (bulk_create with ignore_conflicts), skipped altogether for
+a day after it by a cache key, so a member reading again costs one cache look-up. No page
+shows who read what; selectors give counts and member ids to the plan's reports only.
 """
 
 from __future__ import annotations
@@ -29,8 +36,9 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from congdoan.content.models import Product, ProductViewDay
+from congdoan.content.models import Product, ProductRead, ProductViewDay
 from congdoan.core.request_context import client_ip
+from congdoan.orgs.models import Member
 
 logger = logging.getLogger(__name__)
 
@@ -97,4 +105,29 @@ def product_view_record(*, request: HttpRequest, product_id: int) -> bool:
         return True
     except Exception:
         logger.exception("content: could not count a view of product %s", product_id)
+        return False
+
+
+READ_REMEMBERED_FOR = timedelta(days=1)
+
+
+def product_read_record(*, request: HttpRequest, product_id: int) -> bool:
+    """Note that the signed-in member read the product (kept from the first time on); True
+    when the read was noted. Anonymous readers and users who are not members are not."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or request.method != "GET":
+        return False
+    try:
+        key = f"content:read:{user.pk}:{product_id}"
+        if not cache.add(key, 1, timeout=int(READ_REMEMBERED_FOR.total_seconds())):
+            return False  # recorded (or found not a member) within the day
+        member_id = Member.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+        if member_id is None:
+            return False
+        ProductRead.objects.bulk_create(
+            [ProductRead(member_id=member_id, product_id=product_id)], ignore_conflicts=True
+        )
+        return True
+    except Exception:
+        logger.exception("content: could not record a read of product %s", product_id)
         return False

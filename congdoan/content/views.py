@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdoan.content import calendar, rules, selectors, services
+from congdoan.content import calendar, hooks, rules, selectors, services
 from congdoan.content.diff import version_diff
 from congdoan.content.forms import (
     CommentForm,
@@ -255,6 +255,9 @@ def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dic
         "comment_form": forms.get("comment_form") or CommentForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(),
+        # what other apps add (publishing's channels, reach figures): content.hooks
+        "extra_links": hooks.product_links(request.user, product),
+        "panels": hooks.product_panels(request.user, product),
     }
 
 

@@ -338,3 +338,9 @@ def test_the_product_page_weighs_under_60_kb_compressed(client, cast):
         len(gzip.compress(s)) for s in _stylesheets(html.decode())
     )
     assert total < 60 * 1024, total
+
+
+def test_a_product_knows_its_public_address(cast: Any) -> None:
+    product = make_product(cast.unit_a, "Dia chi cong khai")
+    assert product.get_absolute_url() == product_url(product)
+    assert product_url(product) == f"/tin/{cast.unit_a.code}/{product.slug}/"
