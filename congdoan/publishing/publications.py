@@ -6,25 +6,34 @@ officers at once find the first and post nothing more. The outbox sends, retries
 policy and logs each attempt; its signals bring the outcome back here (`_on_sent`,
 `_on_failed`). `publish_to_chosen` is content's on-published hook: the accounts an officer
 ticked on /xuat-ban/<product>/ are posted to when the product is published.
+
+A Zalo OA account gets an article (the full version, its photos, the link to the public page)
+and a broadcast of it to the OA's followers, through the outbox's Zalo channel
+(`congdoan.outbox.channels.zalo.send_post`); what it has done so far (the article's token and
+id, the broadcast) is kept in the publication's `progress`, so no migration was needed.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
+import nh3
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.dispatch import receiver
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdoan.audit.services import audit_record
 from congdoan.content.models import MediaKind, Product, ProductMedia, ProductVersion
+from congdoan.outbox.channels.zalo import POST_PURPOSE
 from congdoan.outbox.models import OutboundMessage
 from congdoan.outbox.services import message_enqueue, message_retry
 from congdoan.outbox.signals import message_failed, message_sent
@@ -40,11 +49,20 @@ from congdoan.publishing.models import (
 log = logging.getLogger("congdoan.publishing")
 
 # The outbox channel that posts for each kind of account.
-OUTBOX_CHANNEL = {ChannelKind.FACEBOOK_PAGE: "facebook", ChannelKind.YOUTUBE: "youtube"}
-PURPOSE = "publishing.post"
+OUTBOX_CHANNEL = {
+    ChannelKind.FACEBOOK_PAGE: "facebook",
+    ChannelKind.YOUTUBE: "youtube",
+    ChannelKind.ZALO_OA: "zalo",
+}
+# The outbox's Zalo channel tells a post from a reply to a worker by this purpose.
+PURPOSE = POST_PURPOSE
 REF = "publishing.publication:"
 # Facebook schedules a post 10 minutes to 75 days ahead.
 FACEBOOK_SCHEDULE_MIN = timedelta(minutes=10)
+# Photos of a Zalo article's body besides its cover.
+ZALO_PHOTOS_MAX = 10
+# Where a paragraph of the full version ends (content's sanitised HTML: richtext.py).
+_BLOCK_END = re.compile(r"</(p|h[2-4]|li|blockquote|tr|figcaption)>|<br\s*/?>", re.IGNORECASE)
 
 
 class NotPublishable(Exception):
@@ -79,6 +97,51 @@ def _media(product: Product, kind: str) -> ProductMedia | None:
     return ProductMedia.objects.filter(product=product, kind=kind).order_by("order", "pk").first()
 
 
+def _photo_url(product: Product, media: ProductMedia) -> str:
+    path = reverse("content_public:product_photo", args=[product.unit.code, product.slug, media.pk])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _paragraphs(body: str) -> list[str]:
+    """The full version's paragraphs as plain text. (content.richtext.html_to_text does the
+    same, but publishing may read only content's models: the import contract.)"""
+    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", body or "")
+    text = html.unescape(nh3.clean(marked, tags=set()))
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+def zalo_post(product: Product) -> dict[str, Any]:
+    """A Zalo OA article of the product and its broadcast: Zalo fetches the cover and photos
+    from their public addresses, so the product must be public and have a photo."""
+    link = public_url(product)
+    cover = _media(product, MediaKind.PHOTO)
+    if not link:
+        raise NotPublishable(
+            _(
+                "Zalo OA chỉ đăng được sản phẩm đã đăng và chia sẻ công khai (Zalo lấy ảnh và "
+                "bài đầy đủ từ trang công khai)."
+            )
+        )
+    if cover is None or not cover.file:
+        raise NotPublishable(_("Bài viết trên Zalo OA cần một ảnh bìa: hãy thêm ảnh cho sản phẩm."))
+    paragraphs = _paragraphs(product.body) or [product.summary.strip() or product.title]
+    others = (
+        ProductMedia.objects.filter(product=product, kind=MediaKind.PHOTO)
+        .exclude(pk=cover.pk)
+        .order_by("order", "pk")[:ZALO_PHOTOS_MAX]
+    )
+    return {
+        "title": product.title,
+        "author": product.unit.name,
+        "description": product.summary.strip() or paragraphs[0],
+        "cover_url": _photo_url(product, cover),
+        "paragraphs": paragraphs,
+        "photos": [{"url": _photo_url(product, m), "caption": m.caption} for m in others],
+        "link": link,
+        "broadcast": True,
+    }
+
+
 def post_body(product: Product, account: ChannelAccount) -> dict[str, Any]:
     """What the channel posts: the short version ("Nhanh, Ngắn") and the link to the full one."""
     link = public_url(product)
@@ -102,6 +165,8 @@ def post_body(product: Product, account: ChannelAccount) -> dict[str, Any]:
             "video_path": video.file.name,
             "content_type": video.content_type or "video/*",
         }
+    if account.kind == ChannelKind.ZALO_OA:
+        return zalo_post(product)
     raise NotPublishable(_("Loại kênh này chưa đăng bài được."))
 
 
@@ -236,11 +301,15 @@ def _on_sent(sender: Any, message: OutboundMessage, **kwargs: Any) -> None:
     publication = _publication_of(message)
     if publication is None:
         return
+    progress = publication.progress or {}
     Publication.objects.filter(pk=publication.pk).update(
         status=PublicationStatus.PUBLISHED,
         remote_id=message.provider_id,
-        remote_url=remote_url(publication.kind, message.provider_id),
-        last_answer="",
+        # Zalo's article link comes with its answers (progress), the others are built.
+        remote_url=str(progress.get("link") or "")[:500]
+        or remote_url(publication.kind, message.provider_id),
+        # A step the channel could not confirm (a Zalo broadcast whose answer was lost).
+        last_answer=str(progress.get("note") or ""),
         published_at=message.sent_at or timezone.now(),
         updated_at=timezone.now(),
     )
