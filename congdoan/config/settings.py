@@ -430,6 +430,11 @@ GOOGLE_OAUTH_TOKEN_URL = env_str("GOOGLE_OAUTH_TOKEN_URL", "https://oauth2.googl
 YOUTUBE_API_BASE = env_str("YOUTUBE_API_BASE", "https://www.googleapis.com")
 # Bytes per PUT of a resumable upload (a multiple of 256 KiB, as YouTube requires).
 YOUTUBE_UPLOAD_CHUNK_BYTES = env_int("YOUTUBE_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024)
+# Reach figures (congdoan/publishing/metrics, docs/publishing.md "Reach"): this often, the
+# figures of each post of the last REACH_FETCH_DAYS days are read from Facebook, YouTube and
+# Zalo OA (older posts keep their last figures).
+REACH_FETCH_EVERY_MINUTES = env_int("REACH_FETCH_EVERY_MINUTES", 360)
+REACH_FETCH_DAYS = env_int("REACH_FETCH_DAYS", 30)
 
 # --- feedback channels ---
 # Zalo Official Account (https://developers.zalo.me): webhook signature and send API.

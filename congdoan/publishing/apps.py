@@ -18,13 +18,14 @@ class PublishingConfig(AppConfig):
     def ready(self) -> None:
         from congdoan.content import hooks  # lazy: imports models (app loading)
         from congdoan.outbox.channels import accounts  # lazy: imports models (app loading)
-        from congdoan.publishing import backend, publications, zalo  # lazy: models (app loading)
+        from congdoan.publishing import backend, metrics, publications, zalo  # lazy: app loading
 
         # The outbox's Facebook and YouTube channels read credentials here; its signals bring
         # each post's outcome back (publications.py registers its receivers on import).
         accounts.register_backend(backend.BACKEND)
         # Zalo OA: the outbox's token source (the units' accounts) and the refresh job.
         zalo.register()
+        metrics.register()  # reach figures: the job, and the figures for content's pages
         hooks.register_on_published(publications.publish_to_chosen)
         from congdoan.publishing.rules import can_manage_channels  # lazy: app loading
 

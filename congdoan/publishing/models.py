@@ -166,3 +166,7 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} → {self.account_name} ({self.status})"
+
+
+# The reach figures of each publication, registered with this app (models_metrics.py).
+from congdoan.publishing import models_metrics  # noqa: E402, F401

@@ -30,7 +30,7 @@ from congdoan.outbox.http import json_of, request
 from congdoan.publishing.models import AccountStatus, ChannelAccount
 from congdoan.publishing.services import account_mark, credentials_save
 
-FACEBOOK_SCOPES = "pages_show_list,pages_read_engagement,pages_manage_posts"
+FACEBOOK_SCOPES = "pages_show_list,pages_read_engagement,pages_read_insights,pages_manage_posts"
 GOOGLE_SCOPES = (
     "https://www.googleapis.com/auth/youtube.upload "
     "https://www.googleapis.com/auth/youtube.readonly"

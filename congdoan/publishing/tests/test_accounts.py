@@ -131,7 +131,10 @@ def test_an_officer_connects_the_unit_s_facebook_page_with_facebook_login(
     answer = officer.post("/xuat-ban/kenh/ket-noi/facebook/", {"unit": cast.unit_a.code})
     assert answer.status_code == 302 and answer["Location"].startswith(graph.url + "/dialog/oauth")
     query = parse_qs(urlsplit(answer["Location"]).query)
-    assert query["scope"] == ["pages_show_list,pages_read_engagement,pages_manage_posts"]
+    # pages_read_insights: the reach figures (publishing/metrics) read the post insights
+    assert query["scope"] == [
+        "pages_show_list,pages_read_engagement,pages_read_insights,pages_manage_posts"
+    ]
     done = officer.get(
         "/xuat-ban/kenh/ket-noi/facebook/xong/", {"code": "good-code", "state": query["state"][0]}
     )
