@@ -541,3 +541,16 @@ if LIBRARY_MAX_BYTES > UPLOAD_MAX_BYTES:
 # Activities (congdoan/activities): a unit whose fanpage carried no post for more than this many
 # days is flagged silent and does not count as an active fanpage.
 ACTIVITIES_SILENT_AFTER_DAYS = env_int("ACTIVITIES_SILENT_AFTER_DAYS", 30)
+
+# Reports (congdoan/reports, docs/plan.md "Reports"): a six-month or annual report is due this
+# many days after the last day of its period (negative: before it; the federation's custom here is
+# 10 days for a half-year, 10/7 and 10/1, and 15 days for the year, 15/1); officers are reminded
+# this many days before the deadline by the periodic job, which runs this often.
+REPORTS_DUE_DAYS_AFTER_END = {
+    "half": env_int("REPORTS_HALF_DUE_DAYS", 10),
+    "year": env_int("REPORTS_YEAR_DUE_DAYS", 15),
+}
+REPORTS_REMIND_DAYS_BEFORE = env_int("REPORTS_REMIND_DAYS_BEFORE", 7)
+REPORTS_REMIND_EVERY_MINUTES = env_int("REPORTS_REMIND_EVERY_MINUTES", 60)
+# The place written on the date line of an exported report ("Phú Xuyên, ngày … tháng … năm …").
+REPORTS_PLACE = env_str("REPORTS_PLACE", "Phú Xuyên")
