@@ -258,12 +258,14 @@ class Laggard:
 
 
 def laggards(
-    *, unit: Unit, period: Period, visible: Collection[int] | None = None
+    *, unit: Unit, period: Period, viewer: Viewer = None, scoped: bool = False
 ) -> dict[str, list[Laggard]]:
     """Indicator → the units directly under `unit` (as the tree was) that miss its target,
-    the largest shortfall first. One query for every stored row of the subtree."""
+    the largest shortfall first (with `scoped`, only those in the viewer's scope today). One
+    query for every stored row of the subtree."""
     groups = children_at(unit=unit, on_date=period.end)
-    if visible is not None:
+    if scoped:
+        visible = visible_unit_ids(viewer=viewer, unit_ids=list(groups))
         groups = {c: ids for c, ids in groups.items() if c in visible}
     owner = {uid: child for child, ids in groups.items() for uid in ids}
     if not owner:
@@ -325,6 +327,10 @@ def visible_unit_ids(*, viewer: Viewer, unit_ids: Collection[int]) -> set[int]:
     """Of these units, those in the viewer's scope today (a unit moved away since keeps its
     place in the old figures, but its people are no longer the viewer's to list)."""
     return set(units_in_scope(viewer).filter(pk__in=list(unit_ids)).values_list("pk", flat=True))
+
+
+def subtree_at(*, unit: Unit, period: Period) -> set[int]:
+    return subtree_ids_at(unit=unit, on_date=period.end)
 
 
 def evidence_for(*, viewer: Viewer, unit: Unit, period: Period, code: str) -> Evidence | None:

@@ -1,0 +1,154 @@
+"""The targets dashboard: scoped to the viewer, light, and honest about missing data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.test import Client
+
+from congdoan.plan import services
+from congdoan.plan.charts import trend_svg
+from congdoan.plan.models import IndicatorFigure, Source
+from congdoan.plan.periods import year_to_month
+
+
+def _figures(cast: Any) -> None:
+    plan = services.plan_create(
+        actor=None, unit=cast.district, title="Kế hoạch truyền thông", year_from=2023, year_to=2028
+    )
+    services.target_set(actor=None, plan=plan, indicator="members_reached", value=90)
+    for unit, n in ((cast.unit_a, 95), (cast.unit_b, 40)):
+        IndicatorFigure.objects.create(
+            indicator="members_reached",
+            unit=unit,
+            period="2025",
+            numerator=n,
+            denominator=100,
+            source=Source.IMPORTED,
+        )
+
+
+def test_the_district_officer_sees_every_indicator_and_the_unit_that_pulls_down(
+    cast: Any, client_of: Any
+) -> None:
+    _figures(cast)
+    page = client_of(cast.district_officer).get("/chi-tieu/?unit=PX&period=2025")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "67,5 %" in html  # (95 + 40) / 200
+    assert "chưa đạt" in html
+    assert "Công đoàn Công ty Điện tử B" in html  # B pulls it down (40 %)
+    assert "chưa có dữ liệu" in html  # the indicators with nothing stored
+    assert "Chưa có nguồn dữ liệu" in html  # false information: no monitoring yet
+    assert "số liệu nhập từ sổ sách" in html
+
+
+def test_an_officer_of_unit_b_sees_only_b(cast: Any, client_of: Any) -> None:
+    _figures(cast)
+    b = client_of(cast.officer_b)
+    own = b.get("/chi-tieu/?period=2025")
+    assert own.status_code == 200
+    html = own.content.decode()
+    assert "40 %" in html and "Công ty Điện tử B" in html
+    assert "Công ty May A" not in html
+    assert b.get("/chi-tieu/?unit=PX&period=2025").status_code == 404
+    assert b.get("/chi-tieu/?unit=PX-A&period=2025").status_code == 404
+    assert b.get("/chi-tieu/members_reached/?unit=PX-A").status_code == 404
+    assert b.get("/chi-tieu/members_reached/bieu-do.svg?unit=PX-A").status_code == 404
+
+
+def test_members_and_anonymous_visitors_are_kept_out(cast: Any, client_of: Any) -> None:
+    assert client_of(cast.member_user).get("/chi-tieu/").status_code in (302, 403)
+    assert Client().get("/chi-tieu/").status_code == 302
+
+
+def test_a_period_that_does_not_exist_is_said_and_this_year_shown(
+    cast: Any, client_of: Any
+) -> None:
+    page = client_of(cast.district_officer).get("/chi-tieu/?unit=PX&period=2025H3")
+    assert page.status_code == 200
+    assert "không tồn tại" in page.content.decode()
+
+
+def test_the_indicator_page_lists_the_evidence_within_the_viewers_scope(
+    cast: Any, client_of: Any
+) -> None:
+    from congdoan.plan.tests.test_indicators import _document
+
+    _document(cast.unit_a, 1, status="ready", text="x", title="Tài liệu của A")
+    _document(cast.unit_b, 2, status="ready", text="x", title="Tài liệu của B")
+    url = "/chi-tieu/documents_digitised/?period=2025&unit="
+    district = client_of(cast.district_officer).get(url + "PX").content.decode()
+    assert "Tài liệu của A" in district and "Tài liệu của B" in district
+    own = client_of(cast.officer_b).get(url + "PX-B").content.decode()
+    assert "Tài liệu của B" in own and "Tài liệu của A" not in own
+
+
+def test_unknown_indicator_is_404(cast: Any, client_of: Any) -> None:
+    assert client_of(cast.district_officer).get("/chi-tieu/khong-co/").status_code == 404
+
+
+def test_the_trend_is_an_svg_chart_by_month(cast: Any, client_of: Any) -> None:
+    for month, n in ((1, 10), (2, 30), (3, 60)):
+        IndicatorFigure.objects.create(
+            indicator="members_reached",
+            unit=cast.unit_a,
+            period=year_to_month(2025, month).code,
+            numerator=n,
+            denominator=100,
+        )
+    svg = trend_svg(unit=cast.district, code="members_reached", year=2025, today=date(2025, 3, 15))
+    assert svg.startswith("<svg") and "<script" not in svg
+    assert "T1 10" in svg and "T3 60" in svg
+    answer = client_of(cast.district_officer).get(
+        "/chi-tieu/members_reached/bieu-do.svg?unit=PX&year=2025"
+    )
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("image/svg+xml")
+
+
+def test_live_data_does_not_overwrite_an_imported_closed_period_unless_chosen(
+    cast: Any, client_of: Any
+) -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from congdoan.content.models import Product, ProductStatus
+
+    IndicatorFigure.objects.create(
+        indicator="digital_share",
+        unit=cast.unit_a,
+        period="2024",
+        numerator=7,
+        denominator=10,
+        source=Source.IMPORTED,
+    )
+    Product.objects.create(
+        unit=cast.unit_a,
+        title="SP",
+        slug="sp",
+        status=ProductStatus.PUBLISHED,
+        published_at=timezone.make_aware(datetime(2024, 5, 1)),
+        is_digital=False,
+    )
+    from congdoan.plan.periods import parse_period
+
+    services.refresh_figures(period=parse_period("2024"), today=date(2026, 1, 10))
+    row = IndicatorFigure.objects.get(indicator="digital_share", unit=cast.unit_a, period="2024")
+    assert (row.numerator, row.denominator, row.source) == (7, 10, "imported")
+    page = client_of(cast.district_officer).get("/chi-tieu/?unit=PX&period=2024")
+    assert "Tính lại từ dữ liệu trên hệ thống" in page.content.decode()
+    done = client_of(cast.district_officer).post(
+        "/chi-tieu/tinh-lai/", {"unit": "PX", "period": "2024"}
+    )
+    assert done.status_code == 302
+    row.refresh_from_db()
+    assert (row.numerator, row.denominator, row.source) == (0, 1, "live")
+    assert (
+        client_of(cast.officer_b)
+        .post("/chi-tieu/tinh-lai/", {"unit": "PX", "period": "2024"})
+        .status_code
+        == 404
+    )
