@@ -52,7 +52,7 @@ def people(cast: Any) -> dict[str, Any]:
     }
 
 
-SHEET = [
+SHEET: list[list[Any]] = [
     ["DANH SÁCH ĐẠI BIỂU DỰ HỘI NGHỊ"],
     ["Ngày 10/4/2026"],
     ["STT", "Họ và tên", "Số thẻ đoàn viên", "Số điện thoại", "Ký tên"],

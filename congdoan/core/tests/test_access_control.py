@@ -191,7 +191,56 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
         sharing="unit",
         published_at=timezone.now(),
     )
+    # Unit B's activities, good example, training and press (congdoan/activities).
+    activity = _make(
+        "activities.Activity",
+        pk=900101,
+        unit=b,
+        kind="conference",
+        title="Hội nghị riêng của đơn vị B",
+        held_on=timezone.localdate(),
+    )
+    example = _make(
+        "activities.GoodExample",
+        pk=900102,
+        unit=b,
+        kind="model",
+        title="Mô hình riêng của đơn vị B",
+        submitted_on=timezone.localdate(),
+        holder=b.parent,
+    )
+    course = _make(
+        "activities.Course", pk=900103, unit=b, title="Lớp tập huấn riêng của B", topic="press"
+    )
+    session = None
+    training_row = None
+    if course is not None:
+        session = _make(
+            "activities.TrainingSession",
+            pk=900104,
+            course=course,
+            unit=b,
+            held_on=timezone.localdate(),
+        )
+        training_row = _make(
+            "activities.TrainingAttendance", pk=900105, session=session, member=secret
+        )
+    press = _make(
+        "activities.PressItem",
+        pk=900106,
+        unit=b,
+        kind="coverage",
+        outlet="Báo riêng",
+        title="Bài báo riêng về đơn vị B",
+        happened_on=timezone.localdate(),
+    )
     values: dict[str, Any] = {
+        "activity": activity.pk if activity else UNKNOWN,
+        "example": example.pk if example else UNKNOWN,
+        "course": course.pk if course else UNKNOWN,
+        "session": session.pk if session else UNKNOWN,
+        "training_row": training_row.pk if training_row else UNKNOWN,
+        "press": press.pk if press else UNKNOWN,
         "unit_code": b.code,
         "product_slug": product.slug if product else "khongcogi",
         "qr_token": b.qr_token,
@@ -214,6 +263,7 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
         markers += [document.original_name, document.title]
     if product is not None:
         markers += [product.title, product.summary]
+    markers += [x.title for x in (activity, example, course, press) if x is not None]
     concern_markers = []
     if concern is not None:
         concern_markers = [concern.text, concern.contact_name, "0987111222"]
@@ -236,6 +286,13 @@ VALUE_RULES: list[tuple[str, str, str]] = [
     ("", "qr_token", "qr_token"),
     ("", "member_id", "member"),
     ("", "app_label", "=orgs"),  # the admin's app index
+    ("hoat-dong/", "activity_id", "activity"),
+    ("hoat-dong/", "example_id", "example"),
+    ("hoat-dong/", "action", "=chuyen"),
+    ("hoat-dong/", "course_id", "course"),
+    ("hoat-dong/", "session_id", "session"),
+    ("hoat-dong/", "row_id", "training_row"),
+    ("hoat-dong/", "press_id", "press"),
 ]
 
 
