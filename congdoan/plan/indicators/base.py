@@ -107,6 +107,9 @@ class Source:
     code: str
     label: str | Promise
     path: str  # "congdoan.activities.selectors.attended_member_ids"
+    # May the drill-down name the members this source counts? Attending an activity, yes;
+    # reading a product or having a concern answered, no (counted, never shown per person).
+    listable: bool = False
 
 
 def load(path: str) -> Callable[..., Any] | None:
@@ -123,9 +126,12 @@ def load(path: str) -> Callable[..., Any] | None:
 REACH_SOURCES: dict[str, Source] = {}
 
 
-def register_reach_source(code: str, label: str | Promise, path: str) -> None:
-    """Contests, surveys, bulletins… add their evidence of reach here (in their ready())."""
-    REACH_SOURCES[code] = Source(code, label, path)
+def register_reach_source(
+    code: str, label: str | Promise, path: str, *, listable: bool = False
+) -> None:
+    """Contests, surveys, bulletins… add their evidence of reach here (in their ready());
+    `listable` when the evidence may be shown per person on the drill-down."""
+    REACH_SOURCES[code] = Source(code, label, path, listable)
 
 
 # Indicators whose whole data source is another app's: the function (*, unit_ids, start, end)

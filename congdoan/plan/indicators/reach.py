@@ -37,6 +37,7 @@ register_reach_source(
     "attended",
     gettext_lazy("dự hoạt động truyền thông trực tiếp"),
     "congdoan.activities.selectors.attended_member_ids",
+    listable=True,
 )
 register_reach_source(
     "read",
@@ -58,11 +59,16 @@ def members_in(unit_ids: Collection[int], start: date, end: date) -> QuerySet[Me
     )
 
 
-def evidence_q(start: date, end: date) -> tuple[Q | None, list[str]]:
-    """A filter on Member for "has evidence of reach in [start, end]", and the sources missing."""
+def evidence_q(
+    start: date, end: date, *, listable: bool | None = None
+) -> tuple[Q | None, list[str]]:
+    """A filter on Member for "has evidence of reach in [start, end]" (with `listable`, only
+    from the sources that may, or may not, be shown per person), and the sources missing."""
     q: Q | None = None
     missing: list[str] = []
     for source in REACH_SOURCES.values():
+        if listable is not None and source.listable != listable:
+            continue
         fn = load(source.path)
         if fn is None:
             missing.append(str(source.label))
@@ -86,17 +92,30 @@ def compute(period: Period, units: Sequence[UnitRef]) -> Result:
 
 
 def evidence(period: Period, unit_ids: Collection[int]) -> Evidence:
-    q, missing = evidence_q(period.start, period.end)
-    note = _("Chưa tính: %s.") % ", ".join(missing) if missing else ""
-    if q is None:
-        return Evidence([], [], note)
-    rows = (
-        members_in(unit_ids, period.start, period.end)
-        .filter(q)
-        .order_by("unit__sort_key", "sort_key", "pk")
-        .values_list("full_name", "unit__name")
-    )
-    return Evidence([_("Đoàn viên"), _("Đơn vị")], rows, note)
+    """The members reached through evidence that may be named (attendance); the others are
+    counted in the note only: who read what, or whose concern was answered, is never listed."""
+    shown_q, missing = evidence_q(period.start, period.end, listable=True)
+    all_q, _all_missing = evidence_q(period.start, period.end)
+    notes = [_("Chưa tính: %s.") % ", ".join(missing)] if missing else []
+    members = members_in(unit_ids, period.start, period.end)
+    rows: QuerySet[Member, tuple[str, str]] | list[tuple[str, str]] = []
+    if shown_q is not None:
+        rows = (
+            members.filter(shown_q)
+            .order_by("unit__sort_key", "sort_key", "pk")
+            .values_list("full_name", "unit__name")
+        )
+    if all_q is not None:
+        hidden = members.filter(all_q).exclude(shown_q or Q(pk__in=[])).count()
+        if hidden:
+            notes.append(
+                _(
+                    "Ngoài danh sách này, %(n)s đoàn viên được tính qua nguồn không hiển thị "
+                    "theo từng người (đọc sản phẩm khi đăng nhập, được trả lời ý kiến…)."
+                )
+                % {"n": hidden}
+            )
+    return Evidence([_("Đoàn viên"), _("Đơn vị")], rows, " ".join(notes))
 
 
 register(

@@ -102,17 +102,20 @@ def test_members_reached_without_any_source_is_no_data(cast: Any, only_sources: 
     assert "Chưa có nguồn dữ liệu" in row.note
 
 
-def test_evidence_lists_the_members_counted(cast: Any, reach: Any) -> None:
+def test_evidence_names_attendees_and_only_counts_the_others(cast: Any, reach: Any) -> None:
     ev = selectors.evidence_for(
         viewer=cast.district_officer, unit=cast.district, period=Y2025, code="members_reached"
     )
     assert ev is not None
     names = {r[0] for r in ev.rows}
-    assert names == {cast.member_a.full_name, reach["a1"].full_name, reach["b1"].full_name}
+    # member_a was reached through an answered concern: counted, never named
+    assert names == {reach["a1"].full_name, reach["b1"].full_name}
+    assert "1 đoàn viên được tính qua nguồn không hiển thị" in ev.note
     only_b = selectors.evidence_for(
         viewer=cast.officer_b, unit=cast.district, period=Y2025, code="members_reached"
     )
     assert only_b is not None and {r[0] for r in only_b.rows} == {reach["b1"].full_name}
+    assert "không hiển thị" not in only_b.note
 
 
 def test_leaders_trained_by_level_and_non_state_priority(cast: Any) -> None:
