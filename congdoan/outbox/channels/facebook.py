@@ -11,11 +11,14 @@ and ``scheduled_publish_time``. Graph errors come as ``{"error": {"code", "messa
 
 The Graph API takes no idempotency key, so a post whose answer was lost (a timeout, a 5xx, a
 worker killed mid-call: the message's progress still says "sent_at") is first looked for on the
-page (``GET /{page-id}/feed`` or ``/scheduled_posts``, by its text) before it is posted again.
+page (``GET /{page-id}/feed`` or ``/scheduled_posts``, by its text, among all its posts since that
+attempt) before it is posted again.
 """
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +37,9 @@ from congdoan.outbox.models import OutboundMessage
 
 AUTH_CODES = {190, 102, 10}
 RETRY_CODES = {1, 2, 4, 17, 32, 341, 368, 613}
+# Looking for a post whose answer was lost: posts read per request, and requests at most.
+LOOKUP_LIMIT = 100
+LOOKUP_PAGES = 20
 
 
 def _error(status: int, data: dict[str, Any], account: str) -> ChannelError:
@@ -62,20 +68,31 @@ def _error(status: int, data: dict[str, Any], account: str) -> ChannelError:
     )
 
 
-def _already_posted(base: str, page_id: str, token: str, text: str, *, scheduled: bool) -> str:
-    """The id of a recent post of the page with exactly this text, or ""."""
-    response = http.request(
-        "GET",
-        f"{base}/{page_id}/{'scheduled_posts' if scheduled else 'feed'}",
-        provider="Facebook",
-        params={"access_token": token, "fields": "id,message", "limit": "25"},
-    )
-    answer = http.json_of(response)
-    if response.status_code >= 400 or "error" in answer:
-        raise _error(response.status_code, answer, "")
-    for item in answer.get("data") or []:
-        if isinstance(item, dict) and item.get("message") == text and item.get("id"):
-            return str(item["id"])
+def _already_posted(
+    base: str, page_id: str, token: str, text: str, *, scheduled: bool, since: str
+) -> str:
+    """The id of the page's post with exactly this text made since `since` (the attempt that
+    never heard back, ISO time), or "". Every post since then is read (a minute of margin for
+    clocks, LOOKUP_LIMIT a page following Graph's paging, at most LOOKUP_PAGES pages): on a
+    busy page the lost post may be far below the newest few (`congdoan bench publish` found
+    posts doubled when only the last 25 were read)."""
+    params = {"access_token": token, "fields": "id,message", "limit": str(LOOKUP_LIMIT)}
+    with contextlib.suppress(ValueError):
+        params["since"] = str(int(datetime.fromisoformat(since).timestamp()) - 60)
+    url = f"{base}/{page_id}/{'scheduled_posts' if scheduled else 'feed'}"
+    for _page in range(LOOKUP_PAGES):
+        response = http.request("GET", url, provider="Facebook", params=params)
+        answer = http.json_of(response)
+        if response.status_code >= 400 or "error" in answer:
+            raise _error(response.status_code, answer, "")
+        for item in answer.get("data") or []:
+            if isinstance(item, dict) and item.get("message") == text and item.get("id"):
+                return str(item["id"])
+        paging = answer.get("paging")
+        following = str(paging.get("next") or "") if isinstance(paging, dict) else ""
+        if not following.startswith(base + "/"):  # the last page (or not Graph's: no token)
+            return ""
+        url, params = following, {}
     return ""
 
 
@@ -99,8 +116,9 @@ def send(message: OutboundMessage) -> str:
         if photo
         else str(post.get("message") or "")
     )
-    if accounts.progress_get(message).get("sent_at"):
-        found = _already_posted(base, page_id, token, text, scheduled=scheduled)
+    sent_at = str(accounts.progress_get(message).get("sent_at") or "")
+    if sent_at:
+        found = _already_posted(base, page_id, token, text, scheduled=scheduled, since=sent_at)
         if found:
             return found
     accounts.progress_save(message, {"sent_at": timezone.now().isoformat()})
