@@ -20,6 +20,7 @@ SEEDERS = {
     "library": "congdoan_dev.demo.library",
     "feedback": "congdoan_dev.demo.feedback",
     "content": "congdoan_dev.demo.content",
+    "activities": "congdoan_dev.demo.activities",
     "plan": "congdoan_dev.demo.plan",
 }
 
