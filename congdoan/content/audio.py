@@ -8,12 +8,19 @@ Steps (`product_audio_render`, run by the task `render_product_audio`):
    (`register_engine`), the one shipped is espeak-ng with its Northern Vietnamese voice "vi",
    run through `core.processes.run_child` (offline, in Debian: tools/system-deps.sh);
 3. encoding: MP3 with `lameenc` (a PyPI wheel that carries LAME itself, so no system package
-   and no network; MP3 plays on every phone, in every podcast app and on Zalo, so one format
-   is kept rather than MP3 and OGG side by side). Speech is mono, so 48 kbit/s at the voice's
-   22 050 Hz is clear and about 360 KB a minute. Without lameenc the WAV is kept as it is,
-   and `EncodedAudio.note` says so (the officer sees it);
-4. storing: a `ProductMedia(kind="audio")` of the product, replacing the bulletin made before
-   (files the officer uploaded are left alone), audited as "content.audio_render".
+   and no network; MP3 plays on every phone, in every podcast app and on Zalo). Speech is
+   mono, so 48 kbit/s at the voice's 22 050 Hz is clear and about 360 KB a minute. Without
+   lameenc the WAV is kept as it is, and `EncodedAudio.note` says so (the officer sees it).
+   Beside it, **OGG Vorbis** with `soundfile` (its PyPI wheel carries libsndfile with Ogg,
+   Vorbis and Opus: again no system package). Vorbis, not Opus: Opus takes only 8, 12, 16,
+   24 or 48 kHz and espeak-ng speaks at 22 050 Hz, so Opus would need a resampler; Vorbis
+   takes the voice as it is. Without soundfile the bulletin is MP3 only;
+4. storing: a `ProductMedia(kind="audio")` of the product (the MP3; the OGG in its
+   `variants`, its length in `duration_seconds`), replacing the bulletin made before (files
+   the officer uploaded are left alone), audited as "content.audio_render". The public
+   product page plays it (`<audio>` with the OGG and the MP3 as sources, the browser takes
+   the first it plays); the podcast feed gives the MP3 with its length in bytes and
+   `<itunes:duration>`.
 
 Voices measured beside espeak-ng: none. The registry packages that ship a Vietnamese neural
 voice (korvatts 0.1.3, vieneu 3.8.3 on PyPI) download their ONNX weights from Hugging Face on
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import shutil
 import subprocess
 import tempfile
@@ -44,7 +52,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from congdoan.audit.services import audit_record
-from congdoan.content.models import MediaKind, Product, ProductMedia
+from congdoan.content.models import MediaKind, Product, ProductMedia, media_path
 from congdoan.core.processes import run_child
 from congdoan.orgs.scoping import Viewer
 from congdoan.text.readaloud import WORDS_PER_MINUTE, read_aloud
@@ -200,6 +208,35 @@ def encode_mp3(speech: Speech, *, bitrate_kbps: int = MP3_BITRATE_KBPS) -> Encod
     return EncodedAudio(data, "audio/mpeg", "mp3")
 
 
+OGG_QUALITY = 0.3  # libsndfile's compression level 0–1 (1 smallest); 0.3 ≈ Vorbis q5
+
+
+def encode_ogg(speech: Speech) -> EncodedAudio | None:
+    """OGG Vorbis of a 16-bit WAV; None without the soundfile package (MP3 alone is kept)."""
+    try:
+        import soundfile  # lazy: an optional wheel; without it the bulletin is MP3 alone
+    except (ImportError, OSError):  # OSError: the wheel is there, its libsndfile is not
+        return None
+    with wave.open(io.BytesIO(speech.wav)) as reader:
+        channels, width, rate = reader.getnchannels(), reader.getsampwidth(), reader.getframerate()
+        frames = reader.readframes(reader.getnframes())
+    if width != 2:
+        raise SpeechFailed(_("Bộ đọc trả về âm thanh không phải 16 bit."))
+    import numpy  # lazy: soundfile's own dependency, only where soundfile is
+
+    samples = numpy.frombuffer(frames, dtype="<i2").reshape(-1, channels)
+    out = io.BytesIO()
+    soundfile.write(
+        out,
+        samples,
+        rate,
+        format="OGG",
+        subtype="VORBIS",
+        compression_level=OGG_QUALITY,
+    )
+    return EncodedAudio(out.getvalue(), "audio/ogg", "ogg")
+
+
 def bulletin_text(product: Product) -> str:
     """What is read: the title, then the short version, in read-aloud form."""
     parts = [product.title.strip().rstrip(".") + "."]
@@ -220,6 +257,30 @@ def bulletin_media(product: Product) -> ProductMedia | None:
     if hasattr(product, "bulletins"):  # fetched with `bulletins_prefetch`
         return product.bulletins[0] if product.bulletins else None
     return _bulletins().filter(product=product).first()
+
+
+def media_file_names(media: ProductMedia) -> list[str]:
+    """The stored files of a media: its own and its variants' (to delete them together)."""
+    names = [media.file.name] if media.file.name else []
+    return names + [v["name"] for v in media.variants or [] if v.get("name")]
+
+
+def audio_variant(media: ProductMedia, content_type: str) -> dict[str, str | int] | None:
+    """The media's other format of this type (the OGG of an MP3 bulletin), if it has one."""
+    for variant in media.variants or []:
+        if variant.get("content_type") == content_type:
+            return variant
+    return None
+
+
+def bulletin_duration(media: ProductMedia) -> int | None:
+    """Seconds of sound: as measured when it was made, else (a bulletin made before that was
+    kept) from an MP3's size at the bulletin's constant bitrate."""
+    if media.duration_seconds:
+        return media.duration_seconds
+    if media.content_type == "audio/mpeg" and media.size:
+        return max(1, round(media.size * 8 / (MP3_BITRATE_KBPS * 1000)))
+    return None
 
 
 def bulletins_prefetch() -> Prefetch:
@@ -243,6 +304,7 @@ def product_audio_render(
     text = bulletin_text(product)
     speech = (engine or get_engine()).synthesize(text)
     encoded = encode_mp3(speech)
+    ogg = encode_ogg(speech)
     old = list(
         ProductMedia.objects.filter(
             product=product, kind=MediaKind.AUDIO, file__contains=BULLETIN_FILE_STEM
@@ -254,16 +316,22 @@ def product_audio_render(
         content_type=encoded.content_type,
         size=len(encoded.data),
         caption=(_("Bản tin âm thanh: %(title)s") % {"title": product.title})[:300],
+        duration_seconds=math.ceil(speech.duration),
     )
     media.file.save(
         f"{BULLETIN_FILE_STEM}.{encoded.extension}", ContentFile(encoded.data), save=False
     )
-    media.save()
     storage = media.file.storage
+    if ogg is not None and ogg.extension != encoded.extension:
+        name = storage.save(
+            media_path(media, f"{BULLETIN_FILE_STEM}.{ogg.extension}"), ContentFile(ogg.data)
+        )
+        media.variants = [{"name": name, "content_type": ogg.content_type, "size": len(ogg.data)}]
+    media.save()
     for previous in old:
         previous.delete()
-        if previous.file.name:
-            transaction.on_commit(partial(storage.delete, previous.file.name))
+        for name in media_file_names(previous):
+            transaction.on_commit(partial(storage.delete, name))
     audit_record(
         actor=actor,
         action="content.audio_render",
@@ -272,6 +340,7 @@ def product_audio_render(
             "media": media.pk,
             "seconds": round(speech.duration, 1),
             "format": encoded.extension,
+            "formats": [encoded.extension, *([ogg.extension] if ogg else [])],
         },
     )
     return RenderedBulletin(media, speech.duration, encoded.note)

@@ -20,4 +20,10 @@ urlpatterns = [
         output_views.public_audio,
         name="public_audio",
     ),
+    path(
+        "tin/<slug:unit_code>/<slug:slug>/am-thanh/<int:media_id>/ogg/",
+        output_views.public_audio,
+        {"fmt": "ogg"},
+        name="public_audio_ogg",
+    ),
 ]

@@ -10,6 +10,7 @@ for published products shared with the public only (`selectors.public_products`)
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +25,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from congdoan.content import rules, selectors
 from congdoan.content.audio import (
+    audio_variant,
+    bulletin_duration,
     bulletin_media,
     bulletin_text,
     bulletins_prefetch,
@@ -36,6 +39,7 @@ from congdoan.orgs.rules import officer_required
 from congdoan.text.readaloud import WORDS_PER_MINUTE, reading_time, syllable_count
 
 PODCAST_ITEMS = 50
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
 
 def duration_words(value: timedelta) -> str:
@@ -114,15 +118,22 @@ def audio_make(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("content_outputs:loudspeaker", pk=product.pk)
 
 
-def _audio_response(media: ProductMedia) -> FileResponse:
+def _audio_response(media: ProductMedia, content_type: str = "") -> FileResponse:
+    """The bulletin's file, or its variant of `content_type` (404 when it has none)."""
+    name, served_type = media.file.name or "", media.content_type or "audio/mpeg"
+    if content_type and content_type != served_type:
+        variant = audio_variant(media, content_type)
+        if variant is None:
+            raise Http404
+        name, served_type = str(variant["name"]), content_type
     try:
-        handle = media.file.open("rb")
+        handle = media.file.storage.open(name, "rb")
     except OSError as error:
         raise Http404 from error
-    extension = (media.file.name or "").rsplit(".", 1)[-1]
+    extension = name.rsplit(".", 1)[-1]
     response = FileResponse(
         handle,
-        content_type=media.content_type or "audio/mpeg",
+        content_type=served_type,
         filename=f"ban-tin-{media.product_id}.{extension}",
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -142,11 +153,14 @@ def audio_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def public_audio(request: HttpRequest, unit_code: str, slug: str, media_id: int) -> FileResponse:
-    """An audio bulletin of a public product: what the podcast feed's enclosures point at."""
+def public_audio(
+    request: HttpRequest, unit_code: str, slug: str, media_id: int, fmt: str = ""
+) -> FileResponse:
+    """An audio bulletin of a public product: what the podcast feed's enclosures and the
+    product page's player point at (`fmt` "ogg": its OGG Vorbis, when it was made)."""
     product = selectors.public_product(unit_code=unit_code, slug=slug)
     media = get_object_or_404(ProductMedia, pk=media_id, product=product, kind=MediaKind.AUDIO)
-    return _audio_response(media)
+    return _audio_response(media, "audio/ogg" if fmt == "ogg" else "")
 
 
 def _absolute(path: str) -> str:
@@ -159,12 +173,25 @@ def public_audio_url(product: Product, media: ProductMedia) -> str:
     )
 
 
+class PodcastFeed(Rss201rev2Feed):
+    """RSS 2.0 with the podcast namespace, for each item's `<itunes:duration>` (seconds)."""
+
+    def rss_attributes(self) -> dict[str, str]:
+        return {**super().rss_attributes(), "xmlns:itunes": ITUNES_NS}
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, item)
+        if item.get("duration"):
+            handler.addQuickElement("itunes:duration", str(item["duration"]))
+
+
 @require_safe
 def podcast(request: HttpRequest, unit_code: str) -> HttpResponse:
     """RSS 2.0 of a unit's audio bulletins (its public products that have one), newest first;
-    each item's enclosure gives the file's address, length in bytes and type."""
+    each item's enclosure gives the MP3's address, length in bytes and type, and
+    `<itunes:duration>` its length in seconds."""
     unit = get_object_or_404(Unit, code=unit_code)
-    feed = Rss201rev2Feed(
+    feed = PodcastFeed(
         title=_("Bản tin âm thanh — %(unit)s") % {"unit": unit.name},
         link=_absolute(reverse("content_public:unit_news", args=[unit.code])),
         description=_("Tin của %(unit)s, đọc thành tiếng.") % {"unit": unit.name},
@@ -187,6 +214,7 @@ def podcast(request: HttpRequest, unit_code: str) -> HttpResponse:
             description=product.summary,
             unique_id=public_audio_url(product, media),
             pubdate=product.published_at,
+            duration=bulletin_duration(media),
             enclosures=[
                 Enclosure(
                     public_audio_url(product, media),

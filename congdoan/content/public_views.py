@@ -22,6 +22,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from congdoan.content import selectors
+from congdoan.content.audio import audio_variant, bulletin_duration, bulletin_media
 from congdoan.content.models import MediaKind, Product, ProductMedia, Theme
 from congdoan.content.view_counts import product_read_record, product_view_record
 from congdoan.orgs.models import Unit
@@ -84,6 +85,8 @@ def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpRespo
     if cover is not None and cover.kind != MediaKind.PHOTO:
         cover = None
     canonical = absolute(product.get_absolute_url())
+    audio = bulletin_media(product)
+    audio_args = [product.unit.code, product.slug, audio.pk] if audio else []
     context: dict[str, Any] = {
         "product": product,
         # Sorted here: the themes came with the product (selectors._base prefetches them).
@@ -92,6 +95,13 @@ def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpRespo
         "cover_url": _photo_url(product, cover) if cover else "",
         "og_image": absolute(_photo_url(product, cover)) if cover else "",
         "canonical": canonical,
+        # the audio bulletin: OGG Vorbis first (smaller), MP3 for the browsers without it
+        "audio": audio,
+        "audio_url": reverse("content_outputs:public_audio", args=audio_args) if audio else "",
+        "audio_ogg_url": reverse("content_outputs:public_audio_ogg", args=audio_args)
+        if audio and audio_variant(audio, "audio/ogg")
+        else "",
+        "audio_seconds": bulletin_duration(audio) if audio else None,
     }
     response = render(request, "content/public/product.html", context)
     product_view_record(request=request, product_id=product.pk)

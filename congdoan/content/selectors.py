@@ -3,7 +3,8 @@
 - officers: `product_list` (the products of the units they manage), `product_get_for_viewer`
   (404 outside what they may see), `versions`, `comments`, `shared_library` (what other units
   share, found without diacritics), `digital_share` (the plan's indicator);
-- the public site: `public_products`, `public_product` (published and public only);
+- the public site: `public_products`, `public_product` (published and public only, of units
+  still active: `public_site_q`, which the e-bulletin's digest uses too);
 - `themes`: the seven themes, in the plan's order;
 - the plan's reports (issue 15): `reader_member_ids` (members who read policy or news
   products in a window: ids only, never shown per person on a page).
@@ -138,12 +139,19 @@ def shared_library(
     return products.distinct().order_by("-published_at", "-pk")
 
 
+def public_site_q() -> Q:
+    """What the public site shows: published products shared with the public
+    (`rules.public_q`) of units still active: a dissolved or merged unit's products leave the
+    lists, feeds, sitemap and pages with it (its news page answers 404 already)."""
+    return rules.public_q() & Q(unit__is_active=True)
+
+
 def public_products(
     *, unit: Unit | None = None, theme: Theme | str | None = None, limit: int | None = 20
 ) -> QuerySet[Product]:
-    """What the public site lists: published public products, newest first; `unit` keeps
-    that unit's and its subtree's."""
-    products = _base().filter(rules.public_q()).filter(_theme_q(theme))
+    """What the public site lists: published public products of active units, newest first;
+    `unit` keeps that unit's and its subtree's."""
+    products = _base().filter(public_site_q()).filter(_theme_q(theme))
     if unit is not None:
         products = products.filter(unit__path__startswith=unit.path)
     products = products.distinct().order_by("-published_at", "-pk")
@@ -152,7 +160,7 @@ def public_products(
 
 def public_product(*, unit_code: str, slug: str) -> Product:
     """One public product by its address; 404 when it is not (or no longer) public."""
-    product = _base().filter(rules.public_q(), unit__code=unit_code, slug=slug).first()
+    product = _base().filter(public_site_q(), unit__code=unit_code, slug=slug).first()
     if product is None:
         raise Http404
     return product

@@ -31,7 +31,7 @@ from congdoan.content.audio import (
     product_audio_render,
 )
 from congdoan.content.models import MediaKind, Product, ProductMedia, ProductStatus, Sharing
-from congdoan.testing import missing
+from congdoan.testing import missing, require_module
 from congdoan.text.readaloud import reading_time
 
 SUMMARY = (
@@ -260,3 +260,92 @@ def test_podcast_feed_reads_the_bulletins_in_one_query_not_one_per_product(cast,
         product = make_product(cast.unit_a, title=f"Tin {n}", slug=f"tin-{n}")
         product_audio_render(product=product, engine=ToneEngine())
     assert queries() == one
+
+
+# --- OGG beside MP3, durations, the public page's player ------------------------------------
+
+
+def test_ogg_encoder_makes_an_ogg_vorbis_stream_of_the_speech():
+    require_module("soundfile")
+    import soundfile
+
+    encoded = audio.encode_ogg(Speech(tone_wav(2.0)))
+    assert encoded is not None
+    assert encoded.content_type == "audio/ogg" and encoded.extension == "ogg"
+    assert encoded.data[:4] == b"OggS" and b"vorbis" in encoded.data[:200]
+    info = soundfile.info(io.BytesIO(encoded.data))
+    assert info.samplerate == 22050 and info.duration == pytest.approx(2.0, abs=0.05)
+    assert len(encoded.data) < len(tone_wav(2.0)) / 4  # compressed, not a WAV in a wrapper
+
+
+@pytest.mark.django_db
+def test_render_keeps_the_ogg_and_the_duration_beside_the_mp3(
+    cast, django_capture_on_commit_callbacks
+):
+    require_module("soundfile")
+    product = make_product(cast.unit_a)
+    first = product_audio_render(product=product, engine=ToneEngine()).media
+    first_ogg = audio.audio_variant(first, "audio/ogg")
+    assert first_ogg is not None
+    storage = first.file.storage
+    assert storage.exists(str(first_ogg["name"])) and str(first_ogg["name"]).endswith(".ogg")
+    assert first.duration_seconds == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        second = product_audio_render(product=product, engine=ToneEngine()).media
+    assert not storage.exists(str(first_ogg["name"]))  # the old bulletin's OGG went with it
+    assert not storage.exists(first.file.name or "")
+    assert audio.audio_variant(second, "audio/ogg") is not None
+
+
+@pytest.mark.django_db
+def test_podcast_feed_gives_each_bulletins_duration_and_length(cast, client):
+    product = make_product(cast.unit_a)
+    media = product_audio_render(product=product, engine=ToneEngine()).media
+    old = make_product(cast.unit_a, title="Bản tin cũ", slug="ban-tin-cu")
+    kept = ProductMedia.objects.create(  # a bulletin made before durations were kept
+        product=old,
+        kind=MediaKind.AUDIO,
+        content_type="audio/mpeg",
+        size=60_000,
+        file=ContentFile(b"\xff" * 10, name=f"{audio.BULLETIN_FILE_STEM}.mp3"),
+    )
+    response = client.get(f"/tin/podcast/{cast.unit_a.code}.xml")
+    root = ElementTree.fromstring(response.content)
+    ns = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
+    durations = {
+        item.findtext("title"): item.findtext("itunes:duration", namespaces=ns)
+        for item in root.iter("item")
+    }
+    assert durations == {product.title: "1", old.title: "10"}  # 60 000 B at 48 kbit/s
+    lengths = [str(item.find("enclosure").get("length")) for item in root.iter("item")]  # type: ignore[union-attr]
+    assert sorted(lengths) == sorted([str(media.size), str(kept.size)])
+
+
+@pytest.mark.django_db
+def test_public_page_plays_the_bulletin_in_ogg_and_mp3(cast, client):
+    require_module("soundfile")
+    product = make_product(cast.unit_a)
+    media = product_audio_render(product=product, engine=ToneEngine()).media
+    text = client.get(product.get_absolute_url()).content.decode()
+    base = f"{product.get_absolute_url()}am-thanh/{media.pk}/"
+    assert '<audio controls preload="none">' in text
+    ogg_at, mp3_at = text.index(f'<source src="{base}ogg/"'), text.index(f'<source src="{base}"')
+    assert ogg_at < mp3_at  # the smaller file first; a browser without Vorbis takes the MP3
+    played = client.get(f"{base}ogg/")
+    assert played.status_code == 200 and played["Content-Type"] == "audio/ogg"
+    assert b"".join(played.streaming_content)[:4] == b"OggS"
+
+
+@pytest.mark.django_db
+def test_public_page_without_ogg_offers_the_mp3_alone_and_no_ogg_address(cast, client):
+    product = make_product(cast.unit_a)
+    media = ProductMedia.objects.create(
+        product=product,
+        kind=MediaKind.AUDIO,
+        content_type="audio/mpeg",
+        size=10,
+        file=ContentFile(b"\xff" * 10, name=f"{audio.BULLETIN_FILE_STEM}.mp3"),
+    )
+    text = client.get(product.get_absolute_url()).content.decode()
+    assert text.count("<source ") == 1
+    assert client.get(f"{product.get_absolute_url()}am-thanh/{media.pk}/ogg/").status_code == 404

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from congdoan.content import services
+from congdoan.content import bulletin, selectors, services
 from congdoan.content.models import (
     MediaKind,
     Product,
@@ -26,6 +26,7 @@ from congdoan.content.models import (
     Theme,
 )
 from congdoan.content.tests.factories import published
+from congdoan.orgs import services as org_services
 
 pytestmark = pytest.mark.django_db
 
@@ -344,3 +345,19 @@ def test_a_product_knows_its_public_address(cast: Any) -> None:
     product = make_product(cast.unit_a, "Dia chi cong khai")
     assert product.get_absolute_url() == product_url(product)
     assert product_url(product) == f"/tin/{cast.unit_a.code}/{product.slug}/"
+
+
+def test_products_of_a_merged_unit_leave_the_public_site(
+    cast: Any, client: Any, news: dict[str, Product]
+) -> None:
+    product = news["public_a"]
+    assert product.title in client.get("/tin/").content.decode()
+    org_services.unit_merge(actor=cast.district_officer, source=cast.unit_a, target=cast.unit_b)
+
+    assert product.title not in client.get("/tin/").content.decode()
+    assert product.title not in client.get("/rss.xml").content.decode()
+    assert product.get_absolute_url() not in client.get("/sitemap.xml").content.decode()
+    assert client.get(product.get_absolute_url()).status_code == 404
+    assert news["public_district"].title in client.get("/tin/").content.decode()
+    # the e-bulletin's digest (bulletin.public_products) hides the same products
+    assert set(bulletin.public_products()) == set(Product.objects.filter(selectors.public_site_q()))
