@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from congdoan.content.models import Sharing
+from congdoan.content import services as content_services
+from congdoan.content.models import ProductStatus, Sharing
 from congdoan.outbox.channels import zalo as zalo_channel
 from congdoan.outbox.delivery import outbox_flush
 from congdoan.outbox.models import DeliveryAttempt, OutboundMessage
@@ -337,3 +338,30 @@ def test_a_reply_to_a_worker_still_goes_as_a_customer_service_text(
     assert zalo_channel.send(message) == "cs-1"
     (request,) = zalo.requests
     assert request.path == "/v3.0/oa/message/cs"
+
+
+def test_an_officer_ticks_the_unit_s_zalo_oa_and_the_product_goes_there_when_published(
+    cast: Any,
+    zalo: FakeZalo,
+    zalo_oa: ChannelAccount,
+    story: Any,
+    django_capture_on_commit_callbacks: Any,
+    client_of: Any,
+) -> None:
+    story.status = ProductStatus.APPROVED
+    story.published_at = None
+    story.save(update_fields=["status", "published_at"])
+    officer = client_of(cast.officer_a)
+    page = officer.get(f"/xuat-ban/{story.pk}/").content.decode()
+    assert FakeZalo.OA_NAME in page  # offered among the unit's channels
+    answer = officer.post(f"/xuat-ban/{story.pk}/", {"accounts": [zalo_oa.pk]})
+    assert answer.status_code == 302 and zalo.articles == []
+    with django_capture_on_commit_callbacks(execute=True):
+        content_services.product_publish(actor=cast.officer_a, product=story)
+    assert len(zalo.articles) == 1 and len(zalo.broadcasts) == 1
+    page = officer.get(f"/xuat-ban/{story.pk}/").content.decode()
+    assert "Đã đăng" in page and zalo.articles[0]["id"] in page
+    # Published again (a second click, the hook run twice): the same version goes once.
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(f"/xuat-ban/{story.pk}/", {"accounts": [zalo_oa.pk], "now": "1"})
+    assert len(zalo.articles) == 1 and len(zalo.broadcasts) == 1
