@@ -34,13 +34,6 @@ class PublishingConfig(AppConfig):
             "publishing:product",
             visible=lambda viewer, product: can_manage_channels(viewer, product.unit),
         )
-        from congdoan.publishing.rules import can_manage_channels  # lazy: app loading
-
-        hooks.register_product_link(  # the studio's product page → choosing its channels
-            _("Chọn kênh đăng"),
-            "publishing:product",
-            visible=lambda viewer, product: can_manage_channels(viewer, product.unit),
-        )
         register_job(
             "publishing.refresh",
             every=lambda: timedelta(minutes=settings.CHANNEL_REFRESH_EVERY_MINUTES),
