@@ -14,6 +14,7 @@ BENCHMARKS = {
     "library": "congdoan_dev.bench.library",  # library search and OCR
     "feedback": "congdoan_dev.bench.feedback",  # concern intake through a server, then triage
     "faults": "congdoan_dev.bench.faults",  # intake while the database, worker, SMTP fail
+    "reports": "congdoan_dev.bench.reports",  # six-month and annual reports, consolidation
     "web": "congdoan_dev.bench.web",  # public pages: weight, speed against a bare view, paint
 }
 

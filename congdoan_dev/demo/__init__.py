@@ -22,6 +22,7 @@ SEEDERS = {
     "content": "congdoan_dev.demo.content",
     "activities": "congdoan_dev.demo.activities",
     "plan": "congdoan_dev.demo.plan",
+    "reports": "congdoan_dev.demo.reports",
 }
 
 

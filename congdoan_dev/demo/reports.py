@@ -1,0 +1,123 @@
+"""Demo data of the periodic reports of LĐLĐ huyện Phú Xuyên: the 2025 annual and the 2026
+first-half reports of several grassroots unions, submitted through the same services an
+officer uses (so their figures are frozen from the demo's data) and accepted or returned by the
+district's Office; the district's own 2025 report, which consolidates them; a 2026H2 draft.
+Dated in the past (submission and review days are set after the service has run).
+
+Idempotent: a unit's report of a period that exists is left as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from congdoan.accounts.models import User
+from congdoan.orgs.models import Unit
+from congdoan.plan.periods import parse_period
+from congdoan.reports import services
+from congdoan.reports.models import Report
+
+OFFICE = "vanphong@ldldphuxuyen.vn"
+ADMIN = "admin@congdoan.vn"
+UNIT_LOGINS = {
+    "PX-MAY-PHUMINH": "cdcs.mayphuminh@gmail.com",
+    "PX-DIENTU-HANVIET": "cdcs.hanviet@gmail.com",
+}
+
+RESULTS = {
+    "PX-MAY-PHUMINH": (
+        "Ban Chấp hành phối hợp với Ban Giám đốc tổ chức hội nghị người lao động và 2 buổi "
+        "đối thoại định kỳ; tuyên truyền Bộ luật Lao động, chính sách bảo hiểm xã hội qua "
+        "bảng tin tại xưởng và nhóm Zalo của các tổ sản xuất."
+    ),
+    "PX-DIENTU-HANVIET": (
+        "Tổ chức tập huấn an toàn, vệ sinh lao động cho 120 công nhân mới; đăng tin hoạt động "
+        "lên Fanpage công đoàn công ty hằng tuần; tiếp nhận và trả lời ý kiến về ca kíp, "
+        "tiền ăn giữa ca."
+    ),
+}
+DEFAULT_RESULTS = (
+    "Công đoàn cơ sở phổ biến kịp thời các văn bản của cấp trên đến đoàn viên, tổ chức sinh "
+    "hoạt chuyên đề và cập nhật tin hoạt động lên trang của đơn vị."
+)
+LIMITATIONS = (
+    "Fanpage của công đoàn cập nhật chưa đều; một số tổ công đoàn chưa ghi đủ danh sách người "
+    "tham dự các buổi sinh hoạt. Nguyên nhân: cán bộ công đoàn kiêm nhiệm, thời gian hạn chế."
+)
+NEXT_TASKS = (
+    "Duy trì đối thoại định kỳ; đăng tin ít nhất 2 lần mỗi tuần; cử cán bộ dự lớp tập huấn kỹ "
+    "năng truyền thông của LĐLĐ huyện."
+)
+PROPOSALS = "Đề nghị LĐLĐ huyện hỗ trợ tài liệu tuyên truyền dạng infographic về chính sách mới."
+
+# (period, unit code, outcome: accepted | returned | submitted | draft, submitted on, reviewed on)
+PLAN: list[tuple[str, str, str, datetime, datetime | None]] = [
+    ("2025", "PX-MAY-PHUMINH", "accepted", datetime(2026, 1, 8, 9), datetime(2026, 1, 12, 15)),
+    ("2025", "PX-DIENTU-HANVIET", "accepted", datetime(2026, 1, 9, 10), datetime(2026, 1, 12, 15)),
+    ("2025", "PX-BVDK", "accepted", datetime(2026, 1, 10, 14), datetime(2026, 1, 13, 9)),
+    ("2025", "PX-UBND", "accepted", datetime(2026, 1, 6, 8), datetime(2026, 1, 7, 10)),
+    ("2025", "PX-CAPNUOC-TT", "accepted", datetime(2026, 1, 14, 16), datetime(2026, 1, 15, 8)),
+    ("2025", "PX-TTYT", "submitted", datetime(2026, 1, 15, 11), None),
+    ("2025", "PX", "submitted", datetime(2026, 1, 20, 9), None),
+    ("2026H1", "PX-MAY-PHUMINH", "accepted", datetime(2026, 7, 6, 9), datetime(2026, 7, 9, 14)),
+    ("2026H1", "PX-DIENTU-HANVIET", "returned", datetime(2026, 7, 7, 10), datetime(2026, 7, 9, 15)),
+    ("2026H1", "PX-BVDK", "accepted", datetime(2026, 7, 8, 8), datetime(2026, 7, 10, 9)),
+    ("2026H2", "PX-MAY-PHUMINH", "draft", datetime(2026, 11, 30, 9), None),
+]
+
+
+def _user(email: str) -> User | None:
+    return User.objects.filter(email=email).first()
+
+
+def _aware(day: datetime) -> datetime:
+    return timezone.make_aware(day, timezone.get_current_timezone())
+
+
+@transaction.atomic
+def seed(stdout: Any = None) -> None:
+    office, admin = _user(OFFICE), _user(ADMIN)
+    if admin is None:
+        return  # the orgs demo has not run
+    made = 0
+    for code, unit_code, outcome, submitted_on, reviewed_on in PLAN:
+        unit = Unit.objects.filter(code=unit_code).first()
+        period = parse_period(code)
+        if unit is None or Report.objects.filter(unit=unit, period_code=code).exists():
+            continue
+        author = _user(UNIT_LOGINS.get(unit_code, "")) or (office if unit_code == "PX" else admin)
+        fields = {
+            "results": RESULTS.get(unit_code, DEFAULT_RESULTS),
+            "limitations": LIMITATIONS,
+            "next_tasks": NEXT_TASKS,
+            "proposals": PROPOSALS,
+        }
+        if outcome == "draft":
+            services.report_save(actor=author, unit=unit, period=period, fields=fields)
+            made += 1
+            continue
+        fields["number"] = f"{len(unit_code) + made:02d}"
+        report = services.report_submit(actor=author, unit=unit, period=period, fields=fields)
+        reviewer = admin if unit_code == "PX" else (office or admin)
+        if outcome == "accepted":
+            services.report_accept(actor=reviewer, report=report)
+        elif outcome == "returned":
+            services.report_return(
+                actor=reviewer,
+                report=report,
+                reason="Bổ sung số người tham dự các buổi đối thoại tháng 5 và tháng 6.",
+            )
+        Report.objects.filter(pk=report.pk).update(
+            submitted_at=_aware(submitted_on),
+            snapshot_at=_aware(submitted_on),
+            reviewed_at=_aware(reviewed_on) if reviewed_on else None,
+            created_at=_aware(submitted_on),
+            updated_at=_aware(reviewed_on or submitted_on),
+        )
+        made += 1
+    if stdout is not None:
+        stdout.write(f"  báo cáo định kỳ: {made} báo cáo mới")
