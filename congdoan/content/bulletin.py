@@ -12,15 +12,17 @@
   to learn who subscribed.
 - Every digest carries a one-click unsubscribe link (a signed token of the subscriber) in its
   text and in the `List-Unsubscribe` / `List-Unsubscribe-Post` headers (RFC 8058).
-- Clicks: each product link in a mail goes through /ban-tin/c/<token>/, a signed token of
-  (issue, product) and nothing else, so the redirect can only lead to that product's page on
-  this site (no open redirect) and the count does not know who clicked. Opens (a tracking
-  pixel) are not counted: they tell little and need one image per person.
+- Opens and clicks (bulletin_tracking.py): each mail has its own random token; its HTML part
+  loads a 1×1 pixel and its links go through /ban-tin/r/<token>/<n>/, which leads only to the
+  n-th link of that issue's mail, so opens and clicks are counted once per person, with no
+  address, no cookie and no third party kept. Mails sent before that carried
+  /ban-tin/c/<token>/ (a signed token of issue and product): those links keep working.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -30,21 +32,22 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdoan.content import rules
+from congdoan.content import bulletin_tracking
 from congdoan.content.models import Product
 from congdoan.content.models_bulletin import (
-    BulletinClick,
     BulletinIssue,
     BulletinSubscriber,
     SubscriberStatus,
 )
 from congdoan.core import ratelimit
 from congdoan.core.vndate import vn_short_date
+from congdoan.orgs.scoping import Viewer, scope_for
 from congdoan.outbox.services import email_enqueue
 
 log = logging.getLogger("congdoan.content.bulletin")
@@ -120,7 +123,7 @@ def last_complete_week(now: datetime | None = None) -> Week:
 
 def public_products() -> QuerySet[Product]:
     """What the public may see (content.rules.public_q), of units still active."""
-    return Product.objects.filter(rules.public_q(), unit__is_active=True).select_related("unit")
+    return bulletin_tracking.public_products().select_related("unit")
 
 
 def digest_products(week: Week) -> list[Product]:
@@ -300,46 +303,60 @@ def click_follow(token: str) -> str | None:
     issue = BulletinIssue.objects.filter(pk=int(data["i"])).first()
     if product is None or issue is None:
         return None
-    updated = BulletinClick.objects.filter(issue=issue, product=product).update(
-        clicks=F("clicks") + 1
-    )
-    if not updated:
-        try:
-            with transaction.atomic():
-                BulletinClick.objects.create(issue=issue, product=product, clicks=1)
-        except IntegrityError:  # the first click of two at once
-            BulletinClick.objects.filter(issue=issue, product=product).update(
-                clicks=F("clicks") + 1
-            )
+    bulletin_tracking.count_click(issue, product.pk)
     return product_path(product)
+
+
+def issue_stats_for(*, viewer: Viewer, week: Week) -> bulletin_tracking.IssueStats | None:
+    """The mail figures of a sent issue, for officers (counts only); None for anyone else or a
+    week that was not sent."""
+    if not scope_for(viewer).is_officer:
+        return None
+    issue = BulletinIssue.objects.filter(year=week.year, week=week.week).first()
+    return bulletin_tracking.issue_stats(issue) if issue is not None else None
 
 
 # --- sending ---------------------------------------------------------------------------------
 
 
-def _digest_body(issue: BulletinIssue, week: Week, products: list[Product]) -> str:
-    """The digest's text, the same for every subscriber (their unsubscribe line follows)."""
-    lines = [
-        _("Bản tin điện tử Công Đoàn Số, tuần %(week)s (%(first)s – %(last)s)")
-        % {
-            "week": week.week,
-            "first": week.first_day.strftime("%d/%m"),
-            "last": vn_short_date(week.last_day),
-        },
-        "",
-    ]
-    for product in products:
-        link = absolute(reverse("bulletin:click", args=[click_token(issue, product)]))
+def _digest_text(week: Week, products: list[Product], link: Callable[[int], str]) -> str:
+    """The digest's text; `link(n)` is the address of the mail's n-th link (its products in
+    order, then the issue's page: `bulletin_tracking.issue_links`)."""
+    lines = [_heading(week), ""]
+    for n, product in enumerate(products, start=1):
         lines += [f"• {product.title}"]
         if product.summary:
             lines += [product.summary.strip()]
-        lines += [link, ""]
+        lines += [link(n), ""]
     lines += [
-        _("Xem bản tin trên trang web: %(link)s")
-        % {"link": absolute(reverse("bulletin:week", args=[week.year, week.week]))},
+        _("Xem bản tin trên trang web: %(link)s") % {"link": link(len(products) + 1)},
         "",
     ]
     return "\n".join(lines)
+
+
+def _heading(week: Week) -> str:
+    return _("Bản tin điện tử Công Đoàn Số, tuần %(week)s (%(first)s – %(last)s)") % {
+        "week": week.week,
+        "first": week.first_day.strftime("%d/%m"),
+        "last": vn_short_date(week.last_day),
+    }
+
+
+def _digest_html(
+    week: Week, products: list[Product], link: Callable[[int], str], *, pixel: str, unsubscribe: str
+) -> str:
+    """The same digest as HTML (links through `link`, the open pixel at the end)."""
+    return render_to_string(
+        "content/bulletin/email.html",
+        {
+            "heading": _heading(week),
+            "items": [(product, link(n)) for n, product in enumerate(products, start=1)],
+            "week_link": link(len(products) + 1),
+            "pixel": pixel,
+            "unsubscribe": unsubscribe,
+        },
+    )
 
 
 def _unsubscribe_line(link: str) -> str:
@@ -374,25 +391,45 @@ def digest_send(*, now: datetime | None = None, week: Week | None = None) -> dic
     try:
         with transaction.atomic():
             issue = BulletinIssue.objects.create(
-                year=week.year, week=week.week, products=len(products)
+                year=week.year,
+                week=week.week,
+                products=len(products),
+                links=bulletin_tracking.issue_links(
+                    products, reverse("bulletin:week", args=[week.year, week.week])
+                ),
             )
             if products:
-                # Built once: only the unsubscribe line differs from one subscriber to the next.
-                body = _digest_body(issue, week, products)
                 subscribers = BulletinSubscriber.objects.filter(status=SubscriberStatus.CONFIRMED)
                 for subscriber in subscribers.iterator():
-                    link = absolute(
+                    # Each mail its own token: its opens and clicks count once (tracking).
+                    token = bulletin_tracking.send_create(
+                        issue=issue, subscriber_id=subscriber.pk
+                    ).token
+
+                    def link(n: int, token: str = token) -> str:
+                        return absolute(bulletin_tracking.link_path(token, n))
+
+                    unsubscribe = absolute(
                         reverse("bulletin:unsubscribe", args=[unsubscribe_token(subscriber)])
                     )
                     email_enqueue(
                         to=[subscriber.email],
                         subject=subject,
-                        body=body + "\n" + _unsubscribe_line(link),
+                        body=_digest_text(week, products, link)
+                        + "\n"
+                        + _unsubscribe_line(unsubscribe),
+                        html=_digest_html(
+                            week,
+                            products,
+                            link,
+                            pixel=absolute(bulletin_tracking.pixel_path(token)),
+                            unsubscribe=unsubscribe,
+                        ),
                         purpose="content.bulletin.digest",
                         ref=f"content.bulletin_issue:{issue.pk}",
                         key=f"content.bulletin:{week.slug}:{subscriber.pk}",
                         headers={
-                            "List-Unsubscribe": f"<{link}>",
+                            "List-Unsubscribe": f"<{unsubscribe}>",
                             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                         },
                     )

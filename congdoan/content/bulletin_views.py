@@ -1,5 +1,6 @@
-"""Pages of the e-bulletin (bulletin.py): the digests, subscribing, confirming, unsubscribing
-and the counted link of a mail. All public; tokens in the links decide, never a login."""
+"""Pages of the e-bulletin (bulletin.py): the digests, subscribing, confirming, unsubscribing,
+and the open pixel and counted links of a mail (bulletin_tracking.py). All public; tokens in
+the links decide, never a login (officers also see an issue's mail figures on its page)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from congdoan.content import bulletin
+from congdoan.content import bulletin, bulletin_tracking
 from congdoan.content.models_bulletin import SubscriberStatus
 from congdoan.core.request_context import client_ip
 
@@ -37,7 +38,13 @@ def week(request: HttpRequest, year: int, week: int) -> HttpResponse:
     return render(
         request,
         "content/bulletin/week.html",
-        {"week": found, "products": bulletin.digest_products(found), "weeks": None},
+        {
+            "week": found,
+            "products": bulletin.digest_products(found),
+            "weeks": None,
+            # Officers see how the issue's mails did (counts only).
+            "stats": bulletin.issue_stats_for(viewer=request.user, week=found),
+        },
     )
 
 
@@ -86,6 +93,35 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "content/bulletin/unsubscribe.html", {"done": True})
     done = subscriber.status == SubscriberStatus.UNSUBSCRIBED
     return render(request, "content/bulletin/unsubscribe.html", {"token": token, "done": done})
+
+
+@require_safe
+def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
+    """The 1×1 GIF of a digest mail: the mail is counted opened (once). The same answer for any
+    token, known or not; no cookie, nothing cached, no session touched."""
+    if request.method == "GET":
+        bulletin_tracking.open_record(token)
+    response = HttpResponse(bulletin_tracking.PIXEL, content_type="image/gif")
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_safe
+def redirect_link(request: HttpRequest, token: str, n: int) -> HttpResponse:
+    """The n-th link of a digest mail: counted (once per mail), then followed; only to a link
+    that was in that mail, else a 404."""
+    path = (
+        bulletin_tracking.click_follow(token, n)
+        if request.method == "GET"
+        else bulletin_tracking.link_of(token, n)
+    )
+    if path is None:
+        raise Http404
+    response = HttpResponseRedirect(path)
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @require_safe

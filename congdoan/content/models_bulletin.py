@@ -5,7 +5,12 @@ E-bulletin ("Bản tin điện tử", bulletin.py):
   link (double opt-in: no digest is sent before), CONFIRMED, or UNSUBSCRIBED (kept, so a link
   in an old mail still answers and the address is never mailed again unasked);
 - `BulletinIssue`: one week's digest, created once when it is sent (so a week is sent once);
-- `BulletinClick`: clicks on a product in one issue, counted without knowing who clicked.
+- `BulletinClick`: clicks on a product in one issue, all of them (a person clicking twice
+  counts twice);
+- `BulletinSend`: the digest of one issue mailed to one subscriber, with the random token of
+  its open pixel and link redirects, and whether (not when from where) it was opened or
+  clicked: what makes opens and clicks countable once per person; `BulletinSendClick`: which
+  link of that mail was clicked (once each). No address (IP) and no browser is kept.
 
 Calendar (calendar.py):
 - `StandardHighlight`: which `Highlight` the yearly loader made for an entry of its table, so
@@ -63,6 +68,9 @@ class BulletinIssue(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
     recipients = models.PositiveIntegerField(default=0)
     products = models.PositiveIntegerField(default=0)
+    # The links of the digest mail, in their order (n = index + 1 in /ban-tin/r/<token>/<n>/):
+    # [{"product": id or None, "path": "/…"}]; a redirect goes only to one of these.
+    links = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-year", "-week"]
@@ -92,6 +100,46 @@ class BulletinClick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} {self.product_id}: {self.clicks}"
+
+
+class BulletinSend(models.Model):
+    issue = models.ForeignKey(BulletinIssue, on_delete=models.CASCADE, related_name="sends")
+    subscriber = models.ForeignKey(
+        BulletinSubscriber, on_delete=models.CASCADE, related_name="sends"
+    )
+    # Random, in this mail only (its pixel and its links): guessing another's is hopeless.
+    token = models.CharField(max_length=43, unique=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    clicked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "subscriber"], name="content_bulletin_send_issue_subscriber"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue} → #{self.subscriber_id}"
+
+
+class BulletinSendClick(models.Model):
+    send = models.ForeignKey(BulletinSend, on_delete=models.CASCADE, related_name="clicks")
+    position = models.PositiveSmallIntegerField()
+    product = models.ForeignKey(
+        "content.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    clicked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["send", "position"], name="content_bulletin_send_click_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.send_id} #{self.position}"
 
 
 class StandardHighlight(models.Model):

@@ -36,6 +36,8 @@ class OutboundMessage(models.Model):
     body = models.TextField()
     # Extra e-mail headers ({"List-Unsubscribe": "<https://…>"}); other channels ignore them.
     headers = models.JSONField(default=dict, blank=True)
+    # An HTML version of `body` for an e-mail (the e-bulletin's digest); other channels ignore it.
+    html = models.TextField(blank=True)
     # What the message is for ("feedback.remind") and what it is about ("feedback.concern:42"):
     # the app that sent it reads them back when it is delivered or fails (signals.py).
     purpose = models.CharField(max_length=40, blank=True)

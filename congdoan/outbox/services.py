@@ -36,12 +36,14 @@ def message_enqueue(
     ref: str = "",
     key: str | None = None,
     headers: dict[str, str] | None = None,
+    html: str = "",
 ) -> OutboundMessage:
     """Queue one message to one recipient; sent after the current transaction commits.
 
     With `key`, a second call with the same key returns the first message and sends nothing.
     An empty `recipient` is stored as NO_RECIPIENT (shown on the channels page, never sent).
-    `headers` are extra e-mail headers (List-Unsubscribe…); other channels ignore them.
+    `headers` are extra e-mail headers (List-Unsubscribe…) and `html` an HTML version of the
+    body of an e-mail; other channels ignore them.
     """
     fields: dict[str, Any] = {
         "channel": channel,
@@ -49,6 +51,7 @@ def message_enqueue(
         "subject": subject[:255],
         "body": body,
         "headers": dict(headers or {}),
+        "html": html,
         "purpose": purpose[:40],
         "ref": ref[:100],
         "idempotency_key": key[:200] if key else None,
@@ -82,11 +85,13 @@ def email_enqueue(
     ref: str = "",
     key: str = "",
     headers: dict[str, str] | None = None,
+    html: str = "",
 ) -> list[OutboundMessage]:
     """One e-mail per address (each retried on its own); none → one NO_RECIPIENT row.
 
     `headers`: extra headers for every address (a per-address header, such as a personal
-    List-Unsubscribe link, needs one call per address).
+    List-Unsubscribe link, needs one call per address); `html`: an HTML version of `body`
+    (sent as multipart/alternative: the text stays for clients that show no HTML).
     """
     addresses = sorted({a for a in to if a}) or [""]
     return [
@@ -99,6 +104,7 @@ def email_enqueue(
             ref=ref,
             key=f"{key}:{address}" if key else None,
             headers=headers,
+            html=html,
         )
         for address in addresses
     ]

@@ -86,6 +86,7 @@ PUBLIC_ROUTES = {
     "bulletin:index",  # the e-bulletin's digests, and its subscribe form (double opt-in)
     "bulletin:week",
     "bulletin:subscribe",
+    "bulletin:open",  # a digest mail's open pixel: the same GIF for any token, tells nothing
     "admin:login",  # the admin's own login form
     "admin:logout",  # logs out whoever asks, then sends them to the admin's login
 }
@@ -102,6 +103,7 @@ CAPABILITY_ROUTES = {
     "bulletin:confirm",
     "bulletin:unsubscribe",
     "bulletin:click",
+    "bulletin:redirect",  # a digest mail's links (its random token)
     "bulletin:calendar_ics",
 }
 

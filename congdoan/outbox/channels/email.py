@@ -1,4 +1,5 @@
-"""E-mail through Django's configured backend (SMTP when EMAIL_HOST is set), with its timeout."""
+"""E-mail through Django's configured backend (SMTP when EMAIL_HOST is set), with its timeout;
+an HTML version (`message.html`) goes as the alternative part of a multipart/alternative mail."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import smtplib
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.utils import DNS_NAME
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from congdoan.outbox.models import OutboundMessage
 def send(message: OutboundMessage) -> str:
     """Send one e-mail; a refusal of the address is final, anything else is retried."""
     msgid = make_msgid(domain=DNS_NAME.get_fqdn())
-    mail = EmailMessage(
+    mail = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -25,6 +26,8 @@ def send(message: OutboundMessage) -> str:
         headers={**(message.headers or {}), "Message-ID": msgid},
         connection=get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT),
     )
+    if message.html:  # multipart/alternative: the text part stays for text-only clients
+        mail.attach_alternative(message.html, "text/html")
     try:
         mail.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:
