@@ -4,9 +4,10 @@ What a district really records: each grassroots union holds a few direct communi
 activities a year (the workers' conference early in the year, dialogues, talks on the Labour
 Code and social insurance, campaign events in May and around 28 July), a few miss the duty of
 two in the current year; Tết Sum vầy every January with gifts, "Mái ấm Công đoàn" houses and
-hardship support with their sums; attendance for a realistic share of the activities (most
-sign-in sheets are not typed in). The district gives articles to the press and gets coverage;
-units submit good examples that go up to the city. Training for leaders (the district's
+hardship support with their sums; attendance for a realistic share of the activities (about
+half the sign-in sheets of the last two years typed in, fewer before: members reached through
+attendance alone grow from about 40 % in 2023 to about 60 % this year). The district gives
+articles to the press and gets coverage; units submit good examples that go up to the city. Training for leaders (the district's
 courses on press relations, social media, infographics and video, communication incidents,
 monitoring software) with certificates. Fanpages for most units, two of them silent for
 months; Zalo OA, the district's website, union rooms for unions of 100+ members, bulletin
@@ -177,7 +178,7 @@ def _activities(
                 held_on = _day(rng, year, MONTHS[kind], today)
                 if held_on is None:
                     continue
-                participants = int(size * rng.uniform(0.45, 0.9))
+                participants = int(size * rng.uniform(0.3, 0.75))
                 activity = Activity.objects.create(
                     unit=unit,
                     kind=kind,
@@ -187,8 +188,8 @@ def _activities(
                     participants=participants,
                     amount_vnd=rng.choice([0, 0, 2, 3, 5]) * 1_000_000,
                 )
-                # Most sign-in sheets are typed in these last two years, few before.
-                if members and rng.random() < (0.75 if year >= 2025 else 0.35):
+                # About half the sign-in sheets are typed in these last two years, fewer before.
+                if members and rng.random() < (0.45 if year >= 2025 else 0.25):
                     present = rng.sample(members, min(len(members), participants))
                     source = rng.choice([AttendanceSource.SHEET, AttendanceSource.PHONE])
                     Attendance.objects.bulk_create(
