@@ -6,7 +6,8 @@ districts' reports the same way. "Its units" are the units that hung directly un
 period's last day (`UnitPeriod`), so a unit moved to another district later still counts in
 the old district for that period, and a unit merged away before the period ended counts no
 more (its earlier reports stay in their own periods' consolidations). Only frozen figures are
-added (the snapshots), so consolidating 30 districts reads 30 rows, never the members.
+added (each report's frozen totals, kept beside its snapshot), so consolidating 30 districts
+reads 30 small rows, never the members.
 """
 
 from __future__ import annotations
@@ -74,8 +75,8 @@ def consolidate(*, unit: Unit, period: Period) -> Consolidated:
     children = children_at(unit, period)
     reports = {
         r.unit_id: r
-        for r in Report.objects.filter(unit__in=children, period_code=period.code).select_related(
-            "unit"
+        for r in Report.objects.filter(unit__in=children, period_code=period.code).defer(
+            "snapshot", "results", "limitations", "next_tasks", "proposals"
         )
     }
     result = Consolidated(unit=unit, period=period)
@@ -83,7 +84,7 @@ def consolidate(*, unit: Unit, period: Period) -> Consolidated:
         result.children.append(ChildRow(unit=child, report=reports.get(child.pk)))
     for row in result.counted:
         assert row.report is not None
-        for key, item in (row.report.snapshot or {}).get("totals", {}).items():
+        for key, item in (row.report.totals or {}).items():
             value = item.get("value")
             target = result.totals.setdefault(
                 key, {"label": item["label"], "value": 0, "of": item.get("of")}

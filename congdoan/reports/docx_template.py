@@ -74,6 +74,8 @@ def build(path: Path = TEMPLATE) -> Path:
     normal.font.name = FONT
     normal.font.size = Pt(13)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    grid = doc.styles["Table Grid"]
+    grid.font.size = Pt(11)
     section = doc.sections[0]
     assert section.start_type == WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)

@@ -56,6 +56,9 @@ class Report(models.Model):
     proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
     snapshot = models.JSONField(null=True, blank=True, editable=False)
     snapshot_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The snapshot's totals alone (the numbers that add up the tree), kept apart so that a
+    # consolidation over hundreds of reports reads a few hundred bytes each, not every table.
+    totals = models.JSONField(null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -114,11 +114,13 @@ def report_submit(
     if not report.is_editable:
         raise _current_status_error(report)
     now = timezone.now()
+    snapshot = build_snapshot(unit=unit, period=period)
     _move(
         report,
         from_statuses=tuple(EDITABLE_STATUSES),
         to=ReportStatus.SUBMITTED,
-        snapshot=build_snapshot(unit=unit, period=period),
+        snapshot=snapshot,
+        totals=snapshot["totals"],
         snapshot_at=now,
         submitted_at=now,
         submitted_by=_person(actor),

@@ -236,6 +236,14 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
         title="Bài báo riêng về đơn vị B",
         happened_on=timezone.localdate(),
     )
+    report = _make(
+        "reports.Report",
+        pk=900011,
+        unit=b,
+        period_code="2026H1",
+        kind="half",
+        results="Kết quả riêng trong báo cáo của đơn vị B",
+    )
     values: dict[str, Any] = {
         "activity": activity.pk if activity else UNKNOWN,
         "example": example.pk if example else UNKNOWN,
@@ -265,6 +273,8 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
         markers += [document.original_name, document.title]
     if product is not None:
         markers += [product.title, product.summary]
+    if report is not None:
+        markers.append(report.results)
     markers += [x.title for x in (activity, example, course, press) if x is not None]
     concern_markers = []
     if concern is not None:
@@ -288,6 +298,7 @@ VALUE_RULES: list[tuple[str, str, str]] = [
     ("", "qr_token", "qr_token"),
     ("", "member_id", "member"),
     ("", "app_label", "=orgs"),  # the admin's app index
+    ("bao-cao-dinh-ky/", "period", "=2026H1"),  # a period that exists
     ("hoat-dong/", "activity_id", "activity"),
     ("hoat-dong/", "example_id", "example"),
     ("hoat-dong/", "action", "=chuyen"),
