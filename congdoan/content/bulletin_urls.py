@@ -1,6 +1,6 @@
-"""URLs of the e-bulletin (public, /ban-tin/), of the officers' calendar (/noi-dung/lich/) and
-of the digital share indicator (/noi-dung/ty-le-so/), included at the site's root before the
-studio's /noi-dung/."""
+"""URLs of the e-bulletin (public, /ban-tin/), of the officers' calendar (/noi-dung/lich/), of
+the digital share indicator (/noi-dung/ty-le-so/) and of the reach page (/noi-dung/tiep-can/),
+included at the site's root before the studio's /noi-dung/."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("noi-dung/lich/lien-ket/huy/", calendar_views.link_revoke, name="calendar_link_revoke"),
     path("noi-dung/lich.ics", calendar_views.ics, name="calendar_ics"),
     path("noi-dung/ty-le-so/", reach_views.digital_share, name="digital_share"),
+    path("noi-dung/tiep-can/", reach_views.reach_page, name="reach"),
     path(
         "noi-dung/ty-le-so/bieu-do.svg", reach_views.digital_share_chart, name="digital_share_chart"
     ),

@@ -1,5 +1,6 @@
-"""The officers' page of the plan's digital share indicator (digital products ÷ all products
-published in a year, per unit they manage and overall) and its server-drawn SVG chart."""
+"""The officers' pages of reach: the plan's digital share indicator (digital products ÷ all
+products published in a year, per unit they manage and overall) with its server-drawn SVG
+chart, and the reach of each product (website, e-bulletin, channels) summed over a year."""
 
 from __future__ import annotations
 
@@ -50,3 +51,17 @@ def digital_share_chart(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@officer_required
+@require_safe
+def reach_page(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    return render(
+        request,
+        "content/reach/reach.html",
+        {
+            "summary": reach.reach_summary(viewer=request.user, year=year),
+            "this_year": timezone.localdate().year,
+        },
+    )
