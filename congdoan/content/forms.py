@@ -194,6 +194,31 @@ class ProductForm(forms.Form):
         return [*self.cleaned_data["camera"], *self.cleaned_data["photos"]]
 
 
+class ReuseForm(forms.Form):
+    """Which of the officer's units a reused copy belongs to (asked only when they write for
+    several; with one, the field is absent from the page and that unit is taken)."""
+
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("Bản sao thuộc đơn vị"),
+        empty_label=None,
+    )
+
+    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
+        field.error_messages["invalid_choice"] = _(
+            "Bạn không thể đưa bản sao vào đơn vị này: chọn một đơn vị bạn viết cho."
+        )
+        self.units = units
+
+    def chosen(self) -> Unit:
+        return self.cleaned_data.get("unit") or self.units[0]
+
+
 class CommentForm(forms.Form):
     text = forms.CharField(
         label=pgettext_lazy("a comment on a product", "Ý kiến"),

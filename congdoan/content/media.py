@@ -7,10 +7,21 @@ Steps of `product_media_add`:
 3. a photo goes through the project's image policy (congdoan.core.images: header checked,
    turned upright, shrunk, written afresh without EXIF, so no GPS position leaves with it);
    a video, a PDF or a sound file is stored as uploaded: video is not transcoded (no ffmpeg
-   on a district's server), so its size is capped by `CONTENT_VIDEO_MAX_BYTES`.
+   on a district's server), so its size is capped by `CONTENT_VIDEO_MAX_BYTES`;
+4. after the commit, a photo gets its smaller sizes (`photo_renditions_make`, the task
+   `make_photo_renditions`): 480, 960 and 1600 pixels on the long side, each below the
+   photo's own, written by the same image policy (`core.images.reencode` with a smaller
+   `max_side`: fresh files, no EXIF, no GPS), kept in `ProductMedia.variants` with their
+   width and height. The public product page offers them in `srcset` and the browser takes
+   the one its screen needs (a 360 px phone: the 480 one, tens of KB instead of the
+   2560-pixel original). A photo without them (stored before, or the task has not run)
+   is shown as it is.
 """
 
 from __future__ import annotations
+
+import logging
+from dataclasses import replace
 
 import filetype
 from django.conf import settings
@@ -19,10 +30,11 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from congdoan.audit.services import audit_record
 from congdoan.content import rules
-from congdoan.content.models import MediaKind, Product, ProductMedia
+from congdoan.content.models import MediaKind, Product, ProductMedia, media_path
 from congdoan.core.images import ImageRefused, photo_policy, reencode
 from congdoan.core.uploads import format_size
 from congdoan.orgs.scoping import Viewer
@@ -31,6 +43,11 @@ PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "
 VIDEO_TYPES = frozenset({"video/mp4", "video/webm", "video/quicktime", "video/x-matroska"})
 AUDIO_TYPES = frozenset({"audio/mpeg", "audio/ogg", "audio/mp4", "audio/x-wav", "audio/aac"})
 PDF_TYPES = frozenset({"application/pdf"})
+
+#: The long sides of a photo's smaller sizes (each made only below the photo's own).
+RENDITION_SIDES = (480, 960, 1600)
+
+logger = logging.getLogger(__name__)
 
 # Photos are shrunk anyway; PDFs and sound files of a bulletin stay well under this.
 PHOTO_MAX_BYTES = 25 * 1024 * 1024
@@ -113,6 +130,9 @@ def product_media_add(
         media.content_type = content_type
         media.size = size
     media.save()
+    if kind == MediaKind.PHOTO:
+        media_id = media.pk
+        transaction.on_commit(lambda: make_photo_renditions.enqueue(media_id))
     audit_record(
         actor=actor,
         action="content.media.add",
@@ -132,3 +152,51 @@ def product_media_remove(*, actor: Viewer, media: ProductMedia) -> None:
         Product.objects.filter(pk=product.pk).update(cover=None)
     media.delete()
     audit_record(actor=actor, action="content.media.remove", target=product)
+
+
+def photo_renditions_make(media_id: int) -> list[dict[str, str | int]]:
+    """Make the smaller sizes of a product's photo; returns its `variants`. A photo that has
+    them already keeps them (a reused copy shares the files, so none is ever rewritten); a
+    photo that is gone or no longer readable gets none (and keeps showing as it is)."""
+    media = ProductMedia.objects.filter(pk=media_id, kind=MediaKind.PHOTO).first()
+    if media is None or not media.file.name:
+        return []
+    if media.variants:
+        return list(media.variants)
+    storage = media.file.storage
+    try:
+        with storage.open(media.file.name, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        logger.warning("content: photo %s has no file to make smaller sizes from", media_id)
+        return []
+    own_side = max(media.width or 0, media.height or 0)
+    variants: list[dict[str, str | int]] = []
+    for side in RENDITION_SIDES:
+        if own_side and side >= own_side:
+            continue
+        try:
+            clean = reencode(
+                data, name=media.file.name, policy=replace(photo_policy(), max_side=side)
+            )
+        except ImageRefused:
+            logger.warning("content: photo %s refused while making its %s px size", media_id, side)
+            return []
+        name = storage.save(media_path(media, f"anh-{side}{clean.suffix}"), ContentFile(clean.data))
+        variants.append(
+            {
+                "name": name,
+                "content_type": clean.content_type,
+                "size": len(clean.data),
+                "width": clean.width,
+                "height": clean.height,
+            }
+        )
+    ProductMedia.objects.filter(pk=media.pk).update(variants=variants)
+    return variants
+
+
+@task()
+def make_photo_renditions(media_id: int) -> None:
+    """The background step after a photo's upload: its smaller sizes."""
+    photo_renditions_make(media_id)

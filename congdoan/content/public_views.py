@@ -76,6 +76,23 @@ def _photo_url(product: Product, media: ProductMedia) -> str:
     return reverse("content_public:product_photo", args=[product.unit.code, product.slug, media.pk])
 
 
+# The article column is 42rem wide at most; below that a photo takes the screen's width.
+PHOTO_SIZES = "(max-width: 44rem) 100vw, 42rem"
+
+
+def _picture(product: Product, media: ProductMedia) -> dict[str, Any]:
+    """A photo as the page draws it: its address, and a `srcset` of its smaller sizes (media.py)
+    with the photo itself as the largest; none for a photo stored before they were made."""
+    url = _photo_url(product, media)
+    widths = sorted(
+        {int(v["width"]) for v in media.variants or [] if v.get("width")} - {media.width or 0}
+    )
+    srcset = [f"{url}?w={width} {width}w" for width in widths]
+    if srcset and media.width:
+        srcset.append(f"{url} {media.width}w")
+    return {"media": media, "url": url, "srcset": ", ".join(srcset) if srcset else ""}
+
+
 @require_safe
 def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpResponse:
     """A public product's page, with the tags that make a shared link look right on Zalo and
@@ -85,6 +102,7 @@ def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpRespo
     if cover is not None and cover.kind != MediaKind.PHOTO:
         cover = None
     canonical = absolute(product.get_absolute_url())
+    photos = [m for m in product.media.all() if m.kind == MediaKind.PHOTO]
     audio = bulletin_media(product)
     audio_args = [product.unit.code, product.slug, audio.pk] if audio else []
     context: dict[str, Any] = {
@@ -93,6 +111,10 @@ def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpRespo
         "themes": sorted(product.themes.all(), key=lambda theme: (theme.order, theme.pk)),
         "cover": cover,
         "cover_url": _photo_url(product, cover) if cover else "",
+        "cover_picture": _picture(product, cover) if cover else None,
+        # the other photos (a photo story's), below the text, loaded as the reader scrolls
+        "gallery": [_picture(product, m) for m in photos if cover is None or m.pk != cover.pk],
+        "photo_sizes": PHOTO_SIZES,
         "og_image": absolute(_photo_url(product, cover)) if cover else "",
         "canonical": canonical,
         # the audio bulletin: OGG Vorbis first (smaller), MP3 for the browsers without it
@@ -113,11 +135,19 @@ def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpRespo
 @cache_control(public=True, max_age=PHOTO_MAX_AGE)
 def product_photo(request: HttpRequest, unit_code: str, slug: str, media_id: int) -> FileResponse:
     """A photo of a public product (the media folder itself is not served: it holds private
-    files). Only photos: a product's PDF or video is not served from here."""
+    files). Only photos: a product's PDF or video is not served from here. `?w=480`: its
+    smaller size of that width (the page's srcset names them); an unknown width is a 404."""
     product = selectors.public_product(unit_code=unit_code, slug=slug)
     media = get_object_or_404(ProductMedia, pk=media_id, product=product, kind=MediaKind.PHOTO)
+    name, content_type = media.file.name or "", media.content_type or "image/jpeg"
+    asked = request.GET.get("w", "")
+    if asked:
+        found = [v for v in media.variants or [] if str(v.get("width")) == asked]
+        if not found:
+            raise Http404
+        name, content_type = str(found[0]["name"]), str(found[0]["content_type"])
     try:
-        handle = media.file.open("rb")
+        handle = media.file.storage.open(name, "rb")
     except OSError as error:
         raise Http404 from error
-    return FileResponse(handle, content_type=media.content_type or "image/jpeg")
+    return FileResponse(handle, content_type=content_type)

@@ -220,13 +220,19 @@ def writable_units(viewer: Viewer) -> list[Unit]:
     return [u for u in units if can_create(viewer, u)]
 
 
+def reuse_units(viewer: Viewer, product: Product, *, among: list[Unit] | None = None) -> list[Unit]:
+    """The units a reused copy may go to: those the officer writes for, not the source's
+    (`among`: the viewer's `writable_units`, when the caller already has them). An officer
+    with posts in several units chooses among them; the first is the default."""
+    units = writable_units(viewer) if among is None else among
+    return [unit for unit in units if can_reuse(viewer, product, unit)]
+
+
 def reuse_unit(viewer: Viewer, product: Product, *, among: list[Unit] | None = None) -> Unit | None:
-    """The unit a reused copy goes to: the first unit the officer writes for, not the source's
-    (`among`: the viewer's `writable_units`, when the caller already has them)."""
-    for unit in writable_units(viewer) if among is None else among:
-        if can_reuse(viewer, product, unit):
-            return unit
-    return None
+    """The unit a reused copy goes to when the officer does not choose: the first of
+    `reuse_units`."""
+    units = reuse_units(viewer, product, among=among)
+    return units[0] if units else None
 
 
 def offers(viewer: Viewer, product: Product) -> dict[str, bool]:

@@ -489,6 +489,8 @@ def product_reuse(*, actor: Viewer, source: Product, unit: Unit) -> Product:
             size=m.size,
             width=m.width,
             height=m.height,
+            variants=m.variants,  # the photo's smaller sizes, the bulletin's OGG: shared too
+            duration_seconds=m.duration_seconds,
             caption=m.caption,
             order=m.order,
         )

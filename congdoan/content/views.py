@@ -28,6 +28,7 @@ from congdoan.content.forms import (
     ListFilterForm,
     ProductForm,
     RejectForm,
+    ReuseForm,
     ScheduleForm,
     VersionsForm,
 )
@@ -252,6 +253,10 @@ def _detail_context(request: HttpRequest, product: Product, **forms: Any) -> dic
         "comments": selectors.comments(viewer=request.user, product=product),
         "versions": list(selectors.versions(viewer=request.user, product=product)),
         "show_reuse_count": rules.can_see_reuse_count(request.user, product),
+        # several units to put a reused copy in: the officer chooses (_actions.html)
+        "reuse_units": rules.reuse_units(request.user, product)
+        if product.status == ProductStatus.PUBLISHED
+        else [],
         "comment_form": forms.get("comment_form") or CommentForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(),
@@ -375,12 +380,17 @@ def product_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def product_reuse(request: HttpRequest, pk: int) -> HttpResponse:
     source = _product(request, pk)
-    unit = rules.reuse_unit(request.user, source)
-    if unit is None:
+    units = rules.reuse_units(request.user, source)
+    if not units:
         messages.error(
             request, _("Sản phẩm này không dùng lại được (chỉ sản phẩm đã đăng của đơn vị khác).")
         )
         return redirect("content:detail", source.pk)
+    form = ReuseForm(request.POST, units=units)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("unit", [])))
+        return redirect("content:detail", source.pk)
+    unit = form.chosen()
     try:
         copy = services.product_reuse(actor=request.user, source=source, unit=unit)
     except ValidationError as exc:
@@ -477,9 +487,8 @@ def library(request: HttpRequest) -> HttpResponse:
         "kinds": ProductKind.choices,
         "themes": selectors.themes(),
         "units": Unit.objects.filter(pk__in=shared.values("unit_id")).order_by("name"),
-        "reuse_into": {
-            p.pk for p in page_obj if rules.reuse_unit(request.user, p, among=writable) is not None
-        },
+        # each product with the units a copy of it may go to (none: no "Dùng lại" button)
+        "rows": [(p, rules.reuse_units(request.user, p, among=writable)) for p in page_obj],
         "base_query": _base_query(request),
     }
     if request.htmx:  # type: ignore[attr-defined]

@@ -7,6 +7,12 @@ approvable by a demo login: the chairs of Công ty May Phú Minh and of Điện 
 scheduled, one archived and one reused from the shared library. Texts go through the services
 (sanitised, searchable, audited); their dates are then set in the past, with the versions an
 officer would have left. Idempotent: nothing is added when the district already has products.
+
+The calendar: the year's highlights are loaded by the daily job's own function
+(`calendar.highlights_load_due`: this year's, and next year's from December), the products
+made for a highlight (Tết Sum vầy, the Workers' Month, 28/7) are planned against it, and
+three drafts are planned against the next ones (22/12, 8/3, the Workers' Month of next
+year), so the demo calendar shows dates with products beside them. Idempotent on its own.
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from congdoan.accounts.models import User
-from congdoan.content import services
+from congdoan.content import calendar, services
 from congdoan.content.models import (
     ApprovalBy,
     ContentSettings,
+    Highlight,
     Product,
     ProductKind,
     ProductStatus,
@@ -506,13 +513,124 @@ def _make(
     return product
 
 
+# The demo products made for a highlight of the calendar (by title → the highlight's code).
+PLANNED_FOR = {
+    "Phú Xuyên: trao 350 suất quà Tết Sum vầy cho công nhân lao động khó khăn": "tet-sum-vay",
+    "Pa-nô Tháng Công nhân và Tháng hành động về an toàn, vệ sinh lao động năm 2026": (
+        "thang-cong-nhan"
+    ),
+    "Lễ kỷ niệm 97 năm Ngày thành lập Công đoàn Việt Nam (28/7/1929 - 28/7/2026)": (
+        "thanh-lap-cong-doan"
+    ),
+    "Hướng dẫn đoàn viên đăng ký nhận quà Tết Sum vầy 2027": "tet-sum-vay",
+    "Kế hoạch tuyên truyền Tết Sum vầy - Xuân Đinh Mùi 2027": "tet-sum-vay",
+}
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A draft planned against a coming highlight (the officer writes it before the day)."""
+
+    highlight: str
+    unit: str
+    author: str
+    kind: str
+    title: str
+    summary: str
+    theme: str
+
+
+PLANNED: tuple[Planned, ...] = (
+    Planned(
+        "thanh-lap-qdnd",
+        "PX",
+        OFFICE,
+        ProductKind.LOUDSPEAKER,
+        "Bài phát thanh: Kỷ niệm 82 năm Ngày thành lập Quân đội nhân dân Việt Nam",
+        "Hướng tới ngày 22/12/2026, Công đoàn huyện Phú Xuyên tuyên truyền về truyền thống "
+        "Quân đội nhân dân Việt Nam và thăm hỏi đoàn viên là quân nhân xuất ngũ.",
+        "tu-tuong",
+    ),
+    Planned(
+        "quoc-te-phu-nu",
+        "PX-MAY-PHUMINH",
+        PHUMINH,
+        ProductKind.INFOGRAPHIC,
+        "Đồ họa: Quyền lợi của lao động nữ nhân Ngày Quốc tế Phụ nữ 8/3/2027",
+        "Nghỉ thai sản, nghỉ 30 phút mỗi ngày trong thời gian hành kinh, khám sức khỏe chuyên "
+        "khoa phụ sản: những quyền lợi lao động nữ cần biết.",
+        "chinh-sach-phap-luat",
+    ),
+    Planned(
+        "thang-cong-nhan",
+        "PX",
+        OFFICE,
+        ProductKind.NEWS,
+        "Kế hoạch tổ chức Tháng Công nhân năm 2027 tại huyện Phú Xuyên",
+        "Tháng Công nhân năm 2027 với chủ đề chăm lo đời sống, nâng cao phúc lợi cho đoàn "
+        "viên, người lao động: các hoạt động chính và thời gian thực hiện.",
+        "cham-lo-bao-ve",
+    ),
+)
+
+
+def _highlights() -> dict[str, Highlight]:
+    """The standard highlights by code (the calendar loads them)."""
+    return {
+        h.standard.code: h
+        for h in Highlight.objects.filter(standard__isnull=False).select_related("standard")
+    }
+
+
+def _plan(users: dict[str, User], themes: dict[str, Theme]) -> int:
+    """Plan the demo products against the calendar (see the module's docstring); returns the
+    number of drafts made. Idempotent: a draft already there (by title) is not made again."""
+    highlights = _highlights()
+    for title, code in PLANNED_FOR.items():
+        Product.objects.filter(
+            unit__code__startswith="PX", title=title, highlight__isnull=True
+        ).update(highlight=highlights[code])
+    units = {u.code: u for u in Unit.objects.filter(code__in={p.unit for p in PLANNED})}
+    made = 0
+    for plan in PLANNED:
+        if plan.unit not in units or plan.author not in users:
+            continue  # the orgs demo was not loaded: nothing to write for
+        if Product.objects.filter(unit=units[plan.unit], title=plan.title).exists():
+            continue
+        services.product_create(
+            actor=users[plan.author],
+            unit=units[plan.unit],
+            title=plan.title,
+            kind=plan.kind,
+            summary=plan.summary,
+            themes=[themes[plan.theme]],
+            sharing=Sharing.PUBLIC,
+            highlight=highlights[plan.highlight],
+        )
+        made += 1
+    return made
+
+
 @transaction.atomic
 def seed(stdout: Any = None) -> None:
-    if Product.objects.filter(unit__code="PX").exists():
-        return
+    # The calendar first, by the daily job's own function, so its dates exist to plan against.
+    loaded = calendar.highlights_load_due()
+    themes = {t.code: t for t in Theme.objects.all()}
+    if not Product.objects.filter(unit__code="PX").exists():
+        _products(themes)
+    planned = _plan(_users(), themes)
+    if stdout is not None:
+        occurrences = sum(counts["created"] for counts in loaded.values())
+        stdout.write(
+            f"  {Product.objects.count()} sản phẩm truyền thông; lịch: {occurrences} mốc mới, "
+            f"{planned} bài lên kế hoạch theo mốc"
+        )
+
+
+def _products(themes: dict[str, Theme]) -> None:
+    """The demo products, once (see the module's docstring)."""
     users = _users()
     units = {u.code: u for u in Unit.objects.filter(code__in={i.unit for i in ITEMS} | {"PX-BVDK"})}
-    themes = {t.code: t for t in Theme.objects.all()}
     made = {item.title: _make(item, users, units, themes) for item in ITEMS}
 
     # The hospital's union has its news approved by the district (a per-unit setting).
@@ -572,5 +690,3 @@ def seed(stdout: Any = None) -> None:
     services.product_schedule(
         actor=users[OFFICE], product=scheduled, publish_at=timezone.now() + timedelta(days=10)
     )
-    if stdout is not None:
-        stdout.write(f"  {Product.objects.count()} sản phẩm truyền thông")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ from PIL import Image
 
 from congdoan import testing
 from congdoan.content.models import Product, ProductStatus
+from congdoan.content.tests.factories import published
+from congdoan.orgs import services as org_services
+from congdoan.orgs.tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -121,3 +125,40 @@ def test_the_studio_works_on_a_phone_without_javascript(browser_no_js, live_serv
         page.goto(f"{live_server.url}{path}")
         assert _overflow(page) <= 0, path
     page.screenshot(path=str(SHOTS / "phone-studio-nojs-detail.png"), full_page=True)
+
+
+def test_an_officer_of_two_units_chooses_where_a_reused_copy_goes_on_a_phone(
+    phone, live_server, cast
+):
+    unit_c = factories.unit(cast.district, code="PX-C", name="Công đoàn Công ty Giày Phú Xuyên C")
+    org_services.appointment_create(
+        actor=None,
+        unit=unit_c,
+        position=factories.position(),
+        full_name="Chủ tịch CĐ B",
+        user=cast.officer_b,
+        started_on=date(2020, 1, 1),
+    )
+    source = Product.objects.create(
+        unit=cast.unit_a, title="Hỏi đáp về làm thêm giờ", slug="hoi-dap", sharing="union"
+    )
+    published(source, approver=cast.district_officer, actor=cast.officer_a)
+    page = phone
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
+    page.fill("#id_username", cast.officer_b.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_load_state("load")
+    page.goto(f"{live_server.url}/noi-dung/{source.pk}/")
+    chooser = page.locator(f"#reuse-unit-{source.pk}")
+    assert chooser.is_visible()
+    assert _overflow(page) <= 0
+    page.screenshot(path=str(SHOTS / "phone-studio-reuse-chooser.png"), full_page=True)
+    chooser.select_option(str(unit_c.pk))
+    page.click(".reuse-form button[type=submit]")
+    page.wait_for_load_state("load")
+    copy = Product.objects.get(source=source)
+    assert copy.unit == unit_c
+    assert page.url.endswith(f"/noi-dung/{copy.pk}/sua/")
+    page.goto(f"{live_server.url}/noi-dung/thu-vien/")
+    assert _overflow(page) <= 0

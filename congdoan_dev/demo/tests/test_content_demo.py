@@ -11,6 +11,7 @@ from django.utils import timezone
 from congdoan.accounts.models import User
 from congdoan.content import rules, selectors
 from congdoan.content.models import Product, ProductStatus, Sharing, Theme
+from congdoan.content.models_bulletin import HighlightOccurrence
 from congdoan.text import fold
 from congdoan_dev.demo import content as demo
 from congdoan_dev.demo import orgs as orgs_demo
@@ -56,3 +57,21 @@ def test_demo_content_covers_the_workflow_and_is_idempotent() -> None:
     assert share.total >= 8 and 0.5 <= (share.share or 0) < 1
     demo.seed(stdout=StringIO())
     assert Product.objects.count() == total
+
+
+def test_demo_loads_the_years_calendar_and_plans_products_against_it() -> None:
+    _themes_migration.create_themes(apps, None)
+    orgs_demo.seed()
+    demo.seed(stdout=StringIO())
+    year = timezone.localdate().year
+    occurrences = HighlightOccurrence.objects.filter(year=year)
+    assert occurrences.count() >= 10  # the standard highlights of the year (1/5, 28/7, 20/10…)
+    planned = Product.objects.filter(highlight__isnull=False)
+    assert planned.filter(status=ProductStatus.PUBLISHED).count() >= 3
+    drafts = planned.filter(status=ProductStatus.DRAFT)
+    codes = {p.highlight.standard.code for p in drafts}  # type: ignore[union-attr]
+    assert {"thanh-lap-qdnd", "quoc-te-phu-nu", "thang-cong-nhan"} <= codes
+    counts = (HighlightOccurrence.objects.count(), planned.count(), Product.objects.count())
+    demo.seed(stdout=StringIO())  # a second run adds nothing
+    again = (HighlightOccurrence.objects.count(), planned.count(), Product.objects.count())
+    assert again == counts
