@@ -110,9 +110,11 @@ def _paragraphs(body: str) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 
-def zalo_post(product: Product) -> dict[str, Any]:
+def zalo_post(product: Product, account: ChannelAccount) -> dict[str, Any]:
     """A Zalo OA article of the product and its broadcast: Zalo fetches the cover and photos
-    from their public addresses, so the product must be public and have a photo."""
+    from their public addresses, so the product must be public and have a photo. A later
+    version (a correction) updates the article already on the OA, without a second broadcast
+    (`update_of`: its id)."""
     link = public_url(product)
     cover = _media(product, MediaKind.PHOTO)
     if not link:
@@ -130,7 +132,16 @@ def zalo_post(product: Product) -> dict[str, Any]:
         .exclude(pk=cover.pk)
         .order_by("order", "pk")[:ZALO_PHOTOS_MAX]
     )
+    earlier = (
+        Publication.objects.filter(
+            product=product, account=account, status=PublicationStatus.PUBLISHED
+        )
+        .exclude(remote_id="")
+        .order_by("-version", "-pk")
+        .first()
+    )
     return {
+        "update_of": earlier.remote_id if earlier is not None else "",
         "title": product.title,
         "author": product.unit.name,
         "description": product.summary.strip() or paragraphs[0],
@@ -138,7 +149,7 @@ def zalo_post(product: Product) -> dict[str, Any]:
         "paragraphs": paragraphs,
         "photos": [{"url": _photo_url(product, m), "caption": m.caption} for m in others],
         "link": link,
-        "broadcast": True,
+        "broadcast": earlier is None,
     }
 
 
@@ -166,7 +177,7 @@ def post_body(product: Product, account: ChannelAccount) -> dict[str, Any]:
             "content_type": video.content_type or "video/*",
         }
     if account.kind == ChannelKind.ZALO_OA:
-        return zalo_post(product)
+        return zalo_post(product, account)
     raise NotPublishable(_("Loại kênh này chưa đăng bài được."))
 
 
@@ -245,6 +256,25 @@ def publish_to_chosen(product: Product) -> None:
         except NotPublishable as exc:
             log.warning(
                 "publishing: product %s not posted to %s: %s", product.pk, choice.account, exc
+            )
+
+
+def zalo_update_corrected(product: Product) -> None:
+    """content's on-corrected hook (registered by zalo.register): a correction of a product
+    already on a unit's Zalo OA updates the article there (the new version, once)."""
+    choices = ChannelChoice.objects.filter(
+        product=product, account__kind=ChannelKind.ZALO_OA
+    ).select_related("account", "chosen_by")
+    for choice in choices:
+        if not Publication.objects.filter(
+            product=product, account=choice.account, status=PublicationStatus.PUBLISHED
+        ).exists():
+            continue  # never posted there: the correction is not a reason to post it now
+        try:
+            publication_enqueue(actor=choice.chosen_by, product=product, account=choice.account)
+        except NotPublishable as exc:
+            log.warning(
+                "publishing: correction of %s not sent to %s: %s", product.pk, choice.account, exc
             )
 
 

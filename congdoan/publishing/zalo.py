@@ -27,6 +27,8 @@ How this module keeps them working:
 4. the outbox's Zalo channel asks `AccountTokens` (registered by `register()`) for the token of
    each message: the account its ref names (``zalo-account:<id>``), else the deployment's own
    OA (the home unit's, or the only one); none connected → the static ZALO_OA_ACCESS_TOKEN.
+5. `register()` also hands content's on-corrected hook `publications.zalo_update_corrected`:
+   a corrected product already on an OA updates its article there (docs/publishing.md).
 """
 
 from __future__ import annotations
@@ -50,13 +52,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdoan.content import hooks
 from congdoan.orgs.models import Unit
 from congdoan.orgs.site import home_unit
 from congdoan.outbox.channels import zalo as zalo_channel
 from congdoan.outbox.errors import ChannelError
 from congdoan.outbox.http import client, json_of, request
 from congdoan.periodic.registry import register_job
-from congdoan.publishing import crypto
+from congdoan.publishing import crypto, publications
 from congdoan.publishing.models import (
     UNUSABLE_STATUSES,
     AccountStatus,
@@ -411,8 +414,10 @@ class AccountTokens:
 
 
 def register() -> None:
-    """Called by publishing's AppConfig.ready: the outbox's token source and the job."""
+    """Called by publishing's AppConfig.ready: the outbox's token source, the job, and
+    content's on-corrected hook (a corrected product updates its article on the OA)."""
     zalo_channel.register_token_source(AccountTokens())
+    hooks.register_on_corrected(publications.zalo_update_corrected)
     register_job(
         "publishing.zalo_refresh",
         every=lambda: timedelta(minutes=settings.CHANNEL_REFRESH_EVERY_MINUTES),

@@ -7,7 +7,8 @@ calls it):
   permission page, or ``refresh_token, grant_type=refresh_token``, each refresh token once);
 - with the header ``access_token``: ``GET /v2.0/oa/getoa``, ``POST /v2.0/article/create`` (a
   "normal" article → ``{"error": 0, "data": {"token"}}``), ``POST /v2.0/article/verify``
-  (``{"token"}`` → ``{"data": {"id"}}``, or -214 while it is processed), ``GET
+  (``{"token"}`` → ``{"data": {"id"}}``, or -214 while it is processed), ``POST
+  /v2.0/article/update`` (``{"id", …the article}`` → ``{"data": {"token"}}``), ``GET
   /v2.0/article/getslice`` (``data.medias``, newest first) and ``POST /v2.0/oa/message`` (the
   broadcast of an article, a "media" template → ``{"data": {"message_id"}}``);
 - errors as Zalo answers them, HTTP 200 with a negative ``error`` and a ``message``: -216 an
@@ -59,6 +60,7 @@ class FakeZalo(FakeServer):
         self.articles: list[dict[str, Any]] = []  # every article made, oldest first
         self.pending: dict[str, str] = {}  # create's token → the article id
         self.broadcasts: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
         self.processing_rounds = 0  # verify answers -214 this many times first
         self.broadcast_refusals: list[tuple[int, str]] = []  # the next broadcasts' errors
         self.lose_create = 0
@@ -142,6 +144,8 @@ class FakeZalo(FakeServer):
             return _ok({"oa_id": self.OA_ID, "name": self.OA_NAME, "num_follower": 1200})
         if route == ("POST", "/v2.0/article/create"):
             return self._create(body)
+        if route == ("POST", "/v2.0/article/update"):
+            return self._update(body)
         if route == ("POST", "/v2.0/article/verify"):
             article_id = self.pending.get(str(body.get("token") or ""))
             if article_id is None:
@@ -173,7 +177,8 @@ class FakeZalo(FakeServer):
             return self._broadcast(body)
         return _error(-201, "Not supported this api")
 
-    def _create(self, body: dict[str, Any]) -> Answer:
+    def _invalid(self, body: dict[str, Any]) -> Answer | None:
+        """Zalo's checks of an article's fields, shared by create and update."""
         for field, limit in (("title", 150), ("author", 50), ("description", 300)):
             value = body.get(field)
             if not isinstance(value, str) or not value or len(value) > limit:
@@ -187,6 +192,25 @@ class FakeZalo(FakeServer):
         text = " ".join(str(b.get("content", "")) for b in blocks if isinstance(b, dict))
         if self.BANNED in (body["title"] + " " + text).lower():
             return _error(-248, "Content violates Zalo's platform standards")
+        return None
+
+    def _update(self, body: dict[str, Any]) -> Answer:
+        found = [a for a in self.articles if a["id"] == body.get("id")]
+        if not found:
+            return _error(-201, "id is invalid!")
+        refused = self._invalid(body)
+        if refused is not None:
+            return refused
+        found[0].update({k: v for k, v in body.items() if k != "id"})
+        self.updates.append(dict(body))
+        token = base64.b64encode(f"update-{body['id']}-{len(self.updates)}".encode()).decode()
+        self.pending[token] = str(body["id"])
+        return _ok({"token": token})
+
+    def _create(self, body: dict[str, Any]) -> Answer:
+        refused = self._invalid(body)
+        if refused is not None:
+            return refused
         article_id = f"a{next(self._n):06x}"
         token = base64.b64encode(f"token-{article_id}".encode()).decode()
         self.articles.append(

@@ -365,3 +365,49 @@ def test_an_officer_ticks_the_unit_s_zalo_oa_and_the_product_goes_there_when_pub
     with django_capture_on_commit_callbacks(execute=True):
         officer.post(f"/xuat-ban/{story.pk}/", {"accounts": [zalo_oa.pk], "now": "1"})
     assert len(zalo.articles) == 1 and len(zalo.broadcasts) == 1
+
+
+def test_a_correction_updates_the_article_on_the_oa_without_a_second_one_or_broadcast(
+    cast: Any,
+    zalo: FakeZalo,
+    zalo_oa: ChannelAccount,
+    story: Any,
+    django_capture_on_commit_callbacks: Any,
+    client_of: Any,
+) -> None:
+    officer = client_of(cast.officer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(f"/xuat-ban/{story.pk}/", {"accounts": [zalo_oa.pk], "now": "1"})
+    (article,) = zalo.articles
+    with django_capture_on_commit_callbacks(execute=True):
+        content_services.product_correct(
+            actor=cast.officer_a,
+            product=story,
+            title=story.title,
+            summary=story.summary,
+            body="<p>Sáng 6/12, hơn 350 đoàn viên dự hội nghị.</p>",
+        )
+    (update,) = zalo.updates
+    assert update["id"] == article["id"] and "status" not in update
+    assert update["body"][0]["content"] == "Sáng 6/12, hơn 350 đoàn viên dự hội nghị."
+    assert len(zalo.articles) == 1 and len(zalo.broadcasts) == 1  # no second article or alert
+    first, corrected = publications.Publication.objects.order_by("version")
+    assert corrected.version > first.version
+    assert corrected.status == PublicationStatus.PUBLISHED
+    assert corrected.remote_id == first.remote_id == article["id"]
+
+
+def test_a_correction_of_a_product_never_posted_to_zalo_posts_nothing(
+    cast: Any,
+    zalo: FakeZalo,
+    zalo_oa: ChannelAccount,
+    story: Any,
+    django_capture_on_commit_callbacks: Any,
+    client_of: Any,
+) -> None:
+    client_of(cast.officer_a).post(f"/xuat-ban/{story.pk}/", {"accounts": [zalo_oa.pk]})
+    with django_capture_on_commit_callbacks(execute=True):
+        content_services.product_correct(
+            actor=cast.officer_a, product=story, title="Tiêu đề mới", summary="", body=""
+        )
+    assert zalo.requests == [] and not publications.Publication.objects.exists()
