@@ -29,6 +29,7 @@ from congdoan_dev.bench.feedback import (
     _tree_cpu,
 )
 from congdoan_dev.bench.web import TEMPLATE_ENV, client, fcp, report, seed
+from congdoan_dev.bench.web.breakdown import breakdown
 from congdoan_dev.bench.web.urls import BARE_PATH
 
 FORM_PATH = "/y-kien/gui/"
@@ -194,17 +195,36 @@ def main(args: argparse.Namespace) -> int:
         f"{seeded.photo_bytes / 1024:.0f} KB cover photo"
     )
     print(f"static files: {_collect_static(args.skip_collectstatic)}")
+    pages = {"home": "/", "product": seeded.product_path, "form": FORM_PATH}
     connection.close()
 
-    pages = {"home": "/", "product": seeded.product_path, "form": FORM_PATH}
     port = _free_port()
     log_path = Path(settings.VAR_DIR) / "bench" / f"web-gunicorn-{os.getpid()}.log"
     server = _start_server(port, args.workers, args.threads, log_path)
-    summary: dict[str, Any] = {"vendor": connection.vendor, "pages": pages, "seed": args.seed}
     try:
+        # While gunicorn boots (seconds): where each page's time goes, in this process.
+        runs = min(30, max(3, args.requests // 10))  # a quick run (the test's) does a few
+        parts = {
+            name: breakdown(path, runs=runs) for name, path in [("bare", BARE_PATH), *pages.items()]
+        }
+        report.print_breakdown(parts)
+        connection.close()
+        summary: dict[str, Any] = {
+            "vendor": connection.vendor,
+            "pages": pages,
+            "seed": args.seed,
+            "breakdown": {
+                name: {**asdict(b), "python_ms": b.python_ms} for name, b in parts.items()
+            },
+        }
         _wait_ready(port, server, log_path)
         weights = {name: client.page_weight(port, path) for name, path in pages.items()}
-        report.print_weights(weights)
+        report.print_weights(
+            weights,
+            Path(settings.STATIC_ROOT),
+            settings.STATIC_URL,
+            settings.WHITENOISE_USE_FINDERS,
+        )
         summary["weight"] = {
             name: {
                 "html": asdict(w.html),
@@ -240,7 +260,11 @@ def _paint(port: int, pages: dict[str, str], args: argparse.Namespace) -> dict[s
     if reason:
         print(f"first contentful paint: SKIPPED — {reason}")
         return {"skipped": reason}
-    paints = fcp.measure(f"http://127.0.0.1:{port}", shown, args.fcp_runs)
+    try:
+        paints = fcp.measure(f"http://127.0.0.1:{port}", shown, args.fcp_runs)
+    except Exception as exc:  # the browser's failure must not lose the figures measured
+        print(f"first contentful paint: FAILED — {type(exc).__name__}: {str(exc)[:500]}")
+        return {"failed": f"{type(exc).__name__}: {str(exc)[:500]}"}
     report.print_paints(paints, args.fcp_runs)
     return {
         name: {

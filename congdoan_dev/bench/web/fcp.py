@@ -83,7 +83,8 @@ def _one(browser: Any, url: str) -> dict[str, Any]:
         page.goto(url, wait_until="load", timeout=180_000)
         # A light page can fire its load event before its first paint: wait for the entry.
         page.wait_for_function(
-            "performance.getEntriesByName('first-contentful-paint').length > 0", timeout=30_000
+            "() => performance.getEntriesByName('first-contentful-paint').length > 0",
+            timeout=30_000,
         )
         result: dict[str, Any] = page.evaluate(FIGURES_JS)
         return result

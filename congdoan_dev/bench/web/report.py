@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from congdoan_dev import figures
 from congdoan_dev.bench.web import client, fcp
+from congdoan_dev.bench.web.breakdown import Breakdown
 
 WEIGHT_TARGET = 60 * 1024  # bytes: HTML + CSS + JS, compressed
 SHARE_TARGET = 30.0  # % of the bare view's requests per second
@@ -22,7 +24,9 @@ def _mark(ok: bool) -> str:
     return "meets the target" if ok else "MISSES the target"
 
 
-def print_weights(weights: dict[str, client.PageWeight]) -> None:
+def print_weights(
+    weights: dict[str, client.PageWeight], static_root: Path, static_url: str, use_finders: bool
+) -> None:
     print(
         "\nweight (HTML + the CSS and JS it references, no images; bytes of the bodies; "
         f"target ≤ {_kb(WEIGHT_TARGET)} compressed):"
@@ -44,15 +48,40 @@ def print_weights(weights: dict[str, client.PageWeight]) -> None:
                 f"    {fetched.path[:70]}: {_kb(fetched.raw)} raw, {sent}, "
                 f"gzip {_kb(fetched.gzipped)}"
             )
-    plain = sorted(
-        {f.path for w in weights.values() for f in (w.html, *w.assets) if not f.encoding}
-    )
-    if plain:
+    plain_html = sorted({w.html.path[:50] for w in weights.values() if not w.html.encoding})
+    if plain_html:
         print(
-            "  sent uncompressed by gunicorn (no GZip middleware for HTML; WhiteNoise sends a "
-            "static file compressed only when it serves it from STATIC_ROOT with its .gz/.br "
-            f"beside it): {', '.join(p[:50] for p in plain)}. The target applies to the "
-            "compressed figure (what nginx with `gzip on` or a compressing server sends)."
+            f"  HTML sent uncompressed ({', '.join(plain_html)}): Django has no GZip middleware here; "
+            "the target applies to the compressed figure (what nginx with `gzip on` sends)."
+        )
+    static = sorted({a.path for w in weights.values() for a in w.assets if not a.encoding})
+    shadowed = [
+        p for p in static if Path(f"{static_root / p.removeprefix(static_url)}.gz").exists()
+    ]
+    if shadowed:
+        print(
+            f"  static files sent uncompressed though their collected .gz/.br copies are in "
+            f"{static_root}: {', '.join(shadowed)}"
+            + (
+                " — WHITENOISE_USE_FINDERS = True makes WhiteNoise serve each file from its "
+                "app folder (the finders' copy replaces STATIC_ROOT's), where no compressed "
+                "copy lies"
+                if use_finders
+                else ""
+            )
+        )
+
+
+def print_breakdown(parts: dict[str, Breakdown]) -> None:
+    print(
+        "\nwhere a request's time goes, in this process (no server, no network; the median, "
+        "a new visitor each time):"
+    )
+    for name, part in parts.items():
+        print(
+            f"  {name:<8} {part.total_ms:6.1f} ms: {part.queries} SQL queries {part.db_ms:5.1f} ms, "
+            f"Python (middleware, view, template) {part.python_ms:5.1f} ms"
+            + (f"; slowest query: {part.slowest_sql[:90]}…" if part.slowest_sql else "")
         )
 
 
