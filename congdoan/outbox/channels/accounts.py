@@ -15,7 +15,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from congdoan.outbox import http
 from congdoan.outbox.errors import ChannelError, ChannelNotConfigured
 from congdoan.outbox.models import OutboundMessage
 
@@ -62,8 +61,3 @@ def post_of(message: OutboundMessage) -> dict[str, Any]:
         raise ChannelError(_("Nội dung bài đăng hỏng (không phải JSON)"))
     return data
 
-
-# The names the Zalo article channel imports while it is written (issue 14); the functions
-# themselves live in congdoan.outbox.http. Remove once zalo.py imports them from there.
-call = http.request
-json_of = http.json_of

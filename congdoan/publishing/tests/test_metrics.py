@@ -56,6 +56,7 @@ class InsightsGraph(FakeGraph):
         super().__init__()
         self.deleted: set[str] = set()
         self.figures: dict[str, dict[str, Any]] = {}
+        self.insights_refusal: dict[str, Any] | None = None  # e.g. a permission not granted
 
     def handle(self, request: Request) -> Answer:
         post_id, _slash, edge = request.path.strip("/").partition("/")
@@ -73,6 +74,8 @@ class InsightsGraph(FakeGraph):
                 ),
             )
         f = self.figures.get(post_id, {})
+        if edge == "insights" and self.insights_refusal is not None:
+            return Answer(400, self.insights_refusal)
         if edge == "insights":
             assert request.query["metric"].split(",") == [
                 "post_impressions_unique",
@@ -306,6 +309,25 @@ def test_a_second_run_the_same_day_updates_the_figures_and_keeps_one_day_row(
     assert PublicationMetricsDay.objects.filter(publication=publication).count() == 1
     metrics_fetch(now=timezone.now() + timedelta(days=1))
     assert PublicationMetricsDay.objects.filter(publication=publication).count() == 2
+
+
+def test_without_the_insights_permission_the_public_counts_are_still_kept(
+    cast: Any, graph: InsightsGraph, facebook_page: ChannelAccount, make_product: Any
+) -> None:
+    post_id = f"{graph.PAGE_ID}_8"
+    graph.posts.append({"id": post_id, "message": "x"})
+    publication = posted(make_product(), facebook_page, post_id)
+    graph.figures[post_id] = {"reach": 500, "comments": 4, "likes": 9, "shares": 2}
+    graph.insights_refusal = graph_error(
+        10, "(#10) This endpoint requires the 'pages_read_insights' permission"
+    )
+    assert metrics_fetch()["read"] == 1
+    metrics = PublicationMetrics.objects.get(publication=publication)
+    assert (metrics.comments, metrics.reactions, metrics.shares) == (4, 10, 2)
+    assert metrics.reach is None and metrics.clicks is None
+    assert "pages_read_insights" in metrics.raw["insights_error"]
+    facebook_page.refresh_from_db()
+    assert facebook_page.status == AccountStatus.CONNECTED
 
 
 def test_an_expired_page_token_marks_the_page_tells_the_officers_and_crashes_nothing(
