@@ -36,4 +36,9 @@ class ContentConfig(AppConfig):
             every=lambda: timedelta(minutes=settings.CONTENT_PUBLISH_EVERY_MINUTES),
             run="congdoan.content.services.publish_due",
         )
+        register_job(
+            "content.photo_renditions",
+            every=lambda: timedelta(hours=1),
+            run="congdoan.content.media.photo_renditions_due",
+        )
         bulletin_setup.register()  # the e-bulletin's and the calendar's jobs and links

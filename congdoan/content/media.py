@@ -15,7 +15,8 @@ Steps of `product_media_add`:
    width and height. The public product page offers them in `srcset` and the browser takes
    the one its screen needs (a 360 px phone: the 480 one, tens of KB instead of the
    2560-pixel original). A photo without them (stored before, or the task has not run)
-   is shown as it is.
+   is shown as it is, until the hourly job `content.photo_renditions` (`photo_renditions_due`)
+   makes them, a few photos a run.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -194,6 +196,20 @@ def photo_renditions_make(media_id: int) -> list[dict[str, str | int]]:
         )
     ProductMedia.objects.filter(pk=media.pk).update(variants=variants)
     return variants
+
+
+def photo_renditions_due(*, limit: int = 50) -> dict[str, int]:
+    """The periodic job: the smaller sizes of photos stored without them (before they were
+    made on upload, or whose task was lost), the newest first, `limit` a run."""
+    smallest = RENDITION_SIDES[0]
+    waiting = (
+        ProductMedia.objects.filter(kind=MediaKind.PHOTO, variants=[])
+        .filter(Q(width__gt=smallest) | Q(height__gt=smallest))
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    made = sum(1 for media_id in list(waiting) if photo_renditions_make(media_id))
+    return {"photos": made}
 
 
 @task()

@@ -14,7 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from congdoan.content.media import RENDITION_SIDES, photo_renditions_make, product_media_add
+from congdoan.content.media import (
+    RENDITION_SIDES,
+    photo_renditions_due,
+    photo_renditions_make,
+    product_media_add,
+)
 from congdoan.content.models import MediaKind, Product, ProductMedia, ProductStatus, Sharing
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +136,31 @@ def test_a_photo_stored_before_the_sizes_still_shows_as_it_is(cast: Any, client:
     text = response.content.decode()
     assert f'<img src="{product.get_absolute_url()}anh/{old.pk}/" alt=' in text
     assert "srcset" not in text
+
+
+def test_the_hourly_job_makes_the_sizes_of_photos_stored_without_them(cast: Any) -> None:
+    product = _draft(cast)
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 900), (10, 20, 30)).save(out, "JPEG")
+    old = ProductMedia.objects.create(
+        product=product,
+        kind=MediaKind.PHOTO,
+        file=ContentFile(out.getvalue(), name="anh.jpg"),
+        content_type="image/jpeg",
+        width=1200,
+        height=900,
+    )
+    tiny = ProductMedia.objects.create(  # below the smallest size: nothing to make, ever
+        product=product,
+        kind=MediaKind.PHOTO,
+        file=ContentFile(out.getvalue(), name="nho.jpg"),
+        content_type="image/jpeg",
+        width=300,
+        height=200,
+    )
+    assert photo_renditions_due() == {"photos": 1}
+    old.refresh_from_db()
+    tiny.refresh_from_db()
+    assert [v["width"] for v in old.variants] == [480, 960]
+    assert tiny.variants == []
+    assert photo_renditions_due() == {"photos": 0}  # done: not asked again
