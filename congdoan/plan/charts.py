@@ -30,7 +30,7 @@ def trend_svg(
     if indicator is None:
         raise KeyError(code)
     today = today or timezone.localdate()
-    values = trend(unit=unit, year=year, today=today).get(code, [])
+    values = trend(unit=unit, year=year, today=today, codes=[code]).get(code, [])
     labels = [f"T{m}" for m in range(1, len(values) + 1)]
     series: list[tuple[str, list[float]]] = [
         (str(indicator.name), [float(v) if v is not None else 0.0 for v in values])

@@ -101,7 +101,9 @@ class IndicatorFigure(models.Model):
                 fields=["indicator", "unit", "period"], name="plan_figure_one_per_period"
             )
         ]
-        indexes = [models.Index(fields=["period", "indicator"])]
+        # A roll-up reads one period's rows of a subtree's units (unit_id IN …): one index
+        # range per unit, not a scan of the period's rows for the whole country.
+        indexes = [models.Index(fields=["period", "unit"], name="plan_figure_period_unit")]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.unit_id} {self.period}: {self.numerator}/{self.denominator}"

@@ -9,7 +9,6 @@ viewer-scoped functions at the end.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,13 +17,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from congdoan.orgs.models import Unit, UnitPeriod
+from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Viewer, scope_for, units_in_scope
 from congdoan.orgs.selectors import subtree_ids_at
 from congdoan.plan import indicators
 from congdoan.plan.indicators import COUNT, PERCENT, Evidence, Indicator
 from congdoan.plan.models import IndicatorFigure, Plan, Source, Target
 from congdoan.plan.periods import Period, year_to_month
+from congdoan.plan.tree import Trees
 
 TENTH = Decimal("0.1")
 
@@ -169,12 +169,12 @@ def _row(
     )
 
 
-def figures_for(*, unit: Unit, period: Period) -> list[FigureRow]:
+def figures_for(*, unit: Unit, period: Period, trees: Trees | None = None) -> list[FigureRow]:
     """Every indicator for `unit`'s subtree as it was on the period's last day: the sums of the
     stored per-unit rows (one aggregate query), with the target in force and whether it is met.
     An indicator with no stored row has no data (value None, and the reason when its source is
     missing), never 0 %."""
-    ids = subtree_ids_at(unit=unit, on_date=period.end)
+    ids = (trees or Trees()).subtree(unit.pk, period.end)
     sums = _sums(period.code, ids)
     targets = targets_for(unit=unit, year=period.year)
     return [
@@ -190,18 +190,29 @@ def figure_for(*, unit: Unit, period: Period, code: str) -> FigureRow | None:
 # -- trend ------------------------------------------------------------------------------------
 
 
-def trend(*, unit: Unit, year: int, today: date | None = None) -> dict[str, list[Decimal | None]]:
-    """Indicator → its value for the year to the end of each month, January up to the current
-    month (all twelve for a past year), over the subtree as it was at the year's end (one
-    aggregate query for every indicator and month)."""
+def trend(
+    *,
+    unit: Unit,
+    year: int,
+    today: date | None = None,
+    codes: Collection[str] | None = None,
+) -> dict[str, list[Decimal | None]]:
+    """Indicator (those in `codes`, or all) → its value for the year to the end of each month,
+    January up to the current month (all twelve for a past year), over the subtree as it was
+    at the year's end (one aggregate query for every indicator and month)."""
     today = today or timezone.localdate()
+    chosen = [i for i in indicators.all_indicators() if codes is None or i.code in codes]
     last = 12 if year < today.year else (today.month if year == today.year else 0)
     months = [year_to_month(year, m) for m in range(1, last + 1)]
     if not months:
-        return {ind.code: [] for ind in indicators.all_indicators()}
-    ids = subtree_ids_at(unit=unit, on_date=months[-1].end)
+        return {ind.code: [] for ind in chosen}
+    ids = Trees().subtree(unit.pk, months[-1].end)
     rows = (
-        IndicatorFigure.objects.filter(period__in=[m.code for m in months], unit_id__in=list(ids))
+        IndicatorFigure.objects.filter(
+            period__in=[m.code for m in months],
+            unit_id__in=list(ids),
+            indicator__in=[i.code for i in chosen],
+        )
         .values("indicator", "period")
         .annotate(n=Sum("numerator"), d=Sum("denominator"))
         .order_by()
@@ -209,45 +220,58 @@ def trend(*, unit: Unit, year: int, today: date | None = None) -> dict[str, list
     got = {(r["indicator"], r["period"]): (r["n"], r["d"]) for r in rows}
     return {
         ind.code: [value_of(ind.kind, *got.get((ind.code, m.code), (None, None))) for m in months]
-        for ind in indicators.all_indicators()
+        for ind in chosen
     }
 
 
-def history(*, unit: Unit, years: Iterable[int]) -> dict[str, dict[int, Decimal | None]]:
+def history(
+    *, unit: Unit, years: Iterable[int], trees: Trees | None = None
+) -> dict[str, dict[int, Decimal | None]]:
     """Indicator → year → its value for the whole year (imported or live), the subtree as it
-    was at each year's end (one aggregate query a year)."""
-    out: dict[str, dict[int, Decimal | None]] = defaultdict(dict)
-    for year in years:
-        ids = subtree_ids_at(unit=unit, on_date=date(year, 12, 31))
-        sums = _sums(str(year), ids)
-        for ind in indicators.all_indicators():
-            s = sums.get(ind.code)
-            out[ind.code][year] = value_of(ind.kind, s.numerator, s.denominator) if s else None
-    return dict(out)
+    was at each year's end. Two aggregate queries whatever the number of years: one over the
+    units under `unit` every one of those years, one per unit over the few that came or went."""
+    trees = trees or Trees()
+    members = {year: trees.subtree(unit.pk, date(year, 12, 31)) for year in years}
+    out: dict[str, dict[int, Decimal | None]] = {
+        ind.code: dict.fromkeys(members) for ind in indicators.all_indicators()
+    }
+    if not any(members.values()):
+        return out
+    every = set.intersection(*members.values())
+    some = set.union(*members.values()) - every
+    acc: dict[tuple[str, str], list[int | None]] = {}
+
+    def add(period: str, code: str, n: int | None, d: int | None) -> None:
+        slot = acc.setdefault((period, code), [None, None])
+        if n is not None:
+            slot[0] = (slot[0] or 0) + n
+        if d is not None:
+            slot[1] = (slot[1] or 0) + d
+
+    codes = [str(y) for y in members]
+    base = IndicatorFigure.objects.filter(period__in=codes)
+    if every:
+        for r in (
+            base.filter(unit_id__in=list(every))
+            .values("period", "indicator")
+            .annotate(n=Sum("numerator"), d=Sum("denominator"))
+            .order_by()
+        ):
+            add(r["period"], r["indicator"], r["n"], r["d"])
+    if some:
+        for period, uid, code, n, d in base.filter(unit_id__in=list(some)).values_list(
+            "period", "unit_id", "indicator", "numerator", "denominator"
+        ):
+            if uid in members[int(period)]:
+                add(period, code, n, d)
+    for ind in indicators.all_indicators():
+        for year in members:
+            got = acc.get((str(year), ind.code))
+            out[ind.code][year] = value_of(ind.kind, got[0], got[1]) if got else None
+    return out
 
 
 # -- the units that pull a figure down --------------------------------------------------------
-
-
-def children_at(*, unit: Unit, on_date: date) -> dict[int, set[int]]:
-    """Each unit directly under `unit` on `on_date` → its subtree then (itself included)."""
-    periods = UnitPeriod.objects.filter(valid_from__lte=on_date).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=on_date)
-    )
-    kids: dict[int | None, list[int]] = defaultdict(list)
-    for unit_id, parent_id in periods.values_list("unit_id", "parent_id"):
-        kids[parent_id].append(unit_id)
-    out: dict[int, set[int]] = {}
-    for child in kids.get(unit.pk, []):
-        found = {child}
-        stack = [child]
-        while stack:
-            for grand in kids.get(stack.pop(), []):
-                if grand not in found:
-                    found.add(grand)
-                    stack.append(grand)
-        out[child] = found
-    return out
 
 
 @dataclass(frozen=True)
@@ -258,12 +282,17 @@ class Laggard:
 
 
 def laggards(
-    *, unit: Unit, period: Period, viewer: Viewer = None, scoped: bool = False
+    *,
+    unit: Unit,
+    period: Period,
+    viewer: Viewer = None,
+    scoped: bool = False,
+    trees: Trees | None = None,
 ) -> dict[str, list[Laggard]]:
     """Indicator → the units directly under `unit` (as the tree was) that miss its target,
     the largest shortfall first (with `scoped`, only those in the viewer's scope today). One
     query for every stored row of the subtree."""
-    groups = children_at(unit=unit, on_date=period.end)
+    groups = (trees or Trees()).child_groups(unit.pk, period.end)
     if scoped:
         visible = visible_unit_ids(viewer=viewer, unit_ids=list(groups))
         groups = {c: ids for c, ids in groups.items() if c in visible}

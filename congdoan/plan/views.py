@@ -20,6 +20,7 @@ from congdoan.orgs.scoping import get_unit_in_scope
 from congdoan.orgs.selectors import scope_roots
 from congdoan.plan import charts, indicators, rules, selectors, services
 from congdoan.plan.periods import Period, PeriodError, is_closed, parse_period
+from congdoan.plan.tree import Trees
 
 EVIDENCE_PER_PAGE = 50
 LAGGARDS_SHOWN = 3
@@ -71,12 +72,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if error:
         messages.error(request, error)
     today = timezone.localdate()
-    rows = selectors.figures_for(unit=unit, period=period)
-    lag = selectors.laggards(unit=unit, period=period, viewer=request.user, scoped=True)
+    trees = Trees()  # the tree as it was on each day, loaded once for the whole page
+    rows = selectors.figures_for(unit=unit, period=period, trees=trees)
+    lag = selectors.laggards(
+        unit=unit, period=period, viewer=request.user, scoped=True, trees=trees
+    )
     plans = selectors.plans_for(unit=unit)
     first = min([p.year_from for p in plans] or [today.year - 2])
     years = list(range(first, today.year + 1))
-    history = selectors.history(unit=unit, years=years)
+    history = selectors.history(unit=unit, years=years, trees=trees)
     closed = is_closed(period, today)
     return render(
         request,

@@ -129,3 +129,35 @@ def test_indicator_codes_list_every_indicator_in_order() -> None:
         "orientation_documents",
         "direct_activities",
     } <= set(codes)
+
+
+def test_the_trees_read_the_tree_as_orgs_does(cast: CastFactory) -> None:
+    from congdoan.orgs.selectors import subtree_ids_at
+    from congdoan.plan.tree import Trees
+
+    org_services.unit_move(
+        actor=None, unit=cast.unit_b, new_parent=cast.other_district, on_date=date(2026, 1, 1)
+    )
+    trees = Trees()
+    for day in (date(2025, 12, 31), date(2026, 1, 1), date(2019, 1, 1)):
+        for unit in (cast.city, cast.district, cast.other_district, cast.unit_b):
+            assert trees.subtree(unit.pk, day) == subtree_ids_at(unit=unit, on_date=day)
+    assert set(trees.child_groups(cast.district.pk, date(2025, 6, 1))) == {
+        cast.unit_a.pk,
+        cast.unit_b.pk,
+    }
+
+
+def test_history_follows_the_tree_of_each_year(cast: CastFactory) -> None:
+    org_services.unit_move(
+        actor=None, unit=cast.unit_b, new_parent=cast.other_district, on_date=date(2025, 1, 1)
+    )
+    for year in ("2024", "2025"):
+        store(cast.unit_a.pk, year, "members_reached", 9, 10)
+        store(cast.unit_b.pk, year, "members_reached", 1, 10)
+    store(cast.unit_a.pk, "2023", "orientation_documents", 2, None)
+    past = selectors.history(unit=cast.district, years=[2023, 2024, 2025])
+    assert past["members_reached"] == {2023: None, 2024: Decimal("50.0"), 2025: Decimal("90.0")}
+    assert past["orientation_documents"][2023] == Decimal(2)
+    other = selectors.history(unit=cast.other_district, years=[2024, 2025])
+    assert other["members_reached"] == {2024: None, 2025: Decimal("10.0")}
