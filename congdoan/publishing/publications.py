@@ -350,7 +350,11 @@ def _on_failed(sender: Any, message: OutboundMessage, final: bool = False, **kwa
     publication = _publication_of(message)
     if publication is None:
         return
-    Publication.objects.filter(pk=publication.pk).update(
+    # A later attempt may have posted it and said so already (this attempt's signal came late:
+    # a slow process, a database lock): a published publication stays published.
+    Publication.objects.filter(pk=publication.pk).exclude(
+        status=PublicationStatus.PUBLISHED
+    ).update(
         status=PublicationStatus.FAILED if final else PublicationStatus.QUEUED,
         last_answer=message.last_error,
         updated_at=timezone.now(),

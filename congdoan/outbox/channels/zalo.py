@@ -27,7 +27,9 @@ v3/SendBroadcastMessage) and the error table of developers.zalo.me ("Bảng mã 
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -145,6 +147,8 @@ ARTICLE_CREATE_PATH = "/v2.0/article/create"
 ARTICLE_VERIFY_PATH = "/v2.0/article/verify"
 ARTICLE_UPDATE_PATH = "/v2.0/article/update"
 ARTICLE_LIST_PATH = "/v2.0/article/getslice"
+# Looking for an article whose answer was lost: pages of 10 read at most.
+LOOKUP_PAGES = 30
 BROADCAST_PATH = "/v2.0/oa/message"
 # Zalo's limits on an article: title, author and description.
 TITLE_MAX, AUTHOR_MAX, DESCRIPTION_MAX = 150, 50, 300
@@ -281,17 +285,27 @@ def _data(answer: dict[str, Any]) -> dict[str, Any]:
     return inner if isinstance(inner, dict) else {}
 
 
-def _found_article(oa: _Oa, title: str) -> dict[str, Any]:
-    """The OA's recent article with exactly this title (an earlier attempt made it and never
-    heard back), or {}."""
-    answer = oa.api(
-        "GET", ARTICLE_LIST_PATH, params={"offset": "0", "limit": "10", "type": "normal"}
-    )
-    if answer.get("error") != 0:
-        raise oa.fail(answer, _("danh sách bài viết"))
-    for item in _data(answer).get("medias") or []:
-        if isinstance(item, dict) and item.get("title") == title and item.get("id"):
-            return item
+def _found_article(oa: _Oa, title: str, since: str) -> dict[str, Any]:
+    """The OA's article with exactly this title made since `since` (the attempt that never
+    heard back, ISO time), or {}. The list is read newest first, 10 a page (Zalo's most), down
+    to the first article older than that attempt (a minute of margin for clocks), at most
+    LOOKUP_PAGES pages: on a busy OA the lost article may be far below the newest 10
+    (`congdoan bench publish` found articles made twice when only those were read)."""
+    oldest_ms = 0.0
+    with contextlib.suppress(ValueError):
+        oldest_ms = (datetime.fromisoformat(since).timestamp() - 60) * 1000
+    for page in range(LOOKUP_PAGES):
+        params = {"offset": str(page * 10), "limit": "10", "type": "normal"}
+        answer = oa.api("GET", ARTICLE_LIST_PATH, params=params)
+        if answer.get("error") != 0:
+            raise oa.fail(answer, _("danh sách bài viết"))
+        medias = [m for m in _data(answer).get("medias") or [] if isinstance(m, dict)]
+        for item in medias:
+            if item.get("title") == title and item.get("id"):
+                return item
+        made = [m["create_date"] for m in medias if isinstance(m.get("create_date"), int | float)]
+        if len(medias) < 10 or (made and min(made) < oldest_ms):
+            return {}
     return {}
 
 
@@ -325,7 +339,7 @@ def send_post(message: OutboundMessage) -> str:
         save(article_id=update_of)
     if not progress.get("article_id"):
         if not progress.get("token") and progress.get("create_sent_at"):
-            found = _found_article(oa, article["title"])
+            found = _found_article(oa, article["title"], str(progress["create_sent_at"]))
             if found:
                 save(article_id=str(found["id"]), link=str(found.get("link") or ""))
         if not progress.get("article_id") and not progress.get("token"):
