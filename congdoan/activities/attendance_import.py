@@ -12,12 +12,14 @@ with one audit entry ("activities.attendance.import") with the counts.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl import Workbook
 
 from congdoan.activities import rules
 from congdoan.activities.models import Activity, Attendance, AttendanceSource
@@ -101,6 +103,25 @@ def column_labels(columns: list[str]) -> list[str]:
         "unit_name": _("Đơn vị, tổ"),
     }
     return [str(labels.get(c, c)) for c in columns]
+
+
+TEMPLATE_HEADERS = ["STT", "Họ và tên", "Số thẻ đoàn viên", "Số điện thoại", "Đơn vị, tổ", "Ký tên"]
+
+
+def template_xlsx(*, activity: Activity) -> bytes:
+    """A sign-in sheet to print: the activity's title and date above the recognised headings."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Điểm danh"
+    sheet.append([activity.title])
+    sheet.append([_("Ngày %(d)s") % {"d": activity.held_on.strftime("%d/%m/%Y")}])
+    sheet.append(TEMPLATE_HEADERS)
+    for column, width in zip("ABCDEF", (6, 30, 18, 16, 20, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def preview_key(activity: Activity) -> str:

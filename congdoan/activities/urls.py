@@ -15,6 +15,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:activity_id>/diem-danh/", views.attendance_tick, name="tick"),
     path("<int:activity_id>/nhap-danh-sach/", views.attendance_upload, name="import_upload"),
     path(
+        "<int:activity_id>/nhap-danh-sach/mau.xlsx",
+        views.attendance_template,
+        name="import_template",
+    ),
+    path(
         "<int:activity_id>/nhap-danh-sach/xem-truoc/",
         views.attendance_preview,
         name="import_preview",

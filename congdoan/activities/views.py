@@ -88,12 +88,16 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 @officer_required
 def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(viewer=request.user, pk=activity_id)
+    page = Paginator(selectors.attendees(activity=activity), TICK_PAGE).get_page(
+        request.GET.get("page") or 1
+    )
     return render(
         request,
         "activities/detail.html",
         {
             "activity": activity,
-            "attended": activity.attendances.count(),
+            "attended": page.paginator.count,
+            "page_obj": page,
             "can_edit": rules.can_record_for(request.user, activity.unit),
         },
     )
@@ -191,6 +195,17 @@ def attendance_upload(request: HttpRequest, activity_id: int) -> HttpResponse:
             )
             return redirect("activities:import_preview", activity.pk)
     return render(request, "activities/import_upload.html", {"activity": activity, "form": form})
+
+
+@officer_required
+def attendance_template(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = _editable(request, activity_id)
+    response = HttpResponse(
+        sheet_import.template_xlsx(activity=activity),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="diem-danh-{activity.pk}.xlsx"'
+    return response
 
 
 @officer_required

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from congdoan.activities.models import (
     Activity,
+    Attendance,
     Budget,
     Channel,
     Course,
@@ -87,6 +88,13 @@ def _member_search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
             either |= Q(phone__contains=digits.lstrip("0"))
         qs = qs.filter(either)
     return qs.select_related("unit").order_by("sort_key", "id")
+
+
+def attendees(*, activity: Activity) -> QuerySet[Attendance]:
+    """Who attended, in Vietnamese name order, with how they were recorded."""
+    return activity.attendances.select_related("member", "member__unit").order_by(
+        "member__sort_key", "id"
+    )
 
 
 def present_ids(*, activity: Activity) -> set[int]:

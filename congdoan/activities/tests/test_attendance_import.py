@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from congdoan.activities import attendance_import, services
 from congdoan.activities.models import Activity, ActivityKind, Attendance, AttendanceSource
@@ -179,3 +179,31 @@ def test_a_file_that_is_not_a_sheet_is_refused_on_the_upload_page(
     )
     assert response.status_code == 200
     assert "Chỉ nhận tệp Excel" in response.content.decode()
+
+
+def test_the_printed_template_reads_back_as_a_sheet(
+    client_of: Any, activity: Activity, people: Any, officer_a: Any
+) -> None:
+    response = client_of(officer_a).get(f"/hoat-dong/{activity.pk}/nhap-danh-sach/mau.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([1, "Phạm Văn Đức", "", "", "Tổ may 3", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = attendance_import.check_sheet(
+        importer.read_sheet(buffer.getvalue(), "mau.xlsx", kind=attendance_import.ATTENDANCE),
+        activity=activity,
+    )
+    assert [r.values["member_id"] for r in preview.valid_rows] == [people["duc"].pk]
+
+
+def test_the_activity_page_lists_who_attended(
+    client_of: Any, activity: Activity, people: Any, officer_a: Any
+) -> None:
+    services.attendance_add(
+        actor=None, activity=activity, member_ids=[people["duc"].pk], source="manual"
+    )
+    page = client_of(officer_a).get(f"/hoat-dong/{activity.pk}/").content.decode()
+    assert "Phạm Văn Đức" in page and "Nhập tay" in page
