@@ -23,7 +23,7 @@ from congdoan.orgs.selectors import subtree_ids_at
 from congdoan.plan import indicators
 from congdoan.plan.indicators import COUNT, PERCENT, Evidence, Indicator
 from congdoan.plan.models import IndicatorFigure, Plan, Source, Target
-from congdoan.plan.periods import Period, year_to_month
+from congdoan.plan.periods import Period, parse_period, year_to_month
 from congdoan.plan.tree import Trees
 
 TENTH = Decimal("0.1")
@@ -370,3 +370,51 @@ def evidence_for(*, viewer: Viewer, unit: Unit, period: Period, code: str) -> Ev
         return None
     ids = visible_unit_ids(viewer=viewer, unit_ids=subtree_ids_at(unit=unit, on_date=period.end))
     return indicator.evidence(period, ids)
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    unit: Unit
+    period: Period
+    met: int
+    with_target: int
+    behind: list[FigureRow]  # targets not met, the farthest first
+
+
+def home_summary(*, viewer: Viewer, today: date | None = None) -> HomeSummary | None:
+    """The plan's figures of this year for the officer's home page: for an officer of a
+    district (the level directly above grassroots) or of a grassroots union; None above that
+    (a city's roll-up belongs on the dashboard, not on every visit of the home page)."""
+    scope = scope_for(viewer)
+    if not scope.is_officer or scope.is_admin or not scope.unit_ids:
+        return None
+    unit = (
+        Unit.objects.filter(pk__in=scope.unit_ids, is_active=True)
+        .select_related("level")
+        .order_by("depth", "sort_key")
+        .first()
+    )
+    if unit is None:
+        return None
+    upper_rank = (
+        Unit.objects.filter(level__is_grassroots=False)
+        .order_by("-level__rank")
+        .values_list("level__rank", flat=True)
+        .first()
+    )
+    if not unit.level.is_grassroots and unit.level.rank != upper_rank:
+        return None
+    period = parse_period(str((today or timezone.localdate()).year))
+    rows = figures_for(unit=unit, period=period)
+    judged = [r for r in rows if r.met is not None]
+    behind = sorted(
+        (r for r in judged if r.met is False and r.kind == PERCENT),
+        key=lambda r: (r.value or 0) - (r.target or 0),
+    )
+    return HomeSummary(
+        unit=unit,
+        period=period,
+        met=sum(1 for r in judged if r.met),
+        with_target=len(judged),
+        behind=behind[:3],
+    )

@@ -21,6 +21,7 @@ from congdoan.library.selectors import documents_to_review
 from congdoan.orgs.rules import admin_required
 from congdoan.orgs.scoping import scope_for
 from congdoan.orgs.selectors import dashboard_roots, public_unions
+from congdoan.plan.selectors import home_summary
 from congdoan.web.tasks import describe_result, worker_ping_enqueue, worker_ping_status
 
 HOME_NEWS = 6  # the latest public news on the home page
@@ -56,6 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "work": officer_today(viewer=request.user, since=since),
             "documents": documents_to_review(viewer=request.user, since=since),
+            "targets": home_summary(viewer=request.user),
         },
     )
 

@@ -152,3 +152,24 @@ def test_live_data_does_not_overwrite_an_imported_closed_period_unless_chosen(
         .status_code
         == 404
     )
+
+
+def test_the_district_officers_home_page_shows_the_targets_of_the_year(
+    cast: Any, client_of: Any
+) -> None:
+    from django.utils import timezone
+
+    plan = services.plan_create(
+        actor=None, unit=cast.district, title="KH", year_from=2023, year_to=2030
+    )
+    services.target_set(actor=None, plan=plan, indicator="digital_share", value=50)
+    year = str(timezone.localdate().year)
+    IndicatorFigure.objects.create(
+        indicator="digital_share", unit=cast.unit_a, period=year, numerator=1, denominator=4
+    )
+    html = client_of(cast.district_officer).get("/bang-dieu-khien/").content.decode()
+    assert "Chỉ tiêu kế hoạch truyền thông" in html
+    assert "đạt 0/1 chỉ tiêu có số liệu" in html
+    assert "25 % / 50 %" in html
+    admin = client_of(cast.admin).get("/bang-dieu-khien/").content.decode()
+    assert "đạt 0/1" not in admin  # a whole-tree roll-up is not computed on every home visit
