@@ -50,7 +50,7 @@ def test_a_quick_run_measures_every_page_and_the_floor(tmp_path: Path) -> None:
     out = tmp_path / "web.json"
     figures = tmp_path / "figures.json"
     figures.write_text('{"figures": [], "readme": []}\n')
-    argv = ["--seed", "small", "--requests", "30", "--duration", "2", "--concurrency", "8"]
+    argv = ["--seed", "small", "--requests", "20", "--duration", "2", "--concurrency", "8"]
     # Chromium on the throttled line takes seconds per page (the cover photo alone is five):
     # the quick run leaves it out, the real run measures it.
     argv += ["--workers", "1", "--skip-collectstatic", "--skip-fcp", "--json", str(out)]

@@ -128,7 +128,7 @@ def _speed(
             client.load(
                 port,
                 path,
-                total=args.workers * args.threads * 10,
+                total=min(args.requests, args.workers * args.threads * 10),
                 concurrency=min(args.concurrency, args.workers * args.threads),
                 seconds=10,
                 keep_alive=keep_alive,
