@@ -149,6 +149,10 @@ ARTICLE_UPDATE_PATH = "/v2.0/article/update"
 ARTICLE_LIST_PATH = "/v2.0/article/getslice"
 # Looking for an article whose answer was lost: pages of 10 read at most.
 LOOKUP_PAGES = 30
+# HTTP answers that say the request was not handled (Too Many Requests, Service Unavailable):
+# a broadcast answered so was not sent and is sent by the retry. Any other failure (a timeout,
+# 502, 504, 500) leaves it unknown, and it is not sent again.
+NOT_HANDLED = frozenset({429, 503})
 BROADCAST_PATH = "/v2.0/oa/message"
 # Zalo's limits on an article: title, author and description.
 TITLE_MAX, AUTHOR_MAX, DESCRIPTION_MAX = 150, 50, 300
@@ -376,7 +380,12 @@ def send_post(message: OutboundMessage) -> str:
         )
         return article_id
     save(broadcast_sent_at=timezone.now().isoformat())
-    answer = oa.api("POST", BROADCAST_PATH, json=broadcast_of(article_id))
+    try:
+        answer = oa.api("POST", BROADCAST_PATH, json=broadcast_of(article_id))
+    except ChannelError as exc:
+        if exc.status in NOT_HANDLED:  # Zalo said it did not take it: the retry sends it
+            save(broadcast_sent_at="")
+        raise
     if answer.get("error") != 0:
         save(broadcast_sent_at="")
         error = oa.fail(answer, _("tin gửi tới người quan tâm"))
