@@ -73,11 +73,12 @@ def test_a_quick_run_measures_every_page_and_the_floor(tmp_path: Path) -> None:
         assert any(a["path"].endswith("app.css") for a in weight["assets"]), name
         assert 0 < weight["compressed"] <= weight["sent"] or weight["html"]["encoding"], name
     speed = summary["speed"]
-    for name in ("bare", "home", "product", "form", "bare-again"):
+    for name in ("bare", "base", "home", "product", "form", "bare-again"):
         assert speed[name]["ok"] > 0 and speed[name]["rate"] > 0, name
         assert speed[name]["p95_ms"] >= speed[name]["p50_ms"] > 0, name
-    for name in ("home", "product", "form"):
+    for name in ("base", "home", "product", "form"):
         assert speed[name]["share"] > 0
+        assert summary["breakdown"][name]["total_ms"] > 0
     assert summary["fcp"] == {"skipped": "--skip-fcp"}
     assert "floor (the bare view" in done.stdout
     assert json.loads(figures.read_text())["figures"] == []  # a quick run records nothing

@@ -30,7 +30,7 @@ from congdoan_dev.bench.feedback import (
 )
 from congdoan_dev.bench.web import TEMPLATE_ENV, client, fcp, report, seed
 from congdoan_dev.bench.web.breakdown import breakdown
-from congdoan_dev.bench.web.urls import BARE_PATH
+from congdoan_dev.bench.web.urls import BARE_PATH, BASE_PATH
 
 FORM_PATH = "/y-kien/gui/"
 
@@ -121,7 +121,7 @@ def _speed(
 ) -> dict[str, Any]:
     """The floor, each page, the floor again; each after a short warm-up."""
     keep_alive = args.connection == "keep-alive"
-    order = [("bare", BARE_PATH), *targets.items(), ("bare-again", BARE_PATH)]
+    order = [("bare", BARE_PATH), ("base", BASE_PATH), *targets.items(), ("bare-again", BARE_PATH)]
     results: dict[str, Any] = {}
     for name, path in order:
         asyncio.run(
@@ -205,7 +205,8 @@ def main(args: argparse.Namespace) -> int:
         # While gunicorn boots (seconds): where each page's time goes, in this process.
         runs = min(30, max(3, args.requests // 10))  # a quick run (the test's) does a few
         parts = {
-            name: breakdown(path, runs=runs) for name, path in [("bare", BARE_PATH), *pages.items()]
+            name: breakdown(path, runs=runs)
+            for name, path in [("bare", BARE_PATH), ("base", BASE_PATH), *pages.items()]
         }
         report.print_breakdown(parts)
         connection.close()
@@ -245,7 +246,7 @@ def main(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     bad = [name for name, w in weights.items() if w.html.status != 200]
-    bad += [name for name in pages if speed[name]["ok"] == 0]
+    bad += [name for name in speed if speed[name]["ok"] == 0]
     if bad:
         print(f"pages that did not answer 200: {', '.join(sorted(set(bad)))}")
     return 1 if bad else 0

@@ -13,7 +13,12 @@ from congdoan_dev.bench.web.breakdown import Breakdown
 WEIGHT_TARGET = 60 * 1024  # bytes: HTML + CSS + JS, compressed
 SHARE_TARGET = 30.0  # % of the bare view's requests per second
 FCP_TARGET_MS = 2000.0
-NAMES = {"home": "home page", "product": "product page", "form": "concern form"}
+NAMES = {
+    "home": "home page",
+    "product": "product page",
+    "form": "concern form",
+    "base": "the base template alone (/bench/base/: what every page pays before its content)",
+}
 
 
 def _kb(n: int) -> str:
@@ -113,7 +118,7 @@ def print_shares(speed: dict[str, Any], pages: dict[str, str]) -> None:
     )
     floor_cpu = [speed[k]["server_cpu_ms"] for k in ("bare", "bare-again")]
     floor_ms = sum(floor_cpu) / 2 if None not in floor_cpu else None
-    for name in pages:
+    for name in ["base", *pages]:
         share = speed[name]["rate"] / floor * 100 if floor else 0.0
         speed[name]["share"] = round(share, 1)
         page_ms = speed[name]["server_cpu_ms"]
@@ -123,9 +128,14 @@ def print_shares(speed: dict[str, Any], pages: dict[str, str]) -> None:
             if floor_ms and page_ms
             else ""
         )
+        target = (
+            ""
+            if name == "base"
+            else f" (target ≥ {SHARE_TARGET:.0f} %) — {_mark(share >= SHARE_TARGET)}"
+        )
         print(
-            f"  {NAMES[name]}: {speed[name]['rate']:.0f}/s = {share:.0f} % of the floor "
-            f"(target ≥ {SHARE_TARGET:.0f} %) — {_mark(share >= SHARE_TARGET)}{cpu}"
+            f"  {NAMES[name]}: {speed[name]['rate']:.0f}/s = {share:.0f} % of the floor"
+            f"{target}{cpu}"
         )
     busy = [k for k, v in speed.items() if v["client_cores"] >= 0.9]
     if busy:
@@ -174,7 +184,7 @@ def record(summary: dict[str, Any], args: argparse.Namespace) -> None:
     if speed["bare"]["server_cpu_ms"] is not None:
         cpu = (speed["bare"]["server_cpu_ms"] + speed["bare-again"]["server_cpu_ms"]) / 2
         rows.append((f"web.cpu.floor.{vendor}", round(cpu, 2), "ms", "gunicorn CPU per answer"))
-    for name in summary["pages"]:
+    for name in ["base", *summary["pages"]]:
         row = speed[name]
         rows.append((f"web.rate.{name}.{vendor}", round(row["rate"]), "/s", clients))
         if row["p95_ms"] is not None:
