@@ -167,6 +167,7 @@ def reach_summary(*, viewer: Viewer, year: int, limit: int = 200) -> ReachSummar
     products = list(
         Product.objects.filter(rules.managed_q(scope_for(viewer)), published_at__year=year)
         .select_related("unit")
+        .only("pk", "title", "published_at", "view_count", "unit__name", "unit__code")
         .order_by("-published_at", "-pk")
     )
     rows = _reaches(viewer, products)

@@ -8,40 +8,36 @@ from collections.abc import Sequence
 from congdoan.content.reach import ChannelFigures
 from congdoan.orgs.scoping import Viewer, scope_for, unit_q
 from congdoan.publishing.models import ChannelKind, Publication, PublicationStatus
-from congdoan.publishing.models_metrics import PublicationMetrics
+from congdoan.publishing.models_metrics import FIGURES
 
 
 def channel_figures(viewer: Viewer, product_ids: Sequence[int]) -> list[ChannelFigures]:
+    """One row per published post (plain values: no model, no raw answer read)."""
     rows = (
         Publication.objects.filter(
             unit_q(scope_for(viewer)),
             product_id__in=list(product_ids),
             status=PublicationStatus.PUBLISHED,
         )
-        .select_related("metrics")
         .order_by("product_id", "kind", "account_name", "pk")
-    )
-    found = []
-    for publication in rows:
-        try:
-            metrics: PublicationMetrics | None = publication.metrics
-        except PublicationMetrics.DoesNotExist:
-            metrics = None
-        found.append(
-            ChannelFigures(
-                product_id=publication.product_id,
-                channel=str(ChannelKind(publication.kind).label),
-                account=publication.account_name,
-                url=publication.remote_url,
-                fetched_at=metrics.fetched_at if metrics else None,
-                reach=metrics.reach if metrics else None,
-                views=metrics.views if metrics else None,
-                reactions=metrics.reactions if metrics else None,
-                comments=metrics.comments if metrics else None,
-                shares=metrics.shares if metrics else None,
-                clicks=metrics.clicks if metrics else None,
-                error=metrics.error if metrics else "",
-                gone=metrics.gone if metrics else False,
-            )
+        .values(
+            "product_id",
+            "kind",
+            "account_name",
+            "remote_url",
+            *(f"metrics__{name}" for name in (*FIGURES, "fetched_at", "error", "gone")),
         )
-    return found
+    )
+    return [
+        ChannelFigures(
+            product_id=row["product_id"],
+            channel=str(ChannelKind(row["kind"]).label),
+            account=row["account_name"],
+            url=row["remote_url"],
+            fetched_at=row["metrics__fetched_at"],
+            error=row["metrics__error"] or "",
+            gone=bool(row["metrics__gone"]),
+            **{name: row[f"metrics__{name}"] for name in FIGURES},
+        )
+        for row in rows
+    ]
