@@ -159,6 +159,17 @@ class ChannelForm(_UnitForm):
         label=_("Đường dẫn"), max_length=500, required=False, assume_scheme="https"
     )
     started_on = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE_WIDGET)
+    is_active = forms.BooleanField(label=_("Đang sử dụng"), required=False, initial=True)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not editing:  # a new channel is in use; the box shows on the edit page only
+            del self.fields["is_active"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("is_active", True)
+        return data
 
 
 class PostsForm(_UnitForm):

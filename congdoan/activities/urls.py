@@ -48,5 +48,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="session_unattend",
     ),
     path("kenh/", views_more.presence, name="presence"),
+    path("kenh/<int:channel_id>/", views_more.channel_edit, name="channel_edit"),
     path("kinh-phi/", views_more.budget, name="budget"),
 ]

@@ -269,6 +269,36 @@ def presence(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
+def channel_edit(request: HttpRequest, channel_id: int) -> HttpResponse:
+    channel = selectors.channel_get(viewer=request.user, pk=channel_id)
+    units = selectors.units_for(viewer=request.user).filter(pk=channel.unit_id)
+    initial = {
+        "unit": channel.unit_id,
+        "kind": channel.kind,
+        "name": channel.name,
+        "url": channel.url,
+        "started_on": channel.started_on,
+        "is_active": channel.is_active,
+    }
+    form = ChannelForm(request.POST or None, units=units, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.channel_save(
+                actor=request.user, unit=channel.unit, values=form.cleaned_data, channel=channel
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("activities:presence")
+    return render(
+        request,
+        "activities/form.html",
+        {"form": form, "title": _("Sửa kênh của %(unit)s") % {"unit": channel.unit.name}},
+    )
+
+
+@officer_required
 def budget(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     text = request.GET.get("year", "")

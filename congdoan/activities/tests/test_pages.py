@@ -290,3 +290,21 @@ def test_presence_page_flags_a_silent_fanpage(
     page = client_of(officer_a).get("/hoat-dong/kenh/").content.decode()
     assert "im lặng" in page
     assert "01/09/2026" in page
+
+
+def test_a_channel_is_edited_and_taken_out_of_use_only_by_its_officers(
+    client_of: Any, cast: Any, officer_a: Any, officer_b: Any
+) -> None:
+    channel = services.channel_save(
+        actor=None,
+        unit=cast.unit_a,
+        values={"kind": ChannelKind.FANPAGE, "url": "https://fb.com/a"},
+    )
+    assert client_of(officer_b).get(f"/hoat-dong/kenh/{channel.pk}/").status_code == 404
+    response = client_of(officer_a).post(
+        f"/hoat-dong/kenh/{channel.pk}/",
+        {"unit": cast.unit_a.pk, "kind": ChannelKind.FANPAGE, "url": "https://fb.com/a-moi"},
+    )
+    assert response.status_code == 302
+    channel.refresh_from_db()
+    assert (channel.url, channel.is_active) == ("https://fb.com/a-moi", False)

@@ -244,7 +244,11 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
         kind="half",
         results="Kết quả riêng trong báo cáo của đơn vị B",
     )
+    channel = _make(
+        "activities.Channel", pk=900107, unit=b, kind="fanpage", url="https://fb.com/rieng-cua-b"
+    )
     values: dict[str, Any] = {
+        "channel": channel.pk if channel else UNKNOWN,
         "activity": activity.pk if activity else UNKNOWN,
         "example": example.pk if example else UNKNOWN,
         "course": course.pk if course else UNKNOWN,
@@ -276,6 +280,8 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
     if report is not None:
         markers.append(report.results)
     markers += [x.title for x in (activity, example, course, press) if x is not None]
+    if channel is not None:
+        markers.append(channel.url)
     concern_markers = []
     if concern is not None:
         concern_markers = [concern.text, concern.contact_name, "0987111222"]
@@ -306,6 +312,7 @@ VALUE_RULES: list[tuple[str, str, str]] = [
     ("hoat-dong/", "session_id", "session"),
     ("hoat-dong/", "row_id", "training_row"),
     ("hoat-dong/", "press_id", "press"),
+    ("hoat-dong/", "channel_id", "channel"),
 ]
 
 
