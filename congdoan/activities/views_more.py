@@ -26,6 +26,7 @@ from congdoan.activities.models import ExampleStatus, PostSource
 from congdoan.orgs.rules import officer_required
 
 PER_PAGE = 50
+UNITS_PER_PAGE = 100  # a province officer's presence and budget tables: 10,000 units
 
 
 def _errors(exc: ValidationError) -> str:
@@ -257,6 +258,7 @@ def presence(request: HttpRequest) -> HttpResponse:
         "activities/presence.html",
         {
             "lines": lines,
+            "page_obj": Paginator(lines, UNITS_PER_PAGE).get_page(request.GET.get("page") or 1),
             "silent": [line for line in lines if line.silent],
             "without": [line for line in lines if not line.state.has_fanpage],
             "with_page": sum(1 for line in lines if line.state.has_fanpage),
@@ -328,6 +330,7 @@ def budget(request: HttpRequest) -> HttpResponse:
         "activities/budget.html",
         {
             "lines": lines,
+            "page_obj": Paginator(lines, UNITS_PER_PAGE).get_page(request.GET.get("page") or 1),
             "total": total,
             "year": year,
             "years": list(range(today.year, today.year - 6, -1)),
