@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdoan.orgs.models import Unit
@@ -39,6 +40,13 @@ class ReportRow:
     due: date
     level: int  # 0 for a unit at the top of the viewer's scope, 1 for the units under it
     can_review: bool
+
+    @property
+    def overdue(self) -> bool:
+        """Past the deadline and not submitted."""
+        return self.due < timezone.localdate() and (
+            self.report is None or not self.report.is_frozen
+        )
 
 
 def report_rows(*, viewer: Viewer, period: Period) -> list[ReportRow]:

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 
 from congdoan.orgs.models import Unit
 from congdoan.orgs.rules import officer_required
-from congdoan.plan.periods import Period, PeriodError, current_period, parse_period
+from congdoan.plan.periods import (
+    Period,
+    PeriodError,
+    current_period,
+    parse_period,
+    periods_of_year,
+)
 from congdoan.reports import rules, selectors, services
 from congdoan.reports.exports import FORMATS
 from congdoan.reports.exports import render as render_export
@@ -38,7 +44,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         return _refuse(request, str(exc))
     rows = selectors.report_rows(viewer=request.user, period=period)
     years = range(timezone.localdate().year, timezone.localdate().year - 4, -1)
-    choices = [(f"{y}{h}", f"{y}{h}") for y in years for h in ("H1", "H2", "")]
+    choices = [(p.code, p.label()) for y in years for p in periods_of_year(y)]
     return render(
         request,
         "reports/list.html",

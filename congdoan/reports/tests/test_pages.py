@@ -17,6 +17,7 @@ def test_the_list_shows_the_officers_units_with_status_and_deadline(cast, client
     assert response.status_code == 200
     assert "LĐLĐ huyện Phú Xuyên" in text and "Công đoàn Công ty May A" in text
     assert "hạn nộp 10/07/2026" in text
+    assert "quá hạn" in text  # no unit has submitted 2026H1 and its deadline is past
 
 
 def test_a_grassroots_officer_sees_only_their_unit(cast, client_of):
