@@ -86,8 +86,9 @@ def test_an_officer_of_another_unit_sees_the_shared_product_but_not_its_reach(
     cast: Any, client_of: Any, product_a: Product
 ) -> None:
     answer = client_of(cast.officer_b).get(f"/noi-dung/{product_a.pk}/")
-    if answer.status_code == 200:
-        assert "Trang web: 421 lượt xem" not in answer.content.decode()
+    assert answer.status_code == 200  # shared with the public: B sees the product…
+    assert product_a.title in answer.content.decode()
+    assert "Trang web: 421 lượt xem" not in answer.content.decode()  # …not its reach
     assert reach.product_reach(viewer=cast.officer_b, product=product_a) is None
 
 
@@ -138,3 +139,11 @@ def test_figures_the_channels_never_read_show_when_and_why(
     )
     page = client_of(cast.officer_a).get(f"/noi-dung/{product.pk}/").content.decode()
     assert "chưa đọc được" in page and "đang giới hạn số lần gọi" in page
+
+
+def test_officers_find_the_reach_page_on_their_dashboard_and_from_the_digital_share(
+    cast: Any, client_of: Any
+) -> None:
+    officer = client_of(cast.officer_a)
+    assert "/noi-dung/tiep-can/" in officer.get("/bang-dieu-khien/").content.decode()
+    assert "/noi-dung/tiep-can/" in officer.get("/noi-dung/ty-le-so/").content.decode()
