@@ -45,7 +45,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -57,7 +56,7 @@ from congdoan.orgs.models import Unit
 from congdoan.orgs.site import home_unit
 from congdoan.outbox.channels import zalo as zalo_channel
 from congdoan.outbox.errors import ChannelError
-from congdoan.outbox.http import client, json_of, request
+from congdoan.outbox.http import is_retryable_status, json_of, request
 from congdoan.periodic.registry import register_job
 from congdoan.publishing import crypto, publications
 from congdoan.publishing.models import (
@@ -112,18 +111,15 @@ def token_request(form: dict[str, str]) -> Tokens:
     """POST the token endpoint once. Raises ZaloAuthError when Zalo refuses (final) and a
     retryable ChannelError when it cannot be reached or fails (5xx, 429, not JSON)."""
     url = settings.ZALO_OAUTH_BASE.rstrip("/") + TOKEN_PATH
-    try:
-        response = client().post(
-            url,
-            data={"app_id": settings.ZALO_APP_ID, **form},
-            headers={"secret_key": settings.ZALO_APP_SECRET_KEY, "Accept": "application/json"},
-        )
-    except httpx.HTTPError as exc:
-        raise ChannelError(
-            _("Zalo OAuth: không kết nối được (%(error)s)") % {"error": exc}, retryable=True
-        ) from exc
+    response = request(  # a timeout or a refused connection: a retryable ChannelError
+        "POST",
+        url,
+        provider="Zalo OAuth",
+        data={"app_id": settings.ZALO_APP_ID, **form},
+        headers={"secret_key": settings.ZALO_APP_SECRET_KEY, "Accept": "application/json"},
+    )
     status = response.status_code
-    if status >= 500 or status == 429:
+    if is_retryable_status(status):
         raise ChannelError(f"Zalo OAuth: HTTP {status}", retryable=True, status=status)
     try:
         data = response.json()
