@@ -173,3 +173,16 @@ def test_the_district_officers_home_page_shows_the_targets_of_the_year(
     assert "25 % / 50 %" in html
     admin = client_of(cast.admin).get("/bang-dieu-khien/").content.decode()
     assert "đạt 0/1" not in admin  # a whole-tree roll-up is not computed on every home visit
+
+
+def test_an_administrator_loads_a_plan_and_its_targets_in_the_admin(
+    cast: Any, client_of: Any
+) -> None:
+    from django.urls import reverse
+
+    c = client_of(cast.admin)
+    _figures(cast)
+    assert c.get(reverse("admin:plan_plan_changelist")).status_code == 200
+    add = c.get(reverse("admin:plan_plan_add")).content.decode()
+    assert 'value="members_reached"' in add
+    assert c.get(reverse("admin:plan_indicatorfigure_changelist")).status_code == 200

@@ -313,3 +313,44 @@ def test_a_refresh_removes_a_live_row_whose_data_went(cast: Any) -> None:
     Product.objects.all().delete()
     services.refresh_figures(period=Y2025, today=TODAY)
     assert value(cast.district, "digital_share") is None
+
+
+def test_the_periodic_job_refreshes_the_current_half_year_year_and_month(cast: Any) -> None:
+    from congdoan.periodic.registry import JOBS
+
+    assert JOBS["plan.refresh_figures"].run == "congdoan.plan.services.refresh_current"
+    today = timezone.localdate()
+    Product.objects.create(
+        unit=cast.unit_a,
+        title="SP",
+        slug="sp",
+        status=ProductStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    assert services.refresh_current().endswith("figures")
+    periods = set(
+        IndicatorFigure.objects.filter(unit=cast.unit_a, indicator="digital_share").values_list(
+            "period", flat=True
+        )
+    )
+    half = "H1" if today.month <= 6 else "H2"
+    assert periods == {str(today.year), f"{today.year}{half}", f"{today.year}-{today.month:02d}"}
+
+
+def test_the_trend_of_a_past_year_has_twelve_points(cast: Any) -> None:
+    Product.objects.create(
+        unit=cast.unit_a,
+        title="SP",
+        slug="sp",
+        status=ProductStatus.PUBLISHED,
+        is_digital=True,
+        published_at=timezone.make_aware(datetime(2025, 3, 10)),
+    )
+    services.refresh_trend(year=2025, today=TODAY)
+    points = selectors.trend(unit=cast.district, year=2025, today=TODAY)["digital_share"]
+    assert len(points) == 12
+    assert (
+        points[:2] == [None, None]
+        and points[2] == Decimal("100.0")
+        and points[11] == Decimal("100.0")
+    )
