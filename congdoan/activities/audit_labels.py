@@ -76,6 +76,11 @@ register_action(
     fields={"note": _("lý do")},
 )
 register_action(
+    "activities.example.resubmit",
+    label=_("Gửi lại gương, mô hình"),
+    sentence=_("{actor} gửi lại “{object}” sau khi bổ sung"),
+)
+register_action(
     "activities.course.create",
     label=_("Tạo khóa tập huấn"),
     sentence=_("{actor} tạo khóa tập huấn “{object}”"),

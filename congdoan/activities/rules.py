@@ -6,6 +6,7 @@ In words:
 - a good example is acted on (forwarded up, recognised, returned) by the officers of the unit
   that holds it now (the level above the unit that submitted it, then the next one up), and only
   while it waits (submitted or forwarded);
+- a returned example is corrected and sent again by the officers of the unit that submitted it;
 - it goes up while its holder has a level above that is still below the province (the city or
   provincial federation, whose Propaganda Department has the last word).
 """
@@ -45,3 +46,8 @@ def can_forward_example(viewer: Viewer, example: GoodExample) -> bool:
         and holder.parent_id is not None
         and holder.level.rank > TOP_RANK
     )
+
+
+def can_resubmit_example(viewer: Viewer, example: GoodExample) -> bool:
+    """The submitting unit's officers send a returned example again, corrected."""
+    return example.status == ExampleStatus.RETURNED and can_manage_unit(viewer, example.unit)

@@ -22,7 +22,7 @@ from congdoan.activities.forms import (
     SessionForm,
     TrainingAttendanceForm,
 )
-from congdoan.activities.models import ExampleStatus, PostSource
+from congdoan.activities.models import ExampleStatus, GoodExample, PostSource
 from congdoan.orgs.rules import officer_required
 
 PER_PAGE = 50
@@ -78,6 +78,7 @@ def example_detail(request: HttpRequest, example_id: int) -> HttpResponse:
             "steps": example.steps.select_related("by_unit", "to_unit", "actor"),
             "can_act": rules.can_act_on_example(request.user, example),
             "can_forward": rules.can_forward_example(request.user, example),
+            "can_resubmit": rules.can_resubmit_example(request.user, example),
             "form": ExampleActionForm(),
         },
     )
@@ -89,6 +90,8 @@ def example_act(request: HttpRequest, example_id: int, action: str) -> HttpRespo
     example = selectors.example_get(viewer=request.user, pk=example_id)
     form = ExampleActionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
+    if action == "gui-lai":
+        return _resubmit(request, example)
     act = {
         "chuyen": services.example_forward,
         "ghi-nhan": services.example_recognise,
@@ -104,6 +107,18 @@ def example_act(request: HttpRequest, example_id: int, action: str) -> HttpRespo
         messages.error(request, _errors(exc))
     else:
         messages.success(request, _("Đã lưu."))
+    return redirect("activities:example", example.pk)
+
+
+def _resubmit(request: HttpRequest, example: GoodExample) -> HttpResponse:
+    title = request.POST.get("title", "")
+    summary = request.POST.get("summary", "")
+    try:
+        services.example_resubmit(actor=request.user, example=example, title=title, summary=summary)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Đã gửi lại lên cấp trên."))
     return redirect("activities:example", example.pk)
 
 

@@ -22,6 +22,7 @@ from congdoan.activities.services.activities import (
 from congdoan.activities.services.examples import (
     example_forward,
     example_recognise,
+    example_resubmit,
     example_return,
     example_submit,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "course_create",
     "example_forward",
     "example_recognise",
+    "example_resubmit",
     "example_return",
     "example_submit",
     "log_presence_posts",

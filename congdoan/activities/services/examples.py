@@ -134,3 +134,33 @@ def example_return(*, actor: Viewer, example: GoodExample, note: str) -> GoodExa
         note=note,
         action="activities.example.return",
     )
+
+
+@transaction.atomic
+def example_resubmit(
+    *, actor: Viewer, example: GoodExample, title: str, summary: str
+) -> GoodExample:
+    """After a return, the unit that submitted it corrects it and sends it again to the level
+    directly above."""
+    if actor is not None and not rules.can_resubmit_example(actor, example):
+        raise PermissionDenied
+    unit = example.unit
+    moved = GoodExample.objects.filter(pk=example.pk, status=ExampleStatus.RETURNED).update(
+        status=ExampleStatus.SUBMITTED,
+        holder_id=unit.parent_id,
+        title=clean_title(title, _("tên gương, mô hình")),
+        summary=summary.strip(),
+    )
+    if moved != 1:
+        raise ValidationError(_("Gương, mô hình này vừa được người khác xử lý; hãy tải lại trang."))
+    GoodExampleStep.objects.create(
+        example=example,
+        status=ExampleStatus.SUBMITTED,
+        by_unit=unit,
+        to_unit_id=unit.parent_id,
+        actor=user_of(actor),
+        note=_("Gửi lại sau khi bổ sung"),
+    )
+    example.refresh_from_db()
+    audit_record(actor=actor, action="activities.example.resubmit", target=example)
+    return example

@@ -158,3 +158,26 @@ def test_returning_needs_a_reason_and_a_stale_action_is_refused(cast: Any) -> No
     assert example.status == ExampleStatus.RETURNED
     with pytest.raises(ValidationError, match="vừa được người khác xử lý"):
         services.example_forward(actor=None, example=stale)
+
+
+def test_a_returned_example_is_corrected_and_sent_again_by_its_unit(
+    cast: Any, client_of: Any
+) -> None:
+    example = _submit(cast)
+    services.example_return(actor=cast.district_officer, example=example, note="Thiếu ảnh")
+    with pytest.raises(PermissionDenied):
+        services.example_resubmit(actor=cast.officer_b, example=example, title="x", summary="")
+    response = client_of(cast.officer_a).post(
+        f"/hoat-dong/guong-dien-hinh/{example.pk}/gui-lai/",
+        {"title": "Chị Lan, tổ trưởng giỏi (bổ sung ảnh)", "summary": "Kèm 5 ảnh"},
+    )
+    assert response.status_code == 302
+    example.refresh_from_db()
+    assert (example.status, example.holder, example.summary) == (
+        ExampleStatus.SUBMITTED,
+        cast.district,
+        "Kèm 5 ảnh",
+    )
+    assert example.steps.count() == 3
+    with pytest.raises(PermissionDenied):  # only a returned one is sent again
+        services.example_resubmit(actor=cast.officer_a, example=example, title="x", summary="")
