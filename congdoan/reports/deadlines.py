@@ -70,7 +70,7 @@ def _remind(unit: Unit, period: Period) -> int:
                     to=emails,
                     subject=_("Nhắc nộp báo cáo %(period)s") % {"period": period.label()},
                     body=_(
-                        "Báo cáo %(period)s của %(unit)s cần nộp cho cấp trên trước ngày "
+                        "Báo cáo %(period)s của %(unit)s cần nộp cho cấp trên trước "
                         "%(due)s. Số liệu đã được điền sẵn từ nền tảng; xin bổ sung phần nhận "
                         "xét và nộp tại mục “Báo cáo định kỳ”."
                     )

@@ -134,7 +134,7 @@ def report_submit(
             subject=_("%(unit)s đã nộp báo cáo %(period)s")
             % {"unit": unit.name, "period": period.label()},
             body=_(
-                "%(unit)s đã nộp báo cáo %(period)s ngày %(day)s. Xin xem và chấp nhận hoặc "
+                "%(unit)s đã nộp báo cáo %(period)s %(day)s. Xin xem và chấp nhận hoặc "
                 "trả lại tại mục “Báo cáo định kỳ”."
             )
             % {"unit": unit.name, "period": period.label(), "day": vn_date(timezone.localdate())},

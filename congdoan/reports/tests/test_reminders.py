@@ -29,6 +29,12 @@ def test_officers_of_units_not_yet_submitted_are_reminded_once(cast):
     )
     assert cast.officer_a.email in to
     assert cast.officer_b.email not in to  # B has submitted
+    body = (
+        OutboundMessage.objects.filter(purpose="reports.reminder")
+        .get(recipient=cast.officer_a.email)
+        .body
+    )
+    assert "trước ngày 10 tháng 7 năm 2026" in body and "ngày ngày" not in body
     assert sent >= 1
     assert send_reminders(today=date(2026, 7, 6)) == 0  # never twice
 
