@@ -150,8 +150,9 @@ ARTICLE_LIST_PATH = "/v2.0/article/getslice"
 # Looking for an article whose answer was lost: pages of 10 read at most.
 LOOKUP_PAGES = 30
 # HTTP answers that say the request was not handled (Too Many Requests, Service Unavailable):
-# a broadcast answered so was not sent and is sent by the retry. Any other failure (a timeout,
-# 502, 504, 500) leaves it unknown, and it is not sent again.
+# an article or broadcast answered so was not made, and the retry makes it without looking
+# for it first. Any other failure (a timeout, 502, 504, 500) leaves it unknown: the retry
+# looks for the article, and does not send the broadcast again.
 NOT_HANDLED = frozenset({429, 503})
 BROADCAST_PATH = "/v2.0/oa/message"
 # Zalo's limits on an article: title, author and description.
@@ -350,7 +351,12 @@ def send_post(message: OutboundMessage) -> str:
             if not article["cover"]["photo_url"]:
                 raise ChannelError(_("Zalo OA: bài viết cần một ảnh bìa."))
             save(create_sent_at=timezone.now().isoformat())
-            answer = oa.api("POST", ARTICLE_CREATE_PATH, json=article)
+            try:
+                answer = oa.api("POST", ARTICLE_CREATE_PATH, json=article)
+            except ChannelError as exc:
+                if exc.status in NOT_HANDLED:  # nothing made: the retry need not look for it
+                    save(create_sent_at="")
+                raise
             if answer.get("error") != 0:
                 save(create_sent_at="")  # Zalo answered that it made nothing
                 raise oa.fail(answer, _("bài viết"))
