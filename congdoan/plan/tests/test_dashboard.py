@@ -15,7 +15,12 @@ from congdoan.plan.periods import year_to_month
 
 def _figures(cast: Any) -> None:
     plan = services.plan_create(
-        actor=None, unit=cast.district, title="Kế hoạch truyền thông", year_from=2023, year_to=2028
+        actor=None,
+        unit=cast.district,
+        title="Kế hoạch truyền thông",
+        year_from=2023,
+        year_to=2028,
+        document_id=4242,
     )
     services.target_set(actor=None, plan=plan, indicator="members_reached", value=90)
     for unit, n in ((cast.unit_a, 95), (cast.unit_b, 40)):
@@ -42,6 +47,7 @@ def test_the_district_officer_sees_every_indicator_and_the_unit_that_pulls_down(
     assert "chưa có dữ liệu" in html  # the indicators with nothing stored
     assert "Chưa có nguồn dữ liệu" in html  # false information: no monitoring yet
     assert "số liệu nhập từ sổ sách" in html
+    assert 'href="/tai-lieu/4242/"' in html  # the plan's text in the library
 
 
 def test_an_officer_of_unit_b_sees_only_b(cast: Any, client_of: Any) -> None:
