@@ -122,7 +122,7 @@ def last_complete_week(now: datetime | None = None) -> Week:
 
 
 def public_products() -> QuerySet[Product]:
-    """What the public may see (content.rules.public_q), of units still active."""
+    """What the public site shows, as the site's own lists do (selectors.public_site_q)."""
     return bulletin_tracking.public_products().select_related("unit")
 
 
@@ -147,10 +147,6 @@ def recent_weeks(limit: int = 12) -> list[tuple[Week, int]]:
             break
         counts[week] = counts.get(week, 0) + 1
     return list(counts.items())
-
-
-def product_path(product: Product) -> str:
-    return reverse("content_public:product", args=[product.unit.code, product.slug])
 
 
 # --- tokens ----------------------------------------------------------------------------------
@@ -304,7 +300,7 @@ def click_follow(token: str) -> str | None:
     if product is None or issue is None:
         return None
     bulletin_tracking.count_click(issue, product.pk)
-    return product_path(product)
+    return product.get_absolute_url()
 
 
 def issue_stats_for(*, viewer: Viewer, week: Week) -> bulletin_tracking.IssueStats | None:

@@ -28,7 +28,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from congdoan.content import rules
+from congdoan.content import selectors
 from congdoan.content.models import Product
 from congdoan.content.models_bulletin import (
     BulletinClick,
@@ -45,8 +45,8 @@ PIXEL = (
 
 
 def public_products() -> QuerySet[Product]:
-    """What the public may see (content.rules.public_q), of units still active."""
-    return Product.objects.filter(rules.public_q(), unit__is_active=True)
+    """What the public site shows (selectors.public_site_q): the same products as its lists."""
+    return Product.objects.filter(selectors.public_site_q())
 
 
 def new_token() -> str:
