@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
@@ -33,7 +34,15 @@ from congdoan.orgs.models import Member
 from congdoan.orgs.scoping import Viewer
 from congdoan.text import fold
 
-__all__ = ["ATTENDANCE", "SheetError", "check_sheet", "column_labels", "import_attendance"]
+__all__ = [
+    "ATTENDANCE",
+    "HEADINGS",
+    "SheetError",
+    "check_sheet",
+    "column_labels",
+    "import_attendance",
+    "match_people",
+]
 
 FIELDS = ("full_name", "card_number", "phone", "unit_name")
 
@@ -101,6 +110,7 @@ def column_labels(columns: list[str]) -> list[str]:
         "card_number": _("Số thẻ đoàn viên"),
         "phone": _("Số điện thoại"),
         "unit_name": _("Đơn vị, tổ"),
+        "certificate_number": _("Số chứng nhận"),
     }
     return [str(labels.get(c, c)) for c in columns]
 
@@ -131,8 +141,29 @@ def preview_key(activity: Activity) -> str:
 
 def check_sheet(sheet: Sheet, *, activity: Activity) -> Preview:
     """Match every row of `sheet` to a member of the activity's unit (or under it)."""
-    raws = sheet.records()
     members = Member.objects.filter(unit__path__startswith=activity.unit.path, left_on=None)
+    present = set(Attendance.objects.filter(activity=activity).values_list("member_id", flat=True))
+    preview = match_people(sheet, kind=ATTENDANCE, members=members, present=present)
+    already = sum(1 for r in preview.rows if r.ok and r.values.get("already"))
+    if already:
+        preview.warnings.append(
+            ngettext(
+                "%(n)s người trong tệp đã được điểm danh trước đó; không ghi lại.",
+                "%(n)s người trong tệp đã được điểm danh trước đó; không ghi lại.",
+                already,
+            )
+            % {"n": vn_number(already)}
+        )
+    return preview
+
+
+def match_people(
+    sheet: Sheet, *, kind: Kind, members: QuerySet[Member], present: set[int]
+) -> Preview:
+    """Each row of `sheet` matched to one of `members` (card, else phone, else the name when
+    only one bears it), a person named twice flagged on the later row, and `already` set on
+    the rows of people in `present`."""
+    raws = sheet.records()
     cards = {r.get("card_number", "").replace(" ", "") for _l, r in raws} - {""}
     by_card = {
         m.card_number: m.pk
@@ -147,7 +178,6 @@ def check_sheet(sheet: Sheet, *, activity: Activity) -> Preview:
     by_name: dict[str, list[int]] = {}
     for pk, folded in members.filter(name_folded__in=names).values_list("pk", "name_folded"):
         by_name.setdefault(folded, []).append(pk)
-    present = set(Attendance.objects.filter(activity=activity).values_list("member_id", flat=True))
 
     rows: list[Row] = []
     first_line: dict[int, int] = {}
@@ -164,19 +194,9 @@ def check_sheet(sheet: Sheet, *, activity: Activity) -> Preview:
                 first_line[member_id] = line
                 row.values["already"] = member_id in present
         rows.append(row)
-    preview = importer.preview_of(sheet, rows, kind=ATTENDANCE)
+    preview = importer.preview_of(sheet, rows, kind=kind)
     for row, (_line, raw) in zip(rows, raws, strict=True):
         row.cells = [raw.get(c, "") for c in preview.columns]
-    already = sum(1 for r in rows if r.ok and r.values.get("already"))
-    if already:
-        preview.warnings.append(
-            ngettext(
-                "%(n)s người trong tệp đã được điểm danh trước đó; không ghi lại.",
-                "%(n)s người trong tệp đã được điểm danh trước đó; không ghi lại.",
-                already,
-            )
-            % {"n": vn_number(already)}
-        )
     return preview
 
 

@@ -97,6 +97,11 @@ register_action(
     fields={"member": _("người dự"), "certificate": _("số chứng nhận")},
 )
 register_action(
+    "activities.training.import",
+    label=_("Nhập danh sách dự tập huấn"),
+    sentence=_("{actor} nhập danh sách dự tập huấn từ bảng tính"),
+)
+register_action(
     "activities.training.remove",
     label=_("Bỏ người dự tập huấn"),
     sentence=_("{actor} bỏ người dự buổi tập huấn “{object}”"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from congdoan.activities import views, views_more
+from congdoan.activities import views, views_more, views_sheets
 
 app_name = "activities"
 
@@ -42,6 +42,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tap-huan/<int:course_id>/", views_more.course_detail, name="course"),
     path("tap-huan/buoi/<int:session_id>/", views_more.session_detail, name="session"),
     path("tap-huan/buoi/<int:session_id>/ghi/", views_more.session_attend, name="session_attend"),
+    path(
+        "tap-huan/buoi/<int:session_id>/nhap-danh-sach/",
+        views_sheets.session_import_upload,
+        name="session_import_upload",
+    ),
+    path(
+        "tap-huan/buoi/<int:session_id>/nhap-danh-sach/xem-truoc/",
+        views_sheets.session_import_preview,
+        name="session_import_preview",
+    ),
+    path(
+        "tap-huan/buoi/<int:session_id>/nhap-danh-sach/xac-nhan/",
+        views_sheets.session_import_confirm,
+        name="session_import_confirm",
+    ),
     path(
         "tap-huan/nguoi-du/<int:row_id>/xoa/",
         views_more.session_unattend,

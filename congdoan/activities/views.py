@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -177,6 +178,17 @@ def attendance_tick(request: HttpRequest, activity_id: int) -> HttpResponse:
     )
 
 
+def _sheet_urls(activity: Activity) -> dict[str, str]:
+    """Where the shared import pages link to, for an activity's sign-in sheet."""
+    return {
+        "back_url": reverse("activities:detail", args=[activity.pk]),
+        "back_label": activity.title,
+        "template_url": reverse("activities:import_template", args=[activity.pk]),
+        "upload_url": reverse("activities:import_upload", args=[activity.pk]),
+        "confirm_url": reverse("activities:import_confirm", args=[activity.pk]),
+    }
+
+
 @officer_required
 def attendance_upload(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = _editable(request, activity_id)
@@ -223,7 +235,7 @@ def attendance_preview(request: HttpRequest, activity_id: int) -> HttpResponse:
         request,
         "activities/import_preview.html",
         {
-            "activity": activity,
+            **_sheet_urls(activity),
             "preview": preview,
             "labels": sheet_import.column_labels(preview.columns),
             "token": stored.token,

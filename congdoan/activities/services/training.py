@@ -63,7 +63,12 @@ def session_create(
 
 @transaction.atomic
 def training_attendance_set(
-    *, actor: Viewer, session: TrainingSession, member: Member, certificate_number: str = ""
+    *,
+    actor: Viewer,
+    session: TrainingSession,
+    member: Member,
+    certificate_number: str = "",
+    audit: bool = True,
 ) -> TrainingAttendance:
     """The member attended the session (and got this certificate, if any): written once per
     member and session; a second call changes the certificate number."""
@@ -87,6 +92,8 @@ def training_attendance_set(
         raise ValidationError(
             _("Số chứng nhận %(n)s đã cấp cho người khác.") % {"n": number}
         ) from None
+    if not audit:
+        return row
     audit_record(
         actor=actor,
         action="activities.training.attend",
