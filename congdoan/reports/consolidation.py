@@ -61,14 +61,14 @@ class Consolidated:
 
 
 def children_at(unit: Unit, period: Period) -> list[Unit]:
-    """The units directly under `unit` on the period's last day, in tree order."""
+    """The units directly under `unit` on the period's last day, in Vietnamese name order."""
     day = period.end
     ids = (
         UnitPeriod.objects.filter(parent=unit, valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
         .values_list("unit_id", flat=True)
     )
-    return list(Unit.objects.filter(pk__in=list(ids)).order_by("path"))
+    return list(Unit.objects.filter(pk__in=list(ids)).order_by("sort_key", "pk"))
 
 
 def consolidate(*, unit: Unit, period: Period) -> Consolidated:

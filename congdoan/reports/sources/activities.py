@@ -14,7 +14,7 @@ def collect(ctx: Context) -> Contribution:
     out = Contribution()
     kinds: list[list[Cell]] = []
     for k in activities.activity_summary(unit_ids=ids, start=start, end=end):
-        kinds.append([k.label, k.count, k.participants, k.beneficiaries, k.amount_vnd])
+        kinds.append([k.label or k.kind, k.count, k.participants, k.beneficiaries, k.amount_vnd])
         out.total(
             f"activities.{k.kind}.count", _("%(kind)s — số cuộc") % {"kind": k.label}, k.count
         )
