@@ -16,6 +16,7 @@ BENCHMARKS = {
     "faults": "congdoan_dev.bench.faults",  # intake while the database, worker, SMTP fail
     "reports": "congdoan_dev.bench.reports",  # six-month and annual reports, consolidation
     "web": "congdoan_dev.bench.web",  # public pages: weight, speed against a bare view, paint
+    "publish": "congdoan_dev.bench.publish",  # products to 3 fake channels through the outbox
 }
 
 
