@@ -85,7 +85,8 @@ def print_breakdown(parts: dict[str, Breakdown]) -> None:
     for name, part in parts.items():
         print(
             f"  {name:<8} {part.total_ms:6.1f} ms: {part.queries} SQL queries {part.db_ms:5.1f} ms, "
-            f"Python (middleware, view, template) {part.python_ms:5.1f} ms"
+            f"Python (middleware, view, template) {part.python_ms:5.1f} ms; "
+            f"CPU {part.cpu_ms:5.1f} ms"
             + (f"; slowest query: {part.slowest_sql[:90]}…" if part.slowest_sql else "")
         )
 
