@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
+from congdoan.content.models import Product, ProductStatus
 from congdoan.plan import services
 from congdoan.plan.charts import trend_svg
 from congdoan.plan.models import IndicatorFigure, Source
-from congdoan.plan.periods import year_to_month
+from congdoan.plan.periods import parse_period, year_to_month
+from congdoan.plan.tests.test_indicators import _document
 
 
 def _figures(cast: Any) -> None:
@@ -80,8 +84,6 @@ def test_a_period_that_does_not_exist_is_said_and_this_year_shown(
 def test_the_indicator_page_lists_the_evidence_within_the_viewers_scope(
     cast: Any, client_of: Any
 ) -> None:
-    from congdoan.plan.tests.test_indicators import _document
-
     _document(cast.unit_a, 1, status="ready", text="x", title="Tài liệu của A")
     _document(cast.unit_b, 2, status="ready", text="x", title="Tài liệu của B")
     url = "/chi-tieu/documents_digitised/?period=2025&unit="
@@ -117,12 +119,6 @@ def test_the_trend_is_an_svg_chart_by_month(cast: Any, client_of: Any) -> None:
 def test_live_data_does_not_overwrite_an_imported_closed_period_unless_chosen(
     cast: Any, client_of: Any
 ) -> None:
-    from datetime import datetime
-
-    from django.utils import timezone
-
-    from congdoan.content.models import Product, ProductStatus
-
     IndicatorFigure.objects.create(
         indicator="digital_share",
         unit=cast.unit_a,
@@ -139,8 +135,6 @@ def test_live_data_does_not_overwrite_an_imported_closed_period_unless_chosen(
         published_at=timezone.make_aware(datetime(2024, 5, 1)),
         is_digital=False,
     )
-    from congdoan.plan.periods import parse_period
-
     services.refresh_figures(period=parse_period("2024"), today=date(2026, 1, 10))
     row = IndicatorFigure.objects.get(indicator="digital_share", unit=cast.unit_a, period="2024")
     assert (row.numerator, row.denominator, row.source) == (7, 10, "imported")
@@ -163,8 +157,6 @@ def test_live_data_does_not_overwrite_an_imported_closed_period_unless_chosen(
 def test_the_district_officers_home_page_shows_the_targets_of_the_year(
     cast: Any, client_of: Any
 ) -> None:
-    from django.utils import timezone
-
     plan = services.plan_create(
         actor=None, unit=cast.district, title="KH", year_from=2023, year_to=2030
     )
@@ -184,8 +176,6 @@ def test_the_district_officers_home_page_shows_the_targets_of_the_year(
 def test_an_administrator_loads_a_plan_and_its_targets_in_the_admin(
     cast: Any, client_of: Any
 ) -> None:
-    from django.urls import reverse
-
     c = client_of(cast.admin)
     _figures(cast)
     assert c.get(reverse("admin:plan_plan_changelist")).status_code == 200

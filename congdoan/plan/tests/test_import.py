@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
 
 from congdoan.core import importer
 from congdoan.plan import imports
@@ -111,8 +112,6 @@ def test_upload_preview_and_confirm_through_the_pages(cast: Any, client_of: Any)
     assert twice.status_code == 302 and IndicatorFigure.objects.count() == 1
     template = c.get("/chi-tieu/nhap-so-lieu/mau.xlsx?unit=PX")
     assert template.status_code == 200
-    from openpyxl import load_workbook
-
     book = load_workbook(io.BytesIO(template.content))
     assert book.active["B1"].value == "Mã đơn vị"
     assert client_of(cast.officer_b).get("/chi-tieu/nhap-so-lieu/?unit=PX").status_code == 404

@@ -21,8 +21,9 @@ from congdoan.content.models import Product, ProductStatus
 from congdoan.feedback.models import Concern
 from congdoan.library.models import Blob, DocType, Document, Status
 from congdoan.orgs import services as org_services
-from congdoan.orgs.models import UnitKind
+from congdoan.orgs.models import Unit, UnitKind
 from congdoan.orgs.tests import factories as f
+from congdoan.periodic.registry import JOBS
 from congdoan.plan import selectors, services
 from congdoan.plan.indicators import base
 from congdoan.plan.models import IndicatorFigure
@@ -294,8 +295,6 @@ def test_false_information_plugs_in_when_monitoring_registers(cast: Any, only_so
 
 
 def fake_monitoring(*, unit_ids: Any, start: date, end: date) -> dict[int, tuple[int, int]]:
-    from congdoan.orgs.models import Unit
-
     a = Unit.objects.get(code="PX-A").pk
     return {a: (3, 4)} if a in unit_ids else {}
 
@@ -316,8 +315,6 @@ def test_a_refresh_removes_a_live_row_whose_data_went(cast: Any) -> None:
 
 
 def test_the_periodic_job_refreshes_the_current_half_year_year_and_month(cast: Any) -> None:
-    from congdoan.periodic.registry import JOBS
-
     assert JOBS["plan.refresh_figures"].run == "congdoan.plan.services.refresh_current"
     today = timezone.localdate()
     Product.objects.create(

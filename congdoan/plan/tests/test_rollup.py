@@ -6,10 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 from congdoan.orgs import services as org_services
+from congdoan.orgs.models import UnitPeriod
+from congdoan.orgs.selectors import subtree_ids_at
 from congdoan.orgs.tests.factories import CastFactory
 from congdoan.plan import selectors, services
 from congdoan.plan.models import IndicatorFigure, Source
 from congdoan.plan.periods import parse_period
+from congdoan.plan.tree import Trees
 
 
 def store(
@@ -73,8 +76,6 @@ def test_a_unit_moved_away_stays_in_the_old_periods_figures(cast: CastFactory) -
 
 
 def test_a_merged_unit_counts_where_it_belonged_until_it_was_dissolved(cast: CastFactory) -> None:
-    from congdoan.orgs.models import UnitPeriod
-
     UnitPeriod.objects.filter(unit=cast.unit_b, valid_to__isnull=True).update(
         valid_to=date(2025, 7, 1)
     )
@@ -132,9 +133,6 @@ def test_indicator_codes_list_every_indicator_in_order() -> None:
 
 
 def test_the_trees_read_the_tree_as_orgs_does(cast: CastFactory) -> None:
-    from congdoan.orgs.selectors import subtree_ids_at
-    from congdoan.plan.tree import Trees
-
     org_services.unit_move(
         actor=None, unit=cast.unit_b, new_parent=cast.other_district, on_date=date(2026, 1, 1)
     )
