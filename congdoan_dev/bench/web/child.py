@@ -70,6 +70,9 @@ def _keep_template() -> None:
     partial = Path(f"{template}.{os.getpid()}")
     shutil.copyfile(connection.settings_dict["NAME"], partial)
     partial.replace(template)
+    for old in Path(template).parent.glob("web-migrated-*.sqlite3"):
+        if old != Path(template):  # made for migrations that have changed since
+            old.unlink(missing_ok=True)
 
 
 def _start_server(port: int, workers: int, threads: int, log_path: Path) -> subprocess.Popen[bytes]:
