@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from congdoan.activities import services as act
@@ -351,3 +353,22 @@ def test_the_trend_of_a_past_year_has_twelve_points(cast: Any) -> None:
         and points[2] == Decimal("100.0")
         and points[11] == Decimal("100.0")
     )
+
+
+def test_the_refresh_command_recomputes_a_period_and_refuses_a_bad_one(cast: Any) -> None:
+    Product.objects.create(
+        unit=cast.unit_a,
+        title="SP",
+        slug="sp",
+        status=ProductStatus.PUBLISHED,
+        published_at=timezone.make_aware(datetime(2025, 3, 10)),
+    )
+    out = StringIO()
+    call_command("plan", "refresh", "--period", "2025", "--unit", "PX", "--trend", stdout=out)
+    assert "năm 2025" in out.getvalue() and "false_info_handled" in out.getvalue()
+    assert own(cast.unit_a, "digital_share") == (1, 1)
+    assert IndicatorFigure.objects.filter(unit=cast.unit_a, period="2025-12").exists()
+    with pytest.raises(CommandError, match="không tồn tại"):
+        call_command("plan", "refresh", "--period", "2025H3")
+    with pytest.raises(CommandError, match="Không có đơn vị"):
+        call_command("plan", "refresh", "--period", "2025", "--unit", "ZZ")
