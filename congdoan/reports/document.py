@@ -35,7 +35,8 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 class Table:
     caption: str
     columns: list[str]
-    rows: list[list[str]]
+    rows: list[list[str]]  # as the report writes them ("1.234", "chưa có số liệu")
+    values: list[list[Any]] = field(default_factory=list)  # the same cells as numbers, for XLSX
 
 
 @dataclass
@@ -112,15 +113,16 @@ def _signature(unit: Unit, day: date) -> tuple[str, str, str]:
 
 
 def _tables(raw: list[dict[str, Any]]) -> list[Table]:
-    return [
-        Table(
-            caption=t.get("caption", ""),
-            columns=[str(c) for c in t.get("columns", [])],
-            rows=[[cell(v) for v in row] for row in t.get("rows", [])]
-            or [[_("chưa có số liệu")] + [""] * (len(t.get("columns", [])) - 1)],
-        )
-        for t in raw
-    ]
+    out = []
+    for t in raw:
+        columns = [str(c) for c in t.get("columns", [])]
+        values = [list(row) for row in t.get("rows", [])]
+        rows = [[cell(v) for v in row] for row in values]
+        if not rows:
+            rows = [[_("chưa có số liệu")] + [""] * (len(columns) - 1)]
+            values = [list(r) for r in rows]
+        out.append(Table(t.get("caption", ""), columns, rows, values))
+    return out
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -231,7 +233,17 @@ def _consolidated_part(c: Consolidated) -> Part:
         (
             _("2. Tổng hợp số liệu"),
             "",
-            [Table("", [_("Nội dung"), _("Số liệu"), _("Tỉ lệ (%)")], summed)],
+            [
+                Table(
+                    "",
+                    [_("Nội dung"), _("Số liệu"), _("Tỉ lệ (%)")],
+                    summed,
+                    [
+                        [r["label"], r["value"], "" if r["share"] is None else r["share"]]
+                        for r in c.rows()
+                    ],
+                )
+            ],
         )
     )
     return part

@@ -5,12 +5,20 @@ to add up."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from congdoan.reports.document import ReportDocument
+
+
+def _cell(value: Any) -> Any:
+    """Numbers stay numbers (an officer adds them up in Excel); no data says so."""
+    if value is None:
+        return _("chưa có số liệu")
+    return value
 
 
 def render(doc: ReportDocument) -> bytes:
@@ -37,8 +45,8 @@ def render(doc: ReportDocument) -> bytes:
                 sheet.append(table.columns)
                 for c in range(1, len(table.columns) + 1):
                     sheet.cell(row=sheet.max_row, column=c).font = bold
-                for row in table.rows:
-                    sheet.append(row)
+                for row in table.values or table.rows:
+                    sheet.append([_cell(v) for v in row])
     sheet.column_dimensions["A"].width = 55
     for col in "BCDE":
         sheet.column_dimensions[col].width = 18

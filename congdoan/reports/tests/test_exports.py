@@ -87,8 +87,11 @@ def test_the_xlsx_holds_every_table_and_the_totals(cast):
     assert book.sheetnames == ["Báo cáo", "Số liệu"]
     keys = [row[0] for row in book["Số liệu"].iter_rows(min_row=2, values_only=True)]
     assert "feedback.received" in keys
-    first = [row[0] for row in book["Báo cáo"].iter_rows(values_only=True)]
-    assert "BÁO CÁO" in first
+    rows = list(book["Báo cáo"].iter_rows(values_only=True))
+    assert "BÁO CÁO" in [row[0] for row in rows]
+    received = next(row for row in rows if row[0] == "Tổng số ý kiến tiếp nhận")
+    assert received[1] == 0 and isinstance(received[1], int)  # a number, not the text "0"
+    assert any(row[1] == "chưa có số liệu" for row in rows)
 
 
 def test_a_draft_export_says_it_is_a_draft_and_missing_data_is_not_zero(cast):
