@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from congdoan.accounts.models import User
@@ -50,6 +51,25 @@ def clean_count(value: Any, label: str) -> int:
     if count > MAX_PEOPLE:
         raise ValidationError(_("%(f)s quá lớn: kiểm tra lại số đã nhập.") % {"f": label})
     return count
+
+
+_URL = URLValidator(schemes=["http", "https"])
+
+
+def clean_url(value: Any) -> str:
+    """An address shown as a link: http(s) only (never "javascript:"), or empty."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    if len(text) > 500:
+        raise ValidationError(_("Đường dẫn quá dài (tối đa 500 ký tự)."))
+    try:
+        _URL(text)
+    except ValidationError:
+        raise ValidationError(
+            _("Đường dẫn không hợp lệ: “%(u)s” (bắt đầu bằng https://).") % {"u": text[:80]}
+        ) from None
+    return text
 
 
 def clean_title(value: str, label: str) -> str:

@@ -22,6 +22,7 @@ from congdoan.activities.services._common import (
     clean_amount,
     clean_count,
     clean_title,
+    clean_url,
     require_unit,
     user_of,
 )
@@ -202,7 +203,7 @@ def press_create(*, actor: Viewer, unit: Unit, values: dict[str, Any]) -> PressI
         outlet=clean_title(values.get("outlet", ""), _("cơ quan báo chí"))[:200],
         title=clean_title(values.get("title", ""), _("nội dung")),
         happened_on=happened_on,
-        link=str(values.get("link") or "").strip()[:500],
+        link=clean_url(values.get("link")),
         notes=str(values.get("notes") or "").strip(),
     )
     audit_record(

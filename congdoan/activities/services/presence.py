@@ -17,7 +17,12 @@ from congdoan.activities.models import (
     PostSource,
     PresenceLog,
 )
-from congdoan.activities.services._common import clean_amount, clean_count, require_unit
+from congdoan.activities.services._common import (
+    clean_amount,
+    clean_count,
+    clean_url,
+    require_unit,
+)
 from congdoan.audit.services import audit_record
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Viewer
@@ -40,7 +45,7 @@ def channel_save(
     fields = {
         "kind": kind,
         "name": " ".join(str(values.get("name") or "").split())[:200],
-        "url": str(values.get("url") or "").strip()[:500],
+        "url": clean_url(values.get("url")),
         "started_on": values.get("started_on"),
         "is_active": bool(values.get("is_active", True)),
     }

@@ -181,3 +181,22 @@ def test_a_returned_example_is_corrected_and_sent_again_by_its_unit(
     assert example.steps.count() == 3
     with pytest.raises(PermissionDenied):  # only a returned one is sent again
         services.example_resubmit(actor=cast.officer_a, example=example, title="x", summary="")
+
+
+def test_a_link_that_is_not_http_is_refused(cast: Any) -> None:
+    with pytest.raises(ValidationError, match="Đường dẫn không hợp lệ"):
+        services.press_create(
+            actor=None,
+            unit=cast.unit_a,
+            values={
+                "kind": "coverage",
+                "outlet": "Báo",
+                "title": "Tin",
+                "happened_on": date(2026, 1, 1),
+                "link": "javascript:alert(1)",
+            },
+        )
+    with pytest.raises(ValidationError, match="Đường dẫn không hợp lệ"):
+        services.channel_save(
+            actor=None, unit=cast.unit_a, values={"kind": "fanpage", "url": "ftp://x.vn/a"}
+        )
