@@ -307,9 +307,19 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Static files are served by WhiteNoise from STATIC_ROOT (`congdoan collectstatic`), or
-# straight from the app folders when nothing was collected yet (development, tests).
-WHITENOISE_USE_FINDERS = True
+
+
+# Static files are served by WhiteNoise from STATIC_ROOT (`congdoan collectstatic`): the
+# compressed copies (brotli, gzip) collectstatic made. Straight from the app folders
+# (uncompressed, as they are edited) only when nothing was collected yet (the demo, `make
+# serve`), under DEBUG or in the tests: a finder's file would hide the collected one.
+def static_from_finders(static_root: Path, *, debug: bool = DEBUG, testing: bool = TESTING) -> bool:
+    """Whether WhiteNoise should serve the app folders' files rather than `static_root`'s."""
+    collected = static_root.is_dir() and next(static_root.iterdir(), None) is not None
+    return debug or testing or not collected
+
+
+WHITENOISE_USE_FINDERS = static_from_finders(STATIC_ROOT)
 WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
