@@ -51,11 +51,18 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     qs = selectors.activities_visible(viewer=request.user, unit=unit, kind=kind, year=year)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page") or 1)
-    this_year = timezone.localdate().year
+    today = timezone.localdate()
+    this_year = today.year
+    behind = []
+    if not (unit_code or kind or year) and page.number == 1:
+        behind = selectors.units_behind_duty(viewer=request.user, year=this_year, today=today)
     return render(
         request,
         "activities/list.html",
         {
+            "behind": behind,
+            "duty": selectors.YEARLY_DUTY,
+            "this_year": this_year,
             "page_obj": page,
             "units": selectors.units_for(viewer=request.user),
             "kinds": ActivityKind.choices,

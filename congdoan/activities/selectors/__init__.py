@@ -27,6 +27,7 @@ from congdoan.activities.selectors.figures import (
     training_summary,
 )
 from congdoan.activities.selectors.scoped import (
+    YEARLY_DUTY,
     BudgetLine,
     PresenceLine,
     activities_visible,
@@ -52,10 +53,12 @@ from congdoan.activities.selectors.scoped import (
     silent_after_days,
     training_attendance_get,
     unit_in_scope,
+    units_behind_duty,
     units_for,
 )
 
 __all__ = [
+    "YEARLY_DUTY",
     "BudgetLine",
     "BudgetRow",
     "CourseRow",
@@ -95,5 +98,6 @@ __all__ = [
     "training_attendance_get",
     "training_summary",
     "unit_in_scope",
+    "units_behind_duty",
     "units_for",
 ]

@@ -24,7 +24,11 @@ from congdoan.activities.models import (
     TrainingSession,
 )
 from congdoan.activities.rows import BudgetRow, PresenceState
-from congdoan.activities.selectors.figures import budget_by_unit, presence_by_unit
+from congdoan.activities.selectors.figures import (
+    budget_by_unit,
+    direct_activity_counts,
+    presence_by_unit,
+)
 from congdoan.orgs.models import Member, Unit
 from congdoan.orgs.scoping import Viewer, scope_for, unit_q, units_in_scope
 from congdoan.text import fold
@@ -266,3 +270,17 @@ def session_candidates(*, session: TrainingSession, query: str) -> QuerySet[Memb
 
 def silent_after_days() -> int:
     return int(settings.ACTIVITIES_SILENT_AFTER_DAYS)
+
+
+#: The plan's yearly duty: at least this many direct communication activities per unit.
+YEARLY_DUTY = 2
+
+
+def units_behind_duty(*, viewer: Viewer, year: int, today: date) -> list[tuple[Unit, int]]:
+    """The viewer's units that held fewer than `YEARLY_DUTY` direct communication activities
+    in `year` so far, with how many they held (fewest first)."""
+    units = list(units_for(viewer=viewer))
+    end = min(date(year, 12, 31), today)
+    counts = direct_activity_counts(unit_ids=[u.pk for u in units], start=date(year, 1, 1), end=end)
+    behind = [(u, counts[u.pk]) for u in units if counts[u.pk] < YEARLY_DUTY]
+    return sorted(behind, key=lambda pair: (pair[1], pair[0].sort_key))

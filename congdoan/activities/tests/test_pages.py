@@ -308,3 +308,17 @@ def test_a_channel_is_edited_and_taken_out_of_use_only_by_its_officers(
     assert response.status_code == 302
     channel.refresh_from_db()
     assert (channel.url, channel.is_active) == ("https://fb.com/a-moi", False)
+
+
+def test_the_list_names_the_units_behind_the_yearly_duty_of_two(
+    client_of: Any, cast: Any, district_officer: Any
+) -> None:
+    _activity(cast.unit_a, held_on=date(2026, 3, 1))
+    _activity(cast.unit_a, held_on=date(2026, 4, 1), kind=ActivityKind.TALK)
+    _activity(cast.unit_b, held_on=date(2026, 4, 1))
+    _activity(cast.unit_b, held_on=date(2026, 5, 1), kind=ActivityKind.TET)  # support: not counted
+    page = client_of(district_officer).get("/hoat-dong/").content.decode()
+    behind = page.split('<details class="card">')[1].split("</details>")[0]
+    assert "2 đơn vị chưa đủ 2 hoạt động" in behind
+    assert cast.unit_b.name in behind and cast.district.name in behind
+    assert cast.unit_a.name not in behind
