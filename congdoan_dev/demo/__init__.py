@@ -20,6 +20,7 @@ SEEDERS = {
     "library": "congdoan_dev.demo.library",
     "feedback": "congdoan_dev.demo.feedback",
     "content": "congdoan_dev.demo.content",
+    "publishing": "congdoan_dev.demo.publishing",
     "activities": "congdoan_dev.demo.activities",
     "plan": "congdoan_dev.demo.plan",
     "reports": "congdoan_dev.demo.reports",

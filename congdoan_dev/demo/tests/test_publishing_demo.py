@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import importlib
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from congdoan.accounts.models import User
+from congdoan.content import reach
+from congdoan.content.models_bulletin import BulletinIssue, BulletinSend
+from congdoan.publishing.models import ChannelAccount, Publication
+from congdoan_dev.demo import content as content_demo
+from congdoan_dev.demo import orgs as orgs_demo
+from congdoan_dev.demo import publishing as demo
+
+pytestmark = pytest.mark.django_db
+
+_themes_migration = importlib.import_module("congdoan.content.migrations.0002_seven_themes")
+
+
+def test_demo_reach_has_figures_in_the_past_and_is_idempotent() -> None:
+    _themes_migration.create_themes(apps, None)
+    orgs_demo.seed()
+    content_demo.seed(stdout=StringIO())
+    demo.seed(stdout=StringIO())
+    accounts = list(ChannelAccount.objects.all())
+    # Clearly demo: named so, no token stored.
+    assert accounts and all("mẫu" in a.display_name for a in accounts)
+    assert all(not a.credentials_encrypted for a in accounts)
+    now = timezone.now()
+    posts = list(Publication.objects.select_related("metrics", "product"))
+    assert len(posts) >= 8
+    for post in posts:
+        assert post.published_at is not None and post.published_at <= now
+        assert post.product.published_at is not None
+        assert post.published_at >= post.product.published_at
+        assert post.metrics.fetched_at is not None and post.metrics.fetched_at <= now
+    officer = User.objects.get(email="vanphong@ldldphuxuyen.vn")
+    summary = reach.reach_summary(viewer=officer, year=2026)
+    assert summary.rows and any(row.channels for row in summary.rows)
+    issues = list(BulletinIssue.objects.all())
+    assert len(issues) == demo.ISSUES
+    assert all(i.sent_at <= now and i.recipients > 0 for i in issues)
+    sends = BulletinSend.objects.filter(issue__in=issues)
+    assert 0 < sends.filter(opened_at__isnull=False).count() < sends.count()
+    assert sends.filter(clicked_at__isnull=False).exists()
+    demo.seed(stdout=StringIO())
+    assert Publication.objects.count() == len(posts)
+    assert BulletinIssue.objects.count() == len(issues)
