@@ -48,6 +48,12 @@ register_action(
     fields={"kind": _("loại"), "outlet": _("cơ quan báo chí")},
 )
 register_action(
+    "activities.press.update",
+    label=_("Sửa phối hợp báo chí"),
+    sentence=_("{actor} sửa phối hợp báo chí “{object}”"),
+    fields={"fields": _("trường đã sửa")},
+)
+register_action(
     "activities.press.delete",
     label=_("Xóa phối hợp báo chí"),
     sentence=_("{actor} xóa phối hợp báo chí “{object}”"),

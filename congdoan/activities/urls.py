@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="import_confirm",
     ),
     path("bao-chi/", views.press_list, name="press"),
+    path("bao-chi/<int:press_id>/", views.press_edit, name="press_edit"),
     path("bao-chi/<int:press_id>/xoa/", views.press_delete, name="press_delete"),
     path("guong-dien-hinh/", views_more.example_list, name="examples"),
     path("guong-dien-hinh/<int:example_id>/", views_more.example_detail, name="example"),

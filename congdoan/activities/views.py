@@ -314,6 +314,27 @@ def press_list(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
+def press_edit(request: HttpRequest, press_id: int) -> HttpResponse:
+    item = selectors.press_get(viewer=request.user, pk=press_id)
+    units = selectors.units_for(viewer=request.user).filter(pk=item.unit_id)
+    initial = {f: getattr(item, f) for f in services.activities.PRESS_FIELDS}
+    initial["unit"] = item.unit_id
+    form = PressForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "unit"}
+        try:
+            services.press_update(actor=request.user, item=item, values=values)
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("activities:press")
+    return render(
+        request, "activities/form.html", {"form": form, "title": _("Sửa phối hợp báo chí")}
+    )
+
+
+@officer_required
 @require_POST
 def press_delete(request: HttpRequest, press_id: int) -> HttpResponse:
     item = selectors.press_get(viewer=request.user, pk=press_id)

@@ -18,6 +18,7 @@ from congdoan.activities.services.activities import (
     attendance_tick,
     press_create,
     press_delete,
+    press_update,
 )
 from congdoan.activities.services.examples import (
     example_forward,
@@ -51,6 +52,7 @@ __all__ = [
     "log_presence_posts",
     "press_create",
     "press_delete",
+    "press_update",
     "session_create",
     "training_attendance_remove",
     "training_attendance_set",

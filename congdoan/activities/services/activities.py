@@ -188,30 +188,51 @@ def attendance_tick(
 PRESS_FIELDS = ("kind", "outlet", "title", "happened_on", "link", "notes")
 
 
-@transaction.atomic
-def press_create(*, actor: Viewer, unit: Unit, values: dict[str, Any]) -> PressItem:
-    require_unit(actor, unit)
+def _clean_press(values: dict[str, Any]) -> dict[str, Any]:
     kind = values.get("kind")
     if kind not in PressKind.values:
         raise ValidationError(_("Loại phối hợp báo chí không hợp lệ."))
     happened_on = values.get("happened_on")
     if not isinstance(happened_on, date):
         raise ValidationError(_("Ngày không hợp lệ."))
-    item = PressItem.objects.create(
-        unit=unit,
-        kind=kind,
-        outlet=clean_title(values.get("outlet", ""), _("cơ quan báo chí"))[:200],
-        title=clean_title(values.get("title", ""), _("nội dung")),
-        happened_on=happened_on,
-        link=clean_url(values.get("link")),
-        notes=str(values.get("notes") or "").strip(),
-    )
+    return {
+        "kind": kind,
+        "outlet": clean_title(values.get("outlet", ""), _("cơ quan báo chí"))[:200],
+        "title": clean_title(values.get("title", ""), _("nội dung")),
+        "happened_on": happened_on,
+        "link": clean_url(values.get("link")),
+        "notes": str(values.get("notes") or "").strip(),
+    }
+
+
+@transaction.atomic
+def press_create(*, actor: Viewer, unit: Unit, values: dict[str, Any]) -> PressItem:
+    require_unit(actor, unit)
+    item = PressItem.objects.create(unit=unit, **_clean_press(values))
     audit_record(
         actor=actor,
         action="activities.press.create",
         target=item,
-        changes={"kind": kind, "outlet": item.outlet},
+        changes={"kind": item.kind, "outlet": item.outlet},
     )
+    return item
+
+
+@transaction.atomic
+def press_update(*, actor: Viewer, item: PressItem, values: dict[str, Any]) -> PressItem:
+    require_unit(actor, item.unit)
+    clean = _clean_press(values)
+    changed = {k: v for k, v in clean.items() if getattr(item, k) != v}
+    for key, value in changed.items():
+        setattr(item, key, value)
+    if changed:
+        item.save(update_fields=list(changed))
+        audit_record(
+            actor=actor,
+            action="activities.press.update",
+            target=item,
+            changes={"fields": sorted(changed)},
+        )
     return item
 
 

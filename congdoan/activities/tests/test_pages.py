@@ -322,3 +322,32 @@ def test_the_list_names_the_units_behind_the_yearly_duty_of_two(
     assert "2 đơn vị chưa đủ 2 hoạt động" in behind
     assert cast.unit_b.name in behind and cast.district.name in behind
     assert cast.unit_a.name not in behind
+
+
+def test_a_press_item_is_corrected_by_its_officers_only(
+    client_of: Any, cast: Any, officer_a: Any, officer_b: Any
+) -> None:
+    item = services.press_create(
+        actor=None,
+        unit=cast.unit_a,
+        values={
+            "kind": PressKind.ARTICLE,
+            "outlet": "Báo Lao Đông",
+            "title": "Tin hội nghị",
+            "happened_on": date(2026, 3, 1),
+        },
+    )
+    assert client_of(officer_b).get(f"/hoat-dong/bao-chi/{item.pk}/").status_code == 404
+    response = client_of(officer_a).post(
+        f"/hoat-dong/bao-chi/{item.pk}/",
+        {
+            "unit": cast.unit_a.pk,
+            "kind": PressKind.ARTICLE,
+            "outlet": "Báo Lao Động",
+            "title": "Tin hội nghị",
+            "happened_on": "2026-03-01",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.outlet == "Báo Lao Động"
