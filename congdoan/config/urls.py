@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from congdoan.api.api import api
+from congdoan.core import language
 
 # Vietnamese error pages, and JSON under /api/ (congdoan/core/errors.py).
 handler400 = "congdoan.core.errors.bad_request"
@@ -29,6 +30,7 @@ urlpatterns = [
     path("chi-tieu/", include("congdoan.plan.urls")),
     path("bao-cao-dinh-ky/", include("congdoan.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ngon-ngu/", language.switch, name="language"),  # the header's link (no form, no cookie)
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

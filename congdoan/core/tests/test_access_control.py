@@ -55,6 +55,7 @@ PUBLIC_ROUTES = {
     "accounts:sms_reset",  # a reset code by SMS, for members who log in by phone
     "accounts:sms_reset_verify",
     "set_language",  # Django's language switch
+    "language",  # the header's language link (core/language.py): a cookie and a redirect
     "api:openapi-json",  # the API's description (no data)
     "api:openapi-view",  # the API's docs page
     "api:api-root",
