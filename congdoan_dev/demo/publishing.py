@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from congdoan.content import bulletin, bulletin_tracking
-from congdoan.content.models import Product
+from congdoan.content.models import Product, ProductVersion
 from congdoan.content.models_bulletin import (
     BulletinClick,
     BulletinIssue,
@@ -172,7 +172,13 @@ def _publications(accounts: list[ChannelAccount], rng: random.Random) -> int:
     count = 0
     for product in products:
         assert product.published_at is not None
-        version = product_version(product)
+        # The version that was published (a later correction is not what was posted then).
+        version = (
+            ProductVersion.objects.filter(product=product, created_at__lte=product.published_at)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        ) or product_version(product)
         for account in _targets(product, accounts):
             posted = product.published_at + timedelta(minutes=rng.randint(3, 40))
             small = account.external_id == "demo-fb-phuminh"

@@ -37,6 +37,9 @@ def test_demo_reach_has_figures_in_the_past_and_is_idempotent() -> None:
         assert post.product.published_at is not None
         assert post.published_at >= post.product.published_at
         assert post.metrics.fetched_at is not None and post.metrics.fetched_at <= now
+        # What was posted is the version published then, not a later correction.
+        posted = post.product.versions.get(number=post.version)
+        assert posted.created_at <= post.published_at
     officer = User.objects.get(email="vanphong@ldldphuxuyen.vn")
     summary = reach.reach_summary(viewer=officer, year=2026)
     assert summary.rows and any(row.channels for row in summary.rows)
