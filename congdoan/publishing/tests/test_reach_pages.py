@@ -147,3 +147,13 @@ def test_officers_find_the_reach_page_on_their_dashboard_and_from_the_digital_sh
     officer = client_of(cast.officer_a)
     assert "/noi-dung/tiep-can/" in officer.get("/bang-dieu-khien/").content.decode()
     assert "/noi-dung/tiep-can/" in officer.get("/noi-dung/ty-le-so/").content.decode()
+
+
+def test_a_figure_no_channel_reported_is_a_dash_on_the_reach_page_not_a_zero(
+    cast: Any, client_of: Any, make_product: Any
+) -> None:
+    product = make_product()
+    _post(product, ChannelKind.ZALO_OA, "OA PX-A", views=640, shares=12)  # no reactions
+
+    page = client_of(cast.officer_a).get("/noi-dung/tiep-can/").content.decode()
+    assert "— · — · 12" in page and "0 · 0 · 12" not in page
