@@ -156,6 +156,14 @@ def zalo_post(product: Product, account: ChannelAccount) -> dict[str, Any]:
 def post_body(product: Product, account: ChannelAccount) -> dict[str, Any]:
     """What the channel posts: the short version ("Nhanh, Ngắn") and the link to the full one."""
     link = public_url(product)
+    if not link and account.kind in (ChannelKind.FACEBOOK_PAGE, ChannelKind.YOUTUBE):
+        # A page or a channel is read by anyone: what the unit keeps to the union stays off it.
+        raise NotPublishable(
+            _(
+                "Trang Facebook và kênh YouTube ai cũng xem được: chỉ đăng lên đó sản phẩm đã "
+                "đăng và chia sẻ công khai."
+            )
+        )
     text = "\n\n".join(p for p in (product.title, product.summary.strip()) if p)
     if account.kind == ChannelKind.FACEBOOK_PAGE:
         post: dict[str, Any] = {"message": text, "link": link}

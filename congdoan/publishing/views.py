@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdoan.content.models import ProductStatus
+from congdoan.content.models import ProductStatus, Sharing
 from congdoan.orgs.rules import officer_required
 from congdoan.publishing import oauth, publications, selectors, services, zalo
 from congdoan.publishing.forms import ChoicesForm
@@ -29,6 +29,9 @@ CONNECT = {
     "youtube": ChannelKind.YOUTUBE,
     "zalo": ChannelKind.ZALO_OA,
 }
+# Channels anyone can read: only products shared with the public go there.
+PUBLIC_KINDS = (ChannelKind.FACEBOOK_PAGE, ChannelKind.YOUTUBE, ChannelKind.ZALO_OA)
+
 # The account kinds whose "reconnect" button goes to a platform (the template's form).
 RECONNECT = {kind: slug for slug, kind in CONNECT.items()}
 _SESSION = "publishing_connect"
@@ -204,6 +207,16 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         chosen = list(form.cleaned_data["accounts"])
         publications.choices_set(actor=request.user, product=item, accounts=chosen)
+        public_only = [a for a in chosen if a.kind in PUBLIC_KINDS]
+        if public_only and item.sharing != Sharing.PUBLIC:
+            messages.warning(
+                request,
+                _(
+                    "%(a)s: sản phẩm không chia sẻ công khai nên sẽ không được đăng lên đó; "
+                    "hãy sửa phạm vi chia sẻ thành “Công khai” nếu muốn đăng."
+                )
+                % {"a": ", ".join(str(a) for a in public_only)},
+            )
         if item.status == ProductStatus.PUBLISHED and "now" in request.POST:
             for account in chosen:
                 try:
@@ -220,6 +233,14 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
                         request,
                         _("Phiên bản này đã được đăng lên %(a)s; không đăng lại.") % {"a": account},
                     )
+        elif item.status == ProductStatus.PUBLISHED:
+            messages.success(
+                request,
+                _(
+                    "Đã lưu các kênh. Sản phẩm đã được đăng: bấm “Lưu và đăng ngay” để đăng "
+                    "lên các kênh đã chọn."
+                ),
+            )
         else:
             messages.success(
                 request, _("Đã lưu các kênh; bài sẽ được đăng khi sản phẩm được đăng.")
