@@ -216,6 +216,11 @@ else:
         }
     }
 
+# Whole public pages kept for anonymous visitors (congdoan/core/page_cache.py): a safety net
+# only, every change of a product or a unit leaves the kept pages behind at once. 0: none (the
+# tests, unless a test turns it on).
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if TESTING else 60)
+
 # Accounts and security.
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -17,8 +17,19 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from congdoan.content import bulletin_setup  # lazy: app loading order (AppConfig.ready)
+        from congdoan.content.models import (  # lazy: app loading order (AppConfig.ready)
+            ContentSettings,
+            Product,
+            ProductMedia,
+            Theme,
+        )
+        from congdoan.core import page_cache  # lazy: app loading order (AppConfig.ready)
         from congdoan.core.registry import (  # lazy: app loading order (AppConfig.ready)
             register_officer_link,
+        )
+        from congdoan.orgs.models import (  # lazy: app loading order (AppConfig.ready)
+            SiteSettings,
+            Unit,
         )
         from congdoan.periodic.registry import (  # lazy: app loading order (AppConfig.ready)
             register_job,
@@ -42,3 +53,4 @@ class ContentConfig(AppConfig):
             run="congdoan.content.media.photo_renditions_due",
         )
         bulletin_setup.register()  # the e-bulletin's and the calendar's jobs and links
+        page_cache.watch(Product, ProductMedia, Theme, ContentSettings, Unit, SiteSettings)

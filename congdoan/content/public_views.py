@@ -25,6 +25,8 @@ from congdoan.content import selectors
 from congdoan.content.audio import audio_variant, bulletin_duration, bulletin_media
 from congdoan.content.models import MediaKind, Product, ProductMedia, Theme
 from congdoan.content.view_counts import product_read_record, product_view_record
+from congdoan.core import page_cache
+from congdoan.core.page_cache import cache_public_page
 from congdoan.orgs.models import Unit
 
 PER_PAGE = 20
@@ -45,6 +47,7 @@ def _public_unit(code: str) -> Unit:
 
 
 @require_safe
+@cache_public_page
 def news_list(request: HttpRequest) -> HttpResponse:
     """All public news of the deployment and its units, newest first."""
     page = _page(request, selectors.public_products(limit=None))
@@ -56,6 +59,7 @@ def news_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_public_page
 def unit_news(request: HttpRequest, unit_code: str) -> HttpResponse:
     """One unit's public news (and its subtree's: a district's page shows its grassroots
     unions' news too), newest first."""
@@ -65,6 +69,7 @@ def unit_news(request: HttpRequest, unit_code: str) -> HttpResponse:
 
 
 @require_safe
+@cache_public_page
 def theme_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One of the plan's themes and the public news about it."""
     theme = get_object_or_404(Theme, code=code)
@@ -96,7 +101,12 @@ def _picture(product: Product, media: ProductMedia) -> dict[str, Any]:
 @require_safe
 def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpResponse:
     """A public product's page, with the tags that make a shared link look right on Zalo and
-    Facebook (Open Graph, Twitter card). A reader's view is counted (view_counts)."""
+    Facebook (Open Graph, Twitter card). A reader's view is counted (view_counts), also when
+    an anonymous reader gets the page kept in the cache (core/page_cache.py)."""
+    hit = page_cache.lookup(request)
+    if hit is not None:
+        product_view_record(request=request, product_id=int(hit.extra["product_id"]))
+        return hit.response
     product = selectors.public_product(unit_code=unit_code, slug=slug)
     cover = product.cover
     if cover is not None and cover.kind != MediaKind.PHOTO:
@@ -126,6 +136,7 @@ def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpRespo
         "audio_seconds": bulletin_duration(audio) if audio else None,
     }
     response = render(request, "content/public/product.html", context)
+    page_cache.store(request, response, extra={"product_id": product.pk})
     product_view_record(request=request, product_id=product.pk)
     product_read_record(request=request, product_id=product.pk)  # a member's read: issue 15
     return response

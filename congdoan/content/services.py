@@ -48,6 +48,7 @@ from congdoan.content.models import (
     VersionReason,
 )
 from congdoan.content.richtext import search_text
+from congdoan.core.page_cache import public_pages_changed
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Viewer
 from congdoan.text import fold
@@ -122,6 +123,7 @@ def _move(product: Product, *, from_statuses: Sequence[str], to: str, **fields: 
     product.updated_at = now
     for name, value in fields.items():
         setattr(product, name, value)
+    public_pages_changed()  # an UPDATE sends no post_save: the kept public pages go now
 
 
 def _require(allowed: bool) -> None:

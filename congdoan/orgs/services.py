@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdoan.audit.services import audit_record
+from congdoan.core.page_cache import public_pages_changed
 from congdoan.core.phones import normalize_phone
 from congdoan.orgs.models import (
     Appointment,
@@ -127,6 +128,7 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit, on_date: date | None 
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_delta,
     )
+    public_pages_changed()  # UPDATEs send no post_save: the kept public pages go now
     unit.refresh_from_db()
     _close_period(unit, on_date)
     _open_period(unit, on_date)

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from congdoan.content.selectors import public_products
+from congdoan.core.page_cache import cache_public_page
 from congdoan.core.registry import OFFICER_LINKS, PUBLIC_LINKS
 from congdoan.feedback.selectors import officer_today
 from congdoan.library.selectors import documents_to_review
@@ -27,6 +28,7 @@ from congdoan.web.tasks import describe_result, worker_ping_enqueue, worker_ping
 HOME_NEWS = 6  # the latest public news on the home page
 
 
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     news = list(public_products(limit=HOME_NEWS))
     return render(
