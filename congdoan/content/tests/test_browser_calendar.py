@@ -1,0 +1,58 @@
+"""The month view on a 360×640 phone: a day with a highlight shows a mark, not its name
+broken letter by letter down a seventh of the screen (the names are listed under the grid)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from congdoan import testing
+from congdoan.content.models import Highlight
+from congdoan.content.models_bulletin import HighlightOccurrence
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+PASSWORD = "mat-khau-rat-dai-123"  # the cast's (congdoan/orgs/tests/factories.py)
+NAME = "Ngày thành lập Quân đội nhân dân Việt Nam (22/12)"
+
+
+@pytest.fixture
+def phone() -> Iterator[Any]:
+    testing.require("browser", testing.browser_unavailable())
+    sync_api = testing.require_module("playwright.sync_api", "playwright")
+    with pytest.MonkeyPatch.context() as mp, sync_api.sync_playwright() as pw:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the loop never runs our code
+        chromium = pw.chromium.launch(executable_path=testing.CHROMIUM, args=ARGS, headless=True)
+        context = chromium.new_context(viewport={"width": 360, "height": 640})
+        yield context.new_page()
+        context.close()
+        chromium.close()
+
+
+def test_a_highlight_is_a_mark_in_the_day_and_named_below_on_a_phone(
+    phone: Any, live_server: Any, cast: Any
+) -> None:
+    today = timezone.localdate()
+    day = date(today.year, today.month, 15)
+    highlight = Highlight.objects.create(name=NAME, month=day.month, day=day.day)
+    HighlightOccurrence.objects.create(
+        highlight=highlight, year=day.year, starts_on=day, ends_on=day
+    )
+    page = phone
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
+    page.fill("#id_username", cast.district_officer.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_load_state("load")
+
+    page.goto(f"{live_server.url}/noi-dung/lich/?year={day.year}&month={day.month}")
+    mark = page.locator("table.cal a.hl").first
+    box = mark.bounding_box()
+    assert box is not None and box["height"] < 24  # one line, not the name letter by letter
+    assert page.locator("h2 + ul, ul").get_by_text(NAME).count() >= 1  # named under the grid
+    assert int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) <= 0
