@@ -121,3 +121,20 @@ def test_an_officer_of_one_unit_is_not_asked(
     page = client_of(cast.officer_b).get(f"/noi-dung/{source.pk}/").content.decode()
     assert f"/noi-dung/{source.pk}/dung-lai/" in page
     assert 'name="unit"' not in page.split(f"/noi-dung/{source.pk}/dung-lai/", 1)[1][:400]
+
+
+def test_the_studio_page_says_no_reuse_yet_and_no_public_views_for_an_internal_product(
+    cast: Any, client_of: Any, make_product: Callable[..., Product]
+) -> None:
+    internal = make_product(title="Tin chia sẻ trong hệ thống", sharing=Sharing.UNION)
+    published(internal, approver=cast.district_officer, actor=cast.officer_a)
+    page = client_of(cast.officer_a).get(f"/noi-dung/{internal.pk}/").content.decode()
+    assert "Chưa đơn vị nào dùng lại." in page and "dùng lại 0 lần" not in page
+    assert "lượt xem trên trang công khai" not in page  # it has no public page
+
+    public = make_product(title="Tin công khai", sharing=Sharing.PUBLIC)
+    published(public, approver=cast.district_officer, actor=cast.officer_a)
+    services.product_reuse(actor=cast.officer_b, source=public, unit=cast.unit_b)
+    page = client_of(cast.officer_a).get(f"/noi-dung/{public.pk}/").content.decode()
+    assert "Đã được đơn vị khác dùng lại 1 lần." in page
+    assert "0 lượt xem trên trang công khai." in page
