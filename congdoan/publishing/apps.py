@@ -26,6 +26,9 @@ class PublishingConfig(AppConfig):
         # Zalo OA: the outbox's token source (the units' accounts) and the refresh job.
         zalo.register()
         metrics.register()  # reach figures: the job, and the figures for content's pages
+        from congdoan.publishing import presence  # lazy: imports models (app loading)
+
+        presence.register()  # fanpage activity: posts a day from the Graph API → activities
         hooks.register_on_published(publications.publish_to_chosen)
         from congdoan.publishing.rules import can_manage_channels  # lazy: app loading
 
