@@ -9,7 +9,9 @@
   100 likes, so Facebook gives it no insights: reach and clicks stay "—", as the real job keeps
   them;
 - the e-bulletin's subscribers (example.com addresses) and three past issues with their mails,
-  opens and clicks, so the reach page and the issue pages have figures.
+  opens and clicks, so the reach page and the issue pages have figures;
+- the district's two latest public news items read aloud (espeak-ng, when installed), so the
+  podcast and the public pages' player have something to play.
 
 Figures come from a seeded random generator: the same on every run. Idempotent: the accounts
 are the marker (a second run adds nothing).
@@ -27,7 +29,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from congdoan.content import bulletin, bulletin_tracking
+from congdoan.content import audio, bulletin, bulletin_tracking
 from congdoan.content.models import Product, ProductVersion
 from congdoan.content.models_bulletin import (
     BulletinClick,
@@ -71,6 +73,7 @@ ZALO_KINDS = {"news", "explainer", "e_bulletin", "event"}
 # The e-bulletin's list: (confirmed subscribers, pending, unsubscribed).
 SUBSCRIBERS = (46, 3, 2)
 ISSUES = 3  # the last weeks with public products, each mailed on the Monday after
+AUDIO_KINDS = ("news", "explainer")  # read aloud: the podcast has something to play
 
 
 def seed(stdout: Any = None) -> None:
@@ -81,11 +84,34 @@ def seed(stdout: Any = None) -> None:
         accounts = _accounts()
         posts = _publications(accounts, rng)
         issues, sends = _bulletin(rng)
+    spoken = _audio()
     if stdout is not None:
         stdout.write(
             f"  {len(accounts)} kênh mẫu, {posts} lượt đăng có số liệu tiếp cận; "
-            f"bản tin điện tử: {issues} số đã gửi, {sends} thư"
+            f"bản tin điện tử: {issues} số đã gửi, {sends} thư; {spoken} bản tin âm thanh"
         )
+
+
+def _audio() -> int:
+    """The district's two latest public news items read aloud (the podcast and the public
+    pages' player), when espeak-ng is installed; without it the demo goes on without."""
+    engine = audio.get_engine()
+    if engine.unavailable():
+        return 0
+    products = (
+        bulletin_tracking.public_products()
+        .filter(unit__code="PX", kind__in=AUDIO_KINDS)
+        .select_related("unit")
+        .order_by("-published_at")[:2]
+    )
+    made = 0
+    for product in products:
+        try:
+            audio.product_audio_render(product=product, engine=engine)
+        except audio.SpeechFailed:  # a voice that fails leaves the demo without audio
+            continue
+        made += 1
+    return made
 
 
 def _accounts() -> list[ChannelAccount]:

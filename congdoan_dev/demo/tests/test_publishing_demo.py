@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import importlib
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.utils import timezone
 
 from congdoan.accounts.models import User
-from congdoan.content import reach
+from congdoan.content import audio, reach
+from congdoan.content.models import MediaKind, ProductMedia
 from congdoan.content.models_bulletin import BulletinIssue, BulletinSend
 from congdoan.publishing.models import ChannelAccount, Publication
 from congdoan_dev.demo import content as content_demo
@@ -20,7 +22,8 @@ pytestmark = pytest.mark.django_db
 _themes_migration = importlib.import_module("congdoan.content.migrations.0002_seven_themes")
 
 
-def test_demo_reach_has_figures_in_the_past_and_is_idempotent() -> None:
+def test_demo_reach_has_figures_in_the_past_and_is_idempotent(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)  # the audio bulletins' files
     _themes_migration.create_themes(apps, None)
     orgs_demo.seed()
     content_demo.seed(stdout=StringIO())
@@ -49,6 +52,8 @@ def test_demo_reach_has_figures_in_the_past_and_is_idempotent() -> None:
     sends = BulletinSend.objects.filter(issue__in=issues)
     assert 0 < sends.filter(opened_at__isnull=False).count() < sends.count()
     assert sends.filter(clicked_at__isnull=False).exists()
+    if audio.get_engine().unavailable() is None:
+        assert ProductMedia.objects.filter(kind=MediaKind.AUDIO).count() == 2
     demo.seed(stdout=StringIO())
     assert Publication.objects.count() == len(posts)
     assert BulletinIssue.objects.count() == len(issues)
