@@ -5,7 +5,8 @@
 #
 # base:    what `make demo` and `make test` need: Python's venv module, Tesseract with the
 #          Vietnamese model (OCR), espeak-ng (audio bulletins), poppler-utils (PDF tools),
-#          gettext, DejaVu fonts (posters and PDFs with Vietnamese text), Pango with its
+#          gettext, DejaVu fonts (posters and PDFs with Vietnamese text), Liberation Serif
+#          (metric-compatible with Times New Roman: the reports in the administrative format), Pango with its
 #          FreeType backend and HarfBuzz's subsetter (WeasyPrint: content's A4 posters).
 # browser: base plus Debian's Chromium, for the browser tests (`make browser-test`).
 #
@@ -27,7 +28,7 @@ if [[ "${SYSTEM_DEPS:-}" == "skip" ]]; then
   exit 0
 fi
 
-packages=(tesseract-ocr tesseract-ocr-vie espeak-ng poppler-utils gettext fonts-dejavu-core
+packages=(tesseract-ocr tesseract-ocr-vie espeak-ng poppler-utils gettext fonts-dejavu-core fonts-liberation2
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [[ "$set_name" == "browser" ]]; then
   packages+=(chromium)
