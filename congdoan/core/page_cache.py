@@ -53,7 +53,9 @@ def _cacheable_request(request: HttpRequest) -> bool:
     return not set(request.COOKIES) - allowed
 
 
-def _version() -> str:
+def version() -> str:
+    """The current version of the public pages (a new one after each change they show): a key
+    part for anything else kept as long as the public data stays the same."""
     version = cache.get(VERSION_KEY)
     if version is None:
         version = str(time.time_ns())
@@ -71,7 +73,7 @@ def lookup(request: HttpRequest) -> CachedPage | None:
     """The kept page for this anonymous request, or None (not kept, or not cacheable)."""
     if not _cacheable_request(request):
         return None
-    kept = cache.get(_key(request, _version()))
+    kept = cache.get(_key(request, version()))
     if kept is None:
         return None
     response = HttpResponse(kept["content"], status=200)
@@ -103,7 +105,7 @@ def store(
         return False
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     kept = {"content": response.content, "headers": headers, "extra": extra or {}}
-    cache.set(_key(request, _version()), kept, timeout=_seconds())
+    cache.set(_key(request, version()), kept, timeout=_seconds())
     return True
 
 

@@ -50,6 +50,7 @@ from congdoan.feedback.selectors.worker import (
     member_union,
     public_view,
     unit_choices_public,
+    unit_options_public,
 )
 
 __all__ = [
@@ -81,4 +82,5 @@ __all__ = [
     "spikes",
     "topic_unit_month",
     "unit_choices_public",
+    "unit_options_public",
 ]

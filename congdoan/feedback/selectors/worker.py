@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from congdoan.core import page_cache
 from congdoan.feedback.models import Concern, Status, clean_code
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Viewer, scope_for
@@ -126,20 +131,60 @@ def member_union(viewer: Viewer) -> Unit | None:
 # -- unit picker (public) ------------------------------------------------------------------------
 
 
+# (pk, code, name, employer name, the folded text a search looks in)
+UnitRow = tuple[int, str, str, str, str]
+
+
+def _public_unit_rows() -> list[UnitRow]:
+    """Every active grassroots union as the concern form needs it, in Vietnamese order. Kept in
+    the cache while the public data stays the same (core.page_cache: a unit's change starts a
+    new version), so that the form neither loads the units nor folds their names each time."""
+    seconds = int(settings.PUBLIC_PAGE_CACHE_SECONDS)
+    key = f"feedback:public-units:{page_cache.version()}"
+    rows: list[UnitRow] | None = cache.get(key) if seconds > 0 else None
+    if rows is None:
+        rows = [
+            (pk, code, name, employer or "", fold(f"{name} {employer} {short} {code}"))
+            for pk, code, name, employer, short in Unit.objects.filter(
+                is_active=True, level__is_grassroots=True
+            )
+            .order_by("sort_key")
+            .values_list("pk", "code", "name", "employer_name", "short_name")
+        ]
+        if seconds > 0:
+            cache.set(key, rows, timeout=seconds)
+    return rows
+
+
 def unit_choices_public(*, query: str = "", limit: int = 30) -> list[Unit]:
     """Active grassroots unions matching a name, enterprise name or code, with or without diacritics."""
-    units = list(
-        Unit.objects.filter(is_active=True, level__is_grassroots=True)
-        .only("id", "code", "name", "employer_name", "short_name")
-        .order_by("sort_key")
-    )
-    needle = " ".join(fold(query or "").split())
-    if not needle:
-        return units[:limit]
-    words = needle.split()
-    hits = []
-    for unit in units:
-        hay = fold(f"{unit.name} {unit.employer_name} {unit.short_name} {unit.code}")
-        if all(w in hay for w in words):
-            hits.append(unit)
-    return hits[:limit]
+    rows = _public_unit_rows()
+    words = fold(query or "").split()
+    if words:
+        rows = [row for row in rows if all(w in row[4] for w in words)]
+    return [
+        Unit(pk=pk, code=code, name=name, employer_name=employer)
+        for pk, code, name, employer, _hay in rows[:limit]
+    ]
+
+
+def unit_options_public(*, chosen_code: str = "", limit: int = 300) -> tuple[str, bool]:
+    """The `<option>`s of the form's union list (no search), the chosen one selected, and
+    whether the chosen one is among them. The list is drawn once per version of the units
+    (not one template loop per visit)."""
+    seconds = int(settings.PUBLIC_PAGE_CACHE_SECONDS)
+    key = f"feedback:public-unit-options:{limit}:{page_cache.version()}"
+    drawn: str | None = cache.get(key) if seconds > 0 else None
+    if drawn is None:
+        drawn = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((r[1], r[2]) for r in _public_unit_rows()[:limit]),
+        )
+        if seconds > 0:
+            cache.set(key, drawn, timeout=seconds)
+    listed = f'<option value="{escape(chosen_code)}">'
+    if chosen_code and listed in drawn:
+        selected = f'<option value="{escape(chosen_code)}" selected>'
+        return mark_safe(drawn.replace(listed, selected, 1)), True  # drawn escaped above
+    return mark_safe(drawn), False  # format_html_join escaped every value

@@ -25,7 +25,7 @@ from congdoan.feedback.services.answers import (
     concern_answer_many,
 )
 from congdoan.feedback.services.intake import clean_text, concern_submit
-from congdoan.feedback.services.routing import fallback_unit
+from congdoan.feedback.services.routing import fallback_unit, fallback_unit_shown
 from congdoan.feedback.services.throttling import Throttled, throttle_lookup, throttle_submission
 from congdoan.feedback.services.tracking import (
     concern_erase_contact,
@@ -58,6 +58,7 @@ __all__ = [
     "concern_start",
     "concern_submit",
     "fallback_unit",
+    "fallback_unit_shown",
     "throttle_lookup",
     "throttle_submission",
 ]

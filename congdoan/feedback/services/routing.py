@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from congdoan.core import page_cache
 from congdoan.feedback.models import Concern
 from congdoan.orgs.models import Unit
 from congdoan.orgs.site import home_unit
@@ -28,6 +29,22 @@ def upper_unit(unit: Unit | None) -> Unit | None:
     if not unit.level.is_grassroots:
         return unit
     return unit.parent or unit
+
+
+def fallback_unit_shown() -> Unit | None:
+    """`fallback_unit` as the concern form names it (code and name only), kept in the cache
+    while the public data stays the same (core.page_cache: a change of a unit or of the site
+    settings starts a new version), so that the form does not look it up on each visit."""
+    seconds = int(settings.PUBLIC_PAGE_CACHE_SECONDS)
+    if seconds <= 0:
+        return fallback_unit()
+    key = f"feedback:fallback-unit-shown:{page_cache.version()}"
+    kept = cache.get(key)
+    if kept is None:
+        unit = fallback_unit()
+        kept = (unit.pk, unit.code, unit.name) if unit is not None else ()
+        cache.set(key, kept, timeout=seconds)
+    return Unit(pk=kept[0], code=kept[1], name=kept[2]) if kept else None
 
 
 def fallback_unit() -> Unit | None:

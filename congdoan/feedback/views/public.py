@@ -93,8 +93,13 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
     matches = selectors.unit_choices_public(query=query) if query else []
     if len(matches) == 1 and chosen is None and request.method != "POST":
         chosen = matches[0]  # the worker searched and found their company: it is the one
-    # Without a search, a plain <select> of the unions (a district has a few dozen).
-    all_units = [] if (query or locked_unit) else selectors.unit_choices_public(limit=300)
+    # Without a search, a plain <select> of the unions (a district has a few dozen), drawn
+    # once while the units stay the same (selectors.unit_options_public).
+    unit_options, chosen_listed = (
+        ("", False)
+        if (query or locked_unit)
+        else selectors.unit_options_public(chosen_code=chosen.code if chosen else "")
+    )
     return render(
         request,
         "feedback/submit.html",
@@ -105,8 +110,9 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
             "query": query,
             "matches": matches,
             "qr_token": qr_token,
-            "all_units": all_units,
-            "home_unit": services.fallback_unit(),
+            "unit_options": unit_options,
+            "chosen_listed": chosen_listed,
+            "home_unit": services.fallback_unit_shown(),
             "merged_from": named.merged_from if named is not None else None,
         },
         status=status,
