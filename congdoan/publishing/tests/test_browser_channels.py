@@ -66,3 +66,28 @@ def test_channels_and_outbox_status_fit_a_phone(phone: Any, live_server: Any, ca
     page.goto(f"{live_server.url}/hop-thu-di/")
     assert page.get_by_text("Không có người nhận").count() >= 1
     assert _overflow(page) <= 0
+
+
+def test_a_platform_without_an_app_has_a_grey_button_on_the_channels_page(
+    phone: Any, live_server: Any, cast: Any, settings: Any
+) -> None:
+    settings.FACEBOOK_APP_ID = ""
+    settings.GOOGLE_OAUTH_CLIENT_ID = "g-client"
+    settings.GOOGLE_OAUTH_CLIENT_SECRET = "g-secret"
+    page = phone
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
+    page.fill("#id_username", cast.district_officer.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_load_state("load")
+    page.goto(f"{live_server.url}/xuat-ban/kenh/")
+
+    def colour(name: str) -> str:
+        return str(
+            page.locator(f"button:has-text('Kết nối {name}')").evaluate(
+                "b => getComputedStyle(b).backgroundColor"
+            )
+        )
+
+    assert page.locator("button:has-text('Kết nối Trang Facebook')").is_disabled()
+    assert colour("Trang Facebook") != colour("Kênh YouTube")  # the usable one stays red
