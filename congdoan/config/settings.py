@@ -450,6 +450,10 @@ YOUTUBE_UPLOAD_CHUNK_BYTES = env_int("YOUTUBE_UPLOAD_CHUNK_BYTES", 8 * 1024 * 10
 # Zalo OA (older posts keep their last figures).
 REACH_FETCH_EVERY_MINUTES = env_int("REACH_FETCH_EVERY_MINUTES", 360)
 REACH_FETCH_DAYS = env_int("REACH_FETCH_DAYS", 30)
+# Fanpage activity (congdoan/publishing/presence.py): this often, each connected Facebook
+# Page's posts of the last PRESENCE_SYNC_DAYS days are counted per day for the activities app.
+PRESENCE_SYNC_EVERY_MINUTES = env_int("PRESENCE_SYNC_EVERY_MINUTES", 360)
+PRESENCE_SYNC_DAYS = env_int("PRESENCE_SYNC_DAYS", 14)
 
 # --- feedback channels ---
 # Zalo Official Account (https://developers.zalo.me): webhook signature and send API.
