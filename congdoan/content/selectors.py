@@ -154,13 +154,31 @@ def public_products(
     products = _base().filter(public_site_q()).filter(_theme_q(theme))
     if unit is not None:
         products = products.filter(unit__path__startswith=unit.path)
-    products = products.distinct().order_by("-published_at", "-pk")
+    if theme:  # only the themes' join can repeat a product
+        products = products.distinct()
+    products = products.order_by("-published_at", "-pk")
     return products[:limit] if limit is not None else products
+
+
+def public_headlines(*, limit: int) -> list[Product]:
+    """The latest public news as a list of links (the home page): title, address, unit's name
+    and date only; not the text, the photo, the author or the themes."""
+    return list(
+        Product.objects.filter(public_site_q())
+        .select_related("unit")
+        .only("id", "slug", "title", "published_at", "unit__id", "unit__code", "unit__name")
+        .order_by("-published_at", "-pk")[:limit]
+    )
 
 
 def public_product(*, unit_code: str, slug: str) -> Product:
     """One public product by its address; 404 when it is not (or no longer) public."""
-    product = _base().filter(public_site_q(), unit__code=unit_code, slug=slug).first()
+    product = (
+        _base()
+        .filter(public_site_q(), unit__code=unit_code, slug=slug)
+        .defer("search_text")  # the folded copy of the text, for the studio's search only
+        .first()
+    )
     if product is None:
         raise Http404
     return product

@@ -265,13 +265,24 @@ def grassroots_units(*, under: Unit | None = None) -> QuerySet[Unit]:
     return units
 
 
-def public_unions() -> dict[str, Any]:
+def public_unions(*, limit: int | None = None) -> dict[str, Any]:
     """The grassroots unions for the public home page, grouped by their upper union.
 
     Returns {"total": n, "groups": [{"parent": Unit | None, "units": [Unit, …]}, …]}: groups
-    and units in Vietnamese order; the total is the number of units listed.
+    and units in Vietnamese order; the total is the number of units listed. With more than
+    `limit` unions (a province), none is listed: {"total": n, "groups": []} (the page offers
+    a search instead). Only what the list shows is loaded (code, name, the upper union's name).
     """
-    units = list(grassroots_units().select_related("parent").order_by("sort_key", "pk"))
+    if limit is not None:
+        total = grassroots_units().count()
+        if total > limit:
+            return {"total": total, "groups": []}
+    units = list(
+        grassroots_units()
+        .select_related("parent")
+        .only("id", "code", "name", "sort_key", "parent__id", "parent__name", "parent__sort_key")
+        .order_by("sort_key", "pk")
+    )
     groups: dict[int | None, dict[str, Any]] = {}
     for unit in units:
         group = groups.setdefault(unit.parent_id, {"parent": unit.parent, "units": []})

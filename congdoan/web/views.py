@@ -14,7 +14,7 @@ from django.utils.crypto import get_random_string
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
-from congdoan.content.selectors import public_products
+from congdoan.content.selectors import public_headlines
 from congdoan.core.page_cache import cache_public_page
 from congdoan.core.registry import OFFICER_LINKS, PUBLIC_LINKS
 from congdoan.feedback.selectors import officer_today
@@ -26,15 +26,20 @@ from congdoan.plan.selectors import home_summary
 from congdoan.web.tasks import describe_result, worker_ping_enqueue, worker_ping_status
 
 HOME_NEWS = 6  # the latest public news on the home page
+HOME_UNIONS = 200  # listed on the home page up to this many; beyond, a search finds one
 
 
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
-    news = list(public_products(limit=HOME_NEWS))
     return render(
         request,
         "web/home.html",
-        {"public_links": PUBLIC_LINKS, "unions": public_unions(), "news": news},
+        {
+            "public_links": PUBLIC_LINKS,
+            "unions": public_unions(limit=HOME_UNIONS),
+            "news": public_headlines(limit=HOME_NEWS),
+            "union_url": reverse("orgs:public_detail", args=["MA"]).removesuffix("MA/"),
+        },
     )
 
 
