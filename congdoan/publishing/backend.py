@@ -56,6 +56,12 @@ def credentials(ref: str, *, refresh: bool = False) -> dict[str, Any]:
         ) % {"name": account}
         account_mark(account, status=AccountStatus.ERROR, error=text)
         raise CredentialsRejected(text) from exc
+    if not creds.get("access_token") and not creds.get("refresh_token"):
+        # Nothing to sign with (a demo account, a connection never finished): the platform is
+        # not asked at all.
+        raise CredentialsRejected(
+            _("Kênh %(name)s chưa có mã truy cập: cán bộ cần kết nối kênh.") % {"name": account}
+        )
     if account.kind == ChannelKind.YOUTUBE:
         ends = account.access_token_expires_at
         if refresh or ends is None or ends <= timezone.now() + ACCESS_MARGIN:
