@@ -56,3 +56,5 @@ def test_a_highlight_is_a_mark_in_the_day_and_named_below_on_a_phone(
     assert box is not None and box["height"] < 24  # one line, not the name letter by letter
     assert page.locator("h2 + ul, ul").get_by_text(NAME).count() >= 1  # named under the grid
     assert int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) <= 0
+    # The month links wrap as buttons, with no dot left alone at a line's end.
+    assert "·" not in page.locator("p.pager").inner_text()
