@@ -237,7 +237,11 @@ def _match(
         row.values["member_id"] = found[0]
     elif len(found) > 1:
         row.errors.append(
-            _("Có %(n)s đoàn viên cùng tên “%(name)s”: hãy ghi thêm số thẻ hoặc số điện thoại.")
+            ngettext(
+                "Có %(n)s đoàn viên cùng tên “%(name)s”: hãy ghi thêm số thẻ hoặc số điện thoại.",
+                "Có %(n)s đoàn viên cùng tên “%(name)s”: hãy ghi thêm số thẻ hoặc số điện thoại.",
+                len(found),
+            )
             % {"n": len(found), "name": name}
         )
     else:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from congdoan.activities import rules, selectors, training_import
@@ -111,7 +112,11 @@ def session_import_confirm(request: HttpRequest, session_id: int) -> HttpRespons
         return redirect("activities:session_import_upload", session.pk)
     messages.success(
         request,
-        _("Đã ghi %(created)s người dự; bỏ qua %(skipped)s dòng lỗi.")
+        ngettext(
+            "Đã ghi %(created)s người dự; bỏ qua %(skipped)s dòng lỗi.",
+            "Đã ghi %(created)s người dự; bỏ qua %(skipped)s dòng lỗi.",
+            result.skipped,
+        )
         % {"created": vn_number(result.created), "skipped": vn_number(result.skipped)},
     )
     return redirect("activities:session", session.pk)

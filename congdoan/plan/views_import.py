@@ -133,8 +133,12 @@ def confirm(request: HttpRequest) -> HttpResponse:
         "Đã nhập %(created)s số liệu.", "Đã nhập %(created)s số liệu.", result.created
     ) % {"created": vn_number(result.created)}
     if result.already:
-        text += " " + _("%(n)s dòng đã có sẵn, giữ nguyên.") % {"n": vn_number(result.already)}
+        text += " " + ngettext(
+            "%(n)s dòng đã có sẵn, giữ nguyên.", "%(n)s dòng đã có sẵn, giữ nguyên.", result.already
+        ) % {"n": vn_number(result.already)}
     if result.skipped:
-        text += " " + _("Bỏ qua %(n)s dòng lỗi.") % {"n": vn_number(result.skipped)}
+        text += " " + ngettext(
+            "Bỏ qua %(n)s dòng lỗi.", "Bỏ qua %(n)s dòng lỗi.", result.skipped
+        ) % {"n": vn_number(result.skipped)}
     messages.success(request, text)
     return _to("plan:dashboard", unit)

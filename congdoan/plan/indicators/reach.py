@@ -13,7 +13,7 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from congdoan.orgs.models import Member
 from congdoan.plan.indicators.base import (
@@ -109,9 +109,12 @@ def evidence(period: Period, unit_ids: Collection[int]) -> Evidence:
         hidden = members.filter(all_q).exclude(shown_q or Q(pk__in=[])).count()
         if hidden:
             notes.append(
-                _(
+                ngettext(
                     "Ngoài danh sách này, %(n)s đoàn viên được tính qua nguồn không hiển thị "
-                    "theo từng người (đọc sản phẩm khi đăng nhập, được trả lời ý kiến…)."
+                    "theo từng người (đọc sản phẩm khi đăng nhập, được trả lời ý kiến…).",
+                    "Ngoài danh sách này, %(n)s đoàn viên được tính qua nguồn không hiển thị "
+                    "theo từng người (đọc sản phẩm khi đăng nhập, được trả lời ý kiến…).",
+                    hidden,
                 )
                 % {"n": hidden}
             )
