@@ -217,7 +217,9 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
                 )
                 % {"a": ", ".join(str(a) for a in public_only)},
             )
-        if item.status == ProductStatus.PUBLISHED and "now" in request.POST:
+        if not chosen:
+            messages.info(request, _("Chưa chọn kênh nào: sản phẩm không được đăng lên kênh."))
+        elif item.status == ProductStatus.PUBLISHED and "now" in request.POST:
             for account in chosen:
                 try:
                     _pub, created = publications.publication_enqueue(

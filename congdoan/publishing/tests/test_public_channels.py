@@ -54,3 +54,16 @@ def test_choosing_a_facebook_page_for_an_internal_product_warns(
         f"/xuat-ban/{product.pk}/", {"accounts": [facebook_page.pk], "save": ""}, follow=True
     )
     assert "không chia sẻ công khai" in response.content.decode()
+
+
+def test_posting_now_with_no_channel_ticked_says_so(
+    cast: Any,
+    client_of: Any,
+    facebook_page: ChannelAccount,
+    make_product: Callable[..., Product],
+) -> None:
+    product = make_product()
+    client = client_of(cast.officer_a)
+    response = client.post(f"/xuat-ban/{product.pk}/", {"now": ""}, follow=True)
+    assert "Chưa chọn kênh nào" in response.content.decode()
+    assert not Publication.objects.exists()
