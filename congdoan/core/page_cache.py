@@ -27,10 +27,14 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 VERSION_KEY = "pagecache:version"
+# A page with a form (the concern form) is kept with this in place of its CSRF token, and each
+# visitor gets their own token in its place (`csrf_slot`, `lookup(..., with_csrf=True)`).
+CSRF_SLOT = "csrfslot7c1e0b9a4d"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Link")
 
 
@@ -69,14 +73,30 @@ def _key(request: HttpRequest, version: str) -> str:
     return f"pagecache:{version}:{hashlib.sha256(where.encode()).hexdigest()}"
 
 
-def lookup(request: HttpRequest) -> CachedPage | None:
-    """The kept page for this anonymous request, or None (not kept, or not cacheable)."""
+def csrf_slot(request: HttpRequest) -> dict[str, str]:
+    """Context for a page with a form that may be kept: its CSRF token drawn as `CSRF_SLOT`
+    (filled in by `store` and `lookup`); nothing for a request that is not kept."""
+    if _cacheable_request(request) and request.method == "GET":
+        return {"csrf_token": CSRF_SLOT}
+    return {}
+
+
+def _fill_csrf(request: HttpRequest, content: bytes) -> bytes:
+    if CSRF_SLOT.encode() not in content:
+        return content
+    return content.replace(CSRF_SLOT.encode(), get_token(request).encode())
+
+
+def lookup(request: HttpRequest, *, with_csrf: bool = False) -> CachedPage | None:
+    """The kept page for this anonymous request, or None (not kept, or not cacheable);
+    `with_csrf`: the page's form gets this visitor's own CSRF token (and cookie)."""
     if not _cacheable_request(request):
         return None
     kept = cache.get(_key(request, version()))
     if kept is None:
         return None
-    response = HttpResponse(kept["content"], status=200)
+    content = _fill_csrf(request, kept["content"]) if with_csrf else kept["content"]
+    response = HttpResponse(content, status=200)
     for name, value in kept["headers"].items():
         response[name] = value
     patch_vary_headers(response, ["Cookie"])
@@ -84,10 +104,25 @@ def lookup(request: HttpRequest) -> CachedPage | None:
 
 
 def store(
-    request: HttpRequest, response: HttpResponse, *, extra: dict[str, Any] | None = None
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    extra: dict[str, Any] | None = None,
+    with_csrf: bool = False,
 ) -> bool:
     """Keep the view's answer for the next anonymous visitors when nothing in it is personal;
-    True when it was kept."""
+    True when it was kept. `with_csrf`: the page was drawn with `csrf_slot`; it is kept with
+    the slot, and this visitor's answer gets their own token in its place."""
+    if with_csrf and not response.streaming:
+        real_token_drawn = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        kept_content = response.content
+        response.content = _fill_csrf(request, kept_content)
+        if not _cacheable_request(request) or request.method != "GET" or real_token_drawn:
+            return False
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return False
+        return _keep(request, response, kept_content, extra)
     if not _cacheable_request(request) or request.method != "GET":
         return False
     if response.status_code != 200 or response.streaming or response.cookies:
@@ -100,11 +135,22 @@ def store(
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return False
+    return _keep(request, response, response.content, extra)
+
+
+def _keep(
+    request: HttpRequest, response: HttpResponse, content: bytes, extra: dict[str, Any] | None
+) -> bool:
+    if response.status_code != 200 or response.cookies:
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and (session.modified or session.session_key):
+        return False
     control = response.get("Cache-Control", "").lower()
     if "private" in control or "no-store" in control or "no-cache" in control:
         return False
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    kept = {"content": response.content, "headers": headers, "extra": extra or {}}
+    kept = {"content": content, "headers": headers, "extra": extra or {}}
     cache.set(_key(request, version()), kept, timeout=_seconds())
     return True
 

@@ -1,16 +1,20 @@
-"""The concern form is cheap to draw: its list of unions and the home unit are kept while the
-units stay the same (a new or renamed union shows at once), names are escaped, the chosen union
-is selected, and the form keeps its CSRF token (it is never kept as a whole page)."""
+"""The concern form is cheap to draw: the empty form is kept for anonymous visitors with a slot
+for the CSRF token (each visitor gets their own token and cookie, and can send), its list of
+unions and the home unit are kept while the units stay the same (a new or renamed union shows
+at once), names are escaped and the chosen union is selected."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from congdoan.feedback.models import Concern
 from congdoan.orgs.site import set_home_unit
 from congdoan.orgs.tests import factories
 
@@ -62,3 +66,29 @@ def test_the_chosen_union_is_selected_and_names_are_escaped(client, cast):
 def test_a_search_still_finds_a_union_without_diacritics(client, cast):
     page, _ = _get(client, f"{URL}?q={cast.unit_a.name.split()[-1]}")
     assert 'name="unit_pick"' in page and cast.unit_a.name in page
+
+
+def test_each_visitor_of_the_kept_form_gets_their_own_token_and_can_send(cast):
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        response = visitor.get(URL)
+        page = response.content.decode()
+        assert "csrfslot" not in page
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert token and "csrftoken" in response.cookies
+        tokens.append(token.group(1))
+    assert tokens[0] != tokens[1]
+    sent = visitor.post(
+        URL,
+        {
+            "csrfmiddlewaretoken": tokens[1],
+            "text": "Công ty chậm trả lương tháng 10 cho công nhân",
+            "unit_pick": cast.unit_a.code,
+            "is_anonymous": "on",
+        },
+    )
+    assert sent.status_code == 302, sent.content.decode()[:500]
+    assert Concern.objects.filter(unit=cast.unit_a).count() == 1
+    refused = Client(enforce_csrf_checks=True).post(URL, {"text": "không có mã"})
+    assert refused.status_code == 403

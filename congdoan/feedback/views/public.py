@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congdoan.core import page_cache
 from congdoan.core.middleware import accepts_control_characters
 from congdoan.core.request_context import client_ip
 from congdoan.feedback import rules, selectors, services
@@ -34,7 +35,14 @@ from congdoan.feedback.views.params import param
 
 @accepts_control_characters  # worker_input() keeps the words (forms.py)
 def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
-    """The worker's page: pick (or be given by QR) the union, write, send; no JavaScript needed."""
+    """The worker's page: pick (or be given by QR) the union, write, send; no JavaScript needed.
+    The empty form (no search, nothing chosen) is kept for anonymous visitors with a slot for
+    the CSRF token, which each visitor gets their own of (core.page_cache)."""
+    blank = not qr_token and request.method in ("GET", "HEAD") and not request.GET
+    if blank:
+        kept = page_cache.lookup(request, with_csrf=True)
+        if kept is not None:
+            return kept.response
     named = rules.intake_union(token=qr_token) if qr_token else None
     if qr_token and named is None:
         raise Http404
@@ -100,10 +108,11 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
         if (query or locked_unit)
         else selectors.unit_options_public(chosen_code=chosen.code if chosen else "")
     )
-    return render(
+    response = render(
         request,
         "feedback/submit.html",
         {
+            **(page_cache.csrf_slot(request) if blank and status == 200 else {}),
             "form": form,
             "locked_unit": locked_unit,
             "chosen": chosen,
@@ -117,6 +126,9 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
         },
         status=status,
     )
+    if blank:
+        page_cache.store(request, response, with_csrf=True)
+    return response
 
 
 # -- follow --------------------------------------------------------------------------------------
