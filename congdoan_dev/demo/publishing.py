@@ -43,6 +43,7 @@ from congdoan.orgs.models import Unit
 from congdoan.publishing.models import (
     AccountStatus,
     ChannelAccount,
+    ChannelChoice,
     ChannelKind,
     Publication,
     PublicationStatus,
@@ -207,6 +208,13 @@ def _publications(accounts: list[ChannelAccount], rng: random.Random) -> int:
         ) or product_version(product)
         for account in _targets(product, accounts):
             posted = product.published_at + timedelta(minutes=rng.randint(3, 40))
+            # Ticked on the product's channel page before it was published, as an officer does.
+            ChannelChoice.objects.create(
+                product=product,
+                account=account,
+                chosen_by=product.author,
+                created_at=product.published_at - timedelta(hours=2),
+            )
             small = account.external_id == "demo-fb-phuminh"
             publication = Publication.objects.create(
                 product=product,

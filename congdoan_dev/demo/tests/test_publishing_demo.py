@@ -12,7 +12,7 @@ from congdoan.accounts.models import User
 from congdoan.content import audio, reach
 from congdoan.content.models import MediaKind, ProductMedia
 from congdoan.content.models_bulletin import BulletinIssue, BulletinSend
-from congdoan.publishing.models import ChannelAccount, Publication
+from congdoan.publishing.models import ChannelAccount, ChannelChoice, Publication
 from congdoan_dev.demo import content as content_demo
 from congdoan_dev.demo import orgs as orgs_demo
 from congdoan_dev.demo import publishing as demo
@@ -40,6 +40,8 @@ def test_demo_reach_has_figures_in_the_past_and_is_idempotent(settings: Any, tmp
         assert post.product.published_at is not None
         assert post.published_at >= post.product.published_at
         assert post.metrics.fetched_at is not None and post.metrics.fetched_at <= now
+        # The channel page shows the channels ticked for what was posted there.
+        assert ChannelChoice.objects.filter(product=post.product, account=post.account).exists()
         # What was posted is the version published then, not a later correction.
         posted = post.product.versions.get(number=post.version)
         assert posted.created_at <= post.published_at
