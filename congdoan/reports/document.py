@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from congdoan.core.vndate import vn_number, vn_short_date
@@ -129,6 +129,7 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in (text or "").splitlines() if p.strip()]
 
 
+@translation.override(settings.LANGUAGE_CODE)  # the administrative format is Vietnamese
 def build_document(
     *,
     unit: Unit,

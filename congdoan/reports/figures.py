@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from congdoan.orgs.models import Unit
 from congdoan.orgs.selectors import subtree_ids_at
@@ -23,6 +24,7 @@ from congdoan.reports.sources import SOURCES, Context
 SNAPSHOT_VERSION = 1
 
 
+@translation.override(settings.LANGUAGE_CODE)  # a report is a Vietnamese document, frozen as such
 def build_snapshot(*, unit: Unit, period: Period) -> dict[str, Any]:
     ids = subtree_ids_at(unit=unit, on_date=period.end) or {unit.pk}
     ctx = Context(unit=unit, period=period, unit_ids=frozenset(ids))

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.utils import translation
+
 from congdoan.reports.document import ReportDocument
 from congdoan.reports.exports import docx, pdf, xlsx
 
@@ -29,4 +32,6 @@ FORMATS: dict[str, tuple[Callable[[ReportDocument], bytes], str]] = {
 def render(doc: ReportDocument, fmt: str) -> tuple[bytes, str, str]:
     """(content, content type, file name) of `doc` in format `fmt` (KeyError if unknown)."""
     renderer, content_type = FORMATS[fmt]
-    return renderer(doc), content_type, f"{doc.filename_stem}.{fmt}"
+    with translation.override(settings.LANGUAGE_CODE):  # a Vietnamese document in any interface
+        content = renderer(doc)
+    return content, content_type, f"{doc.filename_stem}.{fmt}"

@@ -115,3 +115,18 @@ def test_the_districts_export_lists_its_units_reports(cast):
     assert any("1/2 đơn vị đã nộp" in t for t in body)
     cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
     assert "Công đoàn Công ty Điện tử B" in cells and "Chưa lập báo cáo" in cells
+
+
+def test_a_report_exported_from_the_english_interface_is_still_a_vietnamese_document(cast):
+    from django.utils import translation
+
+    from congdoan.plan.periods import parse_period
+    from congdoan.reports.document import build_document
+    from congdoan.reports.figures import build_snapshot
+
+    period = parse_period("2026H1")
+    with translation.override("en"):
+        snapshot = build_snapshot(unit=cast.unit_a, period=period)
+        doc = build_document(unit=cast.unit_a, period=period, report=None, snapshot=snapshot)
+    assert doc.type_name == "BÁO CÁO"
+    assert doc.number_line.startswith("Số:")
