@@ -1,13 +1,15 @@
 """The demo's channels and reach: where LĐLĐ huyện Phú Xuyên's products went and how far.
 
 - four channel accounts, clearly demo ("(mẫu)" in their names, "demo-…" ids, no token at all:
-  posting to them fails with the platform's "no credentials" answer): the district's Facebook
-  page, YouTube channel and Zalo OA, and May Phú Minh's Facebook page;
-- the district's published products posted there, each a few minutes after it was published,
+  a post to one fails at once, "chưa có mã truy cập", without asking the platform): the
+  district's Facebook page, YouTube channel and Zalo OA, and May Phú Minh's Facebook page;
+- the district's public products posted there, each a few minutes after it was published
+  (to Facebook; to YouTube only with a video and to Zalo only with a photo, as the senders
+  require, so the demo's text-only products go to Facebook alone),
   with the figures the platforms would have given over the 30 days they are read
-  (`PublicationMetrics`, and one `PublicationMetricsDay` a day); May Phú Minh's page is under
-  100 likes, so Facebook gives it no insights: reach and clicks stay "—", as the real job keeps
-  them;
+  (`PublicationMetrics`, and one `PublicationMetricsDay` a day); a post on May Phú Minh's
+  page (under 100 likes, so Facebook gives it no insights) would keep reach and clicks "—", as
+  the real job does, but its products so far stay inside the union;
 - the e-bulletin's subscribers (example.com addresses) and three past issues with their mails,
   opens and clicks, so the reach page and the issue pages have figures;
 - the district's two latest public news items read aloud (espeak-ng, when installed), so the
@@ -30,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from congdoan.content import audio, bulletin, bulletin_tracking
-from congdoan.content.models import Product, ProductVersion
+from congdoan.content.models import MediaKind, Product, ProductVersion
 from congdoan.content.models_bulletin import (
     BulletinClick,
     BulletinIssue,
@@ -67,8 +69,7 @@ ACCOUNTS = [
     ),
 ]
 
-# Which kinds of product go where (the district posts everything public to Facebook).
-YOUTUBE_KINDS = {"event"}
+# The kinds of product the district sends its Zalo OA's followers (those with a photo).
 ZALO_KINDS = {"news", "explainer", "e_bulletin", "event"}
 
 # The e-bulletin's list: (confirmed subscribers, pending, unsubscribed).
@@ -139,13 +140,20 @@ def _accounts() -> list[ChannelAccount]:
 
 
 def _targets(product: Product, accounts: list[ChannelAccount]) -> list[ChannelAccount]:
+    """Where the unit would have posted it: Facebook everything public; YouTube only a product
+    with a video and Zalo only one with a photo, as the real senders require."""
     own = [a for a in accounts if a.unit_id == product.unit_id]
+    kinds = set(product.media.values_list("kind", flat=True))
     return [
         a
         for a in own
         if a.kind == ChannelKind.FACEBOOK_PAGE
-        or (a.kind == ChannelKind.YOUTUBE and product.kind in YOUTUBE_KINDS)
-        or (a.kind == ChannelKind.ZALO_OA and product.kind in ZALO_KINDS)
+        or (a.kind == ChannelKind.YOUTUBE and MediaKind.VIDEO in kinds)
+        or (
+            a.kind == ChannelKind.ZALO_OA
+            and MediaKind.PHOTO in kinds
+            and product.kind in ZALO_KINDS
+        )
     ]
 
 
