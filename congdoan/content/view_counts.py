@@ -99,7 +99,11 @@ def product_view_record(*, request: HttpRequest, product_id: int) -> bool:
             return False
         day = timezone.localdate()
         digest = visitor_hash(request=request, product_id=product_id, day=day)
-        if not cache.add(f"content:viewed:{digest}", 1, timeout=int(SEEN_FOR.total_seconds())):
+        key = f"content:viewed:{digest}"
+        # A read first: the database cache counts its table on every write (`add` included).
+        if cache.get(key) is not None:
+            return False
+        if not cache.add(key, 1, timeout=int(SEEN_FOR.total_seconds())):
             return False
         product_view_add(product_id=product_id, day=day)
         return True
