@@ -35,6 +35,7 @@ VERSION_KEY = "pagecache:version"
 # A page with a form (the concern form) is kept with this in place of its CSRF token, and each
 # visitor gets their own token in its place (`csrf_slot`, `lookup(..., with_csrf=True)`).
 CSRF_SLOT = "csrfslot7c1e0b9a4d"
+KEPT_QUERY = {"page"}  # the only query a kept page may have (a list's page number)
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Link")
 
 
@@ -53,6 +54,8 @@ def _seconds() -> int:
 def _cacheable_request(request: HttpRequest) -> bool:
     if _seconds() <= 0 or request.method not in ("GET", "HEAD"):
         return False
+    if set(request.GET) - KEPT_QUERY:
+        return False  # random query strings must not fill the cache
     allowed = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
     return not set(request.COOKIES) - allowed
 

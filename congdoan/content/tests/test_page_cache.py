@@ -138,3 +138,10 @@ def test_not_kept_a_404_a_post_or_with_a_session(client, product, settings):
     client.cookies[settings.SESSION_COOKIE_NAME] = "anything"
     _, spent = _queries(client, "/tin/")
     assert spent > 0
+
+
+def test_only_the_page_number_makes_another_kept_page(client, product):
+    client.get("/tin/?page=1")
+    assert _queries(client, "/tin/?page=1")[1] == 0
+    client.get("/tin/?utm_source=zalo")
+    assert _queries(client, "/tin/?utm_source=zalo")[1] > 0
