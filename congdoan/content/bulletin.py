@@ -135,6 +135,18 @@ def digest_products(week: Week) -> list[Product]:
     )
 
 
+def latest_issue(now: datetime | None = None) -> tuple[Week, list[Product]]:
+    """What the e-bulletin's page leads with: the last complete week, or, when it had no public
+    product, the latest earlier week that had (a reader never lands on an empty issue)."""
+    week = last_complete_week(now)
+    products = digest_products(week)
+    if not products:
+        for earlier, _count in recent_weeks():
+            if earlier.first_day < week.first_day:
+                return earlier, digest_products(earlier)
+    return week, products
+
+
 def recent_weeks(limit: int = 12) -> list[tuple[Week, int]]:
     """The latest weeks that have public products, newest first, with how many."""
     counts: dict[Week, int] = {}

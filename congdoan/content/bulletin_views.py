@@ -18,13 +18,13 @@ from congdoan.core.request_context import client_ip
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    current = bulletin.last_complete_week()
+    current, products = bulletin.latest_issue()
     return render(
         request,
         "content/bulletin/index.html",
         {
             "latest": current,
-            "products": bulletin.digest_products(current),
+            "products": products,
             "weeks": bulletin.recent_weeks(),
         },
     )

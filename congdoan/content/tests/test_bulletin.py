@@ -268,3 +268,19 @@ def test_bulletin_pages_escape_what_officers_typed(cast: Any, client: Client) ->
     assert "<img src=x" not in page
     assert client.get("/ban-tin/").status_code == 200
     assert client.get("/ban-tin/2026-60/").status_code == 404
+
+
+def test_the_bulletin_page_leads_with_the_latest_week_that_had_news(
+    cast: Any, client: Client
+) -> None:
+    last = bulletin.last_complete_week()
+    older = last.previous().previous()
+    _published(cast, "Hội nghị người lao động năm 2027", week=older)
+    page = client.get("/ban-tin/").content.decode()
+    assert f"Tuần {older.week}/{older.year}" in page.split("Các số trước")[0]
+    assert "Hội nghị người lao động năm 2027" in page
+    assert "chưa có tin bài công khai" not in page
+
+    _published(cast, "Tin của tuần trước", week=last)
+    page = client.get("/ban-tin/").content.decode()
+    assert f"Tuần {last.week}/{last.year}" in page.split("Các số trước")[0]
