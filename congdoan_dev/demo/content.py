@@ -44,7 +44,7 @@ from congdoan.orgs.models import Unit
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 OFFICE = "vanphong@ldldphuxuyen.vn"  # Chánh Văn phòng LĐLĐ huyện: writes for the district
-STANDING = "thuongvu@ldldphuxuyen.vn"  # Ủy viên Ban Thường vụ: approved the district's news
+STANDING = "thuongvu@ldldphuxuyen.vn"  # Phó Chủ tịch (a leader): approves the district's news
 PHUMINH = "cdcs.mayphuminh@gmail.com"  # Chủ tịch CĐCS May Phú Minh
 HANVIET = "cdcs.hanviet@gmail.com"  # Chủ tịch CĐCS Điện tử Hàn Việt
 

@@ -344,9 +344,9 @@ DEMO_LOGINS = [
     (
         "thuongvu@ldldphuxuyen.vn",
         "Trần Văn Thường",
-        "Ủy viên Ban Thường vụ LĐLĐ huyện",
+        "Phó Chủ tịch LĐLĐ huyện",
         "PX",
-        "uy-vien-btv",
+        "pho-chu-tich",
         False,
     ),
     (

@@ -75,3 +75,19 @@ def test_demo_loads_the_years_calendar_and_plans_products_against_it() -> None:
     demo.seed(stdout=StringIO())  # a second run adds nothing
     again = (HighlightOccurrence.objects.count(), planned.count(), Product.objects.count())
     assert again == counts
+
+
+def test_the_demo_district_approver_may_approve_what_the_district_submits() -> None:
+    """The README's district login approves the district's products (a leader post), as the
+    demo's history says he did."""
+    _themes_migration.create_themes(apps, None)
+    orgs_demo.seed()
+    demo.seed(stdout=StringIO())
+    approver = User.objects.get(email=demo.STANDING)
+    submitted = Product.objects.filter(unit__code="PX", status=ProductStatus.SUBMITTED)
+    product = submitted.first() or Product.objects.filter(unit__code="PX").first()
+    assert product is not None
+    if product.author_id == approver.pk:
+        pytest.skip("the demo's district product is his own")
+    product.status = ProductStatus.SUBMITTED
+    assert rules.can_approve(approver, product)
