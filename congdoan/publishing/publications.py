@@ -35,7 +35,7 @@ from congdoan.audit.services import audit_record
 from congdoan.content.models import MediaKind, Product, ProductMedia, ProductVersion
 from congdoan.outbox.channels.zalo import POST_PURPOSE
 from congdoan.outbox.models import OutboundMessage
-from congdoan.outbox.services import message_enqueue, message_retry
+from congdoan.outbox.services import email_enqueue, message_enqueue, message_retry
 from congdoan.outbox.signals import message_failed, message_sent
 from congdoan.publishing.models import (
     UNUSABLE_STATUSES,
@@ -265,6 +265,27 @@ def publish_to_chosen(product: Product) -> None:
             log.warning(
                 "publishing: product %s not posted to %s: %s", product.pk, choice.account, exc
             )
+            _tell_not_posted(choice.chosen_by, product, choice.account, str(exc))
+
+
+def _tell_not_posted(officer: Any, product: Product, account: ChannelAccount, reason: str) -> None:
+    """The officer who ticked the channel hears why the product did not go there (once)."""
+    address = getattr(officer, "email", "") or ""
+    if not address:
+        return
+    link = settings.SITE_URL.rstrip("/") + reverse("publishing:product", args=[product.pk])
+    email_enqueue(
+        to=[address],
+        subject=_("Chưa đăng “%(title)s” lên %(name)s") % {"title": product.title, "name": account},
+        body=_(
+            "Sản phẩm “%(title)s” đã đăng trên trang của đơn vị nhưng chưa đăng lên kênh "
+            "%(name)s: %(reason)s\n\nXem và chọn lại kênh tại: %(link)s"
+        )
+        % {"title": product.title, "name": account, "reason": reason, "link": link},
+        purpose="publishing.not_posted",
+        ref=f"content.product:{product.pk}",
+        key=f"publishing.not_posted:{product.pk}:{account.pk}",
+    )
 
 
 def zalo_update_corrected(product: Product) -> None:

@@ -67,3 +67,22 @@ def test_posting_now_with_no_channel_ticked_says_so(
     response = client.post(f"/xuat-ban/{product.pk}/", {"now": ""}, follow=True)
     assert "Chưa chọn kênh nào" in response.content.decode()
     assert not Publication.objects.exists()
+
+
+def test_the_officer_who_ticked_a_channel_hears_why_the_product_did_not_go_there(
+    cast: Any, facebook_page: ChannelAccount, make_product: Callable[..., Product]
+) -> None:
+    from congdoan.outbox.models import OutboundMessage
+    from congdoan.publishing.models import ChannelChoice
+    from congdoan.publishing.publications import publish_to_chosen
+
+    internal = make_product(sharing=Sharing.UNION)
+    ChannelChoice.objects.create(product=internal, account=facebook_page, chosen_by=cast.officer_a)
+    publish_to_chosen(internal)
+    publish_to_chosen(internal)  # the hook again (a retry): one notice, not two
+    assert not Publication.objects.exists()
+    notices = OutboundMessage.objects.filter(purpose="publishing.not_posted")
+    assert notices.count() == 1
+    notice = notices.get()
+    assert notice.recipient == cast.officer_a.email
+    assert "công khai" in notice.body and internal.title in notice.subject
