@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -205,5 +206,6 @@ def record(summary: dict[str, Any], args: argparse.Namespace) -> None:
                     f"{fcp.KBPS} kbit/s, {fcp.LATENCY_MS} ms, median of {args.fcp_runs}",
                 )
             )
-    figures.record_many(rows)
+    # The child process runs as `python -m congdoan_dev.bench.web ARGS`: the bench's own ARGS.
+    figures.record_many(rows, command=figures.bench_command("web", sys.argv[1:]))
     print(f"\nrecorded {len(rows)} figures in {figures.FIGURES_FILE}")
