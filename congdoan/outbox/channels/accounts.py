@@ -60,4 +60,3 @@ def post_of(message: OutboundMessage) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ChannelError(_("Nội dung bài đăng hỏng (không phải JSON)"))
     return data
-
