@@ -133,6 +133,9 @@ def report_consolidated(request: HttpRequest, code: str, period: str) -> HttpRes
         unit, p = _unit_period(request, code, period)
     except (selectors.UnitOutOfScope, PeriodError) as exc:
         return _refuse(request, str(exc))
+    if unit.level.is_grassroots:
+        # A grassroots union has no units under it: its own report is the whole of it.
+        return redirect("reports:detail", code=unit.code, period=p.code)
     return render(
         request,
         "reports/consolidated.html",

@@ -94,3 +94,16 @@ def test_downloads_and_the_consolidated_page(cast, client_of):
 def test_a_member_cannot_open_reports(cast, client_of):
     response = client_of(cast.member_user).get(reverse("reports:list"))
     assert response.status_code == 403
+
+
+def test_a_grassroots_union_is_offered_no_consolidated_report(cast, client_of):
+    """It has no units under it: "0/0 đơn vị trực thuộc đã nộp" said nothing useful."""
+    officer = client_of(cast.officer_a)
+    text = officer.get(reverse("reports:list") + "?period=2026").content.decode()
+    assert "Công đoàn Công ty May A" in text
+    assert reverse("reports:consolidated", args=["PX-A", "2026"]) not in text
+    response = officer.get(reverse("reports:consolidated", args=["PX-A", "2026"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:detail", args=["PX-A", "2026"])
+    district = client_of(cast.district_officer).get(reverse("reports:list") + "?period=2026")
+    assert reverse("reports:consolidated", args=["PX", "2026"]) in district.content.decode()
