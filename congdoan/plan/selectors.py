@@ -77,6 +77,7 @@ class TargetInfo:
     value: Decimal
     is_priority: bool
     year: int | None
+    for_upper: bool = False  # set for a level above grassroots (a district's duty, say)
 
 
 def targets_for(*, unit: Unit, year: int) -> dict[str, TargetInfo]:
@@ -87,15 +88,17 @@ def targets_for(*, unit: Unit, year: int) -> dict[str, TargetInfo]:
     nearness = {uid: -i for i, uid in enumerate(ancestors)}
     rows = Target.objects.filter(
         plan__unit_id__in=ancestors, plan__year_from__lte=year, plan__year_to__gte=year
-    ).values_list("indicator", "value", "year", "is_priority", "plan__unit_id")
+    ).values_list(
+        "indicator", "value", "year", "is_priority", "plan__unit_id", "level__is_grassroots"
+    )
     best: dict[str, tuple[tuple[int, int, int], TargetInfo]] = {}
-    for code, value, t_year, priority, plan_unit in rows:
+    for code, value, t_year, priority, plan_unit, level_grassroots in rows:
         if t_year is not None and t_year < year:
             continue
         closeness = 0 if t_year == year else (1 if t_year is None else 2 + t_year - year)
         rank = (nearness[plan_unit], closeness, 0)
         if code not in best or rank < best[code][0]:
-            best[code] = (rank, TargetInfo(value, priority, t_year))
+            best[code] = (rank, TargetInfo(value, priority, t_year, level_grassroots is False))
     return {code: info for code, (_rank, info) in best.items()}
 
 
@@ -173,13 +176,17 @@ def figures_for(*, unit: Unit, period: Period, trees: Trees | None = None) -> li
     """Every indicator for `unit`'s subtree as it was on the period's last day: the sums of the
     stored per-unit rows (one aggregate query), with the target in force and whether it is met.
     An indicator with no stored row has no data (value None, and the reason when its source is
-    missing), never 0 %."""
+    missing), never 0 %. A grassroots union is not shown the indicators whose target is set for
+    a level above it (the district's own trained leaders and orientation documents): it has no
+    figure for them, ever."""
     ids = (trees or Trees()).subtree(unit.pk, period.end)
     sums = _sums(period.code, ids)
     targets = targets_for(unit=unit, year=period.year)
+    grassroots = unit.level.is_grassroots
     return [
         _row(ind, sums.get(ind.code), targets.get(ind.code), with_note=True)
         for ind in indicators.all_indicators()
+        if not (grassroots and ind.code in targets and targets[ind.code].for_upper)
     ]
 
 

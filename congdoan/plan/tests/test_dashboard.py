@@ -12,7 +12,7 @@ from django.utils import timezone
 from congdoan.content.models import Product, ProductStatus
 from congdoan.plan import services
 from congdoan.plan.charts import trend_svg
-from congdoan.plan.models import IndicatorFigure, Source
+from congdoan.plan.models import IndicatorFigure, Plan, Source
 from congdoan.plan.periods import parse_period, year_to_month
 from congdoan.plan.tests.test_indicators import _document
 
@@ -182,3 +182,23 @@ def test_an_administrator_loads_a_plan_and_its_targets_in_the_admin(
     add = c.get(reverse("admin:plan_plan_add")).content.decode()
     assert 'value="members_reached"' in add
     assert c.get(reverse("admin:plan_indicatorfigure_changelist")).status_code == 200
+
+
+def test_a_grassroots_union_is_not_shown_the_targets_set_for_the_district(
+    cast: Any, client_of: Any
+) -> None:
+    """The district's own duties (orientation documents, its trained leaders) have no figure
+    for a grassroots union, ever: they were shown to its chair as "chưa có dữ liệu"."""
+    _figures(cast)
+    services.target_set(
+        actor=None,
+        plan=Plan.objects.get(unit=cast.district),
+        indicator="orientation_documents",
+        value=2,
+        level=cast.district.level,
+    )
+    own = client_of(cast.officer_b).get("/chi-tieu/?period=2025").content.decode()
+    assert "Đoàn viên được tiếp cận" in own
+    assert "Văn bản định hướng thông tin" not in own
+    district = client_of(cast.district_officer).get("/chi-tieu/?unit=PX&period=2025")
+    assert "Văn bản định hướng thông tin" in district.content.decode()
