@@ -47,11 +47,13 @@ from congdoan.activities.models import (
     TrainingAttendance,
     TrainingSession,
 )
-from congdoan.orgs.models import Appointment, Level, Member, Unit
+from congdoan.orgs.models import Appointment, Level, Member, Unit, UnitKind
 
 FIRST_YEAR = 2023
 # Two unions whose fanpage went quiet (the presence page flags them).
 SILENT = {"PX-THCS-PHUMINH", "PX-TTYT"}
+# The demo chairs' unions: their reports speak of their fanpage, so they have one.
+WITH_PAGE = {"PX-MAY-PHUMINH", "PX-DIENTU-HANVIET"}
 # A few unions that held fewer than two activities this year (the duty not met yet).
 BEHIND = {"PX-TH-HONGMINH", "PX-THCS-PHUMINH"}
 
@@ -78,6 +80,37 @@ TITLES: dict[str, list[str]] = {
         "Phát động Tháng hành động về an toàn, vệ sinh lao động {y}",
     ],
 }
+# Enterprises hold a "Hội nghị người lao động" and dialogue with the employer; state bodies,
+# schools and hospitals hold a "Hội nghị cán bộ, công chức, viên chức" and have no employer
+# nor shift meals: the same drawn title is worded for the kind of unit.
+ENTERPRISES = {
+    UnitKind.STATE_ENTERPRISE,
+    UnitKind.NON_STATE_ENTERPRISE,
+    UnitKind.FDI_ENTERPRISE,
+    UnitKind.COOPERATIVE,
+}
+FOR_PUBLIC_SECTOR = {
+    "Hội nghị người lao động năm {y}": "Hội nghị cán bộ, công chức, viên chức năm {y}",
+    "Đối thoại định kỳ giữa người sử dụng lao động và người lao động {y}": (
+        "Đối thoại giữa người đứng đầu đơn vị với cán bộ, viên chức {y}"
+    ),
+    "Đối thoại về tiền lương, thưởng Tết {y}": "Đối thoại về chế độ, chính sách năm {y}",
+    "Đối thoại về điều kiện làm việc và bữa ăn ca": (
+        "Đối thoại về điều kiện làm việc của cán bộ, viên chức"
+    ),
+}
+FOR_ENTERPRISE = {
+    "Hội nghị cán bộ, công chức, viên chức năm {y}": "Hội nghị người lao động năm {y}",
+}
+
+
+def _title(drawn: str, unit: Unit) -> str:
+    """The drawn title as the kind of unit would word it."""
+    if unit.kind in ENTERPRISES:
+        return FOR_ENTERPRISE.get(drawn, drawn)
+    return FOR_PUBLIC_SECTOR.get(drawn, drawn)
+
+
 # Months each kind is usually held in.
 MONTHS = {
     ActivityKind.CONFERENCE: [1, 2, 3],
@@ -96,7 +129,7 @@ COURSES = [
 
 OUTLETS = [
     "Báo Lao Động",
-    "Báo Hànội mới",
+    "Báo Hà Nội Mới",
     "Đài Phát thanh huyện Phú Xuyên",
     "Báo Kinh tế & Đô thị",
 ]
@@ -182,7 +215,7 @@ def _activities(
                 activity = Activity.objects.create(
                     unit=unit,
                     kind=kind,
-                    title=rng.choice(TITLES[kind]).format(y=year),
+                    title=_title(rng.choice(TITLES[kind]), unit).format(y=year),
                     held_on=held_on,
                     place=rng.choice(["Hội trường đơn vị", "Nhà văn hóa", "Phòng họp tầng 2"]),
                     participants=participants,
@@ -402,7 +435,7 @@ def _presence(
     with_page = [px]
     for unit in units:
         slug = unit.code.lower().replace("px-", "cd")
-        if unit.code in SILENT or rng.random() < 0.8:
+        if unit.code in SILENT or rng.random() < 0.8 or unit.code in WITH_PAGE:
             Channel.objects.create(
                 unit=unit,
                 kind=ChannelKind.FANPAGE,
