@@ -12,6 +12,7 @@ app_name = "bulletin"
 urlpatterns = [
     path("ban-tin/", bulletin_views.index, name="index"),
     path("ban-tin/<int:year>-<int:week>/", bulletin_views.week, name="week"),
+    path("ban-tin/<int:year>-<int:week>/da-doc/", bulletin_views.acknowledge, name="acknowledge"),
     path("ban-tin/dang-ky/", bulletin_views.subscribe, name="subscribe"),
     path("ban-tin/xac-nhan/<str:token>/", bulletin_views.confirm, name="confirm"),
     path("ban-tin/huy/<str:token>/", bulletin_views.unsubscribe, name="unsubscribe"),

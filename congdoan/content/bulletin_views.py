@@ -1,17 +1,23 @@
 """Pages of the e-bulletin (bulletin.py): the digests, subscribing, confirming, unsubscribing,
 and the open pixel and counted links of a mail (bulletin_tracking.py). All public; tokens in
-the links decide, never a login (officers also see an issue's mail figures on its page)."""
+the links decide, never a login (officers also see an issue's mail figures on its page).
+A signed-in member may also acknowledge a sent issue on its week page ("Tôi đã đọc bản tin
+này", bulletin_acks.py): the plan's evidence of reach, shown only to that member."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from congdoan.content import bulletin, bulletin_tracking
+from congdoan.content import bulletin, bulletin_acks, bulletin_tracking
 from congdoan.content.models_bulletin import SubscriberStatus
 from congdoan.core.request_context import client_ip
 
@@ -35,7 +41,8 @@ def week(request: HttpRequest, year: int, week: int) -> HttpResponse:
     found = bulletin.week_from(year, week)
     if found is None:
         raise Http404
-    return render(
+    ack = bulletin_acks.ack_state(user=request.user, week=found)
+    response = render(
         request,
         "content/bulletin/week.html",
         {
@@ -44,8 +51,31 @@ def week(request: HttpRequest, year: int, week: int) -> HttpResponse:
             "weeks": None,
             # Officers see how the issue's mails did (counts only).
             "stats": bulletin.issue_stats_for(viewer=request.user, week=found),
+            "ack": ack.value,
         },
     )
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True)  # the member's own state: no shared cache
+    return response
+
+
+@require_POST
+def acknowledge(request: HttpRequest, year: int, week: int) -> HttpResponse:
+    """The member's "Tôi đã đọc bản tin này" (a plain form: works without JavaScript); again
+    adds nothing. Anonymous: to the login page; a user who is no member: 403."""
+    found = bulletin.week_from(year, week)
+    if found is None:
+        raise Http404
+    page = reverse("bulletin:week", args=[found.year, found.week])
+    if not request.user.is_authenticated:
+        return redirect_to_login(page)
+    state = bulletin_acks.ack_record(user=request.user, week=found)
+    if state == bulletin_acks.AckState.NOT_MEMBER:
+        raise PermissionDenied
+    if state == bulletin_acks.AckState.NOT_SENT:
+        raise Http404
+    messages.success(request, _("Cảm ơn bạn đã xác nhận đọc bản tin này."))
+    return redirect(page)
 
 
 @require_POST

@@ -10,7 +10,11 @@ E-bulletin ("Bản tin điện tử", bulletin.py):
 - `BulletinSend`: the digest of one issue mailed to one subscriber, with the random token of
   its open pixel and link redirects, and whether (not when from where) it was opened or
   clicked: what makes opens and clicks countable once per person; `BulletinSendClick`: which
-  link of that mail was clicked (once each). No address (IP) and no browser is kept.
+  link of that mail was clicked (once each). No address (IP) and no browser is kept;
+- `BulletinAck`: a signed-in member pressed "Tôi đã đọc bản tin này" on a sent issue's page
+  (once per member and issue): the plan's evidence that the member was reached (issue 15),
+  read only as counts and member ids (`selectors.bulletin_ack_member_ids`), never shown per
+  person, like `ProductRead`.
 
 Calendar (calendar.py):
 - `StandardHighlight`: which `Highlight` the yearly loader made for an entry of its table, so
@@ -140,6 +144,29 @@ class BulletinSendClick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.send_id} #{self.position}"
+
+
+class BulletinAck(models.Model):
+    member = models.ForeignKey(
+        "orgs.Member", on_delete=models.CASCADE, related_name="bulletin_acks", editable=False
+    )
+    issue = models.ForeignKey(
+        BulletinIssue, on_delete=models.CASCADE, related_name="acks", editable=False
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "issue"], name="content_bulletin_ack_member_issue"
+            )
+        ]
+        indexes = [models.Index(fields=["acknowledged_at"], name="content_bulletin_ack_at")]
+        verbose_name = _("xác nhận đã đọc bản tin")
+        verbose_name_plural = _("xác nhận đã đọc bản tin")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} read {self.issue_id}"
 
 
 class StandardHighlight(models.Model):

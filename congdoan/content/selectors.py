@@ -7,17 +7,19 @@
   still active: `public_site_q`, which the e-bulletin's digest uses too);
 - `themes`: the seven themes, in the plan's order;
 - the plan's reports (issue 15): `reader_member_ids` (members who read policy or news
-  products in a window: ids only, never shown per person on a page).
+  products in a window: ids only, never shown per person on a page), and
+  `bulletin_ack_member_ids` (members who acknowledged an e-bulletin issue, likewise).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from congdoan.content import rules
 from congdoan.content.models import (
@@ -29,6 +31,7 @@ from congdoan.content.models import (
     ProductVersion,
     Theme,
 )
+from congdoan.content.models_bulletin import BulletinAck
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Viewer, scope_for
 from congdoan.text import fold
@@ -266,3 +269,20 @@ def reader_member_ids(
     if unit_ids is not None:
         reads = reads.filter(member__unit_id__in=list(unit_ids))
     return reads.order_by().values_list("member_id", flat=True).distinct()
+
+
+def bulletin_ack_member_ids(
+    *, start: date, end: date, unit_ids: Iterable[int] | None = None
+) -> QuerySet[BulletinAck, int]:
+    """The distinct ids of the members who acknowledged an e-bulletin issue ("Tôi đã đọc bản
+    tin này") between `start` and `end` (both included, local dates); with `unit_ids`, only
+    members of those units (their own units, not subtrees). For the plan's aggregates (issue
+    15: members reached), never shown per person, like `reader_member_ids`."""
+    tz = timezone.get_current_timezone()
+    acks = BulletinAck.objects.filter(
+        acknowledged_at__gte=datetime.combine(start, time.min, tzinfo=tz),
+        acknowledged_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
+    )
+    if unit_ids is not None:
+        acks = acks.filter(member__unit_id__in=list(unit_ids))
+    return acks.order_by().values_list("member_id", flat=True).distinct()

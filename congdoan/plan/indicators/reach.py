@@ -45,6 +45,11 @@ register_reach_source(
     "congdoan.content.selectors.reader_member_ids",
 )
 register_reach_source(
+    "bulletin",
+    gettext_lazy("xác nhận đã đọc bản tin điện tử"),
+    "congdoan.content.selectors.bulletin_ack_member_ids",
+)
+register_reach_source(
     "answered",
     gettext_lazy("được trả lời ý kiến"),
     "congdoan.feedback.selectors.answered_member_ids",
