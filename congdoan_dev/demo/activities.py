@@ -222,7 +222,9 @@ def _activities(
                     amount_vnd=rng.choice([0, 0, 2, 3, 5]) * 1_000_000,
                 )
                 # About half the sign-in sheets are typed in these last two years, fewer before.
-                if members and rng.random() < (0.45 if year >= 2025 else 0.25):
+                # The demo chairs' unions type every sheet (their reports show who was reached).
+                typed = rng.random() < (0.45 if year >= 2025 else 0.25)
+                if members and (typed or unit.code in WITH_PAGE):
                     present = rng.sample(members, min(len(members), participants))
                     source = rng.choice([AttendanceSource.SHEET, AttendanceSource.PHONE])
                     Attendance.objects.bulk_create(
