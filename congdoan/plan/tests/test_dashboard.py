@@ -202,3 +202,21 @@ def test_a_grassroots_union_is_not_shown_the_targets_set_for_the_district(
     assert "Văn bản định hướng thông tin" not in own
     district = client_of(cast.district_officer).get("/chi-tieu/?unit=PX&period=2025")
     assert "Văn bản định hướng thông tin" in district.content.decode()
+
+
+def test_the_plans_years_are_not_said_twice(cast: Any, client_of: Any) -> None:
+    """ "giai đoạn 2023 - 2028 (2023–2028)" read as a mistake on the officer's dashboard."""
+    services.plan_create(
+        actor=None,
+        unit=cast.district,
+        title="Kế hoạch truyền thông giai đoạn 2023 - 2028",
+        year_from=2023,
+        year_to=2028,
+    )
+    services.plan_create(
+        actor=None, unit=cast.district, title="Kế hoạch năm", year_from=2026, year_to=2026
+    )
+    html = client_of(cast.district_officer).get("/chi-tieu/?unit=PX").content.decode()
+    assert "Theo Kế hoạch truyền thông giai đoạn 2023 - 2028</p>" in html
+    assert "(2023–2028)" not in html
+    assert "Theo Kế hoạch năm (2026–2026)" in html
