@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from congdoan.api.api import api
 from congdoan.core import language
@@ -12,7 +12,7 @@ handler403 = "congdoan.core.errors.permission_denied"
 handler404 = "congdoan.core.errors.page_not_found"
 handler500 = "congdoan.core.errors.server_error"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("congdoan.web.urls")),
     path("", include("congdoan.content.bulletin_urls")),  # /ban-tin/, /noi-dung/lich/
     path("", include("congdoan.content.public_urls")),  # news, themes, feeds, sitemap
