@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -220,3 +221,21 @@ def test_the_plans_years_are_not_said_twice(cast: Any, client_of: Any) -> None:
     assert "Theo Kế hoạch truyền thông giai đoạn 2023 - 2028</p>" in html
     assert "(2023–2028)" not in html
     assert "Theo Kế hoạch năm (2026–2026)" in html
+
+
+def test_a_long_indicator_name_fits_the_chart_and_the_legend_is_short(cast: Any) -> None:
+    """The title ran past the chart's edge and the legend's long name ran into "Chỉ tiêu"."""
+    plan = services.plan_create(
+        actor=None, unit=cast.district, title="KH", year_from=2023, year_to=2028
+    )
+    services.target_set(actor=None, plan=plan, indicator="leaders_trained_non_state", value=50)
+    svg = trend_svg(
+        unit=cast.district, code="leaders_trained_non_state", year=2025, today=date(2025, 3, 15)
+    )
+    title = re.search(r'font-weight="bold"[^>]*>([^<]*)</text>', svg)
+    assert title is not None
+    assert title.group(1).endswith("… — năm 2025")
+    assert len(title.group(1)) * 8 <= 720 - 64
+    assert ">Kết quả</text>" in svg and ">Chỉ tiêu</text>" in svg
+    short = trend_svg(unit=cast.district, code="digital_share", year=2025)
+    assert "Tỷ lệ sản phẩm truyền thông trên nền tảng số — năm 2025" in short
