@@ -239,3 +239,21 @@ def test_a_long_indicator_name_fits_the_chart_and_the_legend_is_short(cast: Any)
     assert ">Kết quả</text>" in svg and ">Chỉ tiêu</text>" in svg
     short = trend_svg(unit=cast.district, code="digital_share", year=2025)
     assert "Tỷ lệ sản phẩm truyền thông trên nền tảng số — năm 2025" in short
+
+
+def test_the_units_pulling_a_target_down_say_by_how_much(cast: Any, client_of: Any) -> None:
+    """Ranked by what they lack, not by their rate: under "còn thấp nhất" a 70 % unit listed
+    before a 40 % one read as a sorting mistake. The heading and the shortfall say the order."""
+    plan = services.plan_create(
+        actor=None, unit=cast.district, title="KH", year_from=2023, year_to=2028
+    )
+    services.target_set(actor=None, plan=plan, indicator="members_reached", value=90)
+    for unit, n, d in ((cast.unit_a, 700, 1000), (cast.unit_b, 40, 100)):
+        IndicatorFigure.objects.create(
+            indicator="members_reached", unit=unit, period="2025", numerator=n, denominator=d
+        )
+    html = client_of(cast.district_officer).get("/chi-tieu/?unit=PX&period=2025").content.decode()
+    assert "kéo chỉ tiêu xuống nhiều nhất" in html
+    a, b = html.index("Công ty May A</a>: 70 %"), html.index("Công ty Điện tử B</a>: 40 %")
+    assert a < b
+    assert "còn thiếu 200" in html and "còn thiếu 50" in html
