@@ -228,7 +228,8 @@ def test_press_example_course_channel_and_budget_forms_write(
     )
     assert Budget.objects.get().communication_vnd == 5_000_000
     page = c.get("/hoat-dong/kinh-phi/?year=2026").content.decode()
-    assert "12,5%" in page or "12.5%" in page
+    # written like every other rate of the officer's pages: "12,5 %", not "12,5%"
+    assert "12,5&nbsp;%" in page and "12,5%" not in page
 
 
 def test_budget_with_communication_above_total_is_refused(
