@@ -20,6 +20,7 @@ union), so that leaders' training counts. Idempotent: a second run adds nothing.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -134,7 +135,7 @@ OUTLETS = [
     "Báo Kinh tế & Đô thị",
 ]
 PRESS_TITLES = [
-    "Công đoàn {u} chăm lo Tết cho người lao động",
+    "{u} chăm lo Tết cho người lao động",
     "Phú Xuyên: đối thoại giúp giải quyết kiến nghị của công nhân",
     "Mái ấm Công đoàn trao tặng đoàn viên khó khăn",
     "Phong trào thi đua lao động giỏi tại {u}",
@@ -150,6 +151,38 @@ EXAMPLES = [
     ("Mô hình “Chợ Tết Công đoàn” bán hàng bình ổn giá", ExampleKind.MODEL),
     ("Mô hình “Ngày thứ bảy an toàn” trong xưởng cơ khí", ExampleKind.MODEL),
 ]
+
+
+# The months a press story is about (Tết in January–February, the Workers' Month in May).
+PRESS_MONTHS = {"Tết": (1, 2), "Tháng Công nhân": (5,)}
+# Who can send which example: a shift canteen or a workers' hostel is an enterprise's, a
+# nurse a hospital's, a teacher a school's, a sewing-line leader a garment maker's.
+EXAMPLE_FITS: dict[str, Callable[[Unit], bool]] = {
+    "bếp ăn ca": lambda u: u.kind in ENTERPRISES,
+    "khu nhà trọ": lambda u: u.kind in ENTERPRISES,
+    "chuyền may": lambda u: "may" in u.name.lower().split(),
+    "Thầy giáo": lambda u: u.kind == UnitKind.SCHOOL,
+    "Điều dưỡng": lambda u: u.kind == UnitKind.HEALTH,
+    "xưởng cơ khí": lambda u: "cơ khí" in u.name.lower(),
+}
+
+
+def _press_day(title: str, drawn: date, today: date) -> date | None:
+    """The drawn day moved into the months the story is about (the same day of the month)."""
+    for word, months in PRESS_MONTHS.items():
+        if word in title and drawn.month not in months:
+            moved = drawn.replace(month=months[drawn.day % len(months)])
+            return moved if moved < today else None
+    return drawn
+
+
+def _example_unit(title: str, drawn: Unit, units: list[Unit]) -> Unit:
+    """The drawn unit when the example suits it, else one that it suits."""
+    fits = next((f for word, f in EXAMPLE_FITS.items() if word in title), None)
+    if fits is None or fits(drawn):
+        return drawn
+    suited = [u for u in units if fits(u)]
+    return suited[len(title) % len(suited)] if suited else drawn
 
 
 def _day(rng: random.Random, year: int, months: list[int], today: date) -> date | None:
@@ -299,12 +332,17 @@ def _press(rng: random.Random, px: Unit, units: list[Unit], today: date) -> None
             kind = rng.choices(
                 [PressKind.ARTICLE, PressKind.COVERAGE, PressKind.VISIT], weights=[5, 4, 1]
             )[0]
+            outlet = rng.choice(OUTLETS)
+            title = rng.choice(PRESS_TITLES).format(u=unit.short_name or unit.name)
+            on = _press_day(title, when, today)
+            if on is None:
+                continue
             PressItem.objects.create(
                 unit=unit,
                 kind=kind,
-                outlet=rng.choice(OUTLETS),
-                title=rng.choice(PRESS_TITLES).format(u=unit.short_name or unit.name),
-                happened_on=when,
+                outlet=outlet,
+                title=title,
+                happened_on=on,
                 link="https://laodong.vn/cong-doan" if kind == PressKind.COVERAGE else "",
             )
 
@@ -322,7 +360,7 @@ def _examples(rng: random.Random, px: Unit, units: list[Unit], today: date) -> N
         ExampleStatus.SUBMITTED,
     ]
     for (title, kind), status in zip(EXAMPLES, outcomes, strict=True):
-        unit = rng.choice(units)
+        unit = _example_unit(title, rng.choice(units), units)
         submitted = today - timedelta(days=rng.randint(20, 900))
         holder = city if status in (ExampleStatus.FORWARDED, ExampleStatus.RECOGNISED) else px
         example = GoodExample.objects.create(
