@@ -54,6 +54,30 @@ NEXT_TASKS = (
 )
 PROPOSALS = "Đề nghị LĐLĐ huyện hỗ trợ tài liệu tuyên truyền dạng infographic về chính sách mới."
 
+# The district reports as the district: what it directed and what its units lack, its
+# proposals to the city federation (the grassroots wording above asked "LĐLĐ huyện" for help
+# in LĐLĐ huyện's own report).
+UPPER_FIELDS = {
+    "results": (
+        "LĐLĐ huyện ban hành văn bản định hướng thông tin, tổ chức hội nghị báo cáo viên, "
+        "tuyên truyền viên; chỉ đạo các công đoàn cơ sở tổ chức hội nghị, đối thoại tại nơi làm "
+        "việc; duy trì Fanpage, Trang thông tin điện tử và Zalo OA của Liên đoàn."
+    ),
+    "limitations": (
+        "Một số công đoàn cơ sở chưa duy trì Fanpage thường xuyên, chưa nhập đủ danh sách người "
+        "tham dự; tỷ lệ sản phẩm truyền thông trên nền tảng số chưa đạt chỉ tiêu. Nguyên nhân: "
+        "cán bộ công đoàn cơ sở kiêm nhiệm, còn thiếu kỹ năng truyền thông số."
+    ),
+    "next_tasks": (
+        "Mở lớp tập huấn kỹ năng truyền thông số cho cán bộ công đoàn cơ sở; theo dõi hằng "
+        "tháng các đơn vị chưa đạt chỉ tiêu; tăng sản phẩm truyền thông trên nền tảng số."
+    ),
+    "proposals": (
+        "Đề nghị LĐLĐ Thành phố hỗ trợ phần mềm theo dõi thông tin trên mạng và tài liệu "
+        "tuyên truyền dạng infographic."
+    ),
+}
+
 # (period, unit code, outcome: accepted | returned | submitted | draft, submitted on, reviewed on)
 PLAN: list[tuple[str, str, str, datetime, datetime | None]] = [
     ("2025", "PX-MAY-PHUMINH", "accepted", datetime(2026, 1, 8, 9), datetime(2026, 1, 12, 15)),
@@ -96,6 +120,8 @@ def seed(stdout: Any = None) -> None:
             "next_tasks": NEXT_TASKS,
             "proposals": PROPOSALS,
         }
+        if not unit.level.is_grassroots:
+            fields = dict(UPPER_FIELDS)
         if outcome == "draft":
             services.report_save(actor=author, unit=unit, period=period, fields=fields)
             made += 1
