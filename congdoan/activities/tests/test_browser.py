@@ -85,3 +85,27 @@ def test_officer_pages_fit_a_phone_and_the_checklist_saves(
     phone.click("button:has-text('Lưu điểm danh')")
     phone.wait_for_load_state("load")
     assert list(Attendance.objects.values_list("member__full_name", flat=True)) == ["Phạm Văn Đức"]
+
+
+def test_the_activity_list_is_one_card_per_activity_on_a_phone(
+    phone: Any, live_server: Any, cast: Any
+) -> None:
+    """The list was a five-column table scrolled sideways inside its box: the attendance
+    figures were out of sight on a 360 px phone."""
+    services.activity_create(
+        actor=None,
+        unit=cast.unit_a,
+        values={
+            "kind": ActivityKind.TALK,
+            "title": "Nói chuyện chuyên đề: an toàn, vệ sinh lao động",
+            "held_on": date(2026, 11, 20),
+            "participants": 120,
+        },
+    )
+    _log_in(phone, live_server.url, cast.officer_a.email)
+    phone.goto(f"{live_server.url}/hoat-dong/")
+    cell = phone.locator("td[data-label='Điểm danh']").first
+    box = cell.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360
+    wrap = phone.locator(".table-wrap").first
+    assert wrap.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
