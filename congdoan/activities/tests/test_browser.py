@@ -109,3 +109,6 @@ def test_the_activity_list_is_one_card_per_activity_on_a_phone(
     assert box is not None and box["x"] + box["width"] <= 360
     wrap = phone.locator(".table-wrap").first
     assert wrap.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+    phone.goto(f"{live_server.url}/hoat-dong/kenh/")  # the channels of each unit: cards too
+    box = phone.locator("td[data-label='Bài cuối']").first.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360
