@@ -347,6 +347,7 @@ def budget(request: HttpRequest) -> HttpResponse:
             "lines": lines,
             "page_obj": Paginator(lines, UNITS_PER_PAGE).get_page(request.GET.get("page") or 1),
             "total": total,
+            "recorded": any(line.row for line in lines),  # else the sums are "—", not "0 đ"
             "year": year,
             "years": list(range(today.year, today.year - 6, -1)),
             "form": form,

@@ -352,3 +352,12 @@ def test_a_press_item_is_corrected_by_its_officers_only(
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.outlet == "Báo Lao Động"
+
+
+def test_a_year_without_budgets_says_so_rather_than_0_dong(
+    client_of: Any, cast: Any, officer_a: Any
+) -> None:
+    """ "Chi cho tuyên truyền 0 đ" read as a unit that spent nothing; nobody had written it."""
+    page = client_of(officer_a).get("/hoat-dong/kinh-phi/?year=2024").content.decode()
+    assert "0 đ" not in page
+    assert page.count('<div class="kpi">—</div>') == 3
