@@ -4,9 +4,11 @@ get their own page, views are still counted, and signed-in users are never serve
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
@@ -24,10 +26,16 @@ PHONE = "Mozilla/5.0 (Linux; Android 10) AppleWebKit/537.36 Chrome/120 Mobile Sa
 PAGES = ("/", "/tin/", "/tin/PX-A/", "/chu-de/cham-lo-bao-ve/")
 
 
+# The themes, as their data migration makes them (a transactional test run before this one in
+# the same process may have emptied the table).
+_themes_migration = importlib.import_module("congdoan.content.migrations.0002_seven_themes")
+
+
 @pytest.fixture(autouse=True)
 def _cache_on(settings: Any) -> None:
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
     cache.clear()
+    _themes_migration.create_themes(apps, None)
 
 
 @pytest.fixture
