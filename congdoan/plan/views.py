@@ -45,9 +45,15 @@ def period_param(request: HttpRequest) -> tuple[Period, str]:
     if not code:
         return this_year, ""
     try:
-        return parse_period(code), ""
+        period = parse_period(code)
     except PeriodError as exc:
         return this_year, str(exc)
+    if period.start > timezone.localdate():
+        # A period to come has no figure at all: every indicator read "chưa có dữ liệu".
+        return this_year, _("Kỳ %(label)s chưa bắt đầu; đang xem năm nay.") % {
+            "label": period.label()
+        }
+    return period, ""
 
 
 def _period_choices(first_year: int) -> list[Period]:

@@ -30,16 +30,25 @@ def _refuse(request: HttpRequest, message: str, status: int = 404) -> HttpRespon
     return render(request, "reports/message.html", {"message": message}, status=status)
 
 
+def _started(period: Period) -> Period:
+    """The period, if it has begun: a report for a period to come cannot be written yet."""
+    if period.start > timezone.localdate():
+        raise PeriodError(_("Kỳ báo cáo %(label)s chưa bắt đầu.") % {"label": period.label()})
+    return period
+
+
 def _unit_period(request: HttpRequest, code: str, period: str) -> tuple[Unit, Period]:
     unit = selectors.unit_for_reports(viewer=request.user, code=code)
-    return unit, parse_period(period)
+    return unit, _started(parse_period(period))
 
 
 @officer_required
 def report_list(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("period", "")
     try:
-        period = parse_period(code) if code else current_period("half", timezone.localdate())
+        period = (
+            _started(parse_period(code)) if code else current_period("half", timezone.localdate())
+        )
     except PeriodError as exc:
         return _refuse(request, str(exc))
     rows = selectors.report_rows(viewer=request.user, period=period)

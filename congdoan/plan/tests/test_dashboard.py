@@ -257,3 +257,14 @@ def test_the_units_pulling_a_target_down_say_by_how_much(cast: Any, client_of: A
     a, b = html.index("Công ty May A</a>: 70 %"), html.index("Công ty Điện tử B</a>: 40 %")
     assert a < b
     assert "còn thiếu 200" in html and "còn thiếu 50" in html
+
+
+def test_a_period_to_come_is_said_and_this_year_shown(cast: Any, client_of: Any) -> None:
+    """?period=2027 showed every indicator as "chưa có dữ liệu" for a year not begun."""
+    _figures(cast)
+    future = timezone.localdate().year + 1
+    page = client_of(cast.district_officer).get(f"/chi-tieu/?unit=PX&period={future}")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"Kỳ năm {future} chưa bắt đầu" in html
+    assert f"· năm {timezone.localdate().year}" in html  # this year's figures instead

@@ -107,3 +107,14 @@ def test_a_grassroots_union_is_offered_no_consolidated_report(cast, client_of):
     assert response["Location"] == reverse("reports:detail", args=["PX-A", "2026"])
     district = client_of(cast.district_officer).get(reverse("reports:list") + "?period=2026")
     assert reverse("reports:consolidated", args=["PX", "2026"]) in district.content.decode()
+
+
+def test_a_report_for_a_period_to_come_cannot_be_opened(cast, client_of):
+    """/bao-cao-dinh-ky/PX/2027/ offered a form to write and submit next year's report."""
+    officer = client_of(cast.officer_a)
+    response = officer.get(reverse("reports:detail", args=["PX-A", "2099"]))
+    assert response.status_code == 404
+    assert "Kỳ báo cáo năm 2099 chưa bắt đầu" in response.content.decode()
+    response = officer.post(reverse("reports:detail", args=["PX-A", "2099H1"]), {"submit": "1"})
+    assert response.status_code == 404 and not Report.objects.exists()
+    assert officer.get(reverse("reports:list") + "?period=2099").status_code == 404
