@@ -90,3 +90,21 @@ def test_an_unknown_format_is_refused(cast, tmp_path):
             "--out",
             str(tmp_path / "x"),
         )
+
+
+def test_a_period_to_come_is_refused(cast, tmp_path):
+    out = tmp_path / "x.pdf"
+    with pytest.raises(CommandError, match="năm 2099 chưa bắt đầu"):
+        call_command(
+            "report",
+            "build",
+            "--unit",
+            "PX",
+            "--period",
+            "2099",
+            "--format",
+            "pdf",
+            "--out",
+            str(out),
+        )
+    assert not out.exists()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from congdoan.orgs.models import Unit
 from congdoan.plan.periods import PeriodError, parse_period
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             period = parse_period(options["period"])
         except PeriodError as exc:
             raise CommandError(str(exc)) from exc
+        if period.start > timezone.localdate():
+            raise CommandError(f"Kỳ báo cáo {period.label()} chưa bắt đầu.")
         out: Path = options["out"]
         if not out.parent.is_dir():
             raise CommandError(f"Không có thư mục {out.parent}.")
