@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdoan.activities.models import (
@@ -133,6 +134,12 @@ def attendance_add(
     require_unit(actor, activity.unit)
     if source not in AttendanceSource.values:
         raise ValidationError(_("Nguồn điểm danh không hợp lệ."))
+    if member_ids and activity.held_on > timezone.localdate():
+        # Nobody has attended it yet; they would count as reached in advance.
+        raise ValidationError(
+            _("Hoạt động chưa diễn ra (ngày %(d)s): chưa điểm danh được.")
+            % {"d": activity.held_on.strftime("%d/%m/%Y")}
+        )
     ids = _members_of(activity, member_ids)
     already = set(
         Attendance.objects.filter(activity=activity, member_id__in=ids).values_list(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from congdoan.activities import services
 from congdoan.activities.models import (
@@ -361,3 +362,24 @@ def test_a_year_without_budgets_says_so_rather_than_0_dong(
     page = client_of(officer_a).get("/hoat-dong/kinh-phi/?year=2024").content.decode()
     assert "0 đ" not in page
     assert page.count('<div class="kpi">—</div>') == 3
+
+
+def test_an_activity_not_yet_held_cannot_be_ticked(
+    client_of: Any, cast: Any, officer_a: Any
+) -> None:
+    """Ticking people present at next month's dialogue counted them as reached in advance."""
+    soon = timezone.localdate() + timedelta(days=20)
+    activity = services.activity_create(
+        actor=None,
+        unit=cast.unit_a,
+        values={"kind": ActivityKind.DIALOGUE, "title": "Đối thoại quý tới", "held_on": soon},
+    )
+    member = f.member(cast.unit_a, full_name="Phạm Văn Đức")
+    response = client_of(officer_a).post(
+        f"/hoat-dong/{activity.pk}/diem-danh/",
+        {"shown": [member.pk], "present": [member.pk]},
+        follow=True,
+    )
+    assert "chưa diễn ra" in response.content.decode()
+    assert soon.strftime("%d/%m/%Y") in response.content.decode()
+    assert not Attendance.objects.exists()
