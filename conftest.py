@@ -51,6 +51,20 @@ def _vietnamese() -> Any:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Every test starts with an empty cache (the tests' in-process LocMemCache): rate-limit
+    counters and kept pages of the tests before it would otherwise decide its answers. A
+    shared cache (REDIS_URL set in the environment) is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    backend = caches["default"]
+    if isinstance(backend, LocMemCache):
+        backend.clear()
+    yield
+
+
 @pytest.fixture
 def cast(db: Any) -> CastFactory:
     return CastFactory.build()
