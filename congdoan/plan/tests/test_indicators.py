@@ -372,3 +372,27 @@ def test_the_refresh_command_recomputes_a_period_and_refuses_a_bad_one(cast: Any
         call_command("plan", "refresh", "--period", "2025H3")
     with pytest.raises(CommandError, match="Không có đơn vị"):
         call_command("plan", "refresh", "--period", "2025", "--unit", "ZZ")
+
+
+def test_an_orientation_titled_with_a_capital_dinh_counts_on_every_database(cast: Any) -> None:
+    """SQLite's LIKE folds only ASCII letters: "Định hướng" at the head of a title must count."""
+    _document(
+        cast.district,
+        11,
+        status=Status.READY,
+        text="x",
+        doc_type=DocType.GUIDANCE,
+        title="Định hướng thông tin tuyên truyền Tháng Công nhân năm 2025",
+        issued_on=date(2025, 4, 8),
+    )
+    _document(
+        cast.district,
+        12,
+        status=Status.READY,
+        text="x",
+        doc_type=DocType.OFFICIAL_LETTER,
+        title="V/V ĐỊNH HƯỚNG THÔNG TIN DỊP TẾT",
+        issued_on=date(2025, 1, 12),
+    )
+    services.refresh_figures(period=Y2025, today=TODAY)
+    assert own(cast.district, "orientation_documents") == (2, None)
