@@ -9,6 +9,7 @@ Idempotent: a unit's report of a period that exists is left as it is.
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 from typing import Any
 
@@ -102,6 +103,34 @@ PLAN: list[tuple[str, str, str, datetime, datetime | None]] = [
 ]
 
 
+# The other grassroots unions report too, as a district's do: most on time and accepted, a
+# few late, one 2025 report still waiting for the Office, three unions that have not sent their
+# 2026 first-half report (so the list and the consolidated report name them).
+MISSING_2026H1 = 3
+
+
+def _everyone_else(rng: random.Random) -> list[tuple[str, str, str, datetime, datetime | None]]:
+    named = {(code, unit) for code, unit, *_rest in PLAN}
+    units = list(
+        Unit.objects.filter(parent__code="PX", is_active=True, level__is_grassroots=True)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    missing = set(rng.sample(units, min(MISSING_2026H1, len(units))))
+    rows: list[tuple[str, str, str, datetime, datetime | None]] = []
+    for i, unit in enumerate(units):
+        for code, year, month in (("2025", 2026, 1), ("2026H1", 2026, 7)):
+            if (code, unit) in named or (code == "2026H1" and unit in missing):
+                continue
+            late = rng.random() < 0.15
+            day = rng.randint(11, 22) if late else rng.randint(2, 10)
+            submitted = datetime(year, month, day, rng.randint(8, 16), rng.choice((0, 15, 30, 45)))
+            waiting = code == "2025" and i == len(units) // 2
+            reviewed = None if waiting else submitted.replace(day=min(day + rng.randint(1, 4), 28))
+            rows.append((code, unit, "submitted" if waiting else "accepted", submitted, reviewed))
+    return rows
+
+
 def _user(email: str) -> User | None:
     return User.objects.filter(email=email).first()
 
@@ -116,7 +145,10 @@ def seed(stdout: Any = None) -> None:
     if admin is None:
         return  # the orgs demo has not run
     made = 0
-    for code, unit_code, outcome, submitted_on, reviewed_on in PLAN:
+    # The units first: the district's own report consolidates what they sent.
+    for code, unit_code, outcome, submitted_on, reviewed_on in (
+        _everyone_else(random.Random(2026)) + PLAN
+    ):
         unit = Unit.objects.filter(code=unit_code).first()
         period = parse_period(code)
         if unit is None or Report.objects.filter(unit=unit, period_code=code).exists():
