@@ -87,7 +87,7 @@ ITEMS: list[Item] = [
             "<p>Sáng 28/01/2026, tại Trung tâm Văn hóa huyện, Liên đoàn Lao động huyện Phú Xuyên "
             "tổ chức Chương trình <strong>Tết Sum vầy - Xuân Bính Ngọ 2026</strong>.</p>"
             "<p>Tại chương trình, LĐLĐ huyện đã trao 350 suất quà, mỗi suất trị giá 1 triệu "
-            "đồng, cho đoàn viên, người lao động có hoàn cảnh khó khăn của 42 công đoàn cơ sở. "
+            "đồng, cho đoàn viên, người lao động có hoàn cảnh khó khăn của 32 công đoàn cơ sở. "
             "Nguồn kinh phí từ tài chính công đoàn và sự đồng hành của các doanh nghiệp trên "
             "địa bàn.</p>"
             "<p>Cùng ngày, các công đoàn cơ sở tổ chức “Phiên chợ Tết Công đoàn”, bán hàng bình "
@@ -441,8 +441,8 @@ ITEMS: list[Item] = [
 # A published product corrected afterwards: (title, new summary, new body).
 CORRECTION = (
     "Phú Xuyên: trao 350 suất quà Tết Sum vầy cho công nhân lao động khó khăn",
-    "42 công đoàn cơ sở",
-    "45 công đoàn cơ sở",
+    "32 công đoàn cơ sở",
+    "34 công đoàn cơ sở",
 )
 
 
