@@ -199,36 +199,37 @@ def _document(unit: Any, n: int, **kw: Any) -> Document:
     )
 
 
+def _issued(unit: Any, n: int, doc_type: str, title: str, issued_on: date) -> Document:
+    """A read document the unit issued (a guidance, an official letter) with its title and date."""
+    return _document(
+        unit,
+        n,
+        status=Status.READY,
+        text="x",
+        doc_type=doc_type,
+        title=title,
+        issued_on=issued_on,
+    )
+
+
 def test_documents_digitised_and_orientation_documents(cast: Any) -> None:
     _document(cast.unit_a, 1, status=Status.READY, text="Nội dung")
     _document(cast.unit_a, 2, status=Status.READY, text="")  # read, but no text
     _document(cast.unit_a, 3, status=Status.PENDING)
-    _document(
+    _issued(
         cast.district,
         4,
-        status=Status.READY,
-        text="x",
-        doc_type=DocType.GUIDANCE,
-        title="Hướng dẫn định hướng thông tin tuyên truyền",
-        issued_on=date(2025, 3, 3),
+        DocType.GUIDANCE,
+        "Hướng dẫn định hướng thông tin tuyên truyền",
+        date(2025, 3, 3),
     )
-    _document(
-        cast.district,
-        5,
-        status=Status.READY,
-        text="x",
-        doc_type=DocType.GUIDANCE,
-        title="Hướng dẫn tổ chức Tết",
-        issued_on=date(2025, 3, 4),
-    )
-    _document(
+    _issued(cast.district, 5, DocType.GUIDANCE, "Hướng dẫn tổ chức Tết", date(2025, 3, 4))
+    _issued(
         cast.district,
         6,
-        status=Status.READY,
-        text="x",
-        doc_type=DocType.OFFICIAL_LETTER,
-        title="V/v định hướng thông tin về lương tối thiểu",
-        issued_on=date(2024, 12, 30),
+        DocType.OFFICIAL_LETTER,
+        "V/v định hướng thông tin về lương tối thiểu",
+        date(2024, 12, 30),
     )
     _document(
         cast.unit_a,
@@ -376,23 +377,19 @@ def test_the_refresh_command_recomputes_a_period_and_refuses_a_bad_one(cast: Any
 
 def test_an_orientation_titled_with_a_capital_dinh_counts_on_every_database(cast: Any) -> None:
     """SQLite's LIKE folds only ASCII letters: "Định hướng" at the head of a title must count."""
-    _document(
+    _issued(
         cast.district,
         11,
-        status=Status.READY,
-        text="x",
-        doc_type=DocType.GUIDANCE,
-        title="Định hướng thông tin tuyên truyền Tháng Công nhân năm 2025",
-        issued_on=date(2025, 4, 8),
+        DocType.GUIDANCE,
+        "Định hướng thông tin tuyên truyền Tháng Công nhân năm 2025",
+        date(2025, 4, 8),
     )
-    _document(
+    _issued(
         cast.district,
         12,
-        status=Status.READY,
-        text="x",
-        doc_type=DocType.OFFICIAL_LETTER,
-        title="V/V ĐỊNH HƯỚNG THÔNG TIN DỊP TẾT",
-        issued_on=date(2025, 1, 12),
+        DocType.OFFICIAL_LETTER,
+        "V/V ĐỊNH HƯỚNG THÔNG TIN DỊP TẾT",
+        date(2025, 1, 12),
     )
     services.refresh_figures(period=Y2025, today=TODAY)
     assert own(cast.district, "orientation_documents") == (2, None)
