@@ -20,10 +20,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from congdoan.activities import attendance_import as sheet_import
-from congdoan.activities import rules, selectors, services
-from congdoan.activities.forms import ActivityForm, AttendanceUploadForm, PressForm
+from congdoan.activities import rules, selectors, services, sheet_flow
+from congdoan.activities.forms import ActivityForm, PressForm
 from congdoan.activities.models import Activity, ActivityKind
-from congdoan.core import importer
 from congdoan.core.importer import ImportResult, StoredPreview
 from congdoan.core.vndate import vn_number
 from congdoan.orgs.rules import officer_required
@@ -199,21 +198,14 @@ def _sheet_urls(activity: Activity) -> dict[str, str]:
 @officer_required
 def attendance_upload(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = _editable(request, activity_id)
-    form = AttendanceUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sheet = importer.read_upload(form.cleaned_data["file"], kind=sheet_import.ATTENDANCE)
-        except sheet_import.SheetError as exc:
-            form.add_error("file", str(exc))
-        else:
-            importer.preview_save(
-                kind=sheet_import.ATTENDANCE,
-                sheet=sheet,
-                owner=request.user,
-                unit_code=sheet_import.preview_key(activity),
-            )
-            return redirect("activities:import_preview", activity.pk)
-    return render(request, "activities/import_upload.html", {"activity": activity, "form": form})
+    return sheet_flow.upload_page(
+        request,
+        kind=sheet_import.ATTENDANCE,
+        key=sheet_import.preview_key(activity),
+        pk=activity.pk,
+        preview_name="activities:import_preview",
+        context={"activity": activity},
+    )
 
 
 @officer_required
@@ -230,23 +222,14 @@ def attendance_template(request: HttpRequest, activity_id: int) -> HttpResponse:
 @officer_required
 def attendance_preview(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = _editable(request, activity_id)
-    stored = importer.preview_get(
-        kind=sheet_import.ATTENDANCE,
-        owner=request.user,
-        unit_code=sheet_import.preview_key(activity),
-    )
-    if stored is None:
-        return redirect("activities:import_upload", activity.pk)
-    preview = sheet_import.check_sheet(stored.sheet, activity=activity)
-    return render(
+    return sheet_flow.preview_page(
         request,
-        "activities/import_preview.html",
-        {
-            **_sheet_urls(activity),
-            "preview": preview,
-            "labels": sheet_import.column_labels(preview.columns),
-            "token": stored.token,
-        },
+        kind=sheet_import.ATTENDANCE,
+        key=sheet_import.preview_key(activity),
+        pk=activity.pk,
+        upload_name="activities:import_upload",
+        check=lambda sheet: sheet_import.check_sheet(sheet, activity=activity),
+        context=_sheet_urls(activity),
     )
 
 
@@ -261,22 +244,17 @@ def attendance_confirm(request: HttpRequest, activity_id: int) -> HttpResponse:
             actor=request.user, sheet=stored.sheet, activity=activity, valid_only=valid_only
         )
 
-    try:
-        result = importer.preview_apply(
-            kind=sheet_import.ATTENDANCE,
-            owner=request.user,
-            token=request.POST.get("token", ""),
-            unit_code=sheet_import.preview_key(activity),
-            run=run,
-        )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-        return redirect("activities:import_preview", activity.pk)
-    if result is None:
-        messages.error(
-            request, _("Bản xem trước đã hết hạn hoặc đã được nhập; hãy tải tệp lên lại.")
-        )
-        return redirect("activities:import_upload", activity.pk)
+    result = sheet_flow.confirm(
+        request,
+        kind=sheet_import.ATTENDANCE,
+        key=sheet_import.preview_key(activity),
+        pk=activity.pk,
+        preview_name="activities:import_preview",
+        upload_name="activities:import_upload",
+        run=run,
+    )
+    if isinstance(result, HttpResponse):
+        return result
     messages.success(
         request,
         ngettext(

@@ -4,20 +4,16 @@ pages as an activity's sign-in sheet (`views.attendance_*`)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from congdoan.activities import rules, selectors, training_import
-from congdoan.activities.attendance_import import column_labels
-from congdoan.activities.forms import AttendanceUploadForm
+from congdoan.activities import rules, selectors, sheet_flow, training_import
 from congdoan.activities.models import TrainingSession
-from congdoan.core import importer
-from congdoan.core.importer import ImportResult, SheetError, StoredPreview
+from congdoan.core.importer import ImportResult, StoredPreview
 from congdoan.core.vndate import vn_number
 from congdoan.orgs.rules import officer_required
 
@@ -43,43 +39,27 @@ def _urls(session: TrainingSession) -> dict[str, object]:
 @officer_required
 def session_import_upload(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
-    form = AttendanceUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sheet = importer.read_upload(form.cleaned_data["file"], kind=training_import.TRAINING)
-        except SheetError as exc:
-            form.add_error("file", str(exc))
-        else:
-            importer.preview_save(
-                kind=training_import.TRAINING,
-                sheet=sheet,
-                owner=request.user,
-                unit_code=training_import.preview_key(session),
-            )
-            return redirect("activities:session_import_preview", session.pk)
-    return render(request, "activities/import_upload.html", {**_urls(session), "form": form})
+    return sheet_flow.upload_page(
+        request,
+        kind=training_import.TRAINING,
+        key=training_import.preview_key(session),
+        pk=session.pk,
+        preview_name="activities:session_import_preview",
+        context=_urls(session),
+    )
 
 
 @officer_required
 def session_import_preview(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
-    stored = importer.preview_get(
-        kind=training_import.TRAINING,
-        owner=request.user,
-        unit_code=training_import.preview_key(session),
-    )
-    if stored is None:
-        return redirect("activities:session_import_upload", session.pk)
-    preview = training_import.check_sheet(stored.sheet, session=session)
-    return render(
+    return sheet_flow.preview_page(
         request,
-        "activities/import_preview.html",
-        {
-            **_urls(session),
-            "preview": preview,
-            "labels": column_labels(preview.columns),
-            "token": stored.token,
-        },
+        kind=training_import.TRAINING,
+        key=training_import.preview_key(session),
+        pk=session.pk,
+        upload_name="activities:session_import_upload",
+        check=lambda sheet: training_import.check_sheet(sheet, session=session),
+        context=_urls(session),
     )
 
 
@@ -94,22 +74,17 @@ def session_import_confirm(request: HttpRequest, session_id: int) -> HttpRespons
             actor=request.user, sheet=stored.sheet, session=session, valid_only=valid_only
         )
 
-    try:
-        result = importer.preview_apply(
-            kind=training_import.TRAINING,
-            owner=request.user,
-            token=request.POST.get("token", ""),
-            unit_code=training_import.preview_key(session),
-            run=run,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("activities:session_import_preview", session.pk)
-    if result is None:
-        messages.error(
-            request, _("Bản xem trước đã hết hạn hoặc đã được nhập; hãy tải tệp lên lại.")
-        )
-        return redirect("activities:session_import_upload", session.pk)
+    result = sheet_flow.confirm(
+        request,
+        kind=training_import.TRAINING,
+        key=training_import.preview_key(session),
+        pk=session.pk,
+        preview_name="activities:session_import_preview",
+        upload_name="activities:session_import_upload",
+        run=run,
+    )
+    if isinstance(result, HttpResponse):
+        return result
     messages.success(
         request,
         ngettext(
