@@ -34,7 +34,6 @@ import contextlib
 import json
 import os
 import random
-import signal
 import socket
 import statistics
 import subprocess
@@ -60,6 +59,7 @@ from congdoan.orgs import services
 from congdoan.orgs.models import Level, Unit, UnitKind
 from congdoan_dev import figures
 from congdoan_dev.bench.db import postgres_create, postgres_url_for
+from congdoan_dev.bench.measure import free_port, loadavg, percentile, stop_server, tree_cpu
 
 CHILD_FLAG = "CONGDOAN_BENCH_FEEDBACK_CHILD"
 PG_DB = "congdoan_bench_feedback"
@@ -194,7 +194,7 @@ def _child(args: argparse.Namespace) -> int:
     print(
         f"database: {label} (fresh); CPUs: {os.cpu_count()}; gunicorn: {args.workers} workers "
         f"({kind}); clients: {args.concurrency} ({args.connection}); requests: {args.requests}; "
-        f"load average before: {_loadavg()}"
+        f"load average before: {loadavg()}"
     )
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
@@ -203,7 +203,7 @@ def _child(args: argparse.Namespace) -> int:
     print(f"migrated and created {len(codes)} unions in {time.perf_counter() - started:.1f}s")
     assert settings.FEEDBACK_RATE_LIMIT_PER_MINUTE == 0
 
-    port = _free_port()
+    port = free_port()
     log_path = _var_dir() / "bench" / "feedback-gunicorn.log"
     server = _start_server(port, args.workers, args.threads, log_path)
     keep_alive = args.connection == "keep-alive"
@@ -220,7 +220,7 @@ def _child(args: argparse.Namespace) -> int:
             )
         )
         cpu_before = time.process_time()
-        server_cpu_before = _tree_cpu(server.pid)
+        server_cpu_before = tree_cpu(server.pid)
         result = asyncio.run(
             _load(
                 port,
@@ -232,10 +232,10 @@ def _child(args: argparse.Namespace) -> int:
             )
         )
         client_cpu = time.process_time() - cpu_before
-        server_cpu_after = _tree_cpu(server.pid)
-        load_during = _loadavg()
+        server_cpu_after = tree_cpu(server.pid)
+        load_during = loadavg()
     finally:
-        _stop_server(server)
+        stop_server(server)
     accepted = warm.accepted + result.accepted
     _print_load(result)
     _record_intake(result, connection.vendor, args.concurrency)
@@ -301,42 +301,6 @@ def _make_units() -> list[str]:
     return codes
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _loadavg() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "?"
-
-
-def _tree_cpu(root: int) -> float | None:
-    """CPU seconds so far of a process and its children (Linux /proc), None elsewhere."""
-    try:
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        pids = [root]
-        for pid in Path("/proc").iterdir():
-            if not pid.name.isdigit():
-                continue
-            with contextlib.suppress(OSError):
-                stat = (pid / "stat").read_text()
-                fields = stat.rsplit(")", 1)[1].split()
-                if int(fields[1]) == root:  # ppid
-                    pids.append(int(pid.name))
-        for pid_ in pids:
-            with contextlib.suppress(OSError):
-                fields = Path(f"/proc/{pid_}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
-        return total
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
 def _start_server(port: int, workers: int, threads: int, log_path: Path) -> subprocess.Popen[bytes]:
     cmd = [
         sys.executable,
@@ -386,16 +350,6 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float) -> N
         except OSError:
             time.sleep(0.2)
     raise SystemExit("gunicorn did not start in time")
-
-
-def _stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 # --- load -------------------------------------------------------------------------------------
@@ -530,14 +484,6 @@ async def _load(
     return result
 
 
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def _record_intake(r: LoadResult, vendor: str, clients: int) -> None:
     ms = [x * 1000 for x in r.latencies]
     if not r.elapsed or not ms:
@@ -550,7 +496,12 @@ def _record_intake(r: LoadResult, vendor: str, clients: int) -> None:
                 "/s",
                 f"{clients} clients",
             ),
-            (f"feedback.intake_p95.{vendor}", round(_pct(ms, 95)), "ms", f"{clients} clients"),
+            (
+                f"feedback.intake_p95.{vendor}",
+                round(percentile(ms, 95)),
+                "ms",
+                f"{clients} clients",
+            ),
         ]
     )
 
@@ -564,8 +515,8 @@ def _print_load(r: LoadResult) -> None:
     )
     if ms:
         print(
-            f"latency of 201s: p50 {_pct(ms, 50):.0f} ms, p95 {_pct(ms, 95):.0f} ms, "
-            f"p99 {_pct(ms, 99):.0f} ms, max {max(ms):.0f} ms, mean {statistics.fmean(ms):.0f} ms"
+            f"latency of 201s: p50 {percentile(ms, 50):.0f} ms, p95 {percentile(ms, 95):.0f} ms, "
+            f"p99 {percentile(ms, 99):.0f} ms, max {max(ms):.0f} ms, mean {statistics.fmean(ms):.0f} ms"
         )
     print(
         "errors: "

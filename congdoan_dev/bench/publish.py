@@ -50,7 +50,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -82,6 +82,7 @@ from congdoan.publishing.publications import OUTBOX_CHANNEL, PURPOSE, publish_to
 from congdoan_dev import figures
 from congdoan_dev.bench.db import postgres_create, postgres_url_for
 from congdoan_dev.bench.fakes import BenchGoogle, BenchGraph, Faults, Tally, marker, product_of
+from congdoan_dev.bench.measure import percentile
 
 CHILD_FLAG = "CONGDOAN_BENCH_PUBLISH_CHILD"
 PG_DB = "congdoan_bench_publish"
@@ -523,11 +524,6 @@ class Timing:
     drain: float  # last publish → last entry sent (s)
 
 
-def _pct(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
 def _timing(run: PublishRun, entries: int) -> Timing | None:
     sent = OutboundMessage.objects.filter(purpose=PURPOSE, status=MessageStatus.SENT)
     last = sent.aggregate(last=Max("sent_at"))["last"]
@@ -546,7 +542,7 @@ def _timing(run: PublishRun, entries: int) -> Timing | None:
     )
     waits = [(s - c).total_seconds() for c, s in sent.values_list("created_at", "sent_at") if s]
     print(
-        f"queued → sent per entry: p50 {_pct(waits, 50):.2f}s, p95 {_pct(waits, 95):.2f}s, "
+        f"queued → sent per entry: p50 {percentile(waits, 50):.2f}s, p95 {percentile(waits, 95):.2f}s, "
         f"max {max(waits):.2f}s, mean {statistics.fmean(waits):.2f}s"
     )
     return timing
@@ -560,7 +556,7 @@ def _report_attempts(faults: Faults) -> None:
     print(
         f"attempts: {attempts.count()}, {failed} of them failed (→ retries); {retried} entries "
         f"needed more than one"
-        + (f"; a successful attempt took p50 {_pct(ms, 50):.0f} ms" if ms else "")
+        + (f"; a successful attempt took p50 {percentile(ms, 50):.0f} ms" if ms else "")
     )
     injected = ", ".join(f"{k} × {v}" for k, v in sorted(faults.injected.items()))
     print(f"faults injected: {injected or 'none'}")

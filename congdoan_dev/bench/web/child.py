@@ -21,13 +21,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.db import connection
 
-from congdoan_dev.bench.feedback import (
-    _free_port,
-    _loadavg,
-    _pct,
-    _stop_server,
-    _tree_cpu,
-)
+from congdoan_dev.bench.measure import free_port, loadavg, percentile, stop_server, tree_cpu
 from congdoan_dev.bench.web import TEMPLATE_ENV, client, fcp, report, seed
 from congdoan_dev.bench.web.breakdown import breakdown
 from congdoan_dev.bench.web.urls import BARE_PATH, BASE_PATH
@@ -137,7 +131,7 @@ def _speed(
                 keep_alive=keep_alive,
             )
         )
-        server_before = _tree_cpu(server_pid)
+        server_before = tree_cpu(server_pid)
         result = asyncio.run(
             client.load(
                 port,
@@ -148,7 +142,7 @@ def _speed(
                 keep_alive=keep_alive,
             )
         )
-        server_after = _tree_cpu(server_pid)
+        server_after = tree_cpu(server_pid)
         ms = [x * 1000 for x in result.latencies]
         results[name] = {
             "path": path,
@@ -157,8 +151,8 @@ def _speed(
             "statuses": dict(result.statuses),
             "seconds": round(result.elapsed, 2),
             "rate": round(result.rate, 1),
-            "p50_ms": round(_pct(ms, 50), 1) if ms else None,
-            "p95_ms": round(_pct(ms, 95), 1) if ms else None,
+            "p50_ms": round(percentile(ms, 50), 1) if ms else None,
+            "p95_ms": round(percentile(ms, 95), 1) if ms else None,
             "client_cores": round(result.client_cpu / result.elapsed, 2) if result.elapsed else 0,
             "server_cores": (
                 round((server_after - server_before) / result.elapsed, 2)
@@ -186,7 +180,7 @@ def main(args: argparse.Namespace) -> int:
         f"database: {label} (fresh); CPUs: {os.cpu_count()}; gunicorn: {args.workers} workers × "
         f"{args.threads} threads; clients: {args.concurrency} ({args.connection}); at most "
         f"{args.requests} requests or {args.duration:g}s per page; load average before: "
-        f"{_loadavg()}"
+        f"{loadavg()}"
     )
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
@@ -201,7 +195,7 @@ def main(args: argparse.Namespace) -> int:
     pages = {"home": "/", "product": seeded.product_path, "form": FORM_PATH}
     connection.close()
 
-    port = _free_port()
+    port = free_port()
     log_path = Path(settings.VAR_DIR) / "bench" / f"web-gunicorn-{os.getpid()}.log"
     server = _start_server(port, args.workers, args.threads, log_path)
     try:
@@ -243,7 +237,7 @@ def main(args: argparse.Namespace) -> int:
         report.print_shares(speed, pages)
         summary["fcp"] = _paint(port, pages, args)
     finally:
-        _stop_server(server)
+        stop_server(server)
     log_path.unlink()  # the server answered every page: nothing in it to keep
     report.record(summary, args)
     if args.json:
