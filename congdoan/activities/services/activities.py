@@ -76,21 +76,28 @@ def activity_create(*, actor: Viewer, unit: Unit, values: dict[str, Any]) -> Act
     return activity
 
 
+def _save_changed(
+    *, actor: Viewer, obj: Activity | PressItem, clean: dict[str, Any], action: str
+) -> None:
+    """Set and save only the fields of `clean` that differ, auditing their names under `action`
+    (nothing is written or audited when none differ)."""
+    changed = {k: v for k, v in clean.items() if getattr(obj, k) != v}
+    for key, value in changed.items():
+        setattr(obj, key, value)
+    if changed:
+        obj.save(update_fields=list(changed))
+        audit_record(actor=actor, action=action, target=obj, changes={"fields": sorted(changed)})
+
+
 @transaction.atomic
 def activity_update(*, actor: Viewer, activity: Activity, values: dict[str, Any]) -> Activity:
     require_unit(actor, activity.unit)
-    clean = _clean_activity(values)
-    changed = {k: v for k, v in clean.items() if getattr(activity, k) != v}
-    for key, value in changed.items():
-        setattr(activity, key, value)
-    if changed:
-        activity.save(update_fields=list(changed))
-        audit_record(
-            actor=actor,
-            action="activities.activity.update",
-            target=activity,
-            changes={"fields": sorted(changed)},
-        )
+    _save_changed(
+        actor=actor,
+        obj=activity,
+        clean=_clean_activity(values),
+        action="activities.activity.update",
+    )
     return activity
 
 
@@ -228,18 +235,9 @@ def press_create(*, actor: Viewer, unit: Unit, values: dict[str, Any]) -> PressI
 @transaction.atomic
 def press_update(*, actor: Viewer, item: PressItem, values: dict[str, Any]) -> PressItem:
     require_unit(actor, item.unit)
-    clean = _clean_press(values)
-    changed = {k: v for k, v in clean.items() if getattr(item, k) != v}
-    for key, value in changed.items():
-        setattr(item, key, value)
-    if changed:
-        item.save(update_fields=list(changed))
-        audit_record(
-            actor=actor,
-            action="activities.press.update",
-            target=item,
-            changes={"fields": sorted(changed)},
-        )
+    _save_changed(
+        actor=actor, obj=item, clean=_clean_press(values), action="activities.press.update"
+    )
     return item
 
 
