@@ -204,7 +204,7 @@ def attendance_upload(request: HttpRequest, activity_id: int) -> HttpResponse:
         key=sheet_import.preview_key(activity),
         pk=activity.pk,
         preview_name="activities:import_preview",
-        context={"activity": activity},
+        context=_sheet_urls(activity),
     )
 
 
