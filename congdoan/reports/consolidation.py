@@ -68,7 +68,9 @@ def children_at(unit: Unit, period: Period) -> list[Unit]:
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
         .values_list("unit_id", flat=True)
     )
-    return list(Unit.objects.filter(pk__in=list(ids)).order_by("sort_key", "pk"))
+    # The parent comes along: the list page asks each unit's parent who may review it.
+    units = Unit.objects.filter(pk__in=list(ids)).select_related("parent")
+    return list(units.order_by("sort_key", "pk"))
 
 
 def consolidate(*, unit: Unit, period: Period) -> Consolidated:
