@@ -55,8 +55,6 @@ log = logging.getLogger("congdoan.publishing.presence")
 #: models of another domain app are not imported here, `log_presence_posts` checks both).
 FANPAGE = "fanpage"
 SOURCE = "graph"
-DEFAULT_DAYS = 14
-DEFAULT_EVERY_MINUTES = 360
 PAGE_SIZE = 100
 MAX_PAGES = 50  # 5,000 posts in the window: more than any union's page writes
 RATE_LIMIT_CODES = {4, 17, 32, 613}
@@ -74,11 +72,11 @@ def register() -> None:
 
 
 def sync_days() -> int:
-    return max(1, int(getattr(settings, "PRESENCE_SYNC_DAYS", DEFAULT_DAYS)))
+    return max(1, int(settings.PRESENCE_SYNC_DAYS))
 
 
 def sync_every_minutes() -> int:
-    return max(1, int(getattr(settings, "PRESENCE_SYNC_EVERY_MINUTES", DEFAULT_EVERY_MINUTES)))
+    return max(1, int(settings.PRESENCE_SYNC_EVERY_MINUTES))
 
 
 def window(now: datetime, days: int) -> tuple[list[date], datetime]:

@@ -37,7 +37,8 @@ RETRY_REASONS = {"quotaExceeded", "rateLimitExceeded", "userRateLimitExceeded", 
 _RANGE = re.compile(r"bytes=0-(\d+)")
 
 
-def _reason(data: dict[str, Any]) -> tuple[str, str]:
+def error_reason(data: dict[str, Any]) -> tuple[str, str]:
+    """YouTube error body → (first `reason`, message); used by the sender and the metrics reader."""
     error = data.get("error") if isinstance(data.get("error"), dict) else {}
     assert isinstance(error, dict)
     errors = error.get("errors") or [{}]
@@ -72,7 +73,7 @@ class _Upload:
                     backend().credentials(self.account, refresh=True).get("access_token") or ""
                 )
                 continue
-            _code, detail = _reason(http.json_of(response))
+            _code, detail = error_reason(http.json_of(response))
             text = _(
                 "YouTube: quyền tải video của kênh đã hết hạn hoặc bị thu hồi (%(detail)s). "
                 "Cán bộ cần kết nối lại kênh ở mục Kênh xuất bản."
@@ -82,7 +83,7 @@ class _Upload:
 
     def fail(self, response: httpx.Response) -> ChannelError:
         status = response.status_code
-        reason, detail = _reason(http.json_of(response))
+        reason, detail = error_reason(http.json_of(response))
         if http.is_retryable_status(status) or reason in RETRY_REASONS:
             return ChannelError(
                 _("YouTube: đang giới hạn hoặc tạm lỗi (%(reason)s: %(detail)s); sẽ thử lại sau.")

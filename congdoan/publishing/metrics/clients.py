@@ -203,7 +203,7 @@ def read_youtube(
     data = http.json_of(response)
     status = response.status_code
     if status >= 400:
-        reason, detail = youtube_channel._reason(data)
+        reason, detail = youtube_channel.error_reason(data)
         words = {"reason": reason or status, "detail": detail}
         if status == 401:
             raise FetchError(
