@@ -29,7 +29,7 @@ from congdoan.audit.services import audit_record
 from congdoan.core import importer
 from congdoan.core.importer import ImportResult, Kind, Preview, Row, Sheet, SheetError
 from congdoan.core.phones import normalize_phone
-from congdoan.core.vndate import vn_number
+from congdoan.core.vndate import vn_number, vn_short_date
 from congdoan.orgs.models import Member
 from congdoan.orgs.scoping import Viewer
 from congdoan.text import fold
@@ -125,7 +125,7 @@ def template_xlsx(*, activity: Activity) -> bytes:
     assert sheet is not None
     sheet.title = "Điểm danh"
     sheet.append([activity.title])
-    sheet.append([_("Ngày %(d)s") % {"d": activity.held_on.strftime("%d/%m/%Y")}])
+    sheet.append([_("Ngày %(d)s") % {"d": vn_short_date(activity.held_on)}])
     sheet.append(TEMPLATE_HEADERS)
     for column, width in zip("ABCDEF", (6, 30, 18, 16, 20, 14), strict=True):
         sheet.column_dimensions[column].width = width

@@ -28,6 +28,7 @@ from congdoan.activities.services._common import (
     user_of,
 )
 from congdoan.audit.services import audit_record
+from congdoan.core.vndate import vn_short_date
 from congdoan.orgs.models import Member, Unit
 from congdoan.orgs.scoping import Viewer
 
@@ -145,7 +146,7 @@ def attendance_add(
         # Nobody has attended it yet; they would count as reached in advance.
         raise ValidationError(
             _("Hoạt động chưa diễn ra (ngày %(d)s): chưa điểm danh được.")
-            % {"d": activity.held_on.strftime("%d/%m/%Y")}
+            % {"d": vn_short_date(activity.held_on)}
         )
     ids = _members_of(activity, member_ids)
     already = set(
