@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from congdoan.orgs.models import Unit
 from congdoan.orgs.rules import can_manage_unit
-from congdoan.orgs.scoping import Viewer, scope_for
-
-
-def can_see_targets(viewer: Viewer, unit: Unit) -> bool:
-    """Officers see the figures of the units in their scope."""
-    return scope_for(viewer).covers_path(unit.path)
+from congdoan.orgs.scoping import Viewer
 
 
 def can_import_figures(viewer: Viewer, unit: Unit) -> bool:
