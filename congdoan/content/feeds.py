@@ -94,10 +94,10 @@ class ThemeNewsFeed(SiteNewsFeed):
         return get_object_or_404(Theme, code=code)
 
     def title(self, obj: Theme) -> str:  # type: ignore[override]
-        return _("Chủ đề: %(theme)s — Công Đoàn Số") % {"theme": obj.name}
+        return _("Chủ đề: %(theme)s — Công Đoàn Số") % {"theme": obj.label}
 
     def description(self, obj: Theme) -> str:  # type: ignore[override]
-        return obj.description or _("Tin tức công khai về chủ đề %(theme)s.") % {"theme": obj.name}
+        return obj.description or _("Tin tức công khai về chủ đề %(theme)s.") % {"theme": obj.label}
 
     def link(self, obj: Theme) -> str:  # type: ignore[override]
         return reverse("content_public:theme", args=[obj.code])

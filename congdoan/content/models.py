@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.orgs.models import Unit
@@ -94,6 +95,20 @@ class VersionReason(models.TextChoices):
     CORRECTED = "corrected", _("Đính chính sau khi đăng")
 
 
+# The plan's seven themes as their data migration stores them, named here so the English
+# catalogue holds them: a theme shows in the reader's language (`Theme.label`); one an
+# administrator adds later shows as written.
+THEME_NAMES = (
+    gettext_noop("Tư tưởng, đường lối, truyền thống"),
+    gettext_noop("Chính sách, pháp luật"),
+    gettext_noop("Vai trò, vị thế của Công đoàn"),
+    gettext_noop("Chăm lo, bảo vệ đoàn viên"),
+    gettext_noop("Gương người tốt, việc tốt"),
+    gettext_noop("Quyền lợi, nghĩa vụ đoàn viên"),
+    gettext_noop("Sự kiện trọng tâm trong năm"),
+)
+
+
 class Theme(models.Model):
     code = models.SlugField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên chủ đề"), max_length=200)
@@ -106,7 +121,12 @@ class Theme(models.Model):
         verbose_name_plural = _("chủ đề")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the stored Vietnamese when it has no translation)."""
+        return gettext(self.name)
 
 
 class Highlight(models.Model):

@@ -361,3 +361,12 @@ def test_products_of_a_merged_unit_leave_the_public_site(
     assert news["public_district"].title in client.get("/tin/").content.decode()
     # the e-bulletin's digest (bulletin.public_products) hides the same products
     assert set(bulletin.public_products()) == set(Product.objects.filter(selectors.public_site_q()))
+
+
+def test_the_plans_themes_read_in_english_on_the_english_site(client: Any) -> None:
+    from django.conf import settings as django_settings
+
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/chu-de/cham-lo-bao-ve/").content.decode()
+    assert "Caring for and protecting members" in html
+    assert "Chăm lo, bảo vệ đoàn viên" not in html
