@@ -31,7 +31,7 @@ from congdoan.activities.selectors.figures import (
 )
 from congdoan.orgs.models import Member, Unit
 from congdoan.orgs.scoping import Viewer, scope_for, unit_q, units_in_scope
-from congdoan.text import fold
+from congdoan.orgs.selectors import MemberFilter, filter_members
 
 
 def units_for(*, viewer: Viewer) -> QuerySet[Unit]:
@@ -81,17 +81,8 @@ def attendance_candidates(*, activity: Activity, query: str = "") -> QuerySet[Me
 
 
 def _member_search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
-    text = query.strip()
-    if text:
-        by_name = Q()
-        for word in fold(text).split():
-            by_name &= Q(name_folded__contains=word)
-        either = by_name | Q(card_number__iexact=text)
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 4:
-            either |= Q(phone__contains=digits.lstrip("0"))
-        qs = qs.filter(either)
-    return qs.select_related("unit").order_by("sort_key", "id")
+    """The member list's own search (`orgs.selectors.filter_members`), in name order."""
+    return filter_members(qs, MemberFilter(query=query.strip())).select_related("unit")
 
 
 def attendees(*, activity: Activity) -> QuerySet[Attendance]:
