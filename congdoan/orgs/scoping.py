@@ -71,6 +71,11 @@ def in_force_q(day: date) -> Q:
     return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
 
 
+def period_on_q(day: date) -> Q:
+    """Unit periods (`UnitPeriod`) valid on `day`: where each unit hung in the tree then."""
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
 def scope_for(user: Viewer) -> Scope:
     """The viewer's scope, computed once per request (cached on the user object)."""
     if user is None or not getattr(user, "is_authenticated", False) or user.pk is None:

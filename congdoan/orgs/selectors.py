@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +22,7 @@ from congdoan.orgs.scoping import (
     get_unit_in_scope,
     in_force_q,
     members_in_scope,
+    period_on_q,
     scope_for,
     unit_q,
     units_in_scope,
@@ -208,31 +210,38 @@ def unit_officers(*, viewer: Viewer, unit: Unit) -> list[Appointment]:
     return sorted(appointments, key=lambda a: (a.position.rank, person_key(a.full_name)))
 
 
-def subtree_ids_at(*, unit: Unit, on_date: date) -> set[int]:
-    """Ids of the units that hung under `unit` (included) on `on_date`, as the tree was then.
-
-    Steps: take every period valid on that date; build parent → children; walk down from
-    `unit`. A unit merged away before the date has no valid period and drops out; one
-    moved in later is not yet there.
-    """
-    periods = UnitPeriod.objects.filter(valid_from__lte=on_date).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=on_date)
-    )
+def tree_on(day: date) -> tuple[dict[int | None, list[int]], set[int]]:
+    """The tree as it was on `day`: parent id → its children's ids, and the ids of the units
+    that existed then (from the unit periods valid that day)."""
     children: dict[int | None, list[int]] = defaultdict(list)
     present: set[int] = set()
+    periods = UnitPeriod.objects.filter(period_on_q(day))
     for unit_id, parent_id in periods.values_list("unit_id", "parent_id"):
         children[parent_id].append(unit_id)
         present.add(unit_id)
-    if unit.pk not in present:
-        return set()
-    found = {unit.pk}
-    stack = [unit.pk]
+    return children, present
+
+
+def walk_down(children: Mapping[int | None, list[int]], root: int) -> set[int]:
+    """`root` and every unit below it in a parent → children map (from `tree_on`)."""
+    found = {root}
+    stack = [root]
     while stack:
         for child in children.get(stack.pop(), []):
             if child not in found:
                 found.add(child)
                 stack.append(child)
     return found
+
+
+def subtree_ids_at(*, unit: Unit, on_date: date) -> set[int]:
+    """Ids of the units that hung under `unit` (included) on `on_date`, as the tree was then.
+
+    A unit merged away before the date has no valid period and drops out; one moved in later
+    is not yet there.
+    """
+    children, present = tree_on(on_date)
+    return walk_down(children, unit.pk) if unit.pk in present else set()
 
 
 def unit_search(*, viewer: Viewer, text: str, limit: int = 20) -> list[Unit]:

@@ -15,9 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
-
 from congdoan.orgs.models import Unit, UnitPeriod
+from congdoan.orgs.scoping import period_on_q
 from congdoan.plan.periods import Period
 from congdoan.reports.models import FROZEN_STATUSES, Report
 
@@ -63,11 +62,7 @@ class Consolidated:
 def children_at(unit: Unit, period: Period) -> list[Unit]:
     """The units directly under `unit` on the period's last day, in Vietnamese name order."""
     day = period.end
-    ids = (
-        UnitPeriod.objects.filter(parent=unit, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        .values_list("unit_id", flat=True)
-    )
+    ids = UnitPeriod.objects.filter(period_on_q(day), parent=unit).values_list("unit_id", flat=True)
     # The parent comes along: the list page asks each unit's parent who may review it.
     units = Unit.objects.filter(pk__in=list(ids)).select_related("parent")
     return list(units.order_by("sort_key", "pk"))
