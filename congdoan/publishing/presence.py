@@ -44,7 +44,7 @@ from congdoan.outbox.errors import ChannelError
 from congdoan.periodic.registry import register_job
 from congdoan.publishing import backend
 from congdoan.publishing.crypto import CredentialsUnreadable
-from congdoan.publishing.metrics.clients import FetchError, Problem
+from congdoan.publishing.metrics.clients import FetchError, Problem, call
 from congdoan.publishing.models import USABLE_STATUSES, AccountStatus, ChannelAccount, ChannelKind
 from congdoan.publishing.services import account_mark
 
@@ -118,10 +118,7 @@ def _error(status: int, data: dict[str, Any]) -> FetchError:
 
 
 def _get(url: str, params: dict[str, str] | None) -> dict[str, Any]:
-    try:
-        response = http.request("GET", url, provider="Facebook", params=params)
-    except ChannelError as exc:  # timeouts, refused connections: the next run tries again
-        raise FetchError(str(exc), Problem.FAILED) from exc
+    response = call("GET", url, provider="Facebook", params=params)
     data = http.json_of(response)
     if response.status_code >= 400 or "error" in data:
         raise _error(response.status_code, data)

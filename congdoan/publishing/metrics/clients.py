@@ -81,7 +81,8 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def _call(method: str, url: str, *, provider: str, **kwargs: Any) -> httpx.Response:
+def call(method: str, url: str, *, provider: str, **kwargs: Any) -> httpx.Response:
+    """`http.request`, a transport failure becoming a FAILED FetchError (also used by presence)."""
     try:
         return http.request(method, url, provider=provider, **kwargs)
     except ChannelError as exc:  # timeouts, refused connections: the next run tries again
@@ -133,7 +134,7 @@ def _facebook_error(status: int, data: dict[str, Any]) -> FetchError:
 
 def _facebook_get(path: str, token: str, **params: str) -> dict[str, Any]:
     base = settings.FACEBOOK_GRAPH_BASE.rstrip("/")
-    response = _call(
+    response = call(
         "GET", f"{base}/{path}", provider="Facebook", params={"access_token": token, **params}
     )
     data = http.json_of(response)
@@ -190,7 +191,7 @@ def read_youtube(
     url = settings.YOUTUBE_API_BASE.rstrip("/") + "/youtube/v3/videos"
     token = str(creds.get("access_token") or "")
     for attempt in range(2):
-        response = _call(
+        response = call(
             "GET",
             url,
             provider="YouTube",
@@ -249,7 +250,7 @@ def read_zalo(
     url = settings.ZALO_OA_API_BASE.rstrip("/") + ZALO_DETAIL_PATH
     token = str(creds.get("access_token") or "")
     for attempt in range(2):
-        response = _call(
+        response = call(
             "GET",
             url,
             provider="Zalo OA",
