@@ -47,6 +47,6 @@ class PublishingConfig(AppConfig):
             _("Kênh xuất bản"),
             order=60,
             description=_(
-                "Trang Facebook, kênh YouTube của đơn vị: kết nối, hạn dùng, bài đã đăng."
+                "Trang Facebook, kênh YouTube, Zalo OA của đơn vị: kết nối, hạn dùng, bài đã đăng."
             ),
         )
