@@ -24,7 +24,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,8 +147,11 @@ def click_follow(token: str, n: int, now: datetime | None = None) -> str | None:
             [BulletinSendClick(send=send, position=n, product_id=product_id, clicked_at=now)],
             ignore_conflicts=True,
         )
-        BulletinSend.objects.filter(pk=send.pk, clicked_at__isnull=True).update(clicked_at=now)
-        BulletinSend.objects.filter(pk=send.pk, opened_at__isnull=True).update(opened_at=now)
+        # The first click marks the mail clicked, and opened (if its pixel was not loaded).
+        BulletinSend.objects.filter(pk=send.pk).update(
+            clicked_at=Coalesce("clicked_at", Value(now)),
+            opened_at=Coalesce("opened_at", Value(now)),
+        )
         if product_id is not None:
             count_click(send.issue, product_id)
     return path
