@@ -117,37 +117,26 @@ def store(
     True when it was kept. `with_csrf`: the page was drawn with `csrf_slot`; it is kept with
     the slot, and this visitor's answer gets their own token in its place."""
     if with_csrf and not response.streaming:
-        real_token_drawn = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
-        kept_content = response.content
-        response.content = _fill_csrf(request, kept_content)
-        if not _cacheable_request(request) or request.method != "GET" or real_token_drawn:
+        real_token_drawn = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))  # before filling
+        content = response.content
+        response.content = _fill_csrf(request, content)
+        if real_token_drawn:
             return False
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return False
-        return _keep(request, response, kept_content, extra)
+    elif response.streaming:
+        return False
+    elif request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False  # the page holds a CSRF token: it belongs to this visitor
+    else:
+        content = response.content
     if not _cacheable_request(request) or request.method != "GET":
         return False
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code != 200 or response.cookies:
         return False
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
-        return False  # the page holds a CSRF token: it belongs to this visitor
     session = getattr(request, "session", None)
     if session is not None and (session.modified or session.session_key):
         return False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return False
-    return _keep(request, response, response.content, extra)
-
-
-def _keep(
-    request: HttpRequest, response: HttpResponse, content: bytes, extra: dict[str, Any] | None
-) -> bool:
-    if response.status_code != 200 or response.cookies:
-        return False
-    session = getattr(request, "session", None)
-    if session is not None and (session.modified or session.session_key):
         return False
     control = response.get("Cache-Control", "").lower()
     if "private" in control or "no-store" in control or "no-cache" in control:
