@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from congdoan.content.bulletin import Week
 from congdoan.content.models_bulletin import BulletinAck, BulletinIssue
-from congdoan.orgs.models import Member
+from congdoan.orgs.selectors import member_id_of
 
 
 class AckState(enum.Enum):
@@ -30,7 +30,7 @@ class AckState(enum.Enum):
 def _member_id(user: AbstractBaseUser | AnonymousUser) -> int | None:
     if not user.is_authenticated:
         return None
-    return Member.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+    return member_id_of(user.pk)
 
 
 def _issue_id(week: Week) -> int | None:

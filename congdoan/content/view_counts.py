@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from congdoan.content.models import Product, ProductRead, ProductViewDay
 from congdoan.core.request_context import client_ip
-from congdoan.orgs.models import Member
+from congdoan.orgs.selectors import member_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def product_read_record(*, request: HttpRequest, product_id: int) -> bool:
         key = f"content:read:{user.pk}:{product_id}"
         if not cache.add(key, 1, timeout=int(READ_REMEMBERED_FOR.total_seconds())):
             return False  # recorded (or found not a member) within the day
-        member_id = Member.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+        member_id = member_id_of(user.pk)
         if member_id is None:
             return False
         ProductRead.objects.bulk_create(

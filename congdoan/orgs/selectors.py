@@ -210,6 +210,11 @@ def unit_officers(*, viewer: Viewer, unit: Unit) -> list[Appointment]:
     return sorted(appointments, key=lambda a: (a.position.rank, person_key(a.full_name)))
 
 
+def member_id_of(user_id: int) -> int | None:
+    """The id of the member a login belongs to, None for a login that is no member's."""
+    return Member.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
+
+
 def tree_on(day: date) -> tuple[dict[int | None, list[int]], set[int]]:
     """The tree as it was on `day`: parent id → its children's ids, and the ids of the units
     that existed then (from the unit periods valid that day)."""
