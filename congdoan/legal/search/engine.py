@@ -1,0 +1,284 @@
+"""Ranking law articles for a question in a worker's own words. Pure Python and numpy: no
+Django here, so the index is built from rows by `legal.selectors` and from files by the bench.
+
+How a question meets the law:
+1. **Accent-insensitive words.** Both sides are folded (no marks, lower case, đ→d) and cut into
+   syllables, so "nghi phep nam" and "nghỉ phép năm" are the same question.
+2. **Word segmentation.** Runs of syllables that form a dictionary word (Viet74K: "hợp đồng",
+   "làm thêm giờ") are terms of their own, found by longest match on the folded syllables of
+   both sides alike; a phrase then outranks its scattered syllables.
+3. **The vocabulary workers use.** `synonyms.txt` maps what workers say ("đuổi việc", "nghỉ
+   đẻ", "tăng ca", "giữ bằng gốc") to what the law says ("sa thải", "thai sản", "làm thêm giờ",
+   "bản chính giấy tờ"); a question gains the law's terms at a lower weight.
+4. **BM25** over passages: each article whole and each of its clauses, the article's title
+   repeated (a title names what the article is about). An article scores by its best clause
+   plus part of its whole text, so the clause that answers is also the one highlighted.
+5. **Meaning**, where the embedding model is installed: the cosine of the question and each
+   passage, fused with the lexical rank (reciprocal rank fusion).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from congdoan.text import fold
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_ARTICLE_REF_RE = re.compile(r"\bdieu\s+(\d{1,3}[a-z]?)\b")
+MAX_QUERY_CHARS = 1000
+MAX_COMPOUND = 4
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of an article that can answer: the whole article (`clause` "") or one clause."""
+
+    key: int  # the article's id
+    clause: str
+    title: str
+    text: str
+    context: str = ""  # the chapter and section: a weak hint
+    number: str = ""  # the article's number, for "Điều 113" typed in a question
+
+
+@dataclass
+class Hit:
+    key: int
+    score: float
+    clause: str  # the clause that answers best ("" when the article as a whole does)
+    coverage: float  # share of the question's weight the best passage matched, 0–1
+    lexical: float = 0.0
+    semantic: float = 0.0
+
+
+@dataclass
+class Params:
+    """The ranking's few knobs, tuned on the development questions only (bench legal)."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    title_boost: int = 3
+    context_boost: int = 1
+    compound_weight: float = 1.0
+    synonym_weight: float = 0.6
+    whole_article_share: float = 0.4
+    rrf_k: float = 20.0
+    semantic_share: float = 1.0
+
+
+@dataclass
+class Synonyms:
+    """Colloquial phrase (folded syllables) → the law's phrases it stands for."""
+
+    rules: dict[tuple[str, ...], list[tuple[str, ...]]] = field(default_factory=dict)
+    longest: int = 1
+
+    @classmethod
+    def parse(cls, lines: Iterable[str]) -> Synonyms:
+        """Lines "law phrase; law phrase <= worker phrase, worker phrase" (# comments)."""
+        out = cls()
+        for raw in lines:
+            line = raw.split("#", 1)[0].strip()
+            if not line or "<=" not in line:
+                continue
+            left, right = line.split("<=", 1)
+            targets = [tuple(_TOKEN_RE.findall(fold(t))) for t in left.split(";")]
+            targets = [t for t in targets if t]
+            for variant in right.split(","):
+                key = tuple(_TOKEN_RE.findall(fold(variant)))
+                if key and targets:
+                    out.rules.setdefault(key, []).extend(targets)
+                    out.longest = max(out.longest, len(key))
+        return out
+
+    def expand(self, syllables: Sequence[str]) -> list[tuple[str, ...]]:
+        """The law's phrases for every colloquial phrase found in `syllables`."""
+        found: list[tuple[str, ...]] = []
+        n = len(syllables)
+        for i in range(n):
+            for size in range(min(self.longest, n - i), 0, -1):
+                targets = self.rules.get(tuple(syllables[i : i + size]))
+                if targets:
+                    found.extend(targets)
+        return found
+
+
+def syllables(text: str) -> list[str]:
+    return _TOKEN_RE.findall(fold(text))
+
+
+class Analyzer:
+    """Terms of a text: folded syllables (stop words out) and dictionary words joined by "_"."""
+
+    def __init__(self, compounds: frozenset[str], stopwords: frozenset[str]) -> None:
+        self.compounds = compounds
+        self.stopwords = stopwords
+
+    def terms(
+        self, sylls: Sequence[str], *, compound_weight: float = 1.0
+    ) -> list[tuple[str, float]]:
+        out: list[tuple[str, float]] = [(s, 1.0) for s in sylls if s not in self.stopwords]
+        n = len(sylls)
+        i = 0
+        while i < n:
+            taken = 1
+            for size in range(min(MAX_COMPOUND, n - i), 1, -1):
+                joined = " ".join(sylls[i : i + size])
+                if joined in self.compounds:
+                    out.append(("_".join(sylls[i : i + size]), compound_weight))
+                    taken = size
+                    break
+            i += taken
+        return out
+
+
+class LegalIndex:
+    """BM25 over passages, grouped by article, with optional passage vectors."""
+
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        analyzer: Analyzer,
+        synonyms: Synonyms | None = None,
+        params: Params | None = None,
+        vectors: np.ndarray | None = None,
+    ) -> None:
+        self.passages = list(passages)
+        self.analyzer = analyzer
+        self.synonyms = synonyms or Synonyms()
+        self.params = params or Params()
+        self.vectors = vectors  # one row per passage (L2-normalised) or None
+        self._by_number: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        lengths = np.zeros(len(self.passages), dtype=np.float64)
+        p = self.params
+        for i, passage in enumerate(self.passages):
+            if passage.number and not passage.clause:
+                self._by_number[passage.number].append(i)
+            counts: Counter[str] = Counter()
+            for term, _w in analyzer.terms(syllables(passage.text)):
+                counts[term] += 1
+            for term, _w in analyzer.terms(syllables(passage.title)):
+                counts[term] += p.title_boost
+            if passage.context and p.context_boost:
+                for term, _w in analyzer.terms(syllables(passage.context)):
+                    counts[term] += p.context_boost
+            lengths[i] = sum(counts.values())
+            for term, tf in counts.items():
+                postings[term].append((i, float(tf)))
+        self._lengths = lengths
+        self._avg = float(lengths.mean()) if len(lengths) else 1.0
+        n = max(len(self.passages), 1)
+        self._postings = {
+            t: (np.array([i for i, _ in ps], dtype=np.int64), np.array([f for _, f in ps]))
+            for t, ps in postings.items()
+        }
+        self._idf = {
+            t: math.log(1 + (n - len(ps) + 0.5) / (len(ps) + 0.5)) for t, ps in postings.items()
+        }
+        keys = np.array([ps.key for ps in self.passages], dtype=np.int64)
+        self._keys = keys
+        self._article_keys, self._passage_article = np.unique(keys, return_inverse=True)
+        self._is_whole = np.array([not ps.clause for ps in self.passages], dtype=bool)
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(self._postings)
+
+    def query_terms(self, question: str) -> dict[str, float]:
+        """Each term of the question with its weight (synonyms lower), unknown terms dropped."""
+        sylls = syllables(question[:MAX_QUERY_CHARS])
+        p = self.params
+        weights: dict[str, float] = {}
+        for term, w in self.analyzer.terms(sylls, compound_weight=p.compound_weight):
+            if term in self._postings:
+                weights[term] = max(weights.get(term, 0.0), w)
+        for phrase in self.synonyms.expand(sylls):
+            for term, w in self.analyzer.terms(phrase, compound_weight=p.compound_weight):
+                if term in self._postings and term not in weights:
+                    weights[term] = p.synonym_weight * w
+        return weights
+
+    def lexical(self, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """(BM25 per passage, the share of the question's weight each passage matched)."""
+        p = self.params
+        scores = np.zeros(len(self.passages))
+        matched = np.zeros(len(self.passages))
+        norm = p.k1 * (1 - p.b + p.b * self._lengths / self._avg)
+        total = 0.0
+        for term, weight in weights.items():
+            idx, tf = self._postings[term]
+            idf = self._idf[term]
+            scores[idx] += weight * idf * tf * (p.k1 + 1) / (tf + norm[idx])
+            matched[idx] += weight * idf
+            total += weight * idf
+        return scores, (matched / total if total else matched)
+
+    def search(
+        self, question: str, *, top: int = 5, query_vector: np.ndarray | None = None
+    ) -> list[Hit]:
+        weights = self.query_terms(question)
+        if not weights and query_vector is None:
+            return []
+        p = self.params
+        scores, coverage = (
+            self.lexical(weights)
+            if weights
+            else (
+                np.zeros(len(self.passages)),
+                np.zeros(len(self.passages)),
+            )
+        )
+        n_articles = len(self._article_keys)
+        # Per article: its best clause (or whole text) plus a share of the whole text's score.
+        best = np.full(n_articles, -1.0)
+        np.maximum.at(best, self._passage_article, scores)
+        whole = np.zeros(n_articles)
+        whole[self._passage_article[self._is_whole]] = scores[self._is_whole]
+        lexical = best + p.whole_article_share * whole
+        for number in {m.group(1) for m in _ARTICLE_REF_RE.finditer(fold(question))}:
+            for i in self._by_number.get(number, []):
+                lexical[self._passage_article[i]] += max(float(lexical.max()), 1.0)
+        semantic = np.zeros(n_articles)
+        final = lexical.copy()
+        if query_vector is not None and self.vectors is not None and len(self.vectors):
+            cos = self.vectors @ query_vector
+            semantic = np.full(n_articles, -1.0)
+            np.maximum.at(semantic, self._passage_article, cos)
+            final = _rrf(lexical, p.rrf_k) + p.semantic_share * _rrf(semantic, p.rrf_k)
+            final[lexical <= 0] = np.minimum(
+                final[lexical <= 0], p.semantic_share * _rrf(semantic, p.rrf_k)[lexical <= 0]
+            )
+        order = np.argsort(-final, kind="stable")[:top]
+        hits: list[Hit] = []
+        for a in order:
+            if final[a] <= 0:
+                break
+            members = np.flatnonzero(self._passage_article == a)
+            best_passage = members[np.argmax(scores[members])] if weights else members[0]
+            if query_vector is not None and self.vectors is not None and not weights:
+                best_passage = members[np.argmax(self.vectors[members] @ query_vector)]
+            hits.append(
+                Hit(
+                    key=int(self._article_keys[a]),
+                    score=round(float(final[a]), 4),
+                    clause=self.passages[best_passage].clause,
+                    coverage=round(float(coverage[members].max()), 3),
+                    lexical=round(float(lexical[a]), 4),
+                    semantic=round(float(semantic[a]), 4),
+                )
+            )
+        return hits
+
+
+def _rrf(values: np.ndarray, k: float) -> np.ndarray:
+    """Reciprocal rank fusion term: 1/(k + rank), rank 1 for the largest value."""
+    ranks = np.empty(len(values))
+    ranks[np.argsort(-values, kind="stable")] = np.arange(1, len(values) + 1)
+    return 1.0 / (k + ranks)
