@@ -48,50 +48,43 @@ _OTHER_FORMATS = (
 )
 
 
-def parse_bytes(
-    data: bytes, *, filename: str = "", law_id: str = "", title: str = ""
-) -> list[ParsedLaw]:
+def _too_big(size: int) -> LawFormatError:
+    return LawFormatError(
+        f"Tệp quá lớn ({size / 1024 / 1024:.1f} MB; tối đa {MAX_BYTES // 1024 // 1024} MB)."
+    )
+
+
+def parse_bytes(data: bytes, *, law_id: str = "", title: str = "") -> list[ParsedLaw]:
     """The laws a file's content holds (one, except a Pháp điển file that holds several).
 
     Steps: refuse what is empty or too big; a ZIP is read as DOCX; known binary formats
     and anything else with NUL bytes are refused; text is decoded (UTF-8, or UTF-16 with a
     BOM) and read as Pháp điển markdown when it has "Điều 20.2.LQ.1." headings, else as
     plain text. `law_id` and `title` apply to a single-law file (they override its header).
+    The messages do not name the file: the caller does.
     """
-    name = f"“{filename}”: " if filename else ""
     if not data.strip():
-        raise LawFormatError(f"{name}Tệp rỗng.")
+        raise LawFormatError("Tệp rỗng.")
     if len(data) > MAX_BYTES:
+        raise _too_big(len(data))
+    if data.startswith(b"PK\x03\x04"):
+        return [parse_docx(data, law_id=law_id, title=title)]
+    for magic, message in _OTHER_FORMATS:
+        if data.startswith(magic):
+            raise LawFormatError(message)
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LawFormatError(
-            f"{name}Tệp quá lớn ({len(data) / 1024 / 1024:.1f} MB; tối đa "
-            f"{MAX_BYTES // 1024 // 1024} MB)."
+            "Tệp nhị phân không đọc được: chỉ nhận văn bản thuần (.txt, .md) hoặc .docx."
         )
-    try:
-        if data.startswith(b"PK\x03\x04"):
-            return [parse_docx(data, law_id=law_id, title=title)]
-        for magic, message in _OTHER_FORMATS:
-            if data.startswith(magic):
-                raise LawFormatError(message)
-        if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise LawFormatError(
-                "Tệp nhị phân không đọc được: chỉ nhận văn bản thuần (.txt, .md) hoặc .docx."
-            )
-        text = decode_text(data)
-        if _PHAP_DIEN_RE.search(text):
-            return parse_phap_dien(text)
-        return [parse_plain(text, law_id=law_id, title=title)]
-    except LawFormatError as error:
-        if name:
-            raise LawFormatError(f"{name}{error}") from error
-        raise
+    text = decode_text(data)
+    if _PHAP_DIEN_RE.search(text):
+        return parse_phap_dien(text)
+    return [parse_plain(text, law_id=law_id, title=title)]
 
 
 def parse_file(path: Path, *, law_id: str = "", title: str = "") -> list[ParsedLaw]:
     """The laws a file holds (parse_bytes), the size checked before the file is read."""
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise LawFormatError(
-            f"“{path.name}”: Tệp quá lớn ({size / 1024 / 1024:.1f} MB; tối đa "
-            f"{MAX_BYTES // 1024 // 1024} MB)."
-        )
-    return parse_bytes(path.read_bytes(), filename=path.name, law_id=law_id, title=title)
+        raise _too_big(size)
+    return parse_bytes(path.read_bytes(), law_id=law_id, title=title)

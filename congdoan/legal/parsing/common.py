@@ -61,7 +61,19 @@ _SUFFIX_ISSUERS = (
     ("QH", "Quốc hội"),
 )
 # Proper names that a title written in capitals loses when lowered.
-_PROPER_NAMES = ("Bộ luật Lao động", "Việt Nam", "Công đoàn Việt Nam", "Quốc hội", "Chính phủ")
+_PROPER_NAMES = (
+    "Bộ luật Lao động",
+    "Luật Công đoàn",
+    "Luật Bảo hiểm xã hội",
+    "Luật Việc làm",
+    "Luật An toàn, vệ sinh lao động",
+    "Bộ Lao động - Thương binh và Xã hội",
+    "Tổng Liên đoàn Lao động Việt Nam",
+    "Công đoàn Việt Nam",
+    "Việt Nam",
+    "Quốc hội",
+    "Chính phủ",
+)
 
 
 def clean_line(line: str) -> str:

@@ -43,8 +43,11 @@ _ADOPTED_RE = re.compile(
     r"^(?:Bộ luật|Luật|Nghị quyết|Pháp lệnh) này (?:đã )?được .*thông qua ngày (\d{1,2}) tháng "
     r"(\d{1,2}) năm (\d{4})"
 )
+# "Bộ luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2021": the document's own date,
+# not the date a contract or an agreement it speaks of takes effect ("có hiệu lực từ ngày ký").
 _EFFECTIVE_RE = re.compile(
-    r"có hiệu lực(?: thi hành)?(?: kể)? từ ngày (?:(\d{1,2}) tháng (\d{1,2}) năm (\d{4})"
+    r"(?:Bộ luật|Luật|Nghị định|Thông tư liên tịch|Thông tư|Nghị quyết|Quyết định|Pháp lệnh) "
+    r"này có hiệu lực(?: thi hành)?(?: kể)? từ ngày (?:(\d{1,2}) tháng (\d{1,2}) năm (\d{4})"
     r"|(\d{1,2})/(\d{1,2})/(\d{4})|(ký))"
 )
 _SIGNATURE_RE = re.compile(

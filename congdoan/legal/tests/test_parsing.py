@@ -277,9 +277,8 @@ def test_docx_title_argument_wins():
 def test_unreadable_files_are_refused_with_a_clear_message(tmp_path, content, message):
     path = tmp_path / "van-ban.txt"
     path.write_bytes(content)
-    with pytest.raises(LawFormatError, match=message) as error:
+    with pytest.raises(LawFormatError, match=message):
         parse_file(path)
-    assert "van-ban.txt" in str(error.value)
 
 
 def test_a_file_over_20_mb_is_refused_before_reading(tmp_path):
@@ -290,10 +289,10 @@ def test_a_file_over_20_mb_is_refused_before_reading(tmp_path):
         parse_file(path)
 
 
-def test_utf16_with_bom_and_utf8_with_bom_are_read(tmp_path):
+def test_utf16_and_utf8_with_bom_and_windows_line_ends_are_read(tmp_path):
     for encoding, name in (("utf-16", "a.txt"), ("utf-8-sig", "b.md")):
         path = tmp_path / name
-        path.write_bytes(CODE_TEXT.encode(encoding))
+        path.write_bytes(CODE_TEXT.replace("\n", "\r\n").encode(encoding))
         (law,) = parse_file(path)
         assert law.law_id == "45/2019/QH14" and len(law.articles) == 4
 
@@ -389,3 +388,42 @@ def test_the_real_phap_dien_file_parses_fast_and_complete():
             assert "(Điều này có nội dung liên quan" not in article.text
             assert "Điều 20.2." not in article.text
             assert "](http" not in article.text
+
+
+def test_plain_effective_date_is_the_documents_own_not_a_contracts():
+    text = (
+        "Số: 2/2024/NĐ-CP\nHà Nội, ngày 05 tháng 3 năm 2024\nNGHỊ ĐỊNH\nVỀ THỎA ƯỚC\n"
+        "Điều 1. Thỏa ước\nThỏa ước lao động tập thể có hiệu lực từ ngày ký.\n"
+        "Mục 3 Chương III của Nghị định số 1/2024/NĐ-CP được bãi bỏ.\n"
+        "Điều 2. Hiệu lực thi hành\nNghị định này có hiệu lực thi hành kể từ ngày ký ban hành.\n"
+    )
+    law = parse_plain(text)
+    assert law.issued_on == law.effective_from == date(2024, 3, 5)
+    assert law.title == "Nghị định về thỏa ước"
+    assert law.articles[0].text.endswith(
+        "Mục 3 Chương III của Nghị định số 1/2024/NĐ-CP được bãi bỏ."
+    )
+    assert law.articles[0].section == ""
+
+
+@pytest.mark.datasets
+def test_the_code_written_out_as_plain_text_reads_back_the_same():
+    """The two readers agree: the code's 169 articles from the Pháp điển, printed the way
+    vbpl.vn prints a law, come back from parse_plain with the same text, clauses, chapters."""
+    (code,) = [law for law in parse_file(PHAP_DIEN) if law.law_id == "45/2019/QH14"]
+    lines = ["QUỐC HỘI", "Luật số: 45/2019/QH14", "BỘ LUẬT", "LAO ĐỘNG", "Căn cứ Hiến pháp;"]
+    chapter = section = ""
+    written = [article for article in code.articles if article.has_text]
+    for article in written:
+        if article.chapter != chapter:
+            chapter, section = article.chapter, ""
+            lines += chapter.split(". ", 1)
+        if article.section != section:
+            section = article.section
+            lines.append(section)
+        lines += [f"Điều {article.number}. {article.title}", *article.text.split("\n")]
+    law = parse_plain("\n".join(lines))
+    assert law.title == "Bộ luật Lao động" and law.warnings == []
+    assert [(a.number, a.title, a.text, a.chapter, a.section, a.clauses) for a in law.articles] == [
+        (a.number, a.title, a.text, a.chapter, a.section, a.clauses) for a in written
+    ]
