@@ -67,7 +67,6 @@ class _Block:
     chapter: str = ""
     section: str = ""
     note: str = ""
-    note_line: int = 0
     body: list[str] = field(default_factory=list)
     refs: list[tuple[tuple[str, str, str], str]] = field(default_factory=list)
 
@@ -96,8 +95,13 @@ def _segments(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def _heading_title(match: re.Match[str]) -> str:
-    return match.group(2).strip() if match.group(2) else ""
+def _is_heading(match: re.Match[str] | None, in_block: bool) -> bool:
+    """A chapter or section heading, not a body line such as "Mục 2 Chương này …": inside
+    an article only a bare "Chương VII" / "Mục 2" or one with a title in capitals."""
+    if match is None:
+        return False
+    rest = match.group(2) or ""
+    return not in_block or not rest or rest.isupper()
 
 
 def _refs(line: str) -> list[tuple[tuple[str, str, str], str]]:
@@ -153,19 +157,20 @@ def parse_phap_dien(text: str) -> list[ParsedLaw]:
             )
             (blocks if part == "text" else listed).append(block)
             continue
-        if chapter_match and (part == "list" or block is None or not chapter_match.group(2)):
+        in_block = part == "text" and block is not None
+        if chapter_match and _is_heading(chapter_match, in_block):
             block = None
             chapter, section = f"Chương {chapter_match.group(1)}", ""
             if chapter_match.group(2):
-                chapter += ". " + _heading_title(chapter_match)
+                chapter += ". " + chapter_match.group(2).strip()
             else:
                 waiting = "chapter"
             continue
-        if section_match and (part == "list" or block is None or not section_match.group(2)):
+        if section_match and _is_heading(section_match, in_block):
             block = None
             section = f"Mục {section_match.group(1)}"
             if section_match.group(2):
-                section += ". " + _heading_title(section_match)
+                section += ". " + section_match.group(2).strip()
             else:
                 waiting = "section"
             continue
@@ -181,7 +186,7 @@ def parse_phap_dien(text: str) -> list[ParsedLaw]:
         if _RELATED_RE.match(line):
             block.refs.extend(_refs(line))
         elif not block.note and not block.body and _NOTE_RE.match(line):
-            block.note, block.note_line = line, line_no
+            block.note = line
         else:
             block.body.append(line)
     if not blocks:
