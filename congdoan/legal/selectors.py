@@ -21,6 +21,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdoan.legal import embedding
 from congdoan.legal.models import (
     AnswerStatus,
     Article,
@@ -29,6 +30,7 @@ from congdoan.legal.models import (
     Citation,
     CuratedAnswer,
     Law,
+    LawKind,
 )
 from congdoan.legal.search import resources
 from congdoan.legal.search.engine import MAX_QUERY_CHARS, LegalIndex, Passage, syllables
@@ -239,6 +241,7 @@ def _build(day: dt.date, fingerprint: tuple[Any, ...]) -> _Built:
             version.text,
             version.clauses,
             _context(article),
+            secondary=article.law.kind not in (LawKind.CODE, LawKind.LAW),
         )
         passages.extend(pieces)
         stored = _vectors_of(version, len(pieces))
@@ -308,11 +311,11 @@ def _folded_syllables() -> frozenset[str]:
 
 
 def _query_vector(question: str, semantic: bool) -> np.ndarray | None:
-    if not semantic or not embed.available():
+    if not semantic or not embedding.available():
         return None
     try:
         return embed.embed(question, kind="query")[0]
-    except embed.EmbeddingUnavailable:
+    except embed.EmbeddingUnavailable:  # the package went away under us
         return None
 
 
@@ -405,3 +408,14 @@ def grouped_by_law(hits: Sequence[ArticleHit]) -> dict[Law, list[ArticleHit]]:
     for hit in hits:
         out[hit.article.law].append(hit)
     return out
+
+
+# ---------------------------------------------------------------- for other apps' pages
+# Articles suggested beside a concern's answer, and the link a free-text citation names
+# (hooks_feedback.py): other apps may import only this module (contract "domain").
+from congdoan.legal.hooks_feedback import (  # noqa: E402, F401 (re-exported)
+    SuggestedArticle,
+    article_url,
+    link_for_citation,
+    suggested_articles,
+)

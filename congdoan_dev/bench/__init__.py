@@ -17,6 +17,7 @@ BENCHMARKS = {
     "reports": "congdoan_dev.bench.reports",  # six-month and annual reports, consolidation
     "web": "congdoan_dev.bench.web",  # public pages: weight, speed against a bare view, paint
     "publish": "congdoan_dev.bench.publish",  # products to 3 fake channels through the outbox
+    "legal": "congdoan_dev.bench.legal",  # workers' questions to the law: recall beside BM25, time
 }
 
 

@@ -45,6 +45,7 @@ class Passage:
     text: str
     context: str = ""  # the chapter and section: a weak hint
     number: str = ""  # the article's number, for "Điều 113" typed in a question
+    secondary: bool = False  # a decree's or circular's: it details a law and yields to it
 
 
 @dataclass
@@ -66,10 +67,11 @@ class Params:
     title_boost: int = 3
     context_boost: int = 1
     compound_weight: float = 1.0
-    synonym_weight: float = 0.6
+    synonym_weight: float = 0.3
     whole_article_share: float = 0.4
     rrf_k: float = 20.0
     semantic_share: float = 1.0
+    secondary_prior: float = 0.8
 
 
 @dataclass
@@ -186,6 +188,10 @@ class LegalIndex:
         self._keys = keys
         self._article_keys, self._passage_article = np.unique(keys, return_inverse=True)
         self._is_whole = np.array([not ps.clause for ps in self.passages], dtype=bool)
+        self._prior = np.ones(len(self._article_keys))
+        for i, ps in enumerate(self.passages):
+            if ps.secondary:
+                self._prior[self._passage_article[i]] = self.params.secondary_prior
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -241,7 +247,7 @@ class LegalIndex:
         np.maximum.at(best, self._passage_article, scores)
         whole = np.zeros(n_articles)
         whole[self._passage_article[self._is_whole]] = scores[self._is_whole]
-        lexical = best + p.whole_article_share * whole
+        lexical = (best + p.whole_article_share * whole) * self._prior
         for number in {m.group(1) for m in _ARTICLE_REF_RE.finditer(fold(question))}:
             for i in self._by_number.get(number, []):
                 lexical[self._passage_article[i]] += max(float(lexical.max()), 1.0)

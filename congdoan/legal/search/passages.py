@@ -22,11 +22,28 @@ def article_passages(
     text: str,
     clauses: Sequence[dict[str, Any]],
     context: str = "",
+    secondary: bool = False,
 ) -> list[Passage]:
-    out = [Passage(key=key, clause="", title=title, text=text, context=context, number=number)]
+    out = [
+        Passage(
+            key=key,
+            clause="",
+            title=title,
+            text=text,
+            context=context,
+            number=number,
+            secondary=secondary,
+        )
+    ]
     if len(clauses) > 1:
         out.extend(
-            Passage(key=key, clause=str(c.get("number", "")), title=title, text=clause_text(c))
+            Passage(
+                key=key,
+                clause=str(c.get("number", "")),
+                title=title,
+                text=clause_text(c),
+                secondary=secondary,
+            )
             for c in clauses
         )
     return out

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from congdoan.audit.services import audit_record
 from congdoan.core.vndate import vn_short_date
+from congdoan.legal import tasks
 from congdoan.legal.models import (
     AnswerCitation,
     Article,
@@ -85,17 +86,23 @@ def import_laws(
     actor: Any = None,
     effective_from: dt.date | None = None,
     source: str = "",
+    embed_later: bool = True,
 ) -> ImportReport:
     """Write every parsed law in one transaction (a failure leaves the database as it was).
 
     `effective_from` dates the new texts of a re-import (an amendment in force from that day);
-    without it each text takes the date its source gives, else the law's, else today."""
+    without it each text takes the date its source gives, else the law's, else today. The new
+    texts' embeddings are queued for the worker unless `embed_later` is False (the command
+    computes them itself, with a progress bar)."""
     if not parsed:
         raise ValueError(_("Tệp không có văn bản nào để nhập."))
     report = ImportReport()
     with transaction.atomic():
         for law_data in parsed:
             _import_one(law_data, report, actor=actor, effective_from=effective_from, source=source)
+        if report.version_ids and embed_later:
+            ids = list(report.version_ids)
+            transaction.on_commit(lambda: tasks.embed_versions.enqueue(ids))
     return report
 
 
