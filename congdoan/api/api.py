@@ -50,3 +50,4 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 api.add_router("/units", "congdoan.orgs.api.router")
 api.add_router("/documents", "congdoan.library.api.router")
 api.add_router("/feedback", "congdoan.feedback.api.router")
+api.add_router("/legal", "congdoan.legal.api.router")

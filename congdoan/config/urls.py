@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("hop-thu-di/", include("congdoan.outbox.urls")),
     path("xuat-ban/", include("congdoan.publishing.urls")),
     path("hoat-dong/", include("congdoan.activities.urls")),
+    path("phap-luat/", include("congdoan.legal.urls")),
     path("chi-tieu/", include("congdoan.plan.urls")),
     path("bao-cao-dinh-ky/", include("congdoan.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,3 +11,30 @@ class LegalConfig(AppConfig):
     name = "congdoan.legal"
     label = "legal"
     verbose_name = _("Hỏi đáp pháp luật")
+
+    def ready(self) -> None:
+        from congdoan.core import page_cache  # lazy: app loading order (AppConfig.ready)
+        from congdoan.core.registry import register_officer_link, register_public_link
+        from congdoan.legal.models import (
+            AnswerCitation,
+            Article,
+            ArticleVersion,
+            CuratedAnswer,
+            Law,
+        )
+
+        register_public_link(
+            "legal:ask",
+            _("Hỏi đáp pháp luật"),
+            order=12,
+            description=_("Hỏi về quyền lợi khi đi làm: nghỉ phép, làm thêm giờ, tiền lương…"),
+        )
+        register_officer_link(
+            "legal:manage",
+            _("Hỏi đáp pháp luật"),
+            45,
+            _("Câu trả lời pháp luật của Công đoàn, câu hỏi chưa có câu trả lời, nhập văn bản."),
+        )
+        # The public law pages are kept for anonymous visitors: a new text or answer leaves
+        # them behind at once. Not AskedQuestion: it is written on every question.
+        page_cache.watch(Law, Article, ArticleVersion, CuratedAnswer, AnswerCitation)
