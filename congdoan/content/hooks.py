@@ -23,6 +23,12 @@ without content importing them:
 
 Both are read by `product_links(viewer, product)` / `product_panels(viewer, product)`; a
 callable that fails is logged and its link or panel left out, the page is still drawn.
+
+The public product page (`/<unit>/<slug>/`) shows a **public panel** the same way
+(`register_public_product_panel(template, context, order=…)`, read by
+`public_product_panels(product)`): `context(product)` takes no viewer, since the page is the
+same for every reader and kept in the public page cache (an app whose panel changes must make
+the cache forget: `core.page_cache.watch` its model), e.g. legal's "Căn cứ pháp lý".
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ def unregister(callback: Callback) -> None:
 
 Visible = Callable[[Viewer, Product], bool]
 PanelContext = Callable[[Viewer, Product], "dict[str, Any] | None"]
+PublicPanelContext = Callable[[Product], "dict[str, Any] | None"]
 
 
 @dataclass(frozen=True)
@@ -103,8 +110,18 @@ class ShownPanel:
     context: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class PublicPanel:
+    """A box another app adds to the public product page (the same for every reader)."""
+
+    template: str
+    context: PublicPanelContext
+    order: int = 100
+
+
 _LINKS: dict[str, ProductLink] = {}
 _PANELS: dict[str, ProductPanel] = {}
+_PUBLIC_PANELS: dict[str, PublicPanel] = {}
 
 
 def _key(value: object) -> str:
@@ -130,10 +147,19 @@ def register_product_panel(template: str, context: PanelContext, *, order: int =
     _PANELS[template] = ProductPanel(template=template, context=context, order=order)
 
 
+def register_public_product_panel(
+    template: str, context: PublicPanelContext, *, order: int = 100
+) -> None:
+    """Draw `template` on the public product page with `context(product)` (a dict; None: not
+    for this product). Registering the same template again replaces it."""
+    _PUBLIC_PANELS[template] = PublicPanel(template=template, context=context, order=order)
+
+
 def unregister_product_extra(key: str) -> None:
     """Forget a link (by its URL name) or a panel (by its template): tests."""
     _LINKS.pop(key, None)
     _PANELS.pop(key, None)
+    _PUBLIC_PANELS.pop(key, None)
 
 
 def product_links(viewer: Viewer, product: Product) -> list[ShownLink]:
@@ -156,6 +182,23 @@ def product_panels(viewer: Viewer, product: Product) -> list[ShownPanel]:
             context = panel.context(viewer, product)
         except Exception:
             logger.exception("content panel %s failed for product %s", panel.template, product.pk)
+            continue
+        if context is not None:
+            shown.append(
+                ShownPanel(template=panel.template, context={"product": product, **context})
+            )
+    return shown
+
+
+def public_product_panels(product: Product) -> list[ShownPanel]:
+    """The panels other apps add to this product's public page, in order (one that fails is
+    logged and left out)."""
+    shown = []
+    for panel in sorted(_PUBLIC_PANELS.values(), key=lambda item: item.order):
+        try:
+            context = panel.context(product)
+        except Exception:
+            logger.exception("public panel %s failed for product %s", panel.template, product.pk)
             continue
         if context is not None:
             shown.append(

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from congdoan.content import selectors
+from congdoan.content import hooks, selectors
 from congdoan.content.audio import audio_variant, bulletin_duration, bulletin_media
 from congdoan.content.models import MediaKind, Product, ProductMedia, Theme
 from congdoan.content.view_counts import product_read_record, product_view_record
@@ -134,6 +134,8 @@ def product_detail(request: HttpRequest, unit_code: str, slug: str) -> HttpRespo
         if audio and audio_variant(audio, "audio/ogg")
         else "",
         "audio_seconds": bulletin_duration(audio) if audio else None,
+        # what other apps add below the text (hooks.register_public_product_panel)
+        "public_panels": hooks.public_product_panels(product),
     }
     response = render(request, "content/public/product.html", context)
     page_cache.store(request, response, extra={"product_id": product.pk})

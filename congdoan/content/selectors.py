@@ -101,6 +101,16 @@ def product_get_for_viewer(*, viewer: Viewer, pk: int) -> Product:
     return product
 
 
+def product_editable(*, viewer: Viewer, pk: int) -> Product | None:
+    """The product when the viewer may edit it (`rules.can_edit`), else None: what another
+    app asks before it writes about a product (legal's cited articles), so content's rule is
+    the one that decides."""
+    product = _base().filter(pk=pk).first()
+    if product is None or not rules.can_edit(viewer, product):
+        return None
+    return product
+
+
 def versions(*, viewer: Viewer, product: Product) -> QuerySet[ProductVersion]:
     """The product's versions, oldest first; only for those who manage its unit."""
     if not rules.can_see_versions(viewer, product):

@@ -38,3 +38,10 @@ class LegalConfig(AppConfig):
         # The public law pages are kept for anonymous visitors: a new text or answer leaves
         # them behind at once. Not AskedQuestion: it is written on every question.
         page_cache.watch(Law, Article, ArticleVersion, CuratedAnswer, AnswerCitation)
+        # Content's product pages show the articles a product cites (hooks_content: the
+        # studio's panel, "Căn cứ pháp lý" on the public page); a citation changes them.
+        from congdoan.legal import hooks_content
+        from congdoan.legal.models import Citation
+
+        hooks_content.register()
+        page_cache.watch(Citation)

@@ -4,7 +4,8 @@ By topic:
 - `inbox`: the concerns a viewer sees (`visible_concerns`), the inbox's filters, one concern
   (`concern_detail` to show, `concern_in_scope` to write), officers to assign, a contact's data;
 - `display`: `ConcernView`, a concern as one viewer is shown it (read-only, contacts masked);
-- `answering`: answer versions, templates, a legal basis from the library;
+- `answering`: answer versions, templates, a legal basis from the library, articles of the
+  law suggested for the concern and the link a citation names (congdoan.legal);
 - `worker`: what a worker reads with a tracking code, their own concerns, the unions to pick;
 - `analytics`: duplicate groups, the dashboard's table, period summaries, spikes;
 - `today`: the officer's work for today (the home page);
@@ -25,7 +26,10 @@ from congdoan.feedback.selectors.analytics import (
 )
 from congdoan.feedback.selectors.answering import (
     answer_templates,
+    article_suggestions,
+    citation_link,
     concern_answers,
+    laws_imported,
     legal_suggestions,
 )
 from congdoan.feedback.selectors.display import ConcernView, concern_view
@@ -58,7 +62,9 @@ __all__ = [
     "InboxFilters",
     "answer_templates",
     "answered_member_ids",
+    "article_suggestions",
     "assignable_officers",
+    "citation_link",
     "cluster_detail",
     "cluster_list",
     "concern_answers",
@@ -73,6 +79,7 @@ __all__ = [
     "concern_view",
     "contact_export",
     "feedback_period_summary",
+    "laws_imported",
     "legal_suggestions",
     "member_concerns",
     "member_union",

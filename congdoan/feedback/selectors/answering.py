@@ -1,4 +1,5 @@
-"""What an officer answers with: earlier versions, answer templates, a legal basis from the library.
+"""What an officer answers with: earlier versions, answer templates, a legal basis from the
+library, articles of the law suggested for the concern (congdoan.legal).
 
 Each read first asks `rules.can_view_concern`: an officer who cannot see the concern gets
 nothing, not even its templates.
@@ -12,6 +13,7 @@ from django.db.models import F, Q
 
 from congdoan.feedback import rules
 from congdoan.feedback.models import AnswerTemplate, Concern, ConcernAnswer, Topic
+from congdoan.legal import selectors as legal_selectors
 from congdoan.library.selectors import citable_documents
 from congdoan.orgs.scoping import Viewer
 from congdoan.text import fold
@@ -83,3 +85,27 @@ def legal_suggestions(*, viewer: Viewer, concern: Concern, limit: int = 3) -> li
         if len(found) >= limit:
             break
     return list(found.values())[:limit]
+
+
+def article_suggestions(
+    *, viewer: Viewer, concern: Concern
+) -> list[legal_selectors.SuggestedArticle]:
+    """Up to five articles of the laws in force that fit the concern's words (its restored
+    text when triage restored the diacritics), best first, for an officer who may see it;
+    none when no law is imported."""
+    if not rules.can_view_concern(viewer, concern):
+        return []
+    return legal_selectors.suggested_articles(concern.restored_text or concern.text)
+
+
+def laws_imported() -> bool:
+    """Whether any law is imported (else the answer form says how to import one)."""
+    return legal_selectors.laws().exists()
+
+
+def citation_link(citation: str, url: str = "") -> str:
+    """Where a sent answer's "Căn cứ" links: the officer's URL, else the page of the article
+    it names when that law is imported ("Điều 97 Bộ luật Lao động 2019"), else ""."""
+    if url or not citation:
+        return url
+    return legal_selectors.link_for_citation(citation) or ""

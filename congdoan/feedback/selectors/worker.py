@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from congdoan.core import page_cache
 from congdoan.feedback.models import Concern, Status, clean_code
+from congdoan.feedback.selectors.answering import citation_link
 from congdoan.orgs.models import Unit
 from congdoan.orgs.scoping import Viewer, scope_for
 from congdoan.text import fold
@@ -64,7 +65,8 @@ def public_view(concern: Concern) -> dict[str, Any]:
         "topic": concern.get_topic_display() if concern.topic else "",
         "answer": concern.answer_text if sent else "",
         "answer_citation": concern.answer_citation if sent else "",
-        "answer_url": concern.answer_url if sent else "",
+        # the officer's link, else the article the citation names (when its law is imported)
+        "answer_url": citation_link(concern.answer_citation, concern.answer_url) if sent else "",
         "answered_at": concern.answered_at,
         "answer_is_earlier": sent and concern.status not in (Status.ANSWERED, Status.CLOSED),
         # A sent answer that an officer corrected: the worker reads the latest and when.

@@ -57,7 +57,10 @@ def _render_detail(
     officers = selectors.assignable_officers(viewer=viewer, concern=concern)
     templates = selectors.answer_templates(viewer=viewer, concern=concern)
     suggestions = selectors.legal_suggestions(viewer=viewer, concern=concern)
-    answer = _answer_initial(request, concern, templates, suggestions)
+    articles = (
+        selectors.article_suggestions(viewer=viewer, concern=concern) if concern.is_open else []
+    )
+    answer = _answer_initial(request, concern, templates, suggestions, articles)
     return render(
         request,
         "feedback/detail.html",
@@ -69,6 +72,10 @@ def _render_detail(
             "suggestions": suggestions,
             "chosen_template": _picked(request, "template", templates),
             "chosen_basis": _picked(request, "basis", suggestions),
+            "articles": articles,
+            "chosen_article": _chosen_article(request, articles),
+            "laws_imported": bool(articles) or selectors.laws_imported(),
+            "answer_link": selectors.citation_link(concern.answer_citation, concern.answer_url),
             "answer_correct_form": AnswerCorrectForm(answer_correct_data)
             if answer_correct_data is not None
             else AnswerCorrectForm(initial=answer),
@@ -94,14 +101,22 @@ def _picked(request: HttpRequest, name: str, rows: Sequence[Model]) -> str:
     return value if any(str(row.pk) == value for row in rows) else ""
 
 
+def _chosen_article(request: HttpRequest, articles: Sequence[Any]) -> str:
+    """The key in ?article= when it is one of the suggested articles (kept in the links)."""
+    value = param(request.GET, "article")
+    return value if any(a.key == value for a in articles) else ""
+
+
 def _answer_initial(
     request: HttpRequest,
     concern: Concern,
     templates: list[AnswerTemplate],
     suggestions: list[Any],  # library documents (selectors.legal_suggestions)
+    articles: Sequence[Any] = (),  # suggested articles (selectors.article_suggestions)
 ) -> dict[str, str]:
     """The answer form's first values: the answer sent so far, or the template the officer
-    picked (?template=), with the legal basis the officer picked among the suggestions (?basis=)."""
+    picked (?template=), with the legal basis the officer picked among the suggestions (?basis=)
+    or among the suggested articles (?article=: its label and its page)."""
     initial = {
         "text": concern.answer_text,
         "citation": concern.answer_citation,
@@ -121,6 +136,11 @@ def _answer_initial(
         number = f"{basis.number} " if basis.number else ""
         initial["citation"] = f"{number}{basis.display_title}"[:255]
         initial["citation_url"] = reverse("library:detail", args=[basis.pk])
+    article_key = param(request.GET, "article")
+    article = next((a for a in articles if a.key == article_key), None)
+    if article is not None:
+        initial["citation"] = article.label[:255]
+        initial["citation_url"] = article.url[:200]
     return initial
 
 

@@ -32,6 +32,18 @@ from congdoan.feedback.views.params import param
 
 # -- send ----------------------------------------------------------------------------------------
 
+#: The GET parameter that fills the concern's text box (the legal page's "Gửi câu hỏi cho Công
+#: đoàn" links here with the worker's question).
+PREFILL_PARAM = "noi_dung"
+PREFILL_MAX_CHARS = 5000  # the text box's own limit
+
+
+def _prefill_text(request: HttpRequest) -> str:
+    """The text to put in the box from ?noi_dung= (control characters out, cut to the box)."""
+    raw = request.GET.get(PREFILL_PARAM, "")
+    text = "".join(ch for ch in raw if ch in "\n\t" or ch.isprintable())
+    return text.strip()[:PREFILL_MAX_CHARS]
+
 
 @accepts_control_characters  # worker_input() keeps the words (forms.py)
 def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
@@ -95,7 +107,10 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
             status = 422
         chosen_code = post.get("unit_pick") or post.get("unit", "")
     else:
-        form = SubmitForm(initial={"is_anonymous": True})
+        # ?noi_dung=: a question the worker asked on the legal page ("Hỏi đáp pháp luật"),
+        # put in the text box for them to read, change and send (nothing is sent from a link).
+        prefill = _prefill_text(request)
+        form = SubmitForm(initial={"is_anonymous": True, **({"text": prefill} if prefill else {})})
         chosen_code = request.GET.get("unit", "")
     chosen = locked_unit or rules.intake_unit(code=chosen_code) or member_unit
     matches = selectors.unit_choices_public(query=query) if query else []
@@ -123,6 +138,7 @@ def submit(request: HttpRequest, qr_token: str = "") -> HttpResponse:
             "chosen_listed": chosen_listed,
             "home_unit": services.fallback_unit_shown(),
             "merged_from": named.merged_from if named is not None else None,
+            "prefill": _prefill_text(request) if request.method != "POST" else "",
         },
         status=status,
     )
