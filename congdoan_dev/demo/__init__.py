@@ -22,6 +22,7 @@ SEEDERS = {
     "content": "congdoan_dev.demo.content",
     "publishing": "congdoan_dev.demo.publishing",
     "activities": "congdoan_dev.demo.activities",
+    "legal": "congdoan_dev.demo.legal",
     "plan": "congdoan_dev.demo.plan",
     "reports": "congdoan_dev.demo.reports",
 }
