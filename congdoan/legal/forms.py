@@ -40,8 +40,10 @@ _REFERENCE_RE = re.compile(
 )
 # A law's number as issued, folded: "145/2020/nd-cp", "45/2019/qh14"
 _LAW_ID_RE = re.compile(r"\b\d{1,4}/\d{4}/[a-z0-9][a-z0-9-]*\b")
-# What names the Labour Code without its number
-_CODE_WORDS = ("bo luat lao dong", "blld", "bllđ")
+# The same, as typed (marks kept), for messages
+_TYPED_LAW_ID_RE = re.compile(r"\d{1,4}/\d{4}/[\w-]+")
+# What names the Labour Code without its number (folded)
+_CODE_WORDS = ("bo luat lao dong", "blld")
 
 
 @dataclass(frozen=True)
@@ -56,15 +58,20 @@ def _split(text: str) -> list[str]:
     return [item.strip(" \t.,") for item in re.split(r"[;\n]+", text or "") if item.strip(" \t.,")]
 
 
-def _law_for(rest: str, laws: dict[str, Law], default: Law | None) -> tuple[Law | None, str]:
+def _law_for(
+    rest: str, item: str, laws: dict[str, Law], default: Law | None
+) -> tuple[Law | None, str]:
     """The law the rest of a reference names (its number, or words naming the Labour Code), or
-    the default; with the message to show when none fits."""
+    the default; with the message to show when none fits (`item`: the reference as typed)."""
     rest = rest.strip(" ,.()")
     found = _LAW_ID_RE.search(rest)
     if found:
         law = laws.get(found.group())
         if law is None:
-            return None, _("chưa có văn bản %(law)s trên hệ thống.") % {"law": found.group().upper()}
+            typed = _TYPED_LAW_ID_RE.search(item)
+            return None, _("chưa có văn bản %(law)s trên hệ thống.") % {
+                "law": typed.group() if typed else found.group().upper()
+            }
         return law, ""
     if rest and not any(word in rest for word in _CODE_WORDS):
         for law in laws.values():
@@ -104,7 +111,7 @@ def parse_citations(text: str) -> tuple[list[Reference], list[str]]:
                 % {"item": item}
             )
             continue
-        law, problem = _law_for(match.group("rest"), laws, default)
+        law, problem = _law_for(match.group("rest"), item, laws, default)
         if law is None:
             errors.append(f"“{item}”: {problem}")
             continue

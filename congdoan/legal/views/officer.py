@@ -147,9 +147,7 @@ def answer_create(request: HttpRequest) -> HttpResponse:
                 request, _("Đã đăng câu trả lời.") if answer.is_published else _("Đã lưu bản nháp.")
             )
             return redirect("legal:answer_edit", answer.pk)
-    return render(
-        request, "legal/answer_form.html", {"form": form, "title": _("Viết câu trả lời")}
-    )
+    return render(request, "legal/answer_form.html", {"form": form, "title": _("Viết câu trả lời")})
 
 
 @officer_required
@@ -252,17 +250,19 @@ def _preview_key(token: str) -> str:
 
 
 def _parse(stored: dict[str, Any]) -> list[ParsedLaw]:
-    return parse_bytes(
-        stored["data"],
-        filename=stored["filename"],
-        law_id=stored["law_id"],
-        title=stored["title"],
-    )
+    """The stored upload parsed; a LawFormatError names the file."""
+    try:
+        return parse_bytes(stored["data"], law_id=stored["law_id"], title=stored["title"])
+    except LawFormatError as error:
+        name = stored["filename"]
+        raise LawFormatError(f"“{name}”: {error}" if name else str(error)) from error
 
 
 def _summary(parsed: list[ParsedLaw]) -> list[dict[str, Any]]:
     """Per law: what it is, how many articles (and heading-only ones), whether it is new."""
-    known = set(Law.objects.filter(law_id__in=[p.law_id for p in parsed]).values_list("law_id", flat=True))
+    known = set(
+        Law.objects.filter(law_id__in=[p.law_id for p in parsed]).values_list("law_id", flat=True)
+    )
     return [
         {
             "law": p,
@@ -319,7 +319,9 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     if not isinstance(stored, dict) or stored.get("user") != request.user.pk:
         messages.error(request, _("Bản xem trước đã hết hạn hoặc không còn: hãy tải tệp lên lại."))
         return redirect("legal:import")
-    effective = dt.date.fromisoformat(stored["effective_from"]) if stored["effective_from"] else None
+    effective = (
+        dt.date.fromisoformat(stored["effective_from"]) if stored["effective_from"] else None
+    )
     try:
         report = services.import_laws(
             _parse(stored), actor=request.user, effective_from=effective, source=stored["filename"]

@@ -238,9 +238,9 @@ def _day(request: HttpRequest) -> tuple[dt.date, str]:
     except ValueError:
         day = None
     if day is None or not (1945 <= day.year <= 2100):
-        return timezone.localdate(), _("Không đọc được ngày “%(d)s”: đang xem nội dung hiện hành.") % {
-            "d": text[:20]
-        }
+        return timezone.localdate(), _(
+            "Không đọc được ngày “%(d)s”: đang xem nội dung hiện hành."
+        ) % {"d": text[:20]}
     return day, ""
 
 
@@ -255,9 +255,7 @@ def article_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse
         raise Http404
     day, day_problem = _day(request)
     version: ArticleVersion | None = article.version_on(day)
-    versions = sorted(
-        article.versions.all(), key=lambda v: (v.effective_from or dt.date.min, v.pk)
-    )
+    versions = sorted(article.versions.all(), key=lambda v: (v.effective_from or dt.date.min, v.pk))
     siblings = selectors.articles_of(law)
     return render(
         request,
