@@ -57,9 +57,9 @@ def _render_detail(
     officers = selectors.assignable_officers(viewer=viewer, concern=concern)
     templates = selectors.answer_templates(viewer=viewer, concern=concern)
     suggestions = selectors.legal_suggestions(viewer=viewer, concern=concern)
-    articles = (
-        selectors.article_suggestions(viewer=viewer, concern=concern) if concern.is_open else []
-    )
+    # articles of the law beside the answer form, or beside the form that corrects an answer
+    answering = concern.is_open or bool(concern.answer_text)
+    articles = selectors.article_suggestions(viewer=viewer, concern=concern) if answering else []
     answer = _answer_initial(request, concern, templates, suggestions, articles)
     return render(
         request,

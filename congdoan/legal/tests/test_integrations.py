@@ -262,6 +262,19 @@ def test_the_answer_links_its_citation_for_the_worker_and_the_officer(
     assert link in officer_page.content.decode()
 
 
+def test_correcting_a_sent_answer_also_offers_articles(labour_code, cast, client_of):
+    concern = _concern("Công ty chậm trả lương tháng 10 đã 20 ngày", cast.unit_a)
+    feedback_services.concern_answer(
+        actor=cast.officer_a, concern=concern, text="Công đoàn đang làm việc với công ty."
+    )
+    client = client_of(cast.officer_a)
+    page = client.get(f"/y-kien/hop-thu/{concern.code}/").content.decode()
+    key = next(k for k in re.findall(r'href="\?article=([^"&#]+)', page))
+    filled = client.get(f"/y-kien/hop-thu/{concern.code}/?article={key}").content.decode()
+    assert "Bộ luật Lao động 2019" in _field_value(filled, "citation")
+    assert "<details open>" in filled  # the correction form is shown open
+
+
 def test_an_officers_own_link_is_kept(labour_code, cast, client):
     concern = _concern("Lương tháng trả chậm", cast.unit_a)
     feedback_services.concern_answer(
