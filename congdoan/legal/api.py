@@ -116,6 +116,7 @@ def _too_many() -> Status:
 @router.get(
     "/ask",
     auth=None,
+    url_name="legal_ask",
     response={200: AskOut, 429: ErrorOut},
     summary="Answer a worker's question from the law (no login needed)",
     description="The articles in force that answer `q` best first (at most `top`, 1–20), the union's published answers that fit, and `problem`/`notice` messages for the worker. Rate-limited per address.",
@@ -157,6 +158,7 @@ def ask(request: HttpRequest, params: Query[AskQuery]) -> Any:
 @router.get(
     "/laws/{slug}/articles/{number}",
     auth=None,
+    url_name="legal_article",
     response={200: ArticleOut, 404: ErrorOut, 429: ErrorOut},
     summary="An article of a law, in the version in force (no login needed)",
     description="`slug` as in the law's page address (`45-2019-qh14`); `ngay` (YYYY-MM-DD) for the text in force on another day. Rate-limited per address.",

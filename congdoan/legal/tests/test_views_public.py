@@ -264,3 +264,13 @@ def test_pages_work_in_english(client, labour_code, answer_a):
 
 def test_home_page_links_to_the_questions(client, db):
     assert reverse("legal:ask") in client.get("/").content.decode()
+
+
+def test_officer_asking_gets_a_link_to_answer_it(client_of, officer_a, labour_code):
+    html = client_of(officer_a).get(ASK, {"q": "thử việc"}).content.decode()
+    assert "/phap-luat/quan-ly/tra-loi/moi/?q=th%E1%BB%AD%20vi%E1%BB%87c" in html
+
+
+def test_control_characters_in_the_question_are_no_error_page(client, labour_code):
+    response = client.get(ASK, {"q": "nghỉ\x00 phép\x1b"})
+    assert response.status_code < 500
