@@ -10,6 +10,8 @@ answers, and two months of questions workers asked.
   notice, severance, maternity, holidays, personal leave, wage payment and deductions, the
   2026 minimum wage, the retirement age. All published except one draft; one is flagged for
   review, so the officers' page shows every state.
+- The district's Q&A product on Tết holidays cites Điều 112 (its public page shows "Căn cứ
+  pháp lý").
 - Sixty-odd questions over the last 60 days: some asked again in other words, some with no
   curated answer (social insurance, sick leave, meal allowance…), some marked "not helpful",
   so "Câu hỏi chưa có câu trả lời tốt" has something to say.
@@ -31,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from congdoan.accounts.models import User
+from congdoan.content.models import Product
 from congdoan.legal import selectors, services
 from congdoan.legal.models import Article, AskedQuestion, CuratedAnswer, Law
 from congdoan.legal.parsing import LawFormatError, parse_phap_dien
@@ -497,6 +500,31 @@ def _questions(now: datetime, answers: dict[str, CuratedAnswer]) -> int:
     return len(rows)
 
 
+# Demo products (congdoan_dev/demo/content.py) and the articles they rest on.
+PRODUCT_CITATIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
+    (
+        "Hỏi - đáp: Người lao động được nghỉ Tết Âm lịch mấy ngày?",
+        [(CODE, "112", "1"), (CODE, "112", "3"), (CODE, "98", "1")],
+    ),
+]
+
+
+def _cite_products() -> int:
+    """The district's Q&A product cites the articles it explains (shown on its public page)."""
+    office = User.objects.filter(email=OFFICE_LOGIN).first()
+    done = 0
+    for title, cites in PRODUCT_CITATIONS:
+        product = Product.objects.filter(title=title).select_related("unit").first()
+        if product is None or office is None:
+            continue
+        for article, clause in _cited(DemoAnswer("", title, [], "", cites, 0)):
+            services.cite(
+                actor=office, target=product, article=article, clause=clause, unit=product.unit
+            )
+            done += 1
+    return done
+
+
 def seed(stdout: Any = None) -> None:
     if not _import_laws(stdout):
         return
@@ -504,4 +532,5 @@ def seed(stdout: Any = None) -> None:
     with transaction.atomic():
         answers = _answers(now)
         asked = _questions(now, answers)
+        _cite_products()
     _say(stdout, f"  {len(answers)} câu trả lời pháp luật, {asked} câu hỏi của người lao động.")

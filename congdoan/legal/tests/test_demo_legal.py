@@ -12,13 +12,17 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from congdoan.accounts.models import User
+from congdoan.content import services as content_services
 from congdoan.legal import selectors
 from congdoan.legal.models import (
     AnswerStatus,
     AskedQuestion,
+    Citation,
     CuratedAnswer,
     Law,
 )
+from congdoan.orgs.models import Unit
 from congdoan_dev.demo import legal as demo
 from congdoan_dev.demo import orgs as orgs_demo
 
@@ -54,6 +58,10 @@ def test_every_demo_answer_cites_articles_in_its_own_list() -> None:
 @pytest.mark.datasets
 def test_the_demo_imports_the_code_and_writes_answers_and_questions() -> None:
     orgs_demo.seed()
+    office = User.objects.get(email=demo.OFFICE_LOGIN)
+    qa = content_services.product_create(
+        actor=office, unit=Unit.objects.get(code="PX"), title=demo.PRODUCT_CITATIONS[0][0]
+    )
     out = StringIO()
     started = time.perf_counter()
     demo.seed(stdout=out)
@@ -90,6 +98,14 @@ def test_the_demo_imports_the_code_and_writes_answers_and_questions() -> None:
     assert result.articles and result.articles[0].article.number == "113"
     assert any(hit.answer.pk == leave.pk for hit in result.answers)
 
+    cited = selectors.citations_of("content.product", qa.pk)
+    assert {(c.article.number, c.clause) for c in cited} == {
+        ("112", "1"),
+        ("112", "3"),
+        ("98", "1"),
+    }
+
     demo.seed(stdout=StringIO())  # idempotent
+    assert Citation.objects.filter(target="content.product").count() == 3
     assert CuratedAnswer.objects.count() == len(demo.ANSWERS)
     assert AskedQuestion.objects.count() == len(demo.QUESTIONS)
