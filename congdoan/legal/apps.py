@@ -13,12 +13,17 @@ class LegalConfig(AppConfig):
     verbose_name = _("Hỏi đáp pháp luật")
 
     def ready(self) -> None:
-        from congdoan.core import page_cache  # lazy: app loading order (AppConfig.ready)
-        from congdoan.core.registry import register_officer_link, register_public_link
-        from congdoan.legal.models import (
+        from congdoan.core import page_cache  # lazy: app loading order
+        from congdoan.core.registry import (  # lazy: app loading order
+            register_officer_link,
+            register_public_link,
+        )
+        from congdoan.legal import hooks_content  # lazy: imports models (app loading)
+        from congdoan.legal.models import (  # lazy: app loading order (AppConfig.ready)
             AnswerCitation,
             Article,
             ArticleVersion,
+            Citation,
             CuratedAnswer,
             Law,
         )
@@ -40,8 +45,5 @@ class LegalConfig(AppConfig):
         page_cache.watch(Law, Article, ArticleVersion, CuratedAnswer, AnswerCitation)
         # Content's product pages show the articles a product cites (hooks_content: the
         # studio's panel, "Căn cứ pháp lý" on the public page); a citation changes them.
-        from congdoan.legal import hooks_content
-        from congdoan.legal.models import Citation
-
         hooks_content.register()
         page_cache.watch(Citation)
