@@ -274,3 +274,27 @@ def test_officer_asking_gets_a_link_to_answer_it(client_of, officer_a, labour_co
 def test_control_characters_in_the_question_are_no_error_page(client, labour_code):
     response = client.get(ASK, {"q": "nghỉ\x00 phép\x1b"})
     assert response.status_code < 500
+
+
+def test_without_any_law_the_pages_say_so(client, db):
+    html = _ask(client, "nghỉ phép năm").content.decode()
+    assert "Chưa có văn bản pháp luật nào được nhập" in html
+    assert (
+        "Chưa có văn bản pháp luật nào được nhập"
+        in client.get("/phap-luat/van-ban/").content.decode()
+    )
+
+
+def test_an_officers_markup_in_an_answer_is_shown_as_text(client, labour_code, cast):
+    answer = services.answer_create(
+        actor=cast.officer_a,
+        unit=cast.unit_a,
+        question="Nghỉ phép năm <b>mấy</b> ngày?",
+        answer="<script>alert(1)</script>\nDòng hai",
+        cited=[(labour_code.articles.get(number="113"), "")],
+        publish=True,
+    )
+    for url in (answer.get_absolute_url(), f"{ASK}?q=nghi+phep+nam+may+ngay"):
+        html = client.get(url).content.decode()
+        assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+        assert "<b>mấy</b>" not in html
