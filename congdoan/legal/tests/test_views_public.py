@@ -175,6 +175,8 @@ def test_to_concern_marks_the_question_and_opens_the_form_with_it_written_in(lab
     assert parse_qs(target.query)["noi_dung"] == [question]  # the worker's own words
     asked.refresh_from_db()
     assert asked.turned_into_concern is True
+    form = browser.get(response["Location"]).content.decode()
+    assert "Công ty giữ bằng gốc của em, gọi 0912345678" in form  # written in the form
 
 
 def test_to_concern_with_a_wrong_key_is_a_404(client, labour_code):
