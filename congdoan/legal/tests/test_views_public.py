@@ -82,6 +82,7 @@ def test_question_page_is_never_kept_and_each_visitor_gets_their_own(client, lab
     _ask(Client(), "nghỉ phép năm")
     assert AskedQuestion.objects.count() == 2
     assert page_cache.lookup(RequestFactory().get(ASK, {"q": "nghỉ phép năm"})) is None
+    assert "private" in _ask(client, "nghỉ phép năm")["Cache-Control"]
 
 
 def test_empty_question_says_what_to_write_and_records_nothing(client, labour_code):

@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
@@ -132,7 +133,10 @@ def ask(request: HttpRequest) -> HttpResponse:
             "concern_url": concern_url(question),
         }
     )
-    return render(request, "legal/ask.html", context)
+    response = render(request, "legal/ask.html", context)
+    # The worker's own question and forms: no shared cache on the way may keep them.
+    patch_cache_control(response, private=True)
+    return response
 
 
 @require_POST
