@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congdoan.core.uploads import format_size
 from congdoan.legal import selectors
 from congdoan.legal.models import Article, Law
 from congdoan.legal.parsing import MAX_BYTES
@@ -298,6 +299,6 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if getattr(upload, "oversized", False) or upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                _("Tệp quá lớn (tối đa %(n)s MB).") % {"n": MAX_BYTES // 1024 // 1024}
+                _("Tệp quá lớn (tối đa %(n)s).") % {"n": format_size(MAX_BYTES)}
             )
         return upload

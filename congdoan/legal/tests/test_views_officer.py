@@ -328,3 +328,10 @@ def test_officer_pages_work_in_english(client_of, admin_user, answer_a):
     admin.get("/ngon-ngu/", {"lang": "en", "next": MANAGE})
     for url in (MANAGE, CREATE, IMPORT, reverse("legal:answer_edit", args=[answer_a.pk])):
         assert admin.get(url).status_code == 200, url
+
+
+def test_too_big_a_file_is_refused_before_parsing(client_of, admin_user, monkeypatch):
+    monkeypatch.setattr("congdoan.legal.forms.MAX_BYTES", 10)
+    response = client_of(admin_user).post(IMPORT, {"file": _upload("a.txt", b"x" * 11)})
+    assert "Tệp quá lớn (tối đa 10 byte)" in response.content.decode()
+    assert Law.objects.count() == 0
