@@ -51,7 +51,10 @@ def article_url(article: Article, clause: str = "") -> str | None:
 def suggested_articles(text: str, *, top: int = MAX_SUGGESTIONS) -> list[SuggestedArticle]:
     """Up to `top` articles in force that answer `text` (a concern), best first; none when no
     law is imported or nothing fits."""
-    from congdoan.legal.selectors import ask, citation_label  # selectors re-exports this module
+    from congdoan.legal.selectors import (  # lazy: selectors re-exports this module
+        ask,
+        citation_label,
+    )
 
     if not (text or "").strip() or not Law.objects.exists():
         return []

@@ -36,7 +36,7 @@ from congdoan.legal.search import resources
 from congdoan.legal.search.engine import MAX_QUERY_CHARS, LegalIndex, Passage, syllables
 from congdoan.legal.search.passages import article_passages
 from congdoan.orgs.scoping import Viewer, scope_for, unit_q
-from congdoan.text import embed, fold
+from congdoan.text import embed, fold, restore
 from congdoan.text.lexicon import syllable_counts
 from congdoan.text.vietnamese import has_marks
 
@@ -310,11 +310,21 @@ def _folded_syllables() -> frozenset[str]:
     return _FOLDED
 
 
+def for_meaning(question: str) -> str:
+    """The question as the model and the marked-syllable match read it: typed without marks,
+    or mostly without (a phone's keyboard adds some), its diacritics restored by the toolkit."""
+    words = question.split()
+    marked = sum(1 for w in words if has_marks(w))
+    return restore(question) if words and marked / len(words) < 0.5 else question
+
+
 def _query_vector(question: str, semantic: bool) -> np.ndarray | None:
+    """The question's meaning: shorthand spelled out and, typed without marks, its diacritics
+    restored first (the model reads "nghỉ phép" far better than "nghi phep")."""
     if not semantic or not embedding.available():
         return None
     try:
-        return embed.embed(question, kind="query")[0]
+        return embed.embed(for_meaning(question), kind="query")[0]
     except embed.EmbeddingUnavailable:  # the package went away under us
         return None
 

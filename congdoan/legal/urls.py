@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
+from congdoan.legal import hooks_content
 from congdoan.legal.views import officer, public
 
 app_name = "legal"
@@ -27,3 +28,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("quan-ly/nhap/", officer.import_upload, name="import"),
     path("quan-ly/nhap/xac-nhan/", officer.import_confirm, name="import_confirm"),
 ]
+# Citations of content products, from the studio's panel (legal/hooks_content.py).
+urlpatterns += hooks_content.urlpatterns

@@ -88,6 +88,15 @@ PUBLIC_ROUTES = {
     "bulletin:week",
     "bulletin:subscribe",
     "bulletin:open",  # a digest mail's open pixel: the same GIF for any token, tells nothing
+    "legal:ask",  # workers ask about the law without an account (their questions are anonymous)
+    "legal:helpful",  # POST with the keyed token of the question the page gave
+    "legal:to_concern",  # the same, then the concern form prefilled
+    "legal:laws",  # laws, articles and published curated answers are public
+    "legal:law",
+    "legal:article",
+    "legal:answer",  # a draft answer is a 404 unless the viewer may edit it
+    "api:legal_ask",
+    "api:legal_article",
     "admin:login",  # the admin's own login form
     "admin:logout",  # logs out whoever asks, then sends them to the admin's login
 }

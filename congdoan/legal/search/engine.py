@@ -5,8 +5,8 @@ How a question meets the law:
 1. **Accent-insensitive words.** Both sides are folded (no marks, lower case, đ→d) and cut into
    syllables, so "nghi phep nam" and "nghỉ phép năm" are the same question.
 2. **Word segmentation.** Runs of syllables that form a dictionary word (Viet74K: "hợp đồng",
-   "làm thêm giờ") are terms of their own, found by longest match on the folded syllables of
-   both sides alike; a phrase then outranks its scattered syllables.
+   "làm thêm giờ") are terms of their own: every word of the segmentation lattice of the
+   folded syllables, on both sides alike; a phrase then outranks its scattered syllables.
 3. **The vocabulary workers use.** `synonyms.txt` maps what workers say ("đuổi việc", "nghỉ
    đẻ", "tăng ca", "giữ bằng gốc") to what the law says ("sa thải", "thai sản", "làm thêm giờ",
    "bản chính giấy tờ"); a question gains the law's terms at a lower weight.
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ import numpy as np
 from congdoan.text import fold
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
+_ACCENTED_RE = re.compile(r"[^\W\d_]+")
 _ARTICLE_REF_RE = re.compile(r"\bdieu\s+(\d{1,3}[a-z]?)\b")
 MAX_QUERY_CHARS = 1000
 MAX_COMPOUND = 4
@@ -70,8 +72,11 @@ class Params:
     synonym_weight: float = 0.3
     whole_article_share: float = 0.4
     rrf_k: float = 20.0
-    semantic_share: float = 1.0
+    semantic_share: float = 0.5
     secondary_prior: float = 0.8
+    fusion: str = "score"  # "score" (scaled scores added) or "rank" (reciprocal rank fusion)
+    semantic_power: float = 2.0
+    accent_weight: float = 0.5
 
 
 @dataclass
@@ -111,6 +116,10 @@ class Synonyms:
         return found
 
 
+def _has_marks(text: str) -> bool:
+    return fold(text) != text.lower().replace("đ", "d")
+
+
 def syllables(text: str) -> list[str]:
     return _TOKEN_RE.findall(fold(text))
 
@@ -118,25 +127,49 @@ def syllables(text: str) -> list[str]:
 class Analyzer:
     """Terms of a text: folded syllables (stop words out) and dictionary words joined by "_"."""
 
-    def __init__(self, compounds: frozenset[str], stopwords: frozenset[str]) -> None:
+    def __init__(
+        self,
+        compounds: frozenset[str],
+        stopwords: frozenset[str],
+        shorthand: dict[str, str] | None = None,
+    ) -> None:
         self.compounds = compounds
         self.stopwords = stopwords
+        self.shorthand = shorthand or {}
+        self._shorthand_re = (
+            re.compile(r"(?<![\w])(" + "|".join(map(re.escape, self.shorthand)) + r")(?![\w])")
+            if self.shorthand
+            else None
+        )
+
+    def accented(self, text: str) -> list[str]:
+        """Syllables with their marks ("~thưởng"), where the text has marks at all."""
+        if not _has_marks(text):
+            return []
+        return [
+            f"~{w}"
+            for w in _ACCENTED_RE.findall(unicodedata.normalize("NFC", text.lower()))
+            if _has_marks(w) and fold(w) not in self.stopwords
+        ]
+
+    def expand(self, question: str) -> str:
+        """Chat shorthand spelled out ("cty ko tra lg" → "công ty không tra lương")."""
+        if self._shorthand_re is None:
+            return question
+        return self._shorthand_re.sub(lambda m: self.shorthand[m.group(1)], question.lower())
 
     def terms(
         self, sylls: Sequence[str], *, compound_weight: float = 1.0
     ) -> list[tuple[str, float]]:
+        """Syllables, then every dictionary word of the folded text: the whole lattice of
+        words rather than one path through it, since folding makes segmentation ambiguous
+        ("ky hop dong" holds both "kỳ họp" and "hợp đồng") and both sides get the same."""
         out: list[tuple[str, float]] = [(s, 1.0) for s in sylls if s not in self.stopwords]
         n = len(sylls)
-        i = 0
-        while i < n:
-            taken = 1
-            for size in range(min(MAX_COMPOUND, n - i), 1, -1):
-                joined = " ".join(sylls[i : i + size])
-                if joined in self.compounds:
+        for i in range(n):
+            for size in range(2, min(MAX_COMPOUND, n - i) + 1):
+                if " ".join(sylls[i : i + size]) in self.compounds:
                     out.append(("_".join(sylls[i : i + size]), compound_weight))
-                    taken = size
-                    break
-            i += taken
         return out
 
 
@@ -166,7 +199,11 @@ class LegalIndex:
             counts: Counter[str] = Counter()
             for term, _w in analyzer.terms(syllables(passage.text)):
                 counts[term] += 1
+            for term in analyzer.accented(passage.text):
+                counts[term] += 1
             for term, _w in analyzer.terms(syllables(passage.title)):
+                counts[term] += p.title_boost
+            for term in analyzer.accented(passage.title):
                 counts[term] += p.title_boost
             if passage.context and p.context_boost:
                 for term, _w in analyzer.terms(syllables(passage.context)):
@@ -199,7 +236,7 @@ class LegalIndex:
 
     def query_terms(self, question: str) -> dict[str, float]:
         """Each term of the question with its weight (synonyms lower), unknown terms dropped."""
-        sylls = syllables(question[:MAX_QUERY_CHARS])
+        sylls = syllables(self.analyzer.expand(question[:MAX_QUERY_CHARS]))
         p = self.params
         weights: dict[str, float] = {}
         for term, w in self.analyzer.terms(sylls, compound_weight=p.compound_weight):
@@ -210,6 +247,14 @@ class LegalIndex:
                 if term in self._postings and term not in weights:
                     weights[term] = p.synonym_weight * w
         return weights
+
+    def _fuse(self, lexical: np.ndarray, semantic: np.ndarray) -> np.ndarray:
+        """Words and meaning together: each scaled to its own best (`_scaled`), or by rank."""
+        p = self.params
+        if p.fusion == "rank":
+            words = np.where(lexical > 0, _rrf(lexical, p.rrf_k), 0.0)
+            return words + p.semantic_share * _rrf(semantic, p.rrf_k)
+        return _scaled(lexical) + p.semantic_share * _scaled(semantic) ** p.semantic_power
 
     def lexical(self, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """(BM25 per passage, the share of the question's weight each passage matched)."""
@@ -227,9 +272,22 @@ class LegalIndex:
         return scores, (matched / total if total else matched)
 
     def search(
-        self, question: str, *, top: int = 5, query_vector: np.ndarray | None = None
+        self,
+        question: str,
+        *,
+        top: int = 5,
+        query_vector: np.ndarray | None = None,
+        accented: str = "",
     ) -> list[Hit]:
+        """The best articles for `question`. `accented` is the question with its marks (as
+        typed, or restored by the toolkit when typed without): its marked syllables tell
+        "thưởng" from "thương" and "thường", which folding makes one word."""
         weights = self.query_terms(question)
+        if weights and self.params.accent_weight:
+            source = accented or (question if _has_marks(question) else "")
+            for term in self.analyzer.accented(self.analyzer.expand(source[:MAX_QUERY_CHARS])):
+                if term in self._postings:
+                    weights[term] = max(weights.get(term, 0.0), self.params.accent_weight)
         if not weights and query_vector is None:
             return []
         p = self.params
@@ -257,10 +315,7 @@ class LegalIndex:
             cos = self.vectors @ query_vector
             semantic = np.full(n_articles, -1.0)
             np.maximum.at(semantic, self._passage_article, cos)
-            final = _rrf(lexical, p.rrf_k) + p.semantic_share * _rrf(semantic, p.rrf_k)
-            final[lexical <= 0] = np.minimum(
-                final[lexical <= 0], p.semantic_share * _rrf(semantic, p.rrf_k)[lexical <= 0]
-            )
+            final = self._fuse(lexical, semantic)
         order = np.argsort(-final, kind="stable")[:top]
         hits: list[Hit] = []
         for a in order:
@@ -281,6 +336,14 @@ class LegalIndex:
                 )
             )
         return hits
+
+
+def _scaled(values: np.ndarray) -> np.ndarray:
+    """0 at the median, 1 at the best: how far above the crowd each article stands."""
+    top, mid = float(values.max()), float(np.median(values))
+    if top <= mid:
+        return np.zeros(len(values))
+    return np.clip((values - mid) / (top - mid), 0.0, None)
 
 
 def _rrf(values: np.ndarray, k: float) -> np.ndarray:

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from congdoan.legal.search.engine import Analyzer, Synonyms, syllables
+from congdoan.text.correct import SHORTHAND
 from congdoan.text.lexicon import word_set
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -39,5 +40,18 @@ def synonyms() -> Synonyms:
 
 
 @lru_cache(maxsize=1)
+def shorthand() -> dict[str, str]:
+    """Chat shorthand → words: the toolkit's, and the labour vocabulary's (data/shorthand.txt)."""
+    out = {k: v for k, v in SHORTHAND.items() if " " not in k}
+    for line in (DATA / "shorthand.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0]
+        if "=" in line:
+            short, long = (part.strip() for part in line.split("=", 1))
+            if short and long:
+                out[short.lower()] = long
+    return out
+
+
+@lru_cache(maxsize=1)
 def analyzer() -> Analyzer:
-    return Analyzer(compounds(), stopwords())
+    return Analyzer(compounds(), stopwords(), shorthand())

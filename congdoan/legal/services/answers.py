@@ -4,6 +4,7 @@ amendment flags the answer (`services.laws`) until an officer reviews it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,16 @@ from congdoan.orgs.models import Unit
 
 #: How many articles one answer may cite.
 MAX_CITATIONS = 12
+
+
+def _latest_version_id(article: Article) -> int:
+    """The newest text known, in force or to come: what a reviewing officer has read."""
+    version = max(
+        article.versions.all(), key=lambda v: (v.effective_from or dt.date.min, v.pk), default=None
+    )
+    if version is None:
+        raise ValidationError(_("Điều %(n)s chưa có nội dung để dẫn.") % {"n": article.number})
+    return version.pk
 
 
 def _current_version_id(article: Article) -> int:
@@ -158,7 +169,7 @@ def answer_mark_reviewed(*, actor: Any, answer: CuratedAnswer) -> CuratedAnswer:
         raise PermissionDenied
     with transaction.atomic():
         for citation in answer.citations.select_related("article"):
-            citation.version_id = _current_version_id(citation.article)
+            citation.version_id = _latest_version_id(citation.article)
             citation.save(update_fields=["version"])
         answer.needs_review = False
         answer.review_reason = ""
