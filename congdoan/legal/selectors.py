@@ -319,12 +319,12 @@ def for_meaning(question: str) -> str:
 
 
 def _query_vector(question: str, semantic: bool) -> np.ndarray | None:
-    """The question's meaning: shorthand spelled out and, typed without marks, its diacritics
-    restored first (the model reads "nghỉ phép" far better than "nghi phep")."""
+    """The meaning of the question, given with its marks (`for_meaning`: the model reads
+    "nghỉ phép" far better than "nghi phep")."""
     if not semantic or not embedding.available():
         return None
     try:
-        return embed.embed(for_meaning(question), kind="query")[0]
+        return embed.embed(question, kind="query")[0]
     except embed.EmbeddingUnavailable:  # the package went away under us
         return None
 
@@ -356,7 +356,10 @@ def ask(question: str, *, top: int = 5, day: dt.date | None = None) -> AskResult
         )
         return result
     top = max(1, min(top, 20))
-    hits = built.index.search(text, top=top, query_vector=_query_vector(text, built.semantic))
+    marked = for_meaning(text)
+    hits = built.index.search(
+        text, top=top, query_vector=_query_vector(marked, built.semantic), accented=marked
+    )
     if not hits:
         result.problem = _(
             "Chưa tìm thấy điều luật nào khớp với câu hỏi. Bạn có thể hỏi cách khác, hoặc gửi "

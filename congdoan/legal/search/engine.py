@@ -73,7 +73,7 @@ class Params:
     whole_article_share: float = 0.4
     rrf_k: float = 20.0
     semantic_share: float = 0.5
-    secondary_prior: float = 0.8
+    secondary_prior: float = 0.7
     fusion: str = "score"  # "score" (scaled scores added) or "rank" (reciprocal rank fusion)
     semantic_power: float = 2.0
     accent_weight: float = 0.5
