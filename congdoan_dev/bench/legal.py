@@ -22,6 +22,8 @@ docs/figures.json, and never fails on a timing.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import statistics
@@ -170,7 +172,14 @@ def _child(args: argparse.Namespace, argv: list[str]) -> None:
             (f"legal.{name}_mrr", s.mrr, "", f"{len(questions)} questions, {mode}"),
             (f"legal.{name}_bm25_recall1", b.r1, "", "bm25s, same articles"),
             (f"legal.{name}_bm25_recall5", b.r5, "", "bm25s, same articles"),
+            (f"legal.{name}_bm25_mrr", b.mrr, "", "bm25s, same articles"),
         ]
+        words = results.get("ours, words only")
+        if words is not None:
+            rows += [
+                (f"legal.{name}_words_recall1", words.r1, "", "without the embedding model"),
+                (f"legal.{name}_words_recall5", words.r5, "", "without the embedding model"),
+            ]
     times.sort()
     p50 = statistics.median(times) * 1000
     p95 = times[int(0.95 * (len(times) - 1))] * 1000
@@ -217,9 +226,10 @@ def _bm25(
     corpus = [whole[k] for k in keys]
     prep: Callable[[str], str] = fold if folded else (lambda s: s)
     retriever = bm25s.BM25()
-    retriever.index(
-        bm25s.tokenize([prep(t) for t in corpus], show_progress=False), show_progress=False
-    )
+    with contextlib.redirect_stdout(io.StringIO()):  # bm25s prints its progress regardless
+        retriever.index(
+            bm25s.tokenize([prep(t) for t in corpus], show_progress=False), show_progress=False
+        )
     tokens = bm25s.tokenize([prep(q.text) for q in questions], show_progress=False)
     docs, _scores = retriever.retrieve(tokens, k=TOP, show_progress=False)
     return [[articles[keys[int(i)]] for i in row] for row in docs]
