@@ -246,9 +246,11 @@ def _build(day: dt.date, fingerprint: tuple[Any, ...]) -> _Built:
         passages.extend(pieces)
         stored = _vectors_of(version, len(pieces))
         vectors.extend(stored if stored is not None else [None] * len(pieces))
+    # Meaning only once every text in force has its vectors: while the worker is still
+    # embedding an import, the embedded articles would outrank the others for no reason.
     matrix: np.ndarray | None = None
-    if any(v is not None for v in vectors):
-        matrix = np.stack([v if v is not None else np.zeros(384, np.float32) for v in vectors])
+    if vectors and all(v is not None for v in vectors):
+        matrix = np.stack([v for v in vectors if v is not None])
     index = LegalIndex(passages, resources.analyzer(), resources.synonyms(), vectors=matrix)
     answer_passages = [
         Passage(key=a.pk, clause="", title=a.question, text="\n".join(a.variant_list()))

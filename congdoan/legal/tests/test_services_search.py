@@ -310,3 +310,14 @@ def test_meaning_is_embedded_and_used(laws):
     # no word in common with "Nghỉ thai sản": found by meaning
     hit = selectors.ask("vợ tôi sắp sinh em bé, cô ấy được ở nhà bao lâu").articles
     assert hit and hit[0].article.number == "139"
+
+
+@pytest.mark.skipif("not __import__('congdoan.text.embed', fromlist=['x']).available()")
+@override_settings(LEGAL_EMBEDDINGS=True)
+def test_meaning_waits_until_every_text_is_embedded(laws):
+    from congdoan.legal import embedding
+
+    first = ArticleVersion.objects.order_by("pk").first()
+    assert first is not None
+    embedding.embed_versions([first.pk])
+    assert not selectors.search_index().semantic
