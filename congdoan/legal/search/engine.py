@@ -248,6 +248,18 @@ class LegalIndex:
                     weights[term] = p.synonym_weight * w
         return weights
 
+    def _best_passage(
+        self, members: np.ndarray, scores: np.ndarray, query_vector: np.ndarray | None
+    ) -> int:
+        """The passage of an article that answers: by words, and by meaning where known (the
+        clause that repeats the question's words is not always the one that answers it)."""
+        words = scores[members]
+        fit = words / words.max() if words.max() > 0 else np.zeros(len(members))
+        if query_vector is not None and self.vectors is not None:
+            cos = self.vectors[members] @ query_vector
+            fit = fit + self.params.semantic_share * 4 * (cos - cos.max())
+        return int(members[int(np.argmax(fit))])
+
     def _fuse(self, lexical: np.ndarray, semantic: np.ndarray) -> np.ndarray:
         """Words and meaning together: each scaled to its own best (`_scaled`), or by rank."""
         p = self.params
@@ -322,9 +334,7 @@ class LegalIndex:
             if final[a] <= 0:
                 break
             members = np.flatnonzero(self._passage_article == a)
-            best_passage = members[np.argmax(scores[members])] if weights else members[0]
-            if query_vector is not None and self.vectors is not None and not weights:
-                best_passage = members[np.argmax(self.vectors[members] @ query_vector)]
+            best_passage = self._best_passage(members, scores, query_vector)
             hits.append(
                 Hit(
                     key=int(self._article_keys[a]),

@@ -229,10 +229,6 @@ def test_the_english_interface_shows_the_ask_page(
     _shot(page, "phone-ask-en.png")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="legal/_style.html is an inline <style>, which the CSP (style-src 'self') blocks",
-)
 def test_the_legal_pages_break_no_rule_of_the_content_security_policy(
     phone: Any,  # noqa: F811 (the fixture imported above)
     live_server: Any,

@@ -21,10 +21,11 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.dateparse import parse_date
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -32,6 +33,7 @@ from django.views.decorators.http import require_POST, require_safe
 from congdoan.core import ratelimit
 from congdoan.core.page_cache import cache_public_page
 from congdoan.core.request_context import client_ip
+from congdoan.core.vndate import vn_number
 from congdoan.legal import rules, selectors, services
 from congdoan.legal.forms import MAX_QUESTION_FORM_CHARS, AskForm
 from congdoan.legal.models import Article, ArticleVersion, AskedQuestion, CuratedAnswer, Law
@@ -100,6 +102,13 @@ def _shown(hit: ArticleHit) -> ShownHit:
 # ---------------------------------------------------------------- asking
 
 
+def _number(value: int) -> str:
+    """2.000 in Vietnamese, 2,000 in English (Django's Vietnamese format has no grouping)."""
+    if (translation.get_language() or "vi").startswith("vi"):
+        return vn_number(value)
+    return number_format(value, force_grouping=True)
+
+
 @require_safe
 @cache_public_page
 def ask(request: HttpRequest) -> HttpResponse:
@@ -107,7 +116,11 @@ def ask(request: HttpRequest) -> HttpResponse:
     visitors); with one, the curated answers that fit, then the articles best first."""
     form = AskForm(request.GET or None)
     asked_text = request.GET.get("q")
-    context: dict[str, Any] = {"form": form, "examples": EXAMPLES}
+    context: dict[str, Any] = {
+        "form": form,
+        "examples": EXAMPLES,
+        "max_chars": _number(MAX_QUESTION_FORM_CHARS),
+    }
     if asked_text is None:
         return render(request, "legal/ask.html", context)
     if form.is_valid():
