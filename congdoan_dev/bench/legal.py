@@ -174,11 +174,11 @@ def _child(args: argparse.Namespace, argv: list[str]) -> None:
             (f"legal.{name}_bm25_recall5", b.r5, "", "bm25s, same articles"),
             (f"legal.{name}_bm25_mrr", b.mrr, "", "bm25s, same articles"),
         ]
-        words = results.get("ours, words only")
-        if words is not None:
+        only = results.get("ours, words only")
+        if only is not None:
             rows += [
-                (f"legal.{name}_words_recall1", words.r1, "", "without the embedding model"),
-                (f"legal.{name}_words_recall5", words.r5, "", "without the embedding model"),
+                (f"legal.{name}_words_recall1", only.r1, "", "without the embedding model"),
+                (f"legal.{name}_words_recall5", only.r5, "", "without the embedding model"),
             ]
     times.sort()
     p50 = statistics.median(times) * 1000
