@@ -48,6 +48,13 @@ def article_url(article: Article, clause: str = "") -> str | None:
     return f"{url}#khoan-{clause}" if clause else url
 
 
+#: The share of the concern's weighted words an article must match to be suggested: lower than
+#: "confident" in selectors (a long story matches a smaller share). On the Labour Code, concerns
+#: about something else reach 0.2–0.3, the right article of a worker's story 0.3–0.5; below it a
+#: concern about something else would still get its five "best" articles.
+MIN_COVERAGE = 0.3
+
+
 def suggested_articles(text: str, *, top: int = MAX_SUGGESTIONS) -> list[SuggestedArticle]:
     """Up to `top` articles in force that answer `text` (a concern), best first; none when no
     law is imported or nothing fits."""
@@ -61,6 +68,8 @@ def suggested_articles(text: str, *, top: int = MAX_SUGGESTIONS) -> list[Suggest
     result = ask(text, top=max(1, min(top, MAX_SUGGESTIONS)))
     out = []
     for hit in result.articles:
+        if hit.coverage < MIN_COVERAGE:
+            continue  # a concern about something else shares a word or two with it
         url = article_url(hit.article, hit.clause)
         if url is None:
             return []

@@ -33,7 +33,13 @@ from congdoan.legal.models import (
     LawKind,
 )
 from congdoan.legal.search import resources
-from congdoan.legal.search.engine import MAX_QUERY_CHARS, LegalIndex, Passage, syllables
+from congdoan.legal.search.engine import (
+    MAX_QUERY_CHARS,
+    LegalIndex,
+    Params,
+    Passage,
+    syllables,
+)
 from congdoan.legal.search.passages import article_passages
 from congdoan.orgs.scoping import Viewer, scope_for, unit_q
 from congdoan.text import embed, fold, restore
@@ -257,7 +263,13 @@ def _build(day: dt.date, fingerprint: tuple[Any, ...]) -> _Built:
         for a in CuratedAnswer.objects.filter(status=AnswerStatus.PUBLISHED)
     ]
     answers_index = (
-        LegalIndex(answer_passages, resources.analyzer(), resources.synonyms())
+        LegalIndex(
+            answer_passages,
+            resources.analyzer(),
+            resources.synonyms(),
+            # a few questions hold few words: a word they lack says nothing of the fit
+            params=Params(count_unknown=False),
+        )
         if answer_passages
         else None
     )

@@ -77,6 +77,7 @@ class Params:
     fusion: str = "score"  # "score" (scaled scores added) or "rank" (reciprocal rank fusion)
     semantic_power: float = 2.0
     accent_weight: float = 0.5
+    count_unknown: bool = True  # words no text holds lower the coverage (not the ranking)
 
 
 @dataclass
@@ -268,8 +269,25 @@ class LegalIndex:
             return words + p.semantic_share * _rrf(semantic, p.rrf_k)
         return _scaled(lexical) + p.semantic_share * _scaled(semantic) ** p.semantic_power
 
-    def lexical(self, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        """(BM25 per passage, the share of the question's weight each passage matched)."""
+    def unknown_weight(self, question: str) -> float:
+        """The weight of the question's words the texts never use ("ngập", "mưa"), each as
+        much as the rarest word: a question about something else then matches a small share
+        of its weight, however well its one common word matches."""
+        if not self.params.count_unknown or not self._idf:
+            return 0.0
+        stop = self.analyzer.stopwords
+        unknown = {
+            s
+            for s in syllables(self.analyzer.expand(question[:MAX_QUERY_CHARS]))
+            if s not in stop and s not in self._postings and not s.isdigit()
+        }
+        return len(unknown) * max(self._idf.values())
+
+    def lexical(
+        self, weights: dict[str, float], unknown: float = 0.0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(BM25 per passage, the share of the question's weight each passage matched;
+        `unknown` is the weight of the words no passage holds)."""
         p = self.params
         scores = np.zeros(len(self.passages))
         matched = np.zeros(len(self.passages))
@@ -281,6 +299,7 @@ class LegalIndex:
             scores[idx] += weight * idf * tf * (p.k1 + 1) / (tf + norm[idx])
             matched[idx] += weight * idf
             total += weight * idf
+        total += unknown
         return scores, (matched / total if total else matched)
 
     def search(
@@ -304,7 +323,7 @@ class LegalIndex:
             return []
         p = self.params
         scores, coverage = (
-            self.lexical(weights)
+            self.lexical(weights, self.unknown_weight(question))
             if weights
             else (
                 np.zeros(len(self.passages)),

@@ -321,3 +321,12 @@ def test_meaning_waits_until_every_text_is_embedded(laws):
     assert first is not None
     embedding.embed_versions([first.pk])
     assert not selectors.search_index().semantic
+
+
+def test_a_concern_about_something_else_gets_no_weak_suggestions(laws):
+    from congdoan.legal.hooks_feedback import suggested_articles
+
+    assert suggested_articles("công ty giữ bằng gốc của em")[0].label.endswith(
+        "Điều 17 Bộ luật Lao động 2019"
+    )
+    assert suggested_articles("căng tin cho ăn cơm thiu, cả xưởng bị đau bụng phải đi viện") == []
