@@ -41,7 +41,8 @@ def clean_answer(text: str, citation: str, citation_url: str) -> tuple[str, str,
     if len(answer) > 10000:
         raise ValidationError({"text": _("Nội dung trả lời quá dài (tối đa 10.000 ký tự).")})
     url = (citation_url or "").strip()
-    if url and not url.startswith(("http://", "https://", "/")):
+    # a page of this site ("/phap-luat/…", "/thu-vien/…") or a web address; never "//host"
+    if url and (not url.startswith(("http://", "https://", "/")) or url.startswith("//")):
         raise ValidationError(
             {"citation_url": _("Đường dẫn căn cứ phải bắt đầu bằng http:// hoặc https://.")}
         )

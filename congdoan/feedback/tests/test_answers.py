@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -312,3 +313,24 @@ def test_history_says_received_once_not_received_to_received(
     page = _detail(client_of(cast.officer_a), concern)
     history = page.split("Lịch sử", 1)[1]
     assert "Tiếp nhận" in history and "Tiếp nhận → Đã tiếp nhận" not in history
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://vbpl.vn/TW/Pages/vbpq-toanvan.aspx?ItemID=139264", True),
+        ("/phap-luat/van-ban/45-2019-qh14/dieu-113/#khoan-1", True),
+        ("//evil.example/phap-luat/", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_the_basis_link_is_a_web_address_or_a_page_of_this_site(url, ok):
+    from django.core.exceptions import ValidationError
+
+    from congdoan.feedback.services.answers import clean_answer
+
+    if ok:
+        assert clean_answer("Trả lời", "Điều 113", url)[2] == url
+    else:
+        with pytest.raises(ValidationError):
+            clean_answer("Trả lời", "Điều 113", url)
