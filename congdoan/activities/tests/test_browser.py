@@ -3,51 +3,21 @@ horizontal scroll, and the attendance checklist ticks and saves."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 
-from congdoan import testing
 from congdoan.activities import services
 from congdoan.activities.models import ActivityKind, Attendance, ChannelKind
+from congdoan.core.tests.test_browser import _horizontal_overflow, _log_in
 from congdoan.orgs.tests import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "mat-khau-rat-dai-123"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"]
-
-
-@pytest.fixture
-def phone() -> Iterator[Any]:
-    testing.require("browser", testing.browser_unavailable())
-    sync_api = testing.require_module("playwright.sync_api", "playwright")
-    with pytest.MonkeyPatch.context() as mp, sync_api.sync_playwright() as pw:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        chromium = pw.chromium.launch(executable_path=testing.CHROMIUM, args=ARGS, headless=True)
-        context = chromium.new_context(
-            viewport={"width": 360, "height": 640}, is_mobile=True, java_script_enabled=False
-        )
-        yield context.new_page()
-        chromium.close()
-
-
-def _log_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/tai-khoan/dang-nhap/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state("load")
-
-
-def _overflow(page: Any) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
-
 
 def test_officer_pages_fit_a_phone_and_the_checklist_saves(
-    phone: Any, live_server: Any, cast: Any
+    phone_no_js: Any, live_server: Any, cast: Any
 ) -> None:
     activity = services.activity_create(
         actor=None,
@@ -65,7 +35,7 @@ def test_officer_pages_fit_a_phone_and_the_checklist_saves(
         unit=cast.unit_a,
         values={"kind": ChannelKind.FANPAGE, "url": "https://www.facebook.com/congdoanmaya2026"},
     )
-    _log_in(phone, live_server.url, cast.officer_a.email)
+    _log_in(phone_no_js, live_server.url, cast.officer_a.email)
     for path in (
         "/hoat-dong/",
         "/hoat-dong/moi/",
@@ -78,20 +48,20 @@ def test_officer_pages_fit_a_phone_and_the_checklist_saves(
         "/hoat-dong/kenh/",
         "/hoat-dong/kinh-phi/",
     ):
-        phone.goto(f"{live_server.url}{path}")
-        assert _overflow(phone) <= 0, path
-    phone.goto(f"{live_server.url}/hoat-dong/{activity.pk}/diem-danh/?q=pham duc")
-    phone.check("input[name=present]")
-    phone.click("button:has-text('Lưu điểm danh')")
-    phone.wait_for_load_state("load")
+        phone_no_js.goto(f"{live_server.url}{path}")
+        assert _horizontal_overflow(phone_no_js) <= 0, path
+    phone_no_js.goto(f"{live_server.url}/hoat-dong/{activity.pk}/diem-danh/?q=pham duc")
+    phone_no_js.check("input[name=present]")
+    phone_no_js.click("button:has-text('Lưu điểm danh')")
+    phone_no_js.wait_for_load_state("load")
     assert list(Attendance.objects.values_list("member__full_name", flat=True)) == ["Phạm Văn Đức"]
 
 
 def test_the_activity_list_is_one_card_per_activity_on_a_phone(
-    phone: Any, live_server: Any, cast: Any
+    phone_no_js: Any, live_server: Any, cast: Any
 ) -> None:
     """The list was a five-column table scrolled sideways inside its box: the attendance
-    figures were out of sight on a 360 px phone."""
+    figures were out of sight on a 360 px phone_no_js."""
     services.activity_create(
         actor=None,
         unit=cast.unit_a,
@@ -102,13 +72,13 @@ def test_the_activity_list_is_one_card_per_activity_on_a_phone(
             "participants": 120,
         },
     )
-    _log_in(phone, live_server.url, cast.officer_a.email)
-    phone.goto(f"{live_server.url}/hoat-dong/")
-    cell = phone.locator("td[data-label='Điểm danh']").first
+    _log_in(phone_no_js, live_server.url, cast.officer_a.email)
+    phone_no_js.goto(f"{live_server.url}/hoat-dong/")
+    cell = phone_no_js.locator("td[data-label='Điểm danh']").first
     box = cell.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 360
-    wrap = phone.locator(".table-wrap").first
+    wrap = phone_no_js.locator(".table-wrap").first
     assert wrap.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
-    phone.goto(f"{live_server.url}/hoat-dong/kenh/")  # the channels of each unit: cards too
-    box = phone.locator("td[data-label='Bài cuối']").first.bounding_box()
+    phone_no_js.goto(f"{live_server.url}/hoat-dong/kenh/")  # the channels of each unit: cards too
+    box = phone_no_js.locator("td[data-label='Bài cuối']").first.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 360

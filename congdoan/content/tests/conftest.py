@@ -13,6 +13,7 @@ from django.apps import apps
 
 from congdoan.content import services
 from congdoan.content.models import Product, Theme
+from congdoan.core.tests.test_browser import browser, phone  # noqa: F401  (browser fixtures)
 from congdoan.orgs import services as org_services
 from congdoan.orgs.tests import factories
 

@@ -3,35 +3,19 @@ broken letter by letter down a seventh of the screen (the names are listed under
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from congdoan import testing
 from congdoan.content.models import Highlight
 from congdoan.content.models_bulletin import HighlightOccurrence
+from congdoan.core.tests.test_browser import _log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-PASSWORD = "mat-khau-rat-dai-123"  # the cast's (congdoan/orgs/tests/factories.py)
 NAME = "Ngày thành lập Quân đội nhân dân Việt Nam (22/12)"
-
-
-@pytest.fixture
-def phone() -> Iterator[Any]:
-    testing.require("browser", testing.browser_unavailable())
-    sync_api = testing.require_module("playwright.sync_api", "playwright")
-    with pytest.MonkeyPatch.context() as mp, sync_api.sync_playwright() as pw:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the loop never runs our code
-        chromium = pw.chromium.launch(executable_path=testing.CHROMIUM, args=ARGS, headless=True)
-        context = chromium.new_context(viewport={"width": 360, "height": 640})
-        yield context.new_page()
-        context.close()
-        chromium.close()
 
 
 def test_a_highlight_is_a_mark_in_the_day_and_named_below_on_a_phone(
@@ -44,11 +28,7 @@ def test_a_highlight_is_a_mark_in_the_day_and_named_below_on_a_phone(
         highlight=highlight, year=day.year, starts_on=day, ends_on=day
     )
     page = phone
-    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
-    page.fill("#id_username", cast.district_officer.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state("load")
+    _log_in(page, live_server.url, cast.district_officer.email)
 
     page.goto(f"{live_server.url}/noi-dung/lich/?year={day.year}&month={day.month}")
     mark = page.locator("table.cal a.hl").first

@@ -56,6 +56,16 @@ def phone(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def phone_no_js(browser: Any) -> Iterator[Any]:
+    """A 360 px phone with JavaScript off: the pages must work without it."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640}, is_mobile=True, java_script_enabled=False
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def desktop(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield context.new_page()

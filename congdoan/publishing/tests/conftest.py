@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from congdoan.content.models import MediaKind, Product, ProductMedia, ProductStatus, Sharing
+from congdoan.core.tests.test_browser import browser, phone  # noqa: F401  (browser fixtures)
 from congdoan.publishing import services
 from congdoan.publishing.models import ChannelAccount, ChannelKind, Publication
 from congdoan.publishing.publications import publication_enqueue

@@ -3,37 +3,16 @@ channels: their tables become cards (or scroll in their box) and never widen the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from congdoan import testing
+from congdoan.core.tests.test_browser import _horizontal_overflow, _log_in
 from congdoan.publishing.models import AccountStatus, ChannelAccount, ChannelKind
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-PASSWORD = "mat-khau-rat-dai-123"  # the cast's (congdoan/orgs/tests/factories.py)
-
-
-@pytest.fixture
-def phone() -> Iterator[Any]:
-    testing.require("browser", testing.browser_unavailable())
-    sync_api = testing.require_module("playwright.sync_api", "playwright")
-    with pytest.MonkeyPatch.context() as mp, sync_api.sync_playwright() as pw:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the loop never runs our code
-        chromium = pw.chromium.launch(executable_path=testing.CHROMIUM, args=ARGS, headless=True)
-        context = chromium.new_context(viewport={"width": 360, "height": 640})
-        yield context.new_page()
-        context.close()
-        chromium.close()
-
-
-def _overflow(page: Any) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
 def test_channels_and_outbox_status_fit_a_phone(phone: Any, live_server: Any, cast: Any) -> None:
@@ -54,18 +33,14 @@ def test_channels_and_outbox_status_fit_a_phone(phone: Any, live_server: Any, ca
             refresh_token_expires_at=later,
         )
     page = phone
-    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
-    page.fill("#id_username", officer.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state("load")
+    _log_in(page, live_server.url, officer.email)
 
     page.goto(f"{live_server.url}/xuat-ban/kenh/")
     assert page.get_by_text("Công đoàn huyện Phú Xuyên — trang chính thức").is_visible()
-    assert _overflow(page) <= 0
+    assert _horizontal_overflow(page) <= 0
     page.goto(f"{live_server.url}/hop-thu-di/")
     assert page.get_by_text("Không có người nhận").count() >= 1
-    assert _overflow(page) <= 0
+    assert _horizontal_overflow(page) <= 0
 
 
 def test_a_platform_without_an_app_has_a_grey_button_on_the_channels_page(
@@ -75,11 +50,7 @@ def test_a_platform_without_an_app_has_a_grey_button_on_the_channels_page(
     settings.GOOGLE_OAUTH_CLIENT_ID = "g-client"
     settings.GOOGLE_OAUTH_CLIENT_SECRET = "g-secret"
     page = phone
-    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
-    page.fill("#id_username", cast.district_officer.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state("load")
+    _log_in(page, live_server.url, cast.district_officer.email)
     page.goto(f"{live_server.url}/xuat-ban/kenh/")
 
     def colour(name: str) -> str:

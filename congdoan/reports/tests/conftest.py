@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from congdoan.core.tests.test_browser import browser, phone_no_js  # noqa: F401  (browser fixtures)
 from congdoan.feedback.models import Concern
 
 
