@@ -141,8 +141,7 @@ def ask(request: HttpRequest, params: Query[AskQuery]) -> Any:
                         "article": c.article.number,
                         "clause": c.clause,
                         "label": selectors.citation_label(c.article, c.clause),
-                        "url": c.article.get_absolute_url()
-                        + (f"#khoan-{c.clause}" if c.clause else ""),
+                        "url": c.article.clause_url(c.clause),
                     }
                     for c in found.answer.citations.all()
                 ],

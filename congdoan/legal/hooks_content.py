@@ -5,8 +5,7 @@ Content never imports legal (docs/decisions/0001-content-foundation.md): this mo
 its panels in `content.hooks` (`register()`, from `LegalConfig.ready()`), asks content's own
 rule who may edit a product (`content.selectors.product_editable`), and writes through
 `legal.services.cite` / `uncite` with the product as the target. Its two POST views are routed
-under the legal pages (`urlpatterns`, included in `legal.urls`); while they are not routed the
-panel lists the citations without its forms.
+under the legal pages (`urlpatterns`, included in `legal.urls`).
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,13 +40,6 @@ STUDIO_TEMPLATE = "legal_hooks/product_citations.html"
 PUBLIC_TEMPLATE = "legal_hooks/public_citations.html"
 
 
-def _url(name: str, *args: Any) -> str:
-    try:
-        return reverse(name, args=list(args))
-    except NoReverseMatch:
-        return ""
-
-
 def cited_articles(product: Product) -> list[dict[str, Any]]:
     """The articles `product` cites, in the order they were added: label, title, link."""
     rows = []
@@ -57,7 +49,7 @@ def cited_articles(product: Product) -> list[dict[str, Any]]:
                 "article_id": citation.article_id,
                 "label": selectors.citation_label(citation.article, citation.clause),
                 "title": citation.article.title,
-                "url": selectors.article_url(citation.article, citation.clause) or "",
+                "url": citation.article.clause_url(citation.clause),
             }
         )
     return rows
@@ -68,8 +60,7 @@ def studio_panel(viewer: Viewer, product: Product) -> dict[str, Any] | None:
     button on each, articles suggested by its title and summary, and a form by number."""
     cited = cited_articles(product)
     editable = content_selectors.product_editable(viewer=viewer, pk=product.pk) is not None
-    cite_url = _url("legal:product_cite", product.pk)
-    if not editable or not cite_url:
+    if not editable:
         return {"cited": cited, "editable": False} if cited else None
     laws = list(
         Law.objects.order_by("kind", "-issued_on").only("law_id", "title", "kind", "issued_on")
@@ -88,8 +79,8 @@ def studio_panel(viewer: Viewer, product: Product) -> dict[str, Any] | None:
         "editable": True,
         "laws": laws,
         "suggestions": suggestions,
-        "cite_url": cite_url,
-        "uncite_url": _url("legal:product_uncite", product.pk),
+        "cite_url": reverse("legal:product_cite", args=[product.pk]),
+        "uncite_url": reverse("legal:product_uncite", args=[product.pk]),
         "full": len(cited) >= MAX_PRODUCT_CITATIONS,
     }
 

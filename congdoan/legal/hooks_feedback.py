@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
-
 from congdoan.legal.models import Article, Law, LawKind
 from congdoan.text import fold
 
@@ -39,15 +37,6 @@ class SuggestedArticle:
     url: str
 
 
-def article_url(article: Article, clause: str = "") -> str | None:
-    """The article's public page (at the clause), or None while the legal pages are not routed."""
-    try:
-        url = reverse("legal:article", args=[article.law.slug, article.number])
-    except NoReverseMatch:
-        return None
-    return f"{url}#khoan-{clause}" if clause else url
-
-
 #: The share of the concern's weighted words an article must match to be suggested: lower than
 #: "confident" in selectors (a long story matches a smaller share). On the Labour Code, concerns
 #: about something else reach 0.2–0.3, the right article of a worker's story 0.3–0.5; below it a
@@ -70,9 +59,7 @@ def suggested_articles(text: str, *, top: int = MAX_SUGGESTIONS) -> list[Suggest
     for hit in result.articles:
         if hit.coverage < MIN_COVERAGE:
             continue  # a concern about something else shares a word or two with it
-        url = article_url(hit.article, hit.clause)
-        if url is None:
-            return []
+        url = hit.article.clause_url(hit.clause)
         out.append(
             SuggestedArticle(
                 key=f"{hit.article.pk}-{hit.clause}",
@@ -121,4 +108,4 @@ def link_for_citation(text: str) -> str | None:
     article = Article.objects.select_related("law").filter(law=law, number=number).first()
     if article is None:
         return None
-    return article_url(article, clause)
+    return article.clause_url(clause)

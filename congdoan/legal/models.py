@@ -102,14 +102,25 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("legal:article", args=[self.law.slug, self.number])
 
+    def clause_url(self, clause: str = "") -> str:
+        """The article's page, at the clause when one is named ("…/dieu-113/#khoan-1")."""
+        url = self.get_absolute_url()
+        return f"{url}#khoan-{clause}" if clause else url
+
+    def versions_in_order(self) -> list[ArticleVersion]:
+        """Oldest text first (the versions are prefetched by selectors)."""
+        return sorted(self.versions.all(), key=version_order)
+
+    def latest_version(self) -> ArticleVersion | None:
+        """The newest text known, in force or to come."""
+        return max(self.versions.all(), key=version_order, default=None)
+
     def version_on(self, day: dt.date | None = None) -> ArticleVersion | None:
         """The text in force on `day` (today by default); the latest one when none is."""
         day = day or timezone.localdate()
-        versions = list(self.versions.all())  # prefetched by selectors
+        versions = list(self.versions.all())
         live = [v for v in versions if v.in_force_on(day)]
-        if live:
-            return max(live, key=lambda v: (v.effective_from or dt.date.min, v.pk))
-        return max(versions, key=lambda v: (v.effective_from or dt.date.min, v.pk), default=None)
+        return max(live or versions, key=version_order, default=None)
 
 
 class ArticleVersion(models.Model):
@@ -141,6 +152,11 @@ class ArticleVersion(models.Model):
         if self.effective_from and day < self.effective_from:
             return False
         return not (self.effective_to and day >= self.effective_to)
+
+
+def version_order(version: ArticleVersion) -> tuple[dt.date, int]:
+    """Versions by the day they took effect (undated first), then as imported."""
+    return (version.effective_from or dt.date.min, version.pk or 0)
 
 
 class AnswerStatus(models.TextChoices):

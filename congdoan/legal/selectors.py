@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,8 +41,7 @@ from congdoan.legal.search.engine import (
 )
 from congdoan.legal.search.passages import article_passages
 from congdoan.orgs.scoping import Viewer, scope_for, unit_q
-from congdoan.text import embed, fold, restore
-from congdoan.text.lexicon import syllable_counts
+from congdoan.text import embed, restore
 from congdoan.text.vietnamese import has_marks
 
 #: Below this share of the question's weight matched, a hit is shown but not called an answer.
@@ -309,19 +307,9 @@ def _looks_foreign(question: str) -> bool:
     words = syllables(question)
     if len(words) < 3:
         return False
-    known = _folded_syllables()
+    known = resources.folded_syllables()
     foreign = sum(1 for w in words if w not in known and not w.isdigit())
     return foreign / len(words) > 0.4
-
-
-_FOLDED: frozenset[str] | None = None
-
-
-def _folded_syllables() -> frozenset[str]:
-    global _FOLDED
-    if _FOLDED is None:
-        _FOLDED = frozenset(fold(s) for s in syllable_counts())
-    return _FOLDED
 
 
 def for_meaning(question: str) -> str:
@@ -385,13 +373,12 @@ def ask(question: str, *, top: int = 5, day: dt.date | None = None) -> AskResult
         .prefetch_related("versions")
         .in_bulk([h.key for h in hits])
     )
-    version_ids = {built.versions.get(h.key) for h in hits}
-    versions = ArticleVersion.objects.in_bulk([v for v in version_ids if v])
     for hit in hits:
         article = by_id.get(hit.key)
         if article is None:
             continue
-        version = versions.get(built.versions.get(hit.key, 0))
+        in_force = built.versions.get(hit.key)
+        version = next((v for v in article.versions.all() if v.pk == in_force), None)
         result.articles.append(ArticleHit(article, version, hit.score, hit.clause, hit.coverage))
     result.confident = bool(result.articles) and result.articles[0].coverage >= CONFIDENT_COVERAGE
     result.answers = _answers_for(text, built, result.articles)
@@ -399,42 +386,29 @@ def ask(question: str, *, top: int = 5, day: dt.date | None = None) -> AskResult
 
 
 def _answers_for(question: str, built: _Built, articles: Sequence[ArticleHit]) -> list[AnswerHit]:
-    found: list[AnswerHit] = []
-    seen: set[int] = set()
+    """Published answers whose question fits (direct), then those citing the best article."""
+    picked: list[tuple[int, float, bool]] = []
     if built.answers_index is not None:
-        for hit in built.answers_index.search(question, top=3):
-            if hit.coverage >= ANSWER_COVERAGE:
-                seen.add(hit.key)
-                found.append(AnswerHit(CuratedAnswer(pk=hit.key), hit.score, True))
+        picked += [
+            (hit.key, hit.score, True)
+            for hit in built.answers_index.search(question, top=3)
+            if hit.coverage >= ANSWER_COVERAGE
+        ]
     if articles:
-        best = articles[0].article
         citing = (
             published_answers()
-            .filter(citations__article=best)
-            .exclude(pk__in=seen)
+            .filter(citations__article=articles[0].article)
+            .exclude(pk__in=[pk for pk, _score, _direct in picked])
             .distinct()
             .values_list("pk", flat=True)[:2]
         )
-        found.extend(AnswerHit(CuratedAnswer(pk=pk), 0.0, False) for pk in citing)
+        picked += [(pk, 0.0, False) for pk in citing]
     rows = (
         published_answers()
         .prefetch_related("citations__article__law")
-        .in_bulk([f.answer.pk for f in found])
+        .in_bulk([pk for pk, _score, _direct in picked])
     )
-    out = []
-    for f in found:
-        row = rows.get(f.answer.pk)
-        if row is not None:
-            f.answer = row
-            out.append(f)
-    return out[:3]
-
-
-def grouped_by_law(hits: Sequence[ArticleHit]) -> dict[Law, list[ArticleHit]]:
-    out: dict[Law, list[ArticleHit]] = defaultdict(list)
-    for hit in hits:
-        out[hit.article.law].append(hit)
-    return out
+    return [AnswerHit(rows[pk], score, direct) for pk, score, direct in picked if pk in rows][:3]
 
 
 # ---------------------------------------------------------------- for other apps' pages
@@ -442,7 +416,6 @@ def grouped_by_law(hits: Sequence[ArticleHit]) -> dict[Law, list[ArticleHit]]:
 # (hooks_feedback.py): other apps may import only this module (contract "domain").
 from congdoan.legal.hooks_feedback import (  # noqa: E402, F401 (re-exported)
     SuggestedArticle,
-    article_url,
     link_for_citation,
     suggested_articles,
 )

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from congdoan.text import fold
+from congdoan.text.vietnamese import has_marks
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 _ACCENTED_RE = re.compile(r"[^\W\d_]+")
@@ -117,8 +118,10 @@ class Synonyms:
         return found
 
 
-def _has_marks(text: str) -> bool:
-    return fold(text) != text.lower().replace("đ", "d")
+def _toned(text: str) -> bool:
+    """Marks other than đ (the toolkit's `has_marks` counts đ too): "đi", "đang" typed without
+    tones are read as unmarked, the ranking was tuned so."""
+    return has_marks(text.replace("đ", "d").replace("Đ", "D"))
 
 
 def syllables(text: str) -> list[str]:
@@ -145,12 +148,12 @@ class Analyzer:
 
     def accented(self, text: str) -> list[str]:
         """Syllables with their marks ("~thưởng"), where the text has marks at all."""
-        if not _has_marks(text):
+        if not _toned(text):
             return []
         return [
             f"~{w}"
             for w in _ACCENTED_RE.findall(unicodedata.normalize("NFC", text.lower()))
-            if _has_marks(w) and fold(w) not in self.stopwords
+            if _toned(w) and fold(w) not in self.stopwords
         ]
 
     def expand(self, question: str) -> str:
@@ -315,7 +318,7 @@ class LegalIndex:
         "thưởng" from "thương" and "thường", which folding makes one word."""
         weights = self.query_terms(question)
         if weights and self.params.accent_weight:
-            source = accented or (question if _has_marks(question) else "")
+            source = accented or (question if _toned(question) else "")
             for term in self.analyzer.accented(self.analyzer.expand(source[:MAX_QUERY_CHARS])):
                 if term in self._postings:
                     weights[term] = max(weights.get(term, 0.0), self.params.accent_weight)

@@ -7,8 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from congdoan.legal.search.engine import Analyzer, Synonyms, syllables
+from congdoan.text import fold
 from congdoan.text.correct import SHORTHAND
-from congdoan.text.lexicon import word_set
+from congdoan.text.lexicon import syllable_counts, word_set
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -24,6 +25,12 @@ def compounds() -> frozenset[str]:
             if 2 <= len(sylls) <= 4:
                 out.add(" ".join(sylls))
     return frozenset(s for s in out if s.count(" ") >= 1)
+
+
+@lru_cache(maxsize=1)
+def folded_syllables() -> frozenset[str]:
+    """Every Vietnamese syllable, folded: what a question in another tongue mostly lacks."""
+    return frozenset(fold(s) for s in syllable_counts())
 
 
 @lru_cache(maxsize=1)

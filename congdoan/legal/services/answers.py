@@ -4,7 +4,6 @@ amendment flags the answer (`services.laws`) until an officer reviews it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,9 +29,7 @@ MAX_CITATIONS = 12
 
 def _latest_version_id(article: Article) -> int:
     """The newest text known, in force or to come: what a reviewing officer has read."""
-    version = max(
-        article.versions.all(), key=lambda v: (v.effective_from or dt.date.min, v.pk), default=None
-    )
+    version = article.latest_version()
     if version is None:
         raise ValidationError(_("Điều %(n)s chưa có nội dung để dẫn.") % {"n": article.number})
     return version.pk

@@ -30,6 +30,7 @@ from congdoan.legal.models import (
     CuratedAnswer,
     Law,
     LawKind,
+    version_order,
 )
 from congdoan.legal.parsing.types import ParsedArticle, ParsedClause, ParsedLaw
 from congdoan.text import fold
@@ -213,7 +214,7 @@ def _update_article(
         article.save(update_fields=list(fields))
     versions = list(article.versions.all())
     open_versions = [v for v in versions if v.effective_to is None]
-    current = max(open_versions or versions, key=lambda v: (v.effective_from or dt.date.min, v.pk))
+    current = max(open_versions or versions, key=version_order)
     digest = text_digest(data.title, data.text)
     if digest == current.digest:
         report.unchanged += 1

@@ -78,8 +78,7 @@ def citation_label(citation: AnswerCitation) -> str:
 @register.filter
 def citation_url(citation: AnswerCitation) -> str:
     """The cited article's page, at the clause when one is cited."""
-    url = citation.article.get_absolute_url()
-    return f"{url}#khoan-{citation.clause}" if citation.clause else url
+    return citation.article.clause_url(citation.clause)
 
 
 @register.filter

@@ -272,7 +272,7 @@ def article_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse
         raise Http404
     day, day_problem = _day(request)
     version: ArticleVersion | None = article.version_on(day)
-    versions = sorted(article.versions.all(), key=lambda v: (v.effective_from or dt.date.min, v.pk))
+    versions = article.versions_in_order()
     siblings = selectors.articles_of(law)
     return render(
         request,
