@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "congdoan.publishing",
     "congdoan.activities",  # direct activities, training, channels of presence, budget
     "congdoan.legal",  # labour law, curated answers, questions from workers' own words
+    "congdoan.contests",  # online contests: rounds, question bank, attempts, results
+    "congdoan.surveys",  # surveys of members: XLSForm, answers, charts, exports
     "congdoan.plan",  # the plan's targets as indicators, per-unit figures, the dashboard
     "congdoan.reports",  # six-month and annual reports rolled up the tree
     "congdoan.web",  # the site's top: home, dashboard, operations (above every other app)

@@ -28,6 +28,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("xuat-ban/", include("congdoan.publishing.urls")),
     path("hoat-dong/", include("congdoan.activities.urls")),
     path("phap-luat/", include("congdoan.legal.urls")),
+    path("cuoc-thi/", include("congdoan.contests.urls")),
+    path("khao-sat/", include("congdoan.surveys.urls")),
     path("chi-tieu/", include("congdoan.plan.urls")),
     path("bao-cao-dinh-ky/", include("congdoan.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
