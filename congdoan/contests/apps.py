@@ -11,3 +11,26 @@ class ContestsConfig(AppConfig):
     name = "congdoan.contests"
     label = "contests"
     verbose_name = _("Cuộc thi trực tuyến")
+
+    def ready(self) -> None:
+        from congdoan.core.registry import (  # lazy: app loading order
+            register_officer_link,
+            register_public_link,
+        )
+
+        register_public_link(
+            "contests:index",
+            _("Cuộc thi"),
+            order=14,
+            description=_(
+                "Cuộc thi trực tuyến tìm hiểu pháp luật, Công đoàn: vào thi trên điện thoại."
+            ),
+        )
+        register_officer_link(
+            "contests:manage",
+            _("Cuộc thi trực tuyến"),
+            47,
+            _(
+                "Tạo cuộc thi, ngân hàng câu hỏi, kết quả theo đơn vị, giải thưởng, giấy chứng nhận."
+            ),
+        )

@@ -35,3 +35,13 @@ def can_manage_contest(viewer: Viewer, contest: Contest) -> bool:
 def can_use_eligible_unit(viewer: Viewer, unit: Unit) -> bool:
     """The unit whose members may take part must be in the viewer's scope too."""
     return scope_for(viewer).covers_path(unit.path)
+
+
+def can_see_results(viewer: Viewer, contest: Contest) -> bool:
+    """The results pages and export: whoever manages the contest (everything), and the officers
+    of a unit inside its participation subtree (only their own units' rows: `selectors`)."""
+    scope = scope_for(viewer)
+    if can_manage_contest(viewer, contest):
+        return True
+    top = contest.eligible_unit or contest.unit
+    return any(path.startswith(top.path) for path in scope.unit_paths)

@@ -112,9 +112,9 @@ def review_attempt(*, actor: Viewer, attempt: Attempt, outcome: str, note: str =
         raise ValueError(outcome)
     before = attempt.review
     attempt.review = outcome
-    attempt.reviewed_by = actor if getattr(actor, "pk", None) else None  # type: ignore[assignment]
+    attempt.reviewed_by_id = getattr(actor, "pk", None)
     attempt.reviewed_at = timezone.now()
-    attempt.save(update_fields=["review", "reviewed_by", "reviewed_at"])
+    attempt.save(update_fields=["review", "reviewed_by_id", "reviewed_at"])
     changes: dict[str, Any] = {"review": [before, outcome]}
     if note:
         changes["note"] = note[:500]
