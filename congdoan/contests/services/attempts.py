@@ -36,8 +36,16 @@ from congdoan.contests.models import (
     Round,
 )
 from congdoan.contests.services import scoring
+from congdoan.core import ratelimit
 
 _random = secrets.SystemRandom()
+
+#: Answers a participant may send a minute (a 100-question attempt answered and changed twice
+#: over), and an address (a factory behind one address: generous); starts a minute.
+ANSWERS_PER_MINUTE = 240
+ANSWERS_PER_ADDRESS_MINUTE = 6000
+STARTS_PER_MINUTE = 10
+STARTS_PER_ADDRESS_MINUTE = 120
 
 
 class AttemptError(Exception):
@@ -89,6 +97,24 @@ class AnswerResult:
     answered: int
     total: int
     remaining_seconds: int
+
+
+def answer_allowed(*, participant_id: int, address: str = "") -> bool:
+    """Count one answer against the limits of the participant and of the address."""
+    if not ratelimit.hit(f"contests:answer:{participant_id}", limit=ANSWERS_PER_MINUTE):
+        return False
+    return not address or ratelimit.hit(
+        f"contests:answer_ip:{address}", limit=ANSWERS_PER_ADDRESS_MINUTE
+    )
+
+
+def start_allowed(*, participant_id: int, address: str = "") -> bool:
+    """Count one start (or resume) against the limits of the participant and of the address."""
+    if not ratelimit.hit(f"contests:start:{participant_id}", limit=STARTS_PER_MINUTE):
+        return False
+    return not address or ratelimit.hit(
+        f"contests:start_ip:{address}", limit=STARTS_PER_ADDRESS_MINUTE
+    )
 
 
 def remaining_seconds(attempt: Attempt, now: datetime | None = None) -> int:
