@@ -1,0 +1,1 @@
+"""Writes of the surveys app (every officer write audited)."""

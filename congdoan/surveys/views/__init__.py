@@ -1,0 +1,1 @@
+"""The surveys pages: officers (build, results, export) and respondents (answer)."""
