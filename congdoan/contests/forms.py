@@ -77,7 +77,9 @@ class ContestForm(forms.ModelForm[Contest]):
 def _local_input(value: Any) -> str:
     if not value:
         return ""
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return str(value.strftime("%Y-%m-%dT%H:%M"))
 
 
 class DateTimeLocal(forms.DateTimeInput):
