@@ -176,9 +176,15 @@ def _as_matrix(group: dict[str, Any]) -> QuestionSpec | None:
     )
     if len(lists) != 1 or not table_like:
         return None
+    # table-list: pyxform moves the group's label into a note it generates
+    notes = [
+        _label(c.get("label"))
+        for c in group.get("children") or []
+        if str(c.get("name", "")).startswith("generated_table_list_label")
+    ]
     return QuestionSpec(
         kind=Kind.MATRIX,
-        text=_label(group.get("label")) or str(group.get("name", "")),
+        text=_label(group.get("label")) or next(iter(notes), "") or str(group.get("name", "")),
         required=any(_required(c) for c in children),
         name=str(group.get("name", "")),
         rows=[(str(c.get("name", "")), _label(c.get("label")) or c["name"]) for c in children],
