@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congdoan.accounts.models import User
 from congdoan.contests import selectors_take as sel
@@ -52,11 +52,13 @@ def _contest_or_404(slug: str) -> Contest:
     return contest
 
 
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
     contests = sel.open_contests(viewer=_viewer(request))
     return render(request, "contests/take/index.html", {"contests": contests})
 
 
+@require_GET
 def contest_page(request: HttpRequest, slug: str) -> HttpResponse:
     contest = _contest_or_404(slug)
     participant = session.participant_for(request, contest)
@@ -70,12 +72,20 @@ def contest_page(request: HttpRequest, slug: str) -> HttpResponse:
             "rounds": rounds,
             "now": now,
             "participant": participant,
-            "attempts": list(sel.attempts_of(participant)) if participant else [],
+            "attempts": _attempts_now(participant) if participant else [],
             "may_enter": participant is not None or join.may_enter(contest, _viewer(request)),
             "accepting": contest.status == ContestStatus.PUBLISHED,
             "root": join.participation_unit(contest),
         },
     )
+
+
+def _attempts_now(participant: Participant) -> list[Attempt]:
+    """The participant's attempts, an overdue active one expired (and scored) on the way."""
+    found = list(sel.attempts_of(participant))
+    for attempt in found:
+        svc.attempt_expire(attempt)
+    return found
 
 
 def _next_or_contest(request: HttpRequest, contest: Contest) -> HttpResponseRedirect:
@@ -392,6 +402,7 @@ def finish(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@require_GET
 def result(request: HttpRequest, token: str) -> HttpResponse:
     """The score and time of a handed-in attempt; the correct answers with their explanations
     only once the contest's results are published."""
