@@ -94,7 +94,7 @@ def test_a_draft_question_is_edited_moved_and_deleted_with_an_audit_entry_each(c
     survey = make_survey(cast.officer_a, cast.unit_a, open_it=False)
     first, second = list(survey.questions.all())[:2]
     builder.question_move(actor=cast.officer_a, question=second, up=True)
-    assert survey.questions.first().pk == second.pk
+    assert survey.questions.values_list("pk", flat=True)[0] == second.pk
     new = builder.question_update(
         actor=cast.officer_a,
         question=first,
@@ -116,6 +116,7 @@ def test_the_information_needs_template_asks_content_channels_and_times(cast):
     assert {"noi_dung", "kenh", "kenh_uu_tien", "thoi_gian", "hai_long", "gop_y"} <= names
     sections = list(dict.fromkeys(survey.questions.values_list("section", flat=True)))
     assert sections == ["Nội dung bạn quan tâm", "Kênh nhận thông tin", "Thời gian và hình thức"]
+    assert survey.closes_at is not None
     assert survey.closes_at - survey.opens_at == timedelta(days=30)
     assert AuditEntry.objects.filter(action="surveys.survey.create").exists()
 

@@ -20,11 +20,23 @@ from congdoan.surveys.views import answer as answer_views
 pytestmark = pytest.mark.django_db
 
 
-def form_post(client: Client, survey: Survey, *, skip: set[str] = frozenset(), **extra: Any):
+def submission_key(page: Any) -> str:
+    found = re.search(r'name="submission_key" value="([^"]+)"', page.content.decode())
+    assert found is not None
+    return found.group(1)
+
+
+def form_post(
+    client: Client,
+    survey: Survey,
+    *,
+    skip: frozenset[str] = frozenset(),
+    extra: dict[str, Any] | None = None,
+) -> tuple[Any, dict[str, Any]]:
     """Open the survey's page, then post a full answer (less the kinds in `skip`)."""
     page = client.get(f"/khao-sat/{survey.key}/")
     assert page.status_code == 200, page.content[:300]
-    key = re.search(r'name="submission_key" value="([^"]+)"', page.content.decode()).group(1)
+    key = submission_key(page)
     data: dict[str, Any] = {"submission_key": key}
     for q in survey.questions.prefetch_related("choices"):
         if q.kind in skip:
@@ -42,7 +54,7 @@ def form_post(client: Client, survey: Survey, *, skip: set[str] = frozenset(), *
                 data[f"q{q.pk}_r{row.pk}"] = str(cols[1])
         else:
             data[f"q{q.pk}"] = "<script>alert(1)</script> Cần thêm tin về nhà ở"
-    data.update(extra)
+    data.update(extra or {})
     return client.post(f"/khao-sat/{survey.key}/", data), data
 
 
@@ -69,7 +81,7 @@ def test_a_missing_required_answer_shows_the_form_again_with_the_answers_kept(
     survey_a, cast, client_of
 ):
     client = client_of(cast.member_user)
-    response, _data = form_post(client, survey_a, skip={Kind.SINGLE})
+    response, _data = form_post(client, survey_a, skip=frozenset({Kind.SINGLE}))
     assert response.status_code == 400
     page = response.content.decode()
     assert "Câu này là câu bắt buộc." in page
@@ -90,9 +102,9 @@ def test_html_in_an_answer_is_shown_escaped_in_the_results(survey_a, cast, clien
 
 def test_a_tampered_choice_id_is_refused_on_the_form(survey_a, public_survey, cast, client_of):
     single = survey_a.questions.get(kind=Kind.SINGLE)
-    foreign = public_survey.questions.get(kind=Kind.SINGLE).choices.first()
+    foreign = public_survey.questions.get(kind=Kind.SINGLE).choices.all()[0]
     response, _ = form_post(
-        client_of(cast.member_user), survey_a, **{f"q{single.pk}": str(foreign.pk)}
+        client_of(cast.member_user), survey_a, extra={f"q{single.pk}": str(foreign.pk)}
     )
     assert response.status_code == 400
     assert not Response.objects.exists()
@@ -133,7 +145,7 @@ def test_public_submissions_are_rate_limited_per_address(public_survey, monkeypa
 def test_a_closed_or_unknown_survey_takes_nothing(survey_a, cast, client_of):
     client = client_of(cast.member_user)
     page = client.get(f"/khao-sat/{survey_a.key}/")
-    key = re.search(r'name="submission_key" value="([^"]+)"', page.content.decode()).group(1)
+    key = submission_key(page)
     Survey.objects.filter(pk=survey_a.pk).update(status="closed")
     response = client.post(f"/khao-sat/{survey_a.key}/", {"submission_key": key})
     assert "không nhận câu trả lời" in response.content.decode()
@@ -170,8 +182,8 @@ def test_an_officer_builds_a_survey_on_the_page_and_opens_it(cast, client_of):
     )
     assert bad.status_code == 400 and "ít nhất hai lựa chọn" in bad.content.decode()
     assert [q.kind for q in survey.questions.all()] == ["single", "scale", "matrix", "text"]
-    last = survey.questions.last()
-    client.post(base + f"cau-hoi/{last.pk}/chuyen/", {"direction": "up"})
+    last = survey.questions.values_list("pk", flat=True).last()
+    client.post(base + f"cau-hoi/{last}/chuyen/", {"direction": "up"})
     assert [q.kind for q in survey.questions.all()] == ["single", "scale", "text", "matrix"]
     assert survey.questions.get(kind="scale").scale_points == 7
     assert client.get(base).status_code == 200
