@@ -486,7 +486,7 @@ OPEN_BANK: list[tuple[str, str, list[str], str, str]] = [
 ]
 
 # How many members of each grassroots union take part: the share differs by union.
-RATES = (0.08, 0.12, 0.18, 0.25, 0.35)
+RATES = (0.015, 0.025, 0.035, 0.05, 0.07)
 PER_ATTEMPT = 10
 MIX = {CONTRACT: 3, WAGES: 3, REST: 2, UNION: 2}
 

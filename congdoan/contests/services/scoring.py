@@ -55,8 +55,11 @@ def score_attempt(attempt: Attempt) -> None:
         if answer.is_correct is not right:
             answer.is_correct = right
             changed.append(answer)
-    if changed:
-        Answer.objects.bulk_update(changed, ["is_correct"])
+    # Two plain UPDATEs (right, wrong) rather than bulk_update's CASE per row.
+    for value in (True, False):
+        ids = [a.pk for a in changed if a.is_correct is value]
+        if ids:
+            Answer.objects.filter(pk__in=ids).update(is_correct=value)
     end = attempt.finished_at or attempt.deadline_at
     end = min(end, attempt.deadline_at)
     attempt.score = score
