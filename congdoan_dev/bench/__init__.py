@@ -18,6 +18,7 @@ BENCHMARKS = {
     "web": "congdoan_dev.bench.web",  # public pages: weight, speed against a bare view, paint
     "publish": "congdoan_dev.bench.publish",  # products to 3 fake channels through the outbox
     "legal": "congdoan_dev.bench.legal",  # workers' questions to the law: recall beside BM25, time
+    "contest": "congdoan_dev.bench.contest",  # 2,000 participants answering through gunicorn
 }
 
 
