@@ -71,11 +71,15 @@ def member_of_viewer(viewer: Viewer) -> Member | None:
     return Member.objects.filter(pk=member_id, left_on__isnull=True).select_related("unit").first()
 
 
-def can_answer(viewer: Viewer, survey: Survey, *, now: datetime | None = None) -> bool:
-    """Open now, and public or the viewer a member of the target subtree."""
-    if not survey.is_accepting(now):
-        return False
+def is_in_audience(viewer: Viewer, survey: Survey) -> bool:
+    """Public, or the viewer a member of the target subtree (who alone sees a members'
+    survey's page, even its title)."""
     if survey.is_public:
         return True
     member = member_of_viewer(viewer)
     return member is not None and member.unit.path.startswith(survey.unit.path)
+
+
+def can_answer(viewer: Viewer, survey: Survey, *, now: datetime | None = None) -> bool:
+    """Open now, and the viewer in its audience."""
+    return survey.is_accepting(now) and is_in_audience(viewer, survey)

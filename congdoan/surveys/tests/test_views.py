@@ -115,11 +115,17 @@ def test_a_visitor_is_asked_to_log_in_for_a_members_survey(survey_a, client):
     assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]
 
 
-def test_a_member_of_another_union_is_told_the_survey_is_not_for_them(survey_a, cast, client_of):
+def test_outside_its_audience_a_members_survey_shows_not_even_its_title(survey_a, cast, client_of):
     other = member(cast.unit_b, with_login=True)
+    for user in (other.user, cast.officer_b):
+        for path in ("", "cam-on/"):
+            response = client_of(user).get(f"/khao-sat/{survey_a.key}/{path}")
+            assert response.status_code == 403
+            text = response.content.decode()
+            assert "dành cho đoàn viên" in text and survey_a.title not in text
+    Survey.objects.filter(pk=survey_a.pk).update(status="closed")
     response = client_of(other.user).get(f"/khao-sat/{survey_a.key}/")
-    assert response.status_code == 403
-    assert "dành cho đoàn viên" in response.content.decode()
+    assert response.status_code == 403 and survey_a.title not in response.content.decode()
 
 
 def test_a_visitor_answers_a_public_survey_once_per_browser(public_survey):

@@ -119,18 +119,29 @@ def _page(
     )
 
 
+def _outside_audience(request: HttpRequest, survey: Survey) -> HttpResponse | None:
+    """A members' survey shows nothing, not even its title, outside its audience: a visitor
+    is sent to log in, anyone else is told it is not for them."""
+    if survey.is_public:
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not rules.is_in_audience(request.user, survey):
+        return render(request, "surveys/not_for_you.html", status=403)
+    return None
+
+
 @never_cache
 def take(request: HttpRequest, key: str) -> HttpResponse:
     survey = selectors.survey_by_key(key)
     token, new = _browser_token(request) if survey.is_public else ("", False)
     member = None if survey.is_public else rules.member_of_viewer(request.user)
     now = timezone.now()
-    if not survey.is_public and not request.user.is_authenticated and survey.is_accepting(now):
-        return redirect_to_login(request.get_full_path())
+    refused = _outside_audience(request, survey)
+    if refused is not None:
+        return refused
     if not survey.is_accepting(now):
         return _page(request, survey, state="closed")
-    if not rules.can_answer(request.user, survey, now=now):
-        return _page(request, survey, state="not_eligible", status=403)
     questions = list(survey.questions.prefetch_related("choices"))
     if request.method != "POST":
         if has_answered(survey, member=member, browser_token=token):
@@ -179,4 +190,7 @@ def take(request: HttpRequest, key: str) -> HttpResponse:
 
 def thanks(request: HttpRequest, key: str) -> HttpResponse:
     survey = selectors.survey_by_key(key)
+    refused = _outside_audience(request, survey)
+    if refused is not None:
+        return refused
     return render(request, "surveys/take.html", {"survey": survey, "state": "thanks"})
