@@ -347,7 +347,7 @@ def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
             "numbers": range(1, total + 1),
             "remaining": remaining,
             "clock": _clock(remaining),
-            "api_url": f"/api/v1/contests/attempts/{attempt.token}/answers",
+            "api_url": reverse("api:answer", kwargs={"token": attempt.token}),
         },
     )
 

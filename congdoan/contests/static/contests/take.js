@@ -27,16 +27,21 @@
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
         body: JSON.stringify({ question: parseInt(form.dataset.question, 10), options: ids })
       }).then(function (response) {
-        if (!state) { return; }
-        if (response.ok) {
-          state.textContent = "✓";
-        } else {
-          return response.json().then(function (body) {
-            state.textContent = body && body.detail ? body.detail : "";
-          });
+        if (response.status === 409 || response.status === 410) {
+          window.location.reload();  // the attempt is over: the server shows the result
+          return;
         }
+        if (response.ok) {
+          if (state) { state.textContent = state.dataset.saved || "✓"; }
+          var here = document.querySelector(".qnum.here");
+          if (here) { here.classList.add("done"); }
+          return;
+        }
+        return response.json().then(function (body) {
+          if (state) { state.textContent = body && body.detail ? body.detail : state.dataset.failed || ""; }
+        });
       }).catch(function () {
-        if (state) { state.textContent = ""; }  // the form's buttons save it
+        if (state) { state.textContent = state.dataset.failed || ""; }  // the buttons save it
       });
     });
   }
