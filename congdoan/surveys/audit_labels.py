@@ -62,3 +62,9 @@ register_action(
     sentence=_("{actor} đổi thứ tự câu hỏi của khảo sát “{object}”"),
     fields={"question": _("câu hỏi"), "direction": _("hướng")},
 )
+register_action(
+    "surveys.responses.export",
+    label=_("Tải kết quả khảo sát"),
+    sentence=_("{actor} tải kết quả khảo sát “{object}”"),
+    fields={"rows": _("số câu trả lời")},
+)

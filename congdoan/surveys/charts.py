@@ -37,11 +37,20 @@ def _head(height: int, title: str, desc: str) -> list[str]:
     ]
 
 
-def bar_chart(labels: Sequence[str], values: Sequence[int], *, title: str, note: str = "") -> str:
-    """One horizontal bar per label, its count and share at its end."""
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[int],
+    *,
+    title: str,
+    note: str = "",
+    base: int | None = None,
+) -> str:
+    """One horizontal bar per label, its count and share at its end. Shares are of `base`
+    (the people who answered, for a question where each may choose several), else of the
+    sum of the values."""
     top = 34 + (18 if note else 0)
     height = top + _ROW * max(1, len(labels)) + 10
-    total = sum(values)
+    total = base if base is not None else sum(values)
     peak = nice_ceiling(max(values, default=0))
     plot = WIDTH - 8 - 90
     desc = "; ".join(f"{lab}: {vn_number(v)}" for lab, v in zip(labels, values, strict=False))
@@ -108,6 +117,11 @@ def stacked_rows(
                 f'<rect x="{x:.1f}" y="{y + 20}" width="{width:.1f}" height="16" '
                 f'fill="{PALETTE[c % len(PALETTE)]}"><title>{escape(tip)}</title></rect>'
             )
+            if width >= 34:
+                out.append(
+                    f'<text x="{x + width / 2:.1f}" y="{y + 32}" text-anchor="middle" '
+                    f'font-size="11" fill="#ffffff">{round(100 * n / total)} %</text>'
+                )
             x += width
         if not total:
             out.append(f'<rect x="8" y="{y + 20}" width="{plot}" height="16" fill="#eeeeee"/>')

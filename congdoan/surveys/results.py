@@ -137,4 +137,5 @@ def chart_svg(result: QuestionResult) -> str:
         }
     elif q.kind == Kind.MULTIPLE:
         note = _("Chọn nhiều: %(n)s người trả lời") % {"n": vn_number(result.answered)}
-    return charts.bar_chart(result.labels, result.counts, title=q.text, note=note)
+    base = result.answered if q.kind == Kind.MULTIPLE else None
+    return charts.bar_chart(result.labels, result.counts, title=q.text, note=note, base=base)

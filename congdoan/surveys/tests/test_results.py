@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import pytest
 from openpyxl import load_workbook
 
+from congdoan.audit.models import AuditEntry
 from congdoan.orgs.tests.factories import member
 from congdoan.surveys import results, selectors
 from congdoan.surveys.exports import export_xlsx
@@ -124,6 +125,7 @@ def test_a_grassroots_officer_sees_only_their_answers_of_a_named_district_survey
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2  # the header and A's response
     assert "Câu trả lời của A" in rows[1] and cast.member_a.full_name in rows[1]
+    assert AuditEntry.objects.filter(action="surveys.responses.export").get().changes == {"rows": 1}
     full = client_of(cast.district_officer).get(f"/khao-sat/quan-ly/{named_district.pk}/xuat.xlsx")
     assert len(list(load_workbook(io.BytesIO(full.content)).active.iter_rows())) == 3
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congdoan.audit.services import audit_record
 from congdoan.orgs.rules import officer_required
 from congdoan.orgs.scoping import units_in_scope
 from congdoan.surveys import exports, results, rules, selectors
@@ -321,7 +322,15 @@ def export(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = selectors.survey_for_officer(request.user, survey_id)
     if not rules.can_see_answers(request.user, survey):
         raise Http404
-    data = exports.export_xlsx(survey, selectors.responses_for(request.user, survey))
+    responses = selectors.responses_for(request.user, survey)
+    data = exports.export_xlsx(survey, responses)
+    # Who took the answers away (a named survey's file holds members' names), as members do.
+    audit_record(
+        actor=request.user,
+        action="surveys.responses.export",
+        target=survey,
+        changes={"rows": responses.count()},
+    )
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
