@@ -203,6 +203,7 @@ class Plan:
     csrf: str
     retry: bool
     second_tab: bool
+    address: str  # the phone's address, as nginx passes it on (X-Real-IP)
 
 
 @dataclass
@@ -216,6 +217,7 @@ class Load:
     anomalies: Counter[str] = field(default_factory=Counter)  # a retry stored, a change not…
     participants: int = 0  # participants who got to the end
     elapsed: float = 0.0
+    server_cpu: float | None = None  # gunicorn's CPU seconds (the baseline's)
 
     def count(self, what: str, status: int | str) -> None:
         self.statuses[f"{what} {status}"] += 1
@@ -265,9 +267,13 @@ def measure(args: argparse.Namespace, *, logs: Path) -> Result:
         asyncio.run(_baseline(port, warm_count * 2, min(args.concurrency, warm_count), keep_alive))
         asyncio.run(_load(port, warm, args, rng, keep_alive, min(args.concurrency, warm_count)))
         if args.baseline_requests:
+            before = tree_cpu(server.pid)
             baseline = asyncio.run(
                 _baseline(port, args.baseline_requests, args.concurrency, keep_alive)
             )
+            after = tree_cpu(server.pid)
+            if before is not None and after is not None:
+                baseline.server_cpu = after - before
         client_before, server_before = time.process_time(), tree_cpu(server.pid)
         load = asyncio.run(_load(port, plans, args, rng, keep_alive, args.concurrency))
         client_cpu = time.process_time() - client_before
@@ -342,7 +348,7 @@ def _seed(args: argparse.Namespace, count: int) -> list[Plan]:
         attempts_allowed=1,
     )
     people = _make_people(count, units, contest)
-    plans = []
+    plans: list[Plan] = []
     rng = random.Random(7)
     sessions = []
     expire = now + timedelta(days=1)
@@ -366,6 +372,7 @@ def _seed(args: argparse.Namespace, count: int) -> list[Plan]:
                 csrf=get_random_string(32, CSRF_CHARS),
                 retry=rng.random() < args.retry_rate,
                 second_tab=rng.random() < args.second_tab_rate,
+                address=f"10.{len(plans) >> 16 & 255}.{len(plans) >> 8 & 255}.{len(plans) & 255}",
             )
         )
     Session.objects.bulk_create(sessions, batch_size=1000)
@@ -464,6 +471,8 @@ def _start_server(args: argparse.Namespace, port: int, log_path: Path) -> subpro
         DB_CONN_MAX_AGE=os.environ.get("DB_CONN_MAX_AGE", "60"),
         TASKS_BACKEND="database",
         LOG_LEVEL="WARNING",
+        # As behind nginx (docs/operations.md): the phone's address, for the per-address limits.
+        PROXY_CLIENT_IP_HEADER="X-Real-IP",
         DJANGO_SETTINGS_MODULE="congdoan.config.settings",
     )
     env.pop("REDIS_URL", None)
@@ -502,9 +511,11 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes], logs: Path, timeout:
 class Conn:
     """One HTTP/1.1 connection of one tab: kept alive, or a new one per request (`close`)."""
 
-    def __init__(self, port: int, keep_alive: bool, cookie: str = "", csrf: str = "") -> None:
+    def __init__(
+        self, port: int, keep_alive: bool, cookie: str = "", csrf: str = "", address: str = ""
+    ) -> None:
         self.port, self.keep_alive = port, keep_alive
-        self.cookie, self.csrf = cookie, csrf
+        self.cookie, self.csrf, self.address = cookie, csrf, address
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -521,6 +532,8 @@ class Conn:
         head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
         if self.cookie:
             head += f"Cookie: {self.cookie}\r\n"
+        if self.address:
+            head += f"X-Real-IP: {self.address}\r\n"
         if method != "GET":
             head += f"X-CSRFToken: {self.csrf}\r\nContent-Type: application/json\r\n"
             head += f"Content-Length: {len(body)}\r\n"
@@ -649,7 +662,7 @@ async def _participant(
     port: int, plan: Plan, load: Load, rng: random.Random, keep_alive: bool
 ) -> None:
     cookie = f"sessionid={plan.session_key}; csrftoken={plan.csrf}"
-    tab = Conn(port, keep_alive, cookie, plan.csrf)
+    tab = Conn(port, keep_alive, cookie, plan.csrf, plan.address)
     other: Conn | None = None
     try:
         status, state, ms = await _timed(tab, "GET", f"{API}/{plan.token}")
@@ -661,7 +674,7 @@ async def _participant(
         half = len(questions) // 2
         for i, question in enumerate(questions):
             if plan.second_tab and i == half:
-                other = Conn(port, keep_alive, cookie, plan.csrf)
+                other = Conn(port, keep_alive, cookie, plan.csrf, plan.address)
                 status, resumed, ms = await _timed(other, "GET", f"{API}/{plan.token}")
                 load.count("state", status)
                 if status == 200 and isinstance(resumed, dict):
@@ -750,7 +763,12 @@ def _report(result: Result, args: argparse.Namespace) -> None:
         print(
             f"baseline GET /healthz?only=web: {_rate(base):.0f} requests/s, p50 "
             f"{percentile(base.other_ms, 50):.0f} ms, p95 {percentile(base.other_ms, 95):.0f} ms "
-            f"({base.answered} of {sum(base.statuses.values())} answered 200)"
+            f"({base.answered} of {sum(base.statuses.values())} answered 200"
+            + (
+                f"; gunicorn {base.server_cpu / max(1, base.answered) * 1000:.2f} ms CPU a call)"
+                if base.server_cpu is not None
+                else ")"
+            )
         )
     print(
         f"load: {load.participants} participants finished in {load.elapsed:.1f}s; "
