@@ -214,3 +214,30 @@ def test_an_anonymous_visitor_is_asked_to_log_in_for_a_members_contest(contest: 
     assert "Đăng nhập" in page
     assert Client().post(f"/cuoc-thi/{contest.slug}/tham-gia/").status_code == 200
     assert not Participant.objects.exists()
+
+
+def test_a_join_that_loses_the_race_returns_the_participant_already_there(
+    contest: Contest, cast: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    winner = join.join_with_login(contest=contest, user=cast.member_user)
+    looks = iter([None])
+    real = join._existing
+    monkeypatch.setattr(join, "_existing", lambda c, **kw: next(looks, None) or real(c, **kw))
+    again = join.join_with_login(contest=contest, user=cast.member_user)
+    assert again.pk == winner.pk and Participant.objects.count() == 1
+
+
+def test_an_account_with_a_phone_joins_on_the_page_with_its_workplace(
+    phone_contest: Contest, client_of: Any
+) -> None:
+    user = factories.user("Phạm Thu", phone=E164)
+    client = client_of(user)
+    url = f"/cuoc-thi/{phone_contest.slug}/tham-gia/"
+    assert "0912 345 678" in client.get(url).content.decode()
+    empty = client.post(url, {"action": "account"})
+    assert "nơi làm việc" in empty.content.decode() and not Participant.objects.exists()
+    done = client.post(url, {"action": "account", "workplace": "Công ty May Việt"})
+    assert done.status_code == 302
+    participant = Participant.objects.get()
+    assert participant.user == user and participant.workplace == "Công ty May Việt"
+    assert not OutboundMessage.objects.filter(purpose="contests.join_code").exists()
