@@ -294,6 +294,8 @@ def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
     """
     attempt, participant = _own_attempt(request, token)
     if attempt.status != AttemptStatus.ACTIVE:
+        if request.method == "POST" and request.POST.getlist("option"):
+            messages.error(request, svc.AttemptClosed().message)
         return redirect("contests:result", token=attempt.token)
     total = len(attempt.question_ids)
     here = reverse("contests:attempt", args=[attempt.token])

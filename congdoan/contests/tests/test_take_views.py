@@ -168,6 +168,7 @@ def test_an_answer_after_the_deadline_is_refused_with_a_clear_message(
     response = member_client.post(url, {"number": 1, "option": _correct(qid)}, follow=True)
     html = response.content.decode()
     assert "Kết quả lượt thi" in html and "Hết giờ" in html
+    assert "không được ghi nhận" in html
     assert not Answer.objects.exists()
     assert Attempt.objects.get().status == AttemptStatus.EXPIRED
 
