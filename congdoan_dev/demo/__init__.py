@@ -23,6 +23,8 @@ SEEDERS = {
     "publishing": "congdoan_dev.demo.publishing",
     "activities": "congdoan_dev.demo.activities",
     "legal": "congdoan_dev.demo.legal",
+    "contests": "congdoan_dev.demo.contests",
+    "surveys": "congdoan_dev.demo.surveys",
     "plan": "congdoan_dev.demo.plan",
     "reports": "congdoan_dev.demo.reports",
 }

@@ -1,7 +1,8 @@
 """Members reached in the year (target 90 %): unique members with evidence ÷ members.
 
 Evidence comes from the sources in `REACH_SOURCES` (attended a direct communication activity,
-read a product while logged in, had a concern answered; contests and surveys plug in later).
+read a product while logged in, had a concern answered, took part in a contest, answered a
+survey).
 A member counts for the unit they belong to, wherever the activity was held. The members of a
 unit are those who had joined by the period's last day and had not left before its first.
 """
@@ -53,6 +54,19 @@ register_reach_source(
     "answered",
     gettext_lazy("được trả lời ý kiến"),
     "congdoan.feedback.selectors.answered_member_ids",
+)
+# Taking part in a contest is public (results are published by name); answering a survey is
+# not (a survey may be anonymous): counted, never listed.
+register_reach_source(
+    "contest",
+    gettext_lazy("dự thi trực tuyến"),
+    "congdoan.contests.selectors.participant_member_ids",
+    listable=True,
+)
+register_reach_source(
+    "survey",
+    gettext_lazy("trả lời khảo sát"),
+    "congdoan.surveys.selectors.respondent_member_ids",
 )
 
 
