@@ -42,7 +42,10 @@ def _answer_shown_question(page: Any) -> int:
 def _take(page: Any, base: str, contest: Contest, shot: str, *, js: bool) -> Attempt:
     page.goto(f"{base}/cuoc-thi/")
     page.click(f"text={contest.title}")
+    assert _overflow(page) <= 0
+    _shot(page, f"{shot}-contest.png")
     page.click("text=Vào thi")  # not joined yet: the join page
+    assert _overflow(page) <= 0
     page.click("button:has-text('Tham gia cuộc thi')")
     page.click("button:has-text('Vào thi')")
     page.wait_for_selector("#answer-form")
