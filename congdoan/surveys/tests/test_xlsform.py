@@ -155,3 +155,13 @@ def test_an_officer_cannot_import_for_a_unit_outside_their_scope(client_of, cast
     )
     assert response.status_code == 200  # the unit is not a choice: the form says so
     assert not Survey.objects.exists()
+
+
+def test_a_form_in_two_languages_is_read_in_vietnamese():
+    data = xlsform(
+        [["select_one kenh", "k", "Which channel?", "Kênh nào?", "", ""]],
+        [["kenh", "web", "Website", "Trang web"], ["kenh", "zalo", "Zalo", "Zalo"]],
+        headers=("type", "name", "label::English (en)", "label::Tiếng Việt (vi)", "hint", "x"),
+    )
+    parsed = parse_xlsform(data)
+    assert parsed.questions[0].text == "Kênh nào?"
