@@ -29,6 +29,8 @@ from congdoan.contests.models import (
     MAX_OPTIONS,
     MAX_QUESTIONS_PER_ATTEMPT,
     Answer,
+    Attempt,
+    AttemptStatus,
     Contest,
     ContestStatus,
     Eligibility,
@@ -74,8 +76,8 @@ RANK_PRIZE_NAMES = ("Giải Nhất", "Giải Nhì", "Giải Ba", "Giải Khuyế
 
 def question_locked_message() -> str:
     return _(
-        "Câu hỏi đã có người trả lời: chỉ sửa được nội dung và lời giải thích. Muốn đổi "
-        "phương án hay đáp án đúng, hãy ngừng dùng câu này và soạn câu mới."
+        "Câu hỏi đã có người trả lời hoặc đang có trong bài thi: chỉ sửa được nội dung và lời "
+        "giải thích. Muốn đổi phương án hay đáp án đúng, hãy ngừng dùng câu này và soạn câu mới."
     )
 
 
@@ -256,7 +258,14 @@ def check_options(kind: str, options: Sequence[OptionInput]) -> list[str]:
 
 
 def question_answered(question: Question) -> bool:
-    return Answer.objects.filter(question=question).exists()
+    """Its options are fixed once it has been answered, or drawn in an attempt still running
+    (that attempt's page lists its option ids)."""
+    if Answer.objects.filter(question=question).exists():
+        return True
+    running = Attempt.objects.filter(
+        round__contest_id=question.contest_id, status=AttemptStatus.ACTIVE
+    ).values_list("question_ids", flat=True)
+    return any(question.pk in {int(q) for q in ids} for ids in running.iterator())
 
 
 def _store_image(question: Question, image: UploadedFile) -> None:

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from congdoan.audit.models import AuditEntry
 from congdoan.contests import rules
 from congdoan.contests.models import (
+    Attempt,
     Certificate,
     Contest,
     ContestStatus,
@@ -287,7 +288,7 @@ def test_question_rules_and_locked_once_answered(
     assert q is not None
     finished(round_open, person(contest, cast.unit_a, "Đã trả lời"), [q], right=1)
     options = [OptionInput(o.text, i == 1) for i, o in enumerate(q.options.all())]
-    with pytest.raises(ValidationError, match="đã có người trả lời"):
+    with pytest.raises(ValidationError, match="đã có người trả lời hoặc đang có trong bài thi"):
         svc.question_save(
             actor=officer, contest=contest, kind=q.kind, text=q.text, options=options, question=q
         )
@@ -439,3 +440,38 @@ def test_certificates_pdf_and_verification(
     assert (
         Client().get(reverse("contests:certificate_verify", args=["khong-co"])).status_code == 404
     )
+
+
+def test_question_drawn_in_a_running_attempt_keeps_its_options(
+    contest: Contest, round_open: Round, participant: Any, cast: Any
+) -> None:
+    q = Question.objects.filter(contest=contest).order_by("-pk").first()
+    other = Question.objects.filter(contest=contest).order_by("pk").first()
+    assert q is not None and other is not None
+    Attempt.objects.create(
+        round=round_open,
+        participant=participant,
+        question_ids=[q.pk],
+        deadline_at=timezone.now() + timedelta(minutes=10),
+    )
+    assert svc.question_answered(q)
+    assert not svc.question_answered(other)
+    changed = [OptionInput("Phương án mới", True), OptionInput("Phương án khác", False)]
+    with pytest.raises(ValidationError):
+        svc.question_save(
+            actor=cast.district_officer,
+            contest=contest,
+            kind="single",
+            text=q.text,
+            options=changed,
+            question=q,
+        )
+    svc.question_save(
+        actor=cast.district_officer,
+        contest=contest,
+        kind="single",
+        text=other.text,
+        options=changed,
+        question=other,
+    )
+    assert [o.text for o in other.options.all()] == ["Phương án mới", "Phương án khác"]
