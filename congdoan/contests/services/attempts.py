@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Subquery
+from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,6 +148,19 @@ def attempt_expire(attempt: Attempt, *, now: datetime | None = None) -> bool:
         if done:
             scoring.score_attempt(attempt)
     return done
+
+
+def expire_overdue(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """The periodic sweep: expire (and score) active attempts whose time is up, at most
+    `limit` a run; returns how many this run expired. Reads do it lazily anyway."""
+    now = now or timezone.now()
+    overdue = (
+        Attempt.objects.select_related("round")
+        .filter(status=AttemptStatus.ACTIVE)
+        .filter(Q(deadline_at__lte=now) | Q(round__closes_at__lte=now))
+        .order_by("deadline_at")[:limit]
+    )
+    return sum(attempt_expire(attempt, now=now) for attempt in overdue)
 
 
 def _draw(round: Round) -> tuple[list[int], dict[str, list[int]]]:

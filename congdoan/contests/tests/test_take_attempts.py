@@ -379,3 +379,23 @@ def test_answer_takes_at_most_three_queries(
     with django_assert_max_num_queries(3):
         _answer(attempt, q2, right2)
     assert Answer.objects.filter(attempt=attempt).count() == 2
+
+
+def test_the_sweep_expires_and_scores_only_attempts_whose_time_is_up(
+    round_open: Round, participant: Participant, contest: Contest, cast: Any
+) -> None:
+    late = attempt_start(participant=participant, round=round_open)
+    qid = late.question_ids[0]
+    _answer(late, qid, _correct(qid))
+    other = Participant.objects.create(
+        contest=contest, member=cast.member_b, full_name="B", unit=cast.unit_b
+    )
+    running = attempt_start(participant=other, round=round_open)
+    Attempt.objects.filter(pk=running.pk).update(deadline_at=late.deadline_at + timedelta(hours=1))
+    at = late.deadline_at + timedelta(seconds=5)
+    assert attempts.expire_overdue(now=at) == 1
+    assert attempts.expire_overdue(now=at) == 0
+    late.refresh_from_db()
+    running.refresh_from_db()
+    assert late.status == AttemptStatus.EXPIRED and late.score == 1
+    assert running.status == AttemptStatus.ACTIVE
