@@ -18,7 +18,7 @@ from congdoan.contests.forms import CertificatesForm, PrizeForm, ReviewForm
 from congdoan.contests.models import Attempt, Certificate, Contest, Prize, PrizeKind, Round
 from congdoan.contests.selectors.results import RankRow, UnitRow
 from congdoan.contests.services import abuse, certificates, scoring
-from congdoan.contests.services import contests as svc
+from congdoan.contests.services import prizes as prize_svc
 from congdoan.core.charts import line_chart
 from congdoan.orgs.models import Unit
 from congdoan.orgs.rules import officer_required
@@ -202,7 +202,7 @@ def prizes(request: HttpRequest, pk: int) -> HttpResponse:
     form = PrizeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            svc.prize_save(
+            prize_svc.prize_save(
                 actor=request.user,
                 contest=contest,
                 kind=form.cleaned_data["kind"],
@@ -240,7 +240,7 @@ def prize_delete(request: HttpRequest, pk: int, prize_id: int) -> HttpResponse:
     contest = selectors.contest_for(request.user, pk)
     prize = get_object_or_404(Prize, contest=contest, pk=prize_id)
     try:
-        svc.prize_delete(actor=request.user, prize=prize)
+        prize_svc.prize_delete(actor=request.user, prize=prize)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

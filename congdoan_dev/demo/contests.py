@@ -40,7 +40,7 @@ from congdoan.contests.models import (
     Round,
     Topic,
 )
-from congdoan.contests.services import abuse, certificates, contests, scoring
+from congdoan.contests.services import abuse, certificates, contests, prizes, scoring
 from congdoan.contests.services.contests import OptionInput
 from congdoan.orgs.models import Member, Unit
 
@@ -765,7 +765,7 @@ def _past_contest(officer: User, px: Unit, stdout: Any) -> None:
             ("Giải Khuyến khích", 10, 500_000),
         )
     ):
-        contests.prize_save(
+        prizes.prize_save(
             actor=officer,
             contest=contest,
             kind=PrizeKind.RANK,
@@ -774,7 +774,7 @@ def _past_contest(officer: User, px: Unit, stdout: Any) -> None:
             amount_vnd=amount,
             position=position,
         )
-    contests.prize_save(
+    prizes.prize_save(
         actor=officer,
         contest=contest,
         kind=PrizeKind.UNIT,
@@ -825,7 +825,7 @@ def _open_contest(officer: User, px: Unit, stdout: Any) -> None:
             "attempts_allowed": 2,
         },
     )
-    contests.prize_save(
+    prizes.prize_save(
         actor=officer,
         contest=contest,
         kind=PrizeKind.RANK,

@@ -28,7 +28,7 @@ from congdoan.contests.models import (
     Round,
     Topic,
 )
-from congdoan.contests.services import certificates
+from congdoan.contests.services import certificates, prizes
 from congdoan.contests.services import contests as svc
 from congdoan.contests.services.contests import OptionInput
 from congdoan.contests.tests.manage_helpers import finished, person
@@ -66,7 +66,7 @@ def _results_contest(contest: Contest, round_open: Round, cast: Any) -> Contest:
         opens_at=timezone.now() - timedelta(days=3), closes_at=timezone.now() - timedelta(days=1)
     )
     for name in ("Giải Nhất", "Giải Nhì"):
-        svc.prize_save(
+        prizes.prize_save(
             actor=cast.district_officer, contest=contest, kind=PrizeKind.RANK, name=name, count=1
         )
     return svc.contest_publish_results(actor=cast.district_officer, contest=contest)

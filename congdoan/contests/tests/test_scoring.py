@@ -21,7 +21,7 @@ from congdoan.contests.models import (
     ReviewOutcome,
     Round,
 )
-from congdoan.contests.services import abuse, contests, scoring
+from congdoan.contests.services import abuse, prizes, scoring
 from congdoan.contests.tests.manage_helpers import finished, person, right_options
 from congdoan.orgs.tests.factories import member
 
@@ -180,13 +180,13 @@ def test_unit_rates_prizes_and_member_evidence(
     assert by_code["PX-B"].average_score == pytest.approx(3.0)
     assert table[0].unit.code == "PX-B"  # highest rate first
 
-    contests.prize_save(
+    prizes.prize_save(
         actor=cast.district_officer, contest=contest, kind=PrizeKind.RANK, name="Giải Nhất", count=1
     )
-    contests.prize_save(
+    prizes.prize_save(
         actor=cast.district_officer, contest=contest, kind=PrizeKind.RANK, name="Giải Nhì", count=1
     )
-    contests.prize_save(
+    prizes.prize_save(
         actor=cast.district_officer,
         contest=contest,
         kind=PrizeKind.UNIT,
@@ -235,7 +235,7 @@ def test_identical_sequences_flag_the_whole_group(
     assert low.answers_digest == low2.answers_digest
     assert not low.flagged and not low2.flagged
     # Flagged and not reviewed: no prize until an officer says valid; it goes further down.
-    contests.prize_save(
+    prizes.prize_save(
         actor=cast.district_officer, contest=contest, kind=PrizeKind.RANK, name="Giải Nhất", count=1
     )
     rows, _ = selectors.ranking(contest)
