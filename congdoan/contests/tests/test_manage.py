@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from PIL import Image as PILImage
 
 from congdoan.audit.models import AuditEntry
 from congdoan.contests import rules
@@ -342,6 +344,9 @@ def test_officer_pages_render(
         assert response["Content-Language"] == language, url
     vi = c.get(_url("manage_results", contest), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert "Nguyễn Văn Nhất" in vi
+    drill = c.get(_url("manage_results", contest) + "?don-vi=PX-A")
+    assert drill.status_code == 200
+    assert c.get(_url("manage_results", contest) + "?don-vi=TT").status_code == 404
     chart = c.get(_url("manage_results_chart", contest))
     assert chart["Content-Type"].startswith("image/svg+xml")
     assert b"<script" not in chart.content and b"<svg" in chart.content
@@ -350,8 +355,14 @@ def test_officer_pages_render(
 
 
 def test_officer_creates_round_and_question_through_forms(
-    contest: Contest, topics: tuple[Topic, Topic], cast: Any, client_of: ClientOf
+    contest: Contest,
+    topics: tuple[Topic, Topic],
+    cast: Any,
+    client_of: ClientOf,
+    settings: Any,
+    tmp_path: Any,
 ) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     contract, wages = topics
     c = client_of(cast.district_officer)
     response = c.post(
@@ -390,6 +401,37 @@ def test_officer_creates_round_and_question_through_forms(
     )
     assert response.status_code == 302
     q = Question.objects.get(text="Câu mới nhiều đáp án?")
+    image = io.BytesIO()
+    PILImage.new("RGB", (40, 30), "red").save(image, format="PNG")
+    response = c.post(
+        _url("manage_question_edit", contest, q.pk),
+        {
+            "topic": contract.pk,
+            "kind": "multiple",
+            "text": "Câu mới nhiều đáp án?",
+            "option_0": "Một",
+            "correct_0": "on",
+            "option_1": "Hai",
+            "correct_1": "on",
+            "option_2": "Ba",
+            "image": SimpleUploadedFile("anh.png", image.getvalue(), content_type="image/png"),
+        },
+    )
+    assert response.status_code == 302
+    q.refresh_from_db()
+    assert q.image.name.endswith(".png")
+    broken = c.post(
+        _url("manage_question_edit", contest, q.pk),
+        {
+            "kind": "single",
+            "text": "X?",
+            "option_0": "a",
+            "correct_0": "on",
+            "option_1": "b",
+            "image": SimpleUploadedFile("anh.png", b"khong phai anh", content_type="image/png"),
+        },
+    )
+    assert broken.status_code == 200
     assert [o.is_correct for o in q.options.all()] == [True, True, False]
     response = c.post(
         _url("manage_question_create", contest),
