@@ -419,7 +419,7 @@ def test_officer_creates_round_and_question_through_forms(
     )
     assert response.status_code == 302
     q.refresh_from_db()
-    assert q.image.name.endswith(".png")
+    assert str(q.image.name).endswith(".png")
     broken = c.post(
         _url("manage_question_edit", contest, q.pk),
         {
