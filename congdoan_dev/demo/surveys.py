@@ -1,6 +1,6 @@
 """Demo of the surveys (issue 17): LĐLĐ huyện Phú Xuyên's survey of members' information
 needs, from the template, opened 20 days ago for 30 days, answered by about a third of the
-members of each grassroots union (at most 600 answers), on days spread over those 20 days,
+members of each grassroots union (scaled down alike past 600 answers), on days spread over those 20 days,
 with channels that differ between factories and schools and a few dozen free-text
 suggestions, so the results page has a rate per unit, every chart and topic groups.
 
@@ -84,14 +84,19 @@ def _seed(px: Unit) -> tuple[Survey, int]:
         .select_related("level")
         .order_by("path")
     )
-    answered = 0
+    # A share of each union's members, the same scale for all when the total passes the cap.
+    drawn: list[tuple[Unit, list[Member], bool]] = []
     for unit in units:
         members = list(Member.objects.filter(unit=unit, left_on=None).select_related("unit"))
         rng.shuffle(members)
+        share = rng.uniform(0.15, SHARE * 1.6)
         factory = not unit.code.startswith(("PX-TH", "PX-MN", "PX-UBND", "PX-KBNN", "PX-TTYT"))
-        for member in members[: round(len(members) * rng.uniform(0.15, SHARE * 1.6))]:
-            if answered >= MAX_RESPONSES:
-                break
+        drawn.append((unit, members[: round(len(members) * share)], factory))
+    total = sum(len(members) for _unit, members, _factory in drawn)
+    scale = min(1.0, MAX_RESPONSES / total) if total else 1.0
+    answered = 0
+    for _unit, members, factory in drawn:
+        for member in members[: max(1, round(len(members) * scale))] if members else []:
             when = now - timedelta(days=rng.uniform(0, 19.5))
             response_submit(
                 survey=survey,

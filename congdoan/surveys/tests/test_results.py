@@ -153,3 +153,16 @@ def test_the_export_has_one_row_per_response_and_a_column_per_matrix_row(survey_
     assert row[header.index("Bạn xem tin lúc nào?")] == "Sáng sớm; Nghỉ trưa"
     assert row[header.index("Góp ý khác")].startswith("'=")
     assert cast.member_a.full_name not in [str(c) for c in row]
+
+
+def test_a_group_is_named_by_the_head_of_a_phrase_not_by_a_word_that_modifies_it():
+    groups = group_texts(
+        [
+            "Muốn biết về bảo hiểm xã hội một lần",
+            "bao hiem xa hoi khi nghi viec",
+            "Bảo hiểm thất nghiệp làm hồ sơ thế nào",
+            "Nhà ở xã hội cho công nhân",
+            "Điều kiện mua nhà ở xã hội",
+        ]
+    )
+    assert [(g.label, g.count) for g in groups] == [("Bảo hiểm", 3), ("Nhà ở", 2)]

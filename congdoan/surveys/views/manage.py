@@ -285,6 +285,7 @@ def results_page(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = selectors.survey_for_officer(request.user, survey_id)
     can_answers = rules.can_see_answers(request.user, survey)
     responses = selectors.responses_for(request.user, survey)
+    rates = selectors.response_rate(request.user, survey)
     return render(
         request,
         "surveys/results.html",
@@ -295,7 +296,11 @@ def results_page(request: HttpRequest, survey_id: int) -> HttpResponse:
             "answered": selectors.receipt_count(request.user, survey)
             if not survey.is_public
             else responses.count(),
-            "rates": selectors.response_rate(request.user, survey),
+            "rates": rates,
+            "rate_total": (
+                sum(r.members for r in rates),
+                sum(r.answered for r in rates),
+            ),
             "results": results.question_results(survey, responses) if can_answers else [],
         },
     )
