@@ -52,7 +52,8 @@ def _apply_errors(form: object, exc: ValidationError) -> None:
 def manage(request: HttpRequest) -> HttpResponse:
     contests = selectors.contests_for(request.user).order_by("-created_at", "-pk")
     page = Paginator(contests, 30).get_page(request.GET.get("page"))
-    return render(request, "contests/manage/list.html", {"page_obj": page})
+    above = selectors.contests_above(request.user)[:20]
+    return render(request, "contests/manage/list.html", {"page_obj": page, "above": above})
 
 
 @officer_required

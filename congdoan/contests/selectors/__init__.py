@@ -17,6 +17,7 @@ from congdoan.contests.selectors.results import (
 from congdoan.contests.selectors.scoped import (
     attempts_to_review,
     contest_for,
+    contests_above,
     contests_for,
     participant_member_ids,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "awarded_rank_prizes",
     "awarded_unit_prizes",
     "contest_for",
+    "contests_above",
     "contests_for",
     "participant_member_ids",
     "perfect_count",

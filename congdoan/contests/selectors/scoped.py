@@ -28,6 +28,28 @@ def contests_for(viewer: Viewer) -> QuerySet[Contest]:
     )
 
 
+def contests_above(viewer: Viewer) -> QuerySet[Contest]:
+    """Published contests of a level above the viewer's units whose participation subtree holds
+    one of them: the viewer sees their own units' results there (`rules.can_see_results`)."""
+    scope = scope_for(viewer)
+    if scope.is_admin or not scope.unit_paths:
+        return Contest.objects.none()
+    ancestors: set[str] = set()
+    for path in scope.unit_paths:
+        parts = [p for p in path.split("/") if p]
+        ancestors |= {"/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts))}
+    return (
+        Contest.objects.filter(
+            Q(eligible_unit__path__in=ancestors)
+            | Q(eligible_unit__isnull=True, unit__path__in=ancestors)
+        )
+        .exclude(status__in=["draft", "cancelled"])
+        .exclude(unit_q(scope))
+        .select_related("unit")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def contest_for(viewer: Viewer, pk: int) -> Contest:
     """The contest if the viewer manages it; 404 otherwise (no hint that it exists)."""
     contest = (
