@@ -72,7 +72,7 @@ def list_surveys(request: HttpRequest) -> list[Survey]:
 
 
 @router.get(
-    "/{survey_id}/results",
+    "/{int:survey_id}/results",
     response=ResultsOut,
     summary="A survey's results",
     description="404 when the survey does not exist or lies outside the caller's reach; "
