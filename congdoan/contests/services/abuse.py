@@ -85,16 +85,19 @@ def check_attempt(attempt: Attempt, *, answers: Sequence[Answer]) -> None:
 def check_identical(attempt: Attempt) -> int:
     """Flag every finished attempt of the round sharing this attempt's digest, when there are
     two or more and they score high; the size of the group flagged (0 when none)."""
-    if not attempt.answers_digest or attempt.max_score == 0:
-        return 0
-    if attempt.score < IDENTICAL_MIN_SHARE * attempt.max_score:
-        return 0
-    group = list(
-        Attempt.objects.filter(round_id=attempt.round_id, answers_digest=attempt.answers_digest)
-        .exclude(status=AttemptStatus.ACTIVE)
-        .only("pk", "flag_reasons", "flagged")
-    )
+    group: list[Attempt] = []
+    if attempt.answers_digest and attempt.score >= IDENTICAL_MIN_SHARE * attempt.max_score > 0:
+        group = list(
+            Attempt.objects.filter(round_id=attempt.round_id, answers_digest=attempt.answers_digest)
+            .exclude(status=AttemptStatus.ACTIVE)
+            .only("pk", "flag_reasons", "flagged")
+        )
     if len(group) < 2:
+        # Rescored into no group (a corrected key): its old reason goes.
+        kept = [r for r in attempt.flag_reasons or [] if r.get("code") != SAME_ANSWERS]
+        if kept != (attempt.flag_reasons or []):
+            attempt.flag_reasons, attempt.flagged = kept, bool(kept)
+            Attempt.objects.filter(pk=attempt.pk).update(flagged=bool(kept), flag_reasons=kept)
         return 0
     for other in group:
         reasons = [r for r in other.flag_reasons or [] if r.get("code") != SAME_ANSWERS]

@@ -22,7 +22,7 @@ from congdoan.contests.models import (
     Round,
 )
 from congdoan.contests.services import abuse, prizes, scoring
-from congdoan.contests.tests.manage_helpers import finished, person, right_options
+from congdoan.contests.tests.manage_helpers import finished, person, right_options, wrong_option
 from congdoan.orgs.tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -247,6 +247,17 @@ def test_identical_sequences_flag_the_whole_group(
     rows, _ = selectors.ranking(contest)
     assert [w.attempt_id for w in selectors.awarded_rank_prizes(contest, rows)] == [two.pk]
     assert list(selectors.attempts_to_review(contest)) != []
+    # One of them changes its answer (stored again, rescored): it leaves the group, whose
+    # others keep their flag (a group of two is still a group).
+    answer = Answer.objects.filter(attempt=three).order_by("pk").first()
+    assert answer is not None
+    answer.option_ids = wrong_option(answer.question)
+    answer.save()
+    scoring.score_attempt(three)
+    three.refresh_from_db()
+    assert not three.flagged and three.flag_reasons == []
+    one.refresh_from_db()
+    assert one.flagged
 
 
 def test_impossible_times_are_flagged(contest: Contest, round_open: Round, cast: Any) -> None:
