@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("quan-ly/nhap-xlsform/", manage.import_xlsform, name="import"),
     path("quan-ly/<int:survey_id>/", manage.detail, name="detail"),
     path("quan-ly/<int:survey_id>/sua/", manage.edit, name="edit"),
+    path("quan-ly/<int:survey_id>/xem-truoc/", manage.preview, name="preview"),
     path("quan-ly/<int:survey_id>/trang-thai/", manage.status, name="status"),
     path("quan-ly/<int:survey_id>/xoa/", manage.delete, name="delete"),
     path("quan-ly/<int:survey_id>/cau-hoi/them/", manage.question_form, name="question_add"),

@@ -191,6 +191,9 @@ def test_an_officer_builds_a_survey_on_the_page_and_opens_it(cast, client_of):
     last = survey.questions.values_list("pk", flat=True).last()
     client.post(base + f"cau-hoi/{last}/chuyen/", {"direction": "up"})
     assert [q.kind for q in survey.questions.all()] == ["single", "scale", "text", "matrix"]
+    preview = client.get(base + "xem-truoc/")  # a draft, as members will see it
+    assert preview.status_code == 200 and "Xem trước" in preview.content.decode()
+    assert "Bảo hiểm" in preview.content.decode()
     assert survey.questions.get(kind="scale").scale_points == 7
     assert client.get(base).status_code == 200
     client.post(base + "trang-thai/", {"action": "open"})
@@ -221,7 +224,7 @@ def test_an_officer_creates_the_information_needs_survey_in_one_click(cast, clie
 
 def test_a_grassroots_officer_cannot_see_another_unit_s_survey(survey_a, cast, client_of):
     client = client_of(cast.officer_b)
-    for path in ("", "ket-qua/", "xuat.xlsx", "sua/"):
+    for path in ("", "ket-qua/", "xuat.xlsx", "sua/", "xem-truoc/"):
         assert client.get(f"/khao-sat/quan-ly/{survey_a.pk}/{path}").status_code == 404
     q = survey_a.questions.first()
     assert client.get(f"/khao-sat/quan-ly/{survey_a.pk}/bieu-do/{q.pk}.svg").status_code == 404

@@ -73,7 +73,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _blocks(form: AnswerForm, questions: list[Question]) -> list[dict[str, Any]]:
+def blocks(form: AnswerForm, questions: list[Question]) -> list[dict[str, Any]]:
     """The questions as the template lays them out: section headings, the fields of each."""
     blocks = []
     section = ""
@@ -112,7 +112,7 @@ def _page(
             "survey": survey,
             "state": state,
             "form": form,
-            "blocks": _blocks(form, questions) if form is not None else [],
+            "blocks": blocks(form, questions) if form is not None else [],
             "error": error,
         },
         status=status,

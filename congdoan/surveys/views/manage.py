@@ -22,6 +22,7 @@ from congdoan.orgs.rules import officer_required
 from congdoan.orgs.scoping import units_in_scope
 from congdoan.surveys import exports, results, rules, selectors
 from congdoan.surveys.forms import (
+    AnswerForm,
     ImportForm,
     QuestionForm,
     SurveyEditForm,
@@ -37,6 +38,7 @@ from congdoan.surveys.services.xlsform import (
     parse_xlsform,
     too_large,
 )
+from congdoan.surveys.views.answer import blocks
 
 
 def _errors(exc: ValidationError) -> str:
@@ -158,6 +160,25 @@ def detail(request: HttpRequest, survey_id: int) -> HttpResponse:
             "question_form": QuestionForm(initial={"kind": "single", "scale_points": 5}),
             "responses": survey.responses.count(),
             "link": request.build_absolute_uri(f"/khao-sat/{survey.key}/"),
+        },
+    )
+
+
+@officer_required
+def preview(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The respondent's form as members will see it (a draft too), without a way to send it."""
+    survey = _managed(request, survey_id)
+    questions = list(survey.questions.prefetch_related("choices"))
+    form = AnswerForm(initial={"submission_key": ""}, questions=questions)
+    return render(
+        request,
+        "surveys/take.html",
+        {
+            "survey": survey,
+            "state": "form",
+            "form": form,
+            "blocks": blocks(form, questions),
+            "preview": True,
         },
     )
 
