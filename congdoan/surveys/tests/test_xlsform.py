@@ -165,3 +165,14 @@ def test_a_form_in_two_languages_is_read_in_vietnamese():
     )
     parsed = parse_xlsform(data)
     assert parsed.questions[0].text == "Kênh nào?"
+
+
+def test_the_import_page_refuses_an_oversized_file_with_the_limit(client_of, cast):
+    upload = SimpleUploadedFile("lon.xlsx", b"PK\x03\x04" + b"\0" * XLSFORM_MAX_BYTES)
+    response = client_of(cast.officer_a).post(
+        "/khao-sat/quan-ly/nhap-xlsform/",
+        {"unit": cast.unit_a.pk, "audience": "members", "file": upload},
+    )
+    assert response.status_code == 200
+    assert "Tệp lớn hơn giới hạn 2 MB" in response.content.decode()
+    assert not Survey.objects.exists()
