@@ -3,6 +3,8 @@ by the server, results with the prediction tie-break, certificates (docs/contest
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,9 @@ class ContestsConfig(AppConfig):
         from congdoan.core.registry import (  # lazy: app loading order
             register_officer_link,
             register_public_link,
+        )
+        from congdoan.periodic.registry import (  # lazy: app loading order (AppConfig.ready)
+            register_job,
         )
 
         register_public_link(
@@ -33,4 +38,11 @@ class ContestsConfig(AppConfig):
             _(
                 "Tạo cuộc thi, ngân hàng câu hỏi, kết quả theo đơn vị, giải thưởng, giấy chứng nhận."
             ),
+        )
+        # Reads expire an attempt whose time is up lazily; this sweep scores the ones nobody
+        # comes back to, so results and the plan's evidence need no visit.
+        register_job(
+            "contests.expire_overdue",
+            every=lambda: timedelta(minutes=5),
+            run="congdoan.contests.services.attempts.expire_overdue",
         )
