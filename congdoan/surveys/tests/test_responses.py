@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from congdoan.orgs.models import Member
+from congdoan.plan.indicators.reach import evidence_q
 from congdoan.surveys import selectors
 from congdoan.surveys.models import Answer, Kind, Receipt, Response, Role, Status, Survey
 from congdoan.surveys.services import surveys as builder
@@ -265,3 +267,18 @@ def test_respondent_member_ids_are_the_members_with_a_receipt_in_the_period(
     assert list(only_b) == [cast.member_b.pk]
     before = selectors.respondent_member_ids(start=date(2020, 1, 1), end=date(2020, 12, 31))
     assert list(before) == []
+
+
+def test_the_plan_counts_a_survey_respondent_as_reached_and_never_lists_them(survey_a, cast):
+    response_submit(
+        survey=survey_a,
+        submission_key=new_submission_key(survey_a),
+        values=full_answers(survey_a),
+        member=cast.member_a,
+    )
+    today = timezone.localdate()
+    counted, _missing = evidence_q(today, today, listable=False)
+    assert counted is not None
+    assert list(Member.objects.filter(counted).values_list("pk", flat=True)) == [cast.member_a.pk]
+    listed, _missing = evidence_q(today, today, listable=True)
+    assert listed is None or not Member.objects.filter(listed).exists()
