@@ -40,4 +40,5 @@ urlpatterns: list[URLPattern] = [
     path(P + "giai-thuong/<int:prize_id>/xoa/", r.prize_delete, name="manage_prize_delete"),
     path(P + "chung-nhan/", r.certificate_list, name="manage_certificates"),
     path(P + "chung-nhan/<int:cid>.pdf", r.certificate_download, name="manage_certificate_pdf"),
+    path(P + "chung-nhan/tat-ca.pdf", r.certificate_download_all, name="manage_certificates_pdf"),
 ]

@@ -299,6 +299,22 @@ def certificate_download(request: HttpRequest, pk: int, cid: int) -> HttpRespons
     return response
 
 
+@officer_required
+def certificate_download_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every certificate of the contest in one PDF, to print (rank order)."""
+    contest = selectors.contest_for(request.user, pk)
+    issued = list(
+        Certificate.objects.filter(attempt__round__contest=contest)
+        .select_related("attempt__participant__unit", "attempt__round__contest__unit", "prize")
+        .order_by("rank", "number")
+    )
+    if not issued:
+        raise Http404
+    response = HttpResponse(certificates.certificates_pdf(issued), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="giay-chung-nhan-{contest.slug}.pdf"'
+    return response
+
+
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: a certificate's name, contest, prize and date, found by its code; 404 else."""
     certificate = certificates.certificate_by_code(code)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,22 +154,38 @@ def _fetch_offline(url: str, *args: Any, **kwargs: Any) -> Any:
     return fetcher_class(allowed_protocols={"data", "file"}).fetch(url, *args, **kwargs)
 
 
+#: The most certificates one combined PDF holds (a print run; more: download by pages).
+MAX_PER_PDF = 300
+
+
 def certificate_pdf(certificate: Certificate) -> bytes:
     """The certificate as one A4 landscape PDF page."""
+    return certificates_pdf([certificate])
+
+
+def certificates_pdf(items: Sequence[Certificate]) -> bytes:
+    """Certificates as one PDF, a page each, in the order given (at most `MAX_PER_PDF`)."""
     import weasyprint  # lazy: ~0.7 s and many modules at start-up of every web process
 
     fonts = certificate_fonts()
-    url = verify_url(certificate)
+    pages = []
+    for certificate in items[:MAX_PER_PDF]:
+        url = verify_url(certificate)
+        pages.append(
+            {
+                **certificate_context(certificate),
+                "qr_uri": _data_uri("image/svg+xml", qr_svg(url, border=2)),
+                "verify_url": url,
+                "unit_upper": certificate.attempt.round.contest.unit.name.upper(),
+            }
+        )
     html = render_to_string(
         "contests/certificate_pdf.html",
         {
-            **certificate_context(certificate),
-            "qr_uri": _data_uri("image/svg+xml", qr_svg(url, border=2)),
-            "verify_url": url,
+            "items": pages,
             "font_family": fonts.family,
             "font_regular": fonts.regular.as_uri(),
             "font_bold": fonts.bold.as_uri(),
-            "unit_upper": certificate.attempt.round.contest.unit.name.upper(),
         },
     )
     pdf: bytes = weasyprint.HTML(string=html, url_fetcher=_fetch_offline).write_pdf()

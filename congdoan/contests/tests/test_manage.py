@@ -478,6 +478,12 @@ def test_certificates_pdf_and_verification(
         client_of(cast.officer_b).get(_url("manage_certificate_pdf", contest, first.pk)).status_code
         == 404
     )
+    everything = client_of(cast.district_officer).get(_url("manage_certificates_pdf", contest))
+    assert everything.content.startswith(b"%PDF")
+    assert len(everything.content) > len(pdf.content)
+    assert (
+        client_of(cast.officer_b).get(_url("manage_certificates_pdf", contest)).status_code == 404
+    )
     page = Client().get(reverse("contests:certificate_verify", args=[first.code]))
     text = page.content.decode()
     assert page.status_code == 200
