@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pymupdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -481,6 +482,11 @@ def test_certificates_pdf_and_verification(
     everything = client_of(cast.district_officer).get(_url("manage_certificates_pdf", contest))
     assert everything.content.startswith(b"%PDF")
     assert len(everything.content) > len(pdf.content)
+    with pymupdf.open(stream=everything.content, filetype="pdf") as document:
+        assert document.page_count == 3
+        first_page = document[0].get_text()
+    assert "Nguyễn Văn Nhất" in first_page and "GIẤY CHỨNG NHẬN" in first_page
+    assert "Giải Nhất" in first_page and "01/GCN-PX" in first_page
     assert (
         client_of(cast.officer_b).get(_url("manage_certificates_pdf", contest)).status_code == 404
     )
