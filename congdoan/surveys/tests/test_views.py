@@ -251,11 +251,17 @@ def test_the_english_interface_does_not_crash(survey_a, cast, client_of):
         (cast.officer_a, f"/khao-sat/quan-ly/{survey_a.pk}/"),
         (cast.officer_a, f"/khao-sat/quan-ly/{survey_a.pk}/ket-qua/"),
         (cast.officer_a, "/khao-sat/quan-ly/nhap-xlsform/"),
+        (cast.officer_a, f"/khao-sat/quan-ly/{survey_a.pk}/xem-truoc/"),
     ):
         client = client_of(user)
-        client.cookies["django_language"] = "en"
-        response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+        client.get("/ngon-ngu/", {"lang": "en", "next": path})
+        response = client.get(path)
         assert response.status_code == 200, path
+        assert '<html lang="en">' in response.content.decode(), path
+    scale = survey_a.questions.get(kind=Kind.SCALE)
+    chart = client.get(f"/khao-sat/quan-ly/{survey_a.pk}/bieu-do/{scale.pk}.svg")
+    assert chart.status_code == 200 and chart.content.startswith(b"<svg")
+    assert client.get(f"/khao-sat/quan-ly/{survey_a.pk}/xuat.xlsx").status_code == 200
 
 
 def test_answers_store_nothing_that_names_the_member_of_an_anonymous_survey(
