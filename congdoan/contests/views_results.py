@@ -57,7 +57,7 @@ def _results(
     parent = _parent_of(request, contest)
     rows, actual = selectors.ranking(contest, round)
     selectors.awarded_rank_prizes(contest, rows)
-    table = selectors.unit_table(contest, parent=parent)
+    table = selectors.unit_table(contest, parent=parent, ranked=rows if round is None else None)
     if parent is None:
         selectors.awarded_unit_prizes(contest, table)
     return (

@@ -69,6 +69,7 @@ def _best_attempts(contest: Contest, round: Round | None) -> list[Attempt]:
         Attempt.objects.filter(round__contest=contest, status__in=DONE)
         .exclude(review=ReviewOutcome.DISQUALIFIED)
         .select_related("participant", "participant__unit", "round")
+        .defer("question_ids", "option_orders", "flag_reasons", "token")
     )
     if round is not None:
         qs = qs.filter(round=round)
@@ -160,11 +161,14 @@ class UnitRow:
         return 100.0 * self.participants / self.members if self.members else 0.0
 
 
-def unit_table(contest: Contest, *, parent: Unit | None = None) -> list[UnitRow]:
+def unit_table(
+    contest: Contest, *, parent: Unit | None = None, ranked: list[RankRow] | None = None
+) -> list[UnitRow]:
     """A row per unit directly under `parent` (default: the participation unit), each with its
-    subtree's members, participants and average best score; highest rate first."""
+    subtree's members, participants and average best score; highest rate first. `ranked`: the
+    contest's ranking when the caller has it already."""
     top = parent or contest.eligible_unit or contest.unit
-    rows_ranked, _actual = ranking(contest)
+    rows_ranked = ranked if ranked is not None else ranking(contest)[0]
     children = list(
         Unit.objects.filter(parent=top, is_active=True).annotate(n_children=Count("children"))
     )
