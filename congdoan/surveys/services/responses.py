@@ -185,6 +185,15 @@ def response_submit(
     return SubmitResult(response, True)
 
 
+def is_stored(survey: Survey, submission_key: str) -> bool:
+    """A response under this key is stored already (a retry that arrives late)."""
+    try:
+        nonce = nonce_of(survey, submission_key)
+    except BadSubmission:
+        return False
+    return Response.objects.filter(survey=survey, submission_key=nonce).exists()
+
+
 def has_answered(survey: Survey, *, member: Member | None = None, browser_token: str = "") -> bool:
     if member is not None and not survey.is_public:
         return Receipt.objects.filter(survey=survey, member=member).exists()

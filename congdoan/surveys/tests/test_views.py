@@ -148,6 +148,16 @@ def test_public_submissions_are_rate_limited_per_address(public_survey, monkeypa
     assert Response.objects.count() == 2
 
 
+def test_a_retry_that_arrives_after_the_close_is_thanked_and_stored_once(survey_a, cast, client_of):
+    client = client_of(cast.member_user)
+    first, data = form_post(client, survey_a)
+    Survey.objects.filter(pk=survey_a.pk).update(status="closed")
+    again = client.post(f"/khao-sat/{survey_a.key}/", data)
+    assert first.status_code == again.status_code == 302
+    assert again["Location"].endswith("/cam-on/")
+    assert Response.objects.count() == 1
+
+
 def test_a_closed_or_unknown_survey_takes_nothing(survey_a, cast, client_of):
     client = client_of(cast.member_user)
     page = client.get(f"/khao-sat/{survey_a.key}/")

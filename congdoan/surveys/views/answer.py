@@ -29,6 +29,7 @@ from congdoan.surveys.models import Kind, Question, Role, Survey
 from congdoan.surveys.services.responses import (
     SubmitError,
     has_answered,
+    is_stored,
     new_submission_key,
     response_submit,
 )
@@ -141,6 +142,8 @@ def take(request: HttpRequest, key: str) -> HttpResponse:
     if refused is not None:
         return refused
     if not survey.is_accepting(now):
+        if request.method == "POST" and is_stored(survey, request.POST.get("submission_key", "")):
+            return redirect("surveys:thanks", key=survey.key)  # a retry after the close
         return _page(request, survey, state="closed")
     questions = list(survey.questions.prefetch_related("choices"))
     if request.method != "POST":
