@@ -485,8 +485,10 @@ OPEN_BANK: list[tuple[str, str, list[str], str, str]] = [
     ),
 ]
 
-# How many members of each grassroots union take part: the share differs by union.
-RATES = (0.015, 0.025, 0.035, 0.05, 0.07)
+# How many members of each grassroots union take part: the share differs by union, and a large
+# factory sends at most a few dozen (its rate stays low; a small office's can be high).
+RATES = (0.15, 0.25, 0.4, 0.55, 0.7)
+CAP = (12, 40)
 PER_ATTEMPT = 10
 MIX = {CONTRACT: 3, WAGES: 3, REST: 2, UNION: 2}
 
@@ -652,8 +654,8 @@ def _past_contest(officer: User, px: Unit, stdout: Any) -> None:
         members = list(
             Member.objects.filter(unit=unit, is_union_member=True, left_on=None).order_by("pk")
         )
-        share = rng.choice(RATES)
-        for m in rng.sample(members, max(1, int(len(members) * share))) if members else []:
+        count = min(rng.randint(*CAP), max(1, int(len(members) * rng.choice(RATES))))
+        for m in rng.sample(members, count) if members else []:
             people.append(
                 Participant(
                     contest=contest,
@@ -666,7 +668,7 @@ def _past_contest(officer: User, px: Unit, stdout: Any) -> None:
             )
     Participant.objects.bulk_create(people, batch_size=500)
     people = list(Participant.objects.filter(contest=contest).order_by("pk"))
-    perfect_guess = max(3, len(people) // 40)
+    perfect_guess = max(3, len(people) // 5)  # about how many answer every question right
     for p in people:
         skill = rng.betavariate(6, 2)
         for rnd in rounds:
