@@ -1,11 +1,11 @@
 """`congdoan bench contest`: participants answering a contest's questions through a real server.
 
 Usage: congdoan bench contest -- [--participants 2000] [--questions 20] [--bank 40]
-                                   [--concurrency 60] [--workers 3] [--threads 2]
+                                   [--concurrency 20] [--workers 3] [--threads 2]
                                    [--connection close|keep-alive] [--db sqlite|postgres]
                                    [--cache redis|database] [--retry-rate 0.1]
                                    [--second-tab-rate 0.02] [--baseline-requests 2000]
-                                   [--max-seconds 300] [--record]
+                                   [--max-seconds 1200] [--record]
 
 Steps:
 1. a fresh database of its own: PostgreSQL `congdoan_bench_contest` (dropped and created
@@ -108,7 +108,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     add("--participants", type=int, default=2000, help="participants, one attempt each")
     add("--questions", type=int, default=20, help="questions per attempt")
     add("--bank", type=int, default=40, help="questions in the bank (two topics)")
-    add("--concurrency", type=int, default=60, help="participants answering at the same time")
+    add("--concurrency", type=int, default=20, help="participants answering at the same time")
     add("--workers", type=int, default=3, help="gunicorn processes (docs/operations.md: 3)")
     add("--threads", type=int, default=2, help="threads per gunicorn process (gthread; 1 = sync)")
     add(
@@ -135,7 +135,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     add("--second-tab-rate", type=float, default=0.02, help="share opening a second tab half-way")
     add("--baseline-requests", type=int, default=2000, help="GET /healthz calls (0: none)")
-    add("--max-seconds", type=float, default=300.0, help="stop starting participants after this")
+    add("--max-seconds", type=float, default=1200.0, help="stop starting participants after this")
     add("--record", action="store_true", help="record the figures in docs/figures.json")
     args = parser.parse_args(argv)
     if min(args.participants, args.questions, args.concurrency, args.workers, args.threads) < 1:
