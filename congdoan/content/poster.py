@@ -3,9 +3,9 @@
 One page, from HTML (templates/content/outputs/poster.html) with WeasyPrint: the unit and the
 date at the top, the title, a photo if the product has one, the short version ("Nhanh,
 Ngắn") and, for a product the public can read, a QR code to its page on this deployment
-(SITE_URL). The font is Be Vietnam Pro, installed with the project (the PyPI package
-fontpkg-be-vietnam-pro, OFL), else Debian's DejaVu Sans (fonts-dejavu-core); WeasyPrint's
-fetcher here reads only data: and file: addresses, so rendering never touches the network.
+(SITE_URL). The font and the rendering are core.pdf's: Be Vietnam Pro (else DejaVu Sans),
+and a fetcher that reads only data: and file: addresses, so rendering never touches the
+network.
 
 Too much text is refused, never printed small or cut: `poster_capacity` works out how many
 words of this text fit below the title, photo and QR code at the smallest size that still
@@ -18,34 +18,26 @@ smallest the words that fit are counted exactly (by halving) for the message.
 
 from __future__ import annotations
 
-import base64
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fontTools.ttLib import TTFont
-from PIL import ImageFile
 
 from congdoan.content.models import MediaKind, Product, ProductMedia
+from congdoan.core.pdf import PdfFontMissing, data_uri, fetch_offline, pdf_fonts, render_html
 from congdoan.core.qr import qr_svg as core_qr_svg
 from congdoan.core.vndate import vn_date
 
 if TYPE_CHECKING:
     import weasyprint
-
-try:
-    import fontpkg_be_vietnam_pro
-except ImportError:  # the Debian font is the fallback
-    fontpkg_be_vietnam_pro = None
-
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 # Geometry of the page (points; A4 is 595.28 × 841.89), mirrored by the template's CSS.
 PAGE_W, PAGE_H = 595.28, 841.89
@@ -63,13 +55,10 @@ MIN_BODY_PT = BODY_SIZES_PT[-1]
 # the next line. On average about half a word per line is lost.
 WRAP_SLACK_WORDS = 0.5
 
-# WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on when imported: uploads must keep refusing
-# truncated images (congdoan.core.images also puts it back before every decode).
-ImageFile.LOAD_TRUNCATED_IMAGES = False
-
-
-class PosterFontMissing(RuntimeError):
-    """Neither the project's font nor Debian's is installed."""
+# The names the content views and tests know (core.pdf has the things themselves).
+PosterFontMissing = PdfFontMissing
+poster_fonts = pdf_fonts
+_fetch_offline = fetch_offline
 
 
 class PosterTooLong(ValueError):
@@ -86,30 +75,6 @@ class PosterTooLong(ValueError):
             )
             % {"words": words, "capacity": capacity, "size": MIN_BODY_PT, "cut": self.cut}
         )
-
-
-@dataclass(frozen=True)
-class PosterFonts:
-    family: str
-    regular: Path
-    bold: Path
-
-
-def poster_fonts() -> PosterFonts:
-    if fontpkg_be_vietnam_pro is not None:
-        root = Path(fontpkg_be_vietnam_pro.ROOT) / "files"
-        regular, bold = root / "BeVietnamPro-Regular.ttf", root / "BeVietnamPro-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            return PosterFonts("Be Vietnam Pro", regular, bold)
-    regular, bold = DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf"
-    if regular.is_file() and bold.is_file():
-        return PosterFonts("DejaVu Sans", regular, bold)
-    raise PosterFontMissing(
-        _(
-            "Chưa cài phông chữ tiếng Việt cho áp phích: cài lại dự án (make install, gói "
-            "fontpkg-be-vietnam-pro) hoặc gói Debian fonts-dejavu-core (make system-deps)."
-        )
-    )
 
 
 @lru_cache(maxsize=4)
@@ -210,10 +175,6 @@ def poster_photo(product: Product) -> ProductMedia | None:
     return product.media.filter(kind=MediaKind.PHOTO).order_by("order", "pk").first()
 
 
-def _data_uri(content_type: str, data: bytes) -> str:
-    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
-
-
 def _photo_uri(media: ProductMedia | None) -> str:
     if media is None:
         return ""
@@ -222,19 +183,7 @@ def _photo_uri(media: ProductMedia | None) -> str:
             data = handle.read()
     except OSError:
         return ""  # a missing file: the poster is made without the photo
-    return _data_uri(media.content_type or "image/jpeg", data)
-
-
-def _fetch_offline(url: str, *args: Any, **kwargs: Any) -> Any:
-    """WeasyPrint's fetcher limited to data: and file: (the fonts): never the network."""
-    import weasyprint  # lazy: ~0.7 s and many modules at start-up of every web process
-
-    if not url.startswith(("data:", "file:")):
-        raise ValueError(f"poster resources are local only: {url[:80]}")
-    fetcher_class = getattr(weasyprint.urls, "URLFetcher", None)
-    if fetcher_class is None:  # WeasyPrint before the class-based fetchers
-        return weasyprint.default_url_fetcher(url, *args, **kwargs)
-    return fetcher_class(allowed_protocols={"data", "file"}).fetch(url, *args, **kwargs)
+    return data_uri(media.content_type or "image/jpeg", data)
 
 
 def _html(product: Product, text: str, *, size: float, layout: Layout, photo: str) -> str:
@@ -249,11 +198,9 @@ def _html(product: Product, text: str, *, size: float, layout: Layout, photo: st
             "unit_name": product.unit.name,
             "date": vn_date(product.published_at or timezone.now()),
             "photo": photo,
-            "qr_uri": _data_uri("image/svg+xml", qr_svg(qr)) if qr else "",
+            "qr_uri": data_uri("image/svg+xml", qr_svg(qr)) if qr else "",
             "qr_url": qr,
-            "font_family": fonts.family,
-            "font_regular": fonts.regular.as_uri(),
-            "font_bold": fonts.bold.as_uri(),
+            **fonts.context(),
             "body_pt": size,
             "title_pt": layout.title_pt,
             "g": {
@@ -269,9 +216,7 @@ def _html(product: Product, text: str, *, size: float, layout: Layout, photo: st
 
 
 def _render(html: str) -> weasyprint.Document:
-    import weasyprint  # lazy: ~0.7 s and many modules at start-up of every web process
-
-    return weasyprint.HTML(string=html, url_fetcher=_fetch_offline).render()
+    return render_html(html)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from congdoan.contests.models import Attempt, Certificate, Contest, Prize, Prize
 from congdoan.contests.selectors.results import RankRow, UnitRow
 from congdoan.contests.services import abuse, certificates, scoring
 from congdoan.contests.services import prizes as prize_svc
-from congdoan.core.charts import line_chart
+from congdoan.core.charts import bar_chart
 from congdoan.orgs.models import Unit
 from congdoan.orgs.rules import officer_required
 from congdoan.orgs.scoping import scope_for
@@ -94,18 +94,16 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 def results_chart(request: HttpRequest, pk: int) -> HttpResponse:
-    """Participation rate per unit (SVG, core.charts), the page's table beside it."""
+    """Participation rate per unit as horizontal bars (SVG, core.charts): one bar per unit of
+    the page's table (the first 30), the table beside it has every figure."""
     contest = _results_contest(request, pk)
     _rows, _actual, table, _round, _parent = _results(request, contest)
     table = table[:30]
-    svg = line_chart(
+    svg = bar_chart(
         [u.unit.short_name or u.unit.name for u in table],
-        [
-            (_("Tỷ lệ tham gia (%)"), [round(u.rate, 1) for u in table]),
-            (_("Điểm trung bình"), [round(u.average_score, 1) for u in table]),
-        ],
-        title=_("Tham gia theo đơn vị: %(title)s") % {"title": contest.title},
-        width=900,
+        [u.rate for u in table],
+        title=_("Tỷ lệ tham gia theo đơn vị: %(title)s") % {"title": contest.title},
+        percent=True,
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=60"

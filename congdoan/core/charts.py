@@ -6,6 +6,11 @@ an image), opens in any browser or office suite from an export, and needs no Jav
 on a cheap phone. Values show as native tooltips (``<title>``) and the chart's own
 ``<title>``/``<desc>`` say what it shows to screen readers; pages keep the table beside it.
 
+Two shapes: `line_chart` (a value over time: months) and the horizontal bars — `bar_chart`
+(one bar per label: answers to a survey question, units of a contest; the label sits above
+its bar, so long Vietnamese sentences fit a phone's width) and `stacked_rows` (one 100 % bar
+per row, split by column, with a legend). Every label is escaped: they are user text.
+
 pygal was tried and not taken: its SVG carries an inline ``<script>`` and ``<style>``,
 which the CSP blocks, and three more packages.
 """
@@ -15,6 +20,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
+
+from django.utils.translation import gettext as _
 
 from congdoan.core.vndate import vn_number
 
@@ -152,4 +159,146 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-__all__ = ["PALETTE", "line_chart", "nice_ceiling"]
+# -- horizontal bars ---------------------------------------------------------------------------
+
+BAR_WIDTH = 640
+_ROW = 44  # a label line and its bar
+LABEL_CHARS = 90  # a label longer than this is shortened (the tooltip keeps it whole)
+
+
+def _bars_head(width: int, height: int, title: str, desc: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" font-family={quoteattr(FONT)} '
+        'font-size="13">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(desc)}</desc>",
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<text x="8" y="20" font-size="14" font-weight="bold" fill="#222222">'
+        f"{escape(_shorten(title, 80))}</text>",
+    ]
+
+
+def _percent(value: float) -> str:
+    return f"{vn_number(round(value, 1))} %"
+
+
+def _no_data(y: int) -> str:
+    return f'<text x="8" y="{y + 20}" fill="#555555">{escape(_("Chưa có số liệu."))}</text>'
+
+
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str,
+    note: str = "",
+    base: int | None = None,
+    percent: bool = False,
+    width: int = BAR_WIDTH,
+) -> str:
+    """One horizontal bar per label, its figure at its end.
+
+    Counts (the default): the bar's length is against a round maximum, and its share shows
+    beside the count — of `base` (e.g. the people who answered a question where each may
+    choose several) else of the sum of the values. ``percent``: the values are already
+    percentages (0–100), drawn against 100 and shown as "42,5 %".
+    """
+    top = 34 + (18 if note else 0)
+    height = top + _ROW * max(1, len(labels)) + 10
+    total = base if base is not None else sum(values)
+    peak = max(100.0, max(values, default=0)) if percent else nice_ceiling(max(values, default=0))
+    plot = width - 8 - 90
+
+    def figure(value: float) -> str:
+        if percent:
+            return _percent(value)
+        share = f" ({round(100 * value / total)} %)" if total else ""
+        return vn_number(value) + share
+
+    pairs = list(zip(labels, values, strict=False))
+    desc = "; ".join(f"{lab}: {figure(v)}" for lab, v in pairs)
+    out = _bars_head(width, height, title, desc + (f". {note}" if note else ""))
+    if note:
+        out.append(f'<text x="8" y="40" fill="#555555">{escape(note)}</text>')
+    if not pairs:
+        out.append(_no_data(top))
+    for i, (label, value) in enumerate(pairs):
+        y = top + i * _ROW
+        length = plot * value / peak if peak else 0
+        out.append(
+            f'<text x="8" y="{y + 14}" fill="#222222">{escape(_shorten(label, LABEL_CHARS))}</text>'
+        )
+        out.append(
+            f'<rect x="8" y="{y + 20}" width="{max(length, 1):.1f}" height="16" rx="2" '
+            f'fill="{PALETTE[0]}"><title>{escape(f"{label}: {figure(value)}")}</title></rect>'
+        )
+        out.append(
+            f'<text x="{8 + length + 6:.1f}" y="{y + 33}" fill="#222222">'
+            f"{escape(figure(value))}</text>"
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def stacked_rows(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    counts: Sequence[Sequence[int]],
+    *,
+    title: str,
+    width: int = BAR_WIDTH,
+) -> str:
+    """One 100 % bar per row, split by how many chose each column (shares of the row), with
+    the columns' legend above."""
+    legend_cols = max(1, (width - 8) // 150)
+    legend_rows = math.ceil(len(columns) / legend_cols)
+    top = 34 + legend_rows * 20
+    height = top + _ROW * max(1, len(rows)) + 10
+    plot = width - 16
+    desc = "; ".join(
+        f"{row}: "
+        + ", ".join(f"{col} {vn_number(n)}" for col, n in zip(columns, line, strict=False))
+        for row, line in zip(rows, counts, strict=False)
+    )
+    out = _bars_head(width, height, title, desc)
+    for c, column in enumerate(columns):
+        lx, ly = 8 + (c % legend_cols) * 150, 30 + (c // legend_cols) * 20
+        out.append(
+            f'<rect x="{lx}" y="{ly}" width="12" height="12" rx="2" '
+            f'fill="{PALETTE[c % len(PALETTE)]}"/>'
+        )
+        out.append(
+            f'<text x="{lx + 17}" y="{ly + 11}" fill="#222222">{escape(_shorten(column, 20))}</text>'
+        )
+    if not rows:
+        out.append(_no_data(top))
+    for r, (row, line) in enumerate(zip(rows, counts, strict=False)):
+        y = top + r * _ROW
+        total = sum(line)
+        out.append(
+            f'<text x="8" y="{y + 14}" fill="#222222">{escape(_shorten(row, LABEL_CHARS))}</text>'
+        )
+        x = 8.0
+        for c, n in enumerate(line):
+            if not total or not n or c >= len(columns):
+                continue
+            length = plot * n / total
+            tip = f"{row} — {columns[c]}: {vn_number(n)} ({round(100 * n / total)} %)"
+            out.append(
+                f'<rect x="{x:.1f}" y="{y + 20}" width="{length:.1f}" height="16" '
+                f'fill="{PALETTE[c % len(PALETTE)]}"><title>{escape(tip)}</title></rect>'
+            )
+            if length >= 34:
+                out.append(
+                    f'<text x="{x + length / 2:.1f}" y="{y + 32}" text-anchor="middle" '
+                    f'font-size="11" fill="#ffffff">{round(100 * n / total)} %</text>'
+                )
+            x += length
+        if not total:
+            out.append(f'<rect x="8" y="{y + 20}" width="{plot}" height="16" fill="#eeeeee"/>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+__all__ = ["PALETTE", "bar_chart", "line_chart", "nice_ceiling", "stacked_rows"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from congdoan.core import charts
 from congdoan.core.vndate import vn_number
-from congdoan.surveys import charts
 from congdoan.surveys.grouping import TextGroup, group_texts
 from congdoan.surveys.models import Answer, Kind, Question, Response, Role, Survey
 

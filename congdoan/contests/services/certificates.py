@@ -4,7 +4,7 @@
   adds only the missing ones, numbered on from the last ("12/GCN-LĐLĐPX"), each with a random
   verification code.
 - The PDF is one A4 landscape page from HTML (templates/contests/certificate_pdf.html) with
-  WeasyPrint, the same way content's posters are made: the font installed with the project
+  WeasyPrint through core.pdf, as content's posters are: the font installed with the project
   (Be Vietnam Pro), else Debian's DejaVu Sans, and a fetcher that reads only data: and file:
   addresses. It carries a QR code (core.qr) of the public verification page
   /cuoc-thi/chung-nhan/<code>/, which shows the name, the contest, the prize and the date only.
@@ -12,11 +12,8 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -25,41 +22,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from PIL import ImageFile
 
 from congdoan.audit.services import audit_record
 from congdoan.contests.models import Attempt, Certificate, Contest, ContestStatus
 from congdoan.contests.selectors.results import awarded_rank_prizes, ranking
+from congdoan.core.pdf import data_uri, html_to_pdf, pdf_fonts
 from congdoan.core.qr import qr_svg
 from congdoan.core.vndate import vn_date
 from congdoan.orgs.scoping import Viewer
 from congdoan.text import fold
-
-try:
-    import fontpkg_be_vietnam_pro
-except ImportError:  # the Debian font is the fallback
-    fontpkg_be_vietnam_pro = None
-
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-
-# WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on when imported (see content.poster).
-ImageFile.LOAD_TRUNCATED_IMAGES = False
-
-
-@dataclass(frozen=True)
-class Fonts:
-    family: str
-    regular: Path
-    bold: Path
-
-
-def certificate_fonts() -> Fonts:
-    if fontpkg_be_vietnam_pro is not None:
-        root = Path(fontpkg_be_vietnam_pro.ROOT) / "files"
-        regular, bold = root / "BeVietnamPro-Regular.ttf", root / "BeVietnamPro-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            return Fonts("Be Vietnam Pro", regular, bold)
-    return Fonts("DejaVu Sans", DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf")
 
 
 def number_suffix(contest: Contest) -> str:
@@ -138,22 +109,6 @@ def certificate_context(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def _data_uri(content_type: str, data: bytes) -> str:
-    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _fetch_offline(url: str, *args: Any, **kwargs: Any) -> Any:
-    """WeasyPrint's fetcher limited to data: and file: (the fonts): never the network."""
-    import weasyprint  # lazy: ~0.7 s and many modules at start-up of every web process
-
-    if not url.startswith(("data:", "file:")):
-        raise ValueError(f"certificate resources are local only: {url[:80]}")
-    fetcher_class = getattr(weasyprint.urls, "URLFetcher", None)
-    if fetcher_class is None:  # WeasyPrint before the class-based fetchers
-        return weasyprint.default_url_fetcher(url, *args, **kwargs)
-    return fetcher_class(allowed_protocols={"data", "file"}).fetch(url, *args, **kwargs)
-
-
 #: The most certificates one combined PDF holds (a print run; more: download by pages).
 MAX_PER_PDF = 300
 
@@ -165,16 +120,14 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
 def certificates_pdf(items: Sequence[Certificate]) -> bytes:
     """Certificates as one PDF, a page each, in the order given (at most `MAX_PER_PDF`)."""
-    import weasyprint  # lazy: ~0.7 s and many modules at start-up of every web process
-
-    fonts = certificate_fonts()
+    fonts = pdf_fonts()
     pages = []
     for certificate in items[:MAX_PER_PDF]:
         url = verify_url(certificate)
         pages.append(
             {
                 **certificate_context(certificate),
-                "qr_uri": _data_uri("image/svg+xml", qr_svg(url, border=2)),
+                "qr_uri": data_uri("image/svg+xml", qr_svg(url, border=2)),
                 "verify_url": url,
                 "unit_upper": certificate.attempt.round.contest.unit.name.upper(),
             }
@@ -183,13 +136,10 @@ def certificates_pdf(items: Sequence[Certificate]) -> bytes:
         "contests/certificate_pdf.html",
         {
             "items": pages,
-            "font_family": fonts.family,
-            "font_regular": fonts.regular.as_uri(),
-            "font_bold": fonts.bold.as_uri(),
+            **fonts.context(),
         },
     )
-    pdf: bytes = weasyprint.HTML(string=html, url_fetcher=_fetch_offline).write_pdf()
-    return pdf
+    return html_to_pdf(html)
 
 
 def certificate_filename(certificate: Certificate) -> str:
