@@ -26,6 +26,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -97,6 +98,13 @@ PUBLIC_ROUTES = {
     "legal:answer",  # a draft answer is a 404 unless the viewer may edit it
     "api:legal_ask",
     "api:legal_article",
+    "contests:index",  # open contests: phone contests are for anyone; a draft is no one's
+    "contests:contest",  # a published contest's page (rules, rounds); a draft is a 404
+    "contests:join",  # joining by login or by an SMS code (rate-limited)
+    "contests:start",  # POST; refused unless the session's participant may take the round
+    "surveys:index",  # the surveys open to the viewer (public ones for anyone)
+    "surveys:take",  # a public survey for anyone; a members' survey shows nothing outside
+    "surveys:thanks",
     "admin:login",  # the admin's own login form
     "admin:logout",  # logs out whoever asks, then sends them to the admin's login
 }
@@ -115,6 +123,8 @@ CAPABILITY_ROUTES = {
     "bulletin:click",
     "bulletin:redirect",  # a digest mail's links (its random token)
     "bulletin:calendar_ics",
+    # A contest's certificate: its printed QR code's random code shows name, contest, prize.
+    "contests:certificate_verify",
 }
 
 LOGIN_PREFIXES = ("/tai-khoan/dang-nhap/", "/quan-tri/login/")
@@ -257,7 +267,66 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
     channel = _make(
         "activities.Channel", pk=900107, unit=b, kind="fanpage", url="https://fb.com/rieng-cua-b"
     )
+    # Unit B's contest (a draft), an attempt of B's member, and B's members-only survey.
+    contest = _make(
+        "contests.Contest",
+        pk=900201,
+        unit=b,
+        title="Cuộc thi riêng của đơn vị B",
+        slug="cuoc-thi-rieng-cua-b",
+        description="Thể lệ riêng của B",
+    )
+    attempt = None
+    if contest is not None:
+        round_ = _make(
+            "contests.Round",
+            pk=900202,
+            contest=contest,
+            number=1,
+            title="Vòng riêng của B",
+            opens_at=timezone.now() - timedelta(days=1),
+            closes_at=timezone.now() + timedelta(days=1),
+        )
+        question = _make(
+            "contests.Question", pk=900203, contest=contest, text="Câu hỏi riêng của B?"
+        )
+        participant = _make(
+            "contests.Participant",
+            pk=900204,
+            contest=contest,
+            member=secret,
+            full_name=secret.full_name,
+            unit=b,
+        )
+        attempt = _make(
+            "contests.Attempt",
+            pk=900205,
+            round=round_,
+            participant=participant,
+            question_ids=[question.pk],
+            deadline_at=timezone.now() + timedelta(hours=1),
+        )
+    survey = _make(
+        "surveys.Survey",
+        pk=900301,
+        unit=b,
+        title="Khảo sát riêng của đơn vị B",
+        audience="members",
+        is_anonymous=False,
+        status="open",
+    )
+    survey_question = None
+    if survey is not None:
+        survey_question = _make(
+            "surveys.Question", pk=900302, survey=survey, kind="text", text="Câu hỏi khảo sát của B"
+        )
     values: dict[str, Any] = {
+        "contest": contest.pk if contest else UNKNOWN,
+        "contest_slug": contest.slug if contest else "khongcogi",
+        "attempt_token": attempt.token if attempt else "khongcogi",
+        "survey": survey.pk if survey else UNKNOWN,
+        "survey_key": survey.key if survey else "khongcogi",
+        "survey_question": survey_question.pk if survey_question else UNKNOWN,
         "channel": channel.pk if channel else UNKNOWN,
         "activity": activity.pk if activity else UNKNOWN,
         "example": example.pk if example else UNKNOWN,
@@ -292,6 +361,10 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
     markers += [x.title for x in (activity, example, course, press) if x is not None]
     if channel is not None:
         markers.append(channel.url)
+    if contest is not None:
+        markers += [contest.title, contest.description, "Câu hỏi riêng của B?"]
+    if survey is not None:
+        markers += [survey.title, "Câu hỏi khảo sát của B"]
     concern_markers = []
     if concern is not None:
         concern_markers = [concern.text, concern.contact_name, "0987111222"]
@@ -302,6 +375,14 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
 
 # (route prefix, parameter name) → key in UnitB.values; the first matching line wins.
 VALUE_RULES: list[tuple[str, str, str]] = [
+    ("cuoc-thi/", "pk", "contest"),
+    ("cuoc-thi/", "slug", "contest_slug"),
+    ("cuoc-thi/", "token", "attempt_token"),
+    ("api/v1/contests/", "token", "attempt_token"),
+    ("khao-sat/", "survey_id", "survey"),
+    ("khao-sat/", "key", "survey_key"),
+    ("khao-sat/", "question_id", "survey_question"),
+    ("api/v1/surveys/", "survey_id", "survey"),
     ("y-kien/", "code", "concern_code"),
     ("api/v1/feedback/", "code", "concern_code"),
     ("y-kien/nhom/", "pk", "cluster"),
@@ -478,9 +559,9 @@ def test_no_route_shows_unit_b_to_people_outside_it(who, cast, unit_b):
 
 SEARCH_WORDS = ["Phú Minh", "phu minh", "nguyen thi", "Nguyễn Thị", "lương", "2025", ""]
 OPTIONS_PER_SELECT = 6
-MAX_PAGES = 300  # the site grows (content, publishing, the e-bulletin): room to reach every app
+MAX_PAGES = 380  # the site grows (content, publishing, the e-bulletin): room to reach every app
 PAGES_PER_SHAPE = 3
-MAX_SUBMISSIONS = 900
+MAX_SUBMISSIONS = 1100
 SKIP_PREFIXES = ("/static/", "/media/", "/tai-khoan/dang-xuat/", "/i18n/")
 
 
