@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from congdoan.contests import rules, selectors
@@ -384,8 +385,17 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("contests:manage_import", contest.pk)
     messages.success(
         request,
-        _("Đã nhập %(n)s câu hỏi; bỏ qua %(s)s dòng lỗi; %(a)s câu đã có.")
-        % {"n": result.created, "s": result.skipped, "a": result.already},
+        "; ".join(
+            (
+                ngettext("Đã nhập %(n)s câu hỏi", "Đã nhập %(n)s câu hỏi", result.created)
+                % {"n": result.created},
+                ngettext("bỏ qua %(n)s dòng lỗi", "bỏ qua %(n)s dòng lỗi", result.skipped)
+                % {"n": result.skipped},
+                ngettext("%(n)s câu đã có", "%(n)s câu đã có", result.already)
+                % {"n": result.already},
+            )
+        )
+        + ".",
     )
     return redirect("contests:manage_bank", contest.pk)
 

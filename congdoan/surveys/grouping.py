@@ -35,7 +35,7 @@ va la cua co cho cac nhung mot duoc khong thi ma voi de o trong tren duoi ve tu 
 do kia toi ban minh chung em anh chi ho no nguoi rat qua hon nhat cung da dang se can
 muon nen hay hoac neu vi nhieu it them nua van con lai ra vao khi lam thay biet gi nao
 sao the nhu bang theo tai boi hien nhe a oi thoi roi chua moi luc cd cdcs khac xin
-cach xem tinh nao ai dau dang
+cach xem tinh nao ai dau dang mong
 """
 # Words of two syllables that every answer of a union survey may hold.
 _STOP_PHRASES = {
@@ -52,6 +52,12 @@ _STOP_PHRASES = {
     "cong nhan",
     "the nao",
     "nhu the nao",
+    "mong muon",
+    "hy vong",
+    "hi vong",
+    "de nghi",
+    "kien nghi",
+    "nguyen vong",
 }
 STOP = frozenset(_STOP_WORDS.split()) | _STOP_PHRASES
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from congdoan.audit.services import audit_record
 from congdoan.orgs.models import Unit
@@ -71,8 +72,12 @@ def check_spec(spec: QuestionSpec) -> None:
             )
         if len(spec.rows) > MAX_CHOICES or len(spec.columns) > MAX_SCALE_POINTS:
             raise ValidationError(
-                _("Câu dạng bảng có tối đa %(rows)s dòng và %(cols)s cột.")
-                % {"rows": MAX_CHOICES, "cols": MAX_SCALE_POINTS}
+                ngettext(
+                    "Câu dạng bảng có tối đa %(n)s dòng và %(cols)s cột.",
+                    "Câu dạng bảng có tối đa %(n)s dòng và %(cols)s cột.",
+                    MAX_CHOICES,
+                )
+                % {"n": MAX_CHOICES, "cols": MAX_SCALE_POINTS}
             )
     if spec.kind == Kind.SCALE and not (2 <= (spec.scale_points or 0) <= MAX_SCALE_POINTS):
         raise ValidationError(_("Thang điểm có từ 2 đến %(n)s mức.") % {"n": MAX_SCALE_POINTS})
