@@ -208,11 +208,16 @@ def _answer_input(data: Any) -> tuple[int, list[int]] | None:
     if not isinstance(data, dict):
         return None
     question, options = data.get("question"), data.get("options")
-    if type(question) is not int or not isinstance(options, list):
+    if not _is_id(question) or not isinstance(options, list) or len(options) > 20:
         return None
-    if len(options) > 20 or any(type(o) is not int for o in options):
+    if not all(_is_id(o) for o in options):
         return None
     return question, options
+
+
+def _is_id(value: Any) -> bool:
+    """A whole number a row's id can be (a bool is not one; nor is 10**30, past bigint)."""
+    return type(value) is int and 0 < value < 2**63
 
 
 @router.post(

@@ -201,6 +201,8 @@ def test_a_body_that_is_not_the_json_described_is_422(member_client, attempt):
         json.dumps({"question": qid}),
         json.dumps({"question": qid, "options": [1.5]}),
         json.dumps({"question": True, "options": [1]}),
+        json.dumps({"question": 10**30, "options": [1]}),
+        json.dumps({"question": qid, "options": [-1]}),
         json.dumps({"question": qid, "options": list(range(50))}),
         json.dumps({"question": qid, "options": [1], "x": "y" * 5000}),
     ]
