@@ -25,7 +25,7 @@ service's three at most; `congdoan bench contest` measures it.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -210,12 +210,13 @@ def _answer_input(data: Any) -> tuple[int, list[int]] | None:
     question, options = data.get("question"), data.get("options")
     if not _is_id(question) or not isinstance(options, list) or len(options) > 20:
         return None
-    if not all(_is_id(o) for o in options):
+    ids = [o for o in options if _is_id(o)]
+    if len(ids) != len(options):
         return None
-    return question, options
+    return question, ids
 
 
-def _is_id(value: Any) -> bool:
+def _is_id(value: Any) -> TypeGuard[int]:
     """A whole number a row's id can be (a bool is not one; nor is 10**30, past bigint)."""
     return type(value) is int and 0 < value < 2**63
 
