@@ -234,15 +234,16 @@ def answer(request: HttpRequest, token: str) -> JsonResponse:
     refused = _csrf_refusal(request)
     if refused is not None:
         return refused
+    # Whose attempt first: someone else's is a 404 whatever the body says.
+    participant_id = _participant_id(request, token)
+    if participant_id is None:
+        return _detail(AttemptNotFound().message, 404)
     try:
         parsed = _answer_input(_json_body(request))
     except ValueError:
         parsed = None
     if parsed is None:
         return _detail(_('Nội dung gửi phải là JSON {"question": số, "options": [số, …]}.'), 422)
-    participant_id = _participant_id(request, token)
-    if participant_id is None:
-        return _detail(AttemptNotFound().message, 404)
     refused = _too_fast(request, participant_id)
     if refused is not None:
         return refused
@@ -331,6 +332,9 @@ def finish(request: HttpRequest, token: str) -> JsonResponse:
     refused = _csrf_refusal(request)
     if refused is not None:
         return refused
+    participant_id = _participant_id(request, token)
+    if participant_id is None:
+        return _detail(AttemptNotFound().message, 404)
     try:
         data = _json_body(request)
     except ValueError:
@@ -338,9 +342,6 @@ def finish(request: HttpRequest, token: str) -> JsonResponse:
     prediction = data.get("prediction") if isinstance(data, dict) else None
     if not isinstance(data, dict) or (prediction is not None and type(prediction) is not int):
         return _detail(_('Nội dung gửi phải là JSON {"prediction": số} hoặc {}.'), 422)
-    participant_id = _participant_id(request, token)
-    if participant_id is None:
-        return _detail(AttemptNotFound().message, 404)
     try:
         attempt = attempt_finish(token=token, participant_id=participant_id, prediction=prediction)
     except AttemptError as error:

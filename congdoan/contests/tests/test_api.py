@@ -157,6 +157,11 @@ def test_another_participants_attempt_is_404(cast, contest, round_open, attempt)
     body = {"question": qid, "options": _options(theirs, qid)[:1]}
     answer = _post(_client(cast.member_user), _url(theirs), body)
     assert answer.status_code == 404
+    # Whatever the body: someone else's attempt is not found, before the body is read.
+    assert _post(_client(cast.member_user), _url(theirs), "{", raw=True).status_code == 404
+    assert (
+        _post(_client(cast.member_user), _url(theirs, "finish"), "x", raw=True).status_code == 404
+    )
     assert (
         _client(cast.member_user).get(f"/api/v1/contests/attempts/{theirs.token}").status_code
         == 404
