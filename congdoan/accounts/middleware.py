@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from congdoan.accounts.rules import idle_timeout_applies
 
 SEEN_AT = "congdoan_seen_at"
+#: SEEN_AT of a session the idle limit does not apply to (a member's).
+NOT_APPLICABLE = "-"
 
 
 class OfficerIdleTimeoutMiddleware:
@@ -38,6 +40,9 @@ class OfficerIdleTimeoutMiddleware:
                     )
                     % {"minutes": settings.OFFICER_IDLE_MINUTES},
                 )
-            elif not isinstance(seen, int) or now - seen >= 60:
-                request.session[SEEN_AT] = now
+            elif seen != NOT_APPLICABLE and (not isinstance(seen, int) or now - seen >= 60):
+                # A member keeps their session: marked once, never written again (a contest's
+                # thousands of participants would otherwise write their session every minute).
+                applies = idle_timeout_applies(request.user)
+                request.session[SEEN_AT] = now if applies else NOT_APPLICABLE
         return self.get_response(request)

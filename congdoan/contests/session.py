@@ -19,13 +19,13 @@ def participant_for(request: HttpRequest, contest: Contest) -> Participant | Non
     """The participant of this request in `contest`, or None when they have not joined."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        found = Participant.objects.filter(contest=contest, user=user).first()
+        found = Participant.objects.filter(contest=contest, user=user).order_by("pk").first()
         if found is not None:
             return found
     remembered = request.session.get(SESSION_KEY, {}).get(str(contest.pk))
     if not remembered:
         return None
-    return Participant.objects.filter(pk=remembered, contest=contest).first()
+    return Participant.objects.filter(pk=remembered, contest=contest).order_by("pk").first()
 
 
 def participant_id_for_attempt(request: HttpRequest, token: str) -> int | None:

@@ -17,11 +17,12 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from congdoan.contests.models import (
@@ -210,6 +211,7 @@ def _active(participant: Participant, round: Round) -> Attempt | None:
     return (
         Attempt.objects.select_related("round")
         .filter(participant=participant, round=round, status=AttemptStatus.ACTIVE)
+        .order_by("pk")  # not the model's ordering: a join for one row
         .first()
     )
 
@@ -268,12 +270,48 @@ def attempt_get(*, token: str, participant_id: int, now: datetime | None = None)
     attempt = (
         Attempt.objects.select_related("round", "round__contest", "participant")
         .filter(token=token[:32])
+        .order_by("pk")  # not the model's ordering: a join for one row
         .first()
     )
     if attempt is None or attempt.participant_id != participant_id:
         raise AttemptNotFound
     attempt_expire(attempt, now=now)
     return attempt
+
+
+_ANSWER_READ = f"""
+SELECT a.participant_id, a.status, a.question_ids, a.option_orders, a.deadline_at, r.closes_at,
+       (SELECT q.kind FROM {Question._meta.db_table} q WHERE q.id = %s),
+       (SELECT s.option_ids FROM {Answer._meta.db_table} s WHERE s.attempt_id = a.id AND s.question_id = %s),
+       (SELECT COUNT(*) FROM {Answer._meta.db_table} c WHERE c.attempt_id = a.id),
+       a.id
+FROM {Attempt._meta.db_table} a JOIN {Round._meta.db_table} r ON r.id = a.round_id
+WHERE a.token = %s
+"""
+# One write whatever came before: a new answer is inserted; a concurrent twin or a changed
+# answer updates the row (the unique pair attempt × question keeps it one).
+# Only while the attempt is still running: an answer racing its own hand-in (another tab)
+# is not written after the score was computed from the answers stored.
+_ANSWER_WRITE = f"""
+INSERT INTO {Answer._meta.db_table} (attempt_id, question_id, option_ids, answered_at)
+SELECT %s, %s, %s, %s WHERE EXISTS (SELECT 1 FROM {Attempt._meta.db_table} WHERE id = %s AND status = %s)
+ON CONFLICT (attempt_id, question_id)
+DO UPDATE SET option_ids = excluded.option_ids, answered_at = excluded.answered_at
+"""
+
+
+def _json_value(value: object) -> object:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _moment(value: object) -> datetime:
+    """A datetime read by a raw query: aware on PostgreSQL, text (UTC) on SQLite."""
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        raise ValueError(value)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
 
 
 def attempt_answer(
@@ -284,88 +322,69 @@ def attempt_answer(
     option_ids: Sequence[int],
     now: datetime | None = None,
 ) -> AnswerResult:
-    """Store one answer; at most three queries when the attempt is running.
+    """Store one answer: two queries (one for a repeat) when the attempt is running.
 
-    1. the attempt with its round (token, owner, status, time by the server's clock; past
-       the deadline it expires, is scored, and the answer is refused: AttemptClosed);
-    2. the question's kind, the answer stored for it and the count of answers (one query);
-       the question and options are checked against the attempt's own draw, without a query;
-    3. the write: an insert (an upsert on the unique pair, for a concurrent twin), an update
-       only when the choice differs, nothing when it is the same.
+    1. one read: the attempt (owner, status, draw, deadline) with its round's close, the
+       question's kind, the answer stored for it and the count of answers; the question and
+       options are checked against the attempt's own draw. Past the deadline the attempt
+       expires, is scored, and the answer is refused (AttemptClosed);
+    2. the write, only when the choice differs from the one stored (none for a repeat): one
+       upsert on the unique pair (attempt, question).
+    The hot path of a contest: plain SQL, no model instances (the ORM's compilation of the
+    same two queries costs more than the database's work).
     """
     now = now or timezone.now()
-    attempt = (
-        Attempt.objects.select_related("round")
-        .only(
-            "pk",
-            "participant_id",
-            "status",
-            "question_ids",
-            "option_orders",
-            "started_at",
-            "deadline_at",
-            "round__closes_at",
-        )
-        .filter(token=str(token)[:32])
-        .first()
-    )
-    if attempt is None or attempt.participant_id != participant_id:
-        raise AttemptNotFound
-    if attempt.status != AttemptStatus.ACTIVE:
-        raise AttemptClosed
-    if _overdue(attempt, now):
-        attempt_expire(attempt, now=now)
-        raise AttemptClosed
-    total = len(attempt.question_ids)
     try:
         qid = int(question_id)
         chosen = sorted({int(o) for o in option_ids})
     except (TypeError, ValueError):
         raise InvalidChoice from None
-    if qid not in attempt.question_ids:
+    if not 0 < qid < 2**63:  # not an id: never sent to the database (bigint)
         raise QuestionNotInAttempt
-    allowed = set(attempt.option_orders.get(str(qid), []))
+    with connection.cursor() as cursor:
+        cursor.execute(_ANSWER_READ, [qid, qid, str(token)[:32]])
+        row = cursor.fetchone()
+    if row is None or row[0] != participant_id:
+        raise AttemptNotFound
+    _pid, status, question_ids, orders, deadline, closes, kind, stored, answered, pk = row
+    if status != AttemptStatus.ACTIVE:
+        raise AttemptClosed
+    deadline_at, closes_at = _moment(deadline), _moment(closes)
+    if now >= deadline_at or now >= closes_at:
+        attempt = Attempt.objects.select_related("round").get(pk=pk)
+        attempt_expire(attempt, now=now)
+        raise AttemptClosed
+    question_ids = _json_value(question_ids)
+    assert isinstance(question_ids, list)
+    if qid not in question_ids or kind is None:
+        raise QuestionNotInAttempt
+    allowed = set((_json_value(orders) or {}).get(str(qid), []))  # type: ignore[union-attr]
     if not chosen or not set(chosen) <= allowed:
         raise InvalidChoice
-    row = (
-        Question.objects.filter(pk=qid)
-        .annotate(
-            stored=Subquery(
-                Answer.objects.filter(attempt_id=attempt.pk, question_id=qid).values("option_ids")[
-                    :1
-                ]
-            ),
-            answered=Subquery(
-                Answer.objects.filter(attempt_id=attempt.pk)
-                .values("attempt_id")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-        )
-        .values("kind", "stored", "answered")
-        .first()
-    )
-    if row is None:
-        raise QuestionNotInAttempt
-    if row["kind"] == QuestionKind.SINGLE and len(chosen) != 1:
+    if kind == QuestionKind.SINGLE and len(chosen) != 1:
         raise InvalidChoice(_("Câu hỏi này chỉ chọn một phương án."))
-    stored, answered = row["stored"], row["answered"] or 0
-    if isinstance(stored, str):  # a JSON column read through a subquery comes back as text
-        stored = _json_list(stored)
-    left = remaining_seconds(attempt, now)
-    if stored is not None and sorted(stored) == chosen:
+    total, answered = len(question_ids), int(answered or 0)
+    left = max(0, int((deadline_at - now).total_seconds()))
+    previous = _json_value(stored) if stored is not None else None
+    if previous is not None and sorted(previous) == chosen:  # type: ignore[call-overload]
         return AnswerResult(False, False, answered, total, left)
-    if stored is None:
-        Answer.objects.bulk_create(
-            [Answer(attempt_id=attempt.pk, question_id=qid, option_ids=chosen, answered_at=now)],
-            update_conflicts=True,
-            unique_fields=["attempt", "question"],
-            update_fields=["option_ids", "answered_at"],
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ANSWER_WRITE,
+            [
+                pk,
+                qid,
+                json.dumps(chosen),
+                connection.ops.adapt_datetimefield_value(now),
+                pk,
+                AttemptStatus.ACTIVE.value,
+            ],
         )
+        written = cursor.rowcount
+    if written == 0:  # handed in or expired since the read
+        raise AttemptClosed
+    if previous is None:
         return AnswerResult(True, False, answered + 1, total, left)
-    Answer.objects.filter(attempt_id=attempt.pk, question_id=qid).update(
-        option_ids=chosen, answered_at=now
-    )
     return AnswerResult(True, True, answered, total, left)
 
 
