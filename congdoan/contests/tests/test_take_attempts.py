@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from congdoan.contests.models import (
@@ -399,3 +399,21 @@ def test_the_sweep_expires_and_scores_only_attempts_whose_time_is_up(
     running.refresh_from_db()
     assert late.status == AttemptStatus.EXPIRED and late.score == 1
     assert running.status == AttemptStatus.ACTIVE
+
+
+def test_an_answer_racing_its_hand_in_is_refused_not_stored_after_the_score(
+    round_open: Round, participant: Participant
+) -> None:
+    """The attempt is handed in (another tab) between the answer's read and its write: the
+    write finds it no longer running, stores nothing and says so."""
+    attempt = attempt_start(participant=participant, round=round_open)
+    qid = attempt.question_ids[0]
+
+    def hand_in_first(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.lstrip().upper().startswith("INSERT") and "_answer" in sql:
+            Attempt.objects.filter(pk=attempt.pk).update(status=AttemptStatus.FINISHED)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(hand_in_first), pytest.raises(AttemptClosed):
+        _answer(attempt, qid, _correct(qid))
+    assert not Answer.objects.filter(attempt=attempt).exists()
