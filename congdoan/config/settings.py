@@ -205,9 +205,7 @@ RQ_QUEUES = {
 CACHE_TABLE = "congdoan_cache"
 CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "congdoan.core.cache.PooledRedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "congdoan.core.cache.PooledRedisCache", "LOCATION": REDIS_URL}}
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:

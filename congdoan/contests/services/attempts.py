@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -300,7 +301,7 @@ DO UPDATE SET option_ids = excluded.option_ids, answered_at = excluded.answered_
 """
 
 
-def _json_value(value: object) -> object:
+def _json_value(value: object) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
@@ -358,7 +359,7 @@ def attempt_answer(
     assert isinstance(question_ids, list)
     if qid not in question_ids or kind is None:
         raise QuestionNotInAttempt
-    allowed = set((_json_value(orders) or {}).get(str(qid), []))  # type: ignore[union-attr]
+    allowed = set((_json_value(orders) or {}).get(str(qid), []))
     if not chosen or not set(chosen) <= allowed:
         raise InvalidChoice
     if kind == QuestionKind.SINGLE and len(chosen) != 1:
@@ -366,7 +367,7 @@ def attempt_answer(
     total, answered = len(question_ids), int(answered or 0)
     left = max(0, int((deadline_at - now).total_seconds()))
     previous = _json_value(stored) if stored is not None else None
-    if previous is not None and sorted(previous) == chosen:  # type: ignore[call-overload]
+    if previous is not None and sorted(previous) == chosen:
         return AnswerResult(False, False, answered, total, left)
     with connection.cursor() as cursor:
         cursor.execute(
