@@ -89,7 +89,9 @@ from congdoan.core.processes import run_child
 from congdoan.orgs import services as orgs_services
 from congdoan.orgs.models import Level, Member, Unit, UnitKind
 from congdoan_dev import figures
-from congdoan_dev.bench.db import postgres_create, postgres_url_for
+from congdoan_dev.bench.db import (
+    fresh_database_url,
+)
 from congdoan_dev.bench.measure import free_port, loadavg, percentile, stop_server, tree_cpu
 
 CHILD_FLAG = "CONGDOAN_BENCH_CONTEST_CHILD"
@@ -160,14 +162,9 @@ def run(argv: list[str]) -> None:
         raise SystemExit(_child(args, argv))
     bench_dir = Path(settings.VAR_DIR) / "bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
-    if args.db == "postgres":
-        url = postgres_url_for(PG_DB, args.database_url)
-        postgres_create(url, fresh=True)
-    else:
-        path = bench_dir / "contest.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
+    url = fresh_database_url(
+        args.db, name=PG_DB, sqlite_path=bench_dir / "contest.sqlite3", server_url=args.database_url
+    )
     env = {**os.environ, "DATABASE_URL": url, CHILD_FLAG: "1", "PYTHONUNBUFFERED": "1"}
     env["LOG_LEVEL"] = "WARNING"
     env.pop("REDIS_URL", None)  # the child chooses the server's cache (--cache)

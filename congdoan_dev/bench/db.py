@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import dj_database_url
 
@@ -45,3 +46,21 @@ def postgres_create(url: str, *, fresh: bool) -> bool:
             return False
         conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
         return True
+
+
+def sqlite_fresh(path: Path) -> str:
+    """An empty SQLite file at `path` (the old one, its WAL and shared memory removed): its URL."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def fresh_database_url(db: str, *, name: str, sqlite_path: Path, server_url: str = "") -> str:
+    """A fresh database for a benchmark: PostgreSQL `name` re-created on the configured server
+    when `db` is "postgres", else an empty SQLite file at `sqlite_path`."""
+    if db == "postgres":
+        url = postgres_url_for(name, server_url)
+        postgres_create(url, fresh=True)
+        return url
+    return sqlite_fresh(sqlite_path)

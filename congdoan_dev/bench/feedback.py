@@ -58,7 +58,11 @@ from congdoan.feedback.triage.clustering import signature_of
 from congdoan.orgs import services
 from congdoan.orgs.models import Level, Unit, UnitKind
 from congdoan_dev import figures
-from congdoan_dev.bench.db import postgres_create, postgres_url_for
+from congdoan_dev.bench.db import (
+    postgres_create,
+    postgres_url_for,
+    sqlite_fresh,
+)
 from congdoan_dev.bench.measure import free_port, loadavg, percentile, stop_server, tree_cpu
 
 CHILD_FLAG = "CONGDOAN_BENCH_FEEDBACK_CHILD"
@@ -158,10 +162,7 @@ def run(argv: list[str]) -> None:
         url = _pg_url(args.database_url)
         _fresh_pg(url)
     else:
-        path = bench_dir / "feedback.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
+        url = sqlite_fresh(bench_dir / "feedback.sqlite3")
     env = {
         **os.environ,
         "DATABASE_URL": url,

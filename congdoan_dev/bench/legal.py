@@ -42,6 +42,7 @@ from congdoan.core.processes import run_child
 from congdoan.text import fold
 from congdoan.text.datasets import datasets_dir
 from congdoan_dev import figures
+from congdoan_dev.bench.db import sqlite_fresh
 
 CHILD_FLAG = "CONGDOAN_BENCH_LEGAL_CHILD"
 DATA = Path(__file__).resolve().parent / "data"
@@ -105,9 +106,7 @@ def run(argv: list[str]) -> None:
     if not source.is_file():
         raise SystemExit(f"needs {source} (../shared/datasets): the Labour Code to search")
     db = _var() / "legal.sqlite3"
-    db.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    sqlite_fresh(db)
     env = {
         **os.environ,
         CHILD_FLAG: "1",

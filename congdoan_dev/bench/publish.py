@@ -80,7 +80,9 @@ from congdoan.publishing.models import (
 )
 from congdoan.publishing.publications import OUTBOX_CHANNEL, PURPOSE, publish_to_chosen
 from congdoan_dev import figures
-from congdoan_dev.bench.db import postgres_create, postgres_url_for
+from congdoan_dev.bench.db import (
+    fresh_database_url,
+)
 from congdoan_dev.bench.fakes import BenchGoogle, BenchGraph, Faults, Tally, marker, product_of
 from congdoan_dev.bench.measure import percentile
 
@@ -133,14 +135,9 @@ def run(argv: list[str]) -> None:
         raise SystemExit(_child(args, argv))
     bench_dir = Path(settings.VAR_DIR) / "bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
-    if args.db == "postgres":
-        url = postgres_url_for(PG_DB, args.database_url)
-        postgres_create(url, fresh=True)
-    else:
-        path = bench_dir / "publish.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
+    url = fresh_database_url(
+        args.db, name=PG_DB, sqlite_path=bench_dir / "publish.sqlite3", server_url=args.database_url
+    )
     env = {
         **os.environ,
         "DATABASE_URL": url,

@@ -65,7 +65,11 @@ from congdoan.plan.periods import parse_period
 from congdoan.reports import selectors, services
 from congdoan.reports.exports import render
 from congdoan_dev import figures
-from congdoan_dev.bench.db import postgres_create, postgres_url_for
+from congdoan_dev.bench.db import (
+    postgres_create,
+    postgres_url_for,
+    sqlite_fresh,
+)
 
 BENCH_DB = "congdoan_bench_reports"
 CHILD_FLAG = "CONGDOAN_BENCH_REPORTS_PART"
@@ -103,10 +107,8 @@ def run(argv: list[str]) -> None:
     base = {**os.environ, "TASKS_BACKEND": "immediate", "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "congdoan.config.cli", "bench", "reports", "--", *argv]
     if not args.skip_district:
-        SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
-        env = {**base, CHILD_FLAG: "district", "DATABASE_URL": f"sqlite:///{SQLITE_FILE}"}
+        url = sqlite_fresh(SQLITE_FILE)
+        env = {**base, CHILD_FLAG: "district", "DATABASE_URL": url}
         if run_child(cmd, env=env, check=False).returncode:
             raise SystemExit("the district part failed")
     if not args.skip_province:
