@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "congdoan.legal",  # labour law, curated answers, questions from workers' own words
     "congdoan.contests",  # online contests: rounds, question bank, attempts, results
     "congdoan.surveys",  # surveys of members: XLSForm, answers, charts, exports
+    "congdoan.monitoring",  # information monitoring: sources, detection, narratives, handling
     "congdoan.plan",  # the plan's targets as indicators, per-unit figures, the dashboard
     "congdoan.reports",  # six-month and annual reports rolled up the tree
     "congdoan.web",  # the site's top: home, dashboard, operations (above every other app)
