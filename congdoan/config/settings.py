@@ -585,3 +585,36 @@ REPORTS_REMIND_DAYS_BEFORE = env_int("REPORTS_REMIND_DAYS_BEFORE", 7)
 REPORTS_REMIND_EVERY_MINUTES = env_int("REPORTS_REMIND_EVERY_MINUTES", 60)
 # The place written on the date line of an exported report ("Phú Xuyên, ngày … tháng … năm …").
 REPORTS_PLACE = env_str("REPORTS_PLACE", "Phú Xuyên")
+
+# --- monitoring: grouping (congdoan/monitoring/grouping.py) ---
+# Two items are copies of one story (one narrative) when the estimated Jaccard similarity of their
+# character 5-grams (case and diacritics folded) is at least this; tuned on the dev half of
+# congdoan/text/data/near_duplicate_pairs.jsonl (`congdoan nlp eval --only near-duplicates`).
+MONITORING_NEAR_DUP_THRESHOLD = float(env_str("MONITORING_NEAR_DUP_THRESHOLD", "0.5"))
+
+# --- monitoring: ingestion (congdoan/monitoring, docs/monitoring.md) ---
+# Feeds, watched pages and tip links are fetched only from public addresses (no 127.0.0.1,
+# 10.x, 169.254.x, ::1…: congdoan/monitoring/fetch.py). Hosts named here are exempt (an
+# intranet portal a deployment chooses to watch; the tests' fake servers), comma-separated.
+MONITORING_FETCH_ALLOWED_HOSTS = env_list("MONITORING_FETCH_ALLOWED_HOSTS", [])
+# Seconds one read may wait (connect at most 5; a whole answer at most 3 times this), and the
+# bytes a feed, page or tip link may be (a bigger one is refused while it streams).
+MONITORING_FETCH_TIMEOUT = float(env_str("MONITORING_FETCH_TIMEOUT", "15"))
+MONITORING_MAX_FETCH_BYTES = env_int("MONITORING_MAX_FETCH_BYTES", 10 * 1024 * 1024)
+# An item longer than this many characters is refused (a whole book pasted as a "post").
+MONITORING_MAX_ITEM_CHARS = env_int("MONITORING_MAX_ITEM_CHARS", 100_000)
+# Items written (and scored, grouped) per bulk step of an ingestion.
+MONITORING_INGEST_CHUNK = env_int("MONITORING_INGEST_CHUNK", 1000)
+# The periodic job fetches every active source whose own schedule (every_minutes) has elapsed;
+# it looks for them this often.
+MONITORING_FETCH_DUE_EVERY_MINUTES = env_int("MONITORING_FETCH_DUE_EVERY_MINUTES", 5)
+# Facebook Page posts (Graph API at FACEBOOK_GRAPH_BASE) and YouTube comments (Data API v3 at
+# YOUTUBE_API_BASE) are read with the unit's connected account (congdoan/publishing); without
+# one, with this token (an app or page token with Page Public Content Access) or API key.
+MONITORING_FACEBOOK_TOKEN = env_str("MONITORING_FACEBOOK_TOKEN")
+MONITORING_YOUTUBE_API_KEY = env_str("MONITORING_YOUTUBE_API_KEY")
+# Pages of an API's answer read per fetch (100 posts or comments a page at most).
+MONITORING_API_MAX_PAGES = env_int("MONITORING_API_MAX_PAGES", 3)
+# Personal data: after this many days an item's author and its personal metadata are cleared
+# (the text stays as evidence); the clearing job runs daily.
+MONITORING_PERSONAL_DATA_DAYS = env_int("MONITORING_PERSONAL_DATA_DAYS", 365)
