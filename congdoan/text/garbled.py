@@ -1,0 +1,493 @@
+"""Vietnamese that an OCR engine without Vietnamese garbled: detect it, and repair it.
+
+An engine that knows only English reads "Đẩy mạnh công tác truyền thông" as "Pay manh cong
+tic truyén thong": marks lost, wrong (é for ề, ế, ệ) or turned into digits and other letters
+("s6" for số, "x4y" for xây, "LPLD" for LĐLĐ). :func:`score` measures how garbled a text
+looks; :func:`repair` reads it back.
+
+How repair works (a noisy channel, decoded by the toolkit's language model):
+1. each line is judged: a line that reads as clean accented Vietnamese, or as a line
+   without any marks, goes to the ordinary restorer (:mod:`congdoan.text.restore`), so clean
+   text stays as it is and text typed without marks is restored as before; a garbled line
+   (marks where Vietnamese never puts them, syllables that are not Vietnamese, digits inside
+   words) is decoded here;
+2. the line is cut into units as the restorer cuts it (URLs, e-mail addresses, numbers and
+   codes such as 01/CTr-BCH pass through), except that a lower-case word with a digit or
+   "@" inside ("s6", "x4y", "tru@c") and a lone "6", "&" or "@" are words here;
+3. every word gets candidate syllables with the log-probability that the engine printed it
+   for them, log P(seen | syllable): from the table of whole words seen in the rendered and
+   OCR'd training pages, and from a character model (each letter of a syllable printed as
+   zero, one or two characters, P learnt from the same pages) searched over a trie of the
+   language model's syllables; a word may also stay as it came (a name, an English word) at a
+   penalty;
+4. the syllable trigram model picks the best sequence (second-order Viterbi, many lines at
+   once); the case of each word is copied back; names passed as ``extra_words`` (the
+   deployment's units) get a bonus where two of their syllables are candidates side by side.
+
+The confusion model (``models/garbled/confusions.json.gz``) is built by
+``python -m congdoan_dev.textbuild.garbled`` (docs/text.md, "Garbled OCR").
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import regex
+
+from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, NUMBER, SYMBOL, SyllableLM
+from congdoan.text.restore import Restorer, default_restorer
+from congdoan.text.restore.parts import _COMMA_CHARS, _END_CHARS, _PROTECTED, _transfer_case
+from congdoan.text.vietnamese import fold, has_marks, nfc, normalize_tone
+
+MODEL_DIR = Path(__file__).resolve().parent / "models" / "garbled"
+MODEL_FILE = MODEL_DIR / "confusions.json.gz"
+
+# Letters Vietnamese writes (lower case); anything else inside a word is an engine's guess.
+_VIET_LETTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+)
+# A word an engine garbled: letters with a digit or @ inside, or a lone 6, & or @ (ở, ố).
+_GARBLED_WORD = r"""
+    (?<![\p{L}\p{N}/.\-_:@])
+    (?:\p{Lu}?\p{Ll}*[0-9@]\p{Ll}+ | \p{Lu}?\p{Ll}+[0-9@] | [6&@])
+    (?![\p{L}\p{N}/\-_:@]|\.\p{L})
+"""
+_UNIT_RE = regex.compile(
+    rf"(?x)(?P<garbled>{_GARBLED_WORD})|(?P<protected>{_PROTECTED})|(?P<letters>\p{{L}}+)"
+    r"|(?P<other>[^\s\p{L}\p{N}])"
+)
+_WORD_RE = regex.compile(r"[\p{L}\p{N}@]*\p{L}[\p{L}\p{N}@]*")
+_DIGIT_WORD_RE = regex.compile(r"^\p{L}*\p{Ll}\p{L}*[0-9@]|^[0-9@]\p{Ll}+$|^\p{Ll}+[0-9@]\p{L}")
+
+SLOT = -1
+# Log-score for leaving a word as it came (a name, an English word) in a garbled line.
+PENALTY_KEEP = -9.0
+PENALTY_KEEP_CAPITALISED = -4.0
+# Log-bonus for the syllables of a known name (extra_words) read side by side.
+NAME_BONUS = 5.0
+# Channel scores below this are not candidates.
+MIN_CHANNEL = -14.0
+MAX_CANDIDATES = 12
+BEAM = 60
+
+
+@dataclass(frozen=True)
+class GarbleScore:
+    """How garbled a text looks.
+
+    ``words``: words of two letters or more counted; ``not_vietnamese``: share of them that
+    are no Vietnamese syllable, with or without their marks; ``odd_marks``: share that carry
+    marks Vietnamese never puts there (a marked word that is no syllable, a letter outside
+    the Vietnamese alphabet); ``digits``: share with a digit inside; ``marked``: share with
+    marks at all.
+    """
+
+    words: int
+    not_vietnamese: float
+    odd_marks: float
+    digits: float
+    marked: float
+
+    @property
+    def garbled(self) -> bool:
+        if self.words == 0:
+            return False
+        if self.words >= 4 and self.not_vietnamese > 0.6:
+            return False  # mostly not Vietnamese at all (English, a table of codes)
+        if self.digits >= 0.05 and self.digits * self.words >= 1:
+            return True
+        return bool(
+            self.odd_marks * self.words >= 1 and (self.odd_marks >= 0.05 or self.marked < 0.3)
+        )
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A repaired text and its changes: (start, end, original, replacement), offsets in the
+    input text, for a side-by-side view."""
+
+    text: str
+    changes: list[tuple[int, int, str, str]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def _lm() -> SyllableLM | None:
+    return SyllableLM.default()
+
+
+def _word_facts(word: str) -> tuple[bool, bool, bool, bool]:
+    """(syllable as written, syllable once its marks are taken off, odd marks, digit inside)."""
+    return _facts(word)
+
+
+@lru_cache(maxsize=100_000)
+def _facts(word: str) -> tuple[bool, bool, bool, bool]:
+    lm = _lm()
+    low = nfc(word.lower())
+    letters = "".join(c for c in low if c.isalpha())
+    digit = bool(_DIGIT_WORD_RE.search(word))
+    odd_letter = any(c not in _VIET_LETTERS for c in letters)
+    if lm is None:
+        return False, False, odd_letter, digit
+    viet = normalize_tone(low) in lm.index
+    plain = fold(letters) in lm.candidates
+    odd = odd_letter or (has_marks(low) and not viet)
+    return viet, plain, odd, digit
+
+
+def score(text: str) -> GarbleScore:
+    """How garbled ``text`` looks (see :class:`GarbleScore`)."""
+    words = [w for w in _WORD_RE.findall(text) if len(w) > 1 and not w.isupper()]
+    n = len(words)
+    if not n:
+        return GarbleScore(0, 0.0, 0.0, 0.0, 0.0)
+    not_viet = odd = digits = marked = 0
+    for w in words:
+        viet, plain, odd_marks, digit = _facts(w)
+        if not viet and not plain:
+            not_viet += 1
+        odd += odd_marks
+        digits += digit
+        marked += has_marks(w)
+    return GarbleScore(n, not_viet / n, odd / n, digits / n, marked / n)
+
+
+# --- the confusion model -------------------------------------------------------------------
+
+# Hand-made character confusions, used when the learnt model is missing (the learnt one
+# replaces them): truth letter → {printed: log-probability}.
+_FALLBACK_CHARS: dict[str, dict[str, float]] = {}
+
+
+def _fallback() -> dict[str, dict[str, float]]:
+    if _FALLBACK_CHARS:
+        return _FALLBACK_CHARS
+    from congdoan.text.vietnamese import strip_marks
+
+    for c in _VIET_LETTERS:
+        base = strip_marks(c)
+        table = {base: -0.5, c: -1.0}
+        if base in "aeo" and c != base:
+            table.setdefault("é" if base == "e" else "ó" if base == "o" else "á", -2.5)
+        if base == "o" and c != base:
+            table["6"] = -3.0
+        if base == "a" and c != base:
+            table["4"] = -4.0
+        if c == "đ":
+            table["p"] = -3.0
+        _FALLBACK_CHARS[c] = table
+    return _FALLBACK_CHARS
+
+
+class ConfusionModel:
+    """P(printed | letter) and P(printed word | syllable), learnt from OCR'd pages."""
+
+    def __init__(
+        self,
+        chars: dict[str, dict[str, float]],
+        words: dict[str, dict[str, float]],
+        keep: dict[str, float] | None = None,
+    ) -> None:
+        self.chars = chars  # truth letter → printed string → log P
+        self.words = words  # printed word (lower case) → truth syllable → log P(printed | syl)
+        self.keep = keep or {}
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> ConfusionModel:
+        if not path.exists():
+            return cls(_fallback(), {})
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+        return cls(data["chars"], data["words"], data.get("keep"))
+
+
+@dataclass
+class _Trie:
+    children: dict[str, _Trie] = field(default_factory=dict)
+    word: str | None = None
+
+
+class GarbleRepairer:
+    """Candidates for garbled words and their decoding (see the module's docstring)."""
+
+    def __init__(self, lm: SyllableLM | None = None, model: ConfusionModel | None = None) -> None:
+        self.lm = lm if lm is not None else SyllableLM.default()
+        self.model = model if model is not None else ConfusionModel.load()
+        self.restorer: Restorer = default_restorer() if lm is None else Restorer(self.lm)
+        self._trie = _Trie()
+        if self.lm is not None:
+            for syllable in self.lm.syllables:
+                if syllable.isalpha():
+                    node = self._trie
+                    for c in syllable:
+                        node = node.children.setdefault(c, _Trie())
+                    node.word = syllable
+        # For each letter: the printed strings it may become, best first.
+        self._emit = {
+            t: sorted(((s, p) for s, p in table.items() if p > -12.0), key=lambda x: -x[1])
+            for t, table in self.model.chars.items()
+        }
+        self._candidates = lru_cache(maxsize=200_000)(self._compute_candidates)
+
+    # candidates ----------------------------------------------------------------------------
+
+    def _search(self, seen: str) -> dict[str, float]:
+        """Syllables of the trie that print as ``seen`` under the character model, with
+        log P(seen | syllable) (best alignment), a beam over (position, trie node)."""
+        emit = self._emit
+        found: dict[str, float] = {}
+        frontier = [(0, 0.0, self._trie)]
+        n = len(seen)
+        # Each step prints one more letter of the syllable as 0–2 characters.
+        for _depth in range(max(n + 3, 9)):
+            nxt: dict[tuple[int, int], tuple[int, float, _Trie]] = {}
+            for pos, sc, node in frontier:
+                for letter, child in node.children.items():
+                    for printed, p in emit.get(letter, ()):
+                        total = sc + p
+                        if total < MIN_CHANNEL:
+                            break
+                        if seen.startswith(printed, pos):
+                            key = (pos + len(printed), id(child))
+                            old = nxt.get(key)
+                            if old is None or old[1] < total:
+                                nxt[key] = (pos + len(printed), total, child)
+            if not nxt:
+                break
+            frontier = sorted(nxt.values(), key=lambda s: -s[1])[:BEAM]
+            for pos, sc, node in frontier:
+                if pos == n and node.word is not None and sc > found.get(node.word, -1e9):
+                    found[node.word] = sc
+        return found
+
+    def _compute_candidates(self, low: str) -> tuple[tuple[str, float], ...]:
+        """(syllable, log P(low | syllable)) for a lower-case printed word, best first."""
+        found = self._search(low)
+        table = self.model.words.get(low)
+        if table:
+            for syllable, p in table.items():
+                # The word table is sure of what it saw often; keep the better estimate.
+                found[syllable] = max(found.get(syllable, -1e9), p)
+        ranked = sorted(found.items(), key=lambda x: -x[1])[:MAX_CANDIDATES]
+        return tuple(ranked)
+
+    def candidates(self, word: str) -> tuple[tuple[str, float], ...]:
+        return self._candidates(nfc(word.lower()))
+
+    # lines ---------------------------------------------------------------------------------
+
+    def units(self, line: str) -> list[tuple[int, int, str, int]]:
+        out: list[tuple[int, int, str, int]] = []
+        for m in _UNIT_RE.finditer(line):
+            tok = m.group(0)
+            group = m.lastgroup
+            if group in ("letters", "garbled"):
+                kind = SLOT
+            elif group == "protected":
+                kind = NUMBER if tok[0].isdigit() else FOREIGN
+            elif tok in _COMMA_CHARS:
+                kind = COMMA
+            elif tok in _END_CHARS:
+                kind = BOUNDARY
+            else:
+                kind = SYMBOL
+            out.append((m.start(), m.end(), tok, kind))
+        return out
+
+    def _slot(
+        self, text: str, line: str, start: int, end: int
+    ) -> tuple[np.ndarray, np.ndarray, list[str | None]] | None:
+        """Candidate ids, their log-scores and their texts (None: keep) for one word."""
+        assert self.lm is not None
+        low = nfc(text.lower())
+        if len(text) > 1 and text.isupper() and not any(c.isdigit() for c in text):
+            cands = self.candidates(text)
+            cands = tuple((s, p) for s, p in cands if p > -6.0)
+            if not cands:
+                return None
+        else:
+            cands = self.candidates(text)
+        index = self.lm.index
+        ids: list[int] = []
+        scores: list[float] = []
+        texts: list[str | None] = []
+        as_written = normalize_tone(low)
+        for syllable, p in cands:
+            i = index.get(syllable)
+            if i is None:
+                continue
+            ids.append(i)
+            scores.append(p)
+            texts.append(syllable)
+        if as_written not in texts:
+            keep_id = index.get(as_written)
+            if text in ("6", "&", "@"):
+                keep_id = NUMBER if text == "6" else SYMBOL
+            ids.append(keep_id if keep_id is not None else FOREIGN)
+            penalty = PENALTY_KEEP_CAPITALISED if text[:1].isupper() else PENALTY_KEEP
+            scores.append(penalty + self.model.keep.get(low, 0.0))
+            texts.append(None)
+        if not ids:
+            return None
+        return np.array(ids, dtype=np.int64), np.array(scores), texts
+
+    def repair_lines(
+        self, lines: Sequence[str], *, extra_words: Iterable[str] = ()
+    ) -> list[Repair]:
+        """Repair each line (garbled lines decoded here, others by the restorer)."""
+        assert self.lm is not None
+        names = _name_pairs(tuple(extra_words))
+        out: list[Repair | None] = [None] * len(lines)
+        plain: list[int] = []
+        work: list[tuple[int, list[tuple[int, int, str, int]], list, list, list]] = []
+        for k, line in enumerate(lines):
+            if not line.strip() or not score(line).garbled:
+                plain.append(k)
+                continue
+            units = self.units(line)
+            full: list[np.ndarray] = []
+            bonus: list[np.ndarray | None] = []
+            texts: list[list[str | None] | None] = []
+            for start, end, text, kind in units:
+                slot = self._slot(text, line, start, end) if kind == SLOT else None
+                if slot is None:
+                    fixed = kind
+                    if kind == SLOT:
+                        fixed = self.lm.index.get(normalize_tone(text.lower()), FOREIGN)
+                    full.append(np.array([fixed], dtype=np.int64))
+                    bonus.append(None)
+                    texts.append(None)
+                else:
+                    full.append(slot[0])
+                    bonus.append(slot[1])
+                    texts.append(slot[2])
+            if names:
+                _name_bonus(units, texts, bonus, names, line)
+            work.append((k, units, full, bonus, texts))
+        if plain:
+            restored = self.restorer.restore_lines([lines[k] for k in plain])
+            for k, new in zip(plain, restored, strict=True):
+                out[k] = _diff(lines[k], new)
+        for b in range(0, len(work), 128):
+            batch = work[b : b + 128]
+            chosen = self.lm.viterbi_many([w[2] for w in batch], [w[3] for w in batch])
+            for (k, units, _full, _bonus, texts), picks in zip(batch, chosen, strict=True):
+                out[k] = _build(lines[k], units, texts, picks)
+        return [r if r is not None else Repair(lines[k]) for k, r in enumerate(out)]
+
+
+def _build(
+    line: str,
+    units: list[tuple[int, int, str, int]],
+    texts: list[list[str | None] | None],
+    picks: list[int],
+) -> Repair:
+    parts: list[str] = []
+    changes: list[tuple[int, int, str, str]] = []
+    last = 0
+    for (start, end, text, _kind), options, pick in zip(units, texts, picks, strict=True):
+        if options is None:
+            continue
+        new = options[pick]
+        if new is None or new == normalize_tone(nfc(text.lower())):
+            continue
+        replacement = _transfer_case(text, new)
+        if replacement == text:
+            continue
+        parts.append(line[last:start])
+        parts.append(replacement)
+        changes.append((start, end, text, replacement))
+        last = end
+    if not changes:
+        return Repair(line)
+    parts.append(line[last:])
+    return Repair("".join(parts), changes)
+
+
+_DIFF_RE = regex.compile(r"\S+")
+
+
+def _diff(old: str, new: str) -> Repair:
+    """Word-level changes between a line and its restoration (same number of words)."""
+    if old == new:
+        return Repair(old)
+    a = list(_DIFF_RE.finditer(old))
+    b = list(_DIFF_RE.finditer(new))
+    if len(a) != len(b):
+        return Repair(new, [(0, len(old), old, new)])
+    changes = [
+        (x.start(), x.end(), x.group(0), y.group(0))
+        for x, y in zip(a, b, strict=True)
+        if x.group(0) != y.group(0)
+    ]
+    return Repair(new, changes)
+
+
+def _name_pairs(extra: tuple[str, ...]) -> dict[str, set[str]]:
+    pairs: dict[str, set[str]] = {}
+    for name in extra:
+        syllables = [normalize_tone(nfc(w.lower())) for w in regex.findall(r"\p{L}+", name)]
+        for a, b in itertools.pairwise(syllables):
+            pairs.setdefault(a, set()).add(b)
+    return pairs
+
+
+def _name_bonus(
+    units: list[tuple[int, int, str, int]],
+    texts: list[list[str | None] | None],
+    bonus: list[np.ndarray | None],
+    names: dict[str, set[str]],
+    line: str,
+) -> None:
+    """NAME_BONUS on the candidates of two neighbouring words that a known name joins."""
+    for i in range(len(units) - 1):
+        left, right = texts[i], texts[i + 1]
+        if left is None or right is None or line[units[i][1] : units[i + 1][0]].strip():
+            continue
+        for a_k, a in enumerate(left):
+            follow = names.get(a or "")
+            if not follow:
+                continue
+            for b_k, b in enumerate(right):
+                if b in follow:
+                    left_bonus, right_bonus = bonus[i], bonus[i + 1]
+                    assert left_bonus is not None and right_bonus is not None
+                    left_bonus[a_k] += NAME_BONUS
+                    right_bonus[b_k] += NAME_BONUS
+
+
+@lru_cache(maxsize=1)
+def default_repairer() -> GarbleRepairer:
+    return GarbleRepairer()
+
+
+def repair(text: str, extra_words: Iterable[str] = ()) -> Repair:
+    """Repair garbled OCR text (lines that are not garbled are restored as
+    :func:`congdoan.text.restore.restore_lines` does, so clean accented text stays as it is);
+    ``extra_words``: names (the deployment's units) whose syllables read side by side are
+    preferred. Changes are given with offsets in ``text``."""
+    if not text:
+        return Repair(text)
+    lines = text.split("\n")
+    repaired = default_repairer().repair_lines(lines, extra_words=extra_words)
+    changes: list[tuple[int, int, str, str]] = []
+    offset = 0
+    for line, r in zip(lines, repaired, strict=True):
+        changes += [(s + offset, e + offset, o, n) for s, e, o, n in r.changes]
+        offset += len(line) + 1
+    return Repair("\n".join(r.text for r in repaired), changes)
+
+
+def repair_lines(lines: Sequence[str], extra_words: Iterable[str] = ()) -> list[str]:
+    """The repaired text of each line (one out per line in)."""
+    return [r.text for r in default_repairer().repair_lines(lines, extra_words=extra_words)]
