@@ -1,0 +1,154 @@
+"""Detection: what each monitored item is about and how much it matters.
+
+``score_items(items)`` fills, for a batch of items, with the fast models only (one classifier
+call per model for the whole batch): relevance, relevant, matched_units (:mod:`.relevance`),
+toxicity and its score (:mod:`.toxicity`), stance toward the union and its score
+(:mod:`.stance`), the known false claim it repeats and the score (:mod:`.claims`, lexical
+way), risk (:mod:`.risk`) and scored_at; saved with ``bulk_update``. Idempotent: scoring
+again overwrites. ``accurate.rescore(items)`` re-reads the candidates with the toolkit's
+accurate mode.
+
+Every text is read as :func:`prepare` gives it: title and text, normalised (NFC, tone marks,
+legacy fonts), teen-code and chat shorthand written out (``congdoan.text.teencode``), cut at
+:data:`MAX_CHARS`; phrases are looked for in its folded words, so text typed without
+diacritics reads the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from congdoan.monitoring.detection import claims, relevance, risk, stance, toxicity
+from congdoan.monitoring.detection.relevance import Relevance
+from congdoan.monitoring.models import Item, Source, Toxicity
+from congdoan.text.normalize import normalize
+from congdoan.text.teencode import expand
+from congdoan.text.vietnamese import fold
+
+__all__ = ["Scores", "prepare", "score_items", "score_texts"]
+
+MAX_CHARS = 4000
+
+SCORED_FIELDS = [
+    "relevance",
+    "relevant",
+    "toxicity",
+    "toxicity_score",
+    "stance",
+    "stance_score",
+    "claim",
+    "claim_score",
+    "risk",
+    "scored_at",
+]
+
+
+def prepare(title: str, text: str) -> str:
+    """The text the models read (see the module doc)."""
+    body = text or ""
+    if title and not body.startswith(title[:60]):
+        body = f"{title}\n{body}"
+    return expand(normalize(body[:MAX_CHARS]))
+
+
+def words_of(prepared: str) -> list[str]:
+    """The canonical words of a prepared text (folded; punctuation separates)."""
+    return relevance._words(fold(prepared))
+
+
+@dataclass(frozen=True)
+class Scores:
+    relevance: Relevance
+    toxicity: toxicity.Toxic
+    stance: stance.StanceResult
+    claim_id: int | None
+    claim_score: float
+    risk: float
+
+
+def score_texts(
+    texts: Sequence[str],
+    *,
+    keywords: Sequence[str] | None = None,
+    reaches: Sequence[int] | None = None,
+    accurate: bool = False,
+    semantic_claims: bool = False,
+) -> list[Scores]:
+    """Scores of prepared texts (:func:`prepare`), without touching the database rows."""
+    n = len(texts)
+    if not n:
+        return []
+    words = [words_of(t) for t in texts]
+    rels = relevance.assess(words, list(keywords) if keywords is not None else [""] * n)
+    toxic = toxicity.classify(texts, accurate=accurate)
+    stances = stance.assess(texts, words, rels, [t.score for t in toxic], accurate=accurate)
+    matches = claims.match_prepared(texts, words, semantic=semantic_claims)
+    out = []
+    for i in range(n):
+        claim_id, claim_score = matches[i]
+        item_risk = risk.item_risk(
+            relevance=rels[i].score,
+            relevant=rels[i].relevant,
+            toxicity_score=toxic[i].score,
+            hate=toxic[i].label == Toxicity.HATE,
+            stance_score=stances[i].score,
+            negative=stances[i].label == stance.NEGATIVE,
+            claim_score=claim_score if claim_id is not None else 0.0,
+            reach=reaches[i] if reaches is not None else 0,
+        )
+        out.append(Scores(rels[i], toxic[i], stances[i], claim_id, claim_score, item_risk))
+    return out
+
+
+def _apply(item: Item, s: Scores, now: object) -> None:
+    item.relevance = s.relevance.score
+    item.relevant = s.relevance.relevant
+    item.toxicity = s.toxicity.label
+    item.toxicity_score = s.toxicity.score
+    item.stance = s.stance.label
+    item.stance_score = s.stance.score
+    item.claim_id = s.claim_id
+    item.claim_score = s.claim_score
+    item.risk = s.risk
+    item.scored_at = now  # type: ignore[assignment]
+
+
+def score_items(items: Sequence[Item], *, batch_size: int = 1000) -> None:
+    """Score the items (fast models) and save them (see the module doc)."""
+    items = list(items)
+    for start in range(0, len(items), batch_size):
+        _score_batch(items[start : start + batch_size])
+
+
+def _score_batch(items: list[Item]) -> None:
+    if not items:
+        return
+    source_ids = {it.source_id for it in items}
+    keywords = dict(Source.objects.filter(id__in=source_ids).values_list("id", "keywords"))
+    texts = [prepare(it.title, it.text) for it in items]
+    scores = score_texts(
+        texts,
+        keywords=[keywords.get(it.source_id, "") for it in items],
+        reaches=[it.reach or 0 for it in items],
+    )
+    now = timezone.now()
+    for item, s in zip(items, scores, strict=True):
+        _apply(item, s, now)
+    Item.objects.bulk_update(items, SCORED_FIELDS, batch_size=500)
+    save_units(items, [s.relevance.unit_ids for s in scores])
+
+
+def save_units(items: Sequence[Item], unit_ids: Sequence[frozenset[int]]) -> None:
+    """Replace the matched units of the items (one delete, one insert)."""
+    through = Item.matched_units.through
+    through.objects.filter(item_id__in=[it.pk for it in items]).delete()
+    rows = [
+        through(item_id=it.pk, unit_id=u)
+        for it, ids in zip(items, unit_ids, strict=True)
+        for u in sorted(ids)
+    ]
+    if rows:
+        through.objects.bulk_create(rows, batch_size=1000)
