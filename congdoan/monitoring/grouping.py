@@ -1,8 +1,8 @@
 """Grouping: copies and near-copies of one story across sources become one narrative.
 
 Each item gets a MinHash signature of its character 5-grams (case and diacritics folded,
-whitespace collapsed: the shingles of :mod:`congdoan.text.match`), 128 values; the signature is
-cut into 32 bands of 4 values and each band hashed to a signed 64-bit key, stored in
+shorthand written out: :mod:`congdoan.text.neardup`), 128 values; the signature is cut into
+32 bands of 4 values and each band hashed to a signed 64-bit key, stored in
 `LshBucket` (band, key). Two items that share a bucket are candidates; a candidate is a copy
 when the signatures' estimated Jaccard similarity is at least
 ``settings.MONITORING_NEAR_DUP_THRESHOLD`` (tuned on the near-duplicate pairs, `congdoan nlp
@@ -18,16 +18,12 @@ the (band, key) index, never with a scan of recent rows.
 4. the narratives touched are refreshed (`refresh`).
 
 `group_all(items)` does the same for a big batch (100,000 items from a file) with raw bulk
-writes. The signatures are computed for many texts at once with numpy (the rolling hash of
-the 5-grams, mixed, then 128 permutations a·x + b mod 2^32): the same estimator as the
-toolkit's `match.minhash` (the same shingles; measured bias < 0.002), 10× faster, so both paths and the evaluation share one threshold.
+writes. The signatures and keys come from :mod:`congdoan.text.neardup` (many texts at once,
+teen-code and unaccented copies folded alike), the module the evaluation measures.
 """
 
 from __future__ import annotations
 
-import importlib
-import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +37,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, Substr, TruncDay, TruncHour
 from django.utils import timezone
 
+from congdoan.monitoring.detection.risk import narrative_risk
 from congdoan.monitoring.models import (
     Item,
     LshBucket,
@@ -49,29 +46,15 @@ from congdoan.monitoring.models import (
     Stance,
     Toxicity,
 )
-from congdoan.text.match import NUM_PERM, SHINGLE
-from congdoan.text.vietnamese import fold
+from congdoan.text.match import NUM_PERM
+from congdoan.text.neardup import BANDS, band_keys, signatures, similarity
 
-BANDS = 32
-ROWS = 4
 # Above this many items, `assign` writes like `group_all` (raw bulk statements).
 BIG_BATCH = 2000
 # Parameters per IN list (SQLite allows 32,766; PostgreSQL more; kept small for the planner).
 CHUNK = 900
 TITLE_CHARS = 160
 
-_EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
-_rng = np.random.default_rng(20261207)
-# The 128 permutations of the (mixed, 32-bit) 5-gram hashes: x → a_i·x + b_i mod 2^32, a_i odd.
-_MUL = _rng.integers(1, 2**32, size=NUM_PERM, dtype=np.uint64).astype(np.uint32) | np.uint32(1)
-_ADD = _rng.integers(0, 2**32, size=NUM_PERM, dtype=np.uint64).astype(np.uint32)
-_BLOCK = 4096
-_ROLL = np.uint64(0x100000001B3)  # the 5-gram's polynomial base (FNV prime)
-_MIX = np.uint64(0xBF58476D1CE4E5B9)
-_BAND_MUL = _rng.integers(1, 2**64, size=ROWS, dtype=np.uint64) | np.uint64(1)
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
-_PAD = "\x01"  # a text shorter than one shingle is one shingle, padded
-_SEP = "\x02"
 _TOXICITY_RANK = {Toxicity.CLEAN: 0, Toxicity.OFFENSIVE: 1, Toxicity.HATE: 2}
 _STANCE_RANK = {Stance.NEGATIVE: 0, Stance.NEUTRAL: 1, Stance.POSITIVE: 2}
 
@@ -79,97 +62,13 @@ _STANCE_RANK = {Stance.NEGATIVE: 0, Stance.NEUTRAL: 1, Stance.POSITIVE: 2}
 # --- signatures ---------------------------------------------------------------------------
 
 
-def clean_text(text: str) -> str:
-    """The text the shingles are cut from: folded (lower case, no diacritics, đ→d), no
-    zero-width characters, whitespace collapsed."""
-    return " ".join(fold(_ZERO_WIDTH.sub("", text)).split())
-
-
 def item_text(item: Item) -> str:
     """An item's words for grouping: its title (unless the text starts with it) and its text."""
     title = (item.title or "").strip()
     text = item.text or ""
-    if title and not clean_text(text[: len(title) + 20]).startswith(clean_text(title)):
+    if title and not text.lstrip().lower().startswith(title.lower()):
         return f"{title}\n{text}"
     return text
-
-
-def signatures(texts: Sequence[str], *, group: int = 256) -> np.ndarray:
-    """MinHash signatures of ``texts``: a (len(texts), 128) uint32 array.
-
-    Steps, for ``group`` texts at a time:
-    1. each text cleaned (`clean_text`; one `fold` of them all), padded to one shingle, joined;
-    2. the code points' rolling polynomial hash of every 5-gram, mixed, in one array;
-    3. the 128 hashes of every 5-gram that lies inside one text;
-    4. per text, the minimum of each (`np.minimum.reduceat`).
-    """
-    out = np.empty((len(texts), NUM_PERM), dtype=np.uint32)
-    for start in range(0, len(texts), group):
-        out[start : start + group] = _signatures_group(texts[start : start + group])
-    return out
-
-
-def _signatures_group(texts: Sequence[str]) -> np.ndarray:
-    # One fold for the whole group (the array path of `fold` is fast on long strings).
-    joined = fold(_ZERO_WIDTH.sub("", _SEP.join(texts)))
-    cleaned = [" ".join(part.split()) for part in joined.split(_SEP)]
-    sig = np.tile(_EMPTY, (len(cleaned), 1))
-    present = [i for i, c in enumerate(cleaned) if c]
-    if not present:
-        return sig
-    parts = [cleaned[i].ljust(SHINGLE, _PAD) for i in present]
-    lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
-    codes = np.frombuffer("".join(parts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    # Rolling hash: h[j] = Σ_k codes[j+k] · ROLL^(SHINGLE-1-k), modulo 2^64, then mixed.
-    n = len(codes) - SHINGLE + 1
-    h = np.zeros(n, dtype=np.uint64)
-    for k in range(SHINGLE):
-        h *= _ROLL
-        h += codes[k : k + n]
-    h ^= h >> np.uint64(31)
-    h *= _MIX
-    h ^= h >> np.uint64(29)
-    # The 5-grams inside each text: starts[t] .. starts[t] + lengths[t] - SHINGLE.
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    counts = lengths - SHINGLE + 1
-    offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    positions = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
-    values = (h[positions] >> np.uint64(32)).astype(np.uint32)
-    mins = np.empty((len(parts), NUM_PERM), dtype=np.uint32)
-    # Blocks of whole texts, ~4k 5-grams each (128 × 4k × 4 bytes: in the cache).
-    first = 0
-    while first < len(parts):
-        last = first
-        total = 0
-        while last < len(parts) and (total == 0 or total + counts[last] <= _BLOCK):
-            total += int(counts[last])
-            last += 1
-        lo = int(offsets[first])
-        hashed = _MUL[:, None] * values[None, lo : lo + total]
-        hashed += _ADD[:, None]
-        mins[first:last] = np.minimum.reduceat(hashed, offsets[first:last] - lo, axis=1).T
-        first = last
-    sig[present] = mins
-    return sig
-
-
-def signature(text: str) -> np.ndarray:
-    return signatures([text])[0]
-
-
-def similarity(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
-    """Estimated Jaccard similarity: the share of equal MinHash values."""
-    return float(np.count_nonzero(sig_a == sig_b)) / NUM_PERM
-
-
-def band_keys(sigs: np.ndarray) -> np.ndarray:
-    """The LSH bucket keys: (n, BANDS) signed 64-bit integers, one per band of ROWS values."""
-    rows = sigs[:, : BANDS * ROWS].astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
-    keys = (rows * _BAND_MUL).sum(axis=2, dtype=np.uint64)
-    keys ^= keys >> np.uint64(32)
-    keys *= _MIX
-    keys ^= keys >> np.uint64(29)
-    return keys.view(np.int64)
 
 
 def _sig_of(value: bytes | memoryview | None) -> np.ndarray | None:
@@ -427,32 +326,6 @@ def title_of(title: str, text: str) -> str:
     return cut + "…"
 
 
-def _narrative_risk(
-    *,
-    max_item_risk: float,
-    total_reach: int,
-    items_last_24h: int,
-    item_count: int,
-    source_count: int,
-) -> float:
-    """DETECT's `detection.risk.narrative_risk`; until it exists, the item's risk raised by
-    reach and spread (a placeholder of the same shape)."""
-    try:
-        risk = importlib.import_module("congdoan.monitoring.detection.risk")
-    except ImportError:
-        spread = min(1.0, math.log10(1 + total_reach) / 6) * 0.5 + min(1.0, source_count / 5) * 0.5
-        return min(1.0, max_item_risk * (0.7 + 0.3 * spread))
-    return float(
-        risk.narrative_risk(
-            max_item_risk=max_item_risk,
-            total_reach=total_reach,
-            items_last_24h=items_last_24h,
-            item_count=item_count,
-            source_count=source_count,
-        )
-    )
-
-
 @dataclass
 class _Figures:
     first: datetime | None = None
@@ -570,7 +443,7 @@ def _apply(narrative: Narrative, f: _Figures, *, first: datetime, last: datetime
         min(f.stances, key=lambda s: (-f.stances[s], _STANCE_RANK[Stance(s)])) if f.stances else ""
     )
     narrative.claim_id = f.claims.most_common(1)[0][0] if f.claims else None
-    narrative.risk = _narrative_risk(
+    narrative.risk = narrative_risk(
         max_item_risk=f.max_risk,
         total_reach=f.reach,
         items_last_24h=sum(1 for at in f.seen if at >= day_before),

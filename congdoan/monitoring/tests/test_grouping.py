@@ -19,6 +19,7 @@ from congdoan.monitoring.models import (
     Stance,
     Toxicity,
 )
+from congdoan.text import neardup
 from congdoan.text.match import jaccard_estimate, minhash
 
 pytestmark = pytest.mark.django_db
@@ -75,13 +76,18 @@ def item(
 
 def test_signatures_estimate_the_same_similarity_as_the_toolkit():
     for a, b in [(BONUS, BONUS_UNACCENTED), (BONUS, BONUS_COMMENTED), (BONUS, SPORTS)]:
-        ours = grouping.similarity(grouping.signature(a), grouping.signature(b))
+        ours = neardup.similarity(neardup.signature(a), neardup.signature(b))
         toolkit = jaccard_estimate(minhash(a), minhash(b))
         assert abs(ours - toolkit) < 0.15
-    assert grouping.similarity(grouping.signature(BONUS), grouping.signature(BONUS)) == 1.0
-    sigs = grouping.signatures([BONUS, "", "ab", BONUS_COMMENTED])
-    assert sigs.shape == (4, 128) and (sigs[0] == grouping.signature(BONUS)).all()
-    assert grouping.band_keys(sigs).shape == (4, grouping.BANDS)
+    assert neardup.similarity(neardup.signature(BONUS), neardup.signature(BONUS)) == 1.0
+    sigs = neardup.signatures([BONUS, "", "ab", BONUS_COMMENTED])
+    assert sigs.shape == (4, 128) and (sigs[0] == neardup.signature(BONUS)).all()
+    assert (sigs[1] == 0xFFFFFFFF).all() and not (sigs[2] == 0xFFFFFFFF).all()
+    assert neardup.band_keys(sigs).shape == (4, neardup.BANDS)
+    # Teen-code and unaccented copies are cleaned alike.
+    assert neardup.clean("Cty ko trả lương đc 3 tháng") == neardup.clean(
+        "Công ty không trả lương được 3 tháng"
+    )
 
 
 def test_copies_across_sources_join_one_narrative_and_other_stories_do_not(sources, cast):
