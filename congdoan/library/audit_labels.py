@@ -28,3 +28,9 @@ register_action(
     sentence=_("{actor} cho nhận dạng chữ lại tài liệu “{object}”"),
     fields={"pages": _("số trang")},
 )
+register_action(
+    "library.document.reread",
+    label=_("Đọc lại lớp chữ của tài liệu"),
+    sentence=_("{actor} chọn cách đọc lớp chữ của tài liệu “{object}”"),
+    fields={"choice": _("cách đọc")},
+)

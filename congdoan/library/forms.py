@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from congdoan.library.models import DocType, Visibility
+from congdoan.library.models import DocType, LayerChoice, Visibility
 from congdoan.orgs.models import Unit
 
 
@@ -81,3 +81,20 @@ class SearchForm(forms.Form):
     unit = forms.CharField(required=False)
     tag = forms.CharField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
+
+
+class LayerChoiceForm(forms.Form):
+    """An officer's choice for a document's own text layers (services.layer_choices)."""
+
+    choice = forms.ChoiceField(
+        choices=LayerChoice.choices, label=_("Cách đọc lớp chữ"), widget=forms.RadioSelect
+    )
+
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            field = self.fields["choice"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices

@@ -106,6 +106,15 @@ def _vietnamese_doc_types() -> dict[str, str]:
 _DOC_TYPE_WORDS: dict[str, str] = {}
 
 
+class LayerChoice(models.TextChoices):
+    """What to do with a text layer that reads as garbled (OCR'd by an engine without
+    Vietnamese): decide by the language model, or the officer's forced choice."""
+
+    AUTO = "auto", _("Tự chọn theo mô hình ngôn ngữ")
+    REPAIR = "repair", _("Sửa lớp chữ có sẵn")
+    OCR = "ocr", _("Nhận dạng chữ lại từ ảnh trang")
+
+
 class Document(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="documents", verbose_name=_("đơn vị")
@@ -146,6 +155,13 @@ class Document(models.Model):
         help_text="title as shown (type + trích yếu) and number, folded and tokenised: a match here ranks first",
     )
     searchable_pdf = models.FileField(max_length=255, blank=True, storage=get_library_storage)
+    layer_choice = models.CharField(
+        _("cách đọc lớp chữ lỗi"),
+        max_length=10,
+        choices=LayerChoice.choices,
+        default=LayerChoice.AUTO,
+        help_text="garbled text layers: auto (language model), or an officer's forced choice",
+    )
 
     # Metadata, as read from the header and the signature block.
     issuer_parent = models.CharField(_("cơ quan chủ quản"), max_length=255, blank=True)
@@ -222,6 +238,15 @@ class PageStatus(models.TextChoices):
     FAILED = "failed", _("Lỗi")
 
 
+class Reading(models.TextChoices):
+    """Where a page's text came from."""
+
+    OCR = "", _("Nhận dạng chữ từ ảnh")  # a page without a text layer of its own
+    LAYER = "layer", _("Lớp chữ có sẵn")
+    REPAIRED = "repaired", _("Lớp chữ có sẵn, đã sửa")
+    REOCR = "reocr", _("Nhận dạng chữ lại (lớp chữ có sẵn bị lỗi)")
+
+
 class Page(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
     number = models.PositiveIntegerField()
@@ -237,6 +262,24 @@ class Page(models.Model):
         help_text="this page's OCR text layer (PDF)",
     )
     ocr_confidence = models.FloatField(null=True, blank=True)
+    reading = models.CharField(max_length=10, choices=Reading.choices, default="", blank=True)
+    layer_garbled = models.BooleanField(
+        default=False, help_text="the page's own text layer read as garbled (congdoan.text.garbled)"
+    )
+    original_text = models.TextField(
+        blank=True,
+        help_text="the page's own text layer as found, kept when it was repaired or replaced",
+    )
+    changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[start, end, original, replacement] on original_text: the repair's changes",
+    )
+    layer_scores = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="the garble measures and the language model's scores (repaired, ocr)",
+    )
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_by = models.CharField(

@@ -23,9 +23,11 @@ every task) names the documents whose work must be queued again.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import io
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -36,22 +38,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from congdoan.library import intake, ocr, resume
+from congdoan.library import intake, layers, ocr, resume
 from congdoan.library.links import link_references
 from congdoan.library.metadata import extract_metadata, number_key
 from congdoan.library.models import (
     METADATA_FIELDS,
     DocType,
     Document,
+    LayerChoice,
     Page,
     PageStatus,
+    Reading,
     SourceKind,
     Status,
 )
 from congdoan.library.search.words import document_index_words
 from congdoan.library.storage import library_storage
 from congdoan.text import fold, restore
-from congdoan.text.vietnamese import has_marks
 
 log = logging.getLogger("congdoan.library")
 
@@ -93,18 +96,25 @@ def document_process(*, document_id: int) -> Next:
         )
         return Next.NOTHING
     try:
+        choice = doc.layer_choice
         if doc.source_kind == SourceKind.TEXT:
-            _set_pages(doc, [(intake.decode_text(doc.original_name, data), False)])
+            text = intake.decode_text(doc.original_name, data)
+            specs = [_own_text_page(1, text, choice, can_ocr=False)]
         elif doc.source_kind == SourceKind.DOCX:
-            _set_pages(doc, [(intake.docx_text(data), False)])
+            specs = [_own_text_page(1, intake.docx_text(data), choice, can_ocr=False)]
         elif doc.source_kind == SourceKind.PDF:
             texts = intake.pdf_page_texts(data)
-            pages = [(t, len(t.strip()) < settings.LIBRARY_MIN_TEXT_CHARS) for t in texts]
-            _check_ocr_quota(doc, sum(1 for _text, needs_ocr in pages if needs_ocr))
-            _set_pages(doc, pages)
+            specs = [
+                _own_text_page(i, t, choice, can_ocr=True)
+                if len(t.strip()) >= settings.LIBRARY_MIN_TEXT_CHARS
+                else PageSpec(i, "", needs_ocr=True)
+                for i, t in enumerate(texts, start=1)
+            ]
         else:
-            _check_ocr_quota(doc, max(1, doc.page_count))
-            _set_pages(doc, [("", True)] * max(1, doc.page_count))
+            specs = [PageSpec(i, "", needs_ocr=True) for i in range(1, max(1, doc.page_count) + 1)]
+        kept = _kept_ocr_pages(doc, specs)
+        _check_ocr_quota(doc, sum(1 for s in specs if s.needs_ocr and s.number not in kept))
+        _set_pages(doc, specs, kept)
     except intake.Refused as exc:
         _fail(doc, exc.message)
         return Next.NOTHING
@@ -149,22 +159,99 @@ def _check_ocr_quota(doc: Document, pages: int) -> None:
         )
 
 
+@dataclass
+class PageSpec:
+    """A page as the reading step found it: its text (for a page to OCR, "" or the repaired
+    text layer that a fresh OCR must beat), and what is known of its own text layer."""
+
+    number: int
+    text: str
+    needs_ocr: bool = False
+    reading: str = Reading.OCR
+    layer_garbled: bool = False
+    original_text: str = ""
+    changes: list[layers.Change] = dataclasses.field(default_factory=list)
+    layer_scores: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def _reocr_enabled() -> bool:
+    """Whether a garbled PDF page is also OCR'd again, to be compared with its repaired layer
+    (LIBRARY_GARBLED_REOCR, on by default; off, or without Tesseract, the repair is kept)."""
+    return bool(getattr(settings, "LIBRARY_GARBLED_REOCR", True)) and (
+        ocr.unavailable_reason() is None
+    )
+
+
+def _own_text_page(number: int, text: str, choice: str, *, can_ocr: bool) -> PageSpec:
+    """A page with a text of its own (a PDF's text layer, a TXT or DOCX file): kept as it is
+    when it reads as Vietnamese; when garbled (or when an officer forced a choice) repaired,
+    and, for a PDF page, queued for a fresh OCR that `document_ocr_step` compares with the
+    repair by the language model's score (or takes, when the officer asked for it)."""
+    if choice == LayerChoice.AUTO and layers.lacks_marks(text):
+        # No marks at all: diacritics restoration reads it (document_finalize).
+        return PageSpec(number, text, reading=Reading.LAYER)
+    found = layers.check(text)
+    if choice == LayerChoice.AUTO and not found.garbled:
+        return PageSpec(number, text, reading=Reading.LAYER)
+    repaired = layers.repair(text)
+    scores: dict[str, Any] = {
+        **found.measures,
+        "layer": layers.lm_score(text),
+        "repaired": layers.lm_score(repaired.text),
+    }
+    reocr = can_ocr and (
+        choice == LayerChoice.OCR or (choice == LayerChoice.AUTO and _reocr_enabled())
+    )
+    return PageSpec(
+        number,
+        repaired.text,
+        needs_ocr=reocr,
+        reading=Reading.REPAIRED if repaired.changes else Reading.LAYER,
+        layer_garbled=found.garbled,
+        original_text=text,
+        changes=repaired.changes,
+        layer_scores=scores,
+    )
+
+
+def _kept_ocr_pages(doc: Document, specs: list[PageSpec]) -> set[int]:
+    """On reading a document again (an officer's choice for its text layers): the pages
+    without a text layer of their own that were OCR'd already are kept, not read again."""
+    wanted = {s.number for s in specs if s.needs_ocr and not s.original_text}
+    return set(
+        Page.objects.filter(
+            document=doc,
+            number__in=wanted,
+            status=PageStatus.DONE,
+            needs_ocr=True,
+            reading=Reading.OCR,
+        ).values_list("number", flat=True)
+    )
+
+
 @transaction.atomic
-def _set_pages(doc: Document, pages: list[tuple[str, bool]]) -> None:
-    Page.objects.filter(document=doc).delete()
+def _set_pages(doc: Document, specs: list[PageSpec], kept: set[int] | None = None) -> None:
+    kept = kept or set()
+    Page.objects.filter(document=doc).exclude(number__in=kept).delete()
     now = timezone.now()
     Page.objects.bulk_create(
         Page(
             document=doc,
-            number=i,
-            needs_ocr=needs_ocr,
-            text="" if needs_ocr else text,
-            status=PageStatus.PENDING if needs_ocr else PageStatus.DONE,
-            finished_at=None if needs_ocr else now,
+            number=spec.number,
+            needs_ocr=spec.needs_ocr,
+            text=spec.text,
+            status=PageStatus.PENDING if spec.needs_ocr else PageStatus.DONE,
+            finished_at=None if spec.needs_ocr else now,
+            reading=spec.reading,
+            layer_garbled=spec.layer_garbled,
+            original_text=spec.original_text,
+            changes=[list(c) for c in spec.changes],
+            layer_scores=spec.layer_scores,
         )
-        for i, (text, needs_ocr) in enumerate(pages, start=1)
+        for spec in specs
+        if spec.number not in kept
     )
-    Document.objects.filter(pk=doc.pk).update(page_count=len(pages))
+    Document.objects.filter(pk=doc.pk).update(page_count=len(specs))
 
 
 def resume_stale(*, now: datetime | None = None) -> int:
@@ -252,7 +339,14 @@ def document_ocr_step(*, document_id: int, max_pages: int | None = None) -> OcrS
             )
             result = ocr.ocr_image(image, first_page=page.number == 1)
         except ocr.OcrUnavailable as exc:
-            Page.objects.filter(pk=page.pk).update(
+            if doc.layer_choice != LayerChoice.OCR:
+                # Garbled layers waiting for a comparison keep their repair.
+                for waiting in Page.objects.filter(
+                    document=doc, status__in=[PageStatus.PENDING, PageStatus.PROCESSING]
+                ).exclude(original_text=""):
+                    if waiting.pk == page.pk or waiting.status == PageStatus.PENDING:
+                        _keep_repair(waiting, exc.message)
+            Page.objects.filter(pk=page.pk, status=PageStatus.PROCESSING).update(
                 status=PageStatus.FAILED, error=exc.message, finished_at=timezone.now()
             )
             Page.objects.filter(document=doc, status=PageStatus.PENDING).update(
@@ -261,6 +355,12 @@ def document_ocr_step(*, document_id: int, max_pages: int | None = None) -> OcrS
             break
         except Exception as exc:
             log.warning("library: OCR of document %s page %s failed: %s", doc.pk, page.number, exc)
+            if page.original_text and doc.layer_choice != LayerChoice.OCR:
+                _keep_repair(
+                    page, exc.message if isinstance(exc, ocr.OcrFailed) else type(exc).__name__
+                )
+                done += 1
+                continue
             Page.objects.filter(pk=page.pk).update(
                 status=PageStatus.FAILED,
                 finished_at=timezone.now(),
@@ -273,6 +373,10 @@ def document_ocr_step(*, document_id: int, max_pages: int | None = None) -> OcrS
                 },
             )
         else:
+            if page.original_text and not _take_ocr(doc, page, result.text):
+                done += 1
+                Document.objects.filter(pk=doc.pk).update(updated_at=timezone.now())
+                continue
             name = library_storage.save(
                 f"library/pages/{doc.pk}/{page.number:04d}.pdf", ContentFile(result.pdf)
             )
@@ -297,13 +401,42 @@ def document_ocr_step(*, document_id: int, max_pages: int | None = None) -> OcrS
     return OcrStep(done, Next.NOTHING)
 
 
+def _take_ocr(doc: Document, page: Page, fresh: str) -> bool:
+    """A page whose own text layer was garbled, now OCR'd again: whether the fresh OCR is
+    taken (the officer asked for it, or it reads better than the repaired layer by the
+    language model's score). When it is, the caller saves it; when not, the page keeps its
+    repaired layer here. Both scores stay on the page (`layer_scores`)."""
+    scores = {**page.layer_scores, "ocr": layers.lm_score(fresh)}
+    take = doc.layer_choice == LayerChoice.OCR or layers.prefer_ocr(
+        scores.get("repaired"), scores["ocr"]
+    )
+    if take:
+        Page.objects.filter(pk=page.pk).update(reading=Reading.REOCR, layer_scores=scores)
+    else:
+        Page.objects.filter(pk=page.pk, status=PageStatus.PROCESSING).update(
+            status=PageStatus.DONE,
+            reading=Reading.REPAIRED if page.changes else Reading.LAYER,
+            layer_scores=scores,
+            error="",
+            finished_at=timezone.now(),
+        )
+    return take
+
+
+def _keep_repair(page: Page, why: str) -> None:
+    """A garbled layer whose fresh OCR could not be made keeps its repair (text holds it)."""
+    Page.objects.filter(pk=page.pk).update(
+        status=PageStatus.DONE,
+        reading=Reading.REPAIRED if page.changes else Reading.LAYER,
+        layer_scores={**page.layer_scores, "ocr_error": why[:300]},
+        error="",
+        finished_at=timezone.now(),
+    )
+
+
 def _needs_restoration(text: str) -> bool:
     """Vietnamese text that has almost no marks was read by an engine without Vietnamese."""
-    words = [w for w in text.split() if w.isalpha()]
-    if len(words) < 20:
-        return False
-    marked = sum(1 for w in words if has_marks(w))
-    return marked / len(words) < 0.08
+    return layers.lacks_marks(text)
 
 
 def _searchable_pdf(doc: Document, pages: list[Page]) -> str:
@@ -327,6 +460,8 @@ def _searchable_pdf(doc: Document, pages: list[Page]) -> str:
             if source is not None:
                 out.insert_pdf(source, from_page=page.number - 1, to_page=page.number - 1)
                 target = out[-1]
+                if layer is not None and page.reading == Reading.REOCR:
+                    _drop_invisible_text(target)
             elif layer is not None:
                 rect = layer[0].rect
                 target = out.new_page(width=rect.width, height=rect.height)
@@ -348,6 +483,26 @@ def _searchable_pdf(doc: Document, pages: list[Page]) -> str:
         if source is not None:
             source.close()
     return library_storage.save(f"library/searchable/{doc.pk}.pdf", ContentFile(result))
+
+
+def _drop_invisible_text(page: Any) -> None:
+    """A page whose garbled text layer was replaced by a fresh OCR: its old layer goes when
+    it is invisible text over a scan (what a scanner's own OCR writes), so that search and
+    copying read the new layer only. Visible text (the page's own print) is left alone."""
+    import pymupdf
+
+    try:
+        spans = page.get_texttrace()
+    except Exception:  # an odd page: keep it as it is
+        return
+    if not spans or any(span.get("type") != 3 for span in spans):
+        return
+    page.add_redact_annot(page.rect)
+    page.apply_redactions(
+        images=getattr(pymupdf, "PDF_REDACT_IMAGE_NONE", 0),
+        graphics=getattr(pymupdf, "PDF_REDACT_LINE_ART_NONE", 0),
+        text=getattr(pymupdf, "PDF_REDACT_TEXT_REMOVE", 0),
+    )
 
 
 def document_finalize(*, document_id: int) -> None:

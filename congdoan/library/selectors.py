@@ -21,13 +21,14 @@ from django.http import Http404
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from congdoan.library import rules
+from congdoan.library import layers, rules
 from congdoan.library.models import (
     DocType,
     Document,
     DocumentLink,
     Page,
     PageStatus,
+    Reading,
     Status,
     Visibility,
 )
@@ -216,6 +217,51 @@ def document_progress(*, document: Document) -> dict[str, Any]:
         "failed_pages": failed,
         "working": doc.status in (Status.PENDING, Status.OCR),
     }
+
+
+@dataclass
+class LayerPage:
+    """One page whose own text layer was garbled, repaired or replaced, for the comparison."""
+
+    number: int
+    reading: str
+    reading_label: str
+    garbled: bool
+    scores: dict[str, Any]
+    original: list[layers.Piece]  # the layer as found, changed words marked
+    result: list[layers.Piece]  # the text the library keeps, changed words marked
+    changes: list[layers.Piece]  # each changed word (text: as found, other: replacement)
+
+
+def document_layers(*, document: Document) -> list[LayerPage]:
+    """The pages of a document the viewer may see whose own text layer was found garbled, or
+    repaired, or replaced by a fresh OCR: the layer as found beside the text kept, the
+    repair's changed words marked on both sides (a replaced page: the two texts whole)."""
+    pages = Page.objects.filter(document=document).filter(
+        Q(layer_garbled=True) | Q(reading__in=[Reading.REPAIRED, Reading.REOCR])
+    )
+    out: list[LayerPage] = []
+    for page in pages.order_by("number"):
+        if page.reading == Reading.REOCR or page.status != PageStatus.DONE:
+            original = [layers.Piece(page.original_text)]
+            result = [layers.Piece(page.text)] if page.status == PageStatus.DONE else []
+            changes: list[layers.Piece] = []
+        else:
+            original, result = layers.marked(page.original_text, page.changes)
+            changes = [p for p in original if p.changed]
+        out.append(
+            LayerPage(
+                number=page.number,
+                reading=page.reading,
+                reading_label=str(page.get_reading_display()),
+                garbled=page.layer_garbled,
+                scores=page.layer_scores,
+                original=original,
+                result=result,
+                changes=changes,
+            )
+        )
+    return out
 
 
 @dataclass

@@ -8,6 +8,8 @@ work goes to tasks on commit.
 - `document_share`: who may see it (visibility) and its tags;
 - `document_retry`: failed pages (or a document that failed before its pages were known)
   back to the queue;
+- `document_reread_layers`: an officer's choice for the document's text layers ("repair the
+  text layer", "OCR again", or back to the automatic choice), read again in the background;
 - `resume_all`: `congdoan library resume`, every interrupted document back to the queue.
 Who may do each is asked of rules.py (an actor of None is the command line: anything).
 """
@@ -35,8 +37,10 @@ from congdoan.library.models import (
     Blob,
     DocType,
     Document,
+    LayerChoice,
     Page,
     PageStatus,
+    SourceKind,
     Status,
     Visibility,
 )
@@ -262,6 +266,47 @@ def document_retry(*, actor: Viewer, document: Document) -> int:
             actor=actor, action="library.document.retry", target=document, changes={"pages": count}
         )
     return count
+
+
+def layer_choices(document: Document) -> list[tuple[str, str]]:
+    """The choices an officer has for the document's own text layers: none for a scan (it has
+    no text layer), repair only for TXT and DOCX (no page images to OCR)."""
+    if document.source_kind == SourceKind.IMAGE:
+        return []
+    return [
+        (value, str(label))
+        for value, label in LayerChoice.choices
+        if value != LayerChoice.OCR or document.source_kind == SourceKind.PDF
+    ]
+
+
+@transaction.atomic
+def document_reread_layers(*, actor: Viewer, document: Document, choice: str) -> Document:
+    """An officer forces how the document's own text layers are read ("repair": the
+    toolkit's repair of each page's layer; "ocr": every page with a text layer OCR'd again
+    from its image; "auto": the language model chooses for the pages found garbled). The
+    document is read again in the background (pages without a text layer keep their OCR);
+    the choice stays for any later reading. Audited."""
+    _require(actor is None or rules.can_manage(actor, document))
+    if choice not in dict(layer_choices(document)):
+        raise ValidationError(_("Không áp dụng được cách đọc này cho tài liệu này."))
+    previous = document.layer_choice
+    updated = Document.objects.filter(
+        pk=document.pk, status__in=[Status.READY, Status.FAILED]
+    ).update(layer_choice=choice, status=Status.PENDING, error="", updated_at=timezone.now())
+    if not updated:
+        raise ValidationError(
+            _("Tài liệu đang được xử lý; hãy chờ xử lý xong rồi chọn lại cách đọc lớp chữ.")
+        )
+    document.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="library.document.reread",
+        target=document,
+        changes={"choice": [previous, choice]},
+    )
+    transaction.on_commit(lambda: tasks.process_document.enqueue(document.pk))
+    return document
 
 
 def resume_all() -> int:

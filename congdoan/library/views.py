@@ -13,8 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congdoan.library import rules, selectors, services
-from congdoan.library.forms import MetadataForm, SearchForm, ShareForm, UploadForm
-from congdoan.library.models import METADATA_FIELDS, DocType, Document
+from congdoan.library.forms import (
+    LayerChoiceForm,
+    MetadataForm,
+    SearchForm,
+    ShareForm,
+    UploadForm,
+)
+from congdoan.library.models import METADATA_FIELDS, DocType, Document, Reading
 from congdoan.orgs.rules import officer_required
 
 
@@ -122,8 +128,52 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": MetadataForm(initial=initial),
         "share_form": ShareForm(initial={"visibility": doc.visibility, "tags": doc.tags}),
         "links": selectors.document_links(viewer=request.user, document=doc),
+        **_layer_context(doc, editable),
     }
     return render(request, "library/detail.html", context)
+
+
+def _layer_context(doc: Document, editable: bool) -> dict[str, Any]:
+    pages = selectors.document_layers(document=doc)
+    choices = services.layer_choices(doc) if editable else []
+    return {
+        "layer_pages": pages,
+        "layer_garbled": sum(1 for p in pages if p.garbled),
+        "layer_repaired": sum(1 for p in pages if p.reading == Reading.REPAIRED),
+        "layer_reocr": sum(1 for p in pages if p.reading == Reading.REOCR),
+        "layer_form": LayerChoiceForm(initial={"choice": doc.layer_choice}, choices=choices)
+        if choices
+        else None,
+    }
+
+
+@officer_required
+def layers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document's garbled text layers: each page's layer as found beside the text the
+    library keeps, the changed words marked on both sides (no JavaScript needed)."""
+    doc = selectors.document_get(viewer=request.user, pk=pk)
+    context = {"doc": doc, **_layer_context(doc, rules.can_manage(request.user, doc))}
+    return render(request, "library/layers.html", context)
+
+
+@officer_required
+@require_POST
+def reread_layers(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer forces how the document's text layers are read: repair, OCR again, or auto."""
+    doc = _editable(request, pk)
+    form = LayerChoiceForm(request.POST, choices=services.layer_choices(doc))
+    if not form.is_valid():
+        messages.error(request, _("Cách đọc lớp chữ không hợp lệ."))
+        return redirect("library:detail", doc.pk)
+    try:
+        services.document_reread_layers(
+            actor=request.user, document=doc, choice=form.cleaned_data["choice"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã đưa tài liệu vào hàng đợi đọc lại lớp chữ."))
+    return redirect("library:detail", doc.pk)
 
 
 @officer_required
