@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import regex
 
-from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, NUMBER, SYMBOL, SyllableLM
+from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, N_SPECIAL, NUMBER, SYMBOL, SyllableLM
 from congdoan.text.restore import Restorer, default_restorer
 from congdoan.text.restore.parts import _COMMA_CHARS, _END_CHARS, _PROTECTED, _transfer_case
 from congdoan.text.vietnamese import fold, has_marks, nfc, normalize_tone
@@ -56,26 +56,34 @@ _VIET_LETTERS = frozenset(
 # A word an engine garbled: letters with a digit or @ inside, or a lone 6, & or @ (ở, ố).
 _GARBLED_WORD = r"""
     (?<![\p{L}\p{N}/.\-_:@])
-    (?:\p{Lu}?\p{Ll}*[0-9@]\p{Ll}+ | \p{Lu}?\p{Ll}+[0-9@] | [6&@])
-    (?![\p{L}\p{N}/\-_:@]|\.\p{L})
+    (?:\p{Lu}?\p{Ll}*[0-9@]\p{Ll}+ | \p{Lu}?\p{Ll}+[0-9@] | [0-9]{1,2} | [&@])
+    (?![\p{L}\p{N}/\-_:@]|[.,]\p{N}|\.\p{L})
 """
 _UNIT_RE = regex.compile(
     rf"(?x)(?P<garbled>{_GARBLED_WORD})|(?P<protected>{_PROTECTED})|(?P<letters>\p{{L}}+)"
     r"|(?P<other>[^\s\p{L}\p{N}])"
 )
 _WORD_RE = regex.compile(r"[\p{L}\p{N}@]*\p{L}[\p{L}\p{N}@]*")
-_DIGIT_WORD_RE = regex.compile(r"^\p{L}*\p{Ll}\p{L}*[0-9@]|^[0-9@]\p{Ll}+$|^\p{Ll}+[0-9@]\p{L}")
+_DIGIT_WORD_RE = regex.compile(r"^(?:\p{Lu}?\p{Ll}*[0-9@]\p{Ll}+|\p{Lu}?\p{Ll}+[0-9@])$")
+# A short number an engine may have printed for a syllable ("16" for lộ, "14" for là): a
+# word only where the word table has seen it so, and kept as a number at no cost.
+_SHORT_NUMBER_RE = regex.compile(r"^[0-9]{1,2}$")
 
 SLOT = -1
 # Log-score for leaving a word as it came (a name, an English word) in a garbled line.
-PENALTY_KEEP = -9.0
-PENALTY_KEEP_CAPITALISED = -4.0
+PENALTY_KEEP = -12.0
+PENALTY_KEEP_CAPITALISED = -9.0
 # Log-bonus for the syllables of a known name (extra_words) read side by side.
 NAME_BONUS = 5.0
 # Channel scores below this are not candidates.
 MIN_CHANNEL = -14.0
 MAX_CANDIDATES = 12
-BEAM = 60
+BEAM = 40
+MAX_PRINTED = 9
+# A letter that the engine dropped is a candidate only above this log-probability.
+MIN_SILENT = -7.0
+# The weight of the channel's log-probability against the language model's.
+CHANNEL_WEIGHT = 1.3
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,11 @@ class GarbleScore:
     odd_marks: float
     digits: float
     marked: float
+
+    @property
+    def clean(self) -> bool:
+        """Reads as accented Vietnamese with nothing garbled."""
+        return self.words > 0 and self.marked >= 0.4 and not self.odd_marks and not self.digits
 
     @property
     def garbled(self) -> bool:
@@ -237,14 +250,30 @@ class GarbleRepairer:
             t: sorted(((s, p) for s, p in table.items() if p > -12.0), key=lambda x: -x[1])
             for t, table in self.model.chars.items()
         }
+        # The same, by first printed character: (letter, printed, log P), and the letters
+        # that may print as nothing.
+        self._by_first: dict[str, tuple[tuple[str, str, float], ...]] = {}
+        grouped: dict[str, list[tuple[str, str, float]]] = {}
+        silent: list[tuple[str, str, float]] = []
+        for t, options in self._emit.items():
+            for printed, p in options:
+                if printed:
+                    grouped.setdefault(printed[0], []).append((t, printed, p))
+                elif p > MIN_SILENT:
+                    silent.append((t, printed, p))
+        self._by_first = {c: tuple(items) for c, items in grouped.items()}
+        self._silent = tuple(silent)
+        self._slot = lru_cache(maxsize=200_000)(self._compute_slot)
         self._candidates = lru_cache(maxsize=200_000)(self._compute_candidates)
+        self.channel_weight = CHANNEL_WEIGHT
 
     # candidates ----------------------------------------------------------------------------
 
     def _search(self, seen: str) -> dict[str, float]:
         """Syllables of the trie that print as ``seen`` under the character model, with
         log P(seen | syllable) (best alignment), a beam over (position, trie node)."""
-        emit = self._emit
+        by_first = self._by_first
+        silent = self._silent
         found: dict[str, float] = {}
         frontier = [(0, 0.0, self._trie)]
         n = len(seen)
@@ -252,16 +281,22 @@ class GarbleRepairer:
         for _depth in range(max(n + 3, 9)):
             nxt: dict[tuple[int, int], tuple[int, float, _Trie]] = {}
             for pos, sc, node in frontier:
-                for letter, child in node.children.items():
-                    for printed, p in emit.get(letter, ()):
-                        total = sc + p
-                        if total < MIN_CHANNEL:
-                            break
-                        if seen.startswith(printed, pos):
-                            key = (pos + len(printed), id(child))
-                            old = nxt.get(key)
-                            if old is None or old[1] < total:
-                                nxt[key] = (pos + len(printed), total, child)
+                children = node.children
+                options = by_first.get(seen[pos], ()) if pos < n else ()
+                for letter, printed, p in (*options, *silent):
+                    total = sc + p
+                    if total < MIN_CHANNEL:
+                        continue
+                    child = children.get(letter)
+                    if child is None:
+                        continue
+                    if len(printed) > 1 and not seen.startswith(printed, pos):
+                        continue
+                    end = pos + len(printed)
+                    key = (end, id(child))
+                    old = nxt.get(key)
+                    if old is None or old[1] < total:
+                        nxt[key] = (end, total, child)
             if not nxt:
                 break
             frontier = sorted(nxt.values(), key=lambda s: -s[1])[:BEAM]
@@ -272,14 +307,23 @@ class GarbleRepairer:
 
     def _compute_candidates(self, low: str) -> tuple[tuple[str, float], ...]:
         """(syllable, log P(low | syllable)) for a lower-case printed word, best first."""
-        found = self._search(low)
+        # No syllable has more than 7 letters; an engine prints at most a few more.
+        found = self._search(low) if len(low) <= MAX_PRINTED else {}
         table = self.model.words.get(low)
         if table:
             for syllable, p in table.items():
                 # The word table is sure of what it saw often; keep the better estimate.
                 found[syllable] = max(found.get(syllable, -1e9), p)
-        ranked = sorted(found.items(), key=lambda x: -x[1])[:MAX_CANDIDATES]
-        return tuple(ranked)
+        # Chosen by the channel and the syllable's own frequency (a word prints as many
+        # syllables; the rare ones seldom matter), scored by the channel alone.
+        lm = self.lm
+        assert lm is not None
+        index, unigram = lm.index, lm.unigram
+        ranked = sorted(
+            ((syl, p) for syl, p in found.items() if syl in index),
+            key=lambda x: -(x[1] + unigram[index[x[0]]]),
+        )
+        return tuple(ranked[:MAX_CANDIDATES])
 
     def candidates(self, word: str) -> tuple[tuple[str, float], ...]:
         return self._candidates(nfc(word.lower()))
@@ -304,66 +348,87 @@ class GarbleRepairer:
             out.append((m.start(), m.end(), tok, kind))
         return out
 
-    def _slot(
-        self, text: str, line: str, start: int, end: int
-    ) -> tuple[np.ndarray, np.ndarray, list[str | None]] | None:
+    def _compute_slot(self, text: str) -> tuple[np.ndarray, np.ndarray, list[str | None]] | None:
         """Candidate ids, their log-scores and their texts (None: keep) for one word."""
         assert self.lm is not None
         low = nfc(text.lower())
-        if len(text) > 1 and text.isupper() and not any(c.isdigit() for c in text):
-            cands = self.candidates(text)
-            cands = tuple((s, p) for s, p in cands if p > -6.0)
-            if not cands:
+        keep_id: int | None
+        if not any(c.isalpha() for c in text):
+            # A number or sign: a word only where the table saw the engine print it so.
+            table = self.model.words.get(low)
+            if not table:
                 return None
+            cands: tuple[tuple[str, float], ...] = tuple(sorted(table.items(), key=lambda x: -x[1]))
+            keep_id, keep_score = (NUMBER if low.isdigit() else SYMBOL), 0.0
         else:
             cands = self.candidates(text)
+            if len(text) > 1 and text.isupper():
+                cands = tuple((s, p) for s, p in cands if p > -6.0)
+            keep_id = self.lm.index.get(normalize_tone(low))
+            keep_score = PENALTY_KEEP_CAPITALISED if text[:1].isupper() else PENALTY_KEEP
+            if keep_id is None:
+                keep_id = FOREIGN
         index = self.lm.index
         ids: list[int] = []
         scores: list[float] = []
         texts: list[str | None] = []
-        as_written = normalize_tone(low)
+        weight = self.channel_weight
         for syllable, p in cands:
             i = index.get(syllable)
-            if i is None:
+            if i is None or i == keep_id:
                 continue
             ids.append(i)
-            scores.append(p)
+            scores.append(weight * p)
             texts.append(syllable)
-        if as_written not in texts:
-            keep_id = index.get(as_written)
-            if text in ("6", "&", "@"):
-                keep_id = NUMBER if text == "6" else SYMBOL
-            ids.append(keep_id if keep_id is not None else FOREIGN)
-            penalty = PENALTY_KEEP_CAPITALISED if text[:1].isupper() else PENALTY_KEEP
-            scores.append(penalty + self.model.keep.get(low, 0.0))
-            texts.append(None)
         if not ids:
             return None
+        ids.append(keep_id)
+        scores.append(weight * self._keep_logprob(low, keep_id, keep_score))
+        texts.append(None)
         return np.array(ids, dtype=np.int64), np.array(scores), texts
 
+    def _keep_logprob(self, low: str, keep_id: int, keep_score: float) -> float:
+        """log P(printed as it is | meant as it is): a syllable printed as itself is scored
+        by the channel like any candidate; another word pays ``keep_score``."""
+        if keep_id >= N_SPECIAL:
+            found = dict(self.candidates(low))
+            return found.get(normalize_tone(low), keep_score)
+        return keep_score
+
     def repair_lines(
-        self, lines: Sequence[str], *, extra_words: Iterable[str] = ()
+        self, lines: Sequence[str], *, extra_words: Iterable[str] = (), document: bool = True
     ) -> list[Repair]:
-        """Repair each line (garbled lines decoded here, others by the restorer)."""
+        """Repair each line: garbled lines are decoded here, the others restored by the
+        restorer. ``document``: the lines are one text, and when the text as a whole reads
+        as garbled, every line of it that is not clean accented Vietnamese is decoded here
+        too (an engine garbles a whole page, including its lines that happen to look plain)."""
         assert self.lm is not None
         names = _name_pairs(tuple(extra_words))
+        whole = document and score("\n".join(lines)).garbled
         out: list[Repair | None] = [None] * len(lines)
         plain: list[int] = []
         work: list[tuple[int, list[tuple[int, int, str, int]], list, list, list]] = []
         for k, line in enumerate(lines):
-            if not line.strip() or not score(line).garbled:
+            if not line.strip():
+                continue
+            judged = score(line)
+            foreign = judged.words >= 3 and judged.not_vietnamese > 0.5
+            if not judged.garbled and (not whole or judged.clean or foreign):
                 plain.append(k)
                 continue
             units = self.units(line)
             full: list[np.ndarray] = []
             bonus: list[np.ndarray | None] = []
             texts: list[list[str | None] | None] = []
-            for start, end, text, kind in units:
-                slot = self._slot(text, line, start, end) if kind == SLOT else None
+            for _start, _end, text, kind in units:
+                slot = self._slot(text) if kind == SLOT else None
                 if slot is None:
                     fixed = kind
                     if kind == SLOT:
-                        fixed = self.lm.index.get(normalize_tone(text.lower()), FOREIGN)
+                        if not any(c.isalpha() for c in text):
+                            fixed = NUMBER if text.isdigit() else SYMBOL
+                        else:
+                            fixed = self.lm.index.get(normalize_tone(text.lower()), FOREIGN)
                     full.append(np.array([fixed], dtype=np.int64))
                     bonus.append(None)
                     texts.append(None)
@@ -462,6 +527,9 @@ def _name_bonus(
                 if b in follow:
                     left_bonus, right_bonus = bonus[i], bonus[i + 1]
                     assert left_bonus is not None and right_bonus is not None
+                    # Copies: the word's slot is cached and shared.
+                    bonus[i] = left_bonus = left_bonus.copy()
+                    bonus[i + 1] = right_bonus = right_bonus.copy()
                     left_bonus[a_k] += NAME_BONUS
                     right_bonus[b_k] += NAME_BONUS
 
