@@ -14,7 +14,7 @@ from typing import Protocol
 
 import regex
 
-from congdoan.text import datasets, shipped
+from congdoan.text import datasets, neardup, shipped
 from congdoan.text.classify import TextClassifier
 from congdoan.text.lm import SyllableLM
 from congdoan.text.metrics import macro_f1
@@ -318,6 +318,35 @@ ACCURATE_EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
 }
 
 
+def eval_near_duplicates(_models_dir: Path | None = None) -> Row:
+    """Grouping's near-copy test (congdoan.monitoring.grouping): pairs of union and labour
+    stories written by the project (near-copies: shared with a prefix or a comment, diacritics
+    stripped, teen-code, reworded headline, truncated, retold; and different stories on the
+    same topic or template), the threshold tuned on the dev half, figures on the test half
+    (:func:`congdoan.text.neardup.evaluate_pairs`)."""
+    result = neardup.evaluate_pairs()
+    kinds = ", ".join(f"{k} {v:.0f}" for k, v in sorted(result.recall_by_kind.items()))
+    wrong = ", ".join(f"{k} {v}" for k, v in sorted(result.false_copies.items())) or "none"
+    return Row(
+        "near-duplicates (grouping): F1 of 'same story' at the tuned threshold",
+        f"near_duplicate_pairs test half ({result.test_pairs} pairs, ours)",
+        result.f1,
+        "none",
+        "report",
+        notes=(
+            f"threshold {result.threshold:.2f} (dev F1 {result.dev_f1:.1f}); precision "
+            f"{result.precision:.1f}, recall {result.recall:.1f}; recall by kind: {kinds}; "
+            f"different stories taken for copies: {wrong}"
+        ),
+        extra={"precision": result.precision, "recall": result.recall},
+        figure="text.near_duplicate_f1",
+        extra_figures={
+            "precision": "text.near_duplicate_precision",
+            "recall": "text.near_duplicate_recall",
+        },
+    )
+
+
 EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "diacritics": eval_diacritics,
     "diacritics-document": lambda d: eval_diacritics(d, document=True),
@@ -326,6 +355,7 @@ EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "topic": lambda d: eval_classifier(shipped.TOPIC, d),
     "toxicity": lambda d: eval_classifier(shipped.TOXICITY, d),
     "toxicity-union": eval_toxicity_union,
+    "near-duplicates": eval_near_duplicates,
 }
 
 
