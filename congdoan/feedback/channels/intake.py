@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 
 import regex
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from congdoan.feedback.channels import concern_ref, tracking_url
@@ -19,6 +21,7 @@ from congdoan.feedback.rules import intake_unit
 from congdoan.feedback.services import concern_submit
 from congdoan.orgs.models import Unit
 from congdoan.outbox.services import message_enqueue
+from congdoan.text.vietnamese import fold
 
 logger = logging.getLogger("congdoan.feedback.channels")
 
@@ -175,7 +178,45 @@ def receipt_text_for(channel: str, concern: Concern) -> str:
     return text
 
 
+# Zalo messages other apps claim by their first words ("#baotin …" is a monitoring tip), as
+# (folded prefix, dotted path of handler(sender_id=, text=, msg_id=) -> reply text). Registered
+# in the other app's AppConfig.ready(): feedback never imports it.
+_ZALO_PREFIXES: list[tuple[str, str]] = []
+
+
+def register_zalo_prefix(prefix: str, handler_path: str) -> None:
+    """Send Zalo messages starting with `prefix` (any case, with or without diacritics) to the
+    handler instead of making a concern; the handler must be idempotent (Zalo redelivers)."""
+    entry = (fold(prefix.strip()), handler_path)
+    if entry not in _ZALO_PREFIXES:
+        _ZALO_PREFIXES.append(entry)
+
+
+def _zalo_claimed(*, sender_id: str, text: str, msg_id: str) -> IntakeResult | None:
+    clean = unicodedata.normalize("NFC", (text or "").strip())
+    folded = fold(clean)
+    for prefix, handler_path in _ZALO_PREFIXES:
+        if len(folded) == len(clean) and folded.startswith(prefix):
+            with transaction.atomic():
+                reply = import_string(handler_path)(
+                    sender_id=sender_id, text=clean[len(prefix) :].strip(), msg_id=msg_id
+                )
+                if reply:
+                    _send_later(
+                        Channel.ZALO.value,
+                        sender_id,
+                        reply,
+                        None,
+                        key=f"feedback.reply:{Channel.ZALO.value}:{msg_id}",
+                    )
+            return IntakeResult(concern=None, created=False)
+    return None
+
+
 def zalo_intake(*, sender_id: str, text: str, msg_id: str) -> IntakeResult:
+    claimed = _zalo_claimed(sender_id=sender_id, text=text, msg_id=msg_id)
+    if claimed is not None:
+        return claimed
     return _submit(
         channel=Channel.ZALO.value,
         raw_text=text,

@@ -1,0 +1,132 @@
+"""What the background tasks run: fetching a source (with its health) and a tip's link.
+
+Kept apart from `services.sources` and `services.tips`, which queue these tasks: the code a
+task runs never imports `tasks.py` (docs/DEVELOPING.md).
+
+`fetch_source(source)`:
+1. the source's kind reads it (`sources.fetch`: RSS, web page, Facebook, YouTube);
+2. the items are ingested (idempotent), the conditional-GET and change-detection fields kept;
+3. health: last_fetched_at always; on success last_success_at and the errors-in-a-row count
+   back to 0; on failure last_error_at, last_error and one more error in a row. Written with
+   an UPDATE of those fields only, so an officer's edit of the source at the same time stays;
+4. the new items are scored and grouped. Nothing raises for a broken source.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdoan.monitoring import sources
+from congdoan.monitoring.fetch import FetchError, safe_get
+from congdoan.monitoring.models import ItemKind, Snapshot, Source, Tip
+from congdoan.monitoring.services.ingest import ingest, process_items, tips_source
+from congdoan.monitoring.sources.base import SourceError, sanitise_html
+from congdoan.monitoring.sources.web import extract, page_hash
+from congdoan.monitoring.types import IngestResult, RawItem
+
+logger = logging.getLogger("congdoan.monitoring")
+
+
+def _failure_text(exc: Exception) -> str:
+    if isinstance(exc, FetchError | SourceError):
+        return str(exc)
+    return _("Lỗi không mong đợi khi đọc nguồn (%(error)s).") % {"error": exc.__class__.__name__}
+
+
+def fetch_source(source: Source) -> IngestResult:
+    """Read one source now (steps in the module's docstring)."""
+    now = timezone.now()
+    result = IngestResult()
+    try:
+        raw = sources.fetch(source)
+        result = ingest(source, raw, process=False)
+    except Exception as exc:  # one broken source is recorded, never raised
+        if not isinstance(exc, FetchError | SourceError):
+            logger.exception("monitoring source %s failed", source.pk)
+        else:
+            logger.info("monitoring source %s failed: %s", source.pk, exc)
+        text = _failure_text(exc)
+        Source.objects.filter(pk=source.pk).update(
+            last_fetched_at=now,
+            last_error_at=now,
+            last_error=text,
+            consecutive_errors=F("consecutive_errors") + 1,
+        )
+        source.refresh_from_db()
+        result.errors.append(text)
+        return result
+    Source.objects.filter(pk=source.pk).update(
+        last_fetched_at=now,
+        last_success_at=now,
+        consecutive_errors=0,
+        etag=source.etag,
+        last_modified=source.last_modified,
+        page_hash=source.page_hash,
+    )
+    source.refresh_from_db()
+    if result.item_ids:
+        try:
+            process_items(result.item_ids)
+        except Exception:  # the items are kept; scoring them again is idempotent
+            logger.exception("monitoring: scoring the items of source %s failed", source.pk)
+    return result
+
+
+def fetch_tip_link(tip_id: int) -> Tip | None:
+    """Read a tip's link: a snapshot of the page as evidence on the tip's item, or the item
+    itself when the tip had no pasted text. A refused or failed link is written on the tip
+    (`fetch_error`); the tip and its pasted text stay."""
+    tip = Tip.objects.select_related("item", "unit").filter(pk=tip_id).first()
+    if tip is None or not tip.url:
+        return tip
+    try:
+        got = safe_get(tip.url)
+        if got.status >= 400:
+            raise SourceError(_("Máy chủ trả lời lỗi HTTP %(status)s.") % {"status": got.status})
+    except (FetchError, SourceError) as exc:
+        Tip.objects.filter(pk=tip.pk).update(fetch_error=str(exc))
+        tip.fetch_error = str(exc)
+        return tip
+    html = got.text()
+    title, text, author, _date = extract(html, got.url)
+    if tip.item is not None:
+        clean = sanitise_html(html)
+        Snapshot.objects.create(
+            item=tip.item,
+            url=got.url[:1000],
+            status_code=got.status,
+            text=text,
+            html=clean,
+            sha256=page_hash(clean or text),
+        )
+        return tip
+    if not text:
+        error = _("Trang không có nội dung chữ.")
+        Tip.objects.filter(pk=tip.pk).update(fetch_error=error)
+        tip.fetch_error = error
+        return tip
+    result = ingest(
+        tips_source(tip.unit),
+        [
+            RawItem(
+                external_id=f"tip:{tip.pk}",
+                url=got.url,
+                title=title,
+                text=text,
+                author=author,
+                kind=ItemKind.TIP,
+                html=html,
+                meta={"tip": tip.pk},
+            )
+        ],
+        process=False,
+    )
+    if result.item_ids:
+        Tip.objects.filter(pk=tip.pk, item__isnull=True).update(item_id=result.item_ids[0])
+        tip.item_id = result.item_ids[0]
+        process_items(result.item_ids)
+    return tip
