@@ -66,15 +66,18 @@ register_action(
     "monitoring.source.create",
     label=_("Thêm nguồn theo dõi"),
     sentence=_("{actor} thêm nguồn theo dõi “{object}”"),
+    fields={"kind": _("loại nguồn"), "url": _("địa chỉ"), "external_ref": _("mã trang, mã video")},
 )
 register_action(
     "monitoring.source.update",
     label=_("Sửa nguồn theo dõi"),
     sentence=_("{actor} sửa nguồn theo dõi “{object}”"),
     fields={"fields": _("trường đã sửa")},
+    kinds={"fields": "list"},
 )
 register_action(
     "monitoring.tip.submit",
     label=_("Gửi tin báo"),
     sentence=_("{actor} gửi tin báo “{object}”"),
+    fields={"channel": _("kênh"), "url": _("đường dẫn")},
 )

@@ -217,3 +217,22 @@ def test_evidence_from_a_private_address_is_refused_and_written_down(
 def test_allowed_targets_follow_the_table() -> None:
     assert handling.allowed_targets(S.DETECTED) == handling.TRANSITIONS[S.DETECTED]
     assert handling.allowed_targets("nonsense") == ()
+
+
+def test_every_action_reads_in_words() -> None:
+    from congdoan.audit.registry import ACTIONS
+
+    for action in (
+        "monitoring.narrative.transition",
+        "monitoring.narrative.assign",
+        "monitoring.narrative.note",
+        "monitoring.item.snapshot",
+        "monitoring.claim.create",
+        "monitoring.claim.update",
+        "monitoring.claim.activate",
+        "monitoring.claim.deactivate",
+        "monitoring.source.create",
+        "monitoring.source.update",
+        "monitoring.tip.submit",
+    ):
+        assert action in ACTIONS, action
