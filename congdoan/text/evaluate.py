@@ -347,6 +347,55 @@ def eval_near_duplicates(_models_dir: Path | None = None) -> Row:
     )
 
 
+def eval_garbled(_models_dir: Path | None = None) -> Row:
+    """Text garbled by an OCR engine without Vietnamese (held-out corpus lines rendered and
+    read by ``tesseract -l eng``: :mod:`congdoan_dev.textbuild.garbled_data`): syllable
+    accuracy of :func:`congdoan.text.garbled.repair` on test, a page read as one text; in the
+    notes dev, the true lines left unchanged, and lines a second (a fresh repairer, then
+    warm); beside it the lines as printed and the plain restorer."""
+    from congdoan.text import garbled
+
+    folder = garbled.data_dir()
+    task = "garbled OCR repair, syllable accuracy"
+    if not (folder / "test.tsv").exists():
+        return Row(task, f"{folder} not built", None, "—", "≥ 90", notes="no data")
+    dev = garbled.read_pairs(folder / "dev.tsv")
+    test = garbled.read_pairs(folder / "test.tsv")
+    repairer = garbled.GarbleRepairer()
+    seen = [s for s, _ in test]
+    # CPU time of this process (one core; the machine may be shared).
+    start = time.process_time()
+    out = garbled.repair_pages(repairer, seen)
+    cold = len(seen) / max(time.process_time() - start, 1e-9)
+    start = time.process_time()
+    garbled.repair_pages(repairer, seen)
+    warm = len(seen) / max(time.process_time() - start, 1e-9)
+    gold = [t for _, t in test]
+    dev_acc = syllable_accuracy(
+        [t for _, t in dev], garbled.repair_pages(repairer, [s for s, _ in dev])
+    )
+    truths = [t for _, t in dev + test]
+    kept = garbled.repair_pages(repairer, truths)
+    unchanged = 100.0 * sum(a == b for a, b in zip(kept, truths, strict=True)) / len(truths)
+    restored = default_restorer().restore_lines(seen)
+    return Row(
+        task,
+        f"rendered + tesseract eng, held-out corpus ({len(test)} test lines)",
+        syllable_accuracy(gold, out),
+        f"as printed {syllable_accuracy(gold, seen):.1f}; restore "
+        f"{syllable_accuracy(gold, restored):.1f}",
+        "≥ 90",
+        notes=f"dev {dev_acc:.2f}%; clean lines unchanged {unchanged:.2f}% (≥ 99); "
+        f"{cold:.0f} lines/s fresh, {warm:.0f} warm (CPU time)",
+        extra={"dev": dev_acc, "clean_unchanged": unchanged, "lines_per_s": cold},
+        figure="text.garbled_accuracy",
+        extra_figures={
+            "clean_unchanged": "text.garbled_clean_unchanged",
+            "lines_per_s": "text.garbled_lines_per_s",
+        },
+    )
+
+
 EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "diacritics": eval_diacritics,
     "diacritics-document": lambda d: eval_diacritics(d, document=True),
@@ -354,6 +403,7 @@ EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "sentiment": lambda d: eval_classifier(shipped.SENTIMENT, d),
     "topic": lambda d: eval_classifier(shipped.TOPIC, d),
     "toxicity": lambda d: eval_classifier(shipped.TOXICITY, d),
+    "garbled": eval_garbled,
     "toxicity-union": eval_toxicity_union,
     "near-duplicates": eval_near_duplicates,
 }

@@ -33,6 +33,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +42,8 @@ from pathlib import Path
 import numpy as np
 import regex
 
+from congdoan.text.legacy import convert_legacy
+from congdoan.text.lexicon import is_syllable
 from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, N_SPECIAL, NUMBER, SYMBOL, SyllableLM
 from congdoan.text.restore import Restorer, default_restorer
 from congdoan.text.restore.parts import _COMMA_CHARS, _END_CHARS, _PROTECTED, _transfer_case
@@ -224,6 +227,22 @@ class ConfusionModel:
         return cls(data["chars"], data["words"], data.get("keep"))
 
 
+def _grouped(
+    emit: dict[str, list[tuple[str, float]]],
+) -> tuple[dict[str, tuple[tuple[str, str, float], ...]], tuple[tuple[str, str, float], ...]]:
+    """(letter, printed, log P) by the first printed character, and the letters that may
+    print as nothing."""
+    grouped: dict[str, list[tuple[str, str, float]]] = {}
+    silent: list[tuple[str, str, float]] = []
+    for t, options in emit.items():
+        for printed, p in options:
+            if printed:
+                grouped.setdefault(printed[0], []).append((t, printed, p))
+            elif p > MIN_SILENT:
+                silent.append((t, printed, p))
+    return {c: tuple(items) for c, items in grouped.items()}, tuple(silent)
+
+
 @dataclass
 class _Trie:
     children: dict[str, _Trie] = field(default_factory=dict)
@@ -252,28 +271,34 @@ class GarbleRepairer:
         }
         # The same, by first printed character: (letter, printed, log P), and the letters
         # that may print as nothing.
-        self._by_first: dict[str, tuple[tuple[str, str, float], ...]] = {}
-        grouped: dict[str, list[tuple[str, str, float]]] = {}
-        silent: list[tuple[str, str, float]] = []
-        for t, options in self._emit.items():
-            for printed, p in options:
-                if printed:
-                    grouped.setdefault(printed[0], []).append((t, printed, p))
-                elif p > MIN_SILENT:
-                    silent.append((t, printed, p))
-        self._by_first = {c: tuple(items) for c, items in grouped.items()}
-        self._silent = tuple(silent)
+        self._by_first, self._silent = _grouped(
+            {t: o for t, o in self._emit.items() if not t.isupper()}
+        )
+        # The first letter of a capitalised word prints otherwise (Đ as P): its own table.
+        self._by_first_cap, self._silent_cap = _grouped(
+            {
+                **{t: o for t, o in self._emit.items() if not t.isupper()},
+                **{t.lower(): o for t, o in self._emit.items() if t.isupper()},
+            }
+        )
         self._slot = lru_cache(maxsize=200_000)(self._compute_slot)
         self._candidates = lru_cache(maxsize=200_000)(self._compute_candidates)
         self.channel_weight = CHANNEL_WEIGHT
 
     # candidates ----------------------------------------------------------------------------
 
-    def _search(self, seen: str) -> dict[str, float]:
+    def _search(self, seen: str, cap: bool = False) -> dict[str, float]:
         """Syllables of the trie that print as ``seen`` under the character model, with
-        log P(seen | syllable) (best alignment), a beam over (position, trie node)."""
-        by_first = self._by_first
-        silent = self._silent
+        log P(seen | syllable) (best alignment), a beam over (position, trie node);
+        ``cap``: the word was capitalised (its first letter has its own table)."""
+        by_first, silent = (
+            (self._by_first_cap, self._silent_cap)
+            if cap
+            else (
+                self._by_first,
+                self._silent,
+            )
+        )
         found: dict[str, float] = {}
         frontier = [(0, 0.0, self._trie)]
         n = len(seen)
@@ -299,17 +324,21 @@ class GarbleRepairer:
                         nxt[key] = (end, total, child)
             if not nxt:
                 break
+            by_first, silent = self._by_first, self._silent
             frontier = sorted(nxt.values(), key=lambda s: -s[1])[:BEAM]
             for pos, sc, node in frontier:
                 if pos == n and node.word is not None and sc > found.get(node.word, -1e9):
                     found[node.word] = sc
         return found
 
-    def _compute_candidates(self, low: str) -> tuple[tuple[str, float], ...]:
-        """(syllable, log P(low | syllable)) for a lower-case printed word, best first."""
+    def _compute_candidates(self, low: str, cap: bool) -> tuple[tuple[str, float], ...]:
+        """(syllable, log P(low | syllable)) for a lower-case printed word (``cap``: it
+        was capitalised), best first."""
         # No syllable has more than 7 letters; an engine prints at most a few more.
-        found = self._search(low) if len(low) <= MAX_PRINTED else {}
-        table = self.model.words.get(low)
+        found = self._search(low, cap) if len(low) <= MAX_PRINTED else {}
+        table = (cap and self.model.words.get(low[:1].upper() + low[1:])) or self.model.words.get(
+            low
+        )
         if table:
             for syllable, p in table.items():
                 # The word table is sure of what it saw often; keep the better estimate.
@@ -326,7 +355,7 @@ class GarbleRepairer:
         return tuple(ranked[:MAX_CANDIDATES])
 
     def candidates(self, word: str) -> tuple[tuple[str, float], ...]:
-        return self._candidates(nfc(word.lower()))
+        return self._candidates(nfc(word.lower()), word[:1].isupper())
 
     # lines ---------------------------------------------------------------------------------
 
@@ -396,20 +425,30 @@ class GarbleRepairer:
         return keep_score
 
     def repair_lines(
-        self, lines: Sequence[str], *, extra_words: Iterable[str] = (), document: bool = True
+        self,
+        lines: Sequence[str],
+        *,
+        extra_words: Iterable[str] = (),
+        together: bool = True,
+        document: bool = False,
     ) -> list[Repair]:
         """Repair each line: garbled lines are decoded here, the others restored by the
-        restorer. ``document``: the lines are one text, and when the text as a whole reads
-        as garbled, every line of it that is not clean accented Vietnamese is decoded here
-        too (an engine garbles a whole page, including its lines that happen to look plain)."""
+        restorer. ``together``: the lines come from one source, and when they read as
+        garbled as a whole, every line that is not clean accented Vietnamese (nor mostly
+        foreign) is decoded here too (an engine garbles a whole page, including the lines
+        that happen to look plain). ``document``: the restorer reads its lines as one text
+        (:meth:`congdoan.text.restore.Restorer.restore_lines`)."""
         assert self.lm is not None
         names = _name_pairs(tuple(extra_words))
-        whole = document and score("\n".join(lines)).garbled
+        whole = together and score("\n".join(lines)).garbled
         out: list[Repair | None] = [None] * len(lines)
         plain: list[int] = []
         work: list[tuple[int, list[tuple[int, int, str, int]], list, list, list]] = []
         for k, line in enumerate(lines):
             if not line.strip():
+                continue
+            if convert_legacy(line, is_syllable) != line:
+                plain.append(k)  # a legacy font (VNI, TCVN3): the restorer converts it
                 continue
             judged = score(line)
             foreign = judged.words >= 3 and judged.not_vietnamese > 0.5
@@ -440,7 +479,7 @@ class GarbleRepairer:
                 _name_bonus(units, texts, bonus, names, line)
             work.append((k, units, full, bonus, texts))
         if plain:
-            restored = self.restorer.restore_lines([lines[k] for k in plain])
+            restored = self.restorer.restore_lines([lines[k] for k in plain], document=document)
             for k, new in zip(plain, restored, strict=True):
                 out[k] = _diff(lines[k], new)
         for b in range(0, len(work), 128):
@@ -547,7 +586,7 @@ def repair(text: str, extra_words: Iterable[str] = ()) -> Repair:
     if not text:
         return Repair(text)
     lines = text.split("\n")
-    repaired = default_repairer().repair_lines(lines, extra_words=extra_words)
+    repaired = default_repairer().repair_lines(lines, extra_words=extra_words, document=True)
     changes: list[tuple[int, int, str, str]] = []
     offset = 0
     for line, r in zip(lines, repaired, strict=True):
@@ -556,6 +595,39 @@ def repair(text: str, extra_words: Iterable[str] = ()) -> Repair:
     return Repair("\n".join(r.text for r in repaired), changes)
 
 
-def repair_lines(lines: Sequence[str], extra_words: Iterable[str] = ()) -> list[str]:
-    """The repaired text of each line (one out per line in)."""
-    return [r.text for r in default_repairer().repair_lines(lines, extra_words=extra_words)]
+def repair_lines(
+    lines: Sequence[str], extra_words: Iterable[str] = (), *, document: bool = False
+) -> list[str]:
+    """The repaired text of each line (one out per line in); the lines are judged together
+    (one source), and ``document``: the restorer reads them as one text."""
+    repaired = default_repairer().repair_lines(lines, extra_words=extra_words, document=document)
+    return [r.text for r in repaired]
+
+
+def data_dir() -> Path:
+    """Where the rendered-and-OCR'd pairs are (``CONGDOAN_GARBLED_DATA``, else ``var/garbled``
+    of the repository; built by ``python -m congdoan_dev.textbuild.garbled_data``)."""
+    env = os.environ.get("CONGDOAN_GARBLED_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "var" / "garbled"
+
+
+def read_pairs(path: Path) -> list[tuple[str, str]]:
+    """(printed line, true line) pairs of a ``.tsv`` file of the garbled data."""
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            seen, _, truth = line.rstrip("\n").partition("\t")
+            if truth:
+                out.append((nfc(seen), nfc(truth)))
+    return out
+
+
+PAGE = 24  # lines read as one text in the figures (a page of the rendered data)
+
+
+def repair_pages(repairer: GarbleRepairer, lines: Sequence[str]) -> list[str]:
+    """The lines repaired a page (``PAGE`` lines) at a time, each page as one text."""
+    out: list[str] = []
+    for start in range(0, len(lines), PAGE):
+        out += [r.text for r in repairer.repair_lines(lines[start : start + PAGE])]
+    return out

@@ -14,7 +14,9 @@ Steps:
    (printed, syllable), and the letters are aligned (a letter matches its own forms at a
    small cost), each letter of the syllable getting the characters printed for it (none,
    one, or two: an inserted character belongs to the letter before it);
-3. P(printed | letter) = (count + 0.05) / (letter count + 0.05 · forms), kept above e^-12;
+3. P(printed | letter) = (count + 0.05) / (letter count + 0.05 · forms), kept above e^-12
+   (the first letter of a capitalised word has its own table: Đ prints otherwise than đ),
+   with a few confusions of real engines that the rendered pages do not show (``PRIORS``);
    P(printed word | syllable) = count / syllable count, kept for pairs seen at least twice.
 """
 
@@ -30,23 +32,25 @@ from pathlib import Path
 
 import regex
 
-from congdoan.text.garbled import MODEL_DIR
+from congdoan.text.garbled import MODEL_DIR, GarbleRepairer, read_pairs, repair_pages
 from congdoan.text.lm import SyllableLM
-from congdoan.text.vietnamese import fold, nfc, normalize_tone
+from congdoan.text.vietnamese import fold, normalize_tone
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "var" / "garbled"
 _TOKEN_RE = regex.compile(r"[\p{L}\p{N}@&]+")
 _DIGIT_AS = str.maketrans({"0": "o", "6": "o", "4": "a", "1": "l", "@": "o", "&": "o", "3": "e"})
 
 
-def read_pairs(path: Path) -> list[tuple[str, str]]:
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            seen, _, truth = line.rstrip("\n").partition("\t")
-            if truth:
-                out.append((nfc(seen), nfc(truth)))
-    return out
+# Confusions of real engines that the rendered pages do not show (the scanned plan of issue
+# 19: "Pay" for Đẩy, "LPLD" for LĐLĐ, "tic" for tác, "Phi" for Phú, "cia" for của):
+# (letter, printed) → log P, used where the pages learnt less.
+PRIORS = {
+    ("Đ", "p"): -2.5,
+    ("đ", "p"): -4.0,
+    ("á", "i"): -4.5,
+    ("ú", "i"): -4.5,
+    ("ủ", "i"): -4.5,
+}
 
 
 def _key(word: str) -> str:
@@ -158,13 +162,17 @@ def learn(pairs: list[tuple[str, str]], lm: SyllableLM) -> dict[str, object]:
             s = seen[i].lower()
             if t not in lm.index or not t.isalpha():
                 continue
+            cap = truth[j][:1].isupper() and not truth[j].isupper()
             syllables[t] += 1
             words[s][t] += 1
+            if cap:  # capitalised words print their first letter otherwise (Đ as P)
+                syllables["^" + t] += 1
+                words[s[:1].upper() + s[1:]]["^" + t] += 1
             printed = align_letters(t, s)
             if printed is None:
                 continue
-            for letter, out in zip(t, printed, strict=True):
-                chars[letter][out] += 1
+            for k, (letter, out) in enumerate(zip(t, printed, strict=True)):
+                chars[letter.upper() if cap and k == 0 else letter][out] += 1
     char_model: dict[str, dict[str, float]] = {}
     for letter, counts in chars.items():
         total = sum(counts.values()) + 0.05 * len(counts)
@@ -173,30 +181,23 @@ def learn(pairs: list[tuple[str, str]], lm: SyllableLM) -> dict[str, object]:
             for out, c in counts.most_common()
             if c >= 2 and math.log((c + 0.05) / total) > -12.0
         }
+    for (letter, out), p in PRIORS.items():
+        table = char_model.setdefault(letter, {})
+        table[out] = max(table.get(out, -99.0), p)
     word_model: dict[str, dict[str, float]] = {}
     for s, counts in words.items():
-        kept = {t: round(math.log(c / syllables[t]), 3) for t, c in counts.items() if c >= 2}
+        kept = {
+            t.lstrip("^"): round(math.log(c / syllables[t]), 3) for t, c in counts.items() if c >= 2
+        }
         if kept:
             word_model[s] = kept
     return {"chars": char_model, "words": word_model}
-
-
-PAGE = 24  # lines read as one document in the figures (a page of the rendered data)
-
-
-def repair_pages(repairer: object, lines: list[str]) -> list[str]:
-    """The lines repaired a page (``PAGE`` lines) at a time, each page as one document."""
-    out: list[str] = []
-    for start in range(0, len(lines), PAGE):
-        out += [r.text for r in repairer.repair_lines(lines[start : start + PAGE])]  # type: ignore[attr-defined]
-    return out
 
 
 def evaluate(pairs: list[tuple[str, str]]) -> str:
     """Syllable accuracy of the lines as the engine printed them, of the restorer and of the
     repair, and the repair's lines a second."""
     from congdoan.text.evaluate import syllable_accuracy
-    from congdoan.text.garbled import GarbleRepairer
     from congdoan.text.restore import restore_lines
 
     seen = [s for s, _ in pairs]

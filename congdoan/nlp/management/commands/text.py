@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from congdoan.core.management.tooling import import_tooling
 from congdoan.nlp import cli
 from congdoan.text import fold, normalize
+from congdoan.text.garbled import repair_lines
 from congdoan.text.restore import restore_lines
 
 
@@ -35,6 +36,12 @@ class Command(BaseCommand):
             action="store_true",
             help="the lines are one text (an article, a letter, a scanned page): each word is "
             "also read as the text reads it elsewhere; without it, lines are independent items",
+        )
+        restore.add_argument(
+            "--no-repair",
+            action="store_true",
+            help="do not repair text garbled by an OCR engine without Vietnamese "
+            "(congdoan.text.garbled); only restore diacritics and correct noise",
         )
         build = sub.add_parser("build-models", help="rebuild the shipped models from the datasets")
         build.add_argument("--data", type=Path, default=None, help="datasets folder")
@@ -55,7 +62,11 @@ class Command(BaseCommand):
         funcs = {
             "normalize": cli.safe(normalize),
             "fold": cli.safe(fold),
-            "restore": cli.safe_batch(partial(restore_lines, document=document)),
+            "restore": cli.safe_batch(
+                partial(restore_lines, document=document)
+                if options.get("no_repair")
+                else partial(repair_lines, document=document)
+            ),
         }
         # A document is read in larger blocks, so that its lines see each other.
         batch = cli.DOCUMENT_BATCH if document else cli.BATCH
