@@ -4,7 +4,9 @@
 - it was never alerted and its risk is at least `settings.MONITORING_ALERT_RISK`, or
 - it was alerted and has grown fast since: at least twice the items of the last alert and at
   least `GROWTH_MIN_ITEMS` more, or its risk rose by at least `RISK_RISE`.
-Dismissed narratives are never alerted (an officer judged them harmless).
+Dismissed narratives are never alerted (an officer judged them harmless), nor a story not seen
+for `MONITORING_ALERT_WINDOW_HOURS` (default 72: an export of last year's posts loaded today is
+no emergency).
 
 Who is told: the assignee if there is one, else the officers of the narrative's unit (else of
 the nearest level above with officers), by e-mail and by Zalo (through the outbox: sent after
@@ -20,6 +22,7 @@ to claim, and each message has an outbox key too.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +47,7 @@ from congdoan.outbox.services import email_enqueue, message_enqueue
 log = logging.getLogger("congdoan.monitoring")
 
 DEFAULT_ALERT_RISK = 0.7
+DEFAULT_WINDOW_HOURS = 72
 GROWTH_FACTOR = 2
 GROWTH_MIN_ITEMS = 5
 RISK_RISE = 0.2
@@ -53,6 +57,12 @@ BATCH = 200
 def alert_risk() -> float:
     """The risk from which a new narrative is alerted (`MONITORING_ALERT_RISK`, default 0.7)."""
     return float(getattr(settings, "MONITORING_ALERT_RISK", DEFAULT_ALERT_RISK))
+
+
+def alert_window() -> timedelta:
+    """How recent a narrative's last item must be to be alerted."""
+    hours = float(getattr(settings, "MONITORING_ALERT_WINDOW_HOURS", DEFAULT_WINDOW_HOURS))
+    return timedelta(hours=hours)
 
 
 def narrative_link(narrative: Narrative) -> str:
@@ -76,6 +86,7 @@ def due() -> QuerySet[Narrative]:
     )
     return (
         Narrative.objects.filter(new | grown)
+        .filter(last_seen_at__gte=timezone.now() - alert_window())
         .exclude(status=NarrativeStatus.DISMISSED)
         .select_related("unit", "assignee")
         .order_by("-risk", "pk")

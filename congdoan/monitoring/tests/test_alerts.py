@@ -3,9 +3,11 @@ unit's officers by e-mail and Zalo through the outbox, once; a retry never sends
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from congdoan.monitoring import alerts
 from congdoan.monitoring.models import EventKind, Narrative, NarrativeStatus, Tip, TipChannel
@@ -89,6 +91,13 @@ def test_fast_growth_alerts_again(cast: Any) -> None:
 def test_a_dismissed_narrative_is_never_alerted(cast: Any) -> None:
     h.narrative(cast.unit_a, risk=0.99, status=NarrativeStatus.DISMISSED, dismiss_reason="Cũ")
     assert alerts.send_alerts() == 0
+
+
+def test_an_old_story_loaded_today_is_no_emergency(cast: Any) -> None:
+    old = h.narrative(cast.unit_a, risk=0.95, detected_at=timezone.now() - timedelta(days=30))
+    assert alerts.send_alerts() == 0
+    Narrative.objects.filter(pk=old.pk).update(last_seen_at=timezone.now())  # it came back
+    assert alerts.send_alerts() == 1
 
 
 def test_a_unit_without_officers_tells_the_level_above(cast: Any) -> None:
