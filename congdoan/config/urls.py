@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("phap-luat/", include("congdoan.legal.urls")),
     path("cuoc-thi/", include("congdoan.contests.urls")),
     path("khao-sat/", include("congdoan.surveys.urls")),
+    path("", include("congdoan.monitoring.urls")),  # /theo-doi/ (officers), /bao-tin/ (tips)
     path("chi-tieu/", include("congdoan.plan.urls")),
     path("bao-cao-dinh-ky/", include("congdoan.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

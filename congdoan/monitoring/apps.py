@@ -4,7 +4,10 @@ and the plan's "80 % handled" figure (docs/monitoring.md)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +15,64 @@ class MonitoringConfig(AppConfig):
     name = "congdoan.monitoring"
     label = "monitoring"
     verbose_name = _("Theo dõi thông tin")
+
+    def ready(self) -> None:
+        from congdoan.audit.registry import (  # lazy: app loading order (AppConfig.ready)
+            register_action,
+        )
+        from congdoan.core.registry import (  # lazy: app loading order (AppConfig.ready)
+            register_officer_link,
+            register_public_link,
+        )
+        from congdoan.periodic.registry import (  # lazy: app loading order (AppConfig.ready)
+            register_job,
+        )
+        from congdoan.plan.indicators import (  # lazy: app loading order (AppConfig.ready)
+            register_figure_source,
+        )
+
+        register_officer_link(
+            "monitoring:index",
+            _("Theo dõi thông tin"),
+            48,
+            _(
+                "Tin sai sự thật, độc hại về người lao động và Công đoàn: phát hiện, gom luồng, "
+                "xác minh, xử lý, tỷ lệ xử lý so với chỉ tiêu 80 %."
+            ),
+        )
+        # Officers and members (the form asks to log in first).
+        register_public_link(
+            "monitoring:tip",
+            _("Báo tin sai sự thật"),
+            order=35,
+            description=_(
+                "Thấy tin sai, xúc phạm về người lao động, Công đoàn? Báo cho Công đoàn."
+            ),
+        )
+        register_job(
+            "monitoring.fetch_due",
+            every=lambda: timedelta(minutes=settings.MONITORING_FETCH_DUE_EVERY_MINUTES),
+            run="congdoan.monitoring.services.sources.fetch_due",
+        )
+        register_job(
+            "monitoring.send_alerts",
+            every=lambda: timedelta(minutes=10),
+            run="congdoan.monitoring.alerts.send_alerts",
+        )
+        register_job(
+            "monitoring.clear_personal_data",
+            every=lambda: timedelta(days=1),
+            run="congdoan.monitoring.services.retention.clear_personal_data",
+        )
+        register_figure_source(
+            "false_info_handled",
+            _("Theo dõi thông tin"),
+            "congdoan.monitoring.selectors.handled_figures",
+        )
+        # The pages' own audited read (the other actions' words: audit_labels.py).
+        register_action(
+            "monitoring.report.export",
+            label=_("Xuất báo cáo theo dõi thông tin"),
+            sentence=_("{actor} xuất báo cáo theo dõi thông tin"),
+            fields={"year": _("năm"), "rows": _("số dòng"), "format": _("định dạng")},
+        )

@@ -25,6 +25,7 @@ SEEDERS = {
     "legal": "congdoan_dev.demo.legal",
     "contests": "congdoan_dev.demo.contests",
     "surveys": "congdoan_dev.demo.surveys",
+    "monitoring": "congdoan_dev.demo.monitoring",
     "plan": "congdoan_dev.demo.plan",
     "reports": "congdoan_dev.demo.reports",
 }

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from congdoan.monitoring import selectors
+from congdoan.monitoring.models import Item, KnownClaim, Narrative, Source, Tip
+from congdoan.orgs.models import Unit
+from congdoan_dev.demo import monitoring as demo
+from congdoan_dev.demo import orgs as orgs_demo
+
+
+@pytest.mark.django_db
+def test_demo_monitoring_has_sources_stories_in_every_state_and_is_idempotent() -> None:
+    orgs_demo.seed()
+    demo.seed()
+    assert Source.objects.filter(consecutive_errors__gt=0).count() == 1
+    assert Item.objects.count() >= 60
+    statuses = set(Narrative.objects.values_list("status", flat=True))
+    assert {"detected", "planned", "responded", "resolved", "dismissed"} <= statuses
+    assert KnownClaim.objects.filter(narratives__isnull=False).distinct().count() >= 3
+    assert Tip.objects.filter(item__narrative__isnull=False).count() >= 3
+    units = list(Unit.objects.filter(code__in=["PX", "PX-MAY-PHUMINH", "PX-DIENTU-HANVIET"]))
+    today = timezone.localdate()
+    figures = selectors.handled_figures(
+        unit_ids=[u.pk for u in units], start=date(today.year - 1, 1, 1), end=today
+    )
+    handled = sum(h for h, _d in figures.values())
+    detected = sum(d for _h, d in figures.values())
+    assert (handled, detected) == (6, 8)
+    before = (Item.objects.count(), Narrative.objects.count())
+    demo.seed()
+    assert (Item.objects.count(), Narrative.objects.count()) == before
