@@ -59,7 +59,7 @@ _VIET_LETTERS = frozenset(
 # A word an engine garbled: letters with a digit or @ inside, or a lone 6, & or @ (ở, ố).
 _GARBLED_WORD = r"""
     (?<![\p{L}\p{N}/.\-_:@])
-    (?:\p{Lu}?\p{Ll}*[0-9@]\p{Ll}+ | \p{Lu}?\p{Ll}+[0-9@] | [0-9]{1,2} | [&@])
+    (?:\p{Lu}?\p{Ll}*[0-9@]\p{Ll}+ | \p{Lu}?\p{Ll}+[0-9@] | \p{Lu}?[0-9]{1,2} | [&@])
     (?![\p{L}\p{N}/\-_:@]|[.,]\p{N}|\.\p{L})
 """
 _UNIT_RE = regex.compile(
@@ -382,13 +382,17 @@ class GarbleRepairer:
         assert self.lm is not None
         low = nfc(text.lower())
         keep_id: int | None
-        if not any(c.isalpha() for c in text):
-            # A number or sign: a word only where the table saw the engine print it so.
-            table = self.model.words.get(low)
+        if not any(c.isalpha() for c in text) or (
+            len(text) <= 3 and text[0].isupper() and not text[-1].isalpha()
+        ):
+            # A number or sign, or a capital and a digit ("B6" for Bộ, but also "A4", "F1"):
+            # a word only where the table saw the engine print it so, kept at no cost.
+            table = self.model.words.get(text[:1] + low[1:]) or self.model.words.get(low)
             if not table:
                 return None
             cands: tuple[tuple[str, float], ...] = tuple(sorted(table.items(), key=lambda x: -x[1]))
-            keep_id, keep_score = (NUMBER if low.isdigit() else SYMBOL), 0.0
+            keep_id = NUMBER if low.isdigit() else SYMBOL if not low.isalnum() else FOREIGN
+            keep_score = 0.0
         else:
             cands = self.candidates(text)
             if len(text) > 1 and text.isupper():
