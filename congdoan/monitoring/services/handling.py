@@ -339,11 +339,12 @@ def snapshot_now(user: Viewer, item: Item) -> Snapshot | None:
             except FetchError as exc:
                 error = str(exc)[:1000]
             else:
-                raw = fetched.text()
-                kind = fetched.headers.get("content-type", "")
-                is_html = "html" in kind or raw.lstrip()[:1] == "<"
+                kind = fetched.headers.get("content-type", "").lower()
+                readable = not kind or kind.startswith("text/") or "html" in kind or "xml" in kind
+                raw = fetched.text() if readable else ""
+                is_html = readable and ("html" in kind or raw.lstrip()[:1] == "<")
                 html = _sanitise(raw) if is_html else ""
-                text = _extract_text(raw) if is_html else raw
+                text = _extract_text(raw) if is_html else raw  # an image, a PDF: its hash only
                 snapshot = Snapshot(
                     item=item,
                     url=fetched.url[:1000],

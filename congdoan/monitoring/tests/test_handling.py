@@ -236,3 +236,15 @@ def test_every_action_reads_in_words() -> None:
         "monitoring.tip.submit",
     ):
         assert action in ACTIONS, action
+
+
+def test_evidence_of_a_picture_keeps_its_hash_and_the_item_text(cast: Any, web: Any) -> None:
+    story = h.narrative(cast.unit_a)
+    item = story.items.get()
+    item.url = web.route(
+        "/anh.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), content_type="image/png"
+    )
+    item.save()
+    shot = handling.snapshot_now(cast.officer_a, item)
+    assert shot is not None and shot.html == "" and shot.text == item.text
+    assert len(shot.sha256) == 64
