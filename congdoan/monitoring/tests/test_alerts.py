@@ -127,3 +127,12 @@ def test_a_run_that_fails_midway_sends_nothing_and_the_retry_sends_once(
     assert alerts.send_alerts() == 0
     assert sent() == [cast.officer_a.email]
     assert story.events.filter(kind=EventKind.ALERT).count() == 1
+
+
+def test_the_app_runs_the_alerts_every_ten_minutes() -> None:
+    from congdoan.periodic.registry import JOBS
+
+    job = JOBS["monitoring.send_alerts"]
+    assert job.run == "congdoan.monitoring.alerts.send_alerts" and job.every() == timedelta(
+        minutes=10
+    )
