@@ -59,13 +59,64 @@ _VIET_LETTERS = frozenset(
 # A word an engine garbled: letters with a digit or @ inside, or a lone 6, & or @ (ở, ố).
 _GARBLED_WORD = r"""
     (?<![\p{L}\p{N}/.\-_:@])
-    (?:\p{Lu}?\p{Ll}*[0-9@]\p{Ll}+ | \p{Lu}?\p{Ll}+[0-9@] | \p{Lu}?[0-9]{1,2} | [&@])
+    (?:\p{Lu}?\p{Ll}*[0-9@]\p{Ll}+ | \p{Lu}?\p{Ll}+[0-9@] | \p{Lu}?[0-9]{1,2} | [&@©¢])
     (?![\p{L}\p{N}/\-_:@]|[.,]\p{N}|\.\p{L})
 """
 _UNIT_RE = regex.compile(
     rf"(?x)(?P<garbled>{_GARBLED_WORD})|(?P<protected>{_PROTECTED})|(?P<letters>\p{{L}}+)"
     r"|(?P<other>[^\s\p{L}\p{N}])"
 )
+# Common English words that no Vietnamese syllable folds to, and the share of them above
+# which a line reads as English.
+_ENGLISH = frozenset(
+    [
+        "and",
+        "of",
+        "for",
+        "with",
+        "was",
+        "that",
+        "this",
+        "is",
+        "are",
+        "will",
+        "from",
+        "by",
+        "have",
+        "has",
+        "or",
+        "which",
+        "their",
+        "they",
+        "its",
+        "we",
+        "you",
+        "were",
+        "been",
+        "would",
+        "should",
+        "what",
+        "when",
+        "there",
+        "these",
+        "those",
+        "our",
+        "your",
+        "his",
+        "her",
+        "into",
+        "about",
+        "than",
+        "then",
+        "them",
+        "who",
+        "whom",
+        "how",
+        "why",
+        "please",
+    ]
+)
+ENGLISH_SHARE = 0.12
 _WORD_RE = regex.compile(r"[\p{L}\p{N}@]*\p{L}[\p{L}\p{N}@]*")
 _DIGIT_WORD_RE = regex.compile(r"^(?:\p{Lu}?\p{Ll}*[0-9@]\p{Ll}+|\p{Lu}?\p{Ll}+[0-9@])$")
 # A short number an engine may have printed for a syllable ("16" for lộ, "14" for là): a
@@ -76,12 +127,15 @@ SLOT = -1
 # Log-score for leaving a word as it came (a name, an English word) in a garbled line.
 PENALTY_KEEP = -12.0
 PENALTY_KEEP_CAPITALISED = -9.0
+# Log-score for keeping a number or sign that the engine may have printed for a syllable
+# ("6" for ở): the language model scores numbers as one class, this one is a few of them.
+PENALTY_KEEP_NUMBER = -4.0
 # Log-bonus for the syllables of a known name (extra_words) read side by side.
 NAME_BONUS = 5.0
 # Channel scores below this are not candidates.
 MIN_CHANNEL = -14.0
 MAX_CANDIDATES = 12
-BEAM = 40
+BEAM = 80
 MAX_PRINTED = 9
 # A letter that the engine dropped is a candidate only above this log-probability.
 MIN_SILENT = -7.0
@@ -97,7 +151,8 @@ class GarbleScore:
     are no Vietnamese syllable, with or without their marks; ``odd_marks``: share that carry
     marks Vietnamese never puts there (a marked word that is no syllable, a letter outside
     the Vietnamese alphabet); ``digits``: share with a digit inside; ``marked``: share with
-    marks at all.
+    marks at all; ``english``: share of common English words that no Vietnamese syllable
+    folds to ("and", "with", "which").
     """
 
     words: int
@@ -105,6 +160,12 @@ class GarbleScore:
     odd_marks: float
     digits: float
     marked: float
+    english: float = 0.0
+
+    @property
+    def foreign(self) -> bool:
+        """Reads as English (a paragraph inside a Vietnamese text)."""
+        return self.words >= 3 and self.english >= ENGLISH_SHARE
 
     @property
     def clean(self) -> bool:
@@ -115,8 +176,8 @@ class GarbleScore:
     def garbled(self) -> bool:
         if self.words == 0:
             return False
-        if self.words >= 4 and self.not_vietnamese > 0.6:
-            return False  # mostly not Vietnamese at all (English, a table of codes)
+        if self.foreign:
+            return False
         if self.digits >= 0.05 and self.digits * self.words >= 1:
             return True
         return bool(
@@ -167,15 +228,16 @@ def score(text: str) -> GarbleScore:
     n = len(words)
     if not n:
         return GarbleScore(0, 0.0, 0.0, 0.0, 0.0)
-    not_viet = odd = digits = marked = 0
+    not_viet = odd = digits = marked = english = 0
     for w in words:
+        english += w.lower() in _ENGLISH
         viet, plain, odd_marks, digit = _facts(w)
         if not viet and not plain:
             not_viet += 1
         odd += odd_marks
         digits += digit
         marked += has_marks(w)
-    return GarbleScore(n, not_viet / n, odd / n, digits / n, marked / n)
+    return GarbleScore(n, not_viet / n, odd / n, digits / n, marked / n, english / n)
 
 
 # --- the confusion model -------------------------------------------------------------------
@@ -392,7 +454,7 @@ class GarbleRepairer:
                 return None
             cands: tuple[tuple[str, float], ...] = tuple(sorted(table.items(), key=lambda x: -x[1]))
             keep_id = NUMBER if low.isdigit() else SYMBOL if not low.isalnum() else FOREIGN
-            keep_score = 0.0
+            keep_score = PENALTY_KEEP_NUMBER
         else:
             cands = self.candidates(text)
             if len(text) > 1 and text.isupper():
@@ -455,8 +517,7 @@ class GarbleRepairer:
                 plain.append(k)  # a legacy font (VNI, TCVN3): the restorer converts it
                 continue
             judged = score(line)
-            foreign = judged.words >= 3 and judged.not_vietnamese > 0.5
-            if not judged.garbled and (not whole or judged.clean or foreign):
+            if not judged.garbled and (not whole or judged.clean or judged.foreign):
                 plain.append(k)
                 continue
             units = self.units(line)
@@ -510,6 +571,8 @@ def _build(
         if new is None or new == normalize_tone(nfc(text.lower())):
             continue
         replacement = _transfer_case(text, new)
+        if text[:1] == "I" and new[:1] == "l" and text[1:].islower():
+            replacement = new  # a capital I printed for a small l ("Ién" for lớn)
         if replacement == text:
             continue
         parts.append(line[last:start])

@@ -127,6 +127,7 @@ def run(argv: list[str]) -> None:
         f"{_rate(len(single), seconds)}"
     )
     measured.append(("text.restore_single", round(len(single) / seconds), "sentences/s", ""))
+    measured += _bench_garbled(1000 if quick else 4000)
 
     if use_pyvi:
         try:
@@ -197,6 +198,38 @@ def run(argv: list[str]) -> None:
     from congdoan_dev import figures
 
     figures.record_many(measured, command=figures.bench_command("text", argv))
+
+
+GARBLED_SAMPLE = [
+    "Pay manh cong tic truyén thong Cong doan huyén Phi Xuyén",
+    "Thyc hién Chuong trinh s6 01/CTr-BCH ngay 29/12/2023 cia Téng Lién doan",
+    "x4y dung kế hoach tuyén truyén phap luat lao déng cho doan vién",
+]
+
+
+def _bench_garbled(n: int) -> list[tuple[str, float | str, str, str]]:
+    """Repair of garbled OCR lines (congdoan.text.garbled), a page of 24 lines at a time: the
+    rendered-and-OCR'd test lines when built (``var/garbled``), else a small sample; a fresh
+    repairer (each word's candidates searched once) and then warm, CPU time."""
+    from congdoan.text import garbled  # lazy: see _restorer_peak
+
+    path = garbled.data_dir() / "test.tsv"
+    base = [s for s, _ in garbled.read_pairs(path)] if path.exists() else GARBLED_SAMPLE
+    lines = [base[i % len(base)] for i in range(min(n, max(len(base), 1)))]
+    repairer = garbled.GarbleRepairer()
+    cpu = time.process_time()
+    garbled.repair_pages(repairer, lines)
+    fresh = len(lines) / max(time.process_time() - cpu, 1e-9)
+    cpu = time.process_time()
+    garbled.repair_pages(repairer, lines)
+    warm = len(lines) / max(time.process_time() - cpu, 1e-9)
+    print(
+        f"garbled OCR repair ({len(lines)} lines): {fresh:,.0f}/s fresh, {warm:,.0f}/s warm (CPU)"
+    )
+    return [
+        ("text.garbled_repair_fresh", round(fresh), "lines/s", f"{len(lines)} lines"),
+        ("text.garbled_repair_warm", round(warm), "lines/s", f"{len(lines)} lines"),
+    ]
 
 
 def _span(rates: list[float], step: int) -> str:

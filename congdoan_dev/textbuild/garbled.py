@@ -37,7 +37,7 @@ from congdoan.text.lm import SyllableLM
 from congdoan.text.vietnamese import fold, normalize_tone
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "var" / "garbled"
-_TOKEN_RE = regex.compile(r"[\p{L}\p{N}@&]+")
+_TOKEN_RE = regex.compile(r"[\p{L}\p{N}@&©¢]+")
 _DIGIT_AS = str.maketrans({"0": "o", "6": "o", "4": "a", "1": "l", "@": "o", "&": "o", "3": "e"})
 
 
