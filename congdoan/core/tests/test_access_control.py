@@ -320,6 +320,33 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
         survey_question = _make(
             "surveys.Question", pk=900302, survey=survey, kind="text", text="Câu hỏi khảo sát của B"
         )
+    # Unit B's monitoring: a source, a narrative and its item, a known false claim, a tip.
+    mon_source = _make(
+        "monitoring.Source", pk=900401, unit=b, name="Nguồn theo dõi riêng của B", kind="file"
+    )
+    narrative = mon_item = None
+    if mon_source is not None:
+        narrative = _make(
+            "monitoring.Narrative",
+            pk=900402,
+            unit=b,
+            title="Luồng tin riêng của đơn vị B",
+            first_seen_at=timezone.now(),
+            last_seen_at=timezone.now(),
+        )
+        mon_item = _make(
+            "monitoring.Item",
+            pk=900403,
+            source=mon_source,
+            external_id="b-1",
+            content_hash="b" * 40,
+            text="Bài đăng riêng thu thập cho đơn vị B",
+            narrative=narrative,
+        )
+    known_claim = _make(
+        "monitoring.KnownClaim", pk=900404, unit=b, claim="Thông tin sai riêng của đơn vị B"
+    )
+    tip = _make("monitoring.Tip", pk=900405, unit=b, text="Tin báo riêng gửi đơn vị B")
     values: dict[str, Any] = {
         "contest": contest.pk if contest else UNKNOWN,
         "contest_slug": contest.slug if contest else "khongcogi",
@@ -342,6 +369,10 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
         "concern_code": concern.code if concern else "KHONGCO",
         "cluster": cluster.pk if cluster else UNKNOWN,
         "document": document.pk if document else UNKNOWN,
+        "narrative": narrative.pk if narrative else UNKNOWN,
+        "monitoring_item": mon_item.pk if mon_item else UNKNOWN,
+        "monitoring_source": mon_source.pk if mon_source else UNKNOWN,
+        "known_claim": known_claim.pk if known_claim else UNKNOWN,
     }
     markers = [
         cast.member_b.full_name,
@@ -365,6 +396,12 @@ def unit_b(cast: Any, settings: Any, tmp_path: Any) -> UnitB:
         markers += [contest.title, contest.description, "Câu hỏi riêng của B?"]
     if survey is not None:
         markers += [survey.title, "Câu hỏi khảo sát của B"]
+    if mon_source is not None:
+        markers += [mon_source.name, "Luồng tin riêng của đơn vị B", "Bài đăng riêng thu thập"]
+    if known_claim is not None:
+        markers.append(known_claim.claim)
+    if tip is not None:
+        markers.append(tip.text)
     concern_markers = []
     if concern is not None:
         concern_markers = [concern.text, concern.contact_name, "0987111222"]
@@ -404,6 +441,10 @@ VALUE_RULES: list[tuple[str, str, str]] = [
     ("hoat-dong/", "row_id", "training_row"),
     ("hoat-dong/", "press_id", "press"),
     ("hoat-dong/", "channel_id", "channel"),
+    ("theo-doi/luong/", "pk", "narrative"),
+    ("theo-doi/tin/", "pk", "monitoring_item"),
+    ("theo-doi/nguon/", "pk", "monitoring_source"),
+    ("theo-doi/thong-tin-sai/", "pk", "known_claim"),
 ]
 
 

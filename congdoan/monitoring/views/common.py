@@ -1,5 +1,5 @@
-"""What the monitoring views share: service errors onto forms or messages, the top units of a
-viewer, and the rows the pages render."""
+"""What the monitoring views share: service errors onto forms or messages, the query string of
+a list without its page."""
 
 from __future__ import annotations
 
@@ -7,11 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
-
-from congdoan.orgs.models import Unit
-from congdoan.orgs.scoping import Viewer, scope_for
 
 
 def apply_errors(form: Any, exc: ValidationError) -> None:
@@ -29,15 +25,6 @@ def apply_errors(form: Any, exc: ValidationError) -> None:
 def error_messages(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
-
-
-def top_units(viewer: Viewer) -> QuerySet[Unit]:
-    """The highest units of the viewer's scope (the units they are appointed to, none inside
-    another); for an administrator, the roots of the tree."""
-    scope = scope_for(viewer)
-    if scope.is_admin:
-        return Unit.objects.filter(parent__isnull=True, is_active=True).order_by("path")
-    return Unit.objects.filter(path__in=scope.unit_paths).order_by("path")
 
 
 def query_without_page(request: HttpRequest) -> str:

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,7 @@ from congdoan.orgs.rules import officer_required
 
 ITEMS_SHOWN = 200
 PRODUCTS_SHOWN = 20
+CHART_LABELS = 8
 
 
 def transition_targets(status: str) -> list[str]:
@@ -191,11 +193,18 @@ def narrative_chart(request: HttpRequest, pk: int) -> HttpResponse:
     span = narrative.last_seen_at - narrative.first_seen_at
     hourly = span.total_seconds() < 2 * 86400
     points = grouping.spread(narrative, bucket="hour" if hourly else "day")
-    labels = [p[0].strftime("%H:%M") if hourly else vn_short_date(p[0])[:5] for p in points]
+    labels = [
+        timezone.localtime(p[0]).strftime("%H:%M") if hourly else vn_short_date(p[0])[:5]
+        for p in points
+    ]
+    every = max(1, -(-len(labels) // CHART_LABELS))  # at most CHART_LABELS labels on the axis
+    labels = [label if i % every == 0 else "" for i, label in enumerate(labels)]
     svg = charts.line_chart(
         labels,
         [(_("Số tin"), [p[1] for p in points])],
         title=_("Lan truyền theo giờ") if hourly else _("Lan truyền theo ngày"),
+        width=480,
+        height=240,
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=60"

@@ -3,8 +3,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from congdoan.accounts.models import User
 from congdoan.monitoring import selectors
 from congdoan.monitoring.models import Item, KnownClaim, Narrative, Source, Tip
 from congdoan.orgs.models import Unit
@@ -30,6 +32,21 @@ def test_demo_monitoring_has_sources_stories_in_every_state_and_is_idempotent() 
     handled = sum(h for h, _d in figures.values())
     detected = sum(d for _h, d in figures.values())
     assert (handled, detected) == (6, 8)
+    # Every page of the demo renders for the district's Office.
+    client = Client()
+    client.force_login(
+        User.objects.get(email=demo.OFFICE),
+        backend="congdoan.accounts.backends.EmailOrPhoneBackend",
+    )
+    pages = ["/theo-doi/", "/theo-doi/tin/", "/theo-doi/nguon/", "/theo-doi/thong-tin-sai/"]
+    pages += ["/theo-doi/tin-bao/", "/theo-doi/bao-cao/", "/bao-tin/"]
+    pages += [f"/theo-doi/luong/{pk}/" for pk in Narrative.objects.values_list("pk", flat=True)]
+    pages += [
+        f"/theo-doi/luong/{pk}/bieu-do.svg" for pk in Narrative.objects.values_list("pk", flat=True)
+    ]
+    pages += [f"/theo-doi/nguon/{pk}/" for pk in Source.objects.values_list("pk", flat=True)]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
     before = (Item.objects.count(), Narrative.objects.count())
     demo.seed()
     assert (Item.objects.count(), Narrative.objects.count()) == before
