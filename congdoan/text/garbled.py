@@ -34,10 +34,12 @@ import gzip
 import itertools
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import regex
@@ -75,7 +77,6 @@ _ENGLISH = frozenset(
         "for",
         "with",
         "was",
-        "that",
         "this",
         "is",
         "are",
@@ -106,9 +107,6 @@ _ENGLISH = frozenset(
         "her",
         "into",
         "about",
-        "than",
-        "then",
-        "them",
         "who",
         "whom",
         "how",
@@ -141,6 +139,9 @@ MAX_PRINTED = 9
 MIN_SILENT = -7.0
 # The weight of the channel's log-probability against the language model's.
 CHANNEL_WEIGHT = 1.3
+# Document context: the log-bonus for reading a printed word as the text's other
+# occurrences of it were read (times their share).
+CONTEXT_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ class GarbleScore:
     @property
     def foreign(self) -> bool:
         """Reads as English (a paragraph inside a Vietnamese text)."""
-        return self.words >= 3 and self.english >= ENGLISH_SHARE
+        return self.words >= 3 and self.english >= ENGLISH_SHARE and self.english * self.words >= 2
 
     @property
     def clean(self) -> bool:
@@ -275,10 +276,14 @@ class ConfusionModel:
         chars: dict[str, dict[str, float]],
         words: dict[str, dict[str, float]],
         keep: dict[str, float] | None = None,
+        searched: dict[str, list[list[str | float]]] | None = None,
     ) -> None:
         self.chars = chars  # truth letter → printed string → log P
         self.words = words  # printed word (lower case) → truth syllable → log P(printed | syl)
         self.keep = keep or {}
+        # The candidates of the printed words of the training pages, searched when the model
+        # was built ("^" before a capitalised word): a new text's common words need no search.
+        self.searched = searched or {}
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> ConfusionModel:
@@ -286,7 +291,7 @@ class ConfusionModel:
             return cls(_fallback(), {})
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             data = json.load(fh)
-        return cls(data["chars"], data["words"], data.get("keep"))
+        return cls(data["chars"], data["words"], data.get("keep"), data.get("searched"))
 
 
 def _grouped(
@@ -396,6 +401,9 @@ class GarbleRepairer:
     def _compute_candidates(self, low: str, cap: bool) -> tuple[tuple[str, float], ...]:
         """(syllable, log P(low | syllable)) for a lower-case printed word (``cap``: it
         was capitalised), best first."""
+        done = self.model.searched.get("^" + low if cap else low)
+        if done is not None:
+            return tuple((str(syl), float(p)) for syl, p in done)
         # No syllable has more than 7 letters; an engine prints at most a few more.
         found = self._search(low, cap) if len(low) <= MAX_PRINTED else {}
         table = (cap and self.model.words.get(low[:1].upper() + low[1:])) or self.model.words.get(
@@ -547,12 +555,56 @@ class GarbleRepairer:
             restored = self.restorer.restore_lines([lines[k] for k in plain], document=document)
             for k, new in zip(plain, restored, strict=True):
                 out[k] = _diff(lines[k], new)
+        picked = self._decode(work)
+        if together and CONTEXT_WEIGHT > 0 and len(work) > 1:
+            again = self._context(work, picked)
+            if again:
+                redo = [work[n] for n in again]
+                for n, picks in zip(again, self._decode(redo), strict=True):
+                    picked[n] = picks
+        for (k, units, _full, _bonus, texts), picks in zip(work, picked, strict=True):
+            out[k] = _build(lines[k], units, texts, picks)
+        return [r if r is not None else Repair(lines[k]) for k, r in enumerate(out)]
+
+    def _decode(self, work: list[Any]) -> list[list[int]]:
+        assert self.lm is not None
+        picked: list[list[int]] = []
         for b in range(0, len(work), 128):
             batch = work[b : b + 128]
-            chosen = self.lm.viterbi_many([w[2] for w in batch], [w[3] for w in batch])
-            for (k, units, _full, _bonus, texts), picks in zip(batch, chosen, strict=True):
-                out[k] = _build(lines[k], units, texts, picks)
-        return [r if r is not None else Repair(lines[k]) for k, r in enumerate(out)]
+            picked += self.lm.viterbi_many([w[2] for w in batch], [w[3] for w in batch])
+        return picked
+
+    @staticmethod
+    def _context(work: list[Any], picked: list[list[int]]) -> list[int]:
+        """Document context: each printed word that occurs more than once is pushed
+        towards what the text's other occurrences of it were read as (``CONTEXT_WEIGHT``
+        times the share of them), in place in ``work``; the lines where a push favours
+        another reading than the first pass's, to decode again."""
+        chosen: dict[str, Counter[str | None]] = {}
+        places: list[tuple[int, int, str]] = []
+        for n, ((_k, units, _full, _bonus, texts), picks) in enumerate(
+            zip(work, picked, strict=True)
+        ):
+            for at, options in enumerate(texts):
+                if options is not None and len(options) > 1:
+                    word = units[at][2].lower()
+                    chosen.setdefault(word, Counter())[options[picks[at]]] += 1
+                    places.append((n, at, word))
+        again: set[int] = set()
+        for n, at, word in places:
+            counts = chosen[word]
+            total = sum(counts.values()) - 1
+            if total < 1:
+                continue
+            options = work[n][4][at]
+            own = options[picked[n][at]]
+            share = np.array([(counts[o] - (o == own)) / total for o in options], dtype=np.float64)
+            if share[picked[n][at]] >= share.max():
+                continue  # the others agree with this reading: its path stays the best
+            bonus = work[n][3][at]
+            work[n][3][at] = bonus + CONTEXT_WEIGHT * share
+            again.add(n)
+        return sorted(again)
 
 
 def _build(

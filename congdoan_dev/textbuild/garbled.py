@@ -17,7 +17,10 @@ Steps:
 3. P(printed | letter) = (count + 0.05) / (letter count + 0.05 · forms), kept above e^-12
    (the first letter of a capitalised word has its own table: Đ prints otherwise than đ),
    with a few confusions of real engines that the rendered pages do not show (``PRIORS``);
-   P(printed word | syllable) = count / syllable count, kept for pairs seen at least twice.
+   P(printed word | syllable) = count / syllable count, kept for pairs seen at least twice;
+4. the candidates of every printed word seen at least twice are searched once here and
+   stored (``searched``), so that a new text's common words need no search at run time
+   (the same candidates: built with the same settings).
 """
 
 from __future__ import annotations
@@ -32,7 +35,13 @@ from pathlib import Path
 
 import regex
 
-from congdoan.text.garbled import MODEL_DIR, GarbleRepairer, read_pairs, repair_pages
+from congdoan.text.garbled import (
+    MODEL_DIR,
+    ConfusionModel,
+    GarbleRepairer,
+    read_pairs,
+    repair_pages,
+)
 from congdoan.text.lm import SyllableLM
 from congdoan.text.vietnamese import fold, normalize_tone
 
@@ -191,7 +200,16 @@ def learn(pairs: list[tuple[str, str]], lm: SyllableLM) -> dict[str, object]:
         }
         if kept:
             word_model[s] = kept
-    return {"chars": char_model, "words": word_model}
+    # Every printed word seen at least twice, searched now: most words of a new text.
+    repairer = GarbleRepairer(lm, ConfusionModel(char_model, word_model))
+    searched: dict[str, list[list[str | float]]] = {}
+    for s, counts in words.items():
+        if sum(counts.values()) < 2 or not any(c.isalpha() for c in s):
+            continue
+        cap = s[:1].isupper()
+        found = repairer.candidates(s if cap else s.lower())
+        searched[("^" if cap else "") + s.lower()] = [[syl, round(p, 3)] for syl, p in found]
+    return {"chars": char_model, "words": word_model, "searched": searched}
 
 
 def evaluate(pairs: list[tuple[str, str]]) -> str:

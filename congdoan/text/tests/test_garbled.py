@@ -117,3 +117,12 @@ def test_repairer_without_a_learnt_model_still_works() -> None:
 
 
 MISSING = __import__("pathlib").Path("/nonexistent/confusions.json.gz")
+
+
+def test_english_words_are_no_vietnamese_syllables() -> None:
+    from congdoan.text.garbled import _ENGLISH
+    from congdoan.text.lm import SyllableLM
+
+    lm = SyllableLM.default()
+    assert lm is not None
+    assert not [w for w in _ENGLISH if w in lm.candidates]
