@@ -8,23 +8,29 @@ way), risk (:mod:`.risk`) and scored_at; saved with ``bulk_update``. Idempotent:
 again overwrites. ``accurate.rescore(items)`` re-reads the candidates with the toolkit's
 accurate mode.
 
-Every text is read as :func:`prepare` gives it: title and text, normalised (NFC, tone marks,
-legacy fonts), teen-code and chat shorthand written out (``congdoan.text.teencode``), cut at
+Every text is read as :func:`prepare` gives it: title and text, cleaned (NFC, legacy fonts
+converted), teen-code and chat shorthand written out (``congdoan.text.teencode``), cut at
 :data:`MAX_CHARS`; phrases are looked for in its folded words, so text typed without
 diacritics reads the same.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import connections, router, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from congdoan.monitoring.detection import claims, relevance, risk, stance, toxicity
 from congdoan.monitoring.detection.relevance import Relevance
 from congdoan.monitoring.models import Item, Source, Toxicity
-from congdoan.text.normalize import normalize
+from congdoan.text.legacy import convert_legacy
+from congdoan.text.lexicon import is_syllable
 from congdoan.text.teencode import expand
 from congdoan.text.vietnamese import fold
 
@@ -51,12 +57,24 @@ def prepare(title: str, text: str) -> str:
     body = text or ""
     if title and not body.startswith(title[:60]):
         body = f"{title}\n{body}"
-    return expand(normalize(body[:MAX_CHARS]))
+    return expand(clean(body[:MAX_CHARS]))
+
+
+def clean(text: str) -> str:
+    """NFC, zero-width characters dropped, a text typed in a legacy font (VNI, TCVN3)
+    converted. Tone-mark placement is not moved (``normalize`` does it, at ten times the
+    cost): every comparison here is on folded text, and the accurate mode prepares its own."""
+    text = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFC", text))
+    return text if text.isascii() else convert_legacy(text, is_syllable)
+
+
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_WORD_RE = re.compile(r"[^\W_]+")
 
 
 def words_of(prepared: str) -> list[str]:
     """The canonical words of a prepared text (folded; punctuation separates)."""
-    return relevance._words(fold(prepared))
+    return _WORD_RE.findall(fold(prepared))
 
 
 @dataclass(frozen=True)
@@ -81,10 +99,13 @@ def score_texts(
     n = len(texts)
     if not n:
         return []
-    words = [words_of(t) for t in texts]
+    folded = [fold(t) for t in texts]
+    words = [_WORD_RE.findall(f) for f in folded]
     rels = relevance.assess(words, list(keywords) if keywords is not None else [""] * n)
-    toxic = toxicity.classify(texts, accurate=accurate)
-    stances = stance.assess(texts, words, rels, [t.score for t in toxic], accurate=accurate)
+    # The fast models see folded text only (their features are folded): fold once for both.
+    model_texts = texts if accurate else folded
+    toxic = toxicity.classify(model_texts, accurate=accurate)
+    stances = stance.assess(model_texts, words, rels, [t.score for t in toxic], accurate=accurate)
     matches = claims.match_prepared(texts, words, semantic=semantic_claims)
     out = []
     for i in range(n):
@@ -137,8 +158,35 @@ def _score_batch(items: list[Item]) -> None:
     now = timezone.now()
     for item, s in zip(items, scores, strict=True):
         _apply(item, s, now)
-    Item.objects.bulk_update(items, SCORED_FIELDS, batch_size=500)
-    save_units(items, [s.relevance.unit_ids for s in scores])
+    with transaction.atomic(using=router.db_for_write(Item)):
+        write_fields(items, SCORED_FIELDS)
+        save_units(items, [s.relevance.unit_ids for s in scores])
+
+
+def write_fields(items: Sequence[Item], fields: Sequence[str]) -> None:
+    """Save ``fields`` of the items: one prepared UPDATE run for every row (``executemany``),
+    many times faster than ``bulk_update``'s CASE WHEN on thousands of rows."""
+    if not items:
+        return
+    connection = connections[router.db_for_write(Item)]
+    qn = connection.ops.quote_name
+    opts = Item._meta
+    columns: list[Field[Any, Any]] = []
+    for name in fields:
+        field = opts.get_field(name)
+        assert isinstance(field, Field)
+        columns.append(field)
+    sql = (
+        f"UPDATE {qn(opts.db_table)} SET "
+        + ", ".join(f"{qn(str(c.column))} = %s" for c in columns)
+        + f" WHERE {qn(str(opts.pk.column))} = %s"
+    )
+    rows = [
+        [c.get_db_prep_save(getattr(it, c.attname), connection) for c in columns] + [it.pk]
+        for it in items
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def save_units(items: Sequence[Item], unit_ids: Sequence[frozenset[int]]) -> None:

@@ -13,9 +13,17 @@ import logging
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.db import router, transaction
 from django.utils import timezone
 
-from congdoan.monitoring.detection import SCORED_FIELDS, _apply, prepare, save_units, score_texts
+from congdoan.monitoring.detection import (
+    SCORED_FIELDS,
+    _apply,
+    prepare,
+    save_units,
+    score_texts,
+    write_fields,
+)
 from congdoan.monitoring.models import Item, Source
 from congdoan.text.embed import available
 
@@ -57,6 +65,7 @@ def rescore(items: Sequence[Item], *, force: bool = False) -> int:
     for item, s in zip(chosen, scores, strict=True):
         _apply(item, s, item.scored_at or now)
         item.accurate_at = now
-    Item.objects.bulk_update(chosen, [*SCORED_FIELDS, "accurate_at"], batch_size=200)
-    save_units(chosen, [s.relevance.unit_ids for s in scores])
+    with transaction.atomic(using=router.db_for_write(Item)):
+        write_fields(chosen, [*SCORED_FIELDS, "accurate_at"])
+        save_units(chosen, [s.relevance.unit_ids for s in scores])
     return len(chosen)

@@ -31,6 +31,7 @@ import numpy as np
 from congdoan.monitoring.detection.relevance import canonical
 from congdoan.monitoring.models import KnownClaim
 from congdoan.text import embed as embedding
+from congdoan.text.classify import encoder_texts
 from congdoan.text.lexicon import syllable_counts
 from congdoan.text.segment import sentences
 from congdoan.text.vietnamese import fold
@@ -38,7 +39,9 @@ from congdoan.text.vietnamese import fold
 log = logging.getLogger(__name__)
 
 LEXICAL_THRESHOLD = 0.55
-SEMANTIC_THRESHOLD = 0.88
+SEMANTIC_THRESHOLD = 0.92
+REFUTATION_TIE = 0.005
+REFUTATION_SENTENCES = 3
 MAX_SENTENCES = 8
 DIM = 384
 
@@ -51,6 +54,9 @@ class _Claim:
     features: dict[str, float]
     total: float
     vector: np.ndarray | None
+    refutation: str = ""
+    # The refutation's first sentences, as lexical features (features, total weight).
+    refuting: tuple[tuple[dict[str, float], float], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -91,11 +97,13 @@ def lexical_score(claim: dict[str, float], claim_total: float, text: dict[str, f
 
 
 def _active_claims(*, semantic: bool) -> list[_Claim]:
-    rows = list(KnownClaim.objects.filter(active=True).only("id", "claim", "embedding"))
+    rows = list(
+        KnownClaim.objects.filter(active=True).only("id", "claim", "refutation", "embedding")
+    )
     if semantic:
         missing = [c for c in rows if not c.embedding]
         if missing:
-            vectors = embedding.embed([c.claim for c in missing], kind="query")
+            vectors = _embed([c.claim for c in missing])
             for c, v in zip(missing, vectors, strict=True):
                 c.embedding = v.astype(np.float32).tobytes()
             KnownClaim.objects.bulk_update(missing, ["embedding"])
@@ -107,7 +115,11 @@ def _active_claims(*, semantic: bool) -> list[_Claim]:
             vector = np.frombuffer(bytes(c.embedding), dtype=np.float32)
             if vector.shape != (DIM,):
                 vector = None
-        out.append(_Claim(c.id, feats, sum(feats.values()), vector))
+        refuting = []
+        for piece in _pieces(c.refutation)[:REFUTATION_SENTENCES] if c.refutation.strip() else []:
+            rf = features(canonical(piece).split())
+            refuting.append((rf, sum(rf.values())))
+        out.append(_Claim(c.id, feats, sum(feats.values()), vector, c.refutation, tuple(refuting)))
     return out
 
 
@@ -116,7 +128,7 @@ def embed_claim(claim: KnownClaim, *, save: bool = True) -> bool:
     installed."""
     if not embedding.available():
         return False
-    vector = embedding.embed([claim.claim], kind="query")[0]
+    vector = _embed([claim.claim])[0]
     claim.embedding = vector.astype(np.float32).tobytes()
     if save and claim.pk:
         KnownClaim.objects.filter(pk=claim.pk).update(embedding=claim.embedding)
@@ -148,7 +160,10 @@ def match_prepared(
     if not semantic:
         return lexical
     meaning = _semantic(texts, claims)
-    return [_better(lex, sem) for lex, sem in zip(lexical, meaning, strict=True)]
+    return [
+        (None, sem[1]) if refuted else _better(lex, sem)
+        for lex, (sem, refuted) in zip(lexical, meaning, strict=True)
+    ]
 
 
 def _better(a: Match, b: Match) -> Match:
@@ -165,8 +180,14 @@ def _lexical(words: Sequence[Sequence[str]], claims: list[_Claim]) -> list[Match
         best_id, best = None, 0.0
         for c in claims:
             score = lexical_score(c.features, c.total, feats)
-            if score > best:
-                best_id, best = c.id, score
+            if score <= best:
+                continue
+            # A text that says the refutation as much as the claim tells the correction.
+            if score >= LEXICAL_THRESHOLD and any(
+                lexical_score(rf, total, feats) >= score for rf, total in c.refuting
+            ):
+                continue
+            best_id, best = c.id, score
         out.append((best_id if best >= LEXICAL_THRESHOLD else None, round(best, 4)))
     return out
 
@@ -176,24 +197,63 @@ def _pieces(text: str) -> list[str]:
     return parts or [text[:500]]
 
 
-def _semantic(texts: Sequence[str], claims: list[_Claim]) -> list[Match]:
+def _semantic(texts: Sequence[str], claims: list[_Claim]) -> list[tuple[Match, bool]]:
+    """The best claim by meaning for each text, and whether the text is nearer that claim's
+    refutation than the claim (then it is no match, whatever the words say)."""
     usable = [c for c in claims if c.vector is not None]
     if not usable:
-        return [(None, 0.0) for _ in texts]
+        return [((None, 0.0), False) for _ in texts]
     matrix = np.stack([c.vector for c in usable if c.vector is not None])
+    refutations = _refutation_vectors(usable)
     owners: list[int] = []
     pieces: list[str] = []
     for i, t in enumerate(texts):
         for p in _pieces(t):
             owners.append(i)
             pieces.append(p)
-    sims = embedding.embed(pieces, kind="query") @ matrix.T  # (pieces, claims)
+    vectors = _embed(pieces)
+    sims = vectors @ matrix.T  # (pieces, claims)
+    # The same pieces against each claim's refutation (its best sentence; −1 without one).
+    refs = np.stack(
+        [
+            (vectors @ r.T).max(axis=1) if len(r) else np.full(len(pieces), -1.0)
+            for r in refutations
+        ],
+        axis=1,
+    )
     best = np.full((len(texts), len(usable)), -1.0, dtype=np.float32)
+    best_ref = np.full((len(texts), len(usable)), -1.0, dtype=np.float32)
     for row, owner in enumerate(owners):
         np.maximum(best[owner], sims[row], out=best[owner])
-    out: list[Match] = []
+        np.maximum(best_ref[owner], refs[row], out=best_ref[owner])
+    out: list[tuple[Match, bool]] = []
     for i in range(len(texts)):
         j = int(best[i].argmax())
         cos = max(0.0, float(best[i, j]))
-        out.append((usable[j].id if cos >= SEMANTIC_THRESHOLD else None, round(cos, 4)))
+        # A text nearer the refutation than the claim tells the correction, not the claim.
+        refuted = cos < float(best_ref[i, j]) - REFUTATION_TIE
+        repeats = cos >= SEMANTIC_THRESHOLD and not refuted
+        out.append(((usable[j].id if repeats else None, round(cos, 4)), refuted))
+    return out
+
+
+def _embed(texts: Sequence[str]) -> np.ndarray:
+    """e5 vectors of texts as the encoder wants them: legacy fonts converted, diacritics
+    restored when a text has none (e5 reads accent-less Vietnamese badly)."""
+    return embedding.embed(encoder_texts(list(texts)), kind="query")
+
+
+_REFUTATIONS: dict[tuple[int, int], np.ndarray] = {}
+
+
+def _refutation_vectors(claims: list[_Claim]) -> list[np.ndarray]:
+    """For each claim, the e5 vectors of its refutation's first sentences (rows; none when it
+    has no refutation); cached per process by the refutation's text."""
+    out = []
+    for c in claims:
+        key = (c.id, hash(c.refutation))
+        if key not in _REFUTATIONS:
+            pieces = _pieces(c.refutation)[:REFUTATION_SENTENCES] if c.refutation.strip() else []
+            _REFUTATIONS[key] = _embed(pieces) if pieces else np.zeros((0, DIM), dtype=np.float32)
+        out.append(_REFUTATIONS[key])
     return out

@@ -21,6 +21,7 @@ this process).
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -133,21 +134,10 @@ _PLACE_WORDS = ("thanh pho", "tp", "tinh", "huyen", "quan", "thi xa", "xa", "phu
 def canonical(text: str) -> str:
     """The form phrases and texts are compared in: normalised, teen-code written out, folded,
     words separated by single spaces (punctuation is a separator)."""
-    return " ".join(_words(fold(expand(normalize(text)))))
+    return " ".join(_WORD_RE.findall(fold(expand(normalize(text)))))
 
 
-def _words(folded: str) -> list[str]:
-    out: list[str] = []
-    word: list[str] = []
-    for ch in folded:
-        if ch.isalnum():
-            word.append(ch)
-        elif word:
-            out.append("".join(word))
-            word = []
-    if word:
-        out.append("".join(word))
-    return out
+_WORD_RE = re.compile(r"[^\W_]+")
 
 
 def _strip_prefix(name: str, prefixes: Iterable[str]) -> tuple[str, str]:
