@@ -30,23 +30,13 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from congdoan.monitoring import detection, grouping
 from congdoan.monitoring.models import Item, Snapshot, Source, SourceKind
 from congdoan.monitoring.sources.base import sanitise_html
 from congdoan.monitoring.types import IngestResult, RawItem
 from congdoan.orgs.models import Unit
 from congdoan.text.normalize import normalize
 from congdoan.text.vietnamese import fold
-
-# Detection and grouping are written beside ingestion; until both land, items are ingested
-# unscored and ungrouped (process_items skips a missing step).
-try:
-    from congdoan.monitoring import detection
-except ImportError:  # pragma: no cover
-    detection = None  # type: ignore[assignment]
-try:
-    from congdoan.monitoring import grouping
-except ImportError:  # pragma: no cover
-    grouping = None  # type: ignore[assignment]
 
 logger = logging.getLogger("congdoan.monitoring")
 
@@ -193,22 +183,18 @@ def process_items(item_ids: Sequence[int]) -> None:
     """Score the items (a chunk at a time), then group them (one call, so a big batch uses
     grouping's in-memory fast path). Idempotent: scoring again overwrites the scores; an item
     that has its narrative keeps it."""
-    score_items = getattr(detection, "score_items", None)
-    assign = getattr(grouping, "assign", None)
-    group_all = getattr(grouping, "group_all", None)
     size = settings.MONITORING_INGEST_CHUNK
     items: list[Item] = []
     for chunk in chunks(list(item_ids), size):
         batch = list(Item.objects.filter(pk__in=chunk).select_related("source").order_by("pk"))
-        if score_items is not None:
-            score_items(batch)
+        detection.score_items(batch)
         items.extend(batch)
     if not items:
         return
-    if len(items) > size and group_all is not None:
-        group_all(items)
-    elif assign is not None:
-        assign(items)
+    if len(items) > size:
+        grouping.group_all(items)
+    else:
+        grouping.assign(items)
 
 
 def tips_source(unit: Unit) -> Source:

@@ -18,6 +18,8 @@ def _fetch_settings(settings: Any) -> None:
     settings.MONITORING_FETCH_TIMEOUT = 0.5
     settings.MONITORING_FACEBOOK_TOKEN = ""
     settings.MONITORING_YOUTUBE_API_KEY = ""
+    # No accurate re-reading (the slow models) unless a test asks for it.
+    settings.MONITORING_ACCURATE_MIN_RISK = 2.0
 
 
 @pytest.fixture

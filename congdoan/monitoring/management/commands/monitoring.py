@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from congdoan.monitoring.models import Item, Narrative, Source, SourceKind
 from congdoan.monitoring.services.ingest import ingest
@@ -90,7 +90,9 @@ class Command(BaseCommand):
             self.stderr.write(f"… {len(reasons) - MAX_REASONS} more")
 
     def _narratives(self, options: dict[str, Any]) -> None:
-        items = Item.objects.order_by("published_at", "pk").only("pk", "external_id", "narrative")
+        items = Item.objects.order_by(F("published_at").asc(nulls_last=True), "pk").only(
+            "pk", "external_id", "narrative"
+        )
         narratives = Narrative.objects.order_by("-risk", "-last_seen_at", "-pk").prefetch_related(
             Prefetch("items", queryset=items)
         )
