@@ -250,7 +250,7 @@ def test_claims_by_meaning(known: KnownClaim) -> None:
 
 
 def test_item_risk_orders_harm() -> None:
-    base = {"relevance": 0.9, "relevant": True, "reach": 1000}
+    base: dict[str, Any] = {"relevance": 0.9, "relevant": True, "reach": 1000}
     calm = risk.item_risk(toxicity_score=0.05, **base)
     toxic = risk.item_risk(toxicity_score=0.9, **base)
     hate = risk.item_risk(toxicity_score=0.9, hate=True, **base)
