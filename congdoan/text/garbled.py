@@ -61,7 +61,7 @@ _VIET_LETTERS = frozenset(
 # A word an engine garbled: letters with a digit or @ inside, or a lone 6, & or @ (ở, ố).
 _GARBLED_WORD = r"""
     (?<![\p{L}\p{N}/.\-_:@])
-    (?:\p{Lu}?\p{Ll}*[0-9@]\p{Ll}+ | \p{Lu}?\p{Ll}+[0-9@] | \p{Lu}?[0-9]{1,2} | [&@©¢])
+    (?:\p{Lu}?\p{Ll}*[0-9@¢©]\p{Ll}+ | \p{Lu}?\p{Ll}+[0-9@¢©] | \p{Lu}?[0-9]{1,2} | [&@©¢])
     (?![\p{L}\p{N}/\-_:@]|[.,]\p{N}|\.\p{L})
 """
 _UNIT_RE = regex.compile(
@@ -115,8 +115,8 @@ _ENGLISH = frozenset(
     ]
 )
 ENGLISH_SHARE = 0.12
-_WORD_RE = regex.compile(r"[\p{L}\p{N}@]*\p{L}[\p{L}\p{N}@]*")
-_DIGIT_WORD_RE = regex.compile(r"^(?:\p{Lu}?\p{Ll}*[0-9@]\p{Ll}+|\p{Lu}?\p{Ll}+[0-9@])$")
+_WORD_RE = regex.compile(r"[\p{L}\p{N}@¢©]*\p{L}[\p{L}\p{N}@¢©]*")
+_DIGIT_WORD_RE = regex.compile(r"^(?:\p{Lu}?\p{Ll}*[0-9@¢©]\p{Ll}+|\p{Lu}?\p{Ll}+[0-9@¢©])$")
 # A short number an engine may have printed for a syllable ("16" for lộ, "14" for là): a
 # word only where the word table has seen it so, and kept as a number at no cost.
 _SHORT_NUMBER_RE = regex.compile(r"^[0-9]{1,2}$")
@@ -135,6 +135,9 @@ MIN_CHANNEL = -14.0
 MAX_CANDIDATES = 12
 BEAM = 80
 MAX_PRINTED = 9
+# Log-score for reading a digit or sign inside a word as an o or as nothing.
+PENALTY_VARIANT = -3.0
+_NOT_LETTER_RE = regex.compile(r"[^\p{L}]")
 # A letter that the engine dropped is a candidate only above this log-probability.
 MIN_SILENT = -7.0
 # The weight of the channel's log-probability against the language model's.
@@ -406,6 +409,13 @@ class GarbleRepairer:
             return tuple((str(syl), float(p)) for syl, p in done)
         # No syllable has more than 7 letters; an engine prints at most a few more.
         found = self._search(low, cap) if len(low) <= MAX_PRINTED else {}
+        if not low.isalpha() and any(c.isalpha() for c in low):
+            # A digit or sign inside a word the letter model cannot place ("mé6t", "ngu¢i"):
+            # read it as an o, or as nothing, at a cost.
+            for variant in (_NOT_LETTER_RE.sub("o", low), _NOT_LETTER_RE.sub("", low)):
+                if variant and variant != low and len(variant) <= MAX_PRINTED:
+                    for syl, p in self._search(variant, cap).items():
+                        found[syl] = max(found.get(syl, -1e9), p + PENALTY_VARIANT)
         table = (cap and self.model.words.get(low[:1].upper() + low[1:])) or self.model.words.get(
             low
         )
