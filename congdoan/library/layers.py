@@ -73,8 +73,9 @@ def _measures(score: Any) -> dict[str, Any]:
 
 
 def lacks_marks(text: str) -> bool:
-    """Vietnamese that lost all its marks (fewer than 8% of 20 words or more carry one): left
-    to diacritics restoration (pipeline.document_finalize), not to the garbled-layer repair."""
+    """Vietnamese that lost its marks (fewer than 8% of 20 words or more carry one): what an
+    engine without Vietnamese reads; unless it is garbled too (odd marks, digits inside
+    words: `check`), diacritics restoration gives the marks back (pipeline.document_finalize)."""
     words = [w for w in text.split() if w.isalpha()]
     if len(words) < 20:
         return False

@@ -187,11 +187,10 @@ def _own_text_page(number: int, text: str, choice: str, *, can_ocr: bool) -> Pag
     when it reads as Vietnamese; when garbled (or when an officer forced a choice) repaired,
     and, for a PDF page, queued for a fresh OCR that `document_ocr_step` compares with the
     repair by the language model's score (or takes, when the officer asked for it)."""
-    if choice == LayerChoice.AUTO and layers.lacks_marks(text):
-        # No marks at all: diacritics restoration reads it (document_finalize).
-        return PageSpec(number, text, reading=Reading.LAYER)
     found = layers.check(text)
     if choice == LayerChoice.AUTO and not found.garbled:
+        # Clean, or only without its marks (which diacritics restoration gives back in
+        # document_finalize): kept as it is.
         return PageSpec(number, text, reading=Reading.LAYER)
     repaired = layers.repair(text)
     scores: dict[str, Any] = {

@@ -264,6 +264,15 @@ def document_layers(*, document: Document) -> list[LayerPage]:
     return out
 
 
+def has_own_text(*, document: Document) -> bool:
+    """Whether some page of the document had a text of its own (a text layer, TXT, DOCX)."""
+    return (
+        Page.objects.filter(document=document)
+        .filter(Q(needs_ocr=False) | ~Q(reading=Reading.OCR))
+        .exists()
+    )
+
+
 @dataclass
 class Links:
     cites: list[DocumentLink]

@@ -135,7 +135,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _layer_context(doc: Document, editable: bool) -> dict[str, Any]:
     pages = selectors.document_layers(document=doc)
-    choices = services.layer_choices(doc) if editable else []
+    own_text = bool(pages) or selectors.has_own_text(document=doc)
+    choices = services.layer_choices(doc) if editable and own_text else []
     return {
         "layer_pages": pages,
         "layer_garbled": sum(1 for p in pages if p.garbled),
