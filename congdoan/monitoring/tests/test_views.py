@@ -30,6 +30,7 @@ from congdoan.monitoring.models import (
     SourceKind,
     Tip,
 )
+from congdoan.monitoring.tests.fakes import rss
 
 pytestmark = pytest.mark.django_db
 
@@ -419,3 +420,49 @@ def test_an_export_file_is_uploaded_into_a_file_source(data, cast, client_of):
     assert Item.objects.filter(source=source, external_id__startswith="x").count() == 3
     page = client.get(response["Location"]).content.decode()
     assert "3 tin mới" in page
+
+
+def test_fetch_now_reads_the_feed_and_the_list_shows_each_source_s_health(
+    cast, client_of, web, django_capture_on_commit_callbacks
+):
+    good = web.route(
+        "/rss",
+        rss(
+            [
+                {
+                    "guid": "a1",
+                    "title": "Công đoàn huyện thăm hỏi công nhân",
+                    "link": "https://laodong.example/a1",
+                    "description": "<p>Công đoàn thăm hỏi</p><script>alert(1)</script>",
+                }
+            ]
+        ),
+    )
+    broken = web.route("/hong", "lỗi máy chủ", status=500)
+    client = client_of(cast.officer_a)
+    sources = []
+    for name, url in (("Báo Lao Động", good), ("Cổng hỏng", broken)):
+        response = client.post(
+            reverse("monitoring:source_create"),
+            {
+                "unit": cast.unit_a.pk,
+                "name": name,
+                "kind": SourceKind.RSS,
+                "url": url,
+                "every_minutes": 60,
+                "active": "on",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        source = Source.objects.get(name=name)
+        sources.append(source)
+        with django_capture_on_commit_callbacks(execute=True):
+            fetch_url = reverse("monitoring:source_fetch", args=[source.pk])
+            assert client.post(fetch_url).status_code == 302
+    good_source, broken_source = (Source.objects.get(pk=s.pk) for s in sources)
+    assert good_source.last_success_at is not None and good_source.items.count() == 1
+    assert broken_source.consecutive_errors == 1 and broken_source.last_error
+    page = client.get(reverse("monitoring:sources")).content.decode()
+    assert "hoạt động tốt" in page and "lỗi 1 lần liên tiếp" in page
+    item_page = client.get(reverse("monitoring:item", args=[good_source.items.get().pk]))
+    assert not re.search(DANGERS[0], item_page.content.decode())

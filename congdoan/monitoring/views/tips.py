@@ -22,6 +22,7 @@ from congdoan.orgs.rules import officer_required
 from congdoan.orgs.scoping import Viewer, scope_for, units_in_scope
 
 TIPS_PER_HOUR = 20
+MAX_UNIT_CHOICES = 300
 
 
 def _member_unit(viewer: Viewer) -> Unit | None:
@@ -38,8 +39,14 @@ def tip(request: HttpRequest) -> HttpResponse:
     scope (their own first)."""
     if not rules.can_send_tip(request.user):
         raise PermissionDenied
-    officer = scope_for(request.user).is_officer
+    scope = scope_for(request.user)
+    officer = scope.is_officer
     units = units_in_scope(request.user) if officer else None
+    if units is not None and units.count() > MAX_UNIT_CHOICES:
+        # A city's or an administrator's scope: their own units, not thousands of options.
+        units = (
+            units.filter(pk__in=scope.unit_ids) if scope.unit_ids else units.filter(depth__lte=2)
+        )
     initial = {}
     if officer:
         own = _member_unit(request.user)
