@@ -47,8 +47,13 @@ _ROLL = np.uint64(0x100000001B3)  # the 5-gram's polynomial base (the FNV prime)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 _BLOCK = 4096  # 5-grams hashed at a time: 128 × 4096 × 4 bytes stay in the cache
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
-_TOKEN = re.compile(r"[a-z0-9]+")
 _SHORTHAND = folded_map()
+# Only the shorthand's own tokens (a callback per hit, not per word).
+_TOKEN = re.compile(
+    r"(?<![a-z0-9])(?:"
+    + "|".join(re.escape(k) for k in sorted(_SHORTHAND, key=len, reverse=True))
+    + r")(?![a-z0-9])"
+)
 _PAD = "\x01"  # a text shorter than one 5-gram is one 5-gram, padded
 _SEP = "\x02"
 

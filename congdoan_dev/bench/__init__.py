@@ -19,6 +19,7 @@ BENCHMARKS = {
     "publish": "congdoan_dev.bench.publish",  # products to 3 fake channels through the outbox
     "legal": "congdoan_dev.bench.legal",  # workers' questions to the law: recall beside BM25, time
     "contest": "congdoan_dev.bench.contest",  # 2,000 participants answering through gunicorn
+    "monitoring": "congdoan_dev.bench.monitoring",  # ingest, score and group 100,000 items
 }
 
 
