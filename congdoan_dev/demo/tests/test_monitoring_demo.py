@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -10,6 +11,9 @@ from congdoan.accounts.models import User
 from congdoan.monitoring import selectors
 from congdoan.monitoring.models import Item, KnownClaim, Narrative, Source, Tip
 from congdoan.orgs.models import Unit
+from congdoan.plan import selectors as plan_selectors
+from congdoan.plan import services as plan_services
+from congdoan.plan.periods import parse_period
 from congdoan_dev.demo import monitoring as demo
 from congdoan_dev.demo import orgs as orgs_demo
 
@@ -32,6 +36,14 @@ def test_demo_monitoring_has_sources_stories_in_every_state_and_is_idempotent() 
     handled = sum(h for h, _d in figures.values())
     detected = sum(d for _h, d in figures.values())
     assert (handled, detected) == (6, 8)
+    # The plan's indicator reads the same figure, rolled up to the district.
+    years = {d.year for d in Narrative.objects.values_list("detected_at", flat=True)}
+    if len(years) == 1:  # the demo's three months within one calendar year
+        period = parse_period(str(years.pop()))
+        plan_services.refresh_figures(period=period)
+        px = Unit.objects.get(code="PX")
+        row = plan_selectors.figure_for(unit=px, period=period, code="false_info_handled")
+        assert row is not None and row.value == Decimal("75.0")
     # Every page of the demo renders for the district's Office.
     client = Client()
     client.force_login(
