@@ -115,6 +115,8 @@ _ENGLISH = frozenset(
     ]
 )
 ENGLISH_SHARE = 0.12
+# Text with marks on this share of its words or more was typed, not garbled by an engine.
+TYPED_MARKED_SHARE = 0.5
 _WORD_RE = regex.compile(r"[\p{L}\p{N}@¢©]*\p{L}[\p{L}\p{N}@¢©]*")
 _DIGIT_WORD_RE = regex.compile(r"^(?:\p{Lu}?\p{Ll}*[0-9@¢©]\p{Ll}+|\p{Lu}?\p{Ll}+[0-9@¢©])$")
 # A short number an engine may have printed for a syllable ("16" for lộ, "14" for là): a
@@ -180,7 +182,9 @@ class GarbleScore:
     def garbled(self) -> bool:
         if self.words == 0:
             return False
-        if self.foreign:
+        if self.foreign or self.marked >= TYPED_MARKED_SHARE:
+            # English; or accented text, typed (with typos perhaps: the restorer's work): an
+            # engine without Vietnamese leaves marks on few words.
             return False
         if self.digits >= 0.05 and self.digits * self.words >= 1:
             return True

@@ -126,3 +126,15 @@ def test_english_words_are_no_vietnamese_syllables() -> None:
     lm = SyllableLM.default()
     assert lm is not None
     assert not [w for w in _ENGLISH if w in lm.candidates]
+
+
+def test_typed_text_with_typos_is_left_to_the_restorer() -> None:
+    from congdoan.text.restore import restore_lines
+
+    typed = [
+        "Họ lafm việc vì dân hay vif ai?",
+        "Công đoàn cơ sở t5ạo điều kiện cho người lao động nghỉ phép.",
+        "Ban chấp hành đã họp vào ngày 5/3 đc mọi người đồng ý.",
+    ]
+    assert not score("\n".join(typed)).garbled
+    assert [r.text for r in default_repairer().repair_lines(typed)] == restore_lines(typed)
