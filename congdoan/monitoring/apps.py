@@ -69,10 +69,21 @@ class MonitoringConfig(AppConfig):
             _("Theo dõi thông tin"),
             "congdoan.monitoring.selectors.handled_figures",
         )
-        # The pages' own audited read (the other actions' words: audit_labels.py).
+        # The pages' own audited actions (the services' words: audit_labels.py).
         register_action(
             "monitoring.report.export",
             label=_("Xuất báo cáo theo dõi thông tin"),
             sentence=_("{actor} xuất báo cáo theo dõi thông tin"),
             fields={"year": _("năm"), "rows": _("số dòng"), "format": _("định dạng")},
+        )
+        register_action(
+            "monitoring.source.upload",
+            label=_("Tải tệp xuất lên nguồn theo dõi"),
+            sentence=_("{actor} tải tệp xuất lên nguồn {object}"),
+            fields={
+                "file": _("tệp"),
+                "new": _("tin mới"),
+                "duplicate": _("tin trùng"),
+                "refused": _("tin bị từ chối"),
+            },
         )

@@ -420,6 +420,8 @@ def test_an_export_file_is_uploaded_into_a_file_source(data, cast, client_of):
     assert Item.objects.filter(source=source, external_id__startswith="x").count() == 3
     page = client.get(response["Location"]).content.decode()
     assert "3 tin mới" in page
+    entry = AuditEntry.objects.get(action="monitoring.source.upload")
+    assert entry.changes["new"] == 3
 
 
 def test_fetch_now_reads_the_feed_and_the_list_shows_each_source_s_health(

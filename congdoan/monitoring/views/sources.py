@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congdoan.audit.services import audit_record
 from congdoan.monitoring import rules, selectors, tasks
 from congdoan.monitoring.forms import SourceForm, UploadForm
 from congdoan.monitoring.models import Source, SourceKind
@@ -108,6 +109,17 @@ def source_upload(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Không đọc được tệp: %(why)s") % {"why": exc})
             return redirect("monitoring:source", source.pk)
         result = ingest.ingest(source, raw)
+        audit_record(
+            actor=request.user,
+            action="monitoring.source.upload",
+            target=source,
+            changes={
+                "file": form.cleaned_data["file"].name,
+                "new": result.new,
+                "duplicate": result.duplicate,
+                "refused": result.refused + len(refused),
+            },
+        )
         messages.success(
             request,
             _("Đã nhập tệp: %(new)s tin mới, %(dup)s tin trùng, %(refused)s tin bị từ chối.")
