@@ -36,7 +36,10 @@ from congdoan.text.vietnamese import fold
 
 __all__ = ["Scores", "prepare", "score_items", "score_texts"]
 
-MAX_CHARS = 4000
+MAX_CHARS = 4000  # read for phrases (relevance, stance cues, claims)
+# The classifiers read the start only (title and lead): they learnt on comments, and their time
+# grows with the length (a 2,000-character article costs as much as forty comments).
+MODEL_CHARS = 1000
 
 SCORED_FIELDS = [
     "relevance",
@@ -103,7 +106,7 @@ def score_texts(
     words = [_WORD_RE.findall(f) for f in folded]
     rels = relevance.assess(words, list(keywords) if keywords is not None else [""] * n)
     # The fast models see folded text only (their features are folded): fold once for both.
-    model_texts = texts if accurate else folded
+    model_texts = [t[:MODEL_CHARS] for t in (texts if accurate else folded)]
     toxic = toxicity.classify(model_texts, accurate=accurate)
     stances = stance.assess(model_texts, words, rels, [t.score for t in toxic], accurate=accurate)
     matches = claims.match_prepared(texts, words, semantic=semantic_claims)

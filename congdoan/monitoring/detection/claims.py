@@ -123,6 +123,12 @@ def _active_claims(*, semantic: bool) -> list[_Claim]:
     return out
 
 
+def claims_changed() -> None:
+    """Forget what this process keeps of the claims (refutation vectors); the active claims
+    themselves are read again on every call. services/claims.py calls it on every write."""
+    _REFUTATIONS.clear()
+
+
 def embed_claim(claim: KnownClaim, *, save: bool = True) -> bool:
     """Store the claim's e5 vector; False (nothing stored) when no embedding package is
     installed."""

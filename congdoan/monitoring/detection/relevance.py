@@ -28,7 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import Length
 from django.db.models.signals import post_delete, post_save
 
 from congdoan.orgs.models import Unit
@@ -270,12 +271,16 @@ class _UnitCache:
 
 
 def _units_fingerprint() -> tuple[object, ...]:
-    agg = Unit.objects.filter(is_active=True).aggregate(n=Count("id"), top=Max("id"))
-    # Renames do not change the count: the folded names' total length catches most of them,
-    # and a unit saved in this process empties the cache at once (signals below).
-    names = Unit.objects.filter(is_active=True).values_list("search_text", "short_name")
-    size = sum(len(a) * 31 + len(b) for a, b in names)
-    return (agg["n"], agg["top"], size)
+    """One aggregate query: how many active units, the newest id, and the total length of
+    their folded names and short names (a rename of the same length slips through until a
+    unit is saved in this process, which empties the cache at once: signals below)."""
+    agg = Unit.objects.filter(is_active=True).aggregate(
+        n=Count("id"),
+        top=Max("id"),
+        size=Sum(Length("search_text")),
+        short=Sum(Length("short_name")),
+    )
+    return (agg["n"], agg["top"], agg["size"], agg["short"])
 
 
 def _build_index() -> PhraseIndex:
