@@ -135,13 +135,15 @@ NAME_BONUS = 5.0
 # Channel scores below this are not candidates.
 MIN_CHANNEL = -14.0
 MAX_CANDIDATES = 12
+# Only candidates within this log-probability of a word's best reading are decoded.
+CANDIDATE_RANGE = 8.0
 BEAM = 80
 MAX_PRINTED = 9
 # Log-score for reading a digit or sign inside a word as an o or as nothing.
 PENALTY_VARIANT = -3.0
 _NOT_LETTER_RE = regex.compile(r"[^\p{L}]")
 # A letter that the engine dropped is a candidate only above this log-probability.
-MIN_SILENT = -7.0
+MIN_SILENT = -4.0
 # The weight of the channel's log-probability against the language model's.
 CHANNEL_WEIGHT = 1.3
 # Document context: the log-bonus for reading a printed word as the text's other
@@ -490,7 +492,12 @@ class GarbleRepairer:
         scores: list[float] = []
         texts: list[str | None] = []
         weight = self.channel_weight
+        # Candidates far below the word's best reading cost the decoder (cubic in their
+        # number) and seldom win.
+        floor = max((p for _, p in cands), default=0.0) - CANDIDATE_RANGE
         for syllable, p in cands:
+            if p < floor:
+                continue
             i = index.get(syllable)
             if i is None or i == keep_id:
                 continue

@@ -18,7 +18,7 @@ Steps:
    (the first letter of a capitalised word has its own table: Đ prints otherwise than đ),
    with a few confusions of real engines that the rendered pages do not show (``PRIORS``);
    P(printed word | syllable) = count / syllable count, kept for pairs seen at least twice;
-4. the candidates of every printed word seen at least twice are searched once here and
+4. the candidates of every printed word seen in training are searched once here and
    stored (``searched``), so that a new text's common words need no search at run time
    (the same candidates: built with the same settings).
 """
@@ -46,6 +46,8 @@ from congdoan.text.lm import SyllableLM
 from congdoan.text.vietnamese import fold, normalize_tone
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "var" / "garbled"
+# Printed words seen this often in training have their candidates searched and shipped.
+MIN_SEARCHED = 1
 _TOKEN_RE = regex.compile(r"[\p{L}\p{N}@&©¢]+")
 _DIGIT_AS = str.maketrans({"0": "o", "6": "o", "4": "a", "1": "l", "@": "o", "&": "o", "3": "e"})
 
@@ -200,11 +202,11 @@ def learn(pairs: list[tuple[str, str]], lm: SyllableLM) -> dict[str, object]:
         }
         if kept:
             word_model[s] = kept
-    # Every printed word seen at least twice, searched now: most words of a new text.
+    # Every printed word seen in training, searched now: most words of a new text.
     repairer = GarbleRepairer(lm, ConfusionModel(char_model, word_model))
     searched: dict[str, list[list[str | float]]] = {}
     for s, counts in words.items():
-        if sum(counts.values()) < 2 or not any(c.isalpha() for c in s):
+        if sum(counts.values()) < MIN_SEARCHED or not any(c.isalpha() for c in s):
             continue
         cap = s[:1].isupper()
         found = repairer.candidates(s if cap else s.lower())
