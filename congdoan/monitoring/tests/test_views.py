@@ -468,3 +468,21 @@ def test_fetch_now_reads_the_feed_and_the_list_shows_each_source_s_health(
     assert "hoạt động tốt" in page and "lỗi 1 lần liên tiếp" in page
     item_page = client.get(reverse("monitoring:item", args=[good_source.items.get().pk]))
     assert not re.search(DANGERS[0], item_page.content.decode())
+
+
+def test_the_spread_chart_by_day_by_hour_and_without_items(data, cast, client_of):
+    client = client_of(cast.officer_a)
+    story = data["story_a"]
+    now = timezone.now()
+    Narrative.objects.filter(pk=story.pk).update(first_seen_at=now - timedelta(days=5))
+    by_day = client.get(reverse("monitoring:chart", args=[story.pk]))
+    assert by_day["Content-Type"].startswith("image/svg+xml")
+    assert b"<script" not in by_day.content and "Lan truyền theo ngày" in by_day.content.decode()
+    Narrative.objects.filter(pk=story.pk).update(first_seen_at=now - timedelta(hours=5))
+    Item.objects.filter(narrative=story).update(published_at=now - timedelta(hours=3))
+    assert "Lan truyền theo giờ" in client.get(by_day.wsgi_request.path).content.decode()
+    empty = Narrative.objects.create(
+        unit=cast.unit_a, title="Chưa có tin", first_seen_at=now, last_seen_at=now
+    )
+    assert client.get(reverse("monitoring:chart", args=[empty.pk])).status_code == 200
+    assert client.get(reverse("monitoring:narrative", args=[empty.pk])).status_code == 200
