@@ -4,9 +4,13 @@ officer forces either. Tesseract runs only in the tests marked as needing it."""
 
 from __future__ import annotations
 
+import json
+from io import StringIO
+
 import pymupdf
 import pytest
 import regex
+from django.core.management import call_command
 from django.utils.html import escape
 
 from congdoan import testing
@@ -50,6 +54,12 @@ UNCHANGED = [
     "2024 | 1.375 | 01/CTr-BCH | 13,0",
 ]
 CLEAN = helpers.PLAN.as_text()
+ENGLISH = (
+    "The Vietnam General Confederation of Labour represents workers in talks with employers.\n"
+    "Its grassroots unions organise training, collect dues and publish an annual report; "
+    "see https://www.congdoan.vn/en or write to info@congdoan.vn for details."
+)
+TABLE = "Năm | Đoàn viên | Tỉ lệ\n2021 | 1.120 | 81,5\n2022 | 1.204 | 83,0\n2023 | 1.250 | 85,2"
 
 
 @pytest.fixture(autouse=True)
@@ -165,6 +175,15 @@ def test_a_garbled_pdf_is_found_and_repaired_and_the_original_kept(cast, run_on_
     assert_untouched(page.text, page.changes)
 
 
+def test_the_command_line_shows_the_repaired_pages(cast, run_on_commit):
+    doc = upload(run_on_commit, cast, "tron.pdf", pdf(CLEAN, GARBLED))
+    out = StringIO()
+    call_command("library", "show", str(doc.pk), "--json", stdout=out)
+    [layer] = json.loads(out.getvalue())["text_layers"]
+    assert layer["page"] == 2 and layer["reading"] == "repaired" and layer["garbled"]
+    assert layer["changes"] and layer["scores"]["repaired"] is not None
+
+
 def test_a_mixed_pdf_has_only_its_garbled_pages_repaired(cast, run_on_commit):
     doc = upload(run_on_commit, cast, "tron.pdf", pdf(CLEAN, GARBLED, CLEAN))
     first, second, third = pages_of(doc)
@@ -175,6 +194,16 @@ def test_a_mixed_pdf_has_only_its_garbled_pages_repaired(cast, run_on_commit):
     # The clean pages' text is the text layer itself.
     assert pipeline.intake.pdf_page_texts(doc.blob.file.open("rb").read())[0] == first.text
     assert doc.text.count("Tuyên truyền Tháng Công nhân năm 2025") == 2
+
+
+def test_english_paragraphs_and_tables_of_numbers_come_through_unchanged(cast, run_on_commit):
+    doc = upload(run_on_commit, cast, "song-ngu.pdf", pdf(ENGLISH, GARBLED, TABLE + "\n" * 2))
+    english, garbled_page, table = pages_of(doc)
+    assert not english.layer_garbled and english.reading == Reading.LAYER
+    assert english.text.split() == ENGLISH.split() and english.changes == []
+    assert not table.layer_garbled and table.text.split() == TABLE.split()
+    assert garbled_page.reading == Reading.REPAIRED
+    assert_untouched(garbled_page.text, garbled_page.changes)
 
 
 def test_garbled_txt_and_docx_are_repaired(cast, run_on_commit):

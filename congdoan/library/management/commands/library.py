@@ -2,7 +2,7 @@
 
 congdoan library import PATH… [--unit CODE] [--visibility unit|subtree|union|public] [--tags …]
 congdoan library search "QUERY" [--json] [--as EMAIL]
-congdoan library show ID [--json]
+congdoan library show ID [--json]   (with the pages whose text layer was garbled)
 congdoan library resume            # re-enqueue work a killed worker left behind
 congdoan library reindex [--changed]   # rebuild the tantivy index (LIBRARY_SEARCH_ENGINE=tantivy)
 """
@@ -173,6 +173,16 @@ class Command(BaseCommand):
         if doc is None:
             raise CommandError(_("Không có tài liệu số %(id)d.") % {"id": id})
         data = document_detail_data(viewer=self._viewer(""), doc=doc)
+        data["text_layers"] = [
+            {
+                "page": p.number,
+                "reading": p.reading,
+                "garbled": p.garbled,
+                "changes": [[c.text, c.other] for c in p.changes],
+                "scores": p.scores,
+            }
+            for p in selectors.document_layers(document=doc)
+        ]
         if as_json:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
             return
@@ -196,6 +206,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{_('chưa có'):>16}: {link['raw']}")
         for link in data["cited_by"]:  # type: ignore[attr-defined]
             self.stdout.write(f"{_('được dẫn bởi'):>16}: #{link['target_id']} {link['raw']}")
+        for layer in data["text_layers"]:  # type: ignore[attr-defined]
+            self.stdout.write(
+                f"{_('lớp chữ'):>16}: "
+                + _("trang %(n)d, %(reading)s, %(k)d từ đã sửa")
+                % {"n": layer["page"], "reading": layer["reading"], "k": len(layer["changes"])}
+            )
 
     def do_resume(self, **_options: Any) -> None:
         count = services.resume_all()
