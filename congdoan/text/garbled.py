@@ -139,6 +139,8 @@ MAX_CANDIDATES = 12
 CANDIDATE_RANGE = 8.0
 BEAM = 80
 MAX_PRINTED = 9
+# Longer lines (no page has them) go to the restorer, which reads them piece by piece.
+MAX_GARBLED_LINE = 20_000
 # Log-score for reading a digit or sign inside a word as an o or as nothing.
 PENALTY_VARIANT = -3.0
 _NOT_LETTER_RE = regex.compile(r"[^\p{L}]")
@@ -542,7 +544,7 @@ class GarbleRepairer:
         for k, line in enumerate(lines):
             if not line.strip():
                 continue
-            if convert_legacy(line, is_syllable) != line:
+            if len(line) > MAX_GARBLED_LINE or convert_legacy(line, is_syllable) != line:
                 plain.append(k)  # a legacy font (VNI, TCVN3): the restorer converts it
                 continue
             judged = score(line)
@@ -677,6 +679,7 @@ def _diff(old: str, new: str) -> Repair:
     return Repair(new, changes)
 
 
+@lru_cache(maxsize=8)
 def _name_pairs(extra: tuple[str, ...]) -> dict[str, set[str]]:
     pairs: dict[str, set[str]] = {}
     for name in extra:
