@@ -4,6 +4,8 @@ and the accurate re-reading."""
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
 
 import pytest
@@ -21,6 +23,7 @@ from congdoan.monitoring.detection import (
 from congdoan.monitoring.detection import relevance as rel
 from congdoan.monitoring.models import Item, KnownClaim, Source, SourceKind
 from congdoan.orgs.models import Unit
+from congdoan.text.evaluate import union_toxicity
 from congdoan.text.vietnamese import strip_marks
 
 
@@ -324,3 +327,37 @@ def test_accurate_rescore_with_the_encoder(source: Source, settings: Any) -> Non
     hostile, cat = Item.objects.filter(pk__in=[it.pk for it in items]).order_by("pk")
     assert hostile.accurate_at is not None and cat.accurate_at is None
     assert hostile.toxicity != "clean" and hostile.risk > 0.2
+
+
+@pytest.mark.django_db
+def test_empty_and_titled_items(source: Source) -> None:
+    score_items([])
+    (item,) = make_items(source, ["nợ 3 tháng rồi"])
+    item.title = "Công nhân May A bị nợ lương"
+    item.save()
+    score_items([item])
+    item.refresh_from_db()
+    assert item.relevant  # the title is read with the text
+    assert prepare("Tiêu đề", "Tiêu đề và nội dung") == "Tiêu đề và nội dung"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not os.environ.get("DETECT_BENCH"), reason="a measure: DETECT_BENCH=1")
+def test_speed_of_the_fast_path(source: Source, cast: Any) -> None:
+    """Items scored and saved per second (one core: `DETECT_BENCH=1 taskset -c 1 pytest
+    congdoan/monitoring/tests/test_detection.py -k speed -s`); the texts are the union toxicity
+    set's short posts, ten times over, with three known claims to match."""
+    for claim in (
+        "Công đoàn huyện ăn chặn tiền hỗ trợ Covid của công nhân",
+        "Công ty May A sắp phá sản, công nhân sẽ mất việc hết",
+        "Đóng đoàn phí sẽ bị trừ thêm 500 nghìn mỗi tháng",
+    ):
+        KnownClaim.objects.create(unit=cast.district, claim=claim)
+    texts, _labels = union_toxicity()
+    items = make_items(source, texts * 10, reach=100)
+    score_items(items[:100])  # models loaded
+    start = time.perf_counter()
+    score_items(items)
+    rate = len(items) / (time.perf_counter() - start)
+    print(f"\ndetection: {len(items)} items scored and saved, {rate:.0f} items/s")
+    assert rate >= 500
