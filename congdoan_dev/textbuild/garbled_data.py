@@ -1,8 +1,10 @@
 """Garbled OCR data: held-out corpus lines rendered as scanned pages and read by an OCR
 engine without Vietnamese (``tesseract -l eng``), then paired with the truth (build time).
 
-``python -m congdoan_dev.textbuild.garbled_data OUT_DIR [--pages N]`` writes
-``OUT_DIR/{train,dev,test}.tsv`` (OCR line, true line; one pair a line).
+``python -m congdoan_dev.textbuild.garbled_data OUT_DIR [--pages N] [--skip LINES]`` writes
+``OUT_DIR/{train,dev,test}.tsv`` (OCR line, true line; one pair a line); ``--skip`` and
+``--files`` (corpus files, comma-separated) start a second worker, into another folder (its
+files concatenated after), past the first one's lines or on other files.
 
 Steps:
 1. lines: the language model's held-out corpus lines (one in 200 by a stable hash, never
@@ -21,6 +23,7 @@ Steps:
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import random
 import subprocess
@@ -76,9 +79,9 @@ def split_of(line: str) -> str:
     return "train" if k < 6 else "dev" if k < 8 else "test"
 
 
-def printed_lines(rng: random.Random) -> Iterator[tuple[str, str]]:
+def printed_lines(rng: random.Random, files: tuple[str, ...] = FILES) -> Iterator[tuple[str, str]]:
     """(split, printed line) from the held-out corpus lines, file after file, in turn."""
-    sources = [held_out_lines(datasets_dir() / "corpus" / name) for name in FILES]
+    sources = [held_out_lines(datasets_dir() / "corpus" / name) for name in files]
     while sources:
         for it in list(sources):
             line = next(it, None)
@@ -150,16 +153,23 @@ def ocr(page: Image.Image, lang: str = "eng") -> list[str]:
 def main(argv: list[str]) -> None:
     out = Path(argv[0])
     pages = int(argv[argv.index("--pages") + 1]) if "--pages" in argv else 400
+    # A second worker: another seed, and printed lines past those the first one reads.
+    skip = int(argv[argv.index("--skip") + 1]) if "--skip" in argv else 0
     out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(19)
+    rng = random.Random(19 + skip)
     fonts = _fonts()
-    source = printed_lines(rng)
+    corpus_files = tuple(argv[argv.index("--files") + 1].split(",")) if "--files" in argv else FILES
+    source = printed_lines(rng, corpus_files)
+    for _ in range(skip):
+        next(source)
     files = {s: (out / f"{s}.tsv").open("a", encoding="utf-8") for s in ("train", "dev", "test")}
     cpu = 0.0
     kept = dropped = 0
     start = time.time()
     for n in range(pages):
-        batch = [next(source) for _ in range(LINES_PER_PAGE)]
+        batch = list(itertools.islice(source, LINES_PER_PAGE))
+        if len(batch) < LINES_PER_PAGE:
+            break  # the held-out lines are all read
         page = render([line for _, line in batch], rng, fonts)
         t0 = time.process_time()
         r0 = os.times()
