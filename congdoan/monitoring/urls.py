@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("bao-tin/da-gui/", tips.tip_thanks, name="tip_thanks"),
     path(T, dashboard.index, name="index"),
     path(T + "bao-cao/", dashboard.report, name="report"),
+    path(T + "bao-cao/bieu-do.svg", dashboard.report_chart, name="report_chart"),
     path(T + "bao-cao.csv", dashboard.report_export, {"fmt": "csv"}, name="report_csv"),
     path(T + "bao-cao.xlsx", dashboard.report_export, {"fmt": "xlsx"}, name="report_xlsx"),
     path(T + "luong/<int:pk>/", narratives.narrative_detail, name="narrative"),

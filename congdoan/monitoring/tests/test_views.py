@@ -112,6 +112,7 @@ def _officer_pages(d: dict[str, Any]) -> list[str]:
         reverse("monitoring:index"),
         reverse("monitoring:index") + "?q=tru+luong&status=open&risk=0.4",
         reverse("monitoring:report"),
+        reverse("monitoring:report_chart"),
         reverse("monitoring:narrative", args=[d["story_a"].pk]),
         reverse("monitoring:chart", args=[d["story_a"].pk]),
         reverse("monitoring:items"),
@@ -346,6 +347,10 @@ def test_the_monthly_report_and_its_exports(data, cast, client_of):
     text = csv_answer.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Tháng,Đơn vị,Phát hiện,Đã xử lý")
     assert "Công đoàn Công ty May A,1,1" in text
+    chart = client.get(reverse("monitoring:report_chart") + f"?year={now.year}")
+    assert (
+        chart["Content-Type"].startswith("image/svg+xml") and "Phát hiện" in chart.content.decode()
+    )
     xlsx = client.get(reverse("monitoring:report_xlsx") + f"?year={now.year}")
     assert xlsx.content[:2] == b"PK"
     assert AuditEntry.objects.filter(action="monitoring.report.export").count() == 2

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from congdoan.audit.services import audit_record
+from congdoan.core import charts
 from congdoan.monitoring import selectors
 from congdoan.monitoring.forms import NarrativeFilterForm, ReportForm
 from congdoan.monitoring.models import NarrativeStatus
@@ -99,6 +100,28 @@ def report(request: HttpRequest) -> HttpResponse:
             "nav": "report",
         },
     )
+
+
+@officer_required
+def report_chart(request: HttpRequest) -> HttpResponse:
+    """Detected and handled narratives of the viewer's scope by month of the year (SVG)."""
+    year = ReportForm(request.GET or None).year_value()
+    rows = {r["month"].month: r for r in report_rows(request, year) if r["unit"] is None}
+    last = 12 if year < timezone.localdate().year else timezone.localdate().month
+    months = range(1, max(last, max(rows, default=1)) + 1)
+    svg = charts.line_chart(
+        [f"{m:02d}" for m in months],
+        [
+            (_("Phát hiện"), [rows[m]["detected"] if m in rows else 0 for m in months]),
+            (_("Đã xử lý"), [rows[m]["handled"] if m in rows else 0 for m in months]),
+        ],
+        title=_("Luồng thông tin phát hiện và đã xử lý theo tháng, năm %(year)s") % {"year": year},
+        width=640,
+        height=260,
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 def _export_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
