@@ -14,7 +14,7 @@ Steps of `ingest(source, raw_items)`:
    concurrent ingestion of the same source (unique constraint) is written row by row, the
    rows already there counted as duplicates;
 4. `process_items(ids)`: detection scores them, then grouping puts them into narratives (a big
-   batch through grouping's in-memory fast path). Both are idempotent.
+   slice through grouping's in-memory fast path). Both are idempotent.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ logger = logging.getLogger("congdoan.monitoring")
 
 T = TypeVar("T")
 MAX_REACH = 2**62
+# Chunks scored before a slice is grouped (process_items).
+GROUP_CHUNKS = 10
 ID_MAX = 255
 
 
@@ -180,21 +182,23 @@ def ingest(source: Source, raw_items: Sequence[RawItem], *, process: bool = True
 
 
 def process_items(item_ids: Sequence[int]) -> None:
-    """Score the items (a chunk at a time), then group them (one call, so a big batch uses
-    grouping's in-memory fast path). Idempotent: scoring again overwrites the scores; an item
-    that has its narrative keeps it."""
-    size = settings.MONITORING_INGEST_CHUNK
-    items: list[Item] = []
-    for chunk in chunks(list(item_ids), size):
-        batch = list(Item.objects.filter(pk__in=chunk).select_related("source").order_by("pk"))
-        detection.score_items(batch)
-        items.extend(batch)
-    if not items:
-        return
-    if len(items) > size:
-        grouping.group_all(items)
-    else:
-        grouping.assign(items)
+    """Score the items a chunk at a time, then group them a slice at a time (GROUP_CHUNKS
+    chunks: a big slice goes through grouping's in-memory fast path; a slice's buckets are in
+    the database before the next is grouped, so copies across slices still meet). Memory stays
+    bounded by the slice, whatever the batch. Idempotent: scoring again overwrites the scores;
+    an item that has its narrative keeps it."""
+    size = max(1, settings.MONITORING_INGEST_CHUNK)
+    ids = list(item_ids)
+    for start in range(0, len(ids), size * GROUP_CHUNKS):
+        items: list[Item] = []
+        for chunk in chunks(ids[start : start + size * GROUP_CHUNKS], size):
+            batch = list(Item.objects.filter(pk__in=chunk).select_related("source").order_by("pk"))
+            detection.score_items(batch)
+            items.extend(batch)
+        if len(items) > size:
+            grouping.group_all(items)
+        elif items:
+            grouping.assign(items)
 
 
 def tips_source(unit: Unit) -> Source:

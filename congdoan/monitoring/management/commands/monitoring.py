@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import F, Prefetch
 
 from congdoan.monitoring.models import Item, Narrative, Source, SourceKind
-from congdoan.monitoring.services.ingest import ingest
+from congdoan.monitoring.services.ingest import ingest, process_items
 from congdoan.monitoring.services.sources import due_sources, fetch_source
 from congdoan.monitoring.sources.files import FORMATS, format_of, parse_file
 from congdoan.orgs.models import Unit
@@ -79,7 +79,9 @@ class Command(BaseCommand):
             unit=unit, name=options["source"][:200], defaults={"kind": options["kind"]}
         )
         raw, refused = parse_file(path, fmt)
-        result = ingest(source, raw)
+        result = ingest(source, raw, process=False)
+        del raw  # the rows are written: free them before scoring and grouping
+        process_items(result.item_ids)
         self.stdout.write(f"new {result.new}")
         self.stdout.write(f"duplicate {result.duplicate}")
         self.stdout.write(f"refused {result.refused + len(refused)}")
