@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from congdoan.monitoring.models import Item, Narrative, Source, SourceKind
+from congdoan.monitoring.models import Item, Source, SourceKind
 from congdoan.monitoring.tests.fakes import FakeWeb, rss
 from congdoan.orgs.site import set_home_unit
 
