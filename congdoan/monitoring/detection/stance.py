@@ -1,14 +1,21 @@
 """Stance toward the union (negative / neutral / positive) of each item.
 
-Two questions: is the union the target of the text, and what does the text feel? The target:
-the text names the union ("công đoàn", "cđcs", "lđlđ", "đoàn phí", "kinh phí công đoàn"…) or one
-of the units of the tree (relevance found a unit). The feeling: the shipped sentiment classifier
-(``congdoan.text.shipped.SENTIMENT``, one call per batch), whose ``P(positive) − P(negative)``
-is moved by cue phrases said of the union on social media ("công đoàn bù nhìn", "đóng đoàn phí
-làm gì", "cảm ơn công đoàn"…), and pushed down when the text is toxic. A text that does not
-target the union is neutral toward it (its score is kept, damped, so that it still orders).
+Two questions: is the union the target of the text, and what does the text feel?
 
-The score is in −1..1 (negative below −:data:`MARGIN`, positive above :data:`MARGIN`).
+- The target: the text names the union ("công đoàn", "cđcs", "lđlđ", "đoàn phí", "kinh phí
+  công đoàn"…; a unit of the tree named with its union prefix does too; an enterprise named
+  alone, "Công ty May A nợ lương", is the employer, not the union).
+- The feeling: the shipped sentiment classifier (``congdoan.text.shipped.SENTIMENT``, one call
+  per batch). It learnt on students' feedback and reads neutral union news as negative, so its
+  log-probabilities are first corrected by their mean over neutral domain lines
+  (:data:`CALIBRATION`, written for this module) and ``P(positive) − P(negative)`` is weighed
+  by :data:`MODEL_WEIGHT`; cue phrases said of the union on social media move it ("công đoàn
+  bù nhìn", "đóng đoàn phí làm gì", "cảm ơn công đoàn"…, :data:`CUES`), and a toxic text is
+  pushed down.
+
+A text that does not target the union is neutral toward it (its score is kept, damped, so that
+it still orders). The score is in −1..1 (negative at −:data:`MARGIN` or below, positive at
+:data:`MARGIN` or above).
 """
 
 from __future__ import annotations
@@ -236,7 +243,9 @@ def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 def targets_union(words: Sequence[str], relevance: Relevance | None = None) -> bool:
-    return bool(_union_index().find(words)) or bool(relevance and relevance.unit_ids)
+    """True when the text names the union (a unit named with its union prefix names it too;
+    an enterprise named alone, "Công ty May A nợ lương", is the employer, not the union)."""
+    return bool(_union_index().find(words))
 
 
 def assess(

@@ -192,6 +192,10 @@ def test_toxicity_and_stance(cast: Any) -> None:
     assert clean.stance.label in ("neutral", "positive")
     assert off_topic.stance.label == "neutral" and not off_topic.stance.targeted
     assert hostile.risk > clean.risk
+    # The employer named alone is not the union, even when it is a unit's enterprise.
+    (employer,) = scores(["Công ty May A nợ lương 3 tháng, công nhân rất bức xúc"])
+    assert employer.relevance.relevant and employer.stance.label == "neutral"
+    assert not employer.stance.targeted
 
 
 @pytest.fixture
