@@ -491,3 +491,12 @@ def test_the_spread_chart_by_day_by_hour_and_without_items(data, cast, client_of
     )
     assert client.get(reverse("monitoring:chart", args=[empty.pk])).status_code == 200
     assert client.get(reverse("monitoring:narrative", args=[empty.pk])).status_code == 200
+
+
+def test_the_filters_answer_htmx_with_the_list_alone(data, cast, client_of):
+    client = client_of(cast.officer_a)
+    for url in (reverse("monitoring:index") + "?q=luong", reverse("monitoring:items") + "?q=lương"):
+        full = client.get(url).content.decode()
+        partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert "<html" in full and "<html" not in partial
+        assert "<table" in partial and 'id="results"' in full

@@ -39,6 +39,12 @@ def index(request: HttpRequest) -> HttpResponse:
     counts = selectors.status_counts(request.user)
     by_status = [(value, label, counts.get(value, 0)) for value, label in NarrativeStatus.choices]
     page = Paginator(narratives, 30).get_page(request.GET.get("page"))
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "monitoring/_narratives.html",
+            {"page_obj": page, "query": query_without_page(request)},
+        )
     today = timezone.localdate()
     return render(
         request,

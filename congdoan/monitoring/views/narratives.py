@@ -262,8 +262,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     f = form.values()
     items = selectors.items_for(request.user, source=f["source"], relevant=f["relevant"], q=f["q"])
     page = Paginator(filter_items(items, f), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "monitoring/items.html",
-        {"form": form, "page_obj": page, "query": query_without_page(request), "nav": "items"},
-    )
+    context = {"form": form, "page_obj": page, "query": query_without_page(request), "nav": "items"}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "monitoring/_items.html", context)
+    return render(request, "monitoring/items.html", context)
