@@ -13,9 +13,8 @@ accurate mode.
 Every text is read as :func:`prepare` gives it: title and text, cleaned (NFC, legacy fonts
 converted), teen-code and chat shorthand written out (``congdoan.text.teencode``; on ViHSD dev
 this moved the toxicity model's macro-F1 from 64.76 to 64.97 fast, 72.16 to 72.53 accurate on
-1,200 of its texts),
-cut at :data:`MAX_CHARS`; phrases are looked for in its folded words, so text typed without
-diacritics reads the same.
+1,200 of its texts), cut at :data:`MAX_CHARS`; phrases are looked for in its folded words, so
+text typed without diacritics reads the same.
 """
 
 from __future__ import annotations
