@@ -528,6 +528,9 @@ def document_finalize(*, document_id: int) -> None:
         doc.text_before_restore = before
         if pdf_name:
             doc.searchable_pdf.name = pdf_name
+        elif not any(p.needs_ocr and p.pdf for p in pages):
+            # Read again without OCR (an officer chose to repair the layers OCR'd before).
+            doc.searchable_pdf.name = ""
         _apply_metadata(doc, text)
         doc.head_folded, doc.folded = document_index_words(doc)
         if failed:

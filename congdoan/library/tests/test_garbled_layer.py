@@ -349,6 +349,14 @@ def test_forced_ocr_replaces_the_garbled_layer_in_the_text_and_the_searchable_pd
     with doc.searchable_pdf.open("rb") as fh, pymupdf.open(stream=fh.read()) as searchable:
         layer_text = searchable[0].get_text()
     assert "x4y" not in layer_text and "LIÊN ĐOÀN" in layer_text.upper()  # only the new layer
+    # Back to the repair: the fresh OCR and its searchable PDF go.
+    with django_capture_on_commit_callbacks(execute=True):
+        client_of(cast.district_officer).post(
+            f"/tai-lieu/{doc.pk}/doc-lai-lop-chu/", {"choice": "repair"}
+        )
+    doc.refresh_from_db()
+    [page] = pages_of(doc)
+    assert page.reading == Reading.REPAIRED and not page.pdf and not doc.searchable_pdf
 
 
 def test_auto_compares_the_repair_with_a_fresh_ocr_by_the_language_model(
