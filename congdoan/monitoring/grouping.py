@@ -86,6 +86,7 @@ class _Known:
 
     sig: np.ndarray
     narrative_id: int | None
+    indexed: bool = True  # has buckets (those read from the database do)
 
 
 def _seen_at(item: Item) -> datetime:
@@ -122,18 +123,23 @@ def _group(items: list[Item]) -> None:
     units = dict(
         Source.objects.filter(pk__in={i.source_id for i in items}).values_list("pk", "unit_id")
     )
-    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
+    # One dict per band: key → the item (an int, as most buckets hold one) or the items (a
+    # list, in the order they were seen): a third of the memory of (band, key) → list.
+    buckets: list[dict[int, Any]] = [{} for _ in range(BANDS)]
     for (band, key), ids in known.buckets.items():
-        buckets[band, key].extend(ids)
+        for pk in ids:
+            _add(buckets[band], key, pk)
     nodes: dict[int, _Known] = dict(known.nodes)
     # Narratives opened by this batch have provisional ids -1, -2, … until they are saved.
     opened: list[Narrative] = []
 
     key_rows = keys.tolist()
+    indexed: set[int] = set()
     for n, item in enumerate(items):
         sig = sigs[n]
-        item_keys = list(enumerate(key_rows[n]))
-        copies = _copies(sig, item_keys, buckets, nodes, threshold, exclude=item.pk)
+        item_keys = key_rows[n]
+        scored = _copies(sig, item_keys, buckets, nodes, threshold, exclude=item.pk)
+        copies = [c for _, c in scored]
         target = item.narrative_id
         if target is None:
             target = next(
@@ -146,9 +152,17 @@ def _group(items: list[Item]) -> None:
             for c in copies:  # earlier copies scored irrelevant join the story now
                 if nodes[c].narrative_id is None:
                     nodes[c].narrative_id = target
-        nodes[item.pk] = _Known(sig=sig, narrative_id=target)
-        for bk in item_keys:
-            buckets[bk].append(item.pk)
+        nodes[item.pk] = _Known(sig=sig, narrative_id=target, indexed=False)
+        # A copy almost the same as an indexed item of its story adds no buckets: what would
+        # find it finds that item (Jaccard distance is a metric: at most COVERED away).
+        if scored and scored[0][0] >= COVERED and target is not None:
+            best = nodes[scored[0][1]]
+            if best.indexed and best.narrative_id == target:
+                continue
+        nodes[item.pk].indexed = True
+        indexed.add(item.pk)
+        for band, key in enumerate(item_keys):
+            _add(buckets[band], key, item.pk)
 
     created = Narrative.objects.bulk_create(opened, batch_size=500) if opened else []
 
@@ -166,7 +180,7 @@ def _group(items: list[Item]) -> None:
         if pk not in batch_ids and known.narrative_of[pk] is None and narrative_id is not None:
             outside[pk] = narrative_id
     matched = time.perf_counter()
-    _write(items, sigs, keys, outside)
+    _write(items, sigs, keys, outside, indexed)
     written = time.perf_counter()
     refresh({i.narrative_id for i in items if i.narrative_id} | set(outside.values()))
     last_timings.update(
@@ -182,26 +196,45 @@ def _group(items: list[Item]) -> None:
 # crowded bucket (boilerplate, a story copied thousands of times) only its latest members.
 MAX_CHECKED = 40
 BUCKET_SCAN = 64
+# SQLite's page cache while grouping writes (KiB; its default, 2 MB, makes every insert into
+# a big (band, key) index a read).
+SQLITE_CACHE_KIB = 262_144
+# A copy at least this similar to an indexed item of its narrative is not indexed itself.
+COVERED = 0.9
+
+
+def _add(bucket: dict[int, Any], key: int, pk: int) -> None:
+    held = bucket.get(key)
+    if held is None:
+        bucket[key] = pk
+    elif isinstance(held, int):
+        bucket[key] = [held, pk]
+    else:
+        held.append(pk)
 
 
 def _copies(
     sig: np.ndarray,
-    item_keys: list[tuple[int, int]],
-    buckets: dict[tuple[int, int], list[int]],
+    item_keys: list[int],
+    buckets: list[dict[int, Any]],
     nodes: dict[int, _Known],
     threshold: float,
     *,
     exclude: int,
-) -> list[int]:
-    """The items seen so far whose estimated similarity with ``sig`` reaches the threshold,
-    most similar first. Shared buckets already estimate the similarity: only the
+) -> list[tuple[float, int]]:
+    """(similarity, item) of the items seen so far whose estimated similarity with ``sig``
+    reaches the threshold, most similar first. Shared buckets already estimate the similarity: only the
     MAX_CHECKED candidates sharing the most are compared in full (a story copied 1,000 times
     costs 40 comparisons per copy, not 1,000)."""
     found: list[int] = []
-    for bk in item_keys:
-        members = buckets.get(bk)
-        if members:
-            found.extend(members[-BUCKET_SCAN:])
+    for band, key in enumerate(item_keys):
+        held = buckets[band].get(key)
+        if held is None:
+            continue
+        if isinstance(held, int):
+            found.append(held)
+        else:
+            found.extend(held[-BUCKET_SCAN:])
     if not found:
         return []
     shared = Counter(found)
@@ -210,11 +243,10 @@ def _copies(
     if not checked:
         return []
     equal = (np.stack([nodes[c].sig for c in checked]) == sig).sum(axis=1) / NUM_PERM
-    scored = sorted(
+    return sorted(
         ((float(s), c) for s, c in zip(equal, checked, strict=True) if s >= threshold),
         reverse=True,
     )
-    return [c for _, c in scored]
 
 
 @dataclass
@@ -272,21 +304,32 @@ def _new_narrative(item: Item, unit_id: int) -> Narrative:
     )
 
 
-def _write(items: list[Item], sigs: np.ndarray, keys: np.ndarray, outside: dict[int, int]) -> None:
-    """The batch's signatures and narratives, their buckets (replaced: idempotent), and the
-    narratives earlier items without one joined. Raw statements: executemany on SQLite, COPY
-    on PostgreSQL (3.2 million bucket rows for 100,000 items)."""
+def _write(
+    items: list[Item],
+    sigs: np.ndarray,
+    keys: np.ndarray,
+    outside: dict[int, int],
+    indexed: set[int],
+) -> None:
+    """The batch's signatures and narratives, the buckets of its indexed items (replaced:
+    idempotent), and the narratives earlier items without one joined. Raw statements:
+    executemany on SQLite (with a page cache big enough for the index's random inserts), COPY
+    on PostgreSQL: up to 3.2 million bucket rows for 100,000 items."""
     ids = [i.pk for i in items]
     rows = [(sigs[n].tobytes(), item.narrative_id, item.pk) for n, item in enumerate(items)]
-    # In index order: a B-tree takes sorted rows twice as fast as random ones.
-    buckets = sorted(
-        (
-            (item.pk, b, k)
-            for item, row in zip(items, keys.tolist(), strict=True)
-            for b, k in enumerate(row)
-        ),
-        key=lambda r: (r[1], r[2]),
-    )
+
+    def buckets() -> Iterator[list[tuple[int, int, int]]]:
+        # 5,000 items' rows at a time, in the items' order (their ids grow: appended to the
+        # item_id index).
+        chosen = [(n, item.pk) for n, item in enumerate(items) if item.pk in indexed]
+        for part in _chunks(chosen, 5000):
+            block = keys[[n for n, _ in part]].tolist()
+            yield [
+                (pk, b, k)
+                for (_, pk), row in zip(part, block, strict=True)
+                for b, k in enumerate(row)
+            ]
+
     item_table = Item._meta.db_table
     bucket_table = LshBucket._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
@@ -306,16 +349,21 @@ def _write(items: list[Item], sigs: np.ndarray, keys: np.ndarray, outside: dict[
             )
             cursor.execute("DROP TABLE grouping_item")
             with cursor.cursor.copy(f"COPY {bucket_table} (item_id, band, key) FROM STDIN") as copy:
-                for row in buckets:
-                    copy.write_row(row)
+                for block in buckets():
+                    for row in block:
+                        copy.write_row(row)
         else:
+            cursor.execute("PRAGMA cache_size")
+            cache_size = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
             cursor.executemany(
                 f"UPDATE {item_table} SET signature = %s, narrative_id = %s WHERE id = %s", rows
             )
-            for part in _chunks(buckets, 20_000):
+            for block in buckets():
                 cursor.executemany(
-                    f"INSERT INTO {bucket_table} (item_id, band, key) VALUES (%s, %s, %s)", part
+                    f"INSERT INTO {bucket_table} (item_id, band, key) VALUES (%s, %s, %s)", block
                 )
+            cursor.execute(f"PRAGMA cache_size = {cache_size}")
         by_narrative: dict[int, list[int]] = defaultdict(list)
         for item_id, narrative_id in outside.items():
             by_narrative[narrative_id].append(item_id)

@@ -61,7 +61,6 @@ from congdoan.monitoring.services.ingest import ingest
 from congdoan.monitoring.types import RawItem
 from congdoan.orgs.models import Unit
 from congdoan.text import datasets
-from congdoan.text.neardup import BANDS
 from congdoan_dev import figures
 from congdoan_dev.bench.db import fresh_database_url
 from congdoan_dev.bench.measure import loadavg
@@ -454,6 +453,8 @@ class Result:
     completeness: float
     purity: float
     peak_mb: float
+    pipeline_cpu: float = 0.0
+    group_cpu: float = 0.0
 
     @property
     def ingest_rate(self) -> float:
@@ -507,6 +508,7 @@ def measure(args: argparse.Namespace) -> Result:
     stream = corpus.items(args.ingest)
     ingested = 0
     ingest_s = score_s = assign_s = 0.0
+    cpu_before = time.process_time()
     for start in range(0, len(stream), args.batch):
         batch = stream[start : start + args.batch]
         source = sources[(start // args.batch) % len(sources)]
@@ -517,12 +519,15 @@ def measure(args: argparse.Namespace) -> Result:
             score_s + b,
             assign_s + c,
         )
+    pipeline_cpu = time.process_time() - cpu_before
     rate = ingested / max(ingest_s + score_s, 1e-9)
     print(
         f"ingested and scored: {ingested:,} new items (of {len(stream):,} offered) in "
         f"{ingest_s + score_s:.1f} s: "
         f"{rate:,.0f} items/s on one core (target ≥ 500/s); ingestion {ingest_s:.1f} s, "
-        f"scoring {score_s:.1f} s"
+        f"scoring {score_s:.1f} s; the process's CPU for ingestion, scoring and grouping "
+        f"{pipeline_cpu:.1f} s ({ingested / max(pipeline_cpu, 1e-9):,.0f} items per CPU second;"
+        f" the machine's load average {loadavg()})"
     )
     print(
         f"grouped as they came (grouping.assign, {args.batch} a call): {assign_s:.1f} s; "
@@ -539,9 +544,9 @@ def measure(args: argparse.Namespace) -> Result:
     mine = Item.objects.filter(pk__gte=ids[0], pk__lte=ids[-1])  # written with these ids
     items = list(mine.only(*fields))
     read_s = time.perf_counter() - read
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), time.process_time()
     grouping.group_all(items)
-    group_s = time.perf_counter() - started
+    group_s, group_cpu = time.perf_counter() - started, time.process_time() - cpu_before
     del items
     narrative_of = dict(mine.values_list("pk", "narrative_id"))
     completeness, purity, stories = _quality(synthetic, ids, narrative_of)
@@ -550,9 +555,10 @@ def measure(args: argparse.Namespace) -> Result:
     print(
         f"grouping: {len(ids):,} items into {narratives:,} narratives in {group_s:.1f} s "
         f"(target ≤ 60 s): signatures {steps.get('signatures_s', 0):.1f} s, matching "
-        f"{steps.get('matching_s', 0):.1f} s, writing (items, {len(ids) * BANDS:,} buckets) "
+        f"{steps.get('matching_s', 0):.1f} s, writing (items, buckets) "
         f"{steps.get('writing_s', 0):.1f} s, figures {steps.get('refresh_s', 0):.1f} s; "
-        f"reading the items before {read_s:.1f} s"
+        f"reading the items before {read_s:.1f} s; the process's CPU {group_cpu:.1f} s "
+        f"(load average {loadavg()})"
     )
     print(
         f"narratives against the {stories:,} relevant stories they were made from: "
@@ -572,6 +578,8 @@ def measure(args: argparse.Namespace) -> Result:
         completeness=completeness,
         purity=purity,
         peak_mb=_peak_mb(),
+        pipeline_cpu=pipeline_cpu,
+        group_cpu=group_cpu,
     )
     print(f"peak memory: {result.peak_mb:,.0f} MB (the process's maximum resident set)")
     average = ITEMS_A_DAY / 86_400
@@ -695,7 +703,14 @@ def _record(result: Result, args: argparse.Namespace, argv: list[str]) -> None:
     rows: list[tuple[str, float | str, str, str]] = [
         ("monitoring.ingest_score_rate", round(result.ingest_rate), "/s", ingest_note),
         ("monitoring.pipeline_rate", round(result.pipeline_rate), "/s", ingest_note + ", grouped"),
+        (
+            "monitoring.pipeline_rate_cpu",
+            round(result.ingested / max(result.pipeline_cpu, 1e-9)),
+            "/s",
+            ingest_note + ", grouped, per CPU second",
+        ),
         ("monitoring.group_s", round(result.group_s, 1), "s", group_note),
+        ("monitoring.group_cpu_s", round(result.group_cpu, 1), "s", group_note + ", CPU"),
         ("monitoring.peak_memory_mb", round(result.peak_mb), "MB", "maximum resident set"),
         (
             "monitoring.national_workers",

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from congdoan.monitoring.models import Item, LshBucket, Narrative
+from congdoan.text.neardup import BANDS
 from congdoan_dev.bench import monitoring
 
 
@@ -35,7 +36,7 @@ def test_a_small_run_measures_every_figure(capsys: Any) -> None:
     out = capsys.readouterr().out
     assert 30 <= result.ingested <= 40 and result.grouped == 300  # copies in a source: duplicates
     assert Item.objects.count() >= 300 + result.ingested
-    assert LshBucket.objects.count() == Item.objects.count() * monitoring.BANDS
+    assert 0 < LshBucket.objects.count() <= Item.objects.count() * BANDS
     assert 0 < result.narratives <= Narrative.objects.count()
     assert 0 < result.completeness <= 100 and 0 < result.purity <= 100
     assert result.ingest_rate > 0 and result.peak_mb > 0 and result.workers >= 1
