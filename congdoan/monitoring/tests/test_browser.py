@@ -109,6 +109,21 @@ def test_an_officer_confirms_a_narrative_false_on_a_phone(phone, live_server, ca
     narrative.refresh_from_db()
     assert narrative.status == NarrativeStatus.CONFIRMED_FALSE
     assert _overflow(page) <= 0
+    item = narrative.items.first()
+    assert item is not None
+    for path in (
+        "/theo-doi/tin/",
+        f"/theo-doi/tin/{item.pk}/",
+        "/theo-doi/nguon/",
+        f"/theo-doi/nguon/{item.source_id}/",
+        "/theo-doi/nguon/moi/",
+        "/theo-doi/thong-tin-sai/",
+        "/theo-doi/thong-tin-sai/moi/",
+        "/theo-doi/tin-bao/",
+        "/theo-doi/bao-cao/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert _overflow(page) <= 0, path
 
 
 def test_the_dashboard_on_a_desktop(desktop, live_server, cast):
