@@ -203,7 +203,7 @@ def _json_body(request: HttpRequest) -> Any:
     return json.loads(request.body or b"{}")
 
 
-def _answer_input(data: Any) -> tuple[int, list[int]] | None:
+def answer_input(data: Any) -> tuple[int, list[int]] | None:
     """(question id, option ids) from the body, or None when it is not that shape."""
     if not isinstance(data, dict):
         return None
@@ -239,15 +239,22 @@ def answer(request: HttpRequest, token: str) -> JsonResponse:
     if participant_id is None:
         return _detail(AttemptNotFound().message, 404)
     try:
-        parsed = _answer_input(_json_body(request))
+        parsed = answer_input(_json_body(request))
     except ValueError:
         parsed = None
     if parsed is None:
         return _detail(_('Nội dung gửi phải là JSON {"question": số, "options": [số, …]}.'), 422)
+    return answer_response(request, token, participant_id, *parsed)
+
+
+def answer_response(
+    request: HttpRequest, token: str, participant_id: int, question: int, options: list[int]
+) -> JsonResponse:
+    """Count the rate limits, store the answer, say what happened: the end of the answer call,
+    on the full stack (`answer`) and on its short road (`contests.fastpath`) alike."""
     refused = _too_fast(request, participant_id)
     if refused is not None:
         return refused
-    question, options = parsed
     try:
         result = attempt_answer(
             token=token, participant_id=participant_id, question_id=question, option_ids=options

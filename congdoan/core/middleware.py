@@ -31,6 +31,18 @@ ACTIVE_CONTENT_TYPES = {
 }
 
 
+def use_proxy_address(meta: dict[str, Any]) -> None:
+    """Behind nginx every request comes from 127.0.0.1: take the address the proxy saw (the
+    last one it wrote in PROXY_CLIENT_IP_HEADER) as REMOTE_ADDR, so that throttling and the
+    audit log see people. Nothing without the setting (no proxy: the header is the client's)."""
+    if not settings.PROXY_CLIENT_IP_HEADER:
+        return
+    header = "HTTP_" + settings.PROXY_CLIENT_IP_HEADER.upper().replace("-", "_")
+    forwarded = str(meta.get(header, "")).rpartition(",")[2].strip()
+    if forwarded:
+        meta["REMOTE_ADDR"] = forwarded
+
+
 class UploadsNoExecuteMiddleware:
     """Remember the client address for the audit log, and make anything under MEDIA_URL
     a download that browsers never run (no sniffing, sandboxed, attachment)."""
@@ -39,18 +51,7 @@ class UploadsNoExecuteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.PROXY_CLIENT_IP_HEADER:
-            # Behind nginx every request comes from 127.0.0.1: take the address the proxy saw
-            # (the last one it wrote), so that login throttling and the audit log see people.
-            forwarded = (
-                request.META.get(
-                    "HTTP_" + settings.PROXY_CLIENT_IP_HEADER.upper().replace("-", "_"), ""
-                )
-                .rpartition(",")[2]
-                .strip()
-            )
-            if forwarded:
-                request.META["REMOTE_ADDR"] = forwarded
+        use_proxy_address(request.META)
         token = set_current_ip(request.META.get("REMOTE_ADDR"))
         try:
             response = self.get_response(request)

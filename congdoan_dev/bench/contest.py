@@ -120,6 +120,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="a connection per request (close: as nginx talks to gunicorn) or one kept-alive "
         "connection per participant (a phone talking to gunicorn directly)",
     )
+    add(
+        "--fast-path",
+        choices=["on", "off"],
+        default="on",
+        help="the answer call's short road in front of the middleware (contests/fastpath.py)",
+    )
     add("--db", choices=["sqlite", "postgres"], default="", help="default: DATABASE_URL's kind")
     add("--database-url", default="", help="PostgreSQL server to create the bench database on")
     add(
@@ -471,6 +477,7 @@ def _start_server(args: argparse.Namespace, port: int, log_path: Path) -> subpro
         # As behind nginx (docs/operations.md): the phone's address, for the per-address limits.
         PROXY_CLIENT_IP_HEADER="X-Real-IP",
         DJANGO_SETTINGS_MODULE="congdoan.config.settings",
+        CONTESTS_ANSWER_FAST_PATH="1" if args.fast_path == "on" else "0",
     )
     env.pop("REDIS_URL", None)
     if args.cache == "redis":
@@ -752,6 +759,7 @@ def _report(result: Result, args: argparse.Namespace) -> None:
     load, ms = result.load, result.load.answer_ms
     print(
         f"server: gunicorn {args.workers} workers × {args.threads} threads "
+        f"(answer fast path {args.fast_path}) "
         f"({'gthread' if args.threads > 1 else 'sync'}), connection {result.connection}, "
         f"cache {args.cache}; clients: {args.concurrency} at a time"
     )

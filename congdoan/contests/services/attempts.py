@@ -103,11 +103,10 @@ class AnswerResult:
 
 def answer_allowed(*, participant_id: int, address: str = "") -> bool:
     """Count one answer against the limits of the participant and of the address."""
-    if not ratelimit.hit(f"contests:answer:{participant_id}", limit=ANSWERS_PER_MINUTE):
-        return False
-    return not address or ratelimit.hit(
-        f"contests:answer_ip:{address}", limit=ANSWERS_PER_ADDRESS_MINUTE
-    )
+    limits = [(f"contests:answer:{participant_id}", ANSWERS_PER_MINUTE)]
+    if address:
+        limits.append((f"contests:answer_ip:{address}", ANSWERS_PER_ADDRESS_MINUTE))
+    return ratelimit.hits(limits)
 
 
 def start_allowed(*, participant_id: int, address: str = "") -> bool:
