@@ -92,7 +92,14 @@ from congdoan_dev import figures
 from congdoan_dev.bench.db import (
     fresh_database_url,
 )
-from congdoan_dev.bench.measure import free_port, loadavg, percentile, stop_server, tree_cpu
+from congdoan_dev.bench.measure import (
+    free_port,
+    loadavg,
+    named_cpu,
+    percentile,
+    stop_server,
+    tree_cpu,
+)
 
 CHILD_FLAG = "CONGDOAN_BENCH_CONTEST_CHILD"
 PG_DB = "congdoan_bench_contest"
@@ -236,6 +243,8 @@ class Result:
     server_cpu: float | None
     client_cpu: float
     connection: str
+    database_cpu: float | None = None  # every postgres process's CPU seconds during the load
+    redis_cpu: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -278,9 +287,11 @@ def measure(args: argparse.Namespace, *, logs: Path) -> Result:
             if before is not None and after is not None:
                 baseline.server_cpu = after - before
         client_before, server_before = time.process_time(), tree_cpu(server.pid)
+        db_before, redis_before = named_cpu(["postgres"]), named_cpu(["redis-server"])
         load = asyncio.run(_load(port, plans, args, rng, keep_alive, args.concurrency))
         client_cpu = time.process_time() - client_before
         server_after = tree_cpu(server.pid)
+        db_after, redis_after = named_cpu(["postgres"]), named_cpu(["redis-server"])
     finally:
         stop_server(server)
     server_cpu = server_after - server_before if None not in (server_before, server_after) else None  # type: ignore[operator]
@@ -292,6 +303,10 @@ def measure(args: argparse.Namespace, *, logs: Path) -> Result:
     result = Result(
         load, baseline, stored, wrong, unfinished, server_cpu, client_cpu, args.connection
     )
+    if db_before is not None and db_after is not None and connection.vendor == "postgresql":
+        result.database_cpu = db_after - db_before
+    if redis_before is not None and redis_after is not None and args.cache == "redis":
+        result.redis_cpu = redis_after - redis_before
     _report(result, args)
     return result
 
@@ -795,9 +810,15 @@ def _report(result: Result, args: argparse.Namespace) -> None:
             f"CPU: gunicorn {result.server_cpu:.1f}s = {result.server_cpu / load.elapsed:.2f} "
             f"core(s), {result.server_cpu / max(1, sum(load.statuses.values())) * 1000:.2f} ms a "
             f"call; load generator {result.client_cpu:.1f}s = "
-            f"{result.client_cpu / load.elapsed:.2f} core(s); the database not counted; "
-            f"load average {loadavg()}"
+            f"{result.client_cpu / load.elapsed:.2f} core(s); load average {loadavg()}"
         )
+        calls = max(1, sum(load.statuses.values()))
+        for label, cpu in (("PostgreSQL", result.database_cpu), ("Redis", result.redis_cpu)):
+            if cpu is not None:
+                print(
+                    f"CPU: {label} {cpu:.1f}s = {cpu / load.elapsed:.2f} core(s), "
+                    f"{cpu / calls * 1000:.2f} ms a call (every process of it on this machine)"
+                )
     print(f"sent {len(load.sent)}")
     print(f"stored {result.stored}")
     verdict = "EQUAL" if result.stored == len(load.sent) else "MISMATCH"

@@ -48,6 +48,26 @@ def tree_cpu(root: int) -> float | None:
         return None
 
 
+def named_cpu(names: Sequence[str]) -> float | None:
+    """CPU seconds so far of every process whose name is one of `names` (Linux /proc): the
+    database and Redis servers on this machine (all their connections, whoever opened them)."""
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in Path("/proc").iterdir():
+            if not pid.name.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                stat = (pid / "stat").read_text()
+                name = stat[stat.index("(") + 1 : stat.rindex(")")]
+                if name in names or any(name.startswith(n) for n in names):
+                    fields = stat.rsplit(")", 1)[1].split()
+                    total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def stop_server(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
