@@ -522,6 +522,11 @@ LIBRARY_ZIP_MAX_RATIO = env_int("LIBRARY_ZIP_MAX_RATIO", 100)
 LIBRARY_TESSERACT = env_str("LIBRARY_TESSERACT", "tesseract")
 LIBRARY_OCR_LANG = env_str("LIBRARY_OCR_LANG", "vie")
 LIBRARY_OCR_PSM = env_int("LIBRARY_OCR_PSM", 4)
+# A PDF page whose text layer is garbled (an OCR engine without Vietnamese made it) is repaired
+# (congdoan/text/garbled.py) and, with this on, also OCR'd again with Tesseract's Vietnamese
+# model; the fresh OCR is kept when the language model scores it this many nats a word better.
+LIBRARY_GARBLED_REOCR = env_bool("LIBRARY_GARBLED_REOCR", True)
+LIBRARY_GARBLED_OCR_MARGIN = float(env_str("LIBRARY_GARBLED_OCR_MARGIN", "0.25"))
 LIBRARY_OCR_DPI = env_int("LIBRARY_OCR_DPI", 200)
 LIBRARY_OCR_THREADS = env_int("LIBRARY_OCR_THREADS", 1)
 LIBRARY_OCR_TIMEOUT = env_int("LIBRARY_OCR_TIMEOUT", 120)
@@ -624,3 +629,11 @@ MONITORING_API_MAX_PAGES = env_int("MONITORING_API_MAX_PAGES", 3)
 # Personal data: after this many days an item's author and its personal metadata are cleared
 # (the text stays as evidence); the clearing job runs daily.
 MONITORING_PERSONAL_DATA_DAYS = env_int("MONITORING_PERSONAL_DATA_DAYS", 365)
+
+# --- monitoring: detection and alerts (congdoan/monitoring/detection, alerts.py) ---
+# Items at least this risky (0–1) are read again by the accurate models in the background.
+MONITORING_ACCURATE_MIN_RISK = float(env_str("MONITORING_ACCURATE_MIN_RISK", "0.3"))
+# A narrative at least this risky alerts its officers (e-mail, Zalo) once, and again when it
+# grows fast; stories not seen for the window's hours alert nobody (an old export loaded today).
+MONITORING_ALERT_RISK = float(env_str("MONITORING_ALERT_RISK", "0.7"))
+MONITORING_ALERT_WINDOW_HOURS = float(env_str("MONITORING_ALERT_WINDOW_HOURS", "72"))

@@ -1,8 +1,8 @@
-"""False or toxic information detected and handled (80 %): the monitoring app (issue 18)
-does not exist yet. When it does, it registers its function with
-`register_figure_source("false_info_handled", label, "congdoan.monitoring.selectors.…")`
-(keyword arguments unit_ids, start, end → {unit_id: (handled, detected)}); until then the
-figure is "chưa có dữ liệu" with the reason, never 0 %.
+"""False or toxic information detected and handled (80 %), from the monitoring app:
+`congdoan.monitoring.selectors.handled_figures` (keyword arguments unit_ids, start, end →
+{unit_id: (handled, detected)}, each unit its own narratives: the plan adds them up the tree).
+Registered here, as the reach sources are in reach.py: the plan sits above the apps it reads.
+Without the app (or its function) the figure is "chưa có dữ liệu" with the reason, never 0 %.
 """
 
 from __future__ import annotations
@@ -21,10 +21,17 @@ from congdoan.plan.indicators.base import (
     load,
     missing_source,
     register,
+    register_figure_source,
 )
 from congdoan.plan.periods import Period
 
 CODE = "false_info_handled"
+
+register_figure_source(
+    CODE,
+    gettext_lazy("theo dõi thông tin"),
+    "congdoan.monitoring.selectors.handled_figures",
+)
 
 
 def missing() -> str | None:
