@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from congdoan.monitoring.models import Item, KnownClaim, Narrative, Source, Tip
 
 
 class ReadOnly(admin.ModelAdmin[Any]):
+    # Addresses read as https when typed without a scheme (Django 6's default, said now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 

@@ -412,7 +412,7 @@ def _story(
         total_reach=sum(i.reach for i in items),
     )
     narrative.refresh_from_db()
-    _handle(story, narrative, claim, now)
+    _handle(story, narrative, claim, now, rng)
     return narrative, len(items)
 
 
@@ -431,7 +431,9 @@ def _event(
     )  # fmt: skip
 
 
-def _handle(story: Story, narrative: Narrative, claim: KnownClaim | None, now: datetime) -> None:
+def _handle(
+    story: Story, narrative: Narrative, claim: KnownClaim | None, now: datetime, rng: random.Random
+) -> None:
     """The timeline of a story's handling, up to its demo status."""
     handler = _user(story.handler)
     deputy = _user(DEPUTY)
@@ -458,7 +460,7 @@ def _handle(story: Story, narrative: Narrative, claim: KnownClaim | None, now: d
         if story.status == S.RESOLVED:
             path.append(S.RESOLVED)
     frm: str = S.DETECTED
-    at = t + timedelta(hours=3)
+    at = t + timedelta(hours=rng.choice([1, 2, 3, 5]))
     handled_at = resolved_at = None
     notes: dict[str, str] = {
         S.VERIFYING: "Đã đối chiếu với văn bản quy định và hỏi công đoàn cơ sở liên quan.",
@@ -477,7 +479,7 @@ def _handle(story: Story, narrative: Narrative, claim: KnownClaim | None, now: d
         if to == S.RESOLVED:
             resolved_at = at
         frm = to
-        at += timedelta(hours=7 if to != S.RESPONDED else 24 * 6)
+        at += timedelta(hours=rng.choice([2, 4, 6, 9, 14]) if to != S.RESPONDED else 24 * 6)
     product = (
         Product.objects.filter(title=story.product_title).first() if story.product_title else None
     )
