@@ -500,3 +500,31 @@ def test_the_filters_answer_htmx_with_the_list_alone(data, cast, client_of):
         partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
         assert "<html" in full and "<html" not in partial
         assert "<table" in partial and 'id="results"' in full
+
+
+def test_the_response_links_a_content_product_found_by_search(data, cast, client_of):
+    from congdoan.content.models import Product
+
+    mine = Product.objects.create(
+        unit=cast.unit_a,
+        title="Kinh phí công đoàn không trừ vào lương",
+        slug="kinh-phi",
+        search_text="kinh phi cong doan khong tru vao luong",  # as content's services fold it
+    )
+    Product.objects.create(unit=cast.unit_b, title="Bài riêng của đơn vị B", slug="rieng-b")
+    client = client_of(cast.officer_a)
+    story = data["story_a"]
+    Narrative.objects.filter(pk=story.pk).update(status=NarrativeStatus.CONFIRMED_FALSE)
+    page = client.get(
+        reverse("monitoring:narrative", args=[story.pk]) + "?product_q=kinh+phi"
+    ).content.decode()
+    assert f'<option value="{mine.pk}">' in page and "Bài riêng của đơn vị B" not in page
+    response = client.post(
+        reverse("monitoring:transition", args=[story.pk]),
+        {"to_status": "planned", "response_kind": "clarification", "product": mine.pk},
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.status == NarrativeStatus.RESPONSE_PLANNED and story.product == mine
+    page = client.get(reverse("monitoring:narrative", args=[story.pk])).content.decode()
+    assert "Kinh phí công đoàn không trừ vào lương" in page
