@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image
 
 from congdoan.audit.models import AuditEntry
+from congdoan.content.models import Product
 from congdoan.monitoring.models import (
     EventKind,
     Item,
@@ -503,8 +504,6 @@ def test_the_filters_answer_htmx_with_the_list_alone(data, cast, client_of):
 
 
 def test_the_response_links_a_content_product_found_by_search(data, cast, client_of):
-    from congdoan.content.models import Product
-
     mine = Product.objects.create(
         unit=cast.unit_a,
         title="Kinh phí công đoàn không trừ vào lương",
