@@ -27,9 +27,6 @@ class MonitoringConfig(AppConfig):
         from congdoan.periodic.registry import (  # lazy: app loading order (AppConfig.ready)
             register_job,
         )
-        from congdoan.plan.indicators import (  # lazy: app loading order (AppConfig.ready)
-            register_figure_source,
-        )
 
         register_officer_link(
             "monitoring:index",
@@ -64,11 +61,9 @@ class MonitoringConfig(AppConfig):
             every=lambda: timedelta(days=1),
             run="congdoan.monitoring.services.retention.clear_personal_data",
         )
-        register_figure_source(
-            "false_info_handled",
-            _("Theo dõi thông tin"),
-            "congdoan.monitoring.selectors.handled_figures",
-        )
+        # The plan's "false_info_handled" figure is `selectors.handled_figures`; the plan, a layer
+        # above, names it itself (congdoan/plan/indicators/monitoring.py), as it does the
+        # other apps' sources: a domain app never imports the plan.
         # The pages' own audited actions (the services' words: audit_labels.py).
         register_action(
             "monitoring.report.export",

@@ -53,6 +53,8 @@ from congdoan.monitoring.services.ingest import content_hash
 from congdoan.orgs.models import Unit
 
 FIRST_SOURCE = "Báo Lao Động – Công đoàn"
+# The plan's "false_info_handled" source (the demo's 6 of 8 handled show there).
+FIGURE_PATH = "congdoan.monitoring.selectors.handled_figures"
 OFFICE = "vanphong@ldldphuxuyen.vn"
 DEPUTY = "thuongvu@ldldphuxuyen.vn"
 PHU_MINH = "cdcs.mayphuminh@gmail.com"

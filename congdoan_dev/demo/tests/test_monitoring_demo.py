@@ -13,13 +13,17 @@ from congdoan.monitoring.models import Item, KnownClaim, Narrative, Source, Tip
 from congdoan.orgs.models import Unit
 from congdoan.plan import selectors as plan_selectors
 from congdoan.plan import services as plan_services
+from congdoan.plan.indicators.base import FIGURE_SOURCES
+from congdoan.plan.indicators.base import Source as FigureSource
 from congdoan.plan.periods import parse_period
 from congdoan_dev.demo import monitoring as demo
 from congdoan_dev.demo import orgs as orgs_demo
 
 
 @pytest.mark.django_db
-def test_demo_monitoring_has_sources_stories_in_every_state_and_is_idempotent() -> None:
+def test_demo_monitoring_has_sources_stories_in_every_state_and_is_idempotent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     orgs_demo.seed()
     demo.seed()
     assert Source.objects.filter(consecutive_errors__gt=0).count() == 1
@@ -36,7 +40,13 @@ def test_demo_monitoring_has_sources_stories_in_every_state_and_is_idempotent() 
     handled = sum(h for h, _d in figures.values())
     detected = sum(d for _h, d in figures.values())
     assert (handled, detected) == (6, 8)
-    # The plan's indicator reads the same figure, rolled up to the district.
+    # The plan's indicator reads the same figure, rolled up to the district (the plan names
+    # monitoring's function as its source: congdoan/plan/indicators/monitoring.py).
+    monkeypatch.setitem(
+        FIGURE_SOURCES,
+        "false_info_handled",
+        FigureSource("false_info_handled", "Theo dõi thông tin", demo.FIGURE_PATH),
+    )
     years = {d.year for d in Narrative.objects.values_list("detected_at", flat=True)}
     if len(years) == 1:  # the demo's three months within one calendar year
         period = parse_period(str(years.pop()))
