@@ -153,9 +153,11 @@ def _group(items: list[Item]) -> None:
                 if nodes[c].narrative_id is None:
                     nodes[c].narrative_id = target
         nodes[item.pk] = _Known(sig=sig, narrative_id=target, indexed=False)
-        # A copy almost the same as an indexed item of its story adds no buckets: what would
-        # find it finds that item (Jaccard distance is a metric: at most COVERED away).
-        if scored and scored[0][0] >= COVERED and target is not None:
+        # A copy almost the same as an indexed item of its story (or, out of any story, as an
+        # indexed item out of any) adds no buckets: what would find it finds that item
+        # (Jaccard distance is a metric: at most 1 - COVERED away). So the thousandth
+        # "Công đoàn ở đâu???" does not crowd a bucket.
+        if scored and scored[0][0] >= COVERED:
             best = nodes[scored[0][1]]
             if best.indexed and best.narrative_id == target:
                 continue
@@ -278,6 +280,10 @@ def _candidates_in_db(keys: np.ndarray, *, exclude: set[int]) -> _DbCandidates:
                 for item_id, key in cursor.fetchall():
                     if item_id not in exclude:
                         buckets[band, key].append(item_id)
+    # Of a crowded bucket, only the latest members are read (as in memory: BUCKET_SCAN).
+    for bk, members in buckets.items():
+        if len(members) > BUCKET_SCAN:
+            buckets[bk] = sorted(members)[-BUCKET_SCAN:]
     ids = sorted({i for members in buckets.values() for i in members})
     nodes: dict[int, _Known] = {}
     narratives: dict[int, int | None] = {}

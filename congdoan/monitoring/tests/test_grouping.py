@@ -227,3 +227,19 @@ def test_spread_counts_items_and_reach_by_day_and_hour(sources):
     hours = grouping.spread(narrative, bucket="hour")
     assert len(hours) == 51 and hours[0][1:] == (1, 10) and hours[1][1:] == (1, 20)
     assert hours[-1][1:] == (1, 5) and sum(n for _, n, _ in hours) == 3
+
+
+def test_the_same_comment_posted_again_and_again_does_not_crowd_a_bucket(sources):
+    web, facebook, _tips = sources
+    comments = [
+        item((web, facebook)[n % 2], "Công đoàn ở đâu???", hours=n, relevant=False)
+        for n in range(6)
+    ]
+    grouping.assign(comments[:3])
+    grouping.assign(comments[3:])
+    assert LshBucket.objects.count() == grouping.BANDS
+    assert not Narrative.objects.exists()
+    # A relevant copy opens the story and the stored one joins it.
+    grouping.assign([item(web, "Công đoàn ở đâu???!", hours=9)])
+    narrative = Narrative.objects.get()
+    assert Item.objects.filter(narrative=narrative).count() >= 2
