@@ -197,7 +197,7 @@ def accurate_model() -> TextClassifier | AccurateClassifier:
 def _correction(clf: TextClassifier | AccurateClassifier) -> np.ndarray:
     key = id(clf)
     if key not in _CORRECTIONS:
-        from congdoan.monitoring.detection import prepare
+        from congdoan.monitoring.detection import prepare  # lazy: the package imports this module
 
         proba = clf.predict_proba([prepare("", t) for t in CALIBRATION])
         logp = np.log(np.maximum(proba, 1e-9)).mean(axis=0)

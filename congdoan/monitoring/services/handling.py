@@ -41,6 +41,8 @@ from django.utils.translation import gettext as _
 
 from congdoan.audit.services import audit_record
 from congdoan.monitoring import rules
+from congdoan.monitoring.alerts import narrative_link
+from congdoan.monitoring.fetch import FetchError, safe_get
 from congdoan.monitoring.models import (
     EventKind,
     Item,
@@ -51,6 +53,7 @@ from congdoan.monitoring.models import (
     Snapshot,
 )
 from congdoan.orgs.scoping import Viewer, scope_for
+from congdoan.outbox.services import email_enqueue
 
 log = logging.getLogger("congdoan.monitoring")
 
@@ -248,9 +251,6 @@ def assign(user: Viewer, narrative: Narrative, assignee: Any, deadline: date | N
 
 
 def _tell_assignee(narrative: Narrative, assignee: Any, deadline: date | None, *, key: str) -> None:
-    from congdoan.monitoring.alerts import narrative_link  # the alerts module builds the link
-    from congdoan.outbox.services import email_enqueue
-
     email = getattr(assignee, "email", "") or ""
     if not email:
         return
@@ -330,29 +330,24 @@ def snapshot_now(user: Viewer, item: Item) -> Snapshot | None:
     snapshot: Snapshot | None = None
     if url:
         try:
-            from congdoan.monitoring.fetch import FetchError, safe_get
-        except ImportError:  # the fetcher is not installed yet
-            error = _("Chưa có bộ thu thập trang web.")
+            fetched = safe_get(url)
+        except FetchError as exc:
+            error = str(exc)[:1000]
         else:
-            try:
-                fetched = safe_get(url)
-            except FetchError as exc:
-                error = str(exc)[:1000]
-            else:
-                kind = fetched.headers.get("content-type", "").lower()
-                readable = not kind or kind.startswith("text/") or "html" in kind or "xml" in kind
-                raw = fetched.text() if readable else ""
-                is_html = readable and ("html" in kind or raw.lstrip()[:1] == "<")
-                html = _sanitise(raw) if is_html else ""
-                text = _extract_text(raw) if is_html else raw  # an image, a PDF: its hash only
-                snapshot = Snapshot(
-                    item=item,
-                    url=fetched.url[:1000],
-                    status_code=fetched.status,
-                    text=text or item.text,
-                    html=html,
-                    sha256=hashlib.sha256(fetched.body).hexdigest(),
-                )
+            kind = fetched.headers.get("content-type", "").lower()
+            readable = not kind or kind.startswith("text/") or "html" in kind or "xml" in kind
+            raw = fetched.text() if readable else ""
+            is_html = readable and ("html" in kind or raw.lstrip()[:1] == "<")
+            html = _sanitise(raw) if is_html else ""
+            text = _extract_text(raw) if is_html else raw  # an image, a PDF: its hash only
+            snapshot = Snapshot(
+                item=item,
+                url=fetched.url[:1000],
+                status_code=fetched.status,
+                text=text or item.text,
+                html=html,
+                sha256=hashlib.sha256(fetched.body).hexdigest(),
+            )
     else:
         snapshot = Snapshot(
             item=item,
