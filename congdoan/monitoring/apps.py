@@ -24,6 +24,12 @@ class MonitoringConfig(AppConfig):
             register_officer_link,
             register_public_link,
         )
+        from congdoan.feedback.services import (  # lazy: app loading order (AppConfig.ready)
+            register_zalo_prefix,
+        )
+        from congdoan.monitoring.services import (  # lazy: app loading order (AppConfig.ready)
+            tips,
+        )
         from congdoan.periodic.registry import (  # lazy: app loading order (AppConfig.ready)
             register_job,
         )
@@ -46,6 +52,9 @@ class MonitoringConfig(AppConfig):
                 "Thấy tin sai, xúc phạm về người lao động, Công đoàn? Báo cho Công đoàn."
             ),
         )
+        # A Zalo message to the OA starting "#baotin …" is a tip, not a concern.
+        for prefix in tips.ZALO_PREFIXES:
+            register_zalo_prefix(prefix, tips.ZALO_HANDLER)
         register_job(
             "monitoring.fetch_due",
             every=lambda: timedelta(minutes=settings.MONITORING_FETCH_DUE_EVERY_MINUTES),

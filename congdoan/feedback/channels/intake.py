@@ -19,6 +19,12 @@ from congdoan.feedback.channels import sms as sms_lib
 from congdoan.feedback.models import Channel, Concern, Status, clean_code
 from congdoan.feedback.rules import intake_unit
 from congdoan.feedback.services import concern_submit
+from congdoan.feedback.services.zalo_prefixes import (  # the registry other apps fill
+    _ZALO_PREFIXES,
+)
+from congdoan.feedback.services.zalo_prefixes import (
+    register_zalo_prefix as register_zalo_prefix,  # re-exported: its old home
+)
 from congdoan.orgs.models import Unit
 from congdoan.outbox.services import message_enqueue
 from congdoan.text.vietnamese import fold
@@ -176,20 +182,6 @@ def receipt_text_for(channel: str, concern: Concern) -> str:
         url = tracking_url(concern)
         return sms_lib.with_link(text[: -len(url)].strip(), url, settings.SMS_MAX_SEGMENTS)
     return text
-
-
-# Zalo messages other apps claim by their first words ("#baotin …" is a monitoring tip), as
-# (folded prefix, dotted path of handler(sender_id=, text=, msg_id=) -> reply text). Registered
-# in the other app's AppConfig.ready(): feedback never imports it.
-_ZALO_PREFIXES: list[tuple[str, str]] = []
-
-
-def register_zalo_prefix(prefix: str, handler_path: str) -> None:
-    """Send Zalo messages starting with `prefix` (any case, with or without diacritics) to the
-    handler instead of making a concern; the handler must be idempotent (Zalo redelivers)."""
-    entry = (fold(prefix.strip()), handler_path)
-    if entry not in _ZALO_PREFIXES:
-        _ZALO_PREFIXES.append(entry)
 
 
 def _zalo_claimed(*, sender_id: str, text: str, msg_id: str) -> IntakeResult | None:

@@ -11,7 +11,8 @@ The way of a concern, module by module:
   status change a conditional UPDATE with an event (`history`);
 - `answers`: the answer the worker reads with the code, its corrections, one answer to a
   whole group; Zalo/SMS senders get it pushed back on commit;
-- `tracking`: what the worker does with the code (rate, reopen, erase their contact).
+- `tracking`: what the worker does with the code (rate, reopen, erase their contact);
+- `zalo_prefixes`: Zalo messages another app claims by their first words ("#baotin").
 
 Views, the API and other apps import this package (`services.concern_assign(...)`); what
 they may call is listed in `__all__`.
@@ -40,6 +41,7 @@ from congdoan.feedback.services.workflow import (
     concern_forward_up,
     concern_start,
 )
+from congdoan.feedback.services.zalo_prefixes import register_zalo_prefix
 
 __all__ = [
     "Throttled",
@@ -59,6 +61,7 @@ __all__ = [
     "concern_submit",
     "fallback_unit",
     "fallback_unit_shown",
+    "register_zalo_prefix",
     "throttle_lookup",
     "throttle_submission",
 ]
