@@ -19,6 +19,7 @@ from congdoan.text.embed import EmbeddingUnavailable
 from congdoan.text.embed import available as embed_available
 from congdoan.text.evaluate import (
     ACCURATE_EVALUATIONS,
+    EVALUATIONS,
     eval_concern_restoration,
     format_table,
     run_all,
@@ -73,8 +74,10 @@ class Command(BaseCommand):
             "--only",
             nargs="*",
             default=None,
-            help="concerns diacritics diacritics-document spelling sentiment topic toxicity "
-            "toxicity-union",
+            # Read from the toolkit's registry: a new evaluation is listed (and accepted) here.
+            choices=["concerns", *EVALUATIONS],
+            metavar="NAME",
+            help="run only these (default: all): " + " ".join(["concerns", *EVALUATIONS]),
         )
         evaluate.add_argument(
             "--accurate",
