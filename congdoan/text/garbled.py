@@ -115,7 +115,8 @@ _ENGLISH = frozenset(
     ]
 )
 ENGLISH_SHARE = 0.12
-# Text with marks on this share of its words or more was typed, not garbled by an engine.
+# Text with marks on this share of its words or more, most of them right, was typed, not
+# garbled by an engine.
 TYPED_MARKED_SHARE = 0.5
 _WORD_RE = regex.compile(r"[\p{L}\p{N}@¢©]*\p{L}[\p{L}\p{N}@¢©]*")
 _DIGIT_WORD_RE = regex.compile(r"^(?:\p{Lu}?\p{Ll}*[0-9@¢©]\p{Ll}+|\p{Lu}?\p{Ll}+[0-9@¢©])$")
@@ -186,7 +187,8 @@ class GarbleScore:
     def garbled(self) -> bool:
         if self.words == 0:
             return False
-        if self.foreign or self.marked >= TYPED_MARKED_SHARE:
+        typed = self.marked >= TYPED_MARKED_SHARE and self.odd_marks < 0.5 * self.marked
+        if self.foreign or typed:
             # English; or accented text, typed (with typos perhaps: the restorer's work): an
             # engine without Vietnamese leaves marks on few words.
             return False
@@ -365,10 +367,11 @@ class GarbleRepairer:
 
     # candidates ----------------------------------------------------------------------------
 
-    def _search(self, seen: str, cap: bool = False) -> dict[str, float]:
+    def _search(self, seen: str, cap: int = 0) -> dict[str, float]:
         """Syllables of the trie that print as ``seen`` under the character model, with
         log P(seen | syllable) (best alignment), a beam over (position, trie node);
-        ``cap``: the word was capitalised (its first letter has its own table)."""
+        ``cap``: 1, the word was capitalised (its first letter has its own table); 2, it was
+        in capitals (every letter has: "LPLD" for LĐLĐ)."""
         by_first, silent = (
             (self._by_first_cap, self._silent_cap)
             if cap
@@ -402,17 +405,18 @@ class GarbleRepairer:
                         nxt[key] = (end, total, child)
             if not nxt:
                 break
-            by_first, silent = self._by_first, self._silent
+            if cap < 2:
+                by_first, silent = self._by_first, self._silent
             frontier = sorted(nxt.values(), key=lambda s: -s[1])[:BEAM]
             for pos, sc, node in frontier:
                 if pos == n and node.word is not None and sc > found.get(node.word, -1e9):
                     found[node.word] = sc
         return found
 
-    def _compute_candidates(self, low: str, cap: bool) -> tuple[tuple[str, float], ...]:
-        """(syllable, log P(low | syllable)) for a lower-case printed word (``cap``: it
-        was capitalised), best first."""
-        done = self.model.searched.get("^" + low if cap else low)
+    def _compute_candidates(self, low: str, cap: int) -> tuple[tuple[str, float], ...]:
+        """(syllable, log P(low | syllable)) for a lower-case printed word (``cap``: 1, it
+        was capitalised; 2, in capitals), best first."""
+        done = self.model.searched.get("^" * cap + low)
         if done is not None:
             return tuple((str(syl), float(p)) for syl, p in done)
         # No syllable has more than 7 letters; an engine prints at most a few more.
@@ -443,7 +447,8 @@ class GarbleRepairer:
         return tuple(ranked[:MAX_CANDIDATES])
 
     def candidates(self, word: str) -> tuple[tuple[str, float], ...]:
-        return self._candidates(nfc(word.lower()), word[:1].isupper())
+        cap = 2 if len(word) > 1 and word.isupper() else int(word[:1].isupper())
+        return self._candidates(nfc(word.lower()), cap)
 
     # lines ---------------------------------------------------------------------------------
 

@@ -138,3 +138,7 @@ def test_typed_text_with_typos_is_left_to_the_restorer() -> None:
     ]
     assert not score("\n".join(typed)).garbled
     assert [r.text for r in default_repairer().repair_lines(typed)] == restore_lines(typed)
+
+
+def test_a_short_garbled_line_with_capitals() -> None:
+    assert repair("LPLD huyén Phi Xuyén").text.startswith("LĐLĐ huyện")
