@@ -15,7 +15,7 @@ the library's side of the toolkit's `congdoan.text.garbled`:
 - `marked(original, changes)`: the original and the repaired text cut into pieces, the
   changed ones marked, for the page that shows them side by side.
 
-The toolkit module is imported lazily (`_toolkit`): where it is missing, no layer is found
+The toolkit's module is read through `_toolkit()`: where it gives None, no layer is found
 garbled and every text is kept as it is.
 """
 
@@ -37,6 +37,8 @@ from django.conf import settings
 from django.db.models import Count, Max
 
 from congdoan.orgs.models import Unit
+from congdoan.text import garbled
+from congdoan.text.lm import BOUNDARY, FOREIGN, NUMBER, SyllableLM
 from congdoan.text.vietnamese import has_marks
 
 log = logging.getLogger("congdoan.library")
@@ -45,10 +47,7 @@ Change = tuple[int, int, str, str]
 
 
 def _toolkit() -> ModuleType | None:
-    try:
-        from congdoan.text import garbled
-    except ImportError:  # an older toolkit without the module: nothing is found garbled
-        return None
+    """The toolkit's module; the callers read None as "nothing is garbled"."""
     return garbled
 
 
@@ -142,8 +141,6 @@ def lm_score(text: str) -> float | None:
     """Mean natural log-probability per token of the text under the syllable trigram model
     (a number: NUMBER; an unknown word: FOREIGN less UNKNOWN_PENALTY); higher reads better.
     None when the model is not installed or the text has no words."""
-    from congdoan.text.lm import BOUNDARY, FOREIGN, NUMBER, SyllableLM
-
     model = SyllableLM.default()
     if model is None:
         return None
