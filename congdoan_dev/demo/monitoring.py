@@ -403,7 +403,9 @@ def _story(
             status_code=200,
             text=item.text,
             html=SNAPSHOT_HTML.format(
-                author=item.author or item.source.name, text=item.text, reach=item.reach
+                author=item.author or item.source.name,
+                text=item.text,
+                reach=f"{item.reach:,}".replace(",", "."),  # as the page shows it: 15.300
             ),
             sha256=content_hash(item.text) + "0" * 24,
         )
@@ -415,6 +417,7 @@ def _story(
     )
     narrative.refresh_from_db()
     _handle(story, narrative, claim, now, rng)
+    narrative.refresh_from_db()  # _handle writes with UPDATE: the summary reads what it wrote
     return narrative, len(items)
 
 

@@ -204,6 +204,9 @@ def test_a_member_sends_a_tip_with_a_plain_form(data, cast, client_of):
     assert tip.item.source.kind == SourceKind.TIPS
     thanks = client.get(response["Location"]).content.decode()
     assert "Cảm ơn bạn đã báo tin" in thanks and "trừ 2% lương" in thanks
+    # The page's title is words only (the list of tips once leaked into it).
+    title = thanks.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Đã nhận tin báo" in title and "<" not in title and "trừ 2% lương" not in title
 
 
 def test_a_tip_needs_something_and_a_private_link_is_kept_but_not_fetched(cast, client_of):

@@ -124,6 +124,8 @@ def report_chart(request: HttpRequest) -> HttpResponse:
         title=_("Luồng thông tin phát hiện và đã xử lý theo tháng, năm %(year)s") % {"year": year},
         width=640,
         height=260,
+        # This month is still running: its segment is dashed (its figures will still grow).
+        partial_last=months[-1] == timezone.localdate().month and year == timezone.localdate().year,
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
