@@ -203,11 +203,55 @@ def _replace(match: re.Match[str]) -> str:
     return expand_token(match.group(0))
 
 
+def _expand_slow(text: str) -> str:
+    """The definition: every candidate of the whole text written out (one regex pass)."""
+    return _CANDIDATE_RE.sub(_replace, text)
+
+
+# The fast path cuts the text at its spaces and writes out each piece alone, remembered: a
+# match never holds a space (but for the two keys below) and a space is an edge like the end
+# of the text, so the pieces joined again are exactly what `_expand_slow` gives. Pieces repeat
+# across texts (words, "dc,", "TNHH"), so almost every one is a dictionary hit: 20 µs for a
+# 580-character news text against 180 µs for the one regex pass over the whole text, which
+# tries 150 keys at every word. A text holding a key with a space, or a character that
+# IGNORECASE matches to another's lower case (İ, ı, ſ), takes the one pass.
+_SPACED_KEYS = tuple(k for k in TEENCODE if " " in k)
+# Characters that IGNORECASE matches to a key's letter though their lower case differs.
+_ODD_CASE = ("\u0130", "\u0131", "\u017f")
+_PIECES: dict[str, str] = {}
+_PIECES_MAX = 200_000
+_PIECE_CHARS = 64
+
+
+def _piece(piece: str) -> str:
+    """One piece between spaces written out (remembered when short)."""
+    done = _PIECES.get(piece)
+    if done is not None:
+        return done
+    done = _CANDIDATE_RE.sub(_replace, piece)
+    if len(piece) <= _PIECE_CHARS:
+        if len(_PIECES) >= _PIECES_MAX:
+            _PIECES.clear()
+        _PIECES[piece] = done
+    return done
+
+
 def expand(text: str) -> str:
     """``text`` with its teen-code and chat shorthand written out (see the module doc)."""
     if not text:
         return text
-    return _CANDIDATE_RE.sub(_replace, text)
+    low = text.lower()
+    for special in _SPACED_KEYS:
+        if special in low:
+            return _expand_slow(text)
+    for special in _ODD_CASE:
+        if special in text:
+            return _expand_slow(text)
+    pieces = text.split(" ")
+    done = list(map(_PIECES.get, pieces))
+    if None in done:
+        done = [d if d is not None else _piece(p) for d, p in zip(done, pieces, strict=True)]
+    return " ".join(done)  # type: ignore[arg-type]
 
 
 def expand_lines(texts: Iterable[str]) -> list[str]:

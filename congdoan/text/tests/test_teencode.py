@@ -3,12 +3,13 @@ test set that ships beside the toolkit (its shape only: it is a test set, see da
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 import pytest
 
 from congdoan.text.evaluate import union_toxicity
-from congdoan.text.teencode import TEENCODE, expand, expand_lines, expand_token
+from congdoan.text.teencode import TEENCODE, _expand_slow, expand, expand_lines, expand_token
 from congdoan.text.vietnamese import fold, has_marks
 
 
@@ -66,3 +67,30 @@ def test_union_toxicity_set_is_balanced_enough_and_mixed() -> None:
     assert min(counts.values()) >= 0.2 * len(texts)
     assert len(set(texts)) == len(texts)  # no line twice
     assert sum(not has_marks(t) for t in texts) >= 15  # typed without diacritics too
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "cđ  ko\tgiúp dc j,ko/ /ko đc_ k0 K0 KO",
+        "Bây H mới cÁm Ơn ae, a/C nhé",  # keys holding a space or a slash
+        "vſ ae İu ıu",  # characters IGNORECASE matches to another's lower case
+        "đâuuuu kooo wá fải zalo 50k\nko",
+        " ko ",
+        "kooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooo ko",
+    ],
+)
+def test_the_fast_path_gives_what_the_one_regex_pass_gives(typed: str) -> None:
+    assert expand(typed) == _expand_slow(typed)
+    assert expand(typed) == _expand_slow(typed)  # remembered pieces too
+
+
+def test_the_fast_path_matches_the_definition_on_random_shorthand() -> None:
+    rng = random.Random(18)
+    words = [*TEENCODE, "đâuuu", "wá", "Kooo", "ZALO", "50k", "/k/", "Công", "!!!", "ſ", "x"]
+    for _ in range(2000):
+        text = "".join(
+            rng.choice(words) + rng.choice(["", " ", " ", ",", "/", "\n", "  "])
+            for _ in range(rng.randint(1, 12))
+        )
+        assert expand(text) == _expand_slow(text), text
