@@ -86,6 +86,10 @@ _WORD_RE = regex.compile(r"\p{L}+")
 _VNI_SIGN_RE = regex.compile("[" + regex.escape("".join(sorted(_VNI_SIGNS))) + "]")
 _TCVN3_SIGN_RE = regex.compile("[" + regex.escape("".join(sorted(_TCVN3_SIGNS))) + "]")
 _ANY_SIGN_RE = regex.compile("[" + regex.escape("".join(sorted(_VNI_SIGNS | _TCVN3_SIGNS))) + "]")
+# A legacy font's sign is part of a word (a letter or another sign beside it): "C«ng ®oµn".
+# A sign standing alone is a symbol of Unicode text ("Bản quyền © 2024"), never converted.
+_SIGNS = regex.escape("".join(sorted(_VNI_SIGNS | _TCVN3_SIGNS)))
+_SIGN_IN_WORD_RE = regex.compile(rf"[\p{{L}}{_SIGNS}][{_SIGNS}]|[{_SIGNS}][\p{{L}}{_SIGNS}]")
 
 
 def vni_to_unicode(text: str) -> str:
@@ -105,7 +109,7 @@ def _valid_share(text: str, is_syllable: Callable[[str], bool]) -> float:
 
 def detect_legacy(text: str, is_syllable: Callable[[str], bool]) -> str | None:
     """Return "vni", "tcvn3" or None for one line of text."""
-    if text.isascii() or not _ANY_SIGN_RE.search(text):
+    if text.isascii() or not _SIGN_IN_WORD_RE.search(text):
         return None
     signs_vni = len(_VNI_SIGN_RE.findall(text))
     signs_tcvn = len(_TCVN3_SIGN_RE.findall(text))

@@ -79,3 +79,10 @@ def test_text_package_has_no_django_imports() -> None:
     for path in package.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert f"import {name}" not in source and f"from {name}" not in source, path
+
+
+def test_a_symbol_standing_alone_is_not_a_legacy_font():
+    # "©" is "â" in TCVN3, but alone it is the copyright sign of Unicode text.
+    assert normalize("ban quyen © 2024") == "ban quyen © 2024"
+    assert normalize("Bản quyền © 2024 ®") == "Bản quyền © 2024 ®"
+    assert normalize("C«ng ®oµn c¬ së") == "Công đoàn cơ sở"
