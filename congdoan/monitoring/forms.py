@@ -145,6 +145,7 @@ class TransitionForm(forms.Form):
         label=_("Sản phẩm truyền thông phản hồi"),
         required=False,
         queryset=None,
+        empty_label=_("— chưa gắn sản phẩm —"),
         help_text=_("Bài làm rõ, phản bác, giải thích chính sách của đơn vị."),
     )
     note = forms.CharField(

@@ -186,6 +186,9 @@ def test_members_and_visitors_never_reach_the_officer_pages(data, cast, client_o
         assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]
     response = anonymous.get(reverse("monitoring:tip"))
     assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]
+    # The login page says why it came, and the way without an account (Zalo, #baotin).
+    login_page = anonymous.get(response["Location"]).content.decode()
+    assert "Đăng nhập để báo tin" in login_page and "#baotin" in login_page
 
 
 def test_a_member_sends_a_tip_with_a_plain_form(data, cast, client_of):

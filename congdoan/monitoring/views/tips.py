@@ -5,7 +5,9 @@ list of the tips of their scope."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -33,10 +35,20 @@ def _member_unit(viewer: Viewer) -> Unit | None:
     return member.unit if member is not None else None
 
 
-@login_required
 def tip(request: HttpRequest) -> HttpResponse:
     """The tip form: a member's tip goes to their union; an officer picks a unit of their
-    scope (their own first)."""
+    scope (their own first). A visitor (from the home page's link) is told why the login
+    page comes, and of the Zalo way without an account."""
+    if not request.user.is_authenticated:
+        messages.info(
+            request,
+            _(
+                "Đăng nhập để báo tin sai sự thật: đoàn viên đăng nhập bằng số điện thoại, cán "
+                "bộ bằng e-mail. Chưa có tài khoản? Nhắn Zalo OA của Công đoàn, bắt đầu bằng "
+                "#baotin."
+            ),
+        )
+        return redirect_to_login(request.get_full_path())
     if not rules.can_send_tip(request.user):
         raise PermissionDenied
     scope = scope_for(request.user)
