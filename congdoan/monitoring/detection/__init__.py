@@ -29,7 +29,7 @@ from django.db import connections, router, transaction
 from django.db.models import Field
 from django.utils import timezone
 
-from congdoan.monitoring.detection import claims, relevance, risk, stance, toxicity
+from congdoan.monitoring.detection import claims, fused, relevance, risk, stance, toxicity
 from congdoan.monitoring.detection.relevance import Relevance
 from congdoan.monitoring.models import Item, Source, Toxicity
 from congdoan.text.legacy import convert_legacy
@@ -110,8 +110,12 @@ def score_texts(
     rels = relevance.assess(words, list(keywords) if keywords is not None else [""] * n)
     # The fast models see folded text only (their features are folded): fold once for both.
     model_texts = [t[:MODEL_CHARS] for t in (texts if accurate else folded)]
-    toxic = toxicity.classify(model_texts, accurate=accurate)
-    stances = stance.assess(model_texts, words, rels, [t.score for t in toxic], accurate=accurate)
+    # The fast models share their features: read together (one extraction for both).
+    tox_p, sent_p = (None, None) if accurate else fused.fast_pair().predict_proba(model_texts)
+    toxic = toxicity.classify(model_texts, accurate=accurate, proba=tox_p)
+    stances = stance.assess(
+        model_texts, words, rels, [t.score for t in toxic], accurate=accurate, proba=sent_p
+    )
     matches = claims.match_prepared(texts, words, semantic=semantic_claims)
     out = []
     for i in range(n):

@@ -208,11 +208,15 @@ def _correction(clf: TextClassifier | AccurateClassifier) -> np.ndarray:
 _CORRECTIONS: dict[int, np.ndarray] = {}
 
 
-def sentiment(texts: Sequence[str], *, accurate: bool = False) -> tuple[np.ndarray, list[str]]:
+def sentiment(
+    texts: Sequence[str], *, accurate: bool = False, proba: np.ndarray | None = None
+) -> tuple[np.ndarray, list[str]]:
     """Probabilities of the sentiment model on the texts, corrected for the domain (see
-    :data:`CALIBRATION`), and the labels."""
+    :data:`CALIBRATION`), and the labels; ``proba``: the fast model's own probabilities when
+    they are already known (:mod:`.fused`)."""
     clf = accurate_model() if accurate else fast_model()
-    proba = clf.predict_proba(list(texts))
+    if proba is None:
+        proba = clf.predict_proba(list(texts))
     logp = np.log(np.maximum(proba, 1e-9)) - _correction(clf)
     logp -= logp.max(axis=1, keepdims=True)
     out = np.exp(logp)
@@ -255,11 +259,13 @@ def assess(
     toxicity_scores: Sequence[float],
     *,
     accurate: bool = False,
+    proba: np.ndarray | None = None,
 ) -> list[StanceResult]:
-    """Stance of each text (prepared text, its canonical words, relevance, toxicity score)."""
+    """Stance of each text (prepared text, its canonical words, relevance, toxicity score;
+    ``proba``: the sentiment model's probabilities when already known)."""
     if not texts:
         return []
-    proba, labels = sentiment(texts, accurate=accurate)
+    proba, labels = sentiment(texts, accurate=accurate, proba=proba)
     pos, neg = labels.index(POSITIVE), labels.index(NEGATIVE)
     out: list[StanceResult] = []
     for i, text_words in enumerate(words):

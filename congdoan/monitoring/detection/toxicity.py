@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from congdoan.text import shipped
 from congdoan.text.classify import AccurateClassifier, TextClassifier, load_classifier
 
@@ -36,12 +38,16 @@ def accurate_model() -> TextClassifier | AccurateClassifier:
     return load_classifier(shipped.classifier_dir(shipped.TOXICITY), mode="accurate")
 
 
-def classify(texts: Sequence[str], *, accurate: bool = False) -> list[Toxic]:
-    """Label and score of each text (the texts as :func:`..prepare` gives them)."""
+def classify(
+    texts: Sequence[str], *, accurate: bool = False, proba: np.ndarray | None = None
+) -> list[Toxic]:
+    """Label and score of each text (the texts as :func:`..prepare` gives them); ``proba``:
+    the fast model's probabilities when they are already known (:mod:`.fused`)."""
     if not texts:
         return []
     clf = accurate_model() if accurate else fast_model()
-    proba = clf.predict_proba(list(texts))
+    if proba is None:
+        proba = clf.predict_proba(list(texts))
     labels = list(clf.labels)
     clean = labels.index(CLEAN)
     best = proba.argmax(axis=1)

@@ -8,23 +8,27 @@ import os
 import time
 from typing import Any
 
+import numpy as np
 import pytest
 
 from congdoan import testing
 from congdoan.monitoring.detection import (
     accurate,
     claims,
+    fused,
     prepare,
     risk,
     score_items,
     score_texts,
+    stance,
+    toxicity,
     words_of,
 )
 from congdoan.monitoring.detection import relevance as rel
 from congdoan.monitoring.models import Item, KnownClaim, Source, SourceKind
 from congdoan.orgs.models import Unit
 from congdoan.text.evaluate import union_toxicity
-from congdoan.text.vietnamese import strip_marks
+from congdoan.text.vietnamese import fold, strip_marks
 
 
 @pytest.fixture
@@ -365,3 +369,10 @@ def test_speed_of_the_fast_path(source: Source, cast: Any) -> None:
     rate = len(items) / (time.perf_counter() - start)
     print(f"\ndetection: {len(items)} items scored and saved, {rate:.0f} items/s")
     assert rate >= 500
+
+
+def test_the_fused_fast_models_give_each_model_s_own_probabilities() -> None:
+    texts = [fold(prepare("", t))[:1000] for t in union_toxicity()[0][:200]] + ["", "!!!"]
+    tox, sent = fused.fast_pair().predict_proba(texts)
+    assert np.array_equal(tox, toxicity.fast_model().predict_proba(texts))
+    assert np.array_equal(sent, stance.fast_model().predict_proba(texts))
