@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from congdoan.monitoring.models import Item, Snapshot, SourceKind, Tip
-from congdoan.monitoring.services.ingest import content_hash, ingest
+from congdoan.monitoring.services.ingest import content_hash, ingest, slow_content_hash
 from congdoan.monitoring.services.retention import clear_personal_data
 from congdoan.monitoring.types import RawItem
 
@@ -174,3 +174,17 @@ def test_personal_data_is_cleared_after_the_retention_period(
     assert new.author == "Người mới"
     assert clear_personal_data() == 0
     assert result.new == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Công đoàn hoà giải thuỷ lợi",
+        "hoà thuỷ  \u00a0 hoạ\u200b\n  Khoẻ",
+        "Coâng ñoaøn cô sôû",  # VNI
+        "Công\u3000đoàn\tcơ sở \n\n",
+        "c\u00f4ng \u0111o\u00e0n",
+    ],
+)
+def test_the_content_hash_is_the_folded_normalised_text_s(text: str) -> None:
+    assert content_hash(text) == slow_content_hash(text)
