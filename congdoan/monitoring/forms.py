@@ -193,6 +193,15 @@ class NoteForm(forms.Form):
     )
 
 
+def _first_unit_by_default(form: forms.BaseForm, ordered: QuerySet[Unit]) -> None:
+    """A new source or claim belongs to the highest unit of the officer's scope (their own
+    union) unless they pick another: the unit select never starts empty."""
+    if "unit" not in form.initial:
+        first = ordered.values_list("pk", flat=True).first()
+        if first is not None:
+            form.initial["unit"] = first
+
+
 class SourceForm(forms.ModelForm[Source]):
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị theo dõi"))
     url = forms.URLField(
@@ -235,6 +244,8 @@ class SourceForm(forms.ModelForm[Source]):
         self.fields["every_minutes"].widget.attrs["min"] = 5
         if self.instance.pk:
             del self.fields["unit"]  # a source stays with its unit
+        else:
+            _first_unit_by_default(self, ordered)
         # Tips sources are made by the tip form, never by hand.
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
             c for c in SourceKind.choices if c[0] != SourceKind.TIPS
@@ -299,6 +310,8 @@ class ClaimForm(forms.ModelForm[KnownClaim]):
         self.fields["unit"].queryset = units.order_by("path")  # type: ignore[attr-defined]
         if self.instance.pk:
             del self.fields["unit"]
+        else:
+            _first_unit_by_default(self, units.order_by("path"))
 
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}

@@ -533,3 +533,10 @@ def test_the_response_links_a_content_product_found_by_search(data, cast, client
     assert story.status == NarrativeStatus.RESPONSE_PLANNED and story.product == mine
     page = client.get(reverse("monitoring:narrative", args=[story.pk])).content.decode()
     assert "Kinh phí công đoàn không trừ vào lương" in page
+
+
+def test_a_new_source_or_claim_starts_on_the_officers_own_unit(data, cast, client_of):
+    client = client_of(cast.officer_a)
+    for name in ("monitoring:source_create", "monitoring:claim_create"):
+        page = client.get(reverse(name)).content.decode()
+        assert f'<option value="{cast.unit_a.pk}" selected>' in page, name
