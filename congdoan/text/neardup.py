@@ -68,11 +68,37 @@ def clean(text: str) -> str:
     return _clean_many([text])[0]
 
 
+# The shorthand written out piece by piece between spaces, remembered (as teencode.expand):
+# a key never spans a space but for those below, and a space is an edge like the text's end.
+_SPACED = tuple(k for k, v in _SHORTHAND.items() if " " in k and k != v)
+_PIECES: dict[str, str] = {}
+_PIECES_MAX = 200_000
+
+
+def _piece(piece: str) -> str:
+    done = _TOKEN.sub(_expand, piece)
+    if len(piece) <= 64:
+        if len(_PIECES) >= _PIECES_MAX:
+            _PIECES.clear()
+        _PIECES[piece] = done
+    return done
+
+
+def _shorthand(folded: str) -> str:
+    """``_TOKEN.sub(_expand, folded)``, a dictionary hit for almost every piece."""
+    if any(k in folded for k in _SPACED):
+        return _TOKEN.sub(_expand, folded)
+    pieces = folded.split(" ")
+    done = list(map(_PIECES.get, pieces))
+    if None in done:
+        done = [d if d is not None else _piece(p) for d, p in zip(done, pieces, strict=True)]
+    return " ".join(done)  # type: ignore[arg-type]
+
+
 def _clean_many(texts: Sequence[str]) -> list[str]:
     # One fold and one shorthand pass over the texts joined (fold's array path is fast on
     # long strings).
-    joined = fold(_ZERO_WIDTH.sub("", _SEP.join(texts)))
-    joined = _TOKEN.sub(_expand, joined)
+    joined = _shorthand(fold(_ZERO_WIDTH.sub("", _SEP.join(texts))))
     return [" ".join(part.split()) for part in joined.split(_SEP)]
 
 

@@ -22,3 +22,12 @@ def test_the_threshold_is_tuned_on_dev_and_copies_are_found_on_test():
     assert result.precision >= 90 and result.recall >= 80
     for kind in ("teen-code", "diacritics stripped", "shared with a prefix or comment"):
         assert result.recall_by_kind[kind] >= 90
+
+
+def test_the_shorthand_written_out_piece_by_piece_is_the_one_pass_s():
+    texts = ["ko dc j, cty nợ lương", "bay h di", "cam on ae", "k0 ko, a/c ko/ /ko", "", "  ko  "]
+    for group in (texts, texts[2:], texts[:1]):
+        joined = neardup.fold(neardup._ZERO_WIDTH.sub("", neardup._SEP.join(group)))
+        once = neardup._TOKEN.sub(neardup._expand, joined)
+        assert neardup._shorthand(joined) == once
+        assert neardup._shorthand(joined) == once  # remembered pieces too
