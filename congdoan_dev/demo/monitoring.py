@@ -237,7 +237,11 @@ def _user(login: str) -> User | None:
 def seed(stdout: Any = None) -> None:
     px = Unit.objects.filter(code="PX").first()
     if px is None:
-        _say(stdout, "  (chưa có cây tổ chức Phú Xuyên — bỏ qua theo dõi thông tin)")
+        _say(
+            stdout,
+            "  (chưa có cây tổ chức Phú Xuyên — bỏ qua theo dõi thông tin; "
+            "chạy: congdoan seed-demo --only orgs,monitoring)",
+        )
         return
     if Source.objects.filter(unit=px, name=FIRST_SOURCE).exists():
         _say(stdout, "  (đã có nguồn theo dõi của Phú Xuyên — bỏ qua)")
