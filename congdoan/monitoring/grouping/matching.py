@@ -201,12 +201,17 @@ def _copies(
             found.extend(held[-BUCKET_SCAN:])
     if not found:
         return []
-    shared = Counter(found)
-    shared.pop(exclude, None)
-    checked = [c for c, _count in shared.most_common(MAX_CHECKED)]
+    distinct = set(found)
+    distinct.discard(exclude)
+    if len(distinct) <= MAX_CHECKED:  # all of them (the order does not matter: sorted below)
+        checked = list(distinct)
+    else:
+        shared = Counter(found)
+        shared.pop(exclude, None)
+        checked = [c for c, _count in shared.most_common(MAX_CHECKED)]
     if not checked:
         return []
-    equal = (np.stack([nodes[c].sig for c in checked]) == sig).sum(axis=1) / NUM_PERM
+    equal = (np.array([nodes[c].sig for c in checked]) == sig).sum(axis=1) / NUM_PERM
     return sorted(
         ((float(s), c) for s, c in zip(equal, checked, strict=True) if s >= threshold),
         reverse=True,
