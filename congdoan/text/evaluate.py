@@ -14,12 +14,14 @@ from typing import Protocol
 
 import regex
 
-from congdoan.text import datasets, neardup, shipped
-from congdoan.text.classify import TextClassifier
+from congdoan.text import datasets, garbled, neardup, shipped
+from congdoan.text.classify import AccurateClassifier, TextClassifier
+from congdoan.text.embed import available
 from congdoan.text.lm import SyllableLM
-from congdoan.text.metrics import macro_f1
+from congdoan.text.metrics import f1_per_class, macro_f1
 from congdoan.text.restore import Lexicon, Restorer, default_restorer
 from congdoan.text.shipped import LM_FILE, MODELS_DIR
+from congdoan.text.teencode import expand
 from congdoan.text.vietnamese import normalize_tone, strip_marks
 
 _WORD_RE = regex.compile(r"\p{L}+")
@@ -281,11 +283,6 @@ def eval_toxicity_union(models_dir: Path | None = None, *, accurate: bool = Fals
     """The toxicity classifier (fast, or ``accurate``: linear + fine-tuned e5) on the union's
     own test set: as given, accent-stripped, and (notes) with teen-code written out as
     congdoan.monitoring reads it."""
-    from congdoan.text.classify import AccurateClassifier
-    from congdoan.text.embed import available
-    from congdoan.text.metrics import f1_per_class
-    from congdoan.text.teencode import expand
-
     texts, labels = union_toxicity()
     folder = shipped.classifier_dir(shipped.TOXICITY, models_dir)
     task = "hate/offensive/clean macro-F1" + (", accurate mode" if accurate else ", fast mode")
@@ -353,8 +350,6 @@ def eval_garbled(_models_dir: Path | None = None) -> Row:
     accuracy of :func:`congdoan.text.garbled.repair` on test, a page read as one text; in the
     notes dev, the true lines left unchanged, and lines a second (a fresh repairer, then
     warm); beside it the lines as printed and the plain restorer."""
-    from congdoan.text import garbled
-
     folder = garbled.data_dir()
     task = "garbled OCR repair, syllable accuracy"
     if not (folder / "test.tsv").exists():
@@ -403,9 +398,9 @@ EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "sentiment": lambda d: eval_classifier(shipped.SENTIMENT, d),
     "topic": lambda d: eval_classifier(shipped.TOPIC, d),
     "toxicity": lambda d: eval_classifier(shipped.TOXICITY, d),
-    "garbled": eval_garbled,
     "toxicity-union": eval_toxicity_union,
     "near-duplicates": eval_near_duplicates,
+    "garbled": eval_garbled,
 }
 
 

@@ -1,63 +1,27 @@
-"""Vietnamese that an OCR engine without Vietnamese garbled: detect it, and repair it.
-
-An engine that knows only English reads "Đẩy mạnh công tác truyền thông" as "Pay manh cong
-tic truyén thong": marks lost, wrong (é for ề, ế, ệ) or turned into digits and other letters
-("s6" for số, "x4y" for xây, "LPLD" for LĐLĐ). :func:`score` measures how garbled a text
-looks; :func:`repair` reads it back.
-
-How repair works (a noisy channel, decoded by the toolkit's language model):
-1. each line is judged: a line that reads as clean accented Vietnamese, or as a line
-   without any marks, goes to the ordinary restorer (:mod:`congdoan.text.restore`), so clean
-   text stays as it is and text typed without marks is restored as before; a garbled line
-   (marks where Vietnamese never puts them, syllables that are not Vietnamese, digits inside
-   words) is decoded here;
-2. the line is cut into units as the restorer cuts it (URLs, e-mail addresses, numbers and
-   codes such as 01/CTr-BCH pass through), except that a lower-case word with a digit or
-   "@" inside ("s6", "x4y", "tru@c") and a lone "6", "&" or "@" are words here;
-3. every word gets candidate syllables with the log-probability that the engine printed it
-   for them, log P(seen | syllable): from the table of whole words seen in the rendered and
-   OCR'd training pages, and from a character model (each letter of a syllable printed as
-   zero, one or two characters, P learnt from the same pages) searched over a trie of the
-   language model's syllables; a word may also stay as it came (a name, an English word) at a
-   penalty;
-4. the syllable trigram model picks the best sequence (second-order Viterbi, many lines at
-   once); the case of each word is copied back; names passed as ``extra_words`` (the
-   deployment's units) get a bonus where two of their syllables are candidates side by side.
-
-The confusion model (``models/garbled/confusions.json.gz``) is built by
-``python -m congdoan_dev.textbuild.garbled`` (docs/text.md, "Garbled OCR").
-"""
+"""The repairer: candidates for garbled words under the confusion model, decoded by the
+syllable language model (see :mod:`congdoan.text.garbled`); :func:`repair` and
+:func:`repair_lines`."""
 
 from __future__ import annotations
 
-import gzip
-import itertools
-import json
-import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import regex
 
+from congdoan.text.garbled.channel import ConfusionModel, _grouped, _Trie
+from congdoan.text.garbled.edits import Repair, _build, _diff, _name_bonus, _name_pairs
+from congdoan.text.garbled.scoring import score
 from congdoan.text.legacy import convert_legacy
 from congdoan.text.lexicon import is_syllable
 from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, N_SPECIAL, NUMBER, SYMBOL, SyllableLM
 from congdoan.text.restore import Restorer, default_restorer
-from congdoan.text.restore.parts import _COMMA_CHARS, _END_CHARS, _PROTECTED, _transfer_case
-from congdoan.text.vietnamese import fold, has_marks, nfc, normalize_tone
+from congdoan.text.restore.parts import _COMMA_CHARS, _END_CHARS, _PROTECTED
+from congdoan.text.vietnamese import nfc, normalize_tone
 
-MODEL_DIR = Path(__file__).resolve().parent / "models" / "garbled"
-MODEL_FILE = MODEL_DIR / "confusions.json.gz"
-
-# Letters Vietnamese writes (lower case); anything else inside a word is an engine's guess.
-_VIET_LETTERS = frozenset(
-    "abcdefghijklmnopqrstuvwxyzđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
-)
 # A word an engine garbled: letters with a digit or @ inside, or a lone 6, & or @ (ở, ố).
 _GARBLED_WORD = r"""
     (?<![\p{L}\p{N}/.\-_:@])
@@ -68,58 +32,6 @@ _UNIT_RE = regex.compile(
     rf"(?x)(?P<garbled>{_GARBLED_WORD})|(?P<protected>{_PROTECTED})|(?P<letters>\p{{L}}+)"
     r"|(?P<other>[^\s\p{L}\p{N}])"
 )
-# Common English words that no Vietnamese syllable folds to, and the share of them above
-# which a line reads as English.
-_ENGLISH = frozenset(
-    [
-        "and",
-        "of",
-        "for",
-        "with",
-        "was",
-        "this",
-        "is",
-        "are",
-        "will",
-        "from",
-        "by",
-        "have",
-        "has",
-        "or",
-        "which",
-        "their",
-        "they",
-        "its",
-        "we",
-        "you",
-        "were",
-        "been",
-        "would",
-        "should",
-        "what",
-        "when",
-        "there",
-        "these",
-        "those",
-        "our",
-        "your",
-        "his",
-        "her",
-        "into",
-        "about",
-        "who",
-        "whom",
-        "how",
-        "why",
-        "please",
-    ]
-)
-ENGLISH_SHARE = 0.12
-# Text with marks on this share of its words or more, most of them right, was typed, not
-# garbled by an engine.
-TYPED_MARKED_SHARE = 0.5
-_WORD_RE = regex.compile(r"[\p{L}\p{N}@¢©]*\p{L}[\p{L}\p{N}@¢©]*")
-_DIGIT_WORD_RE = regex.compile(r"^(?:\p{Lu}?\p{Ll}*[0-9@¢©]\p{Ll}+|\p{Lu}?\p{Ll}+[0-9@¢©])$")
 # A short number an engine may have printed for a syllable ("16" for lộ, "14" for là): a
 # word only where the word table has seen it so, and kept as a number at no cost.
 _SHORT_NUMBER_RE = regex.compile(r"^[0-9]{1,2}$")
@@ -131,8 +43,6 @@ PENALTY_KEEP_CAPITALISED = -9.0
 # Log-score for keeping a number or sign that the engine may have printed for a syllable
 # ("6" for ở): the language model scores numbers as one class, this one is a few of them.
 PENALTY_KEEP_NUMBER = -4.0
-# Log-bonus for the syllables of a known name (extra_words) read side by side.
-NAME_BONUS = 5.0
 # Channel scores below this are not candidates.
 MIN_CHANNEL = -14.0
 MAX_CANDIDATES = 12
@@ -145,8 +55,6 @@ MAX_GARBLED_LINE = 20_000
 # Log-score for reading a digit or sign inside a word as an o or as nothing.
 PENALTY_VARIANT = -3.0
 _NOT_LETTER_RE = regex.compile(r"[^\p{L}]")
-# A letter that the engine dropped is a candidate only above this log-probability.
-MIN_SILENT = -4.0
 # The weight of the channel's log-probability against the language model's.
 CHANNEL_WEIGHT = 1.3
 # Document context: the log-bonus for reading a printed word as the text's other
@@ -154,183 +62,8 @@ CHANNEL_WEIGHT = 1.3
 CONTEXT_WEIGHT = 1.0
 
 
-@dataclass(frozen=True)
-class GarbleScore:
-    """How garbled a text looks.
-
-    ``words``: words of two letters or more counted; ``not_vietnamese``: share of them that
-    are no Vietnamese syllable, with or without their marks; ``odd_marks``: share that carry
-    marks Vietnamese never puts there (a marked word that is no syllable, a letter outside
-    the Vietnamese alphabet); ``digits``: share with a digit inside; ``marked``: share with
-    marks at all; ``english``: share of common English words that no Vietnamese syllable
-    folds to ("and", "with", "which").
-    """
-
-    words: int
-    not_vietnamese: float
-    odd_marks: float
-    digits: float
-    marked: float
-    english: float = 0.0
-
-    @property
-    def foreign(self) -> bool:
-        """Reads as English (a paragraph inside a Vietnamese text)."""
-        return self.words >= 3 and self.english >= ENGLISH_SHARE and self.english * self.words >= 2
-
-    @property
-    def clean(self) -> bool:
-        """Reads as accented Vietnamese with nothing garbled."""
-        return self.words > 0 and self.marked >= 0.4 and not self.odd_marks and not self.digits
-
-    @property
-    def garbled(self) -> bool:
-        if self.words == 0:
-            return False
-        typed = self.marked >= TYPED_MARKED_SHARE and self.odd_marks < 0.5 * self.marked
-        if self.foreign or typed:
-            # English; or accented text, typed (with typos perhaps: the restorer's work): an
-            # engine without Vietnamese leaves marks on few words.
-            return False
-        if self.digits >= 0.05 and self.digits * self.words >= 1:
-            return True
-        return bool(
-            self.odd_marks * self.words >= 1 and (self.odd_marks >= 0.05 or self.marked < 0.3)
-        )
-
-
-@dataclass(frozen=True)
-class Repair:
-    """A repaired text and its changes: (start, end, original, replacement), offsets in the
-    input text, for a side-by-side view."""
-
-    text: str
-    changes: list[tuple[int, int, str, str]] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
-
-
-def _lm() -> SyllableLM | None:
-    return SyllableLM.default()
-
-
-def _word_facts(word: str) -> tuple[bool, bool, bool, bool]:
-    """(syllable as written, syllable once its marks are taken off, odd marks, digit inside)."""
-    return _facts(word)
-
-
-@lru_cache(maxsize=100_000)
-def _facts(word: str) -> tuple[bool, bool, bool, bool]:
-    lm = _lm()
-    low = nfc(word.lower())
-    letters = "".join(c for c in low if c.isalpha())
-    digit = bool(_DIGIT_WORD_RE.search(word))
-    odd_letter = any(c not in _VIET_LETTERS for c in letters)
-    if lm is None:
-        return False, False, odd_letter, digit
-    viet = normalize_tone(low) in lm.index
-    plain = fold(letters) in lm.candidates
-    odd = odd_letter or (has_marks(low) and not viet)
-    return viet, plain, odd, digit
-
-
-def score(text: str) -> GarbleScore:
-    """How garbled ``text`` looks (see :class:`GarbleScore`)."""
-    words = [w for w in _WORD_RE.findall(text) if len(w) > 1 and not w.isupper()]
-    n = len(words)
-    if not n:
-        return GarbleScore(0, 0.0, 0.0, 0.0, 0.0)
-    not_viet = odd = digits = marked = english = 0
-    for w in words:
-        english += w.lower() in _ENGLISH
-        viet, plain, odd_marks, digit = _facts(w)
-        if not viet and not plain:
-            not_viet += 1
-        odd += odd_marks
-        digits += digit
-        marked += has_marks(w)
-    return GarbleScore(n, not_viet / n, odd / n, digits / n, marked / n, english / n)
-
-
-# --- the confusion model -------------------------------------------------------------------
-
-# Hand-made character confusions, used when the learnt model is missing (the learnt one
-# replaces them): truth letter → {printed: log-probability}.
-_FALLBACK_CHARS: dict[str, dict[str, float]] = {}
-
-
-def _fallback() -> dict[str, dict[str, float]]:
-    if _FALLBACK_CHARS:
-        return _FALLBACK_CHARS
-    from congdoan.text.vietnamese import strip_marks
-
-    for c in _VIET_LETTERS:
-        base = strip_marks(c)
-        table = {base: -0.5, c: -1.0}
-        if base in "aeo" and c != base:
-            table.setdefault("é" if base == "e" else "ó" if base == "o" else "á", -2.5)
-        if base == "o" and c != base:
-            table["6"] = -3.0
-        if base == "a" and c != base:
-            table["4"] = -4.0
-        if c == "đ":
-            table["p"] = -3.0
-        _FALLBACK_CHARS[c] = table
-    return _FALLBACK_CHARS
-
-
-class ConfusionModel:
-    """P(printed | letter) and P(printed word | syllable), learnt from OCR'd pages."""
-
-    def __init__(
-        self,
-        chars: dict[str, dict[str, float]],
-        words: dict[str, dict[str, float]],
-        keep: dict[str, float] | None = None,
-        searched: dict[str, list[list[str | float]]] | None = None,
-    ) -> None:
-        self.chars = chars  # truth letter → printed string → log P
-        self.words = words  # printed word (lower case) → truth syllable → log P(printed | syl)
-        self.keep = keep or {}
-        # The candidates of the printed words of the training pages, searched when the model
-        # was built ("^" before a capitalised word): a new text's common words need no search.
-        self.searched = searched or {}
-
-    @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> ConfusionModel:
-        if not path.exists():
-            return cls(_fallback(), {})
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            data = json.load(fh)
-        return cls(data["chars"], data["words"], data.get("keep"), data.get("searched"))
-
-
-def _grouped(
-    emit: dict[str, list[tuple[str, float]]],
-) -> tuple[dict[str, tuple[tuple[str, str, float], ...]], tuple[tuple[str, str, float], ...]]:
-    """(letter, printed, log P) by the first printed character, and the letters that may
-    print as nothing."""
-    grouped: dict[str, list[tuple[str, str, float]]] = {}
-    silent: list[tuple[str, str, float]] = []
-    for t, options in emit.items():
-        for printed, p in options:
-            if printed:
-                grouped.setdefault(printed[0], []).append((t, printed, p))
-            elif p > MIN_SILENT:
-                silent.append((t, printed, p))
-    return {c: tuple(items) for c, items in grouped.items()}, tuple(silent)
-
-
-@dataclass
-class _Trie:
-    children: dict[str, _Trie] = field(default_factory=dict)
-    word: str | None = None
-
-
 class GarbleRepairer:
-    """Candidates for garbled words and their decoding (see the module's docstring)."""
+    """Candidates for garbled words and their decoding (see :mod:`congdoan.text.garbled`)."""
 
     def __init__(self, lm: SyllableLM | None = None, model: ConfusionModel | None = None) -> None:
         self.lm = lm if lm is not None else SyllableLM.default()
@@ -635,92 +368,6 @@ class GarbleRepairer:
         return sorted(again)
 
 
-def _build(
-    line: str,
-    units: list[tuple[int, int, str, int]],
-    texts: list[list[str | None] | None],
-    picks: list[int],
-) -> Repair:
-    parts: list[str] = []
-    changes: list[tuple[int, int, str, str]] = []
-    last = 0
-    for (start, end, text, _kind), options, pick in zip(units, texts, picks, strict=True):
-        if options is None:
-            continue
-        new = options[pick]
-        if new is None or new == normalize_tone(nfc(text.lower())):
-            continue
-        replacement = _transfer_case(text, new)
-        if text[:1] == "I" and new[:1] == "l" and text[1:].islower():
-            replacement = new  # a capital I printed for a small l ("Ién" for lớn)
-        if replacement == text:
-            continue
-        parts.append(line[last:start])
-        parts.append(replacement)
-        changes.append((start, end, text, replacement))
-        last = end
-    if not changes:
-        return Repair(line)
-    parts.append(line[last:])
-    return Repair("".join(parts), changes)
-
-
-_DIFF_RE = regex.compile(r"\S+")
-
-
-def _diff(old: str, new: str) -> Repair:
-    """Word-level changes between a line and its restoration (same number of words)."""
-    if old == new:
-        return Repair(old)
-    a = list(_DIFF_RE.finditer(old))
-    b = list(_DIFF_RE.finditer(new))
-    if len(a) != len(b):
-        return Repair(new, [(0, len(old), old, new)])
-    changes = [
-        (x.start(), x.end(), x.group(0), y.group(0))
-        for x, y in zip(a, b, strict=True)
-        if x.group(0) != y.group(0)
-    ]
-    return Repair(new, changes)
-
-
-@lru_cache(maxsize=8)
-def _name_pairs(extra: tuple[str, ...]) -> dict[str, set[str]]:
-    pairs: dict[str, set[str]] = {}
-    for name in extra:
-        syllables = [normalize_tone(nfc(w.lower())) for w in regex.findall(r"\p{L}+", name)]
-        for a, b in itertools.pairwise(syllables):
-            pairs.setdefault(a, set()).add(b)
-    return pairs
-
-
-def _name_bonus(
-    units: list[tuple[int, int, str, int]],
-    texts: list[list[str | None] | None],
-    bonus: list[np.ndarray | None],
-    names: dict[str, set[str]],
-    line: str,
-) -> None:
-    """NAME_BONUS on the candidates of two neighbouring words that a known name joins."""
-    for i in range(len(units) - 1):
-        left, right = texts[i], texts[i + 1]
-        if left is None or right is None or line[units[i][1] : units[i + 1][0]].strip():
-            continue
-        for a_k, a in enumerate(left):
-            follow = names.get(a or "")
-            if not follow:
-                continue
-            for b_k, b in enumerate(right):
-                if b in follow:
-                    left_bonus, right_bonus = bonus[i], bonus[i + 1]
-                    assert left_bonus is not None and right_bonus is not None
-                    # Copies: the word's slot is cached and shared.
-                    bonus[i] = left_bonus = left_bonus.copy()
-                    bonus[i + 1] = right_bonus = right_bonus.copy()
-                    left_bonus[a_k] += NAME_BONUS
-                    right_bonus[b_k] += NAME_BONUS
-
-
 @lru_cache(maxsize=1)
 def default_repairer() -> GarbleRepairer:
     return GarbleRepairer()
@@ -750,32 +397,3 @@ def repair_lines(
     (one source), and ``document``: the restorer reads them as one text."""
     repaired = default_repairer().repair_lines(lines, extra_words=extra_words, document=document)
     return [r.text for r in repaired]
-
-
-def data_dir() -> Path:
-    """Where the rendered-and-OCR'd pairs are (``CONGDOAN_GARBLED_DATA``, else ``var/garbled``
-    of the repository; built by ``python -m congdoan_dev.textbuild.garbled_data``)."""
-    env = os.environ.get("CONGDOAN_GARBLED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "var" / "garbled"
-
-
-def read_pairs(path: Path) -> list[tuple[str, str]]:
-    """(printed line, true line) pairs of a ``.tsv`` file of the garbled data."""
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            seen, _, truth = line.rstrip("\n").partition("\t")
-            if truth:
-                out.append((nfc(seen), nfc(truth)))
-    return out
-
-
-PAGE = 24  # lines read as one text in the figures (a page of the rendered data)
-
-
-def repair_pages(repairer: GarbleRepairer, lines: Sequence[str]) -> list[str]:
-    """The lines repaired a page (``PAGE`` lines) at a time, each page as one text."""
-    out: list[str] = []
-    for start in range(0, len(lines), PAGE):
-        out += [r.text for r in repairer.repair_lines(lines[start : start + PAGE])]
-    return out
