@@ -1,7 +1,8 @@
 """Detection: what each monitored item is about and how much it matters.
 
-``score_items(items)`` fills, for a batch of items, with the fast models only (one classifier
-call per model for the whole batch): relevance, relevant, matched_units (:mod:`.relevance`),
+``score_items(items)`` fills, for a batch of items, with the fast models only (one call for
+the whole batch: the toxicity and sentiment models share their features, extracted once,
+:mod:`.fused`): relevance, relevant, matched_units (:mod:`.relevance`),
 toxicity and its score (:mod:`.toxicity`), stance toward the union and its score
 (:mod:`.stance`), the known false claim it repeats and the score (:mod:`.claims`, lexical
 way), risk (:mod:`.risk`) and scored_at; saved with one prepared UPDATE run for all rows

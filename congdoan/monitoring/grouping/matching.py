@@ -125,8 +125,15 @@ def _group(items: list[Item]) -> None:
                 continue
         nodes[item.pk].indexed = True
         indexed.add(item.pk)
-        for band, key in enumerate(item_keys):
-            _add(buckets[band], key, item.pk)
+        pk = item.pk
+        for bucket, key in zip(buckets, item_keys, strict=True):  # `_add`, inlined
+            held = bucket.get(key)
+            if held is None:
+                bucket[key] = pk
+            elif isinstance(held, int):
+                bucket[key] = [held, pk]
+            else:
+                held.append(pk)
 
     created = Narrative.objects.bulk_create(opened, batch_size=500) if opened else []
 
