@@ -133,7 +133,12 @@ def record_eval(rows: Iterable[Any], *, command: str = "", path: Path = FIGURES_
         unit = "" if "_f1_" in row.figure else "%"  # macro-F1 points, else a share
         measured.append((row.figure, round(row.ours, 2), unit, row.data))
         measured += [
-            (name, round(row.extra[key], 2), "%", row.data)
+            (
+                name,
+                round(row.extra[key], 2),
+                "lines/s" if name.endswith("_per_s") else "%",
+                row.data,
+            )
             for key, name in row.extra_figures.items()
             if key in row.extra
         ]

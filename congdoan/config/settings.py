@@ -523,7 +523,7 @@ LIBRARY_TESSERACT = env_str("LIBRARY_TESSERACT", "tesseract")
 LIBRARY_OCR_LANG = env_str("LIBRARY_OCR_LANG", "vie")
 LIBRARY_OCR_PSM = env_int("LIBRARY_OCR_PSM", 4)
 # A PDF page whose text layer is garbled (an OCR engine without Vietnamese made it) is repaired
-# (congdoan/text/garbled.py) and, with this on, also OCR'd again with Tesseract's Vietnamese
+# (congdoan/text/garbled/) and, with this on, also OCR'd again with Tesseract's Vietnamese
 # model; the fresh OCR is kept when the language model scores it this many nats a word better.
 LIBRARY_GARBLED_REOCR = env_bool("LIBRARY_GARBLED_REOCR", True)
 LIBRARY_GARBLED_OCR_MARGIN = float(env_str("LIBRARY_GARBLED_OCR_MARGIN", "0.25"))
