@@ -24,8 +24,9 @@ the (band, key) index, never with a scan of recent rows.
 `group_all(items)` is the same pass, named for a big batch (100,000 items of a file: 34.5 s
 on this shared 2-CPU machine under a load of 3, 32 s of CPU, `congdoan bench monitoring`).
 The signatures and keys come from :mod:`congdoan.text.neardup` (many texts at once, teen-code
-and unaccented copies folded alike), the module the evaluation measures. Not guarded: two processes grouping copies
-of one new story at the same moment may each open a narrative for it.
+and unaccented copies folded alike), the module the evaluation measures. Not guarded: two
+processes grouping copies of one new story at the same moment may each open a narrative for
+it.
 """
 
 from congdoan.monitoring.grouping.figures import TITLE_CHARS, refresh, spread, title_of
