@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # CONGDOAN_FIGURES_FILE: record into another file (a trial run that must not change the docs).
 FIGURES_FILE = Path(os.environ.get("CONGDOAN_FIGURES_FILE") or ROOT / "docs" / "figures.json")
 README = ROOT / "README.md"
-DOCS = (ROOT / "docs" / "text.md", ROOT / "docs" / "monitoring.md")
+DOCS = (ROOT / "docs" / "text.md", ROOT / "docs" / "monitoring.md", ROOT / "docs" / "contests.md")
 BEGIN = "<!-- figures: begin (made by `make figures` from docs/figures.json; edit that file) -->"
 END = "<!-- figures: end -->"
 INLINE = re.compile(r"<!-- fig (?P<name>[\w.\-]+) -->(?P<value>.*?)<!-- /fig -->")

@@ -843,6 +843,14 @@ def _record(result: Result, args: argparse.Namespace, argv: list[str]) -> None:
         ("contest.answers_sent", len(load.sent), "", "distinct attempt × question pairs sent"),
         ("contest.answers_stored", result.stored, "", "Answer rows after the run"),
     ]
+    calls = max(1, sum(load.statuses.values()))
+    for name, cpu, what in (
+        ("contest.server_cpu_ms", result.server_cpu, "gunicorn"),
+        ("contest.database_cpu_ms", result.database_cpu, "PostgreSQL"),
+        ("contest.redis_cpu_ms", result.redis_cpu, "Redis"),
+    ):
+        if cpu is not None:
+            rows.append((name, round(cpu / calls * 1000, 2), "ms", f"{what} CPU a call, {note}"))
     if result.baseline is not None and result.baseline.answered:
         rows.append(
             (

@@ -13,6 +13,7 @@ from django.utils import timezone
 from congdoan.content.models import Product, ProductStatus
 from congdoan.plan import services
 from congdoan.plan.charts import trend_svg
+from congdoan.plan.indicators.base import FIGURE_SOURCES
 from congdoan.plan.models import IndicatorFigure, Plan, Source
 from congdoan.plan.periods import parse_period, year_to_month
 from congdoan.plan.tests.test_indicators import _document
@@ -40,8 +41,10 @@ def _figures(cast: Any) -> None:
 
 
 def test_the_district_officer_sees_every_indicator_and_the_unit_that_pulls_down(
-    cast: Any, client_of: Any
+    cast: Any, client_of: Any, monkeypatch: Any
 ) -> None:
+    # A site without the monitoring app: its indicator says why it has no figure.
+    monkeypatch.delitem(FIGURE_SOURCES, "false_info_handled", raising=False)
     _figures(cast)
     page = client_of(cast.district_officer).get("/chi-tieu/?unit=PX&period=2025")
     assert page.status_code == 200
@@ -50,7 +53,7 @@ def test_the_district_officer_sees_every_indicator_and_the_unit_that_pulls_down(
     assert "chưa đạt" in html
     assert "Công đoàn Công ty Điện tử B" in html  # B pulls it down (40 %)
     assert "chưa có dữ liệu" in html  # the indicators with nothing stored
-    assert "Chưa có nguồn dữ liệu" in html  # false information: no monitoring yet
+    assert "Chưa có nguồn dữ liệu" in html  # false information: no monitoring here
     assert "số liệu nhập từ sổ sách" in html
     assert 'href="/tai-lieu/4242/"' in html  # the plan's text in the library
 
