@@ -59,6 +59,7 @@ def test_a_production_install_says_the_dev_tooling_is_not_installed(
 
 def test_bench_names_the_benchmarks_when_given_an_unknown_one() -> None:
     with pytest.raises(
-        CommandError, match="faults, feedback, legal, library, monitoring, publish, reports, text, tree, web"
+        CommandError,
+        match="faults, feedback, legal, library, monitoring, publish, reports, text, tree, web",
     ):
         call_command("bench", "nosuch")
