@@ -39,6 +39,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as LOGIN_KEY
 from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
@@ -58,9 +59,6 @@ from congdoan.core.middleware import use_proxy_address
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
-
-#: The session key of a login (django.contrib.auth.SESSION_KEY).
-_LOGIN_KEY = "_auth_user_id"
 
 
 def _no_view(*args: Any, **kwargs: Any) -> HttpResponse:  # CsrfViewMiddleware needs a view
@@ -139,7 +137,7 @@ class AnswerFastPath:
         participant_id = session.get(ATTEMPTS_KEY, {}).get(token)
         if not participant_id:
             return None
-        if session.get(_LOGIN_KEY) is not None and session.get(SEEN_AT) != NOT_APPLICABLE:
+        if session.get(LOGIN_KEY) is not None and session.get(SEEN_AT) != NOT_APPLICABLE:
             return None  # an officer (idle timeout) or a login not yet marked
         if self.csrf.process_view(request, _no_view, (), {}) is not None:
             return None  # the full stack answers the refusal in its words

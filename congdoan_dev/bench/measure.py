@@ -25,45 +25,35 @@ def loadavg() -> str:
         return "?"
 
 
+def _processes() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, name, CPU seconds so far) of every process (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = []
+    for pid in Path("/proc").iterdir():
+        if not pid.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            stat = (pid / "stat").read_text()
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat.rsplit(")", 1)[1].split()
+            cpu = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+            found.append((int(pid.name), int(fields[1]), name, cpu))
+    return found
+
+
 def tree_cpu(root: int) -> float | None:
     """CPU seconds so far of a process and its children (Linux /proc), None elsewhere."""
     try:
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        pids = [root]
-        for pid in Path("/proc").iterdir():
-            if not pid.name.isdigit():
-                continue
-            with contextlib.suppress(OSError):
-                stat = (pid / "stat").read_text()
-                fields = stat.rsplit(")", 1)[1].split()
-                if int(fields[1]) == root:  # ppid
-                    pids.append(int(pid.name))
-        for pid_ in pids:
-            with contextlib.suppress(OSError):
-                fields = Path(f"/proc/{pid_}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
-        return total
+        return sum(cpu for pid, ppid, _n, cpu in _processes() if root in (pid, ppid))
     except (OSError, ValueError, AttributeError):
         return None
 
 
 def named_cpu(names: Sequence[str]) -> float | None:
-    """CPU seconds so far of every process whose name is one of `names` (Linux /proc): the
-    database and Redis servers on this machine (all their connections, whoever opened them)."""
+    """CPU seconds so far of every process whose name starts with one of `names` (Linux
+    /proc): the database and Redis servers on this machine (all their connections)."""
     try:
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        for pid in Path("/proc").iterdir():
-            if not pid.name.isdigit():
-                continue
-            with contextlib.suppress(OSError):
-                stat = (pid / "stat").read_text()
-                name = stat[stat.index("(") + 1 : stat.rindex(")")]
-                if name in names or any(name.startswith(n) for n in names):
-                    fields = stat.rsplit(")", 1)[1].split()
-                    total += (int(fields[11]) + int(fields[12])) / tick
-        return total
+        return sum(cpu for _p, _pp, name, cpu in _processes() if name.startswith(tuple(names)))
     except (OSError, ValueError, AttributeError):
         return None
 
