@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
+import regex
 
 from congdoan.text import lmfast
 from congdoan.text.shipped import LM_FILE, MODELS_DIR
@@ -23,6 +24,13 @@ BITS = 13
 
 BOUNDARY, FOREIGN, NUMBER, COMMA, SYMBOL = 0, 1, 2, 3, 4
 N_SPECIAL = 5
+
+# A token the model does not know (a garbled syllable, a foreign word) costs this many nats
+# on top of the model's probability for "a foreign word" in `SyllableLM.mean_logprob`:
+# otherwise a text full of garbled syllables would read as well as Vietnamese.
+UNKNOWN_PENALTY = 8.0
+_TOKEN = regex.compile(r"\p{L}+|\p{N}+|[.!?…\n]")
+_END = frozenset(".!?…\n")
 
 
 def _lookup(keys: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -111,6 +119,39 @@ class SyllableLM:
         tidx, thit = _lookup((ctx << BITS) | w, self.trigram_keys)
         p3 = np.where(thit, self.trigram_prob[tidx], 0.0) + self.trigram_backoff[cidx] * p2
         return np.where(chit, p3, p2)
+
+    def mean_logprob(self, text: str, unknown_penalty: float = UNKNOWN_PENALTY) -> float | None:
+        """Mean natural log-probability per token of ``text`` (higher reads better): words
+        and numbers are tokens (a number: NUMBER; an unknown word: FOREIGN less
+        ``unknown_penalty``), and a sentence end starts a new context. None without words."""
+        ids: list[int] = []
+        us: list[int] = []
+        vs: list[int] = []
+        penalties = 0.0
+        u, v = BOUNDARY, BOUNDARY
+        for token in _TOKEN.findall(text):
+            if token in _END:
+                u, v = BOUNDARY, BOUNDARY
+                continue
+            if token[0].isdigit():
+                w = NUMBER
+            else:
+                w = self.index.get(token.lower(), FOREIGN)
+                if w == FOREIGN:
+                    penalties += unknown_penalty
+            ids.append(w)
+            us.append(u)
+            vs.append(v)
+            u, v = v, w
+        if not ids:
+            return None
+        probs = self.prob(
+            np.array(us, dtype=np.int64),
+            np.array(vs, dtype=np.int64),
+            np.array(ids, dtype=np.int64),
+        )
+        total = float(np.log(np.maximum(probs, 1e-12)).sum()) - penalties
+        return total / len(ids)
 
     @cached_property
     def _jit_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

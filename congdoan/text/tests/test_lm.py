@@ -118,3 +118,10 @@ def test_the_decoder_compiles_in_memory_without_a_cache_directory(
     compiled = lmfast.compiled(lambda x: x + 1)
     assert compiled(1) == 2
     assert calls == [{"cache": True, "nogil": True}, {"nogil": True}]
+
+
+def test_mean_logprob_prefers_vietnamese_to_its_garbled_copy(lm: SyllableLM) -> None:
+    clean = lm.mean_logprob("Đẩy mạnh công tác truyền thông. Năm 2024")
+    garbled = lm.mean_logprob("Pay manh cong tic truyén thong. Năm 2024")
+    assert clean is not None and garbled is not None and clean > garbled + 1
+    assert lm.mean_logprob(" . ! \n") is None
