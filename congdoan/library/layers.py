@@ -31,14 +31,12 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
-import numpy as np
-import regex
 from django.conf import settings
 from django.db.models import Count, Max
 
 from congdoan.orgs.models import Unit
 from congdoan.text import garbled
-from congdoan.text.lm import BOUNDARY, FOREIGN, NUMBER, SyllableLM
+from congdoan.text.lm import SyllableLM
 from congdoan.text.vietnamese import has_marks
 
 log = logging.getLogger("congdoan.library")
@@ -129,45 +127,15 @@ def repair(text: str) -> Repaired:
     return Repaired(result.text, changes)
 
 
-# A token the language model does not know (a garbled syllable, a foreign word) costs this
-# many nats on top of the model's probability for "a foreign word": otherwise a text full of
-# garbled syllables would read as well as Vietnamese.
-UNKNOWN_PENALTY = 8.0
-_TOKEN = regex.compile(r"\p{L}+|\p{N}+|[.!?…\n]")
-_END = frozenset(".!?…\n")
-
-
 def lm_score(text: str) -> float | None:
-    """Mean natural log-probability per token of the text under the syllable trigram model
-    (a number: NUMBER; an unknown word: FOREIGN less UNKNOWN_PENALTY); higher reads better.
-    None when the model is not installed or the text has no words."""
+    """The language model's mean log-probability per token of the text
+    (`SyllableLM.mean_logprob`, rounded to 4 places for the page's scores); higher reads
+    better. None when the model is not installed or the text has no words."""
     model = SyllableLM.default()
     if model is None:
         return None
-    ids: list[int] = []
-    contexts: list[tuple[int, int]] = []
-    penalties = 0.0
-    u, v = BOUNDARY, BOUNDARY
-    for token in _TOKEN.findall(text):
-        if token in _END:
-            u, v = BOUNDARY, BOUNDARY
-            continue
-        if token[0].isdigit():
-            w = NUMBER
-        else:
-            w = model.index.get(token.lower(), FOREIGN)
-            if w == FOREIGN:
-                penalties += UNKNOWN_PENALTY
-        ids.append(w)
-        contexts.append((u, v))
-        u, v = v, w
-    if not ids:
-        return None
-    us = np.array([c[0] for c in contexts], dtype=np.int64)
-    vs = np.array([c[1] for c in contexts], dtype=np.int64)
-    probs = model.prob(us, vs, np.array(ids, dtype=np.int64))
-    total = float(np.log(np.maximum(probs, 1e-12)).sum()) - penalties
-    return round(total / len(ids), 4)
+    score = model.mean_logprob(text)
+    return None if score is None else round(score, 4)
 
 
 def prefer_ocr(repaired: float | None, fresh: float | None) -> bool:
