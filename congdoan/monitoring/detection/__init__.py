@@ -6,9 +6,8 @@ the whole batch: the toxicity and sentiment models share their features, extract
 toxicity and its score (:mod:`.toxicity`), stance toward the union and its score
 (:mod:`.stance`), the known false claim it repeats and the score (:mod:`.claims`, lexical
 way), risk (:mod:`.risk`) and scored_at; saved with one prepared UPDATE run for all rows
-(:func:`write_fields`), matched units replaced. Idempotent: scoring again overwrites. About
-1,000 short items a second on one core, scored and saved (``DETECT_BENCH=1`` in
-tests/test_detection.py). ``accurate.rescore(items)`` re-reads the candidates with the toolkit's
+(:func:`write_fields`), matched units replaced. Idempotent: scoring again overwrites. Speed:
+``congdoan bench monitoring`` (items ingested and scored a second on one core). ``accurate.rescore(items)`` re-reads the candidates with the toolkit's
 accurate mode.
 
 Every text is read as :func:`prepare` gives it: title and text, cleaned (NFC, legacy fonts

@@ -4,8 +4,6 @@ and the accurate re-reading."""
 
 from __future__ import annotations
 
-import os
-import time
 from typing import Any
 
 import numpy as np
@@ -350,27 +348,6 @@ def test_empty_and_titled_items(source: Source) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not os.environ.get("DETECT_BENCH"), reason="a measure: DETECT_BENCH=1")
-def test_speed_of_the_fast_path(source: Source, cast: Any) -> None:
-    """Items scored and saved per second (one core: `DETECT_BENCH=1 taskset -c 1 pytest
-    congdoan/monitoring/tests/test_detection.py -k speed -s`); the texts are the union toxicity
-    set's short posts, ten times over, with three known claims to match."""
-    for claim in (
-        "Công đoàn huyện ăn chặn tiền hỗ trợ Covid của công nhân",
-        "Công ty May A sắp phá sản, công nhân sẽ mất việc hết",
-        "Đóng đoàn phí sẽ bị trừ thêm 500 nghìn mỗi tháng",
-    ):
-        KnownClaim.objects.create(unit=cast.district, claim=claim)
-    texts, _labels = union_toxicity()
-    items = make_items(source, texts * 10, reach=100)
-    score_items(items[:100])  # models loaded
-    start = time.perf_counter()
-    score_items(items)
-    rate = len(items) / (time.perf_counter() - start)
-    print(f"\ndetection: {len(items)} items scored and saved, {rate:.0f} items/s")
-    assert rate >= 500
-
-
 def test_the_fused_fast_models_give_each_model_s_own_probabilities() -> None:
     texts = [fold(prepare("", t))[:1000] for t in union_toxicity()[0][:200]] + ["", "!!!"]
     tox, sent = fused.fast_pair().predict_proba(texts)
