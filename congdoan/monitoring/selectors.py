@@ -30,7 +30,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from congdoan.monitoring.models import (
-    EventKind,
     Item,
     KnownClaim,
     Narrative,
@@ -444,8 +443,3 @@ def month_figures(viewer: Viewer, *, year: int, month: int, unit: Unit | None = 
     qs = narratives_for(viewer, unit=unit).filter(detected_at__gte=since, detected_at__lt=until)
     rows = list(qs.order_by().values_list("detected_at", "handled_at", "status"))
     return _row(year, month, unit, rows)
-
-
-def alert_events(narrative: Narrative) -> QuerySet[NarrativeEvent]:
-    """The alerts sent about a narrative (the caller checked `rules.can_handle`)."""
-    return narrative_events(narrative).filter(kind=EventKind.ALERT)
