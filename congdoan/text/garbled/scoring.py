@@ -117,13 +117,9 @@ def _lm() -> SyllableLM | None:
     return SyllableLM.default()
 
 
-def _word_facts(word: str) -> tuple[bool, bool, bool, bool]:
-    """(syllable as written, syllable once its marks are taken off, odd marks, digit inside)."""
-    return _facts(word)
-
-
 @lru_cache(maxsize=100_000)
 def _facts(word: str) -> tuple[bool, bool, bool, bool]:
+    """(syllable as written, syllable once its marks are taken off, odd marks, digit inside)."""
     lm = _lm()
     low = nfc(word.lower())
     letters = "".join(c for c in low if c.isalpha())
