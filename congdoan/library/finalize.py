@@ -36,11 +36,6 @@ from congdoan.text import fold, restore
 log = logging.getLogger("congdoan.library")
 
 
-def _needs_restoration(text: str) -> bool:
-    """Vietnamese text that has almost no marks was read by an engine without Vietnamese."""
-    return layers.lacks_marks(text)
-
-
 def _searchable_pdf(doc: Document, pages: list[Page]) -> str:
     """The original pages (PDF pages or images) with the OCR text layer laid over them."""
     import pymupdf  # lazy: the native PDF library loads only in the worker step that needs it
@@ -115,7 +110,7 @@ def document_finalize(*, document_id: int) -> None:
     failed = [p for p in pages if p.status == PageStatus.FAILED]
     text = "\n\n".join(p.text.strip("\n") for p in pages if p.status == PageStatus.DONE).strip()
     before = ""
-    if text and _needs_restoration(text):
+    if text and layers.lacks_marks(text):
         # One document: each word is also read as the text reads it elsewhere.
         restored = restore(text)
         if restored != text:
