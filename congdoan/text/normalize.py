@@ -24,6 +24,13 @@ def _fix_word(match: regex.Match[str]) -> str:
     return fixed if fixed != word and is_syllable(fixed.lower()) else word
 
 
+def decode(text: str) -> str:
+    """Steps 1 and 2 of :func:`normalize` alone (NFC, zero-width characters dropped, legacy
+    fonts converted): enough before ``fold``, which undoes the tone-mark and spacing steps."""
+    text = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFC", text))
+    return "\n".join(convert_legacy(line, is_syllable) for line in text.split("\n"))
+
+
 def normalize(text: str) -> str:
     """Return ``text`` in the project's canonical form.
 
@@ -35,11 +42,8 @@ def normalize(text: str) -> str:
     """
     if not text:
         return text
-    text = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFC", text))
-    lines = text.split("\n")
     out = []
-    for line in lines:
-        line = convert_legacy(line, is_syllable)
+    for line in decode(text).split("\n"):
         line = _WORD_RE.sub(_fix_word, line)
         out.append(_SPACES_RE.sub(" ", line).strip())
     return "\n".join(out)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
@@ -36,9 +35,7 @@ from congdoan.monitoring.models import Item, Snapshot, Source, SourceKind
 from congdoan.monitoring.sources.base import sanitise_html
 from congdoan.monitoring.types import IngestResult, RawItem
 from congdoan.orgs.models import Unit
-from congdoan.text.legacy import convert_legacy
-from congdoan.text.lexicon import is_syllable
-from congdoan.text.normalize import normalize
+from congdoan.text.normalize import decode
 from congdoan.text.vietnamese import fold
 
 logger = logging.getLogger("congdoan.monitoring")
@@ -48,21 +45,13 @@ MAX_REACH = 2**62
 # Chunks scored before a slice is grouped (process_items).
 GROUP_CHUNKS = 10
 ID_MAX = 255
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def content_hash(text: str) -> str:
-    """sha1 of the folded, normalised text (case, diacritics, spacing and legacy fonts aside).
-    The same digest as of ``fold(normalize(text))``, without normalize's steps that folding
-    and splitting undo (tone marks moved, spaces collapsed): a third of its time."""
-    text = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFC", text))
-    lines = "\n".join(convert_legacy(line, is_syllable) for line in text.split("\n"))
-    return hashlib.sha1(" ".join(fold(lines).split()).encode("utf-8")).hexdigest()
-
-
-def slow_content_hash(text: str) -> str:
-    """The definition :func:`content_hash` keeps (the tests compare them)."""
-    return hashlib.sha1(" ".join(fold(normalize(text)).split()).encode("utf-8")).hexdigest()
+    """sha1 of the folded, normalised text (case, diacritics, spacing and legacy fonts aside):
+    the digest of ``fold(normalize(text))``, with only the normalisation steps folding does not
+    undo (``text.normalize.decode``)."""
+    return hashlib.sha1(" ".join(fold(decode(text)).split()).encode("utf-8")).hexdigest()
 
 
 def chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
