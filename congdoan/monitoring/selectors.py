@@ -38,6 +38,7 @@ from congdoan.monitoring.models import (
     Source,
     Tip,
 )
+from congdoan.orgs.collation import person_key
 from congdoan.orgs.models import Appointment, Unit
 from congdoan.orgs.scoping import Scope, Viewer, in_force_q, scope_for, unit_q
 from congdoan.text import fold
@@ -194,7 +195,8 @@ def status_counts(viewer: Viewer, *, unit: Unit | None = None) -> dict[str, int]
 
 def assignable_officers(viewer: Viewer, narrative: Narrative) -> list[Any]:
     """Officers with an active login who may handle the narrative: those appointed (in post
-    today, managing) to its unit or to a unit above it, by name."""
+    today, managing) to its unit or to a unit above it, in Vietnamese name order (given name
+    first, as `congdoan.orgs.collation.person_key`)."""
     if not scope_for(viewer).covers_path(narrative.unit.path):
         return []
     paths = _ancestor_paths([narrative.unit.path]) | {narrative.unit.path}
@@ -206,7 +208,7 @@ def assignable_officers(viewer: Viewer, narrative: Narrative) -> list[Any]:
         .values("user_id")
     )
     users = get_user_model().objects.filter(pk__in=user_ids, is_active=True)
-    return sorted(users, key=lambda u: (u.get_full_name() or u.email or "").casefold())
+    return sorted(users, key=lambda u: person_key(u.get_full_name() or u.email or ""))
 
 
 # -- items, tips, claims ---------------------------------------------------------------------------
