@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from congdoan.text.match import NUM_PERM, SHINGLE
-from congdoan.text.teencode import folded_map
+from congdoan.text.teencode import PieceWise, folded_map
 from congdoan.text.vietnamese import fold
 
 BANDS = 32
@@ -71,28 +71,14 @@ def clean(text: str) -> str:
 # The shorthand written out piece by piece between spaces, remembered (as teencode.expand):
 # a key never spans a space but for those below, and a space is an edge like the text's end.
 _SPACED = tuple(k for k, v in _SHORTHAND.items() if " " in k and k != v)
-_PIECES: dict[str, str] = {}
-_PIECES_MAX = 200_000
-
-
-def _piece(piece: str) -> str:
-    done = _TOKEN.sub(_expand, piece)
-    if len(piece) <= 64:
-        if len(_PIECES) >= _PIECES_MAX:
-            _PIECES.clear()
-        _PIECES[piece] = done
-    return done
+_BY_PIECES = PieceWise(lambda piece: _TOKEN.sub(_expand, piece))
 
 
 def _shorthand(folded: str) -> str:
     """``_TOKEN.sub(_expand, folded)``, a dictionary hit for almost every piece."""
     if any(k in folded for k in _SPACED):
         return _TOKEN.sub(_expand, folded)
-    pieces = folded.split(" ")
-    done = list(map(_PIECES.get, pieces))
-    if None in done:
-        done = [d if d is not None else _piece(p) for d, p in zip(done, pieces, strict=True)]
-    return " ".join(done)  # type: ignore[arg-type]
+    return _BY_PIECES(folded)
 
 
 def _clean_many(texts: Sequence[str]) -> list[str]:

@@ -23,7 +23,7 @@ chat text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from congdoan.text.lexicon import is_syllable
@@ -218,22 +218,38 @@ def _expand_slow(text: str) -> str:
 _SPACED_KEYS = tuple(k for k in TEENCODE if " " in k)
 # Characters that IGNORECASE matches to a key's letter though their lower case differs.
 _ODD_CASE = ("\u0130", "\u0131", "\u017f")
-_PIECES: dict[str, str] = {}
-_PIECES_MAX = 200_000
-_PIECE_CHARS = 64
 
 
-def _piece(piece: str) -> str:
-    """One piece between spaces written out (remembered when short)."""
-    done = _PIECES.get(piece)
-    if done is not None:
+class PieceWise:
+    """``substitute`` applied to a text piece by piece between its spaces, each short piece
+    remembered: the same as one pass over the whole text when no match holds a space (the
+    caller sends those texts to its one pass), and a dictionary hit for almost every piece."""
+
+    def __init__(self, substitute: Callable[[str], str], *, keep: int = 200_000) -> None:
+        self.substitute = substitute
+        self.keep = keep
+        self.memo: dict[str, str] = {}
+
+    def one(self, piece: str) -> str:
+        done = self.memo.get(piece)
+        if done is None:
+            done = self.substitute(piece)
+            if len(piece) <= _PIECE_CHARS:
+                if len(self.memo) >= self.keep:
+                    self.memo.clear()
+                self.memo[piece] = done
         return done
-    done = _CANDIDATE_RE.sub(_replace, piece)
-    if len(piece) <= _PIECE_CHARS:
-        if len(_PIECES) >= _PIECES_MAX:
-            _PIECES.clear()
-        _PIECES[piece] = done
-    return done
+
+    def __call__(self, text: str) -> str:
+        pieces = text.split(" ")
+        done = list(map(self.memo.get, pieces))
+        if None in done:
+            done = [d if d is not None else self.one(p) for d, p in zip(done, pieces, strict=True)]
+        return " ".join(done)  # type: ignore[arg-type]
+
+
+_PIECE_CHARS = 64
+_BY_PIECES = PieceWise(lambda piece: _CANDIDATE_RE.sub(_replace, piece))
 
 
 def expand(text: str) -> str:
@@ -247,11 +263,7 @@ def expand(text: str) -> str:
     for special in _ODD_CASE:
         if special in text:
             return _expand_slow(text)
-    pieces = text.split(" ")
-    done = list(map(_PIECES.get, pieces))
-    if None in done:
-        done = [d if d is not None else _piece(p) for d, p in zip(done, pieces, strict=True)]
-    return " ".join(done)  # type: ignore[arg-type]
+    return _BY_PIECES(text)
 
 
 def expand_lines(texts: Iterable[str]) -> list[str]:
