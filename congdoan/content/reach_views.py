@@ -47,6 +47,7 @@ def digital_share_chart(request: HttpRequest) -> HttpResponse:
         [str(m) for m in range(1, 13)],
         [(_("Tất cả sản phẩm"), total), (_("Sản phẩm số"), digital)],
         title=_("Sản phẩm đã đăng theo tháng, năm %(year)s") % {"year": year},
+        width=charts.width_for(request.GET, 720),
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"

@@ -19,7 +19,7 @@ from congdoan.contests.models import Attempt, Certificate, Contest, Prize, Prize
 from congdoan.contests.selectors.results import RankRow, UnitRow
 from congdoan.contests.services import abuse, certificates, scoring
 from congdoan.contests.services import prizes as prize_svc
-from congdoan.core.charts import bar_chart
+from congdoan.core.charts import BAR_WIDTH, bar_chart, width_for
 from congdoan.orgs.models import Unit
 from congdoan.orgs.rules import officer_required
 from congdoan.orgs.scoping import scope_for
@@ -104,6 +104,7 @@ def results_chart(request: HttpRequest, pk: int) -> HttpResponse:
         [u.rate for u in table],
         title=_("Tỷ lệ tham gia theo đơn vị: %(title)s") % {"title": contest.title},
         percent=True,
+        width=width_for(request.GET, BAR_WIDTH),
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=60"

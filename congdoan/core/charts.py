@@ -11,6 +11,11 @@ Two shapes: `line_chart` (a value over time: months) and the horizontal bars —
 its bar, so long Vietnamese sentences fit a phone's width) and `stacked_rows` (one 100 % bar
 per row, split by column, with a legend). Every label is escaped: they are user text.
 
+On a phone a chart drawn 720 px wide shrinks its 12 px labels to 6 px, so pages ask for a
+narrow drawing too (`{% chart_img %}` in ``core_charts``: a ``<picture>`` whose phone source
+adds ``w=phone`` to the chart's address) and the views read it with `width_for`: the same chart
+drawn :data:`PHONE_WIDTH` wide, with fewer month labels and shorter texts, at full size.
+
 pygal was tried and not taken: its SVG carries an inline ``<script>`` and ``<style>``,
 which the CSP blocks, and three more packages.
 """
@@ -18,7 +23,7 @@ which the CSP blocks, and three more packages.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import gettext as _
@@ -38,6 +43,8 @@ PALETTE = (
     "#edc948",
     "#bab0ac",
 )
+PHONE_WIDTH = 360  # the narrow drawing, for screens up to 40em (`{% chart_img %}`)
+PHONE_PARAM = "phone"  # ?w=phone asks for it
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 
 
@@ -50,6 +57,22 @@ def nice_ceiling(value: float) -> int:
         if step * power >= value:
             return int(step * power)
     return int(10 * power)  # pragma: no cover (the loop always returns)
+
+
+def width_for(params: Mapping[str, str], default: int) -> int:
+    """The width a chart view draws: :data:`PHONE_WIDTH` when the page asked for the phone
+    drawing (``?w=phone``), else the view's own."""
+    return PHONE_WIDTH if params.get("w") == PHONE_PARAM else default
+
+
+def _label_step(labels: Sequence[str], room: float) -> int:
+    """Every how many x labels one is written so that none overlaps its neighbour (at 12 px
+    a character is about 6.5 px wide; 6 px between labels)."""
+    n = len(labels)
+    if n <= 1:
+        return 1
+    widest = max(len(label) for label in labels) * 6.5 + 6
+    return max(1, math.ceil(widest / (room / (n - 1))))
 
 
 def _number(value: float) -> str:
@@ -106,7 +129,8 @@ def line_chart(
         )
         + "</desc>",
         f'<rect width="{width}" height="{total_height}" fill="#ffffff"/>',
-        f'<text x="{left}" y="20" font-size="14" font-weight="bold" fill="#222222">{escape(title)}</text>',
+        f'<text x="{8 if width <= PHONE_WIDTH else left}" y="20" font-size="14" font-weight="bold" '
+        f'fill="#222222">{escape(_shorten(title, _chars(width - 16, 8)))}</text>',
     ]
     for k in range(6):
         value = y_max * k / 5
@@ -120,7 +144,10 @@ def line_chart(
         out.append(
             f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" fill="#555555">{_number(value)}</text>'
         )
+    step = _label_step(labels, plot_w - 2 * pad)
     for i, label in enumerate(labels):
+        if (n - 1 - i) % step:
+            continue  # thinned out on a narrow chart, counted back from the last (this month)
         out.append(
             f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" fill="#555555">{escape(label)}</text>'
         )
@@ -155,6 +182,11 @@ def line_chart(
     return "\n".join(out)
 
 
+def _chars(room: float, per_char: float) -> int:
+    """How many characters of a label fit ``room`` pixels (``per_char`` an average width)."""
+    return max(12, int(room / per_char))
+
+
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -175,7 +207,7 @@ def _bars_head(width: int, height: int, title: str, desc: str) -> list[str]:
         f"<desc>{escape(desc)}</desc>",
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
         f'<text x="8" y="20" font-size="14" font-weight="bold" fill="#222222">'
-        f"{escape(_shorten(title, 80))}</text>",
+        f"{escape(_shorten(title, min(80, _chars(width - 16, 8))))}</text>",
     ]
 
 
@@ -209,6 +241,7 @@ def bar_chart(
     total = base if base is not None else sum(values)
     peak = max(100.0, max(values, default=0)) if percent else nice_ceiling(max(values, default=0))
     plot = width - 8 - 90
+    chars = min(LABEL_CHARS, _chars(width - 16, 7.2))
 
     def figure(value: float) -> str:
         if percent:
@@ -227,7 +260,7 @@ def bar_chart(
         y = top + i * _ROW
         length = plot * value / peak if peak else 0
         out.append(
-            f'<text x="8" y="{y + 14}" fill="#222222">{escape(_shorten(label, LABEL_CHARS))}</text>'
+            f'<text x="8" y="{y + 14}" fill="#222222">{escape(_shorten(label, chars))}</text>'
         )
         out.append(
             f'<rect x="8" y="{y + 20}" width="{max(length, 1):.1f}" height="16" rx="2" '
@@ -277,7 +310,8 @@ def stacked_rows(
         y = top + r * _ROW
         total = sum(line)
         out.append(
-            f'<text x="8" y="{y + 14}" fill="#222222">{escape(_shorten(row, LABEL_CHARS))}</text>'
+            f'<text x="8" y="{y + 14}" fill="#222222">'
+            f"{escape(_shorten(row, min(LABEL_CHARS, _chars(width - 16, 7.2))))}</text>"
         )
         x = 8.0
         for c, n in enumerate(line):
@@ -301,4 +335,12 @@ def stacked_rows(
     return "\n".join(out)
 
 
-__all__ = ["PALETTE", "bar_chart", "line_chart", "nice_ceiling", "stacked_rows"]
+__all__ = [
+    "PALETTE",
+    "PHONE_WIDTH",
+    "bar_chart",
+    "line_chart",
+    "nice_ceiling",
+    "stacked_rows",
+    "width_for",
+]

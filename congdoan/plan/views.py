@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congdoan.core.charts import width_for
 from congdoan.orgs.models import Unit
 from congdoan.orgs.rules import officer_required
 from congdoan.orgs.scoping import get_unit_in_scope
@@ -159,7 +160,7 @@ def chart(request: HttpRequest, code: str) -> HttpResponse:
     if not 1990 <= year <= 2100:
         raise Http404
     response = HttpResponse(
-        charts.trend_svg(unit=unit, code=code, year=year),
+        charts.trend_svg(unit=unit, code=code, year=year, width=width_for(request.GET, 720)),
         content_type="image/svg+xml; charset=utf-8",
     )
     response["Cache-Control"] = "private, max-age=300"

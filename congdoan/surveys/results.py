@@ -124,10 +124,12 @@ def _scale_label(question: Question, point: int) -> str:
     return str(point)
 
 
-def chart_svg(result: QuestionResult) -> str:
+def chart_svg(result: QuestionResult, *, width: int = charts.BAR_WIDTH) -> str:
     q = result.question
     if q.kind == Kind.MATRIX:
-        return charts.stacked_rows(result.rows, result.labels, result.matrix, title=q.text)
+        return charts.stacked_rows(
+            result.rows, result.labels, result.matrix, title=q.text, width=width
+        )
     note = ""
     if q.kind == Kind.SCALE and result.mean is not None:
         note = _("Điểm trung bình: %(mean)s / %(max)s (%(n)s người trả lời)") % {
@@ -138,4 +140,6 @@ def chart_svg(result: QuestionResult) -> str:
     elif q.kind == Kind.MULTIPLE:
         note = _("Chọn nhiều: %(n)s người trả lời") % {"n": vn_number(result.answered)}
     base = result.answered if q.kind == Kind.MULTIPLE else None
-    return charts.bar_chart(result.labels, result.counts, title=q.text, note=note, base=base)
+    return charts.bar_chart(
+        result.labels, result.counts, title=q.text, note=note, base=base, width=width
+    )

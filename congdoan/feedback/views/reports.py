@@ -90,6 +90,7 @@ def dashboard_chart(request: HttpRequest) -> HttpResponse:
         title=_("Ý kiến theo chủ đề và tháng (*: đến ngày %(day)s)") % {"day": today.day}
         + (f" — {unit.name}" if unit else ""),
         partial_last=True,
+        width=charts.width_for(request.GET, 720),
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"

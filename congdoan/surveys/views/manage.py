@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congdoan.audit.services import audit_record
+from congdoan.core import charts
 from congdoan.orgs.rules import officer_required
 from congdoan.orgs.scoping import units_in_scope
 from congdoan.surveys import exports, results, rules, selectors
@@ -337,7 +338,8 @@ def chart(request: HttpRequest, survey_id: int, question_id: int) -> HttpRespons
     if not found or not found[0].has_chart:
         raise Http404
     response = HttpResponse(
-        results.chart_svg(found[0]), content_type="image/svg+xml; charset=utf-8"
+        results.chart_svg(found[0], width=charts.width_for(request.GET, charts.BAR_WIDTH)),
+        content_type="image/svg+xml; charset=utf-8",
     )
     response["Cache-Control"] = "private, max-age=60"
     return response
