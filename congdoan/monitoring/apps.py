@@ -27,11 +27,15 @@ class MonitoringConfig(AppConfig):
         from congdoan.feedback.services import (  # lazy: app loading order (AppConfig.ready)
             register_zalo_prefix,
         )
+        from congdoan.monitoring import stance_eval  # lazy: app loading order (AppConfig.ready)
         from congdoan.monitoring.services import (  # lazy: app loading order (AppConfig.ready)
             tips,
         )
         from congdoan.periodic.registry import (  # lazy: app loading order (AppConfig.ready)
             register_job,
+        )
+        from congdoan.text.evaluate import (  # lazy: app loading order (AppConfig.ready)
+            register as register_evaluation,
         )
 
         register_officer_link(
@@ -55,6 +59,8 @@ class MonitoringConfig(AppConfig):
         # A Zalo message to the OA starting "#baotin …" is a tip, not a concern.
         for prefix in tips.ZALO_PREFIXES:
             register_zalo_prefix(prefix, tips.ZALO_HANDLER)
+        # `congdoan nlp eval --only stance`: the stance on the project's labelled set.
+        register_evaluation("stance", stance_eval.eval_stance)
         register_job(
             "monitoring.fetch_due",
             every=lambda: timedelta(minutes=settings.MONITORING_FETCH_DUE_EVERY_MINUTES),

@@ -404,6 +404,12 @@ EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
 }
 
 
+def register(name: str, evaluation: Callable[[Path | None], Row]) -> None:
+    """Add an evaluation of an app above the toolkit (its AppConfig.ready calls this: the
+    toolkit imports no app); `congdoan nlp eval --only NAME` then lists and runs it."""
+    EVALUATIONS[name] = evaluation
+
+
 def run_all(only: list[str] | None = None, models_dir: Path | None = None) -> list[Row]:
     """Run the evaluations (all, or those named) on the models in ``models_dir``."""
     if not datasets.available():
