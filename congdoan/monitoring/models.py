@@ -24,12 +24,32 @@ is handled.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.orgs.models import Unit
+from congdoan.text.normalize import decode
+from congdoan.text.vietnamese import fold
+
+
+def folded(text: str) -> str:
+    """``text`` as the search and the content hash see it: legacy fonts decoded, case and
+    diacritics folded, one space between words ("Cắt  LƯƠNG" → "cat luong")."""
+    return " ".join(fold(decode(text or "")).split())
+
+
+def item_search_text(title: str, folded_text: str) -> str:
+    """What the items search looks in: the folded title (unless the text starts with it) and
+    the text folded by `folded` (the content hash's work, reused by ingestion)."""
+    head = folded(title)
+    if head and not folded_text.startswith(head):
+        return f"{head} {folded_text}"
+    return folded_text
 
 
 class SourceKind(models.TextChoices):
@@ -66,7 +86,10 @@ class Source(models.Model):
     last_fetched_at = models.DateTimeField(_("lần lấy gần nhất"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("lần thành công gần nhất"), null=True, blank=True)
     last_error_at = models.DateTimeField(_("lần lỗi gần nhất"), null=True, blank=True)
+    # The last error's message: a msgid (translated when shown: `error_text`) with its
+    # parameters, or, for rows written before the parameters existed, the message as it was.
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    last_error_params = models.JSONField(default=dict, blank=True)
     consecutive_errors = models.PositiveIntegerField(_("số lần lỗi liên tiếp"), default=0)
     # Conditional GET (RSS, WEB) and change detection (WEB: hash of the extracted text).
     etag = models.CharField(max_length=255, blank=True)
@@ -85,7 +108,33 @@ class Source(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        """The name to show: a unit's tips source (made automatically, its stored name in the
+        site's language) is named in the viewer's language."""
+        return gettext("Tin báo") if self.kind == SourceKind.TIPS else self.name
+
+    @property
+    def error_text(self) -> str:
+        """The last error in the viewer's language (`last_error` is a msgid with
+        `last_error_params`; a message stored before those existed is shown as it was)."""
+        return error_message(self.last_error, self.last_error_params)
+
+
+def error_message(template: str, params: dict[str, Any] | None) -> str:
+    """A stored message shown again: the msgid translated now, then its parameters filled in
+    (a message without parameters, or one that does not fit them, is kept as it is)."""
+    if not template:
+        return ""
+    translated = gettext(template)
+    if not params:
+        return translated
+    try:
+        return translated % params
+    except (KeyError, TypeError, ValueError):
+        return template
 
 
 class ItemKind(models.TextChoices):
@@ -164,6 +213,8 @@ class Narrative(models.Model):
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị xử lý")
     )
     title = models.CharField(_("tiêu đề"), max_length=500)
+    # The title folded (`folded`): the search finds "cắt lương" typed "cat luong".
+    search_text = models.TextField(blank=True, default="", db_default="", editable=False)
     status = models.CharField(
         _("tình trạng"),
         max_length=12,
@@ -230,6 +281,13 @@ class Narrative(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = folded(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
 
 class Item(models.Model):
     source = models.ForeignKey(
@@ -244,6 +302,8 @@ class Item(models.Model):
     url = models.URLField(_("địa chỉ"), max_length=1000, blank=True)
     title = models.CharField(_("tiêu đề"), max_length=500, blank=True)
     text = models.TextField(_("nội dung"))
+    # The title and text folded (`item_search_text`), filled by ingestion: the items search.
+    search_text = models.TextField(blank=True, default="", db_default="", editable=False)
     # Personal data: cleared after MONITORING_PERSONAL_DATA_DAYS (personal_data_cleared_at).
     author = models.CharField(_("người đăng"), max_length=255, blank=True)
     published_at = models.DateTimeField(_("thời điểm đăng"), null=True, blank=True)
@@ -290,6 +350,14 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.text[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "text"} & set(update_fields):
+            self.search_text = item_search_text(self.title, folded(self.text))
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class Snapshot(models.Model):

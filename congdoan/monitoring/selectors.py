@@ -37,11 +37,11 @@ from congdoan.monitoring.models import (
     NarrativeStatus,
     Source,
     Tip,
+    folded,
 )
 from congdoan.orgs.collation import person_key
 from congdoan.orgs.models import Appointment, Unit
 from congdoan.orgs.scoping import Scope, Viewer, in_force_q, scope_for, unit_q
-from congdoan.text import fold
 
 #: The plan's target: at least 80 % of what is detected is handled.
 HANDLED_TARGET = 0.8
@@ -54,10 +54,6 @@ OPEN_STATUSES: tuple[str, ...] = (
     NarrativeStatus.CONFIRMED_HOSTILE,
     NarrativeStatus.RESPONSE_PLANNED,
 )
-
-# The most narratives whose titles a search folds in Python (narratives have no folded column).
-_SEARCH_CAP = 20_000
-
 
 # -- sources --------------------------------------------------------------------------------------
 
@@ -92,17 +88,9 @@ def _statuses(status: str | Iterable[str] | None) -> list[str] | None:
     return [str(s) for s in status]
 
 
-def _title_matches(qs: QuerySet[Narrative], q: str) -> QuerySet[Narrative]:
-    """Narratives whose title holds every word of `q`, with or without diacritics."""
-    words = fold(q or "").split()
-    if not words:
-        return qs
-    pks = [
-        pk
-        for pk, title in qs.order_by().values_list("pk", "title")[:_SEARCH_CAP]
-        if all(w in fold(title) for w in words)
-    ]
-    return qs.filter(pk__in=pks)
+def _words(q: str | None) -> list[str]:
+    """The words of a search, folded as the search columns are (`models.folded`)."""
+    return folded(q or "").split()
 
 
 def narratives_for(
@@ -131,8 +119,9 @@ def narratives_for(
         if not scope.covers_path(unit.path):
             return Narrative.objects.none()
         qs = qs.filter(unit__path__startswith=unit.path)
-    if q:
-        qs = _title_matches(qs, q)
+    # The folded title in the database (`Narrative.search_text`): no title is read in Python.
+    for word in _words(q):
+        qs = qs.filter(search_text__contains=word)
     return qs.order_by("-risk", "-last_seen_at", "-pk")
 
 
@@ -233,7 +222,8 @@ def items_for(
     since: datetime | None = None,
 ) -> QuerySet[Item]:
     """Items the viewer may see (of a source in scope, or of a narrative in scope), the newest
-    first. `toxic`: offensive or hate; `q`: words in the title, text or author (as typed)."""
+    first. `toxic`: offensive or hate; `q`: words in the title or text, typed with or without
+    diacritics, in any case (`Item.search_text`), or in the author's name (as typed)."""
     scope = scope_for(viewer)
     if not scope.is_officer:
         return Item.objects.none()
@@ -251,13 +241,13 @@ def items_for(
         qs = qs.filter(risk__gte=min_risk)
     if since is not None:
         qs = qs.filter(fetched_at__gte=since)
-    for word in (q or "").split():
-        qs = qs.filter(
-            Q(title__icontains=word) | Q(text__icontains=word) | Q(author__icontains=word)
-        )
+    for typed in (q or "").split():
+        word = folded(typed)
+        if word:
+            qs = qs.filter(Q(search_text__contains=word) | Q(author__icontains=typed))
     return (
         qs.select_related("source", "source__unit", "narrative", "claim")
-        .defer("signature")
+        .defer("signature", "search_text")
         .order_by("-fetched_at", "-pk")
     )
 

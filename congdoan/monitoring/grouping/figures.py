@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, Substr, TruncDay, TruncHour
 from django.utils import timezone
 
 from congdoan.monitoring.detection.risk import narrative_risk
-from congdoan.monitoring.models import Item, Narrative, Stance, Toxicity
+from congdoan.monitoring.models import Item, Narrative, Stance, Toxicity, folded
 
 # Parameters per IN list (SQLite allows 32,766; PostgreSQL more; kept small for the planner).
 CHUNK = 900
@@ -140,6 +140,7 @@ FIGURE_FIELDS = [
     "source_count",
     "total_reach",
     "title",
+    "search_text",
     "toxicity",
     "toxicity_score",
     "stance",
@@ -176,7 +177,11 @@ def _apply(narrative: Narrative, f: _Figures, *, first: datetime, last: datetime
     narrative.item_count = f.count
     narrative.source_count = len(f.sources)
     narrative.total_reach = f.reach
-    narrative.title = f.title or narrative.title
+    if f.title and f.title != narrative.title:
+        narrative.title = f.title
+        narrative.search_text = folded(f.title)
+    elif not narrative.search_text:
+        narrative.search_text = folded(narrative.title)
     narrative.toxicity, narrative.toxicity_score = f.toxicity, f.toxicity_score
     narrative.stance = (
         min(f.stances, key=lambda s: (-f.stances[s], _STANCE_RANK[Stance(s)])) if f.stances else ""

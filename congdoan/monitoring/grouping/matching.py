@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from congdoan.monitoring.grouping.figures import chunks, refresh, title_of
-from congdoan.monitoring.models import Item, LshBucket, Narrative, Source
+from congdoan.monitoring.models import Item, LshBucket, Narrative, Source, folded
 from congdoan.text.match import NUM_PERM
 from congdoan.text.neardup import BANDS, band_keys, signatures
 
@@ -270,9 +270,11 @@ def _candidates_in_db(keys: np.ndarray, *, exclude: set[int]) -> _DbCandidates:
 
 def _new_narrative(item: Item, unit_id: int) -> Narrative:
     seen = _seen_at(item)
+    title = title_of(item.title, item.text)
     return Narrative(
         unit_id=unit_id,
-        title=title_of(item.title, item.text),
+        title=title,
+        search_text=folded(title),
         first_seen_at=seen,
         last_seen_at=seen,
         detected_at=timezone.now(),

@@ -4,7 +4,8 @@ Steps of `ingest(source, raw_items)`:
 1. each raw item is cleaned (`_clean`): text (else its title) stripped and NFC; refused with a
    reason when it has no text or more than MONITORING_MAX_ITEM_CHARS; an address that is not
    http(s) is dropped (never shown as a link); an id longer than the column is hashed, a
-   missing one replaced by the content hash;
+   missing one replaced by the content hash; the text is folded once (`models.folded`) for
+   both the content hash and the search column (`Item.search_text`);
 2. duplicates are counted, not written: the same (source, external_id), or the same
    content_hash (sha1 of the folded, normalised text) in the same source: a feed that gives its
    items new ids on every fetch adds nothing. Checked within the batch and against the database,
@@ -31,12 +32,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from congdoan.monitoring import detection, grouping
-from congdoan.monitoring.models import Item, Snapshot, Source, SourceKind
+from congdoan.monitoring.models import (
+    Item,
+    Snapshot,
+    Source,
+    SourceKind,
+    folded,
+    item_search_text,
+)
 from congdoan.monitoring.sources.base import sanitise_html
 from congdoan.monitoring.types import IngestResult, RawItem
 from congdoan.orgs.models import Unit
-from congdoan.text.normalize import decode
-from congdoan.text.vietnamese import fold
 
 logger = logging.getLogger("congdoan.monitoring")
 
@@ -50,8 +56,12 @@ ID_MAX = 255
 def content_hash(text: str) -> str:
     """sha1 of the folded, normalised text (case, diacritics, spacing and legacy fonts aside):
     the digest of ``fold(normalize(text))``, with only the normalisation steps folding does not
-    undo (``text.normalize.decode``)."""
-    return hashlib.sha1(" ".join(fold(decode(text)).split()).encode("utf-8")).hexdigest()
+    undo (``text.normalize.decode``): the digest of ``models.folded(text)``."""
+    return _digest(folded(text))
+
+
+def _digest(folded_text: str) -> str:
+    return hashlib.sha1(folded_text.encode("utf-8")).hexdigest()
 
 
 def chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -73,7 +83,9 @@ def _clean(raw: RawItem) -> tuple[dict[str, Any] | None, str]:
             "n": len(text),
             "max": settings.MONITORING_MAX_ITEM_CHARS,
         }
-    digest = content_hash(text)
+    # One fold for both the content hash and the search column.
+    folded_text = folded(text)
+    digest = _digest(folded_text)
     external_id = (raw.external_id or "").strip()
     if not external_id:
         external_id = f"h:{digest}"
@@ -82,13 +94,15 @@ def _clean(raw: RawItem) -> tuple[dict[str, Any] | None, str]:
     url = (raw.url or "").strip()
     if not url.lower().startswith(("http://", "https://")) or len(url) > 1000:
         url = ""
+    title = _clip(unicodedata.normalize("NFC", raw.title or ""), 500)
     return {
         "external_id": external_id,
         "content_hash": digest,
         "kind": raw.kind,
         "url": url,
-        "title": _clip(unicodedata.normalize("NFC", raw.title or ""), 500),
+        "title": title,
         "text": text,
+        "search_text": item_search_text(title, folded_text),
         "author": _clip(raw.author, 255),
         "published_at": raw.published_at,
         "reach": min(max(int(raw.reach or 0), 0), MAX_REACH),
