@@ -28,6 +28,7 @@ from congdoan.monitoring.models import (
     Stance,
     Toxicity,
 )
+from congdoan.monitoring.selectors import NEEDS
 from congdoan.orgs.models import Unit
 
 # Risk thresholds offered by the filters (the value is the lowest risk shown).
@@ -62,6 +63,17 @@ class NarrativeFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Tình trạng"), required=False)
     unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
     risk = forms.ChoiceField(label=_("Mức rủi ro"), required=False, choices=RISK_CHOICES)
+    # The officers' home page's lists (selectors.NEEDS).
+    need = forms.ChoiceField(
+        label=_("Cần làm hôm nay"),
+        required=False,
+        choices=[
+            ("", _("Tất cả")),
+            ("risky", _("Rủi ro cao, chưa xác minh xong")),
+            ("mine", _("Giao cho tôi")),
+            ("overdue", _("Quá hạn xử lý")),
+        ],
+    )
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +99,7 @@ class NarrativeFilterForm(forms.Form):
             "status": status if status in allowed else None,
             "unit": self._units.get(data.get("unit") or ""),
             "min_risk": _risk(data.get("risk")),
+            "need": data.get("need") if data.get("need") in NEEDS else None,
         }
 
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -93,6 +94,25 @@ def _words(q: str | None) -> list[str]:
     return folded(q or "").split()
 
 
+#: What needs action today (the officers' home page, `officer_today`; /theo-doi/?need=…):
+#: high risk still detected or being verified, assigned to the viewer, past the deadline.
+NEEDS: tuple[str, ...] = ("risky", "mine", "overdue")
+
+
+def need_q(scope: Scope, need: str, *, today: date | None = None) -> Q:
+    """The narratives of one of `NEEDS` (an unknown need: none). `risky`: risk at least
+    MONITORING_ALERT_RISK (the alerts' threshold), still detected or being verified; `mine`:
+    assigned to the viewer, open; `overdue`: open, the deadline before `today`."""
+    if need == "risky":
+        early = [NarrativeStatus.DETECTED, NarrativeStatus.VERIFYING]
+        return Q(risk__gte=float(settings.MONITORING_ALERT_RISK), status__in=early)
+    if need == "mine" and scope.user_id is not None:
+        return Q(assignee_id=scope.user_id, status__in=OPEN_STATUSES)
+    if need == "overdue":
+        return Q(deadline__lt=today or timezone.localdate(), status__in=OPEN_STATUSES)
+    return Q(pk__in=[])
+
+
 def narratives_for(
     viewer: Viewer,
     *,
@@ -100,16 +120,19 @@ def narratives_for(
     q: str | None = None,
     min_risk: float | None = None,
     unit: Unit | None = None,
+    need: str | None = None,
 ) -> QuerySet[Narrative]:
     """The narratives of the units in the viewer's scope, riskiest first (then the newest).
 
     `status`: one status, several, or "open" (not yet responded, dismissed or resolved);
     `q`: words of the title, typed with or without diacritics; `min_risk`: 0..1; `unit`: only
-    that unit's subtree (a unit outside the scope gives nothing)."""
+    that unit's subtree (a unit outside the scope gives nothing); `need`: one of `NEEDS`."""
     scope = scope_for(viewer)
     if not scope.is_officer:
         return Narrative.objects.none()
     qs = Narrative.objects.filter(unit_q(scope)).select_related("unit", "assignee", "claim")
+    if need:
+        qs = qs.filter(need_q(scope, need))
     statuses = _statuses(status)
     if statuses is not None:
         qs = qs.filter(status__in=statuses)
@@ -198,6 +221,66 @@ def assignable_officers(viewer: Viewer, narrative: Narrative) -> list[Any]:
     )
     users = get_user_model().objects.filter(pk__in=user_ids, is_active=True)
     return sorted(users, key=lambda u: person_key(u.get_full_name() or u.email or ""))
+
+
+#: The home page's lines of each list (`officer_today`).
+TODAY_LINES = 5
+
+
+@dataclass(frozen=True)
+class TodayList:
+    """One list of the home page: how many in all, and the first few."""
+
+    count: int
+    narratives: list[Narrative]
+
+
+@dataclass(frozen=True)
+class MonitoringToday:
+    """The narratives of the viewer's scope that need action today (the officers' home page):
+    `risky` at least MONITORING_ALERT_RISK and still detected or being verified, the riskiest
+    first; `mine` assigned to the viewer and still open, the earliest deadline first;
+    `overdue` open past their deadline, the longest overdue first."""
+
+    risky: TodayList
+    mine: TodayList
+    overdue: TodayList
+    min_risk: float
+
+    @property
+    def empty(self) -> bool:
+        return not (self.risky.count or self.mine.count or self.overdue.count)
+
+
+def officer_today(
+    viewer: Viewer, *, today: date | None = None, lines: int = TODAY_LINES
+) -> MonitoringToday | None:
+    """What monitoring asks of the viewer today (`MonitoringToday`); None for a member or a
+    visitor. One query for the three counts, one per list."""
+    scope = scope_for(viewer)
+    if not scope.is_officer:
+        return None
+    today = today or timezone.localdate()
+    filters = {need: need_q(scope, need, today=today) for need in NEEDS}
+    by_deadline = (F("deadline").asc(nulls_last=True), "-risk", "-pk")
+    orders: dict[str, tuple[Any, ...]] = {
+        "risky": ("-risk", "-last_seen_at", "-pk"),
+        "mine": by_deadline,
+        "overdue": by_deadline,
+    }
+    qs = Narrative.objects.filter(unit_q(scope))
+    counts = qs.order_by().aggregate(
+        **{key: Count("pk", filter=where) for key, where in filters.items()}
+    )
+    found: dict[str, TodayList] = {}
+    for key, where in filters.items():
+        first = (
+            list(qs.filter(where).select_related("unit", "assignee").order_by(*orders[key])[:lines])
+            if counts[key]
+            else []
+        )
+        found[key] = TodayList(count=int(counts[key] or 0), narratives=first)
+    return MonitoringToday(min_risk=float(settings.MONITORING_ALERT_RISK), **found)
 
 
 # -- items, tips, claims ---------------------------------------------------------------------------

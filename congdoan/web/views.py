@@ -19,6 +19,7 @@ from congdoan.core.page_cache import cache_public_page
 from congdoan.core.registry import OFFICER_LINKS, PUBLIC_LINKS
 from congdoan.feedback.selectors import officer_today
 from congdoan.library.selectors import documents_to_review
+from congdoan.monitoring.selectors import officer_today as monitoring_today
 from congdoan.orgs.rules import admin_required
 from congdoan.orgs.scoping import scope_for
 from congdoan.orgs.selectors import dashboard_roots, public_unions
@@ -65,6 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "work": officer_today(viewer=request.user, since=since),
             "documents": documents_to_review(viewer=request.user, since=since),
             "targets": home_summary(viewer=request.user),
+            "watch": monitoring_today(request.user),
         },
     )
 

@@ -34,7 +34,12 @@ def index(request: HttpRequest) -> HttpResponse:
     form = NarrativeFilterForm(request.GET or None, units=units_in_scope(request.user))
     f = form.values()
     narratives = selectors.narratives_for(
-        request.user, status=f["status"], q=f["q"], min_risk=f["min_risk"], unit=f["unit"]
+        request.user,
+        status=f["status"],
+        q=f["q"],
+        min_risk=f["min_risk"],
+        unit=f["unit"],
+        need=f["need"],
     )
     counts = selectors.status_counts(request.user)
     by_status = [(value, label, counts.get(value, 0)) for value, label in NarrativeStatus.choices]
