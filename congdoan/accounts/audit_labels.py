@@ -57,3 +57,18 @@ register_action(
     label=_("Cán bộ tạo đường dẫn đặt lại mật khẩu"),
     sentence=_("{actor} tạo đường dẫn đặt lại mật khẩu cho tài khoản {object}"),
 )
+register_action(
+    "account.zalo_link",
+    label=_("Kết nối Zalo"),
+    sentence=_("{actor} kết nối tài khoản {object} với một tài khoản Zalo"),
+    fields={
+        "replaced": _("thay tài khoản Zalo đã kết nối"),
+        "moved_from_user": _("chuyển từ tài khoản số"),
+    },
+)
+register_action(
+    "account.zalo_unlink",
+    label=_("Ngắt kết nối Zalo"),
+    sentence=_("{actor} ngắt kết nối Zalo của tài khoản {object}"),
+    fields={"moved_to_user": _("tài khoản Zalo chuyển sang tài khoản số")},
+)

@@ -39,6 +39,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     is_staff = models.BooleanField(_("vào trang quản trị"), default=False)
     date_joined = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+    # The person's Zalo user id as the union's OA knows it (OA-scoped, opaque), linked by the
+    # person (congdoan/accounts/zalo.py): personal data, shown to nobody but the admin.
+    zalo_user_id = models.CharField(_("mã người dùng Zalo OA"), max_length=64, blank=True)
+    zalo_linked_at = models.DateTimeField(_("kết nối Zalo lúc"), null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -48,6 +52,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("tài khoản")
         verbose_name_plural = _("tài khoản")
+        constraints = [
+            # A Zalo account is linked to one platform account at most.
+            models.UniqueConstraint(
+                fields=["zalo_user_id"],
+                condition=~models.Q(zalo_user_id=""),
+                name="accounts_user_zalo_user_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -121,6 +133,27 @@ class ResetCode(models.Model):
     class Meta:
         verbose_name = _("mã đặt lại mật khẩu")
         verbose_name_plural = _("mã đặt lại mật khẩu")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ZaloLinkCode(models.Model):
+    """A one-time code that links the person's Zalo account: they send "#lienket <code>" to
+    the union's OA. One per user (a new one replaces it); only its keyed hash is kept; it is
+    spent by the first right message (`used_at`, and the message's id, so that Zalo's
+    redelivery of that message is not taken for a reuse)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="zalo_link_code")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_msg_id = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("mã kết nối Zalo")
+        verbose_name_plural = _("mã kết nối Zalo")
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

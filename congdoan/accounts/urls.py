@@ -33,6 +33,8 @@ urlpatterns = [
     path(
         "dat-lai-cho-doan-vien/<int:member_id>/", views.member_reset_link, name="member_reset_link"
     ),
+    path("zalo/ket-noi/", views.zalo_link_start, name="zalo_link"),
+    path("zalo/ngat-ket-noi/", views.zalo_unlink, name="zalo_unlink"),
     path("ma-api/", views.api_tokens, name="api_tokens"),
     path("ma-api/<int:pk>/thu-hoi/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, update_session_auth_hash
 from django.contrib.auth import login as auth_login
@@ -12,14 +13,14 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from congdoan.accounts import selectors, services
+from congdoan.accounts import selectors, services, zalo
 from congdoan.accounts.backends import user_for_login
 from congdoan.accounts.forms import (
     ApiTokenForm,
@@ -41,6 +42,7 @@ from congdoan.orgs.selectors import user_appointments
 PENDING_USER = "congdoan_2fa_user"
 PENDING_BACKEND = "congdoan_2fa_backend"
 SMS_RESET_PHONE = "congdoan_reset_phone"
+ZALO_LINK_CODE = "congdoan_zalo_link_code"
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -122,14 +124,43 @@ def reauth(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(
+    user = cast(User, request.user)
+    code = "" if user.zalo_user_id else str(request.session.get(ZALO_LINK_CODE, ""))
+    code_until = zalo.link_code_pending(user=user, code=code)
+    response = render(
         request,
         "accounts/profile.html",
         {
-            "has_2fa": has_second_factor(request.user),
-            "appointments": user_appointments(user=request.user),
+            "has_2fa": has_second_factor(user),
+            "appointments": user_appointments(user=user),
+            "zalo_code": code if code_until else "",
+            "zalo_code_until": code_until,
+            "zalo_oa_name": zalo.oa_name(),
+            "zalo_oa_link": settings.ZALO_OA_LINK,
         },
     )
+    if code_until:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def zalo_link_start(request: HttpRequest) -> HttpResponse:
+    """A new one-time code to send to the union's Zalo OA; the account page shows it (kept in
+    the session until it is spent or expires: a reload does not make another)."""
+    code, _until = zalo.link_code_create(user=cast(User, request.user))
+    request.session[ZALO_LINK_CODE] = code
+    return redirect(reverse("accounts:profile") + "#zalo")
+
+
+@login_required
+@require_POST
+def zalo_unlink(request: HttpRequest) -> HttpResponse:
+    request.session.pop(ZALO_LINK_CODE, None)
+    if zalo.zalo_unlink(actor=request.user, user=cast(User, request.user)):
+        messages.success(request, _("Đã ngắt kết nối Zalo."))
+    return redirect(reverse("accounts:profile") + "#zalo")
 
 
 @login_required

@@ -470,6 +470,9 @@ ZALO_OA_API_BASE = env_str("ZALO_OA_API_BASE", "https://openapi.zalo.me")
 ZALO_OA_ACCESS_TOKEN = env_str("ZALO_OA_ACCESS_TOKEN")
 ZALO_APP_ID = env_str("ZALO_APP_ID")
 ZALO_OA_SECRET_KEY = env_str("ZALO_OA_SECRET_KEY")
+# The OA's public address (e.g. https://zalo.me/<OA id>): the account page links it for
+# "#lienket <code>" (congdoan/accounts/zalo.py); empty: named only.
+ZALO_OA_LINK = env_str("ZALO_OA_LINK")
 # Zalo OA tokens per unit (congdoan/publishing/zalo.py): the app's secret key (not the OA's
 # webhook key) refreshes them at ZALO_OAUTH_BASE, on the CHANNEL_REFRESH_* schedule above. A
 # refresh token works once and lives ZALO_REFRESH_TOKEN_DAYS (Zalo does not say it in answers).

@@ -11,7 +11,9 @@ no emergency).
 Who is told: the assignee if there is one, else the officers of the narrative's unit (else of
 the nearest level above with officers), by e-mail and by Zalo (through the outbox: sent after
 commit, retried). A Zalo message needs the officer's Zalo id as the union's OA knows it: the
-one of the tips they sent through the OA; without one, the e-mail goes alone.
+one they linked on their account page ("#lienket <code>" to the OA, congdoan/accounts/zalo.py);
+without one, the e-mail goes alone. (The id of a tip sent through the OA is not used: such a
+tip has no account behind it, and nothing proves whose it is.)
 
 No double alert: the narrative is claimed by a conditional UPDATE of its `alerted_*` fields
 (`WHERE` they are still what this run read), in the same transaction as the messages and the
@@ -32,13 +34,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdoan.accounts.zalo import linked_zalo_ids
 from congdoan.monitoring.models import (
     EventKind,
     Narrative,
     NarrativeEvent,
     NarrativeStatus,
-    Tip,
-    TipChannel,
 )
 from congdoan.orgs.models import Unit
 from congdoan.orgs.selectors import unit_officer_emails
@@ -104,31 +105,15 @@ def _officer_emails(unit: Unit) -> list[str]:
     return []
 
 
-def _zalo_ids(emails: list[str]) -> list[str]:
-    """The Zalo ids (as the union's OA knows them) of the officers with these e-mails: from the
-    tips they sent through the OA."""
-    if not emails:
-        return []
-    rows = (
-        Tip.objects.filter(channel=TipChannel.ZALO, reporter__email__in=emails)
-        .exclude(zalo_user_id="")
-        .order_by("reporter_id", "-created_at")
-        .values_list("reporter_id", "zalo_user_id")
-    )
-    latest: dict[int, str] = {}
-    for reporter_id, zalo_id in rows:
-        latest.setdefault(reporter_id, zalo_id)
-    return sorted(set(latest.values()))
-
-
 def recipients(narrative: Narrative) -> tuple[list[str], list[str]]:
-    """(e-mail addresses, Zalo ids) to tell about this narrative."""
+    """(e-mail addresses, Zalo ids) to tell about this narrative: the assignee when active and
+    reachable (an e-mail or a linked Zalo), else the officers of the unit or of the level above."""
     assignee = narrative.assignee
-    if assignee is not None and assignee.is_active and assignee.email:
-        emails = [assignee.email]
-    else:
-        emails = _officer_emails(narrative.unit)
-    return emails, _zalo_ids(emails)
+    if assignee is not None and assignee.is_active and (assignee.email or assignee.zalo_user_id):
+        emails = [assignee.email] if assignee.email else []
+        return emails, [assignee.zalo_user_id] if assignee.zalo_user_id else []
+    emails = _officer_emails(narrative.unit)
+    return emails, linked_zalo_ids(emails=emails)
 
 
 def _why(narrative: Narrative, first: bool) -> str:

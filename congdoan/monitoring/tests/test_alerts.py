@@ -1,5 +1,6 @@
 """Alerts: a new high-risk narrative and a fast-growing one are told to the assignee or the
-unit's officers by e-mail and Zalo through the outbox, once; a retry never sends twice."""
+unit's officers by e-mail and by Zalo (to those who linked theirs on their account page)
+through the outbox, once; a retry never sends twice."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from congdoan.accounts.models import User
+from congdoan.accounts.zalo import zalo_link
 from congdoan.monitoring import alerts
 from congdoan.monitoring.models import EventKind, Narrative, NarrativeStatus, Tip, TipChannel
 from congdoan.monitoring.tests import handle_helpers as h
@@ -20,6 +23,11 @@ from congdoan.outbox.models import OutboundMessage
 def _threshold(settings: Any) -> None:
     settings.MONITORING_ALERT_RISK = 0.7
     settings.SITE_URL = "https://congdoan.example.vn"
+
+
+def link_zalo(user: Any, zalo_id: str) -> None:
+    zalo_link(user=user, zalo_user_id=zalo_id)
+    OutboundMessage.objects.filter(purpose="account.notice").delete()
 
 
 def sent(channel: str = "email") -> list[str]:
@@ -49,20 +57,59 @@ def test_a_new_risky_narrative_is_told_to_the_units_officers_once(cast: Any) -> 
     assert OutboundMessage.objects.filter(purpose="monitoring.alert").count() == 1
 
 
-def test_the_assignee_is_told_instead_and_by_zalo_when_known(cast: Any) -> None:
-    Tip.objects.create(
-        unit=cast.district,
-        reporter=cast.district_officer,
-        channel=TipChannel.ZALO,
-        zalo_user_id="zalo-px-1",
-        text="#baotin có bài sai",
-    )
+def test_the_assignee_is_told_instead_and_by_zalo_when_linked(cast: Any) -> None:
+    link_zalo(cast.district_officer, "zalo-px-1")
+    link_zalo(cast.officer_a, "zalo-a-1")  # the unit's officer: not told, the assignee is
     h.narrative(cast.unit_a, risk=0.9, assignee=cast.district_officer)
     assert alerts.send_alerts() == 1
     assert sent() == [cast.district_officer.email]
     assert sent("zalo") == ["zalo-px-1"]
     zalo = OutboundMessage.objects.get(channel="zalo")
     assert len(zalo.body) < 400 and "/theo-doi/luong/" in zalo.body
+
+
+def test_a_linked_officer_who_never_sent_a_tip_gets_the_alert_on_zalo_once(cast: Any) -> None:
+    assert not Tip.objects.exists()
+    link_zalo(cast.officer_a, "zalo-a-1")
+    link_zalo(cast.officer_b, "zalo-b-1")  # another union's officer
+    story = h.narrative(cast.unit_a, risk=0.9)
+    stale = Narrative.objects.get(pk=story.pk)  # what a second scheduler read
+    assert alerts.send_alerts() == 1
+    assert sent() == [cast.officer_a.email] and sent("zalo") == ["zalo-a-1"]
+    event = story.events.get(kind=EventKind.ALERT)
+    assert "1 tài khoản Zalo" in event.text and "zalo-a-1" not in event.text
+    # The second scheduler and the next runs find nothing to claim.
+    assert alerts.alert_one(stale) is False
+    assert alerts.send_alerts() == 0
+    # Even the same step alerted again (its claim undone) queues no second message: the
+    # outbox keys are the narrative's step and the recipient.
+    Narrative.objects.filter(pk=story.pk).update(alerted_at=None, alerted_risk=None)
+    assert alerts.alert_one(Narrative.objects.get(pk=story.pk)) is True
+    assert sent("zalo") == ["zalo-a-1"] and sent() == [cast.officer_a.email]
+
+
+def test_a_tips_zalo_id_is_not_an_officers_zalo(cast: Any) -> None:
+    """A tip sent through the OA has no account behind it: its sender's id is nobody's
+    contact (before, an officer's old tip was looked up for one)."""
+    Tip.objects.create(
+        unit=cast.unit_a,
+        reporter=cast.officer_a,
+        channel=TipChannel.ZALO,
+        zalo_user_id="zalo-from-a-tip",
+        text="#baotin có bài sai",
+    )
+    h.narrative(cast.unit_a, risk=0.9)
+    assert alerts.send_alerts() == 1
+    assert sent() == [cast.officer_a.email] and sent("zalo") == []
+
+
+def test_an_assignee_without_e_mail_is_told_on_zalo(cast: Any) -> None:
+    officer = cast.district_officer
+    link_zalo(officer, "zalo-px-1")
+    User.objects.filter(pk=officer.pk).update(email=None)
+    h.narrative(cast.unit_a, risk=0.9, assignee=User.objects.get(pk=officer.pk))
+    assert alerts.send_alerts() == 1
+    assert sent("zalo") == ["zalo-px-1"] and cast.officer_a.email not in sent()
 
 
 def test_fast_growth_alerts_again(cast: Any) -> None:
