@@ -409,7 +409,17 @@ class Tip(models.Model):
         verbose_name_plural = _("tin báo")
 
     def __str__(self) -> str:
-        return self.url or self.text[:80]
+        return self.summary[:80]
+
+    @property
+    def summary(self) -> str:
+        """What the tip says, for a list: its text, else its link, else that it is a
+        screenshot (a tip sent with a screenshot alone)."""
+        if self.text:
+            return self.text
+        if self.url:
+            return self.url
+        return gettext("(ảnh chụp màn hình)") if self.screenshot else "—"
 
 
 class EventKind(models.TextChoices):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from congdoan.feedback.channels import intake
@@ -140,6 +141,19 @@ def test_a_screenshot_is_kept_reencoded_and_a_fake_one_refused(member: Any, cast
     fake = SimpleUploadedFile("anh.png", b"<?php echo 1; ?>", content_type="image/png")
     with pytest.raises(ValidationError):
         submit_tip(user=member, unit=cast.unit_a, screenshot=fake)
+
+
+def test_a_tip_of_a_screenshot_alone_says_so_in_the_lists(
+    member: Any, cast: Any, client_of: Any
+) -> None:
+    tip = submit_tip(user=member, unit=cast.unit_a, screenshot=png())
+    assert tip.summary == "(ảnh chụp màn hình)" and str(tip) == "(ảnh chụp màn hình)"
+    officers = client_of(cast.officer_a).get(reverse("monitoring:tips")).content.decode()
+    assert "(ảnh chụp màn hình)" in officers
+    mine = client_of(member).get(reverse("monitoring:tip_thanks")).content.decode()
+    assert "(ảnh chụp màn hình)" in mine and "— </li>" not in mine
+    with_text = submit_tip(user=member, unit=cast.unit_a, text="Bài này", screenshot=png())
+    assert with_text.summary == "Bài này"
 
 
 @pytest.fixture
