@@ -29,6 +29,7 @@ from congdoan.monitoring.models import (
     Toxicity,
 )
 from congdoan.monitoring.selectors import NEEDS
+from congdoan.orgs.collation import vn_key
 from congdoan.orgs.models import Unit
 
 # Risk thresholds offered by the filters (the value is the lowest risk shown).
@@ -118,10 +119,14 @@ class ItemFilterForm(forms.Form):
     def __init__(self, *args: Any, sources: QuerySet[Source], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.input_type = "search"
-        self._sources = {str(s.pk): s for s in sources.order_by("name")[:300]}
+        # In Vietnamese order of the names shown ("Điện lực" after "Dân trí", not after "Zing").
+        picked = sorted(
+            sources.select_related(None).order_by("pk")[:300], key=lambda s: vn_key(s.label)
+        )
+        self._sources = {str(s.pk): s for s in picked}
         self.fields["source"].choices = [  # type: ignore[attr-defined]
             ("", _("Mọi nguồn")),
-            *[(pk, s.name) for pk, s in self._sources.items()],
+            *[(pk, s.label) for pk, s in self._sources.items()],
         ]
         self.fields["toxicity"].choices = [("", _("Tất cả")), *Toxicity.choices]  # type: ignore[attr-defined]
         self.fields["stance"].choices = [("", _("Tất cả")), *Stance.choices]  # type: ignore[attr-defined]
@@ -186,12 +191,14 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[u.pk for u in officers]
-        ).order_by("full_name", "pk")
-        self.fields["assignee"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda u: u.get_full_name() or u.get_username()
-        )
+        field = self.fields["assignee"]
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in officers])  # type: ignore[attr-defined]
+        # Listed as given (`selectors.assignable_officers`: Vietnamese name order), not by the
+        # database's order of the names; the queryset still checks the choice.
+        field.choices = [  # type: ignore[attr-defined]
+            ("", "---------"),
+            *[(u.pk, u.get_full_name() or u.get_username()) for u in officers],
+        ]
 
     def clean_deadline(self) -> date | None:
         deadline: date | None = self.cleaned_data.get("deadline")
