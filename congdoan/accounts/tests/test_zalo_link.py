@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from congdoan.accounts import zalo
 from congdoan.accounts.models import User, ZaloLinkCode
 from congdoan.audit.models import AuditEntry
+from congdoan.core.vndate import vn_date
 from congdoan.feedback.models import Concern
 from congdoan.feedback.tests.fakes import FakeZaloOA
 from congdoan.feedback.tests.fakes.fixtures import (  # noqa: F401 (fixtures)
@@ -84,6 +85,7 @@ def test_an_officer_links_zalo_from_the_account_page_and_the_oa_says_so(
     ).exists()
     page = officer.get(reverse("accounts:profile")).content.decode()
     assert "Đã kết nối Zalo" in page and "Ngắt kết nối" in page
+    assert f"từ {vn_date(user.zalo_linked_at)}</p>" in page
     assert PHONE_A not in page and f"#lienket {code}" not in page
     # Zalo redelivers the message: the same answer once, nothing counted as a wrong try.
     send(
