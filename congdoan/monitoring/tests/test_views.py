@@ -540,3 +540,17 @@ def test_a_new_source_or_claim_starts_on_the_officers_own_unit(data, cast, clien
     for name in ("monitoring:source_create", "monitoring:claim_create"):
         page = client.get(reverse(name)).content.decode()
         assert f'<option value="{cast.unit_a.pk}" selected>' in page, name
+
+
+def test_the_narrative_page_writes_every_date_in_one_style(data, cast, client_of):
+    story = data["story_a"]
+    story.deadline = timezone.localdate() + timedelta(days=3)
+    story.handled_at = timezone.now()
+    story.save()
+    body = client_of(cast.officer_a).get(reverse("monitoring:narrative", args=[story.pk]))
+    html = body.content.decode()
+    # Moments "H:i d/m/Y", days "d/m/Y" (vn_short_date), as the other officer pages.
+    assert "ngày " not in re.sub(r"<[^>]+>", " ", html).split("Lan truyền")[0].lower()
+    first = timezone.localtime(story.first_seen_at).strftime("%H:%M %d/%m/%Y")
+    assert f"<dd>{first}</dd>" in html
+    assert story.deadline.strftime("%d/%m/%Y") in html
