@@ -20,115 +20,36 @@ it still orders). The score is in −1..1 (negative at −:data:`MARGIN` or belo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from congdoan.monitoring.detection import stance_cues
 from congdoan.monitoring.detection.relevance import PhraseIndex, Relevance, canonical
 from congdoan.text import shipped
 from congdoan.text.classify import AccurateClassifier, TextClassifier, load_classifier
+from congdoan.text.vietnamese import fold
 
 NEGATIVE, NEUTRAL, POSITIVE = "negative", "neutral", "positive"
-MARGIN = 0.25
-MODEL_WEIGHT = 0.5  # the sentiment model is trained on students' feedback: a weak signal here
+MARGIN = 0.15
+MODEL_WEIGHT = 0.25  # the sentiment model is trained on students' feedback: a weak signal here
 UNTARGETED_DAMPING = 0.3
 TOXIC_PUSH = 0.5
+NEGATION_WINDOW = 5  # words before a cue, in its clause, where a negator turns it
+NEGATED_POSITIVE = 0.8  # "chưa bao giờ thấy công đoàn bảo vệ ai": a praise denied blames
+NEGATED_NEGATIVE = 0.5  # "công đoàn không hề im lặng": a blame denied defends, less surely
+MIXED_POSITIVE = 0.5  # praise beside blame is often sarcasm ("cảm ơn công đoàn đã im lặng")
+EMPLOYER_DAMPING = 0.3  # a general cue in a clause about the employer, not the union
+QUESTION_DAMPING = 0.3  # the model's feeling on a question without any cue
 
-UNION_WORDS = (
-    "công đoàn",
-    "liên đoàn lao động",
-    "tổng liên đoàn",
-    "đoàn phí",
-    "kinh phí công đoàn",
-    "cán bộ công đoàn",
-    "chủ tịch công đoàn",
-)
-
+UNION_WORDS = stance_cues.UNION_WORDS
 # Cue phrase → push on the score (said of the union on social media).
 CUES: dict[str, float] = {
-    # negative
-    "công đoàn bù nhìn": -0.8,
-    "công đoàn làm gì": -0.5,
-    "công đoàn ở đâu": -0.5,
-    "công đoàn đâu": -0.4,
-    "công đoàn vô dụng": -0.8,
-    "công đoàn ăn hại": -0.8,
-    "công đoàn ăn bám": -0.8,
-    "công đoàn tay sai": -0.8,
-    "công đoàn bảo kê": -0.8,
-    "công đoàn chỉ biết thu": -0.8,
-    "chỉ biết thu tiền": -0.6,
-    "chỉ biết thu": -0.5,
-    "công đoàn chỉ biết": -0.5,
-    "công đoàn phe chủ": -0.8,
-    "đứng về phía chủ": -0.6,
-    "bênh chủ": -0.6,
-    "ăn chặn": -0.6,
-    "ăn chặn tiền": -0.7,
-    "ăn tiền": -0.5,
-    "tham nhũng": -0.6,
-    "làm ngơ": -0.5,
-    "im lặng": -0.3,
-    "không lên tiếng": -0.5,
-    "không giúp được gì": -0.6,
-    "không giúp gì": -0.6,
-    "không làm được gì": -0.5,
-    "vô tích sự": -0.8,
-    "vô dụng": -0.6,
-    "bù nhìn": -0.6,
-    "hình thức": -0.3,
-    "đóng đoàn phí làm gì": -0.8,
-    "đóng làm gì": -0.4,
-    "mất tiền": -0.3,
-    "lừa đảo": -0.6,
-    "bỏ công đoàn": -0.6,
-    "rút khỏi công đoàn": -0.6,
-    "giải tán công đoàn": -0.7,
-    "thất vọng": -0.5,
-    # positive
-    "cảm ơn công đoàn": 0.8,
-    "cám ơn công đoàn": 0.8,
-    "nhờ công đoàn": 0.6,
-    "nhờ có công đoàn": 0.7,
-    "công đoàn đã giúp": 0.7,
-    "công đoàn giúp": 0.4,
-    "công đoàn hỗ trợ": 0.5,
-    "công đoàn tặng": 0.5,
-    "công đoàn thăm": 0.4,
-    "công đoàn bảo vệ": 0.5,
-    "công đoàn đứng ra": 0.5,
-    "công đoàn kịp thời": 0.6,
-    "ủng hộ công đoàn": 0.6,
-    "tin tưởng công đoàn": 0.6,
-    "ấm lòng": 0.5,
-    "cảm ơn": 0.3,
-    "rất tốt": 0.3,
-    "thiết thực": 0.4,
-    "tặng quà": 0.4,
-    "trao quà": 0.4,
-    "suất quà": 0.4,
-    "hỗ trợ": 0.25,
-    "thăm hỏi": 0.3,
-    "chăm lo": 0.4,
-    "kịp thời": 0.3,
-    "bảo vệ quyền lợi": 0.4,
-    "quan tâm": 0.25,
-    "phấn khởi": 0.4,
-    "vui mừng": 0.4,
-    "ý nghĩa": 0.3,
-    "vô lý": -0.3,
-    "bức xúc": -0.3,
-    "phẫn nộ": -0.5,
-    "bất công": -0.4,
-    "bóc lột": -0.4,
-    "chán": -0.3,
-    "nhục": -0.4,
-    "tệ": -0.3,
-    "thu tiền": -0.3,
-    "đâu hết rồi": -0.4,
-    "ở đâu": -0.2,
+    **{p: -w for p, w in stance_cues.NEGATIVE_CUES.items()},
+    **stance_cues.POSITIVE_CUES,
 }
 
 
@@ -171,17 +92,113 @@ def _union_index() -> PhraseIndex:
     return index
 
 
-@lru_cache(maxsize=1)
-def _cue_index() -> dict[tuple[str, ...], float]:
-    return {tuple(canonical(p).split()): w for p, w in CUES.items()}
+@dataclass(frozen=True)
+class _Cues:
+    by_first: dict[str, tuple[tuple[tuple[str, ...], float, bool], ...]]  # word → cues
+    negators: frozenset[tuple[str, ...]]
+    refuters: PhraseIndex
+    questions: PhraseIndex
+    union: PhraseIndex
+    employer: PhraseIndex
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    return tuple(canonical(phrase).split())
 
 
 @lru_cache(maxsize=1)
-def _cue_phrases() -> PhraseIndex:
-    index = PhraseIndex()
-    for phrase in CUES:
-        index.add(canonical(phrase), 1.0)
-    return index
+def _cues() -> _Cues:
+    negators = frozenset(_words(p) for p in stance_cues.NEGATORS)
+    by_first: dict[str, list[tuple[tuple[str, ...], float, bool]]] = {}
+    for phrase, weight in CUES.items():
+        key = _words(phrase)
+        # A cue that starts with a negator ("không giúp gì") or asks "gì" ("tác dụng gì")
+        # is not turned by a negator before it: "chả có tác dụng gì" blames all the same.
+        negatable = not any(key[: len(n)] == n for n in negators) and "gi" not in key
+        by_first.setdefault(key[0], []).append((key, weight, negatable))
+    indexes = []
+    for phrases in (
+        stance_cues.REFUTERS,
+        stance_cues.QUESTION_CUES,
+        UNION_WORDS,
+        stance_cues.EMPLOYER_WORDS,
+    ):
+        index = PhraseIndex()
+        for phrase in phrases:
+            index.add(" ".join(_words(phrase)), 1.0)
+        indexes.append(index)
+    return _Cues(
+        {w: tuple(sorted(c, key=lambda c: -len(c[0]))) for w, c in by_first.items()},
+        negators,
+        *indexes,
+    )
+
+
+_CLAUSE_RE = re.compile(r"[.,;:!?…\n\"“”()]+")
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def clauses(text: str) -> list[list[str]]:
+    """The canonical words of a text's clauses (punctuation separates them)."""
+    out = []
+    for piece in _CLAUSE_RE.split(fold(text)):
+        words = _WORD_RE.findall(piece)
+        if words:
+            out.append(words)
+    return out
+
+
+def _negated(words: Sequence[str], start: int, end: int, cues: _Cues, negatable: bool) -> bool:
+    """A refuter after the cue ("… là sai"), or (``negatable``) a negator a few words before
+    it, not a condition ("không có công đoàn thì …" praises)."""
+    if cues.refuters.find(words[end:]):
+        return True
+    if not negatable:
+        return False
+    before = words[max(0, start - NEGATION_WINDOW) : start]
+    negated = any(
+        tuple(before[i : i + len(n)]) == n for n in cues.negators for i in range(len(before))
+    )
+    return negated and "thi" not in words[end:]
+
+
+def cue_score(text: str) -> tuple[float, bool]:
+    """The push of the cue phrases in a text (a phrase inside a longer one found counts once;
+    a cue after a negator turned; a general cue in a clause about the employer damped; praise
+    beside blame halved) and whether any cue was found."""
+    cues = _cues()
+    positive = negative = 0.0
+    found = False
+    for words in clauses(text):
+        taken = [False] * len(words)
+        hits: list[tuple[int, tuple[str, ...], float, bool]] = []
+        for i, w in enumerate(words):
+            for key, weight, negatable in cues.by_first.get(w, ()):
+                if tuple(words[i : i + len(key)]) == key:
+                    hits.append((i, key, weight, negatable))
+        if not hits:
+            continue
+        about_employer = bool(cues.employer.find(words)) and not cues.union.find(words)
+        for i, key, weight, negatable in sorted(hits, key=lambda h: (-len(h[1]), h[0])):
+            if any(taken[i : i + len(key)]):
+                continue
+            taken[i : i + len(key)] = [True] * len(key)
+            found = True
+            if _negated(words, i, i + len(key), cues, negatable):
+                weight = -weight * (NEGATED_POSITIVE if weight > 0 else NEGATED_NEGATIVE)
+            if about_employer and not cues.union.find(key):
+                weight *= EMPLOYER_DAMPING
+            if weight > 0:
+                positive += weight
+            else:
+                negative += weight
+    if negative < 0:
+        positive *= MIXED_POSITIVE
+    return positive + negative, found
+
+
+def is_question(text: str) -> bool:
+    return "?" in text or bool(_cues().questions.find(_WORD_RE.findall(fold(text))))
 
 
 @lru_cache(maxsize=1)
@@ -224,28 +241,6 @@ def sentiment(
     return out, list(clf.labels)
 
 
-def cue_push(words: Sequence[str]) -> float:
-    """The summed push of the cue phrases in a text (a cue inside a longer cue counts once)."""
-    found = _cue_phrases().find(words)
-    if not found:
-        return 0.0
-    weights = _cue_index()
-    keys = sorted(found, key=len, reverse=True)
-    kept: list[tuple[str, ...]] = []
-    total = 0.0
-    for key in keys:
-        if any(_inside(key, longer) for longer in kept):
-            continue
-        kept.append(key)
-        total += weights[key]
-    return total
-
-
-def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    n = len(short)
-    return n < len(long) and any(long[i : i + n] == short for i in range(len(long) - n + 1))
-
-
 def targets_union(words: Sequence[str], relevance: Relevance | None = None) -> bool:
     """True when the text names the union (a unit named with its union prefix names it too;
     an enterprise named alone, "Công ty May A nợ lương", is the employer, not the union)."""
@@ -270,7 +265,10 @@ def assess(
     out: list[StanceResult] = []
     for i, text_words in enumerate(words):
         feeling = MODEL_WEIGHT * float(proba[i, pos] - proba[i, neg])
-        score = feeling + cue_push(text_words) - TOXIC_PUSH * max(0.0, toxicity_scores[i] - 0.5)
+        push, found = cue_score(texts[i])
+        if not found and is_question(texts[i]):
+            feeling *= QUESTION_DAMPING
+        score = feeling + push - TOXIC_PUSH * max(0.0, toxicity_scores[i] - 0.5)
         score = max(-1.0, min(1.0, score))
         targeted = targets_union(text_words, relevances[i])
         if not targeted:
