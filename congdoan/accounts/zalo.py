@@ -98,20 +98,6 @@ def oa_name() -> str:
     return unit.name if unit is not None else ""
 
 
-def linked_zalo_ids(*, emails: list[str]) -> list[str]:
-    """The linked Zalo ids of the active accounts with these e-mails (who gets a message
-    through the OA, e.g. a monitoring alert to officers), sorted."""
-    if not emails:
-        return []
-    return sorted(
-        set(
-            User.objects.filter(email__in=emails, is_active=True)
-            .exclude(zalo_user_id="")
-            .values_list("zalo_user_id", flat=True)
-        )
-    )
-
-
 def _linked_reply(user: User) -> str:
     with override(settings.LANGUAGE_CODE):
         return _(

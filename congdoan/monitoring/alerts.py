@@ -33,8 +33,8 @@ from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from congdoan.accounts.zalo import linked_zalo_ids
 from congdoan.monitoring.models import (
     EventKind,
     Narrative,
@@ -42,7 +42,7 @@ from congdoan.monitoring.models import (
     NarrativeStatus,
 )
 from congdoan.orgs.models import Unit
-from congdoan.orgs.selectors import unit_officer_emails
+from congdoan.orgs.selectors import unit_officer_contacts
 from congdoan.outbox.services import email_enqueue, message_enqueue
 
 log = logging.getLogger("congdoan.monitoring")
@@ -94,15 +94,16 @@ def due() -> QuerySet[Narrative]:
     )
 
 
-def _officer_emails(unit: Unit) -> list[str]:
-    """The unit's officers, else those of the nearest level above that has some."""
+def _officer_contacts(unit: Unit) -> tuple[list[str], list[str]]:
+    """The unit's officers' e-mails and linked Zalo ids, else those of the nearest level
+    above that has an officer with either."""
     current: Unit | None = unit
     while current is not None:
-        emails = unit_officer_emails(current)
-        if emails:
-            return emails
+        emails, zalo_ids = unit_officer_contacts(current)
+        if emails or zalo_ids:
+            return emails, zalo_ids
         current = current.parent
-    return []
+    return [], []
 
 
 def recipients(narrative: Narrative) -> tuple[list[str], list[str]]:
@@ -112,8 +113,7 @@ def recipients(narrative: Narrative) -> tuple[list[str], list[str]]:
     if assignee is not None and assignee.is_active and (assignee.email or assignee.zalo_user_id):
         emails = [assignee.email] if assignee.email else []
         return emails, [assignee.zalo_user_id] if assignee.zalo_user_id else []
-    emails = _officer_emails(narrative.unit)
-    return emails, linked_zalo_ids(emails=emails)
+    return _officer_contacts(narrative.unit)
 
 
 def _why(narrative: Narrative, first: bool) -> str:
@@ -185,9 +185,10 @@ def alert_one(narrative: Narrative) -> bool:
         subject, body, short = message_text(narrative, first=first)
         emails, zalo_ids = recipients(narrative)
         ref = f"monitoring.narrative:{narrative.pk}"
-        email_enqueue(
-            to=emails, subject=subject, body=body, purpose="monitoring.alert", ref=ref, key=key
-        )
+        if emails or not zalo_ids:  # nobody at all: the outbox keeps it, flagged
+            email_enqueue(
+                to=emails, subject=subject, body=body, purpose="monitoring.alert", ref=ref, key=key
+            )
         for zalo_id in zalo_ids:
             message_enqueue(
                 channel="zalo",
@@ -197,18 +198,15 @@ def alert_one(narrative: Narrative) -> bool:
                 ref=ref,
                 key=f"{key}:zalo:{zalo_id}",
             )
-        sent_to = ", ".join(emails) or _("không có người nhận")
+        zalo = ngettext("%(n)s tài khoản Zalo", "%(n)s tài khoản Zalo", len(zalo_ids)) % {
+            "n": len(zalo_ids)
+        }
+        sent_to = ", ".join([*emails, *([zalo] if zalo_ids else [])])
         NarrativeEvent.objects.create(
             narrative=narrative,
             kind=EventKind.ALERT,
-            text=_("%(why)s. Đã gửi cảnh báo tới: %(who)s%(zalo)s.")
-            % {
-                "why": _why(narrative, first),
-                "who": sent_to,
-                "zalo": (_(" (và %(n)s tài khoản Zalo)") % {"n": len(zalo_ids)})
-                if zalo_ids
-                else "",
-            },
+            text=_("%(why)s. Đã gửi cảnh báo tới: %(who)s.")
+            % {"why": _why(narrative, first), "who": sent_to or _("không có người nhận")},
         )
     return True
 

@@ -343,6 +343,19 @@ def user_appointments(*, user: Any) -> QuerySet[Appointment]:
     )
 
 
+def unit_officer_contacts(unit: Unit | None) -> tuple[list[str], list[str]]:
+    """(e-mail addresses, linked Zalo ids) of the unit's officers in post today, each sorted:
+    an officer with only a Zalo account linked is reached too (monitoring alerts)."""
+    if unit is None:
+        return [], []
+    rows = (
+        Appointment.objects.filter(unit=unit, manages=True, user__is_active=True)
+        .filter(in_force_q(timezone.localdate()))
+        .values_list("user__email", "user__zalo_user_id")
+    )
+    return sorted({e for e, _z in rows if e}), sorted({z for _e, z in rows if z})
+
+
 def unit_officer_emails(unit: Unit | None) -> list[str]:
     """E-mail addresses of the unit's officers in post today (managing appointments with a
     login), sorted: who is told about the unit's overdue concerns, its channels, its dates."""

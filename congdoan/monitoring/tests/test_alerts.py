@@ -112,6 +112,17 @@ def test_an_assignee_without_e_mail_is_told_on_zalo(cast: Any) -> None:
     assert sent("zalo") == ["zalo-px-1"] and cast.officer_a.email not in sent()
 
 
+def test_a_units_officer_without_e_mail_is_told_on_zalo(cast: Any) -> None:
+    """Only a Zalo account linked: still one of the unit's officers to tell (the level
+    above is asked only when nobody of the unit can be reached)."""
+    officer = cast.officer_a
+    link_zalo(officer, "zalo-a-1")
+    User.objects.filter(pk=officer.pk).update(email=None)
+    h.narrative(cast.unit_a, risk=0.9)
+    assert alerts.send_alerts() == 1
+    assert sent("zalo") == ["zalo-a-1"] and sent() == []
+
+
 def test_fast_growth_alerts_again(cast: Any) -> None:
     story = h.narrative(cast.unit_a, risk=0.8, items=3)
     assert alerts.send_alerts() == 1
