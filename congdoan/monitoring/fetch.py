@@ -34,11 +34,13 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 MAX_REDIRECTS = 5
 TOTAL_TIMEOUT_FACTOR = 3
@@ -46,7 +48,21 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "congdoan-monitoring/1 (+https://github.com/congdoan)"
 
 
-class FetchError(Exception):
+class ExplainedError(Exception):
+    """An error whose message is shown to officers, kept to be shown again in the reader's
+    language. Raised with a msgid and its parameters (``FetchFailed(gettext_noop("… %(url)s"),
+    url=…)``): `str()` is the message in the active language; `template` and `params` are
+    what `Source.last_error` and `last_error_params` store. Raised with a finished message:
+    that message alone (shown as it is)."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.template = str(template)
+        self.params = {k: v if isinstance(v, int | float) else str(v) for k, v in params.items()}
+        message = _(self.template)
+        super().__init__(message % self.params if self.params else message)
+
+
+class FetchError(ExplainedError):
     """Why an address was not read (the message is shown to officers)."""
 
 
@@ -123,16 +139,16 @@ def _parse(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
-        raise FetchRefused(_("Địa chỉ không hợp lệ: %(url)s") % {"url": url[:200]}) from exc
+        raise FetchRefused(gettext_noop("Địa chỉ không hợp lệ: %(url)s"), url=url[:200]) from exc
     if parsed.scheme not in ("http", "https"):
         raise FetchRefused(
-            _("Chỉ lấy được địa chỉ http hoặc https (không lấy %(scheme)s).")
-            % {"scheme": parsed.scheme or "?"}
+            gettext_noop("Chỉ lấy được địa chỉ http hoặc https (không lấy %(scheme)s)."),
+            scheme=parsed.scheme or "?",
         )
     if not parsed.raw_host:
-        raise FetchRefused(_("Địa chỉ không có tên miền: %(url)s") % {"url": url[:200]})
+        raise FetchRefused(gettext_noop("Địa chỉ không có tên miền: %(url)s"), url=url[:200])
     if parsed.userinfo:
-        raise FetchRefused(_("Địa chỉ có kèm tên đăng nhập, mật khẩu: không lấy."))
+        raise FetchRefused(gettext_noop("Địa chỉ có kèm tên đăng nhập, mật khẩu: không lấy."))
     return parsed
 
 
@@ -145,15 +161,16 @@ def _resolve(parsed: httpx.URL) -> str | None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchFailed(_("Không tìm thấy tên miền %(host)s.") % {"host": host}) from exc
+        raise FetchFailed(gettext_noop("Không tìm thấy tên miền %(host)s."), host=host) from exc
     addresses = [str(info[4][0]) for info in infos]
     if not addresses:
-        raise FetchFailed(_("Không tìm thấy tên miền %(host)s.") % {"host": host})
+        raise FetchFailed(gettext_noop("Không tìm thấy tên miền %(host)s."), host=host)
     private = [a for a in addresses if not is_public_address(a)]
     if private:
         raise FetchRefused(
-            _("Không lấy địa chỉ nội bộ, riêng tư: %(host)s (%(address)s).")
-            % {"host": host, "address": private[0]}
+            gettext_noop("Không lấy địa chỉ nội bộ, riêng tư: %(host)s (%(address)s)."),
+            host=host,
+            address=private[0],
         )
     return addresses[0]
 
@@ -166,21 +183,23 @@ def check_url(url: str) -> None:
 def _read(response: httpx.Response, *, max_bytes: int, deadline: float) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchRefused(_too_big(max_bytes))
+        raise _too_big(max_bytes)
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > max_bytes:
-            raise FetchRefused(_too_big(max_bytes))
+            raise _too_big(max_bytes)
         if time.monotonic() > deadline:
-            raise FetchFailed(_("Quá thời gian chờ khi đọc nội dung."))
+            raise FetchFailed(gettext_noop("Quá thời gian chờ khi đọc nội dung."))
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _too_big(max_bytes: int) -> str:
-    return _("Nội dung quá lớn (giới hạn %(mb).1f MB).") % {"mb": max_bytes / (1024 * 1024)}
+def _too_big(max_bytes: int) -> FetchRefused:
+    return FetchRefused(
+        gettext_noop("Nội dung quá lớn (giới hạn %(mb).1f MB)."), mb=max_bytes / (1024 * 1024)
+    )
 
 
 def safe_get(
@@ -222,12 +241,14 @@ def safe_get(
                 )
         except httpx.TimeoutException as exc:
             raise FetchFailed(
-                _("Quá thời gian chờ (%(seconds)s giây): %(url)s")
-                % {"seconds": f"{timeout:g}", "url": current[:200]}
+                gettext_noop("Quá thời gian chờ (%(seconds)s giây): %(url)s"),
+                seconds=f"{timeout:g}",
+                url=current[:200],
             ) from exc
         except httpx.HTTPError as exc:
             raise FetchFailed(
-                _("Không kết nối được %(url)s (%(error)s)")
-                % {"url": current[:200], "error": exc.__class__.__name__}
+                gettext_noop("Không kết nối được %(url)s (%(error)s)"),
+                url=current[:200],
+                error=exc.__class__.__name__,
             ) from exc
-    raise FetchFailed(_("Chuyển hướng quá %(n)s lần.") % {"n": MAX_REDIRECTS})
+    raise FetchFailed(gettext_noop("Chuyển hướng quá %(n)s lần."), n=MAX_REDIRECTS)

@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.orgs.models import Unit
@@ -112,15 +112,20 @@ class Source(models.Model):
 
     @property
     def label(self) -> str:
-        """The name to show: a unit's tips source (made automatically, its stored name in the
-        site's language) is named in the viewer's language."""
-        return gettext("Tin báo") if self.kind == SourceKind.TIPS else self.name
+        """The name to show (`source_label`)."""
+        return source_label(self.name, self.kind)
 
     @property
     def error_text(self) -> str:
         """The last error in the viewer's language (`last_error` is a msgid with
         `last_error_params`; a message stored before those existed is shown as it was)."""
         return error_message(self.last_error, self.last_error_params)
+
+
+def source_label(name: str, kind: str) -> str:
+    """A source's name to show: a unit's tips source (made automatically, its stored name in
+    the site's language) is named in the viewer's language, whatever it is called."""
+    return pgettext("danh sách", "Tin báo") if kind == SourceKind.TIPS else name
 
 
 def error_message(template: str, params: dict[str, Any] | None) -> str:

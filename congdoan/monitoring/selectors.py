@@ -39,6 +39,7 @@ from congdoan.monitoring.models import (
     Source,
     Tip,
     folded,
+    source_label,
 )
 from congdoan.orgs.collation import person_key
 from congdoan.orgs.models import Appointment, Unit
@@ -181,7 +182,7 @@ def narrative_sources(narrative: Narrative) -> list[dict[str, Any]]:
     return [
         {
             "id": r["source_id"],
-            "name": r["source__name"],
+            "name": source_label(r["source__name"], r["source__kind"]),
             "kind": r["source__kind"],
             "items": r["items"],
             "reach": r["reach"] or 0,

@@ -7,7 +7,8 @@ task runs never imports `tasks.py` (docs/DEVELOPING.md).
 1. the source's kind reads it (`sources.fetch`: RSS, web page, Facebook, YouTube);
 2. the items are ingested (idempotent), the conditional-GET and change-detection fields kept;
 3. health: last_fetched_at always; on success last_success_at and the errors-in-a-row count
-   back to 0; on failure last_error_at, last_error and one more error in a row. Written with
+   back to 0; on failure last_error_at, last_error (a msgid, with last_error_params: shown in
+   the reader's language) and one more error in a row. Written with
    an UPDATE of those fields only, so an officer's edit of the source at the same time stays;
 4. the new items are scored and grouped. Nothing raises for a broken source.
 """
@@ -19,9 +20,10 @@ import logging
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congdoan.monitoring import sources
-from congdoan.monitoring.fetch import FetchError, safe_get
+from congdoan.monitoring.fetch import ExplainedError, FetchError, safe_get
 from congdoan.monitoring.models import ItemKind, Snapshot, Source, Tip
 from congdoan.monitoring.services.ingest import ingest, process_items, tips_source
 from congdoan.monitoring.sources.base import SourceError, sanitise_html
@@ -31,10 +33,14 @@ from congdoan.monitoring.types import IngestResult, RawItem
 logger = logging.getLogger("congdoan.monitoring")
 
 
-def _failure_text(exc: Exception) -> str:
-    if isinstance(exc, FetchError | SourceError):
-        return str(exc)
-    return _("Lỗi không mong đợi khi đọc nguồn (%(error)s).") % {"error": exc.__class__.__name__}
+def _failure(exc: Exception) -> ExplainedError:
+    """The error to keep: a source's or the fetcher's own, else an unexpected one by name."""
+    if isinstance(exc, ExplainedError):
+        return exc
+    return ExplainedError(
+        gettext_noop("Lỗi không mong đợi khi đọc nguồn (%(error)s)."),
+        error=exc.__class__.__name__,
+    )
 
 
 def fetch_source(source: Source) -> IngestResult:
@@ -49,15 +55,17 @@ def fetch_source(source: Source) -> IngestResult:
             logger.exception("monitoring source %s failed", source.pk)
         else:
             logger.info("monitoring source %s failed: %s", source.pk, exc)
-        text = _failure_text(exc)
+        failure = _failure(exc)
+        # The msgid and its parameters: shown in each reader's language (`Source.error_text`).
         Source.objects.filter(pk=source.pk).update(
             last_fetched_at=now,
             last_error_at=now,
-            last_error=text,
+            last_error=failure.template,
+            last_error_params=failure.params,
             consecutive_errors=F("consecutive_errors") + 1,
         )
         source.refresh_from_db()
-        result.errors.append(text)
+        result.errors.append(str(failure))
         return result
     Source.objects.filter(pk=source.pk).update(
         last_fetched_at=now,
@@ -86,7 +94,9 @@ def fetch_tip_link(tip_id: int) -> Tip | None:
     try:
         got = safe_get(tip.url)
         if got.status >= 400:
-            raise SourceError(_("Máy chủ trả lời lỗi HTTP %(status)s.") % {"status": got.status})
+            raise SourceError(
+                gettext_noop("Máy chủ trả lời lỗi HTTP %(status)s."), status=got.status
+            )
     except (FetchError, SourceError) as exc:
         Tip.objects.filter(pk=tip.pk).update(fetch_error=str(exc))
         tip.fetch_error = str(exc)

@@ -15,7 +15,7 @@ import contextlib
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congdoan.monitoring.models import Source
 from congdoan.monitoring.sources.base import SourceError
@@ -64,7 +64,7 @@ def credential(
     if fallback:
         return Credential(token=fallback)
     raise SourceError(
-        _(
+        gettext_noop(
             "Chưa có quyền đọc: đơn vị cần kết nối tài khoản kênh, hoặc quản trị cần đặt mã "
             "truy cập cho việc theo dõi."
         )

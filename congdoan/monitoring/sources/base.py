@@ -11,9 +11,12 @@ import regex
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from congdoan.monitoring.fetch import ExplainedError
 
-class SourceError(Exception):
-    """A source could not be read (its message is the source's last error, shown to officers)."""
+
+class SourceError(ExplainedError):
+    """A source could not be read (its message is the source's last error, shown to officers;
+    raised with a msgid and its parameters, shown again in the reader's language)."""
 
 
 # A block's end becomes a line break before the tags go, so paragraphs stay apart.

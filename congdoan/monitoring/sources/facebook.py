@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congdoan.monitoring.models import ItemKind, Source
 from congdoan.monitoring.sources import accounts
@@ -65,7 +65,7 @@ def _error_of(data: dict[str, Any], status: int) -> tuple[str, int | None]:
 def fetch(source: Source) -> list[RawItem]:
     page_id = source.external_ref.strip()
     if not page_id:
-        raise SourceError(_("Chưa nhập mã trang Facebook."))
+        raise SourceError(gettext_noop("Chưa nhập mã trang Facebook."))
     cred = accounts.credential(
         source, accounts.FACEBOOK_PAGE, fallback=settings.MONITORING_FACEBOOK_TOKEN
     )
@@ -83,10 +83,10 @@ def fetch(source: Source) -> list[RawItem]:
         data = http.json_of(response)
         if response.status_code >= 400:
             message, code = _error_of(data, response.status_code)
-            text = _("Facebook từ chối: %(error)s") % {"error": message}
+            refused = SourceError(gettext_noop("Facebook từ chối: %(error)s"), error=message)
             if code == 190:
-                accounts.rejected(cred, text)
-            raise SourceError(text)
+                accounts.rejected(cred, str(refused))
+            raise refused
         for post in data.get("data") or []:
             item = post_item(post) if isinstance(post, dict) else None
             if item is not None:

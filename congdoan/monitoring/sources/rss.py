@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congdoan.monitoring.fetch import safe_get
 from congdoan.monitoring.models import ItemKind, Source
@@ -58,12 +58,12 @@ def parse(body: bytes) -> list[RawItem]:
     if parsed.get("bozo") and not entries:
         error = parsed.get("bozo_exception")
         raise SourceError(
-            _("Nguồn tin không đọc được (XML không hợp lệ: %(error)s).") % {"error": error}
+            gettext_noop("Nguồn tin không đọc được (XML không hợp lệ: %(error)s)."), error=error
         )
     if parsed.get("bozo"):
         logger.warning("feed not well-formed, read anyway: %s", parsed.get("bozo_exception"))
     if not entries and not parsed.get("feed"):
-        raise SourceError(_("Không phải nguồn tin RSS/Atom."))
+        raise SourceError(gettext_noop("Không phải nguồn tin RSS/Atom."))
     return [entry_item(entry) for entry in entries]
 
 
@@ -77,7 +77,7 @@ def fetch(source: Source) -> list[RawItem]:
     if got.status == 304:
         return []
     if got.status >= 400:
-        raise SourceError(_("Máy chủ trả lời lỗi HTTP %(status)s.") % {"status": got.status})
+        raise SourceError(gettext_noop("Máy chủ trả lời lỗi HTTP %(status)s."), status=got.status)
     items = parse(got.body)
     source.etag = got.headers.get("etag", "")[:255]
     source.last_modified = got.headers.get("last-modified", "")[:100]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 
 import trafilatura
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congdoan.monitoring.fetch import safe_get
 from congdoan.monitoring.models import ItemKind, Source
@@ -44,11 +44,11 @@ def extract(html: str, url: str = "") -> tuple[str, str, str, str]:
 def fetch(source: Source) -> list[RawItem]:
     got = safe_get(source.url)
     if got.status >= 400:
-        raise SourceError(_("Máy chủ trả lời lỗi HTTP %(status)s.") % {"status": got.status})
+        raise SourceError(gettext_noop("Máy chủ trả lời lỗi HTTP %(status)s."), status=got.status)
     html = got.text()
     title, text, author, date = extract(html, got.url)
     if not text:
-        raise SourceError(_("Trang không có nội dung chữ để theo dõi."))
+        raise SourceError(gettext_noop("Trang không có nội dung chữ để theo dõi."))
     digest = page_hash(text)
     if digest == source.page_hash:
         return []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congdoan.monitoring.models import ItemKind, Source
 from congdoan.monitoring.sources import accounts
@@ -54,7 +54,7 @@ def _reason(data: dict[str, Any], status: int) -> str:
 def fetch(source: Source) -> list[RawItem]:
     video = source.external_ref.strip()
     if not video:
-        raise SourceError(_("Chưa nhập mã video YouTube."))
+        raise SourceError(gettext_noop("Chưa nhập mã video YouTube."))
     fallback = settings.MONITORING_YOUTUBE_API_KEY
     cred = accounts.credential(source, accounts.YOUTUBE, fallback=fallback)
     url = f"{settings.YOUTUBE_API_BASE.rstrip('/')}{PATH}"
@@ -87,10 +87,13 @@ def fetch(source: Source) -> list[RawItem]:
             cred = accounts.credential(source, accounts.YOUTUBE, fallback=fallback, refresh=True)
             continue
         if response.status_code >= 400:
-            text = _("YouTube từ chối: %(error)s") % {"error": _reason(data, response.status_code)}
+            refused = SourceError(
+                gettext_noop("YouTube từ chối: %(error)s"),
+                error=_reason(data, response.status_code),
+            )
             if response.status_code == 401:
-                accounts.rejected(cred, text)
-            raise SourceError(text)
+                accounts.rejected(cred, str(refused))
+            raise refused
         pages += 1
         for thread in data.get("items") or []:
             item = thread_item(thread, video) if isinstance(thread, dict) else None

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from congdoan.audit.models import AuditEntry
 from congdoan.monitoring.models import Item, ItemKind, Snapshot, Source, SourceKind
@@ -120,7 +121,12 @@ def test_health_counts_errors_in_a_row_and_resets_on_success(
     fetch_source(source)
     source.refresh_from_db()
     assert source.consecutive_errors == 2
-    assert "500" in source.last_error
+    assert "500" in source.error_text
+    # Stored as the msgid and its parameters, shown in the reader's language.
+    assert source.last_error_params == {"status": 500}
+    assert source.error_text == "Máy chủ trả lời lỗi HTTP 500."
+    with translation.override("en"):
+        assert source.error_text == "The server returned HTTP error 500."
     web.route("/rss", rss(FEED))
     fetch_source(source)
     source.refresh_from_db()
@@ -148,7 +154,7 @@ def test_a_feed_that_never_answers_is_recorded_and_the_others_go_on(
     assert good.consecutive_errors == 0
     assert Item.objects.filter(source=good).count() == 2
     huge.refresh_from_db()
-    assert "quá lớn" in huge.last_error
+    assert "quá lớn" in huge.error_text
 
 
 def test_fetch_due_takes_only_sources_whose_time_has_come(
@@ -233,7 +239,7 @@ def test_facebook_without_any_credential_is_an_error_of_the_source(
     source = make_source(SourceKind.FACEBOOK, external_ref="12345")
     fetch_source(source)
     source.refresh_from_db()
-    assert source.consecutive_errors == 1 and "kết nối" in source.last_error
+    assert source.consecutive_errors == 1 and "kết nối" in source.error_text
     assert graph.seen == []
 
 
@@ -261,7 +267,7 @@ def test_youtube_comments_disabled_is_an_error_of_the_source(
     source = make_source(SourceKind.YOUTUBE, external_ref="vid2")
     fetch_source(source)
     source.refresh_from_db()
-    assert "commentsDisabled" in source.last_error
+    assert "commentsDisabled" in source.error_text
 
 
 def test_youtube_uses_the_units_connected_account(
@@ -346,3 +352,31 @@ def test_exports_are_read_as_csv_json_and_jsonl() -> None:
     assert refused == ["dòng 2: không phải JSON", "dòng 3: không phải một đối tượng JSON"]
     assert files.parse_file(b"{not json", "json")[0] == []
     assert files.parse_file(b"x", "xlsx")[1]
+
+
+def test_the_tips_source_and_the_last_error_are_shown_in_the_reader_s_language(
+    make_source: Any, cast: Any, client_of: Any, settings: Any
+) -> None:
+    tips_source = make_source(SourceKind.TIPS, name="Tin báo")
+    feed = make_source(SourceKind.RSS, url="http://127.0.0.1:9/feed", name="Báo A")
+    Source.objects.filter(pk=feed.pk).update(
+        last_error_at=timezone.now(),
+        last_error="Máy chủ trả lời lỗi HTTP %(status)s.",
+        last_error_params={"status": 503},
+    )
+    # A row written before the parameters existed: its message as it was.
+    old = make_source(SourceKind.RSS, url="http://127.0.0.1:9/old", name="Báo cũ")
+    Source.objects.filter(pk=old.pk).update(
+        last_error_at=timezone.now(), last_error="Máy chủ trả lời lỗi HTTP 404."
+    )
+    old.refresh_from_db()
+    assert old.error_text == "Máy chủ trả lời lỗi HTTP 404."
+    client = client_of(cast.officer_a)
+    page = client.get(reverse("monitoring:sources")).content.decode()
+    assert "Máy chủ trả lời lỗi HTTP 503." in page and ">Tin báo</a>" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("monitoring:sources")).content.decode()
+    assert "The server returned HTTP error 503." in page and ">Tips</a>" in page
+    assert "Máy chủ trả lời lỗi HTTP 404." in page  # an old row, still shown
+    with translation.override("en"):
+        assert str(tips_source) == "Tips" and str(feed) == "Báo A"
