@@ -27,7 +27,10 @@ class MonitoringConfig(AppConfig):
         from congdoan.feedback.services import (  # lazy: app loading order (AppConfig.ready)
             register_zalo_prefix,
         )
-        from congdoan.monitoring import stance_eval  # lazy: app loading order (AppConfig.ready)
+        from congdoan.monitoring import (  # lazy: app loading order (AppConfig.ready)
+            claim_eval,
+            stance_eval,
+        )
         from congdoan.monitoring.services import (  # lazy: app loading order (AppConfig.ready)
             tips,
         )
@@ -59,8 +62,9 @@ class MonitoringConfig(AppConfig):
         # A Zalo message to the OA starting "#baotin …" is a tip, not a concern.
         for prefix in tips.ZALO_PREFIXES:
             register_zalo_prefix(prefix, tips.ZALO_HANDLER)
-        # `congdoan nlp eval --only stance`: the stance on the project's labelled set.
+        # `congdoan nlp eval --only stance claim-match`: on the project's labelled sets.
         register_evaluation("stance", stance_eval.eval_stance)
+        register_evaluation("claim-match", claim_eval.eval_claim_match)
         register_job(
             "monitoring.fetch_due",
             every=lambda: timedelta(minutes=settings.MONITORING_FETCH_DUE_EVERY_MINUTES),

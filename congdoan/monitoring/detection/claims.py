@@ -28,6 +28,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from congdoan.monitoring.detection import opposite
 from congdoan.monitoring.detection.relevance import canonical
 from congdoan.monitoring.models import KnownClaim
 from congdoan.text import embed as embedding
@@ -57,6 +58,7 @@ class _Claim:
     refutation: str = ""
     # The refutation's first sentences, as lexical features (features, total weight).
     refuting: tuple[tuple[dict[str, float], float], ...] = ()
+    words: tuple[str, ...] = ()  # the claim's canonical words (the opposite-meaning check)
 
 
 @lru_cache(maxsize=1)
@@ -109,18 +111,33 @@ def _active_claims(*, semantic: bool) -> list[_Claim]:
             KnownClaim.objects.bulk_update(missing, ["embedding"])
     out = []
     for c in rows:
-        feats = features(canonical(c.claim).split())
         vector = None
         if semantic and c.embedding:
             vector = np.frombuffer(bytes(c.embedding), dtype=np.float32)
             if vector.shape != (DIM,):
                 vector = None
-        refuting = []
-        for piece in _pieces(c.refutation)[:REFUTATION_SENTENCES] if c.refutation.strip() else []:
-            rf = features(canonical(piece).split())
-            refuting.append((rf, sum(rf.values())))
-        out.append(_Claim(c.id, feats, sum(feats.values()), vector, c.refutation, tuple(refuting)))
+        out.append(claim_of(c.id, c.claim, c.refutation, vector))
     return out
+
+
+def claim_of(
+    claim_id: int, claim: str, refutation: str = "", vector: np.ndarray | None = None
+) -> _Claim:
+    """What matching keeps of a claim (its text, refutation, e5 vector when known)."""
+    words = canonical(claim).split()
+    feats = features(words)
+    refuting = []
+    for piece in _pieces(refutation)[:REFUTATION_SENTENCES] if refutation.strip() else []:
+        rf = features(canonical(piece).split())
+        refuting.append((rf, sum(rf.values())))
+    return _Claim(
+        claim_id, feats, sum(feats.values()), vector, refutation, tuple(refuting), tuple(words)
+    )
+
+
+def claim_vectors(texts: Sequence[str]) -> np.ndarray:
+    """The e5 vectors of claims' texts (rows), as they are stored."""
+    return _embed(texts)
 
 
 def claims_changed() -> None:
@@ -162,14 +179,37 @@ def match_prepared(
     claims = _active_claims(semantic=semantic)
     if not claims:
         return [(None, 0.0) for _ in texts]
+    return [m for m, _ in match_claims(texts, words, claims, semantic=semantic)]
+
+
+def match_claims(
+    texts: Sequence[str],
+    words: Sequence[Sequence[str]],
+    claims: list[_Claim],
+    *,
+    semantic: bool,
+    opposite_check: bool = True,
+) -> list[tuple[Match, bool]]:
+    """The best claim of each text and whether the text refutes it (a text near a claim that
+    says its opposite, :func:`.opposite.refutes`, or nearer its refutation: no match);
+    ``opposite_check``: False to measure without the first."""
     lexical = _lexical(words, claims)
-    if not semantic:
-        return lexical
-    meaning = _semantic(texts, claims)
-    return [
-        (None, sem[1]) if refuted else _better(lex, sem)
-        for lex, (sem, refuted) in zip(lexical, meaning, strict=True)
-    ]
+    if semantic:
+        meaning = _semantic(texts, claims)
+        found = [
+            ((None, sem[1]), True) if refuted else (_better(lex[0], sem), lex[1])
+            for lex, (sem, refuted) in zip(lexical, meaning, strict=True)
+        ]
+    else:
+        found = lexical
+    by_id = {c.id: c for c in claims}
+    out: list[tuple[Match, bool]] = []
+    for text_words, ((claim_id, score), refuted) in zip(words, found, strict=True):
+        refuting = claim_id is not None and opposite_check
+        if refuting and opposite.refutes(by_id[claim_id].words, text_words):  # type: ignore[index]
+            claim_id, refuted = None, True
+        out.append(((claim_id, score), refuted))
+    return out
 
 
 def _better(a: Match, b: Match) -> Match:
@@ -179,11 +219,12 @@ def _better(a: Match, b: Match) -> Match:
     return a if a[1] >= b[1] else b
 
 
-def _lexical(words: Sequence[Sequence[str]], claims: list[_Claim]) -> list[Match]:
-    out: list[Match] = []
+def _lexical(words: Sequence[Sequence[str]], claims: list[_Claim]) -> list[tuple[Match, bool]]:
+    out: list[tuple[Match, bool]] = []
     for text_words in words:
         feats = features(text_words)
         best_id, best = None, 0.0
+        refuted = False
         for c in claims:
             score = lexical_score(c.features, c.total, feats)
             if score <= best:
@@ -192,9 +233,11 @@ def _lexical(words: Sequence[Sequence[str]], claims: list[_Claim]) -> list[Match
             if score >= LEXICAL_THRESHOLD and any(
                 lexical_score(rf, total, feats) >= score for rf, total in c.refuting
             ):
+                refuted = True
                 continue
             best_id, best = c.id, score
-        out.append((best_id if best >= LEXICAL_THRESHOLD else None, round(best, 4)))
+        matched = best >= LEXICAL_THRESHOLD
+        out.append(((best_id if matched else None, round(best, 4)), refuted and not matched))
     return out
 
 

@@ -1,0 +1,110 @@
+"""Claim matching that tells a story from its denial, measured on the project's own pairs, for
+`congdoan nlp eval --only claim-match` (registered in :mod:`.apps`: the toolkit imports no app).
+
+The set, ``congdoan/text/data/union_claim_pairs.jsonl`` (``{"claim", "text", "label",
+"split"}``), pairs known false claims about the union with posts that repeat them (reworded,
+accent-less, teen-code), refute them (denials, "… là sai", the opposite action: "đã trao đủ"
+for "giữ lại") or tell another story on the same topic. The claims of the ``dev`` half (the
+opposite-meaning check, :mod:`.detection.opposite`, was written on them) are not those of the
+``test`` half.
+
+Each pair is matched as detection matches an item (:func:`.detection.claims.match_claims`, the
+claim alone as the known claims): by words, and by meaning when e5 is installed, with and
+without the opposite-meaning check. A pair is found a repeat when the text matches the claim.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from congdoan.text.evaluate import Row
+
+PAIRS_FILE = Path(__file__).resolve().parents[1] / "text" / "data" / "union_claim_pairs.jsonl"
+REPEATS, REFUTES, UNRELATED = "repeats", "refutes", "unrelated"
+
+
+def claim_pairs(split: str) -> list[tuple[str, str, str]]:
+    """(claim, text, label) of one half of the pair set."""
+    rows = [json.loads(line) for line in PAIRS_FILE.read_text("utf-8").splitlines() if line]
+    return [(r["claim"], r["text"], r["label"]) for r in rows if r["split"] == split]
+
+
+def found_repeats(
+    pairs: list[tuple[str, str, str]], *, semantic: bool, opposite_check: bool
+) -> list[bool]:
+    """Whether each pair's text is matched to its claim."""
+    from congdoan.monitoring.detection import claims, prepare, words_of  # lazy: the models
+
+    texts = sorted({c for c, _, _ in pairs})
+    vectors = list(claims.claim_vectors(texts)) if semantic else [None] * len(texts)
+    known = {
+        t: claims.claim_of(i, t, vector=v)
+        for i, (t, v) in enumerate(zip(texts, vectors, strict=True))
+    }
+    out = []
+    for claim, text, _ in pairs:
+        prepared = prepare("", text)
+        ((claim_id, _score), _refuted), *_ = claims.match_claims(
+            [prepared],
+            [words_of(prepared)],
+            [known[claim]],
+            semantic=semantic,
+            opposite_check=opposite_check,
+        )
+        out.append(claim_id is not None)
+    return out
+
+
+def _f1(labels: list[str], found: list[bool]) -> float:
+    tp = sum(f and g == REPEATS for g, f in zip(labels, found, strict=True))
+    fp = sum(f and g != REPEATS for g, f in zip(labels, found, strict=True))
+    fn = sum(not f and g == REPEATS for g, f in zip(labels, found, strict=True))
+    return 100.0 * 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _counts(labels: list[str], found: list[bool]) -> str:
+    def n(label: str) -> int:
+        return sum(f for g, f in zip(labels, found, strict=True) if g == label)
+
+    return (
+        f"repeats found {n(REPEATS)}/{labels.count(REPEATS)}, refutations taken for repeats "
+        f"{n(REFUTES)}/{labels.count(REFUTES)}, other stories {n(UNRELATED)}/"
+        f"{labels.count(UNRELATED)}"
+    )
+
+
+def eval_claim_match(_models_dir: Path | None = None) -> Row:
+    """F1 of "repeats" on the test half (by meaning when e5 is installed, else by words), with
+    the opposite-meaning check; before/after and the other way in the notes."""
+    from congdoan.text.embed import available  # lazy: with the models
+
+    semantic = available()
+    test, dev = claim_pairs("test"), claim_pairs("dev")
+    labels = [label for _, _, label in test]
+    notes = []
+    figures: dict[str, float] = {}
+    for way in (True, False) if semantic else (False,):
+        name = "meaning" if way else "words"
+        before = found_repeats(test, semantic=way, opposite_check=False)
+        after = found_repeats(test, semantic=way, opposite_check=True)
+        dev_after = found_repeats(dev, semantic=way, opposite_check=True)
+        dev_f1 = _f1([label for _, _, label in dev], dev_after)
+        figures[name] = _f1(labels, after)
+        notes.append(
+            f"by {name}: F1 {_f1(labels, before):.1f} -> {figures[name]:.1f} with the check "
+            f"(dev {dev_f1:.1f}); before: {_counts(labels, before)}; after: "
+            f"{_counts(labels, after)}"
+        )
+    best = "meaning" if semantic else "words"
+    return Row(
+        f"claim matching, F1 of 'repeats' (by {best}, opposite-meaning check)",
+        f"union_claim_pairs test half ({len(test)} pairs, "
+        f"{len({c for c, _, _ in test})} claims, ours)",
+        figures[best],
+        "none",
+        "report",
+        notes="; ".join(notes),
+        extra=figures,
+        figure=f"monitoring.claim_match_repeats_f1_{'semantic' if semantic else 'lexical'}",
+    )
