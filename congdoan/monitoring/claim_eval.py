@@ -63,6 +63,12 @@ def _f1(labels: list[str], found: list[bool]) -> float:
     return 100.0 * 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+def _share(labels: list[str], found: list[bool], label: str) -> float:
+    """Per cent of the pairs of ``label`` that were matched."""
+    hits = sum(f for g, f in zip(labels, found, strict=True) if g == label)
+    return 100.0 * hits / max(1, labels.count(label))
+
+
 def _counts(labels: list[str], found: list[bool]) -> str:
     def n(label: str) -> int:
         return sum(f for g, f in zip(labels, found, strict=True) if g == label)
@@ -91,6 +97,9 @@ def eval_claim_match(_models_dir: Path | None = None) -> Row:
         dev_after = found_repeats(dev, semantic=way, opposite_check=True)
         dev_f1 = _f1([label for _, _, label in dev], dev_after)
         figures[name] = _f1(labels, after)
+        if way == semantic:  # the headline way: the share of refutations taken for repeats
+            figures["refutes_taken_before"] = _share(labels, before, REFUTES)
+            figures["refutes_taken_after"] = _share(labels, after, REFUTES)
         notes.append(
             f"by {name}: F1 {_f1(labels, before):.1f} -> {figures[name]:.1f} with the check "
             f"(dev {dev_f1:.1f}); before: {_counts(labels, before)}; after: "
@@ -107,4 +116,14 @@ def eval_claim_match(_models_dir: Path | None = None) -> Row:
         notes="; ".join(notes),
         extra=figures,
         figure=f"monitoring.claim_match_repeats_f1_{'semantic' if semantic else 'lexical'}",
+        extra_figures={
+            "words": "monitoring.claim_match_f1_by_words",
+            "refutes_taken_before": "monitoring.claim_match_refutations_taken_before",
+            "refutes_taken_after": "monitoring.claim_match_refutations_taken",
+        }
+        if semantic
+        else {
+            "refutes_taken_before": "monitoring.claim_match_refutations_taken_before",
+            "refutes_taken_after": "monitoring.claim_match_refutations_taken",
+        },
     )

@@ -90,5 +90,8 @@ def eval_stance(_models_dir: Path | None = None) -> Row:
         ),
         extra={"accuracy": acc, "dev_f1": dev_f1, "dev_accuracy": dev_acc},
         figure="monitoring.stance_f1_test",
-        extra_figures={"accuracy": "monitoring.stance_accuracy_test"},
+        extra_figures={
+            "accuracy": "monitoring.stance_accuracy_test",
+            "dev_f1": "monitoring.stance_macro_f1_dev",
+        },
     )

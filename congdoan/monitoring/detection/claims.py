@@ -205,8 +205,11 @@ def match_claims(
     by_id = {c.id: c for c in claims}
     out: list[tuple[Match, bool]] = []
     for text_words, ((claim_id, score), refuted) in zip(words, found, strict=True):
-        refuting = claim_id is not None and opposite_check
-        if refuting and opposite.refutes(by_id[claim_id].words, text_words):  # type: ignore[index]
+        if (
+            claim_id is not None
+            and opposite_check
+            and opposite.refutes(by_id[claim_id].words, text_words)
+        ):
             claim_id, refuted = None, True
         out.append(((claim_id, score), refuted))
     return out

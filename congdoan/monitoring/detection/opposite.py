@@ -115,7 +115,7 @@ def refutes(claim: Sequence[str], text: Sequence[str]) -> bool:
         if claim_negated and not any(text_negated):
             return True
     for action, answers in opposites:
-        said = _find(claim, action) and not _find(text, action)
-        if said and any(_find(text, a) for a in answers):
+        acted = bool(_find(claim, action)) and not _find(text, action)
+        if acted and any(_find(text, a) for a in answers):
             return True
     return False
