@@ -24,9 +24,14 @@ the (band, key) index, never with a scan of recent rows.
 `group_all(items)` is the same pass, named for a big batch (100,000 items of a file: 34.5 s
 on this shared 2-CPU machine under a load of 3, 32 s of CPU, `congdoan bench monitoring`).
 The signatures and keys come from :mod:`congdoan.text.neardup` (many texts at once, teen-code
-and unaccented copies folded alike), the module the evaluation measures. Not guarded: two
-processes grouping copies of one new story at the same moment may each open a narrative for
-it.
+and unaccented copies folded alike), the module the evaluation measures.
+
+Two workers grouping copies of one new story at the same moment: on PostgreSQL the reading of
+the candidates, the new narratives and the buckets are one transaction holding an advisory
+lock on each bucket the batch looks up (a big batch: one lock on them all), taken before the
+candidates are read, so the second worker waits and then joins the first's narrative
+(`matching._guarded`). SQLite writes one transaction at a time but its reads before are not
+guarded: there a second narrative for the same story stays possible, rarely.
 """
 
 from congdoan.monitoring.grouping.figures import TITLE_CHARS, refresh, spread, title_of

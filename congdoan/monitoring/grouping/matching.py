@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -70,6 +71,47 @@ def group_all(items: Sequence[Item]) -> None:
 # Seconds of the last grouping pass's steps (the benchmark prints them).
 last_timings: dict[str, float] = {}
 
+# PostgreSQL advisory locks of grouping (the two-int form: namespace, number). A batch with
+# few bucket keys locks each key's slot (of LOCK_SLOTS) with SLOT_LOCK, holding ALL_LOCK
+# shared; a bigger one holds ALL_LOCK alone, exclusive (the lock table is not for thousands).
+SLOT_LOCK = 0x4E47  # "NG": narratives' grouping, one lock per slot of (band, key)
+ALL_LOCK = 0x4E41  # "NA": every slot at once
+LOCK_SLOTS = 1 << 20
+MAX_SLOT_LOCKS = 256  # 8 items' 32 keys
+_BAND_MIX = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+
+
+def lock_slots(keys: np.ndarray) -> list[int]:
+    """The lock slots of a batch's (band, key)s, in increasing order (the order they are
+    taken in, so two batches never wait on each other in a circle)."""
+    if not len(keys):
+        return []
+    mixed = keys.astype(np.uint64) ^ _BAND_MIX[: keys.shape[1]]
+    return [int(s) for s in np.unique(mixed % np.uint64(LOCK_SLOTS))]
+
+
+@contextmanager
+def _guarded(keys: np.ndarray) -> Iterator[None]:
+    """PostgreSQL: one transaction, holding until its commit a lock on every bucket the batch
+    looks up. Two workers grouping copies of one new story at the same moment share a bucket,
+    so the second waits, then (READ COMMITTED: each statement sees the latest commit) finds
+    the first's items and joins its narrative instead of opening another. Taken before the
+    candidates are read. SQLite: nothing (its writes are one at a time; the reads before are
+    not guarded: a rare second narrative stays possible there)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        slots = lock_slots(keys)
+        if len(slots) > MAX_SLOT_LOCKS:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [ALL_LOCK])
+        else:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [ALL_LOCK])
+            cursor.executemany(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [(SLOT_LOCK, slot) for slot in slots]
+            )
+        yield
+
 
 def _group(items: list[Item]) -> None:
     if not items:
@@ -81,77 +123,79 @@ def _group(items: list[Item]) -> None:
     keys = band_keys(sigs)
     signed = time.perf_counter()
     batch_ids = {i.pk for i in items}
-    known = _candidates_in_db(keys, exclude=batch_ids)
-    units = dict(
-        Source.objects.filter(pk__in={i.source_id for i in items}).values_list("pk", "unit_id")
-    )
-    # One dict per band: key → the item (an int, as most buckets hold one) or the items (a
-    # list, in the order they were seen): a third of the memory of (band, key) → list.
-    buckets: list[dict[int, Any]] = [{} for _ in range(BANDS)]
-    for (band, key), ids in known.buckets.items():
-        for pk in ids:
-            _add(buckets[band], key, pk)
-    nodes: dict[int, _Known] = dict(known.nodes)
-    # Narratives opened by this batch have provisional ids -1, -2, … until they are saved.
-    opened: list[Narrative] = []
+    # Candidates read, narratives opened and buckets written under the guard (`_guarded`).
+    with _guarded(keys):
+        known = _candidates_in_db(keys, exclude=batch_ids)
+        units = dict(
+            Source.objects.filter(pk__in={i.source_id for i in items}).values_list("pk", "unit_id")
+        )
+        # One dict per band: key → the item (an int, as most buckets hold one) or the items (a
+        # list, in the order they were seen): a third of the memory of (band, key) → list.
+        buckets: list[dict[int, Any]] = [{} for _ in range(BANDS)]
+        for (band, key), ids in known.buckets.items():
+            for pk in ids:
+                _add(buckets[band], key, pk)
+        nodes: dict[int, _Known] = dict(known.nodes)
+        # Narratives opened by this batch have provisional ids -1, -2, … until they are saved.
+        opened: list[Narrative] = []
 
-    key_rows = keys.tolist()
-    indexed: set[int] = set()
-    for n, item in enumerate(items):
-        sig = sigs[n]
-        item_keys = key_rows[n]
-        scored = _copies(sig, item_keys, buckets, nodes, threshold, exclude=item.pk)
-        copies = [c for _, c in scored]
-        target = item.narrative_id
-        if target is None:
-            target = next(
-                (nodes[c].narrative_id for c in copies if nodes[c].narrative_id is not None),
-                None,
-            )
-        if target is None and item.relevant:
-            opened.append(_new_narrative(item, units[item.source_id]))
-            target = -len(opened)
-            for c in copies:  # earlier copies scored irrelevant join the story now
-                if nodes[c].narrative_id is None:
-                    nodes[c].narrative_id = target
-        nodes[item.pk] = _Known(sig=sig, narrative_id=target, indexed=False)
-        # A copy almost the same as an indexed item of its story (or, out of any story, as an
-        # indexed item out of any) adds no buckets: what would find it finds that item
-        # (Jaccard distance is a metric: at most 1 - COVERED away). So the thousandth
-        # "Công đoàn ở đâu???" does not crowd a bucket.
-        if scored and scored[0][0] >= COVERED:
-            best = nodes[scored[0][1]]
-            if best.indexed and best.narrative_id == target:
-                continue
-        nodes[item.pk].indexed = True
-        indexed.add(item.pk)
-        pk = item.pk
-        for bucket, key in zip(buckets, item_keys, strict=True):  # `_add`, inlined
-            held = bucket.get(key)
-            if held is None:
-                bucket[key] = pk
-            elif isinstance(held, int):
-                bucket[key] = [held, pk]
-            else:
-                held.append(pk)
+        key_rows = keys.tolist()
+        indexed: set[int] = set()
+        for n, item in enumerate(items):
+            sig = sigs[n]
+            item_keys = key_rows[n]
+            scored = _copies(sig, item_keys, buckets, nodes, threshold, exclude=item.pk)
+            copies = [c for _, c in scored]
+            target = item.narrative_id
+            if target is None:
+                target = next(
+                    (nodes[c].narrative_id for c in copies if nodes[c].narrative_id is not None),
+                    None,
+                )
+            if target is None and item.relevant:
+                opened.append(_new_narrative(item, units[item.source_id]))
+                target = -len(opened)
+                for c in copies:  # earlier copies scored irrelevant join the story now
+                    if nodes[c].narrative_id is None:
+                        nodes[c].narrative_id = target
+            nodes[item.pk] = _Known(sig=sig, narrative_id=target, indexed=False)
+            # A copy almost the same as an indexed item of its story (or, out of any story, as an
+            # indexed item out of any) adds no buckets: what would find it finds that item
+            # (Jaccard distance is a metric: at most 1 - COVERED away). So the thousandth
+            # "Công đoàn ở đâu???" does not crowd a bucket.
+            if scored and scored[0][0] >= COVERED:
+                best = nodes[scored[0][1]]
+                if best.indexed and best.narrative_id == target:
+                    continue
+            nodes[item.pk].indexed = True
+            indexed.add(item.pk)
+            pk = item.pk
+            for bucket, key in zip(buckets, item_keys, strict=True):  # `_add`, inlined
+                held = bucket.get(key)
+                if held is None:
+                    bucket[key] = pk
+                elif isinstance(held, int):
+                    bucket[key] = [held, pk]
+                else:
+                    held.append(pk)
 
-    created = Narrative.objects.bulk_create(opened, batch_size=500) if opened else []
+        created = Narrative.objects.bulk_create(opened, batch_size=500) if opened else []
 
-    def saved(narrative_id: int | None) -> int | None:
-        if narrative_id is not None and narrative_id < 0:
-            return created[-1 - narrative_id].pk
-        return narrative_id
+        def saved(narrative_id: int | None) -> int | None:
+            if narrative_id is not None and narrative_id < 0:
+                return created[-1 - narrative_id].pk
+            return narrative_id
 
-    for item in items:
-        item.narrative_id = saved(nodes[item.pk].narrative_id)
-    # Earlier items outside the batch only ever change from no narrative to one.
-    outside: dict[int, int] = {}
-    for pk in known.nodes:
-        narrative_id = saved(nodes[pk].narrative_id)
-        if pk not in batch_ids and known.narrative_of[pk] is None and narrative_id is not None:
-            outside[pk] = narrative_id
-    matched = time.perf_counter()
-    _write(items, sigs, keys, outside, indexed)
+        for item in items:
+            item.narrative_id = saved(nodes[item.pk].narrative_id)
+        # Earlier items outside the batch only ever change from no narrative to one.
+        outside: dict[int, int] = {}
+        for pk in known.nodes:
+            narrative_id = saved(nodes[pk].narrative_id)
+            if pk not in batch_ids and known.narrative_of[pk] is None and narrative_id is not None:
+                outside[pk] = narrative_id
+        matched = time.perf_counter()
+        _write(items, sigs, keys, outside, indexed)
     written = time.perf_counter()
     refresh({i.narrative_id for i in items if i.narrative_id} | set(outside.values()))
     last_timings.update(
