@@ -309,6 +309,13 @@ def eval_toxicity_union(models_dir: Path | None = None, *, accurate: bool = Fals
     )
 
 
+def eval_relevance(models_dir: Path | None = None) -> Row:
+    """Relevance to workers, labour and the union: :mod:`congdoan.text.relevance_eval`."""
+    from congdoan.text import relevance_eval  # lazy: it builds this module's Row
+
+    return relevance_eval.eval_relevance(models_dir)
+
+
 # Evaluations that also have an accurate-mode row (`congdoan nlp eval --accurate`).
 ACCURATE_EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "toxicity-union": lambda d: eval_toxicity_union(d, accurate=True),
@@ -401,6 +408,7 @@ EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
     "toxicity-union": eval_toxicity_union,
     "near-duplicates": eval_near_duplicates,
     "garbled": eval_garbled,
+    "relevance": eval_relevance,
 }
 
 

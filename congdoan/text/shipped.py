@@ -21,6 +21,9 @@ SENTIMENT = "uit_vsfc_sentiment"  # negative / neutral / positive
 TOPIC = "uit_vsfc_topic"  # lecturer / training_program / facility / others
 TOXICITY = "vihsd_toxicity"  # clean / offensive / hate
 CLASSIFIERS = (SENTIMENT, TOPIC, TOXICITY)
+# Relevance to workers, labour and the union (relevant / other): built apart, by
+# `python -m congdoan_dev.textbuild.relevance` (news labelled by article, comments, concerns).
+RELEVANCE = "labour_relevance"
 # The public data set each one is trained and evaluated on (congdoan.text.datasets).
 DATASET = {SENTIMENT: "uit_vsfc", TOPIC: "uit_vsfc", TOXICITY: "vihsd"}
 # What each one tells (the short name `congdoan nlp eval --only` and the figures use).

@@ -1,8 +1,9 @@
 """Detection: what each monitored item is about and how much it matters.
 
 ``score_items(items)`` fills, for a batch of items, with the fast models only (one call for
-the whole batch: the toxicity and sentiment models share their features, extracted once,
-:mod:`.fused`): relevance, relevant, matched_units (:mod:`.relevance`),
+the whole batch: the toxicity, sentiment and relevance models share their features,
+extracted once, :mod:`.fused`): relevance, relevant, matched_units (:mod:`.relevance`:
+phrases, the source's keywords, unit names and the relevance classifier),
 toxicity and its score (:mod:`.toxicity`), stance toward the union and its score
 (:mod:`.stance`), the known false claim it repeats and the score (:mod:`.claims`, lexical
 way), risk (:mod:`.risk`) and scored_at; saved with one prepared UPDATE run for all rows
@@ -34,6 +35,7 @@ from congdoan.monitoring.detection.relevance import Relevance
 from congdoan.monitoring.models import Item, Source, Toxicity
 from congdoan.text.legacy import convert_legacy
 from congdoan.text.lexicon import is_syllable
+from congdoan.text.relevance import RELEVANT
 from congdoan.text.teencode import expand
 from congdoan.text.vietnamese import fold
 
@@ -107,11 +109,21 @@ def score_texts(
         return []
     folded = [fold(t) for t in texts]
     words = [_WORD_RE.findall(f) for f in folded]
-    rels = relevance.assess(words, list(keywords) if keywords is not None else [""] * n)
-    # The fast models see folded text only (their features are folded): fold once for both.
+    # The fast models see folded text only (their features are folded): fold once for all.
     model_texts = [t[:MODEL_CHARS] for t in (texts if accurate else folded)]
-    # The fast models share their features: read together (one extraction for both).
-    tox_p, sent_p = (None, None) if accurate else fused.fast_pair().predict_proba(model_texts)
+    # The fast models share their features: read together (one extraction for all three).
+    tox_p = sent_p = rel_p = None
+    if not accurate:
+        tox_p, sent_p, *rest = fused.fast_models().predict_proba(model_texts)
+        clf = relevance.model()
+        if rest and clf is not None:
+            rel_p = rest[0][:, clf.labels.index(RELEVANT)]
+    rels = relevance.assess(
+        words,
+        list(keywords) if keywords is not None else [""] * n,
+        texts=[t[:MODEL_CHARS] for t in folded],
+        probabilities=rel_p,
+    )
     toxic = toxicity.classify(model_texts, accurate=accurate, proba=tox_p)
     stances = stance.assess(
         model_texts, words, rels, [t.score for t in toxic], accurate=accurate, proba=sent_p

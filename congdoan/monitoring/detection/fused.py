@@ -1,10 +1,11 @@
-"""The fast toxicity and sentiment models read together: both are the toolkit's linear model
-over the same features (folded word 1–3-grams, character 1–5-grams), so each text's features
-are extracted and counted once for both, and only the TF-IDF weights and the dot product are
-each model's own.
+"""The fast toxicity, sentiment and relevance models read together: all are the toolkit's
+linear model over the same features (folded word 1–3-grams, character 1–5-grams), so each
+text's features are extracted and counted once for all, and only the TF-IDF weights and the
+dot product are each model's own.
 
 The probabilities are exactly those of ``TextClassifier.predict_proba`` (the same features,
-counts and sums in the same order); the two models cost little more than one.
+counts and sums in the same order); the three models cost little more than one. The
+relevance model joins only when its file is there (:func:`.relevance.model`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from congdoan.monitoring.detection import stance, toxicity
+from congdoan.monitoring.detection import relevance, stance, toxicity
 from congdoan.text.classify import TextClassifier
 from congdoan.text.classify.features import _clean, char_features, word_features
 from congdoan.text.classify.linear import _sparse_dot, word_flags
@@ -115,3 +116,11 @@ class Fused:
 def fast_pair() -> Fused:
     """The fast toxicity and sentiment models, fused (in that order)."""
     return Fused([toxicity.fast_model(), stance.fast_model()])
+
+
+@lru_cache(maxsize=1)
+def fast_models() -> Fused:
+    """The fast toxicity, sentiment and (when its file is there) relevance models, fused, in
+    that order."""
+    clf = relevance.model()
+    return Fused([toxicity.fast_model(), stance.fast_model(), *([clf] if clf else [])])

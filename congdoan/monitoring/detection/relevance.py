@@ -1,31 +1,42 @@
 """Relevance of an item to workers, the union, labour and the units of the union tree.
 
-Three lists of phrases are looked for in the item's text, accent-insensitively (every phrase and
-every text is normalised, teen-code written out, then folded: "CĐCS may Phú Xuyên",
-"cdcs may phu xuyen" and "Công đoàn cơ sở May Phú Xuyên" read the same):
+Two kinds of evidence (the toolkit's :mod:`congdoan.text.relevance` holds the vocabulary,
+the classifier and how they combine; this module adds the source and the tree):
 
-- a built-in vocabulary (:data:`VOCABULARY`), each phrase with a weight: "công đoàn",
-  "người lao động", "đình công", "kinh phí công đoàn" weigh much, "công ty", "nhà máy" little;
-- the source's own keywords (one a line), each weighing :data:`KEYWORD_WEIGHT`;
-- the names of the units of the tree in their usual written forms (:func:`unit_phrases`:
-  "Công đoàn cơ sở Công ty May Phú Xuyên" is also "cđcs may phú xuyên", "công đoàn công ty
-  may phú xuyên", "cty may phú xuyên"; "LĐLĐ huyện Phú Xuyên" is also "ldld phu xuyen"), each
-  weighing :data:`UNIT_WEIGHT` and naming the unit (``Item.matched_units``).
+- phrases looked for in the item's text, accent-insensitively (every phrase and every text
+  is normalised, teen-code written out, then folded: "CĐCS may Phú Xuyên", "cdcs may phu
+  xuyen" and "Công đoàn cơ sở May Phú Xuyên" read the same):
 
-The relevance is the noisy-OR of the weights of the distinct phrases found
-(``1 − Π(1 − w)``); an item is relevant at :data:`THRESHOLD` or above. The unit phrases are
-built once per process and rebuilt when the units change (a cheap fingerprint of the unit
-table, read at most every :data:`UNITS_CHECK_SECONDS`, and at once after a unit is saved in
-this process).
+  - the built-in vocabulary (:data:`VOCABULARY`), each phrase with a weight: "công đoàn",
+    "người lao động", "đình công", "kinh phí công đoàn" weigh much, "công ty", "nhà máy"
+    little; the weights are scaled by the classifier's tuned ``vocabulary`` factor;
+  - the source's own keywords (one a line), each weighing :data:`KEYWORD_WEIGHT`;
+  - the names of the units of the tree in their usual written forms (:func:`unit_phrases`:
+    "Công đoàn cơ sở Công ty May Phú Xuyên" is also "cđcs may phú xuyên", "công đoàn công ty
+    may phú xuyên", "cty may phú xuyên"; "LĐLĐ huyện Phú Xuyên" is also "ldld phu xuyen"),
+    each weighing :data:`UNIT_WEIGHT` and naming the unit (``Item.matched_units``);
+
+- the relevance classifier's probability (``congdoan/text/models/labour_relevance``, read in
+  the fast models' single feature pass, :mod:`.fused`), which reads context the phrases
+  miss ("ca đêm bắt ở lại tới 11h mà không tính thêm đồng nào") and tells "công nhận" (folded,
+  "công nhân") or a footballer's "lao động" from the real thing.
+
+The relevance is the noisy-OR of the weights of the distinct phrases found and of the
+classifier's probability times its tuned weight (``1 − Π(1 − w)``); an item is relevant at
+the tuned threshold or above (weight, vocabulary factor and threshold chosen on the dev half
+of the project's relevance set; test figures in docs/monitoring.md, "Relevance"). Without the
+model file the vocabulary, keywords and units alone decide, at :data:`THRESHOLD`, and the
+missing file is logged once. The unit phrases are built once per process and rebuilt when
+the units change (a cheap fingerprint of the unit table, read at most every
+:data:`UNITS_CHECK_SECONDS`, and at once after a unit is saved in this process).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db.models import Count, Max, Sum
@@ -33,86 +44,36 @@ from django.db.models.functions import Length
 from django.db.models.signals import post_delete, post_save
 
 from congdoan.orgs.models import Unit
-from congdoan.text.normalize import normalize
-from congdoan.text.teencode import expand
-from congdoan.text.vietnamese import fold
+from congdoan.text import relevance as toolkit
+from congdoan.text.classify import TextClassifier
+from congdoan.text.relevance import (
+    MAX_PHRASE_WORDS,
+    THRESHOLD,
+    VOCABULARY,
+    Combination,
+    PhraseIndex,
+    canonical,
+    noisy_or,
+)
 
-THRESHOLD = 0.5
+__all__ = [
+    "MAX_PHRASE_WORDS",
+    "THRESHOLD",
+    "VOCABULARY",
+    "PhraseIndex",
+    "Relevance",
+    "assess",
+    "canonical",
+    "combination",
+    "invalidate_units",
+    "keyword_index",
+    "model",
+    "unit_phrases",
+]
+
 KEYWORD_WEIGHT = 0.8
 UNIT_WEIGHT = 0.9
 UNITS_CHECK_SECONDS = 10.0
-MAX_PHRASE_WORDS = 12
-
-# Phrase (as typed; folded when compiled) → weight.
-VOCABULARY: dict[str, float] = {
-    # the union
-    "công đoàn": 0.9,
-    "liên đoàn lao động": 0.9,
-    "tổng liên đoàn": 0.9,
-    "đoàn viên công đoàn": 0.9,
-    "cán bộ công đoàn": 0.9,
-    "chủ tịch công đoàn": 0.9,
-    "kinh phí công đoàn": 0.95,
-    "đoàn phí": 0.8,
-    "đoàn viên": 0.4,
-    "mái ấm công đoàn": 0.9,
-    "tết sum vầy": 0.6,
-    "chuyến xe công đoàn": 0.8,
-    "thỏa ước lao động tập thể": 0.9,
-    "thương lượng tập thể": 0.8,
-    "đối thoại tại nơi làm việc": 0.8,
-    # workers and work
-    "người lao động": 0.8,
-    "công nhân": 0.6,
-    "công nhân viên chức": 0.7,
-    "lao động": 0.3,
-    "viên chức": 0.3,
-    "đình công": 0.9,
-    "ngừng việc": 0.7,
-    "ngừng việc tập thể": 0.9,
-    "lãn công": 0.8,
-    "tăng ca": 0.5,
-    "làm thêm giờ": 0.5,
-    "tiền lương": 0.6,
-    "trả lương": 0.6,
-    "chậm lương": 0.8,
-    "nợ lương": 0.8,
-    "tăng lương": 0.6,
-    "cắt lương": 0.7,
-    "trừ lương": 0.7,
-    "bảng lương": 0.5,
-    "lương tối thiểu": 0.7,
-    "lương cơ bản": 0.6,
-    "lương thưởng": 0.5,
-    "thưởng tết": 0.6,
-    "bảo hiểm xã hội": 0.8,
-    "bảo hiểm thất nghiệp": 0.7,
-    "bảo hiểm y tế": 0.4,
-    "nợ bảo hiểm": 0.8,
-    "chốt sổ": 0.7,
-    "rút bảo hiểm xã hội một lần": 0.9,
-    "hợp đồng lao động": 0.7,
-    "sa thải": 0.6,
-    "cho nghỉ việc": 0.5,
-    "cắt giảm lao động": 0.7,
-    "mất việc": 0.5,
-    "thất nghiệp": 0.4,
-    "tai nạn lao động": 0.8,
-    "an toàn vệ sinh lao động": 0.8,
-    "bệnh nghề nghiệp": 0.7,
-    "ngộ độc thực phẩm": 0.3,
-    "bữa ăn ca": 0.8,
-    "nhà trọ công nhân": 0.8,
-    "khu công nghiệp": 0.4,
-    "nhà máy": 0.2,
-    "xí nghiệp": 0.2,
-    "công ty": 0.1,
-    "doanh nghiệp": 0.1,
-    "chủ doanh nghiệp": 0.3,
-    "chủ sử dụng lao động": 0.8,
-    "bộ luật lao động": 0.8,
-    "thanh tra lao động": 0.7,
-}
 
 _UNIT_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     # folded prefix of a unit's name → its other written forms (folded, teen-code expanded)
@@ -130,15 +91,6 @@ _COMPANY_PREFIXES = (
     "xi nghiep",
 )
 _PLACE_WORDS = ("thanh pho", "tp", "tinh", "huyen", "quan", "thi xa", "xa", "phuong")
-
-
-def canonical(text: str) -> str:
-    """The form phrases and texts are compared in: normalised, teen-code written out, folded,
-    words separated by single spaces (punctuation is a separator)."""
-    return " ".join(_WORD_RE.findall(fold(expand(normalize(text)))))
-
-
-_WORD_RE = re.compile(r"[^\W_]+")
 
 
 def _strip_prefix(name: str, prefixes: Iterable[str]) -> tuple[str, str]:
@@ -199,49 +151,14 @@ _GENERIC = {
 }
 
 
-@dataclass
-class PhraseIndex:
-    """Canonical phrases, looked up word by word: phrase → (weight, unit ids)."""
-
-    phrases: dict[tuple[str, ...], tuple[float, frozenset[int]]] = field(default_factory=dict)
-    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
-
-    def add(self, phrase: str, weight: float, unit_id: int | None = None) -> None:
-        words = tuple(phrase.split())
-        if not words or len(words) > MAX_PHRASE_WORDS:
-            return
-        old_weight, old_units = self.phrases.get(words, (0.0, frozenset()))
-        units = old_units | {unit_id} if unit_id is not None else old_units
-        self.phrases[words] = (max(old_weight, weight), frozenset(units))
-        sizes = set(self.lengths.get(words[0], ()))
-        sizes.add(len(words))
-        self.lengths[words[0]] = tuple(sorted(sizes))
-
-    def find(self, words: Sequence[str]) -> dict[tuple[str, ...], tuple[float, frozenset[int]]]:
-        """The phrases found in a text's canonical words."""
-        found: dict[tuple[str, ...], tuple[float, frozenset[int]]] = {}
-        lengths = self.lengths
-        phrases = self.phrases
-        n = len(words)
-        for i, w in enumerate(words):
-            sizes = lengths.get(w)
-            if sizes is None:
-                continue
-            for size in sizes:
-                if i + size > n:
-                    break
-                key = tuple(words[i : i + size])
-                hit = phrases.get(key)
-                if hit is not None:
-                    found[key] = hit
-        return found
+def model() -> TextClassifier | None:
+    """The relevance classifier, or None when its file is absent (logged once)."""
+    return toolkit.shipped_model()
 
 
-def _vocabulary_index() -> PhraseIndex:
-    index = PhraseIndex()
-    for phrase, weight in VOCABULARY.items():
-        index.add(canonical(phrase), weight)
-    return index
+def combination() -> Combination:
+    """How the classifier joins the phrases (the vocabulary alone without the model)."""
+    return toolkit.combination_of(model())
 
 
 class _UnitCache:
@@ -284,7 +201,7 @@ def _units_fingerprint() -> tuple[object, ...]:
 
 
 def _build_index() -> PhraseIndex:
-    index = _vocabulary_index()
+    index = toolkit.vocabulary_index(combination().vocabulary)
     for unit_id, name, employer, short in Unit.objects.filter(is_active=True).values_list(
         "id", "name", "employer_name", "short_name"
     ):
@@ -326,40 +243,45 @@ class Relevance:
     relevant: bool
     unit_ids: frozenset[int]
     phrases: tuple[str, ...]
+    probability: float | None = None  # the classifier's, None without the model
 
 
-def assess(words: Sequence[Sequence[str]], keywords: Sequence[str]) -> list[Relevance]:
-    """Relevance of each text (its canonical words) given its source's keywords."""
+def assess(
+    words: Sequence[Sequence[str]],
+    keywords: Sequence[str],
+    *,
+    texts: Sequence[str] | None = None,
+    probabilities: Sequence[float] | None = None,
+) -> list[Relevance]:
+    """Relevance of each text (its canonical words) given its source's keywords; the
+    classifier's ``probabilities`` when already known (:mod:`.fused`), else computed here
+    from ``texts`` (as the fast models read them) when the model is there."""
     base = _CACHE.index()
+    clf = model()
+    comb = toolkit.combination_of(clf)
+    if probabilities is None and clf is not None and texts is not None:
+        probabilities = toolkit.probabilities(clf, texts)
     out: list[Relevance] = []
-    for text_words, kw in zip(words, keywords, strict=True):
+    for i, (text_words, kw) in enumerate(zip(words, keywords, strict=True)):
         found = base.find(text_words)
         if kw:
             found.update(keyword_index(kw).find(text_words))
-        out.append(_combine(found))
+        p = float(probabilities[i]) if probabilities is not None else None
+        out.append(_combine(found, p, comb))
     return out
 
 
-def _combine(found: dict[tuple[str, ...], tuple[float, frozenset[int]]]) -> Relevance:
-    if not found:
-        return Relevance(0.0, False, frozenset(), ())
-    miss = 1.0
-    units: set[int] = set()
-    # A phrase inside a longer phrase found at the same place counts once: the longest wins
-    # ("công đoàn" inside "kinh phí công đoàn" adds nothing of its own).
-    keys = sorted(found, key=len, reverse=True)
-    kept: list[tuple[str, ...]] = []
-    for key in keys:
-        if any(_inside(key, longer) for longer in kept):
-            continue
-        kept.append(key)
-        weight, unit_ids = found[key]
-        miss *= 1.0 - weight
-        units.update(unit_ids)
-    score = round(1.0 - miss, 4)
-    return Relevance(score, score >= THRESHOLD, frozenset(units), tuple(" ".join(k) for k in kept))
-
-
-def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    n = len(short)
-    return n < len(long) and any(long[i : i + n] == short for i in range(len(long) - n + 1))
+def _combine(
+    found: dict[tuple[str, ...], tuple[float, frozenset[int]]],
+    probability: float | None,
+    comb: Combination,
+) -> Relevance:
+    phrases, units, kept = noisy_or(found)
+    score = comb.score(phrases, probability)
+    return Relevance(
+        score,
+        score >= comb.threshold,
+        units,
+        tuple(" ".join(k) for k in kept),
+        None if probability is None else round(probability, 4),
+    )
