@@ -127,7 +127,7 @@ def report_chart(request: HttpRequest) -> HttpResponse:
             (_("Đã xử lý"), [rows[m]["handled"] if m in rows else 0 for m in months]),
         ],
         title=_("Luồng thông tin phát hiện và đã xử lý theo tháng, năm %(year)s") % {"year": year},
-        width=640,
+        width=charts.width_for(request.GET, 640),
         height=260,
         # This month is still running: its segment is dashed (its figures will still grow).
         partial_last=months[-1] == timezone.localdate().month and year == timezone.localdate().year,

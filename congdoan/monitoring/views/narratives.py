@@ -28,7 +28,6 @@ from congdoan.orgs.rules import officer_required
 
 ITEMS_SHOWN = 200
 PRODUCTS_SHOWN = 20
-CHART_LABELS = 8
 
 
 def transition_targets(status: str) -> list[str]:
@@ -197,13 +196,11 @@ def narrative_chart(request: HttpRequest, pk: int) -> HttpResponse:
         timezone.localtime(p[0]).strftime("%H:%M") if hourly else vn_short_date(p[0])[:5]
         for p in points
     ]
-    every = max(1, -(-len(labels) // CHART_LABELS))  # at most CHART_LABELS labels on the axis
-    labels = [label if i % every == 0 else "" for i, label in enumerate(labels)]
     svg = charts.line_chart(
         labels,
         [(_("Số tin"), [p[1] for p in points])],
         title=_("Lan truyền theo giờ") if hourly else _("Lan truyền theo ngày"),
-        width=480,
+        width=charts.width_for(request.GET, 480),  # the axis labels thinned to fit
         height=240,
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
