@@ -64,17 +64,18 @@ def relevance_predictions(texts: list[str], clf: TextClassifier | None) -> dict[
     return out
 
 
-def eval_relevance(models_dir: Path | None = None) -> Row:
+def eval_relevance(models_dir: Path | None = None, *, folder: Path | None = None) -> Row:
     """Relevance to workers, labour and the union on the test half of the project's set:
     (a) the vocabulary alone (monitoring's built-in phrases; a source's keywords and unit
     names are not part of it), (b) the classifier alone, (c) the two combined as monitoring
     combines them (weight and threshold chosen on the dev half); precision, recall and F1
-    of "relevant", macro-F1; the accent-stripped column is (c) on the texts without marks."""
+    of "relevant", macro-F1; the accent-stripped column is (c) on the texts without marks.
+    ``folder``: the model's own folder (a trial build), else the one in ``models_dir``."""
     texts, labels, splits = relevance_set()
     test = [i for i, s in enumerate(splits) if s == "test"]
     gold = [labels[i] for i in test]
     items = [texts[i] for i in test]
-    folder = shipped.classifier_dir(shipped.RELEVANCE, models_dir)
+    folder = folder or shipped.classifier_dir(shipped.RELEVANCE, models_dir)
     clf = relevance.load_model(str(folder))
     preds = relevance_predictions(items, clf)
     stripped_preds = relevance_predictions([strip_marks(t) for t in items], clf)

@@ -262,6 +262,24 @@ Built {today} with `{BUILD_COMMAND}` (reproducible from `../shared/datasets`).
   (derived from hunspell-vi (GPL-2) and Viet74K syllables, counted over the corpus).
 - Multi-syllable words from `corpus/wordlists/Viet74K_words.txt` (underthesea, Apache-2.0),
   lower-cased, new-style tone marks; used by `congdoan.text.words`.
+
+## `labour_relevance/` — relevance to workers, labour and the union
+
+- **What**: a linear classifier (relevant / other) over folded word 1–3-grams and character
+  1–5-grams, the fast toxicity and sentiment models' configuration (monitoring reads the
+  three in one feature pass); 150,000 features, 0.95 MB. Its card, with the figures:
+  `labour_relevance/MODEL_CARD.md`.
+- **Data**: distant labels, never hand-read: `corpus/baomoi_news` articles labelled labour
+  or other by their (accented) labour terms, their titles, ledes and body paragraphs taken
+  with the article's label (the news text has **no licence**: trained on, never shipped);
+  ViHSD and UIT-VSFC `train` comments (no labour term: other; a core term: labour; research
+  use, texts not shipped); the workers' concerns the project wrote
+  (`congdoan/feedback/data/seed.jsonl`). Nothing from `congdoan/text/data/relevance.jsonl`.
+- **Tuned / measured**: the combination with the vocabulary (weight, vocabulary scale,
+  threshold) on the dev half of `congdoan/text/data/relevance.jsonl`; figures on its test
+  half: `congdoan nlp eval --only relevance`.
+- **Built by**: `python -m congdoan_dev.textbuild.relevance` (apart from
+  `congdoan text build-models`).
 """,
         encoding="utf-8",
     )

@@ -53,7 +53,7 @@ from congdoan.text import datasets, shipped
 from congdoan.text.classify import FeatureConfig, TextClassifier
 from congdoan.text.metrics import macro_f1
 from congdoan.text.relevance import RELEVANT, Combination, probabilities, vocabulary_score
-from congdoan.text.relevance_eval import RELEVANCE_FILE, relevance_set
+from congdoan.text.relevance_eval import RELEVANCE_FILE, eval_relevance, relevance_set
 from congdoan.text.teencode import expand
 from congdoan.text.vietnamese import fold
 
@@ -301,9 +301,10 @@ def main(argv: list[str] | None = None) -> None:
         # The features are counted through sets of strings: which of the features tied at
         # the vocabulary's cut are kept, and their order, follow the hash seed. Fixed here,
         # so the same data gives the same file.
-        args = sys.argv[1:] if argv is None else argv
+        given = sys.argv[1:] if argv is None else argv
         env = {**os.environ, "PYTHONHASHSEED": "0"}
-        os.execve(sys.executable, [sys.executable, "-m", "congdoan_dev.textbuild.relevance", *args], env)
+        command = [sys.executable, "-m", "congdoan_dev.textbuild.relevance", *given]
+        os.execve(sys.executable, command, env)
     parser = argparse.ArgumentParser(prog="python -m congdoan_dev.textbuild.relevance")
     parser.add_argument("--out", type=Path, default=shipped.classifier_dir(shipped.RELEVANCE))
     parser.add_argument("--tune-only", action="store_true", help="keep the model, re-tune")
@@ -315,6 +316,63 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{RELEVANCE_FILE} is missing: the combination is not tuned", file=sys.stderr)
     clf.save(args.out)
     print(f"written {args.out}")
+    if "combination" in clf.meta:
+        row = eval_relevance(folder=args.out)
+        print(f"test: {row.ours:.2f} macro-F1; {row.notes}")
+        (args.out / "MODEL_CARD.md").write_text(card(clf, row.notes, row.ours or 0.0), "utf-8")
+
+
+def card(clf: TextClassifier, notes: str, test_f1: float) -> str:
+    """The model card: data, licences, training, the dev choices and the test figures."""
+    meta = clf.meta
+    comb = meta["combination"]
+    assert isinstance(comb, dict)
+    return f"""# `labour_relevance` — is a text about workers, labour and the union?
+
+Built by `python -m congdoan_dev.textbuild.relevance` (deterministic; about a minute on one
+core). Labels: `relevant` / `other`. Used by `congdoan.monitoring.detection.relevance`
+(through `congdoan.text.relevance`), read in the fast models' single feature pass.
+
+- **Model**: the toolkit's linear classifier (`congdoan.text.classify.TextClassifier`):
+  TF-IDF of folded word 1–3-grams and character 1–5-grams (the configuration of the fast
+  toxicity and sentiment models, so the three share one feature pass), logistic regression,
+  {len(clf.vocab):,} features, float16 weights; {meta["epochs"]} epochs, L2 {meta["l2"]},
+  balanced class weights. Folded features: text typed without diacritics gets the same
+  features; teen-code is written out before (`congdoan.text.teencode.expand`), as monitoring
+  reads items.
+- **Data (distant labels, no text shipped)**: {meta["n_train"]:,} training texts,
+  {meta["n_train_labour"]:,} of them labour:
+  - `corpus/baomoi_news` (news crawl, 2017; **no licence**: trained on, never shipped):
+    an article is labour when its title or lede names a core labour term and the article
+    names them {POS_HITS} times or more (accented, whole words: "công nhận" is not "công
+    nhân"), other when it names none of a wider list; title, lede and up to {POS_CHUNKS} (labour)
+    or {NEG_CHUNKS} (other, {NEG_DOCS:,} articles sampled) two-sentence paragraphs of the body,
+    each with its article's label — so paragraphs of labour stories without the words count;
+  - ViHSD and UIT-VSFC `train` (research use, no licence stated; texts not shipped):
+    {SOCIAL_NEG["vihsd"]:,} and {SOCIAL_NEG["uit_vsfc"]:,} comments and feedback sentences naming
+    no labour term as other, those naming a core term as labour;
+  - `congdoan/feedback/data/seed.jsonl` (workers' concerns written by the project) as labour;
+  - no line of `congdoan/text/data/relevance.jsonl` (dev or test) is trained on.
+- **Distant dev** (one news article in ten, held apart, labels as above): macro-F1
+  {meta["distant_dev_macro_f1"]}. Nothing was tuned on it.
+- **Combination, chosen on the dev half** of the project's relevance set (210 items): the
+  classifier's probability is one more noisy-OR term of weight {comb["weight"]}, the
+  vocabulary's weights are scaled by {comb["vocabulary"]}, relevant at {comb["threshold"]}
+  (the threshold is kept ≤ 0.75 so that a source keyword or a unit name alone still makes
+  an item relevant; among settings within 0.5 point of the best dev macro-F1,
+  {comb["dev_macro_f1_best"]}, the one that keeps most of the vocabulary). Dev macro-F1:
+  vocabulary alone {comb["dev_macro_f1_vocabulary"]}, classifier alone
+  {comb["dev_macro_f1_classifier"]}, combined {comb["dev_macro_f1"]}.
+- **Test** (`congdoan nlp eval --only relevance`, the test half, 208 items, never tuned
+  on): combined macro-F1 {test_f1:.2f}; {notes}.
+- **Limits**: the relevance set was written to be hard (most of its relevant items say
+  what they are about without the vocabulary's words, and many other items use "lao động",
+  "công ty", "công nhận" or "đoàn viên" elsewhere), so the vocabulary's figure there is far
+  below what it does on ordinary union news; 208 test items give each figure a margin of
+  a few points. The training labels are distant: news paragraphs
+  carry their article's label, and social-media-style labour text is scarce (the concerns
+  only).
+"""
 
 
 if __name__ == "__main__":

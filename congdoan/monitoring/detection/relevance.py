@@ -39,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import Length
 from django.db.models.signals import post_delete, post_save
@@ -251,7 +252,7 @@ def assess(
     keywords: Sequence[str],
     *,
     texts: Sequence[str] | None = None,
-    probabilities: Sequence[float] | None = None,
+    probabilities: Sequence[float] | np.ndarray | None = None,
 ) -> list[Relevance]:
     """Relevance of each text (its canonical words) given its source's keywords; the
     classifier's ``probabilities`` when already known (:mod:`.fused`), else computed here
