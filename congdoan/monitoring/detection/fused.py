@@ -113,14 +113,14 @@ class Fused:
 
 
 @lru_cache(maxsize=1)
-def fast_pair() -> Fused:
-    """The fast toxicity and sentiment models, fused (in that order)."""
-    return Fused([toxicity.fast_model(), stance.fast_model()])
-
-
-@lru_cache(maxsize=1)
 def fast_models() -> Fused:
     """The fast toxicity, sentiment and (when its file is there) relevance models, fused, in
     that order."""
     clf = relevance.model()
     return Fused([toxicity.fast_model(), stance.fast_model(), *([clf] if clf else [])])
+
+
+@lru_cache(maxsize=1)
+def fast_pair() -> Fused:
+    """The fast toxicity and sentiment models alone, fused (in that order)."""
+    return Fused([toxicity.fast_model(), stance.fast_model()])

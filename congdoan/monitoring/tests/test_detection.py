@@ -350,6 +350,6 @@ def test_empty_and_titled_items(source: Source) -> None:
 @pytest.mark.django_db
 def test_the_fused_fast_models_give_each_model_s_own_probabilities() -> None:
     texts = [fold(prepare("", t))[:1000] for t in union_toxicity()[0][:200]] + ["", "!!!"]
-    tox, sent = fused.fast_pair().predict_proba(texts)
+    tox, sent, *_relevance = fused.fast_models().predict_proba(texts)
     assert np.array_equal(tox, toxicity.fast_model().predict_proba(texts))
     assert np.array_equal(sent, stance.fast_model().predict_proba(texts))
