@@ -33,8 +33,9 @@ from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
+from congdoan.monitoring.messages import message, nmessage, render
 from congdoan.monitoring.models import (
     EventKind,
     Narrative,
@@ -116,13 +117,34 @@ def recipients(narrative: Narrative) -> tuple[list[str], list[str]]:
     return _officer_contacts(narrative.unit)
 
 
-def _why(narrative: Narrative, first: bool) -> str:
+def _why_said(narrative: Narrative, first: bool) -> dict[str, Any]:
+    """Why the alert, as a stored message (`congdoan.monitoring.messages`)."""
     if first:
-        return _("Luồng thông tin mới có mức rủi ro cao")
-    return _("Luồng thông tin lan nhanh (từ %(old)s lên %(new)s tin)") % {
-        "old": narrative.alerted_item_count,
-        "new": narrative.item_count,
-    }
+        return message(gettext_noop("Luồng thông tin mới có mức rủi ro cao"))
+    return message(
+        gettext_noop("Luồng thông tin lan nhanh (từ %(old)s lên %(new)s tin)"),
+        old=narrative.alerted_item_count,
+        new=narrative.item_count,
+    )
+
+
+def _why(narrative: Narrative, first: bool) -> str:
+    return render(_why_said(narrative, first))
+
+
+def _sent_to_said(emails: list[str], zalo_ids: list[str]) -> list[Any] | dict[str, Any]:
+    """Who was told, as a stored message: the addresses, then the count of Zalo accounts."""
+    if not (emails or zalo_ids):
+        return message(gettext_noop("không có người nhận"))
+    parts: list[Any] = []
+    for email in emails:
+        parts += [", " if parts else "", email]
+    if zalo_ids:
+        n = len(zalo_ids)
+        ngettext("%(n)s tài khoản Zalo", "%(n)s tài khoản Zalo", n)  # the msgids, for makemessages
+        zalo = nmessage("%(n)s tài khoản Zalo", "%(n)s tài khoản Zalo", n)
+        parts += [", " if parts else "", zalo]
+    return parts
 
 
 def message_text(narrative: Narrative, *, first: bool) -> tuple[str, str, str]:
@@ -198,15 +220,14 @@ def alert_one(narrative: Narrative) -> bool:
                 ref=ref,
                 key=f"{key}:zalo:{zalo_id}",
             )
-        zalo = ngettext("%(n)s tài khoản Zalo", "%(n)s tài khoản Zalo", len(zalo_ids)) % {
-            "n": len(zalo_ids)
-        }
-        sent_to = ", ".join([*emails, *([zalo] if zalo_ids else [])])
+        # Stored to be shown in each reader's language; `text` in the worker's (the site's).
+        said = message(
+            gettext_noop("%(why)s. Đã gửi cảnh báo tới: %(who)s."),
+            why=_why_said(narrative, first),
+            who=_sent_to_said(emails, zalo_ids),
+        )
         NarrativeEvent.objects.create(
-            narrative=narrative,
-            kind=EventKind.ALERT,
-            text=_("%(why)s. Đã gửi cảnh báo tới: %(who)s.")
-            % {"why": _why(narrative, first), "who": sent_to or _("không có người nhận")},
+            narrative=narrative, kind=EventKind.ALERT, text=render(said), message=said
         )
     return True
 

@@ -61,6 +61,12 @@ class ExplainedError(Exception):
         message = _(self.template)
         super().__init__(message % self.params if self.params else message)
 
+    @property
+    def stored(self) -> dict[str, Any]:
+        """The error as a stored message (`congdoan.monitoring.messages`): inside a timeline
+        event's text, shown again in the reader's language."""
+        return {"msgid": self.template, "params": dict(self.params)}
+
 
 class FetchError(ExplainedError):
     """Why an address was not read (the message is shown to officers)."""

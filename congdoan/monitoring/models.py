@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from congdoan.monitoring.messages import render
 from congdoan.orgs.models import Unit
 from congdoan.text.normalize import decode
 from congdoan.text.vietnamese import fold
@@ -407,7 +408,10 @@ class Tip(models.Model):
         Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="tip"
     )
     # Why the link was not fetched (a private address, a timeout…): the tip is kept all the same.
+    # A msgid with its parameters, shown in the reader's language (`fetch_error_text`); a row
+    # written before the parameters existed holds the message as it was.
     fetch_error = models.TextField(blank=True)
+    fetch_error_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("tin báo")
@@ -426,6 +430,11 @@ class Tip(models.Model):
             return self.url
         return gettext("(ảnh chụp màn hình)") if self.screenshot else "—"
 
+    @property
+    def fetch_error_text(self) -> str:
+        """Why the link was not fetched, in the viewer's language (`error_message`)."""
+        return error_message(self.fetch_error, self.fetch_error_params)
+
 
 class EventKind(models.TextChoices):
     NOTE = "note", _("Ghi chú")
@@ -443,7 +452,10 @@ class NarrativeEvent(models.Model):
     kind = models.CharField(max_length=10, choices=EventKind.choices)
     from_status = models.CharField(max_length=12, choices=NarrativeStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=NarrativeStatus.choices, blank=True)
+    # What happened: typed by the officer (a note, a reason), or written by the code in the
+    # language of the moment; then `message` holds it to be shown in the reader's language.
     text = models.TextField(blank=True)
+    message = models.JSONField(default=dict, blank=True)  # `congdoan.monitoring.messages`
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -451,6 +463,12 @@ class NarrativeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.narrative_id}"
+
+    @property
+    def shown_text(self) -> str:
+        """The event's text for the viewer: the code's message in their language (an older
+        row, or a typed text: as it was written)."""
+        return (render(self.message) if self.message else "") or self.text
 
 
 class LshBucket(models.Model):

@@ -19,7 +19,6 @@ import logging
 
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from congdoan.monitoring import sources
@@ -84,10 +83,19 @@ def fetch_source(source: Source) -> IngestResult:
     return result
 
 
+def _tip_failed(tip: Tip, error: ExplainedError) -> None:
+    """Write why the tip's link was not read: its msgid and parameters (`Tip.fetch_error_text`
+    shows it in each reader's language)."""
+    tip.fetch_error, tip.fetch_error_params = error.template, error.params
+    Tip.objects.filter(pk=tip.pk).update(
+        fetch_error=tip.fetch_error, fetch_error_params=tip.fetch_error_params
+    )
+
+
 def fetch_tip_link(tip_id: int) -> Tip | None:
     """Read a tip's link: a snapshot of the page as evidence on the tip's item, or the item
     itself when the tip had no pasted text. A refused or failed link is written on the tip
-    (`fetch_error`); the tip and its pasted text stay."""
+    (`fetch_error`, a msgid with `fetch_error_params`); the tip and its pasted text stay."""
     tip = Tip.objects.select_related("item", "unit").filter(pk=tip_id).first()
     if tip is None or not tip.url:
         return tip
@@ -98,8 +106,7 @@ def fetch_tip_link(tip_id: int) -> Tip | None:
                 gettext_noop("Máy chủ trả lời lỗi HTTP %(status)s."), status=got.status
             )
     except (FetchError, SourceError) as exc:
-        Tip.objects.filter(pk=tip.pk).update(fetch_error=str(exc))
-        tip.fetch_error = str(exc)
+        _tip_failed(tip, exc)
         return tip
     html = got.text()
     title, text, author, _date = extract(html, got.url)
@@ -115,9 +122,7 @@ def fetch_tip_link(tip_id: int) -> Tip | None:
         )
         return tip
     if not text:
-        error = _("Trang không có nội dung chữ.")
-        Tip.objects.filter(pk=tip.pk).update(fetch_error=error)
-        tip.fetch_error = error
+        _tip_failed(tip, SourceError(gettext_noop("Trang không có nội dung chữ.")))
         return tip
     result = ingest(
         tips_source(tip.unit),

@@ -38,11 +38,13 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congdoan.audit.services import audit_record
 from congdoan.monitoring import rules
 from congdoan.monitoring.alerts import narrative_link
 from congdoan.monitoring.fetch import FetchError, safe_get
+from congdoan.monitoring.messages import message, render
 from congdoan.monitoring.models import (
     EventKind,
     Item,
@@ -104,7 +106,11 @@ def _event(
     *,
     from_status: str = "",
     to_status: str = "",
+    said: Any = None,
 ) -> NarrativeEvent:
+    """A timeline event: `text` typed by the officer, or `said`, the code's message (stored to
+    be shown in each reader's language: `congdoan.monitoring.messages`; `text` then holds it
+    in the officer's language)."""
     author_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
     return NarrativeEvent.objects.create(
         narrative=narrative,
@@ -112,7 +118,8 @@ def _event(
         kind=kind,
         from_status=from_status,
         to_status=to_status,
-        text=text,
+        text=render(said) if said else text,
+        message=said or {},
     )
 
 
@@ -228,13 +235,16 @@ def assign(user: Viewer, narrative: Narrative, assignee: Any, deadline: date | N
         return narrative
     Narrative.objects.filter(pk=narrative.pk).update(assignee_id=new_id, deadline=deadline)
     narrative.refresh_from_db()
+    said: list[dict[str, Any]] = []
     if assignee is None:
-        text = _("Bỏ phân công.")
+        said.append(message(gettext_noop("Bỏ phân công.")))
     else:
-        text = _("Giao cho %(name)s") % {"name": assignee.get_full_name() or assignee}
+        name = assignee.get_full_name() or str(assignee)
+        said.append(message(gettext_noop("Giao cho %(name)s"), name=name))
         if deadline is not None:
-            text += _(", hạn %(date)s") % {"date": deadline.strftime("%d/%m/%Y")}
-    event = _event(narrative, user, EventKind.ASSIGN, text)
+            date_shown = deadline.strftime("%d/%m/%Y")
+            said.append(message(gettext_noop(", hạn %(date)s"), date=date_shown))
+    event = _event(narrative, user, EventKind.ASSIGN, said=said)
     audit_record(
         actor=user,
         action="monitoring.narrative.assign",
@@ -327,12 +337,13 @@ def snapshot_now(user: Viewer, item: Item) -> Snapshot | None:
         _check(user, narrative)
     url = item.url or ""
     error = ""
+    failure: FetchError | None = None
     snapshot: Snapshot | None = None
     if url:
         try:
             fetched = safe_get(url)
         except FetchError as exc:
-            error = str(exc)[:1000]
+            error, failure = str(exc)[:1000], exc
         else:
             kind = fetched.headers.get("content-type", "").lower()
             readable = not kind or kind.startswith("text/") or "html" in kind or "xml" in kind
@@ -357,14 +368,16 @@ def snapshot_now(user: Viewer, item: Item) -> Snapshot | None:
     with transaction.atomic():
         if snapshot is not None:
             snapshot.save()
-            message = _("Đã lưu bằng chứng: %(what)s") % {"what": url or _("nội dung tin")}
+            what = url or message(gettext_noop("nội dung tin"))
+            said = message(gettext_noop("Đã lưu bằng chứng: %(what)s"), what=what)
         else:
-            message = _("Không lưu được bằng chứng %(url)s: %(error)s") % {
-                "url": url,
-                "error": error,
-            }
+            said = message(
+                gettext_noop("Không lưu được bằng chứng %(url)s: %(error)s"),
+                url=url,
+                error=failure.stored if failure is not None else error,
+            )
         if narrative is not None:
-            _event(narrative, user, EventKind.EVIDENCE, message)
+            _event(narrative, user, EventKind.EVIDENCE, said=said)
         audit_record(
             actor=user,
             action="monitoring.item.snapshot",

@@ -5,7 +5,8 @@ Steps of `submit_tip`:
 1. at least one of link, text, screenshot; the screenshot through the one image policy
    (`core.images`: checked, re-encoded, no location data);
 2. the link is checked at once (`fetch.check_url`): a private or non-http address is refused
-   on the tip (`fetch_error`), never fetched; the tip is kept all the same;
+   on the tip (`fetch_error`, a msgid with `fetch_error_params`: shown in the reader's
+   language), never fetched; the tip is kept all the same;
 3. the tip is saved, and its pasted text becomes an item of the unit's tips source ("Tin báo",
    made on the first tip);
 4. after commit: the item is scored and grouped, and the link (if any) is fetched in a task
@@ -73,12 +74,12 @@ def submit_tip(
         raise ValidationError({"text": _("Nội dung quá dài.")})
     if len(url) > 1000:
         raise ValidationError({"url": _("Đường dẫn quá dài.")})
-    fetch_error = ""
+    fetch_error, fetch_error_params = "", {}
     if url:
         try:
             check_url(url)
-        except FetchRefused as exc:
-            fetch_error = str(exc)
+        except FetchRefused as exc:  # kept as its msgid: shown in each reader's language
+            fetch_error, fetch_error_params = exc.template, exc.params
         except FetchError:
             pass  # tried again by the task; its failure is written then
     tip = Tip(
@@ -89,6 +90,7 @@ def submit_tip(
         url=url,
         text=text,
         fetch_error=fetch_error,
+        fetch_error_params=fetch_error_params,
     )
     if screenshot:
         content = _screenshot(screenshot)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congdoan.monitoring.models import Source, SourceKind
 from congdoan.monitoring.sources import facebook, rss, web, youtube
@@ -27,9 +27,9 @@ FETCHED_KINDS = tuple(FETCHERS)
 def fetch(source: Source) -> list[RawItem]:
     fetcher = FETCHERS.get(source.kind)
     if fetcher is None:
-        raise SourceError(
-            _("Nguồn loại %(kind)s không lấy tự động được.") % {"kind": source.get_kind_display()}
-        )
+        # Only an uploaded file's source and the tips' are not fetched (`FETCHERS`). Stored as
+        # the source's last error (`congdoan monitoring fetch --source N`): a msgid.
+        raise SourceError(gettext_noop("Nguồn này không tự lấy tin: tải tệp lên hoặc chờ tin báo."))
     return fetcher(source)
 
 

@@ -6,6 +6,10 @@ Columns are matched by name, case-insensitively, among the usual names of such t
 (`congdoan monitoring ingest-file`). Other scalar columns are kept in the item's meta. A row
 that cannot be read (not JSON, not an object) is refused with its line number; what is in a
 row (empty text, too long) is ingestion's to judge.
+
+The refusals are shown at once to the person who uploaded the file, or printed by the
+command, in their language; none is stored. A file that cannot be read at all raises
+`SourceError` with a msgid and its parameters, like every source's error.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congdoan.monitoring.models import ItemKind
 from congdoan.monitoring.sources.base import SourceError, to_datetime, to_int
@@ -112,11 +117,11 @@ def _rows(data: bytes, fmt: str) -> Iterator[tuple[int, Any]]:
         try:
             parsed = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise SourceError(_("Tệp JSON không hợp lệ: %(error)s") % {"error": exc}) from exc
+            raise SourceError(gettext_noop("Tệp JSON không hợp lệ: %(error)s"), error=exc) from exc
         if isinstance(parsed, dict):
             parsed = next((v for v in parsed.values() if isinstance(v, list)), None)
         if not isinstance(parsed, list):
-            raise SourceError(_("Tệp JSON cần là một danh sách tin."))
+            raise SourceError(gettext_noop("Tệp JSON cần là một danh sách tin."))
         yield from enumerate(parsed, start=1)
     else:
         reader = csv.DictReader(io.StringIO(text))
