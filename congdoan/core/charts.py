@@ -99,6 +99,8 @@ def line_chart(
     left, right, top, bottom = 48, 16, 34, 28
     legend_cols = max(1, (width - left) // 180)
     legend_rows = math.ceil(len(series) / legend_cols)
+    # a legend slot is 180 px; one column alone (a phone) has the whole width
+    name_chars = 26 if legend_cols > 1 else _chars(width - left - 18, 6.5)
     total_height = height + legend_rows * 20 + 8
     plot_w = width - left - right
     plot_h = height - top - bottom
@@ -176,7 +178,7 @@ def line_chart(
         lx, ly = left + col * 180, height + 8 + row * 20
         out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" rx="2" fill="{colour}"/>')
         out.append(
-            f'<text x="{lx + 18}" y="{ly + 11}" fill="#222222">{escape(_shorten(name, 26))}</text>'
+            f'<text x="{lx + 18}" y="{ly + 11}" fill="#222222">{escape(_shorten(name, name_chars))}</text>'
         )
     out.append("</svg>")
     return "\n".join(out)

@@ -521,6 +521,14 @@ def _loose(sources: dict[str, Source], rng: random.Random, now: datetime) -> int
     return len(LOOSE)
 
 
+def _awake(at: datetime) -> datetime:
+    """A person sends a tip about a post seen in the night when they wake up (6 am), not at
+    2 am; never later than now."""
+    hour = timezone.localtime(at).hour
+    later = at + timedelta(hours=6 - hour if hour < 6 else 30 - hour if hour >= 23 else 0)
+    return later if later <= timezone.now() else at
+
+
 def _tips(units: dict[str, Unit], sources: dict[str, Source]) -> int:
     """The tips behind the tip items of the stories: a member of May Phú Minh (to her union),
     the union's chair (to the district)."""
@@ -528,12 +536,14 @@ def _tips(units: dict[str, Unit], sources: dict[str, Source]) -> int:
     made = 0
     for key in ("tips_pm", "tips_px"):
         for item in Item.objects.filter(source=sources[key], kind=ItemKind.TIP):
+            sent = _awake(item.published_at or item.fetched_at)
+            Item.objects.filter(pk=item.pk).update(published_at=sent)  # the tip is the item
             Tip.objects.create(
                 unit=sources[key].unit,
                 reporter=reporters[key],
                 channel=TipChannel.WEB if made % 2 == 0 else TipChannel.ZALO,
                 text=item.text,
-                created_at=item.published_at or item.fetched_at,
+                created_at=sent,
                 item=item,
             )
             made += 1
