@@ -363,7 +363,10 @@ def _story(
     rng: random.Random,
     now: datetime,
 ) -> tuple[Narrative, int]:
-    start = now - timedelta(days=story.days_ago)
+    # a story starts at its own time of day (not all at the moment the demo was seeded)
+    start = now - timedelta(
+        days=story.days_ago, hours=rng.randint(0, 8), minutes=rng.randint(0, 59)
+    )
     claim = claims.get(story.claim) if story.claim else None
     narrative = Narrative.objects.create(
         unit=units[story.unit],
