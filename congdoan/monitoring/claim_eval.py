@@ -56,11 +56,22 @@ def found_repeats(
     return out
 
 
-def _f1(labels: list[str], found: list[bool]) -> float:
+def _tally(labels: list[str], found: list[bool]) -> tuple[int, int, int]:
+    """True positives, false positives, false negatives of "repeats"."""
     tp = sum(f and g == REPEATS for g, f in zip(labels, found, strict=True))
     fp = sum(f and g != REPEATS for g, f in zip(labels, found, strict=True))
     fn = sum(not f and g == REPEATS for g, f in zip(labels, found, strict=True))
+    return tp, fp, fn
+
+
+def _f1(labels: list[str], found: list[bool]) -> float:
+    tp, fp, fn = _tally(labels, found)
     return 100.0 * 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _precision_recall(labels: list[str], found: list[bool]) -> str:
+    tp, fp, fn = _tally(labels, found)
+    return f"P {100.0 * tp / max(1, tp + fp):.1f} R {100.0 * tp / max(1, tp + fn):.1f}"
 
 
 def _share(labels: list[str], found: list[bool], label: str) -> float:
@@ -102,7 +113,9 @@ def eval_claim_match(_models_dir: Path | None = None) -> Row:
             figures["refutes_taken_after"] = _share(labels, after, REFUTES)
         notes.append(
             f"by {name}: F1 {_f1(labels, before):.1f} -> {figures[name]:.1f} with the check "
-            f"(dev {dev_f1:.1f}); before: {_counts(labels, before)}; after: "
+            f"({_precision_recall(labels, after)}; dev F1 {dev_f1:.1f}, "
+            f"{_precision_recall([label for _, _, label in dev], dev_after)}); "
+            f"before: {_counts(labels, before)}; after: "
             f"{_counts(labels, after)}"
         )
     best = "meaning" if semantic else "words"

@@ -12,7 +12,7 @@ out) of both:
   lương" against "không bị trừ lương" is the first rule; "không trả" against "đã trả đủ");
 - the text says an opposite of the claim's action and not the action itself ("giữ lại" /
   "trao", "chi trả", "chuyển"; "chiếm đoạt" / "trao tận tay"; "cắt" / "vẫn trao"; "giải tán" /
-  "vẫn hoạt động"; "cấm" / "ủng hộ").
+  "vẫn hoạt động"; "cấm" / "ủng hộ"; "thu" / "miễn phí"; "hủy" / "vẫn tổ chức").
 
 Written on the dev half of ``congdoan/text/data/union_claim_pairs.jsonl`` (its claims are not
 the test half's); `congdoan nlp eval --only claim-match`.
@@ -66,6 +66,8 @@ OPPOSITES: dict[str, tuple[str, ...]] = {
     "bán": ("bảo mật", "không cung cấp"),
     "chỉ dành cho": ("công khai", "cho đủ", "cho tất cả"),
     "không trả": ("đã trả", "trả đủ", "chi trả"),
+    "thu": ("miễn phí", "không mất phí"),
+    "hủy": ("vẫn tổ chức", "vẫn diễn ra", "như kế hoạch", "vẫn chạy"),
 }
 
 
@@ -85,20 +87,21 @@ def _lists() -> tuple[
     return _phrases(REFUTING), _phrases(NEGATORS), common, opposites
 
 
-def _find(words: Sequence[str], phrase: tuple[str, ...]) -> list[int]:
+def find(words: Sequence[str], phrase: tuple[str, ...]) -> list[int]:
+    """Where a phrase (canonical words) starts in a text's canonical words."""
     n = len(phrase)
     return [i for i in range(len(words) - n + 1) if tuple(words[i : i + n]) == phrase]
 
 
 def _negated_at(words: Sequence[str], i: int, negators: tuple[tuple[str, ...], ...]) -> bool:
     """A negator ends within :data:`NEGATION_GAP` words before position ``i``."""
-    return any(bool(_find(words[max(0, i - NEGATION_GAP - len(n)) : i], n)) for n in negators)
+    return any(bool(find(words[max(0, i - NEGATION_GAP - len(n)) : i], n)) for n in negators)
 
 
 def refutes(claim: Sequence[str], text: Sequence[str]) -> bool:
     """True when the text (canonical words) says the opposite of the claim (canonical words)."""
     refuting, negators, common, opposites = _lists()
-    if any(_find(text, p) and not _find(claim, p) for p in refuting):
+    if any(find(text, p) and not find(claim, p) for p in refuting):
         return True
     claim_words = set(claim)
     for word in claim_words - common:
@@ -115,7 +118,7 @@ def refutes(claim: Sequence[str], text: Sequence[str]) -> bool:
         if claim_negated and not any(text_negated):
             return True
     for action, answers in opposites:
-        acted = bool(_find(claim, action)) and not _find(text, action)
-        if acted and any(_find(text, a) for a in answers):
+        acted = bool(find(claim, action)) and not find(text, action)
+        if acted and any(find(text, a) for a in answers):
             return True
     return False
