@@ -77,3 +77,13 @@ def test_a_bound_form_changed_the_claim_in_memory_and_it_is_still_saved(cast: An
     claims.update_claim(cast.officer_a, claim, claim="Bản mới")
     assert KnownClaim.objects.get(pk=claim.pk).claim == "Bản mới"
     assert actions(claim)[-1] == "monitoring.claim.update"
+
+
+def test_a_changed_claim_drops_what_matching_kept_of_its_words(cast: Any, monkeypatch: Any) -> None:
+    detection = claims._detection()
+    assert detection is not None
+    monkeypatch.setattr(detection, "embed_claim", lambda c, **kw: None)
+    detection._KEY_WORDS[(1, 1)] = object()  # the key-word vectors of a claim, kept per process
+    detection._REFUTATIONS[(1, 1)] = object()
+    claims.create_claim(cast.officer_a, unit=cast.unit_a, claim="Công đoàn giữ lại tiền")
+    assert not detection._KEY_WORDS and not detection._REFUTATIONS
