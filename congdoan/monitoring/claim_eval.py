@@ -69,9 +69,15 @@ def _f1(labels: list[str], found: list[bool]) -> float:
     return 100.0 * 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def _precision_recall(labels: list[str], found: list[bool]) -> str:
+def _pr(labels: list[str], found: list[bool]) -> tuple[float, float]:
+    """Precision and recall of "repeats", per cent."""
     tp, fp, fn = _tally(labels, found)
-    return f"P {100.0 * tp / max(1, tp + fp):.1f} R {100.0 * tp / max(1, tp + fn):.1f}"
+    return 100.0 * tp / max(1, tp + fp), 100.0 * tp / max(1, tp + fn)
+
+
+def _precision_recall(labels: list[str], found: list[bool]) -> str:
+    precision, recall = _pr(labels, found)
+    return f"P {precision:.1f} R {recall:.1f}"
 
 
 def _share(labels: list[str], found: list[bool], label: str) -> float:
@@ -101,6 +107,10 @@ def eval_claim_match(_models_dir: Path | None = None) -> Row:
     labels = [label for _, _, label in test]
     notes = []
     figures: dict[str, float] = {}
+    words_pr = {
+        "precision_words": "monitoring.claim_match_precision_by_words",
+        "recall_words": "monitoring.claim_match_recall_by_words",
+    }
     for way in (True, False) if semantic else (False,):
         name = "meaning" if way else "words"
         before = found_repeats(test, semantic=way, opposite_check=False)
@@ -108,6 +118,7 @@ def eval_claim_match(_models_dir: Path | None = None) -> Row:
         dev_after = found_repeats(dev, semantic=way, opposite_check=True)
         dev_f1 = _f1([label for _, _, label in dev], dev_after)
         figures[name] = _f1(labels, after)
+        figures[f"precision_{name}"], figures[f"recall_{name}"] = _pr(labels, after)
         if way == semantic:  # the headline way: the share of refutations taken for repeats
             figures["refutes_taken_before"] = _share(labels, before, REFUTES)
             figures["refutes_taken_after"] = _share(labels, after, REFUTES)
@@ -131,11 +142,15 @@ def eval_claim_match(_models_dir: Path | None = None) -> Row:
         figure=f"monitoring.claim_match_repeats_f1_{'semantic' if semantic else 'lexical'}",
         extra_figures={
             "words": "monitoring.claim_match_f1_by_words",
+            "precision_meaning": "monitoring.claim_match_precision_by_meaning",
+            "recall_meaning": "monitoring.claim_match_recall_by_meaning",
+            **words_pr,
             "refutes_taken_before": "monitoring.claim_match_refutations_taken_before",
             "refutes_taken_after": "monitoring.claim_match_refutations_taken",
         }
         if semantic
         else {
+            **words_pr,
             "refutes_taken_before": "monitoring.claim_match_refutations_taken_before",
             "refutes_taken_after": "monitoring.claim_match_refutations_taken",
         },
