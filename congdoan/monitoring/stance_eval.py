@@ -54,7 +54,7 @@ def predict(texts: Sequence[str]) -> list[str]:
     prepared = [prepare("", t) for t in texts]
     words = [words_of(p) for p in prepared]
     model_texts = [fold(p)[:MODEL_CHARS] for p in prepared]
-    tox_p, sent_p = fused.fast_pair().predict_proba(model_texts)
+    tox_p, sent_p, *_relevance = fused.fast_models().predict_proba(model_texts)
     toxic = toxicity.classify(model_texts, proba=tox_p)
     scores = [t.score for t in toxic]
     results = stance.assess(model_texts, words, [None] * len(texts), scores, proba=sent_p)

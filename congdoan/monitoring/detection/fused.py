@@ -118,9 +118,3 @@ def fast_models() -> Fused:
     that order."""
     clf = relevance.model()
     return Fused([toxicity.fast_model(), stance.fast_model(), *([clf] if clf else [])])
-
-
-@lru_cache(maxsize=1)
-def fast_pair() -> Fused:
-    """The fast toxicity and sentiment models alone, fused (in that order)."""
-    return Fused([toxicity.fast_model(), stance.fast_model()])
