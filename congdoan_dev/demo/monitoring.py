@@ -29,9 +29,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from congdoan.accounts.models import User
 from congdoan.content.models import Product
+from congdoan.monitoring import alerts
+from congdoan.monitoring.messages import message, render
 from congdoan.monitoring.models import (
     EventKind,
     Item,
@@ -311,7 +314,9 @@ def _sources(units: dict[str, Unit], office: User | None, now: datetime) -> dict
             if polled
             else None,
             last_error_at=fetched if errors else None,
-            last_error="Hết thời gian chờ: máy chủ không trả lời sau 20 giây." if errors else "",
+            # stored as the fetcher stores it: the msgid and its parameters (shown translated)
+            last_error="Quá thời gian chờ (%(seconds)s giây): %(url)s" if errors else "",
+            last_error_params={"seconds": 20, "url": url} if errors else {},
             consecutive_errors=errors,
             created_by=office,
             created_at=now - timedelta(days=100),
@@ -436,10 +441,13 @@ def _event(
     text: str = "",
     frm: str = "",
     to: str = "",
+    said: Any = None,
 ) -> None:
+    """An event of the timeline; what the code writes (``said``) is stored as a message, to be
+    shown in the reader's language (`congdoan.monitoring.messages`), as the app stores it."""
     NarrativeEvent.objects.create(
-        narrative=narrative, author=author, kind=kind, from_status=frm, to_status=to, text=text,
-        created_at=at,
+        narrative=narrative, author=author, kind=kind, from_status=frm, to_status=to,
+        text=render(said) if said is not None else text, message=said or {}, created_at=at,
     )  # fmt: skip
 
 
@@ -451,16 +459,26 @@ def _handle(
     deputy = _user(DEPUTY)
     t = narrative.detected_at
     if narrative.risk >= 0.7:
-        _event(narrative, None, t + timedelta(minutes=10), EventKind.ALERT,
-               "Cảnh báo gửi qua thư điện tử và Zalo: luồng tin rủi ro cao.")  # fmt: skip
+        emails, _zalo = alerts.recipients(narrative)
+        said = message(
+            gettext_noop("%(why)s. Đã gửi cảnh báo tới: %(who)s."),
+            why=message(gettext_noop("Luồng thông tin mới có mức rủi ro cao")),
+            who=", ".join(emails) or message(gettext_noop("không có người nhận")),
+        )
+        _event(narrative, None, t + timedelta(minutes=10), EventKind.ALERT, said=said)
         Narrative.objects.filter(pk=narrative.pk).update(
             alerted_at=t + timedelta(minutes=10), alerted_item_count=3, alerted_risk=narrative.risk
         )
     if story.status == S.DETECTED:
         return
     deadline = (t + timedelta(days=3)).date()
-    _event(narrative, deputy, t + timedelta(hours=2), EventKind.ASSIGN,
-           f"Giao {handler.get_full_name() if handler else ''}, hạn {deadline:%d/%m/%Y}.")  # fmt: skip
+    assigned = [
+        message(gettext_noop("Giao cho %(name)s"), name=handler.get_full_name() if handler else ""),
+        message(gettext_noop(", hạn %(date)s"), date=f"{deadline:%d/%m/%Y}"),
+    ]
+    _event(
+        narrative, deputy, _office_hours(t + timedelta(hours=2)), EventKind.ASSIGN, said=assigned
+    )
     path: list[str]
     if story.status == S.DISMISSED:
         path = [S.VERIFYING, S.DISMISSED]
@@ -485,6 +503,7 @@ def _handle(
         S.DISMISSED: story.dismiss_reason,
     }  # fmt: skip
     for to in path:
+        at = _office_hours(at)
         _event(narrative, handler, at, EventKind.STATUS, str(notes[to]), frm, to)
         if to in (S.RESPONDED, S.DISMISSED) and handled_at is None:
             handled_at = at
@@ -522,6 +541,13 @@ def _loose(sources: dict[str, Source], rng: random.Random, now: datetime) -> int
             stance_score=0.7, risk=round(rng.uniform(0.05, 0.2) if relevant else 0.01, 2),
         )  # fmt: skip
     return len(LOOSE)
+
+
+def _office_hours(at: datetime) -> datetime:
+    """An officer's step in the night moves to 7 am (the same minute); never later than now."""
+    hour = timezone.localtime(at).hour
+    later = at + timedelta(hours=7 - hour if hour < 7 else 31 - hour if hour >= 22 else 0)
+    return later if later <= timezone.now() else at
 
 
 def _awake(at: datetime) -> datetime:
