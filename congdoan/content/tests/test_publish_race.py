@@ -3,17 +3,16 @@ the other is told, and one version and one audit entry are written (PostgreSQL).
 
 from __future__ import annotations
 
-import threading
-import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection, connections
+from django.db import connection
 
 from congdoan.audit.models import AuditEntry
 from congdoan.content import hooks, services
 from congdoan.content.models import Product, ProductStatus, VersionReason
+from congdoan.testing_races import race_while_held
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,35 +33,21 @@ def test_two_officers_publishing_at_once_publish_exactly_once(cast: Any) -> None
     hooks.register_on_published(listener)
     # A third connection holds the product's row: both officers read it as "approved" and
     # both reach their UPDATE before either can commit.
-    blocker = connections.create_connection("default")
-    blocker.set_autocommit(False)
-    with blocker.cursor() as cursor:
-        cursor.execute("SELECT id FROM content_product WHERE id = %s FOR UPDATE", [product.pk])
-    outcomes: dict[str, str] = {}
 
-    def press(name: str, officer: Any) -> None:
-        try:
+    def press(officer: Any) -> Callable[[], str]:
+        def job() -> str:
             mine = Product.objects.select_related("unit").get(pk=product.pk)
             services.product_publish(actor=officer, product=mine)
-            outcomes[name] = "published"
-        except ValidationError as exc:
-            outcomes[name] = exc.messages[0]
-        finally:
-            close_old_connections()
-            connection.close()
+            return "published"
 
-    threads = [
-        threading.Thread(target=press, args=("a", cast.officer_a)),
-        threading.Thread(target=press, args=("district", cast.district_officer)),
-    ]
+        return job
+
     try:
-        for thread in threads:
-            thread.start()
-        time.sleep(1.5)
-        blocker.rollback()
-        blocker.close()
-        for thread in threads:
-            thread.join(30)
+        outcomes = race_while_held(
+            "SELECT id FROM content_product WHERE id = %s FOR UPDATE",
+            [product.pk],
+            {"a": press(cast.officer_a), "district": press(cast.district_officer)},
+        )
     finally:
         hooks.unregister(listener)
     assert list(outcomes.values()).count("published") == 1, outcomes

@@ -3,16 +3,16 @@ group (PostgreSQL: each triage used to miss the other's uncommitted row)."""
 
 from __future__ import annotations
 
-import threading
-import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import close_old_connections, connection, connections
+from django.db import connection
 
 from congdoan.feedback.models import Channel
 from congdoan.feedback.services import concern_submit
 from congdoan.feedback.triage import triage_one
+from congdoan.testing_races import race_while_held
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,28 +26,23 @@ def test_identical_concerns_triaged_at_once_join_one_group(cast: Any, settings: 
         concern_submit(text=text, unit=cast.unit_a, channel=Channel.WEB, ip=ip)
         for ip in ("10.3.0.1", "10.3.0.2")
     )
+
     # A third connection holds the history table: both triages stop at their last write,
     # each having looked for similar concerns while the other's was not committed.
-    blocker = connections.create_connection("default")
-    blocker.set_autocommit(False)
-    with blocker.cursor() as cursor:
-        cursor.execute("LOCK TABLE feedback_concernevent IN EXCLUSIVE MODE")
-
-    def run(pk: int) -> None:
-        try:
+    def triage(pk: int) -> Callable[[], str]:
+        def job() -> str:
             triage_one(concern_id=pk)
-        finally:
-            close_old_connections()
-            connection.close()
+            return "triaged"
 
-    threads = [threading.Thread(target=run, args=(c.pk,)) for c in (first, second)]
-    for thread in threads:
-        thread.start()
-    time.sleep(2)
-    blocker.rollback()
-    blocker.close()
-    for thread in threads:
-        thread.join(30)
+        return job
+
+    outcomes = race_while_held(
+        "LOCK TABLE feedback_concernevent IN EXCLUSIVE MODE",
+        [],
+        {"first": triage(first.pk), "second": triage(second.pk)},
+        hold_s=2,
+    )
+    assert set(outcomes.values()) == {"triaged"}, outcomes
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.triaged_at and second.triaged_at

@@ -3,18 +3,18 @@
 
 from __future__ import annotations
 
-import threading
-import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
-from django.db import close_old_connections, connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from congdoan.monitoring import grouping
 from congdoan.monitoring.grouping import matching
 from congdoan.monitoring.models import Item, Narrative, Source, SourceKind
+from congdoan.testing_races import race_while_held
 from congdoan.text import neardup
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,31 +40,22 @@ def _item(source: Source, text: str, n: int) -> Item:
 def _race(items: list[Item]) -> dict[int, str]:
     """Group each item in its own thread while a third connection holds the buckets' table:
     every grouping reaches its first write, then the table is let go."""
-    blocker = connections.create_connection("default")
-    blocker.set_autocommit(False)
-    with blocker.cursor() as cursor:
-        cursor.execute("LOCK TABLE monitoring_lshbucket IN EXCLUSIVE MODE")
-    outcomes: dict[int, str] = {}
 
-    def run(item: Item) -> None:
-        try:
+    def group(item: Item) -> Callable[[], str]:
+        def job() -> str:
             grouping.assign([item])
-            outcomes[item.pk] = "grouped"
-        except Exception as exc:  # reported by the assertion below
-            outcomes[item.pk] = repr(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+            return "grouped"
 
-    threads = [threading.Thread(target=run, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    time.sleep(2)
-    blocker.rollback()
-    blocker.close()
-    for thread in threads:
-        thread.join(60)
-    return outcomes
+        return job
+
+    outcomes = race_while_held(
+        "LOCK TABLE monitoring_lshbucket IN EXCLUSIVE MODE",
+        [],
+        {str(item.pk): group(item) for item in items},
+        hold_s=2,
+        join_s=60,
+    )
+    return {int(pk): outcome for pk, outcome in outcomes.items()}
 
 
 def test_copies_grouped_at_once_by_two_workers_open_one_narrative(cast: Any) -> None:

@@ -3,19 +3,17 @@ exactly one applies and the other is told; the same change, it is written once."
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection, connections
+from django.db import connection
 
 from congdoan.audit.models import AuditEntry
 from congdoan.monitoring.models import Narrative, NarrativeEvent, NarrativeStatus
 from congdoan.monitoring.services import handling
 from congdoan.monitoring.tests import handle_helpers as h
+from congdoan.testing_races import race_while_held
 
 pytestmark = pytest.mark.django_db(transaction=True)
 S = NarrativeStatus
@@ -26,35 +24,19 @@ def race(
 ) -> dict[str, str]:
     """Each move reads the narrative, then all reach their UPDATE while a third connection
     holds the row; the row is let go and the outcomes are collected."""
-    blocker = connections.create_connection("default")
-    blocker.set_autocommit(False)
-    with blocker.cursor() as cursor:
-        cursor.execute("SELECT id FROM monitoring_narrative WHERE id = %s FOR UPDATE", [story.pk])
-    outcomes: dict[str, str] = {}
 
-    def press(name: str, officer: Any, move: Callable[[Any, Narrative], Any]) -> None:
-        try:
-            mine = Narrative.objects.select_related("unit").get(pk=story.pk)
-            move(officer, mine)
-            outcomes[name] = "applied"
-        except ValidationError as exc:
-            outcomes[name] = exc.messages[0]
-        finally:
-            close_old_connections()
-            connection.close()
+    def press(officer: Any, move: Callable[[Any, Narrative], Any]) -> Callable[[], str]:
+        def job() -> str:
+            move(officer, Narrative.objects.select_related("unit").get(pk=story.pk))
+            return "applied"
 
-    threads = [
-        threading.Thread(target=press, args=(name, officer, move))
-        for name, (officer, move) in moves.items()
-    ]
-    for thread in threads:
-        thread.start()
-    time.sleep(1.5)
-    blocker.rollback()
-    blocker.close()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
+        return job
+
+    return race_while_held(
+        "SELECT id FROM monitoring_narrative WHERE id = %s FOR UPDATE",
+        [story.pk],
+        {name: press(officer, move) for name, (officer, move) in moves.items()},
+    )
 
 
 def test_different_changes_at_once_apply_exactly_one(cast: Any) -> None:
