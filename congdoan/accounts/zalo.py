@@ -11,7 +11,8 @@ the sender's id on the account (`User.zalo_user_id`) and answers through the OA.
 - A Zalo account links to one platform account: linking it to another moves it (audited on
   both, and both people are told).
 - A code works once; a wrong, expired or spent code gets a clear answer; a sender has
-  LINK_TRIES_PER_WINDOW tries per LINK_TRY_WINDOW seconds.
+  LINK_TRIES_PER_WINDOW tries per LINK_TRY_WINDOW seconds (a message Zalo delivers again is
+  answered as before and not counted again).
 - Zalo redelivers a message it thinks lost: the message that spent a code is recognised by
   its id and answered as the first time (the reply's outbox key sends it once).
 - The id is personal data: shown to nobody (the account page says only "connected"), the
@@ -27,6 +28,7 @@ from typing import Any
 
 import regex
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +47,7 @@ ZALO_HANDLER = "congdoan.accounts.zalo.link_from_zalo"
 LINK_CODE_MINUTES = 15
 LINK_TRIES_PER_WINDOW = 5
 LINK_TRY_WINDOW = 15 * 60
+REPLAY_SECONDS = 24 * 3600  # how long a message's answer is kept for Zalo's redeliveries
 _SPENT_KEPT = timedelta(days=1)  # a spent or expired code row, then dropped
 _DIGITS = regex.compile(r"^\d{6}$")
 
@@ -132,11 +135,25 @@ def _refusal(kind: str) -> str:
 
 def link_from_zalo(*, sender_id: str, text: str, msg_id: str) -> str:
     """ "#lienket <code>" sent to the OA (the text after the command); the reply to send back.
-    Runs in the Zalo intake's transaction."""
-    code = regex.sub(r"[\s.\-]", "", text or "")
+    Runs in the Zalo intake's transaction. A message Zalo delivers again gets the answer it
+    got the first time, without counting as another try (remembered once that answer's
+    transaction is committed, for :data:`REPLAY_SECONDS`)."""
     sender_id = (sender_id or "").strip()[:64]
     if not sender_id:
         return ""
+    key = f"accounts:zalo_link:reply:{sender_id}:{msg_id[:100]}" if msg_id else ""
+    if key:
+        answered = cache.get(key)
+        if isinstance(answered, str):
+            return answered
+    reply = _answer(sender_id=sender_id, text=text, msg_id=msg_id)
+    if key:
+        transaction.on_commit(lambda: cache.set(key, reply, timeout=REPLAY_SECONDS))
+    return reply
+
+
+def _answer(*, sender_id: str, text: str, msg_id: str) -> str:
+    code = regex.sub(r"[\s.\-]", "", text or "")
     if not _DIGITS.match(code):
         return _refusal("help")
     # Zalo's redelivery of the message that spent the code: the same answer, nothing counted.

@@ -240,3 +240,26 @@ def test_nobody_sees_a_linked_zalo_id_not_another_member_not_the_unions_officer(
     )
     cells = {str(c.value) for sheet in book for row in sheet.iter_rows() for c in row}
     assert cast.member_a.full_name in cells and PHONE_B not in cells
+
+
+def test_a_wrong_try_that_zalo_delivers_twice_counts_once(
+    cast: Any, client_of: Any, fake_zalo: FakeZaloOA, django_capture_on_commit_callbacks: Any
+) -> None:
+    code = code_on_page(client_of(cast.officer_a))
+    wrong = [c for c in ("111111", "222222", "333333", "444444") if c != code][:3]
+    for n, guess in enumerate(wrong):
+        for _delivery in range(2):  # Zalo redelivers a message its webhook call did not see end
+            send(
+                f"#lienket {guess}",
+                sender=PHONE_B,
+                msg_id=f"twice-{n}",
+                capture=django_capture_on_commit_callbacks,
+            )
+    # three tries, not six: the fourth, with the right code, links
+    send(
+        f"#lienket {code}",
+        sender=PHONE_B,
+        msg_id="twice-9",
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert User.objects.get(pk=cast.officer_a.pk).zalo_user_id == PHONE_B
