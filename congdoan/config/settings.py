@@ -636,6 +636,9 @@ MONITORING_PERSONAL_DATA_DAYS = env_int("MONITORING_PERSONAL_DATA_DAYS", 365)
 # --- monitoring: detection and alerts (congdoan/monitoring/detection, alerts.py) ---
 # Items at least this risky (0–1) are read again by the accurate models in the background.
 MONITORING_ACCURATE_MIN_RISK = float(env_str("MONITORING_ACCURATE_MIN_RISK", "0.3"))
+# … and relevant items whose fast toxicity (probability not clean) is at least this: the fast
+# model misses toxic comments the accurate one finds (chosen on ViHSD dev; docs/monitoring.md).
+MONITORING_ACCURATE_MIN_TOXICITY = float(env_str("MONITORING_ACCURATE_MIN_TOXICITY", "0.2"))
 # A narrative at least this risky alerts its officers (e-mail, Zalo) once, and again when it
 # grows fast; stories not seen for the window's hours alert nobody (an old export loaded today).
 MONITORING_ALERT_RISK = float(env_str("MONITORING_ALERT_RISK", "0.7"))

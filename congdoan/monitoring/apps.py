@@ -29,6 +29,7 @@ class MonitoringConfig(AppConfig):
         )
         from congdoan.monitoring import (  # lazy: app loading order (AppConfig.ready)
             claim_eval,
+            pipeline_eval,
             stance_eval,
         )
         from congdoan.monitoring.services import (  # lazy: app loading order (AppConfig.ready)
@@ -65,6 +66,7 @@ class MonitoringConfig(AppConfig):
         # `congdoan nlp eval --only stance claim-match`: on the project's labelled sets.
         register_evaluation("stance", stance_eval.eval_stance)
         register_evaluation("claim-match", claim_eval.eval_claim_match)
+        register_evaluation("toxicity-pipeline", pipeline_eval.eval_toxicity_pipeline)
         register_job(
             "monitoring.fetch_due",
             every=lambda: timedelta(minutes=settings.MONITORING_FETCH_DUE_EVERY_MINUTES),

@@ -20,6 +20,7 @@ def _fetch_settings(settings: Any) -> None:
     settings.MONITORING_YOUTUBE_API_KEY = ""
     # No accurate re-reading (the slow models) unless a test asks for it.
     settings.MONITORING_ACCURATE_MIN_RISK = 2.0
+    settings.MONITORING_ACCURATE_MIN_TOXICITY = 2.0
 
 
 @pytest.fixture
