@@ -27,18 +27,13 @@ class MonitoringConfig(AppConfig):
         from congdoan.feedback.services import (  # lazy: app loading order (AppConfig.ready)
             register_zalo_prefix,
         )
-        from congdoan.monitoring import (  # lazy: app loading order (AppConfig.ready)
-            claim_eval,
-            pipeline_eval,
-            stance_eval,
-        )
         from congdoan.monitoring.services import (  # lazy: app loading order (AppConfig.ready)
             tips,
         )
         from congdoan.periodic.registry import (  # lazy: app loading order (AppConfig.ready)
             register_job,
         )
-        from congdoan.text.evaluate import (  # lazy: app loading order (AppConfig.ready)
+        from congdoan.text.eval_registry import (  # lazy: app loading order (AppConfig.ready)
             register as register_evaluation,
         )
 
@@ -63,10 +58,13 @@ class MonitoringConfig(AppConfig):
         # A Zalo message to the OA starting "#baotin …" is a tip, not a concern.
         for prefix in tips.ZALO_PREFIXES:
             register_zalo_prefix(prefix, tips.ZALO_HANDLER)
-        # `congdoan nlp eval --only stance claim-match`: on the project's labelled sets.
-        register_evaluation("stance", stance_eval.eval_stance)
-        register_evaluation("claim-match", claim_eval.eval_claim_match)
-        register_evaluation("toxicity-pipeline", pipeline_eval.eval_toxicity_pipeline)
+        # `congdoan nlp eval --only stance claim-match toxicity-pipeline`: on the project's
+        # labelled sets (imported only when the command runs them).
+        register_evaluation("stance", "congdoan.monitoring.stance_eval.eval_stance")
+        register_evaluation("claim-match", "congdoan.monitoring.claim_eval.eval_claim_match")
+        register_evaluation(
+            "toxicity-pipeline", "congdoan.monitoring.pipeline_eval.eval_toxicity_pipeline"
+        )
         register_job(
             "monitoring.fetch_due",
             every=lambda: timedelta(minutes=settings.MONITORING_FETCH_DUE_EVERY_MINUTES),

@@ -6,6 +6,7 @@ them trains or tunes anything. ``run_all`` returns rows that ``format_table`` pr
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import regex
 from congdoan.text import datasets, garbled, neardup, shipped
 from congdoan.text.classify import AccurateClassifier, TextClassifier
 from congdoan.text.embed import available
+from congdoan.text.eval_registry import APP_EVALUATIONS
 from congdoan.text.lm import SyllableLM
 from congdoan.text.metrics import f1_per_class, macro_f1
 from congdoan.text.restore import Lexicon, Restorer, default_restorer
@@ -412,10 +414,19 @@ EVALUATIONS: dict[str, Callable[[Path | None], Row]] = {
 }
 
 
-def register(name: str, evaluation: Callable[[Path | None], Row]) -> None:
-    """Add an evaluation of an app above the toolkit (its AppConfig.ready calls this: the
-    toolkit imports no app); `congdoan nlp eval --only NAME` then lists and runs it."""
-    EVALUATIONS[name] = evaluation
+def _imported(path: str) -> Callable[[Path | None], Row]:
+    def run(models_dir: Path | None) -> Row:
+        module, _, name = path.rpartition(".")
+        evaluation: Callable[[Path | None], Row] = getattr(importlib.import_module(module), name)
+        return evaluation(models_dir)
+
+    return run
+
+
+def evaluations() -> dict[str, Callable[[Path | None], Row]]:
+    """The toolkit's evaluations and those the apps registered (:mod:`.eval_registry`, loaded
+    when run): what `congdoan nlp eval --only NAME` lists and runs."""
+    return {**EVALUATIONS, **{name: _imported(p) for name, p in APP_EVALUATIONS.items()}}
 
 
 def run_all(only: list[str] | None = None, models_dir: Path | None = None) -> list[Row]:
@@ -423,8 +434,9 @@ def run_all(only: list[str] | None = None, models_dir: Path | None = None) -> li
     if not datasets.available():
         raise FileNotFoundError(f"datasets not found at {datasets.datasets_dir()}")
     rows: list[Row] = []
-    for name in only or list(EVALUATIONS):
-        rows.append(EVALUATIONS[name](models_dir))
+    known = evaluations()
+    for name in only or list(known):
+        rows.append(known[name](models_dir))
         if name == "diacritics":
             pyvi_row = eval_pyvi_diacritics()
             if pyvi_row is not None:

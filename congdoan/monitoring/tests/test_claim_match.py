@@ -13,7 +13,7 @@ from congdoan.monitoring import claim_eval
 from congdoan.monitoring.detection import claims, opposite, prepare, words_of
 from congdoan.monitoring.detection.relevance import canonical
 from congdoan.text import embed
-from congdoan.text.evaluate import EVALUATIONS
+from congdoan.text.eval_registry import APP_EVALUATIONS
 
 CLAIM = "Công đoàn giữ lại tiền hỗ trợ của công nhân"
 
@@ -53,7 +53,7 @@ def test_the_matcher_drops_a_refuting_text_that_it_matched_before() -> None:
 def test_the_evaluation_is_registered_and_runs_on_a_slice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert EVALUATIONS["claim-match"] is claim_eval.eval_claim_match
+    assert APP_EVALUATIONS["claim-match"] == "congdoan.monitoring.claim_eval.eval_claim_match"
     monkeypatch.setattr("congdoan.text.embed.available", lambda: False)  # by words: fast
     rows = [
         (CLAIM, "CĐ giữ lại tiền hỗ trợ của công nhân", "repeats", "test"),

@@ -10,7 +10,8 @@ import pytest
 
 from congdoan.monitoring import stance_eval
 from congdoan.monitoring.detection import prepare, stance
-from congdoan.text.evaluate import EVALUATIONS
+from congdoan.text.eval_registry import APP_EVALUATIONS
+from congdoan.text.evaluate import evaluations
 
 
 def push(text: str) -> float:
@@ -75,7 +76,8 @@ def test_the_set_has_both_halves_and_three_labels() -> None:
 def test_the_evaluation_is_registered_and_runs_on_a_slice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert EVALUATIONS["stance"] is stance_eval.eval_stance
+    assert APP_EVALUATIONS["stance"] == "congdoan.monitoring.stance_eval.eval_stance"
+    assert "stance" in evaluations() and "toxicity-pipeline" in evaluations()
     rows = [
         ("Cảm ơn công đoàn đã đến thăm, ấm lòng lắm", "positive", "test"),
         ("công đoàn bù nhìn, đóng phí cho vui", "negative", "test"),

@@ -19,8 +19,8 @@ from congdoan.text.embed import EmbeddingUnavailable
 from congdoan.text.embed import available as embed_available
 from congdoan.text.evaluate import (
     ACCURATE_EVALUATIONS,
-    EVALUATIONS,
     eval_concern_restoration,
+    evaluations,
     format_table,
     run_all,
 )
@@ -75,9 +75,9 @@ class Command(BaseCommand):
             nargs="*",
             default=None,
             # Read from the toolkit's registry: a new evaluation is listed (and accepted) here.
-            choices=["concerns", *EVALUATIONS],
+            choices=["concerns", *evaluations()],
             metavar="NAME",
-            help="run only these (default: all): " + " ".join(["concerns", *EVALUATIONS]),
+            help="run only these (default: all): " + " ".join(["concerns", *evaluations()]),
         )
         evaluate.add_argument(
             "--accurate",
