@@ -15,9 +15,9 @@ without the opposite-meaning check. A pair is found a repeat when the text match
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from congdoan.text.datasets import read_jsonl
 from congdoan.text.evaluate import Row
 
 PAIRS_FILE = Path(__file__).resolve().parents[1] / "text" / "data" / "union_claim_pairs.jsonl"
@@ -26,7 +26,7 @@ REPEATS, REFUTES, UNRELATED = "repeats", "refutes", "unrelated"
 
 def claim_pairs(split: str) -> list[tuple[str, str, str]]:
     """(claim, text, label) of one half of the pair set."""
-    rows = [json.loads(line) for line in PAIRS_FILE.read_text("utf-8").splitlines() if line]
+    rows = read_jsonl(PAIRS_FILE)
     return [(r["claim"], r["text"], r["label"]) for r in rows if r["split"] == split]
 
 

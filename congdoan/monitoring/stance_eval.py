@@ -14,11 +14,11 @@ models, toxicity then stance), without the database: stance does not use the uni
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from congdoan.text.datasets import read_jsonl
 from congdoan.text.evaluate import Row
 from congdoan.text.metrics import accuracy, f1_per_class, macro_f1
 
@@ -27,16 +27,8 @@ STANCE_FILE = Path(__file__).resolve().parents[1] / "text" / "data" / "union_sta
 
 def stance_set(split: str | None = None) -> tuple[list[str], list[str]]:
     """Texts and labels of the stance set (one split, or all)."""
-    texts: list[str] = []
-    labels: list[str] = []
-    for line in STANCE_FILE.read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        if split is None or row["split"] == split:
-            texts.append(str(row["text"]))
-            labels.append(str(row["label"]))
-    return texts, labels
+    rows = [r for r in read_jsonl(STANCE_FILE) if split is None or r["split"] == split]
+    return [str(r["text"]) for r in rows], [str(r["label"]) for r in rows]
 
 
 def predict(texts: Sequence[str]) -> list[str]:

@@ -6,8 +6,10 @@ The location comes from ``CONGDOAN_DATASETS`` or defaults to ``<repo>/../shared/
 from __future__ import annotations
 
 import csv
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 from congdoan.text import shipped
 
@@ -25,6 +27,13 @@ def datasets_dir() -> Path:
 
 def available(name: str = "") -> bool:
     return (datasets_dir() / name).exists()
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The rows of a JSON-lines file (one object a line, blank lines skipped): the project's
+    own hand-written sets in ``congdoan/text/data`` are read this way."""
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
 
 
 def _lines(path: Path) -> list[str]:

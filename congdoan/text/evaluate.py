@@ -269,16 +269,8 @@ UNION_TOXICITY_FILE = Path(__file__).resolve().parent / "data" / "union_social_t
 
 def union_toxicity() -> tuple[list[str], list[str]]:
     """Texts and labels (clean / offensive / hate) of the union toxicity test set."""
-    import json
-
-    texts: list[str] = []
-    labels: list[str] = []
-    for line in UNION_TOXICITY_FILE.read_text("utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            texts.append(str(row["text"]))
-            labels.append(str(row["label"]))
-    return texts, labels
+    rows = datasets.read_jsonl(UNION_TOXICITY_FILE)
+    return [str(r["text"]) for r in rows], [str(r["label"]) for r in rows]
 
 
 def eval_toxicity_union(models_dir: Path | None = None, *, accurate: bool = False) -> Row:

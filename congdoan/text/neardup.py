@@ -23,14 +23,15 @@ With 32 bands of 4 rows, texts of Jaccard 0.5 share a key with probability 0.87,
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from congdoan.text.datasets import read_jsonl
 from congdoan.text.match import NUM_PERM, SHINGLE
 from congdoan.text.teencode import PieceWise, folded_map
 from congdoan.text.vietnamese import fold
@@ -184,9 +185,8 @@ class PairsEvaluation:
     false_copies: dict[str, int] = field(default_factory=dict)
 
 
-def read_pairs(path: Path = PAIRS_FILE) -> list[dict[str, object]]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def read_pairs(path: Path = PAIRS_FILE) -> list[dict[str, Any]]:
+    return read_jsonl(path)
 
 
 def _prf(pred: Sequence[bool], gold: Sequence[bool]) -> tuple[float, float, float]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from congdoan.text import relevance, shipped
 from congdoan.text.classify import TextClassifier
+from congdoan.text.datasets import read_jsonl
 from congdoan.text.evaluate import Row
 from congdoan.text.metrics import macro_f1
 from congdoan.text.teencode import expand
@@ -20,16 +20,12 @@ RELEVANCE_FILE = Path(__file__).resolve().parent / "data" / "relevance.jsonl"
 
 def relevance_set() -> tuple[list[str], list[str], list[str]]:
     """Texts, labels (relevant / other) and halves (dev / test) of the relevance set."""
-    texts: list[str] = []
-    labels: list[str] = []
-    splits: list[str] = []
-    for line in RELEVANCE_FILE.read_text("utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            texts.append(str(row["text"]))
-            labels.append(str(row["label"]))
-            splits.append(str(row["split"]))
-    return texts, labels, splits
+    rows = read_jsonl(RELEVANCE_FILE)
+    return (
+        [str(r["text"]) for r in rows],
+        [str(r["label"]) for r in rows],
+        [str(r["split"]) for r in rows],
+    )
 
 
 def _prf(gold: list[str], pred: list[str]) -> tuple[float, float, float, float]:
