@@ -17,9 +17,9 @@ from congdoan.text.garbled.edits import Repair, _build, _diff, _name_bonus, _nam
 from congdoan.text.garbled.scoring import score
 from congdoan.text.legacy import convert_legacy
 from congdoan.text.lexicon import is_syllable
-from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, N_SPECIAL, NUMBER, SYMBOL, SyllableLM
+from congdoan.text.lm import FOREIGN, N_SPECIAL, NUMBER, SYMBOL, SyllableLM
 from congdoan.text.restore import Restorer, default_restorer
-from congdoan.text.restore.parts import _COMMA_CHARS, _END_CHARS, _PROTECTED
+from congdoan.text.restore.parts import _PROTECTED, split_units
 from congdoan.text.vietnamese import nfc, normalize_tone
 
 # A word an engine garbled: letters with a digit or @ inside, or a lone 6, & or @ (ở, ố).
@@ -186,22 +186,7 @@ class GarbleRepairer:
     # lines ---------------------------------------------------------------------------------
 
     def units(self, line: str) -> list[tuple[int, int, str, int]]:
-        out: list[tuple[int, int, str, int]] = []
-        for m in _UNIT_RE.finditer(line):
-            tok = m.group(0)
-            group = m.lastgroup
-            if group in ("letters", "garbled"):
-                kind = SLOT
-            elif group == "protected":
-                kind = NUMBER if tok[0].isdigit() else FOREIGN
-            elif tok in _COMMA_CHARS:
-                kind = COMMA
-            elif tok in _END_CHARS:
-                kind = BOUNDARY
-            else:
-                kind = SYMBOL
-            out.append((m.start(), m.end(), tok, kind))
-        return out
+        return split_units(line, _UNIT_RE, {"letters": SLOT, "garbled": SLOT})
 
     def _compute_slot(self, text: str) -> tuple[np.ndarray, np.ndarray, list[str | None]] | None:
         """Candidate ids, their log-scores and their texts (None: keep) for one word."""

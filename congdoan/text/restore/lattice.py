@@ -9,10 +9,8 @@ import numpy as np
 
 from congdoan.text.correct import PENALTY_REAL_WORD, confusions, corrections
 from congdoan.text.lexicon import syllable_counts
-from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, NUMBER, SYMBOL, SyllableLM
+from congdoan.text.lm import FOREIGN, SyllableLM
 from congdoan.text.restore.parts import (
-    _COMMA_CHARS,
-    _END_CHARS,
     _SHAPE_RE,
     _UNIT_RE,
     ACCENTED_LINE_SHARE,
@@ -29,8 +27,11 @@ from congdoan.text.restore.parts import (
     Slot,
     _in_compound,
     _WordInfo,
+    split_units,
 )
 from congdoan.text.vietnamese import fold, has_marks, normalize_tone
+
+_KINDS = {"letters": SLOT, "noisy": NOISY}  # the restorer's units (`split_units`)
 
 
 class LatticeBuilder:
@@ -46,24 +47,7 @@ class LatticeBuilder:
 
     def units(self, line: str) -> list[tuple[int, int, str, int]]:
         """(start, end, text, kind) of the units of a line; kind is SLOT or a special id."""
-        out: list[tuple[int, int, str, int]] = []
-        for m in _UNIT_RE.finditer(line):
-            tok = m.group(0)
-            group = m.lastgroup
-            if group == "letters":
-                kind = SLOT
-            elif group == "noisy":
-                kind = NOISY
-            elif group == "protected":
-                kind = NUMBER if tok[0].isdigit() else FOREIGN
-            elif tok in _COMMA_CHARS:
-                kind = COMMA
-            elif tok in _END_CHARS:
-                kind = BOUNDARY
-            else:
-                kind = SYMBOL
-            out.append((m.start(), m.end(), tok, kind))
-        return out
+        return split_units(line, _UNIT_RE, _KINDS)
 
     def _lattice(self, units: list[tuple[int, int, str, int]], line: str) -> list[Slot | None]:
         """Candidates per unit; ``None`` marks a unit that is kept as it came.

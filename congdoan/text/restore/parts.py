@@ -3,13 +3,14 @@ the scores and penalties, the result types (`Restoration`, `WordChoice`), the `L
 known names, and small line helpers."""
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 import regex
 
+from congdoan.text.lm import BOUNDARY, COMMA, FOREIGN, NUMBER, SYMBOL
 from congdoan.text.vietnamese import fold, normalize_tone
 
 MAX_LINE = 200_000  # characters; longer lines are processed in pieces
@@ -56,6 +57,33 @@ PENALTY_MARK_CHANGE = -3.0
 # Extra log-score for correcting a capitalised word (names are often foreign, not typos).
 PENALTY_CAPITALISED = -1.5
 NOISY = -2
+
+
+def split_units(
+    line: str, unit_re: regex.Pattern[str], kinds: Mapping[str, int]
+) -> list[tuple[int, int, str, int]]:
+    """(start, end, text, kind) of the units of a line, as ``unit_re`` cuts it: a match of one
+    of the named groups of ``kinds`` has that kind (SLOT, NOISY…); a ``protected`` one is a
+    number or a foreign token; else a comma, a sentence end or a symbol (the language model's
+    special ids). The restorer and the garbled-text repair cut lines so, each with its regex."""
+    out: list[tuple[int, int, str, int]] = []
+    for m in unit_re.finditer(line):
+        tok = m.group(0)
+        group = m.lastgroup
+        kind = kinds.get(group or "")
+        if kind is None:
+            if group == "protected":
+                kind = NUMBER if tok[0].isdigit() else FOREIGN
+            elif tok in _COMMA_CHARS:
+                kind = COMMA
+            elif tok in _END_CHARS:
+                kind = BOUNDARY
+            else:
+                kind = SYMBOL
+        out.append((m.start(), m.end(), tok, kind))
+    return out
+
+
 # A word-list syllable seen fewer times than this in the corpus is not trusted as typed.
 MIN_TRUSTED_COUNT = 20
 MIN_TRUSTED_ODD_COUNT = 100
